@@ -1,0 +1,80 @@
+package io.patternkit.protocol;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The stable problem types of the Patternkit wire, as carried in the {@code type} member of an
+ * RFC 9457 {@code application/problem+json} document ({@code urn:patternkit:problem:<slug>}).
+ *
+ * <p>Each type has one HTTP status. Clients should branch on the type, never on the title or
+ * detail text, which may change between versions.
+ */
+public enum ProblemType {
+    /** 400: the request body, a parameter or the path is malformed or out of range. */
+    INVALID_REQUEST("invalid-request", 400, "Invalid request"),
+    /** 401: the API token is missing or wrong. */
+    UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
+    /** 404: no such route or resource. */
+    NOT_FOUND("not-found", 404, "Not found"),
+    /** 405: the route exists but not with this method. */
+    METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+    /** 415: the body is not {@code application/json}. */
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
+    /** 409: the receipt is no longer the item's latest (acked, redelivered, or expired and reclaimed). */
+    RECEIPT_STALE("receipt-stale", 409, "Receipt is stale"),
+    /** 413: the body or one item's payload is larger than the sidecar accepts. */
+    PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
+    /** 429: too many requests; retry after the {@code Retry-After} header. */
+    RATE_LIMITED("rate-limited", 429, "Too many requests"),
+    /** 503: the engine is unreachable or the sidecar is draining; retry after {@code Retry-After}. */
+    ENGINE_UNAVAILABLE("engine-unavailable", 503, "Engine unavailable"),
+    /** 500: a bug in the sidecar. Client input never produces it. */
+    INTERNAL("internal", 500, "Internal error");
+
+    /** The prefix of every Patternkit problem type URI. */
+    public static final String URN_PREFIX = "urn:patternkit:problem:";
+
+    private final String slug;
+    private final int status;
+    private final String title;
+
+    ProblemType(String slug, int status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    /** @return the short name, such as {@code receipt-stale} */
+    public String slug() {
+        return slug;
+    }
+
+    /** @return the full type URI, such as {@code urn:patternkit:problem:receipt-stale} */
+    public String uri() {
+        return URN_PREFIX + slug;
+    }
+
+    /** @return the HTTP status code that always accompanies this type */
+    public int status() {
+        return status;
+    }
+
+    /** @return a short human-readable summary that does not change from occurrence to occurrence */
+    public String title() {
+        return title;
+    }
+
+    /**
+     * Finds the problem type for a {@code type} URI read off the wire.
+     *
+     * @param uri the {@code type} member of a problem document; may be {@code null}
+     * @return the matching type, or empty when the URI is null or not a Patternkit type
+     */
+    public static Optional<ProblemType> fromUri(String uri) {
+        if (uri == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(values()).filter(t -> t.uri().equals(uri)).findFirst();
+    }
+}
