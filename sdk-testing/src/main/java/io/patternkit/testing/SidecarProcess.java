@@ -1,0 +1,393 @@
+package io.patternkit.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real {@code patternkit-sidecar} running as a child process, for tests, samples and
+ * benchmarks: lifecycle as {@link #start()}/{@link #close()} in the manner of Testcontainers,
+ * plus the faults that reliability claims must survive ({@link #kill()} is {@code kill -9}).
+ *
+ * <p>The sidecar is started on an ephemeral port ({@code --port 0}); {@link #start()} returns once
+ * the sidecar has logged the address it listens on. Its standard output and error go to
+ * {@link #logFile()}, never to this process's console.
+ *
+ * <p>The jar is found, in order, from {@link Builder#jar(Path)}, the system property
+ * {@code patternkit.sidecar.jar}, the environment variable {@code PATTERNKIT_SIDECAR_JAR}, or
+ * {@code sidecar/target/patternkit-sidecar.jar} in the working directory or one of its parents.
+ *
+ * <p>Instances are not thread-safe; use one from one thread, or synchronise.
+ */
+public final class SidecarProcess implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SidecarProcess.class);
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+?:(\\d+))");
+    private static final String DEFAULT_JAR = "sidecar/target/patternkit-sidecar.jar";
+
+    private final Builder config;
+    private final Path logFile;
+    private Process process;
+    private URI baseUrl;
+
+    private SidecarProcess(Builder config) throws IOException {
+        this.config = config;
+        this.logFile = Files.createTempFile("patternkit-sidecar-" + config.pattern + "-", ".log");
+    }
+
+    /**
+     * Starts describing a work-queue sidecar.
+     *
+     * @return a builder with defaults: SQLite engine, a fresh temporary data directory, no token
+     */
+    public static Builder workqueue() {
+        return new Builder("workqueue");
+    }
+
+    /**
+     * Starts the process and waits until it listens.
+     *
+     * @return this, for chaining
+     * @throws IllegalStateException when the sidecar exits or does not listen within the start
+     *     timeout; the message carries the tail of its log
+     * @throws UncheckedIOException when the process cannot be started
+     */
+    public SidecarProcess start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("sidecar already running at " + baseUrl);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(config.jvmArgs);
+        command.add("-jar");
+        command.add(config.resolveJar().toString());
+        command.add(config.pattern);
+        command.add("--port");
+        command.add(Integer.toString(config.port));
+        command.add("--data");
+        command.add(config.dataDir.toString());
+        command.addAll(config.args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(config.env);
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+        CompletableFuture<URI> listening = new CompletableFuture<>();
+        Thread pump = new Thread(() -> pumpOutput(process, listening), "sidecar-log-" + process.pid());
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            baseUrl = listening.get(config.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("sidecar did not start within " + config.startTimeout
+                    + "; log " + logFile + ":\n" + tailOfLog(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IllegalStateException("interrupted while starting the sidecar", e);
+        }
+        log.debug("sidecar {} started at {} (pid {})", config.pattern, baseUrl, process.pid());
+        return this;
+    }
+
+    private void pumpOutput(Process p, CompletableFuture<URI> listening) {
+        try (BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                Writer out = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                out.write(line);
+                out.write(System.lineSeparator());
+                out.flush();
+                if (!listening.isDone()) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        listening.complete(URI.create(m.group(1)));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            listening.completeExceptionally(e);
+        }
+        listening.completeExceptionally(new IllegalStateException("sidecar exited with " + exitCodeOf(p)));
+    }
+
+    private static String exitCodeOf(Process p) {
+        try {
+            return Integer.toString(p.waitFor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    /**
+     * The base URL the sidecar listens on, such as {@code http://127.0.0.1:40123}.
+     *
+     * @return the URL of the last start
+     * @throws IllegalStateException before the first {@link #start()}
+     */
+    public URI baseUrl() {
+        if (baseUrl == null) {
+            throw new IllegalStateException("sidecar not started");
+        }
+        return baseUrl;
+    }
+
+    /** @return the operating-system process id of the running sidecar */
+    public long pid() {
+        return Objects.requireNonNull(process, "sidecar not started").pid();
+    }
+
+    /** @return whether the process is running */
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** @return the file holding the sidecar's standard output and error */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** @return the data directory of the embedded engine (shared when several sidecars are given the same one) */
+    public Path dataDir() {
+        return config.dataDir;
+    }
+
+    /**
+     * Kills the process with SIGKILL ({@code kill -9}): no shutdown hook runs, nothing is flushed
+     * beyond what the engine already made durable. Waits until the process is gone.
+     */
+    public void kill() {
+        signal("KILL");
+        awaitExit(Duration.ofSeconds(30));
+    }
+
+    /** Pauses the process with SIGSTOP; it keeps its sockets but answers nothing until {@link #resume()}. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Resumes a process paused by {@link #pause()} (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    /**
+     * Asks the process to stop with SIGTERM, as Kubernetes does, and waits for it to exit.
+     *
+     * @param grace how long to wait before falling back to SIGKILL
+     * @return the exit code, or -1 when it had to be killed
+     */
+    public int terminate(Duration grace) {
+        if (!isAlive()) {
+            return process == null ? -1 : process.exitValue();
+        }
+        signal("TERM");
+        if (awaitExit(grace)) {
+            return process.exitValue();
+        }
+        kill();
+        return -1;
+    }
+
+    private boolean awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void signal(String name) {
+        if (process == null) {
+            throw new IllegalStateException("sidecar not started");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                log.debug("kill -{} {} did not succeed (the process may have exited)", name, process.pid());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String tailOfLog() {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Stops the sidecar with SIGTERM (10 s grace, then SIGKILL). Safe to call more than once. */
+    @Override
+    public void close() {
+        if (isAlive()) {
+            terminate(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Immutable-in-use settings of a {@link SidecarProcess}; each setter returns this builder. */
+    public static final class Builder {
+        private final String pattern;
+        private final List<String> args = new ArrayList<>();
+        private final List<String> jvmArgs = new ArrayList<>(List.of("-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        private final Map<String, String> env = new java.util.HashMap<>();
+        private Path jar;
+        private Path dataDir;
+        private int port;
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder(String pattern) {
+            this.pattern = pattern;
+        }
+
+        /**
+         * @param jar the sidecar's executable jar
+         * @return this builder
+         */
+        public Builder jar(Path jar) {
+            this.jar = Objects.requireNonNull(jar, "jar");
+            return this;
+        }
+
+        /**
+         * @param dataDir the embedded engine's directory; give several sidecars the same one to share a queue
+         * @return this builder
+         */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        /**
+         * @param port the port to listen on; 0 (the default) picks a free one
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Selects the PostgreSQL engine.
+         *
+         * @param jdbcUrl a {@code jdbc:postgresql://} URL; credentials may be in it
+         * @return this builder
+         */
+        public Builder postgres(String jdbcUrl) {
+            args.addAll(List.of("--engine", "postgres", "--jdbc-url", jdbcUrl));
+            return this;
+        }
+
+        /**
+         * @param token the shared API token every request must carry, or {@code null} for none
+         * @return this builder
+         */
+        public Builder apiToken(String token) {
+            if (token == null) {
+                env.remove("PATTERNKIT_API_TOKEN");
+            } else {
+                env.put("PATTERNKIT_API_TOKEN", token);
+            }
+            return this;
+        }
+
+        /**
+         * @param more extra command-line options, such as {@code --backoff-base 10ms}
+         * @return this builder
+         */
+        public Builder args(String... more) {
+            args.addAll(List.of(more));
+            return this;
+        }
+
+        /**
+         * @param timeout how long {@link SidecarProcess#start()} waits for the sidecar to listen (default 60 s)
+         * @return this builder
+         */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Creates the (not yet started) process handle.
+         *
+         * @return a handle; call {@link SidecarProcess#start()}
+         * @throws UncheckedIOException when the temporary data directory or log cannot be created
+         */
+        public SidecarProcess build() {
+            try {
+                if (dataDir == null) {
+                    dataDir = Files.createTempDirectory("patternkit-data-");
+                }
+                return new SidecarProcess(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * Builds and starts in one step.
+         *
+         * @return a running sidecar
+         */
+        public SidecarProcess start() {
+            return build().start();
+        }
+
+        private Path resolveJar() {
+            if (jar != null) {
+                return requireFile(jar);
+            }
+            String configured = System.getProperty("patternkit.sidecar.jar", System.getenv("PATTERNKIT_SIDECAR_JAR"));
+            if (configured != null) {
+                return requireFile(Path.of(configured));
+            }
+            for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve(DEFAULT_JAR);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+            throw new IllegalStateException("cannot find " + DEFAULT_JAR + " from " + Path.of("").toAbsolutePath()
+                    + "; build it with `mvn -pl sidecar -am package` or set PATTERNKIT_SIDECAR_JAR");
+        }
+
+        private static Path requireFile(Path p) {
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalStateException("sidecar jar not found: " + p.toAbsolutePath());
+            }
+            return p;
+        }
+    }
+}
