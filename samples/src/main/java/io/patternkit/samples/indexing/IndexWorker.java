@@ -1,0 +1,117 @@
+package io.patternkit.samples.indexing;
+
+import io.patternkit.workqueue.WorkHandler;
+import io.patternkit.workqueue.WorkItem;
+import io.patternkit.workqueue.WorkQueue;
+import io.patternkit.workqueue.WorkQueueClient;
+import io.patternkit.workqueue.WorkQueueConsumer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One worker replica of the indexing job: an app process that talks to its own work-queue sidecar
+ * (found through {@code PATTERNKIT_WORKQUEUE_URL}) and turns each claimed source file into a file
+ * of term statistics. It runs until SIGTERM, then drains: it stops claiming and finishes or
+ * releases what it holds.
+ *
+ * <p>After each item succeeds it appends {@code attempt<TAB>source} to its ledger, so the run's
+ * summary can count redeliveries and items processed more than once (at-least-once delivery).
+ */
+@Command(name = "index-worker", mixinStandardHelpOptions = true,
+        description = "Turns queued Java source files into term-statistics files.")
+public final class IndexWorker implements Callable<Integer> {
+    @Option(names = "--queue", defaultValue = "corpus", description = "Queue name (default: ${DEFAULT-VALUE}).")
+    String queueName;
+
+    @Option(names = "--input-root", required = true, description = "Directory the queued file references live under.")
+    Path inputRoot;
+
+    @Option(names = "--output-root", required = true, description = "Directory for the .terms.json outputs.")
+    Path outputRoot;
+
+    @Option(names = "--ledger", required = true, description = "File this worker appends one line per processed item to.")
+    Path ledger;
+
+    @Option(names = "--concurrency", defaultValue = "2", description = "Handlers running at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--batch", defaultValue = "16", description = "Items claimed per call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--visibility", defaultValue = "PT5S",
+            description = "Visibility timeout, ISO-8601 (default: ${DEFAULT-VALUE}); extended automatically while an item runs.")
+    Duration visibility;
+
+    @Option(names = "--max-file-bytes", defaultValue = "524288",
+            description = "Larger sources are dead-lettered (default: ${DEFAULT-VALUE}).")
+    long maxFileBytes;
+
+    /**
+     * Runs a worker.
+     *
+     * @param args command-line options; see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new IndexWorker()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(outputRoot);
+        Path root = inputRoot.toAbsolutePath().normalize();
+        WorkHandler stage = WorkHandler.fileStage(new TermStatsStage(maxFileBytes), input -> outputFor(root, input));
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Writer ledgerOut = Files.newBufferedWriter(ledger, StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                WorkQueueClient client = WorkQueueClient.create()) {
+            WorkQueue queue = client.queue(queueName);
+            WorkHandler handler = item -> {
+                stage.handle(item);
+                record(ledgerOut, item, root);
+            };
+            WorkQueueConsumer consumer = WorkQueueConsumer.builder(queue, handler)
+                    .concurrency(concurrency)
+                    .batchSize(batch)
+                    .visibilityTimeout(visibility)
+                    .pollWait(Duration.ofSeconds(2))
+                    .drainTimeout(Duration.ofSeconds(10))
+                    .build();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                consumer.close();
+                stopped.countDown();
+            }, "drain-on-sigterm"));
+            consumer.start();
+            stopped.await();
+        }
+        return 0;
+    }
+
+    private Path outputFor(Path root, Path input) {
+        Path output = outputRoot.resolve(root.relativize(input.toAbsolutePath().normalize()) + ".terms.json");
+        try {
+            Files.createDirectories(output.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return output;
+    }
+
+    private static void record(Writer ledgerOut, WorkItem item, Path root) throws IOException {
+        String source = item.file().map(f -> root.relativize(f.toAbsolutePath().normalize()).toString()).orElse(item.id());
+        synchronized (ledgerOut) {
+            ledgerOut.write(item.attempt() + "\t" + source + "\n");
+            ledgerOut.flush();
+        }
+    }
+}
