@@ -1,0 +1,84 @@
+package io.patternkit.core.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.Objects;
+
+/**
+ * The one JSON mapper of the SDK (Jackson, with java.time support, RFC 3339 instants, unknown
+ * properties ignored for forward compatibility). For the Patternkit SDK modules only.
+ */
+public final class Json {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
+
+    private Json() {
+    }
+
+    /** @return the shared, thread-safe mapper; callers must not reconfigure it */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /**
+     * Serialises a value with the shared mapper.
+     *
+     * @param value any value Jackson can serialise; null gives {@code "null"}
+     * @return compact JSON text
+     * @throws IllegalArgumentException when the value cannot be serialised, naming its type
+     */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise a " + (value == null ? "null" : value.getClass().getName())
+                    + " to JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that a text is one JSON value and returns it compacted.
+     *
+     * @param json JSON text; not null
+     * @return the same value as compact JSON text
+     * @throws IllegalArgumentException when the text is not a single JSON value
+     */
+    public static String normalize(String json) {
+        Objects.requireNonNull(json, "json");
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new IllegalArgumentException("not JSON: the text is empty");
+            }
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Reads JSON text into a type.
+     *
+     * @param json JSON text; not null
+     * @param type the target type; not null
+     * @param <T> the target type
+     * @return the value
+     * @throws IllegalArgumentException when the text does not match the type, naming both
+     */
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot read the JSON payload as " + type.getName() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package io.patternkit.core.internal;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.patternkit.core.CallTimeoutException;
+import io.patternkit.core.ClientMetrics;
+import io.patternkit.core.PatternkitException;
+import io.patternkit.core.ProtocolException;
+import io.patternkit.core.SidecarConfig;
+import io.patternkit.core.SidecarUnavailableException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP path from every Patternkit SDK module to its sidecar; for the Patternkit SDK modules
+ * only. Thread-safe; one instance per {@link SidecarConfig}, shared by all calls.
+ *
+ * <p>Per call: one shared OkHttp client (long-polls use a derived client whose read and call timeouts
+ * add the wait), JSON bodies through {@link Json}, {@code Authorization: Bearer} when a token is set,
+ * problem documents mapped to typed exceptions by {@link Problems}. Resilience: a circuit breaker
+ * around every attempt (open means {@code SidecarUnavailableException} without a network call) and a
+ * retry with exponential backoff and jitter, honouring {@code Retry-After}. Idempotent calls are
+ * retried on any retryable failure; the others only when the connection could not be made, so the
+ * request certainly never reached the sidecar. OkHttp's own silent retries are disabled.
+ *
+ * <p>Metrics: timer {@link ClientMetrics#CALLS} per logical call and counter {@link ClientMetrics#RETRIES}.
+ * Logging: DEBUG per call, WARN per retry; never payloads or the token.
+ */
+public final class Transport implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final String ACCEPT = "application/json, application/problem+json";
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+
+    private final SidecarConfig config;
+    private final String sidecar;
+    private final OkHttpClient client;
+    private final Map<Duration, OkHttpClient> longPollClients = new ConcurrentHashMap<>();
+    private final CircuitBreaker breaker;
+    private final Retry idempotentRetry;
+    private final Retry unsentRetry;
+    private final MeterRegistry registry;
+    private final ExecutorService async;
+
+    /**
+     * @param config the sidecar's configuration; the transport uses its URL, token, timeouts, retry and
+     *     breaker settings, meter registry and clock
+     */
+    public Transport(SidecarConfig config) {
+        this.config = config;
+        this.sidecar = config.baseUrl() + config.urlVariable().map(v -> " (from " + v + ")").orElse("");
+        this.registry = config.meterRegistry();
+        this.client = new OkHttpClient.Builder()
+                .connectTimeout(config.connectTimeout())
+                .readTimeout(config.callTimeout())
+                .writeTimeout(config.callTimeout())
+                .callTimeout(config.callTimeout())
+                .retryOnConnectionFailure(false)
+                .followRedirects(false)
+                .build();
+        this.breaker = CircuitBreaker.of("patternkit:" + config.baseUrl(), CircuitBreakerConfig.custom()
+                .failureRateThreshold(config.circuitBreakerFailureRate())
+                .slidingWindowSize(config.circuitBreakerWindow())
+                .minimumNumberOfCalls(config.circuitBreakerWindow())
+                .waitDurationInOpenState(config.circuitBreakerOpenDuration())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .recordException(Transport::isOutage)
+                .build());
+        this.idempotentRetry = retry("idempotent", e -> e instanceof PatternkitException p && p.isRetryable()
+                && !(e instanceof CircuitOpenException));
+        this.unsentRetry = retry("unsent", e -> e.getCause() instanceof ConnectException);
+        AtomicInteger threads = new AtomicInteger();
+        this.async = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "patternkit-async-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** @return the configuration this transport was made from */
+    public SidecarConfig config() {
+        return config;
+    }
+
+    /**
+     * Makes one logical call (with retries as the call's idempotency allows) and reads the answer.
+     *
+     * @param call what to call
+     * @param responseType the type of a 2xx body, or {@code Void.class} for none
+     * @param <T> the response type
+     * @return the parsed body, or null for {@code Void.class}
+     * @throws PatternkitException the typed failure of the last attempt
+     */
+    public <T> T execute(SidecarCall call, Class<T> responseType) {
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = ClientMetrics.OUTCOME_SUCCESS;
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<PatternkitException> last = new AtomicReference<>();
+        Supplier<T> attempt = () -> {
+            int n = attempts.incrementAndGet();
+            if (n > 1) {
+                Counter.builder(ClientMetrics.RETRIES).tag(ClientMetrics.TAG_OPERATION, call.operation())
+                        .register(registry).increment();
+                log.warn("retrying {} (retry {} of {}) after: {}", call.operation(), n - 1, config.maxRetries(),
+                        last.get().getMessage());
+            }
+            try {
+                return guarded(call, responseType);
+            } catch (PatternkitException e) {
+                last.set(e);
+                throw e;
+            }
+        };
+        try {
+            return (call.idempotent() ? idempotentRetry : unsentRetry).executeSupplier(attempt);
+        } catch (PatternkitException e) {
+            outcome = outcome(e);
+            throw e;
+        } finally {
+            sample.stop(Timer.builder(ClientMetrics.CALLS).tag(ClientMetrics.TAG_OPERATION, call.operation())
+                    .tag(ClientMetrics.TAG_OUTCOME, outcome).register(registry));
+        }
+    }
+
+    /**
+     * {@link #execute} on a transport-owned daemon thread.
+     *
+     * @param call what to call
+     * @param responseType the type of a 2xx body, or {@code Void.class}
+     * @param <T> the response type
+     * @return a future completed with the body, or exceptionally with the {@link PatternkitException}
+     */
+    public <T> CompletableFuture<T> executeAsync(SidecarCall call, Class<T> responseType) {
+        return CompletableFuture.supplyAsync(() -> execute(call, responseType), async);
+    }
+
+    /** Releases the HTTP connections and threads. Calls in progress may fail. */
+    @Override
+    public void close() {
+        async.shutdown();
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+
+    private <T> T guarded(SidecarCall call, Class<T> responseType) {
+        try {
+            return breaker.executeSupplier(() -> once(call, responseType));
+        } catch (CallNotPermittedException e) {
+            throw new CircuitOpenException("the sidecar at " + sidecar + " failed repeatedly; the client's circuit "
+                    + "breaker is open for up to " + config.circuitBreakerOpenDuration()
+                    + " and no request was sent. Check that the sidecar runs and the URL is right", e);
+        }
+    }
+
+    private <T> T once(SidecarCall call, Class<T> responseType) {
+        Request.Builder request = new Request.Builder().url(config.baseUrl() + call.path()).header("Accept", ACCEPT);
+        config.apiToken().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        if ("GET".equals(call.method())) {
+            request.get();
+        } else {
+            byte[] body = call.body() == null ? new byte[0] : Json.write(call.body()).getBytes(StandardCharsets.UTF_8);
+            request.method(call.method(), RequestBody.create(body, JSON));
+        }
+        OkHttpClient c = call.longPoll().isZero() ? client : longPollClients.computeIfAbsent(call.longPoll(),
+                w -> client.newBuilder().readTimeout(config.callTimeout().plus(w))
+                        .callTimeout(config.callTimeout().plus(w)).build());
+        long start = System.nanoTime();
+        Response response;
+        try {
+            response = c.newCall(request.build()).execute();
+        } catch (IOException e) {
+            throw beforeResponse(call, e);
+        }
+        try (response) {
+            int status = response.code();
+            byte[] bytes = readBody(call, response.body());
+            log.debug("{} {} -> {} in {} us", call.method(), call.path(), status, (System.nanoTime() - start) / 1000);
+            if (status >= 200 && status < 300) {
+                return parse(call, status, bytes, responseType);
+            }
+            throw Problems.fromResponse(status, response.header("Retry-After"), bytes, sidecar, config.clock());
+        }
+    }
+
+    private <T> T parse(SidecarCall call, int status, byte[] bytes, Class<T> responseType) {
+        if (responseType == Void.class) {
+            return null;
+        }
+        try {
+            T value = bytes.length == 0 ? null : Json.mapper().readValue(bytes, responseType);
+            if (value == null) {
+                throw new ProtocolException(call.operation() + ": the sidecar at " + sidecar + " answered " + status
+                        + " without a body", status, null, null);
+            }
+            return value;
+        } catch (IOException e) {
+            throw new ProtocolException(call.operation() + ": cannot parse the answer of the sidecar at " + sidecar
+                    + " (" + status + "): " + e.getMessage() + "; is it a Patternkit sidecar of a compatible version?",
+                    status, null, e);
+        }
+    }
+
+    private byte[] readBody(SidecarCall call, ResponseBody body) {
+        try {
+            return body == null ? new byte[0] : body.bytes();
+        } catch (InterruptedIOException e) {
+            throw timeout(call, e);
+        } catch (IOException e) {
+            throw new ProtocolException(call.operation() + ": the answer of the sidecar at " + sidecar
+                    + " was cut off: " + e, 0, null, e);
+        }
+    }
+
+    private PatternkitException beforeResponse(SidecarCall call, IOException e) {
+        if (e instanceof InterruptedIOException) {
+            return timeout(call, e);
+        }
+        if (e instanceof java.net.ProtocolException) {
+            return new ProtocolException(call.operation() + ": the server at " + sidecar
+                    + " did not answer with valid HTTP (" + e.getMessage() + "); is it a Patternkit sidecar?", 0, null, e);
+        }
+        String what = e instanceof ConnectException ? "cannot connect to" : "lost the connection to";
+        return new SidecarUnavailableException(call.operation() + ": " + what + " the sidecar at " + sidecar + " ("
+                + e + "). Is the sidecar running? Check " + config.urlVariable().orElse("SidecarConfig.baseUrl")
+                + " and that it names the sidecar's address", 0, null, null, e);
+    }
+
+    private CallTimeoutException timeout(SidecarCall call, IOException e) {
+        Duration limit = config.callTimeout().plus(call.longPoll());
+        return new CallTimeoutException(call.operation() + ": the sidecar at " + sidecar + " did not answer within "
+                + limit + " (callTimeout " + config.callTimeout() + (call.longPoll().isZero() ? "" : " plus wait "
+                + call.longPoll()) + "); the request may or may not have been processed", e);
+    }
+
+    private Retry retry(String name, Predicate<Throwable> retryOn) {
+        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(config.retryBackoff(), 2.0, 0.5);
+        IntervalBiFunction<Object> interval = (attempt, either) -> {
+            if (either.isLeft() && either.getLeft() instanceof PatternkitException p && p.retryAfter().isPresent()) {
+                Duration d = p.retryAfter().get();
+                return (d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d).toMillis();
+            }
+            return backoff.apply(attempt);
+        };
+        return Retry.of("patternkit-" + name, RetryConfig.custom()
+                .maxAttempts(config.maxRetries() + 1)
+                .intervalBiFunction(interval)
+                .retryOnException(retryOn)
+                .build());
+    }
+
+    private static boolean isOutage(Throwable e) {
+        return e instanceof SidecarUnavailableException || e instanceof CallTimeoutException
+                || e instanceof ProtocolException p && (p.status() == 0 || p.status() >= 500);
+    }
+
+    private static String outcome(PatternkitException e) {
+        if (e instanceof CircuitOpenException) {
+            return ClientMetrics.OUTCOME_CIRCUIT_OPEN;
+        }
+        String slug = Problems.slug(e);
+        if (slug != null) {
+            return slug;
+        }
+        if (e instanceof CallTimeoutException) {
+            return ClientMetrics.OUTCOME_TIMEOUT;
+        }
+        if (e instanceof SidecarUnavailableException && e.status() == 0) {
+            return ClientMetrics.OUTCOME_IO_ERROR;
+        }
+        return e instanceof ProtocolException ? ClientMetrics.OUTCOME_PROTOCOL_ERROR : "http-" + e.status();
+    }
+
+    /** The breaker refused the call locally; never retried, since retrying cannot close the breaker sooner. */
+    static final class CircuitOpenException extends SidecarUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        CircuitOpenException(String message, Throwable cause) {
+            super(message, 0, null, null, cause);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Patternkit SDK core: sidecar configuration and discovery ({@link io.patternkit.core.SidecarConfig}),
+ * the typed unchecked exceptions every pattern client throws (rooted at
+ * {@link io.patternkit.core.PatternkitException}), and the client metric names
+ * ({@link io.patternkit.core.ClientMetrics}).
+ */
+package io.patternkit.core;

@@ -1,0 +1,117 @@
+package io.patternkit.core.internal;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.core.CallTimeoutException;
+import io.patternkit.core.ClientMetrics;
+import io.patternkit.core.SidecarConfig;
+import io.patternkit.core.SidecarUnavailableException;
+import io.patternkit.protocol.Wire;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TransportTest {
+    record Health(String status) {
+    }
+
+    private final WireMockServer server = new WireMockServer(options().dynamicPort());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @BeforeEach
+    void start() {
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    private SidecarConfig.Builder config() {
+        return SidecarConfig.builder().baseUrl(URI.create(server.baseUrl())).meterRegistry(registry)
+                .retryBackoff(Duration.ofMillis(5)).maxRetries(2).callTimeout(Duration.ofMillis(500));
+    }
+
+    @Test
+    void sendsTheBearerTokenAndRecordsTheCall() {
+        server.stubFor(get("/healthz/live").willReturn(okJson("{\"status\":\"UP\",\"extra\":1}")));
+        try (Transport t = new Transport(config().apiToken("tok").build())) {
+            assertThat(t.execute(SidecarCall.get("live", "/healthz/live"), Health.class)).isEqualTo(new Health("UP"));
+        }
+        server.verify(getRequestedFor(urlEqualTo("/healthz/live")).withHeader("Authorization", equalTo("Bearer tok")));
+        assertThat(registry.get(ClientMetrics.CALLS).tags(ClientMetrics.TAG_OPERATION, "live",
+                ClientMetrics.TAG_OUTCOME, ClientMetrics.OUTCOME_SUCCESS).timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void theCircuitOpensAfterRepeatedFailuresAndThenSendsNothing() {
+        server.stubFor(get("/x").willReturn(aResponse().withStatus(503)));
+        SidecarConfig c = config().maxRetries(0).circuitBreakerWindow(4).circuitBreakerFailureRate(50)
+                .circuitBreakerOpenDuration(Duration.ofMinutes(1)).build();
+        try (Transport t = new Transport(c)) {
+            for (int i = 0; i < 4; i++) {
+                assertThatThrownBy(() -> t.execute(SidecarCall.get("x", "/x"), Health.class))
+                        .isInstanceOf(SidecarUnavailableException.class).hasMessageContaining("(503)");
+            }
+            assertThatThrownBy(() -> t.execute(SidecarCall.get("x", "/x"), Health.class))
+                    .isInstanceOf(SidecarUnavailableException.class).hasMessageContaining("circuit breaker is open");
+        }
+        assertThat(server.getAllServeEvents()).hasSize(4);
+        assertThat(registry.get(ClientMetrics.CALLS).tag(ClientMetrics.TAG_OUTCOME, ClientMetrics.OUTCOME_CIRCUIT_OPEN)
+                .timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void connectionRefusedNamesTheUrlAndTheVariableAndIsRetriedWhenNotSent() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        SidecarConfig c = SidecarConfig.builder().meterRegistry(registry).retryBackoff(Duration.ofMillis(5))
+                .maxRetries(2).environment(Map.of(Wire.ENV_WORKQUEUE_URL, "http://127.0.0.1:" + port)::get)
+                .fromEnvironment(Wire.ENV_WORKQUEUE_URL, 1).build();
+        try (Transport t = new Transport(c)) {
+            assertThatThrownBy(() -> t.execute(SidecarCall.post("claim", "/c", Map.of(), false), Health.class))
+                    .isInstanceOf(SidecarUnavailableException.class)
+                    .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining(Wire.ENV_WORKQUEUE_URL);
+        }
+        assertThat(registry.get(ClientMetrics.RETRIES).counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aLongPollGetsItsWaitOnTopOfTheCallTimeout() {
+        server.stubFor(get("/slow").willReturn(okJson("{\"status\":\"UP\"}").withFixedDelay(800)));
+        try (Transport t = new Transport(config().maxRetries(0).build())) {
+            assertThatThrownBy(() -> t.execute(SidecarCall.get("slow", "/slow"), Health.class))
+                    .isInstanceOf(CallTimeoutException.class).hasMessageContaining("PT0.5S");
+            assertThat(t.execute(SidecarCall.get("slow", "/slow").withLongPoll(Duration.ofMillis(600)), Health.class))
+                    .isEqualTo(new Health("UP"));
+        }
+    }
+
+    @Test
+    void asyncCallsFailWithTheTypedException() {
+        server.stubFor(get("/gone").willReturn(aResponse().withStatus(404)));
+        try (Transport t = new Transport(config().build())) {
+            assertThatThrownBy(() -> t.executeAsync(SidecarCall.get("gone", "/gone"), Health.class).join())
+                    .isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(io.patternkit.core.NotFoundException.class);
+        }
+    }
+}

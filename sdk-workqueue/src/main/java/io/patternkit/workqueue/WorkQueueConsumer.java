@@ -1,0 +1,198 @@
+package io.patternkit.workqueue;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.protocol.Wire;
+import io.patternkit.workqueue.internal.ConsumerEngine;
+import io.patternkit.workqueue.internal.ConsumerSettings;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Runs a {@link WorkHandler} over a {@link WorkQueue}: claims in batches with long-polls, handles with
+ * bounded concurrency, acks when the handler returns, nacks with backoff when it throws, dead-letters on
+ * {@link PoisonItemException}, extends visibility automatically while handlers run, and drains gracefully.
+ *
+ * <p>Threads: one poller thread claims, and only as many items as there are free handler slots (so no
+ * item waits in a local buffer while its visibility timeout runs); {@code concurrency} worker threads run
+ * the handler; one extender thread extends the visibility of all in-flight items in one batch call every
+ * third of the visibility timeout. Ordering: items start in the order each claim returned them, but
+ * with concurrency above 1 they finish in any order; nothing is ordered across claims (as SQS standard
+ * queues). When the sidecar is unavailable the poller backs off exponentially (up to 5 s) and keeps
+ * trying, logging one WARN per outage; the loop never dies on an exception.
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #drain(Duration)} or {@link #close()} once; a drained
+ * consumer cannot be restarted. Use try-with-resources or close it on shutdown (before its client).
+ */
+public final class WorkQueueConsumer implements AutoCloseable {
+    private final ConsumerEngine engine;
+    private final Duration drainTimeout;
+
+    private WorkQueueConsumer(ConsumerEngine engine, Duration drainTimeout) {
+        this.engine = engine;
+        this.drainTimeout = drainTimeout;
+    }
+
+    /**
+     * @param queue the queue to consume; not null
+     * @param handler the work; not null
+     * @return a builder with the defaults documented on its methods
+     */
+    public static Builder builder(WorkQueue queue, WorkHandler handler) {
+        return new Builder(queue, handler);
+    }
+
+    /**
+     * Starts the poller, workers and extender; returns at once.
+     *
+     * @throws IllegalStateException when already started or drained
+     */
+    public void start() {
+        engine.start();
+    }
+
+    /** @return true between {@link #start()} and the beginning of a drain */
+    public boolean isRunning() {
+        return engine.isRunning();
+    }
+
+    /** @return counts since start; a snapshot */
+    public ConsumerStats stats() {
+        return engine.stats();
+    }
+
+    /**
+     * Stops claiming, waits up to {@code grace} for running handlers to finish (and be acked or nacked),
+     * then gives back every unfinished item at once (nack with delay 0, so another worker can claim it)
+     * and interrupts those handlers, whose later outcome is ignored. Items a long-poll returns after the
+     * drain began are given back the same way when the poll returns (at most {@code pollWait} later).
+     * Idempotent: a second call returns the first result.
+     *
+     * @param grace how long to wait for running handlers; zero releases them at once
+     * @return how many handlers completed and how many items were released
+     */
+    public DrainResult drain(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative, got " + grace);
+        }
+        return engine.drain(grace);
+    }
+
+    /** {@link #drain(Duration)} with the configured drain timeout. */
+    @Override
+    public void close() {
+        drain(drainTimeout);
+    }
+
+    /** Builder of {@link WorkQueueConsumer}; not thread-safe. Setters validate at once. */
+    public static final class Builder {
+        private final WorkQueue queue;
+        private final WorkHandler handler;
+        private int concurrency = 4;
+        private Integer batchSize;
+        private Duration visibilityTimeout = Duration.ofSeconds(30);
+        private Duration pollWait = Duration.ofSeconds(20);
+        private Duration drainTimeout = Duration.ofSeconds(30);
+        private MeterRegistry meterRegistry;
+        private ConsumerListener listener = new ConsumerListener() {
+        };
+
+        private Builder(WorkQueue queue, WorkHandler handler) {
+            this.queue = Objects.requireNonNull(queue, "queue");
+            this.handler = Objects.requireNonNull(handler, "handler");
+        }
+
+        /**
+         * @param concurrency handler calls at once, 1 to 1000; default 4
+         * @return this builder
+         */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1 || concurrency > Wire.MAX_BATCH) {
+                throw new IllegalArgumentException("concurrency must be 1..1000, got " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * @param batchSize most items per claim, 1 to 1000; default the concurrency. Claims never take more
+         *     items than there are free slots.
+         * @return this builder
+         */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1 || batchSize > Wire.MAX_BATCH) {
+                throw new IllegalArgumentException("batchSize must be 1..1000, got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * @param visibilityTimeout each claim's visibility timeout, 3 ms to 12 hours; default 30 s. Extended
+         *     every third of it while the handler runs.
+         * @return this builder
+         */
+        public Builder visibilityTimeout(Duration visibilityTimeout) {
+            Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
+            if (visibilityTimeout.toMillis() < 3 || visibilityTimeout.toMillis() > Wire.MAX_VISIBILITY_MS) {
+                throw new IllegalArgumentException("visibilityTimeout must be 3ms..12h, got " + visibilityTimeout);
+            }
+            this.visibilityTimeout = visibilityTimeout;
+            return this;
+        }
+
+        /**
+         * @param pollWait long-poll wait of each claim, 0 to 20 s; default 20 s
+         * @return this builder
+         */
+        public Builder pollWait(Duration pollWait) {
+            Objects.requireNonNull(pollWait, "pollWait");
+            if (pollWait.isNegative() || pollWait.toMillis() > Wire.MAX_WAIT_MS) {
+                throw new IllegalArgumentException("pollWait must be 0..20s, got " + pollWait);
+            }
+            this.pollWait = pollWait;
+            return this;
+        }
+
+        /**
+         * @param drainTimeout the grace {@link #close()} gives running handlers, not negative; default 30 s
+         * @return this builder
+         */
+        public Builder drainTimeout(Duration drainTimeout) {
+            Objects.requireNonNull(drainTimeout, "drainTimeout");
+            if (drainTimeout.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout must not be negative, got " + drainTimeout);
+            }
+            this.drainTimeout = drainTimeout;
+            return this;
+        }
+
+        /**
+         * @param meterRegistry where the consumer's meters ({@link WorkQueueMetrics}) go; default a private
+         *     {@code SimpleMeterRegistry}
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * @param listener callbacks on each outcome; default none
+         * @return this builder
+         */
+        public Builder listener(ConsumerListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** @return the consumer, not yet started */
+        public WorkQueueConsumer build() {
+            ConsumerSettings settings = new ConsumerSettings(concurrency, batchSize == null ? concurrency : batchSize,
+                    visibilityTimeout, pollWait, meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry,
+                    listener);
+            return new WorkQueueConsumer(new ConsumerEngine(queue, handler, settings), drainTimeout);
+        }
+    }
+}

@@ -1,0 +1,374 @@
+package io.patternkit.workqueue.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.patternkit.workqueue.BatchOutcome;
+import io.patternkit.workqueue.ConsumerStats;
+import io.patternkit.workqueue.DrainResult;
+import io.patternkit.workqueue.Nack;
+import io.patternkit.workqueue.NackOutcome;
+import io.patternkit.workqueue.PoisonItemException;
+import io.patternkit.workqueue.ReceiptStaleException;
+import io.patternkit.workqueue.WorkHandler;
+import io.patternkit.workqueue.WorkItem;
+import io.patternkit.workqueue.WorkQueue;
+import io.patternkit.workqueue.WorkQueueMetrics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The machinery behind {@code WorkQueueConsumer}; see its Javadoc for threads and ordering. Internal. */
+public final class ConsumerEngine {
+    private static final Logger log = LoggerFactory.getLogger(ConsumerEngine.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final String DRAIN_REASON = "consumer drained before the handler finished";
+
+    private final WorkQueue queue;
+    private final WorkHandler handler;
+    private final ConsumerSettings settings;
+    private final Semaphore slots;
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final ExecutorService workers;
+    private final ScheduledExecutorService extender;
+    private final Thread poller;
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile boolean stopping;
+    private DrainResult drained;
+    private final AtomicInteger completedDuringDrain = new AtomicInteger();
+
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong redeliveries = new AtomicLong();
+    private final AtomicLong extensions = new AtomicLong();
+    private final AtomicLong stale = new AtomicLong();
+    private final Meters meters;
+
+    /**
+     * @param queue the queue
+     * @param handler the work
+     * @param settings validated settings
+     */
+    public ConsumerEngine(WorkQueue queue, WorkHandler handler, ConsumerSettings settings) {
+        this.queue = queue;
+        this.handler = handler;
+        this.settings = settings;
+        this.slots = new Semaphore(settings.concurrency());
+        String prefix = "patternkit-wq-" + queue.name();
+        this.workers = Executors.newFixedThreadPool(settings.concurrency(), threads(prefix + "-worker-"));
+        this.extender = Executors.newSingleThreadScheduledExecutor(threads(prefix + "-extender-"));
+        this.poller = threads(prefix + "-poller-").newThread(this::pollLoop);
+        this.meters = new Meters(settings.registry(), queue.name(), inFlight);
+    }
+
+    /** Starts the threads. */
+    public void start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("consumer of queue " + queue.name() + " was already started");
+        }
+        long period = Math.max(1, settings.visibilityTimeout().toMillis() / 3);
+        extender.scheduleAtFixedRate(this::extendInFlight, period, period, TimeUnit.MILLISECONDS);
+        poller.start();
+        log.info("consuming queue {} with concurrency {}, batch {}, visibility {}", queue.name(),
+                settings.concurrency(), settings.batchSize(), settings.visibilityTimeout());
+    }
+
+    /** @return true while started and not draining */
+    public boolean isRunning() {
+        return started.get() && !stopping;
+    }
+
+    /** @return the counts */
+    public ConsumerStats stats() {
+        return new ConsumerStats(processed.get(), failed.get(), deadLettered.get(), redeliveries.get(),
+                extensions.get(), stale.get(), inFlight.size());
+    }
+
+    /**
+     * @param grace how long to wait for running handlers
+     * @return the outcome, the same on later calls
+     */
+    public synchronized DrainResult drain(Duration grace) {
+        if (drained != null) {
+            return drained;
+        }
+        stopping = true;
+        stopSignal.countDown();
+        slots.release(settings.concurrency());
+        if (!started.get()) {
+            shutdown();
+            drained = new DrainResult(0, 0);
+            return drained;
+        }
+        log.info("draining queue {} consumer: {} in flight, grace {}", queue.name(), inFlight.size(), grace);
+        workers.shutdown();
+        try {
+            workers.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<String> unfinished = inFlight.values().stream().filter(InFlight::claimSettlement)
+                .map(f -> f.item.receipt()).toList();
+        int completed = completedDuringDrain.get();
+        int released = release(unfinished);
+        shutdown();
+        drained = new DrainResult(completed, released);
+        log.info("drained queue {} consumer: {} completed, {} released", queue.name(), drained.completed(),
+                drained.released());
+        return drained;
+    }
+
+    private void shutdown() {
+        workers.shutdownNow();
+        extender.shutdownNow();
+    }
+
+    private void pollLoop() {
+        int failures = 0;
+        while (!stopping) {
+            int n;
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            n = 1;
+            while (n < settings.batchSize() && slots.tryAcquire()) {
+                n++;
+            }
+            if (stopping) {
+                slots.release(n);
+                return;
+            }
+            List<WorkItem> items;
+            try {
+                items = queue.claim(n, settings.visibilityTimeout(), settings.pollWait());
+            } catch (RuntimeException e) {
+                slots.release(n);
+                failures++;
+                if (failures == 1) {
+                    log.warn("cannot claim from queue {}: {}; backing off and retrying until it works "
+                            + "(logged once per outage)", queue.name(), e.getMessage());
+                } else {
+                    log.debug("claim from queue {} failed again ({} in a row): {}", queue.name(), failures,
+                            e.getMessage());
+                }
+                backOff(failures);
+                continue;
+            }
+            if (failures > 0) {
+                log.info("claiming from queue {} works again after {} failed attempts", queue.name(), failures);
+                failures = 0;
+            }
+            slots.release(n - items.size());
+            items.forEach(this::dispatch);
+        }
+    }
+
+    private void backOff(int failures) {
+        long ms = Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failures - 1, 10));
+        try {
+            stopSignal.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void dispatch(WorkItem item) {
+        if (item.isRedelivery()) {
+            redeliveries.incrementAndGet();
+        }
+        InFlight f = new InFlight(item);
+        inFlight.put(item.receipt(), f);
+        try {
+            if (stopping) {
+                throw new RejectedExecutionException("draining");
+            }
+            workers.execute(() -> run(f));
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(item.receipt());
+            slots.release();
+            release(List.of(item.receipt()));
+        }
+    }
+
+    private void run(InFlight f) {
+        WorkItem item = f.item;
+        long start = System.nanoTime();
+        try {
+            Exception failure = null;
+            try {
+                handler.handle(item);
+            } catch (Exception e) {
+                failure = e;
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            meters.handled(failure, took);
+            if (f.claimSettlement()) {
+                if (stopping) {
+                    completedDuringDrain.incrementAndGet();
+                }
+                settle(item, failure, took);
+            }
+        } finally {
+            inFlight.remove(item.receipt());
+            slots.release();
+        }
+    }
+
+    private void settle(WorkItem item, Exception failure, Duration took) {
+        try {
+            if (failure == null) {
+                processed.incrementAndGet();
+                meters.processed.increment();
+                queue.ack(item);
+                notify(() -> settings.listener().onProcessed(item, took));
+            } else if (failure instanceof PoisonItemException poison) {
+                String reason = "poison: " + poison.reason();
+                queue.nack(item.receipt(), Nack.deadLetter(reason));
+                deadLettered(item, reason);
+            } else {
+                failed.incrementAndGet();
+                meters.failed.increment();
+                String reason = failure.getClass().getName() + ": " + failure.getMessage();
+                NackOutcome outcome = queue.nack(item.receipt(), Nack.withBackoff().reason(reason));
+                notify(() -> settings.listener().onFailed(item, failure));
+                if (outcome.state() == NackOutcome.State.DEAD) {
+                    deadLettered(item, reason);
+                }
+            }
+        } catch (ReceiptStaleException e) {
+            stale.incrementAndGet();
+            meters.stale.increment();
+            log.info("item {} of queue {} was redelivered before it was settled (stale receipt); it may be "
+                    + "handled again", item.id(), queue.name());
+            notify(() -> settings.listener().onStaleReceipt(item));
+        } catch (RuntimeException e) {
+            log.warn("could not settle item {} of queue {}: {}; it will be redelivered after its visibility timeout",
+                    item.id(), queue.name(), e.getMessage());
+        }
+    }
+
+    private void deadLettered(WorkItem item, String reason) {
+        deadLettered.incrementAndGet();
+        meters.deadLettered.increment();
+        notify(() -> settings.listener().onDeadLettered(item, reason));
+    }
+
+    private void extendInFlight() {
+        List<String> receipts = inFlight.values().stream().filter(f -> !f.settled.get())
+                .map(f -> f.item.receipt()).toList();
+        if (receipts.isEmpty()) {
+            return;
+        }
+        try {
+            for (BatchOutcome o : queue.extendAll(receipts, settings.visibilityTimeout())) {
+                if (o.ok()) {
+                    extensions.incrementAndGet();
+                    meters.extensions.increment();
+                } else {
+                    log.warn("could not extend the visibility of receipt {} on queue {}: {}; the item may be "
+                            + "redelivered", o.receipt(), queue.name(), o.problemType().orElse("unknown problem"));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not extend the visibility of {} items on queue {}: {}", receipts.size(), queue.name(),
+                    e.getMessage());
+        }
+    }
+
+    private int release(List<String> receipts) {
+        if (receipts.isEmpty()) {
+            return 0;
+        }
+        try {
+            return (int) queue.nackAll(receipts, Nack.retryAfter(Duration.ZERO).reason(DRAIN_REASON)).stream()
+                    .filter(BatchOutcome::ok).count();
+        } catch (RuntimeException e) {
+            log.warn("could not release {} items of queue {}: {}; they return after their visibility timeout",
+                    receipts.size(), queue.name(), e.getMessage());
+            return 0;
+        }
+    }
+
+    private static void notify(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            log.warn("consumer listener failed: {}", e.toString());
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** One item being handled; whoever wins {@link #claimSettlement()} (the handler or a drain) settles it. */
+    private static final class InFlight {
+        final WorkItem item;
+        final AtomicBoolean settled = new AtomicBoolean();
+
+        InFlight(WorkItem item) {
+            this.item = item;
+        }
+
+        boolean claimSettlement() {
+            return settled.compareAndSet(false, true);
+        }
+    }
+
+    /** The consumer's Micrometer meters. */
+    private static final class Meters {
+        final Counter processed;
+        final Counter failed;
+        final Counter deadLettered;
+        final Counter extensions;
+        final Counter stale;
+        private final MeterRegistry registry;
+        private final String queue;
+
+        Meters(MeterRegistry registry, String queue, Map<String, InFlight> inFlight) {
+            this.registry = registry;
+            this.queue = queue;
+            this.processed = counter(WorkQueueMetrics.PROCESSED);
+            this.failed = counter(WorkQueueMetrics.FAILED);
+            this.deadLettered = counter(WorkQueueMetrics.DEAD_LETTERED);
+            this.extensions = counter(WorkQueueMetrics.EXTENSIONS);
+            this.stale = counter(WorkQueueMetrics.STALE_RECEIPTS);
+            Gauge.builder(WorkQueueMetrics.IN_FLIGHT, inFlight, Map::size).tag(WorkQueueMetrics.TAG_QUEUE, queue)
+                    .register(registry);
+        }
+
+        void handled(Exception failure, Duration took) {
+            String outcome = failure == null ? "success" : failure instanceof PoisonItemException ? "poison" : "failure";
+            Timer.builder(WorkQueueMetrics.HANDLER).tag(WorkQueueMetrics.TAG_QUEUE, queue)
+                    .tag(WorkQueueMetrics.TAG_OUTCOME, outcome).register(registry).record(took);
+        }
+
+        private Counter counter(String name) {
+            return Counter.builder(name).tag(WorkQueueMetrics.TAG_QUEUE, queue).register(registry);
+        }
+    }
+}

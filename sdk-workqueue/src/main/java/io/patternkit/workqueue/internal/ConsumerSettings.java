@@ -1,0 +1,19 @@
+package io.patternkit.workqueue.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.patternkit.workqueue.ConsumerListener;
+import java.time.Duration;
+
+/**
+ * The validated settings of a consumer. Internal.
+ *
+ * @param concurrency handler threads
+ * @param batchSize most items per claim
+ * @param visibilityTimeout per claim
+ * @param pollWait long-poll wait per claim
+ * @param registry meter registry
+ * @param listener outcome callbacks
+ */
+public record ConsumerSettings(int concurrency, int batchSize, Duration visibilityTimeout, Duration pollWait,
+        MeterRegistry registry, ConsumerListener listener) {
+}

@@ -1,0 +1,193 @@
+package io.patternkit.workqueue;
+
+import io.patternkit.core.ConflictException;
+import io.patternkit.protocol.ProblemType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * An in-memory queue for consumer tests: claims long-poll on a monitor, receipts are fresh per delivery,
+ * nacks with backoff park the item (never redelivered), nacks with delay 0 make it ready again. Visibility
+ * timeouts never lapse. Records every settlement for assertions.
+ */
+final class FakeWorkQueue implements WorkQueue {
+    record Settled(String op, String itemId, Nack nack) {
+    }
+
+    private final Deque<WorkItem> ready = new ArrayDeque<>();
+    private final Map<String, WorkItem> inFlight = new HashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicInteger receipts = new AtomicInteger();
+    final List<Settled> settled = new CopyOnWriteArrayList<>();
+    final AtomicInteger extensions = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    final AtomicInteger claims = new AtomicInteger();
+    volatile Supplier<RuntimeException> claimFailure;
+    volatile boolean ackIsStale;
+
+    synchronized String add(String payloadJson, String fileRef) {
+        String id = "i" + ids.incrementAndGet();
+        ready.add(new WorkItem(id, "none", 0, 5, payloadJson, fileRef, null, 0, Instant.EPOCH, Instant.EPOCH));
+        notifyAll();
+        return id;
+    }
+
+    synchronized int readyCount() {
+        return ready.size();
+    }
+
+    List<String> ops(String op) {
+        return settled.stream().filter(s -> s.op().equals(op)).map(Settled::itemId).toList();
+    }
+
+    @Override
+    public String name() {
+        return "fake";
+    }
+
+    @Override
+    public synchronized EnqueueResult enqueue(Enqueue item) {
+        return new EnqueueResult(add(item.payloadJson().orElse(null), item.fileRef().orElse(null)), false);
+    }
+
+    @Override
+    public CompletableFuture<EnqueueResult> enqueueAsync(Enqueue item) {
+        return CompletableFuture.completedFuture(enqueue(item));
+    }
+
+    @Override
+    public List<EnqueueResult> enqueueAll(List<Enqueue> items) {
+        return items.stream().map(this::enqueue).toList();
+    }
+
+    @Override
+    public synchronized List<WorkItem> claim(int max, Duration visibilityTimeout, Duration wait) {
+        claims.incrementAndGet();
+        Supplier<RuntimeException> failure = claimFailure;
+        if (failure != null) {
+            RuntimeException e = failure.get();
+            if (e != null) {
+                throw e;
+            }
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (ready.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return List.of();
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+        List<WorkItem> out = new ArrayList<>();
+        while (out.size() < max && !ready.isEmpty()) {
+            WorkItem w = ready.poll();
+            WorkItem d = new WorkItem(w.id(), "r" + receipts.incrementAndGet(), w.attempt() + 1, w.maxAttempts(),
+                    w.payloadJson().orElse(null), w.fileRef().orElse(null), null, 0, w.enqueuedAt(),
+                    Instant.now().plus(visibilityTimeout));
+            inFlight.put(d.receipt(), d);
+            out.add(d);
+        }
+        maxInFlight.accumulateAndGet(inFlight.size(), Math::max);
+        return out;
+    }
+
+    @Override
+    public CompletableFuture<List<WorkItem>> claimAsync(int max, Duration visibilityTimeout, Duration wait) {
+        return CompletableFuture.supplyAsync(() -> claim(max, visibilityTimeout, wait));
+    }
+
+    @Override
+    public synchronized void ack(String receipt) {
+        if (ackIsStale) {
+            throw new ReceiptStaleException("ack", new ConflictException("stale", ProblemType.RECEIPT_STALE.uri(), null));
+        }
+        settled.add(new Settled("ack", take(receipt).id(), null));
+    }
+
+    @Override
+    public synchronized NackOutcome nack(String receipt, Nack how) {
+        WorkItem item = take(receipt);
+        settled.add(new Settled("nack", item.id(), how));
+        if (how.isDeadLetter()) {
+            return new NackOutcome(NackOutcome.State.DEAD, Optional.empty());
+        }
+        if (how.delay().map(Duration::isZero).orElse(false)) {
+            ready.addFirst(item);
+            notifyAll();
+            return new NackOutcome(NackOutcome.State.READY, Optional.of(Instant.now()));
+        }
+        return new NackOutcome(NackOutcome.State.DELAYED, Optional.of(Instant.now().plusSeconds(60)));
+    }
+
+    @Override
+    public synchronized Instant extend(String receipt, Duration visibilityTimeout) {
+        extensions.incrementAndGet();
+        return Instant.now().plus(visibilityTimeout);
+    }
+
+    @Override
+    public synchronized List<BatchOutcome> ackAll(List<String> receipts) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public synchronized List<BatchOutcome> nackAll(List<String> receipts, Nack how) {
+        return receipts.stream().map(r -> {
+            NackOutcome o = nack(r, how);
+            return new BatchOutcome(r, true, Optional.empty(), Optional.empty(), Optional.of(o.state()),
+                    Optional.empty());
+        }).toList();
+    }
+
+    @Override
+    public synchronized List<BatchOutcome> extendAll(List<String> receipts, Duration visibilityTimeout) {
+        return receipts.stream().map(r -> new BatchOutcome(r, inFlight.containsKey(r), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(extend(r, visibilityTimeout)))).toList();
+    }
+
+    @Override
+    public QueueStats stats() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(int limit) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long redrive(List<String> ids) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long redriveAll() {
+        throw new UnsupportedOperationException();
+    }
+
+    private WorkItem take(String receipt) {
+        WorkItem item = inFlight.remove(receipt);
+        if (item == null) {
+            throw new ReceiptStaleException("settle", new ConflictException("stale", ProblemType.RECEIPT_STALE.uri(),
+                    null));
+        }
+        return item;
+    }
+}

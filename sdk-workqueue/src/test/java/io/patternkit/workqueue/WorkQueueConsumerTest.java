@@ -1,0 +1,213 @@
+package io.patternkit.workqueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.core.SidecarUnavailableException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkQueueConsumerTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final FakeWorkQueue queue = new FakeWorkQueue();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private WorkQueueConsumer consumer;
+
+    @AfterEach
+    void stop() {
+        gate.countDown();
+        if (consumer != null) {
+            consumer.drain(Duration.ofSeconds(5));
+        }
+    }
+
+    private WorkQueueConsumer start(WorkHandler handler, int concurrency, Duration visibility) {
+        consumer = WorkQueueConsumer.builder(queue, handler).concurrency(concurrency).visibilityTimeout(visibility)
+                .pollWait(Duration.ofMillis(200)).meterRegistry(registry).build();
+        consumer.start();
+        return consumer;
+    }
+
+    private void awaitGate() throws InterruptedException {
+        if (!gate.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("gate never opened");
+        }
+    }
+
+    @Test
+    void acksEveryItemWhenTheHandlerReturns() {
+        for (int i = 0; i < 10; i++) {
+            queue.add("{\"n\":" + i + "}", null);
+        }
+        AtomicInteger sum = new AtomicInteger();
+        start(item -> sum.addAndGet(item.payloadAs(Payload.class).n()), 2, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> queue.ops("ack").size() == 10);
+        assertThat(sum.get()).isEqualTo(45);
+        assertThat(consumer.stats().processed()).isEqualTo(10);
+        assertThat(consumer.isRunning()).isTrue();
+        assertThat(registry.get(WorkQueueMetrics.PROCESSED).counter().count()).isEqualTo(10);
+    }
+
+    record Payload(int n) {
+    }
+
+    @Test
+    void nacksWithBackoffWhenTheHandlerThrows() {
+        String id = queue.add("1", null);
+        start(item -> {
+            throw new IllegalStateException("boom");
+        }, 1, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> queue.ops("nack").contains(id));
+        FakeWorkQueue.Settled nack = queue.settled.get(0);
+        assertThat(nack.nack().isDeadLetter()).isFalse();
+        assertThat(nack.nack().delay()).isEmpty();
+        assertThat(nack.nack().reason()).contains("java.lang.IllegalStateException: boom");
+        assertThat(consumer.stats().failed()).isEqualTo(1);
+        assertThat(queue.ops("ack")).isEmpty();
+    }
+
+    @Test
+    void deadLettersAPoisonItem() {
+        String id = queue.add("1", null);
+        start(item -> {
+            throw new PoisonItemException("cannot parse order");
+        }, 1, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> queue.ops("nack").contains(id));
+        Nack nack = queue.settled.get(0).nack();
+        assertThat(nack.isDeadLetter()).isTrue();
+        assertThat(nack.reason().orElseThrow()).contains("cannot parse order");
+        assertThat(consumer.stats().deadLettered()).isEqualTo(1);
+        assertThat(consumer.stats().failed()).isZero();
+    }
+
+    @Test
+    void neverRunsMoreHandlersThanTheConcurrencyNorClaimsMoreThanFreeSlots() {
+        for (int i = 0; i < 20; i++) {
+            queue.add("1", null);
+        }
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger maxActive = new AtomicInteger();
+        start(item -> {
+            maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+            try {
+                awaitGate();
+            } finally {
+                active.decrementAndGet();
+            }
+        }, 3, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> active.get() == 3);
+        assertThat(queue.readyCount()).isEqualTo(17);
+        assertThat(consumer.stats().inFlight()).isEqualTo(3);
+        gate.countDown();
+        await().atMost(WAIT).until(() -> queue.ops("ack").size() == 20);
+        assertThat(maxActive.get()).isEqualTo(3);
+        assertThat(queue.maxInFlight.get()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void extendsVisibilityWhileASlowHandlerRuns() {
+        String id = queue.add("1", null);
+        CountDownLatch running = new CountDownLatch(1);
+        start(item -> {
+            running.countDown();
+            awaitGate();
+        }, 1, Duration.ofMillis(300));
+        await().atMost(WAIT).until(() -> running.getCount() == 0);
+        await().atMost(WAIT).until(() -> queue.extensions.get() >= 2);
+        gate.countDown();
+        await().atMost(WAIT).until(() -> queue.ops("ack").contains(id));
+        assertThat(consumer.stats().extensions()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void drainReleasesUnfinishedItemsWithinTheGrace() {
+        queue.add("1", null);
+        queue.add("2", null);
+        AtomicInteger started = new AtomicInteger();
+        start(item -> {
+            started.incrementAndGet();
+            awaitGate();
+        }, 2, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> started.get() == 2);
+        long t0 = System.nanoTime();
+        DrainResult result = consumer.drain(Duration.ofMillis(200));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(result).isEqualTo(new DrainResult(0, 2));
+        assertThat(consumer.isRunning()).isFalse();
+        assertThat(queue.settled).allSatisfy(s -> assertThat(s.nack().delay()).contains(Duration.ZERO));
+        assertThat(queue.readyCount()).isEqualTo(2);
+        assertThat(consumer.drain(Duration.ZERO)).isSameAs(result);
+    }
+
+    @Test
+    void drainWaitsForHandlersThatFinishWithinTheGrace() throws Exception {
+        String id = queue.add("1", null);
+        CountDownLatch running = new CountDownLatch(1);
+        start(item -> {
+            running.countDown();
+            awaitGate();
+        }, 1, Duration.ofSeconds(30));
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread opener = new Thread(() -> {
+            await().atMost(WAIT).until(() -> !consumer.isRunning());
+            gate.countDown();
+        });
+        opener.start();
+        DrainResult result = consumer.drain(Duration.ofSeconds(10));
+        assertThat(result).isEqualTo(new DrainResult(1, 0));
+        assertThat(queue.ops("ack")).containsExactly(id);
+    }
+
+    @Test
+    void keepsClaimingThroughASidecarOutage() {
+        AtomicInteger failures = new AtomicInteger();
+        queue.claimFailure = () -> failures.incrementAndGet() <= 3
+                ? new SidecarUnavailableException("down", 0, null, null, null) : null;
+        String id = queue.add("1", null);
+        start(item -> { }, 1, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> queue.ops("ack").contains(id));
+        assertThat(failures.get()).isGreaterThan(3);
+    }
+
+    @Test
+    void countsAStaleReceiptOnAck() {
+        queue.ackIsStale = true;
+        List<WorkItem> stale = new java.util.concurrent.CopyOnWriteArrayList<>();
+        queue.add("1", null);
+        consumer = WorkQueueConsumer.builder(queue, item -> { }).listener(new ConsumerListener() {
+            @Override
+            public void onStaleReceipt(WorkItem item) {
+                stale.add(item);
+            }
+        }).pollWait(Duration.ofMillis(200)).build();
+        consumer.start();
+        await().atMost(WAIT).until(() -> consumer.stats().staleReceipts() == 1);
+        assertThat(stale).hasSize(1);
+    }
+
+    @Test
+    void aFileStageDeadLettersAMissingInputAndProcessesAPresentOne(@TempDir Path dir) throws Exception {
+        Path in = Files.writeString(dir.resolve("a.txt"), "hello");
+        String missing = queue.add(null, dir.resolve("missing.txt").toString());
+        String present = queue.add(null, in.toString());
+        start(WorkHandler.fileStage((input, output) -> Files.writeString(output, Files.readString(input).toUpperCase()),
+                input -> input.resolveSibling(input.getFileName() + ".out")), 1, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> queue.settled.size() == 2);
+        assertThat(queue.ops("ack")).containsExactly(present);
+        assertThat(queue.ops("nack")).containsExactly(missing);
+        assertThat(queue.settled.stream().filter(s -> s.op().equals("nack")).findFirst().orElseThrow().nack()
+                .isDeadLetter()).isTrue();
+        assertThat(Files.readString(dir.resolve("a.txt.out"))).isEqualTo("HELLO");
+    }
+}
