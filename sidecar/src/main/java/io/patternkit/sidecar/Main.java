@@ -1,0 +1,37 @@
+package io.patternkit.sidecar;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code patternkit-sidecar} executable: one subcommand per pattern (only {@code workqueue} so far). */
+@Command(name = "patternkit-sidecar", mixinStandardHelpOptions = true, version = "patternkit-sidecar 0.1.0",
+        description = "Runs a Patternkit pattern sidecar.", subcommands = WorkQueueCommand.class)
+public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    /** Without a subcommand, prints the usage. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args the command line, such as {@code workqueue --port 0}
+     */
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("patternkit-sidecar: " + e.getMessage());
+                    return 1;
+                })
+                .execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+}

@@ -1,0 +1,434 @@
+package io.patternkit.sidecar.engine.jdbc;
+
+import io.patternkit.sidecar.workqueue.Backoff;
+import io.patternkit.sidecar.workqueue.ClaimedItem;
+import io.patternkit.sidecar.workqueue.DeadLetter;
+import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.workqueue.Enqueued;
+import io.patternkit.sidecar.workqueue.ItemState;
+import io.patternkit.sidecar.workqueue.NackCommand;
+import io.patternkit.sidecar.workqueue.NackOutcome;
+import io.patternkit.sidecar.workqueue.NewItem;
+import io.patternkit.sidecar.workqueue.QueueEngine;
+import io.patternkit.sidecar.workqueue.QueueStats;
+import io.patternkit.sidecar.workqueue.Receipt;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * The work-queue SQL shared by the SQLite and PostgreSQL engines. Every write is one autocommit
+ * statement ({@code UPDATE ... RETURNING} with a compare-and-set on the {@code epoch} column), so
+ * several processes can share one SQLite WAL file without {@code SQLITE_BUSY} from read-then-write
+ * transactions, and PostgreSQL claims can skip rows locked by other claimers.
+ *
+ * <p>Time is read inside the statements through the SQL function {@code pk_now_ms()} (epoch
+ * milliseconds): the SQLite engine registers it as a Java function over an injectable
+ * {@link java.time.Clock}; the PostgreSQL schema defines it over the server's {@code now()}, so
+ * visibility is judged by the database clock and never by the sidecar's.
+ */
+public abstract class JdbcQueueEngine implements QueueEngine {
+    private static final String COLUMNS =
+            "id, epoch, attempt, max_attempts, payload, file_ref, dedup_key, priority, enqueued_at, visible_at";
+    private static final String DEAD = "(? = 1 OR attempt >= max_attempts)";
+
+    private final DataSource dataSource;
+    private final String lockClause;
+    private final String backoffSql;
+    private volatile Consumer<String> changeListener = queue -> { };
+
+    /**
+     * Creates the engine over a pool whose connections know {@code pk_now_ms()}.
+     *
+     * @param dataSource the connection pool, in autocommit mode
+     * @param lockClause appended to claim sub-selects, such as {@code FOR UPDATE SKIP LOCKED}, or empty
+     * @param backoff the nack backoff schedule
+     */
+    protected JdbcQueueEngine(DataSource dataSource, String lockClause, Backoff backoff) {
+        this.dataSource = dataSource;
+        this.lockClause = lockClause;
+        String shift = "(CAST(1 AS BIGINT) << (CASE WHEN attempt > 31 THEN 30 ELSE attempt - 1 END))";
+        String raw = "(" + backoff.baseMs() + " * " + shift + ")";
+        this.backoffSql = "(CASE WHEN " + raw + " > " + backoff.maxMs() + " THEN " + backoff.maxMs() + " ELSE " + raw + " END)";
+    }
+
+    /** One unit of JDBC work on a pooled connection. */
+    @FunctionalInterface
+    protected interface SqlWork<T> {
+        /**
+         * Runs the work.
+         *
+         * @param connection an autocommit connection, closed by the caller
+         * @return the result
+         * @throws SQLException on any database failure
+         */
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs work on a pooled connection, translating failures.
+     *
+     * @param what a short name of the operation for the error message
+     * @param work the work
+     * @param <T> the result type
+     * @return the work's result
+     * @throws EngineException when the database fails
+     */
+    protected final <T> T inConnection(String what, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new EngineException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Tells the registered listener that a queue may have visible items because of a write this
+     * process did not make.
+     *
+     * @param queue the queue, or null when unknown
+     */
+    protected final void externalChange(String queue) {
+        changeListener.accept(queue);
+    }
+
+    @Override
+    public void onExternalChange(Consumer<String> listener) {
+        this.changeListener = listener;
+    }
+
+    @Override
+    public List<Enqueued> enqueue(String queue, List<NewItem> items) {
+        return inConnection("enqueue", c -> {
+            Enqueued[] results = new Enqueued[items.size()];
+            List<Integer> pending = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                pending.add(i);
+            }
+            // A duplicate's original can be purged between the insert and the read-back; such
+            // items are simply inserted again, which at most takes a second round.
+            for (int round = 0; round < 3 && !pending.isEmpty(); round++) {
+                pending = insertRound(c, queue, items, pending, results);
+            }
+            if (!pending.isEmpty()) {
+                throw new SQLException("dedup keys kept changing during enqueue");
+            }
+            return List.of(results);
+        });
+    }
+
+    private List<Integer> insertRound(Connection c, String queue, List<NewItem> items, List<Integer> positions,
+                                      Enqueued[] results) throws SQLException {
+        StringBuilder sql = new StringBuilder("INSERT INTO workqueue_items (queue, state, payload, file_ref, dedup_key, "
+                + "priority, max_attempts, attempt, epoch, enqueued_at, visible_at) VALUES ");
+        for (int i = 0; i < positions.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(?, 'ready', ?, ?, ?, ?, ?, 0, 0, pk_now_ms(), pk_now_ms() + ?)");
+        }
+        sql.append(" ON CONFLICT DO NOTHING RETURNING id, dedup_key");
+        List<Long> plainIds = new ArrayList<>();
+        Map<String, Long> keyedIds = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (int position : positions) {
+                NewItem item = items.get(position);
+                ps.setString(p++, queue);
+                setNullableString(ps, p++, item.payloadJson());
+                setNullableString(ps, p++, item.fileRef());
+                setNullableString(ps, p++, item.dedupKey());
+                ps.setInt(p++, item.priority());
+                ps.setInt(p++, item.maxAttempts());
+                ps.setLong(p++, item.delayMs());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(2);
+                    if (key == null) {
+                        plainIds.add(rs.getLong(1));
+                    } else {
+                        keyedIds.put(key, rs.getLong(1));
+                    }
+                }
+            }
+        }
+        // Identity values are drawn in VALUES order, so sorted ids of key-less rows match their positions.
+        Collections.sort(plainIds);
+        int nextPlain = 0;
+        Set<String> claimedKeys = new HashSet<>();
+        List<Integer> duplicates = new ArrayList<>();
+        for (int position : positions) {
+            String key = items.get(position).dedupKey();
+            if (key == null) {
+                results[position] = new Enqueued(plainIds.get(nextPlain++), false);
+            } else if (keyedIds.containsKey(key) && claimedKeys.add(key)) {
+                results[position] = new Enqueued(keyedIds.get(key), false);
+            } else {
+                duplicates.add(position);
+            }
+        }
+        return resolveDuplicates(c, queue, items, duplicates, results);
+    }
+
+    private List<Integer> resolveDuplicates(Connection c, String queue, List<NewItem> items, List<Integer> positions,
+                                            Enqueued[] results) throws SQLException {
+        if (positions.isEmpty()) {
+            return positions;
+        }
+        Map<String, Long> existing = new HashMap<>();
+        String marks = String.join(", ", Collections.nCopies(positions.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, dedup_key FROM workqueue_items WHERE queue = ? AND dedup_key IN (" + marks + ")")) {
+            ps.setString(1, queue);
+            for (int i = 0; i < positions.size(); i++) {
+                ps.setString(i + 2, items.get(positions.get(i)).dedupKey());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    existing.put(rs.getString(2), rs.getLong(1));
+                }
+            }
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int position : positions) {
+            Long id = existing.get(items.get(position).dedupKey());
+            if (id == null) {
+                missing.add(position);
+            } else {
+                results[position] = new Enqueued(id, true);
+            }
+        }
+        return missing;
+    }
+
+    @Override
+    public int deadLetterExpired(String queue) {
+        return inConnection("dead-letter sweep", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'dead', dead_at = pk_now_ms(), "
+                    + "reason = 'visibility timeout expired on attempt ' || attempt || ' of ' || max_attempts "
+                    + "WHERE queue = ? AND state = 'inflight' AND visible_at <= pk_now_ms() AND attempt >= max_attempts")) {
+                ps.setString(1, queue);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<ClaimedItem> claim(String queue, int max, long visibilityMs) {
+        return inConnection("claim", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'inflight', "
+                    + "attempt = attempt + 1, epoch = epoch + 1, visible_at = pk_now_ms() + ? "
+                    + "WHERE id IN (SELECT id FROM workqueue_items WHERE queue = ? AND state IN ('ready', 'inflight') "
+                    + "AND visible_at <= pk_now_ms() AND attempt < max_attempts ORDER BY priority DESC, id LIMIT ?"
+                    + lockClause + ") RETURNING " + COLUMNS)) {
+                ps.setLong(1, visibilityMs);
+                ps.setString(2, queue);
+                ps.setInt(3, max);
+                List<ClaimedItem> claimed = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(new ClaimedItem(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getLong(9),
+                                rs.getLong(10)));
+                    }
+                }
+                claimed.sort(Comparator.comparingInt(ClaimedItem::priority).reversed()
+                        .thenComparingLong(ClaimedItem::id));
+                return claimed;
+            }
+        });
+    }
+
+    @Override
+    public OptionalLong millisUntilNextVisible(String queue) {
+        return inConnection("next visible", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(visible_at) - pk_now_ms() FROM workqueue_items "
+                    + "WHERE queue = ? AND state IN ('ready', 'inflight')")) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long delay = rs.getLong(1);
+                    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(Math.max(0, delay));
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean ack(String queue, Receipt receipt) {
+        return inConnection("ack", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'acked', "
+                    + "acked_at = CASE WHEN state = 'acked' THEN acked_at ELSE pk_now_ms() END "
+                    + "WHERE id = ? AND queue = ? AND epoch = ? AND state IN ('inflight', 'acked')")) {
+                bindReceipt(ps, 1, queue, receipt);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public Optional<NackOutcome> nack(String queue, Receipt receipt, NackCommand command) {
+        return inConnection("nack", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET "
+                    + "state = CASE WHEN " + DEAD + " THEN 'dead' ELSE 'ready' END, "
+                    + "dead_at = CASE WHEN " + DEAD + " THEN pk_now_ms() ELSE NULL END, "
+                    + "reason = CASE WHEN " + DEAD + " THEN COALESCE(?, 'nacked on attempt ' || attempt || ' of ' "
+                    + "|| max_attempts) ELSE ? END, "
+                    + "visible_at = CASE WHEN " + DEAD + " THEN visible_at ELSE pk_now_ms() + COALESCE(CAST(? AS BIGINT), "
+                    + backoffSql + ") END "
+                    + "WHERE id = ? AND queue = ? AND epoch = ? AND state = 'inflight' "
+                    + "RETURNING state, visible_at, pk_now_ms()")) {
+                int dead = command.deadLetter() ? 1 : 0;
+                ps.setInt(1, dead);
+                ps.setInt(2, dead);
+                ps.setInt(3, dead);
+                setNullableString(ps, 4, command.reason());
+                setNullableString(ps, 5, command.reason());
+                ps.setInt(6, dead);
+                if (command.delayMs() == null) {
+                    ps.setNull(7, Types.BIGINT);
+                } else {
+                    ps.setLong(7, command.delayMs());
+                }
+                bindReceipt(ps, 8, queue, receipt);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    if ("dead".equals(rs.getString(1))) {
+                        return Optional.of(new NackOutcome(ItemState.DEAD, null));
+                    }
+                    long visibleAt = rs.getLong(2);
+                    ItemState state = visibleAt > rs.getLong(3) ? ItemState.DELAYED : ItemState.READY;
+                    return Optional.of(new NackOutcome(state, visibleAt));
+                }
+            }
+        });
+    }
+
+    @Override
+    public OptionalLong extend(String queue, Receipt receipt, long visibilityMs) {
+        return inConnection("extend", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET visible_at = pk_now_ms() + ? "
+                    + "WHERE id = ? AND queue = ? AND epoch = ? AND state = 'inflight' RETURNING visible_at")) {
+                ps.setLong(1, visibilityMs);
+                bindReceipt(ps, 2, queue, receipt);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public QueueStats stats(String queue) {
+        String ready = "state IN ('ready', 'inflight') AND visible_at <= n.now_ms AND attempt < max_attempts";
+        return inConnection("stats", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT "
+                    + "SUM(CASE WHEN " + ready + " THEN 1 ELSE 0 END), "
+                    + "SUM(CASE WHEN state = 'ready' AND visible_at > n.now_ms THEN 1 ELSE 0 END), "
+                    + "SUM(CASE WHEN state = 'inflight' AND NOT (" + ready + ") THEN 1 ELSE 0 END), "
+                    + "SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), "
+                    + "SUM(CASE WHEN state = 'acked' THEN 1 ELSE 0 END), "
+                    + "MIN(CASE WHEN " + ready + " THEN enqueued_at END), MIN(n.now_ms) "
+                    + "FROM workqueue_items CROSS JOIN (SELECT pk_now_ms() AS now_ms) n WHERE queue = ?")) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long oldest = rs.getLong(6);
+                    long age = rs.wasNull() ? 0 : Math.max(0, rs.getLong(7) - oldest);
+                    return new QueueStats(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), age);
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(String queue, int limit) {
+        return inConnection("dead letters", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, payload, file_ref, dedup_key, attempt, reason, "
+                    + "enqueued_at, dead_at FROM workqueue_items WHERE queue = ? AND state = 'dead' "
+                    + "ORDER BY dead_at, id LIMIT ?")) {
+                ps.setString(1, queue);
+                ps.setInt(2, limit);
+                List<DeadLetter> dead = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        dead.add(new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getInt(5), rs.getString(6), rs.getLong(7), rs.getLong(8)));
+                    }
+                }
+                return dead;
+            }
+        });
+    }
+
+    @Override
+    public long redrive(String queue, List<Long> ids, int max) {
+        String idFilter = ids == null ? "" : " AND id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+        if (ids != null && ids.isEmpty()) {
+            return 0;
+        }
+        return inConnection("redrive", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'ready', attempt = 0, "
+                    + "visible_at = pk_now_ms(), dead_at = NULL, reason = NULL WHERE id IN (SELECT id FROM workqueue_items "
+                    + "WHERE queue = ? AND state = 'dead'" + idFilter + " ORDER BY dead_at, id LIMIT ?" + lockClause + ")")) {
+                int p = 1;
+                ps.setString(p++, queue);
+                if (ids != null) {
+                    for (long id : ids) {
+                        ps.setLong(p++, id);
+                    }
+                }
+                ps.setInt(p, max);
+                return (long) ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int purgeAcked(long dedupWindowMs) {
+        return inConnection("purge", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM workqueue_items WHERE state = 'acked' AND acked_at <= pk_now_ms() - ?")) {
+                ps.setLong(1, dedupWindowMs);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void ping() {
+        inConnection("ping", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pk_now_ms()"); ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
+    private static void bindReceipt(PreparedStatement ps, int first, String queue, Receipt receipt) throws SQLException {
+        ps.setLong(first, receipt.id());
+        ps.setString(first + 1, queue);
+        ps.setLong(first + 2, receipt.epoch());
+    }
+
+    private static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.patternkit.sidecar.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.sidecar.workqueue.RequestParser;
+import io.patternkit.sidecar.workqueue.WorkQueueService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The work-queue sidecar's HTTP server: {@code /v1} routes guarded by the optional bearer token,
+ * {@code /healthz/live}, {@code /healthz/ready} and {@code /metrics} without it. Every error is an
+ * RFC 9457 problem, including unknown routes (404), wrong methods (405), wrong content types (415)
+ * and bodies over the limit (413). Requests are timed as {@code http.server.requests} by method,
+ * route template and status.
+ */
+public final class SidecarServer {
+    private static final String UNMATCHED = "unmatched";
+
+    private final Vertx vertx;
+    private final WorkQueueService service;
+    private final PrometheusMeterRegistry registry;
+    private final Responses responses;
+    private final Router router;
+    private volatile boolean draining;
+    private HttpServer server;
+
+    /**
+     * Builds the router.
+     *
+     * @param vertx the Vert.x instance
+     * @param service the work-queue service
+     * @param parser the request validator
+     * @param mapper the JSON mapper
+     * @param registry the metrics registry served at {@code /metrics}
+     * @param token the API token, or empty for no authentication
+     * @param maxBodyBytes the largest request body accepted, in bytes
+     */
+    public SidecarServer(Vertx vertx, WorkQueueService service, RequestParser parser, ObjectMapper mapper,
+                         PrometheusMeterRegistry registry, Optional<String> token, long maxBodyBytes) {
+        this.vertx = vertx;
+        this.service = service;
+        this.registry = registry;
+        this.responses = new Responses(mapper);
+        this.router = Router.router(vertx);
+        router.route().handler(this::timed);
+        router.get("/healthz/live").handler(ctx -> health(ctx, "/healthz/live", 200, "UP", null));
+        router.get("/healthz/ready").handler(this::ready);
+        router.get("/metrics").handler(ctx -> {
+            ctx.put(WorkQueueRoutes.ROUTE_KEY, "/metrics");
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+        });
+        token.ifPresent(t -> router.route("/v1/*").handler(new BearerTokenHandler(t, responses)));
+        // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
+        router.route("/v1/*").handler(this::requireJsonOnPost);
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        new WorkQueueRoutes(service, parser, responses).mount(router);
+        errorAs(404, ProblemType.NOT_FOUND, "no such route");
+        errorAs(405, ProblemType.METHOD_NOT_ALLOWED, "the route does not accept this method");
+        errorAs(413, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes");
+        errorAs(415, ProblemType.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json");
+        errorAs(400, ProblemType.INVALID_REQUEST, "the request is malformed");
+        router.errorHandler(500, ctx -> responses.failure(ctx, ctx.failure()));
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @param host the address to bind, such as {@code 127.0.0.1}
+     * @param port the port, or 0 for an ephemeral one
+     * @return the actual port once listening
+     */
+    public Future<Integer> start(String host, int port) {
+        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
+            server = s;
+            return s.actualPort();
+        });
+    }
+
+    /**
+     * Drains: readiness turns 503 at once, parked long-polls are answered, new connections are
+     * refused and in-flight requests get up to {@code timeout} to finish.
+     *
+     * @param timeout the longest wait for in-flight requests
+     * @return completes when the server is closed
+     */
+    public Future<Void> drain(Duration timeout) {
+        draining = true;
+        return service.drain().compose(v -> server == null ? Future.succeededFuture()
+                : server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private void timed(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(v -> {
+            String route = ctx.get(WorkQueueRoutes.ROUTE_KEY, UNMATCHED);
+            Timer.builder("http.server.requests").tag("method", ctx.request().method().name()).tag("route", route)
+                    .tag("status", Integer.toString(ctx.response().getStatusCode())).register(registry)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
+        ctx.next();
+    }
+
+    private void requireJsonOnPost(RoutingContext ctx) {
+        if (ctx.request().method() != HttpMethod.POST) {
+            ctx.next();
+            return;
+        }
+        String type = ctx.request().getHeader("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (media.equals("application/json")) {
+            ctx.next();
+        } else {
+            responses.problem(ctx, ProblemType.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json", List.of());
+        }
+    }
+
+    private void ready(RoutingContext ctx) {
+        if (draining) {
+            health(ctx, "/healthz/ready", 503, "DOWN", "draining");
+            return;
+        }
+        service.ping().onComplete(ar -> {
+            if (ar.succeeded()) {
+                health(ctx, "/healthz/ready", 200, "UP", null);
+            } else {
+                health(ctx, "/healthz/ready", 503, "DOWN", "engine unreachable");
+            }
+        });
+    }
+
+    private void health(RoutingContext ctx, String route, int status, String state, String detail) {
+        ctx.put(WorkQueueRoutes.ROUTE_KEY, route);
+        var body = responses.object().put("status", state);
+        if (detail != null) {
+            body.put("detail", detail);
+        }
+        responses.json(ctx, status, body);
+    }
+
+    private void errorAs(int status, ProblemType type, String detail) {
+        router.errorHandler(status, ctx -> responses.problem(ctx, type, detail, List.of()));
+    }
+}

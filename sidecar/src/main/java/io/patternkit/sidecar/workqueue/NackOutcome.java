@@ -1,0 +1,10 @@
+package io.patternkit.sidecar.workqueue;
+
+/**
+ * Where a nacked item went.
+ *
+ * @param state ready, delayed or dead
+ * @param visibleAtMs when it will be visible again in epoch milliseconds, or null when dead
+ */
+public record NackOutcome(ItemState state, Long visibleAtMs) {
+}

@@ -1,0 +1,154 @@
+package io.patternkit.sidecar.workqueue;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * The storage SPI of the work-queue sidecar: one implementation per engine (SQLite, PostgreSQL).
+ *
+ * <p>Semantics mirror Amazon SQS: a claim hides an item for a visibility timeout and hands out a
+ * receipt; only the item's latest receipt can ack, nack or extend it; an item whose visibility
+ * lapses becomes claimable again (a redelivery) until it has used up its {@code maxAttempts},
+ * after which it is dead-lettered; dead items can be redriven.
+ *
+ * <p>Every method is blocking (it runs JDBC) and must be called off the event loop. Every method
+ * may throw {@link EngineException} when the engine cannot be reached or fails; client mistakes
+ * never reach the engine. Implementations are thread-safe. Time is judged by the engine's clock:
+ * an injectable {@link java.time.Clock} for SQLite, the database server's clock for PostgreSQL.
+ */
+public interface QueueEngine extends AutoCloseable {
+
+    /**
+     * Enqueues items (SQS SendMessageBatch), honouring dedup keys: an item whose key matches an
+     * existing item of the queue (or one acked within the dedup window) is not enqueued, and its
+     * result carries the existing item's id with {@code duplicate = true}.
+     *
+     * @param queue a valid queue name, never null
+     * @param items one or more validated items, never null
+     * @return one result per item, in the order of {@code items}
+     */
+    List<Enqueued> enqueue(String queue, List<NewItem> items);
+
+    /**
+     * Dead-letters the items of the queue whose visibility timeout has lapsed on their last
+     * allowed attempt, with a reason such as "visibility timeout expired on attempt 5 of 5".
+     *
+     * @param queue a valid queue name
+     * @return how many items were dead-lettered
+     */
+    int deadLetterExpired(String queue);
+
+    /**
+     * Claims up to {@code max} visible items (SQS ReceiveMessage without the wait), highest
+     * priority first, then oldest first. Each claimed item's attempt and epoch increase by one,
+     * so receipts of earlier claims become stale.
+     *
+     * @param queue a valid queue name
+     * @param max at least 1
+     * @param visibilityMs the visibility timeout in milliseconds, at least 1
+     * @return the claimed items, possibly none, highest priority first
+     */
+    List<ClaimedItem> claim(String queue, int max, long visibilityMs);
+
+    /**
+     * Milliseconds until the earliest delayed or in-flight item of the queue becomes visible,
+     * used to wake a parked long-poll.
+     *
+     * @param queue a valid queue name
+     * @return the delay (0 when something is visible now), or empty when nothing is pending
+     */
+    OptionalLong millisUntilNextVisible(String queue);
+
+    /**
+     * Acknowledges a claimed item (SQS DeleteMessage). Idempotent: acking an acked item with its
+     * latest receipt succeeds again.
+     *
+     * @param queue a valid queue name
+     * @param receipt the decoded receipt
+     * @return true when acked, false when the receipt is stale (not the item's latest, or the item
+     *     is not in flight or acked)
+     */
+    boolean ack(String queue, Receipt receipt);
+
+    /**
+     * Gives a claimed item back: retried after {@code command.delayMs()}, or after exponential
+     * backoff (base times 2^(attempt-1), capped) when that is null; dead-lettered when
+     * {@code command.deadLetter()} or when the item has used up its attempts.
+     *
+     * @param queue a valid queue name
+     * @param receipt the decoded receipt
+     * @param command what to do, never null
+     * @return where the item went, or empty when the receipt is stale
+     */
+    Optional<NackOutcome> nack(String queue, Receipt receipt, NackCommand command);
+
+    /**
+     * Sets a claimed item's visibility deadline to {@code visibilityMs} from now (SQS
+     * ChangeMessageVisibility).
+     *
+     * @param queue a valid queue name
+     * @param receipt the decoded receipt
+     * @param visibilityMs milliseconds from now, at least 1
+     * @return the new deadline in epoch milliseconds, or empty when the receipt is stale
+     */
+    OptionalLong extend(String queue, Receipt receipt, long visibilityMs);
+
+    /**
+     * Counts the queue's items by state (all zero for a queue never used).
+     *
+     * @param queue a valid queue name
+     * @return the statistics, never null
+     */
+    QueueStats stats(String queue);
+
+    /**
+     * Lists dead-lettered items, oldest death first.
+     *
+     * @param queue a valid queue name
+     * @param limit at most this many, at least 1
+     * @return the dead letters, never null
+     */
+    List<DeadLetter> deadLetters(String queue, int limit);
+
+    /**
+     * Moves dead items back to ready with their attempts reset (SQS redrive).
+     *
+     * @param queue a valid queue name
+     * @param ids the item ids to move, or null for all (oldest death first)
+     * @param max at most this many items
+     * @return how many items were moved
+     */
+    long redrive(String queue, List<Long> ids, int max);
+
+    /**
+     * Deletes acked items acked more than {@code dedupWindowMs} ago, ending their deduplication
+     * (like the SQS deduplication interval).
+     *
+     * @param dedupWindowMs the window in milliseconds, at least 0
+     * @return how many items were deleted
+     */
+    int purgeAcked(long dedupWindowMs);
+
+    /**
+     * Checks that the engine answers.
+     *
+     * @throws EngineException when it does not
+     */
+    void ping();
+
+    /**
+     * Registers the listener told when items of a queue may have become visible through a write
+     * this engine cannot see locally (another process, a NOTIFY). The argument is the queue name,
+     * or null when the engine cannot tell which queue changed. Called on an engine thread; the
+     * listener must not block.
+     *
+     * @param listener the listener, never null; replaces any earlier one
+     */
+    void onExternalChange(Consumer<String> listener);
+
+    /** Releases connections and threads; the engine is unusable afterwards. Never throws. */
+    @Override
+    void close();
+}

@@ -1,0 +1,364 @@
+package io.patternkit.sidecar.workqueue;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns work-queue request bodies into validated requests, enforcing the OpenAPI contract:
+ * types, ranges, required members, no unknown members ({@code additionalProperties: false}),
+ * exactly one of {@code payload} and {@code fileRef}, and the per-item size limit. Every
+ * violation is a {@link ProblemException} ({@code invalid-request} with one error per field, or
+ * {@code payload-too-large}), so client input never reaches the engine unchecked. Thread-safe.
+ */
+public final class RequestParser {
+    private static final Set<String> ENQUEUE_FIELDS = Set.of("payload", "fileRef", "dedupKey", "delayMs", "priority", "maxAttempts");
+    private static final Set<String> CLAIM_FIELDS = Set.of("max", "visibilityMs", "waitMs");
+    private static final Set<String> NACK_FIELDS = Set.of("receipt", "delayMs", "deadLetter", "reason");
+    private static final Set<String> EXTEND_FIELDS = Set.of("receipt", "visibilityMs");
+    private static final int MAX_RECEIPT = 256;
+
+    private final ObjectMapper mapper;
+    private final long maxItemBytes;
+    private final int defaultMaxAttempts;
+
+    /**
+     * Creates the parser.
+     *
+     * @param mapper the JSON mapper used to parse bodies and re-serialise payloads
+     * @param maxItemBytes largest serialised payload in bytes, at least 1
+     * @param defaultMaxAttempts {@code maxAttempts} of items that do not say, 1 to 1000
+     */
+    public RequestParser(ObjectMapper mapper, long maxItemBytes, int defaultMaxAttempts) {
+        // Exact decimals: a payload such as 1e400 or 0.10000000000000000001 is stored as sent,
+        // never rounded through a double (which could even turn it into an invalid "Infinity").
+        this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        this.maxItemBytes = maxItemBytes;
+        this.defaultMaxAttempts = defaultMaxAttempts;
+    }
+
+    /**
+     * Parses a request body.
+     *
+     * @param body the raw bytes, may be null or empty
+     * @return the JSON tree, never null
+     * @throws ProblemException {@code invalid-request} when the body is absent or not one JSON document
+     */
+    public JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw invalid("body", "a JSON body is required");
+        }
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw invalid("body", "a JSON body is required");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw invalid("body", "is not valid JSON");
+        } catch (IOException e) {
+            throw invalid("body", "cannot be read");
+        }
+    }
+
+    /**
+     * Validates a queue name from the path.
+     *
+     * @param queue the decoded path parameter, may be null
+     * @return the name
+     * @throws ProblemException {@code invalid-request} when it does not match {@link Wire#QUEUE_NAME}
+     */
+    public String queue(String queue) {
+        if (queue == null || !Wire.QUEUE_NAME.matcher(queue).matches()) {
+            throw invalid("queue", "must be 1 to 128 letters, digits, '.', '_' or '-'");
+        }
+        return queue;
+    }
+
+    /**
+     * Validates the {@code limit} query parameter of the dead-letter list.
+     *
+     * @param limit the raw parameter, or null for the default of 100
+     * @return 1 to 1000
+     * @throws ProblemException {@code invalid-request} when malformed or out of range
+     */
+    public int limit(String limit) {
+        if (limit == null) {
+            return 100;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= Wire.MAX_BATCH) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid("limit", "must be an integer between 1 and " + Wire.MAX_BATCH);
+    }
+
+    /**
+     * Validates a single enqueue.
+     *
+     * @param body the parsed body
+     * @return the item
+     * @throws ProblemException {@code invalid-request} or {@code payload-too-large}
+     */
+    public NewItem enqueue(JsonNode body) {
+        JsonFields fields = new JsonFields();
+        NewItem item = item(fields, body, "");
+        fields.throwIfInvalid();
+        return item;
+    }
+
+    /**
+     * Validates a batch enqueue.
+     *
+     * @param body the parsed body
+     * @return 1 to 1000 items in request order
+     * @throws ProblemException {@code invalid-request} or {@code payload-too-large}
+     */
+    public List<NewItem> enqueueBatch(JsonNode body) {
+        return batch(body, "items", this::item);
+    }
+
+    /**
+     * Validates a claim.
+     *
+     * @param body the parsed body
+     * @return the claim with defaults applied (max 1, visibility 30 s, no wait)
+     * @throws ProblemException {@code invalid-request}
+     */
+    public ClaimRequest claim(JsonNode body) {
+        JsonFields fields = new JsonFields();
+        ClaimRequest claim = null;
+        if (fields.object(body, "body", CLAIM_FIELDS)) {
+            Long max = fields.integer(body, "", "max", 1, Wire.MAX_BATCH, 1L);
+            Long visibility = fields.integer(body, "", "visibilityMs", 1, Wire.MAX_VISIBILITY_MS, 30_000L);
+            Long wait = fields.integer(body, "", "waitMs", 0, Wire.MAX_WAIT_MS, 0L);
+            if (max != null && visibility != null && wait != null) {
+                claim = new ClaimRequest(max.intValue(), visibility, wait);
+            }
+        }
+        fields.throwIfInvalid();
+        return claim;
+    }
+
+    /**
+     * Validates a single ack.
+     *
+     * @param body the parsed body
+     * @return the wire receipt
+     * @throws ProblemException {@code invalid-request}
+     */
+    public String ack(JsonNode body) {
+        JsonFields fields = new JsonFields();
+        String receipt = fields.object(body, "body", Set.of("receipt"))
+                ? fields.string(body, "", "receipt", 1, MAX_RECEIPT, true) : null;
+        fields.throwIfInvalid();
+        return receipt;
+    }
+
+    /**
+     * Validates a batch ack.
+     *
+     * @param body the parsed body
+     * @return 1 to 1000 wire receipts in request order
+     * @throws ProblemException {@code invalid-request}
+     */
+    public List<String> ackBatch(JsonNode body) {
+        JsonFields fields = new JsonFields();
+        List<String> receipts = new ArrayList<>();
+        if (fields.object(body, "body", Set.of("receipts"))) {
+            JsonNode array = fields.array(body, "", "receipts", 1, Wire.MAX_BATCH, true);
+            for (int i = 0; array != null && i < array.size(); i++) {
+                JsonNode r = array.get(i);
+                if (!r.isTextual() || r.textValue().isEmpty() || r.textValue().length() > MAX_RECEIPT) {
+                    fields.error(JsonFields.index("receipts", i), "must be a string of 1 to " + MAX_RECEIPT + " characters");
+                } else {
+                    receipts.add(r.textValue());
+                }
+            }
+        }
+        fields.throwIfInvalid();
+        return receipts;
+    }
+
+    /**
+     * Validates a single nack.
+     *
+     * @param body the parsed body
+     * @return the nack
+     * @throws ProblemException {@code invalid-request}
+     */
+    public NackRequest nack(JsonNode body) {
+        JsonFields fields = new JsonFields();
+        NackRequest nack = nack(fields, body, "");
+        fields.throwIfInvalid();
+        return nack;
+    }
+
+    /**
+     * Validates a batch nack.
+     *
+     * @param body the parsed body
+     * @return 1 to 1000 nacks in request order
+     * @throws ProblemException {@code invalid-request}
+     */
+    public List<NackRequest> nackBatch(JsonNode body) {
+        return batch(body, "items", this::nack);
+    }
+
+    /**
+     * Validates a single extend.
+     *
+     * @param body the parsed body
+     * @return the extend
+     * @throws ProblemException {@code invalid-request}
+     */
+    public ExtendRequest extend(JsonNode body) {
+        JsonFields fields = new JsonFields();
+        ExtendRequest extend = extend(fields, body, "");
+        fields.throwIfInvalid();
+        return extend;
+    }
+
+    /**
+     * Validates a batch extend.
+     *
+     * @param body the parsed body
+     * @return 1 to 1000 extends in request order
+     * @throws ProblemException {@code invalid-request}
+     */
+    public List<ExtendRequest> extendBatch(JsonNode body) {
+        return batch(body, "items", this::extend);
+    }
+
+    /**
+     * Validates a redrive.
+     *
+     * @param body the parsed body
+     * @return the redrive (all dead items, up to 1000, when the body is {@code {}})
+     * @throws ProblemException {@code invalid-request}
+     */
+    public RedriveRequest redrive(JsonNode body) {
+        JsonFields fields = new JsonFields();
+        RedriveRequest redrive = null;
+        if (fields.object(body, "body", Set.of("ids", "max"))) {
+            Long max = fields.integer(body, "", "max", 1, 100_000, 1_000L);
+            JsonNode array = fields.array(body, "", "ids", 0, Wire.MAX_BATCH, false);
+            List<Long> ids = array == null ? null : new ArrayList<>();
+            for (int i = 0; array != null && i < array.size(); i++) {
+                if (!array.get(i).isTextual()) {
+                    fields.error(JsonFields.index("ids", i), "must be a string");
+                } else {
+                    parseId(array.get(i).textValue(), ids);
+                }
+            }
+            if (max != null) {
+                redrive = new RedriveRequest(ids, max.intValue());
+            }
+        }
+        fields.throwIfInvalid();
+        return redrive;
+    }
+
+    private static void parseId(String id, List<Long> into) {
+        try {
+            into.add(Long.parseLong(id));
+        } catch (NumberFormatException e) {
+            // Not an id this sidecar issued, so not a dead item of this queue: nothing to move.
+        }
+    }
+
+    private <T> List<T> batch(JsonNode body, String member, Element<T> element) {
+        JsonFields fields = new JsonFields();
+        List<T> out = new ArrayList<>();
+        if (fields.object(body, "body", Set.of(member))) {
+            JsonNode array = fields.array(body, "", member, 1, Wire.MAX_BATCH, true);
+            for (int i = 0; array != null && i < array.size(); i++) {
+                out.add(element.read(fields, array.get(i), JsonFields.index(member, i)));
+            }
+        }
+        fields.throwIfInvalid();
+        return out;
+    }
+
+    /** Reads one element of a batch, recording errors; may return null after an error. */
+    @FunctionalInterface
+    private interface Element<T> {
+        T read(JsonFields fields, JsonNode node, String path);
+    }
+
+    private NewItem item(JsonFields fields, JsonNode node, String path) {
+        if (!fields.object(node, path.isEmpty() ? "body" : path, ENQUEUE_FIELDS)) {
+            return null;
+        }
+        JsonNode payload = node.get("payload");
+        String fileRef = fields.string(node, path, "fileRef", 1, 4096, false);
+        if ((payload == null) == (node.get("fileRef") == null)) {
+            fields.error(path.isEmpty() ? "payload" : JsonFields.join(path, "payload"), "exactly one of payload and fileRef is required");
+        }
+        String dedupKey = fields.string(node, path, "dedupKey", 1, 512, false);
+        Long delay = fields.integer(node, path, "delayMs", 0, Wire.MAX_DELAY_MS, 0L);
+        Long priority = fields.integer(node, path, "priority", -1000, 1000, 0L);
+        Long maxAttempts = fields.integer(node, path, "maxAttempts", 1, 1000, (long) defaultMaxAttempts);
+        String payloadJson = payload == null ? null : serialise(payload, path);
+        if (delay == null || priority == null || maxAttempts == null) {
+            return null;
+        }
+        return new NewItem(payloadJson, fileRef, dedupKey, delay, priority.intValue(), maxAttempts.intValue());
+    }
+
+    private String serialise(JsonNode payload, String path) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(payload);
+        } catch (JacksonException e) {
+            throw invalid(JsonFields.join(path, "payload"), "cannot be serialised");
+        }
+        if (json.getBytes(StandardCharsets.UTF_8).length > maxItemBytes) {
+            throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
+                    "an item's payload is larger than " + maxItemBytes + " bytes");
+        }
+        return json;
+    }
+
+    private NackRequest nack(JsonFields fields, JsonNode node, String path) {
+        if (!fields.object(node, path.isEmpty() ? "body" : path, NACK_FIELDS)) {
+            return null;
+        }
+        String receipt = fields.string(node, path, "receipt", 1, MAX_RECEIPT, true);
+        Long delay = fields.integer(node, path, "delayMs", 0, Wire.MAX_VISIBILITY_MS, null);
+        boolean deadLetter = fields.bool(node, path, "deadLetter", false);
+        String reason = fields.string(node, path, "reason", 0, 2048, false);
+        return new NackRequest(receipt, new NackCommand(delay, deadLetter, reason));
+    }
+
+    private ExtendRequest extend(JsonFields fields, JsonNode node, String path) {
+        if (!fields.object(node, path.isEmpty() ? "body" : path, EXTEND_FIELDS)) {
+            return null;
+        }
+        String receipt = fields.string(node, path, "receipt", 1, MAX_RECEIPT, true);
+        Long visibility = fields.integer(node, path, "visibilityMs", 1, Wire.MAX_VISIBILITY_MS, null);
+        if (visibility == null && node.get("visibilityMs") == null) {
+            fields.error(JsonFields.join(path, "visibilityMs"), "is required");
+        }
+        return visibility == null ? null : new ExtendRequest(receipt, visibility);
+    }
+
+    private static ProblemException invalid(String field, String message) {
+        return new ProblemException(ProblemType.INVALID_REQUEST, field + " " + message, List.of(new FieldError(field, message)));
+    }
+}

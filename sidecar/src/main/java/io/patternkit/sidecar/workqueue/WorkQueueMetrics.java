@@ -1,0 +1,39 @@
+package io.patternkit.sidecar.workqueue;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The work-queue operation counters, exposed as {@code patternkit_workqueue_items_total} with an
+ * {@code event} tag: enqueued, claimed, acked, nacked, dead_lettered, redelivered. Meter names
+ * live here and nowhere else. Thread-safe.
+ */
+public final class WorkQueueMetrics {
+    /** The counter's name. */
+    public static final String ITEMS = "patternkit.workqueue.items";
+
+    final Counter enqueued;
+    final Counter claimed;
+    final Counter acked;
+    final Counter nacked;
+    final Counter deadLettered;
+    final Counter redelivered;
+
+    /**
+     * Registers the counters.
+     *
+     * @param registry the registry, never null
+     */
+    public WorkQueueMetrics(MeterRegistry registry) {
+        enqueued = counter(registry, "enqueued");
+        claimed = counter(registry, "claimed");
+        acked = counter(registry, "acked");
+        nacked = counter(registry, "nacked");
+        deadLettered = counter(registry, "dead_lettered");
+        redelivered = counter(registry, "redelivered");
+    }
+
+    private static Counter counter(MeterRegistry registry, String event) {
+        return Counter.builder(ITEMS).tag("event", event).description("Work-queue items by event").register(registry);
+    }
+}

@@ -1,0 +1,368 @@
+package io.patternkit.sidecar.workqueue;
+
+import io.patternkit.protocol.ProblemType;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The work-queue operations as the HTTP layer sees them: asynchronous, with every JDBC call run
+ * on Vert.x worker threads (unordered {@code executeBlocking}) and never on the event loop.
+ *
+ * <p>Long-polls (SQS {@code WaitTimeSeconds}) hold no thread: a claim that finds nothing is parked
+ * in a per-queue waiter list with a Vert.x timer set to the earlier of its deadline and the
+ * moment the next delayed or in-flight item becomes visible, and is retried on a wake-up. Local
+ * writes (enqueue, nack, redrive) wake local waiters at once; the engine reports writes by other
+ * processes through {@link QueueEngine#onExternalChange} (NOTIFY for PostgreSQL, a
+ * {@code data_version} check every 100 ms for SQLite). A wake that arrives while a retry is in
+ * flight is not lost: a wake counter read before each attempt makes an empty attempt retry.
+ *
+ * <p>All waiter state is confined to one Vert.x context.
+ */
+public final class WorkQueueService {
+    private final Vertx vertx;
+    private final Context context;
+    private final QueueEngine engine;
+    private final WorkQueueMetrics metrics;
+    private final Map<String, List<Waiter>> waiters = new HashMap<>();
+    private long wakeCount;
+    private boolean draining;
+    private long purgeTimer = -1;
+
+    /**
+     * Creates the service; call {@link #startPurging} to purge acked items periodically.
+     *
+     * @param vertx the Vert.x instance whose worker pool runs the engine calls
+     * @param engine the engine, owned by the caller
+     * @param metrics the operation counters
+     */
+    public WorkQueueService(Vertx vertx, QueueEngine engine, WorkQueueMetrics metrics) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.engine = engine;
+        this.metrics = metrics;
+        engine.onExternalChange(queue -> context.runOnContext(v -> wake(queue)));
+    }
+
+    /**
+     * Deletes acked items older than the dedup window now and then every
+     * {@code min(window / 2, 60 s)} (at least every second).
+     *
+     * @param dedupWindowMs how long acked items keep deduplicating, in milliseconds
+     */
+    public void startPurging(long dedupWindowMs) {
+        long period = Math.max(1_000, Math.min(dedupWindowMs / 2, 60_000));
+        context.runOnContext(v -> purgeTimer = vertx.setPeriodic(1, period, id -> blocking(() -> engine.purgeAcked(dedupWindowMs))));
+    }
+
+    /**
+     * Enqueues items and wakes the queue's waiters.
+     *
+     * @param queue a valid queue name
+     * @param items validated items
+     * @return one result per item, in order; fails with {@link EngineException}
+     */
+    public Future<List<Enqueued>> enqueue(String queue, List<NewItem> items) {
+        return blocking(() -> engine.enqueue(queue, items)).onSuccess(results -> {
+            metrics.enqueued.increment(results.stream().filter(r -> !r.duplicate()).count());
+            context.runOnContext(v -> wake(queue));
+        });
+    }
+
+    /**
+     * Claims up to {@code request.max()} items, waiting up to {@code request.waitMs()} for one to
+     * become visible. A claim arriving while the sidecar drains does not wait.
+     *
+     * @param queue a valid queue name
+     * @param request the validated claim
+     * @return the claimed items, possibly none; fails with {@link EngineException}
+     */
+    public Future<List<ClaimedItem>> claim(String queue, ClaimRequest request) {
+        Promise<List<ClaimedItem>> promise = Promise.promise();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.waitMs());
+        Waiter waiter = new Waiter(queue, request, deadline, promise);
+        context.runOnContext(v -> attempt(waiter));
+        return promise.future();
+    }
+
+    /**
+     * Acknowledges one receipt.
+     *
+     * @param queue a valid queue name
+     * @param receipt the wire receipt
+     * @return completes when acked; fails with {@link ProblemException} {@code receipt-stale} or {@link EngineException}
+     */
+    public Future<Void> ack(String queue, String receipt) {
+        return ackBatch(queue, List.of(receipt)).map(oks -> {
+            if (!oks.get(0)) {
+                throw stale();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Acknowledges several receipts, each with its own outcome.
+     *
+     * @param queue a valid queue name
+     * @param receipts wire receipts
+     * @return per receipt, true when acked and false when stale, in order
+     */
+    public Future<List<Boolean>> ackBatch(String queue, List<String> receipts) {
+        return blocking(() -> {
+            List<Boolean> out = new ArrayList<>(receipts.size());
+            for (String receipt : receipts) {
+                boolean ok = Receipt.decode(receipt).map(r -> engine.ack(queue, r)).orElse(false);
+                if (ok) {
+                    metrics.acked.increment();
+                }
+                out.add(ok);
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Nacks one receipt and wakes the queue's waiters.
+     *
+     * @param queue a valid queue name
+     * @param request the validated nack
+     * @return where the item went; fails with {@link ProblemException} {@code receipt-stale} or {@link EngineException}
+     */
+    public Future<NackOutcome> nack(String queue, NackRequest request) {
+        return nackBatch(queue, List.of(request)).map(outcomes -> outcomes.get(0).orElseThrow(WorkQueueService::stale));
+    }
+
+    /**
+     * Nacks several receipts, each with its own outcome, and wakes the queue's waiters.
+     *
+     * @param queue a valid queue name
+     * @param requests validated nacks
+     * @return per request, where the item went or empty when the receipt was stale, in order
+     */
+    public Future<List<Optional<NackOutcome>>> nackBatch(String queue, List<NackRequest> requests) {
+        return blocking(() -> {
+            List<Optional<NackOutcome>> out = new ArrayList<>(requests.size());
+            for (NackRequest request : requests) {
+                Optional<NackOutcome> outcome = Receipt.decode(request.receipt())
+                        .flatMap(r -> engine.nack(queue, r, request.command()));
+                outcome.ifPresent(o -> {
+                    metrics.nacked.increment();
+                    if (o.state() == ItemState.DEAD) {
+                        metrics.deadLettered.increment();
+                    }
+                });
+                out.add(outcome);
+            }
+            return out;
+        }).onSuccess(x -> context.runOnContext(v -> wake(queue)));
+    }
+
+    /**
+     * Changes the visibility of one receipt.
+     *
+     * @param queue a valid queue name
+     * @param request the validated extend
+     * @return the new deadline in epoch milliseconds; fails with {@link ProblemException} {@code receipt-stale}
+     */
+    public Future<Long> extend(String queue, ExtendRequest request) {
+        return extendBatch(queue, List.of(request)).map(outcomes -> {
+            OptionalLong deadline = outcomes.get(0);
+            if (deadline.isEmpty()) {
+                throw stale();
+            }
+            return deadline.getAsLong();
+        });
+    }
+
+    /**
+     * Changes the visibility of several receipts, each with its own outcome.
+     *
+     * @param queue a valid queue name
+     * @param requests validated extends
+     * @return per request, the new deadline in epoch milliseconds or empty when stale, in order
+     */
+    public Future<List<OptionalLong>> extendBatch(String queue, List<ExtendRequest> requests) {
+        return blocking(() -> {
+            List<OptionalLong> out = new ArrayList<>(requests.size());
+            for (ExtendRequest request : requests) {
+                out.add(Receipt.decode(request.receipt())
+                        .map(r -> engine.extend(queue, r, request.visibilityMs())).orElse(OptionalLong.empty()));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Reads the queue's statistics, dead-lettering lapsed last attempts first so they count as dead.
+     *
+     * @param queue a valid queue name
+     * @return the statistics
+     */
+    public Future<QueueStats> stats(String queue) {
+        return blocking(() -> {
+            sweep(queue);
+            return engine.stats(queue);
+        });
+    }
+
+    /**
+     * Lists dead letters, oldest first.
+     *
+     * @param queue a valid queue name
+     * @param limit 1 to 1000
+     * @return the dead letters
+     */
+    public Future<List<DeadLetter>> deadLetters(String queue, int limit) {
+        return blocking(() -> {
+            sweep(queue);
+            return engine.deadLetters(queue, limit);
+        });
+    }
+
+    /**
+     * Moves dead items back to ready with attempts reset, and wakes the queue's waiters.
+     *
+     * @param queue a valid queue name
+     * @param request the validated redrive
+     * @return how many items moved
+     */
+    public Future<Long> redrive(String queue, RedriveRequest request) {
+        return blocking(() -> engine.redrive(queue, request.ids(), request.max()))
+                .onSuccess(x -> context.runOnContext(v -> wake(queue)));
+    }
+
+    /**
+     * Checks that the engine answers.
+     *
+     * @return completes when it does; fails with {@link EngineException}
+     */
+    public Future<Void> ping() {
+        return blocking(() -> {
+            engine.ping();
+            return null;
+        });
+    }
+
+    /**
+     * Stops parking claims: every waiting long-poll is answered at once with what it has (nothing),
+     * and later claims do not wait. Also stops the purge timer.
+     *
+     * @return completes once the waiters are answered
+     */
+    public Future<Void> drain() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            draining = true;
+            if (purgeTimer >= 0) {
+                vertx.cancelTimer(purgeTimer);
+            }
+            wake(null);
+            done.complete();
+        });
+        return done.future();
+    }
+
+    private void sweep(String queue) {
+        metrics.deadLettered.increment(engine.deadLetterExpired(queue));
+    }
+
+    private void attempt(Waiter waiter) {
+        long seen = wakeCount;
+        blocking(() -> {
+            sweep(waiter.queue);
+            List<ClaimedItem> items = engine.claim(waiter.queue, waiter.request.max(), waiter.request.visibilityMs());
+            OptionalLong next = items.isEmpty() ? engine.millisUntilNextVisible(waiter.queue) : OptionalLong.empty();
+            return new Attempt(items, next);
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                waiter.promise.fail(ar.cause());
+                return;
+            }
+            Attempt result = ar.result();
+            long remainingMs = TimeUnit.NANOSECONDS.toMillis(waiter.deadlineNanos - System.nanoTime());
+            if (!result.items.isEmpty() || remainingMs <= 0 || draining) {
+                count(result.items);
+                waiter.promise.complete(result.items);
+            } else if (wakeCount != seen) {
+                attempt(waiter);
+            } else {
+                park(waiter, Math.min(remainingMs, result.nextVisibleMs.orElse(Long.MAX_VALUE)));
+            }
+        });
+    }
+
+    private void count(List<ClaimedItem> items) {
+        metrics.claimed.increment(items.size());
+        metrics.redelivered.increment(items.stream().filter(i -> i.attempt() > 1).count());
+    }
+
+    private void park(Waiter waiter, long delayMs) {
+        waiters.computeIfAbsent(waiter.queue, q -> new ArrayList<>()).add(waiter);
+        waiter.timer = vertx.setTimer(Math.max(1, delayMs), id -> {
+            List<Waiter> list = waiters.get(waiter.queue);
+            if (list != null && list.remove(waiter)) {
+                if (list.isEmpty()) {
+                    waiters.remove(waiter.queue);
+                }
+                attempt(waiter);
+            }
+        });
+    }
+
+    private void wake(String queue) {
+        wakeCount++;
+        List<Waiter> woken = new ArrayList<>();
+        if (queue == null) {
+            waiters.values().forEach(woken::addAll);
+            waiters.clear();
+        } else {
+            List<Waiter> list = waiters.remove(queue);
+            if (list != null) {
+                woken.addAll(list);
+            }
+        }
+        for (Waiter waiter : woken) {
+            vertx.cancelTimer(waiter.timer);
+            attempt(waiter);
+        }
+    }
+
+    private <T> Future<T> blocking(Callable<T> work) {
+        return context.executeBlocking(work, false);
+    }
+
+    private static ProblemException stale() {
+        return new ProblemException(ProblemType.RECEIPT_STALE,
+                "the receipt is not the item's latest: it was acked, nacked, redelivered or never issued");
+    }
+
+    /** A parked claim. Confined to the service's context. */
+    private static final class Waiter {
+        final String queue;
+        final ClaimRequest request;
+        final long deadlineNanos;
+        final Promise<List<ClaimedItem>> promise;
+        long timer = -1;
+
+        Waiter(String queue, ClaimRequest request, long deadlineNanos, Promise<List<ClaimedItem>> promise) {
+            this.queue = queue;
+            this.request = request;
+            this.deadlineNanos = deadlineNanos;
+            this.promise = promise;
+        }
+    }
+
+    /** What one claim attempt found. */
+    private record Attempt(List<ClaimedItem> items, OptionalLong nextVisibleMs) {
+    }
+}

@@ -1,0 +1,147 @@
+package io.patternkit.sidecar.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.WorkQueueSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Calls an in-process sidecar over real HTTP and checks every answer against the OpenAPI contract.
+ */
+final class HttpHarness {
+    static final String TOKEN = "test-token-123";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
+            .createForInlineApiSpecification(spec()).build();
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final int port;
+
+    HttpHarness(int port) {
+        this.port = port;
+    }
+
+    static WorkQueueSettings settings(Path dir) {
+        return new WorkQueueSettings(WorkQueueSettings.EngineKind.SQLITE, "127.0.0.1", 0, dir, null, null,
+                Optional.of(TOKEN), 64 * 1024, 1024, Duration.ofSeconds(1), Duration.ofMinutes(5),
+                Duration.ofMinutes(5), 5, Duration.ofSeconds(2));
+    }
+
+    /** A response, its body parsed when JSON. */
+    record Reply(int status, String contentType, String body, HttpResponse<String> raw) {
+        JsonNode json() {
+            try {
+                return MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    HttpRequest.Builder request(String method, String path, String contentType, String body, boolean auth) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (auth) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        return b;
+    }
+
+    /** Sends a well-formed request and checks request and response against the contract. */
+    Reply call(String method, String path, String jsonBody) {
+        Reply reply = send(request(method, path, jsonBody == null ? null : "application/json", jsonBody, true).build());
+        SimpleRequest.Builder req = new SimpleRequest.Builder(method, path.split("\\?")[0])
+                .withHeader("Authorization", "Bearer " + TOKEN);
+        if (path.contains("?")) {
+            for (String pair : path.split("\\?")[1].split("&")) {
+                String[] kv = pair.split("=", 2);
+                req.withQueryParam(kv[0], kv[1]);
+            }
+        }
+        if (jsonBody != null) {
+            req.withContentType("application/json").withBody(jsonBody);
+        }
+        assertValid(VALIDATOR.validate(req.build(), response(reply)), method, path, reply);
+        return reply;
+    }
+
+    /** Sends any request and checks only the response against the contract. */
+    Reply sendChecked(HttpRequest request) {
+        Reply reply = send(request);
+        String path = request.uri().getPath();
+        ValidationReport report = VALIDATOR.validateResponse(path, Request.Method.valueOf(request.method()), response(reply));
+        assertValid(report, request.method(), path, reply);
+        return reply;
+    }
+
+    Reply send(HttpRequest request) {
+        try {
+            return toReply(client.send(request, HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    CompletableFuture<Reply> sendAsync(String method, String path, String jsonBody) {
+        return client.sendAsync(request(method, path, "application/json", jsonBody, true).build(),
+                HttpResponse.BodyHandlers.ofString()).thenApply(HttpHarness::toReply);
+    }
+
+    private static Reply toReply(HttpResponse<String> r) {
+        return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body(), r);
+    }
+
+    private static SimpleResponse response(Reply reply) {
+        SimpleResponse.Builder b = new SimpleResponse.Builder(reply.status()).withBody(reply.body());
+        if (reply.contentType() != null) {
+            b.withContentType(reply.contentType());
+        }
+        reply.raw().headers().map().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("content-type")) {
+                b.withHeader(name, values);
+            }
+        });
+        return b.build();
+    }
+
+    private static void assertValid(ValidationReport report, String method, String path, Reply reply) {
+        assertThat(report.getMessages())
+                .as("contract violations of %s %s -> %s %s", method, path, reply.status(), reply.body())
+                .filteredOn(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                .isEmpty();
+    }
+
+    private static String spec() {
+        try (InputStream in = Wire.class.getClassLoader().getResourceAsStream(Wire.OPENAPI_RESOURCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.patternkit.sidecar.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.WorkQueueSidecar;
+import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
+import io.patternkit.sidecar.workqueue.Backoff;
+import io.patternkit.sidecar.workqueue.QueueEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The sidecar over real HTTP on an ephemeral port, every response checked against the OpenAPI contract. */
+class WorkQueueHttpTest {
+    private static final String GUARD = "/v1/queues/guard";
+    @TempDir
+    static Path dir;
+    private static WorkQueueSidecar sidecar;
+    private static HttpHarness http;
+
+    @BeforeAll
+    static void start() {
+        sidecar = WorkQueueSidecar.start(HttpHarness.settings(dir), Clock.systemUTC());
+        http = new HttpHarness(sidecar.port());
+        assertThat(http.call("POST", GUARD + "/items", "{\"payload\":{\"guard\":true}}").status()).isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() {
+        sidecar.close();
+    }
+
+    private static String q() {
+        return "/v1/queues/t-" + UUID.randomUUID();
+    }
+
+    @Test
+    void healthAndMetricsNeedNoToken() {
+        HttpHarness.Reply live = http.sendChecked(http.request("GET", "/healthz/live", null, null, false).build());
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.json().get("status").asText()).isEqualTo("UP");
+        HttpHarness.Reply ready = http.sendChecked(http.request("GET", "/healthz/ready", null, null, false).build());
+        assertThat(ready.status()).isEqualTo(200);
+        http.call("POST", q() + "/claim", "{\"max\":1}");
+        HttpHarness.Reply metrics = http.sendChecked(http.request("GET", "/metrics", null, null, false).build());
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.contentType()).startsWith("text/plain");
+        assertThat(metrics.body()).contains("patternkit_workqueue_items_total{event=\"enqueued\"}")
+                .contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/queues/:queue/claim\",status=\"200\"}");
+    }
+
+    @Test
+    void itemLifecycleThroughEveryEndpoint() {
+        String q = q();
+        JsonNode first = http.call("POST", q + "/items", "{\"payload\":{\"n\":1},\"dedupKey\":\"d1\",\"priority\":5}").json();
+        assertThat(first.get("duplicate").asBoolean()).isFalse();
+        JsonNode dup = http.call("POST", q + "/items", "{\"fileRef\":\"/in/x\",\"dedupKey\":\"d1\"}").json();
+        assertThat(dup.get("id").asText()).isEqualTo(first.get("id").asText());
+        assertThat(dup.get("duplicate").asBoolean()).isTrue();
+        JsonNode batch = http.call("POST", q + "/items/batch",
+                "{\"items\":[{\"fileRef\":\"/in/a\"},{\"payload\":[1,2],\"maxAttempts\":1},{\"payload\":\"x\",\"dedupKey\":\"d1\"}]}").json();
+        assertThat(batch.get("results")).hasSize(3);
+        assertThat(batch.get("results").get(2).get("duplicate").asBoolean()).isTrue();
+
+        JsonNode claimed = http.call("POST", q + "/claim", "{\"max\":10,\"visibilityMs\":30000}").json().get("items");
+        assertThat(claimed).hasSize(3);
+        assertThat(claimed.get(0).get("payload").get("n").asInt()).isEqualTo(1);
+        assertThat(claimed.get(0).get("attempt").asInt()).isEqualTo(1);
+        assertThat(claimed.get(1).get("fileRef").asText()).isEqualTo("/in/a");
+        String r0 = claimed.get(0).get("receipt").asText();
+        String r1 = claimed.get(1).get("receipt").asText();
+        String r2 = claimed.get(2).get("receipt").asText();
+
+        assertThat(http.call("POST", q + "/extend", "{\"receipt\":\"" + r0 + "\",\"visibilityMs\":60000}").json()
+                .get("visibleUntil").asText()).isNotBlank();
+        JsonNode extended = http.call("POST", q + "/extend/batch",
+                "{\"items\":[{\"receipt\":\"" + r0 + "\",\"visibilityMs\":1000},{\"receipt\":\"bogus\",\"visibilityMs\":1000}]}").json();
+        assertThat(extended.get("results").get(0).get("ok").asBoolean()).isTrue();
+        assertThat(extended.get("results").get(1).get("problem").get("type").asText()).isEqualTo(ProblemType.RECEIPT_STALE.uri());
+        assertThat(http.call("POST", q + "/ack", "{\"receipt\":\"" + r0 + "\"}").status()).isEqualTo(204);
+        assertThat(http.call("POST", q + "/ack", "{\"receipt\":\"" + r0 + "\"}").status()).isEqualTo(204);
+
+        JsonNode nacked = http.call("POST", q + "/nack", "{\"receipt\":\"" + r1 + "\",\"reason\":\"flaky\"}").json();
+        assertThat(nacked.get("state").asText()).isEqualTo("delayed");
+        assertThat(nacked.get("visibleAt").asText()).isNotBlank();
+        HttpHarness.Reply stale = http.call("POST", q + "/ack", "{\"receipt\":\"" + r1 + "\"}");
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.json().get("type").asText()).isEqualTo(ProblemType.RECEIPT_STALE.uri());
+        JsonNode nackBatch = http.call("POST", q + "/nack/batch",
+                "{\"items\":[{\"receipt\":\"" + r2 + "\",\"reason\":\"bad input\"},{\"receipt\":\"" + r1 + "\"}]}").json();
+        assertThat(nackBatch.get("results").get(0).get("state").asText()).isEqualTo("dead");
+        assertThat(nackBatch.get("results").get(1).get("ok").asBoolean()).isFalse();
+        JsonNode ackBatch = http.call("POST", q + "/ack/batch", "{\"receipts\":[\"" + r0 + "\",\"" + r2 + "\"]}").json();
+        assertThat(ackBatch.get("results").get(0).get("ok").asBoolean()).isTrue();
+        assertThat(ackBatch.get("results").get(1).get("ok").asBoolean()).isFalse();
+
+        JsonNode stats = http.call("GET", q + "/stats", null).json();
+        assertThat(stats.get("delayed").asLong()).isEqualTo(1);
+        assertThat(stats.get("dead").asLong()).isEqualTo(1);
+        assertThat(stats.get("acked").asLong()).isEqualTo(1);
+        JsonNode dead = http.call("GET", q + "/dead-letters?limit=10", null).json().get("items");
+        assertThat(dead).singleElement().satisfies(d -> assertThat(d.get("reason").asText()).isEqualTo("bad input"));
+        assertThat(http.call("POST", q + "/dead-letters/redrive", "{}").json().get("redriven").asLong()).isEqualTo(1);
+        assertThat(http.call("GET", q + "/stats", null).json().get("ready").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void longPollReturnsAsSoonAsAnItemIsEnqueued() {
+        String q = q();
+        long start = System.nanoTime();
+        CompletableFuture<HttpHarness.Reply> claim = http.sendAsync("POST", q + "/claim", "{\"waitMs\":15000}");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !claim.isDone());
+        http.call("POST", q + "/items", "{\"payload\":\"wake\"}");
+        HttpHarness.Reply reply = await().atMost(Duration.ofSeconds(5)).until(claim::join, r -> r != null);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().get("items")).hasSize(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void longPollWakesOnAnotherSidecarsWriteToTheSharedFile() {
+        String q = q();
+        try (WorkQueueSidecar neighbour = WorkQueueSidecar.start(HttpHarness.settings(dir), Clock.systemUTC())) {
+            CompletableFuture<HttpHarness.Reply> claim = http.sendAsync("POST", q + "/claim", "{\"waitMs\":15000}");
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !claim.isDone());
+            long start = System.nanoTime();
+            new HttpHarness(neighbour.port()).call("POST", q + "/items", "{\"payload\":\"from the neighbour\"}");
+            HttpHarness.Reply reply = await().atMost(Duration.ofSeconds(5)).until(claim::join, r -> r != null);
+            assertThat(reply.json().get("items").get(0).get("payload").asText()).isEqualTo("from the neighbour");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void longPollReturnsEmptyAfterTheWait() {
+        long start = System.nanoTime();
+        JsonNode items = http.call("POST", q() + "/claim", "{\"waitMs\":300}").json().get("items");
+        assertThat(items).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    static Stream<Arguments> badRequests() {
+        String json = "application/json";
+        String big = "x".repeat(2000);
+        String items1001 = "{\"items\":[" + "{\"payload\":1},".repeat(1000) + "{\"payload\":1}]}";
+        return Stream.of(
+                bad("malformed JSON", "POST", GUARD + "/items", json, "{\"payload\":", 400, ProblemType.INVALID_REQUEST),
+                bad("trailing garbage", "POST", GUARD + "/items", json, "{\"payload\":1} x", 400, ProblemType.INVALID_REQUEST),
+                bad("empty body", "POST", GUARD + "/claim", json, "", 400, ProblemType.INVALID_REQUEST),
+                bad("array body", "POST", GUARD + "/claim", json, "[1]", 400, ProblemType.INVALID_REQUEST),
+                bad("string for integer", "POST", GUARD + "/claim", json, "{\"max\":\"5\"}", 400, ProblemType.INVALID_REQUEST),
+                bad("fraction for integer", "POST", GUARD + "/claim", json, "{\"max\":1.5}", 400, ProblemType.INVALID_REQUEST),
+                bad("huge number", "POST", GUARD + "/claim", json, "{\"max\":99999999999999999999999}", 400, ProblemType.INVALID_REQUEST),
+                bad("zero visibility", "POST", GUARD + "/claim", json, "{\"visibilityMs\":0}", 400, ProblemType.INVALID_REQUEST),
+                bad("wait over 20 s", "POST", GUARD + "/claim", json, "{\"waitMs\":20001}", 400, ProblemType.INVALID_REQUEST),
+                bad("unknown field", "POST", GUARD + "/items", json, "{\"payload\":1,\"extra\":true}", 400, ProblemType.INVALID_REQUEST),
+                bad("payload and fileRef", "POST", GUARD + "/items", json, "{\"payload\":1,\"fileRef\":\"/a\"}", 400, ProblemType.INVALID_REQUEST),
+                bad("neither payload nor fileRef", "POST", GUARD + "/items", json, "{\"dedupKey\":\"k\"}", 400, ProblemType.INVALID_REQUEST),
+                bad("empty fileRef", "POST", GUARD + "/items", json, "{\"fileRef\":\"\"}", 400, ProblemType.INVALID_REQUEST),
+                bad("negative delay", "POST", GUARD + "/items", json, "{\"payload\":1,\"delayMs\":-1}", 400, ProblemType.INVALID_REQUEST),
+                bad("delay over 7 days", "POST", GUARD + "/items", json, "{\"payload\":1,\"delayMs\":604800001}", 400, ProblemType.INVALID_REQUEST),
+                bad("priority out of range", "POST", GUARD + "/items", json, "{\"payload\":1,\"priority\":1001}", 400, ProblemType.INVALID_REQUEST),
+                bad("zero maxAttempts", "POST", GUARD + "/items", json, "{\"payload\":1,\"maxAttempts\":0}", 400, ProblemType.INVALID_REQUEST),
+                bad("bad element in batch", "POST", GUARD + "/items/batch", json, "{\"items\":[{\"payload\":1},{\"bogus\":1}]}", 400, ProblemType.INVALID_REQUEST),
+                bad("batch over 1000", "POST", GUARD + "/items/batch", json, items1001, 400, ProblemType.INVALID_REQUEST),
+                bad("empty receipts", "POST", GUARD + "/ack/batch", json, "{\"receipts\":[]}", 400, ProblemType.INVALID_REQUEST),
+                bad("missing receipt", "POST", GUARD + "/ack", json, "{}", 400, ProblemType.INVALID_REQUEST),
+                bad("negative nack delay", "POST", GUARD + "/nack", json, "{\"receipt\":\"r\",\"delayMs\":-5}", 400, ProblemType.INVALID_REQUEST),
+                bad("string deadLetter", "POST", GUARD + "/nack", json, "{\"receipt\":\"r\",\"deadLetter\":\"yes\"}", 400, ProblemType.INVALID_REQUEST),
+                bad("extend without visibility", "POST", GUARD + "/extend", json, "{\"receipt\":\"r\"}", 400, ProblemType.INVALID_REQUEST),
+                bad("numeric redrive id", "POST", GUARD + "/dead-letters/redrive", json, "{\"ids\":[1]}", 400, ProblemType.INVALID_REQUEST),
+                bad("zero limit", "GET", GUARD + "/dead-letters?limit=0", null, null, 400, ProblemType.INVALID_REQUEST),
+                bad("text limit", "GET", GUARD + "/dead-letters?limit=abc", null, null, 400, ProblemType.INVALID_REQUEST),
+                bad("invalid queue name", "POST", "/v1/queues/bad%20name/items", json, "{\"payload\":1}", 400, ProblemType.INVALID_REQUEST),
+                bad("queue name too long", "GET", "/v1/queues/" + "a".repeat(129) + "/stats", null, null, 400, ProblemType.INVALID_REQUEST),
+                bad("oversized item", "POST", GUARD + "/items", json, "{\"payload\":\"" + big + "\"}", 413, ProblemType.PAYLOAD_TOO_LARGE),
+                bad("oversized body", "POST", GUARD + "/items/batch", json,
+                        "{\"items\":[" + "{\"payload\":1},".repeat(6000) + "{\"payload\":1}]}", 413, ProblemType.PAYLOAD_TOO_LARGE),
+                bad("text content type", "POST", GUARD + "/items", "text/plain", "{\"payload\":1}", 415, ProblemType.UNSUPPORTED_MEDIA_TYPE),
+                bad("no content type", "POST", GUARD + "/claim", null, "{}", 415, ProblemType.UNSUPPORTED_MEDIA_TYPE),
+                bad("unknown route", "GET", "/v1/nope", null, null, 404, ProblemType.NOT_FOUND),
+                bad("wrong method", "GET", GUARD + "/claim", null, null, 405, ProblemType.METHOD_NOT_ALLOWED));
+    }
+
+    private static Arguments bad(String name, String method, String path, String contentType, String body, int status,
+                                 ProblemType type) {
+        return Arguments.of(name, method, path, contentType, body, status, type);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void badInputIsAProblemAndChangesNothing(String name, String method, String path, String contentType, String body,
+                                             int status, ProblemType type) {
+        JsonNode before = guardDepth();
+        var request = http.request(method, path, contentType, body, true).build();
+        boolean inContract = status != 404 && status != 405;
+        HttpHarness.Reply reply = inContract ? http.sendChecked(request) : http.send(request);
+        assertProblem(reply, status, type);
+        assertThat(guardDepth()).isEqualTo(before);
+    }
+
+    @Test
+    void missingOrWrongTokenIsUnauthorized() {
+        assertProblem(http.sendChecked(http.request("POST", GUARD + "/claim", "application/json", "{}", false).build()),
+                401, ProblemType.UNAUTHORIZED);
+        var wrong = http.request("GET", GUARD + "/stats", null, null, false).header("Authorization", "Bearer nope").build();
+        assertProblem(http.sendChecked(wrong), 401, ProblemType.UNAUTHORIZED);
+        assertThat(http.call("GET", GUARD + "/stats", null).json().get("ready").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void drainAnswersParkedLongPollsAndTurnsNotReady(@TempDir Path other) {
+        WorkQueueSidecar second = WorkQueueSidecar.start(HttpHarness.settings(other), Clock.systemUTC());
+        HttpHarness client = new HttpHarness(second.port());
+        CompletableFuture<HttpHarness.Reply> claim = client.sendAsync("POST", q() + "/claim", "{\"waitMs\":15000}");
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !claim.isDone());
+        long start = System.nanoTime();
+        second.drainAndClose();
+        HttpHarness.Reply reply = claim.join();
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().get("items")).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void engineOutageIsRetryableUnavailableAndNotReady(@TempDir Path other) {
+        QueueEngine engine = SqliteQueueEngine.open(other.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(1000, 60_000));
+        try (WorkQueueSidecar broken = WorkQueueSidecar.serve(HttpHarness.settings(other), engine)) {
+            HttpHarness client = new HttpHarness(broken.port());
+            assertThat(client.call("GET", "/healthz/ready", null).status()).isEqualTo(200);
+            engine.close();
+            HttpHarness.Reply claim = client.call("POST", q() + "/claim", "{}");
+            assertProblem(claim, 503, ProblemType.ENGINE_UNAVAILABLE);
+            assertThat(claim.raw().headers().firstValue("Retry-After")).contains("1");
+            HttpHarness.Reply ready = client.call("GET", "/healthz/ready", null);
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.json().get("status").asText()).isEqualTo("DOWN");
+        }
+    }
+
+    /** The guard queue's stats without the age, which moves with time. */
+    private static JsonNode guardDepth() {
+        ObjectNode stats = (ObjectNode) http.call("GET", GUARD + "/stats", null).json();
+        stats.remove("oldestReadyAgeMs");
+        return stats;
+    }
+
+    private static void assertProblem(HttpHarness.Reply reply, int status, ProblemType type) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.contentType()).isEqualTo(Wire.PROBLEM_JSON);
+        JsonNode problem = reply.json();
+        assertThat(problem.get("type").asText()).isEqualTo(type.uri());
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("title").asText()).isEqualTo(type.title());
+        assertThat(problem.get("detail").asText()).isNotBlank();
+        if (type == ProblemType.INVALID_REQUEST) {
+            assertThat(problem.get("errors")).isNotEmpty();
+        }
+    }
+}
