@@ -70,7 +70,8 @@ public final class WorkQueueCommand implements Callable<Integer> {
     /**
      * Validates the options, starts the sidecar and blocks until the JVM shuts down.
      *
-     * @return never returns normally while the sidecar runs; the shutdown hook exits with 0
+     * @return never returns normally while the sidecar runs; after SIGTERM the JVM exits (status 143)
+     *     once the shutdown hook has drained the sidecar
      * @throws ParameterException when an option is out of range
      * @throws InterruptedException when the main thread is interrupted
      */
@@ -82,8 +83,6 @@ public final class WorkQueueCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sidecar.drainAndClose();
             stopped.countDown();
-            // A SIGTERM would otherwise exit with 143; a completed drain is a clean stop.
-            Runtime.getRuntime().halt(0);
         }, "patternkit-shutdown"));
         stopped.await();
         return 0;

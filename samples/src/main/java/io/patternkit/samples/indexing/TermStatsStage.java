@@ -27,16 +27,32 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * <p>Files that cannot be indexed are poison, not transient failures, so they go straight to the
  * dead-letter queue with a reason: bytes that are not UTF-8, and files larger than the size limit
  * (in the JDK these are generated charset tables, noise for a search index).
+ *
+ * <p>Public so that the benchmarks can run the same stage without the queue; thread-safe (the
+ * analyzer keeps one token stream per thread).
  */
-final class TermStatsStage implements FileStage {
+public final class TermStatsStage implements FileStage {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Analyzer analyzer = new SourceAnalyzer();
     private final long maxFileBytes;
 
-    TermStatsStage(long maxFileBytes) {
+    /**
+     * Creates the stage.
+     *
+     * @param maxFileBytes sources larger than this are dead-lettered as poison
+     */
+    public TermStatsStage(long maxFileBytes) {
         this.maxFileBytes = maxFileBytes;
     }
 
+    /**
+     * Writes the term statistics of one source file.
+     *
+     * @param input a Java source file
+     * @param output where the JSON document goes (overwritten)
+     * @throws IOException when the input cannot be read or the output written
+     * @throws PoisonItemException when the input is too large or not UTF-8
+     */
     @Override
     public void process(Path input, Path output) throws IOException {
         long size = Files.size(input);
