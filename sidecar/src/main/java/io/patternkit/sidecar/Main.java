@@ -18,18 +18,22 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** @return the command line as {@link #main} runs it: usage errors exit 2, failures 1 */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("patternkit-sidecar: " + e.getMessage());
+                    return 1;
+                });
+    }
+
     /**
      * Entry point.
      *
      * @param args the command line, such as {@code workqueue --port 0}
      */
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("patternkit-sidecar: " + e.getMessage());
-                    return 1;
-                })
-                .execute(args);
+        int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);
         }

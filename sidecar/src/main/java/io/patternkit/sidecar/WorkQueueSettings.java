@@ -1,5 +1,6 @@
 package io.patternkit.sidecar;
 
+import io.patternkit.sidecar.workqueue.exec.ExecSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,12 +21,13 @@ import java.util.Optional;
  * @param backoffMax the longest nack backoff delay
  * @param dedupWindow how long acked items keep deduplicating
  * @param defaultMaxAttempts the {@code maxAttempts} of items that do not say
- * @param drainTimeout the longest wait for in-flight requests on shutdown
+ * @param drainTimeout the longest wait for in-flight requests and running commands on shutdown
+ * @param exec the command run per item of a queue, or empty when the sidecar runs none
  */
 public record WorkQueueSettings(EngineKind engine, String bind, int port, Path dataDir, String jdbcUrl,
                                 String jdbcPassword, Optional<String> token, long maxBodyBytes, long maxItemBytes,
                                 Duration backoffBase, Duration backoffMax, Duration dedupWindow,
-                                int defaultMaxAttempts, Duration drainTimeout) {
+                                int defaultMaxAttempts, Duration drainTimeout, Optional<ExecSettings> exec) {
 
     /** The engines the sidecar can use. */
     public enum EngineKind {
@@ -39,6 +41,7 @@ public record WorkQueueSettings(EngineKind engine, String bind, int port, Path d
     @Override
     public String toString() {
         return "WorkQueueSettings[engine=" + engine + ", bind=" + bind + ", port=" + port + ", dataDir=" + dataDir
-                + ", token=" + (token.isPresent() ? "***" : "none") + "]";
+                + ", token=" + (token.isPresent() ? "***" : "none")
+                + ", exec=" + exec.map(e -> e.queue() + " -> " + e.command().get(0)).orElse("none") + "]";
     }
 }

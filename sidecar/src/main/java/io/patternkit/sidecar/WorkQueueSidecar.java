@@ -11,15 +11,22 @@ import io.patternkit.sidecar.workqueue.QueueEngine;
 import io.patternkit.sidecar.workqueue.RequestParser;
 import io.patternkit.sidecar.workqueue.WorkQueueMetrics;
 import io.patternkit.sidecar.workqueue.WorkQueueService;
+import io.patternkit.sidecar.workqueue.exec.CommandRunner;
+import io.patternkit.sidecar.workqueue.exec.ExecConsumer;
+import io.patternkit.sidecar.workqueue.exec.ExecMetrics;
+import io.patternkit.sidecar.workqueue.exec.ExecSettings;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running work-queue sidecar: engine, service and HTTP server wired together. Used by the
- * command line and by in-process tests; close it (or {@link #drainAndClose()}) to stop.
+ * A running work-queue sidecar: engine, service and HTTP server wired together, and, when
+ * configured, the {@link ExecConsumer} that runs a command per item. Used by the command line and
+ * by in-process tests; close it (or {@link #drainAndClose()}) to stop.
  */
 public final class WorkQueueSidecar implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueueSidecar.class);
@@ -29,13 +36,16 @@ public final class WorkQueueSidecar implements AutoCloseable {
     private final QueueEngine engine;
     private final SidecarServer server;
     private final int port;
+    private final Optional<ExecConsumer> exec;
 
-    private WorkQueueSidecar(WorkQueueSettings settings, Vertx vertx, QueueEngine engine, SidecarServer server, int port) {
+    private WorkQueueSidecar(WorkQueueSettings settings, Vertx vertx, QueueEngine engine, SidecarServer server, int port,
+                             Optional<ExecConsumer> exec) {
         this.settings = settings;
         this.vertx = vertx;
         this.engine = engine;
         this.server = server;
         this.port = port;
+        this.exec = exec;
     }
 
     /**
@@ -76,12 +86,23 @@ public final class WorkQueueSidecar implements AutoCloseable {
                     settings.maxBodyBytes());
             int port = server.start(settings.bind(), settings.port()).await(30, TimeUnit.SECONDS);
             LOG.info("patternkit-sidecar listening on http://{}:{}", settings.bind(), port);
-            return new WorkQueueSidecar(settings, vertx, engine, server, port);
+            Optional<ExecConsumer> exec = settings.exec().map(e -> startExec(e, service, registry));
+            return new WorkQueueSidecar(settings, vertx, engine, server, port, exec);
         } catch (Exception e) {
             vertx.close();
             engine.close();
             throw new IllegalStateException("cannot start the work-queue sidecar: " + e.getMessage(), e);
         }
+    }
+
+    private static ExecConsumer startExec(ExecSettings exec, WorkQueueService service, PrometheusMeterRegistry registry) {
+        ExecConsumer consumer = new ExecConsumer(service, exec, new ExecMetrics(registry, exec.queue()),
+                new CommandRunner(exec.killGrace()));
+        consumer.start();
+        // The program only: arguments may carry secrets.
+        LOG.info("running {} for each item of queue {}, {} at a time, timeout {} ms", exec.command().get(0), exec.queue(),
+                exec.concurrency(), exec.timeout().toMillis());
+        return consumer;
     }
 
     /** @return the port the server listens on (the actual one when 0 was asked for) */
@@ -90,22 +111,33 @@ public final class WorkQueueSidecar implements AutoCloseable {
     }
 
     /**
-     * Drains (readiness 503, long-polls answered, in-flight requests finished within the drain
-     * timeout), then closes the engine and Vert.x. Blocks until done.
+     * Drains within the drain timeout, then closes the engine and Vert.x. Blocks until done.
+     * Readiness turns 503 at once; the command runner, if any, stops claiming and waits for its
+     * running commands (which may still call the HTTP API), killing and releasing those left at
+     * the deadline; then long-polls are answered and in-flight requests get what remains of the
+     * timeout.
      */
     public void drainAndClose() {
         LOG.info("draining for up to {} ms", settings.drainTimeout().toMillis());
+        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        server.markDraining();
+        exec.ifPresent(e -> e.drain(settings.drainTimeout()));
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
         try {
-            server.drain(settings.drainTimeout()).await(settings.drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            server.drain(left).await(left.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("drain did not finish cleanly: {}", e.getMessage());
         }
         close();
     }
 
-    /** Closes Vert.x (and with it the server) and the engine at once, without draining. Never throws. */
+    /**
+     * Closes at once, without draining: running commands are killed and their items released,
+     * then Vert.x (and with it the server) and the engine are closed. Never throws.
+     */
     @Override
     public void close() {
+        exec.ifPresent(ExecConsumer::close);
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -2,11 +2,16 @@ package io.patternkit.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.workqueue.exec.ExecSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +39,7 @@ class WorkQueueCommandTest {
         assertThat(s.defaultMaxAttempts()).isEqualTo(5);
         assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.token()).isEmpty();
+        assertThat(s.exec()).isEmpty();
     }
 
     @Test
@@ -64,5 +70,52 @@ class WorkQueueCommandTest {
         assertThatThrownBy(() -> parse(Map.of(), "--default-max-attempts", "0")).isInstanceOf(CommandLine.ParameterException.class);
         assertThatThrownBy(() -> parse(Map.of(), "--engine", "postgres")).hasMessageContaining("--jdbc-url");
         assertThatThrownBy(() -> parse(Map.of(), "--drain-timeout", "soon")).isInstanceOf(CommandLine.ParameterException.class);
+    }
+
+    @Test
+    void execTakesEverythingAfterItAsTheCommand() {
+        WorkQueueSettings s = parse(Map.of(), "--port", "0", "--exec-queue", "thumbnails", "--exec-concurrency", "3",
+                "--exec", "sh", "-c", "convert \"$WORK_ITEM_FILE\" out.png", "--port", "-h");
+        assertThat(s.port()).isZero();
+        ExecSettings exec = s.exec().orElseThrow();
+        assertThat(exec.queue()).isEqualTo("thumbnails");
+        assertThat(exec.command()).containsExactly("sh", "-c", "convert \"$WORK_ITEM_FILE\" out.png", "--port", "-h");
+        assertThat(exec.concurrency()).isEqualTo(3);
+        assertThat(exec.timeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(exec.visibility()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(exec.extendEvery()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(exec.killGrace()).isEqualTo(ExecSettings.DEFAULT_KILL_GRACE);
+
+        ExecSettings other = parse(Map.of(), "--exec-timeout", "90s", "--exec-visibility", "1m", "--exec-queue", "q",
+                "--exec", "--", "./stage.py", "--verbose").exec().orElseThrow();
+        assertThat(other.command()).containsExactly("./stage.py", "--verbose");
+        assertThat(other.timeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(other.visibility()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(parse(Map.of(), "--exec-queue", "q", "--exec", "true").toString()).contains("exec=q -> true");
+    }
+
+    @Test
+    void execMisuseIsAUsageErrorWithExitStatus2() {
+        assertUsageError("--exec needs --exec-queue", "--exec", "true");
+        assertUsageError("--exec-queue needs --exec", "--exec-queue", "q");
+        assertUsageError("--exec needs a command", "--exec-queue", "q", "--exec");
+        assertUsageError("--exec needs a command", "--exec-queue", "q", "--exec", "--");
+        assertUsageError("--exec-concurrency needs --exec-queue", "--exec-concurrency", "2");
+        assertUsageError("--exec-timeout needs --exec-queue", "--exec-timeout", "1m");
+        assertUsageError("--exec-queue must be", "--exec-queue", "a/b", "--exec", "true");
+        assertUsageError("--exec-concurrency must be 1 to 1000", "--exec-queue", "q", "--exec-concurrency", "0", "--exec", "true");
+        assertUsageError("--exec-visibility must be", "--exec-queue", "q", "--exec-visibility", "1ms", "--exec", "true");
+        assertUsageError("--exec-timeout must be", "--exec-queue", "q", "--exec-timeout", "0s", "--exec", "true");
+    }
+
+    private static void assertUsageError(String message, String... args) {
+        StringWriter err = new StringWriter();
+        List<String> line = new java.util.ArrayList<>(List.of("workqueue", "--port", "0"));
+        line.addAll(List.of(args));
+        // Preemptive: were the options accepted, the sidecar would start and run until SIGTERM.
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> Main.commandLine().setErr(new PrintWriter(err, true)).execute(line.toArray(String[]::new)));
+        assertThat(code).as("exit status of %s", line).isEqualTo(2);
+        assertThat(err.toString()).contains(message);
     }
 }

@@ -97,9 +97,14 @@ public final class SidecarServer {
      * @return completes when the server is closed
      */
     public Future<Void> drain(Duration timeout) {
-        draining = true;
+        markDraining();
         return service.drain().compose(v -> server == null ? Future.succeededFuture()
                 : server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Makes readiness answer 503 from now on, ahead of a {@link #drain}; requests are still served. */
+    public void markDraining() {
+        draining = true;
     }
 
     private void timed(RoutingContext ctx) {

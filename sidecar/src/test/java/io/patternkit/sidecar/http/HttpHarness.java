@@ -43,7 +43,7 @@ final class HttpHarness {
     static WorkQueueSettings settings(Path dir) {
         return new WorkQueueSettings(WorkQueueSettings.EngineKind.SQLITE, "127.0.0.1", 0, dir, null, null,
                 Optional.of(TOKEN), 64 * 1024, 1024, Duration.ofSeconds(1), Duration.ofMinutes(5),
-                Duration.ofMinutes(5), 5, Duration.ofSeconds(2));
+                Duration.ofMinutes(5), 5, Duration.ofSeconds(2), Optional.empty());
     }
 
     /** A response, its body parsed when JSON. */
