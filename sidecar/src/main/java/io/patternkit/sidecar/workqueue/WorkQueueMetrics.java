@@ -1,44 +1,112 @@
 package io.patternkit.sidecar.workqueue;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The work-queue operation counters, exposed as {@code patternkit_workqueue_items_total} with an
- * {@code event} tag: enqueued, claimed, acked, nacked, dead_lettered, redelivered. Meter names
- * live here and nowhere else (the command runner's meters are registered by
- * {@link io.patternkit.sidecar.workqueue.exec.ExecMetrics} under the names below). Thread-safe.
+ * The work-queue meters, per queue. Meter names live here and nowhere else (the command runner's
+ * meters are registered by {@link io.patternkit.sidecar.workqueue.exec.ExecMetrics} under the
+ * names below). Thread-safe.
+ *
+ * <ul>
+ *   <li>{@code patternkit_workqueue_items_total{queue,event}}: items by event, as this sidecar saw
+ *       them: enqueued, claimed, acked, nacked, dead_lettered, redelivered.</li>
+ *   <li>{@code patternkit_workqueue_depth{queue,state}}: items by state (ready, delayed, in_flight,
+ *       dead), across every sidecar sharing the engine, as of the last refresh (SQS
+ *       ApproximateNumberOfMessages and friends; the numbers to autoscale workers on).</li>
+ *   <li>{@code patternkit_workqueue_oldest_ready_age_seconds{queue}}: age of the oldest ready item.</li>
+ * </ul>
+ *
+ * <p>The depth gauges read a snapshot refreshed by {@link WorkQueueService} every few seconds off
+ * the event loop, so a Prometheus scrape never runs SQL. A queue's meters appear the first time
+ * this sidecar serves a call on it.
  */
 public final class WorkQueueMetrics {
-    /** The counter's name. */
+    /** The item counter's name. */
     public static final String ITEMS = "patternkit.workqueue.items";
+    /** The depth gauge's name. */
+    public static final String DEPTH = "patternkit.workqueue.depth";
+    /** The oldest-ready-age gauge's name. */
+    public static final String OLDEST_READY_AGE = "patternkit.workqueue.oldest.ready.age";
     /** Commands run per item, by {@code queue} and {@code outcome}. */
     public static final String EXEC_COMMANDS = "patternkit.workqueue.exec.commands";
     /** How long commands run per item took, by {@code queue} and {@code outcome}. */
     public static final String EXEC_DURATION = "patternkit.workqueue.exec.duration";
 
-    final Counter enqueued;
-    final Counter claimed;
-    final Counter acked;
-    final Counter nacked;
-    final Counter deadLettered;
-    final Counter redelivered;
+    private final MeterRegistry registry;
+    private final Map<String, QueueMeters> queues = new ConcurrentHashMap<>();
 
     /**
-     * Registers the counters.
+     * Creates the meters' home; each queue registers its meters on first use.
      *
      * @param registry the registry, never null
      */
     public WorkQueueMetrics(MeterRegistry registry) {
-        enqueued = counter(registry, "enqueued");
-        claimed = counter(registry, "claimed");
-        acked = counter(registry, "acked");
-        nacked = counter(registry, "nacked");
-        deadLettered = counter(registry, "dead_lettered");
-        redelivered = counter(registry, "redelivered");
+        this.registry = registry;
     }
 
-    private static Counter counter(MeterRegistry registry, String event) {
-        return Counter.builder(ITEMS).tag("event", event).description("Work-queue items by event").register(registry);
+    /**
+     * The meters of one queue, registered on first use.
+     *
+     * @param queue a valid queue name
+     * @return the queue's meters, never null
+     */
+    public QueueMeters of(String queue) {
+        return queues.computeIfAbsent(queue, q -> new QueueMeters(registry, q));
+    }
+
+    /** @return the queues this sidecar has served so far, whose depth should be refreshed */
+    Iterable<String> knownQueues() {
+        return queues.keySet();
+    }
+
+    /** The meters of one queue. Thread-safe. */
+    public static final class QueueMeters {
+        final Counter enqueued;
+        final Counter claimed;
+        final Counter acked;
+        final Counter nacked;
+        final Counter deadLettered;
+        final Counter redelivered;
+        private final AtomicReference<QueueStats> depth = new AtomicReference<>(new QueueStats(0, 0, 0, 0, 0, 0));
+
+        private QueueMeters(MeterRegistry registry, String queue) {
+            enqueued = counter(registry, queue, "enqueued");
+            claimed = counter(registry, queue, "claimed");
+            acked = counter(registry, queue, "acked");
+            nacked = counter(registry, queue, "nacked");
+            deadLettered = counter(registry, queue, "dead_lettered");
+            redelivered = counter(registry, queue, "redelivered");
+            gauge(registry, queue, "ready", s -> s.ready());
+            gauge(registry, queue, "delayed", s -> s.delayed());
+            gauge(registry, queue, "in_flight", s -> s.inFlight());
+            gauge(registry, queue, "dead", s -> s.dead());
+            Gauge.builder(OLDEST_READY_AGE, depth, d -> d.get().oldestReadyAgeMs() / 1000.0).tag("queue", queue)
+                    .baseUnit("seconds").description("Age of the oldest ready item").register(registry);
+        }
+
+        /**
+         * Records a fresh depth snapshot for the gauges.
+         *
+         * @param stats the queue's statistics, never null
+         */
+        void depth(QueueStats stats) {
+            depth.set(stats);
+        }
+
+        private void gauge(MeterRegistry registry, String queue, String state,
+                java.util.function.ToDoubleFunction<QueueStats> value) {
+            Gauge.builder(DEPTH, depth, d -> value.applyAsDouble(d.get())).tag("queue", queue).tag("state", state)
+                    .description("Work-queue items by state, across every sidecar sharing the engine").register(registry);
+        }
+
+        private static Counter counter(MeterRegistry registry, String queue, String event) {
+            return Counter.builder(ITEMS).tag("queue", queue).tag("event", event)
+                    .description("Work-queue items by event").register(registry);
+        }
     }
 }

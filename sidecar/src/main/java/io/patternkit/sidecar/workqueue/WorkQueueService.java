@@ -37,6 +37,7 @@ public final class WorkQueueService {
     private long wakeCount;
     private boolean draining;
     private long purgeTimer = -1;
+    private long depthTimer = -1;
 
     /**
      * Creates the service; call {@link #startPurging} to purge acked items periodically.
@@ -65,6 +66,21 @@ public final class WorkQueueService {
     }
 
     /**
+     * Refreshes the depth gauges of every queue this sidecar has served, now and then every
+     * {@code period}, on a worker thread.
+     *
+     * @param periodMs milliseconds between refreshes, at least 1
+     */
+    public void startDepthGauges(long periodMs) {
+        context.runOnContext(v -> depthTimer = vertx.setPeriodic(1, periodMs, id -> blocking(() -> {
+            for (String queue : metrics.knownQueues()) {
+                metrics.of(queue).depth(engine.stats(queue));
+            }
+            return null;
+        })));
+    }
+
+    /**
      * Enqueues items and wakes the queue's waiters.
      *
      * @param queue a valid queue name
@@ -73,7 +89,7 @@ public final class WorkQueueService {
      */
     public Future<List<Enqueued>> enqueue(String queue, List<NewItem> items) {
         return blocking(() -> engine.enqueue(queue, items)).onSuccess(results -> {
-            metrics.enqueued.increment(results.stream().filter(r -> !r.duplicate()).count());
+            metrics.of(queue).enqueued.increment(results.stream().filter(r -> !r.duplicate()).count());
             context.runOnContext(v -> wake(queue));
         });
     }
@@ -123,7 +139,7 @@ public final class WorkQueueService {
             for (String receipt : receipts) {
                 boolean ok = Receipt.decode(receipt).map(r -> engine.ack(queue, r)).orElse(false);
                 if (ok) {
-                    metrics.acked.increment();
+                    metrics.of(queue).acked.increment();
                 }
                 out.add(ok);
             }
@@ -156,9 +172,9 @@ public final class WorkQueueService {
                 Optional<NackOutcome> outcome = Receipt.decode(request.receipt())
                         .flatMap(r -> engine.nack(queue, r, request.command()));
                 outcome.ifPresent(o -> {
-                    metrics.nacked.increment();
+                    metrics.of(queue).nacked.increment();
                     if (o.state() == ItemState.DEAD) {
-                        metrics.deadLettered.increment();
+                        metrics.of(queue).deadLettered.increment();
                     }
                 });
                 out.add(outcome);
@@ -255,7 +271,7 @@ public final class WorkQueueService {
 
     /**
      * Stops parking claims: every waiting long-poll is answered at once with what it has (nothing),
-     * and later claims do not wait. Also stops the purge timer.
+     * and later claims do not wait. Also stops the purge and depth timers.
      *
      * @return completes once the waiters are answered
      */
@@ -266,6 +282,9 @@ public final class WorkQueueService {
             if (purgeTimer >= 0) {
                 vertx.cancelTimer(purgeTimer);
             }
+            if (depthTimer >= 0) {
+                vertx.cancelTimer(depthTimer);
+            }
             wake(null);
             done.complete();
         });
@@ -273,7 +292,7 @@ public final class WorkQueueService {
     }
 
     private void sweep(String queue) {
-        metrics.deadLettered.increment(engine.deadLetterExpired(queue));
+        metrics.of(queue).deadLettered.increment(engine.deadLetterExpired(queue));
     }
 
     private void attempt(Waiter waiter) {
@@ -291,7 +310,7 @@ public final class WorkQueueService {
             Attempt result = ar.result();
             long remainingMs = TimeUnit.NANOSECONDS.toMillis(waiter.deadlineNanos - System.nanoTime());
             if (!result.items.isEmpty() || remainingMs <= 0 || draining) {
-                count(result.items);
+                count(waiter.queue, result.items);
                 waiter.promise.complete(result.items);
             } else if (wakeCount != seen) {
                 attempt(waiter);
@@ -301,9 +320,10 @@ public final class WorkQueueService {
         });
     }
 
-    private void count(List<ClaimedItem> items) {
-        metrics.claimed.increment(items.size());
-        metrics.redelivered.increment(items.stream().filter(i -> i.attempt() > 1).count());
+    private void count(String queue, List<ClaimedItem> items) {
+        WorkQueueMetrics.QueueMeters meters = metrics.of(queue);
+        meters.claimed.increment(items.size());
+        meters.redelivered.increment(items.stream().filter(i -> i.attempt() > 1).count());
     }
 
     private void park(Waiter waiter, long delayMs) {

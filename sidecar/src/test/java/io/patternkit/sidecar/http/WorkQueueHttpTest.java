@@ -56,12 +56,33 @@ class WorkQueueHttpTest {
         assertThat(live.json().get("status").asText()).isEqualTo("UP");
         HttpHarness.Reply ready = http.sendChecked(http.request("GET", "/healthz/ready", null, null, false).build());
         assertThat(ready.status()).isEqualTo(200);
-        http.call("POST", q() + "/claim", "{\"max\":1}");
+        String q = q();
+        http.call("POST", q + "/items", "{\"payload\":1}");
+        http.call("POST", q + "/items", "{\"payload\":2}");
+        http.call("POST", q + "/claim", "{\"max\":1}");
+        String name = q.substring(q.lastIndexOf('/') + 1);
         HttpHarness.Reply metrics = http.sendChecked(http.request("GET", "/metrics", null, null, false).build());
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.contentType()).startsWith("text/plain");
-        assertThat(metrics.body()).contains("patternkit_workqueue_items_total{event=\"enqueued\"}")
+        assertThat(metrics.body())
+                .contains("patternkit_workqueue_items_total{event=\"enqueued\",queue=\"" + name + "\"} 2.0")
+                .contains("patternkit_workqueue_items_total{event=\"claimed\",queue=\"" + name + "\"} 1.0")
                 .contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/queues/:queue/claim\",status=\"200\"}");
+    }
+
+    @Test
+    void depthGaugesFollowTheQueueWithoutAScrapeRunningSql() {
+        String q = q();
+        String name = q.substring(q.lastIndexOf('/') + 1);
+        http.call("POST", q + "/items", "{\"payload\":1}");
+        http.call("POST", q + "/items", "{\"payload\":2}");
+        http.call("POST", q + "/claim", "{\"max\":1,\"visibilityMs\":60000}");
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                http.sendChecked(http.request("GET", "/metrics", null, null, false).build()).body())
+                .contains("patternkit_workqueue_depth{queue=\"" + name + "\",state=\"ready\"} 1.0")
+                .contains("patternkit_workqueue_depth{queue=\"" + name + "\",state=\"in_flight\"} 1.0")
+                .contains("patternkit_workqueue_depth{queue=\"" + name + "\",state=\"dead\"} 0.0")
+                .contains("patternkit_workqueue_oldest_ready_age_seconds{queue=\"" + name + "\"}"));
     }
 
     @Test
