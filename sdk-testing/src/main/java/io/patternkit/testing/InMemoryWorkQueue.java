@@ -679,6 +679,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
         lock.lock();
         try {
             long now = now();
+            sweep(now);
             List<Item> moved = deadOldestFirst().filter(i -> ids == null || ids.contains(i.id)).toList();
             for (Item i : moved) {
                 i.state = State.READY;

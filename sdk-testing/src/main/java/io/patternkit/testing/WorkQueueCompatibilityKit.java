@@ -435,6 +435,22 @@ public abstract class WorkQueueCompatibilityKit {
     }
 
     /**
+     * Redrive right after a last attempt lapsed finds the item: the lapse counts as a death even
+     * when nothing else (a claim, stats, the dead-letter list) has looked at the queue since.
+     */
+    @Test
+    public void redriveAllRightAfterALastAttemptLapsedMovesTheItemBack() {
+        String id = queue.enqueue(json("1").maxAttempts(1)).id();
+        claimOne(SHORT);
+        advance(SHORT);
+
+        assertThat(queue.redriveAll()).isEqualTo(1);
+        WorkItem again = claimOne(SHORT);
+        assertThat(again.id()).isEqualTo(id);
+        assertThat(again.attempt()).isEqualTo(1);
+    }
+
+    /**
      * An item whose visibility lapses on its last attempt is dead-lettered with the reason "visibility
      * timeout expired on attempt N of M", and its last receipt is stale.
      */

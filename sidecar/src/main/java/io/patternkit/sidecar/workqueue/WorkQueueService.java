@@ -246,14 +246,18 @@ public final class WorkQueueService {
     }
 
     /**
-     * Moves dead items back to ready with attempts reset, and wakes the queue's waiters.
+     * Moves dead items back to ready with attempts reset, and wakes the queue's waiters. Lapsed
+     * last attempts are dead-lettered first, so they are moved back too.
      *
      * @param queue a valid queue name
      * @param request the validated redrive
      * @return how many items moved
      */
     public Future<Long> redrive(String queue, RedriveRequest request) {
-        return blocking(() -> engine.redrive(queue, request.ids(), request.max()))
+        return blocking(() -> {
+            sweep(queue);
+            return engine.redrive(queue, request.ids(), request.max());
+        })
                 .onSuccess(x -> context.runOnContext(v -> wake(queue)));
     }
 
