@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkQueueSidecar implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueueSidecar.class);
-    /** How often the queue-depth gauges are refreshed from the engine. */
-    private static final long DEPTH_REFRESH_MS = 2_000;
+    /** How often lapsed last attempts are dead-lettered and the queue-depth gauges refreshed. */
+    private static final long HOUSEKEEPING_MS = 2_000;
 
     private final WorkQueueSettings settings;
     private final Vertx vertx;
@@ -83,7 +83,7 @@ public final class WorkQueueSidecar implements AutoCloseable {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             WorkQueueService service = new WorkQueueService(vertx, engine, new WorkQueueMetrics(registry));
             service.startPurging(settings.dedupWindow().toMillis());
-            service.startDepthGauges(DEPTH_REFRESH_MS);
+            service.startHousekeeping(HOUSEKEEPING_MS);
             RequestParser parser = new RequestParser(mapper, settings.maxItemBytes(), settings.defaultMaxAttempts());
             SidecarServer server = new SidecarServer(vertx, service, parser, mapper, registry, settings.token(),
                     settings.maxBodyBytes());

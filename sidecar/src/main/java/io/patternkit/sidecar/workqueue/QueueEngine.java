@@ -70,7 +70,19 @@ public interface QueueEngine extends AutoCloseable {
      * @return true when acked, false when the receipt is stale (not the item's latest, or the item
      *     is not in flight or acked)
      */
-    boolean ack(String queue, Receipt receipt);
+    default boolean ack(String queue, Receipt receipt) {
+        return ackAll(queue, List.of(receipt)).get(0);
+    }
+
+    /**
+     * Acknowledges several claimed items in one statement (SQS DeleteMessageBatch), each with the
+     * outcome {@link #ack} would give it.
+     *
+     * @param queue a valid queue name
+     * @param receipts one or more decoded receipts
+     * @return per receipt, in order: true when acked, false when stale
+     */
+    List<Boolean> ackAll(String queue, List<Receipt> receipts);
 
     /**
      * Gives a claimed item back: retried after {@code command.delayMs()}, or after exponential

@@ -37,7 +37,7 @@ public final class WorkQueueService {
     private long wakeCount;
     private boolean draining;
     private long purgeTimer = -1;
-    private long depthTimer = -1;
+    private long housekeepingTimer = -1;
 
     /**
      * Creates the service; call {@link #startPurging} to purge acked items periodically.
@@ -66,14 +66,16 @@ public final class WorkQueueService {
     }
 
     /**
-     * Refreshes the depth gauges of every queue this sidecar has served, now and then every
-     * {@code period}, on a worker thread.
+     * For every queue this sidecar has served, now and then every {@code periodMs} on a worker
+     * thread: dead-letters lapsed last attempts (claims skip them anyway, so this only makes the
+     * move timely) and refreshes the depth gauges.
      *
-     * @param periodMs milliseconds between refreshes, at least 1
+     * @param periodMs milliseconds between rounds, at least 1
      */
-    public void startDepthGauges(long periodMs) {
-        context.runOnContext(v -> depthTimer = vertx.setPeriodic(1, periodMs, id -> blocking(() -> {
+    public void startHousekeeping(long periodMs) {
+        context.runOnContext(v -> housekeepingTimer = vertx.setPeriodic(1, periodMs, id -> blocking(() -> {
             for (String queue : metrics.knownQueues()) {
+                sweep(queue);
                 metrics.of(queue).depth(engine.stats(queue));
             }
             return null;
@@ -134,15 +136,18 @@ public final class WorkQueueService {
      * @return per receipt, true when acked and false when stale, in order
      */
     public Future<List<Boolean>> ackBatch(String queue, List<String> receipts) {
+        List<Optional<Receipt>> decoded = receipts.stream().map(Receipt::decode).toList();
+        List<Receipt> valid = decoded.stream().flatMap(Optional::stream).toList();
         return blocking(() -> {
-            List<Boolean> out = new ArrayList<>(receipts.size());
-            for (String receipt : receipts) {
-                boolean ok = Receipt.decode(receipt).map(r -> engine.ack(queue, r)).orElse(false);
-                if (ok) {
-                    metrics.of(queue).acked.increment();
+            Map<Receipt, Boolean> acked = new HashMap<>();
+            if (!valid.isEmpty()) {
+                List<Boolean> oks = engine.ackAll(queue, valid);
+                for (int i = 0; i < valid.size(); i++) {
+                    acked.merge(valid.get(i), oks.get(i), Boolean::logicalOr);
                 }
-                out.add(ok);
             }
+            List<Boolean> out = decoded.stream().map(r -> r.map(acked::get).orElse(false)).toList();
+            metrics.of(queue).acked.increment(out.stream().filter(ok -> ok).count());
             return out;
         });
     }
@@ -275,7 +280,7 @@ public final class WorkQueueService {
 
     /**
      * Stops parking claims: every waiting long-poll is answered at once with what it has (nothing),
-     * and later claims do not wait. Also stops the purge and depth timers.
+     * and later claims do not wait. Also stops the purge and housekeeping timers.
      *
      * @return completes once the waiters are answered
      */
@@ -286,8 +291,8 @@ public final class WorkQueueService {
             if (purgeTimer >= 0) {
                 vertx.cancelTimer(purgeTimer);
             }
-            if (depthTimer >= 0) {
-                vertx.cancelTimer(depthTimer);
+            if (housekeepingTimer >= 0) {
+                vertx.cancelTimer(housekeepingTimer);
             }
             wake(null);
             done.complete();
@@ -302,7 +307,6 @@ public final class WorkQueueService {
     private void attempt(Waiter waiter) {
         long seen = wakeCount;
         blocking(() -> {
-            sweep(waiter.queue);
             List<ClaimedItem> items = engine.claim(waiter.queue, waiter.request.max(), waiter.request.visibilityMs());
             OptionalLong next = items.isEmpty() ? engine.millisUntilNextVisible(waiter.queue) : OptionalLong.empty();
             return new Attempt(items, next);

@@ -261,6 +261,22 @@ abstract class QueueEngineContractTest {
     }
 
     @Test
+    void batchAckSettlesEachReceiptOnItsOwnInOneCall() {
+        engine.enqueue(queue, List.of(json("1"), json("2"), json("3")));
+        List<ClaimedItem> claimed = engine.claim(queue, 3, 30_000);
+        assertThat(engine.ack(queue, claimed.get(0).receipt())).isTrue();
+        Receipt stale = new Receipt(claimed.get(2).id(), claimed.get(2).epoch() + 1);
+
+        List<Boolean> outcomes = engine.ackAll(queue, List.of(claimed.get(0).receipt(), claimed.get(1).receipt(),
+                stale, new Receipt(Long.MAX_VALUE, 1)));
+
+        assertThat(outcomes).containsExactly(true, true, false, false);
+        QueueStats stats = engine.stats(queue);
+        assertThat(stats.acked()).isEqualTo(2);
+        assertThat(stats.inFlight()).isEqualTo(1);
+    }
+
+    @Test
     void nackedReceiptIsStale() {
         enqueue(json("1"));
         ClaimedItem claimed = claimOne(30_000);

@@ -267,13 +267,26 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     }
 
     @Override
-    public boolean ack(String queue, Receipt receipt) {
+    public List<Boolean> ackAll(String queue, List<Receipt> receipts) {
+        String pairs = String.join(", ", Collections.nCopies(receipts.size(), "(?, ?)"));
         return inConnection("ack", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'acked', "
                     + "acked_at = CASE WHEN state = 'acked' THEN acked_at ELSE pk_now_ms() END "
-                    + "WHERE id = ? AND queue = ? AND epoch = ? AND state IN ('inflight', 'acked')")) {
-                bindReceipt(ps, 1, queue, receipt);
-                return ps.executeUpdate() == 1;
+                    + "WHERE queue = ? AND state IN ('inflight', 'acked') AND (id, epoch) IN (VALUES " + pairs + ") "
+                    + "RETURNING id, epoch")) {
+                int p = 1;
+                ps.setString(p++, queue);
+                for (Receipt receipt : receipts) {
+                    ps.setLong(p++, receipt.id());
+                    ps.setLong(p++, receipt.epoch());
+                }
+                Set<Receipt> acked = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        acked.add(new Receipt(rs.getLong(1), rs.getLong(2)));
+                    }
+                }
+                return receipts.stream().map(acked::contains).toList();
             }
         });
     }

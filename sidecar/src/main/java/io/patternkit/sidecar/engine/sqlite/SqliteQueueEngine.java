@@ -43,6 +43,9 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
         "CREATE UNIQUE INDEX IF NOT EXISTS workqueue_items_dedup ON workqueue_items (queue, dedup_key)",
         "CREATE INDEX IF NOT EXISTS workqueue_items_claim ON workqueue_items (queue, state, visible_at)",
         "CREATE INDEX IF NOT EXISTS workqueue_items_acked ON workqueue_items (state, acked_at)",
+        // Walked in claim order, so a claim reads a handful of rows instead of sorting the backlog.
+        "CREATE INDEX IF NOT EXISTS workqueue_items_claim_order ON workqueue_items (queue, priority DESC, id) "
+            + "WHERE state IN ('ready', 'inflight')",
     };
 
     private final HikariDataSource pool;

@@ -139,7 +139,7 @@ class ExecConsumerTest {
                 .contains("patternkit_workqueue_exec_commands_total{outcome=\"acked\",queue=\"stage\"} 2.0")
                 .contains("patternkit_workqueue_exec_commands_total{outcome=\"timed_out\",queue=\"stage\"} 0.0")
                 .contains("patternkit_workqueue_exec_duration_seconds_count{outcome=\"acked\",queue=\"stage\"} 2")
-                .contains("patternkit_workqueue_items_total{event=\"acked\"} 2.0");
+                .contains("patternkit_workqueue_items_total{event=\"acked\",queue=\"stage\"} 2.0");
     }
 
     @Test
