@@ -13,10 +13,12 @@ import java.util.Objects;
  * bounded concurrency, acks when the handler returns, nacks with backoff when it throws, dead-letters on
  * {@link PoisonItemException}, extends visibility automatically while handlers run, and drains gracefully.
  *
- * <p>Threads: one poller thread claims, and only as many items as there are free handler slots (so no
- * item waits in a local buffer while its visibility timeout runs); {@code concurrency} worker threads run
- * the handler; one extender thread extends the visibility of all in-flight items in one batch call every
- * third of the visibility timeout. Ordering: items start in the order each claim returned them, but
+ * <p>Threads: one poller thread claims, at most {@code batchSize} items per call and never more than the
+ * consumer can hold: {@code max(concurrency, batchSize)} items, running or buffered. With the default
+ * {@code batchSize} (the concurrency) nothing waits in a local buffer; a larger {@code batchSize}
+ * prefetches, which saves claim round trips when handlers are short (as an SQS client's prefetch does).
+ * {@code concurrency} worker threads run the handler; one extender thread extends the visibility of all
+ * held items, running or buffered, in one batch call every third of the visibility timeout. Ordering: items start in the order each claim returned them, but
  * with concurrency above 1 they finish in any order; nothing is ordered across claims (as SQS standard
  * queues). When the sidecar is unavailable the poller backs off exponentially (up to 5 s) and keeps
  * trying, logging one WARN per outage; the loop never dies on an exception.
@@ -116,8 +118,9 @@ public final class WorkQueueConsumer implements AutoCloseable {
         }
 
         /**
-         * @param batchSize most items per claim, 1 to 1000; default the concurrency. Claims never take more
-         *     items than there are free slots.
+         * @param batchSize most items per claim, 1 to 1000; default the concurrency. Above the concurrency,
+         *     up to {@code batchSize - concurrency} claimed items wait in a local buffer for a free handler
+         *     (their visibility is extended while they wait, and a drain releases them at once).
          * @return this builder
          */
         public Builder batchSize(int batchSize) {

@@ -116,6 +116,34 @@ class WorkQueueConsumerTest {
     }
 
     @Test
+    void aBatchLargerThanTheConcurrencyPrefetchesAndADrainReleasesTheBufferAtOnce() {
+        for (int i = 0; i < 6; i++) {
+            queue.add("1", null);
+        }
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger maxActive = new AtomicInteger();
+        consumer = WorkQueueConsumer.builder(queue, item -> {
+            maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+            try {
+                awaitGate();
+            } finally {
+                active.decrementAndGet();
+            }
+        }).concurrency(1).batchSize(4).visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofMillis(200))
+                .meterRegistry(registry).build();
+        consumer.start();
+
+        await().atMost(WAIT).until(() -> queue.readyCount() == 2 && active.get() == 1);
+        assertThat(consumer.stats().inFlight()).as("one running, three buffered").isEqualTo(4);
+        DrainResult result = consumer.drain(Duration.ofMillis(300));
+
+        assertThat(result.released()).as("the three buffered items and the one still running").isEqualTo(4);
+        assertThat(result.completed()).isZero();
+        assertThat(maxActive.get()).isEqualTo(1);
+        assertThat(queue.readyCount()).isEqualTo(6);
+    }
+
+    @Test
     void extendsVisibilityWhileASlowHandlerRuns() {
         String id = queue.add("1", null);
         CountDownLatch running = new CountDownLatch(1);

@@ -70,7 +70,7 @@ public final class ConsumerEngine {
         this.queue = queue;
         this.handler = handler;
         this.settings = settings;
-        this.slots = new Semaphore(settings.concurrency());
+        this.slots = new Semaphore(capacity(settings));
         String prefix = "patternkit-wq-" + queue.name();
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), threads(prefix + "-worker-"));
         this.extender = Executors.newSingleThreadScheduledExecutor(threads(prefix + "-extender-"));
@@ -111,7 +111,7 @@ public final class ConsumerEngine {
         }
         stopping = true;
         stopSignal.countDown();
-        slots.release(settings.concurrency());
+        slots.release(capacity(settings));
         if (!started.get()) {
             shutdown();
             drained = new DrainResult(0, 0);
@@ -209,7 +209,15 @@ public final class ConsumerEngine {
         }
     }
 
+    /** Items held at once: running ones plus, when batches are larger than the concurrency, buffered ones. */
+    private static int capacity(ConsumerSettings settings) {
+        return Math.max(settings.concurrency(), settings.batchSize());
+    }
+
     private void run(InFlight f) {
+        if (stopping) {
+            return; // buffered when the drain began: stays in flight for drain() to release at once
+        }
         WorkItem item = f.item;
         long start = System.nanoTime();
         try {
