@@ -259,7 +259,10 @@ public final class SidecarProcess implements AutoCloseable {
     public static final class Builder {
         private final String pattern;
         private final List<String> args = new ArrayList<>();
-        private final List<String> jvmArgs = new ArrayList<>(List.of("-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        /** Tuned for quick starts in tests: small stacks, the serial collector, C1 only. */
+        private static final String TEST_JVM_ARGS_TEXT = "-Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+        private static final List<String> TEST_JVM_ARGS = List.of(TEST_JVM_ARGS_TEXT.split(" "));
+        private final List<String> jvmArgs = new ArrayList<>(TEST_JVM_ARGS);
         private final Map<String, String> env = new java.util.HashMap<>();
         private Path jar;
         private Path dataDir;
@@ -318,6 +321,20 @@ public final class SidecarProcess implements AutoCloseable {
             } else {
                 env.put("PATTERNKIT_API_TOKEN", token);
             }
+            return this;
+        }
+
+        /**
+         * Replaces the JVM options of the sidecar process. The default, {@code -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1},
+         * starts quickly and suits tests; a long run (a benchmark, a big job) does better with the
+         * JVM's full tiered compilation, for example {@code jvmArgs("-XX:+UseSerialGC")}.
+         *
+         * @param options the options, possibly none
+         * @return this builder
+         */
+        public Builder jvmArgs(String... options) {
+            jvmArgs.clear();
+            jvmArgs.addAll(List.of(options));
             return this;
         }
 

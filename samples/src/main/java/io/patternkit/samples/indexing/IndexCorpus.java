@@ -116,7 +116,9 @@ public final class IndexCorpus implements Callable<Integer> {
     }
 
     private SidecarProcess startSidecar(Path work, List<SidecarProcess> sidecars) {
-        SidecarProcess.Builder builder = SidecarProcess.workqueue().dataDir(work.resolve("data"));
+        // A job of minutes: the JVM's full tiered compilation, not the quick-start settings for tests.
+        SidecarProcess.Builder builder = SidecarProcess.workqueue().dataDir(work.resolve("data"))
+                .jvmArgs("-XX:+UseSerialGC", "-Xmx256m");
         if (sidecarJar != null) {
             builder.jar(sidecarJar);
         }
