@@ -15,6 +15,7 @@ import io.patternkit.workqueue.QueueStats;
 import io.patternkit.workqueue.ReceiptStaleException;
 import io.patternkit.workqueue.WorkItem;
 import io.patternkit.workqueue.WorkQueue;
+import io.patternkit.workqueue.internal.Arguments;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +43,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -229,7 +229,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public List<EnqueueResult> enqueueAll(List<Enqueue> items) {
-        return chunked(items, chunk -> {
+        return Arguments.chunked(items, chunk -> {
             chunk.forEach(e -> Objects.requireNonNull(e, "item"));
             checkSize(chunk);
             lock.lock();
@@ -258,7 +258,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public List<WorkItem> claim(int max, Duration visibilityTimeout, Duration wait) {
-        long visibilityMs = checkClaim(max, visibilityTimeout, wait);
+        long visibilityMs = claimVisibilityMs(max, visibilityTimeout, wait);
         long deadline = System.nanoTime() + wait.toNanos();
         lock.lock();
         try {
@@ -296,7 +296,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public CompletableFuture<List<WorkItem>> claimAsync(int max, Duration visibilityTimeout, Duration wait) {
-        checkClaim(max, visibilityTimeout, wait);
+        claimVisibilityMs(max, visibilityTimeout, wait);
         return CompletableFuture.supplyAsync(() -> claim(max, visibilityTimeout, wait), ASYNC);
     }
 
@@ -309,7 +309,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public void ack(String receipt) {
-        checkReceipt(receipt);
+        Arguments.receipt(receipt);
         lock.lock();
         try {
             if (!ackOne(receipt, now())) {
@@ -331,7 +331,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public NackOutcome nack(String receipt, Nack how) {
-        checkReceipt(receipt);
+        Arguments.receipt(receipt);
         Objects.requireNonNull(how, "how");
         lock.lock();
         try {
@@ -353,8 +353,8 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public Instant extend(String receipt, Duration visibilityTimeout) {
-        checkReceipt(receipt);
-        long ms = visibilityMs(visibilityTimeout);
+        Arguments.receipt(receipt);
+        long ms = Arguments.visibilityMs(visibilityTimeout);
         lock.lock();
         try {
             OptionalLong until = extendOne(receipt, ms, now());
@@ -376,8 +376,8 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public List<BatchOutcome> ackAll(List<String> receipts) {
-        return chunked(receipts, chunk -> {
-            chunk.forEach(InMemoryWorkQueue::checkReceipt);
+        return Arguments.chunked(receipts, chunk -> {
+            Arguments.receipts(chunk);
             lock.lock();
             try {
                 long now = now();
@@ -402,8 +402,8 @@ public final class InMemoryWorkQueue implements WorkQueue {
     @Override
     public List<BatchOutcome> nackAll(List<String> receipts, Nack how) {
         Objects.requireNonNull(how, "how");
-        return chunked(receipts, chunk -> {
-            chunk.forEach(InMemoryWorkQueue::checkReceipt);
+        return Arguments.chunked(receipts, chunk -> {
+            Arguments.receipts(chunk);
             lock.lock();
             try {
                 long now = now();
@@ -428,9 +428,9 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public List<BatchOutcome> extendAll(List<String> receipts, Duration visibilityTimeout) {
-        long ms = visibilityMs(visibilityTimeout);
-        return chunked(receipts, chunk -> {
-            chunk.forEach(InMemoryWorkQueue::checkReceipt);
+        long ms = Arguments.visibilityMs(visibilityTimeout);
+        return Arguments.chunked(receipts, chunk -> {
+            Arguments.receipts(chunk);
             lock.lock();
             try {
                 long now = now();
@@ -494,9 +494,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public List<DeadLetter> deadLetters(int limit) {
-        if (limit < 1 || limit > Wire.MAX_BATCH) {
-            throw new IllegalArgumentException("limit must be 1.." + Wire.MAX_BATCH + ", got " + limit);
-        }
+        Arguments.deadLetterLimit(limit);
         lock.lock();
         try {
             sweep(now());
@@ -519,12 +517,8 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public long redrive(List<String> ids) {
-        Objects.requireNonNull(ids, "ids");
-        if (ids.isEmpty() || ids.size() > Wire.MAX_BATCH) {
-            throw new IllegalArgumentException("redrive takes 1.." + Wire.MAX_BATCH + " ids, got " + ids.size());
-        }
         Set<Long> wanted = new HashSet<>();
-        for (String id : List.copyOf(ids)) {
+        for (String id : Arguments.redriveIds(ids)) {
             parseId(id).ifPresent(wanted::add);
         }
         return redriveWhere(wanted);
@@ -706,40 +700,10 @@ public final class InMemoryWorkQueue implements WorkQueue {
         }
     }
 
-    private static long checkClaim(int max, Duration visibilityTimeout, Duration wait) {
-        if (max < 1 || max > Wire.MAX_BATCH) {
-            throw new IllegalArgumentException("max must be 1.." + Wire.MAX_BATCH + ", got " + max);
-        }
-        Objects.requireNonNull(wait, "wait");
-        if (wait.isNegative() || wait.toMillis() > Wire.MAX_WAIT_MS) {
-            throw new IllegalArgumentException("wait must be 0..20s, got " + wait);
-        }
-        return visibilityMs(visibilityTimeout);
-    }
-
-    private static long visibilityMs(Duration visibilityTimeout) {
-        Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
-        long ms = visibilityTimeout.toMillis();
-        if (ms < 1 || ms > Wire.MAX_VISIBILITY_MS) {
-            throw new IllegalArgumentException("visibilityTimeout must be 1ms..12h, got " + visibilityTimeout);
-        }
-        return ms;
-    }
-
-    private static void checkReceipt(String receipt) {
-        Objects.requireNonNull(receipt, "receipt");
-        if (receipt.isEmpty() || receipt.length() > 256) {
-            throw new IllegalArgumentException("receipt must be 1..256 characters, got " + receipt.length());
-        }
-    }
-
-    private static <T, R> List<R> chunked(List<T> all, Function<List<T>, List<R>> call) {
-        Objects.requireNonNull(all, "list");
-        List<R> out = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i += Wire.MAX_BATCH) {
-            out.addAll(call.apply(all.subList(i, Math.min(all.size(), i + Wire.MAX_BATCH))));
-        }
-        return out;
+    private static long claimVisibilityMs(int max, Duration visibilityTimeout, Duration wait) {
+        Arguments.claimMax(max);
+        Arguments.waitMs(wait);
+        return Arguments.visibilityMs(visibilityTimeout);
     }
 
     private static ReceiptStaleException stale(String operation) {

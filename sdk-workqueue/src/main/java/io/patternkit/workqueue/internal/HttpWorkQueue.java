@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** {@link WorkQueue} over HTTP, through the shared {@link Transport}. Internal. */
@@ -64,7 +63,7 @@ public final class HttpWorkQueue implements WorkQueue {
 
     @Override
     public List<EnqueueResult> enqueueAll(List<Enqueue> items) {
-        return chunked(items, chunk -> {
+        return Arguments.chunked(items, chunk -> {
             List<Dto.EnqueueRequest> wire = chunk.stream().map(HttpWorkQueue::toWire).toList();
             boolean idempotent = chunk.stream().allMatch(e -> e.dedupKey().isPresent());
             Dto.EnqueueBatchResult r = transport.execute(SidecarCall.post("enqueueBatch", base + "/items/batch",
@@ -86,13 +85,13 @@ public final class HttpWorkQueue implements WorkQueue {
 
     @Override
     public void ack(String receipt) {
-        SidecarCall call = SidecarCall.post("ack", base + "/ack", new Dto.AckRequest(receipt(receipt)), true);
+        SidecarCall call = SidecarCall.post("ack", base + "/ack", new Dto.AckRequest(Arguments.receipt(receipt)), true);
         stale("ack", () -> transport.execute(call, Void.class));
     }
 
     @Override
     public NackOutcome nack(String receipt, Nack how) {
-        SidecarCall call = SidecarCall.post("nack", base + "/nack", toWire(receipt(receipt), how), false);
+        SidecarCall call = SidecarCall.post("nack", base + "/nack", toWire(Arguments.receipt(receipt), how), false);
         Dto.NackResult r = stale("nack", () -> transport.execute(call, Dto.NackResult.class));
         return new NackOutcome(state(r.state(), "nack"), Optional.ofNullable(r.visibleAt()));
     }
@@ -100,30 +99,30 @@ public final class HttpWorkQueue implements WorkQueue {
     @Override
     public Instant extend(String receipt, Duration visibilityTimeout) {
         SidecarCall call = SidecarCall.post("extend", base + "/extend",
-                new Dto.ExtendRequest(receipt(receipt), visibilityMs(visibilityTimeout)), true);
+                new Dto.ExtendRequest(Arguments.receipt(receipt), Arguments.visibilityMs(visibilityTimeout)), true);
         return present(stale("extend", () -> transport.execute(call, Dto.ExtendResult.class)).visibleUntil(),
                 "extend", "visibleUntil");
     }
 
     @Override
     public List<BatchOutcome> ackAll(List<String> receipts) {
-        return chunked(receipts, chunk -> outcomes(SidecarCall.post("ackBatch", base + "/ack/batch",
-                new Dto.AckBatchRequest(receipts(chunk)), true), chunk.size()));
+        return Arguments.chunked(receipts, chunk -> outcomes(SidecarCall.post("ackBatch", base + "/ack/batch",
+                new Dto.AckBatchRequest(Arguments.receipts(chunk)), true), chunk.size()));
     }
 
     @Override
     public List<BatchOutcome> nackAll(List<String> receipts, Nack how) {
         Objects.requireNonNull(how, "how");
-        return chunked(receipts, chunk -> outcomes(SidecarCall.post("nackBatch", base + "/nack/batch",
-                new Dto.NackBatchRequest(receipts(chunk).stream().map(r -> toWire(r, how)).toList()), false),
+        return Arguments.chunked(receipts, chunk -> outcomes(SidecarCall.post("nackBatch", base + "/nack/batch",
+                new Dto.NackBatchRequest(Arguments.receipts(chunk).stream().map(r -> toWire(r, how)).toList()), false),
                 chunk.size()));
     }
 
     @Override
     public List<BatchOutcome> extendAll(List<String> receipts, Duration visibilityTimeout) {
-        long ms = visibilityMs(visibilityTimeout);
-        return chunked(receipts, chunk -> outcomes(SidecarCall.post("extendBatch", base + "/extend/batch",
-                new Dto.ExtendBatchRequest(receipts(chunk).stream().map(r -> new Dto.ExtendRequest(r, ms)).toList()),
+        long ms = Arguments.visibilityMs(visibilityTimeout);
+        return Arguments.chunked(receipts, chunk -> outcomes(SidecarCall.post("extendBatch", base + "/extend/batch",
+                new Dto.ExtendBatchRequest(Arguments.receipts(chunk).stream().map(r -> new Dto.ExtendRequest(r, ms)).toList()),
                 true), chunk.size()));
     }
 
@@ -136,9 +135,7 @@ public final class HttpWorkQueue implements WorkQueue {
 
     @Override
     public List<DeadLetter> deadLetters(int limit) {
-        if (limit < 1 || limit > Wire.MAX_BATCH) {
-            throw new IllegalArgumentException("limit must be 1.." + Wire.MAX_BATCH + ", got " + limit);
-        }
+        Arguments.deadLetterLimit(limit);
         Dto.DeadLetterList list = transport.execute(
                 SidecarCall.get("listDeadLetters", base + "/dead-letters?limit=" + limit), Dto.DeadLetterList.class);
         return present(list.items(), "listDeadLetters", "items").stream()
@@ -151,11 +148,7 @@ public final class HttpWorkQueue implements WorkQueue {
 
     @Override
     public long redrive(List<String> ids) {
-        Objects.requireNonNull(ids, "ids");
-        if (ids.isEmpty() || ids.size() > Wire.MAX_BATCH) {
-            throw new IllegalArgumentException("redrive takes 1.." + Wire.MAX_BATCH + " ids, got " + ids.size());
-        }
-        return redrive(new Dto.RedriveRequest(List.copyOf(ids), null));
+        return redrive(new Dto.RedriveRequest(Arguments.redriveIds(ids), null));
     }
 
     @Override
@@ -180,15 +173,8 @@ public final class HttpWorkQueue implements WorkQueue {
     }
 
     private SidecarCall claimCall(int max, Duration visibilityTimeout, Duration wait) {
-        if (max < 1 || max > Wire.MAX_BATCH) {
-            throw new IllegalArgumentException("max must be 1.." + Wire.MAX_BATCH + ", got " + max);
-        }
-        Objects.requireNonNull(wait, "wait");
-        if (wait.isNegative() || wait.toMillis() > Wire.MAX_WAIT_MS) {
-            throw new IllegalArgumentException("wait must be 0..20s, got " + wait);
-        }
-        return SidecarCall.post("claim", base + "/claim",
-                new Dto.ClaimRequest(max, visibilityMs(visibilityTimeout), wait.toMillis()), false)
+        return SidecarCall.post("claim", base + "/claim", new Dto.ClaimRequest(Arguments.claimMax(max),
+                Arguments.visibilityMs(visibilityTimeout), Arguments.waitMs(wait)), false)
                 .withLongPoll(wait);
     }
 
@@ -223,15 +209,6 @@ public final class HttpWorkQueue implements WorkQueue {
                 how.isDeadLetter() ? Boolean.TRUE : null, how.reason().orElse(null));
     }
 
-    private static <T, R> List<R> chunked(List<T> all, Function<List<T>, List<R>> call) {
-        Objects.requireNonNull(all, "list");
-        List<R> out = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i += Wire.MAX_BATCH) {
-            out.addAll(call.apply(all.subList(i, Math.min(all.size(), i + Wire.MAX_BATCH))));
-        }
-        return out;
-    }
-
     private static <T> T stale(String operation, Supplier<T> call) {
         try {
             return call.get();
@@ -241,28 +218,6 @@ public final class HttpWorkQueue implements WorkQueue {
             }
             throw e;
         }
-    }
-
-    private static List<String> receipts(List<String> receipts) {
-        receipts.forEach(HttpWorkQueue::receipt);
-        return List.copyOf(receipts);
-    }
-
-    private static String receipt(String receipt) {
-        Objects.requireNonNull(receipt, "receipt");
-        if (receipt.isEmpty() || receipt.length() > 256) {
-            throw new IllegalArgumentException("receipt must be 1..256 characters, got " + receipt.length());
-        }
-        return receipt;
-    }
-
-    private static long visibilityMs(Duration visibilityTimeout) {
-        Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
-        long ms = visibilityTimeout.toMillis();
-        if (ms < 1 || ms > Wire.MAX_VISIBILITY_MS) {
-            throw new IllegalArgumentException("visibilityTimeout must be 1ms..12h, got " + visibilityTimeout);
-        }
-        return ms;
     }
 
     private static NackOutcome.State state(String state, String operation) {
