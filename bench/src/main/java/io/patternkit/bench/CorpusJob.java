@@ -1,0 +1,317 @@
+package io.patternkit.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The main job on the JDK corpus next to its stage without the queue. Each run starts the sample
+ * ({@code java -jar patternkit-samples.jar}: a producer, two worker processes with two handler
+ * threads each, one sidecar per process, all on one SQLite file) and reads its {@code summary.json};
+ * then it runs {@link CorpusDirect} in a fresh JVM over the files the job extracted, with the same
+ * total handler concurrency (4) and no queue. While the job runs, the CPU time of each of its
+ * processes is sampled from {@code /proc} every 200 ms.
+ *
+ * <p>The queue's share of the job's time is {@code 1 - direct seconds / job seconds}: the
+ * fraction of the job's wall time that the same handler work would not have needed without the
+ * queue (the sidecars, the SDK calls, the claim and ack round trips, and the extra JVMs). The CPU
+ * samples give a second view: the sidecars' share of all CPU time the job used.
+ *
+ * <p>Options: {@code --samples-jar}, {@code --sidecar-jar}, {@code --work DIR}, {@code --out DIR}
+ * (fragment {@code corpus.md}), {@code --runs 3}, {@code --budget-seconds 300} (no new run starts
+ * after this much time), {@code --limit 0} (files; 0 for the whole corpus).
+ */
+public final class CorpusJob {
+    private static final Pattern PROGRESS = Pattern.compile("\\[\\s*([0-9.]+)s\\] settled (\\d+)/(\\d+).*ready (\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int HANDLERS = 4;
+
+    private CorpusJob() {
+    }
+
+    /**
+     * Runs the job and the direct baseline, alternately, and writes {@code corpus.md} into {@code --out}.
+     *
+     * @param argv {@code --name value} options, see the class comment
+     * @throws Exception when a run fails
+     */
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        Path samplesJar = args.path("samples-jar", "samples/target/patternkit-samples.jar").toAbsolutePath();
+        Path sidecarJar = args.path("sidecar-jar", "sidecar/target/patternkit-sidecar.jar").toAbsolutePath();
+        Path work = Files.createDirectories(args.path("work", "bench/target/corpus").toAbsolutePath());
+        Path out = Files.createDirectories(args.path("out", "bench/target/results"));
+        int runs = args.integer("runs", 3);
+        long budgetNanos = args.integer("budget-seconds", 300) * 1_000_000_000L;
+        int limit = args.integer("limit", 0);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        long began = System.nanoTime();
+        List<Run> done = new ArrayList<>();
+        for (int i = 0; i < runs && (i == 0 || System.nanoTime() - began < budgetNanos); i++) {
+            Path jobDir = work.resolve("job");
+            Path jobLog = work.resolve("job-" + i + ".log");
+            List<String> job = List.of(java, "-jar", samplesJar.toString(), "--work-dir", jobDir.toString(),
+                    "--sidecar-jar", sidecarJar.toString(), "--workers", "2", "--concurrency", "2",
+                    "--limit", Integer.toString(limit));
+            System.err.println("run " + i + ": " + String.join(" ", job));
+            Process p = new ProcessBuilder(job).redirectErrorStream(true).redirectOutput(jobLog.toFile()).start();
+            CpuSampler cpu = new CpuSampler(p.pid());
+            cpu.start();
+            int exit = p.waitFor();
+            cpu.finish();
+            if (exit != 0) {
+                throw new IllegalStateException("the job exited with " + exit + "; see " + jobLog);
+            }
+            JsonNode summary = JSON.readTree(jobDir.resolve("summary.json").toFile());
+
+            Path direct = work.resolve("direct");
+            deleteRecursively(direct);
+            Path result = work.resolve("direct-" + i + ".json");
+            List<String> baseline = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp",
+                    System.getProperty("java.class.path"), CorpusDirect.class.getName(), "--input",
+                    jobDir.resolve("input").toString(), "--output", direct.toString(), "--threads",
+                    Integer.toString(HANDLERS), "--result", result.toString());
+            Process d = new ProcessBuilder(baseline).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("direct-" + i + ".log").toFile()).start();
+            if (d.waitFor() != 0) {
+                throw new IllegalStateException("the direct run failed; see " + work.resolve("direct-" + i + ".log"));
+            }
+            JsonNode directResult = JSON.readTree(result.toFile());
+            Run run = new Run(summary.get("files").asInt(), summary.get("processed").asLong(),
+                    summary.get("deadLettered").asLong(), summary.get("lost").asLong(), summary.get("seconds").asDouble(),
+                    directResult.get("seconds").asDouble(), directResult.get("poison").asLong(), cpu.seconds(),
+                    thirds(Files.readAllLines(jobLog, StandardCharsets.UTF_8)));
+            done.add(run);
+            System.err.printf(Locale.ROOT, "run %d: job %.1f s (%.0f items/s), direct %.1f s (%.0f items/s), queue share %.0f%%,"
+                    + " cpu %s, by thirds %s%n", i, run.jobSeconds, run.jobRate(), run.directSeconds, run.directRate(),
+                    run.queueShare() * 100, run.cpu, run.thirds);
+        }
+        String corpus = Files.readAllLines(work.resolve("job-0.log"), StandardCharsets.UTF_8).stream()
+                .filter(l -> l.startsWith("corpus ")).findFirst().map(l -> l.substring(7)).orElse("unknown");
+        String md = "Corpus: `" + corpus + "`, " + Stats.count(done.get(0).files) + " files. " + markdown(done);
+        Files.writeString(out.resolve("corpus.md"), md, StandardCharsets.UTF_8);
+        double rate = Stats.median(done.stream().map(Run::jobRate).toList());
+        double share = Stats.median(done.stream().map(Run::queueShare).toList());
+        Files.writeString(out.resolve("targets-corpus.md"), "| Main job on the JDK corpus (" + done.size()
+                + (done.size() == 1 ? " run" : " runs") + "; no target set) | " + Stats.count(rate)
+                + " items/s; the queue takes " + Stats.percent(share) + " of the job's time | n/a |\n",
+                StandardCharsets.UTF_8);
+        System.out.println(md);
+    }
+
+    /** Rates (items/s) over the first, second and last third of the items, from the job's progress lines. */
+    private static List<Double> thirds(List<String> log) {
+        List<double[]> points = new ArrayList<>();
+        long total = 0;
+        for (String line : log) {
+            Matcher m = PROGRESS.matcher(line);
+            if (m.find()) {
+                points.add(new double[] {Double.parseDouble(m.group(1)), Long.parseLong(m.group(2))});
+                total = Long.parseLong(m.group(3));
+            }
+        }
+        List<Double> rates = new ArrayList<>();
+        double[] from = {0, 0};
+        for (int third = 1; third <= 3 && total > 0; third++) {
+            long target = total * third / 3;
+            double[] to = points.stream().filter(pt -> pt[1] >= target).findFirst().orElse(null);
+            if (to == null || to[0] <= from[0]) {
+                break;
+            }
+            rates.add((to[1] - from[1]) / (to[0] - from[0]));
+            from = to;
+        }
+        return rates;
+    }
+
+    private static String markdown(List<Run> runs) {
+        StringBuilder md = new StringBuilder();
+        md.append(runs.size()).append(runs.size() == 1 ? " run" : " runs")
+                .append(" (no new run starts once the budget is spent).\n\n");
+        md.append("| run | files | processed | dead-lettered | lost | job s | job items/s | direct s | direct items/s")
+                .append(" | queue's share of the time | CPU s: sidecars / workers / producer | sidecars' share of CPU |")
+                .append(" job items/s over 1st / 2nd / 3rd third of the items |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            md.append("| ").append(i + 1).append(" | ").append(Stats.count(r.files)).append(" | ")
+                    .append(Stats.count(r.processed)).append(" | ").append(r.dead).append(" | ").append(r.lost)
+                    .append(" | ").append(Stats.oneDecimal(r.jobSeconds)).append(" | ").append(Stats.count(r.jobRate()))
+                    .append(" | ").append(Stats.oneDecimal(r.directSeconds)).append(" | ")
+                    .append(Stats.count(r.directRate())).append(" | ").append(Stats.percent(r.queueShare()))
+                    .append(" | ").append(r.cpu.describe()).append(" | ").append(Stats.percent(r.cpu.sidecarShare()))
+                    .append(" | ").append(String.join(" / ", r.thirds.stream().map(Stats::count).toList())).append(" |\n");
+        }
+        List<Double> jobRates = runs.stream().map(Run::jobRate).toList();
+        List<Double> directRates = runs.stream().map(Run::directRate).toList();
+        List<Double> shares = runs.stream().map(Run::queueShare).toList();
+        List<Double> cpuShares = runs.stream().map(r -> r.cpu.sidecarShare()).toList();
+        md.append("| **median** | | | | | | **").append(Stats.count(Stats.median(jobRates))).append("** | | **")
+                .append(Stats.count(Stats.median(directRates))).append("** | **").append(Stats.percent(Stats.median(shares)))
+                .append("** | | **").append(Stats.percent(Stats.median(cpuShares))).append("** | |\n");
+        return md.toString();
+    }
+
+    /** Deletes a directory tree; nothing when it does not exist. */
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** One run of the job and of the direct baseline. */
+    private record Run(int files, long processed, long dead, long lost, double jobSeconds, double directSeconds,
+            long directPoison, Cpu cpu, List<Double> thirds) {
+        double jobRate() {
+            return (processed + dead) / jobSeconds;
+        }
+
+        double directRate() {
+            return files / directSeconds;
+        }
+
+        double queueShare() {
+            return 1 - directSeconds / jobSeconds;
+        }
+    }
+
+    /** CPU seconds of the job's processes, by kind. */
+    private record Cpu(double sidecars, double workers, double producer) {
+        double sidecarShare() {
+            return sidecars / (sidecars + workers + producer);
+        }
+
+        String describe() {
+            return Stats.oneDecimal(sidecars) + " / " + Stats.oneDecimal(workers) + " / " + Stats.oneDecimal(producer);
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
+    }
+
+    /** Samples the user+system CPU time of a process and its descendants from /proc. */
+    private static final class CpuSampler extends Thread {
+        private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+        private final long root;
+        private final Map<Long, Long> ticks = new HashMap<>();
+        private final Map<Long, String> kinds = new HashMap<>();
+        private volatile boolean running = true;
+
+        CpuSampler(long root) {
+            super("cpu-sampler");
+            setDaemon(true);
+            this.root = root;
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                sample();
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void finish() throws InterruptedException {
+            running = false;
+            interrupt();
+            join();
+        }
+
+        Cpu seconds() {
+            double sidecars = 0;
+            double workers = 0;
+            double producer = 0;
+            for (Map.Entry<Long, Long> e : ticks.entrySet()) {
+                double s = e.getValue() / TICKS_PER_SECOND;
+                switch (kinds.getOrDefault(e.getKey(), "")) {
+                    case "sidecar" -> sidecars += s;
+                    case "worker" -> workers += s;
+                    default -> producer += s;
+                }
+            }
+            return new Cpu(sidecars, workers, producer);
+        }
+
+        private void sample() {
+            Map<Long, Long> parents = new HashMap<>();
+            Map<Long, Long> now = new HashMap<>();
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                for (Path dir : procs.toList()) {
+                    String name = dir.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String stat = Files.readString(dir.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long pid = Long.parseLong(name);
+                        parents.put(pid, Long.parseLong(f[1]));
+                        now.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    } catch (IOException | RuntimeException e) {
+                        // the process ended between the listing and the read
+                    }
+                }
+            } catch (IOException e) {
+                return;
+            }
+            for (Map.Entry<Long, Long> e : now.entrySet()) {
+                long pid = e.getKey();
+                if (!descends(pid, parents)) {
+                    continue;
+                }
+                ticks.merge(pid, e.getValue(), Math::max);
+                kinds.compute(pid, (k, v) -> v == null || v.equals("producer") ? kind(k) : v);
+            }
+        }
+
+        private boolean descends(long pid, Map<Long, Long> parents) {
+            for (long p = pid; p > 1; p = parents.getOrDefault(p, 0L)) {
+                if (p == root) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static String kind(long pid) {
+            try {
+                String[] cmd = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                        StandardCharsets.UTF_8).split("\0");
+                for (int i = 0; i < cmd.length; i++) {
+                    if (cmd[i].equals("-jar") && i + 1 < cmd.length && cmd[i + 1].endsWith("patternkit-sidecar.jar")) {
+                        return "sidecar";
+                    }
+                    if (cmd[i].endsWith("IndexWorker")) {
+                        return "worker";
+                    }
+                }
+                return "producer";
+            } catch (IOException e) {
+                return "producer";
+            }
+        }
+    }
+}

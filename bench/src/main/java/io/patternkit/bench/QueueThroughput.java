@@ -1,0 +1,505 @@
+package io.patternkit.bench;
+
+import io.patternkit.core.SidecarConfig;
+import io.patternkit.sidecar.engine.postgres.PostgresQueueEngine;
+import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
+import io.patternkit.sidecar.workqueue.Backoff;
+import io.patternkit.sidecar.workqueue.ClaimedItem;
+import io.patternkit.sidecar.workqueue.NewItem;
+import io.patternkit.sidecar.workqueue.QueueEngine;
+import io.patternkit.sidecar.workqueue.Receipt;
+import io.patternkit.workqueue.BatchOutcome;
+import io.patternkit.workqueue.Enqueue;
+import io.patternkit.workqueue.WorkItem;
+import io.patternkit.workqueue.WorkQueue;
+import io.patternkit.workqueue.WorkQueueClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * End-to-end queue throughput: enqueue, claim and ack with a no-op handler, through the SDK and a
+ * real sidecar process, next to the same engine class driven in-process through the
+ * {@link QueueEngine} SPI with the same statements and batching. One thread drives each side; the
+ * two sides alternate within every round (SDK first in even rounds, direct first in odd ones), so
+ * the machine's noise hits both, and each round uses fresh queue names.
+ *
+ * <p>Two shapes: <b>backlog</b> enqueues all {@code N} items (one call per item at batch 1, one
+ * batch call per {@code batch} items otherwise), then claims {@code batch} at a time and acks them
+ * (one ack at batch 1, one batch ack otherwise) until all are done; <b>pipelined</b> enqueues one
+ * batch, claims and acks it, and repeats, so the queue never holds more than one batch.
+ *
+ * <p>The direct side makes the engine calls the sidecar's service makes per request:
+ * {@code enqueue(list)}, {@code claim}, and {@code ackAll(list)} for an ack of one or many receipts.
+ *
+ * <p>Options: {@code --out DIR} (Markdown fragment {@code throughput.md}), {@code --rounds 5},
+ * {@code --batches 1,10,50}, {@code --items 1000,4000,8000} (N per batch size), {@code --sidecar-jar},
+ * {@code --engines sqlite,postgres}, {@code --backlogs 1000,4000,16000}. PostgreSQL runs when
+ * {@code PATTERNKIT_TEST_JDBC_URL} is set.
+ *
+ * <p>Last, the in-process cost of claiming one item with a backlog of ready items behind it, per
+ * engine.
+ */
+public final class QueueThroughput {
+    private static final Duration VISIBILITY = Duration.ofMinutes(5);
+    private static final Backoff BACKOFF = new Backoff(1000, 300_000);
+    private static final String[] SHAPES = {"backlog", "pipelined"};
+
+    private QueueThroughput() {
+    }
+
+    /**
+     * Runs the benchmark and writes {@code throughput.md} into {@code --out}.
+     *
+     * @param argv {@code --name value} options, see the class comment
+     * @throws Exception when a sidecar or engine cannot be started, or a run loses items
+     */
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        Path out = Files.createDirectories(args.path("out", "bench/target/results"));
+        int rounds = args.integer("rounds", 5);
+        List<Integer> batches = args.integers("batches", "1,10,50");
+        List<Integer> items = args.integers("items", "1000,4000,8000");
+        Path jar = args.path("sidecar-jar", "sidecar/target/patternkit-sidecar.jar");
+        String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
+        List<String> engines = new ArrayList<>(List.of(args.string("engines", "sqlite,postgres").split(",")));
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            engines.remove("postgres");
+        }
+        Path work = Files.createTempDirectory("patternkit-bench-throughput-");
+
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        List<Integer> backlogs = args.integers("backlogs", "1000,4000,16000");
+        List<String[]> scaling = new ArrayList<>();
+        for (String engine : engines) {
+            Path sidecarData = Files.createDirectories(work.resolve(engine + "-sidecar"));
+            Path directData = Files.createDirectories(work.resolve(engine + "-direct"));
+            List<String> sidecarArgs = engine.equals("postgres")
+                    ? List.of("--engine", "postgres", "--jdbc-url", jdbcUrl) : List.of();
+            Supplier<QueueEngine> direct = engine.equals("postgres")
+                    ? () -> PostgresQueueEngine.open(jdbcUrl, null, BACKOFF)
+                    : () -> SqliteQueueEngine.open(directData.resolve("patternkit.db"), Clock.systemUTC(), BACKOFF);
+            try (BenchSidecar sidecar = BenchSidecar.start(jar, List.of(), sidecarData, sidecarArgs);
+                    WorkQueueClient client = WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl()).build());
+                    QueueEngine queueEngine = direct.get()) {
+                Side sdk = new SdkSide(client);
+                Side inProcess = new DirectSide(queueEngine);
+                String tag = Long.toString(System.currentTimeMillis(), 36);
+                say("%s: sidecar pid %d at %s; warming up", engine, sidecar.pid(), sidecar.baseUrl());
+                for (String shape : SHAPES) {
+                    for (int b = 0; b < batches.size(); b++) {
+                        int n = items.get(b);
+                        run(sdk, shape, "warm-" + tag + "-" + shape + "-" + b, batches.get(b), n);
+                        run(inProcess, shape, "warm-" + tag + "-" + shape + "-" + b, batches.get(b), n);
+                    }
+                }
+                for (int round = 0; round < rounds; round++) {
+                    for (String shape : SHAPES) {
+                        for (int b = 0; b < batches.size(); b++) {
+                            int batch = batches.get(b);
+                            int n = items.get(b);
+                            String queue = "r" + tag + "-" + round + "-" + shape + "-" + batch;
+                            Cell cell = cells.computeIfAbsent(engine + "/" + shape + "/" + batch,
+                                    k -> new Cell(engine, shape, batch, n));
+                            Result s;
+                            Result d;
+                            if (round % 2 == 0) {
+                                s = run(sdk, shape, queue, batch, n);
+                                d = run(inProcess, shape, queue, batch, n);
+                            } else {
+                                d = run(inProcess, shape, queue, batch, n);
+                                s = run(sdk, shape, queue, batch, n);
+                            }
+                            cell.add(s, d);
+                            say("%s %-9s batch %2d round %d: sdk %8.0f items/s, direct %8.0f items/s, ratio %.2f",
+                                    engine, shape, batch, round, s.rate(), d.rate(), s.rate() / d.rate());
+                        }
+                    }
+                }
+                for (int backlog : backlogs) {
+                    scaling.add(claimCost(engine, queueEngine, "direct-scale-" + tag + "-" + backlog, backlog));
+                }
+            }
+        }
+        CorpusJob.deleteRecursively(work);
+        String markdown = markdown(cells, rounds, engines) + scalingMarkdown(scaling);
+        Files.writeString(out.resolve("throughput.md"), markdown, StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("targets-throughput.md"), targets(cells), StandardCharsets.UTF_8);
+        System.out.println(markdown);
+    }
+
+    /**
+     * Runs one measurement and checks that every item was claimed once and acked. (Counted by the
+     * side, not read back from stats: on a shared PostgreSQL database another sidecar's purge of
+     * acked items, which is not limited to its own queues, may delete them.)
+     */
+    private static Result run(Side side, String shape, String name, int batch, int n) {
+        String queue = side.prefix() + name; // the two sides share one database on PostgreSQL
+        side.resetCount();
+        Result r = shape.equals("backlog") ? backlog(side, queue, batch, n) : pipelined(side, queue, batch, n);
+        if (side.ackedFirstDeliveries() != n) {
+            throw new IllegalStateException(side + " acked " + side.ackedFirstDeliveries() + " first deliveries of " + n
+                    + " items on queue " + queue);
+        }
+        return r;
+    }
+
+    private static Result backlog(Side side, String queue, int batch, int n) {
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i += batch) {
+            side.enqueue(queue, i, Math.min(batch, n - i));
+        }
+        long enqueued = System.nanoTime();
+        int done = 0;
+        while (done < n) {
+            done += side.claimAndAck(queue, Math.min(batch, n - done));
+        }
+        long end = System.nanoTime();
+        return new Result(n, end - start, enqueued - start, end - enqueued);
+    }
+
+    private static Result pipelined(Side side, String queue, int batch, int n) {
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i += batch) {
+            int count = Math.min(batch, n - i);
+            side.enqueue(queue, i, count);
+            int got = 0;
+            while (got < count) {
+                got += side.claimAndAck(queue, count - got);
+            }
+        }
+        long end = System.nanoTime();
+        return new Result(n, end - start, 0, 0);
+    }
+
+    /**
+     * The in-process cost of one claim of one item and its ack, with {@code backlog} to
+     * {@code backlog + 350} ready items behind it: p50 and p99 over 300 claims.
+     */
+    private static String[] claimCost(String engineName, QueueEngine engine, String queue, int backlog) {
+        int total = backlog + 350; // the 50 unrecorded and 300 recorded claims leave backlog items
+        for (int i = 0; i < total; i += 500) {
+            List<NewItem> batch = new ArrayList<>();
+            for (int j = i; j < Math.min(total, i + 500); j++) {
+                batch.add(new NewItem(payload(j), null, null, 0, 0, 5));
+            }
+            engine.enqueue(queue, batch);
+        }
+        int samples = 300;
+        long[] claimNanos = new long[samples];
+        long[] ackNanos = new long[samples];
+        for (int i = -50; i < samples; i++) {
+            long start = System.nanoTime();
+            List<ClaimedItem> items = engine.claim(queue, 1, VISIBILITY.toMillis());
+            long claimed = System.nanoTime();
+            engine.ackAll(queue, List.of(items.get(0).receipt()));
+            long end = System.nanoTime();
+            if (i >= 0) {
+                claimNanos[i] = claimed - start;
+                ackNanos[i] = end - claimed;
+            }
+        }
+        String[] row = {engineName, Stats.count(backlog), Stats.micros(Stats.percentile(claimNanos, samples, 50)),
+            Stats.micros(Stats.percentile(claimNanos, samples, 99)), Stats.micros(Stats.percentile(ackNanos, samples, 50))};
+        say("claim cost %s", String.join(" | ", row));
+        return row;
+    }
+
+    private static String scalingMarkdown(List<String[]> rows) {
+        StringBuilder md = new StringBuilder();
+        md.append("**Claim cost against the backlog** (engine in-process, one thread: `claim(1)`, then `ackAll` of its")
+                .append(" receipt; 300 claims after 50 unrecorded ones, the backlog shrinking from N + 350 to N ready items)\n\n");
+        md.append("| engine | N | claim(1) p50 µs | p99 µs | ack p50 µs |\n");
+        md.append("|---|---:|---:|---:|---:|\n");
+        for (String[] r : rows) {
+            md.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String markdown(Map<String, Cell> cells, int rounds, List<String> engines) {
+        StringBuilder md = new StringBuilder();
+        md.append("Engines measured: ").append(String.join(", ", engines)).append("; ").append(rounds)
+                .append(" rounds after one unrecorded warm-up round of the same size; median items/s (min to max in brackets); the ratio is the median of the")
+                .append(" per-round ratios SDK/direct, each from one interleaved pair.\n\n");
+        for (String shape : SHAPES) {
+            md.append("**").append(shape.equals("backlog") ? "Backlog shape (enqueue all N, then claim and ack)"
+                    : "Pipelined shape (enqueue one batch, claim it, ack it, repeat)").append("**\n\n");
+            md.append("| engine | batch | N | SDK + sidecar items/s | direct in-process items/s | SDK/direct | target | met |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---|---|\n");
+            for (Cell c : cells.values()) {
+                if (!c.shape.equals(shape)) {
+                    continue;
+                }
+                double sdk = Stats.median(c.sdkRates);
+                double ratio = Stats.median(c.ratios);
+                String target = "";
+                String met = "";
+                if (c.batch == 50) {
+                    target = "SDK/direct >= 0.50";
+                    met = ratio >= 0.5 ? "yes" : "**no**";
+                } else if (c.batch == 1 && c.engine.equals("sqlite")) {
+                    target = "SDK >= 1,000 items/s";
+                    met = sdk >= 1000 ? "yes" : "**no**";
+                }
+                md.append("| ").append(c.engine).append(" | ").append(c.batch).append(" | ").append(Stats.count(c.items))
+                        .append(" | ").append(range(c.sdkRates)).append(" | ").append(range(c.directRates))
+                        .append(" | ").append(Stats.ratio(ratio)).append(" | ").append(target).append(" | ").append(met)
+                        .append(" |\n");
+            }
+            md.append('\n');
+            if (shape.equals("backlog")) {
+                md.append("Backlog shape split into its two phases (median items/s):\n\n");
+                md.append("| engine | batch | SDK enqueue | direct enqueue | SDK claim+ack | direct claim+ack |\n");
+                md.append("|---|---:|---:|---:|---:|---:|\n");
+                for (Cell c : cells.values()) {
+                    if (c.shape.equals(shape)) {
+                        md.append("| ").append(c.engine).append(" | ").append(c.batch).append(" | ")
+                                .append(Stats.count(Stats.median(c.sdkEnqueue))).append(" | ")
+                                .append(Stats.count(Stats.median(c.directEnqueue))).append(" | ")
+                                .append(Stats.count(Stats.median(c.sdkDrain))).append(" | ")
+                                .append(Stats.count(Stats.median(c.directDrain))).append(" |\n");
+                    }
+                }
+                md.append('\n');
+            }
+        }
+        return md.toString();
+    }
+
+    /** Summary rows: target, measured, met. */
+    private static String targets(Map<String, Cell> cells) {
+        StringBuilder md = new StringBuilder();
+        for (Cell c : cells.values()) {
+            String engine = c.engine.equals("sqlite") ? "SQLite" : "PostgreSQL";
+            if (c.batch == 50) {
+                double ratio = Stats.median(c.ratios);
+                md.append("| Throughput, ").append(engine).append(", batch 50, ").append(c.shape)
+                        .append(" shape: SDK + sidecar at least half the direct rate | ").append(Stats.ratio(ratio))
+                        .append("x the direct rate (").append(Stats.count(Stats.median(c.sdkRates))).append(" vs ")
+                        .append(Stats.count(Stats.median(c.directRates))).append(" items/s) | ")
+                        .append(ratio >= 0.5 ? "yes" : "**no**").append(" |\n");
+            } else if (c.batch == 1 && c.engine.equals("sqlite")) {
+                double rate = Stats.median(c.sdkRates);
+                md.append("| Throughput, SQLite, batch 1, ").append(c.shape)
+                        .append(" shape: at least 1,000 items/s through SDK + sidecar | ").append(Stats.count(rate))
+                        .append(" items/s | ").append(rate >= 1000 ? "yes" : "**no**").append(" |\n");
+            }
+        }
+        return md.toString();
+    }
+
+    private static String range(List<Double> rates) {
+        return Stats.count(Stats.median(rates)) + " (" + Stats.count(Stats.min(rates)) + " to "
+                + Stats.count(Stats.max(rates)) + ")";
+    }
+
+    private static void say(String format, Object... args) {
+        System.err.println(String.format(format, args));
+    }
+
+    /** One measurement: items, total time, and for the backlog shape its two phases. */
+    private record Result(int items, long nanos, long enqueueNanos, long drainNanos) {
+        double rate() {
+            return items * 1e9 / nanos;
+        }
+    }
+
+    /** The measurements of one engine, shape and batch size. */
+    private static final class Cell {
+        final String engine;
+        final String shape;
+        final int batch;
+        final int items;
+        final List<Double> sdkRates = new ArrayList<>();
+        final List<Double> directRates = new ArrayList<>();
+        final List<Double> ratios = new ArrayList<>();
+        final List<Double> sdkEnqueue = new ArrayList<>();
+        final List<Double> directEnqueue = new ArrayList<>();
+        final List<Double> sdkDrain = new ArrayList<>();
+        final List<Double> directDrain = new ArrayList<>();
+
+        Cell(String engine, String shape, int batch, int items) {
+            this.engine = engine;
+            this.shape = shape;
+            this.batch = batch;
+            this.items = items;
+        }
+
+        void add(Result sdk, Result direct) {
+            sdkRates.add(sdk.rate());
+            directRates.add(direct.rate());
+            ratios.add(sdk.rate() / direct.rate());
+            if (sdk.enqueueNanos() > 0) {
+                sdkEnqueue.add(sdk.items() * 1e9 / sdk.enqueueNanos());
+                directEnqueue.add(direct.items() * 1e9 / direct.enqueueNanos());
+                sdkDrain.add(sdk.items() * 1e9 / sdk.drainNanos());
+                directDrain.add(direct.items() * 1e9 / direct.drainNanos());
+            }
+        }
+    }
+
+    /** One way of driving a queue. */
+    private interface Side {
+        /** Enqueues items {@code from .. from+count-1} in one call (a single-item call when count is 1). */
+        void enqueue(String queue, int from, int count);
+
+        /** Claims up to {@code max} items, acks them (one call, or a single ack for one item), returns how many. */
+        int claimAndAck(String queue, int max);
+
+        /** Starts counting acked first deliveries from zero. */
+        void resetCount();
+
+        /** Items acked since {@link #resetCount()} that were first deliveries (attempt 1). */
+        long ackedFirstDeliveries();
+
+        /** Prefixed to this side's queue names. */
+        String prefix();
+    }
+
+    private static String payload(int i) {
+        return "{\"n\":" + i + "}";
+    }
+
+    /** Through the SDK and the sidecar process. */
+    private static final class SdkSide implements Side {
+        private final WorkQueueClient client;
+        private final Map<String, WorkQueue> queues = new LinkedHashMap<>();
+        private long acked;
+
+        SdkSide(WorkQueueClient client) {
+            this.client = client;
+        }
+
+        private WorkQueue queue(String name) {
+            return queues.computeIfAbsent(name, client::queue);
+        }
+
+        @Override
+        public void enqueue(String queue, int from, int count) {
+            if (count == 1) {
+                queue(queue).enqueue(Enqueue.json(payload(from)));
+                return;
+            }
+            List<Enqueue> batch = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                batch.add(Enqueue.json(payload(from + i)));
+            }
+            queue(queue).enqueueAll(batch);
+        }
+
+        @Override
+        public int claimAndAck(String queue, int max) {
+            WorkQueue q = queue(queue);
+            List<WorkItem> items = q.claim(max, VISIBILITY, Duration.ZERO);
+            if (items.size() == 1 && max == 1) {
+                q.ack(items.get(0)); // throws when stale
+            } else if (!items.isEmpty()) {
+                List<String> receipts = new ArrayList<>(items.size());
+                for (WorkItem item : items) {
+                    receipts.add(item.receipt());
+                }
+                for (BatchOutcome o : q.ackAll(receipts)) {
+                    if (!o.ok()) {
+                        throw new IllegalStateException("ack failed: " + o);
+                    }
+                }
+            }
+            for (WorkItem item : items) {
+                if (item.attempt() == 1) {
+                    acked++;
+                }
+            }
+            return items.size();
+        }
+
+        @Override
+        public void resetCount() {
+            acked = 0;
+            queues.clear();
+        }
+
+        @Override
+        public long ackedFirstDeliveries() {
+            return acked;
+        }
+
+        @Override
+        public String prefix() {
+            return "sdk-";
+        }
+
+        @Override
+        public String toString() {
+            return "SDK";
+        }
+    }
+
+    /** The same engine class, in-process, through the SPI. */
+    private static final class DirectSide implements Side {
+        private final QueueEngine engine;
+        private long acked;
+
+        DirectSide(QueueEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public void enqueue(String queue, int from, int count) {
+            List<NewItem> batch = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                batch.add(new NewItem(payload(from + i), null, null, 0, 0, 5));
+            }
+            engine.enqueue(queue, batch);
+        }
+
+        @Override
+        public int claimAndAck(String queue, int max) {
+            List<ClaimedItem> items = engine.claim(queue, max, VISIBILITY.toMillis());
+            if (items.isEmpty()) {
+                return 0;
+            }
+            List<Receipt> receipts = new ArrayList<>(items.size());
+            for (ClaimedItem item : items) {
+                receipts.add(item.receipt());
+            }
+            List<Boolean> oks = engine.ackAll(queue, receipts);
+            for (int i = 0; i < items.size(); i++) {
+                if (!oks.get(i)) {
+                    throw new IllegalStateException("ack failed for item " + items.get(i).id());
+                }
+                if (items.get(i).attempt() == 1) {
+                    acked++;
+                }
+            }
+            return items.size();
+        }
+
+        @Override
+        public void resetCount() {
+            acked = 0;
+        }
+
+        @Override
+        public long ackedFirstDeliveries() {
+            return acked;
+        }
+
+        @Override
+        public String prefix() {
+            return "direct-";
+        }
+
+        @Override
+        public String toString() {
+            return "direct";
+        }
+    }
+}
