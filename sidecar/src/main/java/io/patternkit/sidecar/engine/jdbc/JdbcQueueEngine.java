@@ -268,13 +268,19 @@ public abstract class JdbcQueueEngine implements QueueEngine {
 
     @Override
     public List<Boolean> ackAll(String queue, List<Receipt> receipts) {
+        String ids = String.join(", ", Collections.nCopies(receipts.size(), "?"));
         String pairs = String.join(", ", Collections.nCopies(receipts.size(), "(?, ?)"));
         return inConnection("ack", c -> {
+            // "id IN" leads so that SQLite looks the rows up by primary key; without it, it walks
+            // every acked row of the queue through the (queue, state) index.
             try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'acked', "
                     + "acked_at = CASE WHEN state = 'acked' THEN acked_at ELSE pk_now_ms() END "
-                    + "WHERE queue = ? AND state IN ('inflight', 'acked') AND (id, epoch) IN (VALUES " + pairs + ") "
-                    + "RETURNING id, epoch")) {
+                    + "WHERE id IN (" + ids + ") AND queue = ? AND state IN ('inflight', 'acked') "
+                    + "AND (id, epoch) IN (VALUES " + pairs + ") RETURNING id, epoch")) {
                 int p = 1;
+                for (Receipt receipt : receipts) {
+                    ps.setLong(p++, receipt.id());
+                }
                 ps.setString(p++, queue);
                 for (Receipt receipt : receipts) {
                     ps.setLong(p++, receipt.id());
