@@ -17,8 +17,11 @@ import java.util.Objects;
  * consumer can hold: {@code max(concurrency, batchSize)} items, running or buffered. With the default
  * {@code batchSize} (the concurrency) nothing waits in a local buffer; a larger {@code batchSize}
  * prefetches, which saves claim round trips when handlers are short (as an SQS client's prefetch does).
- * {@code concurrency} worker threads run the handler; one extender thread extends the visibility of all
- * held items, running or buffered, in one batch call every third of the visibility timeout. Ordering: items start in the order each claim returned them, but
+ * {@code concurrency} worker threads run the handler; one acker thread acks handled items, each as soon
+ * as no other ack call is under way and in one batch call with whatever else was handled meanwhile (so
+ * acks batch themselves under load and add no delay when idle; an item holds its slot until its ack
+ * returns); one extender thread extends the visibility of all held items, running or buffered, in one
+ * batch call every third of the visibility timeout. Ordering: items start in the order each claim returned them, but
  * with concurrency above 1 they finish in any order; nothing is ordered across claims (as SQS standard
  * queues). When the sidecar is unavailable the poller backs off exponentially (up to 5 s) and keeps
  * trying, logging one WARN per outage; the loop never dies on an exception.

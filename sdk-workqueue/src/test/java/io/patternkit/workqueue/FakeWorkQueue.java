@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -36,6 +37,11 @@ final class FakeWorkQueue implements WorkQueue {
     final AtomicInteger claims = new AtomicInteger();
     volatile Supplier<RuntimeException> claimFailure;
     volatile boolean ackIsStale;
+    /** When set, the first ackAll call waits for it before acking. */
+    volatile CountDownLatch firstAckGate;
+    final AtomicInteger ackCallsStarted = new AtomicInteger();
+    /** The number of receipts in each ackAll call, in call order. */
+    final List<Integer> acksPerCall = new CopyOnWriteArrayList<>();
 
     synchronized String add(String payloadJson, String fileRef) {
         String id = "i" + ids.incrementAndGet();
@@ -143,8 +149,28 @@ final class FakeWorkQueue implements WorkQueue {
     }
 
     @Override
-    public synchronized List<BatchOutcome> ackAll(List<String> receipts) {
-        throw new UnsupportedOperationException();
+    public List<BatchOutcome> ackAll(List<String> receipts) {
+        CountDownLatch gate = firstAckGate;
+        if (gate != null && ackCallsStarted.getAndIncrement() == 0) {
+            try {
+                gate.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return ackAllNow(receipts);
+    }
+
+    private synchronized List<BatchOutcome> ackAllNow(List<String> receipts) {
+        acksPerCall.add(receipts.size());
+        return receipts.stream().map(r -> {
+            if (ackIsStale) {
+                return new BatchOutcome(r, false, Optional.of(ProblemType.RECEIPT_STALE.uri()), Optional.of("stale"),
+                        Optional.empty(), Optional.empty());
+            }
+            settled.add(new Settled("ack", take(r).id(), null));
+            return new BatchOutcome(r, true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }).toList();
     }
 
     @Override

@@ -144,6 +144,32 @@ class WorkQueueConsumerTest {
     }
 
     @Test
+    void itemsHandledWhileAnAckIsUnderWayAreAckedTogetherInTheNextCall() {
+        CountDownLatch firstAck = new CountDownLatch(1);
+        queue.firstAckGate = firstAck;
+        String first = queue.add("1", null);
+        AtomicInteger handled = new AtomicInteger();
+        start(item -> {
+            if (!item.id().equals(first)) {
+                awaitGate();
+            }
+            handled.incrementAndGet();
+        }, 4, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> queue.ackCallsStarted.get() == 1);
+        for (int i = 0; i < 3; i++) {
+            queue.add("1", null);
+        }
+        gate.countDown();
+        await().atMost(WAIT).until(() -> handled.get() == 4);
+        firstAck.countDown();
+
+        await().atMost(WAIT).until(() -> queue.ops("ack").size() == 4);
+        assertThat(queue.acksPerCall).containsExactly(1, 3);
+        assertThat(consumer.stats().processed()).isEqualTo(4);
+        assertThat(consumer.stats().inFlight()).isZero();
+    }
+
+    @Test
     void extendsVisibilityWhileASlowHandlerRuns() {
         String id = queue.add("1", null);
         CountDownLatch running = new CountDownLatch(1);

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
 import io.patternkit.workqueue.BatchOutcome;
 import io.patternkit.workqueue.ConsumerStats;
 import io.patternkit.workqueue.DrainResult;
@@ -16,12 +18,15 @@ import io.patternkit.workqueue.WorkItem;
 import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -38,6 +43,11 @@ public final class ConsumerEngine {
     private static final Logger log = LoggerFactory.getLogger(ConsumerEngine.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final String DRAIN_REASON = "consumer drained before the handler finished";
+    private static final String STALE_TYPE = ProblemType.RECEIPT_STALE.uri();
+    /** How often an idle acker looks whether the consumer is draining. */
+    private static final Duration ACK_POLL = Duration.ofMillis(100);
+    /** Longest wait, during a drain, for the acks of handled items to be sent. */
+    private static final Duration ACK_FLUSH_TIMEOUT = Duration.ofSeconds(30);
 
     private final WorkQueue queue;
     private final WorkHandler handler;
@@ -47,6 +57,9 @@ public final class ConsumerEngine {
     private final ExecutorService workers;
     private final ScheduledExecutorService extender;
     private final Thread poller;
+    private final Thread acker;
+    private final BlockingQueue<Completed> completed = new LinkedBlockingQueue<>();
+    private volatile boolean ackerStopping;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopping;
@@ -75,6 +88,7 @@ public final class ConsumerEngine {
         this.workers = Executors.newFixedThreadPool(settings.concurrency(), threads(prefix + "-worker-"));
         this.extender = Executors.newSingleThreadScheduledExecutor(threads(prefix + "-extender-"));
         this.poller = threads(prefix + "-poller-").newThread(this::pollLoop);
+        this.acker = threads(prefix + "-acker-").newThread(this::ackLoop);
         this.meters = new Meters(settings.registry(), queue.name(), inFlight);
     }
 
@@ -86,6 +100,7 @@ public final class ConsumerEngine {
         long period = Math.max(1, settings.visibilityTimeout().toMillis() / 3);
         extender.scheduleAtFixedRate(this::extendInFlight, period, period, TimeUnit.MILLISECONDS);
         poller.start();
+        acker.start();
         log.info("consuming queue {} with concurrency {}, batch {}, visibility {}", queue.name(),
                 settings.concurrency(), settings.batchSize(), settings.visibilityTimeout());
     }
@@ -124,6 +139,7 @@ public final class ConsumerEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopAcker();
         List<String> unfinished = inFlight.values().stream().filter(InFlight::claimSettlement)
                 .map(f -> f.item.receipt()).toList();
         int completed = completedDuringDrain.get();
@@ -220,6 +236,7 @@ public final class ConsumerEngine {
         }
         WorkItem item = f.item;
         long start = System.nanoTime();
+        boolean awaitingAck = false;
         try {
             Exception failure = null;
             try {
@@ -233,22 +250,95 @@ public final class ConsumerEngine {
                 if (stopping) {
                     completedDuringDrain.incrementAndGet();
                 }
-                settle(item, failure, took);
+                if (failure == null) {
+                    processed.incrementAndGet();
+                    meters.processed.increment();
+                    awaitingAck = completed.add(new Completed(item, took));
+                } else {
+                    settleFailure(item, failure);
+                }
             }
         } finally {
-            inFlight.remove(item.receipt());
-            slots.release();
+            if (!awaitingAck) { // otherwise the item is held, slot and all, until its ack returns
+                inFlight.remove(item.receipt());
+                slots.release();
+            }
         }
     }
 
-    private void settle(WorkItem item, Exception failure, Duration took) {
+    /**
+     * Acks handled items in batches: whatever completed while the previous ack call was under way
+     * goes in the next call (no added delay when items complete one at a time). Items stay in flight
+     * until their ack returns.
+     */
+    private void ackLoop() {
+        List<Completed> batch = new ArrayList<>();
+        while (true) {
+            Completed first;
+            try {
+                first = completed.poll(ACK_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (first == null) {
+                if (ackerStopping && completed.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            batch.add(first);
+            completed.drainTo(batch, Wire.MAX_BATCH - 1);
+            ack(batch);
+            batch.clear();
+        }
+    }
+
+    private void ack(List<Completed> batch) {
+        List<String> receipts = batch.stream().map(c -> c.item.receipt()).toList();
         try {
-            if (failure == null) {
-                processed.incrementAndGet();
-                meters.processed.increment();
-                queue.ack(item);
-                notify(() -> settings.listener().onProcessed(item, took));
-            } else if (failure instanceof PoisonItemException poison) {
+            List<BatchOutcome> outcomes = queue.ackAll(receipts);
+            for (int i = 0; i < batch.size(); i++) {
+                Completed c = batch.get(i);
+                BatchOutcome outcome = outcomes.get(i);
+                if (outcome.ok()) {
+                    notify(() -> settings.listener().onProcessed(c.item, c.took));
+                } else if (outcome.problemType().filter(STALE_TYPE::equals).isPresent()) {
+                    staleReceipt(c.item);
+                } else {
+                    log.warn("could not ack item {} of queue {}: {}; it will be redelivered after its visibility "
+                            + "timeout", c.item.id(), queue.name(), outcome.problemDetail().orElse("unknown problem"));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not ack {} items of queue {}: {}; they will be redelivered after their visibility timeout",
+                    batch.size(), queue.name(), e.getMessage());
+        } finally {
+            receipts.forEach(inFlight::remove);
+            slots.release(receipts.size());
+        }
+    }
+
+    private void stopAcker() {
+        ackerStopping = true;
+        try {
+            acker.join(ACK_FLUSH_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void staleReceipt(WorkItem item) {
+        stale.incrementAndGet();
+        meters.stale.increment();
+        log.info("item {} of queue {} was redelivered before it was settled (stale receipt); it may be "
+                + "handled again", item.id(), queue.name());
+        notify(() -> settings.listener().onStaleReceipt(item));
+    }
+
+    private void settleFailure(WorkItem item, Exception failure) {
+        try {
+            if (failure instanceof PoisonItemException poison) {
                 String reason = "poison: " + poison.reason();
                 queue.nack(item.receipt(), Nack.deadLetter(reason));
                 deadLettered(item, reason);
@@ -263,11 +353,7 @@ public final class ConsumerEngine {
                 }
             }
         } catch (ReceiptStaleException e) {
-            stale.incrementAndGet();
-            meters.stale.increment();
-            log.info("item {} of queue {} was redelivered before it was settled (stale receipt); it may be "
-                    + "handled again", item.id(), queue.name());
-            notify(() -> settings.listener().onStaleReceipt(item));
+            staleReceipt(item);
         } catch (RuntimeException e) {
             log.warn("could not settle item {} of queue {}: {}; it will be redelivered after its visibility timeout",
                     item.id(), queue.name(), e.getMessage());
@@ -331,6 +417,10 @@ public final class ConsumerEngine {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** A handled item waiting for its ack, with how long its handler took. */
+    private record Completed(WorkItem item, Duration took) {
     }
 
     /** One item being handled; whoever wins {@link #claimSettlement()} (the handler or a drain) settles it. */
