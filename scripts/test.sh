@@ -4,6 +4,6 @@
 # Starts the PostgreSQL server the tests need (scripts/pg-start.sh installs it when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-eval "$(scripts/pg-start.sh)"
+eval "$(scripts/pg-start.sh --fresh)"
 export PATTERNKIT_TEST_JDBC_URL
 exec mvn -B -ntp verify "$@"
