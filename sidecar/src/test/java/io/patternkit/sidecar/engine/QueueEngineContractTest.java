@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Time: the SQLite engine reads an injectable clock, so its subclass moves a manual clock; the
  * PostgreSQL engine judges time by the server's {@code now()}, which no test can move, so its
- * subclass lets real time pass (through Awaitility, never {@code Thread.sleep}) with a short time
+ * subclass lets real time pass (through Awaitility polling, never a fixed sleep) with a short time
  * unit. Tests are written in units of {@link #unit()} and compare instants within
  * {@link #tolerance()}.
  */
