@@ -40,6 +40,7 @@ fi
 if [ "${1:-}" = "--fresh" ]; then
   run_as_postgres "$BIN/dropdb" -h 127.0.0.1 -p "$PORT" -U postgres --if-exists --force patternkit >&2
 fi
-run_as_postgres "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='patternkit'" | grep -q 1 \
-  || run_as_postgres "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres patternkit
+exists=$(run_as_postgres "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -tAc \
+  "SELECT 1 FROM pg_database WHERE datname='patternkit'")
+[ "$exists" = 1 ] || run_as_postgres "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres patternkit
 echo "export PATTERNKIT_TEST_JDBC_URL='jdbc:postgresql://127.0.0.1:$PORT/patternkit?user=postgres'"
