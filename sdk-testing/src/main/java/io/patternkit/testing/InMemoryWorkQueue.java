@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
@@ -376,20 +377,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
      */
     @Override
     public List<BatchOutcome> ackAll(List<String> receipts) {
-        return Arguments.chunked(receipts, chunk -> {
-            Arguments.receipts(chunk);
-            lock.lock();
-            try {
-                long now = now();
-                List<BatchOutcome> out = new ArrayList<>(chunk.size());
-                for (String r : chunk) {
-                    out.add(ackOne(r, now) ? ok(r, null, null) : staleOutcome(r));
-                }
-                return out;
-            } finally {
-                lock.unlock();
-            }
-        });
+        return perReceipt(receipts, (r, now) -> ackOne(r, now) ? ok(r, null, null) : staleOutcome(r));
     }
 
     /**
@@ -402,21 +390,8 @@ public final class InMemoryWorkQueue implements WorkQueue {
     @Override
     public List<BatchOutcome> nackAll(List<String> receipts, Nack how) {
         Objects.requireNonNull(how, "how");
-        return Arguments.chunked(receipts, chunk -> {
-            Arguments.receipts(chunk);
-            lock.lock();
-            try {
-                long now = now();
-                List<BatchOutcome> out = new ArrayList<>(chunk.size());
-                for (String r : chunk) {
-                    out.add(nackOne(r, how, now).map(o -> ok(r, o.state(), null)).orElseGet(() -> staleOutcome(r)));
-                }
-                changed.signalAll();
-                return out;
-            } finally {
-                lock.unlock();
-            }
-        });
+        return perReceipt(receipts, (r, now) -> nackOne(r, how, now).map(o -> ok(r, o.state(), null))
+                .orElseGet(() -> staleOutcome(r)));
     }
 
     /**
@@ -429,6 +404,17 @@ public final class InMemoryWorkQueue implements WorkQueue {
     @Override
     public List<BatchOutcome> extendAll(List<String> receipts, Duration visibilityTimeout) {
         long ms = Arguments.visibilityMs(visibilityTimeout);
+        return perReceipt(receipts, (r, now) -> {
+            OptionalLong until = extendOne(r, ms, now);
+            return until.isPresent() ? ok(r, null, Instant.ofEpochMilli(until.getAsLong())) : staleOutcome(r);
+        });
+    }
+
+    /**
+     * A batch operation: each chunk of at most 1000 receipts is checked, then settled receipt by
+     * receipt under the lock at one instant, and waiting claims are woken.
+     */
+    private List<BatchOutcome> perReceipt(List<String> receipts, BiFunction<String, Long, BatchOutcome> one) {
         return Arguments.chunked(receipts, chunk -> {
             Arguments.receipts(chunk);
             lock.lock();
@@ -436,8 +422,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
                 long now = now();
                 List<BatchOutcome> out = new ArrayList<>(chunk.size());
                 for (String r : chunk) {
-                    OptionalLong until = extendOne(r, ms, now);
-                    out.add(until.isPresent() ? ok(r, null, Instant.ofEpochMilli(until.getAsLong())) : staleOutcome(r));
+                    out.add(one.apply(r, now));
                 }
                 changed.signalAll();
                 return out;
