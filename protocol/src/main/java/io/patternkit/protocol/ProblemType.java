@@ -23,6 +23,8 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
     /** 409: the receipt is no longer the item's latest (acked, redelivered, or expired and reclaimed). */
     RECEIPT_STALE("receipt-stale", 409, "Receipt is stale"),
+    /** 409: the caller does not hold the election's lease in the term it named (expired, taken over, or never held). */
+    LEASE_LOST("lease-lost", 409, "Lease lost"),
     /** 413: the body or one item's payload is larger than the sidecar accepts. */
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
     /** 429: too many requests; retry after the {@code Retry-After} header. */
