@@ -75,8 +75,8 @@ final class LeaderReport {
         LeaseSettings lease = settings.lease();
         long leaseMs = lease.leaseDuration().toMillis();
         md.append("**").append(capitalized(lease.describe())).append("** (").append(settings.candidates())
-                .append(" candidates per contender; ").append(settings.rounds()).append(" rounds after ")
-                .append(settings.warmupRounds()).append(" unrecorded warm-up round(s)). Milliseconds from the trigger to the")
+                .append(" candidates per contender; ").append(plural(settings.rounds(), "round")).append(" after ")
+                .append(plural(settings.warmupRounds(), "unrecorded warm-up round")).append("). Milliseconds from the trigger to the")
                 .append(" successor's elected callback: median (p90 / max over the rounds). A peer's candidate is one")
                 .append(" process, so its crash is the same in both crash rows (measured once per round).\n\n");
         header(md, "transition");
@@ -106,15 +106,15 @@ final class LeaderReport {
             LeaseSettings longLease = settings.longLease();
             long longMs = longLease.leaseDuration().toMillis();
             md.append("**").append(capitalized(longLease.describe())).append("** (client-go's defaults; ")
-                    .append(settings.longCandidates()).append(" candidates per contender; ").append(settings.longRounds())
-                    .append(" rounds, no warm-up): only the crash of the app alone, to show what depends on the lease.\n\n");
+                    .append(settings.longCandidates()).append(" candidates per contender; ").append(plural(settings.longRounds(), "round"))
+                    .append(", no warm-up): only the crash of the app alone, to show what depends on the lease.\n\n");
             header(md, "transition");
             row(md, "crash: `kill -9` of the leader's app alone", CRASH_APP, CRASH_APP, longMs, false);
             row(md, "crash, app alone, as a multiple of the lease duration", CRASH_APP, CRASH_APP, longMs, true);
             md.append('\n');
         }
 
-        md.append("**Cost of one low-level call** (").append(settings.callRounds()).append(" rounds of ")
+        md.append("**Cost of one low-level call** (").append(plural(settings.callRounds(), "round")).append(" of ")
                 .append(settings.callIterations()).append(" calls per kind after ").append(settings.callWarmup())
                 .append(" warm-up calls, one thread, kinds interleaved call by call in a rotating order; median over")
                 .append(" the rounds of each round's p50 and p99, in microseconds)\n\n")
@@ -258,6 +258,10 @@ final class LeaderReport {
             return "n/a";
         }
         return millis < 100 ? String.format(Locale.ROOT, "%.1f", millis) : String.format(Locale.ROOT, "%,.0f", millis);
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String met(boolean met) {
