@@ -67,12 +67,6 @@ public final class LatencyTracker {
      */
     public synchronized Optional<Duration> percentile(double percentile) {
         long now = nanoTime.getAsLong();
-        Histogram interval = recorder.getIntervalHistogram(recycled);
-        recycled = interval;
-        if (interval.getTotalCount() > 0) {
-            slots[current].add(interval);
-            dirty = true;
-        }
         long elapsed = (now - slotStart) / slotNanos;
         if (elapsed > 0) {
             for (long i = 0; i < Math.min(elapsed, slots.length); i++) {
@@ -80,6 +74,13 @@ public final class LatencyTracker {
                 slots[current].reset();
             }
             slotStart += elapsed * slotNanos;
+            dirty = true;
+        }
+        // Samples recorded since the last call count as the current slot's: the recent past.
+        Histogram interval = recorder.getIntervalHistogram(recycled);
+        recycled = interval;
+        if (interval.getTotalCount() > 0) {
+            slots[current].add(interval);
             dirty = true;
         }
         if (dirty) {
