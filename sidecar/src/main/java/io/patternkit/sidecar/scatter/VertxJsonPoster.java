@@ -59,6 +59,8 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
                     return;
                 }
                 HttpClientRequest request = ar.result();
+                // A reset request reports a StreamResetException, which is expected here.
+                request.exceptionHandler(e -> exchange.fail(reason(e)));
                 if (exchange.cancelled) {
                     request.reset();
                     return;
