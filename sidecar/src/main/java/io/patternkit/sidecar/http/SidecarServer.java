@@ -20,17 +20,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The work-queue sidecar's HTTP server: {@code /v1} routes guarded by the optional bearer token,
- * {@code /healthz/live}, {@code /healthz/ready} and {@code /metrics} without it. Every error is an
- * RFC 9457 problem, including unknown routes (404), wrong methods (405), wrong content types (415)
- * and bodies over the limit (413). Requests are timed as {@code http.server.requests} by method,
+ * A pattern sidecar's HTTP server: the pattern's {@code /v1} routes ({@link PatternRoutes}) guarded
+ * by the optional bearer token, {@code /healthz/live}, {@code /healthz/ready} and {@code /metrics}
+ * without it. Every error is an RFC 9457 problem, including unknown routes (404), wrong methods
+ * (405), POST and PUT bodies that are not JSON (415) and bodies over the limit (413). Requests are timed as {@code http.server.requests} by method,
  * route template and status.
  */
 public final class SidecarServer {
     private static final String UNMATCHED = "unmatched";
 
     private final Vertx vertx;
-    private final WorkQueueService service;
+    private final PatternRoutes pattern;
     private final PrometheusMeterRegistry registry;
     private final Responses responses;
     private final Router router;
@@ -38,7 +38,7 @@ public final class SidecarServer {
     private HttpServer server;
 
     /**
-     * Builds the router.
+     * Builds the work-queue sidecar's router.
      *
      * @param vertx the Vert.x instance
      * @param service the work-queue service
@@ -50,8 +50,38 @@ public final class SidecarServer {
      */
     public SidecarServer(Vertx vertx, WorkQueueService service, RequestParser parser, ObjectMapper mapper,
                          PrometheusMeterRegistry registry, Optional<String> token, long maxBodyBytes) {
+        this(vertx, new PatternRoutes() {
+            @Override
+            public void mount(Router router, Responses responses) {
+                new WorkQueueRoutes(service, parser, responses).mount(router);
+            }
+
+            @Override
+            public Future<Void> ping() {
+                return service.ping();
+            }
+
+            @Override
+            public Future<Void> drain() {
+                return service.drain();
+            }
+        }, mapper, registry, token, maxBodyBytes);
+    }
+
+    /**
+     * Builds the router of one pattern's sidecar.
+     *
+     * @param vertx the Vert.x instance
+     * @param pattern the pattern's routes, readiness and drain
+     * @param mapper the JSON mapper
+     * @param registry the metrics registry served at {@code /metrics}
+     * @param token the API token, or empty for no authentication
+     * @param maxBodyBytes the largest request body accepted, in bytes
+     */
+    public SidecarServer(Vertx vertx, PatternRoutes pattern, ObjectMapper mapper, PrometheusMeterRegistry registry,
+                         Optional<String> token, long maxBodyBytes) {
         this.vertx = vertx;
-        this.service = service;
+        this.pattern = pattern;
         this.registry = registry;
         this.responses = new Responses(mapper);
         this.router = Router.router(vertx);
@@ -64,9 +94,9 @@ public final class SidecarServer {
         });
         token.ifPresent(t -> router.route("/v1/*").handler(new BearerTokenHandler(t, responses)));
         // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
-        router.route("/v1/*").handler(this::requireJsonOnPost);
+        router.route("/v1/*").handler(this::requireJsonBody);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-        new WorkQueueRoutes(service, parser, responses).mount(router);
+        pattern.mount(router, responses);
         errorAs(404, ProblemType.NOT_FOUND, "no such route");
         errorAs(405, ProblemType.METHOD_NOT_ALLOWED, "the route does not accept this method");
         errorAs(413, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes");
@@ -98,7 +128,7 @@ public final class SidecarServer {
      */
     public Future<Void> drain(Duration timeout) {
         markDraining();
-        return service.drain().compose(v -> server == null ? Future.succeededFuture()
+        return pattern.drain().compose(v -> server == null ? Future.succeededFuture()
                 : server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
 
@@ -118,8 +148,9 @@ public final class SidecarServer {
         ctx.next();
     }
 
-    private void requireJsonOnPost(RoutingContext ctx) {
-        if (ctx.request().method() != HttpMethod.POST) {
+    private void requireJsonBody(RoutingContext ctx) {
+        HttpMethod method = ctx.request().method();
+        if (method != HttpMethod.POST && method != HttpMethod.PUT) {
             ctx.next();
             return;
         }
@@ -137,7 +168,7 @@ public final class SidecarServer {
             health(ctx, "/healthz/ready", 503, "DOWN", "draining");
             return;
         }
-        service.ping().onComplete(ar -> {
+        pattern.ping().onComplete(ar -> {
             if (ar.succeeded()) {
                 health(ctx, "/healthz/ready", 200, "UP", null);
             } else {

@@ -9,25 +9,36 @@ import java.util.Set;
 /**
  * Reads typed, range-checked fields out of a parsed JSON body, collecting one {@link FieldError}
  * per offending field instead of failing at the first, so a client learns everything at once.
- * Not thread-safe; one instance per request.
+ * Not thread-safe; one instance per request. Public so that every pattern's request parser
+ * validates the same way (used by the scatter sidecar too).
  */
-final class JsonFields {
+public final class JsonFields {
     private final List<FieldError> errors = new ArrayList<>();
 
+    /** Creates an empty collector. */
+    public JsonFields() {
+    }
+
     /** @throws ProblemException {@code invalid-request} listing the recorded errors, when there are any */
-    void throwIfInvalid() {
+    public void throwIfInvalid() {
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST,
                     "the request has " + errors.size() + " invalid field(s)", errors);
         }
     }
 
-    void error(String field, String message) {
+    /**
+     * Records an offending field.
+     *
+     * @param field the field's path, such as {@code hedging.minDelayMs}
+     * @param message what is wrong, never echoing the value
+     */
+    public void error(String field, String message) {
         errors.add(new FieldError(field, message));
     }
 
     /** Checks that {@code node} is an object whose members are all in {@code allowed}. */
-    boolean object(JsonNode node, String path, Set<String> allowed) {
+    public boolean object(JsonNode node, String path, Set<String> allowed) {
         if (node == null || !node.isObject()) {
             error(path, "must be a JSON object");
             return false;
@@ -41,7 +52,7 @@ final class JsonFields {
     }
 
     /** An integer member within {@code [min, max]}, {@code fallback} when absent; null after an error. */
-    Long integer(JsonNode object, String path, String name, long min, long max, Long fallback) {
+    public Long integer(JsonNode object, String path, String name, long min, long max, Long fallback) {
         JsonNode value = object.get(name);
         if (value == null) {
             return fallback;
@@ -59,7 +70,7 @@ final class JsonFields {
     }
 
     /** A string member of {@code minLength..maxLength} characters, null when absent or after an error. */
-    String string(JsonNode object, String path, String name, int minLength, int maxLength, boolean required) {
+    public String string(JsonNode object, String path, String name, int minLength, int maxLength, boolean required) {
         JsonNode value = object.get(name);
         if (value == null) {
             if (required) {
@@ -80,7 +91,7 @@ final class JsonFields {
     }
 
     /** A boolean member, {@code fallback} when absent. */
-    boolean bool(JsonNode object, String path, String name, boolean fallback) {
+    public boolean bool(JsonNode object, String path, String name, boolean fallback) {
         JsonNode value = object.get(name);
         if (value == null) {
             return fallback;
@@ -93,7 +104,7 @@ final class JsonFields {
     }
 
     /** An array member of {@code minItems..maxItems} elements; null when absent (recorded if required) or wrong. */
-    JsonNode array(JsonNode object, String path, String name, int minItems, int maxItems, boolean required) {
+    public JsonNode array(JsonNode object, String path, String name, int minItems, int maxItems, boolean required) {
         JsonNode value = object.get(name);
         if (value == null) {
             if (required) {
@@ -112,11 +123,13 @@ final class JsonFields {
         return value;
     }
 
-    static String join(String path, String name) {
+    /** @return {@code path.name}, or {@code name} at the top level */
+    public static String join(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
     }
 
-    static String index(String path, int i) {
+    /** @return {@code path[i]} */
+    public static String index(String path, int i) {
         return path + "[" + i + "]";
     }
 }

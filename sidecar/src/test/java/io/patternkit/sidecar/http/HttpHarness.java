@@ -137,6 +137,14 @@ final class HttpHarness {
                 .isEmpty();
     }
 
+    /** Validates a request someone else sent (such as a leaf call the scatter sidecar made) against the contract. */
+    static void assertValidRequest(com.atlassian.oai.validator.model.Request request) {
+        assertThat(VALIDATOR.validateRequest(request).getMessages())
+                .as("contract violations of %s %s", request.getMethod(), request.getPath())
+                .filteredOn(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                .isEmpty();
+    }
+
     private static String spec() {
         try (InputStream in = Wire.class.getClassLoader().getResourceAsStream(Wire.OPENAPI_RESOURCE)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
