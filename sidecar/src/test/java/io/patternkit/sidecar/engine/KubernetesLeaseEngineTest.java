@@ -1,5 +1,7 @@
 package io.patternkit.sidecar.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The lease engine contract on Lease objects in the fabric8 mock API server in CRUD mode (which
@@ -35,6 +38,15 @@ class KubernetesLeaseEngineTest extends LeaseEngineContractTest {
     static void stopServer() {
         client.close();
         server.destroy();
+    }
+
+    @Test
+    void connectsByUrlAsTheSidecarsKubeMasterOptionDoes() {
+        try (KubernetesLeaseEngine byUrl = KubernetesLeaseEngine.connect(server.url("/"), "by-url", nanos::get)) {
+            assertThat(byUrl.tryAcquire(election, "a", lease()).elected()).isTrue();
+            assertThat(engine.read(election).holder()).as("another namespace").isNull();
+            assertThat(byUrl.read(election).holder()).isEqualTo("a");
+        }
     }
 
     @Override
