@@ -1,30 +1,38 @@
 package io.patternkit.sidecar.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * What one pattern plugs into a {@link SidecarServer}: its {@code /v1} routes, its readiness check
- * and its drain. The server mounts the routes after the bearer-token check, the JSON content-type
- * check and the body-size limit, so a route sees only authenticated requests with bounded bodies.
- * Routes should put their route template under {@link #ROUTE_KEY} of the routing context for the
- * {@code http.server.requests} metric.
+ * One pattern's part of a {@link SidecarServer}: its routes, its readiness check and its drain.
+ * The server owns everything every pattern shares (health, metrics, auth, body limits, problems).
  */
 public interface PatternRoutes {
-    /** Routing-context key holding the route template, used as the metrics {@code route} tag. */
-    String ROUTE_KEY = WorkQueueRoutes.ROUTE_KEY;
 
     /**
-     * Adds the pattern's routes.
+     * Adds the pattern's routes. Routes under {@code /v1} are already behind the bearer token and
+     * the body handler; a route outside {@code /v1} that needs the token adds {@code auth} itself.
+     * Each route should put its template under {@link SidecarServer#ROUTE_KEY} for the metrics.
      *
-     * @param router the server's router, never null
-     * @param responses the writer of JSON bodies and problem documents, never null
+     * @param router the router, never null
+     * @param responses the JSON and problem writer, never null
+     * @param auth the bearer-token check (passes everything through when no token is configured)
      */
-    void mount(Router router, Responses responses);
+    void mount(Router router, Responses responses, Handler<RoutingContext> auth);
 
-    /** @return succeeds when the pattern can serve (its engine answers), fails otherwise */
+    /**
+     * Checks that the engine answers, for {@code /healthz/ready}.
+     *
+     * @return completes when it does; fails otherwise
+     */
     Future<Void> ping();
 
-    /** @return completes once parked requests (long-polls) have been answered; in-flight ones may still run */
+    /**
+     * Answers parked long-polls and lets go of what the pattern holds, ahead of the server's shutdown.
+     *
+     * @return completes when done
+     */
     Future<Void> drain();
 }

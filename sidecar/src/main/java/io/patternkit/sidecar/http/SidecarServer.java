@@ -7,6 +7,7 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.workqueue.RequestParser;
 import io.patternkit.sidecar.workqueue.WorkQueueService;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -23,10 +24,12 @@ import java.util.concurrent.TimeUnit;
  * A pattern sidecar's HTTP server: the pattern's {@code /v1} routes ({@link PatternRoutes}) guarded
  * by the optional bearer token, {@code /healthz/live}, {@code /healthz/ready} and {@code /metrics}
  * without it. Every error is an RFC 9457 problem, including unknown routes (404), wrong methods
- * (405), POST and PUT bodies that are not JSON (415) and bodies over the limit (413). Requests are timed as {@code http.server.requests} by method,
- * route template and status.
+ * (405), POST and PUT bodies that are not JSON (415) and bodies over the limit (413). Requests are
+ * timed as {@code http.server.requests} by method, route template and status.
  */
 public final class SidecarServer {
+    /** Routing-context key holding the route template, used as the metrics {@code route} tag. */
+    public static final String ROUTE_KEY = "patternkit.route";
     private static final String UNMATCHED = "unmatched";
 
     private final Vertx vertx;
@@ -50,29 +53,14 @@ public final class SidecarServer {
      */
     public SidecarServer(Vertx vertx, WorkQueueService service, RequestParser parser, ObjectMapper mapper,
                          PrometheusMeterRegistry registry, Optional<String> token, long maxBodyBytes) {
-        this(vertx, new PatternRoutes() {
-            @Override
-            public void mount(Router router, Responses responses) {
-                new WorkQueueRoutes(service, parser, responses).mount(router);
-            }
-
-            @Override
-            public Future<Void> ping() {
-                return service.ping();
-            }
-
-            @Override
-            public Future<Void> drain() {
-                return service.drain();
-            }
-        }, mapper, registry, token, maxBodyBytes);
+        this(vertx, WorkQueueRoutes.pattern(service, parser), mapper, registry, token, maxBodyBytes);
     }
 
     /**
-     * Builds the router of one pattern's sidecar.
+     * Builds the router around one pattern's routes.
      *
      * @param vertx the Vert.x instance
-     * @param pattern the pattern's routes, readiness and drain
+     * @param pattern the pattern's routes, readiness check and drain
      * @param mapper the JSON mapper
      * @param registry the metrics registry served at {@code /metrics}
      * @param token the API token, or empty for no authentication
@@ -89,14 +77,16 @@ public final class SidecarServer {
         router.get("/healthz/live").handler(ctx -> health(ctx, "/healthz/live", 200, "UP", null));
         router.get("/healthz/ready").handler(this::ready);
         router.get("/metrics").handler(ctx -> {
-            ctx.put(WorkQueueRoutes.ROUTE_KEY, "/metrics");
+            ctx.put(ROUTE_KEY, "/metrics");
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
         });
-        token.ifPresent(t -> router.route("/v1/*").handler(new BearerTokenHandler(t, responses)));
+        Handler<RoutingContext> auth = token.<Handler<RoutingContext>>map(t -> new BearerTokenHandler(t, responses))
+                .orElse(RoutingContext::next);
+        token.ifPresent(t -> router.route("/v1/*").handler(auth));
         // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
         router.route("/v1/*").handler(this::requireJsonBody);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-        pattern.mount(router, responses);
+        pattern.mount(router, responses, auth);
         errorAs(404, ProblemType.NOT_FOUND, "no such route");
         errorAs(405, ProblemType.METHOD_NOT_ALLOWED, "the route does not accept this method");
         errorAs(413, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes");
@@ -140,7 +130,7 @@ public final class SidecarServer {
     private void timed(RoutingContext ctx) {
         long start = System.nanoTime();
         ctx.addEndHandler(v -> {
-            String route = ctx.get(WorkQueueRoutes.ROUTE_KEY, UNMATCHED);
+            String route = ctx.get(ROUTE_KEY, UNMATCHED);
             Timer.builder("http.server.requests").tag("method", ctx.request().method().name()).tag("route", route)
                     .tag("status", Integer.toString(ctx.response().getStatusCode())).register(registry)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -178,7 +168,7 @@ public final class SidecarServer {
     }
 
     private void health(RoutingContext ctx, String route, int status, String state, String detail) {
-        ctx.put(WorkQueueRoutes.ROUTE_KEY, route);
+        ctx.put(ROUTE_KEY, route);
         var body = responses.object().put("status", state);
         if (detail != null) {
             body.put("detail", detail);

@@ -8,11 +8,13 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.http.PatternRoutes;
 import io.patternkit.sidecar.http.Responses;
+import io.patternkit.sidecar.http.SidecarServer;
 import io.patternkit.sidecar.workqueue.FieldError;
 import io.patternkit.sidecar.workqueue.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -58,7 +60,7 @@ public final class ScatterRoutes implements PatternRoutes {
     }
 
     @Override
-    public void mount(Router router, Responses writer) {
+    public void mount(Router router, Responses writer, Handler<RoutingContext> auth) {
         this.responses = writer;
         String leaf = "/v1/pools/:pool/leaves/:leafId";
         router.put(leaf).handler(ctx -> run(ctx, leaf, () -> register(ctx)));
@@ -87,7 +89,7 @@ public final class ScatterRoutes implements PatternRoutes {
     }
 
     private void run(RoutingContext ctx, String route, Runnable work) {
-        ctx.put(ROUTE_KEY, route);
+        ctx.put(SidecarServer.ROUTE_KEY, route);
         try {
             work.run();
         } catch (RuntimeException e) {

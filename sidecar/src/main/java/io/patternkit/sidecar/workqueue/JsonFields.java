@@ -1,7 +1,10 @@
 package io.patternkit.sidecar.workqueue;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.ProblemType;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -9,14 +12,47 @@ import java.util.Set;
 /**
  * Reads typed, range-checked fields out of a parsed JSON body, collecting one {@link FieldError}
  * per offending field instead of failing at the first, so a client learns everything at once.
- * Not thread-safe; one instance per request. Public so that every pattern's request parser
- * validates the same way (used by the scatter sidecar too).
+ * Not thread-safe; one instance per request. Shared by the work-queue, leader and scatter request parsers.
  */
 public final class JsonFields {
     private final List<FieldError> errors = new ArrayList<>();
 
-    /** Creates an empty collector. */
+    /** Creates an empty error collector. */
     public JsonFields() {
+    }
+
+    /**
+     * Parses a request body into one JSON document.
+     *
+     * @param mapper a mapper with {@code FAIL_ON_TRAILING_TOKENS} enabled
+     * @param body the raw bytes, may be null or empty
+     * @return the JSON tree, never null
+     * @throws ProblemException {@code invalid-request} when the body is absent or not one JSON document
+     */
+    public static JsonNode parse(ObjectMapper mapper, byte[] body) {
+        if (body == null || body.length == 0) {
+            throw invalid("body", "a JSON body is required");
+        }
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw invalid("body", "a JSON body is required");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw invalid("body", "is not valid JSON");
+        } catch (IOException e) {
+            throw invalid("body", "cannot be read");
+        }
+    }
+
+    /**
+     * @param field the offending field
+     * @param message what is wrong, never echoing the value
+     * @return an {@code invalid-request} problem naming one field
+     */
+    public static ProblemException invalid(String field, String message) {
+        return new ProblemException(ProblemType.INVALID_REQUEST, field + " " + message, List.of(new FieldError(field, message)));
     }
 
     /** @throws ProblemException {@code invalid-request} listing the recorded errors, when there are any */
