@@ -232,7 +232,7 @@ public final class LeadershipEngine {
                 } else {
                     observe(r.observed());
                     if (Duration.ofNanos(System.nanoTime() - started).compareTo(settings.campaignWait().dividedBy(2)) < 0) {
-                        pause(backoff.next()); // the sidecar answered early: do not spin
+                        pauseUntil(sent.plus(backoff.next())); // the sidecar answered early: do not spin
                     }
                 }
             } catch (RuntimeException e) {
@@ -240,8 +240,9 @@ public final class LeadershipEngine {
                     return;
                 }
                 Duration d = backoff.next();
-                log.warn("leadership of election {}: campaign failed, retrying in {}: {}", election, d, e.getMessage());
-                pause(d);
+                log.warn("leadership of election {}: campaign failed, retrying {} after it was sent: {}", election, d,
+                        e.getMessage());
+                pauseUntil(sent.plus(d));
             }
         }
     }
@@ -272,11 +273,11 @@ public final class LeadershipEngine {
             revoke(t, RevocationReason.LEASE_LOST);
         } catch (RuntimeException e) {
             outcome = "failure";
-            log.warn("leadership of election {}: renew of term {} failed, retrying in {} (renew deadline in {}): {}",
-                    election, t.term(), retryPeriod(t.lease), remaining(t), e.getMessage());
+            log.warn("leadership of election {}: renew of term {} failed, retrying {} after it was sent (renew "
+                    + "deadline in {}): {}", election, t.term(), retryPeriod(t.lease), remaining(t), e.getMessage());
             synchronized (this) {
                 if (term == t) {
-                    t.nextRenew = clock.instant().plus(retryPeriod(t.lease));
+                    t.nextRenew = sent.plus(retryPeriod(t.lease));
                 }
             }
         } finally {
@@ -309,6 +310,7 @@ public final class LeadershipEngine {
         boolean failing = false;
         while (!closed) {
             Term t = term;
+            Instant sent = clock.instant();
             try {
                 if (t != null) {
                     LeaderObservation o = source.watchAsLeader(t.lease, settings.watchWait());
@@ -321,7 +323,17 @@ public final class LeadershipEngine {
                     synchronized (this) {
                         seen = lastSeen;
                     }
-                    observe(source.watch(election, seen, settings.watchWait()));
+                    LeaderObservation o = source.watch(election, seen, settings.watchWait());
+                    if (o.isLeader(candidate)) {
+                        // our own election, seen before the campaign thread took the lease: let it report
+                        // elected first (or campaign again, which renews) instead of reporting ourselves here
+                        synchronized (this) {
+                            Instant until = sent.plus(settings.backoffMin());
+                            awaitClock(() -> until, () -> term != null || closed);
+                        }
+                    } else {
+                        observe(o);
+                    }
                 }
                 backoff.reset();
                 failing = false;
@@ -331,11 +343,11 @@ public final class LeadershipEngine {
                 }
                 Duration d = backoff.next();
                 if (!failing) {
-                    log.warn("leadership of election {}: watch failed, retrying in {}: {}", election, d,
+                    log.warn("leadership of election {}: watch failed, retrying {} after it was sent: {}", election, d,
                             e.getMessage());
                 }
                 failing = true;
-                pause(d);
+                pauseUntil(sent.plus(d));
             }
         }
     }
@@ -453,8 +465,7 @@ public final class LeadershipEngine {
         }
     }
 
-    private void pause(Duration d) {
-        Instant until = clock.instant().plus(d);
+    private void pauseUntil(Instant until) {
         synchronized (this) {
             awaitClock(() -> until, () -> closed);
         }
