@@ -1,5 +1,6 @@
 package io.patternkit.testing;
 
+import io.patternkit.core.AdvanceableClock;
 import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,11 +20,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * every reader sees the new instant at once. Clocks derived with {@link #withZone(ZoneId)} share this
  * clock's time: advancing one advances all.
  *
- * <p>An {@link InMemoryWorkQueue} built on this clock is told of every advance, so a long-polling claim
- * blocked in it re-examines the queue at once (an item whose delay or visibility timeout passed is handed
- * out without waiting for the poll's real-time end).
+ * <p>An {@link InMemoryWorkQueue} or {@link InMemoryLeaderElection} built on this clock is told of every
+ * advance, so a long-poll blocked in it re-examines its state at once (an item whose delay or visibility
+ * timeout passed is handed out, an expired lease is seen as expired, without waiting for the poll's
+ * real-time end). So is a {@code Leadership} handle of {@code patternkit-sdk-leader} built on it
+ * ({@link AdvanceableClock}): its renew times, renew deadline and backoffs are read from this clock.
  */
-public final class ManualClock extends Clock {
+public final class ManualClock extends Clock implements AdvanceableClock {
     /** Where a clock made with {@link #ManualClock()} starts: 2030-01-01T00:00:00Z. */
     public static final Instant DEFAULT_START = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -79,7 +82,8 @@ public final class ManualClock extends Clock {
      *
      * @param listener the callback; must not block
      */
-    void onAdvance(Runnable listener) {
+    @Override
+    public void onAdvance(Runnable listener) {
         shared.listeners.add(new WeakReference<>(Objects.requireNonNull(listener, "listener")));
     }
 

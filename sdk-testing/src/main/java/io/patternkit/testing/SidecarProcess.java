@@ -64,6 +64,17 @@ public final class SidecarProcess implements AutoCloseable {
     }
 
     /**
+     * Starts describing a leader-election sidecar. Pass its options through {@link Builder#args},
+     * such as {@code --lease-duration 3s --renew-deadline 2s --retry-period 500ms}, and
+     * {@link Builder#postgres} for the PostgreSQL engine.
+     *
+     * @return a builder with defaults: SQLite engine, a fresh temporary data directory, no token
+     */
+    public static Builder leader() {
+        return new Builder("leader");
+    }
+
+    /**
      * Starts the process and waits until it listens.
      *
      * @return this, for chaining

@@ -1,7 +1,9 @@
 /**
  * Test support for Patternkit: {@link io.patternkit.testing.SidecarProcess} runs a real sidecar process;
- * {@link io.patternkit.testing.InMemoryWorkQueue} is a faithful in-memory fake of the work queue, with
- * time from a {@link io.patternkit.testing.ManualClock}; {@link io.patternkit.testing.WorkQueueCompatibilityKit}
- * is the abstract JUnit 5 suite that the fake and the real sidecar both pass.
+ * {@link io.patternkit.testing.InMemoryWorkQueue} and {@link io.patternkit.testing.InMemoryLeaderElection}
+ * are faithful in-memory fakes of the work queue and of leader election, with time from a
+ * {@link io.patternkit.testing.ManualClock}; {@link io.patternkit.testing.WorkQueueCompatibilityKit} and
+ * {@link io.patternkit.testing.LeaderElectionCompatibilityKit} are the abstract JUnit 5 suites that the fakes
+ * and the real sidecars both pass.
  */
 package io.patternkit.testing;

@@ -5,11 +5,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.patternkit.core.contract.ContractValidator.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import io.patternkit.core.contract.ContractValidator;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.patternkit.core.CallTimeoutException;
@@ -22,7 +23,6 @@ import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.SidecarUnavailableException;
 import io.patternkit.core.UnauthorizedException;
 import io.patternkit.protocol.ProblemType;
-import io.patternkit.protocol.Wire;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Comparator;
@@ -59,12 +59,6 @@ class WorkQueueFaultTest {
         } finally {
             server.stop();
         }
-    }
-
-    private static ResponseDefinitionBuilder problem(ProblemType type, String extra) {
-        return aResponse().withStatus(type.status()).withHeader("Content-Type", Wire.PROBLEM_JSON)
-                .withBody("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":"
-                        + type.status() + extra + "}");
     }
 
     private int requests() {

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.patternkit.core.contract.ContractValidator;
 import io.patternkit.core.SidecarConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code patternkit-sidecar} executable: one subcommand per pattern (only {@code workqueue} so far). */
+/** The {@code patternkit-sidecar} executable: one subcommand per pattern ({@code workqueue}, {@code leader}, {@code scatter}). */
 @Command(name = "patternkit-sidecar", mixinStandardHelpOptions = true, version = "patternkit-sidecar 0.1.0",
-        description = "Runs a Patternkit pattern sidecar.", subcommands = WorkQueueCommand.class)
+        description = "Runs a Patternkit pattern sidecar.", subcommands = {WorkQueueCommand.class, LeaderCommand.class, ScatterCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

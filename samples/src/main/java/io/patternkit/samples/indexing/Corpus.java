@@ -17,7 +17,7 @@ import java.util.zip.ZipFile;
  * {@code lib/src.zip}) or a directory, laid out under one root so that each file's path relative
  * to the root names it.
  */
-final class Corpus {
+public final class Corpus {
     private final Path root;
     private final List<Path> files;
 
@@ -26,11 +26,13 @@ final class Corpus {
         this.files = files;
     }
 
-    Path root() {
+    /** @return the directory every file's relative path is taken from */
+    public Path root() {
         return root;
     }
 
-    List<Path> files() {
+    /** @return the files, in name order */
+    public List<Path> files() {
         return files;
     }
 
@@ -38,7 +40,7 @@ final class Corpus {
      * Finds the source archive of an installed JDK: the running one first, then any under
      * {@code /usr/lib/jvm}. A JDK whose {@code src.zip} is a dangling link is skipped.
      */
-    static Optional<Path> findJdkSources() throws IOException {
+    public static Optional<Path> findJdkSources() throws IOException {
         Path own = Path.of(System.getProperty("java.home"), "lib", "src.zip");
         if (Files.isRegularFile(own)) {
             return Optional.of(own);
@@ -60,7 +62,7 @@ final class Corpus {
      * @param extractTo where a zip's entries go
      * @param limit at most this many files, in name order (0 = all)
      */
-    static Corpus prepare(Path source, Path extractTo, int limit) throws IOException {
+    public static Corpus prepare(Path source, Path extractTo, int limit) throws IOException {
         if (Files.isDirectory(source)) {
             try (Stream<Path> walk = Files.walk(source)) {
                 List<Path> files = walk.filter(Files::isRegularFile).sorted()

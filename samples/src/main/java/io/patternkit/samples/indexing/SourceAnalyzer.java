@@ -15,7 +15,11 @@ import org.apache.lucene.analysis.standard.StandardTokenizer;
  * underscores ({@code parseHttpHeader} also yields {@code parse}, {@code http}, {@code header}),
  * lower-cased, Java keywords and one-letter tokens dropped.
  */
-final class SourceAnalyzer extends Analyzer {
+public final class SourceAnalyzer extends Analyzer {
+    /** Creates the analyzer; thread-safe like every Lucene analyzer. */
+    public SourceAnalyzer() {
+    }
+
     private static final CharArraySet JAVA_KEYWORDS = new CharArraySet(List.of(
             "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
             "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally", "float",

@@ -21,8 +21,7 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 /**
  * The Burns work-queue stage of the indexing job: one Java source file in, one JSON file of term
- * statistics out ({@code {"tokens": n, "terms": {"term": count, ...}}}, most frequent first). The
- * scatter/gather search serves these files.
+ * statistics out ({@code {"tokens": n, "terms": {"term": count, ...}}}, most frequent first).
  *
  * <p>Files that cannot be indexed are poison, not transient failures, so they go straight to the
  * dead-letter queue with a reason: bytes that are not UTF-8, and files larger than the size limit

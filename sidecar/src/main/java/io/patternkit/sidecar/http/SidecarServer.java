@@ -7,6 +7,7 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.workqueue.RequestParser;
 import io.patternkit.sidecar.workqueue.WorkQueueService;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -20,17 +21,19 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The work-queue sidecar's HTTP server: {@code /v1} routes guarded by the optional bearer token,
- * {@code /healthz/live}, {@code /healthz/ready} and {@code /metrics} without it. Every error is an
- * RFC 9457 problem, including unknown routes (404), wrong methods (405), wrong content types (415)
- * and bodies over the limit (413). Requests are timed as {@code http.server.requests} by method,
- * route template and status.
+ * A pattern sidecar's HTTP server: the pattern's {@code /v1} routes ({@link PatternRoutes}) guarded
+ * by the optional bearer token, {@code /healthz/live}, {@code /healthz/ready} and {@code /metrics}
+ * without it. Every error is an RFC 9457 problem, including unknown routes (404), wrong methods
+ * (405), POST and PUT bodies that are not JSON (415) and bodies over the limit (413). Requests are
+ * timed as {@code http.server.requests} by method, route template and status.
  */
 public final class SidecarServer {
+    /** Routing-context key holding the route template, used as the metrics {@code route} tag. */
+    public static final String ROUTE_KEY = "patternkit.route";
     private static final String UNMATCHED = "unmatched";
 
     private final Vertx vertx;
-    private final WorkQueueService service;
+    private final PatternRoutes pattern;
     private final PrometheusMeterRegistry registry;
     private final Responses responses;
     private final Router router;
@@ -38,7 +41,7 @@ public final class SidecarServer {
     private HttpServer server;
 
     /**
-     * Builds the router.
+     * Builds the work-queue sidecar's router.
      *
      * @param vertx the Vert.x instance
      * @param service the work-queue service
@@ -50,8 +53,23 @@ public final class SidecarServer {
      */
     public SidecarServer(Vertx vertx, WorkQueueService service, RequestParser parser, ObjectMapper mapper,
                          PrometheusMeterRegistry registry, Optional<String> token, long maxBodyBytes) {
+        this(vertx, WorkQueueRoutes.pattern(service, parser), mapper, registry, token, maxBodyBytes);
+    }
+
+    /**
+     * Builds the router around one pattern's routes.
+     *
+     * @param vertx the Vert.x instance
+     * @param pattern the pattern's routes, readiness check and drain
+     * @param mapper the JSON mapper
+     * @param registry the metrics registry served at {@code /metrics}
+     * @param token the API token, or empty for no authentication
+     * @param maxBodyBytes the largest request body accepted, in bytes
+     */
+    public SidecarServer(Vertx vertx, PatternRoutes pattern, ObjectMapper mapper, PrometheusMeterRegistry registry,
+                         Optional<String> token, long maxBodyBytes) {
         this.vertx = vertx;
-        this.service = service;
+        this.pattern = pattern;
         this.registry = registry;
         this.responses = new Responses(mapper);
         this.router = Router.router(vertx);
@@ -59,14 +77,16 @@ public final class SidecarServer {
         router.get("/healthz/live").handler(ctx -> health(ctx, "/healthz/live", 200, "UP", null));
         router.get("/healthz/ready").handler(this::ready);
         router.get("/metrics").handler(ctx -> {
-            ctx.put(WorkQueueRoutes.ROUTE_KEY, "/metrics");
+            ctx.put(ROUTE_KEY, "/metrics");
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
         });
-        token.ifPresent(t -> router.route("/v1/*").handler(new BearerTokenHandler(t, responses)));
+        Handler<RoutingContext> auth = token.<Handler<RoutingContext>>map(t -> new BearerTokenHandler(t, responses))
+                .orElse(RoutingContext::next);
+        token.ifPresent(t -> router.route("/v1/*").handler(auth));
         // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
-        router.route("/v1/*").handler(this::requireJsonOnPost);
+        router.route("/v1/*").handler(this::requireJsonBody);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-        new WorkQueueRoutes(service, parser, responses).mount(router);
+        pattern.mount(router, responses, auth);
         errorAs(404, ProblemType.NOT_FOUND, "no such route");
         errorAs(405, ProblemType.METHOD_NOT_ALLOWED, "the route does not accept this method");
         errorAs(413, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes");
@@ -98,7 +118,7 @@ public final class SidecarServer {
      */
     public Future<Void> drain(Duration timeout) {
         markDraining();
-        return service.drain().compose(v -> server == null ? Future.succeededFuture()
+        return pattern.drain().compose(v -> server == null ? Future.succeededFuture()
                 : server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
     }
 
@@ -110,7 +130,7 @@ public final class SidecarServer {
     private void timed(RoutingContext ctx) {
         long start = System.nanoTime();
         ctx.addEndHandler(v -> {
-            String route = ctx.get(WorkQueueRoutes.ROUTE_KEY, UNMATCHED);
+            String route = ctx.get(ROUTE_KEY, UNMATCHED);
             Timer.builder("http.server.requests").tag("method", ctx.request().method().name()).tag("route", route)
                     .tag("status", Integer.toString(ctx.response().getStatusCode())).register(registry)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -118,8 +138,9 @@ public final class SidecarServer {
         ctx.next();
     }
 
-    private void requireJsonOnPost(RoutingContext ctx) {
-        if (ctx.request().method() != HttpMethod.POST) {
+    private void requireJsonBody(RoutingContext ctx) {
+        HttpMethod method = ctx.request().method();
+        if (method != HttpMethod.POST && method != HttpMethod.PUT) {
             ctx.next();
             return;
         }
@@ -137,7 +158,7 @@ public final class SidecarServer {
             health(ctx, "/healthz/ready", 503, "DOWN", "draining");
             return;
         }
-        service.ping().onComplete(ar -> {
+        pattern.ping().onComplete(ar -> {
             if (ar.succeeded()) {
                 health(ctx, "/healthz/ready", 200, "UP", null);
             } else {
@@ -147,7 +168,7 @@ public final class SidecarServer {
     }
 
     private void health(RoutingContext ctx, String route, int status, String state, String detail) {
-        ctx.put(WorkQueueRoutes.ROUTE_KEY, route);
+        ctx.put(ROUTE_KEY, route);
         var body = responses.object().put("status", state);
         if (detail != null) {
             body.put("detail", detail);

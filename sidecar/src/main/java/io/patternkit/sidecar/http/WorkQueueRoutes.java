@@ -31,8 +31,6 @@ import java.util.function.Supplier;
  * with {@link RequestParser}, calls {@link WorkQueueService} and maps the result to the wire.
  */
 final class WorkQueueRoutes {
-    /** Routing-context key holding the route template, used as the metrics {@code route} tag. */
-    static final String ROUTE_KEY = "patternkit.route";
     private static final String STALE = "the receipt is not the item's latest";
 
     private final WorkQueueService service;
@@ -53,6 +51,26 @@ final class WorkQueueRoutes {
     @FunctionalInterface
     private interface JsonRoute {
         Future<Reply> handle(String queue, JsonNode body);
+    }
+
+    /** @return the work queue as a {@link SidecarServer} pattern */
+    static PatternRoutes pattern(WorkQueueService service, RequestParser parser) {
+        return new PatternRoutes() {
+            @Override
+            public void mount(Router router, Responses responses, io.vertx.core.Handler<RoutingContext> auth) {
+                new WorkQueueRoutes(service, parser, responses).mount(router);
+            }
+
+            @Override
+            public Future<Void> ping() {
+                return service.ping();
+            }
+
+            @Override
+            public Future<Void> drain() {
+                return service.drain();
+            }
+        };
     }
 
     void mount(Router router) {
@@ -106,7 +124,7 @@ final class WorkQueueRoutes {
     }
 
     private void run(RoutingContext ctx, String path, Supplier<Future<Reply>> work) {
-        ctx.put(ROUTE_KEY, path);
+        ctx.put(SidecarServer.ROUTE_KEY, path);
         Future<Reply> reply;
         try {
             reply = work.get();

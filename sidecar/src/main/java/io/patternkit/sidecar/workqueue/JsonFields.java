@@ -1,7 +1,10 @@
 package io.patternkit.sidecar.workqueue;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.ProblemType;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -9,25 +12,69 @@ import java.util.Set;
 /**
  * Reads typed, range-checked fields out of a parsed JSON body, collecting one {@link FieldError}
  * per offending field instead of failing at the first, so a client learns everything at once.
- * Not thread-safe; one instance per request.
+ * Not thread-safe; one instance per request. Shared by the work-queue, leader and scatter request parsers.
  */
-final class JsonFields {
+public final class JsonFields {
     private final List<FieldError> errors = new ArrayList<>();
 
+    /** Creates an empty error collector. */
+    public JsonFields() {
+    }
+
+    /**
+     * Parses a request body into one JSON document.
+     *
+     * @param mapper a mapper with {@code FAIL_ON_TRAILING_TOKENS} enabled
+     * @param body the raw bytes, may be null or empty
+     * @return the JSON tree, never null
+     * @throws ProblemException {@code invalid-request} when the body is absent or not one JSON document
+     */
+    public static JsonNode parse(ObjectMapper mapper, byte[] body) {
+        if (body == null || body.length == 0) {
+            throw invalid("body", "a JSON body is required");
+        }
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw invalid("body", "a JSON body is required");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw invalid("body", "is not valid JSON");
+        } catch (IOException e) {
+            throw invalid("body", "cannot be read");
+        }
+    }
+
+    /**
+     * @param field the offending field
+     * @param message what is wrong, never echoing the value
+     * @return an {@code invalid-request} problem naming one field
+     */
+    public static ProblemException invalid(String field, String message) {
+        return new ProblemException(ProblemType.INVALID_REQUEST, field + " " + message, List.of(new FieldError(field, message)));
+    }
+
     /** @throws ProblemException {@code invalid-request} listing the recorded errors, when there are any */
-    void throwIfInvalid() {
+    public void throwIfInvalid() {
         if (!errors.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST,
                     "the request has " + errors.size() + " invalid field(s)", errors);
         }
     }
 
-    void error(String field, String message) {
+    /**
+     * Records an offending field.
+     *
+     * @param field the field's path, such as {@code hedging.minDelayMs}
+     * @param message what is wrong, never echoing the value
+     */
+    public void error(String field, String message) {
         errors.add(new FieldError(field, message));
     }
 
     /** Checks that {@code node} is an object whose members are all in {@code allowed}. */
-    boolean object(JsonNode node, String path, Set<String> allowed) {
+    public boolean object(JsonNode node, String path, Set<String> allowed) {
         if (node == null || !node.isObject()) {
             error(path, "must be a JSON object");
             return false;
@@ -41,7 +88,7 @@ final class JsonFields {
     }
 
     /** An integer member within {@code [min, max]}, {@code fallback} when absent; null after an error. */
-    Long integer(JsonNode object, String path, String name, long min, long max, Long fallback) {
+    public Long integer(JsonNode object, String path, String name, long min, long max, Long fallback) {
         JsonNode value = object.get(name);
         if (value == null) {
             return fallback;
@@ -59,7 +106,7 @@ final class JsonFields {
     }
 
     /** A string member of {@code minLength..maxLength} characters, null when absent or after an error. */
-    String string(JsonNode object, String path, String name, int minLength, int maxLength, boolean required) {
+    public String string(JsonNode object, String path, String name, int minLength, int maxLength, boolean required) {
         JsonNode value = object.get(name);
         if (value == null) {
             if (required) {
@@ -80,7 +127,7 @@ final class JsonFields {
     }
 
     /** A boolean member, {@code fallback} when absent. */
-    boolean bool(JsonNode object, String path, String name, boolean fallback) {
+    public boolean bool(JsonNode object, String path, String name, boolean fallback) {
         JsonNode value = object.get(name);
         if (value == null) {
             return fallback;
@@ -93,7 +140,7 @@ final class JsonFields {
     }
 
     /** An array member of {@code minItems..maxItems} elements; null when absent (recorded if required) or wrong. */
-    JsonNode array(JsonNode object, String path, String name, int minItems, int maxItems, boolean required) {
+    public JsonNode array(JsonNode object, String path, String name, int minItems, int maxItems, boolean required) {
         JsonNode value = object.get(name);
         if (value == null) {
             if (required) {
@@ -112,11 +159,13 @@ final class JsonFields {
         return value;
     }
 
-    static String join(String path, String name) {
+    /** @return {@code path.name}, or {@code name} at the top level */
+    public static String join(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
     }
 
-    static String index(String path, int i) {
+    /** @return {@code path[i]} */
+    public static String index(String path, int i) {
         return path + "[" + i + "]";
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,20 +55,7 @@ public final class RequestParser {
      * @throws ProblemException {@code invalid-request} when the body is absent or not one JSON document
      */
     public JsonNode parse(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw invalid("body", "a JSON body is required");
-        }
-        try {
-            JsonNode node = mapper.readTree(body);
-            if (node == null || node.isMissingNode()) {
-                throw invalid("body", "a JSON body is required");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw invalid("body", "is not valid JSON");
-        } catch (IOException e) {
-            throw invalid("body", "cannot be read");
-        }
+        return JsonFields.parse(mapper, body);
     }
 
     /**
@@ -359,6 +345,6 @@ public final class RequestParser {
     }
 
     private static ProblemException invalid(String field, String message) {
-        return new ProblemException(ProblemType.INVALID_REQUEST, field + " " + message, List.of(new FieldError(field, message)));
+        return JsonFields.invalid(field, message);
     }
 }

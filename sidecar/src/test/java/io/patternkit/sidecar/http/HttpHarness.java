@@ -10,7 +10,9 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.LeaderSettings;
 import io.patternkit.sidecar.WorkQueueSettings;
+import io.patternkit.sidecar.leader.LeaderTiming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +36,7 @@ final class HttpHarness {
             .createForInlineApiSpecification(spec()).build();
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final int port;
+    final int port;
 
     HttpHarness(int port) {
         this.port = port;
@@ -44,6 +46,11 @@ final class HttpHarness {
         return new WorkQueueSettings(WorkQueueSettings.EngineKind.SQLITE, "127.0.0.1", 0, dir, null, null,
                 Optional.of(TOKEN), 64 * 1024, 1024, Duration.ofSeconds(1), Duration.ofMinutes(5),
                 Duration.ofMinutes(5), 5, Duration.ofSeconds(2), Optional.empty());
+    }
+
+    static LeaderSettings leaderSettings(Path dir, String election, String id) {
+        return new LeaderSettings(LeaderSettings.EngineKind.SQLITE, "127.0.0.1", 0, dir, null, null, null, null,
+                LeaderTiming.DEFAULT, election, Optional.ofNullable(id), Optional.of(TOKEN), 64 * 1024, Duration.ofSeconds(2));
     }
 
     /** A response, its body parsed when JSON. */
@@ -133,6 +140,14 @@ final class HttpHarness {
     private static void assertValid(ValidationReport report, String method, String path, Reply reply) {
         assertThat(report.getMessages())
                 .as("contract violations of %s %s -> %s %s", method, path, reply.status(), reply.body())
+                .filteredOn(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                .isEmpty();
+    }
+
+    /** Validates a request someone else sent (such as a leaf call the scatter sidecar made) against the contract. */
+    static void assertValidRequest(com.atlassian.oai.validator.model.Request request) {
+        assertThat(VALIDATOR.validateRequest(request).getMessages())
+                .as("contract violations of %s %s", request.getMethod(), request.getPath())
                 .filteredOn(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 .isEmpty();
     }

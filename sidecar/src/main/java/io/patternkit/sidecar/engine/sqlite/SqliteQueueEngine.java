@@ -1,24 +1,13 @@
 package io.patternkit.sidecar.engine.sqlite;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.patternkit.sidecar.engine.jdbc.JdbcQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.EngineException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The embedded engine: one SQLite file in WAL mode ({@code synchronous=NORMAL},
@@ -32,9 +21,9 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteQueueEngine extends JdbcQueueEngine {
     /** How often another process's writes are looked for, in milliseconds. */
-    public static final long WATCH_INTERVAL_MS = 100;
+    public static final long WATCH_INTERVAL_MS = SqliteDatabase.WATCH_INTERVAL_MS;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteQueueEngine.class);
-    private static final String[] SCHEMA = {
+    private static final List<String> SCHEMA = List.of(
         "CREATE TABLE IF NOT EXISTS workqueue_items ("
             + "id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, state TEXT NOT NULL, payload TEXT, "
             + "file_ref TEXT, dedup_key TEXT, priority INTEGER NOT NULL, max_attempts INTEGER NOT NULL, "
@@ -45,23 +34,13 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
         "CREATE INDEX IF NOT EXISTS workqueue_items_acked ON workqueue_items (state, acked_at)",
         // Walked in claim order, so a claim reads a handful of rows instead of sorting the backlog.
         "CREATE INDEX IF NOT EXISTS workqueue_items_claim_order ON workqueue_items (queue, priority DESC, id) "
-            + "WHERE state IN ('ready', 'inflight')",
-    };
+            + "WHERE state IN ('ready', 'inflight')");
 
-    private final HikariDataSource pool;
-    private final Connection watchConnection;
-    private final ScheduledExecutorService watcher;
-    private long lastDataVersion;
+    private final SqliteDatabase database;
 
-    private SqliteQueueEngine(HikariDataSource pool, Connection watchConnection, Backoff backoff) {
-        super(pool, "", backoff);
-        this.pool = pool;
-        this.watchConnection = watchConnection;
-        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "patternkit-sqlite-watch");
-            t.setDaemon(true);
-            return t;
-        });
+    private SqliteQueueEngine(SqliteDatabase database, Backoff backoff) {
+        super(database.pool(), "", backoff);
+        this.database = database;
     }
 
     /**
@@ -75,75 +54,20 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
      * @throws EngineException when the file cannot be opened or the schema created
      */
     public static SqliteQueueEngine open(Path file, Clock clock, Backoff backoff) {
-        HikariDataSource pool = null;
+        SqliteDatabase database = SqliteDatabase.open(file, clock, "patternkit-sqlite", SCHEMA);
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-            config.setBusyTimeout(5000);
-            ClockedSqliteDataSource source = new ClockedSqliteDataSource(config, "jdbc:sqlite:" + file.toAbsolutePath(), clock);
-            HikariConfig hikari = new HikariConfig();
-            hikari.setDataSource(source);
-            hikari.setPoolName("patternkit-sqlite");
-            hikari.setMaximumPoolSize(4);
-            hikari.setMinimumIdle(1);
-            pool = new HikariDataSource(hikari);
-            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-                for (String ddl : SCHEMA) {
-                    st.execute(ddl);
-                }
-            }
-            SqliteQueueEngine engine = new SqliteQueueEngine(pool, source.getConnection(), backoff);
-            engine.startWatching();
+            SqliteQueueEngine engine = new SqliteQueueEngine(database, backoff);
+            database.watch("patternkit-sqlite-watch", () -> engine.externalChange(null));
             LOG.info("SQLite engine open at {}", file.toAbsolutePath());
             return engine;
-        } catch (SQLException | IOException e) {
-            if (pool != null) {
-                pool.close();
-            }
-            throw new EngineException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void startWatching() throws SQLException {
-        lastDataVersion = dataVersion();
-        watcher.scheduleWithFixedDelay(this::checkForeignWrites, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private void checkForeignWrites() {
-        try {
-            long version = dataVersion();
-            if (version != lastDataVersion) {
-                lastDataVersion = version;
-                externalChange(null);
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.debug("data_version check failed", e);
-        }
-    }
-
-    private long dataVersion() throws SQLException {
-        try (Statement st = watchConnection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA data_version")) {
-            rs.next();
-            return rs.getLong(1);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
         }
     }
 
     @Override
     public void close() {
-        watcher.shutdownNow();
-        try {
-            watcher.awaitTermination(1, TimeUnit.SECONDS);
-            watchConnection.close();
-        } catch (SQLException e) {
-            LOG.debug("closing the watch connection failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pool.close();
+        database.close();
     }
 }

@@ -1,0 +1,25 @@
+package io.patternkit.leader;
+
+/**
+ * Names of the Micrometer meters a {@link Leadership} handle publishes, each tagged {@link #TAG_ELECTION}.
+ * The client calls underneath are measured by {@link io.patternkit.core.ClientMetrics}.
+ */
+public final class LeaderMetrics {
+    private LeaderMetrics() {
+    }
+
+    /** Tag: the election's name. */
+    public static final String TAG_ELECTION = "election";
+    /** Gauge: 1 while the handle is leader (exactly: read from the clock against the renew deadline), else 0. */
+    public static final String IS_LEADER = "patternkit.leader.is.leader";
+    /** Counter: terms won (each {@code elected} event). */
+    public static final String ELECTIONS_WON = "patternkit.leader.elections.won";
+    /** Counter: terms ended, tagged {@link #TAG_REASON}. */
+    public static final String REVOCATIONS = "patternkit.leader.revocations";
+    /** Timer: renew calls, tagged {@link #TAG_OUTCOME}. */
+    public static final String RENEW = "patternkit.leader.renew";
+    /** Tag of {@link #REVOCATIONS}: the {@link RevocationReason} in lower case with dashes, such as {@code lease-lost}. */
+    public static final String TAG_REASON = "reason";
+    /** Tag of {@link #RENEW}: {@code success}, {@code lease-lost} or {@code failure}. */
+    public static final String TAG_OUTCOME = "outcome";
+}

@@ -1,0 +1,550 @@
+package io.patternkit.leader.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.patternkit.core.AdvanceableClock;
+import io.patternkit.leader.CampaignResult;
+import io.patternkit.leader.LeaderElection;
+import io.patternkit.leader.LeaderMetrics;
+import io.patternkit.leader.LeaderObservation;
+import io.patternkit.leader.LeadershipContext;
+import io.patternkit.leader.LeadershipListener;
+import io.patternkit.leader.Lease;
+import io.patternkit.leader.LeaseLostException;
+import io.patternkit.leader.RevocationReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state machine behind {@link io.patternkit.leader.Leadership}. Internal.
+ *
+ * <p>Threads: a campaign thread (campaigns with long-polls while following; renews every retry period while
+ * leading), a watch thread (follower watch while following; the holder's release-on-disconnect watch while
+ * leading, re-polled at once), a deadline thread (revokes at the local renew deadline) and the event thread
+ * (listener callbacks, in state-change order). Every state change happens under this object's monitor and
+ * enqueues its events while holding it, so events are ordered as the changes. No remote call is made while
+ * holding the monitor. Timed waits read the injected clock and wait on the monitor; an
+ * {@link AdvanceableClock} wakes them on every advance.
+ */
+public final class LeadershipEngine {
+    private static final Logger log = LoggerFactory.getLogger(LeadershipEngine.class);
+    private static final Duration MIN_RETRY_PERIOD = Duration.ofMillis(1);
+    private static final long CLOSE_WAIT_SECONDS = 10;
+
+    private final LeaderElection source;
+    private final AutoCloseable owned;
+    private final LeadershipSettings settings;
+    private final String election;
+    private final String candidate;
+    private final Clock clock;
+    private final LeadershipListener listener;
+    private final MeterRegistry registry;
+    private final ExecutorService events;
+    private final Runnable wakeOnAdvance = this::wakeAll;
+    private final Gauge isLeaderGauge;
+    private final Counter won;
+
+    /** The term held now, or null. Written under the monitor. */
+    private volatile Term term;
+    /** The last distinct (leader, term) observed. Guarded by the monitor. */
+    private LeaderObservation lastSeen;
+    /** A lease revoked at its deadline that the sidecar may still hold for us: resigned before campaigning. */
+    private Lease pendingResign;
+    private boolean started;
+    private volatile boolean closed;
+    private volatile Thread eventThread;
+    private Thread[] loops = new Thread[0];
+
+    /**
+     * @param source the election operations
+     * @param owned closed by {@link #close()} (the client the handle made), or null
+     * @param settings the handle's settings
+     */
+    public LeadershipEngine(LeaderElection source, AutoCloseable owned, LeadershipSettings settings) {
+        this.source = source;
+        this.owned = owned;
+        this.settings = settings;
+        this.election = settings.election();
+        this.candidate = settings.candidateId();
+        this.clock = settings.clock();
+        this.listener = settings.listener();
+        this.registry = settings.meterRegistry();
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "patternkit-leader-" + election + "-events");
+            t.setDaemon(true);
+            eventThread = t;
+            return t;
+        });
+        this.isLeaderGauge = Gauge.builder(LeaderMetrics.IS_LEADER, this, e -> e.isLeader() ? 1 : 0)
+                .tag(LeaderMetrics.TAG_ELECTION, election).register(registry);
+        this.won = Counter.builder(LeaderMetrics.ELECTIONS_WON).tag(LeaderMetrics.TAG_ELECTION, election)
+                .register(registry);
+        if (clock instanceof AdvanceableClock advanceable) {
+            advanceable.onAdvance(wakeOnAdvance);
+        }
+    }
+
+    /** @return the election's name */
+    public String election() {
+        return election;
+    }
+
+    /** @return this candidate's id */
+    public String candidateId() {
+        return candidate;
+    }
+
+    /** Starts the loops; once. */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("the Leadership handle is closed; build a new one");
+        }
+        if (started) {
+            throw new IllegalStateException("the Leadership handle is already started");
+        }
+        started = true;
+        loops = new Thread[] {thread("campaign", this::campaignLoop), thread("watch", this::watchLoop),
+                thread("deadline", this::deadlineLoop)};
+        for (Thread t : loops) {
+            t.start();
+        }
+        log.debug("leadership of election {} started as candidate {}", election, candidate);
+    }
+
+    /** @return true while a term is held and its local renew deadline has not passed (read from the clock) */
+    public boolean isLeader() {
+        Term t = term;
+        return t != null && t.isValid();
+    }
+
+    /** @return the held term, when valid */
+    public Optional<LeadershipContext> current() {
+        Term t = term;
+        return t != null && t.isValid() ? Optional.of(t) : Optional.empty();
+    }
+
+    /** @return the last distinct observation of the election, if any */
+    public synchronized Optional<LeaderObservation> lastObserved() {
+        return Optional.ofNullable(lastSeen);
+    }
+
+    /**
+     * Waits in real time for a valid term.
+     *
+     * @param timeout how long, real time
+     * @return the term, or empty when the timeout passed or the handle closed first
+     * @throws InterruptedException when interrupted
+     */
+    public synchronized Optional<LeadershipContext> awaitLeadership(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Term t = term;
+            if (t != null && t.isValid()) {
+                return Optional.of(t);
+            }
+            long left = end - System.nanoTime();
+            if (closed || left <= 0) {
+                return Optional.empty();
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** Revokes (CLOSED), resigns, stops the loops and delivers the last events. Idempotent. */
+    public void close() {
+        Term t;
+        Lease toResign;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            t = term;
+            toResign = t != null ? t.lease : pendingResign;
+            pendingResign = null;
+            notifyAll();
+        }
+        if (t != null) {
+            revoke(t, RevocationReason.CLOSED);
+        }
+        if (toResign != null) {
+            resignQuietly(toResign);
+        }
+        for (Thread loop : loops) {
+            loop.interrupt();
+        }
+        events.shutdown();
+        if (Thread.currentThread() != eventThread) {
+            try {
+                if (!events.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    log.warn("leadership of election {}: a listener callback is still running {} s after close",
+                            election, CLOSE_WAIT_SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        registry.remove(isLeaderGauge);
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                log.warn("leadership of election {}: closing the client failed: {}", election, e.toString());
+            }
+        }
+        log.debug("leadership of election {} closed", election);
+    }
+
+    // ---- the campaign thread: campaign while following, renew while leading ----
+
+    private void campaignLoop() {
+        Backoff backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
+        while (!closed) {
+            Term t = term;
+            if (t != null) {
+                renewWhenDue(t);
+                continue;
+            }
+            Lease stale = takePendingResign();
+            if (stale != null) {
+                resignQuietly(stale);
+            }
+            Instant sent = clock.instant();
+            long started = System.nanoTime();
+            try {
+                CampaignResult r = source.becomeLeader(election, candidate, settings.campaignWait());
+                backoff.reset();
+                if (r.elected()) {
+                    onElected(r.lease().orElseThrow(), sent, r.observed());
+                } else {
+                    observe(r.observed());
+                    if (Duration.ofNanos(System.nanoTime() - started).compareTo(settings.campaignWait().dividedBy(2)) < 0) {
+                        pauseUntil(sent.plus(backoff.next())); // the sidecar answered early: do not spin
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                Duration d = backoff.next();
+                log.warn("leadership of election {}: campaign failed, retrying {} after it was sent: {}", election, d,
+                        e.getMessage());
+                pauseUntil(sent.plus(d));
+            }
+        }
+    }
+
+    private void renewWhenDue(Term t) {
+        synchronized (this) {
+            awaitClock(() -> t.nextRenew, () -> term != t || closed);
+            if (term != t || closed) {
+                return;
+            }
+        }
+        Instant sent = clock.instant();
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "success";
+        try {
+            Lease renewed = source.renewLeadership(t.lease);
+            synchronized (this) {
+                if (term == t && !t.ended && t.first.sameTerm(renewed)) {
+                    t.lease = renewed;
+                    t.deadline = sent.plus(renewed.validFor());
+                    t.nextRenew = sent.plus(retryPeriod(renewed));
+                    notifyAll();
+                }
+            }
+        } catch (LeaseLostException e) {
+            outcome = "lease-lost";
+            log.info("leadership of election {}: renew of term {} answered lease-lost", election, t.term());
+            revoke(t, RevocationReason.LEASE_LOST);
+        } catch (RuntimeException e) {
+            outcome = "failure";
+            log.warn("leadership of election {}: renew of term {} failed, retrying {} after it was sent (renew "
+                    + "deadline in {}): {}", election, t.term(), retryPeriod(t.lease), remaining(t), e.getMessage());
+            synchronized (this) {
+                if (term == t) {
+                    t.nextRenew = sent.plus(retryPeriod(t.lease));
+                }
+            }
+        } finally {
+            sample.stop(Timer.builder(LeaderMetrics.RENEW).tag(LeaderMetrics.TAG_ELECTION, election)
+                    .tag(LeaderMetrics.TAG_OUTCOME, outcome).register(registry));
+        }
+    }
+
+    private void onElected(Lease lease, Instant sent, LeaderObservation observed) {
+        synchronized (this) {
+            if (!closed) {
+                Term t = new Term(lease, sent.plus(lease.validFor()), sent.plus(retryPeriod(lease)));
+                term = t;
+                won.increment();
+                log.info("leadership of election {}: elected as {} in term {} (fencing token {})", election,
+                        candidate, lease.term(), lease.fencingToken());
+                enqueue(() -> listener.elected(t));
+                observeLocked(observed);
+                notifyAll();
+                return;
+            }
+        }
+        resignQuietly(lease); // won after close: give it back at once
+    }
+
+    // ---- the watch thread ----
+
+    private void watchLoop() {
+        Backoff backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
+        boolean failing = false;
+        while (!closed) {
+            Term t = term;
+            Instant sent = clock.instant();
+            try {
+                if (t != null) {
+                    LeaderObservation o = source.watchAsLeader(t.lease, settings.watchWait());
+                    if (o.term() != t.term() || !o.isLeader(candidate)) {
+                        revoke(t, RevocationReason.LEADER_CHANGED);
+                    }
+                    observe(o);
+                } else {
+                    LeaderObservation seen;
+                    synchronized (this) {
+                        seen = lastSeen;
+                    }
+                    LeaderObservation o = source.watch(election, seen, settings.watchWait());
+                    if (o.isLeader(candidate)) {
+                        // our own election, seen before the campaign thread took the lease: let it report
+                        // elected first (or campaign again, which renews) instead of reporting ourselves here
+                        synchronized (this) {
+                            Instant until = sent.plus(settings.backoffMin());
+                            awaitClock(() -> until, () -> term != null || closed);
+                        }
+                    } else {
+                        observe(o);
+                    }
+                }
+                backoff.reset();
+                failing = false;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                Duration d = backoff.next();
+                if (!failing) {
+                    log.warn("leadership of election {}: watch failed, retrying {} after it was sent: {}", election, d,
+                            e.getMessage());
+                }
+                failing = true;
+                pauseUntil(sent.plus(d));
+            }
+        }
+    }
+
+    private synchronized void observe(LeaderObservation o) {
+        observeLocked(o);
+    }
+
+    private void observeLocked(LeaderObservation o) {
+        if (!closed && o.differsFrom(lastSeen)) {
+            lastSeen = o;
+            enqueue(() -> listener.leaderObserved(o));
+        }
+    }
+
+    // ---- the deadline thread ----
+
+    private void deadlineLoop() {
+        while (!closed) {
+            Term due = null;
+            synchronized (this) {
+                Term t = term;
+                if (t == null) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
+                awaitClock(() -> t.deadline, () -> term != t || closed);
+                if (term == t && !clock.instant().isBefore(t.deadline)) {
+                    due = t;
+                }
+            }
+            if (due != null) {
+                log.warn("leadership of election {}: no renew succeeded before the renew deadline of term {}; "
+                        + "stepping down", election, due.term());
+                revoke(due, RevocationReason.RENEW_DEADLINE_PASSED);
+            }
+        }
+    }
+
+    // ---- transitions ----
+
+    private void revoke(Term t, RevocationReason reason) {
+        synchronized (this) {
+            if (term != t || t.ended) {
+                return;
+            }
+            t.ended = true;
+            term = null;
+            if (reason == RevocationReason.RENEW_DEADLINE_PASSED) {
+                pendingResign = t.lease;
+            }
+            Counter.builder(LeaderMetrics.REVOCATIONS).tag(LeaderMetrics.TAG_ELECTION, election)
+                    .tag(LeaderMetrics.TAG_REASON, reason.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .register(registry).increment();
+            log.info("leadership of election {}: term {} of {} revoked: {}", election, t.term(), candidate, reason);
+            enqueue(() -> listener.revoked(t, reason));
+            notifyAll();
+        }
+        t.revoked.complete(reason);
+    }
+
+    private synchronized Lease takePendingResign() {
+        Lease l = pendingResign;
+        pendingResign = null;
+        return l;
+    }
+
+    private void resignQuietly(Lease lease) {
+        try {
+            source.resign(lease);
+            log.debug("leadership of election {}: resigned term {}", election, lease.term());
+        } catch (RuntimeException e) {
+            log.debug("leadership of election {}: resign of term {} failed: {}", election, lease.term(),
+                    e.getMessage());
+        }
+    }
+
+    private void enqueue(Runnable event) {
+        try {
+            events.execute(() -> {
+                try {
+                    event.run();
+                } catch (RuntimeException e) {
+                    log.warn("leadership of election {}: a listener callback threw; ignored", election, e);
+                }
+            });
+        } catch (RejectedExecutionException closedAlready) {
+            log.debug("leadership of election {}: event after close dropped", election);
+        }
+    }
+
+    // ---- time ----
+
+    /** Waits on the monitor (held by the caller) until the clock reaches the moment or the condition holds. */
+    private void awaitClock(java.util.function.Supplier<Instant> until, BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
+            Duration left = Duration.between(clock.instant(), until.get());
+            if (left.isNegative() || left.isZero()) {
+                return;
+            }
+            try {
+                long ms = Math.max(1, left.toMillis() + (left.toNanosPart() % 1_000_000 == 0 ? 0 : 1));
+                wait(ms);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void pauseUntil(Instant until) {
+        synchronized (this) {
+            awaitClock(() -> until, () -> closed);
+        }
+    }
+
+    private synchronized void wakeAll() {
+        notifyAll();
+    }
+
+    private Duration remaining(Term t) {
+        Duration d = Duration.between(clock.instant(), t.deadline);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private static Duration retryPeriod(Lease lease) {
+        return lease.retryPeriod().compareTo(MIN_RETRY_PERIOD) < 0 ? MIN_RETRY_PERIOD : lease.retryPeriod();
+    }
+
+    private Thread thread(String role, Runnable body) {
+        Thread t = new Thread(body, "patternkit-leader-" + election + "-" + role);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** One term held by this handle; the {@link LeadershipContext} of its events. */
+    private final class Term implements LeadershipContext {
+        final Lease first;
+        final CompletableFuture<RevocationReason> revoked = new CompletableFuture<>();
+        volatile Lease lease;
+        volatile Instant deadline;
+        volatile Instant nextRenew;
+        volatile boolean ended;
+
+        Term(Lease lease, Instant deadline, Instant nextRenew) {
+            this.first = lease;
+            this.lease = lease;
+            this.deadline = deadline;
+            this.nextRenew = nextRenew;
+        }
+
+        @Override
+        public String election() {
+            return first.election();
+        }
+
+        @Override
+        public String candidateId() {
+            return first.candidateId();
+        }
+
+        @Override
+        public long term() {
+            return first.term();
+        }
+
+        @Override
+        public long fencingToken() {
+            return first.fencingToken();
+        }
+
+        @Override
+        public Lease lease() {
+            return lease;
+        }
+
+        @Override
+        public boolean isValid() {
+            return !ended && clock.instant().isBefore(deadline);
+        }
+
+        @Override
+        public CompletableFuture<RevocationReason> revokedFuture() {
+            return revoked.copy();
+        }
+
+        @Override
+        public String toString() {
+            return "LeadershipContext[" + election() + ", " + candidateId() + ", term " + term() + ", fencing token "
+                    + fencingToken() + (isValid() ? "" : ", ended") + "]";
+        }
+    }
+}

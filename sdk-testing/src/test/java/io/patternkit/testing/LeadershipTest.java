@@ -1,0 +1,359 @@
+package io.patternkit.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.core.ConflictException;
+import io.patternkit.core.SidecarUnavailableException;
+import io.patternkit.leader.CampaignResult;
+import io.patternkit.leader.LeaderElection;
+import io.patternkit.leader.LeaderMetrics;
+import io.patternkit.leader.LeaderObservation;
+import io.patternkit.leader.Leadership;
+import io.patternkit.leader.LeadershipContext;
+import io.patternkit.leader.LeadershipListener;
+import io.patternkit.leader.Lease;
+import io.patternkit.leader.LeaseLostException;
+import io.patternkit.leader.RevocationReason;
+import io.patternkit.protocol.ProblemType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link Leadership} handle on {@link InMemoryLeaderElection} and a {@link ManualClock}: time moves only
+ * when a test advances it, so renew times and the renew deadline are checked to the millisecond without
+ * waiting. Timings: lease 15 s, renew deadline 10 s, retry period 2 s (client-go's defaults).
+ */
+class LeadershipTest {
+    private static final String E = "jobs";
+    private static final Duration AWAIT = Duration.ofSeconds(10);
+
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryLeaderElection fake = InMemoryLeaderElection.builder().clock(clock).build();
+    private final Scripted scripted = new Scripted(fake);
+    private final List<Leadership> handles = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        handles.forEach(Leadership::close);
+    }
+
+    private Leadership start(String candidate, Recorder recorder) {
+        return start(candidate, recorder, new SimpleMeterRegistry());
+    }
+
+    private Leadership start(String candidate, Recorder recorder, SimpleMeterRegistry registry) {
+        Leadership l = Leadership.builder(scripted).election(E).candidateId(candidate).clock(clock).listener(recorder)
+                .meterRegistry(registry).build();
+        handles.add(l);
+        return l.start();
+    }
+
+    private static LeadershipContext leader(Leadership l) throws InterruptedException {
+        return l.awaitLeadership(AWAIT).orElseThrow(() -> new AssertionError(l + " not elected"));
+    }
+
+    @Test
+    void renewsEveryRetryPeriodFromTheLease() throws Exception {
+        Leadership a = start("a", new Recorder());
+        Instant t0 = clock.instant();
+        LeadershipContext ctx = leader(a);
+        assertThat(ctx.term()).isEqualTo(1);
+        assertThat(a.fencingToken()).hasValue(ctx.fencingToken());
+        for (int i = 1; i <= 3; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            clock.advance(Duration.ofSeconds(1));
+            int renews = i;
+            await().atMost(AWAIT).until(() -> scripted.renews.size() == renews);
+        }
+        assertThat(scripted.renews).containsExactly(t0.plusSeconds(2), t0.plusSeconds(4), t0.plusSeconds(6));
+        assertThat(a.isLeader()).isTrue();
+        assertThat(a.currentLease().orElseThrow().term()).isEqualTo(1);
+        // well past the first lease's duration, still leader thanks to the renewals
+        assertThat(fake.currentLeader(E).leader()).contains("a");
+    }
+
+    @Test
+    void stepsDownExactlyAtSendTimePlusValidForWhenRenewsKeepFailing() throws Exception {
+        // The campaign's answer "arrives" 3 s after it was sent: the deadline still counts from the send time.
+        scripted.campaignAnswerTakes = Duration.ofSeconds(3);
+        scripted.renewFailure = () -> new SidecarUnavailableException("engine down", 503, null, null, null);
+        Recorder events = new Recorder();
+        Instant sent = clock.instant();
+        Leadership a = start("a", events);
+        LeadershipContext ctx = leader(a);
+        scripted.campaignAnswerTakes = Duration.ZERO;
+        scripted.campaignFailure = () -> new SidecarUnavailableException("engine down", 503, null, null, null);
+        Instant deadline = sent.plus(fake.renewDeadline());
+        assertThat(clock.instant()).isEqualTo(sent.plusSeconds(3));
+        // the first renew was due 2 s after the send time, so it goes at once; then one every retry period
+        await().atMost(AWAIT).until(() -> scripted.renewAttempts.size() == 1);
+        for (int attempt = 2; attempt <= 4; attempt++) {
+            clock.advance(Duration.ofSeconds(2));
+            int attempts = attempt;
+            await().atMost(AWAIT).until(() -> scripted.renewAttempts.size() == attempts);
+        }
+        assertThat(scripted.renewAttempts).containsExactly(sent.plusSeconds(3), sent.plusSeconds(5),
+                sent.plusSeconds(7), sent.plusSeconds(9));
+        clock.advance(Duration.between(clock.instant(), deadline).minusMillis(1));
+        assertThat(a.isLeader()).as("1 ms before the deadline").isTrue();
+        assertThat(ctx.isValid()).isTrue();
+        assertThat(events.names()).doesNotContain("revoked");
+        clock.advance(Duration.ofMillis(1));
+        assertThat(a.isLeader()).as("at the deadline, whatever the threads did").isFalse();
+        assertThat(ctx.isValid()).isFalse();
+        await().atMost(AWAIT).until(() -> events.revocations.contains(RevocationReason.RENEW_DEADLINE_PASSED));
+        assertThat(ctx.revokedFuture().join()).isEqualTo(RevocationReason.RENEW_DEADLINE_PASSED);
+        // the engine's lease could not have expired yet: nobody else was elected meanwhile
+        assertThat(clock.instant()).isBefore(sent.plus(fake.leaseDuration()));
+    }
+
+    @Test
+    void stepsDownAtOnceOnLeaseLost() throws Exception {
+        Recorder events = new Recorder();
+        Leadership a = start("a", events);
+        LeadershipContext ctx = leader(a);
+        scripted.renewFailure = () -> new LeaseLostException("renewLeadership", new ConflictException("conflict (409)",
+                ProblemType.LEASE_LOST.uri(), null));
+        clock.advance(Duration.ofSeconds(2));
+        await().atMost(AWAIT).until(() -> events.revocations.contains(RevocationReason.LEASE_LOST));
+        assertThat(ctx.isValid()).isFalse();
+        assertThat(ctx.revokedFuture().join()).isEqualTo(RevocationReason.LEASE_LOST);
+        assertThat(clock.instant()).isBefore(ctx.lease().acquiredAt().plus(fake.renewDeadline()));
+    }
+
+    @Test
+    void stepsDownAtOnceWhenAWatchShowsAnotherHolder() throws Exception {
+        Recorder events = new Recorder();
+        Leadership a = start("a", events);
+        LeadershipContext ctx = leader(a);
+        // Someone with a's credentials resigns behind its back and b wins: no time passes, no renew happens.
+        fake.resign(ctx.lease());
+        assertThat(fake.becomeLeader(E, "b", Duration.ZERO).elected()).isTrue();
+        await().atMost(AWAIT).until(() -> events.revocations.contains(RevocationReason.LEADER_CHANGED));
+        assertThat(a.isLeader()).isFalse();
+        assertThat(scripted.renews).isEmpty();
+        await().atMost(AWAIT).until(() -> events.observed.stream().anyMatch(o -> o.isLeader("b")));
+    }
+
+    @Test
+    void isLeaderTurnsFalseAtTheDeadlineEvenWhileTheEventThreadIsBusy() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder events = new Recorder() {
+            @Override
+            public void elected(LeadershipContext context) {
+                super.elected(context);
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        scripted.renewFailure = () -> new SidecarUnavailableException("down", 0, null, null, null);
+        Leadership a = start("a", events);
+        LeadershipContext ctx = leader(a);
+        scripted.campaignFailure = () -> new SidecarUnavailableException("down", 0, null, null, null);
+        clock.advance(fake.renewDeadline());
+        assertThat(a.isLeader()).isFalse();
+        assertThat(a.currentLease()).isEmpty();
+        assertThat(a.fencingToken()).isEmpty();
+        CompletableFuture<RevocationReason> revoked = ctx.revokedFuture();
+        await().atMost(AWAIT).until(revoked::isDone);
+        assertThat(events.names()).as("revoked waits for the busy event thread").containsExactly("elected");
+        release.countDown();
+        await().atMost(AWAIT).until(() -> events.names().contains("revoked"));
+    }
+
+    @Test
+    void eventsArriveInOrderOnOneThreadPerHandle() throws Exception {
+        Recorder ea = new Recorder();
+        Recorder eb = new Recorder();
+        Leadership a = start("a", ea);
+        leader(a);
+        Leadership b = start("b", eb);
+        await().atMost(AWAIT).until(() -> eb.observed.stream().anyMatch(o -> o.isLeader("a")));
+        a.close();
+        assertThat(ea.names()).containsExactly("elected", "observed:a", "revoked");
+        assertThat(ea.revocations).containsExactly(RevocationReason.CLOSED);
+        LeadershipContext bCtx = leader(b);
+        assertThat(bCtx.fencingToken()).isGreaterThan(ea.contexts.get(0).fencingToken());
+        await().atMost(AWAIT).until(() -> eb.names().contains("observed:b"));
+        List<String> bNames = eb.names();
+        assertThat(bNames.indexOf("observed:a")).isLessThan(bNames.indexOf("elected"));
+        assertThat(bNames.indexOf("elected")).isLessThan(bNames.indexOf("observed:b"));
+        assertThat(ea.threads).hasSize(1).allMatch(t -> t.equals("patternkit-leader-jobs-events"));
+        assertThat(eb.threads).hasSize(1);
+    }
+
+    @Test
+    void closeStepsDownResignsAndAFollowerTakesOverAtOnce() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Recorder events = new Recorder();
+        Leadership a = start("a", events, registry);
+        leader(a);
+        assertThat(registry.get(LeaderMetrics.IS_LEADER).gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(LeaderMetrics.ELECTIONS_WON).counter().count()).isEqualTo(1.0);
+        Leadership b = start("b", new Recorder());
+        a.close();
+        assertThat(a.isLeader()).isFalse();
+        assertThat(events.revocations).containsExactly(RevocationReason.CLOSED);
+        assertThat(registry.get(LeaderMetrics.REVOCATIONS).tag(LeaderMetrics.TAG_REASON, "closed").counter().count())
+                .isEqualTo(1.0);
+        assertThat(fake.currentLeader(E).isLeader("a")).as("resigned").isFalse();
+        assertThat(b.awaitLeadership(AWAIT)).as("b elected without any time passing").isPresent();
+        assertThat(scripted.resigns).containsExactly("a");
+    }
+
+    @Test
+    void theLeadersWatchIsAlwaysOpenSoItsDeathReleasesTheLeaseAtOnce() throws Exception {
+        Recorder events = new Recorder();
+        Leadership a = start("a", events);
+        leader(a);
+        Leadership b = start("b", new Recorder());
+        await().atMost(AWAIT).until(() -> fake.disconnect("a") > 0);
+        assertThat(b.awaitLeadership(AWAIT)).as("b elected without waiting for the lease to expire").isPresent();
+        // a's watch failed; it re-polls 100 ms (its first backoff) after that watch was sent, long before a renew
+        await().atMost(AWAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
+            clock.advance(Duration.ofMillis(10));
+            return !events.revocations.isEmpty();
+        });
+        assertThat(events.revocations).containsExactly(RevocationReason.LEADER_CHANGED);
+    }
+
+    /** Records events and the threads they arrive on. */
+    private static class Recorder implements LeadershipListener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        final List<RevocationReason> revocations = new CopyOnWriteArrayList<>();
+        final List<LeaderObservation> observed = new CopyOnWriteArrayList<>();
+        final List<LeadershipContext> contexts = new CopyOnWriteArrayList<>();
+
+        private void on(String event) {
+            events.add(event);
+            String t = Thread.currentThread().getName();
+            if (!threads.contains(t)) {
+                threads.add(t);
+            }
+        }
+
+        List<String> names() {
+            return List.copyOf(events);
+        }
+
+        @Override
+        public void elected(LeadershipContext context) {
+            contexts.add(context);
+            on("elected");
+        }
+
+        @Override
+        public void revoked(LeadershipContext context, RevocationReason reason) {
+            revocations.add(reason);
+            on("revoked");
+        }
+
+        @Override
+        public void leaderObserved(LeaderObservation observation) {
+            observed.add(observation);
+            on("observed:" + observation.leader().orElse(""));
+        }
+    }
+
+    /** Delegates to the fake, records calls, and fails or slows them on demand. */
+    private final class Scripted implements LeaderElection {
+        private final LeaderElection delegate;
+        final List<Instant> renews = new CopyOnWriteArrayList<>();
+        final List<Instant> renewAttempts = new CopyOnWriteArrayList<>();
+        final List<String> resigns = new CopyOnWriteArrayList<>();
+        volatile Supplier<RuntimeException> renewFailure;
+        volatile Supplier<RuntimeException> campaignFailure;
+        volatile Duration campaignAnswerTakes = Duration.ZERO;
+
+        Scripted(LeaderElection delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public CampaignResult becomeLeader(String election, String candidateId, Duration wait) {
+            Supplier<RuntimeException> failure = campaignFailure;
+            if (failure != null) {
+                throw failure.get();
+            }
+            CampaignResult r = delegate.becomeLeader(election, candidateId, wait);
+            if (r.elected() && !campaignAnswerTakes.isZero()) {
+                clock.advance(campaignAnswerTakes);
+            }
+            return r;
+        }
+
+        @Override
+        public CompletableFuture<CampaignResult> becomeLeaderAsync(String election, String candidateId,
+                Duration wait) {
+            return delegate.becomeLeaderAsync(election, candidateId, wait);
+        }
+
+        @Override
+        public Lease renewLeadership(Lease lease) {
+            renewAttempts.add(clock.instant());
+            Supplier<RuntimeException> failure = renewFailure;
+            if (failure != null) {
+                throw failure.get();
+            }
+            Lease l = delegate.renewLeadership(lease);
+            renews.add(clock.instant());
+            return l;
+        }
+
+        @Override
+        public CompletableFuture<Lease> renewLeadershipAsync(Lease lease) {
+            return delegate.renewLeadershipAsync(lease);
+        }
+
+        @Override
+        public boolean resign(Lease lease) {
+            resigns.add(lease.candidateId());
+            return delegate.resign(lease);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> resignAsync(Lease lease) {
+            return delegate.resignAsync(lease);
+        }
+
+        @Override
+        public LeaderObservation currentLeader(String election) {
+            return delegate.currentLeader(election);
+        }
+
+        @Override
+        public CompletableFuture<LeaderObservation> currentLeaderAsync(String election) {
+            return delegate.currentLeaderAsync(election);
+        }
+
+        @Override
+        public LeaderObservation watch(String election, LeaderObservation lastSeen, Duration wait) {
+            return delegate.watch(election, lastSeen, wait);
+        }
+
+        @Override
+        public CompletableFuture<LeaderObservation> watchAsync(String election, LeaderObservation lastSeen,
+                Duration wait) {
+            return delegate.watchAsync(election, lastSeen, wait);
+        }
+
+        @Override
+        public LeaderObservation watchAsLeader(Lease lease, Duration wait) {
+            return delegate.watchAsLeader(lease, wait);
+        }
+    }
+}

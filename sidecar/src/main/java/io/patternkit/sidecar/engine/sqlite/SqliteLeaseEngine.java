@@ -1,0 +1,63 @@
+package io.patternkit.sidecar.engine.sqlite;
+
+import io.patternkit.sidecar.engine.jdbc.JdbcLeaseEngine;
+import io.patternkit.sidecar.workqueue.EngineException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded lease engine: table {@code leader_leases} in the machine's SQLite file (the one the
+ * work queue uses), shared by every local sidecar process. Expiry is judged by {@code pk_now_ms()},
+ * the injectable wall clock of the machine, which every local process shares. Writes by other
+ * processes are noticed through {@code PRAGMA data_version} every
+ * {@value SqliteDatabase#WATCH_INTERVAL_MS} ms and wake waiting campaigns and watches.
+ */
+public final class SqliteLeaseEngine extends JdbcLeaseEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteLeaseEngine.class);
+    private static final List<String> SCHEMA = List.of(
+            "CREATE TABLE IF NOT EXISTS leader_leases (election TEXT PRIMARY KEY, holder TEXT NOT NULL, "
+                + "term INTEGER NOT NULL, acquired_at INTEGER NOT NULL, renewed_at INTEGER NOT NULL, "
+                + "expires_at INTEGER NOT NULL)");
+
+    private final SqliteDatabase database;
+
+    private SqliteLeaseEngine(SqliteDatabase database) {
+        super(database.pool(), "leader_leases", "pk_now_ms()");
+        this.database = database;
+    }
+
+    /**
+     * Opens (creating when missing) the database file and the lease table, and starts watching for
+     * writes by other processes.
+     *
+     * @param file the database file, such as {@code ~/.patternkit/patternkit.db}; parent directories are created
+     * @param clock the engine's wall clock, read for every expiry decision
+     * @return the open engine; close it
+     * @throws EngineException when the file cannot be opened or the schema created
+     */
+    public static SqliteLeaseEngine open(Path file, Clock clock) {
+        SqliteDatabase database = SqliteDatabase.open(file, clock, "patternkit-sqlite-leader", SCHEMA);
+        try {
+            SqliteLeaseEngine engine = new SqliteLeaseEngine(database);
+            database.watch("patternkit-sqlite-leader-watch", () -> engine.externalChange(null));
+            LOG.info("SQLite lease engine open at {}", file.toAbsolutePath());
+            return engine;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean reportsExternalChanges() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,148 @@
+package io.patternkit.sidecar.scatter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.protocol.Wire;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds leaves by DNS: every {@code interval}, resolves each {@link DnsLeaves} name (off the event
+ * loop, through the JVM resolver, so {@code /etc/hosts} and search domains apply), asks every
+ * address its shard and leaf id ({@code GET} leaf info, with the token) and replaces the pool's
+ * DNS leaves with those that answered for the right pool. An address that does not answer is left
+ * out until it does; a name that does not resolve leaves the pool's DNS leaves as they were.
+ */
+public final class DnsDiscovery implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DnsDiscovery.class);
+    private static final long INFO_TIMEOUT_MS = 2_000;
+    private static final int MAX_INFO_BYTES = 16 * 1024;
+
+    private final Vertx vertx;
+    private final LeafRegistry registry;
+    private final Map<String, List<DnsLeaves>> byPool = new LinkedHashMap<>();
+    private final Optional<String> token;
+    private final HttpClientAgent client;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private long timer = -1;
+
+    /**
+     * Creates the discovery; call {@link #start} to run it.
+     *
+     * @param vertx the Vert.x instance
+     * @param registry where found leaves go
+     * @param names the DNS names to resolve
+     * @param token the API token sent with leaf info requests, or empty
+     */
+    public DnsDiscovery(Vertx vertx, LeafRegistry registry, List<DnsLeaves> names, Optional<String> token) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.token = token;
+        this.client = vertx.createHttpClient();
+        names.forEach(n -> byPool.computeIfAbsent(n.pool(), p -> new ArrayList<>()).add(n));
+    }
+
+    /**
+     * Resolves now and then every {@code interval}.
+     *
+     * @param interval how often to re-resolve
+     * @return completes after the first round
+     */
+    public Future<Void> start(Duration interval) {
+        if (byPool.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        timer = vertx.setPeriodic(interval.toMillis(), t -> refresh());
+        return refresh();
+    }
+
+    /** @return completes when every pool has been resolved once more */
+    public Future<Void> refresh() {
+        List<Future<Void>> rounds = new ArrayList<>();
+        byPool.forEach((pool, names) -> rounds.add(refresh(pool, names)));
+        return Future.join(rounds).mapEmpty();
+    }
+
+    private Future<Void> refresh(String pool, List<DnsLeaves> names) {
+        List<Future<List<Leaf>>> found = new ArrayList<>();
+        for (DnsLeaves name : names) {
+            found.add(vertx.executeBlocking(() -> resolve(name.host()))
+                    .compose(addresses -> {
+                        List<Future<Optional<Leaf>>> infos = new ArrayList<>();
+                        for (InetAddress address : addresses) {
+                            infos.add(info(name, address));
+                        }
+                        return Future.join(infos).map(v -> infos.stream().map(Future::result)
+                                .flatMap(Optional::stream).toList());
+                    }));
+        }
+        return Future.all(found).map(all -> {
+            List<Leaf> leaves = new ArrayList<>();
+            found.forEach(f -> leaves.addAll(f.result()));
+            registry.replaceDiscovered(pool, leaves);
+            LOG.debug("DNS found {} leaf(s) for pool {}", leaves.size(), pool);
+            return (Void) null;
+        }).recover(e -> {
+            LOG.warn("DNS discovery of pool {} failed, keeping the leaves found before: {}", pool, e.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
+    private static List<InetAddress> resolve(String host) throws IOException {
+        return List.of(InetAddress.getAllByName(host));
+    }
+
+    private Future<Optional<Leaf>> info(DnsLeaves name, InetAddress address) {
+        String host = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        String url = "http://" + host + ":" + name.port() + name.path();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                .setTimeout(INFO_TIMEOUT_MS).putHeader("Accept", "application/json");
+        token.ifPresent(t -> options.putHeader("Authorization", "Bearer " + t));
+        return client.request(options).compose(req -> req.send()).compose(resp -> {
+            if (resp.statusCode() != 200) {
+                return Future.succeededFuture(Optional.<Leaf>empty());
+            }
+            return resp.body().map(body -> {
+                if (body.length() > MAX_INFO_BYTES) {
+                    return Optional.<Leaf>empty();
+                }
+                try {
+                    JsonNode info = mapper.readTree(body.getBytes());
+                    String pool = info.path("pool").asText("");
+                    String shard = info.path("shard").asText("");
+                    String leafId = info.path("leafId").asText("");
+                    if (!pool.equals(name.pool()) || !Wire.SHARD_NAME.matcher(shard).matches()
+                            || !Wire.LEAF_ID.matcher(leafId).matches()) {
+                        return Optional.<Leaf>empty();
+                    }
+                    return Optional.of(new Leaf(pool, shard, leafId, url, LeafSource.DNS, Long.MAX_VALUE));
+                } catch (IOException e) {
+                    return Optional.<Leaf>empty();
+                }
+            });
+        }).recover(e -> Future.succeededFuture(Optional.empty()));
+    }
+
+    /** Stops re-resolving. */
+    @Override
+    public void close() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        client.close();
+    }
+}

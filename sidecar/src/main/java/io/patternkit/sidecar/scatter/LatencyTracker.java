@@ -1,0 +1,98 @@
+package io.patternkit.sidecar.scatter;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Recent leaf latency of one pool, for the hedge delay: an HdrHistogram {@link Recorder} (lock-free
+ * writers) drained into a ring of interval histograms that rotates every {@code window / slots},
+ * so percentiles follow the last {@code window} of traffic and old latency ages out. Values are
+ * kept in microseconds with two significant digits (1 % precision), from 1 µs to 60 s.
+ * Thread-safe: {@link #record} from any thread, {@link #percentile} serialised.
+ */
+public final class LatencyTracker {
+    private static final long MAX_MICROS = 60_000_000L;
+    private static final int DIGITS = 2;
+
+    private final LongSupplier nanoTime;
+    private final long slotNanos;
+    private final long minSamples;
+    private final Recorder recorder = new Recorder(MAX_MICROS, DIGITS);
+    private final Histogram[] slots;
+    private final Histogram merged = new Histogram(MAX_MICROS, DIGITS);
+    private Histogram recycled;
+    private int current;
+    private long slotStart;
+    private boolean dirty = true;
+
+    /**
+     * Creates an empty tracker.
+     *
+     * @param nanoTime the monotonic clock, in nanoseconds
+     * @param window how much recent traffic the percentiles cover, at least {@code slots} nanoseconds
+     * @param slots how many pieces the window rotates in, at least 1
+     * @param minSamples how many samples the window needs before {@link #percentile} answers
+     */
+    public LatencyTracker(LongSupplier nanoTime, Duration window, int slots, long minSamples) {
+        if (slots < 1 || window.toNanos() < slots) {
+            throw new IllegalArgumentException("window must be at least one nanosecond per slot");
+        }
+        this.nanoTime = nanoTime;
+        this.slotNanos = window.toNanos() / slots;
+        this.minSamples = minSamples;
+        this.slots = new Histogram[slots];
+        for (int i = 0; i < slots; i++) {
+            this.slots[i] = new Histogram(MAX_MICROS, DIGITS);
+        }
+        this.slotStart = nanoTime.getAsLong();
+    }
+
+    /**
+     * Records one answered leaf request's latency.
+     *
+     * @param latency the latency, clamped to 1 µs .. 60 s
+     */
+    public void record(Duration latency) {
+        recorder.recordValue(Math.max(1, Math.min(MAX_MICROS, latency.toNanos() / 1_000)));
+    }
+
+    /**
+     * The latency at a percentile of the recent window.
+     *
+     * @param percentile the percentile, in (0, 100]
+     * @return the latency, or empty while the window holds fewer than {@code minSamples} samples
+     */
+    public synchronized Optional<Duration> percentile(double percentile) {
+        long now = nanoTime.getAsLong();
+        long elapsed = (now - slotStart) / slotNanos;
+        if (elapsed > 0) {
+            for (long i = 0; i < Math.min(elapsed, slots.length); i++) {
+                current = (current + 1) % slots.length;
+                slots[current].reset();
+            }
+            slotStart += elapsed * slotNanos;
+            dirty = true;
+        }
+        // Samples recorded since the last call count as the current slot's: the recent past.
+        Histogram interval = recorder.getIntervalHistogram(recycled);
+        recycled = interval;
+        if (interval.getTotalCount() > 0) {
+            slots[current].add(interval);
+            dirty = true;
+        }
+        if (dirty) {
+            merged.reset();
+            for (Histogram slot : slots) {
+                merged.add(slot);
+            }
+            dirty = false;
+        }
+        if (merged.getTotalCount() < minSamples) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofNanos(merged.getValueAtPercentile(percentile) * 1_000));
+    }
+}

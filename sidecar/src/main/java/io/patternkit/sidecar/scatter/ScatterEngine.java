@@ -1,0 +1,113 @@
+package io.patternkit.sidecar.scatter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts scatter calls and keeps what outlives them, per pool: recent leaf latency (for the hedge
+ * delay), the hedge budget and the round-robin position of each shard's replicas. Thread-safe;
+ * each call runs on the context it was started on.
+ */
+public final class ScatterEngine {
+    private final TaskScheduler scheduler;
+    private final JsonPoster poster;
+    private final ScatterMetrics metrics;
+    private final Optional<String> token;
+    private final Settings settings;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Map<String, LatencyTracker> latency = new ConcurrentHashMap<>();
+    private final Map<String, HedgeBudget> budgets = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+
+    /**
+     * How the engine tracks latency and budgets hedges.
+     *
+     * @param latencyWindow how much recent traffic the hedge delay percentile covers
+     * @param latencySlots how many pieces the window rotates in
+     * @param minSamples how many answered leaf requests a pool needs before its percentile is used
+     *     (until then the hedge delay is the call's {@code maxDelay})
+     * @param hedgeBurst the most hedges a pool may send back to back beyond its percentage
+     */
+    public record Settings(Duration latencyWindow, int latencySlots, long minSamples, int hedgeBurst) {
+        /** 30 s window in 6 slots, 20 samples, a burst of 10. */
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(30), 6, 20, 10);
+    }
+
+    /**
+     * Creates the engine.
+     *
+     * @param scheduler time and timers
+     * @param poster sends leaf calls
+     * @param metrics the meters
+     * @param token the API token sent to leaves as {@code Authorization: Bearer}, or empty
+     * @param settings latency tracking and hedge budget settings
+     */
+    public ScatterEngine(TaskScheduler scheduler, JsonPoster poster, ScatterMetrics metrics, Optional<String> token,
+                         Settings settings) {
+        this.scheduler = scheduler;
+        this.poster = poster;
+        this.metrics = metrics;
+        this.token = token;
+        this.settings = settings;
+    }
+
+    /**
+     * Starts a call: sends the first requests at once and returns; outcomes go to the listener on
+     * this thread's context.
+     *
+     * @param plan the validated call
+     * @param listener receives one part per shard, then the outcome
+     * @return the running call, which the caller may {@link ScatterCall#cancel() cancel}
+     */
+    public ScatterCall start(ScatterPlan plan, ScatterListener listener) {
+        ScatterCall call = new ScatterCall(this, plan, listener);
+        call.start();
+        return call;
+    }
+
+    /**
+     * @param pool a pool name
+     * @return the pool's latency tracker, created on first use
+     */
+    public LatencyTracker latency(String pool) {
+        return latency.computeIfAbsent(pool, p -> new LatencyTracker(scheduler::nanoTime, settings.latencyWindow(),
+                settings.latencySlots(), settings.minSamples()));
+    }
+
+    HedgeBudget budget(String pool) {
+        return budgets.computeIfAbsent(pool, p -> new HedgeBudget(settings.hedgeBurst()));
+    }
+
+    int nextRoundRobin(String pool, String shard) {
+        return roundRobin.computeIfAbsent(pool + '\u0000' + shard, k -> new AtomicInteger()).getAndIncrement();
+    }
+
+    TaskScheduler scheduler() {
+        return scheduler;
+    }
+
+    JsonPoster poster() {
+        return poster;
+    }
+
+    ScatterMetrics metrics() {
+        return metrics;
+    }
+
+    Optional<String> token() {
+        return token;
+    }
+
+    String quote(String text) {
+        try {
+            return mapper.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

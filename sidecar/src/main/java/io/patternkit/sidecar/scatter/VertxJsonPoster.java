@@ -1,0 +1,187 @@
+package io.patternkit.sidecar.scatter;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.protocol.Wire;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@link JsonPoster} on Vert.x's asynchronous HTTP client: no thread per request, connections
+ * pooled per leaf. A cancelled request is reset, which for HTTP/1.1 closes its connection, so the
+ * leaf sees the close. Answers are read up to {@code maxResponseBytes} (the connection is closed
+ * beyond it) and must be a 200 with a JSON body; a problem document's {@code detail} (cut to 200
+ * characters) becomes the failure reason, never the rest of a body.
+ */
+public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
+    private static final int MAX_DETAIL = 200;
+
+    private final HttpClientAgent client;
+    private final long maxResponseBytes;
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * Creates the client.
+     *
+     * @param vertx the Vert.x instance
+     * @param maxResponseBytes the largest answer accepted, in bytes
+     * @param maxConnectionsPerLeaf the most pooled connections to one host and port
+     */
+    public VertxJsonPoster(Vertx vertx, long maxResponseBytes, int maxConnectionsPerLeaf) {
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0),
+                new PoolOptions().setHttp1MaxSize(maxConnectionsPerLeaf));
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
+    @Override
+    public TaskScheduler.Cancellable post(String url, Map<String, String> headers, Buffer body, Consumer<Reply> onReply) {
+        Exchange exchange = new Exchange(onReply);
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                .setFollowRedirects(false).putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "application/json");
+        headers.forEach(options::putHeader);
+        try {
+            client.request(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    exchange.fail(reason(ar.cause()));
+                    return;
+                }
+                HttpClientRequest request = ar.result();
+                // A reset request reports a StreamResetException, which is expected here.
+                request.exceptionHandler(e -> exchange.fail(reason(e)));
+                if (exchange.cancelled) {
+                    request.reset();
+                    return;
+                }
+                exchange.request = request;
+                request.send(body).onComplete(sent -> {
+                    if (sent.failed()) {
+                        exchange.fail(reason(sent.cause()));
+                    } else {
+                        read(exchange, sent.result());
+                    }
+                });
+            });
+        } catch (RuntimeException e) {
+            exchange.fail("cannot send: " + e.getMessage());
+        }
+        return exchange::cancel;
+    }
+
+    private void read(Exchange exchange, HttpClientResponse response) {
+        Buffer received = Buffer.buffer();
+        response.exceptionHandler(e -> exchange.fail(reason(e)));
+        response.handler(chunk -> {
+            if (exchange.finished) {
+                return;
+            }
+            if (received.length() + (long) chunk.length() > maxResponseBytes) {
+                exchange.fail("answer larger than " + maxResponseBytes + " bytes");
+                exchange.request.reset();
+                return;
+            }
+            received.appendBuffer(chunk);
+        });
+        response.endHandler(v -> {
+            if (exchange.finished) {
+                return;
+            }
+            exchange.reply(interpret(response, received));
+        });
+    }
+
+    private Reply interpret(HttpClientResponse response, Buffer body) {
+        int status = response.statusCode();
+        String type = response.getHeader("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (status != 200) {
+            String detail = null;
+            if (media.equals(Wire.PROBLEM_JSON) || media.equals("application/json")) {
+                try {
+                    JsonNode problem = mapper.readTree(body.getBytes());
+                    if (problem != null && problem.path("detail").isTextual()) {
+                        detail = problem.get("detail").textValue();
+                    }
+                } catch (IOException e) {
+                    detail = null;
+                }
+            }
+            return Reply.failed("HTTP " + status + (detail == null ? "" : ": " + cut(detail)));
+        }
+        if (body.length() == 0) {
+            return Reply.failed("empty answer");
+        }
+        try {
+            JsonNode node = mapper.readTree(body.getBytes());
+            return node == null ? Reply.failed("answer is not JSON") : Reply.answered(node);
+        } catch (IOException e) {
+            return Reply.failed("answer is not JSON");
+        }
+    }
+
+    private static String cut(String text) {
+        String oneLine = text.replaceAll("[\\r\\n\\t]+", " ");
+        return oneLine.length() <= MAX_DETAIL ? oneLine : oneLine.substring(0, MAX_DETAIL) + "...";
+    }
+
+    private static String reason(Throwable t) {
+        String message = t.getMessage();
+        String name = t.getClass().getSimpleName();
+        if (message == null || message.isBlank()) {
+            return name;
+        }
+        return cut(message.contains("Connection refused") ? "connection refused" : name + ": " + message);
+    }
+
+    /** Closes the client and its pooled connections. */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** One POST's state; touched only on the context the POST was started on. */
+    private static final class Exchange {
+        final Consumer<Reply> onReply;
+        HttpClientRequest request;
+        boolean cancelled;
+        boolean finished;
+
+        Exchange(Consumer<Reply> onReply) {
+            this.onReply = onReply;
+        }
+
+        void fail(String reason) {
+            reply(Reply.failed(reason));
+        }
+
+        void reply(Reply reply) {
+            if (finished || cancelled) {
+                return;
+            }
+            finished = true;
+            onReply.accept(reply);
+        }
+
+        void cancel() {
+            if (cancelled) {
+                return;
+            }
+            cancelled = true;
+            if (request != null && !finished) {
+                request.reset();
+            }
+        }
+    }
+}

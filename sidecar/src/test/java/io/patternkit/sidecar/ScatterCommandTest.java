@@ -1,0 +1,51 @@
+package io.patternkit.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.scatter.DnsLeaves;
+import io.patternkit.sidecar.scatter.LeafSource;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ScatterCommandTest {
+    private static ScatterSettings parse(Map<String, String> env, String... args) {
+        ScatterCommand command = new ScatterCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.settings(env);
+    }
+
+    @Test
+    void defaultsFollowTheWireConventions() {
+        ScatterSettings s = parse(Map.of());
+        assertThat(s.port()).isEqualTo(Wire.DEFAULT_SCATTER_PORT);
+        assertThat(s.bind()).isEqualTo("127.0.0.1");
+        assertThat(s.defaultDeadline()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.maxResponseBytes()).isEqualTo(1024 * 1024);
+        assertThat(s.token()).isEmpty();
+        assertThat(s.engine().hedgeBurst()).isEqualTo(10);
+    }
+
+    @Test
+    void staticAndDnsLeavesAreParsed() {
+        ScatterSettings s = parse(Map.of(Wire.ENV_API_TOKEN, "secret"), "--leaf", "search/s1=http://10.0.0.5:7400/leaf",
+                "--leaf", "search/s1=http://10.0.0.5:7400/other", "--dns-leaves", "search=leaves.ns.svc:7400/patternkit/leaf/search");
+        assertThat(s.staticLeaves()).extracting(l -> l.leafId()).containsExactly("10.0.0.5:7400", "10.0.0.5:7400-2");
+        assertThat(s.staticLeaves()).allMatch(l -> l.source() == LeafSource.STATIC && l.shard().equals("s1"));
+        assertThat(s.dnsLeaves()).containsExactly(new DnsLeaves("search", "leaves.ns.svc", 7400, "/patternkit/leaf/search"));
+        assertThat(s.token()).contains("secret");
+        assertThat(s.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertThatThrownBy(() -> parse(Map.of(), "--leaf", "search=http://x/")).isInstanceOf(CommandLine.ParameterException.class);
+        assertThatThrownBy(() -> parse(Map.of(), "--leaf", "search/s1=ftp://x/")).isInstanceOf(CommandLine.ParameterException.class);
+        assertThatThrownBy(() -> parse(Map.of(), "--dns-leaves", "search=host")).isInstanceOf(CommandLine.ParameterException.class);
+        assertThatThrownBy(() -> parse(Map.of(), "--default-deadline", "61s")).isInstanceOf(CommandLine.ParameterException.class);
+        assertThatThrownBy(() -> parse(Map.of(), "--max-response-bytes", "10")).isInstanceOf(CommandLine.ParameterException.class);
+    }
+}

@@ -1,0 +1,273 @@
+package io.patternkit.sidecar.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.sidecar.engine.sqlite.SqliteLeaseEngine;
+import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.workqueue.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service on a real SQLite engine, with validity driven by a manual ticker. The retry period
+ * is long (20 s) so that anything answered within a few seconds was answered by a wake-up, not by
+ * a retry timer.
+ */
+class LeaderServiceTest {
+    private static final LeaderTiming TIMING = new LeaderTiming(Duration.ofSeconds(60), Duration.ofSeconds(40),
+            Duration.ofSeconds(20));
+
+    @TempDir
+    Path dir;
+    private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private Vertx vertx;
+    private LeaseEngine engine;
+    private LeaderService service;
+    private String election;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        engine = SqliteLeaseEngine.open(dir.resolve("patternkit.db"), Clock.systemUTC());
+        service = new LeaderService(vertx, engine, TIMING, nanos::get, new LeaderMetrics(registry));
+        election = "e-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void stop() {
+        vertx.close().await();
+        engine.close();
+    }
+
+    private static <T> T result(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void advance(Duration d) {
+        nanos.addAndGet(d.toNanos());
+    }
+
+    private Lease elect(String candidate) {
+        CampaignOutcome outcome = result(service.campaign(election, candidate, 0));
+        assertThat(outcome.elected()).isTrue();
+        return outcome.lease().orElseThrow();
+    }
+
+    private double count(String name, String... tags) {
+        var counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static void assertLeaseLost(Runnable call) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(ProblemException.class,
+                p -> assertThat(p.type()).isEqualTo(ProblemType.LEASE_LOST));
+    }
+
+    @Test
+    void validityRunsFromTheStartOfEachRenewToTheRenewDeadline() {
+        Lease lease = elect("a");
+        assertThat(lease.term()).isEqualTo(1);
+        assertThat(lease.validFor()).isEqualTo(TIMING.renewDeadline());
+        advance(Duration.ofSeconds(30));
+        Lease renewed = result(service.renew(election, "a", 1));
+        assertThat(renewed.validFor()).isEqualTo(TIMING.renewDeadline());
+        advance(Duration.ofSeconds(39));
+        assertThat(result(service.renew(election, "a", 1)).validFor()).isEqualTo(TIMING.renewDeadline());
+        assertThat(registry.find(LeaderMetrics.IS_LEADER).tags("election", election, "candidate", "a").gauge().value())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aHolderThatDoesNotRenewByTheDeadlineHasLostAndTheLeaseIsReleased() {
+        elect("a");
+        advance(TIMING.renewDeadline());
+        assertLeaseLost(() -> result(service.renew(election, "a", 1)));
+        assertLeaseLost(() -> result(service.renew(election, "a", 1)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.read(election).holder() == null);
+        assertThat(count(LeaderMetrics.RELEASES, "election", election, "reason", "lost")).isEqualTo(1.0);
+        assertThat(registry.find(LeaderMetrics.IS_LEADER).tags("election", election, "candidate", "a").gauge().value())
+                .isZero();
+        Lease next = elect("b");
+        assertThat(next.term()).isEqualTo(2);
+    }
+
+    @Test
+    void anUnreachableEngineIsRetryableUntilTheRenewDeadlineAndLostAfterIt() {
+        elect("a");
+        engine.close();
+        advance(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> result(service.renew(election, "a", 1))).isInstanceOf(EngineException.class);
+        advance(Duration.ofSeconds(34));
+        assertThatThrownBy(() -> result(service.renew(election, "a", 1))).isInstanceOf(EngineException.class);
+        advance(Duration.ofSeconds(1));
+        assertLeaseLost(() -> result(service.renew(election, "a", 1)));
+        assertThat(count(LeaderMetrics.RENEW_FAILURES, "election", election)).isEqualTo(2.0);
+        assertThat(count(LeaderMetrics.RELEASES, "election", election, "reason", "lost")).isEqualTo(1.0);
+    }
+
+    @Test
+    void campaigningAgainAsTheHolderRenewsTheSameTerm() {
+        Lease first = elect("a");
+        advance(Duration.ofSeconds(10));
+        Lease again = elect("a");
+        assertThat(again.term()).isEqualTo(first.term());
+        assertThat(again.acquiredAt()).isEqualTo(first.acquiredAt());
+        assertThat(again.validFor()).isEqualTo(TIMING.renewDeadline());
+        assertThat(count(LeaderMetrics.ACQUISITIONS, "election", election)).isEqualTo(1.0);
+    }
+
+    @Test
+    void renewAndResignOfSomeoneElsesLeaseAreLeaseLostAndChangeNothing() {
+        elect("a");
+        assertLeaseLost(() -> result(service.renew(election, "b", 1)));
+        assertLeaseLost(() -> result(service.resign(election, "b", 1)));
+        assertLeaseLost(() -> result(service.renew(election, "a", 2)));
+        assertThat(engine.read(election).holder()).isEqualTo("a");
+        assertThat(result(service.renew(election, "a", 1)).term()).isEqualTo(1);
+    }
+
+    @Test
+    void aWaitingCandidateIsElectedAsSoonAsTheHolderResigns() {
+        elect("a");
+        Future<CampaignOutcome> waiting = service.campaign(election, "b", 15_000);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isComplete());
+        long start = System.nanoTime();
+        assertThat(result(service.resign(election, "a", 1))).isTrue();
+        CampaignOutcome outcome = result(waiting);
+        assertThat(outcome.elected()).isTrue();
+        assertThat(outcome.lease().orElseThrow().term()).isEqualTo(2);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertLeaseLost(() -> result(service.resign(election, "a", 1)));
+    }
+
+    @Test
+    void aCampaignThatWaitsInVainReportsTheLeader() {
+        elect("a");
+        CampaignOutcome outcome = result(service.campaign(election, "b", 200));
+        assertThat(outcome.elected()).isFalse();
+        assertThat(outcome.observed().holder()).isEqualTo("a");
+        assertThat(outcome.observed().term()).isEqualTo(1);
+    }
+
+    @Test
+    void aWatchAnswersAtOnceWhenItsViewIsStaleAndOtherwiseOnTheNextChange() {
+        Observation stale = result(service.watch(new WatchRequest(election, 0, "x", 10_000, null, false), Promise.<Void>promise().future()));
+        assertThat(stale.changed()).isTrue();
+        assertThat(stale.lease().holder()).isNull();
+
+        Future<Observation> watch = service.watch(new WatchRequest(election, 0, null, 15_000, null, false),
+                Promise.<Void>promise().future());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !watch.isComplete());
+        elect("a");
+        Observation changed = result(watch);
+        assertThat(changed.changed()).isTrue();
+        assertThat(changed.lease().holder()).isEqualTo("a");
+        assertThat(changed.lease().term()).isEqualTo(1);
+
+        Future<Observation> next = service.watch(new WatchRequest(election, 1, "a", 15_000, null, false),
+                Promise.<Void>promise().future());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isComplete());
+        result(service.resign(election, "a", 1));
+        Observation released = result(next);
+        assertThat(released.changed()).isTrue();
+        assertThat(released.lease().holder()).isNull();
+        assertThat(released.lease().term()).isEqualTo(1);
+    }
+
+    @Test
+    void aWatchWithoutChangeAnswersUnchangedAfterItsWait() {
+        elect("a");
+        long start = System.nanoTime();
+        Observation same = result(service.watch(new WatchRequest(election, 1, "a", 300, null, false),
+                Promise.<Void>promise().future()));
+        assertThat(same.changed()).isFalse();
+        assertThat(same.lease().holder()).isEqualTo("a");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void aDisconnectedHoldersWatchReleasesItsLeaseAtOnce() {
+        elect("a");
+        Future<CampaignOutcome> waiting = service.campaign(election, "b", 15_000);
+        Promise<Void> connection = Promise.promise();
+        Future<Observation> watch = service.watch(new WatchRequest(election, 1, "a", 15_000, "a", true), connection.future());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !watch.isComplete());
+        connection.complete();
+        CampaignOutcome outcome = result(waiting);
+        assertThat(outcome.elected()).isTrue();
+        assertThat(outcome.lease().orElseThrow().term()).isEqualTo(2);
+        assertThat(count(LeaderMetrics.RELEASES, "election", election, "reason", "disconnect")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aWatchThatWasAnsweredNeverReleasesWhenItsConnectionClosesLater() {
+        elect("a");
+        Promise<Void> connection = Promise.promise();
+        Observation answered = result(service.watch(new WatchRequest(election, 1, "a", 100, "a", true), connection.future()));
+        assertThat(answered.changed()).isFalse();
+        connection.complete();
+        Promise<Void> other = Promise.promise();
+        Future<Observation> stillLed = service.watch(new WatchRequest(election, 1, "a", 1_000, null, false), other.future());
+        assertThat(result(stillLed).changed()).as("nobody released the lease").isFalse();
+        assertThat(engine.read(election).holder()).isEqualTo("a");
+    }
+
+    @Test
+    void aDisconnectedWatchOfANonHolderReleasesNothing() {
+        elect("a");
+        Promise<Void> connection = Promise.promise();
+        Future<Observation> watch = service.watch(new WatchRequest(election, 1, "a", 15_000, "b", true), connection.future());
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !watch.isComplete());
+        connection.complete();
+        assertThat(result(service.watch(new WatchRequest(election, 1, "a", 500, null, false), Promise.<Void>promise().future()))
+                .changed()).isFalse();
+        assertThat(engine.read(election).holder()).isEqualTo("a");
+    }
+
+    @Test
+    void drainReleasesEveryHeldLeaseAndAnswersWaiters() {
+        elect("a");
+        String other = "o-" + UUID.randomUUID();
+        assertThat(result(service.campaign(other, "c", 0)).elected()).isTrue();
+        Future<CampaignOutcome> waiting = service.campaign(election, "b", 15_000);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isComplete());
+        long start = System.nanoTime();
+        result(service.drain());
+        assertThat(engine.read(election).holder()).isNull();
+        assertThat(engine.read(other).holder()).isNull();
+        assertThat(result(waiting).elected()).isIn(true, false);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(count(LeaderMetrics.RELEASES, "election", election, "reason", "drain")).isEqualTo(1.0);
+        assertThat(count(LeaderMetrics.RELEASES, "election", other, "reason", "drain")).isEqualTo(1.0);
+    }
+
+    @Test
+    void theSidecarsOwnCandidateCampaignsAndRenewsOnItsOwn() {
+        service.campaignContinuously(election, "self");
+        await().atMost(Duration.ofSeconds(5)).until(() -> "self".equals(engine.read(election).holder()));
+        assertThat(count(LeaderMetrics.ACQUISITIONS, "election", election)).isEqualTo(1.0);
+    }
+}

@@ -1,0 +1,314 @@
+package io.patternkit.sidecar.scatter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.protocol.Wire;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The scatter engine on a manual clock with leaves the test answers: timing is exact, nothing sleeps. */
+class ScatterEngineTest {
+    private static final String POOL = "search";
+    private final ManualScheduler clock = new ManualScheduler();
+    private final FakePoster leaves = new FakePoster();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private ScatterEngine engine = engine(10);
+
+    private ScatterEngine engine(int burst) {
+        return new ScatterEngine(clock, leaves, new ScatterMetrics(meters), Optional.of("tok"),
+                new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, burst));
+    }
+
+    /** Collects what the listener hears. */
+    private static final class Heard implements ScatterListener {
+        final List<ShardOutcome> parts = new ArrayList<>();
+        final List<ScatterOutcome> done = new ArrayList<>();
+
+        @Override
+        public void onPart(ShardOutcome outcome) {
+            assertThat(done).as("no part after done").isEmpty();
+            parts.add(outcome);
+        }
+
+        @Override
+        public void onDone(ScatterOutcome outcome) {
+            done.add(outcome);
+        }
+
+        ScatterOutcome outcome() {
+            assertThat(done).hasSize(1);
+            return done.get(0);
+        }
+
+        ShardOutcome shard(String name) {
+            return outcome().shards().stream().filter(s -> s.shard().equals(name)).findFirst().orElseThrow();
+        }
+    }
+
+    private static Leaf leaf(String shard, String id) {
+        return new Leaf(POOL, shard, id, "http://" + id + "/leaf", LeafSource.STATIC, Long.MAX_VALUE);
+    }
+
+    private static ShardTarget shard(String name, String... replicaIds) {
+        return new ShardTarget(name, Arrays.stream(replicaIds).map(id -> leaf(name, id)).toList());
+    }
+
+    private static final Hedging NO_HEDGING = new Hedging(false, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 5);
+
+    private static ScatterPlan plan(long deadlineMs, Completion completion, Hedging hedging, ShardTarget... targets) {
+        return new ScatterPlan(POOL, "sc-1", "{\"q\":\"tail\"}", Duration.ofMillis(deadlineMs), Duration.ofMillis(deadlineMs),
+                completion, hedging, List.of(targets));
+    }
+
+    private Heard start(ScatterPlan plan) {
+        Heard heard = new Heard();
+        engine.start(plan, heard);
+        return heard;
+    }
+
+    private void recordLatency(long ms, int samples) {
+        for (int i = 0; i < samples; i++) {
+            engine.latency(POOL).record(Duration.ofMillis(ms));
+        }
+    }
+
+    @Test
+    void leafCallCarriesTheRequestTheRemainingBudgetAndTheToken() {
+        start(plan(200, Completion.ALL, NO_HEDGING, shard("s1", "a")));
+        FakePoster.Post post = leaves.last();
+        assertThat(post.url).isEqualTo("http://a/leaf");
+        assertThat(post.headers).containsEntry(Wire.HEADER_DEADLINE_MS, "200").containsEntry(Wire.HEADER_ATTEMPT, "1")
+                .containsEntry(Wire.HEADER_SCATTER_ID, "sc-1").containsEntry("Authorization", "Bearer tok");
+        assertThat(post.body.toString())
+                .isEqualTo("{\"pool\":\"search\",\"scatterId\":\"sc-1\",\"shard\":\"s1\",\"request\":{\"q\":\"tail\"}}");
+    }
+
+    @Test
+    void deadlineEndsTheCallExactlyAndTimesOutTheStraggler() {
+        Heard heard = start(plan(100, Completion.ALL, NO_HEDGING, shard("s1", "a"), shard("s2", "b")));
+        clock.advanceMillis(10);
+        leaves.to("http://a/leaf").get(0).answer("{\"hits\":[1]}");
+        clock.advanceMillis(89);
+        assertThat(heard.done).isEmpty();
+        clock.advanceMillis(1);
+        ScatterOutcome outcome = heard.outcome();
+        assertThat(outcome.elapsed()).isEqualTo(Duration.ofMillis(100));
+        assertThat(outcome.complete()).isFalse();
+        assertThat(outcome.policyMet()).isFalse();
+        assertThat(heard.shard("s1").status()).isEqualTo(ShardStatus.ANSWERED);
+        assertThat(heard.shard("s1").response().get("hits").get(0).asInt()).isEqualTo(1);
+        assertThat(heard.shard("s1").latency()).isEqualTo(Duration.ofMillis(10));
+        assertThat(heard.shard("s2").status()).isEqualTo(ShardStatus.TIMED_OUT);
+        assertThat(heard.shard("s2").reason()).contains("deadline of 100 ms");
+        assertThat(leaves.to("http://b/leaf").get(0).cancelled).as("straggler's request cancelled").isTrue();
+        assertThat(outcome.stats().cancelledRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void allWaitsForEveryShard() {
+        Heard heard = start(plan(1000, Completion.ALL, NO_HEDGING, shard("s1", "a"), shard("s2", "b"), shard("s3", "c")));
+        leaves.to("http://a/leaf").get(0).answer("1");
+        leaves.to("http://b/leaf").get(0).answer("2");
+        assertThat(heard.done).isEmpty();
+        clock.advanceMillis(5);
+        leaves.to("http://c/leaf").get(0).answer("3");
+        assertThat(heard.outcome().complete()).isTrue();
+        assertThat(heard.outcome().policyMet()).isTrue();
+        assertThat(heard.outcome().elapsed()).isEqualTo(Duration.ofMillis(5));
+    }
+
+    @Test
+    void quorumStopsAtAMajorityAndCancelsTheRest() {
+        Heard heard = start(plan(1000, new Completion(Completion.Policy.QUORUM, 0), NO_HEDGING,
+                shard("s1", "a"), shard("s2", "b"), shard("s3", "c")));
+        clock.advanceMillis(3);
+        leaves.to("http://c/leaf").get(0).answer("3");
+        assertThat(heard.done).isEmpty();
+        leaves.to("http://a/leaf").get(0).answer("1");
+        ScatterOutcome outcome = heard.outcome();
+        assertThat(outcome.elapsed()).isEqualTo(Duration.ofMillis(3));
+        assertThat(outcome.policyMet()).isTrue();
+        assertThat(outcome.complete()).isFalse();
+        assertThat(heard.shard("s2").status()).isEqualTo(ShardStatus.SKIPPED);
+        assertThat(heard.shard("s2").reason()).contains("quorum");
+        assertThat(leaves.to("http://b/leaf").get(0).cancelled).isTrue();
+        assertThat(outcome.answerOrder()).extracting(ShardOutcome::shard).containsExactly("s3", "s1");
+    }
+
+    @Test
+    void firstNStopsAtN() {
+        Heard heard = start(plan(1000, new Completion(Completion.Policy.FIRST_N, 1), NO_HEDGING,
+                shard("s1", "a"), shard("s2", "b")));
+        leaves.to("http://b/leaf").get(0).answer("2");
+        assertThat(heard.outcome().policyMet()).isTrue();
+        assertThat(heard.shard("s1").status()).isEqualTo(ShardStatus.SKIPPED);
+        assertThat(leaves.to("http://a/leaf").get(0).cancelled).isTrue();
+    }
+
+    @Test
+    void hedgeFiresAtThePercentileDelayNotBeforeAndTheLoserIsCancelled() {
+        recordLatency(20, 100);
+        Duration p95 = engine.latency(POOL).percentile(95).orElseThrow();
+        assertThat(p95.toNanos()).isCloseTo(Duration.ofMillis(20).toNanos(), within(Duration.ofMillis(20).toNanos() / 100));
+        Hedging hedging = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 5);
+        Heard heard = start(plan(1000, Completion.ALL, hedging, shard("s1", "a", "b")));
+        String first = leaves.last().url;
+        clock.advance(p95.minusNanos(1));
+        assertThat(leaves.posts).hasSize(1);
+        clock.advance(Duration.ofNanos(1));
+        assertThat(leaves.posts).hasSize(2);
+        FakePoster.Post hedge = leaves.last();
+        assertThat(hedge.url).isNotEqualTo(first);
+        assertThat(hedge.headers).containsEntry(Wire.HEADER_ATTEMPT, "2")
+                .containsEntry(Wire.HEADER_DEADLINE_MS, Long.toString(Duration.ofSeconds(1).minus(p95).toMillis()));
+        clock.advanceMillis(2);
+        hedge.answer("\"from the hedge\"");
+        ShardOutcome s1 = heard.shard("s1");
+        assertThat(s1.status()).isEqualTo(ShardStatus.ANSWERED);
+        assertThat(s1.hedged()).isTrue();
+        assertThat(s1.attempts()).isEqualTo(2);
+        assertThat(s1.leafId()).isEqualTo(hedge.url.substring(7, 8));
+        assertThat(leaves.posts.get(0).cancelled).as("loser cancelled").isTrue();
+        assertThat(heard.outcome().stats()).isEqualTo(new ScatterStats(2, 1, 1, 1));
+        assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "won").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void withoutEnoughSamplesTheHedgeWaitsMaxDelay() {
+        recordLatency(20, 5);
+        Hedging hedging = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofMillis(300), 5);
+        start(plan(1000, Completion.ALL, hedging, shard("s1", "a", "b")));
+        clock.advanceMillis(299);
+        assertThat(leaves.posts).hasSize(1);
+        clock.advanceMillis(1);
+        assertThat(leaves.posts).hasSize(2);
+    }
+
+    @Test
+    void hedgeDelayIsBoundedByMinDelay() {
+        recordLatency(2, 100);
+        Hedging hedging = new Hedging(true, 50, Duration.ofMillis(40), Duration.ofMillis(300), 5);
+        start(plan(1000, Completion.ALL, hedging, shard("s1", "a", "b")));
+        clock.advanceMillis(39);
+        assertThat(leaves.posts).hasSize(1);
+        clock.advanceMillis(1);
+        assertThat(leaves.posts).hasSize(2);
+    }
+
+    @Test
+    void hedgeBudgetCapsExtraRequests() {
+        engine = engine(1);
+        recordLatency(10, 100);
+        Hedging tenPercent = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 10);
+        int hedges = 0;
+        for (int call = 1; call <= 20; call++) {
+            int before = leaves.posts.size();
+            Heard heard = start(plan(50, Completion.ALL, tenPercent, shard("s1", "a", "b")));
+            clock.advanceMillis(50);
+            hedges += heard.outcome().stats().hedgedRequests();
+            assertThat(leaves.posts.size() - before).isEqualTo(1 + heard.outcome().stats().hedgedRequests());
+        }
+        // A full bucket of 1 at the start, then 10 % of 20 first requests: calls 1 and 11 hedge.
+        assertThat(hedges).isEqualTo(2);
+        assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "denied").counter().count()).isEqualTo(18.0);
+    }
+
+    @Test
+    void failedReplicaFailsOverToAnotherWithTheBudgetLeft() {
+        Heard heard = start(plan(100, Completion.ALL, NO_HEDGING, shard("s1", "a", "b")));
+        FakePoster.Post first = leaves.last();
+        clock.advanceMillis(30);
+        first.fail("HTTP 503");
+        FakePoster.Post second = leaves.last();
+        assertThat(second.url).isNotEqualTo(first.url);
+        assertThat(second.headers).containsEntry(Wire.HEADER_ATTEMPT, "2").containsEntry(Wire.HEADER_DEADLINE_MS, "70");
+        second.answer("{}");
+        assertThat(heard.shard("s1").status()).isEqualTo(ShardStatus.ANSWERED);
+        assertThat(heard.shard("s1").attempts()).isEqualTo(2);
+        assertThat(heard.outcome().stats().hedgedRequests()).isZero();
+    }
+
+    @Test
+    void refusedReplicaIsSkippedAtOnce() {
+        leaves.refusing = "http://a/";
+        Heard heard = start(plan(100, Completion.ALL, NO_HEDGING, shard("s1", "a", "b"), shard("s2", "a", "b")));
+        for (FakePoster.Post p : leaves.to("http://b/leaf")) {
+            p.answer("true");
+        }
+        assertThat(heard.outcome().complete()).isTrue();
+        assertThat(heard.outcome().elapsed()).isZero();
+    }
+
+    @Test
+    void everyReplicaFailingFailsTheShardWithEachReason() {
+        Heard heard = start(plan(100, Completion.ALL, NO_HEDGING, shard("s1", "a", "b")));
+        leaves.posts.get(0).fail("HTTP 500: boom");
+        leaves.posts.get(1).fail("answer is not JSON");
+        ShardOutcome s1 = heard.shard("s1");
+        assertThat(s1.status()).isEqualTo(ShardStatus.FAILED);
+        assertThat(s1.reason()).contains("HTTP 500: boom").contains("answer is not JSON");
+        assertThat(s1.attempts()).isEqualTo(2);
+        assertThat(heard.outcome().elapsed()).isZero();
+    }
+
+    @Test
+    void leafTimeoutFailsOverThenTimesTheShardOutBeforeTheDeadline() {
+        ScatterPlan plan = new ScatterPlan(POOL, "sc-2", "1", Duration.ofMillis(500), Duration.ofMillis(100), Completion.ALL,
+                NO_HEDGING, List.of(shard("s1", "a", "b")));
+        Heard heard = start(plan);
+        clock.advanceMillis(100);
+        assertThat(leaves.posts).hasSize(2);
+        assertThat(leaves.posts.get(0).cancelled).isTrue();
+        assertThat(leaves.posts.get(1).headers).containsEntry(Wire.HEADER_DEADLINE_MS, "100");
+        clock.advanceMillis(100);
+        ShardOutcome s1 = heard.shard("s1");
+        assertThat(s1.status()).isEqualTo(ShardStatus.TIMED_OUT);
+        assertThat(s1.reason()).contains("leaf timeout of 100 ms");
+        assertThat(heard.outcome().elapsed()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void everyShardIsReportedExactlyOnceInRequestOrder() {
+        leaves.refusing = "http://dead";
+        Heard heard = start(plan(100, Completion.ALL, new Hedging(true, 95, Duration.ofMillis(1), Duration.ofMillis(10), 100),
+                shard("s1", "a", "a2"), shard("s2", "dead1"), shard("s3"), shard("s4", "d", "d2"), shard("s5", "e")));
+        clock.advanceMillis(5);
+        leaves.to("http://a/leaf").get(0).answer("1");
+        clock.advanceMillis(10);
+        leaves.to("http://d2/leaf").get(0).answer("4");
+        clock.advanceMillis(100);
+        assertThat(heard.parts).extracting(ShardOutcome::shard).containsExactlyInAnyOrder("s1", "s2", "s3", "s4", "s5");
+        assertThat(heard.outcome().shards()).extracting(ShardOutcome::shard).containsExactly("s1", "s2", "s3", "s4", "s5");
+        assertThat(heard.outcome().shards()).extracting(ShardOutcome::status).containsExactly(ShardStatus.ANSWERED,
+                ShardStatus.FAILED, ShardStatus.SKIPPED, ShardStatus.ANSWERED, ShardStatus.TIMED_OUT);
+        assertThat(heard.shard("s3").reason()).contains("no replica");
+        assertThat(heard.shard("s4").hedged()).isTrue();
+        assertThat(leaves.posts.stream().filter(p -> !p.replied && !p.cancelled)).as("nothing left outstanding").isEmpty();
+    }
+
+    @Test
+    void cancelStopsEveryOutstandingRequestAndTimer() {
+        Heard heard = new Heard();
+        ScatterCall call = engine.start(plan(100, Completion.ALL, NO_HEDGING, shard("s1", "a"), shard("s2", "b")), heard);
+        call.cancel();
+        assertThat(leaves.posts).allMatch(p -> p.cancelled);
+        clock.advanceMillis(200);
+        assertThat(heard.done).isEmpty();
+    }
+
+    @Test
+    void replicasTakeTurnsAcrossCalls() {
+        for (int i = 0; i < 4; i++) {
+            start(plan(10, Completion.ALL, NO_HEDGING, shard("s1", "a", "b")));
+            clock.advanceMillis(10);
+        }
+        assertThat(leaves.posts).extracting(p -> p.url)
+                .containsExactly("http://a/leaf", "http://b/leaf", "http://a/leaf", "http://b/leaf");
+    }
+}
