@@ -118,6 +118,29 @@ class LeadershipTest {
     }
 
     @Test
+    void aCampaignGrantedLaterThanTheRenewDeadlineIsRenewedBeforeElectedNotRevokedAtOnce() throws Exception {
+        // A long-poll campaign granted 12 s after it was sent (past the 10 s renew deadline counted from its
+        // send time): the handle renews before it calls itself leader. That renew fails, so the handle
+        // campaigns again and, still holding the lease, gets term 1 back with a fresh deadline. A handle that
+        // counted term 1's deadline from the first send time would instead step down at once (revoked),
+        // resign and be elected in term 2.
+        scripted.campaignGrantedAfter = Duration.ofSeconds(12);
+        scripted.renewFailure = () -> {
+            scripted.renewFailure = null;
+            return new SidecarUnavailableException("engine down", 503, null, null, null);
+        };
+        Recorder events = new Recorder();
+        Instant sent = clock.instant();
+        Leadership a = start("a", events);
+        LeadershipContext ctx = leader(a);
+        assertThat(ctx.term()).isEqualTo(1);
+        assertThat(scripted.renewAttempts).containsExactly(sent.plusSeconds(12));
+        assertThat(a.isLeader()).isTrue();
+        assertThat(ctx.isValid()).isTrue();
+        assertThat(events.names()).containsExactly("elected", "observed:a");
+    }
+
+    @Test
     void stepsDownAtOnceOnLeaseLost() throws Exception {
         Recorder events = new Recorder();
         Leadership a = start("a", events);
@@ -278,6 +301,8 @@ class LeadershipTest {
         volatile Supplier<RuntimeException> renewFailure;
         volatile Supplier<RuntimeException> campaignFailure;
         volatile Duration campaignAnswerTakes = Duration.ZERO;
+        /** A long poll: time passes before the fake decides (and grants), not after; for the next campaign only. */
+        volatile Duration campaignGrantedAfter = Duration.ZERO;
 
         Scripted(LeaderElection delegate) {
             this.delegate = delegate;
@@ -288,6 +313,10 @@ class LeadershipTest {
             Supplier<RuntimeException> failure = campaignFailure;
             if (failure != null) {
                 throw failure.get();
+            }
+            if (!campaignGrantedAfter.isZero()) {
+                clock.advance(campaignGrantedAfter);
+                campaignGrantedAfter = Duration.ZERO;
             }
             CampaignResult r = delegate.becomeLeader(election, candidateId, wait);
             if (r.elected() && !campaignAnswerTakes.isZero()) {

@@ -28,7 +28,6 @@ final class Cluster implements AutoCloseable {
     private final Map<String, Candidate> candidates = new LinkedHashMap<>();
     private int generation;
     private String election;
-    private String leader;
 
     /**
      * @param contender whose candidates
@@ -65,7 +64,9 @@ final class Cluster implements AutoCloseable {
      */
     void start() throws InterruptedException {
         generation++;
-        election = "bench-" + lease.leaseDuration().toMillis() + "-" + ProcessHandle.current().pid() + "-" + generation;
+        // Unique per contender, phase, harness and restart: fabric8 and Patternkit's Kubernetes engine share a namespace.
+        election = contender.key() + "-" + lease.leaseDuration().toMillis() + "-" + ProcessHandle.current().pid() + "-"
+                + generation;
         int mark = events.mark();
         for (int i = 1; i <= size; i++) {
             String id = "c" + i;
@@ -74,10 +75,19 @@ final class Cluster implements AutoCloseable {
         for (String id : candidates.keySet()) {
             awaitJoined(mark, id);
         }
-        Event elected = events.await(mark, e -> e.kind().equals("ELECTED"), timeout)
+        String leader = events.awaitLeader(timeout)
                 .orElseThrow(() -> new IllegalStateException(contender.key() + ": nobody elected in " + election));
-        leader = elected.candidateId();
         log("started " + election + ", leader " + leader);
+    }
+
+    /**
+     * Lets the cluster run for the settle time, then names the leader (the last candidate to report
+     * {@code ELECTED} that has not lost, resigned or died since).
+     */
+    private String settledLeader() throws InterruptedException {
+        Thread.sleep(settle.toMillis());
+        return events.awaitLeader(timeout)
+                .orElseThrow(() -> new IllegalStateException(contender.key() + ": nobody leads " + election));
     }
 
     /**
@@ -85,8 +95,7 @@ final class Cluster implements AutoCloseable {
      * the successor's {@code ELECTED} stamp. The old leader joins again afterwards.
      */
     Sample handover(int round) throws InterruptedException {
-        Thread.sleep(settle.toMillis());
-        String old = leader;
+        String old = settledLeader();
         int mark = events.mark();
         candidates.get(old).send("RESIGN");
         Optional<Event> resigning = events.await(mark, e -> e.kind().equals("RESIGNING") && e.candidateId().equals(old),
@@ -96,12 +105,12 @@ final class Cluster implements AutoCloseable {
         if (resigning.isEmpty() || elected.isEmpty()) {
             return failed("handover", round, old);
         }
-        leader = elected.get().candidateId();
         events.await(mark, e -> e.kind().equals("RESIGNED") && e.candidateId().equals(old), timeout);
         int rejoin = events.mark();
         candidates.get(old).send("JOIN");
         awaitJoined(rejoin, old);
-        return sample("handover", round, elected.get().epochMicros() - resigning.get().epochMicros(), old);
+        return sample("handover", round, elected.get().epochMicros() - resigning.get().epochMicros(), old,
+                elected.get().candidateId());
     }
 
     /**
@@ -110,9 +119,8 @@ final class Cluster implements AutoCloseable {
      * stamp. The killed processes are started again afterwards.
      */
     Sample crash(int round, boolean withSidecar) throws InterruptedException {
-        Thread.sleep(settle.toMillis());
         String metric = withSidecar ? "crash-app-sidecar" : "crash-app";
-        String old = leader;
+        String old = settledLeader();
         Candidate victim = candidates.get(old);
         int mark = events.mark();
         long killedAt = withSidecar ? victim.killAppAndSidecar() : victim.killApp();
@@ -121,7 +129,6 @@ final class Cluster implements AutoCloseable {
         if (elected.isEmpty()) {
             return failed(metric, round, old);
         }
-        leader = elected.get().candidateId();
         int restart = events.mark();
         if (withSidecar && contender.hasSidecar()) {
             victim.close();
@@ -130,7 +137,7 @@ final class Cluster implements AutoCloseable {
             victim.restartApp();
         }
         awaitJoined(restart, old);
-        return sample(metric, round, elected.get().epochMicros() - killedAt, old);
+        return sample(metric, round, elected.get().epochMicros() - killedAt, old, elected.get().candidateId());
     }
 
     private void awaitJoined(int mark, String id) throws InterruptedException {
@@ -141,9 +148,11 @@ final class Cluster implements AutoCloseable {
                         + election + "; see " + logDir));
     }
 
-    private Sample sample(String metric, int round, long micros, String old) {
-        Sample s = new Sample(contender.key(), metric, lease.leaseDuration().toMillis(), round, micros / 1000.0, old, leader);
-        log(String.format(java.util.Locale.ROOT, "round %d %s %s -> %s: %.1f ms", round, metric, old, leader, s.millis()));
+    private Sample sample(String metric, int round, long micros, String old, String successor) {
+        Sample s = new Sample(contender.key(), metric, lease.leaseDuration().toMillis(), round, micros / 1000.0, old,
+                successor);
+        log(String.format(java.util.Locale.ROOT, "round %d %s %s -> %s: %.1f ms", round, metric, old, successor,
+                s.millis()));
         return s;
     }
 

@@ -14,11 +14,40 @@ import java.util.function.Predicate;
  */
 final class EventLog {
     private final List<Event> events = new ArrayList<>();
+    private String leader;
 
-    /** Appends an event and wakes the waiters. */
+    /** Appends an event, follows who leads, and wakes the waiters. */
     synchronized void add(Event event) {
         events.add(event);
+        switch (event.kind()) {
+            case "ELECTED" -> leader = event.candidateId();
+            case "LOST", "RESIGNING", "EXITED" -> {
+                if (event.candidateId().equals(leader)) {
+                    leader = null;
+                }
+            }
+            default -> {
+            }
+        }
         notifyAll();
+    }
+
+    /**
+     * Waits until a candidate leads: the last one to report {@code ELECTED} that has not reported
+     * {@code LOST}, {@code RESIGNING} or exited since.
+     *
+     * @return its id, or empty after the timeout
+     */
+    synchronized Optional<String> awaitLeader(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (leader == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return Optional.of(leader);
     }
 
     /** A mark: the number of events received so far. */

@@ -1,6 +1,7 @@
 package io.patternkit.bench.leader;
 
 import io.patternkit.bench.Args;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +33,13 @@ import java.util.Map;
  *
  * <p>Other options: {@code --out DIR} (writes {@code leader.md}, {@code targets-leader.md},
  * {@code leader.json}, logs under {@code leader-logs/}), {@code --candidates 3},
- * {@code --long-candidates 2}, {@code --settle-ms 1000}, {@code --contenders curator,fabric8}.
+ * {@code --long-candidates 2}, {@code --settle-ms 1000}, {@code --sidecar-jar}, {@code --contenders
+ * curator,fabric8,patternkit-sqlite,patternkit-postgres,patternkit-kubernetes} (PostgreSQL only when
+ * {@code PATTERNKIT_TEST_JDBC_URL} is set).
  */
 public final class LeaderBench {
+    private static final String DEFAULT_CONTENDERS =
+            "curator,fabric8,patternkit-sqlite,patternkit-postgres,patternkit-kubernetes";
     private LeaderBench() {
     }
 
@@ -57,7 +62,7 @@ public final class LeaderBench {
         Map<String, Boolean> sidecars = new LinkedHashMap<>();
         try (PeerServers servers = PeerServers.start(work)) {
             System.err.println("ZooKeeper at " + servers.zookeeperConnect() + ", Kubernetes mock at " + servers.kubernetesUrl());
-            List<Contender> contenders = contenders(settings.contenders(), servers);
+            List<Contender> contenders = contenders(settings, servers, work);
             for (Contender contender : contenders) {
                 labels.put(contender.key(), contender.label());
                 sidecars.put(contender.key(), contender.hasSidecar());
@@ -69,9 +74,13 @@ public final class LeaderBench {
                     samples.addAll(phase(contenders, settings.longLease(), settings.longCandidates(), 0,
                             settings.longRounds(), false, logs, settings.settle()));
                 }
-                try (PeerProbes peers = PeerProbes.open(servers, settings.lease())) {
+                List<PatternkitContender> patternkit = contenders.stream()
+                        .filter(PatternkitContender.class::isInstance).map(PatternkitContender.class::cast).toList();
+                try (PeerProbes peers = PeerProbes.open(servers, settings.lease());
+                        PatternkitProbes ours = PatternkitProbes.open(patternkit, settings.lease(), logs)) {
                     List<CallProbe> probes = new ArrayList<>(peers.probes());
-                    probes.removeIf(p -> !settings.contenders().contains(p.contender()));
+                    probes.removeIf(p -> !labels.containsKey(p.contender()));
+                    probes.addAll(ours.probes());
                     calls = CallCost.measure(probes, settings.callRounds(), settings.callIterations(), settings.callWarmup());
                 }
             } finally {
@@ -84,14 +93,26 @@ public final class LeaderBench {
         System.err.println("leader benchmark took " + took.toSeconds() + " s; wrote " + out.resolve("leader.md"));
     }
 
-    private static List<Contender> contenders(List<String> keys, PeerServers servers) {
+    private static List<Contender> contenders(Settings settings, PeerServers servers, Path work) throws IOException {
         List<Contender> all = new ArrayList<>();
-        for (String key : keys) {
+        for (String key : settings.contenders()) {
             switch (key) {
                 case "curator" -> all.add(new PeerContender("curator", "Curator `LeaderLatch`", CuratorCandidate.class,
                         List.of("--connect", servers.zookeeperConnect())));
                 case "fabric8" -> all.add(new PeerContender("fabric8", "fabric8 `LeaderElector`", Fabric8Candidate.class,
                         List.of("--master-url", servers.kubernetesUrl())));
+                case "patternkit-sqlite" -> all.add(new PatternkitContender("sqlite", settings.sidecarJar(),
+                        List.of("--data", Files.createDirectories(work.resolve("sqlite")).toString())));
+                case "patternkit-postgres" -> {
+                    String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
+                    if (jdbcUrl == null || jdbcUrl.isBlank()) {
+                        System.err.println("PATTERNKIT_TEST_JDBC_URL is not set: Patternkit on PostgreSQL is left out");
+                    } else {
+                        all.add(new PatternkitContender("postgres", settings.sidecarJar(), List.of("--jdbc-url", jdbcUrl)));
+                    }
+                }
+                case "patternkit-kubernetes" -> all.add(new PatternkitContender("kubernetes", settings.sidecarJar(),
+                        List.of("--kube-master", servers.kubernetesUrl(), "--namespace", "bench")));
                 default -> throw new IllegalArgumentException("unknown contender " + key);
             }
         }
@@ -135,13 +156,14 @@ public final class LeaderBench {
     }
 
     /** The benchmark's options. */
-    record Settings(List<String> contenders, LeaseSettings lease, int candidates, int warmupRounds, int rounds,
+    record Settings(List<String> contenders, Path sidecarJar, LeaseSettings lease, int candidates, int warmupRounds, int rounds,
             LeaseSettings longLease, int longCandidates, int longRounds, Duration settle, int callRounds,
             int callIterations, int callWarmup) {
 
         static Settings from(Args args) {
             return new Settings(
-                    List.of(args.string("contenders", "curator,fabric8").split(",")),
+                    List.of(args.string("contenders", DEFAULT_CONTENDERS).split(",")),
+                    args.path("sidecar-jar", "sidecar/target/patternkit-sidecar.jar"),
                     LeaseSettings.ofMillis(args.integer("lease-ms", 3000), args.integer("renew-ms", 2000),
                             args.integer("retry-ms", 500)),
                     args.integer("candidates", 3),

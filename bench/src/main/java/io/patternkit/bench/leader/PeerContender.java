@@ -26,7 +26,7 @@ record PeerContender(String key, String label, Class<?> main, List<String> optio
         List<String> args = new ArrayList<>(options);
         args.addAll(List.of("--election", election));
         args.addAll(lease.asArgs());
-        Path log = logDir.resolve(key + "-" + election + "-" + candidateId + ".log");
+        Path log = logDir.resolve(election + "-" + candidateId + ".log");
         return new Candidate(candidateId, () -> CandidateProcess.start(candidateId, main, args, events, log), null);
     }
 }

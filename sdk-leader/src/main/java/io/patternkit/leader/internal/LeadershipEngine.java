@@ -228,7 +228,21 @@ public final class LeadershipEngine {
                 CampaignResult r = source.becomeLeader(election, candidate, settings.campaignWait());
                 backoff.reset();
                 if (r.elected()) {
-                    onElected(r.lease().orElseThrow(), sent, r.observed());
+                    Lease lease = r.lease().orElseThrow();
+                    Instant from = sent;
+                    if (Duration.between(clock.instant(), sent.plus(lease.validFor()))
+                            .compareTo(lease.validFor().dividedBy(2)) < 0) {
+                        // A long-poll answer: the sidecar counted validFor from its answer, but the local
+                        // deadline counts from the request's send time, which may leave little or nothing
+                        // of it (a campaign that waited longer than the renew deadline would step down at
+                        // once). Renew first, so the deadline counts from a request sent now. A failure
+                        // campaigns again below; the sidecar still holds the lease for this candidate, and
+                        // the next campaign renews it.
+                        Instant renewSent = clock.instant();
+                        lease = source.renewLeadership(lease);
+                        from = renewSent;
+                    }
+                    onElected(lease, from, r.observed());
                 } else {
                     observe(r.observed());
                     if (Duration.ofNanos(System.nanoTime() - started).compareTo(settings.campaignWait().dividedBy(2)) < 0) {
