@@ -5,6 +5,7 @@ import io.patternkit.core.SidecarConfig;
 import io.patternkit.leader.CampaignResult;
 import io.patternkit.leader.Lease;
 import io.patternkit.leader.LeaderElectionClient;
+import io.patternkit.leader.LeaseLostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,11 +38,9 @@ final class PatternkitProbes implements AutoCloseable {
                 LeaderElectionClient client = LeaderElectionClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl()).build());
                 opened.clients.add(client);
                 String election = "calls-" + contender.engine() + "-" + ProcessHandle.current().pid();
-                CampaignResult result = client.becomeLeader(election, "probe", Duration.ofSeconds(20));
-                AtomicReference<Lease> held = new AtomicReference<>(result.lease()
-                        .orElseThrow(() -> new IllegalStateException(contender.key() + ": the probe was not elected")));
+                AtomicReference<Lease> held = new AtomicReference<>(campaign(client, election));
                 opened.probes.add(new CallProbe(contender.key(), "renew", "SDK `renewLeadership(lease)`",
-                        () -> held.updateAndGet(client::renewLeadership)));
+                        () -> renew(client, election, held)));
                 opened.probes.add(new CallProbe(contender.key(), "observe", "SDK `currentLeader(election)`",
                         () -> client.currentLeader(election)));
             }
@@ -49,6 +48,26 @@ final class PatternkitProbes implements AutoCloseable {
         } catch (RuntimeException e) {
             opened.close();
             throw e;
+        }
+    }
+
+    private static Lease campaign(LeaderElectionClient client, String election) {
+        CampaignResult result = client.becomeLeader(election, "probe", Duration.ofSeconds(20));
+        return result.lease().orElseThrow(() -> new IllegalStateException(election + ": the probe was not elected"));
+    }
+
+    /**
+     * Renews the held lease. The lease lapses only between {@link #open} and the first call (while
+     * the other sidecars start, longer than the renew deadline); then the probe campaigns again, in
+     * the warm-up. The calls that follow come every few milliseconds.
+     */
+    private static Lease renew(LeaderElectionClient client, String election, AtomicReference<Lease> held) {
+        try {
+            return held.updateAndGet(client::renewLeadership);
+        } catch (LeaseLostException e) {
+            Lease fresh = campaign(client, election);
+            held.set(fresh);
+            return fresh;
         }
     }
 
