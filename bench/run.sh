@@ -131,14 +131,21 @@ cat <<EOF
   duration, connection timeout = the renew deadline), and fabric8 kubernetes-client
   $(sed -n 's:.*<fabric8.version>\(.*\)</fabric8.version>.*:\1:p' pom.xml) \`LeaderElector\` with a \`coordination.k8s.io/v1\` Lease lock on the fabric8
   Kubernetes mock server in CRUD mode (\`releaseOnCancel\` set; lease duration, renew deadline and
-  retry period as given). Both servers run inside the harness's JVM.
+  retry period as given). Both servers run inside the harness's JVM. **Patternkit**, on each engine:
+  every candidate is a leader sidecar (\`java -jar patternkit-sidecar.jar leader --engine E
+  --lease-duration --renew-deadline --retry-period\`, default JVM flags) and an app that talks to it
+  through the SDK's managed \`Leadership\` handle with its defaults; SQLite: one data directory shared
+  by the candidates' sidecars (one machine); PostgreSQL: the local server above (when
+  \`PATTERNKIT_TEST_JDBC_URL\` is set; otherwise left out); Kubernetes: Lease objects on the same
+  fabric8 mock server the fabric8 peer uses (in its own Lease names).
 - *Candidates*: each candidate is a JVM of its own with default flags (a small main per contender in
   \`io.patternkit.bench.leader\`) that prints timestamped events on standard output
   (\`EVENT ELECTED <epoch µs>\` from the library's elected callback, \`RESIGNING\` right before it calls
   the library's resign or close; \`Instant.now()\`, the same machine clock for every process) and
   takes commands on standard input. A cluster of N candidates per contender runs for a whole phase.
 - *Transitions*, per round and contender: **graceful handover**: the leader is told to resign
-  (Curator: \`LeaderLatch.close()\`; fabric8: cancel the elector, which releases the Lease);
+  (Curator: \`LeaderLatch.close()\`; fabric8: cancel the elector, which releases the Lease;
+  Patternkit: \`Leadership.close()\`, which resigns);
   measured from its \`RESIGNING\` stamp to the successor's \`ELECTED\` stamp; the old leader joins
   again as a follower. **Crash**: \`kill -9\` (SIGKILL) of the leader's process, measured from the
   harness's stamp taken right before the signal to the successor's \`ELECTED\` stamp; the killed
@@ -149,7 +156,9 @@ cat <<EOF
   the machine's noise hits all of them alike. Reported: median, nearest-rank p90 and maximum over
   the rounds (with few rounds, p90 is the maximum); ratios are medians of per-round ratios.
 - *Call cost*: a hand-rolled loop in the harness's JVM (as in section 2) over the comparable
-  low-level calls of each contender; what exactly is called is in the table.
+  low-level calls of each contender; what exactly is called is in the table. Patternkit's calls go
+  through the SDK's \`LeaderElectionClient\` to one sidecar per engine started for them, holding a
+  lease of its own (renewed every iteration).
 
 EOF
 cat "$OUT/leader.md"
