@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every benchmark, then writes docs/benchmarks.md (about 22 minutes on the 2-core
 # machine: 12 to 14 for the work queue, about 10 for leader election). Not part of the test suite:
-# `mvn verify` only compiles bench/.
+# `mvn verify` only compiles bench/ and runs the unit tests of its report logic.
 #
 #   bench/run.sh                 the full run; PostgreSQL too (started by scripts/pg-start.sh unless
 #                                PATTERNKIT_TEST_JDBC_URL is already set; BENCH_NO_POSTGRES=1 skips it)
