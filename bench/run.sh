@@ -7,6 +7,8 @@
 #                                PATTERNKIT_TEST_JDBC_URL is already set; BENCH_NO_POSTGRES=1 skips it)
 #   BENCH_ONLY=leader            the leader-election part alone: its section of the doc (between the
 #                                leader-election markers) is rewritten, the rest of the doc is kept
+#   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
+#                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
 #                                bench/target/run/benchmarks.md instead of docs/)
 #   BENCH_SKIP_BUILD=1           reuse the jars already built
@@ -87,7 +89,9 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   LEADER_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   L0=$(date +%s)
   echo "== leader election" >&2
-  java -cp "$BENCH_JAR" io.patternkit.bench.leader.LeaderBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${LEADER_ARGS[@]}" >/dev/null
+  # shellcheck disable=SC2086
+  java -cp "$BENCH_JAR" io.patternkit.bench.leader.LeaderBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${LEADER_ARGS[@]}" \
+    ${BENCH_LEADER_ARGS:-} >/dev/null
   L1=$(date +%s)
   LEADER_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
   LEADER_PG="$( [ -n "$PATTERNKIT_TEST_JDBC_URL" ] && ls -d /usr/lib/postgresql/*/ 2>/dev/null | sort -V | tail -n1 | xargs basename || true)"

@@ -168,14 +168,14 @@ public final class LeaderBench {
                             args.integer("retry-ms", 500)),
                     args.integer("candidates", 3),
                     args.integer("warmup-rounds", 1),
-                    args.integer("rounds", 7),
+                    args.integer("rounds", 5),
                     LeaseSettings.ofMillis(args.integer("long-lease-ms", 15000), args.integer("long-renew-ms", 10000),
                             args.integer("long-retry-ms", 2000)),
                     args.integer("long-candidates", 2),
-                    args.integer("long-rounds", 3),
+                    args.integer("long-rounds", 2),
                     Duration.ofMillis(args.integer("settle-ms", 1000)),
                     args.integer("call-rounds", 3),
-                    args.integer("call-iterations", 1000),
+                    args.integer("call-iterations", 500),
                     args.integer("call-warmup", 1000));
         }
     }
