@@ -67,6 +67,7 @@ public final class Transport implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final Retry idempotentRetry;
     private final Retry unsentRetry;
+    private final Retry noRetry = Retry.of("patternkit-none", RetryConfig.custom().maxAttempts(1).build());
     private final MeterRegistry registry;
     private final ExecutorService async;
 
@@ -121,6 +122,20 @@ public final class Transport implements AutoCloseable {
      */
     public <T> T execute(SidecarCall call, Class<T> responseType) {
         return measured(call, call.idempotent() ? idempotentRetry : unsentRetry, () -> guarded(call, responseType));
+    }
+
+    /**
+     * Makes one call without any retry (still through the circuit breaker, measured and mapped like
+     * {@link #execute}); for periodic calls such as heartbeats, whose next period is the retry.
+     *
+     * @param call what to call
+     * @param responseType the type of a 2xx body, or {@code Void.class} for none
+     * @param <T> the response type
+     * @return the parsed body, or null for {@code Void.class}
+     * @throws PatternkitException the typed failure
+     */
+    public <T> T executeOnce(SidecarCall call, Class<T> responseType) {
+        return measured(call, noRetry, () -> guarded(call, responseType));
     }
 
     /**
