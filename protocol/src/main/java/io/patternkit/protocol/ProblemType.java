@@ -32,7 +32,17 @@ public enum ProblemType {
     /** 503: the engine is unreachable or the sidecar is draining; retry after {@code Retry-After}. */
     ENGINE_UNAVAILABLE("engine-unavailable", 503, "Engine unavailable"),
     /** 500: a bug in the sidecar. Client input never produces it. */
-    INTERNAL("internal", 500, "Internal error");
+    INTERNAL("internal", 500, "Internal error"),
+    /**
+     * 504: a scatter leaf gave up because the budget in {@code Patternkit-Deadline-Ms} passed
+     * (the root records the shard's attempt as failed).
+     */
+    DEADLINE_EXCEEDED("deadline-exceeded", 504, "Deadline exceeded"),
+    /**
+     * 500: a scatter leaf's handler failed on the request; the root records the shard's attempt as
+     * failed with the problem's detail and may fail over to another replica.
+     */
+    LEAF_FAILED("leaf-failed", 500, "Leaf failed");
 
     /** The prefix of every Patternkit problem type URI. */
     public static final String URN_PREFIX = "urn:patternkit:problem:";

@@ -56,4 +56,35 @@ public final class Wire {
 
     /** Allowed queue names: 1 to 128 letters, digits, {@code .}, {@code _} and {@code -}. */
     public static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    /** Allowed scatter pool names: the same alphabet as {@link #QUEUE_NAME}. */
+    public static final Pattern POOL_NAME = QUEUE_NAME;
+    /** Allowed leaf ids: the same alphabet as {@link #CANDIDATE_ID}. */
+    public static final Pattern LEAF_ID = CANDIDATE_ID;
+    /** Allowed shard names: the same alphabet as {@link #CANDIDATE_ID}. */
+    public static final Pattern SHARD_NAME = CANDIDATE_ID;
+
+    /** Media type of a streamed scatter answer: one JSON document per line. */
+    public static final String NDJSON = "application/x-ndjson";
+    /** Header of a leaf call: the budget left for the call, in milliseconds, when the root sent it. */
+    public static final String HEADER_DEADLINE_MS = "Patternkit-Deadline-Ms";
+    /** Header of a leaf call: the id of the scatter call it belongs to. */
+    public static final String HEADER_SCATTER_ID = "Patternkit-Scatter-Id";
+    /** Header of a leaf call: 1 for a shard's first request in a scatter, 2 and up for hedges and failovers. */
+    public static final String HEADER_ATTEMPT = "Patternkit-Attempt";
+    /** Path prefix of the Java SDK's leaf endpoint, followed by the pool name; a leaf may serve any path. */
+    public static final String LEAF_PATH_PREFIX = "/patternkit/leaf/";
+
+    /** Default overall scatter deadline, in milliseconds. */
+    public static final long DEFAULT_SCATTER_DEADLINE_MS = 1_000;
+    /** Longest scatter deadline (and leaf timeout, and merge timeout), in milliseconds. */
+    public static final long MAX_SCATTER_DEADLINE_MS = 60_000;
+    /** Default leaf registration TTL, in milliseconds. */
+    public static final long DEFAULT_LEAF_TTL_MS = 10_000;
+    /** Shortest leaf registration TTL, in milliseconds. */
+    public static final long MIN_LEAF_TTL_MS = 1_000;
+    /** Longest leaf registration TTL, in milliseconds. */
+    public static final long MAX_LEAF_TTL_MS = 300_000;
+    /** Most shards one scatter call may name. */
+    public static final int MAX_SCATTER_SHARDS = 1_000;
 }
