@@ -1,11 +1,12 @@
 package io.patternkit.scatter;
 
+import io.patternkit.protocol.Wire;
 import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
  * When a scatter may stop waiting: {@link #all()} shards, a {@link #quorum()} (a strict majority of the
- * shards asked), or the {@link #firstN(int) first n} answers. When the policy is met before every shard
+ * shards asked, floor(k/2)+1), or the {@link #firstN(int) first n} answers. When the policy is met before every shard
  * answered, the root cancels the leaves still running and reports those shards as
  * {@link ShardStatus#SKIPPED}; the result is then not complete, but {@link GatherResult#policyMet()}.
  * Immutable.
@@ -54,13 +55,13 @@ public final class Completion {
     }
 
     /**
-     * @param n how many answers are enough, at least 1
+     * @param n how many answers are enough, 1 to 1000, and at most the number of shards asked
      * @return stop at the first {@code n} answers
-     * @throws IllegalArgumentException when n is below 1
+     * @throws IllegalArgumentException when n is not 1 to 1000
      */
     public static Completion firstN(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("firstN needs n >= 1, got " + n);
+        if (n < 1 || n > Wire.MAX_SCATTER_SHARDS) {
+            throw new IllegalArgumentException("firstN needs n in 1..1000, got " + n);
         }
         return new Completion(Policy.FIRST_N, n);
     }

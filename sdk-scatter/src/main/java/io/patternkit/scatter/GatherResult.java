@@ -31,6 +31,7 @@ public final class GatherResult<R> {
     private final List<ShardOutcome> shards;
     private final GatherStats stats;
     private final R value;
+    private final String mergeError;
 
     /**
      * Creates a result; used by the SDK and by fakes such as {@code io.patternkit.testing.InMemoryScatter}.
@@ -47,6 +48,25 @@ public final class GatherResult<R> {
      */
     public GatherResult(String pool, String scatterId, boolean complete, boolean policyMet, Duration elapsed,
             List<ShardOutcome> shards, GatherStats stats, R value) {
+        this(pool, scatterId, complete, policyMet, elapsed, shards, stats, value, null);
+    }
+
+    /**
+     * Creates the result of a merge-container scatter.
+     *
+     * @param pool the pool scattered to; not null
+     * @param scatterId the root's id of the scatter; not null
+     * @param complete true only when every shard in {@code shards} answered (checked)
+     * @param policyMet whether the completion policy was met
+     * @param elapsed how long the scatter took at the root; not null
+     * @param shards every shard's outcome, in the order they completed; not null
+     * @param stats the load sent to the leaves; not null
+     * @param value the merge container's answer; null when it gave none
+     * @param mergeError why the merge container gave no answer, or null when it did (or none was used)
+     * @throws IllegalArgumentException when {@code complete} disagrees with the shards, or a shard repeats
+     */
+    public GatherResult(String pool, String scatterId, boolean complete, boolean policyMet, Duration elapsed,
+            List<ShardOutcome> shards, GatherStats stats, R value, String mergeError) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.scatterId = Objects.requireNonNull(scatterId, "scatterId");
         this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
@@ -62,18 +82,20 @@ public final class GatherResult<R> {
         this.complete = complete;
         this.policyMet = policyMet;
         this.value = value;
+        this.mergeError = mergeError;
     }
 
     /**
      * @return the merged value of a complete scatter
      * @throws PartialResultException when a shard did not answer, naming the missing shards and why
+     * @throws MergeFailedException when the merge container gave no answer
      */
     public R value() {
         if (!complete) {
             throw new PartialResultException(pool, scatterId, missing(), policyMet,
                     "call partialValue() to use the parts that arrived, or valueIfPolicyMet() for quorum/firstN");
         }
-        return value;
+        return merged();
     }
 
     /**
@@ -82,16 +104,32 @@ public final class GatherResult<R> {
      *
      * @return the merge of the parts that arrived
      * @throws PartialResultException when the policy was not met
+     * @throws MergeFailedException when the merge container gave no answer
      */
     public R valueIfPolicyMet() {
         if (!policyMet) {
             throw new PartialResultException(pool, scatterId, missing(), false,
                     "call partialValue() to use the parts that arrived anyway");
         }
+        return merged();
+    }
+
+    private R merged() {
+        if (mergeError != null) {
+            throw new MergeFailedException(pool, scatterId, mergeError);
+        }
         return value;
     }
 
-    /** @return the merge of whatever parts arrived, complete or not; may be null (the merger's initial value) */
+    /** @return why the merge container gave no answer; empty when it answered or none was used */
+    public Optional<String> mergeError() {
+        return Optional.ofNullable(mergeError);
+    }
+
+    /**
+     * @return the merge of whatever parts arrived, complete or not; may be null (the merger's initial value,
+     *     or no answer from a merge container)
+     */
     public R partialValue() {
         return value;
     }
@@ -148,6 +186,7 @@ public final class GatherResult<R> {
     public String toString() {
         return "GatherResult{pool=" + pool + ", scatterId=" + scatterId + ", complete=" + complete + ", policyMet="
                 + policyMet + ", elapsed=" + elapsed + ", shards=" + shards.size() + ", missing="
-                + missing().stream().map(ShardOutcome::describe).toList() + '}';
+                + missing().stream().map(ShardOutcome::describe).toList() + (mergeError == null ? "" : ", mergeError=" + mergeError)
+                + '}';
     }
 }

@@ -10,7 +10,8 @@ import java.util.OptionalDouble;
  * the pool's observed leaf latency at {@link #delayPercentile()} (bounded by {@link #minDelay()} and
  * {@link #maxDelay()}), the root asks another replica of a still-unanswered shard; the first answer wins
  * and the loser is cancelled. Hedges are throttled so that they stay within {@link #maxExtraLoadPercent()}
- * of all leaf requests. Settings left unset take the root sidecar's defaults (p95, 5 %). Immutable; the
+ * of all leaf requests. Settings left unset take the root sidecar's defaults (p95, delay 1 ms to 1 s,
+ * 5 %). Immutable; the
  * {@code with...} methods return changed copies.
  */
 public final class Hedging {
@@ -43,33 +44,36 @@ public final class Hedging {
     }
 
     /**
-     * @param percentile the observed latency percentile used as the hedge delay, in (0, 100], such as 95.0
+     * @param percentile the observed latency percentile used as the hedge delay, 1 to 99.99, such as 95.0
      * @return an enabled copy with it set
      */
     public Hedging withDelayPercentile(double percentile) {
-        if (!(percentile > 0 && percentile <= 100)) {
-            throw new IllegalArgumentException("delayPercentile must be in (0, 100], got " + percentile);
+        if (!(percentile >= 1 && percentile <= 99.99)) {
+            throw new IllegalArgumentException("delayPercentile must be 1 to 99.99, got " + percentile);
         }
         return new Hedging(true, percentile, minDelay, maxDelay, maxExtraLoadPercent);
     }
 
     /**
-     * @param min the shortest hedge delay (ms precision), zero or positive, at most {@link #maxDelay()} if set
-     * @param max the longest hedge delay (ms precision), at least 1 ms
+     * @param min the shortest hedge delay (ms precision), 0 to {@code max}; the root's default is 1 ms
+     * @param max the longest hedge delay (ms precision), 1 ms to 60 s; also the delay while the pool has too
+     *     few latency samples; the root's default is 1 s
      * @return an enabled copy with the bounds set
      */
     public Hedging withDelayBounds(Duration min, Duration max) {
         Objects.requireNonNull(min, "min");
         Objects.requireNonNull(max, "max");
-        if (min.isNegative() || max.toMillis() < 1 || min.compareTo(max) > 0) {
-            throw new IllegalArgumentException("hedge delay bounds need 0 <= min <= max and max >= 1 ms, got min "
+        if (min.isNegative() || max.toMillis() < 1 || max.compareTo(ScatterOptions.MAX_DEADLINE) > 0
+                || min.compareTo(max) > 0) {
+            throw new IllegalArgumentException("hedge delay bounds need 0 <= min <= max, 1 ms <= max <= 60 s, got min "
                     + min + ", max " + max);
         }
         return new Hedging(true, delayPercentile, min, max, maxExtraLoadPercent);
     }
 
     /**
-     * @param percent the most hedged requests may add to the leaf load, in [0, 100], such as 5.0
+     * @param percent the most hedged requests may add to the leaf load, in [0, 100], such as 5.0 (0 sends
+     *     no hedges)
      * @return an enabled copy with the budget set
      */
     public Hedging withMaxExtraLoadPercent(double percent) {

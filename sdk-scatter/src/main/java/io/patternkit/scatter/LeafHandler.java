@@ -16,9 +16,11 @@ public interface LeafHandler<Q, P> {
      * @param request the scatter's request, read as {@code Q}
      * @param context pool, shard, scatter id, attempt, remaining budget and cancellation
      * @return this shard's part; serialised with Jackson (null becomes JSON {@code null})
-     * @throws Exception any failure: the root records this shard as {@link ShardStatus#FAILED}; the leaf
-     *     answers 500 {@code application/problem+json} whose detail names only the exception class (the
-     *     message, which may hold data, stays in the application's log)
+     * @throws Exception any failure: the leaf answers 500 {@code urn:patternkit:problem:leaf-failed} whose
+     *     detail names only the exception class (the message, which may hold data, goes to the application's
+     *     log at WARN); the root records the attempt as failed and may fail over to another replica, else
+     *     the shard is {@link ShardStatus#FAILED}. Once the budget has passed, the leaf answers 504
+     *     {@code deadline-exceeded} instead, whether the handler returned or threw.
      */
     P handle(Q request, LeafContext context) throws Exception;
 }

@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param shard the shard that answered
  * @param leafId the replica that answered
  * @param value the answer, read as the scatter's part type; null only when the leaf answered JSON {@code null}
- * @param latency how long the winning attempt took, as measured by the root sidecar
- * @param hedged true when the answer came from a hedged request
+ * @param latency from the start of the scatter to this answer, as measured by the root sidecar
+ * @param hedged true when a hedged request was sent for this shard
  * @param <P> the part type
  */
 public record Part<P>(String shard, String leafId, P value, Duration latency, boolean hedged) {

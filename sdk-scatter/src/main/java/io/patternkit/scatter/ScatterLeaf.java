@@ -1,6 +1,7 @@
 package io.patternkit.scatter;
 
 import io.patternkit.core.ManagementServer;
+import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.internal.Arguments;
 import io.patternkit.scatter.internal.LeafEndpoint;
 import io.patternkit.scatter.internal.LeafRegistration;
@@ -34,7 +35,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  */
 public final class ScatterLeaf implements AutoCloseable {
     /** Path prefix of leaf endpoints; the pool name follows. */
-    public static final String PATH_PREFIX = "/patternkit/leaf/";
+    public static final String PATH_PREFIX = Wire.LEAF_PATH_PREFIX;
 
     private final String pool;
     private final String shard;
@@ -127,7 +128,7 @@ public final class ScatterLeaf implements AutoCloseable {
         private String shard;
         private String leafId;
         private String path;
-        private Duration ttl = Duration.ofSeconds(10);
+        private Duration ttl = Duration.ofMillis(Wire.DEFAULT_LEAF_TTL_MS);
         private boolean register = true;
         private Class<?> requestType;
         private LeafHandler<?, ?> handler;
@@ -187,7 +188,7 @@ public final class ScatterLeaf implements AutoCloseable {
          */
         public Builder ttl(Duration ttl) {
             Objects.requireNonNull(ttl, "ttl");
-            if (ttl.toMillis() < 1000 || ttl.toMillis() > 300_000) {
+            if (ttl.toMillis() < Wire.MIN_LEAF_TTL_MS || ttl.toMillis() > Wire.MAX_LEAF_TTL_MS) {
                 throw new IllegalArgumentException("ttl must be 1 s to 300 s, got " + ttl);
             }
             this.ttl = ttl;

@@ -1,5 +1,6 @@
 package io.patternkit.scatter;
 
+import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.internal.Arguments;
 import java.net.URI;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.Optional;
  */
 public final class ScatterOptions {
     /** Longest deadline the root accepts. */
-    public static final Duration MAX_DEADLINE = Duration.ofMillis(60_000);
+    public static final Duration MAX_DEADLINE = Duration.ofMillis(Wire.MAX_SCATTER_DEADLINE_MS);
     private static final ScatterOptions DEFAULTS = builder().build();
 
     private final Duration deadline;
@@ -24,6 +25,7 @@ public final class ScatterOptions {
     private final Hedging hedging;
     private final List<String> shards;
     private final URI mergeUrl;
+    private final Duration mergeTimeout;
 
     private ScatterOptions(Builder b) {
         this.deadline = b.deadline;
@@ -32,6 +34,7 @@ public final class ScatterOptions {
         this.hedging = b.hedging;
         this.shards = List.copyOf(b.shards);
         this.mergeUrl = b.mergeUrl;
+        this.mergeTimeout = b.mergeTimeout;
     }
 
     /** @return 1 s deadline, leaf timeout = deadline, completion all, every shard, root-default hedging */
@@ -53,6 +56,7 @@ public final class ScatterOptions {
         b.hedging = hedging;
         b.shards.addAll(shards);
         b.mergeUrl = mergeUrl;
+        b.mergeTimeout = mergeTimeout;
         return b;
     }
 
@@ -86,22 +90,28 @@ public final class ScatterOptions {
         return Optional.ofNullable(mergeUrl);
     }
 
+    /** @return the budget of the merge container's call after gathering ends, or empty for the root's default (1 s) */
+    public Optional<Duration> mergeTimeout() {
+        return Optional.ofNullable(mergeTimeout);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ScatterOptions s && s.deadline.equals(deadline) && Objects.equals(s.leafTimeout, leafTimeout)
                 && s.completion.equals(completion) && Objects.equals(s.hedging, hedging) && s.shards.equals(shards)
-                && Objects.equals(s.mergeUrl, mergeUrl);
+                && Objects.equals(s.mergeUrl, mergeUrl) && Objects.equals(s.mergeTimeout, mergeTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(deadline, leafTimeout, completion, hedging, shards, mergeUrl);
+        return Objects.hash(deadline, leafTimeout, completion, hedging, shards, mergeUrl, mergeTimeout);
     }
 
     @Override
     public String toString() {
         return "ScatterOptions{deadline=" + deadline + ", leafTimeout=" + leafTimeout + ", completion=" + completion
-                + ", hedging=" + hedging + ", shards=" + shards + ", mergeUrl=" + mergeUrl + '}';
+                + ", hedging=" + hedging + ", shards=" + shards + ", mergeUrl=" + mergeUrl + ", mergeTimeout=" + mergeTimeout
+                + '}';
     }
 
     /**
@@ -115,6 +125,7 @@ public final class ScatterOptions {
         private Hedging hedging;
         private final LinkedHashSet<String> shards = new LinkedHashSet<>();
         private URI mergeUrl;
+        private Duration mergeTimeout;
 
         private Builder() {
         }
@@ -159,11 +170,14 @@ public final class ScatterOptions {
         /**
          * @param shards the shards to ask (a subset of the pool); each 1 to 253 letters, digits, {@code .},
          *     {@code _}, {@code :}, {@code @} or {@code -}, starting alphanumeric. Empty (the default) means
-         *     every shard the root knows. Duplicates are dropped.
+         *     every shard the root knows. Duplicates are dropped; at most 1000.
          * @return this builder
          */
         public Builder shards(List<String> shards) {
             Objects.requireNonNull(shards, "shards");
+            if (shards.size() > Wire.MAX_SCATTER_SHARDS && new LinkedHashSet<>(shards).size() > Wire.MAX_SCATTER_SHARDS) {
+                throw new IllegalArgumentException("shards may name at most 1000 shards, got " + shards.size());
+            }
             LinkedHashSet<String> checked = new LinkedHashSet<>();
             for (String s : shards) {
                 checked.add(Arguments.id("shard", s));
@@ -185,6 +199,16 @@ public final class ScatterOptions {
                 throw new IllegalArgumentException("mergeUrl must be http(s)://host:port/path, got '" + mergeUrl + "'");
             }
             this.mergeUrl = mergeUrl;
+            return this;
+        }
+
+        /**
+         * @param mergeTimeout the budget of the merge container's call after gathering ends, 1 ms to 60 s;
+         *     default the root's (1 s)
+         * @return this builder
+         */
+        public Builder mergeTimeout(Duration mergeTimeout) {
+            this.mergeTimeout = millis(mergeTimeout, "mergeTimeout");
             return this;
         }
 

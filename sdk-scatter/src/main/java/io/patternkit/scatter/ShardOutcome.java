@@ -6,16 +6,16 @@ import java.util.Optional;
 
 /**
  * What became of one shard of a scatter (The Tail at Scale's per-leaf view, Elasticsearch's
- * {@code _shards} section): its status, why it is missing when it is, which replica answered, how long
- * the winning attempt took, whether the answer came from a hedged request, and how many attempts
- * (original plus hedges) were made.
+ * {@code _shards} section): its status, why it is missing when it is, which replica answered, when the
+ * outcome happened, whether a hedged request was sent, and how many leaf requests (first, hedges and
+ * failovers to other replicas) were made.
  *
  * @param shard the shard's name
  * @param status the outcome
- * @param leafId the replica that answered (or that failed last), when known
+ * @param leafId the replica that answered, or the last one asked; empty when none was
  * @param reason why the shard is not answered (leaf's problem detail, timeout, no replica...); empty when answered
- * @param latency the winning attempt's duration (or the failed attempt's), when measured
- * @param hedged true when the answer came from a hedged request to another replica
+ * @param latency from the start of the scatter (at the root) to this shard's outcome; empty when not reported
+ * @param hedged true when a hedged request was sent to another replica of this shard
  * @param attempts leaf requests made for this shard, 0 when it was skipped before any
  */
 public record ShardOutcome(String shard, ShardStatus status, Optional<String> leafId, Optional<String> reason,

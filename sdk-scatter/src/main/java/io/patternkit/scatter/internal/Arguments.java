@@ -15,7 +15,7 @@ public final class Arguments {
      */
     public static String pool(String pool) {
         Objects.requireNonNull(pool, "pool");
-        if (!Wire.QUEUE_NAME.matcher(pool).matches()) {
+        if (!Wire.POOL_NAME.matcher(pool).matches()) {
             throw new IllegalArgumentException("pool name must be 1 to 128 letters, digits, '.', '_' or '-', got '"
                     + pool + "'");
         }
@@ -31,7 +31,7 @@ public final class Arguments {
      */
     public static String id(String what, String id) {
         Objects.requireNonNull(id, what);
-        if (!Wire.CANDIDATE_ID.matcher(id).matches()) {
+        if (!Wire.SHARD_NAME.matcher(id).matches()) {
             throw new IllegalArgumentException(what + " must be 1 to 253 letters, digits, '.', '_', ':', '@' or '-', "
                     + "starting alphanumeric, got '" + id + "'");
         }

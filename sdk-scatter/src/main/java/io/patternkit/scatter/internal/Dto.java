@@ -11,7 +11,7 @@ final class Dto {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ScatterRequest(JsonNode request, long deadlineMs, Long leafTimeoutMs, CompletionSpec completion,
-            HedgingSpec hedging, List<String> shards, String mergeUrl) {
+            HedgingSpec hedging, List<String> shards, String mergeUrl, Long mergeTimeoutMs) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -14,6 +14,7 @@ import io.patternkit.scatter.Part;
 import io.patternkit.scatter.ScatterMetrics;
 import io.patternkit.scatter.ShardOutcome;
 import io.patternkit.scatter.ShardStatus;
+import io.patternkit.protocol.Wire;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,7 @@ import java.util.Set;
  * @param <R> the merged type
  */
 final class GatherReader<P, R> {
-    static final String NDJSON = "application/x-ndjson";
+    static final String NDJSON = Wire.NDJSON;
 
     private final String pool;
     private final Class<P> partType;
@@ -166,7 +167,7 @@ final class GatherReader<P, R> {
             return GatherStats.NONE;
         }
         return new GatherStats(s.path("leafRequests").asLong(0), s.path("hedgedRequests").asLong(0),
-                s.path("cancelledRequests").asLong(0));
+                s.path("hedgesWon").asLong(0), s.path("cancelledRequests").asLong(0));
     }
 
     private static Optional<String> text(JsonNode n, String field) {

@@ -87,8 +87,10 @@ public final class HttpScatter implements ScatterGather {
         long start = System.nanoTime();
         GatherReader.Gathered<M> g = transport.executeStreaming(call, accept, (type, in) ->
                 new GatherReader<>(pool, partType, merger, options.shards(), registry).read(type, in));
+        String mergeError = mergedType == null ? null : mergeError(g.summary());
         GatherResult<R> result = new GatherResult<>(pool, g.scatterId(), g.complete(), g.policyMet(), g.elapsed(),
-                g.outcomes(), g.stats(), mergedType == null ? cast(g.value()) : merged(pool, g.summary(), mergedType));
+                g.outcomes(), g.stats(), mergedType == null ? cast(g.value()) : merged(pool, g.summary(), mergedType),
+                mergeError);
         Timer.builder(ScatterMetrics.GATHERS).tag(ScatterMetrics.TAG_POOL, pool)
                 .tag(ScatterMetrics.TAG_COMPLETE, Boolean.toString(result.isComplete())).register(registry)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -100,6 +102,14 @@ public final class HttpScatter implements ScatterGather {
     @SuppressWarnings("unchecked")
     private static <M, R> R cast(M value) {
         return (R) value;
+    }
+
+    private static String mergeError(JsonNode summary) {
+        if (summary.has("merged")) {
+            return null;
+        }
+        JsonNode e = summary.get("mergeError");
+        return e != null && e.isTextual() ? e.asText() : "the root's answer has neither 'merged' nor 'mergeError'";
     }
 
     private static <R> R merged(String pool, JsonNode summary, Class<R> type) {
@@ -122,7 +132,8 @@ public final class HttpScatter implements ScatterGather {
         Dto.HedgingSpec hedging = o.hedging().map(HttpScatter::toWire).orElse(null);
         return new Dto.ScatterRequest(request, o.deadline().toMillis(),
                 o.leafTimeout().map(Duration::toMillis).orElse(null), completion, hedging,
-                o.shards().isEmpty() ? null : o.shards(), o.mergeUrl().map(Object::toString).orElse(null));
+                o.shards().isEmpty() ? null : o.shards(), o.mergeUrl().map(Object::toString).orElse(null),
+                o.mergeTimeout().map(Duration::toMillis).orElse(null));
     }
 
     private static Dto.HedgingSpec toWire(Hedging h) {

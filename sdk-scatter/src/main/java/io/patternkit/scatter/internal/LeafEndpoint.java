@@ -10,6 +10,7 @@ import io.patternkit.core.ManagementRequest;
 import io.patternkit.core.ManagementResponse;
 import io.patternkit.core.internal.Json;
 import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.LeafHandler;
 import io.patternkit.scatter.ScatterMetrics;
 import java.io.IOException;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The leaf endpoint on the management server: {@code GET} answers the leaf's identity (DNS discovery asks
  * it), {@code POST} runs the handler with a {@link DefaultLeafContext} cancelled when the root closes the
- * connection or the passed-down budget runs out. Bad calls get 400, handler failures 500, both as
+ * connection or the passed-down budget runs out. Bad calls get 400 {@code invalid-request}, handler
+ * failures 500 {@code leaf-failed}, answers after the budget 504 {@code deadline-exceeded}, all as
  * problem documents. Internal.
  *
  * @param <Q> the request type
@@ -32,13 +34,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
     /** Header: the remaining budget in milliseconds. */
-    public static final String DEADLINE_HEADER = "Patternkit-Deadline-Ms";
+    public static final String DEADLINE_HEADER = Wire.HEADER_DEADLINE_MS;
     /** Header: the scatter id. */
-    public static final String SCATTER_ID_HEADER = "Patternkit-Scatter-Id";
+    public static final String SCATTER_ID_HEADER = Wire.HEADER_SCATTER_ID;
     /** Header: the attempt number. */
-    public static final String ATTEMPT_HEADER = "Patternkit-Attempt";
+    public static final String ATTEMPT_HEADER = Wire.HEADER_ATTEMPT;
     /** Budget assumed when the root passes none (the root's own maximum deadline). */
-    static final Duration DEFAULT_BUDGET = Duration.ofSeconds(60);
+    static final Duration DEFAULT_BUDGET = Duration.ofMillis(Wire.MAX_SCATTER_DEADLINE_MS);
     private static final Logger log = LoggerFactory.getLogger(LeafEndpoint.class);
 
     private final String pool;
@@ -122,12 +124,20 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
         String outcome = "answered";
         try {
             P part = handler.handle(q, context);
+            if (context.remaining().isZero()) {
+                return deadlineExceeded(budget);
+            }
             return ManagementResponse.json(200, Json.write(part));
         } catch (Exception e) {
+            if (context.remaining().isZero()) {
+                log.debug("leaf handler of pool {} shard {} failed after its budget (scatter {}): {}", pool, shard,
+                        scatterId, e.toString());
+                return deadlineExceeded(budget);
+            }
             outcome = "failed";
             log.warn("leaf handler of pool {} shard {} failed (scatter {}, attempt {})", pool, shard, scatterId,
                     context.attempt(), e);
-            return ManagementResponse.problem(ProblemType.INTERNAL, "the leaf handler failed with "
+            return ManagementResponse.problem(ProblemType.LEAF_FAILED, "the leaf handler failed with "
                     + e.getClass().getName());
         } finally {
             timer.cancel(false);
@@ -152,6 +162,11 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    private static ManagementResponse deadlineExceeded(Duration budget) {
+        return ManagementResponse.problem(ProblemType.DEADLINE_EXCEEDED, "the leaf did not finish within the "
+                + budget.toMillis() + " ms the root passed down");
     }
 
     private static ManagementResponse invalid(String detail) {
