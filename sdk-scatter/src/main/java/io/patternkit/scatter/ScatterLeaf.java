@@ -45,6 +45,7 @@ public final class ScatterLeaf implements AutoCloseable {
     private final ManagementServer.Mount mount;
     private final LeafRegistration registration;
     private final ScheduledThreadPoolExecutor scheduler;
+    private final boolean register;
 
     private ScatterLeaf(Builder b, LeafEndpoint<?, ?> endpoint, String leafId, ScheduledThreadPoolExecutor scheduler) {
         this.pool = b.pool;
@@ -56,7 +57,8 @@ public final class ScatterLeaf implements AutoCloseable {
         this.url = URI.create(b.server.baseUrl() + path);
         this.mount = b.server.mount(path, endpoint);
         this.registration = new LeafRegistration(b.client.transport(), pool, leafId, shard, url, ttl);
-        if (b.register) {
+        this.register = b.register;
+        if (register) {
             registration.start(scheduler);
         }
     }
@@ -104,13 +106,15 @@ public final class ScatterLeaf implements AutoCloseable {
     }
 
     /**
-     * Leaves the pool: stops heartbeating, deregisters ({@code DELETE}; a failure is logged, and the
-     * registration then lapses within the ttl), and unmounts the endpoint (calls in progress finish).
-     * Idempotent; does not close the server or the client.
+     * Leaves the pool: stops heartbeating, deregisters ({@code DELETE}, unless registration was switched
+     * off; a failure is logged, and the registration then lapses within the ttl), and unmounts the endpoint
+     * (calls in progress finish). Idempotent; does not close the server or the client.
      */
     @Override
     public void close() {
-        registration.close();
+        if (register) {
+            registration.close();
+        }
         mount.close();
         scheduler.shutdownNow();
     }
