@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.patternkit.core.contract.ContractAssertions;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -55,7 +56,7 @@ class WorkQueueFaultTest {
     void stop() {
         client.close();
         try {
-            ContractValidator.assertAllRequestsValid(server);
+            ContractAssertions.assertAllRequestsValid(server);
         } finally {
             server.stop();
         }

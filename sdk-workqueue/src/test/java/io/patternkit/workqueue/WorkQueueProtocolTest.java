@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.patternkit.core.contract.ContractAssertions;
 import io.patternkit.core.SidecarConfig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +55,7 @@ class WorkQueueProtocolTest {
     void stop() {
         client.close();
         try {
-            ContractValidator.assertAllRequestsValid(server);
+            ContractAssertions.assertAllRequestsValid(server);
         } finally {
             server.stop();
         }
@@ -232,7 +233,7 @@ class WorkQueueProtocolTest {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"max\":1,\"visibility\":5}")).build(),
                 HttpResponse.BodyHandlers.discarding());
-        assertThatThrownBy(() -> ContractValidator.assertAllRequestsValid(server)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> ContractAssertions.assertAllRequestsValid(server)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("visibility");
         server.resetRequests();
     }
