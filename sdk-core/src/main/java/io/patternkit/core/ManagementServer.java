@@ -20,7 +20,8 @@ import java.util.function.Function;
  * configured (401), and answers every error as RFC 9457 {@code application/problem+json}.
  *
  * <p>Lifecycle as in Testcontainers: {@link #start()}, then {@link #close()} (try-with-resources works).
- * Endpoints are {@link #mount mounted} on exact paths, before or after start.
+ * Endpoints are {@link #mount mounted} on exact paths, before or after start. Its event-loop thread is not
+ * a daemon: close the server at shutdown (a JVM shutdown hook or the framework's lifecycle).
  *
  * <pre>{@code
  * try (ManagementServer server = ManagementServer.builder().fromEnvironment().build().start()) {
