@@ -84,7 +84,8 @@ class LeadershipTest {
 
     @Test
     void stepsDownExactlyAtSendTimePlusValidForWhenRenewsKeepFailing() throws Exception {
-        // The campaign's answer "arrives" 3 s after it was sent: the deadline still counts from the send time.
+        // The campaign's answer "arrives" 3 s after it was sent and the renew that would time the term from the
+        // win fails: the deadline counts from the campaign's send time.
         scripted.campaignAnswerTakes = Duration.ofSeconds(3);
         scripted.renewFailure = () -> new SidecarUnavailableException("engine down", 503, null, null, null);
         Recorder events = new Recorder();
@@ -95,7 +96,7 @@ class LeadershipTest {
         scripted.campaignFailure = () -> new SidecarUnavailableException("engine down", 503, null, null, null);
         Instant deadline = sent.plus(fake.renewDeadline());
         assertThat(clock.instant()).isEqualTo(sent.plusSeconds(3));
-        // the first renew was due 2 s after the send time, so it goes at once; then one every retry period
+        // the renew right after the win goes at once; then one every retry period
         await().atMost(AWAIT).until(() -> scripted.renewAttempts.size() == 1);
         for (int attempt = 2; attempt <= 4; attempt++) {
             clock.advance(Duration.ofSeconds(2));
@@ -115,6 +116,25 @@ class LeadershipTest {
         assertThat(ctx.revokedFuture().join()).isEqualTo(RevocationReason.RENEW_DEADLINE_PASSED);
         // the engine's lease could not have expired yet: nobody else was elected meanwhile
         assertThat(clock.instant()).isBefore(sent.plus(fake.leaseDuration()));
+    }
+
+    @Test
+    void aTermWonAtTheEndOfALongPollCountsFromTheWinNotFromTheSend() throws Exception {
+        // The sidecar held the campaign (someone else led) for longer than a whole renew deadline before it
+        // acquired the lease: timed from the campaign's send, the new term would be over before it began.
+        Duration held = fake.renewDeadline().plusSeconds(1);
+        scripted.campaignWaitsBeforeWinning = held;
+        Recorder events = new Recorder();
+        Instant sent = clock.instant();
+        Leadership a = start("a", events);
+        LeadershipContext ctx = leader(a);
+        scripted.campaignWaitsBeforeWinning = Duration.ZERO;
+        assertThat(scripted.renews).as("a renew right after the win times the term").containsExactly(sent.plus(held));
+        assertThat(a.isLeader()).isTrue();
+        assertThat(ctx.isValid()).isTrue();
+        clock.advance(fake.renewDeadline().minusMillis(1));
+        assertThat(ctx.isValid()).as("valid until the renew deadline after the win").isTrue();
+        assertThat(events.names()).doesNotContain("revoked");
     }
 
     @Test
@@ -278,6 +298,7 @@ class LeadershipTest {
         volatile Supplier<RuntimeException> renewFailure;
         volatile Supplier<RuntimeException> campaignFailure;
         volatile Duration campaignAnswerTakes = Duration.ZERO;
+        volatile Duration campaignWaitsBeforeWinning = Duration.ZERO;
 
         Scripted(LeaderElection delegate) {
             this.delegate = delegate;
@@ -288,6 +309,9 @@ class LeadershipTest {
             Supplier<RuntimeException> failure = campaignFailure;
             if (failure != null) {
                 throw failure.get();
+            }
+            if (!campaignWaitsBeforeWinning.isZero()) {
+                clock.advance(campaignWaitsBeforeWinning);
             }
             CampaignResult r = delegate.becomeLeader(election, candidateId, wait);
             if (r.elected() && !campaignAnswerTakes.isZero()) {
