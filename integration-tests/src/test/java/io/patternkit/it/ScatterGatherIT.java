@@ -39,6 +39,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scatter/gather through real processes: one root sidecar ({@code patternkit-sidecar scatter}, with an API
@@ -50,16 +52,19 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Timing tolerances (2 shared cores, C1-only JVMs): the root's own clock ends a call within
  * {@value #ROOT_SLACK_MS} ms after its deadline; the client's wall clock adds the HTTP round trip and
  * NDJSON reading, within {@value #CLIENT_SLACK_MS} ms. "Stops early" means below {@value #EARLY_MS} ms
- * against a straggler that would take 6 s or more, so the margin is several-fold either way.
+ * against a straggler that would take 8 s or more, so the margin is several-fold either way (the early
+ * stops measured here take 0.3 to 0.7 s once warm). Timed calls follow an untimed warm-up call, since a
+ * cold leaf JVM's first answer can take most of a second on a busy machine.
  */
 class ScatterGatherIT {
+    private static final Logger log = LoggerFactory.getLogger(ScatterGatherIT.class);
     private static final String TOKEN = "it-scatter-" + UUID.randomUUID();
     /** How late the root may end a call after its deadline, on its own clock (elapsedMs). */
-    private static final long ROOT_SLACK_MS = 150;
+    private static final long ROOT_SLACK_MS = 250;
     /** How late the client may see the end of a call after the deadline, on its wall clock. */
-    private static final long CLIENT_SLACK_MS = 500;
-    /** An early stop finishes within this; the stragglers it stops take 6 s or more. */
-    private static final long EARLY_MS = 2_000;
+    private static final long CLIENT_SLACK_MS = 600;
+    /** An early stop finishes within this; the stragglers it stops take 8 s or more. */
+    private static final long EARLY_MS = 3_000;
     private static final Duration LONG_TTL = Duration.ofSeconds(30);
 
     @TempDir
@@ -124,6 +129,11 @@ class ScatterGatherIT {
         return new Timed<>(result, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
+    /** An untimed call to the named shards (all of them must answer), so that timed calls find warm JVMs. */
+    private void warmUp(String... shards) {
+        assertThat(scatter(options(10_000).shards(List.of(shards)).build()).isComplete()).isTrue();
+    }
+
     private GatherResult<List<Hit>> scatter(ScatterOptions options) {
         return client.scatter(pool, "q", Hit.class, Merger.toList(), options);
     }
@@ -136,13 +146,14 @@ class ScatterGatherIT {
     void aLeafThatNeverAnswersIsTimedOutAndTheCallEndsAtItsDeadline() {
         LeafApp app = leafApp(LONG_TTL, "a:s1:answer", "b:s2:never").awaitReady("a", "b");
         awaitRegistered("a", "b");
-        // Warm-up (class loading and first connections on all three processes), not timed.
-        assertThat(scatter(options(2_000).shards(List.of("s1")).build()).isComplete()).isTrue();
+        warmUp("s1");
 
         long deadlineMs = 600;
         Timed<GatherResult<List<Hit>>> t = timed(() -> scatter(options(deadlineMs).build()));
         GatherResult<List<Hit>> r = t.result();
 
+        log.info("never-answering leaf, deadline {} ms: root elapsed {} ms, client {} ms", deadlineMs,
+                r.elapsed().toMillis(), t.elapsedMs());
         assertThat(r.elapsed().toMillis()).as("root's elapsedMs").isBetween(deadlineMs, deadlineMs + ROOT_SLACK_MS);
         assertThat(t.elapsedMs()).as("client's wall clock").isBetween(deadlineMs, deadlineMs + CLIENT_SLACK_MS);
         assertThat(shard(r, "s1").status()).isEqualTo(ShardStatus.ANSWERED);
@@ -208,6 +219,8 @@ class ScatterGatherIT {
         assertThat(r.stats().hedgedRequests()).isEqualTo(1);
         assertThat(r.stats().hedgesWon()).isEqualTo(1);
         assertThat(r.stats().cancelledRequests()).isEqualTo(1);
+        log.info("hedge (delay 300 ms) won over a 10 s replica: root elapsed {} ms, client {} ms",
+                r.elapsed().toMillis(), t.elapsedMs());
         assertThat(r.elapsed().toMillis()).as("the hedge waited for its delay").isGreaterThanOrEqualTo(300);
         assertThat(t.elapsedMs()).as("far below the slow replica's 10 s").isLessThan(EARLY_MS);
         // The loser saw its connection closed while it still had budget: cancelled, not timed out.
@@ -223,6 +236,8 @@ class ScatterGatherIT {
         doomed.awaitReady("r1");
         survivor.awaitReady("r2");
         awaitRegistered("r1", "r2");
+        warmUp("s1");
+        warmUp("s1");
 
         doomed.kill();
         assertThat(client.leaves(pool).leafIds("s1")).as("the registration outlives the process for its TTL")
@@ -230,6 +245,8 @@ class ScatterGatherIT {
         List<GatherResult<List<Hit>>> results = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Timed<GatherResult<List<Hit>>> t = timed(() -> scatter(options(3_000).build()));
+            log.info("dead replica: call {} took {} ms, s1 attempts {}", i, t.elapsedMs(),
+                    shard(t.result(), "s1").attempts());
             assertThat(t.elapsedMs()).as("a refused connection fails over at once").isLessThan(EARLY_MS);
             results.add(t.result());
         }
@@ -258,10 +275,12 @@ class ScatterGatherIT {
         await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(10))
                 .until(() -> !client.leaves(pool).contains("lapse"));
         long goneAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+        log.info("lapse: ttl {} ms, expiresIn after the kill {} ms, gone {} ms after the kill", shortTtl.toMillis(),
+                expiresInMs, goneAfterMs);
         // It stays until its registration expires (not before: tolerance 50 ms for the two clocks' reads),
         // and goes soon after (within the TTL plus 500 ms of polling and load).
         assertThat(goneAfterMs).isBetween(expiresInMs - 50, shortTtl.toMillis() + 500);
-        GatherResult<List<Hit>> r = scatter(options(1_000).shards(List.of("s1", "s2")).build());
+        GatherResult<List<Hit>> r = scatter(options(10_000).shards(List.of("s1", "s2")).build());
         assertThat(shard(r, "s2").status()).isEqualTo(ShardStatus.SKIPPED);
         assertThat(shard(r, "s1").status()).isEqualTo(ShardStatus.ANSWERED);
 
@@ -269,7 +288,9 @@ class ScatterGatherIT {
         keeper.terminate();
         keeper.awaitLine(l -> l.equals("CLOSED keep"), Duration.ofSeconds(5));
         assertThat(client.leaves(pool).shards()).as("a graceful close leaves at once, not after its 30 s TTL").isEmpty();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing)).isLessThan(LONG_TTL.toMillis() / 3);
+        long closedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing);
+        log.info("graceful close: gone from the pool {} ms after SIGTERM (ttl {} ms)", closedMs, LONG_TTL.toMillis());
+        assertThat(closedMs).isLessThan(LONG_TTL.toMillis() / 3);
         assertThatThrownBy(() -> scatter(options(500).build())).isInstanceOf(NotFoundException.class);
     }
 
@@ -278,13 +299,15 @@ class ScatterGatherIT {
         // s1 and s2 take 300 and 600 ms, so the root's request to the straggler has surely reached it when the
         // policy is met (a request cancelled before it was even sent would print nothing), and first-1 has one
         // clear winner.
-        LeafApp app = leafApp(LONG_TTL, "a:s1:answer:300", "b:s2:answer:600", "c:s3:answer:6000")
+        LeafApp app = leafApp(LONG_TTL, "a:s1:answer:300", "b:s2:answer:600", "c:s3:answer:8000")
                 .awaitReady("a", "b", "c");
         awaitRegistered("a", "b", "c");
+        warmUp("s1", "s2");
 
-        Timed<GatherResult<List<Hit>>> quorum = timed(() -> scatter(options(8_000).completion(Completion.quorum()).build()));
+        Timed<GatherResult<List<Hit>>> quorum = timed(() -> scatter(options(10_000).completion(Completion.quorum()).build()));
         GatherResult<List<Hit>> q = quorum.result();
-        assertThat(quorum.elapsedMs()).as("far below the straggler's 6 s").isLessThan(EARLY_MS);
+        log.info("quorum with an 8 s straggler: root elapsed {} ms, client {} ms", q.elapsed().toMillis(), quorum.elapsedMs());
+        assertThat(quorum.elapsedMs()).as("far below the straggler's 8 s").isLessThan(EARLY_MS);
         assertThat(q.policyMet()).isTrue();
         assertThat(q.isComplete()).isFalse();
         assertThat(shard(q, "s3").status()).isEqualTo(ShardStatus.SKIPPED);
@@ -294,9 +317,10 @@ class ScatterGatherIT {
         String cancelled = app.awaitLine(l -> l.startsWith("CANCELLED c " + q.scatterId() + " "), Duration.ofSeconds(5));
         assertThat(Long.parseLong(cancelled.substring(cancelled.indexOf("remainingMs=") + 12))).isGreaterThan(1_000);
 
-        Timed<GatherResult<List<Hit>>> first = timed(() -> scatter(options(8_000).completion(Completion.firstN(1)).build()));
+        Timed<GatherResult<List<Hit>>> first = timed(() -> scatter(options(10_000).completion(Completion.firstN(1)).build()));
         GatherResult<List<Hit>> f = first.result();
-        assertThat(first.elapsedMs()).as("far below the straggler's 6 s").isLessThan(EARLY_MS);
+        log.info("firstN(1) with an 8 s straggler: root elapsed {} ms, client {} ms", f.elapsed().toMillis(), first.elapsedMs());
+        assertThat(first.elapsedMs()).as("far below the straggler's 8 s").isLessThan(EARLY_MS);
         assertThat(f.policyMet()).isTrue();
         assertThat(f.shards()).filteredOn(ShardOutcome::answered).extracting(ShardOutcome::shard).containsExactly("s1");
         assertThat(f.valueIfPolicyMet()).extracting(Hit::shard).containsExactly("s1");
