@@ -4,6 +4,7 @@ import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.internal.Transport;
 import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.internal.HttpScatter;
+import io.patternkit.scatter.internal.LeafDirectory;
 import java.util.Objects;
 
 /**
@@ -53,6 +54,23 @@ public final class ScatterClient implements ScatterGather, AutoCloseable {
     @Override
     public <Q, R> GatherResult<R> scatterMerged(String pool, Q request, Class<R> resultType, ScatterOptions options) {
         return scatter.scatterMerged(pool, request, resultType, options);
+    }
+
+    /**
+     * What the root sidecar knows of a pool now ({@code GET /v1/pools/{pool}/leaves}): every shard with its
+     * replicas, from registrations (with the time left before each lapses), the static list and DNS. For
+     * diagnostics, readiness checks and tests, such as waiting until a leaf has joined or left; a scatter
+     * does not need it. Idempotent, so retried like any read.
+     *
+     * @param pool the pool name, 1 to 128 letters, digits, {@code .}, {@code _} or {@code -}
+     * @return the snapshot; an unknown pool has no shards (not an error)
+     * @throws IllegalArgumentException when the pool name is invalid (before anything is sent)
+     * @throws io.patternkit.core.PatternkitException when the root cannot be reached or refuses the call
+     *     (such as {@code UnauthorizedException} without the root's token, {@code SidecarUnavailableException}),
+     *     or {@code ProtocolException} for an answer the contract does not allow
+     */
+    public PoolLeaves leaves(String pool) {
+        return LeafDirectory.list(transport, pool);
     }
 
     /** @return the configuration this client uses */

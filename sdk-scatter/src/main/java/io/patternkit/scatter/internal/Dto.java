@@ -31,4 +31,13 @@ final class Dto {
 
     record LeafInfo(String pool, String shard, String leafId) {
     }
+
+    record PoolLeaves(String pool, List<PoolShard> shards) {
+    }
+
+    record PoolShard(String shard, List<LeafReplica> replicas) {
+    }
+
+    record LeafReplica(String leafId, String url, String source, Long expiresInMs) {
+    }
 }
