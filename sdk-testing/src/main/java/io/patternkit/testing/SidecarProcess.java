@@ -75,6 +75,17 @@ public final class SidecarProcess implements AutoCloseable {
     }
 
     /**
+     * Starts describing a scatter/gather root sidecar. It has no engine, hence no data directory;
+     * pass its options through {@link Builder#args}, such as {@code --hedge-min-samples 5} or
+     * {@code --leaf search/s1=http://127.0.0.1:7400/patternkit/leaf/search}.
+     *
+     * @return a builder with defaults: an ephemeral port, no token
+     */
+    public static Builder scatter() {
+        return new Builder("scatter", false);
+    }
+
+    /**
      * Starts the process and waits until it listens.
      *
      * @return this, for chaining
@@ -94,8 +105,10 @@ public final class SidecarProcess implements AutoCloseable {
         command.add(config.pattern);
         command.add("--port");
         command.add(Integer.toString(config.port));
-        command.add("--data");
-        command.add(config.dataDir.toString());
+        if (config.engine) {
+            command.add("--data");
+            command.add(config.dataDir.toString());
+        }
         command.addAll(config.args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(config.env);
@@ -182,7 +195,10 @@ public final class SidecarProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** @return the data directory of the embedded engine (shared when several sidecars are given the same one) */
+    /**
+     * @return the data directory of the embedded engine (shared when several sidecars are given the same
+     *     one), or {@code null} for a sidecar without an engine ({@link #scatter()})
+     */
     public Path dataDir() {
         return config.dataDir;
     }
@@ -269,6 +285,7 @@ public final class SidecarProcess implements AutoCloseable {
     /** Immutable-in-use settings of a {@link SidecarProcess}; each setter returns this builder. */
     public static final class Builder {
         private final String pattern;
+        private final boolean engine;
         private final List<String> args = new ArrayList<>();
         /** Tuned for quick starts in tests: small stacks, the serial collector, C1 only. */
         private static final String TEST_JVM_ARGS_TEXT = "-Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
@@ -281,7 +298,12 @@ public final class SidecarProcess implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
 
         private Builder(String pattern) {
+            this(pattern, true);
+        }
+
+        private Builder(String pattern, boolean engine) {
             this.pattern = pattern;
+            this.engine = engine;
         }
 
         /**
@@ -375,7 +397,7 @@ public final class SidecarProcess implements AutoCloseable {
          */
         public SidecarProcess build() {
             try {
-                if (dataDir == null) {
+                if (dataDir == null && engine) {
                     dataDir = Files.createTempDirectory("patternkit-data-");
                 }
                 return new SidecarProcess(this);
