@@ -75,13 +75,13 @@ public final class DistributedSearch {
                 Merger.of(() -> TermStats.EMPTY, TermStats::plus), withShards(options, shards));
         List<String> counted = stats.shards().stream().filter(ShardOutcome::answered).map(ShardOutcome::shard).toList();
         if (counted.isEmpty()) {
-            return new SearchResult(query, k, stats, Optional.empty(), Duration.ofNanos(System.nanoTime() - start));
+            return new SearchResult(query, k, shards, stats, Optional.empty(), Duration.ofNanos(System.nanoTime() - start));
         }
         // Explicitly partial when shards are missing: the sum of the shards that answered, and only they are asked next.
         TermStats global = stats.isComplete() ? stats.value() : stats.partialValue();
         GatherResult<List<Hit>> hits = scatter.scatter(SearchPools.HITS, new HitsCall(query, global, k), ShardHits.class,
                 new TopK(k), withShards(options, counted));
-        return new SearchResult(query, k, stats, Optional.of(hits), Duration.ofNanos(System.nanoTime() - start));
+        return new SearchResult(query, k, shards, stats, Optional.of(hits), Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static ScatterOptions withShards(ScatterOptions options, List<String> shards) {

@@ -22,16 +22,18 @@ import java.util.Optional;
  *
  * @param query the query text
  * @param k most hits asked for
+ * @param shards every shard of the index, as asked in the statistics round
  * @param statsRound phase one, {@value SearchPools#STATS}: the global statistics, summed
  * @param hitsRound phase two, {@value SearchPools#HITS}: the merged top {@code k}; empty when no shard
  *     answered phase one (there was nothing to ask)
  * @param elapsed wall time of both rounds
  */
-public record SearchResult(String query, int k, GatherResult<TermStats> statsRound,
+public record SearchResult(String query, int k, List<String> shards, GatherResult<TermStats> statsRound,
                            Optional<GatherResult<List<Hit>>> hitsRound, Duration elapsed) {
     /** Checks the fields are present. */
     public SearchResult {
         Objects.requireNonNull(query, "query");
+        shards = List.copyOf(shards);
         Objects.requireNonNull(statsRound, "statsRound");
         Objects.requireNonNull(hitsRound, "hitsRound");
         Objects.requireNonNull(elapsed, "elapsed");
@@ -77,7 +79,10 @@ public record SearchResult(String query, int k, GatherResult<TermStats> statsRou
         return hitsRound.map(GatherResult::partialValue).orElse(List.of());
     }
 
-    /** @return every shard that did not answer a round, with the round, status and reason; empty when complete */
+    /**
+     * @return every shard that did not answer a round, with the round, status and reason, round by round
+     *     and in the order the shards settled; empty when complete
+     */
     public List<Missing> missing() {
         List<Missing> missing = new ArrayList<>();
         statsRound.missing().forEach(o -> missing.add(new Missing(SearchPools.STATS, o)));
@@ -87,7 +92,7 @@ public record SearchResult(String query, int k, GatherResult<TermStats> statsRou
 
     /** @return the shards whose hits are in the answer (they answered both rounds), in shard order */
     public List<String> answered() {
-        return hitsRound.map(r -> r.shards().stream().filter(ShardOutcome::answered).map(ShardOutcome::shard).toList())
+        return hitsRound.map(r -> shards.stream().filter(s -> r.shard(s).map(ShardOutcome::answered).orElse(false)).toList())
                 .orElse(List.of());
     }
 }
