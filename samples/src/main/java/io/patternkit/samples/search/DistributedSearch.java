@@ -34,6 +34,8 @@ public final class DistributedSearch {
     private final ScatterOptions options;
 
     /**
+     * Creates the search over a fixed set of shards.
+     *
      * @param scatter the root to scatter through
      * @param shards every shard of the index (such as {@code s0, s1, s2}); all are asked in round one
      * @param options deadline, completion policy, hedging... for each round (its {@code shards} are
