@@ -135,42 +135,49 @@ public final class SearchDemo implements Callable<Integer> {
         Map<String, Object> timings = new LinkedHashMap<>();
         try (SidecarProcess root = rootBuilder.start()) {
             say("root sidecar %s (pid %d, log %s)", root.baseUrl(), root.pid(), root.logFile());
-            for (int s = 0; s < shards; s++) {
-                for (int r = 1; r <= replicas; r++) {
-                    startLeaf(root, input.root(), s, r);
+            try {
+                return run(root, input, shardNames, singleNode, timings, t0);
+            } finally {
+                for (LeafProcess leaf : leaves.values()) {
+                    leaf.quit(); // before the root stops, so that they can deregister
                 }
             }
-            events.await("every leaf to index its shard", e -> e.kind().equals("READY"), shards * replicas, Duration.ofMinutes(5));
-            awaitLeaves(root, shardNames, replicas, Duration.ofSeconds(30));
-            timings.put("leavesReadyMs", (System.nanoTime() - t0) / 1_000_000);
-            say("%d leaves registered in pools %s and %s (%d ms after start)", shards * replicas, SearchPools.STATS,
-                    SearchPools.HITS, timings.get("leavesReadyMs"));
-            try (SearchShard whole = singleNode.join();
-                 ScatterClient client = ScatterClient.create(SidecarConfig.builder().baseUrl(root.baseUrl()).build())) {
-                timings.put("singleNodeReadyMs", (System.nanoTime() - t0) / 1_000_000);
-                Hedging hedging = Hedging.enabled().withDelayPercentile(95)
-                        .withDelayBounds(Duration.ofMillis(20), hedgeMaxDelay).withMaxExtraLoadPercent(5);
-                ScatterOptions options = ScatterOptions.builder().deadline(deadline).hedging(hedging).build();
-                DistributedSearch search = new DistributedSearch(client, shardNames, options);
-                warmUp(search, options);
+        }
+    }
 
-                List<QueryCheck> queries = partA(search, whole);
-                Straggle straggle = partB(search, whole);
-                Partial partial = partC(search, root, shardNames);
-                timings.put("totalMs", (System.nanoTime() - t0) / 1_000_000);
+    private int run(SidecarProcess root, Corpus input, List<String> shardNames, CompletableFuture<SearchShard> singleNode,
+                    Map<String, Object> timings, long t0) throws Exception {
+        for (int s = 0; s < shards; s++) {
+            for (int r = 1; r <= replicas; r++) {
+                startLeaf(root, input.root(), s, r);
+            }
+        }
+        events.await("every leaf to index its shard", e -> e.kind().equals("READY"), shards * replicas, Duration.ofMinutes(5));
+        awaitLeaves(root, shardNames, replicas, Duration.ofSeconds(30));
+        timings.put("leavesReadyMs", (System.nanoTime() - t0) / 1_000_000);
+        say("%d leaves registered in pools %s and %s (%d ms after start)", shards * replicas, SearchPools.STATS,
+                SearchPools.HITS, timings.get("leavesReadyMs"));
+        try (SearchShard whole = singleNode.join();
+             ScatterClient client = ScatterClient.create(SidecarConfig.builder().baseUrl(root.baseUrl()).build())) {
+            timings.put("singleNodeReadyMs", (System.nanoTime() - t0) / 1_000_000);
+            Hedging hedging = Hedging.enabled().withDelayPercentile(95)
+                    .withDelayBounds(Duration.ofMillis(20), hedgeMaxDelay).withMaxExtraLoadPercent(5);
+            ScatterOptions options = ScatterOptions.builder().deadline(deadline).hedging(hedging).build();
+            DistributedSearch search = new DistributedSearch(client, shardNames, options);
+            warmUp(search, options);
 
-                boolean equal = queries.stream().allMatch(QueryCheck::equalsSingleNode);
-                Summary summary = new Summary(input.files().size(), shards, replicas, k, deadline.toMillis(), queries, straggle,
-                        partial, timings, equal, straggle.rescued(), partial.namesDeadShard(),
-                        equal && straggle.rescued() && partial.namesDeadShard());
-                print(summary);
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(work.resolve("summary.json").toFile(), summary);
-                return summary.ok() ? 0 : 1;
-            }
-        } finally {
-            for (LeafProcess leaf : leaves.values()) {
-                leaf.quit();
-            }
+            List<QueryCheck> queries = partA(search, whole);
+            Straggle straggle = partB(search, whole);
+            Partial partial = partC(search, root, shardNames);
+            timings.put("totalMs", (System.nanoTime() - t0) / 1_000_000);
+
+            boolean equal = queries.stream().allMatch(QueryCheck::equalsSingleNode);
+            Summary summary = new Summary(input.files().size(), shards, replicas, k, deadline.toMillis(), queries, straggle,
+                    partial, timings, equal, straggle.rescued(), partial.namesDeadShard(),
+                    equal && straggle.rescued() && partial.namesDeadShard());
+            print(summary);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(work.resolve("summary.json").toFile(), summary);
+            return summary.ok() ? 0 : 1;
         }
     }
 
