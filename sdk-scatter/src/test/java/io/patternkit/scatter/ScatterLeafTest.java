@@ -25,6 +25,7 @@ import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.contract.ContractValidator;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.scatter.internal.LeafEndpoint;
 import io.patternkit.scatter.internal.LeafRegistration;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -263,6 +265,43 @@ class ScatterLeafTest {
             socket.close();
             assertThat(cancelled.await(5, TimeUnit.SECONDS)).as("cancelled after the close").isTrue();
         }
+    }
+
+    @Test
+    void aHandlerThatGivesUpOnCancellationIsNotLoggedAsAFailure() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(LeafEndpoint.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        CountDownLatch entered = new CountDownLatch(1);
+        try (ScatterLeaf leaf = leaf().register(false).handler(Query.class, (q, ctx) -> {
+            entered.countDown();
+            ctx.whenCancelled().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            throw new CancellationException("the root went away");
+        }).start()) {
+            Socket socket = new Socket("127.0.0.1", server.port());
+            byte[] body = leafCall("{\"q\":\"x\",\"limit\":1}").getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + leaf.url().getPath() + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + Wire.HEADER_DEADLINE_MS + ": 30000\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            assertThat(entered.await(5, TimeUnit.SECONDS)).as("the handler was called").isTrue();
+            socket.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> leafCalls("cancelled") == 1);
+            assertThat(leafCalls("failed")).isZero();
+            assertThat(logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(ILoggingEvent::getFormattedMessage)).as("a lost hedge is not a failure").isEmpty();
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    private long leafCalls(String status) {
+        var timer = client.config().meterRegistry().find(ScatterMetrics.LEAF_CALLS).tag(ScatterMetrics.TAG_STATUS, status)
+                .timer();
+        return timer == null ? 0 : timer.count();
     }
 
     @Test

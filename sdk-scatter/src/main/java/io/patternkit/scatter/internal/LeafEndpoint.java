@@ -134,6 +134,13 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
                         scatterId, e.toString());
                 return deadlineExceeded(budget);
             }
+            if (context.isCancelled()) {
+                // The root closed the connection (a hedge won, the policy was met): nobody reads this answer,
+                // and a handler that gives up on cancellation, as it should, has not failed.
+                log.debug("leaf handler of pool {} shard {} gave up after the root cancelled the call (scatter {}): {}",
+                        pool, shard, scatterId, e.toString());
+                return ManagementResponse.problem(ProblemType.LEAF_FAILED, "the call was cancelled by the root");
+            }
             outcome = "failed";
             log.warn("leaf handler of pool {} shard {} failed (scatter {}, attempt {})", pool, shard, scatterId,
                     context.attempt(), e);
