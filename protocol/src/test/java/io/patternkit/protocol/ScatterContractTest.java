@@ -6,7 +6,13 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.MessageResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
+import com.atlassian.oai.validator.schema.SchemaValidator;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +70,38 @@ class ScatterContractTest {
                 SimpleResponse.Builder.status(200).withContentType(Wire.NDJSON)
                         .withBody("{\"event\":\"part\"}\n{\"event\":\"done\"}\n").build());
         assertThat(ok.getMessages()).isEmpty();
+    }
+
+    @Test
+    void aStreamedPartLineValidatesAsAWholeLine() {
+        OpenAPI api = new io.swagger.v3.parser.OpenAPIV3Parser().read(Wire.OPENAPI_RESOURCE);
+        SchemaValidator schemas = new SchemaValidator(api, new MessageResolver());
+        Schema<?> part = api.getComponents().getSchemas().get("ScatterPart");
+        String answered = "{\"event\":\"part\",\"shard\":\"s1\",\"status\":\"answered\",\"leafId\":\"a\","
+                + "\"latencyMs\":3,\"hedged\":false,\"attempts\":1,\"response\":[{\"doc\":1}]}";
+        String timedOut = "{\"event\":\"part\",\"shard\":\"s2\",\"status\":\"timedOut\",\"reason\":\"no answer within 300 ms\","
+                + "\"leafId\":\"b\",\"latencyMs\":300,\"hedged\":true,\"attempts\":2}";
+        assertThat(schemas.validate(answered, part, "ScatterPart").getMessages()).isEmpty();
+        assertThat(schemas.validate(timedOut, part, "ScatterPart").getMessages()).isEmpty();
+        for (String bad : new String[] {answered.replace("\"event\":\"part\",", ""),
+                answered.replace("\"part\"", "\"done\""), answered.replace("answered", "lost"),
+                answered.replace("\"attempts\":1,", ""), answered.replace("\"hedged\":false", "\"hedged\":false,\"extra\":1")}) {
+            assertThat(schemas.validate(bad, part, "ScatterPart").hasErrors()).as(bad).isTrue();
+        }
+    }
+
+    @Test
+    void aPartLineHasTheMembersOfAShardPlusItsEvent() {
+        OpenAPI api = new io.swagger.v3.parser.OpenAPIV3Parser().read(Wire.OPENAPI_RESOURCE);
+        Schema<?> shard = api.getComponents().getSchemas().get("ScatterShard");
+        Schema<?> part = api.getComponents().getSchemas().get("ScatterPart");
+        Set<String> members = new HashSet<>(shard.getProperties().keySet());
+        members.add("event");
+        assertThat(part.getProperties().keySet()).containsExactlyInAnyOrderElementsOf(members);
+        Set<String> required = new HashSet<>(shard.getRequired());
+        required.add("event");
+        assertThat(part.getRequired()).containsExactlyInAnyOrderElementsOf(required);
+        shard.getProperties().forEach((name, s) -> assertThat(part.getProperties().get(name)).as(name).isEqualTo(s));
     }
 
     @Test

@@ -16,7 +16,8 @@ public final class ClientMetrics {
     public static final String TAG_OPERATION = "operation";
     /**
      * Tag: {@link #OUTCOME_SUCCESS}, a problem slug such as {@code receipt-stale}, {@link #OUTCOME_IO_ERROR},
-     * {@link #OUTCOME_TIMEOUT}, {@link #OUTCOME_CIRCUIT_OPEN} or {@link #OUTCOME_PROTOCOL_ERROR}.
+     * {@link #OUTCOME_TIMEOUT}, {@link #OUTCOME_CIRCUIT_OPEN}, {@link #OUTCOME_PROTOCOL_ERROR} or
+     * {@link #OUTCOME_CALLBACK_ERROR}.
      */
     public static final String TAG_OUTCOME = "outcome";
     /** Outcome of a call that got the expected answer. */
@@ -27,6 +28,8 @@ public final class ClientMetrics {
     public static final String OUTCOME_TIMEOUT = "timeout";
     /** Outcome of a call rejected locally because the circuit breaker was open. */
     public static final String OUTCOME_CIRCUIT_OPEN = "circuit-open";
+    /** Outcome of a call during which an application callback reading the answer (such as a scatter {@code Merger}) threw. */
+    public static final String OUTCOME_CALLBACK_ERROR = "callback-error";
     /** Outcome of a call whose answer could not be understood. */
     public static final String OUTCOME_PROTOCOL_ERROR = "protocol-error";
 }

@@ -2,13 +2,10 @@ package io.patternkit.core;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.core.internal.ApiTokens;
 import io.patternkit.protocol.Wire;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -329,21 +326,7 @@ public final class SidecarConfig {
             if (apiToken != null || urlVariable == null) {
                 return apiToken;
             }
-            String token = env(Wire.ENV_API_TOKEN);
-            if (token != null) {
-                return validateToken(token, Wire.ENV_API_TOKEN);
-            }
-            String file = env(Wire.ENV_API_TOKEN_FILE);
-            if (file == null) {
-                return null;
-            }
-            try {
-                return validateToken(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip(),
-                        Wire.ENV_API_TOKEN_FILE + " (" + file + ")");
-            } catch (IOException e) {
-                throw new IllegalArgumentException(Wire.ENV_API_TOKEN_FILE + " names '" + file
-                        + "', which cannot be read: " + e + "; fix the path or unset the variable", e);
-            }
+            return ApiTokens.fromEnvironment(environment).orElse(null);
         }
 
         private String env(String name) {
@@ -364,10 +347,7 @@ public final class SidecarConfig {
         }
 
         private static String validateToken(String token, String what) {
-            if (token.isBlank() || token.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw new IllegalArgumentException(what + " must be a non-blank token without control characters");
-            }
-            return token;
+            return ApiTokens.validate(token, what);
         }
 
         private static Duration positive(Duration d, String what) {

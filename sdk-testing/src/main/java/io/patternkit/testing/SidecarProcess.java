@@ -75,6 +75,17 @@ public final class SidecarProcess implements AutoCloseable {
     }
 
     /**
+     * Starts describing a scatter/gather root sidecar. It keeps its registrations in memory and has no
+     * engine, so it gets no data directory; pass its options through {@link Builder#args}, such as
+     * {@code --hedge-min-samples 5 --default-deadline 500ms}, and the leaves' token with {@link Builder#apiToken}.
+     *
+     * @return a builder with defaults: no token, an ephemeral port
+     */
+    public static Builder scatter() {
+        return new Builder("scatter", false);
+    }
+
+    /**
      * Starts the process and waits until it listens.
      *
      * @return this, for chaining
@@ -94,8 +105,10 @@ public final class SidecarProcess implements AutoCloseable {
         command.add(config.pattern);
         command.add("--port");
         command.add(Integer.toString(config.port));
-        command.add("--data");
-        command.add(config.dataDir.toString());
+        if (config.hasEngine) {
+            command.add("--data");
+            command.add(config.dataDir.toString());
+        }
         command.addAll(config.args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(config.env);
@@ -182,8 +195,14 @@ public final class SidecarProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** @return the data directory of the embedded engine (shared when several sidecars are given the same one) */
+    /**
+     * @return the data directory of the embedded engine (shared when several sidecars are given the same one)
+     * @throws IllegalStateException for the scatter sidecar, which has no engine
+     */
     public Path dataDir() {
+        if (!config.hasEngine) {
+            throw new IllegalStateException("the " + config.pattern + " sidecar has no data directory");
+        }
         return config.dataDir;
     }
 
@@ -269,6 +288,7 @@ public final class SidecarProcess implements AutoCloseable {
     /** Immutable-in-use settings of a {@link SidecarProcess}; each setter returns this builder. */
     public static final class Builder {
         private final String pattern;
+        private final boolean hasEngine;
         private final List<String> args = new ArrayList<>();
         /** Tuned for quick starts in tests: small stacks, the serial collector, C1 only. */
         private static final String TEST_JVM_ARGS_TEXT = "-Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
@@ -281,7 +301,12 @@ public final class SidecarProcess implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
 
         private Builder(String pattern) {
+            this(pattern, true);
+        }
+
+        private Builder(String pattern, boolean hasEngine) {
             this.pattern = pattern;
+            this.hasEngine = hasEngine;
         }
 
         /**
@@ -375,7 +400,7 @@ public final class SidecarProcess implements AutoCloseable {
          */
         public SidecarProcess build() {
             try {
-                if (dataDir == null) {
+                if (dataDir == null && hasEngine) {
                     dataDir = Files.createTempDirectory("patternkit-data-");
                 }
                 return new SidecarProcess(this);

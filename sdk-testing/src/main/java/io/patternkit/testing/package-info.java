@@ -4,6 +4,7 @@
  * are faithful in-memory fakes of the work queue and of leader election, with time from a
  * {@link io.patternkit.testing.ManualClock}; {@link io.patternkit.testing.WorkQueueCompatibilityKit} and
  * {@link io.patternkit.testing.LeaderElectionCompatibilityKit} are the abstract JUnit 5 suites that the fakes
- * and the real sidecars both pass.
+ * and the real sidecars both pass. {@link io.patternkit.testing.InMemoryScatter} runs scatter/gather
+ * in-process with Java leaves.
  */
 package io.patternkit.testing;

@@ -84,7 +84,8 @@ class LeadershipTest {
 
     @Test
     void stepsDownExactlyAtSendTimePlusValidForWhenRenewsKeepFailing() throws Exception {
-        // The campaign's answer "arrives" 3 s after it was sent: the deadline still counts from the send time.
+        // The campaign's answer "arrives" 3 s after it was sent and the renew that would time the term from the
+        // win fails: the deadline counts from the campaign's send time.
         scripted.campaignAnswerTakes = Duration.ofSeconds(3);
         scripted.renewFailure = () -> new SidecarUnavailableException("engine down", 503, null, null, null);
         Recorder events = new Recorder();
@@ -95,7 +96,7 @@ class LeadershipTest {
         scripted.campaignFailure = () -> new SidecarUnavailableException("engine down", 503, null, null, null);
         Instant deadline = sent.plus(fake.renewDeadline());
         assertThat(clock.instant()).isEqualTo(sent.plusSeconds(3));
-        // the first renew was due 2 s after the send time, so it goes at once; then one every retry period
+        // the renew right after the win goes at once; then one every retry period
         await().atMost(AWAIT).until(() -> scripted.renewAttempts.size() == 1);
         for (int attempt = 2; attempt <= 4; attempt++) {
             clock.advance(Duration.ofSeconds(2));
@@ -118,26 +119,22 @@ class LeadershipTest {
     }
 
     @Test
-    void aCampaignGrantedLaterThanTheRenewDeadlineIsRenewedBeforeElectedNotRevokedAtOnce() throws Exception {
-        // A long-poll campaign granted 12 s after it was sent (past the 10 s renew deadline counted from its
-        // send time): the handle renews before it calls itself leader. That renew fails, so the handle
-        // campaigns again and, still holding the lease, gets term 1 back with a fresh deadline. A handle that
-        // counted term 1's deadline from the first send time would instead step down at once (revoked),
-        // resign and be elected in term 2.
-        scripted.campaignGrantedAfter = Duration.ofSeconds(12);
-        scripted.renewFailure = () -> {
-            scripted.renewFailure = null;
-            return new SidecarUnavailableException("engine down", 503, null, null, null);
-        };
+    void aTermWonAtTheEndOfALongPollCountsFromTheWinNotFromTheSend() throws Exception {
+        // The sidecar held the campaign (someone else led) for longer than a whole renew deadline before it
+        // acquired the lease: timed from the campaign's send, the new term would be over before it began.
+        Duration held = fake.renewDeadline().plusSeconds(1);
+        scripted.campaignWaitsBeforeWinning = held;
         Recorder events = new Recorder();
         Instant sent = clock.instant();
         Leadership a = start("a", events);
         LeadershipContext ctx = leader(a);
-        assertThat(ctx.term()).isEqualTo(1);
-        assertThat(scripted.renewAttempts).containsExactly(sent.plusSeconds(12));
+        scripted.campaignWaitsBeforeWinning = Duration.ZERO;
+        assertThat(scripted.renews).as("a renew right after the win times the term").containsExactly(sent.plus(held));
         assertThat(a.isLeader()).isTrue();
         assertThat(ctx.isValid()).isTrue();
-        assertThat(events.names()).containsExactly("elected", "observed:a");
+        clock.advance(fake.renewDeadline().minusMillis(1));
+        assertThat(ctx.isValid()).as("valid until the renew deadline after the win").isTrue();
+        assertThat(events.names()).doesNotContain("revoked");
     }
 
     @Test
@@ -301,8 +298,7 @@ class LeadershipTest {
         volatile Supplier<RuntimeException> renewFailure;
         volatile Supplier<RuntimeException> campaignFailure;
         volatile Duration campaignAnswerTakes = Duration.ZERO;
-        /** A long poll: time passes before the fake decides (and grants), not after; for the next campaign only. */
-        volatile Duration campaignGrantedAfter = Duration.ZERO;
+        volatile Duration campaignWaitsBeforeWinning = Duration.ZERO;
 
         Scripted(LeaderElection delegate) {
             this.delegate = delegate;
@@ -314,9 +310,8 @@ class LeadershipTest {
             if (failure != null) {
                 throw failure.get();
             }
-            if (!campaignGrantedAfter.isZero()) {
-                clock.advance(campaignGrantedAfter);
-                campaignGrantedAfter = Duration.ZERO;
+            if (!campaignWaitsBeforeWinning.isZero()) {
+                clock.advance(campaignWaitsBeforeWinning);
             }
             CampaignResult r = delegate.becomeLeader(election, candidateId, wait);
             if (r.elected() && !campaignAnswerTakes.isZero()) {

@@ -136,10 +136,12 @@ public final class LeaderDemo implements Callable<Integer> {
             ReplicaProcess.Event told = await("the paused replica to learn it lost the lease",
                     e -> e.replica().equals(second.replica()) && e.is("REVOKED"), resumed, Duration.ofSeconds(10));
             say("   %s: %s", second.replica(), told.text());
-            Optional<ReplicaProcess.Event> staleWrite = events.stream().filter(e -> e.replica().equals(second.replica())
-                    && e.is("WRITE") && !e.at().isBefore(resumed)).findFirst();
-            staleWrite.ifPresentOrElse(e -> say("   and its in-flight write: %s", e.text()),
-                    () -> say("   it had not started a write (it checked its lease first)"));
+            ReplicaProcess.Event stopped = await("the paused replica's leader work to stop",
+                    e -> e.replica().equals(second.replica()) && e.is("STOPPED"), resumed, Duration.ofSeconds(30));
+            events.stream().filter(e -> e.replica().equals(second.replica()) && e.is("WRITE")
+                            && !e.at().isBefore(resumed) && !e.at().isAfter(stopped.at())).findFirst()
+                    .ifPresentOrElse(e -> say("   its write in flight when it froze: %s", e.text()),
+                            () -> say("   it wrote nothing after it resumed (it checked its lease first)"));
 
             ReplicaProcess.Event done = await("the last batch", e -> e.is("DONE"), Instant.EPOCH, Duration.ofMinutes(10));
             say("4. %s reported the last batch", done.replica());

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * <p>Like a careful app, it checks {@link LeadershipContext#isValid()} before each batch; a process
  * paused in the middle of a batch still writes when it resumes (it cannot know it was paused), and
  * that is the write the store's fence rejects. Prints one event per line for the demo
- * ({@code ELECTED}, {@code WRITE}, {@code REVOKED}, {@code DONE}); {@code quit} on stdin resigns.
+ * ({@code ELECTED}, {@code WRITE}, {@code REVOKED}, {@code STOPPED} when its leader work ends, {@code DONE}); {@code quit} on stdin resigns.
  */
 @Command(name = "leader-replica", description = "One replica of the leader-elected corpus report.")
 public final class LeaderReplica implements Callable<Integer> {
@@ -124,6 +124,8 @@ public final class LeaderReplica implements Callable<Integer> {
                 }
             } catch (SQLException e) {
                 event("ERROR %s", e.getMessage());
+            } finally {
+                event("STOPPED term=%d", ctx.term());
             }
         }
     }

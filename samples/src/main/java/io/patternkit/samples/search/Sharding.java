@@ -31,11 +31,22 @@ public final class Sharding {
     public static List<Path> filesOf(Path root, List<Path> files, int index, int shards) {
         List<Path> mine = new ArrayList<>();
         for (Path file : files) {
-            if (Math.floorMod(relativePath(root, file).hashCode(), shards) == index) {
+            if (indexOf(relativePath(root, file), shards) == index) {
                 mine.add(file);
             }
         }
         return mine;
+    }
+
+    /**
+     * The shard of one document.
+     *
+     * @param path the file's path relative to the corpus root, with {@code /} separators (as in {@link Hit#path()})
+     * @param shards how many shards there are
+     * @return the shard's number, 0-based
+     */
+    public static int indexOf(String path, int shards) {
+        return Math.floorMod(path.hashCode(), shards);
     }
 
     static String relativePath(Path root, Path file) {

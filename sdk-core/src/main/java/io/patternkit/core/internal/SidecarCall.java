@@ -11,7 +11,7 @@ import java.util.Objects;
  * the call timeout.
  *
  * @param operation the operationId, such as {@code claim}
- * @param method {@code GET} or {@code POST}
+ * @param method {@code GET}, {@code POST}, {@code PUT} or {@code DELETE}
  * @param path such as {@code /v1/queues/jobs/claim}, with the query string if any
  * @param body the request body, or null for none
  * @param idempotent true when repeating the call has the same effect as making it once
@@ -55,6 +55,25 @@ public record SidecarCall(String operation, String method, String path, Object b
      */
     public static SidecarCall post(String operation, String path, Object body, boolean idempotent) {
         return new SidecarCall(operation, "POST", path, body, idempotent, Duration.ZERO);
+    }
+
+    /**
+     * @param operation the operationId
+     * @param path the encoded path
+     * @param body the JSON body
+     * @return an idempotent PUT (an upsert)
+     */
+    public static SidecarCall put(String operation, String path, Object body) {
+        return new SidecarCall(operation, "PUT", path, body, true, Duration.ZERO);
+    }
+
+    /**
+     * @param operation the operationId
+     * @param path the encoded path
+     * @return an idempotent DELETE without body
+     */
+    public static SidecarCall delete(String operation, String path) {
+        return new SidecarCall(operation, "DELETE", path, null, true, Duration.ZERO);
     }
 
     /**

@@ -67,6 +67,7 @@ public final class Transport implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final Retry idempotentRetry;
     private final Retry unsentRetry;
+    private final Retry noRetry = Retry.of("patternkit-none", RetryConfig.custom().maxAttempts(1).build());
     private final MeterRegistry registry;
     private final ExecutorService async;
 
@@ -120,6 +121,47 @@ public final class Transport implements AutoCloseable {
      * @throws PatternkitException the typed failure of the last attempt
      */
     public <T> T execute(SidecarCall call, Class<T> responseType) {
+        return measured(call, call.idempotent() ? idempotentRetry : unsentRetry, () -> guarded(call, responseType));
+    }
+
+    /**
+     * Makes one call without any retry (still through the circuit breaker, measured and mapped like
+     * {@link #execute}); for periodic calls such as heartbeats, whose next period is the retry.
+     *
+     * @param call what to call
+     * @param responseType the type of a 2xx body, or {@code Void.class} for none
+     * @param <T> the response type
+     * @return the parsed body, or null for {@code Void.class}
+     * @throws PatternkitException the typed failure
+     */
+    public <T> T executeOnce(SidecarCall call, Class<T> responseType) {
+        return measured(call, noRetry, () -> guarded(call, responseType));
+    }
+
+    /**
+     * Makes one call whose 2xx answer is read as a stream by {@code reader} (such as NDJSON, one line per
+     * event, as the events arrive). Retried only when the connection could not be made, since the reader
+     * may have acted on part of an answer. Error answers are mapped as by {@link #execute}.
+     *
+     * @param call what to call; its long-poll wait is added to the call and read timeouts
+     * @param accept the {@code Accept} header, such as {@code application/x-ndjson, application/json}
+     * @param reader reads the 2xx body; its {@link IOException}s become {@link CallTimeoutException} (read
+     *     timeout) or {@link ProtocolException} (cut off); its unchecked exceptions propagate as they are
+     * @param <T> the result type
+     * @return what the reader returned
+     * @throws PatternkitException the typed failure of the last attempt
+     */
+    public <T> T executeStreaming(SidecarCall call, String accept, ResponseReader<T> reader) {
+        return measured(call, unsentRetry, () -> {
+            try {
+                return breaker.executeSupplier(() -> onceStreaming(call, accept, reader));
+            } catch (CallNotPermittedException e) {
+                throw circuitOpen(e);
+            }
+        });
+    }
+
+    private <T> T measured(SidecarCall call, Retry retry, Supplier<T> once) {
         Timer.Sample sample = Timer.start(registry);
         String outcome = ClientMetrics.OUTCOME_SUCCESS;
         AtomicInteger attempts = new AtomicInteger();
@@ -133,21 +175,41 @@ public final class Transport implements AutoCloseable {
                         last.get().getMessage());
             }
             try {
-                return guarded(call, responseType);
+                return once.get();
             } catch (PatternkitException e) {
                 last.set(e);
                 throw e;
             }
         };
         try {
-            return (call.idempotent() ? idempotentRetry : unsentRetry).executeSupplier(attempt);
+            return retry.executeSupplier(attempt);
         } catch (PatternkitException e) {
             outcome = outcome(e);
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = ClientMetrics.OUTCOME_CALLBACK_ERROR;
             throw e;
         } finally {
             sample.stop(Timer.builder(ClientMetrics.CALLS).tag(ClientMetrics.TAG_OPERATION, call.operation())
                     .tag(ClientMetrics.TAG_OUTCOME, outcome).register(registry));
         }
+    }
+
+    /**
+     * Reads a streamed 2xx answer; see {@link #executeStreaming}.
+     *
+     * @param <T> the result type
+     */
+    @FunctionalInterface
+    public interface ResponseReader<T> {
+        /**
+         * @param mediaType the answer's media type without parameters, such as {@code application/x-ndjson};
+         *     empty when absent
+         * @param body the body; the transport closes it
+         * @return the result
+         * @throws IOException when reading fails
+         */
+        T read(String mediaType, java.io.InputStream body) throws IOException;
     }
 
     /**
@@ -174,17 +236,55 @@ public final class Transport implements AutoCloseable {
         try {
             return breaker.executeSupplier(() -> once(call, responseType));
         } catch (CallNotPermittedException e) {
-            throw new CircuitOpenException("the sidecar at " + sidecar + " failed repeatedly; the client's circuit "
-                    + "breaker is open for up to " + config.circuitBreakerOpenDuration()
-                    + " and no request was sent. Check that the sidecar runs and the URL is right", e);
+            throw circuitOpen(e);
         }
     }
 
+    private CircuitOpenException circuitOpen(CallNotPermittedException e) {
+        return new CircuitOpenException("the sidecar at " + sidecar + " failed repeatedly; the client's circuit "
+                + "breaker is open for up to " + config.circuitBreakerOpenDuration()
+                + " and no request was sent. Check that the sidecar runs and the URL is right", e);
+    }
+
     private <T> T once(SidecarCall call, Class<T> responseType) {
-        Request.Builder request = new Request.Builder().url(config.baseUrl() + call.path()).header("Accept", ACCEPT);
+        return exchange(call, ACCEPT, response -> {
+            int status = response.code();
+            byte[] bytes = readBody(call, response.body());
+            if (status >= 200 && status < 300) {
+                return parse(call, status, bytes, responseType);
+            }
+            throw Problems.fromResponse(status, response.header("Retry-After"), bytes, sidecar, config.clock());
+        });
+    }
+
+    private <T> T onceStreaming(SidecarCall call, String accept, ResponseReader<T> reader) {
+        return exchange(call, accept, response -> {
+            int status = response.code();
+            if (status < 200 || status >= 300) {
+                throw Problems.fromResponse(status, response.header("Retry-After"), readBody(call, response.body()),
+                        sidecar, config.clock());
+            }
+            ResponseBody body = response.body();
+            MediaType type = body == null ? null : body.contentType();
+            try {
+                return reader.read(type == null ? "" : type.type() + "/" + type.subtype(),
+                        body == null ? java.io.InputStream.nullInputStream() : body.byteStream());
+            } catch (InterruptedIOException e) {
+                throw timeout(call, e);
+            } catch (IOException e) {
+                throw new ProtocolException(call.operation() + ": the answer of the sidecar at " + sidecar
+                        + " was cut off: " + e, 0, null, e);
+            }
+        });
+    }
+
+    private <T> T exchange(SidecarCall call, String accept, java.util.function.Function<Response, T> onResponse) {
+        Request.Builder request = new Request.Builder().url(config.baseUrl() + call.path()).header("Accept", accept);
         config.apiToken().ifPresent(t -> request.header("Authorization", "Bearer " + t));
         if ("GET".equals(call.method())) {
             request.get();
+        } else if ("DELETE".equals(call.method()) && call.body() == null) {
+            request.delete();
         } else {
             byte[] body = call.body() == null ? new byte[0] : Json.write(call.body()).getBytes(StandardCharsets.UTF_8);
             request.method(call.method(), RequestBody.create(body, JSON));
@@ -200,13 +300,9 @@ public final class Transport implements AutoCloseable {
             throw beforeResponse(call, e);
         }
         try (response) {
-            int status = response.code();
-            byte[] bytes = readBody(call, response.body());
-            log.debug("{} {} -> {} in {} us", call.method(), call.path(), status, (System.nanoTime() - start) / 1000);
-            if (status >= 200 && status < 300) {
-                return parse(call, status, bytes, responseType);
-            }
-            throw Problems.fromResponse(status, response.header("Retry-After"), bytes, sidecar, config.clock());
+            log.debug("{} {} -> {} in {} us", call.method(), call.path(), response.code(),
+                    (System.nanoTime() - start) / 1000);
+            return onResponse.apply(response);
         }
     }
 

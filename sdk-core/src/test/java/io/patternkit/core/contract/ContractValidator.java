@@ -6,7 +6,9 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.MessageResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
+import com.atlassian.oai.validator.schema.SchemaValidator;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -16,9 +18,13 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.parser.OpenAPIV3Parser;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-
+import java.util.List;
+import java.util.Map;
 /**
  * Contract checks for the SDK modules' protocol tests against WireMock (shared through the
  * {@code patternkit-sdk-core} test-jar): every request the SDK sent, and optionally every answer the
@@ -28,6 +34,8 @@ import java.nio.charset.StandardCharsets;
 public final class ContractValidator {
     private static final OpenApiInteractionValidator VALIDATOR =
             OpenApiInteractionValidator.createForSpecificationUrl(Wire.OPENAPI_RESOURCE).build();
+    private static final OpenAPI API = new OpenAPIV3Parser().read(Wire.OPENAPI_RESOURCE);
+    private static final SchemaValidator SCHEMAS = new SchemaValidator(API, new MessageResolver());
 
     private ContractValidator() {
     }
@@ -88,6 +96,58 @@ public final class ContractValidator {
         return WireMock.aResponse().withStatus(type.status()).withHeader("Content-Type", Wire.PROBLEM_JSON)
                 .withBody("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":"
                         + type.status() + extraMembers + "}");
+    }
+
+    /**
+     * Validates one request.
+     *
+     * @param method the HTTP method
+     * @param path the path
+     * @param headers the headers
+     * @param body the body, or null
+     */
+    public static void assertRequestValid(String method, String path, Map<String, String> headers, String body) {
+        SimpleRequest.Builder b = new SimpleRequest.Builder(method, path);
+        headers.forEach(b::withHeader);
+        if (body != null) {
+            b.withBody(body);
+        }
+        ValidationReport report = VALIDATOR.validateRequest(b.build());
+        assertThat(report.getMessages()).as("%s %s %s", method, path, body).isEmpty();
+    }
+
+    /**
+     * Validates one response of an operation.
+     *
+     * @param method the HTTP method of the operation
+     * @param path the request path
+     * @param status the status
+     * @param contentType the response's content type, or null
+     * @param body the response body, or null
+     */
+    public static void assertResponseValid(String method, String path, int status, String contentType, String body) {
+        SimpleResponse.Builder b = SimpleResponse.Builder.status(status);
+        if (contentType != null) {
+            b.withContentType(contentType);
+        }
+        if (body != null) {
+            b.withBody(body);
+        }
+        ValidationReport report = VALIDATOR.validateResponse(path, Request.Method.valueOf(method), b.build());
+        assertThat(report.getMessages()).as("%s %s -> %d %s", method, path, status, body).isEmpty();
+    }
+
+    /**
+     * Validates a JSON document against a component schema.
+     *
+     * @param component the schema's name under {@code components/schemas}, such as {@code ScatterPart}
+     * @param json the document
+     */
+    public static void assertSchemaValid(String component, String json) {
+        Schema<?> schema = API.getComponents().getSchemas().get(component);
+        assertThat(schema).as("schema %s", component).isNotNull();
+        ValidationReport report = SCHEMAS.validate(json, schema, component);
+        assertThat(report.getMessages()).as("%s: %s", component, json).isEmpty();
     }
 
     private static Request request(LoggedRequest r) {

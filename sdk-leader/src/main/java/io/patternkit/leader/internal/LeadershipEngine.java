@@ -228,21 +228,7 @@ public final class LeadershipEngine {
                 CampaignResult r = source.becomeLeader(election, candidate, settings.campaignWait());
                 backoff.reset();
                 if (r.elected()) {
-                    Lease lease = r.lease().orElseThrow();
-                    Instant from = sent;
-                    if (Duration.between(clock.instant(), sent.plus(lease.validFor()))
-                            .compareTo(lease.validFor().dividedBy(2)) < 0) {
-                        // A long-poll answer: the sidecar counted validFor from its answer, but the local
-                        // deadline counts from the request's send time, which may leave little or nothing
-                        // of it (a campaign that waited longer than the renew deadline would step down at
-                        // once). Renew first, so the deadline counts from a request sent now. A failure
-                        // campaigns again below; the sidecar still holds the lease for this candidate, and
-                        // the next campaign renews it.
-                        Instant renewSent = clock.instant();
-                        lease = source.renewLeadership(lease);
-                        from = renewSent;
-                    }
-                    onElected(lease, from, r.observed());
+                    onCampaignWon(r.lease().orElseThrow(), sent, r.observed());
                 } else {
                     observe(r.observed());
                     if (Duration.ofNanos(System.nanoTime() - started).compareTo(settings.campaignWait().dividedBy(2)) < 0) {
@@ -300,10 +286,37 @@ public final class LeadershipEngine {
         }
     }
 
-    private void onElected(Lease lease, Instant sent, LeaderObservation observed) {
+    /**
+     * A campaign's validity counts from the moment the sidecar acquired the lease, which may be long after
+     * the campaign was sent (it long-polls); timing the term from the send would end it at once. So the term
+     * is timed from a renew sent right after the win; only if that renew fails for another reason than a lost
+     * lease does the conservative bound from the campaign's send time stand.
+     */
+    private void onCampaignWon(Lease lease, Instant sent, LeaderObservation observed) {
+        Lease held = lease;
+        Instant validFrom = sent;
+        Instant lastRenew = sent;
+        if (clock.instant().isAfter(sent)) {
+            Instant renewSent = clock.instant();
+            lastRenew = renewSent;
+            try {
+                held = source.renewLeadership(lease);
+                validFrom = renewSent;
+            } catch (LeaseLostException e) {
+                log.info("leadership of election {}: term {} was lost right after it was won", election, lease.term());
+                return;
+            } catch (RuntimeException e) {
+                log.warn("leadership of election {}: renew right after winning term {} failed, timing the term from the "
+                        + "campaign's send: {}", election, lease.term(), e.getMessage());
+            }
+        }
+        onElected(held, validFrom, lastRenew, observed);
+    }
+
+    private void onElected(Lease lease, Instant validFrom, Instant lastRenew, LeaderObservation observed) {
         synchronized (this) {
             if (!closed) {
-                Term t = new Term(lease, sent.plus(lease.validFor()), sent.plus(retryPeriod(lease)));
+                Term t = new Term(lease, validFrom.plus(lease.validFor()), lastRenew.plus(retryPeriod(lease)));
                 term = t;
                 won.increment();
                 log.info("leadership of election {}: elected as {} in term {} (fencing token {})", election,

@@ -6,13 +6,18 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.MessageResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
+import com.atlassian.oai.validator.schema.SchemaValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.LeaderSettings;
 import io.patternkit.sidecar.WorkQueueSettings;
 import io.patternkit.sidecar.leader.LeaderTiming;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.parser.OpenAPIV3Parser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,6 +39,8 @@ final class HttpHarness {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
             .createForInlineApiSpecification(spec()).build();
+    private static final OpenAPI API = new OpenAPIV3Parser().readContents(spec()).getOpenAPI();
+    private static final SchemaValidator SCHEMAS = new SchemaValidator(API, new MessageResolver());
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     final int port;
@@ -150,6 +157,19 @@ final class HttpHarness {
                 .as("contract violations of %s %s", request.getMethod(), request.getPath())
                 .filteredOn(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 .isEmpty();
+    }
+
+    /**
+     * Checks a JSON document against a component schema of the contract, for what an operation's response
+     * schema cannot describe (such as each line of an NDJSON stream).
+     *
+     * @param component the schema's name under {@code components/schemas}, such as {@code ScatterPart}
+     * @param json the document
+     */
+    static void assertSchemaValid(String component, String json) {
+        Schema<?> schema = API.getComponents().getSchemas().get(component);
+        assertThat(schema).as("schema %s", component).isNotNull();
+        assertThat(SCHEMAS.validate(json, schema, component).getMessages()).as("%s: %s", component, json).isEmpty();
     }
 
     private static String spec() {

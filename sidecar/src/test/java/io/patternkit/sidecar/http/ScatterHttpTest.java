@@ -279,16 +279,16 @@ class ScatterHttpTest {
         assertThat(response.headers().firstValue("Content-Type")).contains(Wire.NDJSON);
         Iterator<String> lines = response.body().iterator();
         List<JsonNode> parts = new ArrayList<>();
-        parts.add(MAPPER.readTree(lines.next()));
-        parts.add(MAPPER.readTree(lines.next()));
+        parts.add(part(lines.next()));
+        parts.add(part(lines.next()));
         // Both settled while s2's leaf still holds its answer: the lines came as shards settled.
         assertThat(parts).extracting(p -> p.get("shard").asText()).containsExactlyInAnyOrder("s1", "s9");
         assertThat(parts).allMatch(p -> p.get("event").asText().equals("part"));
         gated.release();
-        JsonNode s2 = MAPPER.readTree(lines.next());
+        JsonNode s2 = part(lines.next());
         assertThat(s2.get("shard").asText()).isEqualTo("s2");
         assertThat(s2.get("status").asText()).isEqualTo("answered");
-        JsonNode done = MAPPER.readTree(lines.next());
+        JsonNode done = doneLine(lines.next());
         assertThat(done.get("event").asText()).isEqualTo("done");
         assertThat(done.get("complete").asBoolean()).isFalse();
         assertThat(done.has("shards")).isFalse();
@@ -407,6 +407,18 @@ class ScatterHttpTest {
     }
 
     /** Sends with the JDK client, reading the body line by line as it arrives. */
+    /** An NDJSON part line, checked against the contract's {@code ScatterPart} as a whole line. */
+    private static JsonNode part(String line) throws IOException {
+        HttpHarness.assertSchemaValid("ScatterPart", line);
+        return MAPPER.readTree(line);
+    }
+
+    /** The NDJSON done line, checked against the contract's {@code ScatterDone}. */
+    private static JsonNode doneLine(String line) throws IOException {
+        HttpHarness.assertSchemaValid("ScatterDone", line);
+        return MAPPER.readTree(line);
+    }
+
     private static final class HttpHarnessLines {
         HttpResponse<Stream<String>> send(HttpRequest request) throws IOException, InterruptedException {
             return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()

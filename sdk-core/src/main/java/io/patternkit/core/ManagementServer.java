@@ -1,0 +1,331 @@
+package io.patternkit.core;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.core.internal.ApiTokens;
+import io.patternkit.core.internal.EmbeddedHttpServer;
+import io.patternkit.protocol.Wire;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The in-app management server: a small embedded HTTP server (Vert.x core underneath) that the
+ * application runs so that sidecars and orchestrators can call <em>into</em> it. Today it serves the
+ * scatter/gather leaf endpoint ({@code io.patternkit.scatter.ScatterLeaf}); lifecycle endpoints will join
+ * it. Follows the sidecars' conventions: binds {@code 127.0.0.1} unless told otherwise, caps request
+ * bodies (413), requires {@code Authorization: Bearer <token>} compared in constant time when a token is
+ * configured (401), and answers every error as RFC 9457 {@code application/problem+json}.
+ *
+ * <p>Lifecycle as in Testcontainers: {@link #start()}, then {@link #close()} (try-with-resources works).
+ * Endpoints are {@link #mount mounted} on exact paths, before or after start. Its event-loop thread is not
+ * a daemon: close the server at shutdown (a JVM shutdown hook or the framework's lifecycle).
+ *
+ * <pre>{@code
+ * try (ManagementServer server = ManagementServer.builder().fromEnvironment().build().start()) {
+ *     System.out.println("serving on " + server.baseUrl());
+ * }
+ * }</pre>
+ *
+ * <p>Metrics: timer {@link #REQUESTS} tagged {@code method}, {@code route} (the mounted path, or
+ * {@code unmatched}) and {@code status}. Thread-safe.
+ */
+public final class ManagementServer implements AutoCloseable {
+    /** Environment variable: the address to bind, such as {@code 0.0.0.0} or a pod IP in Kubernetes. */
+    public static final String ENV_HOST = "PATTERNKIT_MANAGEMENT_HOST";
+    /** Environment variable: the port to bind; 0 for an ephemeral one. */
+    public static final String ENV_PORT = "PATTERNKIT_MANAGEMENT_PORT";
+    /** Environment variable: the host other machines use to reach this server when it binds a wildcard. */
+    public static final String ENV_ADVERTISED_HOST = "PATTERNKIT_MANAGEMENT_ADVERTISED_HOST";
+    /** Timer of every request served. */
+    public static final String REQUESTS = "patternkit.management.requests";
+
+    private final EmbeddedHttpServer server;
+    private final String host;
+    private final String advertisedHost;
+
+    private ManagementServer(Builder b, String host, int port, String token, String advertisedHost) {
+        this.host = host;
+        this.advertisedHost = advertisedHost;
+        this.server = new EmbeddedHttpServer(host, port, b.maxBodyBytes, token, b.workerThreads,
+                b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry());
+    }
+
+    /** @return a builder with the defaults documented on its methods */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds and starts serving; blocks until the socket is bound.
+     *
+     * @return this server
+     * @throws IllegalStateException when it was started before, or was closed
+     * @throws java.io.UncheckedIOException when the address cannot be bound (port in use, address unknown)
+     */
+    public ManagementServer start() {
+        server.start();
+        return this;
+    }
+
+    /**
+     * Serves a path. The path is matched exactly (no templates, no query); the endpoint sees every method.
+     *
+     * @param path an absolute path, such as {@code /patternkit/leaf/search}
+     * @param endpoint the endpoint; not null
+     * @return the mount; closing it stops serving the path (404 from then on)
+     * @throws IllegalStateException when the path is already mounted
+     * @throws IllegalArgumentException when the path does not start with {@code /}
+     */
+    public Mount mount(String path, ManagementEndpoint endpoint) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(endpoint, "endpoint");
+        if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
+            throw new IllegalArgumentException("path must be absolute, without query or fragment, got '" + path + "'");
+        }
+        server.mount(path, endpoint);
+        return () -> server.unmount(path, endpoint);
+    }
+
+    /**
+     * @return the bound port (the actual one when configured as 0)
+     * @throws IllegalStateException when the server is not running
+     */
+    public int port() {
+        return server.port();
+    }
+
+    /** @return the bind address, such as {@code 127.0.0.1} or {@code 0.0.0.0} */
+    public String host() {
+        return host;
+    }
+
+    /**
+     * @return {@code http://<advertised host>:<port>}, the URL others should use to reach this server:
+     *     the bind address, or for a wildcard bind the advertised host (see {@link Builder#advertisedHost})
+     * @throws IllegalStateException when the server is not running
+     */
+    public URI baseUrl() {
+        String h = advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost;
+        return URI.create("http://" + h + ":" + port());
+    }
+
+    /** @return true between a successful {@link #start()} and {@link #close()} */
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /** @return true when requests must carry the configured bearer token */
+    public boolean requiresToken() {
+        return server.requiresToken();
+    }
+
+    /**
+     * Stops accepting connections, closes the open ones (their requests see
+     * {@link ManagementRequest#whenClosed()} complete) and releases the threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ManagementServer{host=" + host + ", advertisedHost=" + advertisedHost + ", running=" + isRunning()
+                + ", token=" + (requiresToken() ? "<redacted>" : "none") + '}';
+    }
+
+    /** A mounted endpoint; {@link #close()} unmounts it. */
+    @FunctionalInterface
+    public interface Mount extends AutoCloseable {
+        /** Stops serving the path; requests in progress finish. Idempotent. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Builder of {@link ManagementServer}. Not thread-safe; setters validate at once and throw
+     * {@link IllegalArgumentException} naming the setting. Explicit settings win over the environment.
+     */
+    public static final class Builder {
+        private String host;
+        private Integer port;
+        private String apiToken;
+        private String advertisedHost;
+        private int maxBodyBytes = 1024 * 1024;
+        private int workerThreads = 16;
+        private MeterRegistry meterRegistry;
+        private boolean fromEnvironment;
+        private Function<String, String> environment = System::getenv;
+
+        private Builder() {
+        }
+
+        /**
+         * @param host the address to bind; default {@code 127.0.0.1}. In Kubernetes, leaves that the root
+         *     reaches over the pod network bind {@code 0.0.0.0} or the pod IP.
+         * @return this builder
+         */
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+            this.host = host.strip();
+            return this;
+        }
+
+        /**
+         * @param port the port, 0..65535; default 0 (ephemeral, read it with {@link ManagementServer#port()})
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @param apiToken the token requests must carry as {@code Authorization: Bearer}; not blank, no
+         *     control characters. Default: none, or the environment's (see {@link #fromEnvironment()}).
+         * @return this builder
+         */
+        public Builder apiToken(String apiToken) {
+            this.apiToken = ApiTokens.validate(Objects.requireNonNull(apiToken, "apiToken"), "apiToken");
+            return this;
+        }
+
+        /**
+         * @param advertisedHost the host name or address others use to reach this server, used by
+         *     {@link ManagementServer#baseUrl()} (and so in scatter leaf registrations). Default: the bind
+         *     address, or for a wildcard bind ({@code 0.0.0.0}, {@code ::}) this machine's address from
+         *     {@link InetAddress#getLocalHost()} (in Kubernetes, the pod IP).
+         * @return this builder
+         */
+        public Builder advertisedHost(String advertisedHost) {
+            Objects.requireNonNull(advertisedHost, "advertisedHost");
+            if (advertisedHost.isBlank()) {
+                throw new IllegalArgumentException("advertisedHost must not be blank");
+            }
+            this.advertisedHost = advertisedHost.strip();
+            return this;
+        }
+
+        /**
+         * @param bytes the largest request body accepted, 1 byte to 64 MiB; default 1 MiB. Larger bodies get
+         *     413 {@code payload-too-large} and the connection is closed.
+         * @return this builder
+         */
+        public Builder maxBodySize(int bytes) {
+            if (bytes < 1 || bytes > 64 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxBodySize must be 1..67108864 bytes, got " + bytes);
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param threads how many endpoint calls run at once, 1..1024; default 16. Up to 1000 more wait;
+         *     beyond that the server answers 503 with {@code Retry-After}.
+         * @return this builder
+         */
+        public Builder workerThreads(int threads) {
+            if (threads < 1 || threads > 1024) {
+                throw new IllegalArgumentException("workerThreads must be 1..1024, got " + threads);
+            }
+            this.workerThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param meterRegistry where {@link ManagementServer#REQUESTS} goes; default a private registry
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Fills unset settings from the environment at {@link #build()}: {@value #ENV_HOST},
+         * {@value #ENV_PORT}, {@value #ENV_ADVERTISED_HOST}, and the token from
+         * {@value Wire#ENV_API_TOKEN} or the file named by {@value Wire#ENV_API_TOKEN_FILE} (the same rules as
+         * {@link SidecarConfig}; the app's server and its sidecars share one token).
+         *
+         * @return this builder
+         */
+        public Builder fromEnvironment() {
+            this.fromEnvironment = true;
+            return this;
+        }
+
+        /**
+         * @param environment replaces {@link System#getenv(String)} for {@link #fromEnvironment()}
+         * @return this builder
+         */
+        public Builder environment(Function<String, String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /**
+         * @return the server, not yet started
+         * @throws IllegalArgumentException when the environment holds a malformed port or token, or an
+         *     unreadable token file
+         */
+        public ManagementServer build() {
+            String h = host;
+            int p = port == null ? 0 : port;
+            String t = apiToken;
+            String adv = advertisedHost;
+            if (fromEnvironment) {
+                if (h == null) {
+                    h = env(ENV_HOST);
+                }
+                if (port == null && env(ENV_PORT) != null) {
+                    p = parsePort(env(ENV_PORT));
+                }
+                if (t == null) {
+                    t = ApiTokens.fromEnvironment(environment).orElse(null);
+                }
+                if (adv == null) {
+                    adv = env(ENV_ADVERTISED_HOST);
+                }
+            }
+            h = h == null ? "127.0.0.1" : h;
+            return new ManagementServer(this, h, p, t, adv != null ? adv : advertise(h));
+        }
+
+        private String env(String name) {
+            String v = environment.apply(name);
+            return v == null || v.isBlank() ? null : v.strip();
+        }
+
+        private static int parsePort(String value) {
+            try {
+                int p = Integer.parseInt(value);
+                if (p >= 0 && p <= 65535) {
+                    return p;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(ENV_PORT + " must be a port 0..65535, got '" + value + "'");
+        }
+
+        private static String advertise(String bindHost) {
+            if (!bindHost.equals("0.0.0.0") && !bindHost.equals("::") && !bindHost.equals("[::]")) {
+                return bindHost;
+            }
+            try {
+                return InetAddress.getLocalHost().getHostAddress();
+            } catch (UnknownHostException e) {
+                return "127.0.0.1";
+            }
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package io.patternkit.core.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.patternkit.core.ManagementEndpoint;
+import io.patternkit.core.ManagementRequest;
+import io.patternkit.core.ManagementResponse;
+import io.patternkit.protocol.ProblemType;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Vert.x core server behind {@link io.patternkit.core.ManagementServer}; for the Patternkit SDK
+ * modules only. One event loop reads requests (token check, size cap, routing); endpoints run on a
+ * bounded worker pool, and answers are written back on the event loop. The connection's close is
+ * turned into {@link ManagementRequest#whenClosed()}.
+ */
+public final class EmbeddedHttpServer {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedHttpServer.class);
+    private static final int QUEUE = 1000;
+    private static final String UNMATCHED = "unmatched";
+
+    private final String host;
+    private final int requestedPort;
+    private final int maxBodyBytes;
+    private final byte[] token;
+    private final MeterRegistry registry;
+    private final Map<String, ManagementEndpoint> endpoints = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor workers;
+    private final Object lock = new Object();
+    private Vertx vertx;
+    private HttpServer server;
+    private volatile int port = -1;
+    private volatile boolean closed;
+
+    /**
+     * @param host the bind address
+     * @param port the port, 0 for ephemeral
+     * @param maxBodyBytes the request body cap
+     * @param token the bearer token, or null for none
+     * @param workerThreads the endpoint threads
+     * @param registry where the request timer goes
+     */
+    public EmbeddedHttpServer(String host, int port, int maxBodyBytes, String token, int workerThreads,
+            MeterRegistry registry) {
+        this.host = host;
+        this.requestedPort = port;
+        this.maxBodyBytes = maxBodyBytes;
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.registry = registry;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(QUEUE), r -> {
+                    Thread t = new Thread(r, "patternkit-management-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    /** Binds; blocks until bound. */
+    public void start() {
+        synchronized (lock) {
+            if (closed || vertx != null) {
+                throw new IllegalStateException(closed ? "the management server was closed; build a new one"
+                        : "the management server is already started");
+            }
+            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                    .setInternalBlockingPoolSize(1));
+            try {
+                server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                        .requestHandler(this::handle)
+                        .listen(requestedPort, host)
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                port = server.actualPort();
+                log.info("management server listening on {}:{}{}", host, port, token == null ? "" : " (token required)");
+            } catch (ExecutionException | TimeoutException e) {
+                vertx.close();
+                closed = true;
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new UncheckedIOException("cannot bind the management server to " + host + ":" + requestedPort
+                        + ": " + cause + "; choose another port or address", new IOException(cause));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                vertx.close();
+                closed = true;
+                throw new IllegalStateException("interrupted while binding the management server", e);
+            }
+        }
+    }
+
+    /**
+     * @param path the exact path
+     * @param endpoint the endpoint
+     */
+    public void mount(String path, ManagementEndpoint endpoint) {
+        if (endpoints.putIfAbsent(path, endpoint) != null) {
+            throw new IllegalStateException("the management server already serves " + path);
+        }
+    }
+
+    /**
+     * @param path the path
+     * @param endpoint the endpoint mounted there; nothing happens when another one is
+     */
+    public void unmount(String path, ManagementEndpoint endpoint) {
+        endpoints.remove(path, endpoint);
+    }
+
+    /** @return the bound port */
+    public int port() {
+        if (port < 0 || closed) {
+            throw new IllegalStateException("the management server is not running; call start() first");
+        }
+        return port;
+    }
+
+    /** @return whether it is running */
+    public boolean isRunning() {
+        return port >= 0 && !closed;
+    }
+
+    /** @return whether a token is configured */
+    public boolean requiresToken() {
+        return token != null;
+    }
+
+    /** Closes the server, its connections and threads. */
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (vertx != null) {
+                try {
+                    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    log.warn("closing the management server: {}", e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            workers.shutdown();
+        }
+    }
+
+    private void handle(HttpServerRequest req) {
+        long start = System.nanoTime();
+        String path = req.path();
+        ManagementEndpoint endpoint = endpoints.get(path);
+        String route = endpoint == null ? UNMATCHED : path;
+        if (token != null && !ApiTokens.matches(token, req.getHeader("Authorization"))) {
+            req.response().putHeader("WWW-Authenticate", "Bearer");
+            respondAndClose(req, route, start, ManagementResponse.problem(ProblemType.UNAUTHORIZED,
+                    "a valid Authorization: Bearer token is required"));
+            return;
+        }
+        String length = req.getHeader("Content-Length");
+        if (length != null && tooLong(length)) {
+            respondAndClose(req, route, start, tooLarge());
+            return;
+        }
+        InboundRequest inbound = new InboundRequest(req);
+        req.response().closeHandler(v -> inbound.closed.complete(null));
+        Buffer body = Buffer.buffer();
+        boolean[] over = {false};
+        req.handler(chunk -> {
+            if (over[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxBodyBytes) {
+                over[0] = true;
+                respondAndClose(req, route, start, tooLarge());
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        req.exceptionHandler(e -> log.debug("management request {} {} failed: {}", req.method(), path, e.toString()));
+        req.endHandler(v -> {
+            if (over[0]) {
+                return;
+            }
+            if (endpoint == null) {
+                respond(req, route, start, ManagementResponse.problem(ProblemType.NOT_FOUND, "no such route"));
+                return;
+            }
+            if (body.length() > 0 && !isJson(req.getHeader("Content-Type"))) {
+                respond(req, route, start, ManagementResponse.problem(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                        "the body must be application/json"));
+                return;
+            }
+            inbound.body = body.getBytes();
+            Context context = vertx.getOrCreateContext();
+            try {
+                workers.execute(() -> {
+                    ManagementResponse answer = call(endpoint, inbound);
+                    context.runOnContext(x -> respond(req, route, start, answer));
+                });
+            } catch (RejectedExecutionException e) {
+                respond(req, route, start, ManagementResponse.problem(ProblemType.ENGINE_UNAVAILABLE,
+                        "the application is busy; retry later").withHeader("Retry-After", "1"));
+            }
+        });
+    }
+
+    private static ManagementResponse call(ManagementEndpoint endpoint, InboundRequest request) {
+        try {
+            ManagementResponse r = endpoint.handle(request);
+            if (r == null) {
+                throw new IllegalStateException("the endpoint returned null");
+            }
+            return r;
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw (Error) e;
+            }
+            log.warn("management endpoint {} {} failed", request.method(), request.path(), e);
+            return ManagementResponse.problem(ProblemType.INTERNAL, "the endpoint failed with "
+                    + e.getClass().getName());
+        }
+    }
+
+    private boolean tooLong(String length) {
+        try {
+            return Long.parseLong(length.strip()) > maxBodyBytes;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private ManagementResponse tooLarge() {
+        return ManagementResponse.problem(ProblemType.PAYLOAD_TOO_LARGE,
+                "the request body is larger than " + maxBodyBytes + " bytes");
+    }
+
+    private static boolean isJson(String contentType) {
+        String media = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return media.equals("application/json") || media.endsWith("+json");
+    }
+
+    private void respondAndClose(HttpServerRequest req, String route, long start, ManagementResponse answer) {
+        req.response().putHeader("Connection", "close");
+        respond(req, route, start, answer);
+        req.connection().close();
+    }
+
+    private void respond(HttpServerRequest req, String route, long start, ManagementResponse answer) {
+        HttpServerResponse response = req.response();
+        Timer.builder(io.patternkit.core.ManagementServer.REQUESTS).tag("method", req.method().name())
+                .tag("route", route).tag("status", Integer.toString(answer.status())).register(registry)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(answer.status());
+        if (answer.contentType() != null) {
+            response.putHeader("Content-Type", answer.contentType());
+        }
+        answer.headers().forEach(response::putHeader);
+        response.end(Buffer.buffer(answer.body()));
+    }
+
+    /** A request as endpoints see it. */
+    private static final class InboundRequest implements ManagementRequest {
+        private final HttpServerRequest req;
+        private final String method;
+        private final String path;
+        private final CompletableFuture<Void> closed = new CompletableFuture<>();
+        private volatile byte[] body = new byte[0];
+
+        InboundRequest(HttpServerRequest req) {
+            this.req = req;
+            this.method = req.method().name();
+            this.path = req.path();
+        }
+
+        @Override
+        public String method() {
+            return method;
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+            return Optional.ofNullable(req.headers().get(name));
+        }
+
+        @Override
+        public byte[] body() {
+            return body;
+        }
+
+        @Override
+        public CompletionStage<Void> whenClosed() {
+            return closed.minimalCompletionStage();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return closed.isDone();
+        }
+    }
+}

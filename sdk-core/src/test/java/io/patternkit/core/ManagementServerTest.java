@@ -1,0 +1,246 @@
+package io.patternkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The in-app server over real HTTP: routing, token, size cap, problem documents, close as cancellation. */
+class ManagementServerTest {
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final OkHttpClient http = new OkHttpClient();
+    private ManagementServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private ManagementServer start(ManagementServer.Builder b) {
+        server = b.build().start();
+        return server;
+    }
+
+    private Response call(String method, String path, String body, String token) throws IOException {
+        Request.Builder r = new Request.Builder().url(server.baseUrl() + path)
+                .method(method, body == null ? null : RequestBody.create(body, JSON));
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return http.newCall(r.build()).execute();
+    }
+
+    private static JsonNode problem(Response r, ProblemType type) throws IOException {
+        assertThat(r.code()).isEqualTo(type.status());
+        assertThat(r.header("Content-Type")).isEqualTo(Wire.PROBLEM_JSON);
+        JsonNode doc = MAPPER.readTree(r.body().string());
+        assertThat(doc.get("type").asText()).isEqualTo(type.uri());
+        assertThat(doc.get("status").asInt()).isEqualTo(type.status());
+        return doc;
+    }
+
+    @Test
+    void servesMountedPathsOnAnEphemeralLoopbackPortAndUnmounts() throws IOException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        start(ManagementServer.builder().meterRegistry(registry));
+        ManagementServer.Mount mount = server.mount("/echo", req -> ManagementResponse.json(200,
+                "{\"method\":\"" + req.method() + "\",\"bytes\":" + req.body().length + ",\"x\":\""
+                        + req.header("X-Test").orElse("") + "\"}"));
+        assertThat(server.port()).isPositive();
+        assertThat(server.host()).isEqualTo("127.0.0.1");
+        assertThat(server.baseUrl().toString()).isEqualTo("http://127.0.0.1:" + server.port());
+        try (Response r = http.newCall(new Request.Builder().url(server.baseUrl() + "/echo").header("X-Test", "y")
+                .post(RequestBody.create("{\"a\":1}", JSON)).build()).execute()) {
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(r.body().string()).isEqualTo("{\"method\":\"POST\",\"bytes\":7,\"x\":\"y\"}");
+        }
+        try (Response r = call("GET", "/nope", null, null)) {
+            problem(r, ProblemType.NOT_FOUND);
+        }
+        mount.close();
+        try (Response r = call("GET", "/echo", null, null)) {
+            problem(r, ProblemType.NOT_FOUND);
+        }
+        assertThat(registry.get(ManagementServer.REQUESTS).tag("route", "/echo").tag("status", "200").timer().count())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> server.mount("relative", req -> ManagementResponse.noContent()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPathCanBeMountedOnce() {
+        start(ManagementServer.builder());
+        server.mount("/a", req -> ManagementResponse.noContent());
+        assertThatThrownBy(() -> server.mount("/a", req -> ManagementResponse.noContent()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("/a");
+    }
+
+    @Test
+    void requiresTheBearerTokenWhenOneIsSet() throws IOException {
+        start(ManagementServer.builder().apiToken("s3cret"));
+        server.mount("/x", req -> ManagementResponse.jsonOf(200, Map.of("ok", true)));
+        try (Response r = call("GET", "/x", null, null)) {
+            JsonNode doc = problem(r, ProblemType.UNAUTHORIZED);
+            assertThat(r.header("WWW-Authenticate")).isEqualTo("Bearer");
+            assertThat(doc.toString()).doesNotContain("s3cret");
+        }
+        try (Response r = call("GET", "/x", null, "s3cre")) {
+            problem(r, ProblemType.UNAUTHORIZED);
+        }
+        try (Response r = call("GET", "/unknown", null, "wrong")) {
+            problem(r, ProblemType.UNAUTHORIZED);
+        }
+        try (Response r = call("GET", "/x", null, "s3cret")) {
+            assertThat(r.code()).isEqualTo(200);
+        }
+        assertThat(server.requiresToken()).isTrue();
+        assertThat(server.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void takesTheTokenAndAddressFromTheEnvironment(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("token"), "from-file\n");
+        Map<String, String> env = Map.of(Wire.ENV_API_TOKEN_FILE, file.toString(), ManagementServer.ENV_PORT, "0",
+                ManagementServer.ENV_HOST, "127.0.0.1");
+        start(ManagementServer.builder().fromEnvironment().environment(env::get));
+        server.mount("/x", req -> ManagementResponse.noContent());
+        try (Response r = call("GET", "/x", null, "from-file")) {
+            assertThat(r.code()).isEqualTo(204);
+        }
+        assertThatThrownBy(() -> ManagementServer.builder().fromEnvironment()
+                .environment(Map.of(ManagementServer.ENV_PORT, "http")::get).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(ManagementServer.ENV_PORT);
+    }
+
+    @Test
+    void wildcardBindsAdvertiseAReachableHost() {
+        start(ManagementServer.builder().host("0.0.0.0").advertisedHost("10.1.2.3"));
+        assertThat(server.baseUrl().toString()).isEqualTo("http://10.1.2.3:" + server.port());
+    }
+
+    @Test
+    void capsTheBodyWith413() throws IOException {
+        start(ManagementServer.builder().maxBodySize(16));
+        CountDownLatch called = new CountDownLatch(1);
+        server.mount("/x", req -> {
+            called.countDown();
+            return ManagementResponse.noContent();
+        });
+        try (Response r = call("POST", "/x", "{\"a\":\"0123456789abcdef\"}", null)) {
+            problem(r, ProblemType.PAYLOAD_TOO_LARGE);
+        }
+        // Without Content-Length (chunked), the cap applies while reading.
+        RequestBody chunked = new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return JSON;
+            }
+
+            @Override
+            public long contentLength() {
+                return -1;
+            }
+
+            @Override
+            public void writeTo(okio.BufferedSink sink) throws IOException {
+                sink.writeUtf8("{\"a\":\"0123456789abcdef0123456789\"}");
+            }
+        };
+        try (Response r = http.newCall(new Request.Builder().url(server.baseUrl() + "/x").post(chunked).build())
+                .execute()) {
+            problem(r, ProblemType.PAYLOAD_TOO_LARGE);
+        }
+        try (Response r = call("POST", "/x", "{}", null)) {
+            assertThat(r.code()).isEqualTo(204);
+        }
+        assertThat(called.getCount()).isZero();
+    }
+
+    @Test
+    void refusesNonJsonBodiesWith415() throws IOException {
+        start(ManagementServer.builder());
+        server.mount("/x", req -> ManagementResponse.noContent());
+        try (Response r = http.newCall(new Request.Builder().url(server.baseUrl() + "/x")
+                .post(RequestBody.create("a=b", MediaType.get("application/x-www-form-urlencoded"))).build()).execute()) {
+            problem(r, ProblemType.UNSUPPORTED_MEDIA_TYPE);
+        }
+    }
+
+    @Test
+    void anEndpointFailureIsA500ProblemThatNamesOnlyTheExceptionClass() throws IOException {
+        start(ManagementServer.builder());
+        server.mount("/x", req -> {
+            throw new IllegalStateException("customer 42 has secret data");
+        });
+        try (Response r = call("POST", "/x", "{}", null)) {
+            JsonNode doc = problem(r, ProblemType.INTERNAL);
+            assertThat(doc.get("detail").asText()).contains("java.lang.IllegalStateException")
+                    .doesNotContain("secret");
+        }
+    }
+
+    @Test
+    void closingTheConnectionMidCallCompletesWhenClosed() throws Exception {
+        start(ManagementServer.builder());
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch sawClose = new CountDownLatch(1);
+        server.mount("/slow", req -> {
+            req.whenClosed().thenRun(sawClose::countDown);
+            entered.countDown();
+            // The answer is held until the close is seen (or the test gives up).
+            boolean closed = sawClose.await(10, TimeUnit.SECONDS);
+            return ManagementResponse.jsonOf(200, Map.of("closed", closed));
+        });
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(entered.await(5, TimeUnit.SECONDS)).as("the endpoint was called").isTrue();
+        }
+        assertThat(sawClose.await(5, TimeUnit.SECONDS)).as("whenClosed completed after the client closed").isTrue();
+    }
+
+    @Test
+    void lifecycle() {
+        ManagementServer s = ManagementServer.builder().build();
+        assertThatThrownBy(s::port).isInstanceOf(IllegalStateException.class);
+        s.start();
+        assertThat(s.isRunning()).isTrue();
+        assertThatThrownBy(s::start).isInstanceOf(IllegalStateException.class);
+        try (ManagementServer busy = ManagementServer.builder().port(s.port()).build()) {
+            assertThatThrownBy(busy::start).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining(Integer.toString(s.port()));
+        }
+        s.close();
+        s.close();
+        assertThat(s.isRunning()).isFalse();
+        assertThatThrownBy(() -> ManagementServer.builder().port(70000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ManagementServer.builder().apiToken(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

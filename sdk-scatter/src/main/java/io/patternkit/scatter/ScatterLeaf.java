@@ -1,0 +1,275 @@
+package io.patternkit.scatter;
+
+import io.patternkit.core.ManagementServer;
+import io.patternkit.protocol.Wire;
+import io.patternkit.scatter.internal.Arguments;
+import io.patternkit.scatter.internal.LeafEndpoint;
+import io.patternkit.scatter.internal.LeafRegistration;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * One shard of a scatter pool served by this application: the SDK mounts the leaf endpoint on the
+ * application's {@link ManagementServer} (at {@code /patternkit/leaf/<pool>} by default), answers the
+ * root's calls with the {@link LeafHandler}, and keeps the leaf registered with the root sidecar
+ * ({@code PUT /v1/pools/{pool}/leaves/{leafId}} every ttl/3 on a daemon thread, retrying while the root
+ * is down and logging WARN once per outage). {@link #close()} leaves the pool ({@code DELETE}) and stops
+ * serving.
+ *
+ * <pre>{@code
+ * ManagementServer server = ManagementServer.builder().fromEnvironment().build().start();
+ * ScatterClient root = ScatterClient.create();
+ * try (ScatterLeaf leaf = ScatterLeaf.builder(root, server).pool("search").shard("s1")
+ *         .handler(Query.class, (query, ctx) -> index.search(query, ctx.remaining()))
+ *         .start()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Roots that find leaves by DNS or a static list do not need the registration; the endpoint is the
+ * same. Thread-safe.
+ */
+public final class ScatterLeaf implements AutoCloseable {
+    /** Path prefix of leaf endpoints; the pool name follows. */
+    public static final String PATH_PREFIX = Wire.LEAF_PATH_PREFIX;
+
+    private final String pool;
+    private final String shard;
+    private final String leafId;
+    private final URI url;
+    private final Duration ttl;
+    private final ManagementServer.Mount mount;
+    private final LeafRegistration registration;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final boolean register;
+
+    private ScatterLeaf(Builder b, LeafEndpoint<?, ?> endpoint, String leafId, ScheduledThreadPoolExecutor scheduler) {
+        this.pool = b.pool;
+        this.shard = b.shard;
+        this.leafId = leafId;
+        this.ttl = b.ttl;
+        this.scheduler = scheduler;
+        String path = b.path != null ? b.path : PATH_PREFIX + b.pool;
+        this.url = URI.create(b.server.baseUrl() + path);
+        this.mount = b.server.mount(path, endpoint);
+        this.registration = new LeafRegistration(b.client.transport(), pool, leafId, shard, url, ttl);
+        this.register = b.register;
+        if (register) {
+            registration.start(scheduler);
+        }
+    }
+
+    /**
+     * @param client the root sidecar's client (for registration); not null
+     * @param server the running management server that serves the endpoint; not null
+     * @return a builder
+     */
+    public static Builder builder(ScatterClient client, ManagementServer server) {
+        return new Builder(Objects.requireNonNull(client, "client"), Objects.requireNonNull(server, "server"));
+    }
+
+    /** @return the pool */
+    public String pool() {
+        return pool;
+    }
+
+    /** @return the shard this leaf serves */
+    public String shard() {
+        return shard;
+    }
+
+    /** @return this leaf's id in the pool */
+    public String leafId() {
+        return leafId;
+    }
+
+    /** @return the URL the root calls (registered as the leaf's {@code url}) */
+    public URI url() {
+        return url;
+    }
+
+    /** @return the registration's time to live */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /**
+     * @return true when the root sidecar acknowledged a registration less than a ttl ago (always false when
+     *     registration was switched off)
+     */
+    public boolean isRegistered() {
+        return registration.isRegistered();
+    }
+
+    /**
+     * Leaves the pool: stops heartbeating, deregisters ({@code DELETE}, unless registration was switched
+     * off; a failure is logged, and the registration then lapses within the ttl), and unmounts the endpoint
+     * (calls in progress finish). Idempotent; does not close the server or the client.
+     */
+    @Override
+    public void close() {
+        if (register) {
+            registration.close();
+        }
+        mount.close();
+        scheduler.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "ScatterLeaf{pool=" + pool + ", shard=" + shard + ", leafId=" + leafId + ", url=" + url + '}';
+    }
+
+    /** Builder of {@link ScatterLeaf}. Not thread-safe; setters validate at once. */
+    public static final class Builder {
+        private final ScatterClient client;
+        private final ManagementServer server;
+        private String pool;
+        private String shard;
+        private String leafId;
+        private String path;
+        private Duration ttl = Duration.ofMillis(Wire.DEFAULT_LEAF_TTL_MS);
+        private boolean register = true;
+        private Class<?> requestType;
+        private LeafHandler<?, ?> handler;
+
+        private Builder(ScatterClient client, ManagementServer server) {
+            this.client = client;
+            this.server = server;
+        }
+
+        /**
+         * @param pool the pool, 1 to 128 letters, digits, {@code .}, {@code _} or {@code -}; required
+         * @return this builder
+         */
+        public Builder pool(String pool) {
+            this.pool = Arguments.pool(pool);
+            return this;
+        }
+
+        /**
+         * @param shard the shard this leaf serves, 1 to 253 letters, digits, {@code .}, {@code _}, {@code :},
+         *     {@code @} or {@code -}, starting alphanumeric; required
+         * @return this builder
+         */
+        public Builder shard(String shard) {
+            this.shard = Arguments.id("shard", shard);
+            return this;
+        }
+
+        /**
+         * @param leafId this replica's id in the pool, same alphabet as shards; default
+         *     {@code <host name>-<server port>} (in Kubernetes the pod name), unique per process on a host
+         * @return this builder
+         */
+        public Builder leafId(String leafId) {
+            this.leafId = Arguments.id("leafId", leafId);
+            return this;
+        }
+
+        /**
+         * @param path the endpoint's path on the management server; default {@code /patternkit/leaf/<pool>}
+         *     (the same on every replica, which DNS discovery relies on)
+         * @return this builder
+         */
+        public Builder path(String path) {
+            Objects.requireNonNull(path, "path");
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with '/', got '" + path + "'");
+            }
+            this.path = path;
+            return this;
+        }
+
+        /**
+         * @param ttl how long a registration lives without a heartbeat, 1 s to 300 s (ms precision); default
+         *     10 s. Heartbeats go every ttl/3.
+         * @return this builder
+         */
+        public Builder ttl(Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.toMillis() < Wire.MIN_LEAF_TTL_MS || ttl.toMillis() > Wire.MAX_LEAF_TTL_MS) {
+                throw new IllegalArgumentException("ttl must be 1 s to 300 s, got " + ttl);
+            }
+            this.ttl = ttl;
+            return this;
+        }
+
+        /**
+         * @param register false to serve without registering (the root finds the leaf by DNS or a static
+         *     list); default true
+         * @return this builder
+         */
+        public Builder register(boolean register) {
+            this.register = register;
+            return this;
+        }
+
+        /**
+         * @param requestType the type the scatter request is read as (Jackson); not null
+         * @param handler turns a request into this shard's part; not null
+         * @param <Q> the request type
+         * @return this builder
+         */
+        public <Q> Builder handler(Class<Q> requestType, LeafHandler<Q, ?> handler) {
+            this.requestType = Objects.requireNonNull(requestType, "requestType");
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Mounts the endpoint and starts registering (the first registration is attempted at once, in the
+         * background; see {@link ScatterLeaf#isRegistered()}).
+         *
+         * @return the running leaf
+         * @throws IllegalStateException when pool, shard or handler is missing, the server is not running,
+         *     or the path is already served
+         */
+        public ScatterLeaf start() {
+            if (pool == null || shard == null || handler == null) {
+                throw new IllegalStateException("a leaf needs pool(...), shard(...) and handler(...)");
+            }
+            if (!server.isRunning()) {
+                throw new IllegalStateException("start the ManagementServer before the leaf: its port goes into the "
+                        + "leaf's registered URL");
+            }
+            String id = leafId != null ? leafId : defaultLeafId(server.port());
+            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "patternkit-scatter-leaf-" + pool + "-" + shard);
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.setRemoveOnCancelPolicy(true);
+            try {
+                return new ScatterLeaf(this, endpoint(id, scheduler), id, scheduler);
+            } catch (RuntimeException e) {
+                scheduler.shutdownNow();
+                throw e;
+            }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private LeafEndpoint<?, ?> endpoint(String id, ScheduledThreadPoolExecutor scheduler) {
+            return new LeafEndpoint(pool, shard, id, requestType, (LeafHandler) handler, scheduler,
+                    client.config().meterRegistry());
+        }
+
+        private static String defaultLeafId(int port) {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "leaf";
+            }
+            String id = (host + "-" + port).replaceAll("[^A-Za-z0-9._:@-]", "-");
+            if (!Character.isLetterOrDigit(id.charAt(0))) {
+                id = "l" + id;
+            }
+            return id.length() > 253 ? id.substring(id.length() - 253) : id;
+        }
+    }
+}

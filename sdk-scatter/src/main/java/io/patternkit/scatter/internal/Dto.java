@@ -1,0 +1,43 @@
+package io.patternkit.scatter.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** Wire records of the scatter API (see the OpenAPI contract, tag {@code scatter}). Internal. */
+final class Dto {
+    private Dto() {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ScatterRequest(JsonNode request, long deadlineMs, Long leafTimeoutMs, CompletionSpec completion,
+            HedgingSpec hedging, List<String> shards, String mergeUrl, Long mergeTimeoutMs) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record CompletionSpec(String policy, Integer n) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record HedgingSpec(boolean enabled, Double delayPercentile, Long minDelayMs, Long maxDelayMs,
+            Double maxExtraLoadPercent) {
+    }
+
+    record Registration(String shard, String url, long ttlMs) {
+    }
+
+    record RegistrationResult(String pool, String leafId, String shard, String url, Long ttlMs, Long expiresInMs) {
+    }
+
+    record LeafInfo(String pool, String shard, String leafId) {
+    }
+
+    record PoolLeaves(String pool, List<PoolShard> shards) {
+    }
+
+    record PoolShard(String shard, List<LeafReplica> replicas) {
+    }
+
+    record LeafReplica(String leafId, String url, String source, Long expiresInMs) {
+    }
+}

@@ -1,0 +1,130 @@
+package io.patternkit.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patternkit.core.NotFoundException;
+import io.patternkit.scatter.Completion;
+import io.patternkit.scatter.GatherResult;
+import io.patternkit.scatter.Merger;
+import io.patternkit.scatter.PartialResultException;
+import io.patternkit.scatter.ScatterOptions;
+import io.patternkit.scatter.ShardStatus;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory scatter: the root's result semantics with Java leaves. */
+class InMemoryScatterTest {
+    record Query(String q) {
+    }
+
+    record Hits(List<String> ids) {
+    }
+
+    private final InMemoryScatter scatter = new InMemoryScatter();
+
+    @AfterEach
+    void close() {
+        scatter.close();
+    }
+
+    private InMemoryScatter leaves(String... shards) {
+        for (String s : shards) {
+            scatter.leaf("search", s, Query.class, (q, ctx) -> new Hits(List.of(q.q() + "@" + ctx.shard())));
+        }
+        return scatter;
+    }
+
+    @Test
+    void everyShardAnswersThroughJson() {
+        leaves("s1", "s2", "s3");
+        GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList());
+        assertThat(r.value()).extracting(h -> h.ids().get(0)).containsExactlyInAnyOrder("x@s1", "x@s2", "x@s3");
+        assertThat(r.shards()).allMatch(s -> s.status() == ShardStatus.ANSWERED);
+        assertThat(r.stats().leafRequests()).isEqualTo(3);
+    }
+
+    @Test
+    void theMergerSeesPartsInArrivalOrder() {
+        CountDownLatch s2Merged = new CountDownLatch(1);
+        scatter.leaf("search", "s1", Query.class, (q, ctx) -> {
+            s2Merged.await(5, TimeUnit.SECONDS);
+            return new Hits(List.of("one"));
+        });
+        scatter.leaf("search", "s2", Query.class, (q, ctx) -> new Hits(List.of("two")));
+        List<String> seen = new ArrayList<>();
+        GatherResult<List<String>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.of(ArrayList::new,
+                (list, h) -> {
+                    list.addAll(h.ids());
+                    seen.add(h.ids().get(0));
+                    s2Merged.countDown();
+                    return list;
+                }), ScatterOptions.builder().deadline(Duration.ofSeconds(10)).build());
+        assertThat(seen).containsExactly("two", "one");
+        assertThat(r.value()).containsExactly("two", "one");
+    }
+
+    @Test
+    void aStragglerTimesOutAndAFailingShardFails() {
+        leaves("s1", "s2", "s3").slow("search", "s2", Duration.ofSeconds(30))
+                .failing("search", "s3", new IllegalStateException("disk full"));
+        GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(),
+                ScatterOptions.builder().deadline(Duration.ofMillis(200)).build());
+        assertThatThrownBy(r::value).isInstanceOf(PartialResultException.class).hasMessageContaining("s2 timedOut");
+        assertThat(r.shard("s3").orElseThrow().status()).isEqualTo(ShardStatus.FAILED);
+        assertThat(r.shard("s3").orElseThrow().reason().orElseThrow()).contains("IllegalStateException")
+                .doesNotContain("disk full");
+        assertThat(r.partialValue()).containsExactly(new Hits(List.of("x@s1")));
+        assertThat(r.policyMet()).isFalse();
+    }
+
+    @Test
+    void aQuorumStopsEarlySkipsAndCancelsTheRest() throws InterruptedException {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        CountDownLatch s3Running = new CountDownLatch(1);
+        for (String s : List.of("s1", "s2")) {
+            scatter.leaf("search", s, Query.class, (q, ctx) -> {
+                s3Running.await(5, TimeUnit.SECONDS);
+                return new Hits(List.of(s));
+            });
+        }
+        scatter.leaf("search", "s3", Query.class, (q, ctx) -> {
+            ctx.whenCancelled().thenRun(cancelled::countDown);
+            s3Running.countDown();
+            ctx.whenCancelled().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return new Hits(List.of());
+        });
+        GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(),
+                ScatterOptions.builder().deadline(Duration.ofSeconds(10)).completion(Completion.quorum()).build());
+        assertThat(r.policyMet()).isTrue();
+        assertThat(r.valueIfPolicyMet()).hasSize(2);
+        assertThat(r.shard("s3").orElseThrow().status()).isEqualTo(ShardStatus.SKIPPED);
+        assertThatThrownBy(r::value).isInstanceOf(PartialResultException.class);
+        assertThat(cancelled.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void unknownShardsAreSkippedAndAnEmptyPoolIsNotFound() {
+        leaves("s1");
+        GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(),
+                ScatterOptions.builder().shards(List.of("s1", "s9")).build());
+        assertThat(r.shard("s9").orElseThrow().status()).isEqualTo(ShardStatus.SKIPPED);
+        assertThat(r.shard("s9").orElseThrow().attempts()).isZero();
+        assertThatThrownBy(() -> scatter.scatter("nothing", 1, Hits.class, Merger.toList()))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aMergeContainerCombinesTheParts() {
+        URI url = URI.create("http://merge:7500/merge");
+        leaves("s1", "s2").mergeContainer(url, parts -> parts.size());
+        assertThat(scatter.scatterMerged("search", new Query("x"), Integer.class,
+                ScatterOptions.builder().mergeUrl(url).build()).value()).isEqualTo(2);
+    }
+}
