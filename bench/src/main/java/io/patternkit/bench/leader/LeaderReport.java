@@ -61,6 +61,7 @@ final class LeaderReport {
             row.put("call", cost.probe().what());
             row.put("p50NanosPerRound", cost.p50());
             row.put("p99NanosPerRound", cost.p99());
+            row.put("failedCalls", cost.failures()[0]);
             callRows.add(row);
         }
         json.put("calls", callRows);
@@ -119,11 +120,17 @@ final class LeaderReport {
                 .append(" warm-up calls, one thread, kinds interleaved call by call in a rotating order; median over")
                 .append(" the rounds of each round's p50 and p99, in microseconds)\n\n")
                 .append("| contender | operation | what is called | p50 µs | p99 µs |\n|---|---|---|---:|---:|\n");
+        if (calls.isEmpty()) {
+            md.append("| all | | not measured: the probes could not start (see the run's output) | n/a | n/a |\n");
+        }
         for (CallCost cost : calls) {
             md.append("| ").append(labels.getOrDefault(cost.probe().contender(), cost.probe().contender())).append(" | ")
                     .append(cost.probe().operation()).append(" | ").append(cost.probe().what()).append(" | ")
-                    .append(Stats.micros(cost.medianP50())).append(" | ").append(Stats.micros(cost.medianP99()))
-                    .append(" |\n");
+                    .append(micros(cost.medianP50())).append(" | ").append(micros(cost.medianP99()));
+            if (cost.failures()[0] > 0) {
+                md.append(" (").append(cost.failures()[0]).append(" calls failed, left out)");
+            }
+            md.append(" |\n");
         }
         if (labels.containsKey("curator")) {
             md.append("| ").append(labels.get("curator"))
@@ -258,6 +265,10 @@ final class LeaderReport {
             return "n/a";
         }
         return millis < 100 ? String.format(Locale.ROOT, "%.1f", millis) : String.format(Locale.ROOT, "%,.0f", millis);
+    }
+
+    private static String micros(double nanos) {
+        return Double.isNaN(nanos) ? "n/a" : Stats.micros(nanos);
     }
 
     private static String plural(int n, String noun) {
