@@ -88,6 +88,10 @@ final class CandidateProcess implements AutoCloseable {
         return log;
     }
 
+    Path eventsFile() {
+        return events;
+    }
+
     /**
      * Sends a command line to the app's standard input.
      *

@@ -3,7 +3,11 @@ package io.patternkit.it;
 import static org.awaitility.Awaitility.await;
 
 import io.patternkit.testing.SidecarProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -97,38 +101,67 @@ final class LeaderCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until the election is steady: one candidate leads and has had its last three writes accepted
-     * with one token, and every other live candidate has observed that leader in that term (so it is
-     * campaigning: a JVM on a busy machine can take seconds to get there).
+     * Waits until the election is steady: one candidate leads (its latest ELECTED is not followed by a
+     * REVOKED), its last three writes were accepted with its token, the last one less than 500 ms ago, and
+     * every other live candidate's latest observation names that leader in that term (so it is campaigning:
+     * a JVM on a busy machine can take seconds to get there).
      *
      * @param election the election
      * @param atMost how long to wait
      * @return the leader's ELECTED event of the current term
      */
     CandidateEvent awaitSteadyLeader(String election, Duration atMost) {
+        return awaitSteadyLeader(election, Long.MIN_VALUE, atMost);
+    }
+
+    /**
+     * {@link #awaitSteadyLeader(String, Duration)} on evidence from after {@code sinceNanos} only: the three
+     * accepted writes arrived after it, and each other candidate observed the leader after its own latest
+     * (re)start.
+     *
+     * @param election the election
+     * @param sinceNanos a {@link System#nanoTime()}
+     * @param atMost how long to wait
+     * @return the leader's ELECTED event of the current term
+     */
+    CandidateEvent awaitSteadyLeader(String election, long sinceNanos, Duration atMost) {
         AtomicReference<CandidateEvent> found = new AtomicReference<>();
         await().atMost(atMost).pollInterval(Duration.ofMillis(50)).until(() -> {
-            List<FencedStore.Attempt> accepted = store.attempts(election).stream().filter(FencedStore.Attempt::accepted)
-                    .toList();
-            if (accepted.size() < 3) {
-                return false;
-            }
-            FencedStore.Attempt last = accepted.get(accepted.size() - 1);
-            if (accepted.subList(accepted.size() - 3, accepted.size()).stream()
-                    .anyMatch(a -> a.token() != last.token())) {
-                return false;
-            }
-            Optional<CandidateEvent> elected = byId(last.candidate()).events().stream()
-                    .filter(e -> e.type().equals("ELECTED") && e.election().equals(election) && e.token() == last.token())
-                    .findFirst();
-            boolean observed = candidates.stream().filter(c -> c.isAlive() && !c.id().equals(last.candidate()))
-                    .allMatch(c -> c.events().stream().anyMatch(e -> e.type().equals("OBSERVED")
-                            && e.election().equals(election) && e.detail().equals(last.candidate())
-                            && e.term() == last.token()));
-            elected.filter(e -> observed).ifPresent(found::set);
+            steadyLeader(election, sinceNanos).ifPresent(found::set);
             return found.get() != null;
         });
         return found.get();
+    }
+
+    private Optional<CandidateEvent> steadyLeader(String election, long sinceNanos) {
+        List<FencedStore.Attempt> accepted = store.attempts(election).stream()
+                .filter(a -> a.accepted() && a.atNanos() > sinceNanos).toList();
+        if (accepted.size() < 3) {
+            return Optional.empty();
+        }
+        FencedStore.Attempt last = accepted.get(accepted.size() - 1);
+        boolean recent = System.nanoTime() - last.atNanos() < Duration.ofMillis(500).toNanos();
+        if (!recent || accepted.subList(accepted.size() - 3, accepted.size()).stream()
+                .anyMatch(a -> a.token() != last.token())) {
+            return Optional.empty();
+        }
+        CandidateProcess leader = byId(last.candidate());
+        List<CandidateEvent> own = leader.events().stream()
+                .filter(e -> e.election().equals(election) && (e.type().equals("ELECTED") || e.type().equals("REVOKED")))
+                .sorted(Comparator.comparingLong(CandidateEvent::t)).toList();
+        if (own.isEmpty() || !own.get(own.size() - 1).type().equals("ELECTED")
+                || own.get(own.size() - 1).token() != last.token()) {
+            return Optional.empty();
+        }
+        boolean observedByAll = candidates.stream().filter(c -> c.isAlive() && c != leader).allMatch(c -> {
+            List<CandidateEvent> events = c.events();
+            long startedAt = events.stream().filter(e -> e.type().equals("STARTED")).mapToLong(CandidateEvent::t).max()
+                    .orElse(Long.MAX_VALUE);
+            return events.stream().filter(e -> e.type().equals("OBSERVED") && e.election().equals(election)
+                            && e.t() > startedAt).max(Comparator.comparingLong(CandidateEvent::t))
+                    .filter(e -> e.detail().equals(leader.id()) && e.term() == last.token()).isPresent();
+        });
+        return observedByAll ? Optional.of(own.get(own.size() - 1)) : Optional.empty();
     }
 
     /**
@@ -145,6 +178,34 @@ final class LeaderCluster implements AutoCloseable {
      */
     LeaderHistory history(String election) {
         return LeaderHistory.of(election, candidates, store, sidecars.stream().map(SidecarProcess::logFile).toList());
+    }
+
+    /**
+     * Copies the candidates' event files and logs and the sidecars' logs to
+     * {@code target/leader-it/<engine>-<name>/}, for reading after a failure.
+     *
+     * @param name usually the election
+     */
+    void keepLogs(String name) {
+        Path out = Path.of("target", "leader-it", engine.name().toLowerCase(java.util.Locale.ROOT) + "-" + name);
+        try {
+            Files.createDirectories(out);
+            for (CandidateProcess c : candidates) {
+                for (Path p : List.of(c.eventsFile(), c.logFile())) {
+                    if (Files.exists(p)) {
+                        Files.copy(p, out.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            for (int i = 0; i < sidecars.size(); i++) {
+                Path p = sidecars.get(i).logFile();
+                if (Files.exists(p)) {
+                    Files.copy(p, out.resolve("sidecar-" + i + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

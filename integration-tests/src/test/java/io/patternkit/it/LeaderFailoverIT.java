@@ -42,6 +42,7 @@ class LeaderFailoverIT {
     @AfterEach
     void closeAll() {
         if (cluster != null) {
+            cluster.keepLogs(election);
             cluster.close();
         }
     }
