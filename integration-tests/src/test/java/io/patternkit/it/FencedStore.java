@@ -128,7 +128,11 @@ final class FencedStore implements AutoCloseable {
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 
-    /** Kept for symmetry with the candidates' logs: the attempts of one writer. */
+    /**
+     * @param election the election
+     * @param candidate the writer
+     * @return that writer's attempts so far, in arrival order
+     */
     synchronized List<Attempt> attemptsBy(String election, String candidate) {
         List<Attempt> out = new ArrayList<>();
         for (Attempt a : attempts) {
