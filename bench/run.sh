@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Builds and runs every benchmark, then writes docs/benchmarks.md (about 12 to 14 minutes on the
-# 2-core machine). Not part of the test suite: `mvn verify` only compiles bench/.
+# Builds and runs every benchmark, then writes docs/benchmarks.md (about 22 minutes on the 2-core
+# machine: 12 to 14 for the work queue, about 10 for leader election). Not part of the test suite:
+# `mvn verify` only compiles bench/ and runs the unit tests of its report logic.
 #
 #   bench/run.sh                 the full run; PostgreSQL too (started by scripts/pg-start.sh unless
 #                                PATTERNKIT_TEST_JDBC_URL is already set; BENCH_NO_POSTGRES=1 skips it)
+#   BENCH_ONLY=leader            the leader-election part alone: its section of the doc (between the
+#                                leader-election markers) is rewritten, the rest of the doc is kept
+#   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
+#                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
 #                                bench/target/run/benchmarks.md instead of docs/)
 #   BENCH_SKIP_BUILD=1           reuse the jars already built
 #   BENCH_COMMIT=abc1234         the source revision to name in the doc (default: git rev-parse HEAD)
-#   BENCH_REPORT_ONLY=1          rewrite the doc from the last run's results (after editing bench/notes.md)
+#   BENCH_REPORT_ONLY=1          rewrite the doc from the last run's results (after editing bench/notes.md
+#                                or bench/notes-leader.md); with BENCH_ONLY=leader, the leader section only
 #
 # The jars are copied to bench/target/run/ first, so a rebuild of sidecar/ or samples/ while the
 # benchmarks run cannot swap classes under the running processes.
@@ -17,24 +23,37 @@ cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
+ONLY="${BENCH_ONLY:-}"
+case "$ONLY" in
+  ""|leader) ;;
+  *) echo "BENCH_ONLY must be empty (everything) or leader, not: $ONLY" >&2; exit 2 ;;
+esac
 
 if [ -n "${BENCH_QUICK:-}" ]; then
   THROUGHPUT_ARGS=(--rounds 1 --items 100,500,1000 --backlogs 500,2000)
   LATENCY_ARGS=(--rounds 2 --iterations 300 --warmup 300)
   CORPUS_ARGS=(--runs 1 --limit 600)
+  LEADER_ARGS=(--rounds 2 --warmup-rounds 0 --long-rounds 1 --call-rounds 1 --call-iterations 200 --call-warmup 200)
   DOC="$RUN/benchmarks.md"
 else
   THROUGHPUT_ARGS=()
   LATENCY_ARGS=()
   CORPUS_ARGS=()
+  LEADER_ARGS=()
   DOC="$ROOT/docs/benchmarks.md"
 fi
+COMMIT="${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
+DIRTY="$( [ -z "${BENCH_COMMIT:-}" ] && git status --porcelain 2>/dev/null | grep -q . && echo ' plus uncommitted changes' || true)"
 
 if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
     mvn -B -q -ntp -DskipTests -Pbench -pl bench -am package
   fi
-  rm -rf "$RUN"
+  if [ -z "$ONLY" ]; then
+    rm -rf "$RUN"
+  else
+    rm -rf "$OUT/leader-logs" "$OUT"/leader.* "$OUT"/targets-leader.md "$OUT"/run-leader.env
+  fi
   mkdir -p "$OUT"
   cp sidecar/target/patternkit-sidecar.jar samples/target/patternkit-samples.jar bench/target/patternkit-bench.jar "$RUN/"
   BENCH_JAR="$RUN/patternkit-bench.jar"
@@ -46,33 +65,146 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   if [ -n "${BENCH_NO_POSTGRES:-}" ]; then unset PATTERNKIT_TEST_JDBC_URL; fi
   export PATTERNKIT_TEST_JDBC_URL="${PATTERNKIT_TEST_JDBC_URL:-}"
 
-  LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-  STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  T0=$(date +%s)
-  echo "== queue throughput" >&2
-  java -cp "$BENCH_JAR" io.patternkit.bench.QueueThroughput --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${THROUGHPUT_ARGS[@]}" >/dev/null
-  T1=$(date +%s)
-  echo "== call latency" >&2
-  java -cp "$BENCH_JAR" io.patternkit.bench.CallLatency --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${LATENCY_ARGS[@]}" >/dev/null
-  T2=$(date +%s)
-  echo "== main job on the JDK corpus" >&2
-  java -cp "$BENCH_JAR" io.patternkit.bench.CorpusJob --out "$OUT" --work "$RUN/corpus" \
-    --samples-jar "$RUN/patternkit-samples.jar" --sidecar-jar "$SIDECAR_JAR" "${CORPUS_ARGS[@]}" >/dev/null
-  T3=$(date +%s)
-  LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-  PG_VERSION="$( [ -n "$PATTERNKIT_TEST_JDBC_URL" ] && ls -d /usr/lib/postgresql/*/ 2>/dev/null | sort -V | tail -n1 | xargs basename || true)"
-  COMMIT="${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
-  DIRTY="$( [ -z "${BENCH_COMMIT:-}" ] && git status --porcelain 2>/dev/null | grep -q . && echo ' plus uncommitted changes' || true)"
-  # What the report needs about this run, so that BENCH_REPORT_ONLY=1 can rewrite the doc later.
-  declare -p STARTED LOAD_BEFORE LOAD_AFTER T0 T1 T2 T3 PG_VERSION COMMIT DIRTY > "$OUT/run.env"
+  if [ -z "$ONLY" ]; then
+    LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+    STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    T0=$(date +%s)
+    echo "== queue throughput" >&2
+    java -cp "$BENCH_JAR" io.patternkit.bench.QueueThroughput --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${THROUGHPUT_ARGS[@]}" >/dev/null
+    T1=$(date +%s)
+    echo "== call latency" >&2
+    java -cp "$BENCH_JAR" io.patternkit.bench.CallLatency --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${LATENCY_ARGS[@]}" >/dev/null
+    T2=$(date +%s)
+    echo "== main job on the JDK corpus" >&2
+    java -cp "$BENCH_JAR" io.patternkit.bench.CorpusJob --out "$OUT" --work "$RUN/corpus" \
+      --samples-jar "$RUN/patternkit-samples.jar" --sidecar-jar "$SIDECAR_JAR" "${CORPUS_ARGS[@]}" >/dev/null
+    T3=$(date +%s)
+    LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+    PG_VERSION="$( [ -n "$PATTERNKIT_TEST_JDBC_URL" ] && ls -d /usr/lib/postgresql/*/ 2>/dev/null | sort -V | tail -n1 | xargs basename || true)"
+    # What the report needs about this run, so that BENCH_REPORT_ONLY=1 can rewrite the doc later.
+    declare -p STARTED LOAD_BEFORE LOAD_AFTER T0 T1 T2 T3 PG_VERSION COMMIT DIRTY > "$OUT/run.env"
+  fi
+
+  LEADER_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+  LEADER_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  L0=$(date +%s)
+  echo "== leader election" >&2
+  # shellcheck disable=SC2086
+  java -cp "$BENCH_JAR" io.patternkit.bench.leader.LeaderBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${LEADER_ARGS[@]}" \
+    ${BENCH_LEADER_ARGS:-} >/dev/null
+  L1=$(date +%s)
+  LEADER_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+  LEADER_PG="$( [ -n "$PATTERNKIT_TEST_JDBC_URL" ] && ls -d /usr/lib/postgresql/*/ 2>/dev/null | sort -V | tail -n1 | xargs basename || true)"
+  LEADER_COMMIT="$COMMIT"
+  LEADER_DIRTY="$DIRTY"
+  declare -p LEADER_STARTED LEADER_LOAD_BEFORE LEADER_LOAD_AFTER L0 L1 LEADER_PG LEADER_COMMIT LEADER_DIRTY > "$OUT/run-leader.env"
 else
+  if [ -z "$ONLY" ]; then
+    # shellcheck disable=SC1091
+    source "$OUT/run.env"
+  fi
   # shellcheck disable=SC1091
-  source "$OUT/run.env"
+  source "$OUT/run-leader.env"
 fi
 
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 JDK="$(java -version 2>&1 | sed -n 2p)"
+
+# The leader-election section, between markers so that BENCH_ONLY=leader can replace it alone.
+leader_section() {
+cat <<EOF
+<!-- leader-election:begin -->
+## 4. Leader election
+
+Measured by \`io.patternkit.bench.leader.LeaderBench\` on $LEADER_STARTED from commit $LEADER_COMMIT$LEADER_DIRTY, on the
+machine above ($(nproc) cores, $CPU, $JDK); load average (1, 5, 15 min) before / after:
+$LEADER_LOAD_BEFORE / $LEADER_LOAD_AFTER; wall time $((L1-L0)) s. \`BENCH_ONLY=leader bench/run.sh\` reruns this
+section alone.
+
+| target (from the issue) | measured (medians) | met |
+|---|---|---|
+EOF
+cat "$OUT/targets-leader.md"
+cat <<EOF
+
+**Method.**
+- *Contenders*, measured in the same run with comparable lease settings: Apache Curator
+  $(sed -n 's:.*<curator.version>\(.*\)</curator.version>.*:\1:p' pom.xml) \`LeaderLatch\` on an embedded ZooKeeper (\`curator-test\`'s \`TestingServer\`, one
+  server, tick 100 ms so that it grants the session timeout asked for; session timeout = the lease
+  duration, connection timeout = the renew deadline), and fabric8 kubernetes-client
+  $(sed -n 's:.*<fabric8.version>\(.*\)</fabric8.version>.*:\1:p' pom.xml) \`LeaderElector\` with a \`coordination.k8s.io/v1\` Lease lock on the fabric8
+  Kubernetes mock server in CRUD mode (\`releaseOnCancel\` set; lease duration, renew deadline and
+  retry period as given). Both servers run inside the harness's JVM. **Patternkit**, on each engine:
+  every candidate is a leader sidecar (\`java -jar patternkit-sidecar.jar leader --engine E
+  --lease-duration --renew-deadline --retry-period\`, default JVM flags) and an app that talks to it
+  through the SDK's managed \`Leadership\` handle with its defaults; SQLite: one data directory shared
+  by the candidates' sidecars (one machine); PostgreSQL: the local server above (when
+  \`PATTERNKIT_TEST_JDBC_URL\` is set; otherwise left out); Kubernetes: Lease objects on the same
+  fabric8 mock server the fabric8 peer uses (in its own Lease names).
+- *Candidates*: each candidate is a JVM of its own with default flags (a small main per contender in
+  \`io.patternkit.bench.leader\`) that prints timestamped events on standard output
+  (\`EVENT ELECTED <epoch µs>\` from the library's elected callback, \`RESIGNING\` right before it calls
+  the library's resign or close; \`Instant.now()\`, the same machine clock for every process) and
+  takes commands on standard input. A cluster of N candidates per contender runs for a whole phase.
+- *Transitions*, per round and contender: **graceful handover**: the leader is told to resign
+  (Curator: \`LeaderLatch.close()\`; fabric8: cancel the elector, which releases the Lease;
+  Patternkit: \`Leadership.close()\`, which resigns);
+  measured from its \`RESIGNING\` stamp to the successor's \`ELECTED\` stamp; the old leader joins
+  again as a follower. **Crash**: \`kill -9\` (SIGKILL) of the leader's process, measured from the
+  harness's stamp taken right before the signal to the successor's \`ELECTED\` stamp; the killed
+  candidate is started again. For a peer the candidate is one process; with a sidecar, *app alone*
+  kills the app only (its sidecar lives on) and *app and sidecar* kills the sidecar, then the app.
+  Between transitions the cluster runs for a settle time (1 s) so followers are in their steady
+  state. The contenders take turns within every round, in an order that rotates round by round, so
+  the machine's noise hits all of them alike. Reported: median, nearest-rank p90 and maximum over
+  the rounds (with few rounds, p90 is the maximum); ratios are medians of per-round ratios.
+- *Call cost*: a hand-rolled loop in the harness's JVM (as in section 2) over the comparable
+  low-level calls of each contender; what exactly is called is in the table. Patternkit's calls go
+  through the SDK's \`LeaderElectionClient\` to one sidecar per engine started for them, holding a
+  lease of its own (renewed every iteration).
+
+EOF
+cat "$OUT/leader.md"
+cat <<EOF
+
+**Left out.**
+- A real Kubernetes API server (etcd behind it, admission, authentication) and a ZooKeeper ensemble:
+  both peers run against a single in-process server on loopback, which flatters their latency
+  compared with production; their failover times are set by their lease or session timeout.
+- Network partitions and paused processes (\`SIGSTOP\`): only resignation and \`kill -9\` are measured.
+- Curator has no renew call; its session is kept alive by the ZooKeeper client's own pings.
+- The idle candidates of the other contenders run on the same 2 cores during each measurement.
+EOF
+if [ -f bench/notes-leader.md ]; then echo; cat bench/notes-leader.md; fi
+echo '<!-- leader-election:end -->'
+}
+
+# Replaces the leader-election section of the doc $1 with the file $2 (or inserts it before the
+# notes when the doc has none yet).
+splice_leader_section() {
+  local doc="$1" section="$2"
+  if grep -q '^<!-- leader-election:begin -->' "$doc"; then
+    awk -v f="$section" '
+      /^<!-- leader-election:begin -->/ { while ((getline line < f) > 0) print line; skip = 1; next }
+      /^<!-- leader-election:end -->/ { skip = 0; next }
+      !skip { print }' "$doc" > "$doc.tmp"
+  else
+    awk -v f="$section" '
+      /^## Notes/ && !done { while ((getline line < f) > 0) print line; print ""; done = 1 }
+      { print }
+      END { if (!done) { print ""; while ((getline line < f) > 0) print line } }' "$doc" > "$doc.tmp"
+  fi
+  mv "$doc.tmp" "$doc"
+}
+
+if [ -n "$ONLY" ]; then
+  leader_section > "$OUT/leader-section.md"
+  if [ ! -f "$DOC" ]; then cp "$ROOT/docs/benchmarks.md" "$DOC"; fi
+  splice_leader_section "$DOC" "$OUT/leader-section.md"
+  echo "wrote the leader-election section of $DOC" >&2
+  exit 0
+fi
 
 {
 cat <<EOF
@@ -161,13 +293,17 @@ cat <<EOF
 EOF
 cat "$OUT/corpus.md"
 echo
+leader_section
+echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF
 
 ## Rerunning
 
-\`bench/run.sh\` (about 13 minutes; \`BENCH_QUICK=1\` for a smoke run). Raw fragments and logs stay
-in \`bench/target/run/\`. Each part can also run alone, for example
+\`bench/run.sh\` (about 22 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` for the
+leader-election section alone, about 10 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+(the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
+\`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.
 EOF
 } > "$DOC"
