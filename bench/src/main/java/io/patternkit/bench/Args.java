@@ -6,11 +6,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code --name value} command-line options of the benchmark mains, with defaults. */
-final class Args {
+/** {@code --name value} command-line options of the benchmark mains, with defaults (also used by {@code io.patternkit.bench.leader}). */
+public final class Args {
     private final Map<String, String> values = new HashMap<>();
 
-    Args(String[] args) {
+    /**
+     * Parses {@code --name value} pairs.
+     *
+     * @param args the command line
+     * @throws IllegalArgumentException when an option has no value or a word is not an option
+     */
+    public Args(String[] args) {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --name value pairs, got: " + String.join(" ", args));
@@ -19,19 +25,23 @@ final class Args {
         }
     }
 
-    String string(String name, String fallback) {
+    /** The option's value, or {@code fallback} when absent. */
+    public String string(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }
 
-    int integer(String name, int fallback) {
+    /** The option as an int, or {@code fallback} when absent; {@link NumberFormatException} when not a number. */
+    public int integer(String name, int fallback) {
         return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
     }
 
-    Path path(String name, String fallback) {
+    /** The option as a path, or {@code fallback} (a path) when absent. */
+    public Path path(String name, String fallback) {
         return Path.of(string(name, fallback));
     }
 
-    List<Integer> integers(String name, String fallback) {
+    /** The option as a comma-separated list of ints, or {@code fallback} parsed the same way when absent. */
+    public List<Integer> integers(String name, String fallback) {
         List<Integer> out = new ArrayList<>();
         for (String part : string(name, fallback).split(",")) {
             out.add(Integer.parseInt(part.trim()));

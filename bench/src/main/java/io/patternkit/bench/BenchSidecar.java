@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,14 +18,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A work-queue sidecar process started the way a user starts it ({@code java -jar
- * patternkit-sidecar.jar workqueue ...}, with the JVM's default flags unless told otherwise).
+ * A sidecar process started the way a user starts it ({@code java -jar patternkit-sidecar.jar
+ * workqueue ...}, or {@code leader ...}, with the JVM's default flags unless told otherwise).
  *
  * <p>Not {@code io.patternkit.testing.SidecarProcess}: that one always adds
  * {@code -XX:TieredStopAtLevel=1} (C1 only, for fast test start-up), and a benchmark must measure
  * the sidecar as it runs in production. {@link CallLatency} measures both.
  */
-final class BenchSidecar implements AutoCloseable {
+public final class BenchSidecar implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+?:(\\d+))");
 
     private final Process process;
@@ -38,7 +39,8 @@ final class BenchSidecar implements AutoCloseable {
     }
 
     /**
-     * Starts a sidecar on an ephemeral port and waits until it listens.
+     * Starts a work-queue sidecar on an ephemeral port and waits until it listens; its output goes to
+     * a temporary file.
      *
      * @param jar the sidecar's executable jar
      * @param jvmFlags JVM options placed before {@code -jar}, possibly none
@@ -46,13 +48,33 @@ final class BenchSidecar implements AutoCloseable {
      * @param args further sidecar options, such as {@code --engine postgres --jdbc-url ...}
      */
     static BenchSidecar start(Path jar, List<String> jvmFlags, Path dataDir, List<String> args) {
+        List<String> all = new ArrayList<>(List.of("--data", dataDir.toString()));
+        all.addAll(args);
+        try {
+            return start(jar, "workqueue", jvmFlags, all, Files.createTempFile("patternkit-bench-sidecar-", ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts {@code java [jvmFlags] -jar jar pattern --port 0 [args]} and waits until it listens.
+     *
+     * @param jar the sidecar's executable jar
+     * @param pattern {@code workqueue}, {@code leader} or {@code scatter}
+     * @param jvmFlags JVM options placed before {@code -jar}, possibly none
+     * @param args further sidecar options, such as {@code --engine sqlite --data DIR}
+     * @param log the file the sidecar's output is appended to
+     * @return the running sidecar
+     * @throws IllegalStateException when it does not listen within 60 s
+     */
+    public static BenchSidecar start(Path jar, String pattern, List<String> jvmFlags, List<String> args, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags);
-        command.addAll(List.of("-jar", jar.toString(), "workqueue", "--port", "0", "--data", dataDir.toString()));
+        command.addAll(List.of("-jar", jar.toString(), pattern, "--port", "0"));
         command.addAll(args);
         try {
-            Path log = Files.createTempFile("patternkit-bench-sidecar-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             CompletableFuture<URI> listening = new CompletableFuture<>();
             Thread pump = new Thread(() -> pump(process, log, listening), "bench-sidecar-log-" + process.pid());
@@ -63,13 +85,14 @@ final class BenchSidecar implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
-            throw new IllegalStateException("the sidecar did not start: " + command, e);
+            throw new IllegalStateException("the sidecar did not start: " + command + "; see " + log, e);
         }
     }
 
     private static void pump(Process process, Path log, CompletableFuture<URI> listening) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND)) {
             String line;
             while ((line = in.readLine()) != null) {
                 out.write(line);
@@ -87,18 +110,23 @@ final class BenchSidecar implements AutoCloseable {
     }
 
     /** The base URL, such as {@code http://127.0.0.1:40123}. */
-    URI baseUrl() {
+    public URI baseUrl() {
         return baseUrl;
     }
 
     /** The operating-system process id. */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** The file holding the sidecar's output. */
-    Path log() {
+    public Path log() {
         return log;
+    }
+
+    /** Sends SIGKILL ({@code kill -9}) without waiting. */
+    public void kill() {
+        process.destroyForcibly();
     }
 
     /** Stops the sidecar with SIGTERM (it drains), falling back to SIGKILL after 15 s. */
