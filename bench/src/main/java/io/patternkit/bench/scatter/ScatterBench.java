@@ -143,6 +143,9 @@ public final class ScatterBench {
                     new TailVariant("stragglers, hedging off", SLOW, slow, unhedged, true, false),
                     new TailVariant("stragglers, hedging on", SLOW_HEDGED, slow, hedged, true, true));
             try (SdkFanOut sdk = new SdkFanOut(root.baseUrl(), SdkFanOut.plain())) {
+                for (TailVariant v : variants) {
+                    prime(root.baseUrl(), v.pool(), v.work());
+                }
                 for (int i = 0; i < warmup; i++) {
                     for (TailVariant v : variants) {
                         sdk.scatter(v.pool(), v.work(), v.options());
@@ -178,6 +181,7 @@ public final class ScatterBench {
             for (int c = 0; c < leafCounts.size(); c++) {
                 String pool = "fan-" + leafCounts.get(c);
                 System.err.printf("fan-out warm-up, %s%n", pool);
+                prime(root, pool, work);
                 measure(fanOuts, pool, work, warmup, e2e, over, service);
             }
             for (int round = 0; round < rounds; round++) {
@@ -210,6 +214,18 @@ public final class ScatterBench {
             return rows;
         } finally {
             fanOuts.forEach(FanOut::close);
+        }
+    }
+
+    /**
+     * A first scatter with a 30 s deadline, so that the leaves' first calls (class loading, JIT, new
+     * connections, all on shared cores) cannot time out the warm-up.
+     */
+    static void prime(URI root, String pool, LeafWork work) {
+        try (SdkFanOut sdk = new SdkFanOut(root, SdkFanOut.plain())) {
+            long start = System.nanoTime();
+            sdk.scatter(pool, work, SdkFanOut.plain().toBuilder().deadline(Duration.ofSeconds(30)).build()).value();
+            System.err.printf("first scatter to %s: %d ms%n", pool, (System.nanoTime() - start) / 1_000_000);
         }
     }
 

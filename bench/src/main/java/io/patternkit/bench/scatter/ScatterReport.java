@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes {@code scatter.md}: the "Scatter/gather" section of {@code docs/benchmarks.md} (between the
- * {@code <!-- scatter:begin -->} and {@code <!-- scatter:end -->} markers, so that {@code bench/run.sh}
- * can replace it alone), from a {@link ScatterResults}. Medians over rounds; ratios are medians of
+ * Writes {@code scatter.md}: the "Scatter/gather" section of {@code docs/benchmarks.md}, from a
+ * {@link ScatterResults} ({@code bench/run.sh} puts it between markers, with the hand-written
+ * {@code bench/notes-scatter.md}, so that it can replace the section alone). Medians over rounds; ratios are medians of
  * per-round ratios, each from one interleaved round.
  */
 final class ScatterReport {
@@ -35,7 +35,7 @@ final class ScatterReport {
     static String markdown(ScatterResults r) {
         Setup s = r.setup();
         StringBuilder md = new StringBuilder();
-        md.append("<!-- scatter:begin -->\n## 5. Scatter/gather\n\n");
+        md.append("## 5. Scatter/gather\n\n");
         md.append("Measured by `io.patternkit.bench.scatter.ScatterBench` on ").append(s.started()).append(" from commit ")
                 .append(s.commit()).append(", on ").append(s.cores()).append(" cores (").append(s.cpu()).append("), ")
                 .append(s.jdk()).append(", ").append(s.kernel()).append("; load average (1, 5, 15 min) before / after: ")
@@ -46,7 +46,6 @@ final class ScatterReport {
         overhead(md, r.overhead(), s);
         tail(md, r, s);
         leftOut(md, s);
-        md.append("<!-- scatter:end -->\n");
         return md.toString();
     }
 
