@@ -49,11 +49,12 @@ import okhttp3.Response;
  * </ol>
  *
  * <p>Options (defaults in brackets): {@code --out DIR}, {@code --sidecar-jar}, {@code --rounds [5]},
- * {@code --warmup [200]}, {@code --fan-iterations [400]}, {@code --leaf-counts [4,16,64]},
- * {@code --delay-us [1000]}, {@code --tail-iterations [1200]}, {@code --tail-shards [16]},
+ * {@code --warmup [150]}, {@code --fan-iterations [300]}, {@code --leaf-counts [4,16,64]},
+ * {@code --delay-us [1000]}, {@code --tail-iterations [1000]}, {@code --tail-shards [16]},
  * {@code --replicas [2]}, {@code --straggler-percent [1]}, {@code --straggler-factor [50]},
- * {@code --hedge-percentile [97]}, {@code --hedge-min-delay-ms [1]}, {@code --hedge-max-delay-ms [20]},
- * {@code --max-extra-load [5]}, {@code --worker-threads [4]}, {@code --commit}, and
+ * {@code --hedge-percentile [95]}, {@code --hedge-min-delay-ms [1]}, {@code --hedge-max-delay-ms [1000]},
+ * {@code --max-extra-load [5]} (the hedging defaults are the root's), {@code --worker-threads [4]},
+ * {@code --root-jvm-flags} (such as a JFR recording, space-separated), {@code --commit}, and
  * {@code --report-only true} (rewrite {@code scatter.md} from {@code scatter.json}).
  */
 public final class ScatterBench {
@@ -90,18 +91,18 @@ public final class ScatterBench {
         String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String loadBefore = loadAverage();
         int rounds = args.integer("rounds", 5);
-        int warmup = args.integer("warmup", 200);
-        int fanIterations = args.integer("fan-iterations", 400);
+        int warmup = args.integer("warmup", 150);
+        int fanIterations = args.integer("fan-iterations", 300);
         List<Integer> leafCounts = args.integers("leaf-counts", "4,16,64");
         long delayMicros = args.integer("delay-us", 1000);
-        int tailIterations = args.integer("tail-iterations", 1200);
+        int tailIterations = args.integer("tail-iterations", 1000);
         int tailShards = args.integer("tail-shards", 16);
         int replicas = args.integer("replicas", 2);
         double stragglerPercent = Double.parseDouble(args.string("straggler-percent", "1"));
         int stragglerFactor = args.integer("straggler-factor", 50);
-        double hedgePercentile = Double.parseDouble(args.string("hedge-percentile", "97"));
+        double hedgePercentile = Double.parseDouble(args.string("hedge-percentile", "95"));
         long hedgeMin = args.integer("hedge-min-delay-ms", 1);
-        long hedgeMax = args.integer("hedge-max-delay-ms", 20);
+        long hedgeMax = args.integer("hedge-max-delay-ms", 1000);
         double maxExtraLoad = Double.parseDouble(args.string("max-extra-load", "5"));
         int workerThreads = args.integer("worker-threads", 4);
         long tailDeadlineMs = 1000;
@@ -118,7 +119,9 @@ public final class ScatterBench {
         List<OverheadRow> overhead;
         List<TailRow> tail;
         Map<String, Map<String, Double>> metrics;
-        try (BenchSidecar root = BenchSidecar.start(sidecarJar, "scatter", List.of(), List.of(),
+        List<String> rootFlags = args.string("root-jvm-flags", "").isBlank() ? List.of()
+                : List.of(args.string("root-jvm-flags", "").trim().split("\\s+"));
+        try (BenchSidecar root = BenchSidecar.start(sidecarJar, "scatter", rootFlags, List.of(),
                 out.resolve("scatter-root.log"));
                 LeafProcess leaves = LeafProcess.start(root.baseUrl(), servers, workerThreads, String.join(",", pools),
                         out.resolve("scatter-leaves.log"))) {

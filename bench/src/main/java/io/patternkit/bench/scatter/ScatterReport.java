@@ -118,7 +118,9 @@ final class ScatterReport {
                 .append(s.stragglerFactor()).append("x the delay; hedging off, or on with the delay at the pool's p")
                 .append(trim(s.hedgePercentile())).append(" leaf latency (bounded to ").append(s.hedgeMinDelayMs())
                 .append("..").append(s.hedgeMaxDelayMs()).append(" ms) and a budget of ")
-                .append(trim(s.maxExtraLoadPercent())).append("% extra load (the root's token bucket, burst 10). ")
+                .append(trim(s.maxExtraLoadPercent())).append("% extra load (the root's token bucket, burst 10)")
+                .append(s.hedgePercentile() == 95 && s.hedgeMinDelayMs() == 1 && s.hedgeMaxDelayMs() == 1000
+                        && s.maxExtraLoadPercent() == 5 ? ": the root's defaults. " : ". ")
                 .append("Deadline ").append(s.tailDeadlineMs()).append(" ms, completion `all`. The four variants ")
                 .append("interleaved call by call, ").append(s.warmup()).append(" warm-up calls each, then ")
                 .append(s.rounds()).append(" rounds of ").append(s.tailIterations()).append(" calls each (")
