@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every benchmark, then writes docs/benchmarks.md (about 20 minutes on the 2-core
-# machine: 12 to 14 for the work queue, about 6 for scatter/gather). Not part of the test suite:
+# machine: 12 to 14 for the work queue, about 7 for scatter/gather). Not part of the test suite:
 # `mvn verify` only compiles bench/.
 #
 #   bench/run.sh                 the full run; PostgreSQL too (started by scripts/pg-start.sh unless
@@ -86,7 +86,7 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     declare -p STARTED LOAD_BEFORE LOAD_AFTER T0 T1 T2 T3 PG_VERSION COMMIT DIRTY > "$OUT/run.env"
   fi
 
-  # --- scatter/gather (BENCH_ONLY=scatter): about 6 minutes; writes results/scatter.{json,md} ---
+  # --- scatter/gather (BENCH_ONLY=scatter): about 7 minutes; writes results/scatter.{json,md} ---
   if [ -z "$ONLY" ] || only_has scatter; then
     echo "== scatter/gather" >&2
     java -cp "$BENCH_JAR" io.patternkit.bench.scatter.ScatterBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
@@ -241,7 +241,7 @@ cat <<EOF
 ## Rerunning
 
 \`bench/run.sh\` (about 20 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=scatter\` for the
-scatter/gather section alone, about 6 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+scatter/gather section alone, about 7 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the scatter benchmark's numbers in \`results/scatter.json\`, its processes' logs in
 \`results/scatter-*.log\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.
