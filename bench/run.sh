@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds and runs every benchmark, then writes docs/benchmarks.md (about 22 minutes on the 2-core
-# machine: 12 to 14 for the work queue, about 10 for leader election). Not part of the test suite:
+# machine: 12 to 14 for the work queue, about 10 for leader election, about 7 for scatter/gather). Not part of the test suite:
 # `mvn verify` only compiles bench/ and runs the unit tests of its report logic.
 #
 #   bench/run.sh                 the full run; PostgreSQL too (started by scripts/pg-start.sh unless
 #                                PATTERNKIT_TEST_JDBC_URL is already set; BENCH_NO_POSTGRES=1 skips it)
-#   BENCH_ONLY=leader            the leader-election part alone: its section of the doc (between the
-#                                leader-election markers) is rewritten, the rest of the doc is kept
+#   BENCH_ONLY=leader            one part alone (leader or scatter): its section of the doc (between
+#   BENCH_ONLY=scatter           its markers) is rewritten, the rest of the doc is kept
 #   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
 #                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
@@ -25,21 +25,24 @@ RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-  ""|leader) ;;
-  *) echo "BENCH_ONLY must be empty (everything) or leader, not: $ONLY" >&2; exit 2 ;;
+  ""|leader|scatter) ;;
+  *) echo "BENCH_ONLY must be empty (everything), leader or scatter, not: $ONLY" >&2; exit 2 ;;
 esac
+runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
 if [ -n "${BENCH_QUICK:-}" ]; then
   THROUGHPUT_ARGS=(--rounds 1 --items 100,500,1000 --backlogs 500,2000)
   LATENCY_ARGS=(--rounds 2 --iterations 300 --warmup 300)
   CORPUS_ARGS=(--runs 1 --limit 600)
   LEADER_ARGS=(--rounds 2 --warmup-rounds 0 --long-rounds 1 --call-rounds 1 --call-iterations 200 --call-warmup 200)
+  SCATTER_ARGS=(--rounds 2 --warmup 30 --fan-iterations 60 --tail-iterations 150)
   DOC="$RUN/benchmarks.md"
 else
   THROUGHPUT_ARGS=()
   LATENCY_ARGS=()
   CORPUS_ARGS=()
   LEADER_ARGS=()
+  SCATTER_ARGS=()
   DOC="$ROOT/docs/benchmarks.md"
 fi
 COMMIT="${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
@@ -51,8 +54,10 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   fi
   if [ -z "$ONLY" ]; then
     rm -rf "$RUN"
-  else
+  elif [ "$ONLY" = leader ]; then
     rm -rf "$OUT/leader-logs" "$OUT"/leader.* "$OUT"/targets-leader.md "$OUT"/run-leader.env
+  else
+    rm -f "$OUT"/scatter*
   fi
   mkdir -p "$OUT"
   cp sidecar/target/patternkit-sidecar.jar samples/target/patternkit-samples.jar bench/target/patternkit-bench.jar "$RUN/"
@@ -85,6 +90,7 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     declare -p STARTED LOAD_BEFORE LOAD_AFTER T0 T1 T2 T3 PG_VERSION COMMIT DIRTY > "$OUT/run.env"
   fi
 
+  if runs leader; then
   LEADER_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
   LEADER_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   L0=$(date +%s)
@@ -98,13 +104,26 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   LEADER_COMMIT="$COMMIT"
   LEADER_DIRTY="$DIRTY"
   declare -p LEADER_STARTED LEADER_LOAD_BEFORE LEADER_LOAD_AFTER L0 L1 LEADER_PG LEADER_COMMIT LEADER_DIRTY > "$OUT/run-leader.env"
+  fi
+
+  if runs scatter; then
+    echo "== scatter/gather" >&2
+    java -cp "$BENCH_JAR" io.patternkit.bench.scatter.ScatterBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
+      --commit "$COMMIT$DIRTY" "${SCATTER_ARGS[@]}" >/dev/null
+  fi
 else
   if [ -z "$ONLY" ]; then
     # shellcheck disable=SC1091
     source "$OUT/run.env"
   fi
-  # shellcheck disable=SC1091
-  source "$OUT/run-leader.env"
+  if runs leader; then
+    # shellcheck disable=SC1091
+    source "$OUT/run-leader.env"
+  fi
+  if runs scatter; then
+    # The section again from results/scatter.json (picks up changes to its report).
+    java -cp bench/target/patternkit-bench.jar io.patternkit.bench.scatter.ScatterBench --out "$OUT" --report-only true
+  fi
 fi
 
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
@@ -180,14 +199,14 @@ if [ -f bench/notes-leader.md ]; then echo; cat bench/notes-leader.md; fi
 echo '<!-- leader-election:end -->'
 }
 
-# Replaces the leader-election section of the doc $1 with the file $2 (or inserts it before the
-# notes when the doc has none yet).
-splice_leader_section() {
-  local doc="$1" section="$2"
-  if grep -q '^<!-- leader-election:begin -->' "$doc"; then
-    awk -v f="$section" '
-      /^<!-- leader-election:begin -->/ { while ((getline line < f) > 0) print line; skip = 1; next }
-      /^<!-- leader-election:end -->/ { skip = 0; next }
+# splice_section NAME DOC FILE: replaces the section between <!-- NAME:begin --> and <!-- NAME:end -->
+# of DOC with FILE (or inserts it before the notes when DOC has none yet).
+splice_section() {
+  local name="$1" doc="$2" section="$3"
+  if grep -q "^<!-- $name:begin -->" "$doc"; then
+    awk -v f="$section" -v b="<!-- $name:begin -->" -v e="<!-- $name:end -->" '
+      $0 == b { while ((getline line < f) > 0) print line; skip = 1; next }
+      $0 == e { skip = 0; next }
       !skip { print }' "$doc" > "$doc.tmp"
   else
     awk -v f="$section" '
@@ -198,11 +217,24 @@ splice_leader_section() {
   mv "$doc.tmp" "$doc"
 }
 
+# The scatter/gather section, between markers so that BENCH_ONLY=scatter can replace it alone.
+scatter_section() {
+  echo '<!-- scatter:begin -->'
+  cat "$OUT/scatter.md"
+  if [ -f bench/notes-scatter.md ]; then cat bench/notes-scatter.md; echo; fi
+  echo '<!-- scatter:end -->'
+}
+
 if [ -n "$ONLY" ]; then
-  leader_section > "$OUT/leader-section.md"
   if [ ! -f "$DOC" ]; then cp "$ROOT/docs/benchmarks.md" "$DOC"; fi
-  splice_leader_section "$DOC" "$OUT/leader-section.md"
-  echo "wrote the leader-election section of $DOC" >&2
+  if [ "$ONLY" = leader ]; then
+    leader_section > "$OUT/leader-section.md"
+    splice_section leader-election "$DOC" "$OUT/leader-section.md"
+  else
+    scatter_section > "$OUT/scatter-section.md"
+    splice_section scatter "$DOC" "$OUT/scatter-section.md"
+  fi
+  echo "wrote the $ONLY section of $DOC" >&2
   exit 0
 fi
 
@@ -295,13 +327,15 @@ cat "$OUT/corpus.md"
 echo
 leader_section
 echo
+scatter_section
+echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF
 
 ## Rerunning
 
-\`bench/run.sh\` (about 22 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` for the
-leader-election section alone, about 10 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+\`bench/run.sh\` (about 30 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` or
+\`BENCH_ONLY=scatter\` for one section alone, about 10 and 7 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
 \`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.

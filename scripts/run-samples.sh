@@ -3,13 +3,17 @@
 # sources, lib/src.zip) on the embedded SQLite engine, each with its faults injected:
 #   1. work queue: index the corpus with two worker replicas, one killed with kill -9;
 #   2. leader election: three replicas report on the corpus, the leader's app killed with kill -9,
-#      the next leader frozen with SIGSTOP past its lease; no stale write may be accepted.
+#      the next leader frozen with SIGSTOP past its lease; no stale write may be accepted;
+#   3. scatter/gather: a search over the corpus split into shards with two replicas each; merged hits
+#      must equal one index, a straggling replica is rescued by hedging, a dead shard is named.
 # Each sample checks its own results and exits non-zero if they are wrong; so does this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -DskipTests -pl samples -am package
 JAR=samples/target/patternkit-samples.jar
-echo "== 1/2 work queue: index the corpus (kill -9 of a worker)"
+echo "== 1/3 work queue: index the corpus (kill -9 of a worker)"
 java -cp "$JAR" io.patternkit.samples.indexing.IndexCorpus --kill-worker
-echo "== 2/2 leader election: fenced corpus report (kill -9 of the leader, SIGSTOP of the next)"
+echo "== 2/3 leader election: fenced corpus report (kill -9 of the leader, SIGSTOP of the next)"
 java -cp "$JAR" io.patternkit.samples.leader.LeaderDemo
+echo "== 3/3 scatter/gather: distributed search (a straggler hedged, a shard killed with kill -9)"
+java -Xmx192m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.search.SearchDemo

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * from a moment after {@code t0}, the sidecar stops calling a holder leader before any other
  * candidate can acquire. When that moment passes without a successful renew (the app stopped
  * renewing, or the engine is unreachable), the lease counts as lost: renews answer 409
- * {@code lease-lost} from then on, and the sidecar releases the lease in the engine if it can.
+ * {@code lease-lost} from then on. The lease itself is left to expire in the engine after the
+ * lease duration, so that no other candidate acquires before then (the margin
+ * {@code leaseDuration - renewDeadline} between the holder's validity and a successor's); only the
+ * holder's own campaign gives a lapsed lease back at once, to start a new term.
  *
  * <p>Waiting campaigns and watches hold no thread: they are parked per election with a Vert.x
  * timer (the retry period, the rest of the wait, or the moment the current lease can expire) and
@@ -300,8 +303,11 @@ public final class LeaderService {
     private void attemptCampaign(Campaign c) {
         Election e = election(c.election);
         Holding held = e.holdings.get(c.candidate);
-        Future<Void> before = held != null && expired(held) ? lost(e, held, "no renew within the renew deadline")
-                : Future.succeededFuture();
+        if (held != null && expired(held)) {
+            lost(e, held, "no renew within the renew deadline");
+        }
+        Long lapsed = e.lostTerms.get(c.candidate);
+        Future<Void> before = lapsed != null ? giveBackLapsed(e, c.candidate, lapsed) : Future.succeededFuture();
         before.onComplete(x -> {
             long seen = e.changes;
             long t0 = ticker.nanoTime();
@@ -436,14 +442,28 @@ public final class LeaderService {
         });
     }
 
-    /** Ends a holding whose renew deadline passed and releases it in the engine if it can; never fails. */
-    private Future<Void> lost(Election e, Holding h, String why) {
+    /**
+     * Ends a holding whose renew deadline passed. The lease stays in the engine until it expires, so no
+     * other candidate can acquire before the lease duration has passed.
+     */
+    private void lost(Election e, Holding h, String why) {
         end(e, h, ReleaseReason.LOST);
         e.lostTerms.put(h.candidate, h.term);
         LOG.info("lost leadership: election={} candidate={} term={} ({})", e.name, h.candidate, h.term, why);
-        return blocking(() -> engine.release(e.name, h.candidate, h.term)).transform(ar -> {
-            if (ar.succeeded() && ar.result() == ReleaseOutcome.RELEASED) {
-                wake(e.name);
+    }
+
+    /**
+     * A candidate campaigns again after this sidecar declared its term lost: gives that term's lease back
+     * in the engine if the candidate still holds it there (a release of anyone else's term changes
+     * nothing), so the campaign starts a new term; never fails.
+     */
+    private Future<Void> giveBackLapsed(Election e, String candidate, long term) {
+        return blocking(() -> engine.release(e.name, candidate, term)).transform(ar -> {
+            if (ar.succeeded()) {
+                e.lostTerms.remove(candidate, term); // given back: later renews of it ask the engine, which refuses
+                if (ar.result() == ReleaseOutcome.RELEASED) {
+                    wake(e.name);
+                }
             }
             return Future.<Void>succeededFuture();
         });

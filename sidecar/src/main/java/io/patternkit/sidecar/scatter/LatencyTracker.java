@@ -10,7 +10,9 @@ import org.HdrHistogram.Recorder;
  * Recent leaf latency of one pool, for the hedge delay: an HdrHistogram {@link Recorder} (lock-free
  * writers) drained into a ring of interval histograms that rotates every {@code window / slots},
  * so percentiles follow the last {@code window} of traffic and old latency ages out. Values are
- * kept in microseconds with two significant digits (1 % precision), from 1 µs to 60 s.
+ * kept in microseconds with two significant digits (1 % precision), from 1 µs to 60 s. The sum of
+ * the slots is kept up to date as samples come and slots age out (not summed again per query), so
+ * a query costs one interval sample and one percentile lookup.
  * Thread-safe: {@link #record} from any thread, {@link #percentile} serialised.
  */
 public final class LatencyTracker {
@@ -26,7 +28,6 @@ public final class LatencyTracker {
     private Histogram recycled;
     private int current;
     private long slotStart;
-    private boolean dirty = true;
 
     /**
      * Creates an empty tracker.
@@ -71,24 +72,19 @@ public final class LatencyTracker {
         if (elapsed > 0) {
             for (long i = 0; i < Math.min(elapsed, slots.length); i++) {
                 current = (current + 1) % slots.length;
-                slots[current].reset();
+                if (slots[current].getTotalCount() > 0) {
+                    merged.subtract(slots[current]);
+                    slots[current].reset();
+                }
             }
             slotStart += elapsed * slotNanos;
-            dirty = true;
         }
         // Samples recorded since the last call count as the current slot's: the recent past.
         Histogram interval = recorder.getIntervalHistogram(recycled);
         recycled = interval;
         if (interval.getTotalCount() > 0) {
             slots[current].add(interval);
-            dirty = true;
-        }
-        if (dirty) {
-            merged.reset();
-            for (Histogram slot : slots) {
-                merged.add(slot);
-            }
-            dirty = false;
+            merged.add(interval);
         }
         if (merged.getTotalCount() < minSamples) {
             return Optional.empty();

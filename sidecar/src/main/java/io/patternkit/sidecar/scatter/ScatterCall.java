@@ -108,7 +108,8 @@ public final class ScatterCall {
         starting = true;
         startNanos = scheduler.nanoTime();
         deadlineNanos = startNanos + plan.deadline().toNanos();
-        hedgeDelay = hedgeDelay();
+        // The percentile is only worth its cost when this call may hedge.
+        hedgeDelay = plan.hedging().active() ? hedgeDelay() : null;
         deadlineTimer = scheduler.schedule(plan.deadline(), this::onDeadline);
         for (ShardTarget target : plan.targets()) {
             shards.add(new Shard(target));

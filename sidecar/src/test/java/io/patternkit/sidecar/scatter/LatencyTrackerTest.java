@@ -47,4 +47,24 @@ class LatencyTrackerTest {
         nanos.addAndGet(Duration.ofSeconds(31).toNanos());
         assertThat(tracker.percentile(95)).isEmpty();
     }
+
+    @Test
+    void eachSlotLeavesTheWindowExactlyOnceAsItAgesOut() {
+        // One slot is 5 s: slot k holds 10 samples of (k + 1) * 10 ms, queried after every slot.
+        for (int k = 0; k < 6; k++) {
+            record((k + 1) * 10L, 10);
+            assertThat(tracker.percentile(1).orElseThrow().toMillis()).as("slot %d", k).isCloseTo(10, within(1L));
+            nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        }
+        // Each further 5 s drops the oldest slot, so the smallest value left rises by 10 ms, the largest stays.
+        for (int k = 1; k < 6; k++) {
+            assertThat(tracker.percentile(1).orElseThrow().toMillis()).as("after %d slots left", k)
+                    .isCloseTo((k + 1) * 10L, within(1L));
+            assertThat(tracker.percentile(100).orElseThrow().toMillis()).isCloseTo(60, within(1L));
+            nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        }
+        record(70, 10);
+        assertThat(tracker.percentile(50).orElseThrow().toMillis()).as("only the newest slot is left")
+                .isCloseTo(70, within(1L));
+    }
 }

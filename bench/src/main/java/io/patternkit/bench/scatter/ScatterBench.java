@@ -1,0 +1,477 @@
+package io.patternkit.bench.scatter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.patternkit.bench.Args;
+import io.patternkit.bench.BenchSidecar;
+import io.patternkit.bench.Stats;
+import io.patternkit.bench.scatter.ScatterResults.OverheadRow;
+import io.patternkit.bench.scatter.ScatterResults.Setup;
+import io.patternkit.bench.scatter.ScatterResults.TailRow;
+import io.patternkit.scatter.GatherResult;
+import io.patternkit.scatter.Hedging;
+import io.patternkit.scatter.ScatterOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The scatter/gather benchmark, in one run: three processes (this harness, the root sidecar started as a
+ * user starts it, and one {@link LeafHost} JVM with every leaf), then
+ *
+ * <ol>
+ *   <li><b>Fan-out overhead</b> at each leaf count: {@link SdkFanOut}, {@link RootHttpFanOut} and the two
+ *       {@link DirectFanOut}s over the same leaves (pools {@code fan-N}, one replica per shard), calls
+ *       interleaved one by one (the order rotates every iteration), hedging off. Overhead = end-to-end
+ *       latency minus the slowest leaf's own service time (from its answer).</li>
+ *   <li><b>Tail latency with stragglers</b>: the SDK against four pools of {@code tailShards} shards x
+ *       {@code replicas}, with and without injected stragglers, with hedging off and on, interleaved call by
+ *       call; each variant has its own pool, so the root's latency window and hedge budget are its own.</li>
+ * </ol>
+ *
+ * <p>Options (defaults in brackets): {@code --out DIR}, {@code --sidecar-jar}, {@code --rounds [5]},
+ * {@code --warmup [100]}, {@code --fan-iterations [250]}, {@code --leaf-counts [4,16,64]},
+ * {@code --delay-us [1000]}, {@code --tail-iterations [1000]}, {@code --tail-shards [16]},
+ * {@code --replicas [2]}, {@code --straggler-percent [1]}, {@code --straggler-factor [50]},
+ * {@code --hedge-percentile [95]}, {@code --hedge-min-delay-ms [1]}, {@code --hedge-max-delay-ms [1000]},
+ * {@code --max-extra-load [5]} (the hedging defaults are the root's), {@code --worker-threads [4]},
+ * {@code --root-jvm-flags} (such as a JFR recording, space-separated), {@code --commit}, and
+ * {@code --report-only true} (rewrite {@code scatter.md} from {@code scatter.json}).
+ */
+public final class ScatterBench {
+    static final String CLEAN = "tail-clean";
+    static final String CLEAN_HEDGED = "tail-clean-hedged";
+    static final String SLOW = "tail-slow";
+    static final String SLOW_HEDGED = "tail-slow-hedged";
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ScatterBench() {
+    }
+
+    /**
+     * Runs the benchmark and writes {@code scatter.json}, {@code scatter.md} and {@code targets-scatter.md}
+     * into {@code --out}.
+     *
+     * @param argv {@code --name value} options, see the class comment
+     * @throws Exception when a process cannot be started or a call fails
+     */
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        Path out = Files.createDirectories(args.path("out", "bench/target/results"));
+        if (Boolean.parseBoolean(args.string("report-only", "false"))) {
+            ScatterReport.write(out, MAPPER.readValue(out.resolve("scatter.json").toFile(), ScatterResults.class));
+            return;
+        }
+        ScatterResults results = new ScatterBench().run(args, out);
+        Files.writeString(out.resolve("scatter.json"), MAPPER.writeValueAsString(results), StandardCharsets.UTF_8);
+        ScatterReport.write(out, results);
+    }
+
+    private ScatterResults run(Args args, Path out) throws Exception {
+        long t0 = System.nanoTime();
+        String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String loadBefore = loadAverage();
+        int rounds = args.integer("rounds", 5);
+        int warmup = args.integer("warmup", 100);
+        int fanIterations = args.integer("fan-iterations", 250);
+        List<Integer> leafCounts = args.integers("leaf-counts", "4,16,64");
+        long delayMicros = args.integer("delay-us", 1000);
+        int tailIterations = args.integer("tail-iterations", 1000);
+        int tailShards = args.integer("tail-shards", 16);
+        int replicas = args.integer("replicas", 2);
+        double stragglerPercent = Double.parseDouble(args.string("straggler-percent", "1"));
+        int stragglerFactor = args.integer("straggler-factor", 50);
+        double hedgePercentile = Double.parseDouble(args.string("hedge-percentile", "95"));
+        long hedgeMin = args.integer("hedge-min-delay-ms", 1);
+        long hedgeMax = args.integer("hedge-max-delay-ms", 1000);
+        double maxExtraLoad = Double.parseDouble(args.string("max-extra-load", "5"));
+        int workerThreads = args.integer("worker-threads", 4);
+        long tailDeadlineMs = 1000;
+        Path sidecarJar = args.path("sidecar-jar", "sidecar/target/patternkit-sidecar.jar");
+        int servers = Math.max(leafCounts.stream().mapToInt(Integer::intValue).max().orElse(1), tailShards * replicas);
+
+        List<String> pools = new ArrayList<>();
+        for (int k : leafCounts) {
+            pools.add("fan-" + k + "=" + k + "x1");
+        }
+        for (String pool : List.of(CLEAN, CLEAN_HEDGED, SLOW, SLOW_HEDGED)) {
+            pools.add(pool + "=" + tailShards + "x" + replicas);
+        }
+        List<OverheadRow> overhead;
+        List<TailRow> tail;
+        Map<String, Map<String, Double>> metrics;
+        List<String> rootFlags = args.string("root-jvm-flags", "").isBlank() ? List.of()
+                : List.of(args.string("root-jvm-flags", "").trim().split("\\s+"));
+        try (BenchSidecar root = BenchSidecar.start(sidecarJar, "scatter", rootFlags, List.of(),
+                out.resolve("scatter-root.log"));
+                LeafProcess leaves = LeafProcess.start(root.baseUrl(), servers, workerThreads, String.join(",", pools),
+                        out.resolve("scatter-leaves.log"))) {
+            System.err.printf("root sidecar pid %d at %s; leaf process pid %d: %d leaves on %d servers%n", root.pid(),
+                    root.baseUrl(), leaves.pid(), leaves.count(), servers);
+            Map<String, List<LeafTarget>> targets = new LinkedHashMap<>();
+            for (int k : leafCounts) {
+                targets.put("fan-" + k, listLeaves(root.baseUrl(), "fan-" + k));
+            }
+            overhead = overhead(root.baseUrl(), targets, leafCounts, new LeafWork(delayMicros, 0, 1), rounds, warmup,
+                    fanIterations);
+            ScatterOptions base = ScatterOptions.builder().deadline(Duration.ofMillis(tailDeadlineMs)).build();
+            ScatterOptions hedged = base.toBuilder().hedging(Hedging.enabled().withDelayPercentile(hedgePercentile)
+                    .withDelayBounds(Duration.ofMillis(hedgeMin), Duration.ofMillis(hedgeMax))
+                    .withMaxExtraLoadPercent(maxExtraLoad)).build();
+            ScatterOptions unhedged = base.toBuilder().hedging(Hedging.disabled()).build();
+            LeafWork clean = new LeafWork(delayMicros, 0, 1);
+            LeafWork slow = new LeafWork(delayMicros, stragglerPercent, stragglerFactor);
+            List<TailVariant> variants = List.of(
+                    new TailVariant("no stragglers, hedging off (baseline)", CLEAN, clean, unhedged, false, false),
+                    new TailVariant("no stragglers, hedging on", CLEAN_HEDGED, clean, hedged, false, true),
+                    new TailVariant("stragglers, hedging off", SLOW, slow, unhedged, true, false),
+                    new TailVariant("stragglers, hedging on", SLOW_HEDGED, slow, hedged, true, true));
+            try (SdkFanOut sdk = new SdkFanOut(root.baseUrl(), SdkFanOut.plain())) {
+                for (TailVariant v : variants) {
+                    prime(root.baseUrl(), v.pool(), v.work());
+                }
+                for (int i = 0; i < warmup; i++) {
+                    for (TailVariant v : variants) {
+                        sdk.scatter(v.pool(), v.work(), v.options());
+                    }
+                }
+                Map<String, Map<String, Double>> before = hedgeMetrics(root.baseUrl());
+                tail = tail(sdk, variants, tailShards, rounds, tailIterations);
+                metrics = difference(hedgeMetrics(root.baseUrl()), before);
+            }
+        }
+        Setup setup = new Setup(started, args.string("commit", "unknown"), Runtime.getRuntime().availableProcessors(),
+                cpuModel(), System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"), loadBefore, loadAverage(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), rounds, warmup, fanIterations, tailIterations,
+                delayMicros, servers, workerThreads, tailShards, replicas, stragglerPercent, stragglerFactor,
+                hedgePercentile, hedgeMin, hedgeMax, maxExtraLoad, tailDeadlineMs);
+        return new ScatterResults(setup, overhead, tail, metrics);
+    }
+
+    // ---- part 1: fan-out overhead ----
+
+    private static List<OverheadRow> overhead(URI root, Map<String, List<LeafTarget>> targets, List<Integer> leafCounts,
+            LeafWork work, int rounds, int warmup, int iterations) {
+        List<FanOut> fanOuts = List.of(new SdkFanOut(root, SdkFanOut.plain()), new RootHttpFanOut(root),
+                DirectFanOut.okHttp(targets), DirectFanOut.jdk(targets));
+        int n = fanOuts.size();
+        try {
+            // [leaf count][fan-out][round] -> p50/p99 values in µs
+            double[][][][] stats = new double[leafCounts.size()][n][rounds][5];
+            long[][] e2e = new long[n][iterations];
+            long[][] over = new long[n][iterations];
+            long[][] service = new long[n][iterations];
+            for (int c = 0; c < leafCounts.size(); c++) {
+                String pool = "fan-" + leafCounts.get(c);
+                System.err.printf("fan-out warm-up, %s%n", pool);
+                prime(root, pool, work);
+                measure(fanOuts, pool, work, warmup, e2e, over, service);
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (int j = 0; j < leafCounts.size(); j++) {
+                    int c = (round + j) % leafCounts.size();
+                    String pool = "fan-" + leafCounts.get(c);
+                    measure(fanOuts, pool, work, iterations, e2e, over, service);
+                    StringBuilder line = new StringBuilder("round " + round + " " + pool + ":");
+                    for (int f = 0; f < n; f++) {
+                        double[] s = stats[c][f][round];
+                        s[0] = micros(Stats.percentile(e2e[f], iterations, 50));
+                        s[1] = micros(Stats.percentile(e2e[f], iterations, 99));
+                        s[2] = micros(Stats.percentile(over[f], iterations, 50));
+                        s[3] = micros(Stats.percentile(over[f], iterations, 99));
+                        s[4] = micros(Stats.percentile(service[f], iterations, 50));
+                        line.append(String.format(Locale.ROOT, " [%d] e2e %.0f/%.0f over %.0f/%.0f µs;", f, s[0], s[1],
+                                s[2], s[3]));
+                    }
+                    System.err.println(line);
+                }
+            }
+            List<OverheadRow> rows = new ArrayList<>();
+            for (int c = 0; c < leafCounts.size(); c++) {
+                for (int f = 0; f < n; f++) {
+                    rows.add(new OverheadRow(leafCounts.get(c), fanOuts.get(f).name(), column(stats[c][f], 0),
+                            column(stats[c][f], 1), column(stats[c][f], 2), column(stats[c][f], 3),
+                            column(stats[c][f], 4)));
+                }
+            }
+            return rows;
+        } finally {
+            fanOuts.forEach(FanOut::close);
+        }
+    }
+
+    /**
+     * A first scatter with a 30 s deadline, so that the leaves' first calls (class loading, JIT, new
+     * connections, all on shared cores) cannot time out the warm-up.
+     */
+    static void prime(URI root, String pool, LeafWork work) {
+        try (SdkFanOut sdk = new SdkFanOut(root, SdkFanOut.plain())) {
+            long start = System.nanoTime();
+            sdk.scatter(pool, work, SdkFanOut.plain().toBuilder().deadline(Duration.ofSeconds(30)).build()).value();
+            System.err.printf("first scatter to %s: %d ms%n", pool, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static void measure(List<FanOut> fanOuts, String pool, LeafWork work, int iterations, long[][] e2e,
+            long[][] over, long[][] service) {
+        int n = fanOuts.size();
+        for (int i = 0; i < iterations; i++) {
+            for (int j = 0; j < n; j++) {
+                int f = (i + j) % n;
+                long start = System.nanoTime();
+                long slowest = fanOuts.get(f).call(pool, work);
+                long elapsed = System.nanoTime() - start;
+                if (i < e2e[f].length) {
+                    e2e[f][i] = elapsed;
+                    over[f][i] = elapsed - slowest;
+                    service[f][i] = slowest;
+                }
+            }
+        }
+    }
+
+    // ---- part 2: tail latency with stragglers ----
+
+    /** One variant of part 2. */
+    private record TailVariant(String name, String pool, LeafWork work, ScatterOptions options, boolean stragglers,
+                               boolean hedging) {
+    }
+
+    private static List<TailRow> tail(SdkFanOut sdk, List<TailVariant> variants, int shards, int rounds,
+            int iterations) {
+        int n = variants.size();
+        long[][] all = new long[n][rounds * iterations];
+        long[][] round = new long[n][iterations];
+        double[][][] perRound = new double[n][rounds][3];
+        long[][] counts = new long[n][7]; // incomplete, leafRequests, hedged, won, cancelled, straggled, calls
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < iterations; i++) {
+                for (int j = 0; j < n; j++) {
+                    int v = (i + j) % n;
+                    TailVariant variant = variants.get(v);
+                    long start = System.nanoTime();
+                    GatherResult<List<LeafPart>> result = sdk.scatter(variant.pool(), variant.work(), variant.options());
+                    long elapsed = System.nanoTime() - start;
+                    round[v][i] = elapsed;
+                    all[v][r * iterations + i] = elapsed;
+                    long[] c = counts[v];
+                    if (!result.isComplete()) {
+                        c[0]++;
+                    }
+                    c[1] += result.stats().leafRequests();
+                    c[2] += result.stats().hedgedRequests();
+                    c[3] += result.stats().hedgesWon();
+                    c[4] += result.stats().cancelledRequests();
+                    c[5] += result.partialValue().stream().filter(LeafPart::straggled).count();
+                    c[6]++;
+                }
+            }
+            StringBuilder line = new StringBuilder("tail round " + r + ":");
+            for (int v = 0; v < n; v++) {
+                perRound[v][r][0] = micros(Stats.percentile(round[v], iterations, 50));
+                perRound[v][r][1] = micros(Stats.percentile(round[v], iterations, 99));
+                perRound[v][r][2] = micros(Stats.percentile(round[v], iterations, 99.9));
+                line.append(String.format(Locale.ROOT, " [%d] p50 %.0f p99 %.0f p99.9 %.0f µs;", v, perRound[v][r][0],
+                        perRound[v][r][1], perRound[v][r][2]));
+            }
+            System.err.println(line);
+        }
+        List<TailRow> rows = new ArrayList<>();
+        for (int v = 0; v < n; v++) {
+            TailVariant variant = variants.get(v);
+            int total = rounds * iterations;
+            long[] c = counts[v];
+            rows.add(new TailRow(variant.name(), variant.pool(), variant.stragglers(), variant.hedging(),
+                    column(perRound[v], 0), column(perRound[v], 1), column(perRound[v], 2),
+                    micros(Stats.percentile(all[v], total, 50)), micros(Stats.percentile(all[v], total, 99)),
+                    micros(Stats.percentile(all[v], total, 99.9)), c[6], c[0], c[6] * shards, c[1], c[2], c[3], c[4],
+                    c[5]));
+        }
+        return rows;
+    }
+
+    // ---- the root's own counters ----
+
+    private static Map<String, Map<String, Double>> hedgeMetrics(URI root) {
+        Map<String, Map<String, Double>> byPool = new LinkedHashMap<>();
+        OkHttpClient client = new OkHttpClient();
+        try (Response response = client.newCall(new Request.Builder().url(root + "/metrics").build()).execute()) {
+            for (String line : response.body().string().split("\n")) {
+                String name = line.startsWith("patternkit_scatter_leaf_requests_total{") ? "leafRequests"
+                        : line.startsWith("patternkit_scatter_hedges_total{") ? "hedges"
+                        : line.startsWith("patternkit_scatter_cancellations_total{") ? "cancellations" : null;
+                if (name == null) {
+                    continue;
+                }
+                String labels = line.substring(line.indexOf('{') + 1, line.indexOf('}'));
+                String pool = label(labels, "pool");
+                String kind = label(labels, name.equals("hedges") ? "result" : "kind");
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                byPool.computeIfAbsent(pool, p -> new LinkedHashMap<>())
+                        .put(name + (kind == null ? "" : "." + kind), value);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
+        return byPool;
+    }
+
+    private static String label(String labels, String name) {
+        for (String pair : labels.split(",")) {
+            String[] kv = pair.split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equals(name)) {
+                return kv[1].replace("\"", "");
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Map<String, Double>> difference(Map<String, Map<String, Double>> after,
+            Map<String, Map<String, Double>> before) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        after.forEach((pool, values) -> {
+            if (!pool.startsWith("tail-")) {
+                return;
+            }
+            Map<String, Double> d = new LinkedHashMap<>();
+            values.forEach((k, v) -> d.put(k, v - before.getOrDefault(pool, Map.of()).getOrDefault(k, 0.0)));
+            out.put(pool, d);
+        });
+        return out;
+    }
+
+    // ---- helpers ----
+
+    private static List<LeafTarget> listLeaves(URI root, String pool) throws IOException {
+        OkHttpClient client = new OkHttpClient();
+        try (Response response = client.newCall(new Request.Builder().url(root + "/v1/pools/" + pool + "/leaves").build())
+                .execute()) {
+            JsonNode body = MAPPER.readTree(response.body().bytes());
+            List<LeafTarget> out = new ArrayList<>();
+            for (JsonNode shard : body.get("shards")) {
+                out.add(new LeafTarget(shard.get("shard").asText(),
+                        URI.create(shard.get("replicas").get(0).get("url").asText())));
+            }
+            return out;
+        } finally {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
+    }
+
+    private static List<Double> column(double[][] rows, int index) {
+        List<Double> out = new ArrayList<>(rows.length);
+        for (double[] row : rows) {
+            out.add(row[index]);
+        }
+        return out;
+    }
+
+    private static double micros(long nanos) {
+        return nanos / 1000.0;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("n/a");
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    /** The {@link LeafHost} JVM: started with this harness's class path, stopped by closing its standard input. */
+    private static final class LeafProcess implements AutoCloseable {
+        private final Process process;
+        private final int count;
+
+        private LeafProcess(Process process, int count) {
+            this.process = process;
+            this.count = count;
+        }
+
+        static LeafProcess start(URI root, int servers, int workerThreads, String pools, Path log) throws Exception {
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), LeafHost.class.getName(), "--root", root.toString(),
+                    "--servers", Integer.toString(servers), "--worker-threads", Integer.toString(workerThreads),
+                    "--pools", pools);
+            Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> {
+                try {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                            StandardCharsets.UTF_8));
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (line.startsWith("READY ")) {
+                            return Integer.parseInt(line.substring(6).trim());
+                        }
+                    }
+                    throw new IllegalStateException("the leaf process exited; see " + log);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try {
+                return new LeafProcess(process, ready.get(120, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the leaf process did not get ready; see " + log, e);
+            }
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        int count() {
+            return count;
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.getOutputStream().close();
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (IOException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
