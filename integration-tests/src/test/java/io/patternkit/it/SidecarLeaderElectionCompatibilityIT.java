@@ -106,7 +106,7 @@ class SidecarLeaderElectionCompatibilityIT {
             return client;
         }
 
-        /** Real time: waits at least {@code duration} (Awaitility's poll delay), never Thread.sleep. */
+        /** Real time: waits at least {@code duration} (Awaitility's poll delay), without sleeping the thread. */
         @Override
         protected void letTimePass(Duration duration) {
             long start = System.nanoTime();

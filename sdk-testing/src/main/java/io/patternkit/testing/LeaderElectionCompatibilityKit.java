@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * <p>A subclass supplies the subject ({@link #election()}, shared by the tests; each test uses fresh election
  * names) and a way to let time pass on the subject's clock ({@link #letTimePass(Duration)}): a fake on a
  * {@link ManualClock} advances the clock; a real sidecar can only wait real time (with Awaitility, never
- * {@code Thread.sleep}). The subject's timings must be {@link #leaseDuration()}, {@link #renewDeadline()}
+ * a bare sleep). The subject's timings must be {@link #leaseDuration()}, {@link #renewDeadline()}
  * and {@link #retryPeriod()} (by default 1500 ms, 1000 ms and 200 ms: short enough to wait for in real time,
  * with a 500 ms window between the renew deadline and the expiry). Long-polls that expect an answer use
  * {@link #POLL} of real time and return as soon as the answer is ready, so the suite is fast on a manual

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>A subclass supplies a fresh, empty queue per test ({@link #newQueue()}) and a way to let time pass
  * on the queue's clock ({@link #advance(Duration)}): a fake on a {@link ManualClock} advances the clock;
- * a real sidecar can only wait real time (with Awaitility, never {@code Thread.sleep}). The kit keeps
+ * a real sidecar can only wait real time (with Awaitility, never a bare sleep). The kit keeps
  * waits short ({@link #SHORT}) and asserts that something becomes claimable with a long-poll
  * ({@link #POLL}), which returns at once when the item is already there, so the suite is fast on a
  * manual clock and stable on a real one.
