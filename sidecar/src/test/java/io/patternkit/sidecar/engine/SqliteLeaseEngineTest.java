@@ -5,7 +5,12 @@ import io.patternkit.sidecar.leader.LeaseEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The lease engine contract on a temporary SQLite file, with time driven by a manual clock. */
 class SqliteLeaseEngineTest extends LeaseEngineContractTest {
@@ -26,5 +31,19 @@ class SqliteLeaseEngineTest extends LeaseEngineContractTest {
     @Override
     protected Duration lease() {
         return Duration.ofSeconds(15);
+    }
+
+    @Test
+    void aWriteThroughAnotherEngineOnTheSameFileIsReported() {
+        try (LeaseEngine watching = open(); LeaseEngine writing = open()) {
+            CopyOnWriteArrayList<String> reports = new CopyOnWriteArrayList<>();
+            watching.onExternalChange(election -> reports.add(String.valueOf(election)));
+            assertThat(watching.reportsExternalChanges()).isTrue();
+
+            writing.tryAcquire("jobs", "a", lease());
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !reports.isEmpty());
+            assertThat(watching.read("jobs").holder()).isEqualTo("a");
+        }
     }
 }

@@ -4,8 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.patternkit.sidecar.workqueue.EngineException;
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,8 +18,10 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -24,24 +31,33 @@ import org.sqlite.SQLiteConfig;
  * {@code busy_timeout=5000}), a small HikariCP pool whose connections define {@code pk_now_ms()}
  * from an injectable {@link Clock}, and an optional watch for other processes' commits.
  *
- * <p>SQLite has no notifications: a write by another process is noticed by polling
- * {@code PRAGMA data_version} on a dedicated connection every {@value #WATCH_INTERVAL_MS} ms (a
- * cheap read that changes whenever another connection commits).
+ * <p>SQLite has no notifications: a write by another process is noticed by reading
+ * {@code PRAGMA data_version} on a dedicated connection (a cheap read that changes whenever another
+ * connection commits) when the file system reports a change to the database's files, and every
+ * {@value #WATCH_INTERVAL_MS} ms in any case.
  */
 final class SqliteDatabase implements AutoCloseable {
-    /** How often another process's writes are looked for, in milliseconds. */
+    /** How often another process's writes are looked for when no file event came, in milliseconds. */
     static final long WATCH_INTERVAL_MS = 100;
+    /** The least time between two looks, in milliseconds, however many file events come. */
+    static final long MIN_CHECK_GAP_MS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
 
     private final HikariDataSource pool;
     private final ClockedSqliteDataSource source;
+    private final Path file;
+    private final AtomicBoolean checkRequested = new AtomicBoolean();
     private Connection watchConnection;
     private ScheduledExecutorService watcher;
+    private WatchService fileEvents;
+    private Runnable onForeignWrite;
+    private volatile long lastCheckNanos;
     private long lastDataVersion;
 
-    private SqliteDatabase(HikariDataSource pool, ClockedSqliteDataSource source) {
+    private SqliteDatabase(HikariDataSource pool, ClockedSqliteDataSource source, Path file) {
         this.pool = pool;
         this.source = source;
+        this.file = file;
     }
 
     /**
@@ -77,7 +93,7 @@ final class SqliteDatabase implements AutoCloseable {
                     st.execute(ddl);
                 }
             }
-            return new SqliteDatabase(pool, source);
+            return new SqliteDatabase(pool, source, file.toAbsolutePath());
         } catch (SQLException | IOException | RuntimeException e) {
             if (pool != null) {
                 pool.close();
@@ -93,8 +109,14 @@ final class SqliteDatabase implements AutoCloseable {
 
     /**
      * Starts calling {@code onForeignWrite} (on a watcher thread) whenever another connection commits.
+     * The file's directory is watched for changes to the write-ahead log (inotify on Linux, through
+     * {@link WatchService}), so a commit by another process is seen within a few milliseconds; the
+     * check also runs every {@value #WATCH_INTERVAL_MS} ms in case the file system sends no events
+     * (network file systems, or a platform whose {@code WatchService} polls). Checks are at least
+     * {@value #MIN_CHECK_GAP_MS} ms apart, so a busy database costs at most a few hundred cheap reads
+     * a second.
      *
-     * @param threadName the watcher thread's name
+     * @param threadName the watcher threads' name
      * @param onForeignWrite must not block
      * @throws EngineException when the watch connection cannot be opened
      */
@@ -105,22 +127,71 @@ final class SqliteDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new EngineException("cannot open the SQLite watch connection: " + e.getMessage(), e);
         }
-        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
-        watcher.scheduleWithFixedDelay(() -> {
+        this.onForeignWrite = onForeignWrite;
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, threadName));
+        watcher.scheduleWithFixedDelay(this::check, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        fileEvents = watchDirectory(threadName + "-events");
+    }
+
+    /** Watches the directory for changes to this database's files; null when the platform cannot. */
+    private WatchService watchDirectory(String threadName) {
+        Path directory = file.getParent();
+        String prefix = file.getFileName().toString();
+        WatchService service;
+        try {
+            service = directory.getFileSystem().newWatchService();
+            directory.register(service, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("cannot watch {} for changes ({}); looking for other processes' writes every {} ms", directory,
+                    e.toString(), WATCH_INTERVAL_MS);
+            return null;
+        }
+        daemon(() -> {
             try {
-                long version = dataVersion();
-                if (version != lastDataVersion) {
-                    lastDataVersion = version;
-                    onForeignWrite.run();
+                while (true) {
+                    WatchKey key = service.take();
+                    boolean ours = false;
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        ours |= event.context() instanceof Path p && p.toString().startsWith(prefix);
+                    }
+                    key.reset();
+                    if (ours || !key.isValid()) {
+                        requestCheck();
+                    }
                 }
-            } catch (SQLException | RuntimeException e) {
-                LOG.debug("data_version check failed", e);
+            } catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException stopped) {
+                // closed
             }
-        }, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }, threadName).start();
+        return service;
+    }
+
+    private void requestCheck() {
+        if (checkRequested.compareAndSet(false, true)) {
+            long wait = lastCheckNanos + TimeUnit.MILLISECONDS.toNanos(MIN_CHECK_GAP_MS) - System.nanoTime();
+            watcher.schedule(this::check, Math.max(0, wait), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Runs on the watcher executor only. */
+    private void check() {
+        checkRequested.set(false);
+        lastCheckNanos = System.nanoTime();
+        try {
+            long version = dataVersion();
+            if (version != lastDataVersion) {
+                lastDataVersion = version;
+                onForeignWrite.run();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("data_version check failed", e);
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     private long dataVersion() throws SQLException {
@@ -133,6 +204,13 @@ final class SqliteDatabase implements AutoCloseable {
     /** Stops the watch and closes every connection. Never throws. */
     @Override
     public void close() {
+        if (fileEvents != null) {
+            try {
+                fileEvents.close();
+            } catch (IOException e) {
+                LOG.debug("closing the file watch failed", e);
+            }
+        }
         if (watcher != null) {
             watcher.shutdownNow();
             try {

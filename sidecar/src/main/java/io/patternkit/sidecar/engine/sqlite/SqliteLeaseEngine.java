@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * The embedded lease engine: table {@code leader_leases} in the machine's SQLite file (the one the
  * work queue uses), shared by every local sidecar process. Expiry is judged by {@code pk_now_ms()},
  * the injectable wall clock of the machine, which every local process shares. Writes by other
- * processes are noticed through {@code PRAGMA data_version} every
- * {@value SqliteDatabase#WATCH_INTERVAL_MS} ms and wake waiting campaigns and watches.
+ * processes wake waiting campaigns and watches within a few milliseconds where the file system
+ * reports changes (inotify on Linux), and within {@value SqliteDatabase#WATCH_INTERVAL_MS} ms
+ * elsewhere (see {@code SqliteDatabase}).
  */
 public final class SqliteLeaseEngine extends JdbcLeaseEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteLeaseEngine.class);

@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
  * restarts. Every write is one autocommit statement, so processes never hold a read-then-write
  * transaction that would end in {@code SQLITE_BUSY}.
  *
- * <p>SQLite has no notifications: a write by another process is noticed by polling
- * {@code PRAGMA data_version} on a dedicated connection every {@value #WATCH_INTERVAL_MS} ms (a
- * cheap read that changes whenever another connection commits), which wakes parked long-polls.
+ * <p>A write by another process wakes parked long-polls within a few milliseconds where the file
+ * system reports changes (inotify on Linux), and within {@value #WATCH_INTERVAL_MS} ms elsewhere
+ * (see {@code SqliteDatabase}).
  */
 public final class SqliteQueueEngine extends JdbcQueueEngine {
-    /** How often another process's writes are looked for, in milliseconds. */
+    /** How often another process's writes are looked for when the file system sends no events, in milliseconds. */
     public static final long WATCH_INTERVAL_MS = SqliteDatabase.WATCH_INTERVAL_MS;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteQueueEngine.class);
     private static final List<String> SCHEMA = List.of(
