@@ -138,6 +138,25 @@ class LeadershipTest {
     }
 
     @Test
+    void aCampaignWonSoonAfterItsSendIsAnnouncedWithoutWaitingForARenew() throws Exception {
+        // Won 1 s after the send (less than half the renew deadline, less than the retry period): the term is
+        // timed from the send and renewed on the usual schedule, so no confirming renew delays the failover.
+        Duration held = Duration.ofSeconds(1);
+        scripted.campaignWaitsBeforeWinning = held;
+        Instant sent = clock.instant();
+        Leadership a = start("a", new Recorder());
+        LeadershipContext ctx = leader(a);
+        scripted.campaignWaitsBeforeWinning = Duration.ZERO;
+        assertThat(scripted.renewAttempts).as("announced before any renew").isEmpty();
+        assertThat(ctx.isValid()).isTrue();
+        clock.advance(fake.retryPeriod().minus(held));
+        await().atMost(AWAIT).until(() -> scripted.renews.size() == 1);
+        assertThat(scripted.renews).as("first renew one retry period after the send").containsExactly(
+                sent.plus(fake.retryPeriod()));
+        assertThat(a.isLeader()).isTrue();
+    }
+
+    @Test
     void stepsDownAtOnceOnLeaseLost() throws Exception {
         Recorder events = new Recorder();
         Leadership a = start("a", events);

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class LeadershipEngine {
     private static final Logger log = LoggerFactory.getLogger(LeadershipEngine.class);
     private static final Duration MIN_RETRY_PERIOD = Duration.ofMillis(1);
+    private static final Duration MIN_CAMPAIGN_WAIT = Duration.ofMillis(100);
     private static final long CLOSE_WAIT_SECONDS = 10;
 
     private final LeaderElection source;
@@ -224,14 +225,15 @@ public final class LeadershipEngine {
             }
             Instant sent = clock.instant();
             long started = System.nanoTime();
+            Duration wait = campaignWait();
             try {
-                CampaignResult r = source.becomeLeader(election, candidate, settings.campaignWait());
+                CampaignResult r = source.becomeLeader(election, candidate, wait);
                 backoff.reset();
                 if (r.elected()) {
                     onCampaignWon(r.lease().orElseThrow(), sent, r.observed());
                 } else {
                     observe(r.observed());
-                    if (Duration.ofNanos(System.nanoTime() - started).compareTo(settings.campaignWait().dividedBy(2)) < 0) {
+                    if (Duration.ofNanos(System.nanoTime() - started).compareTo(wait.dividedBy(2)) < 0) {
                         pauseUntil(sent.plus(backoff.next())); // the sidecar answered early: do not spin
                     }
                 }
@@ -287,16 +289,37 @@ public final class LeadershipEngine {
     }
 
     /**
+     * The long-poll wait of the next campaign: the configured wait, but at most a quarter of the lease
+     * duration last observed, so that a campaign won at the end of its wait still has most of its renew
+     * deadline left when timed from its send (see {@link #onCampaignWon}).
+     */
+    private synchronized Duration campaignWait() {
+        Duration wait = settings.campaignWait();
+        if (lastSeen != null && lastSeen.leaseDuration().compareTo(Duration.ZERO) > 0) {
+            Duration quarter = lastSeen.leaseDuration().dividedBy(4);
+            if (quarter.compareTo(wait) < 0) {
+                wait = quarter.compareTo(MIN_CAMPAIGN_WAIT) < 0 ? MIN_CAMPAIGN_WAIT : quarter;
+            }
+        }
+        return wait;
+    }
+
+    /**
      * A campaign's validity counts from the moment the sidecar acquired the lease, which may be long after
-     * the campaign was sent (it long-polls); timing the term from the send would end it at once. So the term
-     * is timed from a renew sent right after the win; only if that renew fails for another reason than a lost
-     * lease does the conservative bound from the campaign's send time stand.
+     * the campaign was sent (it long-polls); only the send time is known to precede it. When the term timed
+     * from the send still has at least half its renew deadline left (the common case: campaigns wait at
+     * most a quarter of the lease duration), the win is announced at once and renewed on the usual
+     * schedule, as if renewed at the send, so no extra round trip delays a failover. Otherwise timing the
+     * term from the send would end it at or soon after its start, so it is timed from a renew sent right
+     * after the win; only if that renew fails for another reason than a lost lease does the conservative
+     * bound from the campaign's send time stand.
      */
     private void onCampaignWon(Lease lease, Instant sent, LeaderObservation observed) {
         Lease held = lease;
         Instant validFrom = sent;
         Instant lastRenew = sent;
-        if (clock.instant().isAfter(sent)) {
+        Duration leftFromSend = Duration.between(clock.instant(), sent.plus(lease.validFor()));
+        if (leftFromSend.compareTo(lease.renewDeadline().dividedBy(2)) < 0) {
             Instant renewSent = clock.instant();
             lastRenew = renewSent;
             try {
