@@ -1,17 +1,12 @@
 package io.patternkit.samples.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.patternkit.samples.indexing.Corpus;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.patternkit.samples.SampleRun;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -24,28 +19,11 @@ import org.junit.jupiter.api.Test;
 class SearchDemoIT {
     @Test
     void mergedHitsAreExactHedgingRescuesTheStragglerAndTheDeadShardIsNamed() throws Exception {
-        Path jar = Path.of("target", "patternkit-samples.jar").toAbsolutePath();
-        Path sidecarJar = Path.of("..", "sidecar", "target", "patternkit-sidecar.jar").toAbsolutePath().normalize();
-        Path corpus = Corpus.findJdkSources().orElse(null);
-        assumeTrue(corpus != null, "no JDK src.zip on this machine");
-        Path work = Path.of("target", "it-search-demo").toAbsolutePath();
-        Path console = Files.createDirectories(Path.of("target")).resolve("it-search-demo.out");
-
-        Process run = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m", "-XX:+UseSerialGC",
-                "-cp", jar.toString(), SearchDemo.class.getName(),
-                "--corpus", corpus.toString(), "--limit", "1500", "--shards", "2", "--replicas", "2",
-                "--work-dir", work.toString(), "--sidecar-jar", sidecarJar.toString()))
-                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
-        boolean finished = run.waitFor(10, TimeUnit.MINUTES);
-        String out = Files.readString(console, StandardCharsets.UTF_8);
-        if (!finished) {
-            run.destroyForcibly();
-        }
-        assertThat(finished).as("finished in time; output:\n%s", out).isTrue();
-        assertThat(run.exitValue()).as("exit code; output:\n%s", out).isZero();
-
-        JsonNode summary = new ObjectMapper().readTree(work.resolve("summary.json").toFile());
+        SampleRun run = SampleRun.run("it-search-demo", Duration.ofMinutes(10),
+                List.of("-Xmx192m", "-XX:+UseSerialGC", "-cp", SampleRun.JAR.toString(), SearchDemo.class.getName()),
+                List.of("--limit", "1500", "--shards", "2", "--replicas", "2"));
+        JsonNode summary = run.summary();
+        String out = run.console();
         assertThat(summary.get("files").asInt()).isEqualTo(1500);
         assertThat(summary.get("ok").asBoolean()).isTrue();
 
