@@ -44,11 +44,26 @@ class SidecarLeaderElectionCompatibilityIT {
 
         abstract LeaderEngine engine();
 
+        /**
+         * The sidecar the kit runs against; by default one of its own on {@link #engine()}, which
+         * {@link #stopSidecar()} closes.
+         *
+         * @return a started sidecar serving leader election with the kit's durations
+         */
+        SidecarProcess sidecarForKit() throws IOException {
+            Path data = Files.createTempDirectory("patternkit-leader-kit-");
+            return engine().sidecar(data, 0, leaseDuration(), renewDeadline(), retryPeriod()).start();
+        }
+
+        /** @return whether {@link #stopSidecar()} closes the sidecar (false when it is shared with other tests) */
+        boolean ownsSidecar() {
+            return true;
+        }
+
         @BeforeAll
         void startSidecar() throws IOException {
             assumeTrue(engine().available(), "PATTERNKIT_TEST_JDBC_URL not set");
-            Path data = Files.createTempDirectory("patternkit-leader-kit-");
-            sidecar = engine().sidecar(data, 0, leaseDuration(), renewDeadline(), retryPeriod()).start();
+            sidecar = sidecarForKit();
             client = LeaderElectionClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl())
                     .callTimeout(Duration.ofSeconds(5)).retryBackoff(Duration.ofMillis(50)).build());
             warmUp();
@@ -86,7 +101,7 @@ class SidecarLeaderElectionCompatibilityIT {
             if (client != null) {
                 client.close();
             }
-            if (sidecar != null) {
+            if (sidecar != null && ownsSidecar()) {
                 sidecar.close();
             }
         }

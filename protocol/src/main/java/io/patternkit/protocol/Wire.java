@@ -21,6 +21,11 @@ public final class Wire {
     public static final String ENV_API_TOKEN = "PATTERNKIT_API_TOKEN";
     /** Environment variable naming a file that holds the shared API token (a Kubernetes Secret volume). */
     public static final String ENV_API_TOKEN_FILE = "PATTERNKIT_API_TOKEN_FILE";
+    /**
+     * Environment variable with the base URL of the one sidecar beside the app that serves every
+     * pattern ({@code patternkit-sidecar run}); a pattern's own variable, when set, wins over it.
+     */
+    public static final String ENV_SIDECAR_URL = "PATTERNKIT_SIDECAR_URL";
     /** Environment variable with the base URL of the leader-election sidecar. */
     public static final String ENV_LEADER_URL = "PATTERNKIT_LEADER_URL";
     /** Environment variable with the base URL of the scatter/gather root sidecar. */
@@ -30,6 +35,8 @@ public final class Wire {
     /** Environment variable with the directory of the embedded engine's data. */
     public static final String ENV_DATA = "PATTERNKIT_DATA";
 
+    /** Default loopback port of the one sidecar that serves every pattern ({@code patternkit-sidecar run}). */
+    public static final int DEFAULT_SIDECAR_PORT = 7300;
     /** Default loopback port of the leader-election sidecar. */
     public static final int DEFAULT_LEADER_PORT = 7310;
     /** Default loopback port of the scatter/gather root sidecar. */
@@ -46,23 +53,20 @@ public final class Wire {
     /** Longest enqueue delay, in milliseconds (7 days). */
     public static final long MAX_DELAY_MS = 604_800_000;
 
-    /**
-     * Allowed election names: a DNS-1123 label of at most 63 lower-case letters, digits, {@code -}
-     * and {@code .}, so that every engine (including a Kubernetes Lease) can store it as is.
-     */
-    public static final Pattern ELECTION_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?");
-    /** Allowed candidate ids: 1 to 253 letters, digits, {@code .}, {@code _}, {@code :}, {@code @} and {@code -}, starting alphanumeric. */
-    public static final Pattern CANDIDATE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}");
+    /** Allowed election names: {@link NameRule#ELECTION}. */
+    public static final Pattern ELECTION_NAME = NameRule.ELECTION.pattern();
+    /** Allowed candidate ids: {@link NameRule#CANDIDATE_ID}. */
+    public static final Pattern CANDIDATE_ID = NameRule.CANDIDATE_ID.pattern();
 
-    /** Allowed queue names: 1 to 128 letters, digits, {@code .}, {@code _} and {@code -}. */
-    public static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    /** Allowed queue names: {@link NameRule#QUEUE}. */
+    public static final Pattern QUEUE_NAME = NameRule.QUEUE.pattern();
 
-    /** Allowed scatter pool names: the same alphabet as {@link #QUEUE_NAME}. */
-    public static final Pattern POOL_NAME = QUEUE_NAME;
-    /** Allowed leaf ids: the same alphabet as {@link #CANDIDATE_ID}. */
-    public static final Pattern LEAF_ID = CANDIDATE_ID;
-    /** Allowed shard names: the same alphabet as {@link #CANDIDATE_ID}. */
-    public static final Pattern SHARD_NAME = CANDIDATE_ID;
+    /** Allowed scatter pool names: {@link NameRule#POOL}. */
+    public static final Pattern POOL_NAME = NameRule.POOL.pattern();
+    /** Allowed leaf ids: {@link NameRule#LEAF_ID}. */
+    public static final Pattern LEAF_ID = NameRule.LEAF_ID.pattern();
+    /** Allowed shard names: {@link NameRule#SHARD}. */
+    public static final Pattern SHARD_NAME = NameRule.SHARD.pattern();
 
     /** Media type of a streamed scatter answer: one JSON document per line. */
     public static final String NDJSON = "application/x-ndjson";

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.core.internal.ApiTokens;
 import io.patternkit.core.internal.EmbeddedHttpServer;
-import io.patternkit.protocol.Wire;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -18,8 +18,10 @@ import java.util.function.Function;
  * share one instance (and the client made from it) across the application.
  *
  * <p>Discovery follows the Patternkit convention: {@link Builder#fromEnvironment(String, int)} reads the
- * pattern's URL variable (such as {@link Wire#ENV_WORKQUEUE_URL}) and {@link Wire#ENV_API_TOKEN} or
- * {@link Wire#ENV_API_TOKEN_FILE}; settings given explicitly on the builder win over the environment.
+ * pattern's URL variable (such as {@link Wire#ENV_WORKQUEUE_URL}), else {@link Wire#ENV_SIDECAR_URL}
+ * (the one sidecar that serves every pattern beside the app), else the pattern's default loopback
+ * port; and {@link Wire#ENV_API_TOKEN} or {@link Wire#ENV_API_TOKEN_FILE}. Settings given explicitly
+ * on the builder win over the environment.
  */
 public final class SidecarConfig {
     private final URI baseUrl;
@@ -38,7 +40,7 @@ public final class SidecarConfig {
     private SidecarConfig(Builder b, URI baseUrl, String apiToken) {
         this.baseUrl = baseUrl;
         this.apiToken = apiToken;
-        this.urlVariable = b.urlVariable;
+        this.urlVariable = b.resolvedUrlVariable();
         this.connectTimeout = b.connectTimeout;
         this.callTimeout = b.callTimeout;
         this.maxRetries = b.maxRetries;
@@ -65,7 +67,11 @@ public final class SidecarConfig {
         return Optional.ofNullable(apiToken);
     }
 
-    /** @return the environment variable the base URL was discovered from, or empty when it was not */
+    /**
+     * @return the environment variable the base URL was discovered from (the pattern's own, or
+     *     {@link Wire#ENV_SIDECAR_URL} when only that one was set; the pattern's own when neither was
+     *     and the default port is used), or empty when the URL was set explicitly
+     */
     public Optional<String> urlVariable() {
         return Optional.ofNullable(urlVariable);
     }
@@ -171,7 +177,8 @@ public final class SidecarConfig {
 
         /**
          * Discovers unset settings from the environment when {@link #build()} runs: the base URL from
-         * {@code urlVariable} (default {@code http://127.0.0.1:<defaultPort>}), the token from
+         * {@code urlVariable}, else from {@link Wire#ENV_SIDECAR_URL} (the one sidecar beside the app,
+         * {@code patternkit-sidecar run}), else {@code http://127.0.0.1:<defaultPort>}; the token from
          * {@link Wire#ENV_API_TOKEN} or else the file named by {@link Wire#ENV_API_TOKEN_FILE}.
          *
          * @param urlVariable the pattern's URL variable, such as {@link Wire#ENV_WORKQUEUE_URL}
@@ -310,16 +317,25 @@ public final class SidecarConfig {
                 throw new IllegalArgumentException(
                         "baseUrl is required: call baseUrl(URI) or fromEnvironment(urlVariable, defaultPort)");
             }
-            String value = env(urlVariable);
+            String variable = resolvedUrlVariable();
+            String value = env(variable);
             if (value == null) {
                 return URI.create("http://127.0.0.1:" + defaultPort);
             }
             try {
-                return validateUrl(new URI(value), urlVariable);
+                return validateUrl(new URI(value), variable);
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException(
-                        urlVariable + " must be http(s)://host:port, got '" + value + "' (" + e.getMessage() + ")", e);
+                        variable + " must be http(s)://host:port, got '" + value + "' (" + e.getMessage() + ")", e);
             }
+        }
+
+        /** The pattern's own variable when set (or when neither is), else the one sidecar's; null without discovery. */
+        private String resolvedUrlVariable() {
+            if (baseUrl != null || urlVariable == null) {
+                return null;
+            }
+            return env(urlVariable) == null && env(Wire.ENV_SIDECAR_URL) != null ? Wire.ENV_SIDECAR_URL : urlVariable;
         }
 
         private String resolveToken() {

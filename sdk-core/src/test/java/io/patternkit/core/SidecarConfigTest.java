@@ -31,6 +31,36 @@ class SidecarConfigTest {
     }
 
     @Test
+    void theOneSidecarsUrlServesAPatternWhoseOwnVariableIsUnset() {
+        SidecarConfig c = env(Map.of(Wire.ENV_SIDECAR_URL, "http://127.0.0.1:7300")).build();
+        assertThat(c.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:7300"));
+        assertThat(c.urlVariable()).contains(Wire.ENV_SIDECAR_URL);
+    }
+
+    @Test
+    void thePatternsOwnVariableWinsOverTheOneSidecarsUrl() {
+        SidecarConfig c = env(Map.of(Wire.ENV_SIDECAR_URL, "http://127.0.0.1:7300",
+                Wire.ENV_WORKQUEUE_URL, "http://127.0.0.1:9000")).build();
+        assertThat(c.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9000"));
+        assertThat(c.urlVariable()).contains(Wire.ENV_WORKQUEUE_URL);
+    }
+
+    @Test
+    void aBadOneSidecarUrlIsNamedInTheError() {
+        assertThatThrownBy(() -> env(Map.of(Wire.ENV_SIDECAR_URL, "http://bad host")).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Wire.ENV_SIDECAR_URL + " must be http(s)://host:port");
+    }
+
+    @Test
+    void anExplicitBaseUrlWinsOverTheOneSidecarsUrl() {
+        SidecarConfig c = env(Map.of(Wire.ENV_SIDECAR_URL, "http://127.0.0.1:7300"))
+                .baseUrl(URI.create("http://127.0.0.1:1234")).build();
+        assertThat(c.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:1234"));
+        assertThat(c.urlVariable()).isEmpty();
+    }
+
+    @Test
     void readsUrlAndTokenFromTheEnvironment() {
         SidecarConfig c = env(Map.of(Wire.ENV_WORKQUEUE_URL, "http://wq.local:9000/", Wire.ENV_API_TOKEN, "s3cret"))
                 .build();

@@ -1,5 +1,6 @@
 package io.patternkit.scatter;
 
+import io.patternkit.protocol.CompletionPolicy;
 import io.patternkit.protocol.Wire;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -12,24 +13,24 @@ import java.util.OptionalInt;
  * Immutable.
  */
 public final class Completion {
-    /** The policies, with their wire names. */
+    /** The policies: the application's view of {@link CompletionPolicy}, the wire's vocabulary, whose names they take. */
     public enum Policy {
         /** Wait for every shard (until the deadline). Wire name {@code all}. */
-        ALL("all"),
+        ALL(CompletionPolicy.ALL),
         /** Stop at a strict majority of shards answered. Wire name {@code quorum}. */
-        QUORUM("quorum"),
+        QUORUM(CompletionPolicy.QUORUM),
         /** Stop at n shards answered. Wire name {@code firstN}. */
-        FIRST_N("firstN");
+        FIRST_N(CompletionPolicy.FIRST_N);
 
-        private final String wireName;
+        private final CompletionPolicy wire;
 
-        Policy(String wireName) {
-            this.wireName = wireName;
+        Policy(CompletionPolicy wire) {
+            this.wire = wire;
         }
 
         /** @return the wire name */
         public String wireName() {
-            return wireName;
+            return wire.wireName();
         }
     }
 

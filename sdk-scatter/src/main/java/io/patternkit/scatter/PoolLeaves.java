@@ -1,5 +1,8 @@
 package io.patternkit.scatter;
 
+import io.patternkit.protocol.LeafSource;
+import io.patternkit.protocol.WireName;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -101,24 +104,27 @@ public record PoolLeaves(String pool, List<Shard> shards) {
         }
     }
 
-    /** How the root sidecar learnt of a replica (wire names in parentheses). */
+    /**
+     * How the root sidecar learnt of a replica (wire names in parentheses): the application's view
+     * of {@link LeafSource}, the wire's vocabulary, whose names it takes.
+     */
     public enum Source {
         /** The leaf registered itself and keeps renewing ({@code registered}); it leaves when that lapses. */
-        REGISTERED("registered"),
+        REGISTERED(LeafSource.REGISTERED),
         /** From the root's {@code --leaf POOL/SHARD=URL} options ({@code static}). */
-        STATIC("static"),
+        STATIC(LeafSource.STATIC),
         /** From a DNS name resolved every {@code --dns-interval} ({@code dns}), such as a headless Service. */
-        DNS("dns");
+        DNS(LeafSource.DNS);
 
-        private final String wireName;
+        private final LeafSource wire;
 
-        Source(String wireName) {
-            this.wireName = wireName;
+        Source(LeafSource wire) {
+            this.wire = wire;
         }
 
         /** @return the name on the wire, such as {@code registered} */
         public String wireName() {
-            return wireName;
+            return wire.wireName();
         }
 
         /**
@@ -126,12 +132,7 @@ public record PoolLeaves(String pool, List<Shard> shards) {
          * @return the source, or empty when unknown
          */
         public static Optional<Source> fromWire(String wireName) {
-            for (Source s : values()) {
-                if (s.wireName.equals(wireName)) {
-                    return Optional.of(s);
-                }
-            }
-            return Optional.empty();
+            return WireName.fromWire(LeafSource.class, wireName).map(wire -> valueOf(wire.name()));
         }
     }
 }

@@ -18,7 +18,7 @@ public final class ScatterMetrics {
     /** Timer (root side): scatters that returned a result, tagged {@link #TAG_POOL} and {@link #TAG_COMPLETE}. */
     public static final String GATHERS = "patternkit.scatter.gathers";
     /** Counter (root side): shard outcomes, tagged {@link #TAG_POOL} and {@link #TAG_STATUS}. */
-    public static final String SHARDS = "patternkit.scatter.shards";
+    public static final String SHARDS = "patternkit.scatter.gather.shards";
     /**
      * Timer (leaf side): handler calls, tagged {@link #TAG_POOL} and {@link #TAG_STATUS}: {@code answered},
      * {@code failed} (the handler threw) or {@code cancelled} (the root gave up before the handler returned).

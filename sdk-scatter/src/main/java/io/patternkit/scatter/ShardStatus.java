@@ -1,31 +1,36 @@
 package io.patternkit.scatter;
 
+import io.patternkit.protocol.WireName;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** What became of one shard in a scatter, as reported by the root sidecar (wire names in parentheses). */
+/**
+ * What became of one shard in a scatter, as reported by the root sidecar (wire names in parentheses).
+ * The application's view of {@link io.patternkit.protocol.ShardStatus}, the wire's vocabulary,
+ * whose names it takes.
+ */
 public enum ShardStatus {
     /** A replica answered in time ({@code answered}); its part went to the {@link Merger}. */
-    ANSWERED("answered"),
+    ANSWERED(io.patternkit.protocol.ShardStatus.ANSWERED),
     /** Every attempt failed: the leaf answered an error, the connection broke, or its part was unreadable ({@code failed}). */
-    FAILED("failed"),
+    FAILED(io.patternkit.protocol.ShardStatus.FAILED),
     /** No replica answered before the leaf timeout or the overall deadline ({@code timedOut}). */
-    TIMED_OUT("timedOut"),
+    TIMED_OUT(io.patternkit.protocol.ShardStatus.TIMED_OUT),
     /**
      * Not asked, or asked and cancelled ({@code skipped}): no replica of the shard is known, or the call
      * stopped early because the completion policy was already met.
      */
-    SKIPPED("skipped");
+    SKIPPED(io.patternkit.protocol.ShardStatus.SKIPPED);
 
-    private final String wireName;
+    private final io.patternkit.protocol.ShardStatus wire;
 
-    ShardStatus(String wireName) {
-        this.wireName = wireName;
+    ShardStatus(io.patternkit.protocol.ShardStatus wire) {
+        this.wire = wire;
     }
 
     /** @return the name on the wire, such as {@code timedOut} */
     public String wireName() {
-        return wireName;
+        return wire.wireName();
     }
 
     /**
@@ -33,6 +38,7 @@ public enum ShardStatus {
      * @return the status, or empty when unknown
      */
     public static Optional<ShardStatus> fromWire(String wireName) {
-        return Arrays.stream(values()).filter(s -> s.wireName.equals(wireName)).findFirst();
+        return WireName.fromWire(io.patternkit.protocol.ShardStatus.class, wireName)
+                .flatMap(wire -> Arrays.stream(values()).filter(s -> s.wire == wire).findFirst());
     }
 }

@@ -1,10 +1,11 @@
 package io.patternkit.testing;
 
+import io.patternkit.protocol.NameRule;
+
 import io.patternkit.core.ConflictException;
 import io.patternkit.core.PatternkitException;
 import io.patternkit.core.PayloadTooLargeException;
 import io.patternkit.protocol.ProblemType;
-import io.patternkit.protocol.Wire;
 import io.patternkit.workqueue.BatchOutcome;
 import io.patternkit.workqueue.DeadLetter;
 import io.patternkit.workqueue.Enqueue;
@@ -819,9 +820,8 @@ public final class InMemoryWorkQueue implements WorkQueue {
          */
         public Builder name(String name) {
             Objects.requireNonNull(name, "name");
-            if (!Wire.QUEUE_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("queue name must be 1 to 128 letters, digits, '.', '_' or '-', got '"
-                        + name + "'");
+            if (!NameRule.QUEUE.matches(name)) {
+                throw new IllegalArgumentException(NameRule.QUEUE.rejection(name));
             }
             this.name = name;
             return this;

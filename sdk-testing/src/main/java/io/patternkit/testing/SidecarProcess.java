@@ -55,6 +55,22 @@ public final class SidecarProcess implements AutoCloseable {
     }
 
     /**
+     * Starts describing the one sidecar that serves several patterns on one port
+     * ({@code patternkit-sidecar run --patterns ...}); pass every pattern's options through
+     * {@link Builder#args}, and {@link Builder#postgres} for the PostgreSQL engine.
+     *
+     * @param patterns the patterns to serve, such as {@code "workqueue", "leader", "scatter"}; none for all
+     * @return a builder with defaults: SQLite engine, a fresh temporary data directory, no token
+     */
+    public static Builder run(String... patterns) {
+        Builder builder = new Builder("run");
+        if (patterns.length > 0) {
+            builder.args("--patterns", String.join(",", patterns));
+        }
+        return builder;
+    }
+
+    /**
      * Starts describing a work-queue sidecar.
      *
      * @return a builder with defaults: SQLite engine, a fresh temporary data directory, no token

@@ -22,7 +22,7 @@ public record NackOutcome(State state, Optional<Instant> visibleAt) {
         Objects.requireNonNull(visibleAt, "visibleAt");
     }
 
-    /** The state of an item after a nack. */
+    /** The state of an item after a nack: the application's view of {@link io.patternkit.protocol.ItemState}, constant for constant. */
     public enum State {
         /** Claimable at once. */
         READY,

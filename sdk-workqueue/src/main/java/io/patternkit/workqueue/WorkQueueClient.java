@@ -1,5 +1,7 @@
 package io.patternkit.workqueue;
 
+import io.patternkit.protocol.NameRule;
+
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.internal.Transport;
 import io.patternkit.protocol.Wire;
@@ -47,9 +49,8 @@ public final class WorkQueueClient implements AutoCloseable {
      */
     public WorkQueue queue(String name) {
         Objects.requireNonNull(name, "name");
-        if (!Wire.QUEUE_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("queue name must be 1 to 128 letters, digits, '.', '_' or '-', got '"
-                    + name + "'");
+        if (!NameRule.QUEUE.matches(name)) {
+            throw new IllegalArgumentException(NameRule.QUEUE.rejection(name));
         }
         return new HttpWorkQueue(transport, name);
     }

@@ -5,9 +5,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code patternkit-sidecar} executable: one subcommand per pattern ({@code workqueue}, {@code leader}, {@code scatter}). */
+/**
+ * The {@code patternkit-sidecar} executable: {@code run} serves any set of patterns in one process;
+ * {@code workqueue}, {@code leader} and {@code scatter} are shorthands for one pattern on its own port.
+ */
 @Command(name = "patternkit-sidecar", mixinStandardHelpOptions = true, version = "patternkit-sidecar 0.1.0",
-        description = "Runs a Patternkit pattern sidecar.", subcommands = {WorkQueueCommand.class, LeaderCommand.class, ScatterCommand.class})
+        description = "Runs a Patternkit pattern sidecar.", subcommands = {RunCommand.class, WorkQueueCommand.class, LeaderCommand.class, ScatterCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.host.HostSettings;
+import io.patternkit.sidecar.leader.LeaderSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -11,39 +13,43 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class LeaderCommandTest {
-    private static LeaderSettings parse(Map<String, String> env, String... args) {
+    /** What the command line says, as the host, the engine and leader election receive it. */
+    private record Parsed(HostSettings host, EngineSettings engine, LeaderSettings leader) {
+    }
+
+    private static Parsed parse(Map<String, String> env, String... args) {
         LeaderCommand command = new LeaderCommand();
         new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
-        return command.settings(env);
+        return new Parsed(command.host.settings(env), command.engine.settings(env), command.leader.settings());
     }
 
     @Test
     void defaultsFollowClientGoAndTheWireConventions() {
-        LeaderSettings s = parse(Map.of(Wire.ENV_DATA, "/srv/pk"));
-        assertThat(s.engine()).isEqualTo(LeaderSettings.EngineKind.SQLITE);
-        assertThat(s.port()).isEqualTo(Wire.DEFAULT_LEADER_PORT);
-        assertThat(s.bind()).isEqualTo("127.0.0.1");
-        assertThat(s.dataDir()).isEqualTo(Path.of("/srv/pk"));
-        assertThat(s.timing().leaseDuration()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(s.timing().renewDeadline()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(s.timing().retryPeriod()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(s.election()).isEqualTo("default");
-        assertThat(s.id()).isEmpty();
-        assertThat(s.token()).isEmpty();
+        Parsed s = parse(Map.of(Wire.ENV_DATA, "/srv/pk"));
+        assertThat(s.engine().kind()).isEqualTo(EngineSettings.EngineKind.SQLITE);
+        assertThat(s.host().port()).isEqualTo(Wire.DEFAULT_LEADER_PORT);
+        assertThat(s.host().bind()).isEqualTo("127.0.0.1");
+        assertThat(s.engine().dataDir()).isEqualTo(Path.of("/srv/pk"));
+        assertThat(s.leader().timing().leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(s.leader().timing().renewDeadline()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.leader().timing().retryPeriod()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.leader().election()).isEqualTo("default");
+        assertThat(s.leader().id()).isEmpty();
+        assertThat(s.host().token()).isEmpty();
     }
 
     @Test
     void optionsAndEnvironmentAreRead() {
-        LeaderSettings s = parse(Map.of(Wire.ENV_API_TOKEN, "secret-token", "PATTERNKIT_JDBC_PASSWORD", "pw"),
+        Parsed s = parse(Map.of(Wire.ENV_API_TOKEN, "secret-token", "PATTERNKIT_JDBC_PASSWORD", "pw"),
                 "--engine", "kubernetes", "--namespace", "jobs", "--kube-master", "http://127.0.0.1:6443",
                 "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period", "500ms",
                 "--election", "report-writer", "--id", "pod-7", "--port", "0");
-        assertThat(s.engine()).isEqualTo(LeaderSettings.EngineKind.KUBERNETES);
-        assertThat(s.namespace()).isEqualTo("jobs");
-        assertThat(s.kubeMaster()).isEqualTo("http://127.0.0.1:6443");
-        assertThat(s.timing().retryPeriod()).isEqualTo(Duration.ofMillis(500));
-        assertThat(s.election()).isEqualTo("report-writer");
-        assertThat(s.id()).contains("pod-7");
+        assertThat(s.engine().kind()).isEqualTo(EngineSettings.EngineKind.KUBERNETES);
+        assertThat(s.engine().namespace()).isEqualTo("jobs");
+        assertThat(s.engine().kubeMaster()).isEqualTo("http://127.0.0.1:6443");
+        assertThat(s.leader().timing().retryPeriod()).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.leader().election()).isEqualTo("report-writer");
+        assertThat(s.leader().id()).contains("pod-7");
         assertThat(s.toString()).doesNotContain("secret-token").doesNotContain("pw");
     }
 

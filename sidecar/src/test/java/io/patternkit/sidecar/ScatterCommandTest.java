@@ -4,39 +4,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.host.HostSettings;
+import io.patternkit.sidecar.scatter.ScatterSettings;
 import io.patternkit.sidecar.scatter.DnsLeaves;
-import io.patternkit.sidecar.scatter.LeafSource;
+import io.patternkit.protocol.LeafSource;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class ScatterCommandTest {
-    private static ScatterSettings parse(Map<String, String> env, String... args) {
+    /** What the command line says, as the host and scatter/gather receive it. */
+    private record Parsed(HostSettings host, ScatterSettings scatter) {
+    }
+
+    private static Parsed parse(Map<String, String> env, String... args) {
         ScatterCommand command = new ScatterCommand();
         new CommandLine(command).parseArgs(args);
-        return command.settings(env);
+        return new Parsed(command.host.settings(env), command.scatter.settings());
     }
 
     @Test
     void defaultsFollowTheWireConventions() {
-        ScatterSettings s = parse(Map.of());
-        assertThat(s.port()).isEqualTo(Wire.DEFAULT_SCATTER_PORT);
-        assertThat(s.bind()).isEqualTo("127.0.0.1");
-        assertThat(s.defaultDeadline()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.maxResponseBytes()).isEqualTo(1024 * 1024);
-        assertThat(s.token()).isEmpty();
-        assertThat(s.engine().hedgeBurst()).isEqualTo(10);
+        Parsed s = parse(Map.of());
+        assertThat(s.host().port()).isEqualTo(Wire.DEFAULT_SCATTER_PORT);
+        assertThat(s.host().bind()).isEqualTo("127.0.0.1");
+        assertThat(s.scatter().defaultDeadline()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.scatter().maxResponseBytes()).isEqualTo(1024 * 1024);
+        assertThat(s.host().token()).isEmpty();
+        assertThat(s.scatter().engine().hedgeBurst()).isEqualTo(10);
     }
 
     @Test
     void staticAndDnsLeavesAreParsed() {
-        ScatterSettings s = parse(Map.of(Wire.ENV_API_TOKEN, "secret"), "--leaf", "search/s1=http://10.0.0.5:7400/leaf",
+        Parsed s = parse(Map.of(Wire.ENV_API_TOKEN, "secret"), "--leaf", "search/s1=http://10.0.0.5:7400/leaf",
                 "--leaf", "search/s1=http://10.0.0.5:7400/other", "--dns-leaves", "search=leaves.ns.svc:7400/patternkit/leaf/search");
-        assertThat(s.staticLeaves()).extracting(l -> l.leafId()).containsExactly("10.0.0.5:7400", "10.0.0.5:7400-2");
-        assertThat(s.staticLeaves()).allMatch(l -> l.source() == LeafSource.STATIC && l.shard().equals("s1"));
-        assertThat(s.dnsLeaves()).containsExactly(new DnsLeaves("search", "leaves.ns.svc", 7400, "/patternkit/leaf/search"));
-        assertThat(s.token()).contains("secret");
+        assertThat(s.scatter().staticLeaves()).extracting(l -> l.leafId()).containsExactly("10.0.0.5:7400", "10.0.0.5:7400-2");
+        assertThat(s.scatter().staticLeaves()).allMatch(l -> l.source() == LeafSource.STATIC && l.shard().equals("s1"));
+        assertThat(s.scatter().dnsLeaves()).containsExactly(new DnsLeaves("search", "leaves.ns.svc", 7400, "/patternkit/leaf/search"));
+        assertThat(s.host().token()).contains("secret");
         assertThat(s.toString()).doesNotContain("secret");
     }
 

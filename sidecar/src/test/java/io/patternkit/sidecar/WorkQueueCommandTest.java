@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.host.HostSettings;
+import io.patternkit.sidecar.workqueue.WorkQueueSettings;
 import io.patternkit.sidecar.workqueue.exec.ExecSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,46 +20,51 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class WorkQueueCommandTest {
-    private static WorkQueueSettings parse(Map<String, String> env, String... args) {
+    /** What the command line says, as the host, the engine and the work queue receive it. */
+    private record Parsed(HostSettings host, EngineSettings engine, WorkQueueSettings queue) {
+    }
+
+    private static Parsed parse(Map<String, String> env, String... args) {
         WorkQueueCommand command = new WorkQueueCommand();
         new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
-        return command.settings(env);
+        HostSettings host = command.host.settings(env);
+        return new Parsed(host, command.engine.settings(env), command.workQueue.settings(host.maxBodyBytes()));
     }
 
     @Test
     void defaultsFollowTheWireConventions() {
-        WorkQueueSettings s = parse(Map.of(Wire.ENV_DATA, "/srv/pk"));
-        assertThat(s.engine()).isEqualTo(WorkQueueSettings.EngineKind.SQLITE);
-        assertThat(s.port()).isEqualTo(Wire.DEFAULT_WORKQUEUE_PORT);
-        assertThat(s.bind()).isEqualTo("127.0.0.1");
-        assertThat(s.dataDir()).isEqualTo(Path.of("/srv/pk"));
-        assertThat(s.maxBodyBytes()).isEqualTo(1024 * 1024);
-        assertThat(s.maxItemBytes()).isEqualTo(256 * 1024);
-        assertThat(s.backoffBase()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(s.backoffMax()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(s.dedupWindow()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(s.defaultMaxAttempts()).isEqualTo(5);
-        assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(s.token()).isEmpty();
-        assertThat(s.exec()).isEmpty();
+        Parsed s = parse(Map.of(Wire.ENV_DATA, "/srv/pk"));
+        assertThat(s.engine().kind()).isEqualTo(EngineSettings.EngineKind.SQLITE);
+        assertThat(s.host().port()).isEqualTo(Wire.DEFAULT_WORKQUEUE_PORT);
+        assertThat(s.host().bind()).isEqualTo("127.0.0.1");
+        assertThat(s.engine().dataDir()).isEqualTo(Path.of("/srv/pk"));
+        assertThat(s.host().maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(s.queue().maxItemBytes()).isEqualTo(256 * 1024);
+        assertThat(s.queue().backoffBase()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.queue().backoffMax()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.queue().dedupWindow()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.queue().defaultMaxAttempts()).isEqualTo(5);
+        assertThat(s.host().drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.host().token()).isEmpty();
+        assertThat(s.queue().exec()).isEmpty();
     }
 
     @Test
     void optionsAndEnvironmentAreRead(@TempDir Path dir) throws Exception {
         Path tokenFile = Files.writeString(dir.resolve("token"), "from-file\n");
-        WorkQueueSettings s = parse(Map.of(Wire.ENV_API_TOKEN_FILE, tokenFile.toString(), "PATTERNKIT_JDBC_PASSWORD", "pw"),
+        Parsed s = parse(Map.of(Wire.ENV_API_TOKEN_FILE, tokenFile.toString(), "PATTERNKIT_JDBC_PASSWORD", "pw"),
                 "--engine", "postgres", "--jdbc-url", "jdbc:postgresql://db/x", "--port", "0", "--bind", "0.0.0.0",
                 "--backoff-base", "250ms", "--backoff-max", "PT2M", "--dedup-window", "1h", "--drain-timeout", "3s",
                 "--default-max-attempts", "9", "--data", dir.toString());
-        assertThat(s.engine()).isEqualTo(WorkQueueSettings.EngineKind.POSTGRES);
-        assertThat(s.jdbcPassword()).isEqualTo("pw");
-        assertThat(s.token()).contains("from-file");
+        assertThat(s.engine().kind()).isEqualTo(EngineSettings.EngineKind.POSTGRES);
+        assertThat(s.engine().jdbcPassword()).isEqualTo("pw");
+        assertThat(s.host().token()).contains("from-file");
         assertThat(s.toString()).doesNotContain("from-file").doesNotContain("pw");
-        assertThat(s.backoffBase()).isEqualTo(Duration.ofMillis(250));
-        assertThat(s.backoffMax()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(s.dedupWindow()).isEqualTo(Duration.ofHours(1));
-        assertThat(s.defaultMaxAttempts()).isEqualTo(9);
-        assertThat(parse(Map.of(Wire.ENV_API_TOKEN, "env-token", Wire.ENV_API_TOKEN_FILE, tokenFile.toString())).token())
+        assertThat(s.queue().backoffBase()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.queue().backoffMax()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.queue().dedupWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.queue().defaultMaxAttempts()).isEqualTo(9);
+        assertThat(parse(Map.of(Wire.ENV_API_TOKEN, "env-token", Wire.ENV_API_TOKEN_FILE, tokenFile.toString())).host().token())
                 .contains("env-token");
     }
 
@@ -74,10 +81,10 @@ class WorkQueueCommandTest {
 
     @Test
     void execTakesEverythingAfterItAsTheCommand() {
-        WorkQueueSettings s = parse(Map.of(), "--port", "0", "--exec-queue", "thumbnails", "--exec-concurrency", "3",
+        Parsed s = parse(Map.of(), "--port", "0", "--exec-queue", "thumbnails", "--exec-concurrency", "3",
                 "--exec", "sh", "-c", "convert \"$WORK_ITEM_FILE\" out.png", "--port", "-h");
-        assertThat(s.port()).isZero();
-        ExecSettings exec = s.exec().orElseThrow();
+        assertThat(s.host().port()).isZero();
+        ExecSettings exec = s.queue().exec().orElseThrow();
         assertThat(exec.queue()).isEqualTo("thumbnails");
         assertThat(exec.command()).containsExactly("sh", "-c", "convert \"$WORK_ITEM_FILE\" out.png", "--port", "-h");
         assertThat(exec.concurrency()).isEqualTo(3);
@@ -87,7 +94,7 @@ class WorkQueueCommandTest {
         assertThat(exec.killGrace()).isEqualTo(ExecSettings.DEFAULT_KILL_GRACE);
 
         ExecSettings other = parse(Map.of(), "--exec-timeout", "90s", "--exec-visibility", "1m", "--exec-queue", "q",
-                "--exec", "--", "./stage.py", "--verbose").exec().orElseThrow();
+                "--exec", "--", "./stage.py", "--verbose").queue().exec().orElseThrow();
         assertThat(other.command()).containsExactly("./stage.py", "--verbose");
         assertThat(other.timeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(other.visibility()).isEqualTo(Duration.ofMinutes(1));

@@ -3,6 +3,7 @@ package io.patternkit.samples.indexing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.patternkit.core.SidecarConfig;
+import io.patternkit.protocol.Wire;
 import io.patternkit.testing.SidecarProcess;
 import io.patternkit.workqueue.DeadLetter;
 import io.patternkit.workqueue.Enqueue;
@@ -117,7 +118,7 @@ public final class IndexCorpus implements Callable<Integer> {
 
     private SidecarProcess startSidecar(Path work, List<SidecarProcess> sidecars) {
         // A job of minutes: the JVM's full tiered compilation, not the quick-start settings for tests.
-        SidecarProcess.Builder builder = SidecarProcess.workqueue().dataDir(work.resolve("data"))
+        SidecarProcess.Builder builder = SidecarProcess.run("workqueue").dataDir(work.resolve("data"))
                 .jvmArgs("-XX:+UseSerialGC", "-Xmx256m");
         if (sidecarJar != null) {
             builder.jar(sidecarJar);
@@ -144,7 +145,7 @@ public final class IndexCorpus implements Callable<Integer> {
                 "--batch", Integer.toString(batch));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(logs.resolve("worker-" + index + ".log").toFile());
-        pb.environment().put("PATTERNKIT_WORKQUEUE_URL", sidecar.baseUrl().toString());
+        pb.environment().put(Wire.ENV_SIDECAR_URL, sidecar.baseUrl().toString());
         Process worker = pb.start();
         say("worker %d (pid %d) uses sidecar %s", index, worker.pid(), sidecar.baseUrl());
         return worker;

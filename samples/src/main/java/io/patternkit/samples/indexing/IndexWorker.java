@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /**
  * One worker replica of the indexing job: an app process that talks to its own work-queue sidecar
- * (found through {@code PATTERNKIT_WORKQUEUE_URL}) and turns each claimed source file into a file
+ * (found through {@code PATTERNKIT_SIDECAR_URL}, or {@code PATTERNKIT_WORKQUEUE_URL} when set) and turns each claimed source file into a file
  * of term statistics. It runs until SIGTERM, then drains: it stops claiming and finishes or
  * releases what it holds.
  *

@@ -96,7 +96,7 @@ public final class LeaderDemo implements Callable<Integer> {
         try {
             for (int i = 1; i <= replicas; i++) {
                 String id = "replica-" + i;
-                SidecarProcess.Builder builder = SidecarProcess.leader().dataDir(work.resolve("data"))
+                SidecarProcess.Builder builder = SidecarProcess.run("leader").dataDir(work.resolve("data"))
                         .args("--lease-duration", lease.toString(), "--renew-deadline", renewDeadline.toString(),
                                 "--retry-period", retryPeriod.toString());
                 if (sidecarJar != null) {
@@ -174,7 +174,7 @@ public final class LeaderDemo implements Callable<Integer> {
                 "--store", work.resolve("store.db").toString(), "--batch", Integer.toString(BATCH));
         Path log = work.resolve("logs").resolve(id + "-" + System.nanoTime() + ".log");
         ReplicaProcess app = ReplicaProcess.start(id, command,
-                Map.of(Wire.ENV_LEADER_URL, sidecars.get(id).baseUrl().toString()), log, events);
+                Map.of(Wire.ENV_SIDECAR_URL, sidecars.get(id).baseUrl().toString()), log, events);
         apps.put(id, app);
         say("%s: app pid %d, sidecar %s", id, app.pid(), sidecars.get(id).baseUrl());
     }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * One replica of the leader-elected job: an app process that campaigns through its own leader
- * sidecar ({@code PATTERNKIT_LEADER_URL}) and, while it leads, reports the corpus batch after batch
+ * sidecar ({@code PATTERNKIT_SIDECAR_URL}, or {@code PATTERNKIT_LEADER_URL} when set) and, while it leads, reports the corpus batch after batch
  * into the {@link FencedStore}, every write stamped with its fencing token.
  *
  * <p>Like a careful app, it checks {@link LeadershipContext#isValid()} before each batch; a process

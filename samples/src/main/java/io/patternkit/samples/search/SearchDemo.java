@@ -128,7 +128,7 @@ public final class SearchDemo implements Callable<Integer> {
                 deadline.toMillis());
         List<String> shardNames = IntStream.range(0, shards).mapToObj(Sharding::name).toList();
         CompletableFuture<SearchShard> singleNode = CompletableFuture.supplyAsync(() -> SearchShard.build(input.root(), input.files()));
-        SidecarProcess.Builder rootBuilder = SidecarProcess.scatter().jvmArgs(JVM.toArray(String[]::new));
+        SidecarProcess.Builder rootBuilder = SidecarProcess.run("scatter").jvmArgs(JVM.toArray(String[]::new));
         if (sidecarJar != null) {
             rootBuilder.jar(sidecarJar);
         }

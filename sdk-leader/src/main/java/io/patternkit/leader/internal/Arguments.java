@@ -1,5 +1,7 @@
 package io.patternkit.leader.internal;
 
+import io.patternkit.protocol.NameRule;
+
 import io.patternkit.leader.Lease;
 import io.patternkit.protocol.Wire;
 import java.time.Duration;
@@ -22,10 +24,9 @@ public final class Arguments {
      */
     public static String election(String election) {
         Objects.requireNonNull(election, "election");
-        if (!Wire.ELECTION_NAME.matcher(election).matches()) {
-            throw new IllegalArgumentException("election must be 1 to 63 lower-case letters, digits, '-' or '.', "
-                    + "starting and ending alphanumeric (a DNS-1123 label, so it maps onto a Kubernetes Lease), got '"
-                    + election + "'");
+        if (!NameRule.ELECTION.matches(election)) {
+            throw new IllegalArgumentException(NameRule.ELECTION.rejection(election)
+                    + " (a DNS-1123 label, so that it maps onto a Kubernetes Lease)");
         }
         return election;
     }
@@ -36,9 +37,8 @@ public final class Arguments {
      */
     public static String candidateId(String candidateId) {
         Objects.requireNonNull(candidateId, "candidateId");
-        if (!Wire.CANDIDATE_ID.matcher(candidateId).matches()) {
-            throw new IllegalArgumentException("candidateId must be 1 to 253 letters, digits, '.', '_', ':', '@' or "
-                    + "'-', starting with a letter or digit, got '" + candidateId + "'");
+        if (!NameRule.CANDIDATE_ID.matches(candidateId)) {
+            throw new IllegalArgumentException(NameRule.CANDIDATE_ID.rejection(candidateId));
         }
         return candidateId;
     }

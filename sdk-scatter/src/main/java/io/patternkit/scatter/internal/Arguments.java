@@ -1,6 +1,7 @@
 package io.patternkit.scatter.internal;
 
-import io.patternkit.protocol.Wire;
+import io.patternkit.protocol.NameRule;
+
 import java.util.Objects;
 
 /** Validation of names shared by the scatter API classes. Internal. */
@@ -15,9 +16,8 @@ public final class Arguments {
      */
     public static String pool(String pool) {
         Objects.requireNonNull(pool, "pool");
-        if (!Wire.POOL_NAME.matcher(pool).matches()) {
-            throw new IllegalArgumentException("pool name must be 1 to 128 letters, digits, '.', '_' or '-', got '"
-                    + pool + "'");
+        if (!NameRule.POOL.matches(pool)) {
+            throw new IllegalArgumentException(NameRule.POOL.rejection(pool));
         }
         return pool;
     }
@@ -31,9 +31,8 @@ public final class Arguments {
      */
     public static String id(String what, String id) {
         Objects.requireNonNull(id, what);
-        if (!Wire.SHARD_NAME.matcher(id).matches()) {
-            throw new IllegalArgumentException(what + " must be 1 to 253 letters, digits, '.', '_', ':', '@' or '-', "
-                    + "starting alphanumeric, got '" + id + "'");
+        if (!NameRule.SHARD.matches(id)) {
+            throw new IllegalArgumentException(NameRule.SHARD.rejection(what, id));
         }
         return id;
     }

@@ -1,5 +1,8 @@
 package io.patternkit.workqueue.internal;
 
+import io.patternkit.protocol.ItemState;
+import io.patternkit.protocol.WireName;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.core.ConflictException;
 import io.patternkit.core.ProtocolException;
@@ -7,7 +10,6 @@ import io.patternkit.core.internal.Problems;
 import io.patternkit.core.internal.SidecarCall;
 import io.patternkit.core.internal.Transport;
 import io.patternkit.protocol.ProblemType;
-import io.patternkit.protocol.Wire;
 import io.patternkit.workqueue.BatchOutcome;
 import io.patternkit.workqueue.DeadLetter;
 import io.patternkit.workqueue.Enqueue;
@@ -22,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -221,12 +222,10 @@ public final class HttpWorkQueue implements WorkQueue {
     }
 
     private static NackOutcome.State state(String state, String operation) {
-        try {
-            return NackOutcome.State.valueOf(present(state, operation, "state").toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ProtocolException(operation + ": unknown item state '" + state + "' from the sidecar", 200, null,
-                    e);
-        }
+        return WireName.fromWire(ItemState.class, present(state, operation, "state"))
+                .map(wire -> NackOutcome.State.valueOf(wire.name()))
+                .orElseThrow(() -> new ProtocolException(operation + ": unknown item state '" + state + "' from the sidecar",
+                        200, null, null));
     }
 
     private static String json(JsonNode payload) {

@@ -1,18 +1,20 @@
 package io.patternkit.sidecar.leader;
 
+import io.patternkit.protocol.NameRule;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.workqueue.JsonFields;
-import io.patternkit.sidecar.workqueue.ProblemException;
+import io.patternkit.sidecar.common.JsonFields;
+import io.patternkit.sidecar.common.ProblemException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Turns leader-election requests into validated ones, enforcing the OpenAPI contract: election
- * names ({@link Wire#ELECTION_NAME}), candidate ids ({@link Wire#CANDIDATE_ID}), types, ranges,
+ * names ({@link NameRule#ELECTION}), candidate ids ({@link NameRule#CANDIDATE_ID}), types, ranges,
  * required members and no unknown members. Every violation is a {@link ProblemException}
  * {@code invalid-request} listing the offending fields, so client input never reaches the engine
  * unchecked. Thread-safe.
@@ -55,12 +57,11 @@ public final class LeaderRequests {
      *
      * @param election the decoded path parameter, may be null
      * @return the name
-     * @throws ProblemException {@code invalid-request} when it does not match {@link Wire#ELECTION_NAME}
+     * @throws ProblemException {@code invalid-request} when it does not match {@link NameRule#ELECTION}
      */
     public String election(String election) {
-        if (election == null || !Wire.ELECTION_NAME.matcher(election).matches()) {
-            throw JsonFields.invalid("election", "must be 1 to 63 lower-case letters, digits, '-' or '.', "
-                    + "starting and ending with a letter or digit");
+        if (!NameRule.ELECTION.matches(election)) {
+            throw JsonFields.invalid("election", "must be " + NameRule.ELECTION.rule());
         }
         return election;
     }
@@ -127,8 +128,8 @@ public final class LeaderRequests {
             fields.error("leaderId", "must be at most " + MAX_ID + " characters long");
         }
         String candidate = query.apply("candidateId");
-        if (candidate != null && !Wire.CANDIDATE_ID.matcher(candidate).matches()) {
-            fields.error("candidateId", "must be 1 to 253 letters, digits, '.', '_', ':', '@' or '-', starting with a letter or digit");
+        if (candidate != null && !NameRule.CANDIDATE_ID.matches(candidate)) {
+            fields.error("candidateId", "must be " + NameRule.CANDIDATE_ID.rule());
         }
         String release = query.apply("releaseOnDisconnect");
         boolean releaseOnDisconnect = false;
@@ -150,8 +151,8 @@ public final class LeaderRequests {
 
     private static String candidate(JsonFields fields, JsonNode body) {
         String candidate = fields.string(body, "", "candidateId", 1, MAX_ID, true);
-        if (candidate != null && !Wire.CANDIDATE_ID.matcher(candidate).matches()) {
-            fields.error("candidateId", "must be letters, digits, '.', '_', ':', '@' or '-', starting with a letter or digit");
+        if (candidate != null && !NameRule.CANDIDATE_ID.matches(candidate)) {
+            fields.error("candidateId", "must be " + NameRule.CANDIDATE_ID.rule());
             return null;
         }
         return candidate;

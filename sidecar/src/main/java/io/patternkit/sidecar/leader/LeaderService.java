@@ -1,7 +1,9 @@
 package io.patternkit.sidecar.leader;
 
+import io.patternkit.sidecar.common.Ticker;
+
 import io.patternkit.protocol.ProblemType;
-import io.patternkit.sidecar.workqueue.ProblemException;
+import io.patternkit.sidecar.common.ProblemException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -86,7 +88,7 @@ public final class LeaderService {
      * @param election a valid election name
      * @param candidate a valid candidate id
      * @param waitMs how long to wait to be elected, 0 to try once
-     * @return the outcome; fails with {@link io.patternkit.sidecar.workqueue.EngineException}
+     * @return the outcome; fails with {@link io.patternkit.sidecar.common.EngineException}
      */
     public Future<CampaignOutcome> campaign(String election, String candidate, long waitMs) {
         return onContext(promise -> attemptCampaign(new Campaign(election, candidate, deadline(waitMs), promise)));
@@ -100,7 +102,7 @@ public final class LeaderService {
      * @param term the term the candidate holds
      * @return the renewed lease; fails with {@link ProblemException} {@code lease-lost} when the candidate does not
      *     hold the lease in that term (or its renew deadline passed), or with
-     *     {@link io.patternkit.sidecar.workqueue.EngineException} when the engine is unreachable before the deadline
+     *     {@link io.patternkit.sidecar.common.EngineException} when the engine is unreachable before the deadline
      */
     public Future<Lease> renew(String election, String candidate, long term) {
         return onContext(promise -> {
@@ -258,7 +260,7 @@ public final class LeaderService {
     /**
      * Checks that the engine answers.
      *
-     * @return completes when it does; fails with {@link io.patternkit.sidecar.workqueue.EngineException}
+     * @return completes when it does; fails with {@link io.patternkit.sidecar.common.EngineException}
      */
     public Future<Void> ping() {
         return blocking(() -> {
@@ -521,6 +523,7 @@ public final class LeaderService {
         return lease.holder() == null ? Long.MAX_VALUE : lease.remaining().toMillis() + 1;
     }
 
+    // Waits are timed by Vert.x timers, which run on the JVM's clock; so are their deadlines.
     private static long deadline(long waitMs) {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
     }

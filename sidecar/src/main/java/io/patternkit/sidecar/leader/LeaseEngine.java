@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * clock from the moment it observed the record change.
  *
  * <p>Every method is blocking and must be called off the event loop. Every method may throw
- * {@link io.patternkit.sidecar.workqueue.EngineException} when the engine cannot be reached; client
+ * {@link io.patternkit.sidecar.common.EngineException} when the engine cannot be reached; client
  * mistakes never reach the engine. Implementations are thread-safe.
  */
 public interface LeaseEngine extends AutoCloseable {
@@ -67,7 +67,7 @@ public interface LeaseEngine extends AutoCloseable {
     /**
      * Checks that the engine answers.
      *
-     * @throws io.patternkit.sidecar.workqueue.EngineException when it does not
+     * @throws io.patternkit.sidecar.common.EngineException when it does not
      */
     void ping();
 

@@ -1,35 +1,16 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.protocol.CompletionPolicy;
+
 /**
  * When a scatter call may stop gathering.
  *
  * @param policy the policy
- * @param n for {@link Policy#FIRST_N}, how many answers are enough; 0 otherwise
+ * @param n for {@link CompletionPolicy#FIRST_N}, how many answers are enough; 0 otherwise
  */
-public record Completion(Policy policy, int n) {
+public record Completion(CompletionPolicy policy, int n) {
     /** Every shard must answer (the call still ends at its deadline). */
-    public static final Completion ALL = new Completion(Policy.ALL, 0);
-
-    /** The completion policies. */
-    public enum Policy {
-        /** Wait for every shard. */
-        ALL("all"),
-        /** Stop once a majority of the requested shards answered. */
-        QUORUM("quorum"),
-        /** Stop once {@code n} shards answered. */
-        FIRST_N("firstN");
-
-        private final String wireName;
-
-        Policy(String wireName) {
-            this.wireName = wireName;
-        }
-
-        /** @return the name on the wire */
-        public String wireName() {
-            return wireName;
-        }
-    }
+    public static final Completion ALL = new Completion(CompletionPolicy.ALL, 0);
 
     /**
      * @param shards how many shards the call asks

@@ -1,8 +1,11 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.protocol.LeafSource;
+
+import io.patternkit.protocol.NameRule;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.patternkit.protocol.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -125,8 +128,8 @@ public final class DnsDiscovery implements AutoCloseable {
                     String pool = info.path("pool").asText("");
                     String shard = info.path("shard").asText("");
                     String leafId = info.path("leafId").asText("");
-                    if (!pool.equals(name.pool()) || !Wire.SHARD_NAME.matcher(shard).matches()
-                            || !Wire.LEAF_ID.matcher(leafId).matches()) {
+                    if (!pool.equals(name.pool()) || !NameRule.SHARD.matches(shard)
+                            || !NameRule.LEAF_ID.matches(leafId)) {
                         return Optional.<Leaf>empty();
                     }
                     return Optional.of(new Leaf(pool, shard, leafId, url, LeafSource.DNS, Long.MAX_VALUE));

@@ -1,6 +1,7 @@
 package io.patternkit.sidecar.scatter;
 
-import io.patternkit.protocol.Wire;
+import io.patternkit.protocol.NameRule;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,7 @@ public record DnsLeaves(String pool, String host, int port, String path) {
      */
     public static DnsLeaves parse(String spec) {
         Matcher m = SPEC.matcher(spec);
-        if (!m.matches() || !Wire.POOL_NAME.matcher(m.group(1)).matches()) {
+        if (!m.matches() || !NameRule.POOL.matches(m.group(1))) {
             throw new IllegalArgumentException("'" + spec + "' is not pool=host:port/path");
         }
         int port = Integer.parseInt(m.group(3));

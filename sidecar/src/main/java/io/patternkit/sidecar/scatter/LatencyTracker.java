@@ -1,8 +1,9 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.sidecar.common.Ticker;
+
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -19,7 +20,7 @@ public final class LatencyTracker {
     private static final long MAX_MICROS = 60_000_000L;
     private static final int DIGITS = 2;
 
-    private final LongSupplier nanoTime;
+    private final Ticker ticker;
     private final long slotNanos;
     private final long minSamples;
     private final Recorder recorder = new Recorder(MAX_MICROS, DIGITS);
@@ -32,23 +33,23 @@ public final class LatencyTracker {
     /**
      * Creates an empty tracker.
      *
-     * @param nanoTime the monotonic clock, in nanoseconds
+     * @param ticker the monotonic clock
      * @param window how much recent traffic the percentiles cover, at least {@code slots} nanoseconds
      * @param slots how many pieces the window rotates in, at least 1
      * @param minSamples how many samples the window needs before {@link #percentile} answers
      */
-    public LatencyTracker(LongSupplier nanoTime, Duration window, int slots, long minSamples) {
+    public LatencyTracker(Ticker ticker, Duration window, int slots, long minSamples) {
         if (slots < 1 || window.toNanos() < slots) {
             throw new IllegalArgumentException("window must be at least one nanosecond per slot");
         }
-        this.nanoTime = nanoTime;
+        this.ticker = ticker;
         this.slotNanos = window.toNanos() / slots;
         this.minSamples = minSamples;
         this.slots = new Histogram[slots];
         for (int i = 0; i < slots; i++) {
             this.slots[i] = new Histogram(MAX_MICROS, DIGITS);
         }
-        this.slotStart = nanoTime.getAsLong();
+        this.slotStart = ticker.nanoTime();
     }
 
     /**
@@ -67,7 +68,7 @@ public final class LatencyTracker {
      * @return the latency, or empty while the window holds fewer than {@code minSamples} samples
      */
     public synchronized Optional<Duration> percentile(double percentile) {
-        long now = nanoTime.getAsLong();
+        long now = ticker.nanoTime();
         long elapsed = (now - slotStart) / slotNanos;
         if (elapsed > 0) {
             for (long i = 0; i < Math.min(elapsed, slots.length); i++) {

@@ -1,5 +1,7 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.protocol.LeafSource;
+
 /**
  * One replica of one shard of a pool.
  *

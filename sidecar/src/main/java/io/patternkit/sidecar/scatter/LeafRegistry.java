@@ -1,5 +1,8 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.protocol.LeafSource;
+
+import io.patternkit.sidecar.common.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +13,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongSupplier;
 
 /**
  * The leaves of every pool, from three sources: registrations with a TTL (a registration lapses
@@ -21,14 +23,14 @@ import java.util.function.LongSupplier;
 public final class LeafRegistry {
     private static final Comparator<Leaf> ORDER = Comparator.comparing(Leaf::leafId).thenComparing(Leaf::source);
 
-    private final LongSupplier nanoTime;
+    private final Ticker ticker;
     private final Map<String, Map<String, Leaf>> registered = new ConcurrentHashMap<>();
     private final Map<String, List<Leaf>> fixed = new ConcurrentHashMap<>();
     private final Map<String, List<Leaf>> discovered = new ConcurrentHashMap<>();
 
-    /** @param nanoTime the monotonic clock registrations lapse on, in nanoseconds */
-    public LeafRegistry(LongSupplier nanoTime) {
-        this.nanoTime = nanoTime;
+    /** @param ticker the monotonic clock registrations lapse on */
+    public LeafRegistry(Ticker ticker) {
+        this.ticker = ticker;
     }
 
     /**
@@ -42,7 +44,7 @@ public final class LeafRegistry {
      * @return the registration
      */
     public Leaf register(String pool, String leafId, String shard, String url, Duration ttl) {
-        Leaf leaf = new Leaf(pool, shard, leafId, url, LeafSource.REGISTERED, nanoTime.getAsLong() + ttl.toNanos());
+        Leaf leaf = new Leaf(pool, shard, leafId, url, LeafSource.REGISTERED, ticker.nanoTime() + ttl.toNanos());
         registered.compute(pool, (p, leaves) -> {
             Map<String, Leaf> map = leaves == null ? new ConcurrentHashMap<>() : leaves;
             map.put(leafId, leaf);
@@ -90,7 +92,7 @@ public final class LeafRegistry {
      * @return shard name to replicas (sorted by leaf id), shards sorted by name; empty for an unknown pool
      */
     public SortedMap<String, List<Leaf>> shards(String pool) {
-        long now = nanoTime.getAsLong();
+        long now = ticker.nanoTime();
         SortedMap<String, List<Leaf>> shards = new TreeMap<>();
         Map<String, Leaf> leaves = registered.get(pool);
         if (leaves != null) {
@@ -120,12 +122,12 @@ public final class LeafRegistry {
         if (leaf.source() != LeafSource.REGISTERED) {
             return Optional.empty();
         }
-        return Optional.of(Duration.ofNanos(Math.max(0, leaf.expiresAtNanos() - nanoTime.getAsLong())));
+        return Optional.of(Duration.ofNanos(Math.max(0, leaf.expiresAtNanos() - ticker.nanoTime())));
     }
 
     /** Drops lapsed registrations, so that pools that stopped registering free their memory. */
     public void purgeLapsed() {
-        long now = nanoTime.getAsLong();
+        long now = ticker.nanoTime();
         for (String pool : List.copyOf(registered.keySet())) {
             registered.computeIfPresent(pool, (p, leaves) -> {
                 leaves.values().removeIf(l -> l.expiresAtNanos() - now <= 0);

@@ -75,7 +75,7 @@ public final class ScatterEngine {
      * @return the pool's latency tracker, created on first use
      */
     public LatencyTracker latency(String pool) {
-        return latency.computeIfAbsent(pool, p -> new LatencyTracker(scheduler::nanoTime, settings.latencyWindow(),
+        return latency.computeIfAbsent(pool, p -> new LatencyTracker(scheduler, settings.latencyWindow(),
                 settings.latencySlots(), settings.minSamples()));
     }
 

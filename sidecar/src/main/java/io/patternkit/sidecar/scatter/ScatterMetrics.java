@@ -1,5 +1,7 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.protocol.ShardStatus;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,5 +1,11 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.protocol.WireName;
+
+import io.patternkit.protocol.CompletionPolicy;
+
+import io.patternkit.protocol.NameRule;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.workqueue.JsonFields;
-import io.patternkit.sidecar.workqueue.ProblemException;
+import io.patternkit.sidecar.common.JsonFields;
+import io.patternkit.sidecar.common.ProblemException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -62,11 +68,11 @@ public final class ScatterRequestParser {
      *
      * @param pool the path parameter
      * @return the name
-     * @throws ProblemException {@code invalid-request} when it does not match {@link Wire#POOL_NAME}
+     * @throws ProblemException {@code invalid-request} when it does not match {@link NameRule#POOL}
      */
     public String pool(String pool) {
-        if (pool == null || !Wire.POOL_NAME.matcher(pool).matches()) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST, "the pool name must be 1 to 128 letters, digits, '.', '_' or '-'");
+        if (!NameRule.POOL.matches(pool)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "the " + NameRule.POOL.requirement());
         }
         return pool;
     }
@@ -76,12 +82,11 @@ public final class ScatterRequestParser {
      *
      * @param leafId the path parameter
      * @return the id
-     * @throws ProblemException {@code invalid-request} when it does not match {@link Wire#LEAF_ID}
+     * @throws ProblemException {@code invalid-request} when it does not match {@link NameRule#LEAF_ID}
      */
     public String leafId(String leafId) {
-        if (leafId == null || !Wire.LEAF_ID.matcher(leafId).matches()) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST,
-                    "the leaf id must be 1 to 253 letters, digits, '.', '_', ':', '@' or '-', starting alphanumeric");
+        if (!NameRule.LEAF_ID.matches(leafId)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "the " + NameRule.LEAF_ID.requirement());
         }
         return leafId;
     }
@@ -145,27 +150,23 @@ public final class ScatterRequestParser {
             return Completion.ALL;
         }
         String policy = f.string(node, "completion", "policy", 1, 16, false);
-        Completion.Policy kind = Completion.Policy.ALL;
+        CompletionPolicy kind = CompletionPolicy.ALL;
         if (policy != null) {
-            kind = null;
-            for (Completion.Policy p : Completion.Policy.values()) {
-                if (p.wireName().equals(policy)) {
-                    kind = p;
-                }
-            }
-            if (kind == null) {
+            Optional<CompletionPolicy> known = WireName.fromWire(CompletionPolicy.class, policy);
+            if (known.isEmpty()) {
                 f.error("completion.policy", "must be all, quorum or firstN");
                 return Completion.ALL;
             }
+            kind = known.get();
         }
         Long n = f.integer(node, "completion", "n", 1, Wire.MAX_SCATTER_SHARDS, null);
-        if (kind == Completion.Policy.FIRST_N && n == null && node.get("n") == null) {
+        if (kind == CompletionPolicy.FIRST_N && n == null && node.get("n") == null) {
             f.error("completion.n", "is required with firstN");
         }
-        if (kind != Completion.Policy.FIRST_N && node.get("n") != null) {
+        if (kind != CompletionPolicy.FIRST_N && node.get("n") != null) {
             f.error("completion.n", "is only allowed with firstN");
         }
-        return new Completion(kind, kind == Completion.Policy.FIRST_N && n != null ? n.intValue() : 0);
+        return new Completion(kind, kind == CompletionPolicy.FIRST_N && n != null ? n.intValue() : 0);
     }
 
     private Hedging hedging(JsonFields f, JsonNode node) {
@@ -206,8 +207,8 @@ public final class ScatterRequestParser {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < array.size(); i++) {
             JsonNode element = array.get(i);
-            if (!element.isTextual() || !Wire.SHARD_NAME.matcher(element.textValue()).matches()) {
-                f.error(JsonFields.index("shards", i), "must be a shard name (letters, digits, '.', '_', ':', '@', '-')");
+            if (!element.isTextual() || !NameRule.SHARD.matches(element.textValue())) {
+                f.error(JsonFields.index("shards", i), "must be " + NameRule.SHARD.rule());
             } else if (!seen.add(element.textValue())) {
                 f.error(JsonFields.index("shards", i), "is a duplicate");
             } else {
@@ -219,8 +220,8 @@ public final class ScatterRequestParser {
 
     private static String shardName(JsonFields f, JsonNode node, String name) {
         String shard = f.string(node, "", name, 1, 253, true);
-        if (shard != null && !Wire.SHARD_NAME.matcher(shard).matches()) {
-            f.error(name, "must be letters, digits, '.', '_', ':', '@' or '-', starting alphanumeric");
+        if (shard != null && !NameRule.SHARD.matches(shard)) {
+            f.error(name, "must be " + NameRule.SHARD.rule());
             return null;
         }
         return shard;

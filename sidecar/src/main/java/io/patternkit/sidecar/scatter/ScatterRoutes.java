@@ -1,16 +1,18 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.protocol.CompletionPolicy;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.http.PatternRoutes;
-import io.patternkit.sidecar.http.Responses;
-import io.patternkit.sidecar.http.SidecarServer;
-import io.patternkit.sidecar.workqueue.FieldError;
-import io.patternkit.sidecar.workqueue.ProblemException;
+import io.patternkit.sidecar.host.RunningPattern;
+import io.patternkit.sidecar.host.Responses;
+import io.patternkit.sidecar.host.SidecarServer;
+import io.patternkit.sidecar.common.FieldError;
+import io.patternkit.sidecar.common.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * 4xx problem that changes nothing; a pool without leaves is a 404 unless the call names its
  * shards. Payloads are never logged.
  */
-public final class ScatterRoutes implements PatternRoutes {
+public final class ScatterRoutes implements RunningPattern {
     private static final Logger LOG = LoggerFactory.getLogger(ScatterRoutes.class);
 
     private final LeafRegistry registry;
@@ -135,7 +137,7 @@ public final class ScatterRoutes implements PatternRoutes {
         } else {
             known.forEach((s, replicas) -> targets.add(new ShardTarget(s, replicas)));
         }
-        if (spec.completion().policy() == Completion.Policy.FIRST_N && spec.completion().n() > targets.size()) {
+        if (spec.completion().policy() == CompletionPolicy.FIRST_N && spec.completion().n() > targets.size()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "completion.n is " + spec.completion().n()
                     + " but the call asks only " + targets.size() + " shard(s)",
                     List.of(new FieldError("completion.n",

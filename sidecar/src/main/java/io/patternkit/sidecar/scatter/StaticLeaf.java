@@ -1,6 +1,9 @@
 package io.patternkit.sidecar.scatter;
 
-import io.patternkit.protocol.Wire;
+import io.patternkit.protocol.LeafSource;
+
+import io.patternkit.protocol.NameRule;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -28,7 +31,7 @@ public final class StaticLeaf {
         String pool = spec.substring(0, slash);
         String shard = spec.substring(slash + 1, eq);
         String url = spec.substring(eq + 1);
-        if (!Wire.POOL_NAME.matcher(pool).matches() || !Wire.SHARD_NAME.matcher(shard).matches()) {
+        if (!NameRule.POOL.matches(pool) || !NameRule.SHARD.matches(shard)) {
             throw new IllegalArgumentException("'" + spec + "' has an invalid pool or shard name");
         }
         try {

@@ -1,15 +1,15 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.sidecar.common.Ticker;
+
 import java.time.Duration;
 
 /**
- * Time and one-shot timers for the scatter engine. The engine calls it, and expects its tasks to
+ * Time ({@link Ticker#nanoTime()}) and one-shot timers for the scatter engine. The engine calls it, and expects its tasks to
  * run, on one thread at a time (a Vert.x context, or a test's thread), so the engine needs no
  * locks. Tests use a manual implementation whose time moves only when told.
  */
-public interface TaskScheduler {
-    /** @return a monotonic time in nanoseconds, comparable only with other values of this scheduler */
-    long nanoTime();
+public interface TaskScheduler extends Ticker {
 
     /**
      * Runs {@code task} once after {@code delay}.

@@ -16,6 +16,7 @@ public final class VertxTaskScheduler implements TaskScheduler {
         this.vertx = vertx;
     }
 
+    /** The JVM's clock, which Vert.x timers run on. */
     @Override
     public long nanoTime() {
         return System.nanoTime();

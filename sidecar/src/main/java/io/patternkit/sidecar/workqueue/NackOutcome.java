@@ -1,5 +1,7 @@
 package io.patternkit.sidecar.workqueue;
 
+import io.patternkit.protocol.ItemState;
+
 /**
  * Where a nacked item went.
  *

@@ -21,6 +21,20 @@ import java.util.function.Consumer;
 public interface QueueEngine extends AutoCloseable {
 
     /**
+     * How an engine opens the work queue on its shared resources: the work-queue module asks the
+     * host's engine for this, since the nack backoff is compiled into the engine's statements.
+     */
+    @FunctionalInterface
+    interface Opener {
+        /**
+         * @param backoff the nack backoff schedule
+         * @return the open engine; the host closes it
+         * @throws EngineException when the schema cannot be created or migrated
+         */
+        QueueEngine open(Backoff backoff);
+    }
+
+    /**
      * Enqueues items (SQS SendMessageBatch), honouring dedup keys: an item whose key matches an
      * existing item of the queue (or one acked within the dedup window) is not enqueued, and its
      * result carries the existing item's id with {@code duplicate = true}.

@@ -1,5 +1,7 @@
 package io.patternkit.sidecar.workqueue;
 
+import io.patternkit.protocol.NameRule;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.common.FieldError;
+import io.patternkit.sidecar.common.JsonFields;
+import io.patternkit.sidecar.common.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,11 +68,11 @@ public final class RequestParser {
      *
      * @param queue the decoded path parameter, may be null
      * @return the name
-     * @throws ProblemException {@code invalid-request} when it does not match {@link Wire#QUEUE_NAME}
+     * @throws ProblemException {@code invalid-request} when it does not match {@link NameRule#QUEUE}
      */
     public String queue(String queue) {
-        if (queue == null || !Wire.QUEUE_NAME.matcher(queue).matches()) {
-            throw invalid("queue", "must be 1 to 128 letters, digits, '.', '_' or '-'");
+        if (!NameRule.QUEUE.matches(queue)) {
+            throw invalid("queue", "must be " + NameRule.QUEUE.rule());
         }
         return queue;
     }

@@ -8,7 +8,7 @@ import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
 import io.patternkit.sidecar.workqueue.DeadLetter;
 import io.patternkit.sidecar.workqueue.Enqueued;
-import io.patternkit.sidecar.workqueue.ItemState;
+import io.patternkit.protocol.ItemState;
 import io.patternkit.sidecar.workqueue.NackCommand;
 import io.patternkit.sidecar.workqueue.NackOutcome;
 import io.patternkit.sidecar.workqueue.NewItem;

@@ -12,9 +12,19 @@ import com.atlassian.oai.validator.schema.SchemaValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.LeaderSettings;
-import io.patternkit.sidecar.WorkQueueSettings;
+import io.patternkit.sidecar.TestEngines;
+import io.patternkit.sidecar.common.Ticker;
+import io.patternkit.sidecar.engine.sqlite.SqliteEngines;
+import io.patternkit.sidecar.host.EngineFamily;
+import io.patternkit.sidecar.host.HostSettings;
+import io.patternkit.sidecar.host.SidecarHost;
+import io.patternkit.sidecar.leader.LeaderModule;
+import io.patternkit.sidecar.leader.LeaderSettings;
 import io.patternkit.sidecar.leader.LeaderTiming;
+import io.patternkit.sidecar.leader.LeaseEngine;
+import io.patternkit.sidecar.workqueue.QueueEngine;
+import io.patternkit.sidecar.workqueue.WorkQueueModule;
+import io.patternkit.sidecar.workqueue.WorkQueueSettings;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -27,7 +37,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -49,15 +61,40 @@ final class HttpHarness {
         this.port = port;
     }
 
-    static WorkQueueSettings settings(Path dir) {
-        return new WorkQueueSettings(WorkQueueSettings.EngineKind.SQLITE, "127.0.0.1", 0, dir, null, null,
-                Optional.of(TOKEN), 64 * 1024, 1024, Duration.ofSeconds(1), Duration.ofMinutes(5),
-                Duration.ofMinutes(5), 5, Duration.ofSeconds(2), Optional.empty());
+    /** The host of every in-process sidecar here: an ephemeral loopback port, the token, 64 KiB bodies, a 2 s drain. */
+    static HostSettings host() {
+        return new HostSettings("127.0.0.1", 0, Optional.of(TOKEN), 64 * 1024, Duration.ofSeconds(2));
     }
 
-    static LeaderSettings leaderSettings(Path dir, String election, String id) {
-        return new LeaderSettings(LeaderSettings.EngineKind.SQLITE, "127.0.0.1", 0, dir, null, null, null, null,
-                LeaderTiming.DEFAULT, election, Optional.ofNullable(id), Optional.of(TOKEN), 64 * 1024, Duration.ofSeconds(2));
+    /** A work-queue sidecar on the SQLite file in {@code dir}. */
+    static SidecarHost workQueue(Path dir) {
+        return workQueue(new SqliteEngines(dir, Clock.systemUTC()));
+    }
+
+    /** A work-queue sidecar on an engine the test opened. */
+    static SidecarHost workQueueOn(QueueEngine engine) {
+        return workQueue(TestEngines.serving(engine));
+    }
+
+    private static SidecarHost workQueue(EngineFamily engines) {
+        WorkQueueSettings settings = new WorkQueueSettings(1024, Duration.ofSeconds(1), Duration.ofMinutes(5),
+                Duration.ofMinutes(5), 5, Optional.empty());
+        return SidecarHost.start(host(), engines, List.of(new WorkQueueModule(settings)), Ticker.system());
+    }
+
+    /** A leader-election sidecar on the SQLite file in {@code dir}, reporting {@code election}, campaigning as {@code id} unless null. */
+    static SidecarHost leader(Path dir, String election, String id) {
+        return leader(new SqliteEngines(dir, Clock.systemUTC()), election, id, Ticker.system());
+    }
+
+    /** A leader-election sidecar on an engine the test opened. */
+    static SidecarHost leaderOn(LeaseEngine engine, String election, Ticker ticker) {
+        return leader(TestEngines.serving(engine), election, null, ticker);
+    }
+
+    private static SidecarHost leader(EngineFamily engines, String election, String id, Ticker ticker) {
+        LeaderSettings settings = new LeaderSettings(LeaderTiming.DEFAULT, election, Optional.ofNullable(id));
+        return SidecarHost.start(host(), engines, List.of(new LeaderModule(settings)), ticker);
     }
 
     /** A response, its body parsed when JSON. */

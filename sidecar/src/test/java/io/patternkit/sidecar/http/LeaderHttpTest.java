@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.LeaderSidecar;
+import io.patternkit.sidecar.host.SidecarHost;
 import io.patternkit.sidecar.engine.sqlite.SqliteLeaseEngine;
 import io.patternkit.sidecar.leader.LeaseEngine;
-import io.patternkit.sidecar.leader.Ticker;
+import io.patternkit.sidecar.common.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,13 +39,13 @@ class LeaderHttpTest {
     private static final String GUARD = "/v1/elections/guard";
     @TempDir
     static Path dir;
-    private static LeaderSidecar sidecar;
+    private static SidecarHost sidecar;
     private static HttpHarness http;
     private static long guardTerm;
 
     @BeforeAll
     static void start() {
-        sidecar = LeaderSidecar.start(HttpHarness.leaderSettings(dir, "guard", "guard"));
+        sidecar = HttpHarness.leader(dir, "guard", "guard");
         http = new HttpHarness(sidecar.port());
         await().atMost(Duration.ofSeconds(10)).until(() -> "guard".equals(http.call("GET", GUARD, null).json().path("leaderId").asText()));
         guardTerm = http.call("GET", GUARD, null).json().get("term").asLong();
@@ -73,7 +73,7 @@ class LeaderHttpTest {
 
     @Test
     void rootIsEmptyWhileNobodyLeadsTheDefaultElection(@TempDir Path other) {
-        try (LeaderSidecar idle = LeaderSidecar.start(HttpHarness.leaderSettings(other, "idle", null))) {
+        try (SidecarHost idle = HttpHarness.leader(other, "idle", null)) {
             HttpHarness client = new HttpHarness(idle.port());
             assertThat(client.call("GET", "/", null).json().get("name").asText()).isEmpty();
             JsonNode lease = client.call("POST", "/v1/elections/idle/campaign", "{\"candidateId\":\"pod-1\"}").json().get("lease");
@@ -276,7 +276,7 @@ class LeaderHttpTest {
 
     @Test
     void drainReleasesEveryLeaseSoASuccessorNeedNotWaitForExpiry(@TempDir Path other) {
-        LeaderSidecar first = LeaderSidecar.start(HttpHarness.leaderSettings(other, "jobs", "first"));
+        SidecarHost first = HttpHarness.leader(other, "jobs", "first");
         HttpHarness client = new HttpHarness(first.port());
         await().atMost(Duration.ofSeconds(10)).until(() -> "first".equals(client.call("GET", "/", null).json().get("name").asText()));
         client.call("POST", "/v1/elections/batch/campaign", "{\"candidateId\":\"app\"}");
@@ -294,7 +294,7 @@ class LeaderHttpTest {
     @Test
     void engineOutageIsRetryableUnavailableAndNotReady(@TempDir Path other) {
         LeaseEngine engine = SqliteLeaseEngine.open(other.resolve("patternkit.db"), Clock.systemUTC());
-        try (LeaderSidecar broken = LeaderSidecar.serve(HttpHarness.leaderSettings(other, "x", null), engine, Ticker.system())) {
+        try (SidecarHost broken = HttpHarness.leaderOn(engine, "x", Ticker.system())) {
             HttpHarness client = new HttpHarness(broken.port());
             assertThat(client.call("GET", "/healthz/ready", null).status()).isEqualTo(200);
             engine.close();

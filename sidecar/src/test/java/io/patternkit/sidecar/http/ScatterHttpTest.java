@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.ScatterSettings;
-import io.patternkit.sidecar.ScatterSidecar;
+import io.patternkit.sidecar.host.EngineFamily;
+import io.patternkit.sidecar.host.HostSettings;
+import io.patternkit.sidecar.host.SidecarHost;
+import io.patternkit.sidecar.scatter.ScatterModule;
+import io.patternkit.sidecar.scatter.ScatterSettings;
 import io.patternkit.sidecar.scatter.DnsLeaves;
 import io.patternkit.sidecar.scatter.ScatterEngine;
 import io.patternkit.sidecar.scatter.StaticLeaf;
@@ -47,7 +50,7 @@ class ScatterHttpTest {
     private static TestLeaf dnsLeaf;
     private static HttpServer merger;
     private static final List<com.atlassian.oai.validator.model.SimpleRequest> MERGE_CALLS = new CopyOnWriteArrayList<>();
-    private static ScatterSidecar sidecar;
+    private static SidecarHost sidecar;
     private static HttpHarness http;
     private final List<TestLeaf> leaves = new ArrayList<>();
 
@@ -64,11 +67,12 @@ class ScatterHttpTest {
             req.response().putHeader("Content-Type", "application/json").end("{\"mergedParts\":" + parts + "}");
         }));
         merger.listen(0, "127.0.0.1").await();
-        ScatterSettings settings = new ScatterSettings("127.0.0.1", 0, Optional.of(HttpHarness.TOKEN), 16 * 1024, 4096,
+        ScatterSettings settings = new ScatterSettings(4096,
                 Duration.ofSeconds(1), List.of(StaticLeaf.parse("fixed/s1=" + staticLeaf.url())),
                 List.of(DnsLeaves.parse("bydns=localhost:" + dnsLeaf.port() + Wire.LEAF_PATH_PREFIX + "bydns")),
-                Duration.ofSeconds(1), 16, new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10), Duration.ofSeconds(2));
-        sidecar = ScatterSidecar.start(settings, REGISTRATION_CLOCK::get);
+                Duration.ofSeconds(1), 16, new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10));
+        HostSettings host = new HostSettings("127.0.0.1", 0, Optional.of(HttpHarness.TOKEN), 16 * 1024, Duration.ofSeconds(2));
+        sidecar = SidecarHost.start(host, EngineFamily.none(), List.of(new ScatterModule(settings)), REGISTRATION_CLOCK::get);
         http = new HttpHarness(sidecar.port());
     }
 

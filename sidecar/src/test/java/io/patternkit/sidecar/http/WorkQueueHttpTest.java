@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.WorkQueueSidecar;
+import io.patternkit.sidecar.host.SidecarHost;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.QueueEngine;
@@ -30,12 +30,12 @@ class WorkQueueHttpTest {
     private static final String GUARD = "/v1/queues/guard";
     @TempDir
     static Path dir;
-    private static WorkQueueSidecar sidecar;
+    private static SidecarHost sidecar;
     private static HttpHarness http;
 
     @BeforeAll
     static void start() {
-        sidecar = WorkQueueSidecar.start(HttpHarness.settings(dir), Clock.systemUTC());
+        sidecar = HttpHarness.workQueue(dir);
         http = new HttpHarness(sidecar.port());
         assertThat(http.call("POST", GUARD + "/items", "{\"payload\":{\"guard\":true}}").status()).isEqualTo(201);
     }
@@ -156,7 +156,7 @@ class WorkQueueHttpTest {
     @Test
     void longPollWakesOnAnotherSidecarsWriteToTheSharedFile() {
         String q = q();
-        try (WorkQueueSidecar neighbour = WorkQueueSidecar.start(HttpHarness.settings(dir), Clock.systemUTC())) {
+        try (SidecarHost neighbour = HttpHarness.workQueue(dir)) {
             CompletableFuture<HttpHarness.Reply> claim = http.sendAsync("POST", q + "/claim", "{\"waitMs\":15000}");
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !claim.isDone());
             long start = System.nanoTime();
@@ -246,7 +246,7 @@ class WorkQueueHttpTest {
 
     @Test
     void drainAnswersParkedLongPollsAndTurnsNotReady(@TempDir Path other) {
-        WorkQueueSidecar second = WorkQueueSidecar.start(HttpHarness.settings(other), Clock.systemUTC());
+        SidecarHost second = HttpHarness.workQueue(other);
         HttpHarness client = new HttpHarness(second.port());
         CompletableFuture<HttpHarness.Reply> claim = client.sendAsync("POST", q() + "/claim", "{\"waitMs\":15000}");
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !claim.isDone());
@@ -261,7 +261,7 @@ class WorkQueueHttpTest {
     @Test
     void engineOutageIsRetryableUnavailableAndNotReady(@TempDir Path other) {
         QueueEngine engine = SqliteQueueEngine.open(other.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(1000, 60_000));
-        try (WorkQueueSidecar broken = WorkQueueSidecar.serve(HttpHarness.settings(other), engine)) {
+        try (SidecarHost broken = HttpHarness.workQueueOn(engine)) {
             HttpHarness client = new HttpHarness(broken.port());
             assertThat(client.call("GET", "/healthz/ready", null).status()).isEqualTo(200);
             engine.close();

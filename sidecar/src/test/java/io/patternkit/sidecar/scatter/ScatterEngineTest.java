@@ -1,5 +1,11 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.protocol.CompletionPolicy;
+
+import io.patternkit.protocol.LeafSource;
+
+import io.patternkit.protocol.ShardStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -125,7 +131,7 @@ class ScatterEngineTest {
 
     @Test
     void quorumStopsAtAMajorityAndCancelsTheRest() {
-        Heard heard = start(plan(1000, new Completion(Completion.Policy.QUORUM, 0), NO_HEDGING,
+        Heard heard = start(plan(1000, new Completion(CompletionPolicy.QUORUM, 0), NO_HEDGING,
                 shard("s1", "a"), shard("s2", "b"), shard("s3", "c")));
         clock.advanceMillis(3);
         leaves.to("http://c/leaf").get(0).answer("3");
@@ -143,7 +149,7 @@ class ScatterEngineTest {
 
     @Test
     void firstNStopsAtN() {
-        Heard heard = start(plan(1000, new Completion(Completion.Policy.FIRST_N, 1), NO_HEDGING,
+        Heard heard = start(plan(1000, new Completion(CompletionPolicy.FIRST_N, 1), NO_HEDGING,
                 shard("s1", "a"), shard("s2", "b")));
         leaves.to("http://b/leaf").get(0).answer("2");
         assertThat(heard.outcome().policyMet()).isTrue();

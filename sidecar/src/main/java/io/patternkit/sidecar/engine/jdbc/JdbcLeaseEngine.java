@@ -4,7 +4,7 @@ import io.patternkit.sidecar.leader.AcquireResult;
 import io.patternkit.sidecar.leader.LeaseEngine;
 import io.patternkit.sidecar.leader.LeaseRecord;
 import io.patternkit.sidecar.leader.ReleaseOutcome;
-import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.common.EngineException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

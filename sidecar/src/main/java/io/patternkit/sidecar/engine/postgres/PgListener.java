@@ -1,5 +1,7 @@
 package io.patternkit.sidecar.engine.postgres;
 
+import io.patternkit.sidecar.common.DaemonThreads;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -40,8 +42,7 @@ final class PgListener implements AutoCloseable {
         this.password = password;
         this.channel = channel;
         this.listener = listener;
-        this.thread = new Thread(this::listen, threadName);
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.newThread(threadName, this::listen);
     }
 
     /** Starts the listen thread. */

@@ -2,10 +2,12 @@ package io.patternkit.sidecar.engine.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.common.EngineException;
 
 /** Opens the HikariCP pools of the PostgreSQL engines. */
 final class PgPool {
+    /** Connections of the pool a sidecar's patterns share. */
+    static final int SIZE = 8;
     private PgPool() {
     }
 

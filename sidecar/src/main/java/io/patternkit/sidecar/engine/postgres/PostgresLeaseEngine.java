@@ -2,7 +2,7 @@ package io.patternkit.sidecar.engine.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.patternkit.sidecar.engine.jdbc.JdbcLeaseEngine;
-import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.common.EngineException;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +22,13 @@ public final class PostgresLeaseEngine extends JdbcLeaseEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresLeaseEngine.class);
 
     private final HikariDataSource pool;
+    private final boolean ownsPool;
     private final PgListener listener;
 
-    private PostgresLeaseEngine(HikariDataSource pool, String jdbcUrl, String password) {
+    private PostgresLeaseEngine(HikariDataSource pool, String jdbcUrl, String password, boolean ownsPool) {
         super(pool, SCHEMA + ".leases", SCHEMA + ".now_ms()");
         this.pool = pool;
+        this.ownsPool = ownsPool;
         this.listener = new PgListener(jdbcUrl, password, CHANNEL, this::externalChange, "patternkit-pg-leader-listen");
     }
 
@@ -41,15 +43,34 @@ public final class PostgresLeaseEngine extends JdbcLeaseEngine {
     public static PostgresLeaseEngine open(String jdbcUrl, String password) {
         HikariDataSource pool = PgPool.open(jdbcUrl, password, "patternkit-postgres-leader", 4);
         try {
+            PostgresLeaseEngine engine = on(pool, jdbcUrl, password, true);
+            LOG.info("PostgreSQL lease engine connected");
+            return engine;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Leases on a pool other engines share: migrates the lease schema and starts listening.
+     *
+     * @param pool the open pool
+     * @param jdbcUrl the pool's URL, for the listening connection
+     * @param password the password, or null; never logged
+     * @param ownsPool whether {@link #close()} closes the pool too
+     * @return the engine
+     * @throws EngineException when the migration fails
+     */
+    static PostgresLeaseEngine on(HikariDataSource pool, String jdbcUrl, String password, boolean ownsPool) {
+        try {
             Flyway.configure().dataSource(pool).schemas(SCHEMA).createSchemas(true)
                     .locations("classpath:db/leader/postgres").load().migrate();
         } catch (RuntimeException e) {
-            pool.close();
             throw new EngineException("cannot migrate the PostgreSQL lease schema: " + e.getMessage(), e);
         }
-        PostgresLeaseEngine engine = new PostgresLeaseEngine(pool, jdbcUrl, password);
+        PostgresLeaseEngine engine = new PostgresLeaseEngine(pool, jdbcUrl, password, ownsPool);
         engine.listener.start();
-        LOG.info("PostgreSQL lease engine connected");
         return engine;
     }
 
@@ -61,6 +82,8 @@ public final class PostgresLeaseEngine extends JdbcLeaseEngine {
     @Override
     public void close() {
         listener.close();
-        pool.close();
+        if (ownsPool) {
+            pool.close();
+        }
     }
 }

@@ -3,7 +3,7 @@ package io.patternkit.sidecar.engine.postgres;
 import com.zaxxer.hikari.HikariDataSource;
 import io.patternkit.sidecar.engine.jdbc.JdbcQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
-import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.common.EngineException;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +21,13 @@ public final class PostgresQueueEngine extends JdbcQueueEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresQueueEngine.class);
 
     private final HikariDataSource pool;
+    private final boolean ownsPool;
     private final PgListener listener;
 
-    private PostgresQueueEngine(HikariDataSource pool, String jdbcUrl, String password, Backoff backoff) {
+    private PostgresQueueEngine(HikariDataSource pool, String jdbcUrl, String password, Backoff backoff, boolean ownsPool) {
         super(pool, " FOR UPDATE SKIP LOCKED", backoff);
         this.pool = pool;
+        this.ownsPool = ownsPool;
         this.listener = new PgListener(jdbcUrl, password, CHANNEL, this::externalChange, "patternkit-pg-listen");
     }
 
@@ -39,23 +41,45 @@ public final class PostgresQueueEngine extends JdbcQueueEngine {
      * @throws EngineException when the server cannot be reached or the migration fails
      */
     public static PostgresQueueEngine open(String jdbcUrl, String password, Backoff backoff) {
-        HikariDataSource pool = PgPool.open(jdbcUrl, password, "patternkit-postgres", 8);
+        HikariDataSource pool = PgPool.open(jdbcUrl, password, "patternkit-postgres", PgPool.SIZE);
+        try {
+            PostgresQueueEngine engine = on(pool, jdbcUrl, password, backoff, true);
+            LOG.info("PostgreSQL engine connected");
+            return engine;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The work queue on a pool other engines share: migrates its schema and starts listening.
+     *
+     * @param pool the open pool
+     * @param jdbcUrl the pool's URL, for the listening connection
+     * @param password the password, or null; never logged
+     * @param backoff the nack backoff schedule
+     * @param ownsPool whether {@link #close()} closes the pool too
+     * @return the engine
+     * @throws EngineException when the migration fails
+     */
+    static PostgresQueueEngine on(HikariDataSource pool, String jdbcUrl, String password, Backoff backoff, boolean ownsPool) {
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres")
                     .table("patternkit_workqueue_schema_history").load().migrate();
         } catch (RuntimeException e) {
-            pool.close();
             throw new EngineException("cannot migrate the PostgreSQL schema: " + e.getMessage(), e);
         }
-        PostgresQueueEngine engine = new PostgresQueueEngine(pool, jdbcUrl, password, backoff);
+        PostgresQueueEngine engine = new PostgresQueueEngine(pool, jdbcUrl, password, backoff, ownsPool);
         engine.listener.start();
-        LOG.info("PostgreSQL engine connected");
         return engine;
     }
 
     @Override
     public void close() {
         listener.close();
-        pool.close();
+        if (ownsPool) {
+            pool.close();
+        }
     }
 }

@@ -1,8 +1,10 @@
 package io.patternkit.sidecar.engine.sqlite;
 
+import io.patternkit.sidecar.common.DaemonThreads;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.common.EngineException;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +53,7 @@ final class SqliteDatabase implements AutoCloseable {
     private Connection watchConnection;
     private ScheduledExecutorService watcher;
     private WatchService fileEvents;
-    private Runnable onForeignWrite;
+    private final List<Runnable> onForeignWrite = new CopyOnWriteArrayList<>();
     private volatile long lastCheckNanos;
     private long lastDataVersion;
 
@@ -61,16 +64,15 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * Opens (creating when missing) the file and runs the schema statements.
+     * Opens (creating when missing) the file; each engine on it adds its schema with {@link #createSchema}.
      *
      * @param file the database file; parent directories are created
      * @param clock read by {@code pk_now_ms()}
      * @param poolName the HikariCP pool name
-     * @param schema idempotent DDL statements ({@code CREATE ... IF NOT EXISTS})
      * @return the open database; close it
-     * @throws EngineException when the file cannot be opened or the schema created
+     * @throws EngineException when the file cannot be opened
      */
-    static SqliteDatabase open(Path file, Clock clock, String poolName, List<String> schema) {
+    static SqliteDatabase open(Path file, Clock clock, String poolName) {
         HikariDataSource pool = null;
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -88,10 +90,8 @@ final class SqliteDatabase implements AutoCloseable {
             hikari.setMaximumPoolSize(4);
             hikari.setMinimumIdle(1);
             pool = new HikariDataSource(hikari);
-            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-                for (String ddl : schema) {
-                    st.execute(ddl);
-                }
+            try (Connection c = pool.getConnection()) {
+                c.isValid(1);
             }
             return new SqliteDatabase(pool, source, file.toAbsolutePath());
         } catch (SQLException | IOException | RuntimeException e) {
@@ -108,7 +108,24 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * Starts calling {@code onForeignWrite} (on a watcher thread) whenever another connection commits.
+     * Runs more idempotent DDL statements on the open database, for a second pattern sharing it.
+     *
+     * @param schema statements such as {@code CREATE TABLE IF NOT EXISTS ...}
+     * @throws EngineException when a statement fails
+     */
+    void createSchema(List<String> schema) {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            for (String ddl : schema) {
+                st.execute(ddl);
+            }
+        } catch (SQLException e) {
+            throw new EngineException("cannot create the SQLite schema in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Calls {@code onForeignWrite} (on a watcher thread) whenever another connection commits; the
+     * first call starts the watch, later ones (a second pattern on the same file) add a listener.
      * The file's directory is watched for changes to the write-ahead log (inotify on Linux, through
      * {@link WatchService}), so a commit by another process is seen within a few milliseconds; the
      * check also runs every {@value #WATCH_INTERVAL_MS} ms in case the file system sends no events
@@ -116,19 +133,22 @@ final class SqliteDatabase implements AutoCloseable {
      * {@value #MIN_CHECK_GAP_MS} ms apart, so a busy database costs at most a few hundred cheap reads
      * a second.
      *
-     * @param threadName the watcher threads' name
+     * @param threadName the watcher threads' name (used by the first call)
      * @param onForeignWrite must not block
      * @throws EngineException when the watch connection cannot be opened
      */
-    void watch(String threadName, Runnable onForeignWrite) {
+    synchronized void watch(String threadName, Runnable onForeignWrite) {
+        this.onForeignWrite.add(onForeignWrite);
+        if (watcher != null) {
+            return;
+        }
         try {
             watchConnection = source.getConnection();
             lastDataVersion = dataVersion();
         } catch (SQLException e) {
             throw new EngineException("cannot open the SQLite watch connection: " + e.getMessage(), e);
         }
-        this.onForeignWrite = onForeignWrite;
-        watcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, threadName));
+        watcher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
         watcher.scheduleWithFixedDelay(this::check, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
         fileEvents = watchDirectory(threadName + "-events");
     }
@@ -146,7 +166,7 @@ final class SqliteDatabase implements AutoCloseable {
                     e.toString(), WATCH_INTERVAL_MS);
             return null;
         }
-        daemon(() -> {
+        DaemonThreads.newThread(threadName, () -> {
             try {
                 while (true) {
                     WatchKey key = service.take();
@@ -162,7 +182,7 @@ final class SqliteDatabase implements AutoCloseable {
             } catch (InterruptedException | ClosedWatchServiceException | RejectedExecutionException stopped) {
                 // closed
             }
-        }, threadName).start();
+        }).start();
         return service;
     }
 
@@ -181,17 +201,11 @@ final class SqliteDatabase implements AutoCloseable {
             long version = dataVersion();
             if (version != lastDataVersion) {
                 lastDataVersion = version;
-                onForeignWrite.run();
+                onForeignWrite.forEach(Runnable::run);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.debug("data_version check failed", e);
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     private long dataVersion() throws SQLException {

@@ -1,7 +1,7 @@
 package io.patternkit.sidecar.engine.sqlite;
 
 import io.patternkit.sidecar.engine.jdbc.JdbcLeaseEngine;
-import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.common.EngineException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -24,10 +24,12 @@ public final class SqliteLeaseEngine extends JdbcLeaseEngine {
                 + "expires_at INTEGER NOT NULL)");
 
     private final SqliteDatabase database;
+    private final boolean ownsDatabase;
 
-    private SqliteLeaseEngine(SqliteDatabase database) {
+    private SqliteLeaseEngine(SqliteDatabase database, boolean ownsDatabase) {
         super(database.pool(), "leader_leases", "pk_now_ms()");
         this.database = database;
+        this.ownsDatabase = ownsDatabase;
     }
 
     /**
@@ -40,16 +42,30 @@ public final class SqliteLeaseEngine extends JdbcLeaseEngine {
      * @throws EngineException when the file cannot be opened or the schema created
      */
     public static SqliteLeaseEngine open(Path file, Clock clock) {
-        SqliteDatabase database = SqliteDatabase.open(file, clock, "patternkit-sqlite-leader", SCHEMA);
+        SqliteDatabase database = SqliteDatabase.open(file, clock, "patternkit-sqlite-leader");
         try {
-            SqliteLeaseEngine engine = new SqliteLeaseEngine(database);
-            database.watch("patternkit-sqlite-leader-watch", () -> engine.externalChange(null));
+            SqliteLeaseEngine engine = on(database, true);
             LOG.info("SQLite lease engine open at {}", file.toAbsolutePath());
             return engine;
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * Leases on a database other engines share; the lease table is created when missing.
+     *
+     * @param database the open database
+     * @param ownsDatabase whether {@link #close()} closes the database too
+     * @return the engine
+     * @throws EngineException when the table cannot be created
+     */
+    static SqliteLeaseEngine on(SqliteDatabase database, boolean ownsDatabase) {
+        database.createSchema(SCHEMA);
+        SqliteLeaseEngine engine = new SqliteLeaseEngine(database, ownsDatabase);
+        database.watch("patternkit-sqlite-leader-watch", () -> engine.externalChange(null));
+        return engine;
     }
 
     @Override
@@ -59,6 +75,8 @@ public final class SqliteLeaseEngine extends JdbcLeaseEngine {
 
     @Override
     public void close() {
-        database.close();
+        if (ownsDatabase) {
+            database.close();
+        }
     }
 }

@@ -2,7 +2,7 @@ package io.patternkit.sidecar.engine.sqlite;
 
 import io.patternkit.sidecar.engine.jdbc.JdbcQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
-import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.common.EngineException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -37,10 +37,12 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
             + "WHERE state IN ('ready', 'inflight')");
 
     private final SqliteDatabase database;
+    private final boolean ownsDatabase;
 
-    private SqliteQueueEngine(SqliteDatabase database, Backoff backoff) {
+    private SqliteQueueEngine(SqliteDatabase database, Backoff backoff, boolean ownsDatabase) {
         super(database.pool(), "", backoff);
         this.database = database;
+        this.ownsDatabase = ownsDatabase;
     }
 
     /**
@@ -54,10 +56,9 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
      * @throws EngineException when the file cannot be opened or the schema created
      */
     public static SqliteQueueEngine open(Path file, Clock clock, Backoff backoff) {
-        SqliteDatabase database = SqliteDatabase.open(file, clock, "patternkit-sqlite", SCHEMA);
+        SqliteDatabase database = SqliteDatabase.open(file, clock, "patternkit-sqlite");
         try {
-            SqliteQueueEngine engine = new SqliteQueueEngine(database, backoff);
-            database.watch("patternkit-sqlite-watch", () -> engine.externalChange(null));
+            SqliteQueueEngine engine = on(database, backoff, true);
             LOG.info("SQLite engine open at {}", file.toAbsolutePath());
             return engine;
         } catch (RuntimeException e) {
@@ -66,8 +67,26 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
         }
     }
 
+    /**
+     * The work queue on a database other engines share; its schema is created when missing.
+     *
+     * @param database the open database
+     * @param backoff the nack backoff schedule
+     * @param ownsDatabase whether {@link #close()} closes the database too
+     * @return the engine
+     * @throws EngineException when the schema cannot be created
+     */
+    static SqliteQueueEngine on(SqliteDatabase database, Backoff backoff, boolean ownsDatabase) {
+        database.createSchema(SCHEMA);
+        SqliteQueueEngine engine = new SqliteQueueEngine(database, backoff, ownsDatabase);
+        database.watch("patternkit-sqlite-watch", () -> engine.externalChange(null));
+        return engine;
+    }
+
     @Override
     public void close() {
-        database.close();
+        if (ownsDatabase) {
+            database.close();
+        }
     }
 }

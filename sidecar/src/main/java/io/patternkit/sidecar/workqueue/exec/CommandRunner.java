@@ -1,5 +1,7 @@
 package io.patternkit.sidecar.workqueue.exec;
 
+import io.patternkit.sidecar.common.DaemonThreads;
+
 import io.patternkit.sidecar.workqueue.exec.CommandResult.Ending;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,14 +128,13 @@ public final class CommandRunner {
     }
 
     private static Thread pump(InputStream stream, String name, Consumer<String> lines) {
-        Thread t = new Thread(() -> {
+        Thread t = DaemonThreads.newThread("patternkit-exec " + name, () -> {
             try (Reader reader = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
                 readLines(reader, lines);
             } catch (IOException e) {
                 LOG.debug("{}: reading stopped: {}", name, e.getMessage());
             }
-        }, "patternkit-exec " + name);
-        t.setDaemon(true);
+        });
         t.start();
         return t;
     }

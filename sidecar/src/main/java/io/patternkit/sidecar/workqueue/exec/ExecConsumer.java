@@ -1,15 +1,17 @@
 package io.patternkit.sidecar.workqueue.exec;
 
+import io.patternkit.sidecar.common.DaemonThreads;
+
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.workqueue.ClaimRequest;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
-import io.patternkit.sidecar.workqueue.EngineException;
+import io.patternkit.sidecar.common.EngineException;
 import io.patternkit.sidecar.workqueue.ExtendRequest;
-import io.patternkit.sidecar.workqueue.ItemState;
+import io.patternkit.protocol.ItemState;
 import io.patternkit.sidecar.workqueue.NackOutcome;
 import io.patternkit.sidecar.workqueue.NackRequest;
-import io.patternkit.sidecar.workqueue.ProblemException;
+import io.patternkit.sidecar.common.ProblemException;
 import io.patternkit.sidecar.workqueue.WorkQueueService;
 import io.patternkit.sidecar.workqueue.exec.Verdict.Outcome;
 import io.vertx.core.Future;
@@ -25,11 +27,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,9 +80,9 @@ public final class ExecConsumer implements AutoCloseable {
         this.metrics = metrics;
         this.runner = runner;
         this.slots = new Semaphore(settings.concurrency());
-        this.workers = Executors.newFixedThreadPool(settings.concurrency(), threads("patternkit-exec-"));
-        this.extender = Executors.newSingleThreadScheduledExecutor(threads("patternkit-exec-extend-"));
-        this.dispatcher = threads("patternkit-exec-claim-").newThread(this::dispatch);
+        this.workers = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered("patternkit-exec-"));
+        this.extender = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("patternkit-exec-extend-"));
+        this.dispatcher = DaemonThreads.numbered("patternkit-exec-claim-").newThread(this::dispatch);
     }
 
     /** Starts claiming. */
@@ -285,15 +285,6 @@ public final class ExecConsumer implements AutoCloseable {
         } catch (InterruptedException e) {
             return false;
         }
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** One claimed item, holding one slot until it is settled. */

@@ -1,5 +1,7 @@
 package io.patternkit.sidecar.workqueue.exec;
 
+import io.patternkit.protocol.NameRule;
+
 import io.patternkit.protocol.Wire;
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +28,8 @@ public record ExecSettings(String queue, List<String> command, int concurrency, 
      * @throws IllegalArgumentException when a value is out of range
      */
     public ExecSettings {
-        if (queue == null || !Wire.QUEUE_NAME.matcher(queue).matches()) {
-            throw new IllegalArgumentException("the queue must be 1 to 128 letters, digits, '.', '_' or '-'");
+        if (!NameRule.QUEUE.matches(queue)) {
+            throw new IllegalArgumentException("the queue must be " + NameRule.QUEUE.rule());
         }
         command = List.copyOf(command);
         if (command.isEmpty() || command.get(0).isEmpty()) {

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.patternkit.sidecar.WorkQueueSettings;
-import io.patternkit.sidecar.WorkQueueSidecar;
+import io.patternkit.sidecar.TestEngines;
+import io.patternkit.sidecar.common.Ticker;
+import io.patternkit.sidecar.host.HostSettings;
+import io.patternkit.sidecar.host.SidecarHost;
+import io.patternkit.sidecar.workqueue.WorkQueueModule;
+import io.patternkit.sidecar.workqueue.WorkQueueSettings;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
@@ -46,7 +50,7 @@ class ExecConsumerTest {
     Path dir;
     private Path out;
     private QueueEngine probe;
-    private WorkQueueSidecar sidecar;
+    private SidecarHost sidecar;
 
     @BeforeEach
     void openProbe() throws IOException {
@@ -66,11 +70,11 @@ class ExecConsumerTest {
     private void start(String script, int concurrency, Duration timeout, Duration visibility, Duration drainTimeout) {
         ExecSettings exec = new ExecSettings(QUEUE, List.of("sh", "-c", script, "sh", out.toString()), concurrency,
                 timeout, visibility, Duration.ofMillis(200));
-        WorkQueueSettings settings = new WorkQueueSettings(WorkQueueSettings.EngineKind.SQLITE, "127.0.0.1", 0, dir, null,
-                null, Optional.empty(), 64 * 1024, 16 * 1024, Duration.ofMillis(10), Duration.ofMillis(50),
-                Duration.ofMinutes(5), 5, drainTimeout, Optional.of(exec));
+        WorkQueueSettings settings = new WorkQueueSettings(16 * 1024, Duration.ofMillis(10), Duration.ofMillis(50),
+                Duration.ofMinutes(5), 5, Optional.of(exec));
         QueueEngine engine = SqliteQueueEngine.open(dir.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(10, 50));
-        sidecar = WorkQueueSidecar.serve(settings, engine);
+        HostSettings host = new HostSettings("127.0.0.1", 0, Optional.empty(), 64 * 1024, drainTimeout);
+        sidecar = SidecarHost.start(host, TestEngines.serving(engine), List.of(new WorkQueueModule(settings)), Ticker.system());
     }
 
     private void start(String script) {

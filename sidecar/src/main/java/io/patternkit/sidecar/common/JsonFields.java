@@ -1,0 +1,171 @@
+package io.patternkit.sidecar.common;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.protocol.ProblemType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads typed, range-checked fields out of a parsed JSON body, collecting one {@link FieldError}
+ * per offending field instead of failing at the first, so a client learns everything at once.
+ * Not thread-safe; one instance per request. Shared by the work-queue, leader and scatter request parsers.
+ */
+public final class JsonFields {
+    private final List<FieldError> errors = new ArrayList<>();
+
+    /** Creates an empty error collector. */
+    public JsonFields() {
+    }
+
+    /**
+     * Parses a request body into one JSON document.
+     *
+     * @param mapper a mapper with {@code FAIL_ON_TRAILING_TOKENS} enabled
+     * @param body the raw bytes, may be null or empty
+     * @return the JSON tree, never null
+     * @throws ProblemException {@code invalid-request} when the body is absent or not one JSON document
+     */
+    public static JsonNode parse(ObjectMapper mapper, byte[] body) {
+        if (body == null || body.length == 0) {
+            throw invalid("body", "a JSON body is required");
+        }
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw invalid("body", "a JSON body is required");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw invalid("body", "is not valid JSON");
+        } catch (IOException e) {
+            throw invalid("body", "cannot be read");
+        }
+    }
+
+    /**
+     * @param field the offending field
+     * @param message what is wrong, never echoing the value
+     * @return an {@code invalid-request} problem naming one field
+     */
+    public static ProblemException invalid(String field, String message) {
+        return new ProblemException(ProblemType.INVALID_REQUEST, field + " " + message, List.of(new FieldError(field, message)));
+    }
+
+    /** @throws ProblemException {@code invalid-request} listing the recorded errors, when there are any */
+    public void throwIfInvalid() {
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST,
+                    "the request has " + errors.size() + " invalid field(s)", errors);
+        }
+    }
+
+    /**
+     * Records an offending field.
+     *
+     * @param field the field's path, such as {@code hedging.minDelayMs}
+     * @param message what is wrong, never echoing the value
+     */
+    public void error(String field, String message) {
+        errors.add(new FieldError(field, message));
+    }
+
+    /** Checks that {@code node} is an object whose members are all in {@code allowed}. */
+    public boolean object(JsonNode node, String path, Set<String> allowed) {
+        if (node == null || !node.isObject()) {
+            error(path, "must be a JSON object");
+            return false;
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!allowed.contains(name)) {
+                error(join(path, name), "unknown field");
+            }
+        });
+        return true;
+    }
+
+    /** An integer member within {@code [min, max]}, {@code fallback} when absent; null after an error. */
+    public Long integer(JsonNode object, String path, String name, long min, long max, Long fallback) {
+        JsonNode value = object.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber()) {
+            error(join(path, name), "must be an integer");
+            return null;
+        }
+        long n = value.canConvertToLong() ? value.longValue() : Long.MAX_VALUE;
+        if (!value.canConvertToLong() || n < min || n > max) {
+            error(join(path, name), "must be between " + min + " and " + max);
+            return null;
+        }
+        return n;
+    }
+
+    /** A string member of {@code minLength..maxLength} characters, null when absent or after an error. */
+    public String string(JsonNode object, String path, String name, int minLength, int maxLength, boolean required) {
+        JsonNode value = object.get(name);
+        if (value == null) {
+            if (required) {
+                error(join(path, name), "is required");
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            error(join(path, name), "must be a string");
+            return null;
+        }
+        String text = value.textValue();
+        if (text.length() < minLength || text.length() > maxLength) {
+            error(join(path, name), "must be " + minLength + " to " + maxLength + " characters long");
+            return null;
+        }
+        return text;
+    }
+
+    /** A boolean member, {@code fallback} when absent. */
+    public boolean bool(JsonNode object, String path, String name, boolean fallback) {
+        JsonNode value = object.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            error(join(path, name), "must be a boolean");
+            return fallback;
+        }
+        return value.booleanValue();
+    }
+
+    /** An array member of {@code minItems..maxItems} elements; null when absent (recorded if required) or wrong. */
+    public JsonNode array(JsonNode object, String path, String name, int minItems, int maxItems, boolean required) {
+        JsonNode value = object.get(name);
+        if (value == null) {
+            if (required) {
+                error(join(path, name), "is required");
+            }
+            return null;
+        }
+        if (!value.isArray()) {
+            error(join(path, name), "must be an array");
+            return null;
+        }
+        if (value.size() < minItems || value.size() > maxItems) {
+            error(join(path, name), "must have " + minItems + " to " + maxItems + " elements");
+            return null;
+        }
+        return value;
+    }
+
+    /** @return {@code path.name}, or {@code name} at the top level */
+    public static String join(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    /** @return {@code path[i]} */
+    public static String index(String path, int i) {
+        return path + "[" + i + "]";
+    }
+}

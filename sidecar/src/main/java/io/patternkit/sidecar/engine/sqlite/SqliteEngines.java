@@ -1,0 +1,64 @@
+package io.patternkit.sidecar.engine.sqlite;
+
+import io.patternkit.sidecar.common.Closeables;
+import io.patternkit.sidecar.host.EngineFamily;
+import io.patternkit.sidecar.leader.LeaseEngine;
+import io.patternkit.sidecar.workqueue.QueueEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded engine as the host opens it: one SQLite file ({@code patternkit.db} in the data
+ * directory), one connection pool and one watch for other processes' writes, shared by the work
+ * queue and leader election of this process.
+ */
+public final class SqliteEngines implements EngineFamily {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteEngines.class);
+
+    private final Path file;
+    private final Clock clock;
+    private final Closeables opened = new Closeables();
+    private SqliteDatabase database;
+
+    /**
+     * @param dataDir the directory of {@code patternkit.db}; created when missing
+     * @param clock the engine's wall clock, read by {@code pk_now_ms()} for every visibility and expiry decision
+     */
+    public SqliteEngines(Path dataDir, Clock clock) {
+        this.file = dataDir.resolve("patternkit.db");
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public <T> Optional<T> open(Class<T> spi) {
+        if (spi == QueueEngine.Opener.class) {
+            QueueEngine.Opener opener = backoff -> opened.add(SqliteQueueEngine.on(database(), backoff, false));
+            return Optional.of(spi.cast(opener));
+        }
+        if (spi == LeaseEngine.class) {
+            return Optional.of(spi.cast(opened.add(SqliteLeaseEngine.on(database(), false))));
+        }
+        return Optional.empty();
+    }
+
+    private SqliteDatabase database() {
+        if (database == null) {
+            database = opened.add(SqliteDatabase.open(file, clock, "patternkit-sqlite"));
+            LOG.info("SQLite engine open at {}", file.toAbsolutePath());
+        }
+        return database;
+    }
+
+    @Override
+    public void close() {
+        opened.closeAll();
+    }
+}

@@ -1,0 +1,44 @@
+package io.patternkit.sidecar.host;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.patternkit.sidecar.common.Ticker;
+import io.vertx.core.Vertx;
+import java.util.Optional;
+
+/**
+ * What the host shares with every pattern it starts: one Vert.x, one metrics registry (served at
+ * {@code /metrics}), one JSON mapper, the API token (which scatter/gather also sends to leaves),
+ * the monotonic clock, and the engine, opened once.
+ *
+ * @param vertx the Vert.x instance the server runs on
+ * @param registry the metrics registry
+ * @param mapper the JSON mapper
+ * @param token the API token, or empty; never logged
+ * @param ticker the monotonic clock by which leases, registrations and latency windows expire (waits
+ *     timed by Vert.x timers run on the JVM's clock)
+ * @param engines the engine the patterns store their state in
+ */
+public record HostContext(Vertx vertx, MeterRegistry registry, ObjectMapper mapper, Optional<String> token,
+                          Ticker ticker, EngineFamily engines) {
+
+    /**
+     * Opens the pattern's engine on the host's engine.
+     *
+     * @param spi the pattern's engine interface
+     * @param pattern the pattern's name, for the error
+     * @param <T> the interface
+     * @return the implementation
+     * @throws IllegalArgumentException when the configured engine does not serve the pattern
+     * @throws io.patternkit.sidecar.common.EngineException when the engine cannot be opened
+     */
+    public <T> T engine(Class<T> spi, String pattern) {
+        return engines.open(spi).orElseThrow(() -> new IllegalArgumentException(
+                "--engine " + engines.name() + " does not serve the " + pattern + " pattern"));
+    }
+
+    @Override
+    public String toString() {
+        return "HostContext[engine=" + engines.name() + ", token=" + (token.isPresent() ? "***" : "none") + "]";
+    }
+}

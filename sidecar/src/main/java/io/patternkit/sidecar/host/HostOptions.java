@@ -1,0 +1,72 @@
+package io.patternkit.sidecar.host;
+
+import static io.patternkit.sidecar.common.OptionChecks.require;
+
+import io.patternkit.sidecar.common.DurationConverter;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The host's command-line options, the same for every command ({@code run} and each pattern's
+ * shorthand): where to listen, how large a body may be, and how long to drain. The port and the
+ * body limit have defaults of the command's own, given by {@link #defaults}.
+ */
+public final class HostOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = "--port", description = "Port; 0 for an ephemeral one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--max-body-bytes", description = "Largest request body in bytes (default: ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+
+    @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Longest drain on SIGTERM: the patterns' own work (--exec commands), then releases and "
+                + "in-flight requests (default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
+
+    /**
+     * The defaults of a command's {@code --port} and {@code --max-body-bytes}, for its
+     * {@code defaultValueProvider}.
+     *
+     * @param argSpec the option picocli asks about
+     * @param port the command's default port
+     * @param maxBodyBytes the command's default body limit in bytes
+     * @return the default, or null for an option that is not the host's
+     */
+    public static String defaults(ArgSpec argSpec, int port, long maxBodyBytes) {
+        if (argSpec instanceof OptionSpec option) {
+            switch (option.longestName()) {
+                case "--port":
+                    return Integer.toString(port);
+                case "--max-body-bytes":
+                    return Long.toString(maxBodyBytes);
+                default:
+                    return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks the options and reads the API token from the environment.
+     *
+     * @param env the environment, such as {@link System#getenv()}
+     * @return the settings
+     * @throws picocli.CommandLine.ParameterException when an option is out of range
+     */
+    public HostSettings settings(Map<String, String> env) {
+        require(mixee, port >= 0 && port <= 65535, "--port must be 0 to 65535");
+        require(mixee, maxBodyBytes >= 1024, "--max-body-bytes must be at least 1024");
+        return new HostSettings(bind, port, ApiToken.fromEnvironment(env), maxBodyBytes, drainTimeout);
+    }
+}

@@ -1,0 +1,119 @@
+package io.patternkit.sidecar.host;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.common.EngineException;
+import io.patternkit.sidecar.common.FieldError;
+import io.patternkit.sidecar.common.ProblemException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes JSON bodies and RFC 9457 {@code application/problem+json} documents. Failures are mapped
+ * once, here: {@link ProblemException} to its type, {@link EngineException} to 503
+ * {@code engine-unavailable} with {@code Retry-After}, anything else to 500 {@code internal}
+ * (logged, as it is a sidecar bug). Thread-safe.
+ */
+public final class Responses {
+    /** Seconds a client should wait before retrying after a 503. */
+    public static final int RETRY_AFTER_SECONDS = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+
+    private final ObjectMapper mapper;
+
+    /**
+     * Creates the writer.
+     *
+     * @param mapper the JSON mapper
+     */
+    public Responses(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** @return a new empty JSON object */
+    public ObjectNode object() {
+        return mapper.createObjectNode();
+    }
+
+    /**
+     * Sends a JSON body.
+     *
+     * @param ctx the request
+     * @param status the HTTP status
+     * @param body the body
+     */
+    public void json(RoutingContext ctx, int status, ObjectNode body) {
+        send(ctx, status, "application/json", body);
+    }
+
+    /**
+     * Sends the problem a failure maps to.
+     *
+     * @param ctx the request
+     * @param failure the failure, may be null (then 500)
+     */
+    public void failure(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof ProblemException p) {
+            problem(ctx, p.type(), p.getMessage(), p.errors());
+        } else if (failure instanceof EngineException e) {
+            LOG.warn("engine unavailable: {}", e.getMessage());
+            ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+            problem(ctx, ProblemType.ENGINE_UNAVAILABLE, "the engine is unavailable; retry later", List.of());
+        } else {
+            LOG.error("internal error on {} {}", ctx.request().method(), ctx.request().path(), failure);
+            problem(ctx, ProblemType.INTERNAL, "internal error", List.of());
+        }
+    }
+
+    /**
+     * Sends a problem document.
+     *
+     * @param ctx the request
+     * @param type the problem type, whose status is used
+     * @param detail the detail, never containing payloads or secrets
+     * @param errors offending fields, never null
+     */
+    public void problem(RoutingContext ctx, ProblemType type, String detail, List<FieldError> errors) {
+        send(ctx, type.status(), Wire.PROBLEM_JSON, problemBody(type, detail, errors));
+    }
+
+    /**
+     * Builds a problem document, as sent alone or inside a batch outcome.
+     *
+     * @param type the problem type
+     * @param detail the detail
+     * @param errors offending fields, never null
+     * @return the document
+     */
+    public ObjectNode problemBody(ProblemType type, String detail, List<FieldError> errors) {
+        ObjectNode body = object().put("type", type.uri()).put("title", type.title()).put("status", type.status())
+                .put("detail", detail);
+        if (!errors.isEmpty()) {
+            ArrayNode list = body.putArray("errors");
+            errors.forEach(e -> list.addObject().put("field", e.field()).put("message", e.message()));
+        }
+        return body;
+    }
+
+    private void send(RoutingContext ctx, int status, String contentType, ObjectNode body) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended()) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a response", e);
+        }
+        response.setStatusCode(status).putHeader("Content-Type", contentType).end(Buffer.buffer(bytes));
+    }
+}

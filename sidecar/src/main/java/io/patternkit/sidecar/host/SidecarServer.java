@@ -1,0 +1,165 @@
+package io.patternkit.sidecar.host;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.patternkit.protocol.ProblemType;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sidecar's one HTTP server: every served pattern's {@code /v1} routes ({@link RunningPattern})
+ * guarded by the optional bearer token, and one {@code /healthz/live}, one {@code /healthz/ready}
+ * (ready only while every pattern's engine answers) and one {@code /metrics} without it. Every error is an RFC 9457 problem, including unknown routes (404), wrong methods
+ * (405), POST and PUT bodies that are not JSON (415) and bodies over the limit (413). Requests are
+ * timed as {@code http.server.requests} by method, route template and status.
+ */
+public final class SidecarServer {
+    /** Routing-context key holding the route template, used as the metrics {@code route} tag. */
+    public static final String ROUTE_KEY = "patternkit.route";
+    private static final String UNMATCHED = "unmatched";
+
+    private final Vertx vertx;
+    private final List<RunningPattern> patterns;
+    private final PrometheusMeterRegistry registry;
+    private final Responses responses;
+    private final Router router;
+    private volatile boolean draining;
+    private HttpServer server;
+
+    /**
+     * Builds the router around the patterns' routes.
+     *
+     * @param vertx the Vert.x instance
+     * @param patterns the patterns' routes, readiness checks and drains, at least one
+     * @param mapper the JSON mapper
+     * @param registry the metrics registry served at {@code /metrics}
+     * @param token the API token, or empty for no authentication
+     * @param maxBodyBytes the largest request body accepted, in bytes
+     */
+    public SidecarServer(Vertx vertx, List<RunningPattern> patterns, ObjectMapper mapper, PrometheusMeterRegistry registry,
+                         Optional<String> token, long maxBodyBytes) {
+        this.vertx = vertx;
+        this.patterns = List.copyOf(patterns);
+        this.registry = registry;
+        this.responses = new Responses(mapper);
+        this.router = Router.router(vertx);
+        router.route().handler(this::timed);
+        router.get("/healthz/live").handler(ctx -> health(ctx, "/healthz/live", 200, "UP", null));
+        router.get("/healthz/ready").handler(this::ready);
+        router.get("/metrics").handler(ctx -> {
+            ctx.put(ROUTE_KEY, "/metrics");
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+        });
+        Handler<RoutingContext> auth = token.<Handler<RoutingContext>>map(t -> new BearerTokenHandler(t, responses))
+                .orElse(RoutingContext::next);
+        token.ifPresent(t -> router.route("/v1/*").handler(auth));
+        // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
+        router.route("/v1/*").handler(this::requireJsonBody);
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        patterns.forEach(p -> p.mount(router, responses, auth));
+        errorAs(404, ProblemType.NOT_FOUND, "no such route");
+        errorAs(405, ProblemType.METHOD_NOT_ALLOWED, "the route does not accept this method");
+        errorAs(413, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes");
+        errorAs(415, ProblemType.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json");
+        errorAs(400, ProblemType.INVALID_REQUEST, "the request is malformed");
+        router.errorHandler(500, ctx -> responses.failure(ctx, ctx.failure()));
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @param host the address to bind, such as {@code 127.0.0.1}
+     * @param port the port, or 0 for an ephemeral one
+     * @return the actual port once listening
+     */
+    public Future<Integer> start(String host, int port) {
+        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
+            server = s;
+            return s.actualPort();
+        });
+    }
+
+    /**
+     * Drains: readiness turns 503 at once, parked long-polls are answered, new connections are
+     * refused and in-flight requests get up to {@code timeout} to finish.
+     *
+     * @param timeout the longest wait for in-flight requests
+     * @return completes when the server is closed
+     */
+    public Future<Void> drain(Duration timeout) {
+        markDraining();
+        return Future.all(patterns.stream().map(RunningPattern::drain).toList()).<Void>mapEmpty()
+                .compose(v -> server == null ? Future.succeededFuture()
+                : server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Makes readiness answer 503 from now on, ahead of a {@link #drain}; requests are still served. */
+    public void markDraining() {
+        draining = true;
+    }
+
+    private void timed(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(v -> {
+            String route = ctx.get(ROUTE_KEY, UNMATCHED);
+            Timer.builder("http.server.requests").tag("method", ctx.request().method().name()).tag("route", route)
+                    .tag("status", Integer.toString(ctx.response().getStatusCode())).register(registry)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
+        ctx.next();
+    }
+
+    private void requireJsonBody(RoutingContext ctx) {
+        HttpMethod method = ctx.request().method();
+        if (method != HttpMethod.POST && method != HttpMethod.PUT) {
+            ctx.next();
+            return;
+        }
+        String type = ctx.request().getHeader("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (media.equals("application/json")) {
+            ctx.next();
+        } else {
+            responses.problem(ctx, ProblemType.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json", List.of());
+        }
+    }
+
+    private void ready(RoutingContext ctx) {
+        if (draining) {
+            health(ctx, "/healthz/ready", 503, "DOWN", "draining");
+            return;
+        }
+        Future.all(patterns.stream().map(RunningPattern::ping).toList()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                health(ctx, "/healthz/ready", 200, "UP", null);
+            } else {
+                health(ctx, "/healthz/ready", 503, "DOWN", "engine unreachable");
+            }
+        });
+    }
+
+    private void health(RoutingContext ctx, String route, int status, String state, String detail) {
+        ctx.put(ROUTE_KEY, route);
+        var body = responses.object().put("status", state);
+        if (detail != null) {
+            body.put("detail", detail);
+        }
+        responses.json(ctx, status, body);
+    }
+
+    private void errorAs(int status, ProblemType type, String detail) {
+        router.errorHandler(status, ctx -> responses.problem(ctx, type, detail, List.of()));
+    }
+}

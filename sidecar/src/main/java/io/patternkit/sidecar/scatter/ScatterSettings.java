@@ -1,0 +1,25 @@
+package io.patternkit.sidecar.scatter;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What scatter/gather is configured with, beyond the host. Immutable.
+ *
+ * @param maxResponseBytes the largest leaf or merge answer, in bytes; a larger one fails the attempt
+ * @param defaultDeadline the deadline of scatter calls that do not say
+ * @param staticLeaves the leaves named on the command line
+ * @param dnsLeaves the DNS names whose addresses are leaves
+ * @param dnsInterval how often DNS names are resolved again
+ * @param maxConnectionsPerLeaf the most pooled connections to one leaf host and port
+ * @param engine latency tracking and hedge budget settings
+ */
+public record ScatterSettings(long maxResponseBytes, Duration defaultDeadline, List<Leaf> staticLeaves,
+                              List<DnsLeaves> dnsLeaves, Duration dnsInterval, int maxConnectionsPerLeaf,
+                              ScatterEngine.Settings engine) {
+    /** Copies the lists. */
+    public ScatterSettings {
+        staticLeaves = List.copyOf(staticLeaves);
+        dnsLeaves = List.copyOf(dnsLeaves);
+    }
+}

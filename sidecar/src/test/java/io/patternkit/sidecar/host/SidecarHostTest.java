@@ -1,0 +1,126 @@
+package io.patternkit.sidecar.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patternkit.sidecar.common.Ticker;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** The host with patterns of the test's making: one readiness across every pattern, the drain order, start-up failures. */
+class SidecarHostTest {
+    private static final HostSettings HOST = new HostSettings("127.0.0.1", 0, Optional.empty(), 4096, Duration.ofSeconds(2));
+
+    /** A pattern whose engine answers while {@code up} holds, and which records what the host calls. */
+    private static final class Probe implements PatternModule, RunningPattern {
+        final String name;
+        final AtomicBoolean up = new AtomicBoolean(true);
+        final List<String> calls;
+
+        Probe(String name, List<String> calls) {
+            this.name = name;
+            this.calls = calls;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public RunningPattern start(HostContext context) {
+            calls.add(name + ".start");
+            return this;
+        }
+
+        @Override
+        public void mount(Router router, Responses responses, Handler<RoutingContext> auth) {
+            router.get("/v1/" + name).handler(ctx -> responses.json(ctx, 200, responses.object().put("pattern", name)));
+        }
+
+        @Override
+        public Future<Void> ping() {
+            return up.get() ? Future.succeededFuture() : Future.failedFuture("down");
+        }
+
+        @Override
+        public void drainWork(Duration budget) {
+            calls.add(name + ".drainWork");
+        }
+
+        @Override
+        public Future<Void> drain() {
+            calls.add(name + ".drain");
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public void close() {
+            calls.add(name + ".close");
+        }
+    }
+
+    private static int status(SidecarHost host, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    void servesEveryPatternOnOnePortAndIsReadyOnlyWhileEveryEngineAnswers() throws Exception {
+        List<String> calls = new ArrayList<>();
+        Probe a = new Probe("a", calls);
+        Probe b = new Probe("b", calls);
+        try (SidecarHost host = SidecarHost.start(HOST, EngineFamily.none(), List.of(a, b), Ticker.system())) {
+            assertThat(status(host, "/v1/a")).isEqualTo(200);
+            assertThat(status(host, "/v1/b")).isEqualTo(200);
+            assertThat(status(host, "/healthz/ready")).isEqualTo(200);
+            b.up.set(false);
+            assertThat(status(host, "/healthz/ready")).isEqualTo(503);
+            assertThat(status(host, "/healthz/live")).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void drainsEachPatternsOwnWorkThenItsHoldingsThenClosesIt() {
+        List<String> calls = new ArrayList<>();
+        SidecarHost host = SidecarHost.start(HOST, EngineFamily.none(), List.of(new Probe("a", calls), new Probe("b", calls)),
+                Ticker.system());
+        host.drainAndClose();
+        assertThat(calls).containsExactly("a.start", "b.start", "a.drainWork", "b.drainWork", "a.drain", "b.drain",
+                "a.close", "b.close");
+    }
+
+    @Test
+    void anEngineThatDoesNotServeAPatternIsAClearErrorAndClosesWhatStarted() {
+        List<String> calls = new ArrayList<>();
+        PatternModule needsEngine = new PatternModule() {
+            @Override
+            public String name() {
+                return "needy";
+            }
+
+            @Override
+            public RunningPattern start(HostContext context) {
+                return context.engine(RunningPattern.class, "needy");
+            }
+        };
+        assertThatThrownBy(() -> SidecarHost.start(HOST, EngineFamily.none(), List.of(new Probe("a", calls), needsEngine),
+                Ticker.system())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--engine none does not serve the needy pattern");
+        assertThat(calls).containsExactly("a.start", "a.close");
+        assertThatThrownBy(() -> SidecarHost.start(HOST, EngineFamily.none(), List.of(), Ticker.system()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one pattern");
+    }
+}
