@@ -3,7 +3,7 @@ package io.patternkit.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.patternkit.core.ManagementServer;
+import io.patternkit.management.ManagementServer;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.it.ScatterLeafMain.Hit;
 import io.patternkit.leader.CampaignResult;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.patternkit.core.ManagementServer;
+import io.patternkit.management.ManagementServer;
 import io.patternkit.core.NotFoundException;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.UnauthorizedException;

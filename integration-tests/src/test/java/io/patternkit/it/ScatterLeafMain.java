@@ -1,6 +1,6 @@
 package io.patternkit.it;
 
-import io.patternkit.core.ManagementServer;
+import io.patternkit.management.ManagementServer;
 import io.patternkit.scatter.LeafContext;
 import io.patternkit.scatter.ScatterClient;
 import io.patternkit.scatter.ScatterLeaf;

@@ -2,7 +2,7 @@ package io.patternkit.scatter;
 
 /**
  * The application's code for one shard: turns a scatter request into this shard's part. Called by the
- * SDK on a {@link io.patternkit.core.ManagementServer} worker thread, concurrently for concurrent
+ * SDK on a {@link io.patternkit.management.ManagementServer} worker thread, concurrently for concurrent
  * scatters; it may block. It should watch {@link LeafContext#isCancelled()} (or
  * {@link LeafContext#whenCancelled()}) and stop early when the root no longer wants the answer, and
  * should finish within {@link LeafContext#remaining()}.

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * Client of a scatter/gather root sidecar: scatters requests ({@link ScatterGather}) and registers leaves
- * ({@link ScatterLeaf#builder(ScatterClient, io.patternkit.core.ManagementServer)}). Holds the HTTP
+ * ({@link ScatterLeaf#builder(ScatterClient, io.patternkit.management.ManagementServer)}). Holds the HTTP
  * connection pool, retry and circuit-breaker state; create one per application and share it; thread-safe.
  * Close it at shutdown, after its leaves.
  *

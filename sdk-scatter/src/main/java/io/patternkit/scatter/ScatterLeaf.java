@@ -1,6 +1,8 @@
 package io.patternkit.scatter;
 
-import io.patternkit.core.ManagementServer;
+import io.patternkit.core.internal.DaemonThreads;
+
+import io.patternkit.management.ManagementServer;
 import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.internal.Arguments;
 import io.patternkit.scatter.internal.LeafEndpoint;
@@ -238,11 +240,8 @@ public final class ScatterLeaf implements AutoCloseable {
                         + "leaf's registered URL");
             }
             String id = leafId != null ? leafId : defaultLeafId(server.port());
-            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "patternkit-scatter-leaf-" + pool + "-" + shard);
-                t.setDaemon(true);
-                return t;
-            });
+            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+                    DaemonThreads.named("patternkit-scatter-leaf-" + pool + "-" + shard));
             scheduler.setRemoveOnCancelPolicy(true);
             try {
                 return new ScatterLeaf(this, endpoint(id, scheduler), id, scheduler);

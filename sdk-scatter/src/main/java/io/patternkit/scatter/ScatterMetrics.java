@@ -3,7 +3,7 @@ package io.patternkit.scatter;
 /**
  * Names of the Micrometer meters of the scatter SDK, in one place. The HTTP calls to the root sidecar
  * are measured by {@link io.patternkit.core.ClientMetrics} (operation {@code scatter}, {@code registerLeaf},
- * ...), and the leaf endpoint's requests by {@link io.patternkit.core.ManagementServer#REQUESTS}.
+ * ...), and the leaf endpoint's requests by {@link io.patternkit.management.ManagementServer#REQUESTS}.
  */
 public final class ScatterMetrics {
     private ScatterMetrics() {

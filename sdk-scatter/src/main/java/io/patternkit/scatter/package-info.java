@@ -7,6 +7,6 @@
  * A partial answer is never silent: {@link io.patternkit.scatter.GatherResult#value()} throws
  * {@link io.patternkit.scatter.PartialResultException}. The leaf side
  * ({@link io.patternkit.scatter.ScatterLeaf}) serves a {@link io.patternkit.scatter.LeafHandler} on the
- * application's {@link io.patternkit.core.ManagementServer} and keeps it registered with the root.
+ * application's {@link io.patternkit.management.ManagementServer} and keeps it registered with the root.
  */
 package io.patternkit.scatter;

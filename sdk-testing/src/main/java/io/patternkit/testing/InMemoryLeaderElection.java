@@ -1,5 +1,7 @@
 package io.patternkit.testing;
 
+import io.patternkit.core.internal.DaemonThreads;
+
 import io.patternkit.core.ConflictException;
 import io.patternkit.core.SidecarUnavailableException;
 import io.patternkit.leader.CampaignResult;
@@ -21,7 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -77,11 +78,7 @@ public final class InMemoryLeaderElection implements LeaderElection {
     /** Default retry period: client-go's {@code RetryPeriod} default. */
     public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(2);
 
-    private static final ExecutorService ASYNC = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "in-memory-leader-election-" + Threads.NEXT.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService ASYNC = Executors.newCachedThreadPool(DaemonThreads.numbered("in-memory-leader-election-"));
 
     private final Clock clock;
     private final Duration leaseDuration;
@@ -438,10 +435,6 @@ public final class InMemoryLeaderElection implements LeaderElection {
             this.candidateId = candidateId;
             this.term = term;
         }
-    }
-
-    private static final class Threads {
-        static final AtomicInteger NEXT = new AtomicInteger();
     }
 
     /** Builder of {@link InMemoryLeaderElection}; not thread-safe. */

@@ -1,5 +1,7 @@
 package io.patternkit.testing;
 
+import io.patternkit.core.internal.DaemonThreads;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.core.NotFoundException;
@@ -63,11 +65,7 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
     private final Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
     private final Map<URI, Function<List<Object>, Object>> mergeContainers = new ConcurrentHashMap<>();
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "in-memory-scatter-leaf");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("in-memory-scatter-leaf"));
 
     private record Leaf<Q, P>(Class<Q> type, LeafHandler<Q, P> handler) {
     }

@@ -1,5 +1,9 @@
 package io.patternkit.testing;
 
+import io.github.resilience4j.core.IntervalFunction;
+
+import io.patternkit.core.internal.DaemonThreads;
+
 import io.patternkit.protocol.NameRule;
 
 import io.patternkit.core.ConflictException;
@@ -38,9 +42,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -118,12 +120,11 @@ public final class InMemoryWorkQueue implements WorkQueue {
             "the receipt is not the item's latest: it was acked, nacked, redelivered or never issued";
     private static final String STALE_BATCH_DETAIL = "the receipt is not the item's latest";
     private static final AtomicLong IDS = new AtomicLong();
-    private static final ExecutorService ASYNC = Executors.newCachedThreadPool(new DaemonThreads());
+    private static final ExecutorService ASYNC = Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-in-memory-queue-"));
 
     private final String name;
     private final Clock clock;
-    private final long backoffBaseMs;
-    private final long backoffMaxMs;
+    private final IntervalFunction backoff;
     private final long dedupWindowMs;
     private final int defaultMaxAttempts;
     private final long maxItemBytes;
@@ -142,8 +143,7 @@ public final class InMemoryWorkQueue implements WorkQueue {
     private InMemoryWorkQueue(Builder b) {
         this.name = b.name;
         this.clock = b.clock;
-        this.backoffBaseMs = b.backoffBase.toMillis();
-        this.backoffMaxMs = b.backoffMax.toMillis();
+        this.backoff = IntervalFunction.ofExponentialBackoff(b.backoffBase, 2.0, b.backoffMax);
         this.dedupWindowMs = b.dedupWindow.toMillis();
         this.defaultMaxAttempts = b.defaultMaxAttempts;
         this.maxItemBytes = b.maxItemBytes;
@@ -644,10 +644,9 @@ public final class InMemoryWorkQueue implements WorkQueue {
         return OptionalLong.of(item.visibleAtMs);
     }
 
-    /** Backoff of a nack on {@code attempt}: base times 2^(attempt-1), capped, in the sidecar's arithmetic. */
+    /** Backoff of a nack on {@code attempt}: base times 2^(attempt-1), capped, as the sidecar computes it. */
     private long backoffMs(int attempt) {
-        int shift = attempt > 31 ? 30 : attempt - 1;
-        return Math.min(backoffBaseMs << shift, backoffMaxMs);
+        return backoff.apply(Math.min(attempt, 31));
     }
 
     private Stream<Item> deadOldestFirst() {
@@ -782,18 +781,6 @@ public final class InMemoryWorkQueue implements WorkQueue {
             state = State.DEAD;
             deadAtMs = now;
             reason = why;
-        }
-    }
-
-    /** Daemon threads for {@link #claimAsync}, so that a parked claim never keeps a JVM alive. */
-    private static final class DaemonThreads implements ThreadFactory {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "patternkit-in-memory-queue-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.patternkit.testing;
 
+import io.patternkit.core.internal.DaemonThreads;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -134,9 +136,7 @@ public final class SidecarProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + command, e);
         }
         CompletableFuture<URI> listening = new CompletableFuture<>();
-        Thread pump = new Thread(() -> pumpOutput(process, listening), "sidecar-log-" + process.pid());
-        pump.setDaemon(true);
-        pump.start();
+        DaemonThreads.newThread("sidecar-log-" + process.pid(), () -> pumpOutput(process, listening)).start();
         try {
             baseUrl = listening.get(config.startTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {

@@ -1,7 +1,7 @@
 package io.patternkit.bench.scatter;
 
 import io.patternkit.bench.Args;
-import io.patternkit.core.ManagementServer;
+import io.patternkit.management.ManagementServer;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.scatter.LeafContext;
 import io.patternkit.scatter.ScatterClient;

@@ -1,6 +1,6 @@
 package io.patternkit.samples.search;
 
-import io.patternkit.core.ManagementServer;
+import io.patternkit.management.ManagementServer;
 import io.patternkit.samples.indexing.Corpus;
 import io.patternkit.samples.search.SearchPools.HitsCall;
 import io.patternkit.samples.search.SearchPools.ShardHits;

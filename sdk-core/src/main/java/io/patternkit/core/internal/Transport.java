@@ -98,12 +98,7 @@ public final class Transport implements AutoCloseable {
         this.idempotentRetry = retry("idempotent", e -> e instanceof PatternkitException p && p.isRetryable()
                 && !(e instanceof CircuitOpenException));
         this.unsentRetry = retry("unsent", e -> e.getCause() instanceof ConnectException);
-        AtomicInteger threads = new AtomicInteger();
-        this.async = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "patternkit-async-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.async = Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-async-"));
     }
 
     /** @return the configuration this transport was made from */

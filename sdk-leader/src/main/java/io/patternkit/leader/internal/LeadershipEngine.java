@@ -1,5 +1,7 @@
 package io.patternkit.leader.internal;
 
+import io.patternkit.core.internal.DaemonThreads;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -84,10 +86,8 @@ public final class LeadershipEngine {
         this.listener = settings.listener();
         this.registry = settings.meterRegistry();
         this.events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "patternkit-leader-" + election + "-events");
-            t.setDaemon(true);
-            eventThread = t;
-            return t;
+            eventThread = DaemonThreads.newThread("patternkit-leader-" + election + "-events", r);
+            return eventThread;
         });
         this.isLeaderGauge = Gauge.builder(LeaderMetrics.IS_LEADER, this, e -> e.isLeader() ? 1 : 0)
                 .tag(LeaderMetrics.TAG_ELECTION, election).register(registry);
@@ -535,9 +535,7 @@ public final class LeadershipEngine {
     }
 
     private Thread thread(String role, Runnable body) {
-        Thread t = new Thread(body, "patternkit-leader-" + election + "-" + role);
-        t.setDaemon(true);
-        return t;
+        return DaemonThreads.newThread("patternkit-leader-" + election + "-" + role, body);
     }
 
     /** One term held by this handle; the {@link LeadershipContext} of its events. */

@@ -1,5 +1,7 @@
 package io.patternkit.workqueue.internal;
 
+import io.patternkit.core.internal.DaemonThreads;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +32,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,10 +86,10 @@ public final class ConsumerEngine {
         this.settings = settings;
         this.slots = new Semaphore(capacity(settings));
         String prefix = "patternkit-wq-" + queue.name();
-        this.workers = Executors.newFixedThreadPool(settings.concurrency(), threads(prefix + "-worker-"));
-        this.extender = Executors.newSingleThreadScheduledExecutor(threads(prefix + "-extender-"));
-        this.poller = threads(prefix + "-poller-").newThread(this::pollLoop);
-        this.acker = threads(prefix + "-acker-").newThread(this::ackLoop);
+        this.workers = Executors.newFixedThreadPool(settings.concurrency(), DaemonThreads.numbered(prefix + "-worker-"));
+        this.extender = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered(prefix + "-extender-"));
+        this.poller = DaemonThreads.numbered(prefix + "-poller-").newThread(this::pollLoop);
+        this.acker = DaemonThreads.numbered(prefix + "-acker-").newThread(this::ackLoop);
         this.meters = new Meters(settings.registry(), queue.name(), inFlight);
     }
 
@@ -408,15 +409,6 @@ public final class ConsumerEngine {
         } catch (RuntimeException e) {
             log.warn("consumer listener failed: {}", e.toString());
         }
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** A handled item waiting for its ack, with how long its handler took. */

@@ -1,10 +1,13 @@
-package io.patternkit.core.internal;
+package io.patternkit.management.internal;
+
+import io.patternkit.core.internal.DaemonThreads;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.patternkit.core.ManagementEndpoint;
-import io.patternkit.core.ManagementRequest;
-import io.patternkit.core.ManagementResponse;
+import io.patternkit.core.internal.ApiTokens;
+import io.patternkit.management.ManagementEndpoint;
+import io.patternkit.management.ManagementRequest;
+import io.patternkit.management.ManagementResponse;
 import io.patternkit.protocol.ProblemType;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -29,12 +32,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Vert.x core server behind {@link io.patternkit.core.ManagementServer}; for the Patternkit SDK
+ * The Vert.x core server behind {@link io.patternkit.management.ManagementServer}; for the Patternkit SDK
  * modules only. One event loop reads requests (token check, size cap, routing); endpoints run on a
  * bounded worker pool, and answers are written back on the event loop. The connection's close is
  * turned into {@link ManagementRequest#whenClosed()}.
@@ -72,13 +74,8 @@ public final class EmbeddedHttpServer {
         this.maxBodyBytes = maxBodyBytes;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.registry = registry;
-        AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(QUEUE), r -> {
-                    Thread t = new Thread(r, "patternkit-management-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new LinkedBlockingQueue<>(QUEUE), DaemonThreads.numbered("patternkit-management-"));
         this.workers.allowCoreThreadTimeOut(true);
     }
 
@@ -271,7 +268,7 @@ public final class EmbeddedHttpServer {
 
     private void respond(HttpServerRequest req, String route, long start, ManagementResponse answer) {
         HttpServerResponse response = req.response();
-        Timer.builder(io.patternkit.core.ManagementServer.REQUESTS).tag("method", req.method().name())
+        Timer.builder(io.patternkit.management.ManagementServer.REQUESTS).tag("method", req.method().name())
                 .tag("route", route).tag("status", Integer.toString(answer.status())).register(registry)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (response.ended() || response.closed()) {

@@ -1,4 +1,4 @@
-package io.patternkit.core;
+package io.patternkit.management;
 
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;

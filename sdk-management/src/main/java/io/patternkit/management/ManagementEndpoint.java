@@ -1,4 +1,4 @@
-package io.patternkit.core;
+package io.patternkit.management;
 
 /**
  * Serves one path of the {@link ManagementServer}. Called on one of the server's worker threads (never

@@ -1,4 +1,4 @@
-package io.patternkit.core;
+package io.patternkit.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

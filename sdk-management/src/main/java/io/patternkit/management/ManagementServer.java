@@ -1,9 +1,9 @@
-package io.patternkit.core;
+package io.patternkit.management;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.core.internal.ApiTokens;
-import io.patternkit.core.internal.EmbeddedHttpServer;
+import io.patternkit.management.internal.EmbeddedHttpServer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

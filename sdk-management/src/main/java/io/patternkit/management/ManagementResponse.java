@@ -1,4 +1,4 @@
-package io.patternkit.core;
+package io.patternkit.management;
 
 import io.patternkit.core.internal.Json;
 import io.patternkit.protocol.ProblemType;
