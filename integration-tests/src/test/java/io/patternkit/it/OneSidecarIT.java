@@ -161,6 +161,15 @@ class OneSidecarIT {
         }
     }
 
+    /** The scatter/gather kit against the same process, with leaves in this JVM. */
+    @Nested
+    class ScatterKit extends SidecarScatterCompatibilityIT.Kit {
+        @Override
+        URI rootUrl() {
+            return sidecar.baseUrl();
+        }
+    }
+
     /** A scatter/gather round through the same process: two leaves in this JVM, one per shard. */
     @Test
     void aScatterRoundGathersEveryShard() {

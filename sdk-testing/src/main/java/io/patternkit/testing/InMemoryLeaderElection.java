@@ -1,5 +1,7 @@
 package io.patternkit.testing;
 
+import io.patternkit.core.AdvanceableClock;
+
 import io.patternkit.core.internal.DaemonThreads;
 
 import io.patternkit.core.ConflictException;
@@ -98,8 +100,8 @@ public final class InMemoryLeaderElection implements LeaderElection {
         this.leaseDuration = b.leaseDuration;
         this.renewDeadline = b.renewDeadline;
         this.retryPeriod = b.retryPeriod;
-        if (clock instanceof ManualClock manual) {
-            manual.onAdvance(wakeOnAdvance);
+        if (clock instanceof AdvanceableClock advanceable) {
+            advanceable.onAdvance(wakeOnAdvance);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.patternkit.testing;
 
+import io.patternkit.core.AdvanceableClock;
+
 import io.github.resilience4j.core.IntervalFunction;
 
 import io.patternkit.core.internal.DaemonThreads;
@@ -147,8 +149,8 @@ public final class InMemoryWorkQueue implements WorkQueue {
         this.dedupWindowMs = b.dedupWindow.toMillis();
         this.defaultMaxAttempts = b.defaultMaxAttempts;
         this.maxItemBytes = b.maxItemBytes;
-        if (clock instanceof ManualClock manual) {
-            manual.onAdvance(wakeOnAdvance);
+        if (clock instanceof AdvanceableClock advanceable) {
+            advanceable.onAdvance(wakeOnAdvance);
         }
     }
 

@@ -227,18 +227,17 @@ public final class SidecarProcess implements AutoCloseable {
      * beyond what the engine already made durable. Waits until the process is gone.
      */
     public void kill() {
-        signal("KILL");
-        awaitExit(Duration.ofSeconds(30));
+        Signals.kill(started());
     }
 
     /** Pauses the process with SIGSTOP; it keeps its sockets but answers nothing until {@link #resume()}. */
     public void pause() {
-        signal("STOP");
+        Signals.send(started(), "STOP");
     }
 
     /** Resumes a process paused by {@link #pause()} (SIGCONT). */
     public void resume() {
-        signal("CONT");
+        Signals.send(started(), "CONT");
     }
 
     /**
@@ -248,40 +247,17 @@ public final class SidecarProcess implements AutoCloseable {
      * @return the exit code, or -1 when it had to be killed
      */
     public int terminate(Duration grace) {
-        if (!isAlive()) {
-            return process == null ? -1 : process.exitValue();
+        if (process == null) {
+            return -1;
         }
-        signal("TERM");
-        if (awaitExit(grace)) {
-            return process.exitValue();
-        }
-        kill();
-        return -1;
+        return Signals.terminate(process, grace);
     }
 
-    private boolean awaitExit(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private void signal(String name) {
+    private Process started() {
         if (process == null) {
             throw new IllegalStateException("sidecar not started");
         }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                log.debug("kill -{} {} did not succeed (the process may have exited)", name, process.pid());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot send SIG" + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return process;
     }
 
     private String tailOfLog() {

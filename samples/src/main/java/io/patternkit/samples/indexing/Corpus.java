@@ -56,6 +56,22 @@ public final class Corpus {
     }
 
     /**
+     * The corpus a sample runs on: the one given, else the installed JDK's sources.
+     *
+     * @param given a zip or directory from the command line, or null
+     * @return {@code given}, or the JDK's {@code src.zip}
+     * @throws IllegalStateException when none was given and no JDK has its sources installed
+     * @throws IOException when {@code /usr/lib/jvm} cannot be listed
+     */
+    public static Path sourceOrJdk(Path given) throws IOException {
+        if (given != null) {
+            return given;
+        }
+        return findJdkSources().orElseThrow(() ->
+                new IllegalStateException("no JDK lib/src.zip found; pass --corpus DIR_OR_ZIP"));
+    }
+
+    /**
      * Prepares the corpus: a zip is extracted under {@code extractTo}; a directory is used in place.
      *
      * @param source a {@code .zip} file or a directory

@@ -1,9 +1,13 @@
 package io.patternkit.samples.indexing;
 
+import static io.patternkit.samples.SampleSupport.say;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.protocol.Wire;
+import io.patternkit.samples.SampleSupport;
+import io.patternkit.testing.AppProcess;
 import io.patternkit.testing.SidecarProcess;
 import io.patternkit.workqueue.DeadLetter;
 import io.patternkit.workqueue.Enqueue;
@@ -81,16 +85,14 @@ public final class IndexCorpus implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = workDir.toAbsolutePath().normalize();
-        deleteRecursively(work);
-        Path source = corpus != null ? corpus : Corpus.findJdkSources().orElseThrow(() ->
-                new IllegalStateException("no JDK lib/src.zip found; pass --corpus DIR_OR_ZIP"));
+        Path work = SampleSupport.emptied(workDir);
+        Path source = Corpus.sourceOrJdk(corpus);
         say("corpus %s", source);
         Corpus input = Corpus.prepare(source, work.resolve("input"), limit);
         say("%d files under %s", input.files().size(), input.root());
 
         List<SidecarProcess> sidecars = new ArrayList<>();
-        List<Process> workerProcs = new ArrayList<>();
+        List<AppProcess> workerProcs = new ArrayList<>();
         try {
             SidecarProcess producerSidecar = startSidecar(work, sidecars);
             for (int i = 0; i < workers; i++) {
@@ -111,7 +113,7 @@ public final class IndexCorpus implements Callable<Integer> {
                 return summary.lost() == 0 ? 0 : 1;
             }
         } finally {
-            workerProcs.forEach(Process::destroyForcibly);
+            workerProcs.stream().filter(AppProcess::isAlive).forEach(AppProcess::kill);
             sidecars.forEach(SidecarProcess::close);
         }
     }
@@ -130,7 +132,7 @@ public final class IndexCorpus implements Callable<Integer> {
         return sidecar;
     }
 
-    private Process startWorker(int index, SidecarProcess sidecar, Path inputRoot, Path work) throws IOException {
+    private AppProcess startWorker(int index, SidecarProcess sidecar, Path inputRoot, Path work) throws IOException {
         Path logs = Files.createDirectories(work.resolve("logs"));
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -143,10 +145,8 @@ public final class IndexCorpus implements Callable<Integer> {
                 "--ledger", work.resolve("ledger-" + index + ".tsv").toString(),
                 "--concurrency", Integer.toString(concurrency),
                 "--batch", Integer.toString(batch));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(logs.resolve("worker-" + index + ".log").toFile());
-        pb.environment().put(Wire.ENV_SIDECAR_URL, sidecar.baseUrl().toString());
-        Process worker = pb.start();
+        AppProcess worker = AppProcess.start("worker-" + index, command, Map.of(Wire.ENV_SIDECAR_URL, sidecar.baseUrl().toString()),
+                logs.resolve("worker-" + index + ".log"), new AppProcess.Events());
         say("worker %d (pid %d) uses sidecar %s", index, worker.pid(), sidecar.baseUrl());
         return worker;
     }
@@ -164,7 +164,7 @@ public final class IndexCorpus implements Callable<Integer> {
         return enqueued;
     }
 
-    private boolean awaitSettled(WorkQueue queue, long enqueued, long started, List<Process> workerProcs)
+    private boolean awaitSettled(WorkQueue queue, long enqueued, long started, List<AppProcess> workerProcs)
             throws InterruptedException {
         long deadline = started + timeout.toNanos();
         boolean killed = false;
@@ -176,8 +176,8 @@ public final class IndexCorpus implements Callable<Integer> {
                     elapsed, settled, enqueued, stats.acked(), stats.dead(), stats.inFlight(), stats.ready(),
                     stats.delayed(), settled / Math.max(elapsed, 1e-3));
             if (killWorker && !killed && settled >= enqueued / 3 && workerProcs.size() > 1) {
-                Process victim = workerProcs.get(workerProcs.size() - 1);
-                kill9(victim);
+                AppProcess victim = workerProcs.get(workerProcs.size() - 1);
+                victim.kill();
                 killed = true;
                 say("killed worker %d (pid %d) with kill -9; its claimed items return after their visibility timeout",
                         workerProcs.size() - 1, victim.pid());
@@ -193,24 +193,9 @@ public final class IndexCorpus implements Callable<Integer> {
         }
     }
 
-    private static void kill9(Process victim) throws InterruptedException {
-        try {
-            new ProcessBuilder("kill", "-9", Long.toString(victim.pid())).inheritIO().start().waitFor();
-        } catch (IOException e) {
-            victim.destroyForcibly(); // SIGKILL on Linux as well
-        }
-        victim.waitFor();
-    }
-
-    private static void stopWorkers(List<Process> workerProcs) throws InterruptedException {
-        for (Process p : workerProcs) {
-            p.destroy(); // SIGTERM: the worker drains
-        }
-        for (Process p : workerProcs) {
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+    /** SIGTERM to every worker at once (each drains: finishes or releases its claimed items), SIGKILL after 20 s. */
+    private static void stopWorkers(List<AppProcess> workerProcs) {
+        workerProcs.parallelStream().forEach(w -> w.terminate(Duration.ofSeconds(20)));
     }
 
     private RunSummary summarize(WorkQueue queue, Corpus input, Path work, long enqueued, double seconds,
@@ -262,19 +247,5 @@ public final class IndexCorpus implements Callable<Integer> {
         say("  rate             %.0f items/s", s.itemsPerSecond());
     }
 
-    private static void say(String format, Object... args) {
-        System.out.println(String.format(format, args));
-        System.out.flush();
-    }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -1,9 +1,13 @@
 package io.patternkit.samples.leader;
 
+import static io.patternkit.samples.SampleSupport.say;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.patternkit.protocol.Wire;
+import io.patternkit.samples.SampleSupport;
 import io.patternkit.samples.indexing.Corpus;
+import io.patternkit.testing.AppProcess;
 import io.patternkit.testing.SidecarProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,12 +20,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,8 +68,8 @@ public final class LeaderDemo implements Callable<Integer> {
 
     private static final int BATCH = 60;
 
-    private final CopyOnWriteArrayList<ReplicaProcess.Event> events = new CopyOnWriteArrayList<>();
-    private final Map<String, ReplicaProcess> apps = new LinkedHashMap<>();
+    private final AppProcess.Events events = new AppProcess.Events();
+    private final Map<String, AppProcess> apps = new LinkedHashMap<>();
     private final Map<String, SidecarProcess> sidecars = new LinkedHashMap<>();
     private Path work;
     private Path input;
@@ -84,10 +85,8 @@ public final class LeaderDemo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        work = workDir.toAbsolutePath().normalize();
-        deleteRecursively(work);
-        Path source = corpus != null ? corpus : Corpus.findJdkSources().orElseThrow(() ->
-                new IllegalStateException("no JDK lib/src.zip found; pass --corpus DIR_OR_ZIP"));
+        work = SampleSupport.emptied(workDir);
+        Path source = Corpus.sourceOrJdk(corpus);
         Corpus prepared = Corpus.prepare(source, work.resolve("input"), limit);
         input = prepared.root();
         Files.createDirectories(work.resolve("logs"));
@@ -107,60 +106,56 @@ public final class LeaderDemo implements Callable<Integer> {
             }
             Map<String, Object> timeline = new LinkedHashMap<>();
 
-            ReplicaProcess.Event first = await("a first leader", e -> e.is("ELECTED"), Instant.EPOCH, Duration.ofSeconds(30));
-            awaitWrites(first.replica(), 10);
-            say("1. %s leads (token %d) and has written 10 batches; kill -9 its app (its sidecar lives)", first.replica(), first.number("token"));
+            AppProcess.Event first = await("a first leader", e -> e.is("ELECTED"), Instant.EPOCH, Duration.ofSeconds(30));
+            awaitWrites(first.app(), 10);
+            say("1. %s leads (token %d) and has written 10 batches; kill -9 its app (its sidecar lives)", first.app(), first.number("token"));
             Instant killed = Instant.now();
-            apps.get(first.replica()).kill();
-            ReplicaProcess.Event second = await("a successor after the kill", e -> e.is("ELECTED") && !e.replica().equals(first.replica()),
+            apps.get(first.app()).kill();
+            AppProcess.Event second = await("a successor after the kill", e -> e.is("ELECTED") && !e.app().equals(first.app()),
                     killed, lease.multipliedBy(3));
             long killHandover = Duration.between(killed, second.at()).toMillis();
-            say("   %s elected %d ms after the kill (token %d); lease is %d ms", second.replica(), killHandover,
+            say("   %s elected %d ms after the kill (token %d); lease is %d ms", second.app(), killHandover,
                     second.number("token"), lease.toMillis());
             timeline.put("killHandoverMs", killHandover);
-            startApp(first.replica());
+            startApp(first.app());
 
-            awaitWrites(second.replica(), 10);
-            say("2. SIGSTOP %s's app, the leader, for longer than its lease", second.replica());
+            awaitWrites(second.app(), 10);
+            say("2. SIGSTOP %s's app, the leader, for longer than its lease", second.app());
             Instant paused = Instant.now();
-            apps.get(second.replica()).pause();
-            ReplicaProcess.Event third = await("a successor to the paused leader",
-                    e -> e.is("ELECTED") && !e.replica().equals(second.replica()), paused, lease.multipliedBy(4));
+            apps.get(second.app()).pause();
+            AppProcess.Event third = await("a successor to the paused leader",
+                    e -> e.is("ELECTED") && !e.app().equals(second.app()), paused, lease.multipliedBy(4));
             long pauseHandover = Duration.between(paused, third.at()).toMillis();
-            say("   %s elected %d ms after the pause (token %d)", third.replica(), pauseHandover, third.number("token"));
+            say("   %s elected %d ms after the pause (token %d)", third.app(), pauseHandover, third.number("token"));
             timeline.put("pauseHandoverMs", pauseHandover);
-            awaitWrites(third.replica(), 5);
+            awaitWrites(third.app(), 5);
             Instant resumed = Instant.now();
-            say("3. SIGCONT %s after %d ms; it resumes where it froze", second.replica(), Duration.between(paused, resumed).toMillis());
-            apps.get(second.replica()).resume();
-            ReplicaProcess.Event told = await("the paused replica to learn it lost the lease",
-                    e -> e.replica().equals(second.replica()) && e.is("REVOKED"), resumed, Duration.ofSeconds(10));
-            say("   %s: %s", second.replica(), told.text());
-            ReplicaProcess.Event stopped = await("the paused replica's leader work to stop",
-                    e -> e.replica().equals(second.replica()) && e.is("STOPPED"), resumed, Duration.ofSeconds(30));
-            events.stream().filter(e -> e.replica().equals(second.replica()) && e.is("WRITE")
-                            && !e.at().isBefore(resumed) && !e.at().isAfter(stopped.at())).findFirst()
+            say("3. SIGCONT %s after %d ms; it resumes where it froze", second.app(), Duration.between(paused, resumed).toMillis());
+            apps.get(second.app()).resume();
+            AppProcess.Event told = await("the paused replica to learn it lost the lease",
+                    e -> e.app().equals(second.app()) && e.is("REVOKED"), resumed, Duration.ofSeconds(10));
+            say("   %s: %s", second.app(), told.text());
+            AppProcess.Event stopped = await("the paused replica's leader work to stop",
+                    e -> e.app().equals(second.app()) && e.is("STOPPED"), resumed, Duration.ofSeconds(30));
+            events.matching(e -> e.app().equals(second.app()) && e.is("WRITE")
+                            && !e.at().isBefore(resumed) && !e.at().isAfter(stopped.at())).stream().findFirst()
                     .ifPresentOrElse(e -> say("   its write in flight when it froze: %s", e.text()),
                             () -> say("   it wrote nothing after it resumed (it checked its lease first)"));
 
-            ReplicaProcess.Event done = await("the last batch", e -> e.is("DONE"), Instant.EPOCH, Duration.ofMinutes(10));
-            say("4. %s reported the last batch", done.replica());
-            for (ReplicaProcess app : apps.values()) {
-                app.quit();
+            AppProcess.Event done = await("the last batch", e -> e.is("DONE"), Instant.EPOCH, Duration.ofMinutes(10));
+            say("4. %s reported the last batch", done.app());
+            for (AppProcess app : apps.values()) {
+                app.quit(Duration.ofSeconds(10));
             }
-            Summary summary = check(timeline);
+            LeaderReport.Summary summary = check(timeline);
             print(summary);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(work.resolve("summary.json").toFile(), summary);
             return summary.ok() ? 0 : 1;
         } finally {
             apps.values().forEach(app -> {
                 if (app.isAlive()) {
-                    try {
-                        app.resume();
-                        app.kill();
-                    } catch (IOException | InterruptedException e) {
-                        say("could not stop %s: %s", app.id(), e);
-                    }
+                    app.resume();
+                    app.kill();
                 }
             });
             sidecars.values().forEach(SidecarProcess::close);
@@ -173,36 +168,24 @@ public final class LeaderDemo implements Callable<Integer> {
                 LeaderReplica.class.getName(), "--id", id, "--corpus", input.toString(),
                 "--store", work.resolve("store.db").toString(), "--batch", Integer.toString(BATCH));
         Path log = work.resolve("logs").resolve(id + "-" + System.nanoTime() + ".log");
-        ReplicaProcess app = ReplicaProcess.start(id, command,
+        AppProcess app = AppProcess.start(id, command,
                 Map.of(Wire.ENV_SIDECAR_URL, sidecars.get(id).baseUrl().toString()), log, events);
         apps.put(id, app);
         say("%s: app pid %d, sidecar %s", id, app.pid(), sidecars.get(id).baseUrl());
     }
 
-    private ReplicaProcess.Event await(String what, Predicate<ReplicaProcess.Event> match, Instant notBefore, Duration timeout)
+    private AppProcess.Event await(String what, Predicate<AppProcess.Event> match, Instant notBefore, Duration timeout)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<ReplicaProcess.Event> found = events.stream().filter(e -> !e.at().isBefore(notBefore)).filter(match).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            synchronized (events) {
-                events.wait(Math.max(1, Math.min(1_000, (deadline - System.nanoTime()) / 1_000_000))); // woken by each new event
-            }
-        }
-        throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
+        return events.await(what, e -> !e.at().isBefore(notBefore) && match.test(e), 1, timeout).get(0);
     }
 
     private void awaitWrites(String replica, int count) throws InterruptedException {
-        Instant since = Instant.now();
-        long existing = events.stream().filter(e -> e.replica().equals(replica) && e.is("WRITE")).count();
-        await(replica + " to write " + count + " batches", e -> e.replica().equals(replica) && e.is("WRITE")
-                && events.stream().filter(x -> x.replica().equals(replica) && x.is("WRITE")).count() >= existing + count,
-                since.minusSeconds(3600), Duration.ofMinutes(2));
+        Predicate<AppProcess.Event> write = e -> e.app().equals(replica) && e.is("WRITE");
+        int existing = events.matching(write).size();
+        events.await(replica + " to write " + count + " batches", write, existing + count, Duration.ofMinutes(2));
     }
 
-    private Summary check(Map<String, Object> timeline) throws Exception {
+    private LeaderReport.Summary check(Map<String, Object> timeline) throws Exception {
         List<FencedStore.Write> history;
         try (FencedStore store = new FencedStore(work.resolve("store.db"))) {
             history = store.history();
@@ -226,17 +209,17 @@ public final class LeaderDemo implements Callable<Integer> {
                 rejected.add(w.writer() + " " + w.key() + " token " + w.token() + " < fence " + w.fenceBefore());
             }
         }
-        List<Long> terms = events.stream().filter(e -> e.is("ELECTED")).sorted(Comparator.comparing(ReplicaProcess.Event::at))
+        List<Long> terms = events.matching(e -> e.is("ELECTED")).stream().sorted(Comparator.comparing(AppProcess.Event::at))
                 .map(e -> e.number("token")).toList();
         boolean increasing = true;
         for (int i = 1; i < terms.size(); i++) {
             increasing &= terms.get(i) > terms.get(i - 1);
         }
-        return new Summary(batches, accepted.size(), duplicates, rejected.size(), rejected, staleAccepted, terms, increasing, timeline,
+        return new LeaderReport.Summary(batches, accepted.size(), duplicates, rejected.size(), rejected, staleAccepted, terms, increasing, timeline,
                 accepted.size() == batches && duplicates == 0 && staleAccepted == 0 && increasing);
     }
 
-    private static void print(Summary s) {
+    private static void print(LeaderReport.Summary s) {
         say("summary");
         say("  batches %d, reported %d, reported twice %d", s.batches(), s.reported(), s.reportedTwice());
         say("  writes rejected by the fence %d %s", s.rejectedWrites(), s.rejected());
@@ -247,38 +230,4 @@ public final class LeaderDemo implements Callable<Integer> {
         say(s.ok() ? "OK: every batch reported once, no stale write accepted" : "FAILED");
     }
 
-    /**
-     * What the run shows.
-     *
-     * @param batches batches in the corpus
-     * @param reported distinct batches accepted by the store
-     * @param reportedTwice batches accepted more than once
-     * @param rejectedWrites writes the fence rejected
-     * @param rejected who and what was rejected
-     * @param staleWritesAccepted accepted writes with a token lower than one accepted before (must be 0)
-     * @param tokens fencing tokens of the elections, in time order
-     * @param tokensIncreasing whether they strictly increase
-     * @param timeline handover times in milliseconds
-     * @param ok whether every check passed
-     */
-    public record Summary(int batches, int reported, int reportedTwice, int rejectedWrites, List<String> rejected,
-                          int staleWritesAccepted, List<Long> tokens, boolean tokensIncreasing, Map<String, Object> timeline,
-                          boolean ok) {
-    }
-
-    private static void say(String format, Object... args) {
-        System.out.println(String.format(format, args));
-        System.out.flush();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 
 /**
  * One replica of the leader-elected job: an app process that campaigns through its own leader
- * sidecar ({@code PATTERNKIT_SIDECAR_URL}, or {@code PATTERNKIT_LEADER_URL} when set) and, while it leads, reports the corpus batch after batch
- * into the {@link FencedStore}, every write stamped with its fencing token.
+ * sidecar ({@code PATTERNKIT_SIDECAR_URL}, or {@code PATTERNKIT_LEADER_URL} when set) and, while it
+ * leads, reports the corpus batch after batch into the {@link FencedStore}, every write stamped with its fencing token.
  *
  * <p>Like a careful app, it checks {@link LeadershipContext#isValid()} before each batch; a process
  * paused in the middle of a batch still writes when it resumes (it cannot know it was paused), and
@@ -131,7 +131,7 @@ public final class LeaderReplica implements Callable<Integer> {
     }
 
     private static void event(String format, Object... args) {
-        System.out.println(Instant.now() + " " + String.format(format, args));
+        System.out.println("EVENT " + String.format(format, args) + " at=" + Instant.now());
         System.out.flush();
     }
 }

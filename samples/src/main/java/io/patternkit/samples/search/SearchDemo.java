@@ -1,10 +1,13 @@
 package io.patternkit.samples.search;
 
+import static io.patternkit.samples.SampleSupport.say;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.protocol.Wire;
+import io.patternkit.samples.SampleSupport;
 import io.patternkit.samples.indexing.Corpus;
 import io.patternkit.scatter.GatherResult;
 import io.patternkit.scatter.Hedging;
@@ -13,6 +16,7 @@ import io.patternkit.scatter.ScatterClient;
 import io.patternkit.scatter.ScatterOptions;
 import io.patternkit.scatter.ShardOutcome;
 import io.patternkit.scatter.ShardStatus;
+import io.patternkit.testing.AppProcess;
 import io.patternkit.testing.SidecarProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -23,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +34,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,8 +98,8 @@ public final class SearchDemo implements Callable<Integer> {
     private static final String PARTIAL_QUERY = "zip inflater buffer";
     private static final List<String> JVM = List.of("-Xmx192m", "-XX:+UseSerialGC", "-Xss512k");
 
-    private final LeafProcess.Events events = new LeafProcess.Events();
-    private final Map<String, LeafProcess> leaves = new LinkedHashMap<>();
+    private final AppProcess.Events events = new AppProcess.Events();
+    private final Map<String, AppProcess> leaves = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private Path work;
@@ -117,10 +119,8 @@ public final class SearchDemo implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "the demo needs at least 2 shards and 2 replicas");
         }
         long t0 = System.nanoTime();
-        work = workDir.toAbsolutePath().normalize();
-        deleteRecursively(work);
-        Path source = corpus != null ? corpus : Corpus.findJdkSources().orElseThrow(() ->
-                new IllegalStateException("no JDK lib/src.zip found; pass --corpus DIR_OR_ZIP"));
+        work = SampleSupport.emptied(workDir);
+        Path source = Corpus.sourceOrJdk(corpus);
         Corpus input = Corpus.prepare(source, work.resolve("input"), limit);
         Files.createDirectories(work.resolve("logs"));
         say("corpus %s: %d files%s; %d shards x %d replicas, k %d, deadline %d ms", source, input.files().size(),
@@ -138,8 +138,8 @@ public final class SearchDemo implements Callable<Integer> {
             try {
                 return run(root, input, shardNames, singleNode, timings, t0);
             } finally {
-                for (LeafProcess leaf : leaves.values()) {
-                    leaf.quit(); // before the root stops, so that they can deregister
+                for (AppProcess leaf : leaves.values()) {
+                    leaf.quit(Duration.ofSeconds(10)); // before the root stops, so that they can deregister
                 }
             }
         }
@@ -152,7 +152,7 @@ public final class SearchDemo implements Callable<Integer> {
                 startLeaf(root, input.root(), s, r);
             }
         }
-        events.await("every leaf to index its shard", e -> e.kind().equals("READY"), shards * replicas, Duration.ofMinutes(5));
+        events.await("every leaf to index its shard", e -> e.is("READY"), shards * replicas, Duration.ofMinutes(5));
         awaitLeaves(root, shardNames, replicas, Duration.ofSeconds(30));
         timings.put("leavesReadyMs", (System.nanoTime() - t0) / 1_000_000);
         say("%d leaves registered in pools %s and %s (%d ms after start)", shards * replicas, SearchPools.STATS,
@@ -166,13 +166,13 @@ public final class SearchDemo implements Callable<Integer> {
             DistributedSearch search = new DistributedSearch(client, shardNames, options);
             warmUp(search, options);
 
-            List<QueryCheck> queries = partA(search, whole);
-            Straggle straggle = partB(search, whole);
-            Partial partial = partC(search, root, shardNames);
+            List<SearchReport.QueryCheck> queries = partA(search, whole);
+            SearchReport.Straggle straggle = partB(search, whole);
+            SearchReport.Partial partial = partC(search, root, shardNames);
             timings.put("totalMs", (System.nanoTime() - t0) / 1_000_000);
 
-            boolean equal = queries.stream().allMatch(QueryCheck::equalsSingleNode);
-            Summary summary = new Summary(input.files().size(), shards, replicas, k, deadline.toMillis(), queries, straggle,
+            boolean equal = queries.stream().allMatch(SearchReport.QueryCheck::equalsSingleNode);
+            SearchReport.Summary summary = new SearchReport.Summary(input.files().size(), shards, replicas, k, deadline.toMillis(), queries, straggle,
                     partial, timings, equal, straggle.rescued(), partial.namesDeadShard(),
                     equal && straggle.rescued() && partial.namesDeadShard());
             print(summary);
@@ -193,32 +193,32 @@ public final class SearchDemo implements Callable<Integer> {
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    private List<QueryCheck> partA(DistributedSearch search, SearchShard whole) {
+    private List<SearchReport.QueryCheck> partA(DistributedSearch search, SearchShard whole) {
         say("");
         say("(a) every shard answering: merged hits vs one index over all %d documents", whole.documents());
-        List<QueryCheck> checks = new ArrayList<>();
+        List<SearchReport.QueryCheck> checks = new ArrayList<>();
         for (String q : QUERIES) {
             SearchResult result = search.search(q, k);
             List<Hit> expected = singleNode(whole, q);
             boolean equal = result.isComplete() && result.hits().equals(expected);
             say("  %-28s %4d ms  complete=%s  equal to single node=%s  top: %s", '"' + q + '"', result.elapsed().toMillis(),
                     result.isComplete(), equal, top(result.partialHits(), 2));
-            checks.add(new QueryCheck(q, result.elapsed().toMillis(), result.isComplete(), equal, result.partialHits(),
+            checks.add(new SearchReport.QueryCheck(q, result.elapsed().toMillis(), result.isComplete(), equal, result.partialHits(),
                     outcomes(result)));
         }
         return checks;
     }
 
-    private Straggle partB(DistributedSearch search, SearchShard whole) throws IOException, InterruptedException {
-        LeafProcess slowLeaf = leaves.get(Sharding.name(0) + "-r1");
+    private SearchReport.Straggle partB(DistributedSearch search, SearchShard whole) throws IOException, InterruptedException {
+        AppProcess slowLeaf = leaves.get(Sharding.name(0) + "-r1");
         say("");
         say("(b) %s made a straggler: every call waits %d ms (deadline %d ms); hedge after the pool's p95, at most %d ms",
-                slowLeaf.leafId(), slow.toMillis(), deadline.toMillis(), hedgeMaxDelay.toMillis());
-        int before = events.matching(e -> e.kind().equals("SLOW")).size();
+                slowLeaf.name(), slow.toMillis(), deadline.toMillis(), hedgeMaxDelay.toMillis());
+        int before = events.matching(e -> e.is("SLOW")).size();
         slowLeaf.send("slow " + slow.toMillis());
-        events.await(slowLeaf.leafId() + " to turn slow", e -> e.kind().equals("SLOW"), before + 1, Duration.ofSeconds(10));
-        int cancelledBefore = events.matching(e -> e.kind().equals("CANCELLED")).size();
-        List<StraggleRun> runs = new ArrayList<>();
+        events.await(slowLeaf.name() + " to turn slow", e -> e.is("SLOW"), before + 1, Duration.ofSeconds(10));
+        int cancelledBefore = events.matching(e -> e.is("CANCELLED")).size();
+        List<SearchReport.StraggleRun> runs = new ArrayList<>();
         // The root picks a shard's first replica round-robin, so over `replicas` searches the straggler is asked first in each pool.
         for (int i = 0; i < replicas; i++) {
             SearchResult result = search.search(SLOW_QUERY, k);
@@ -228,43 +228,43 @@ public final class SearchDemo implements Callable<Integer> {
                     result.isComplete(), equal, hedgesWon);
             outcomes(result).stream().filter(o -> o.shard().equals(Sharding.name(0)))
                     .forEach(o -> say("    %s", o.describe()));
-            runs.add(new StraggleRun(result.elapsed().toMillis(), result.isComplete(), equal, hedgesWon, outcomes(result)));
+            runs.add(new SearchReport.StraggleRun(result.elapsed().toMillis(), result.isComplete(), equal, hedgesWon, outcomes(result)));
         }
         slowLeaf.send("fast");
-        events.await(slowLeaf.leafId() + " to turn fast", e -> e.kind().equals("FAST"), 1, Duration.ofSeconds(10));
-        List<LeafProcess.Event> gaveUp = events.await("the straggler to see its calls cancelled",
-                e -> e.kind().equals("CANCELLED"), cancelledBefore + 1, Duration.ofSeconds(10));
+        events.await(slowLeaf.name() + " to turn fast", e -> e.is("FAST"), 1, Duration.ofSeconds(10));
+        List<AppProcess.Event> gaveUp = events.await("the straggler to see its calls cancelled",
+                e -> e.is("CANCELLED"), cancelledBefore + 1, Duration.ofSeconds(10));
         List<Long> waited = gaveUp.subList(cancelledBefore, gaveUp.size()).stream().map(e -> e.number("waitedMs")).toList();
-        say("  %s gave up %d straggling call(s) when the root cancelled them, after %s ms (not %d)", slowLeaf.leafId(),
+        say("  %s gave up %d straggling call(s) when the root cancelled them, after %s ms (not %d)", slowLeaf.name(),
                 waited.size(), waited, slow.toMillis());
-        long slowest = runs.stream().mapToLong(StraggleRun::latencyMs).max().orElse(0);
-        long won = runs.stream().mapToLong(StraggleRun::hedgesWon).sum();
+        long slowest = runs.stream().mapToLong(SearchReport.StraggleRun::latencyMs).max().orElse(0);
+        long won = runs.stream().mapToLong(SearchReport.StraggleRun::hedgesWon).sum();
         boolean rescued = won >= 1 && runs.stream().allMatch(r -> r.complete() && r.equalsSingleNode())
                 && slowest < Math.min(slow.toMillis(), deadline.toMillis());
         say("  slowest search %d ms vs the straggler's %d ms: %s", slowest, slow.toMillis(),
                 rescued ? "rescued by hedging" : "NOT rescued");
-        return new Straggle(slowLeaf.leafId(), slow.toMillis(), runs, waited, rescued);
+        return new SearchReport.Straggle(slowLeaf.name(), slow.toMillis(), runs, waited, rescued);
     }
 
-    private Partial partC(DistributedSearch search, SidecarProcess root, List<String> shardNames) throws Exception {
+    private SearchReport.Partial partC(DistributedSearch search, SidecarProcess root, List<String> shardNames) throws Exception {
         String dead = shardNames.get(shardNames.size() - 1);
         say("");
         say("(c) kill -9 every replica of %s", dead);
         List<String> killed = new ArrayList<>();
-        for (LeafProcess leaf : leaves.values()) {
-            if (leaf.leafId().startsWith(dead + "-")) {
+        for (AppProcess leaf : leaves.values()) {
+            if (leaf.name().startsWith(dead + "-")) {
                 leaf.kill();
-                killed.add(leaf.leafId() + " (pid " + leaf.pid() + ")");
+                killed.add(leaf.name() + " (pid " + leaf.pid() + ")");
             }
         }
         say("  killed %s; their registrations are still live for up to the TTL (%d ms)", killed, ttl.toMillis());
-        PartialRun immediately = partialRun("right after the kill", search, dead);
+        SearchReport.PartialRun immediately = partialRun("right after the kill", search, dead);
         awaitLapsed(root, dead, ttl.multipliedBy(2).plusSeconds(5));
-        PartialRun lapsed = partialRun("after the registrations lapsed", search, dead);
-        return new Partial(dead, killed, immediately, lapsed, immediately.namesDeadShard() && lapsed.namesDeadShard());
+        SearchReport.PartialRun lapsed = partialRun("after the registrations lapsed", search, dead);
+        return new SearchReport.Partial(dead, killed, immediately, lapsed, immediately.namesDeadShard() && lapsed.namesDeadShard());
     }
 
-    private PartialRun partialRun(String when, DistributedSearch search, String dead) {
+    private SearchReport.PartialRun partialRun(String when, DistributedSearch search, String dead) {
         SearchResult result = search.search(PARTIAL_QUERY, k);
         String thrown;
         try {
@@ -275,7 +275,7 @@ public final class SearchDemo implements Callable<Integer> {
         }
         List<Hit> partialHits = result.partialHits();
         long fromDead = partialHits.stream().filter(h -> Sharding.name(Sharding.indexOf(h.path(), shards)).equals(dead)).count();
-        List<MissingShard> missing = result.missing().stream().map(m -> new MissingShard(m.outcome().shard(), m.round(),
+        List<SearchReport.MissingShard> missing = result.missing().stream().map(m -> new SearchReport.MissingShard(m.outcome().shard(), m.round(),
                 m.outcome().status().wireName(), m.outcome().reason().orElse(""))).toList();
         boolean named = !result.isComplete() && missing.stream().anyMatch(m -> m.shard().equals(dead))
                 && missing.stream().allMatch(m -> m.shard().equals(dead) && !m.reason().isEmpty())
@@ -286,7 +286,7 @@ public final class SearchDemo implements Callable<Integer> {
         say("    hits() throws: %s", thrown);
         say("    partialHits() from %s, explicitly partial: %d hits, %d from %s; top: %s", result.answered(), partialHits.size(),
                 fromDead, dead, top(partialHits, 2));
-        return new PartialRun(result.elapsed().toMillis(), result.isComplete(), missing, result.answered(), partialHits.size(),
+        return new SearchReport.PartialRun(result.elapsed().toMillis(), result.isComplete(), missing, result.answered(), partialHits.size(),
                 fromDead, thrown, named);
     }
 
@@ -304,7 +304,7 @@ public final class SearchDemo implements Callable<Integer> {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), SearchLeaf.class.getName(),
                 "--corpus", corpusRoot.toString(), "--shard", Integer.toString(shard), "--shards", Integer.toString(shards),
                 "--replica", Integer.toString(replica), "--ttl", ttl.toString()));
-        LeafProcess leaf = LeafProcess.start(leafId, command, Map.of(Wire.ENV_SCATTER_URL, root.baseUrl().toString()),
+        AppProcess leaf = AppProcess.start(leafId, command, Map.of(Wire.ENV_SCATTER_URL, root.baseUrl().toString()),
                 work.resolve("logs").resolve(leafId + ".log"), events);
         leaves.put(leafId, leaf);
     }
@@ -356,16 +356,16 @@ public final class SearchDemo implements Callable<Integer> {
         }
     }
 
-    private static List<Outcome> outcomes(SearchResult result) {
-        List<Outcome> all = new ArrayList<>();
+    private static List<SearchReport.Outcome> outcomes(SearchResult result) {
+        List<SearchReport.Outcome> all = new ArrayList<>();
         addOutcomes(all, SearchPools.STATS, result.statsRound());
         result.hitsRound().ifPresent(r -> addOutcomes(all, SearchPools.HITS, r));
         return all;
     }
 
-    private static void addOutcomes(List<Outcome> all, String round, GatherResult<?> gather) {
+    private static void addOutcomes(List<SearchReport.Outcome> all, String round, GatherResult<?> gather) {
         for (ShardOutcome o : gather.shards()) {
-            all.add(new Outcome(round, o.shard(), o.status().wireName(), o.leafId().orElse(null),
+            all.add(new SearchReport.Outcome(round, o.shard(), o.status().wireName(), o.leafId().orElse(null),
                     o.latency().map(Duration::toMillis).orElse(null), o.hedged(), o.attempts(), o.reason().orElse(null)));
         }
     }
@@ -375,7 +375,7 @@ public final class SearchDemo implements Callable<Integer> {
                 .toList().toString();
     }
 
-    private static void print(Summary s) {
+    private static void print(SearchReport.Summary s) {
         say("");
         say("summary");
         say("  (a) merged == single node for every query: %s", s.mergedEqualsSingleNode());
@@ -385,140 +385,4 @@ public final class SearchDemo implements Callable<Integer> {
         say(s.ok() ? "OK" : "FAILED");
     }
 
-    /**
-     * One shard's outcome in one round, for the summary.
-     *
-     * @param round the pool of the round
-     * @param shard the shard
-     * @param status answered, failed, timedOut or skipped
-     * @param leafId the replica that answered (or was tried last), or null
-     * @param latencyMs since the scatter started, or null
-     * @param hedged whether a hedged request was sent
-     * @param attempts leaf requests sent for the shard
-     * @param reason why it did not answer, or null
-     */
-    public record Outcome(String round, String shard, String status, String leafId, Long latencyMs, boolean hedged,
-                          int attempts, String reason) {
-        String describe() {
-            return round + " " + shard + " " + status + (leafId == null ? "" : " by " + leafId)
-                    + (latencyMs == null ? "" : " in " + latencyMs + " ms") + (hedged ? ", hedged" : "")
-                    + ", " + attempts + " attempt" + (attempts == 1 ? "" : "s") + (reason == null ? "" : " (" + reason + ")");
-        }
-    }
-
-    /**
-     * Part (a): one query.
-     *
-     * @param query the text
-     * @param latencyMs both rounds
-     * @param complete whether every shard answered
-     * @param equalsSingleNode whether the merged hits equal the single index's
-     * @param hits the merged hits
-     * @param shards every shard's outcome in both rounds
-     */
-    public record QueryCheck(String query, long latencyMs, boolean complete, boolean equalsSingleNode, List<Hit> hits,
-                             List<Outcome> shards) {
-    }
-
-    /**
-     * Part (b): one search with the straggler.
-     *
-     * @param latencyMs both rounds
-     * @param complete whether every shard answered
-     * @param equalsSingleNode whether the merged hits equal the single index's
-     * @param hedgesWon hedged requests that answered first, over both rounds
-     * @param shards every shard's outcome
-     */
-    public record StraggleRun(long latencyMs, boolean complete, boolean equalsSingleNode, long hedgesWon, List<Outcome> shards) {
-    }
-
-    /**
-     * Part (b).
-     *
-     * @param slowReplica the straggler's leaf id
-     * @param slowMs its delay
-     * @param runs the searches
-     * @param cancelledAfterMs how long each straggling call had waited when the root cancelled it
-     * @param rescued whether a hedge won, every search was complete and exact, and each took less than the delay
-     */
-    public record Straggle(String slowReplica, long slowMs, List<StraggleRun> runs, List<Long> cancelledAfterMs, boolean rescued) {
-    }
-
-    /**
-     * A shard missing from a partial answer.
-     *
-     * @param shard the shard
-     * @param round the pool of the round it missed
-     * @param status failed, timedOut or skipped
-     * @param reason why
-     */
-    public record MissingShard(String shard, String round, String status, String reason) {
-    }
-
-    /**
-     * Part (c): one search with a dead shard.
-     *
-     * @param latencyMs both rounds
-     * @param complete whether every shard answered (must be false)
-     * @param missing the missing shards, each with round, status and reason
-     * @param answered the shards whose hits were returned
-     * @param partialHits how many hits were returned, explicitly partial
-     * @param hitsFromDeadShard how many of them belong to the dead shard (must be 0)
-     * @param hitsThrew what {@link SearchResult#hits()} threw
-     * @param namesDeadShard whether the answer was partial, named the dead shard with a reason, and returned the others' hits
-     */
-    public record PartialRun(long latencyMs, boolean complete, List<MissingShard> missing, List<String> answered,
-                             int partialHits, long hitsFromDeadShard, String hitsThrew, boolean namesDeadShard) {
-    }
-
-    /**
-     * Part (c).
-     *
-     * @param deadShard the shard whose replicas were killed
-     * @param killed the replicas killed
-     * @param immediately the search right after the kill, while the dead replicas were still registered
-     * @param afterLapse the search after their registrations lapsed
-     * @param namesDeadShard whether both searches named it
-     */
-    public record Partial(String deadShard, List<String> killed, PartialRun immediately, PartialRun afterLapse,
-                          boolean namesDeadShard) {
-    }
-
-    /**
-     * What the run shows.
-     *
-     * @param files documents in the corpus
-     * @param shards shards
-     * @param replicas replicas per shard
-     * @param k hits per query
-     * @param deadlineMs deadline of each round
-     * @param queries part (a)
-     * @param straggle part (b)
-     * @param partial part (c)
-     * @param timings milliseconds since the start at each milestone
-     * @param mergedEqualsSingleNode check (a)
-     * @param hedgedRescue check (b)
-     * @param partialNamesDeadShard check (c)
-     * @param ok all three
-     */
-    public record Summary(int files, int shards, int replicas, int k, long deadlineMs, List<QueryCheck> queries,
-                          Straggle straggle, Partial partial, Map<String, Object> timings, boolean mergedEqualsSingleNode,
-                          boolean hedgedRescue, boolean partialNamesDeadShard, boolean ok) {
-    }
-
-    private static void say(String format, Object... args) {
-        System.out.println(String.format(format, args));
-        System.out.flush();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

@@ -1,0 +1,2 @@
+/** The samples' shared helpers; each sample lives in a package of its own. */
+package io.patternkit.samples;

@@ -1,0 +1,25 @@
+package io.patternkit.testing;
+
+import io.patternkit.scatter.LeafHandler;
+import io.patternkit.scatter.ScatterGather;
+import org.junit.jupiter.api.AfterEach;
+
+/** The scatter/gather compatibility kit against the in-memory fake. */
+class InMemoryScatterCompatibilityTest extends ScatterCompatibilityKit {
+    private final InMemoryScatter scatter = new InMemoryScatter();
+
+    @AfterEach
+    void close() {
+        scatter.close();
+    }
+
+    @Override
+    protected ScatterGather root() {
+        return scatter;
+    }
+
+    @Override
+    protected void serve(String pool, String shard, LeafHandler<Query, Part> handler) {
+        scatter.leaf(pool, shard, Query.class, handler);
+    }
+}
