@@ -5,8 +5,9 @@
 #
 #   bench/run.sh                 the full run; PostgreSQL too (started by scripts/pg-start.sh unless
 #                                PATTERNKIT_TEST_JDBC_URL is already set; BENCH_NO_POSTGRES=1 skips it)
-#   BENCH_ONLY=leader            one part alone (leader or scatter): its section of the doc (between
-#   BENCH_ONLY=scatter           its markers) is rewritten, the rest of the doc is kept
+#   BENCH_ONLY=leader            one part alone (leader, scatter or footprint): its section of the doc
+#   BENCH_ONLY=scatter           (between its markers) is rewritten, the rest of the doc is kept
+#   BENCH_ONLY=footprint         (footprint: the sidecar's cold start and memory, the SDK's closure; ~5 min)
 #   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
 #                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
@@ -25,8 +26,8 @@ RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-  ""|leader|scatter) ;;
-  *) echo "BENCH_ONLY must be empty (everything), leader or scatter, not: $ONLY" >&2; exit 2 ;;
+  ""|leader|scatter|footprint) ;;
+  *) echo "BENCH_ONLY must be empty (everything), leader, scatter or footprint, not: $ONLY" >&2; exit 2 ;;
 esac
 runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
@@ -56,6 +57,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     rm -rf "$RUN"
   elif [ "$ONLY" = leader ]; then
     rm -rf "$OUT/leader-logs" "$OUT"/leader.* "$OUT"/targets-leader.md "$OUT"/run-leader.env
+  elif [ "$ONLY" = footprint ]; then
+    rm -f "$OUT"/footprint.* "$OUT"/sdk-closure.md "$OUT"/run-footprint.env
   else
     rm -f "$OUT"/scatter*
   fi
@@ -111,6 +114,18 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     java -cp "$BENCH_JAR" io.patternkit.bench.scatter.ScatterBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
       --commit "$COMMIT$DIRTY" "${SCATTER_ARGS[@]}" >/dev/null
   fi
+
+  if runs footprint; then
+    echo "== sidecar footprint and SDK closure" >&2
+    FOOT_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+    FOOT_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    ROUNDS="${BENCH_FOOTPRINT_ROUNDS:-7}" bench/footprint.sh "$SIDECAR_JAR" > "$OUT/footprint.txt"
+    bench/sdk-closure.sh > "$OUT/sdk-closure.md"
+    FOOT_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+    FOOT_JDK="$(java -version 2>&1 | sed -n 2p)"
+    FOOT_COMMIT="$COMMIT$DIRTY"
+    declare -p FOOT_STARTED FOOT_LOAD_BEFORE FOOT_LOAD_AFTER FOOT_JDK FOOT_COMMIT > "$OUT/run-footprint.env"
+  fi
 else
   if [ -z "$ONLY" ]; then
     # shellcheck disable=SC1091
@@ -119,6 +134,10 @@ else
   if runs leader; then
     # shellcheck disable=SC1091
     source "$OUT/run-leader.env"
+  fi
+  if runs footprint; then
+    # shellcheck disable=SC1091
+    source "$OUT/run-footprint.env"
   fi
   if runs scatter; then
     # The section again from results/scatter.json (picks up changes to its report).
@@ -225,11 +244,42 @@ scatter_section() {
   echo '<!-- scatter:end -->'
 }
 
+# The sidecar's footprint and the SDK's closure, between markers so that BENCH_ONLY=footprint can replace it alone.
+footprint_section() {
+  echo '<!-- footprint:begin -->'
+  cat <<EOF
+## 6. One sidecar process, and what the SDK puts on an app's classpath
+
+Measured by \`bench/footprint.sh\` and \`bench/sdk-closure.sh\` on $FOOT_STARTED from commit $FOOT_COMMIT,
+$FOOT_JDK, default JVM flags, SQLite; load average $FOOT_LOAD_BEFORE before and $FOOT_LOAD_AFTER after.
+\`BENCH_ONLY=footprint bench/run.sh\` reruns this section alone.
+
+**Method.** Cold start: wall time from spawning \`java -jar\` to the first 200 from \`/healthz/ready\`
+(polled every 10 ms). RSS: \`VmRSS\` 5 s after ready. \`all3\` is one
+\`run --patterns workqueue,leader,scatter\` process; \`three\` is the three shorthands started at the same
+moment (cold start until the last is ready; RSS summed). Cases are interleaved round by round, after
+one uncounted warm-up round; medians, with min and max.
+
+EOF
+  echo '```'
+  cat "$OUT/footprint.txt"
+  echo '```'
+  echo
+  echo "### The SDK's runtime closure (jars and MiB on the application's classpath, its own jar included)"
+  echo
+  cat "$OUT/sdk-closure.md"
+  if [ -f bench/notes-footprint.md ]; then echo; cat bench/notes-footprint.md; fi
+  echo '<!-- footprint:end -->'
+}
+
 if [ -n "$ONLY" ]; then
   if [ ! -f "$DOC" ]; then cp "$ROOT/docs/benchmarks.md" "$DOC"; fi
   if [ "$ONLY" = leader ]; then
     leader_section > "$OUT/leader-section.md"
     splice_section leader-election "$DOC" "$OUT/leader-section.md"
+  elif [ "$ONLY" = footprint ]; then
+    footprint_section > "$OUT/footprint-section.md"
+    splice_section footprint "$DOC" "$OUT/footprint-section.md"
   else
     scatter_section > "$OUT/scatter-section.md"
     splice_section scatter "$DOC" "$OUT/scatter-section.md"
@@ -328,6 +378,8 @@ echo
 leader_section
 echo
 scatter_section
+echo
+footprint_section
 echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF

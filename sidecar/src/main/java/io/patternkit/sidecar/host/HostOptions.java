@@ -2,6 +2,7 @@ package io.patternkit.sidecar.host;
 
 import static io.patternkit.sidecar.common.OptionChecks.require;
 
+import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.DurationConverter;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +34,15 @@ public final class HostOptions {
             description = "Longest drain on SIGTERM: the patterns' own work (--exec commands), then releases and "
                 + "in-flight requests (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Closes a connection that sends and receives nothing this long (a client stuck mid-body); "
+                + "longer than the 20 s longest long-poll (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--max-connections", defaultValue = "1024",
+            description = "Most connections served at once; further ones are closed at once (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
 
     /**
      * The defaults of a command's {@code --port} and {@code --max-body-bytes}, for its
@@ -67,6 +77,9 @@ public final class HostOptions {
     public HostSettings settings(Map<String, String> env) {
         require(mixee, port >= 0 && port <= 65535, "--port must be 0 to 65535");
         require(mixee, maxBodyBytes >= 1024, "--max-body-bytes must be at least 1024");
-        return new HostSettings(bind, port, ApiToken.fromEnvironment(env), maxBodyBytes, drainTimeout);
+        require(mixee, idleTimeout.toMillis() > Wire.MAX_WAIT_MS, "--idle-timeout must be longer than the 20s longest long-poll");
+        require(mixee, maxConnections >= 1, "--max-connections must be at least 1");
+        return new HostSettings(bind, port, ApiToken.fromEnvironment(env), maxBodyBytes, drainTimeout, idleTimeout,
+                maxConnections);
     }
 }

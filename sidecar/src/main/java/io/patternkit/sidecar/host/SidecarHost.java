@@ -68,7 +68,7 @@ public final class SidecarHost implements AutoCloseable {
                 started.add(module.start(context));
             }
             SidecarServer server = new SidecarServer(vertx, started, mapper, registry, settings.token(), settings.maxBodyBytes());
-            int port = server.start(settings.bind(), settings.port()).await(30, TimeUnit.SECONDS);
+            int port = server.start(settings).await(30, TimeUnit.SECONDS);
             LOG.info("patternkit-sidecar listening on http://{}:{} ({})", settings.bind(), port, names);
             return new SidecarHost(settings, vertx, engines, List.copyOf(started), server, port);
         } catch (IllegalArgumentException e) {

@@ -1,14 +1,17 @@
 package io.patternkit.sidecar.host;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patternkit.protocol.ProblemType;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -17,6 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sidecar's one HTTP server: every served pattern's {@code /v1} routes ({@link RunningPattern})
@@ -29,6 +35,7 @@ public final class SidecarServer {
     /** Routing-context key holding the route template, used as the metrics {@code route} tag. */
     public static final String ROUTE_KEY = "patternkit.route";
     private static final String UNMATCHED = "unmatched";
+    private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
 
     private final Vertx vertx;
     private final List<RunningPattern> patterns;
@@ -56,6 +63,14 @@ public final class SidecarServer {
         this.responses = new Responses(mapper);
         this.router = Router.router(vertx);
         router.route().handler(this::timed);
+        // A client that went away mid-request (the idle timeout, a reset) has nobody to answer; not an error.
+        router.route().failureHandler(ctx -> {
+            if (ctx.failure() instanceof HttpClosedException) {
+                LOG.debug("client went away mid-request: {} {}", ctx.request().method(), ctx.request().path());
+            } else {
+                ctx.next();
+            }
+        });
         router.get("/healthz/live").handler(ctx -> health(ctx, "/healthz/live", 200, "UP", null));
         router.get("/healthz/ready").handler(this::ready);
         router.get("/metrics").handler(ctx -> {
@@ -78,14 +93,26 @@ public final class SidecarServer {
     }
 
     /**
-     * Starts listening.
+     * Starts listening: on the settings' address and port, closing connections idle for the idle
+     * timeout (one that stopped sending mid-body included), and closing at once every connection
+     * beyond the cap (counted in {@code patternkit.sidecar.connections.refused}).
      *
-     * @param host the address to bind, such as {@code 127.0.0.1}
-     * @param port the port, or 0 for an ephemeral one
+     * @param settings the address, port, idle timeout and connection cap
      * @return the actual port once listening
      */
-    public Future<Integer> start(String host, int port) {
-        return vertx.createHttpServer().requestHandler(router).listen(port, host).map(s -> {
+    public Future<Integer> start(HostSettings settings) {
+        HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
+                .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        AtomicInteger open = new AtomicInteger();
+        Counter refused = Counter.builder("patternkit.sidecar.connections.refused")
+                .description("connections closed at once because --max-connections were open").register(registry);
+        return vertx.createHttpServer(options).connectionHandler(connection -> {
+            connection.closeHandler(v -> open.decrementAndGet());
+            if (open.incrementAndGet() > settings.maxConnections()) {
+                refused.increment();
+                connection.close();
+            }
+        }).requestHandler(router).listen(settings.port(), settings.bind()).map(s -> {
             server = s;
             return s.actualPort();
         });
