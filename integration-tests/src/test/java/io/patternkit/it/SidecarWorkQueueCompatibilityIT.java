@@ -44,6 +44,12 @@ class SidecarWorkQueueCompatibilityIT extends WorkQueueCompatibilityKit {
         return client.queue("compat-" + UUID.randomUUID());
     }
 
+    /** Real time on a busy 2-core machine: 1 s, so that a claimed item cannot come back before the test looks. */
+    @Override
+    protected Duration shortDuration() {
+        return Duration.ofSeconds(1);
+    }
+
     @Override
     protected void advance(Duration duration) {
         await().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
