@@ -174,6 +174,15 @@ public interface QueueEngine extends AutoCloseable {
      */
     void onExternalChange(Consumer<String> listener);
 
+    /**
+     * The key receipts are signed with: created at random (32 bytes from a {@link java.security.SecureRandom})
+     * by the first sidecar that asks, and read by every later one, so that all sidecars sharing the
+     * engine accept each other's receipts.
+     *
+     * @return the key, 32 bytes
+     */
+    byte[] receiptKey();
+
     /** Releases connections and threads; the engine is unusable afterwards. Never throws. */
     @Override
     void close();

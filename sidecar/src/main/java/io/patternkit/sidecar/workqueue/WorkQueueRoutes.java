@@ -153,7 +153,7 @@ final class WorkQueueRoutes {
     }
 
     private ObjectNode claimed(ClaimedItem item) {
-        ObjectNode node = responses.object().put("id", Long.toString(item.id())).put("receipt", item.receipt().encode())
+        ObjectNode node = responses.object().put("id", Long.toString(item.id())).put("receipt", service.receipt(item))
                 .put("attempt", item.attempt()).put("maxAttempts", item.maxAttempts());
         body(node, item.payloadJson(), item.fileRef(), item.dedupKey());
         return node.put("priority", item.priority()).put("enqueuedAt", instant(item.enqueuedAtMs()))

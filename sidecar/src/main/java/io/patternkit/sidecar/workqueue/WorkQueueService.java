@@ -37,6 +37,7 @@ public final class WorkQueueService {
     private final Context context;
     private final QueueEngine engine;
     private final WorkQueueMetrics metrics;
+    private final ReceiptCodec receipts;
     private final Map<String, List<Waiter>> waiters = new HashMap<>();
     private long wakeCount;
     private boolean draining;
@@ -49,9 +50,11 @@ public final class WorkQueueService {
      * @param vertx the Vert.x instance whose worker pool runs the engine calls
      * @param engine the engine, owned by the caller
      * @param metrics the operation counters
+     * @param receipts writes and checks the receipts of deliveries
      */
-    public WorkQueueService(Vertx vertx, QueueEngine engine, WorkQueueMetrics metrics) {
+    public WorkQueueService(Vertx vertx, QueueEngine engine, WorkQueueMetrics metrics, ReceiptCodec receipts) {
         this.vertx = vertx;
+        this.receipts = receipts;
         this.context = vertx.getOrCreateContext();
         this.engine = engine;
         this.metrics = metrics;
@@ -133,6 +136,14 @@ public final class WorkQueueService {
     }
 
     /**
+     * @param item a delivery this sidecar made
+     * @return its receipt, signed, in wire form
+     */
+    public String receipt(ClaimedItem item) {
+        return receipts.encode(item.receipt());
+    }
+
+    /**
      * Acknowledges several receipts, each with its own outcome.
      *
      * @param queue a valid queue name
@@ -140,7 +151,7 @@ public final class WorkQueueService {
      * @return per receipt, true when acked and false when stale, in order
      */
     public Future<List<Boolean>> ackBatch(String queue, List<String> receipts) {
-        List<Optional<Receipt>> decoded = receipts.stream().map(Receipt::decode).toList();
+        List<Optional<Receipt>> decoded = receipts.stream().map(this.receipts::decode).toList();
         List<Receipt> valid = decoded.stream().flatMap(Optional::stream).toList();
         return blocking(() -> {
             Map<Receipt, Boolean> acked = new HashMap<>();
@@ -178,7 +189,7 @@ public final class WorkQueueService {
         return blocking(() -> {
             List<Optional<NackOutcome>> out = new ArrayList<>(requests.size());
             for (NackRequest request : requests) {
-                Optional<NackOutcome> outcome = Receipt.decode(request.receipt())
+                Optional<NackOutcome> outcome = receipts.decode(request.receipt())
                         .flatMap(r -> engine.nack(queue, r, request.command()));
                 outcome.ifPresent(o -> {
                     metrics.of(queue).nacked.increment();
@@ -220,7 +231,7 @@ public final class WorkQueueService {
         return blocking(() -> {
             List<OptionalLong> out = new ArrayList<>(requests.size());
             for (ExtendRequest request : requests) {
-                out.add(Receipt.decode(request.receipt())
+                out.add(receipts.decode(request.receipt())
                         .map(r -> engine.extend(queue, r, request.visibilityMs())).orElse(OptionalLong.empty()));
             }
             return out;

@@ -167,6 +167,37 @@ class WorkQueueHttpTest {
         }
     }
 
+    /** Issue 14: a receipt was the base64 of "id.epoch", so any client could settle an item it never claimed. */
+    @Test
+    void aGuessedReceiptIsStaleAndSettlesNothing() {
+        String q = q();
+        String id = http.call("POST", q + "/items", "{\"payload\":1}").json().get("id").asText();
+        JsonNode item = http.call("POST", q + "/claim", "{\"visibilityMs\":60000}").json().get("items").get(0);
+        String guessed = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((id + ".1").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String real = item.get("receipt").asText();
+        String tampered = real.substring(0, 10) + (real.charAt(10) == 'A' ? 'B' : 'A') + real.substring(11);
+        for (String forged : java.util.List.of(guessed, tampered)) {
+            assertProblem(http.call("POST", q + "/ack", "{\"receipt\":\"" + forged + "\"}"), 409, ProblemType.RECEIPT_STALE);
+            assertProblem(http.call("POST", q + "/extend", "{\"receipt\":\"" + forged + "\",\"visibilityMs\":1000}"), 409,
+                    ProblemType.RECEIPT_STALE);
+        }
+        assertThat(http.call("GET", q + "/stats", null).json().get("inFlight").asLong()).isEqualTo(1);
+        assertThat(http.call("POST", q + "/ack", "{\"receipt\":\"" + real + "\"}").status()).isEqualTo(204);
+    }
+
+    @Test
+    void aReceiptIssuedByOneSidecarSettlesThroughAnotherOnTheSameFile() {
+        String q = q();
+        http.call("POST", q + "/items", "{\"payload\":1}");
+        String receipt = http.call("POST", q + "/claim", "{\"visibilityMs\":60000}").json().get("items").get(0)
+                .get("receipt").asText();
+        try (SidecarHost neighbour = HttpHarness.workQueue(dir)) {
+            assertThat(new HttpHarness(neighbour.port()).call("POST", q + "/ack", "{\"receipt\":\"" + receipt + "\"}").status())
+                    .isEqualTo(204);
+        }
+    }
+
     @Test
     void longPollReturnsEmptyAfterTheWait() {
         long start = System.nanoTime();

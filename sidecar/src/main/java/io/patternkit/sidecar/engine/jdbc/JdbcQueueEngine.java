@@ -12,6 +12,7 @@ import io.patternkit.sidecar.workqueue.NewItem;
 import io.patternkit.sidecar.workqueue.QueueEngine;
 import io.patternkit.sidecar.workqueue.QueueStats;
 import io.patternkit.sidecar.workqueue.Receipt;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -109,6 +110,27 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     @Override
     public void onExternalChange(Consumer<String> listener) {
         this.changeListener = listener;
+    }
+
+    /** Two single statements, so that concurrent first starts agree: the first insert wins, every reader sees it. */
+    @Override
+    public byte[] receiptKey() {
+        byte[] candidate = new byte[32];
+        new SecureRandom().nextBytes(candidate);
+        return inConnection("receipt key", c -> {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO workqueue_keys (name, value) VALUES ('receipt', ?) ON CONFLICT (name) DO NOTHING")) {
+                insert.setBytes(1, candidate);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement read = c.prepareStatement("SELECT value FROM workqueue_keys WHERE name = 'receipt'");
+                    ResultSet rs = read.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the receipt key is missing after it was written");
+                }
+                return rs.getBytes(1);
+            }
+        });
     }
 
     @Override

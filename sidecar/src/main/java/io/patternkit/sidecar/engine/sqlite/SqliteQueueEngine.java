@@ -34,7 +34,8 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
         "CREATE INDEX IF NOT EXISTS workqueue_items_acked ON workqueue_items (state, acked_at)",
         // Walked in claim order, so a claim reads a handful of rows instead of sorting the backlog.
         "CREATE INDEX IF NOT EXISTS workqueue_items_claim_order ON workqueue_items (queue, priority DESC, id) "
-            + "WHERE state IN ('ready', 'inflight')");
+            + "WHERE state IN ('ready', 'inflight')",
+        "CREATE TABLE IF NOT EXISTS workqueue_keys (name TEXT PRIMARY KEY, value BLOB NOT NULL)");
 
     private final SqliteDatabase database;
     private final boolean ownsDatabase;

@@ -200,7 +200,7 @@ public final class ExecConsumer implements AutoCloseable {
     }
 
     private void extend(ClaimedItem item, String label, AtomicBoolean running) {
-        service.extend(settings.queue(), new ExtendRequest(item.receipt().encode(), settings.visibility().toMillis()))
+        service.extend(settings.queue(), new ExtendRequest(service.receipt(item), settings.visibility().toMillis()))
                 .onFailure(e -> {
                     if (!running.get()) {
                         return;
@@ -220,7 +220,7 @@ public final class ExecConsumer implements AutoCloseable {
      *     attempts; empty when the item could not be settled (stale receipt, engine failure)
      */
     private Optional<Outcome> settle(ClaimedItem item, Verdict verdict) {
-        String receipt = item.receipt().encode();
+        String receipt = service.receipt(item);
         try {
             if (verdict.nack() == null) {
                 await(service.ack(settings.queue(), receipt));
