@@ -7,7 +7,7 @@
 #                                PATTERNKIT_TEST_JDBC_URL is already set; BENCH_NO_POSTGRES=1 skips it)
 #   BENCH_ONLY=leader            one part alone (leader, scatter or footprint): its section of the doc
 #   BENCH_ONLY=scatter           (between its markers) is rewritten, the rest of the doc is kept
-#   BENCH_ONLY=footprint         (footprint: the sidecar's cold start and memory, the SDK's closure; ~5 min)
+#   BENCH_ONLY=footprint         (footprint: the sidecar's cold start and memory, the SDK's closure; ~10 min)
 #   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
 #                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
@@ -258,7 +258,8 @@ $FOOT_JDK, default JVM flags, SQLite; load average $FOOT_LOAD_BEFORE before and 
 (polled every 10 ms). RSS: \`VmRSS\` 5 s after ready. \`all3\` is one
 \`run --patterns workqueue,leader,scatter\` process; \`three\` is the three shorthands started at the same
 moment (cold start until the last is ready; RSS summed). Cases are interleaved round by round, after
-one uncounted warm-up round; medians, with min and max.
+one uncounted warm-up round; medians, with min and max. \`other\` is the CPU the rest of the machine
+used meanwhile, in cores.
 
 EOF
   echo '```'
@@ -387,7 +388,7 @@ cat <<EOF
 ## Rerunning
 
 \`bench/run.sh\` (about 30 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` or
-\`BENCH_ONLY=scatter\` for one section alone, about 10 and 7 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+\`BENCH_ONLY=scatter\` or \`BENCH_ONLY=footprint\` for one section alone, about 10, 7 and 10 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
 \`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.
