@@ -16,7 +16,6 @@ import io.patternkit.scatter.ScatterClient;
 import io.patternkit.scatter.ScatterLeaf;
 import io.patternkit.scatter.ScatterOptions;
 import io.patternkit.testing.SidecarProcess;
-import io.patternkit.testing.WorkQueueCompatibilityKit;
 import io.patternkit.workqueue.Enqueue;
 import io.patternkit.workqueue.WorkItem;
 import io.patternkit.workqueue.WorkQueue;
@@ -35,11 +34,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,9 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the lease.
  */
 class OneSidecarIT {
-    /** The leader kit's durations (3 s lease, 1.5 s renew deadline) and quick nack backoffs for the queue kit. */
-    private static final String[] ARGS = {"--lease-duration", "3s", "--renew-deadline", "1500ms", "--retry-period", "200ms",
-        "--backoff-base", "200ms", "--backoff-max", "800ms", "--dedup-window", "1s"};
+    /** The leader kit's durations (3 s lease, 1.5 s renew deadline) and the queue kit's options. */
+    private static final String[] ARGS = Stream.concat(Stream.of("--lease-duration", "3s", "--renew-deadline", "1500ms",
+            "--retry-period", "200ms"), Stream.of(SidecarWorkQueueCompatibilityIT.KIT_OPTIONS)).toArray(String[]::new);
     private static SidecarProcess sidecar;
 
     @BeforeAll
@@ -117,34 +116,10 @@ class OneSidecarIT {
 
     /** The work-queue kit against the one process. */
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WorkQueueKit extends WorkQueueCompatibilityKit {
-        private WorkQueueClient client;
-
-        @BeforeAll
-        void connect() {
-            client = WorkQueueClient.create(config(sidecar.baseUrl()));
-        }
-
-        @AfterAll
-        void disconnect() {
-            client.close();
-        }
-
+    class WorkQueueKit extends SidecarWorkQueueCompatibilityIT.Kit {
         @Override
-        protected WorkQueue newQueue() {
-            return client.queue("one-" + UUID.randomUUID());
-        }
-
-        /** Real time on a busy 2-core machine: 1 s, so that a claimed item cannot come back before the test looks. */
-        @Override
-        protected Duration shortDuration() {
-            return Duration.ofSeconds(1);
-        }
-
-        @Override
-        protected void advance(Duration duration) {
-            await().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
+        URI sidecarUrl() {
+            return sidecar.baseUrl();
         }
     }
 

@@ -7,51 +7,78 @@ import io.patternkit.testing.SidecarProcess;
 import io.patternkit.testing.WorkQueueCompatibilityKit;
 import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueClient;
+import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The work-queue compatibility kit against a real sidecar process on SQLite: one sidecar for the class,
- * a fresh queue per test. Time is real, so {@link #advance(Duration)} waits.
+ * a fresh queue per test. Time is real, so {@link Kit#advance(Duration)} waits.
  */
-class SidecarWorkQueueCompatibilityIT extends WorkQueueCompatibilityKit {
-    private static SidecarProcess sidecar;
-    private static WorkQueueClient client;
+class SidecarWorkQueueCompatibilityIT {
+    /** The options the kit needs of a sidecar: quick nack backoffs and a short dedup window. */
+    static final String[] KIT_OPTIONS = {"--backoff-base", "200ms", "--backoff-max", "800ms", "--dedup-window", "1s"};
 
-    @BeforeAll
-    static void startSidecar() {
-        sidecar = SidecarProcess.workqueue()
-                .args("--backoff-base", "200ms", "--backoff-max", "800ms", "--dedup-window", "1s")
-                .start();
-        client = WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl())
-                .callTimeout(Duration.ofSeconds(5)).retryBackoff(Duration.ofMillis(50)).build());
-    }
+    /** The kit against the sidecar at {@link #sidecarUrl()}, started with {@link #KIT_OPTIONS}. */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class Kit extends WorkQueueCompatibilityKit {
+        private WorkQueueClient client;
 
-    @AfterAll
-    static void stopSidecar() {
-        if (client != null) {
-            client.close();
+        /** @return the base URL of a running sidecar serving the work queue */
+        abstract URI sidecarUrl();
+
+        @BeforeAll
+        void connect() {
+            client = WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecarUrl())
+                    .callTimeout(Duration.ofSeconds(5)).retryBackoff(Duration.ofMillis(50)).build());
         }
-        if (sidecar != null) {
-            sidecar.close();
+
+        @AfterAll
+        void disconnect() {
+            if (client != null) {
+                client.close();
+            }
+        }
+
+        @Override
+        protected WorkQueue newQueue() {
+            return client.queue("compat-" + UUID.randomUUID());
+        }
+
+        /** Real time on a busy 2-core machine: 1 s, so that a claimed item cannot come back before the test looks. */
+        @Override
+        protected Duration shortDuration() {
+            return Duration.ofSeconds(1);
+        }
+
+        @Override
+        protected void advance(Duration duration) {
+            await().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
         }
     }
 
-    @Override
-    protected WorkQueue newQueue() {
-        return client.queue("compat-" + UUID.randomUUID());
-    }
+    /** Against the work-queue shorthand. */
+    @Nested
+    class Shorthand extends Kit {
+        private SidecarProcess sidecar;
 
-    /** Real time on a busy 2-core machine: 1 s, so that a claimed item cannot come back before the test looks. */
-    @Override
-    protected Duration shortDuration() {
-        return Duration.ofSeconds(1);
-    }
+        @Override
+        URI sidecarUrl() {
+            if (sidecar == null) {
+                sidecar = SidecarProcess.workqueue().args(KIT_OPTIONS).start();
+            }
+            return sidecar.baseUrl();
+        }
 
-    @Override
-    protected void advance(Duration duration) {
-        await().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
+        @AfterAll
+        void stopSidecar() {
+            if (sidecar != null) {
+                sidecar.close();
+            }
+        }
     }
 }

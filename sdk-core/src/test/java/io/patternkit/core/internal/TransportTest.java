@@ -43,9 +43,10 @@ class TransportTest {
         server.stop();
     }
 
+    /** A generous call timeout: a cold WireMock's first answer can take seconds on a busy machine. */
     private SidecarConfig.Builder config() {
         return SidecarConfig.builder().baseUrl(URI.create(server.baseUrl())).meterRegistry(registry)
-                .retryBackoff(Duration.ofMillis(5)).maxRetries(2).callTimeout(Duration.ofMillis(500));
+                .retryBackoff(Duration.ofMillis(5)).maxRetries(2).callTimeout(Duration.ofSeconds(10));
     }
 
     @Test
@@ -97,7 +98,7 @@ class TransportTest {
     @Test
     void aLongPollGetsItsWaitOnTopOfTheCallTimeout() {
         server.stubFor(get("/slow").willReturn(okJson("{\"status\":\"UP\"}").withFixedDelay(800)));
-        try (Transport t = new Transport(config().maxRetries(0).build())) {
+        try (Transport t = new Transport(config().maxRetries(0).callTimeout(Duration.ofMillis(500)).build())) {
             assertThatThrownBy(() -> t.execute(SidecarCall.get("slow", "/slow"), Health.class))
                     .isInstanceOf(CallTimeoutException.class).hasMessageContaining("PT0.5S");
             assertThat(t.execute(SidecarCall.get("slow", "/slow").withLongPoll(Duration.ofMillis(600)), Health.class))
