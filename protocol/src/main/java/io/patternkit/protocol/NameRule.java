@@ -14,8 +14,8 @@ public enum NameRule {
     /** Candidate ids of leader election. */
     CANDIDATE_ID("candidateId", "[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}",
             "1 to 253 letters, digits, '.', '_', ':', '@' or '-', starting with a letter or digit"),
-    /** Work-queue names. */
-    QUEUE("queue name", "[A-Za-z0-9._-]{1,128}", "1 to 128 letters, digits, '.', '_' or '-'"),
+    /** Work-queue names; {@code .} and {@code ..} are path segments no URL can carry as a name. */
+    QUEUE("queue name", "(?!\\.\\.?$)[A-Za-z0-9._-]{1,128}", "1 to 128 letters, digits, '.', '_' or '-', other than '.' and '..'"),
     /** Scatter/gather pool names: the alphabet of {@link #QUEUE}. */
     POOL("pool name", QUEUE.regex, QUEUE.rule),
     /** Scatter/gather leaf ids: the alphabet of {@link #CANDIDATE_ID}. */

@@ -62,8 +62,22 @@ class WireVocabularyTest {
         assertThat(NameRule.QUEUE.matches(null)).isFalse();
         assertThat(NameRule.ELECTION.matches("Report")).isFalse();
         assertThat(NameRule.CANDIDATE_ID.matches("pod-7@node:1")).isTrue();
-        assertThat(NameRule.QUEUE.rejection("a/b")).isEqualTo("queue name must be 1 to 128 letters, digits, '.', '_' or '-', got 'a/b'");
+        assertThat(NameRule.QUEUE.rejection("a/b")).isEqualTo("queue name must be 1 to 128 letters, digits, '.', '_' or '-', other than '.' and '..', got 'a/b'");
         assertThat(NameRule.SHARD.rejection("leafId", "-x")).startsWith("leafId must be 1 to 253 letters");
         assertThat(Wire.QUEUE_NAME).isSameAs(NameRule.QUEUE.pattern());
+    }
+
+    /** Issue 14: '.' and '..' matched the contract's pattern, yet no URL can carry them as a path segment. */
+    @Test
+    void dotSegmentsAreNoNamesAndTheContractSaysSo() {
+        for (NameRule rule : java.util.List.of(NameRule.QUEUE, NameRule.POOL)) {
+            assertThat(rule.matches(".")).as(rule + " '.'").isFalse();
+            assertThat(rule.matches("..")).as(rule + " '..'").isFalse();
+            assertThat(rule.matches("...")).isTrue();
+            assertThat(rule.matches(".hidden")).isTrue();
+            assertThat(rule.rule()).contains("other than '.' and '..'");
+        }
+        assertThat(spec()).contains("pattern: '^" + NameRule.QUEUE.pattern().pattern() + "$'");
+        assertThat(spec()).doesNotContain("pattern: '^[A-Za-z0-9._-]{1,128}$'");
     }
 }
