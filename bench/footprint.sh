@@ -12,16 +12,17 @@
 #
 # Several jars are interleaved case by case, in the other order every second round. Env: ROUNDS
 # (default 7, after WARMUP=1 uncounted round), CASES (default "all3 three workqueue leader scatter";
-# a jar without `run` can only do the last three), JAVA (default java), PORT_BASE (default 47300).
+# a jar without `run` can only do the last three), JAVA (default java), PORT_BASE (default 21300;
+# ports PORT_BASE+1.. up to +500, below Linux's ephemeral range so client sockets do not take them).
 # Prints one row per measurement, then median/min/max per jar and case, and the all3/three ratios.
 # "other" is the CPU everything else used (in cores, of all the machine's) from spawn to ready,
 # curl polls included: a noise gauge.
 # Every process gets SIGTERM, then SIGKILL after 10 s; the temp dir is removed on exit.
 set -uo pipefail
 export LC_ALL=C
-(( $# )) || { sed -n '2,19p' "$0" >&2; exit 2; }
+(( $# )) || { sed -n '2,20p' "$0" >&2; exit 2; }
 JARS=("$@")
-ROUNDS=${ROUNDS:-7} WARMUP=${WARMUP:-1} JAVA=${JAVA:-java} PORT_BASE=${PORT_BASE:-47300}
+ROUNDS=${ROUNDS:-7} WARMUP=${WARMUP:-1} JAVA=${JAVA:-java} PORT_BASE=${PORT_BASE:-21300}
 CASES=${CASES:-all3 three workqueue leader scatter}
 READY_TIMEOUT=60 IDLE=5
 TMP=$(mktemp -d /tmp/pk-footprint.XXXXXX) NEXT_PORT=$PORT_BASE
@@ -30,12 +31,12 @@ declare -A RUNNING START STATUS   # our processes not yet stopped; their start t
 # The pid is still our process (same start time, so not a reused pid) and has not exited.
 alive() {
   local p=$1 s; { s=$(<"/proc/$p/stat"); } 2>/dev/null || return 1; s=${s##*) }; set -- $s
-  [[ $1 != [ZX] && ${20} == "${START[$p]}" ]]
+  [[ ${1:-Z} != [ZX] && ${20:-} == "${START[$p]:-?}" ]]
 }
 ms_since() { local now=$EPOCHREALTIME; echo $(( (10#${now/./} - 10#${1/./}) / 1000 )); }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo -; }
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }   # all CPUs, not idle
-proc_ticks() { local s; { s=$(<"/proc/$1/stat"); } 2>/dev/null || { echo 0; return; }; s=${s##*) }; set -- $s; echo $(( ${12} + ${13} )); }
+proc_ticks() { local s; { s=$(<"/proc/$1/stat"); } 2>/dev/null || { echo 0; return; }; s=${s##*) }; set -- $s; echo $(( ${12:-0} + ${13:-0} )); }
 
 any_alive() { local p; for p; do alive "$p" && return 0; done; return 1; }
 stop() { # pids: SIGTERM, up to 10 s, then SIGKILL; sets STOP_MS
@@ -52,12 +53,11 @@ cleanup() { (( ${#RUNNING[@]} )) && stop "${!RUNNING[@]}"; rm -rf "$TMP"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-next_port() { # sets NEXT_PORT to the next port nothing answers on (up to 500 tries)
-  local i code
+next_port() { # sets NEXT_PORT to the next port no TCP socket uses (up to 500 tries)
+  local i
   for ((i = 0; i < 500; i++)); do
     NEXT_PORT=$((NEXT_PORT + 1)); (( NEXT_PORT > PORT_BASE + 500 )) && NEXT_PORT=$((PORT_BASE + 1))
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$NEXT_PORT/")
-    [[ $code == 000 ]] && return
+    grep -qi ":$(printf '%04X' "$NEXT_PORT") " /proc/net/tcp /proc/net/tcp6 2>/dev/null || return 0
   done
   echo "no free port in $PORT_BASE..$((PORT_BASE + 500))" >&2; exit 1
 }
@@ -67,7 +67,7 @@ spawn() { # jar port pattern-args... ; sets SPAWNED (pid); data in $TMP/<port>/,
   local data=(--data "$TMP/$port"); [[ $1 == scatter ]] && data=()   # scatter takes no --data
   "$JAVA" -jar "$jar" "$@" --port "$port" "${data[@]}" >"$TMP/$port.log" 2>&1 &
   SPAWNED=$!; RUNNING[$SPAWNED]=1
-  local s; s=$(<"/proc/$SPAWNED/stat"); s=${s##*) }; set -- $s; START[$SPAWNED]=${20}
+  local s; s=$(<"/proc/$SPAWNED/stat"); s=${s##*) }; set -- $s; START[$SPAWNED]=${20:-}
 }
 
 wait_ready() { # port pid t0: prints ms from t0 to the first 200, or dead/timeout
