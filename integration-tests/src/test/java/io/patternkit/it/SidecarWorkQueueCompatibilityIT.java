@@ -20,8 +20,11 @@ import org.junit.jupiter.api.TestInstance;
  * a fresh queue per test. Time is real, so {@link Kit#advance(Duration)} waits.
  */
 class SidecarWorkQueueCompatibilityIT {
-    /** The options the kit needs of a sidecar: quick nack backoffs and a short dedup window. */
-    static final String[] KIT_OPTIONS = {"--backoff-base", "200ms", "--backoff-max", "800ms", "--dedup-window", "1s"};
+    /**
+     * The options the kit needs of a sidecar: quick nack backoffs and a short dedup window, which must
+     * outlast {@link Kit#shortDuration()} plus the tolerance, or an acked item is purged before a test counts it.
+     */
+    static final String[] KIT_OPTIONS = {"--backoff-base", "200ms", "--backoff-max", "800ms", "--dedup-window", "3s"};
 
     /** The kit against the sidecar at {@link #sidecarUrl()}, started with {@link #KIT_OPTIONS}. */
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,6 +50,12 @@ class SidecarWorkQueueCompatibilityIT {
         @Override
         protected WorkQueue newQueue() {
             return client.queue("compat-" + UUID.randomUUID());
+        }
+
+        /** The sidecar's {@code --dedup-window} in {@link #KIT_OPTIONS}. */
+        @Override
+        protected Duration dedupWindow() {
+            return Duration.ofSeconds(3);
         }
 
         /** Real time on a busy 2-core machine: 1 s, so that a claimed item cannot come back before the test looks. */

@@ -112,7 +112,12 @@ public abstract class WorkQueueCompatibilityKit {
         return Duration.ofMillis(800);
     }
 
-    /** @return how long the subject keeps an acked item's dedup key; default 1 s */
+    /**
+     * How long the subject keeps an acked item's dedup key. It must exceed {@link #shortDuration()} plus
+     * {@link #tolerance()}: some tests wait that long and still expect an acked item to be counted.
+     *
+     * @return the dedup window; default 1 s
+     */
     protected Duration dedupWindow() {
         return Duration.ofSeconds(1);
     }
@@ -130,6 +135,8 @@ public abstract class WorkQueueCompatibilityKit {
     /** Creates the subject of the test. */
     @BeforeEach
     public final void createQueue() {
+        assertThat(dedupWindow()).as("dedupWindow() must exceed shortDuration() plus tolerance()")
+                .isGreaterThan(shortDuration().plus(tolerance()));
         queue = newQueue();
     }
 
