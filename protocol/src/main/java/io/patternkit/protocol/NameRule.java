@@ -21,7 +21,9 @@ public enum NameRule {
     /** Scatter/gather leaf ids: the alphabet of {@link #CANDIDATE_ID}. */
     LEAF_ID("leaf id", CANDIDATE_ID.regex, CANDIDATE_ID.rule),
     /** Scatter/gather shard names: the alphabet of {@link #CANDIDATE_ID}. */
-    SHARD("shard", CANDIDATE_ID.regex, CANDIDATE_ID.rule);
+    SHARD("shard", CANDIDATE_ID.regex, CANDIDATE_ID.rule),
+    /** The client's name for one long-poll claim, by which it can end that claim early. */
+    CLAIM_ID("claimId", "[A-Za-z0-9_-]{1,64}", "1 to 64 letters, digits, '_' or '-'");
 
     private final String what;
     private final String regex;

@@ -78,6 +78,12 @@ public final class Wire {
     public static final String HEADER_ATTEMPT = "Patternkit-Attempt";
     /** Path prefix of the Java SDK's leaf endpoint, followed by the pool name; a leaf may serve any path. */
     public static final String LEAF_PATH_PREFIX = "/patternkit/leaf/";
+    /** The application's drain endpoint on its management server (the termination notice, a {@code preStop} hook). */
+    public static final String DRAIN_PATH = "/patternkit/lifecycle/drain";
+    /** The application's probes on its management server: {@code live} and {@code ready}; they need no token. */
+    public static final String APP_HEALTH_PREFIX = "/patternkit/health/";
+    /** The longest drain deadline the management server accepts, in milliseconds (one hour). */
+    public static final long MAX_DRAIN_DEADLINE_MS = 3_600_000;
 
     /** Default overall scatter deadline, in milliseconds. */
     public static final long DEFAULT_SCATTER_DEADLINE_MS = 1_000;

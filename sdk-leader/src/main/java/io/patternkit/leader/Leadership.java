@@ -8,6 +8,8 @@ import io.patternkit.leader.internal.CandidateIds;
 import io.patternkit.leader.internal.LeadershipEngine;
 import io.patternkit.leader.internal.LeadershipSettings;
 import io.patternkit.leader.internal.MonotonicClock;
+import io.patternkit.lifecycle.DrainPhase;
+import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.Wire;
 import java.time.Clock;
 import java.time.Duration;
@@ -184,6 +186,7 @@ public final class Leadership implements AutoCloseable {
         private Duration watchWait = Duration.ofSeconds(20);
         private Duration backoffMin = Duration.ofMillis(100);
         private Duration backoffMax = Duration.ofSeconds(2);
+        private Lifecycle lifecycle;
 
         private Builder(LeaderElection source, SidecarConfig config) {
             this.source = source;
@@ -284,10 +287,31 @@ public final class Leadership implements AutoCloseable {
         }
 
         /**
-         * @return the handle, not yet started
-         * @throws IllegalStateException when no election was set
+         * Joins the application's drain: the handle is {@linkplain Leadership#close() closed} in
+         * {@link DrainPhase#RESIGN_LEADERSHIP}, after consumers have finished and state has been checkpointed,
+         * so that a successor is elected at once rather than after the lease runs out.
+         *
+         * @param lifecycle the application's lifecycle; default none (close the handle yourself)
+         * @return this builder
+         */
+        public Builder lifecycle(Lifecycle lifecycle) {
+            this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+            return this;
+        }
+
+        /**
+         * @return the handle, not yet started; registered with the {@link #lifecycle lifecycle} if one was given
+         * @throws IllegalStateException when no election was set, or the lifecycle's drain has already begun
          */
         public Leadership build() {
+            Leadership leadership = create();
+            if (lifecycle != null) {
+                lifecycle.register(DrainPhase.RESIGN_LEADERSHIP, "leadership of " + election, budget -> leadership.close());
+            }
+            return leadership;
+        }
+
+        private Leadership create() {
             if (election == null) {
                 throw new IllegalStateException("election is required: call election(name)");
             }

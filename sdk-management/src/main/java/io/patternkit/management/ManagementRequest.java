@@ -21,6 +21,12 @@ public interface ManagementRequest {
      */
     Optional<String> header(String name);
 
+    /**
+     * @param name a query parameter's name, case-sensitive
+     * @return its first value, percent-decoded, or empty when absent
+     */
+    Optional<String> query(String name);
+
     /** @return the request body; empty, never null, when the request had none. The array is not copied. */
     byte[] body();
 

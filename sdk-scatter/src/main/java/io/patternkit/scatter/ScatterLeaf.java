@@ -2,6 +2,8 @@ package io.patternkit.scatter;
 
 import io.patternkit.core.internal.DaemonThreads;
 
+import io.patternkit.lifecycle.DrainPhase;
+import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.management.ManagementServer;
 import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.internal.Arguments;
@@ -138,6 +140,7 @@ public final class ScatterLeaf implements AutoCloseable {
         private boolean register = true;
         private Class<?> requestType;
         private LeafHandler<?, ?> handler;
+        private Lifecycle lifecycle;
 
         private Builder(ScatterClient client, ManagementServer server) {
             this.client = client;
@@ -243,12 +246,29 @@ public final class ScatterLeaf implements AutoCloseable {
             ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
                     DaemonThreads.named("patternkit-scatter-leaf-" + pool + "-" + shard));
             scheduler.setRemoveOnCancelPolicy(true);
+            ScatterLeaf leaf;
             try {
-                return new ScatterLeaf(this, endpoint(id, scheduler), id, scheduler);
+                leaf = new ScatterLeaf(this, endpoint(id, scheduler), id, scheduler);
             } catch (RuntimeException e) {
                 scheduler.shutdownNow();
                 throw e;
             }
+            if (lifecycle != null) {
+                lifecycle.register(DrainPhase.LEAVE_POOLS, "leaf " + id + " of pool " + pool, budget -> leaf.close());
+            }
+            return leaf;
+        }
+
+        /**
+         * Joins the application's drain: the leaf {@linkplain ScatterLeaf#close() leaves its pool} in
+         * {@link DrainPhase#LEAVE_POOLS}, so that the root stops sending it shards before the app exits.
+         *
+         * @param lifecycle the application's lifecycle; default none (close the leaf yourself)
+         * @return this builder
+         */
+        public Builder lifecycle(Lifecycle lifecycle) {
+            this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+            return this;
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})

@@ -57,7 +57,9 @@ public interface WorkQueue {
      * @param max 1 to 1000
      * @param visibilityTimeout 1 ms to 12 hours
      * @param wait 0 to 20 s; the call timeout is extended by this much
-     * @return the claimed items, empty when {@code wait} passed with nothing to claim
+     * @return the claimed items, empty when {@code wait} passed with nothing to claim, or when the calling
+     *     thread was interrupted during the wait: an interrupt ends a long-poll early (the sidecar answers
+     *     at once, with the items it has claimed by then, so none is lost) and leaves the interrupt flag set
      */
     List<WorkItem> claim(int max, Duration visibilityTimeout, Duration wait);
 

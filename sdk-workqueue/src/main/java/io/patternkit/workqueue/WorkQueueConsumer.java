@@ -2,11 +2,14 @@ package io.patternkit.workqueue;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.lifecycle.DrainPhase;
+import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.Wire;
 import io.patternkit.workqueue.internal.ConsumerEngine;
 import io.patternkit.workqueue.internal.ConsumerSettings;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs a {@link WorkHandler} over a {@link WorkQueue}: claims in batches with long-polls, handles with
@@ -27,9 +30,14 @@ import java.util.Objects;
  * trying, logging one WARN per outage; the loop never dies on an exception.
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #drain(Duration)} or {@link #close()} once; a drained
- * consumer cannot be restarted. Use try-with-resources or close it on shutdown (before its client).
+ * consumer cannot be restarted. Join the application's {@link Lifecycle} ({@link Builder#lifecycle}) so
+ * that SIGTERM or a {@code preStop} hook drains it in the right order, or close it yourself on shutdown
+ * (before its client).
  */
 public final class WorkQueueConsumer implements AutoCloseable {
+    /** The most of a drain phase's share kept for releasing unfinished items after the grace. */
+    private static final Duration RELEASE_RESERVE = Duration.ofSeconds(2);
+
     private final ConsumerEngine engine;
     private final Duration drainTimeout;
 
@@ -84,10 +92,29 @@ public final class WorkQueueConsumer implements AutoCloseable {
         return engine.drain(grace);
     }
 
+    /**
+     * Stops claiming without waiting for anything: no new claim is made and a long-poll under way is
+     * cancelled (a Patternkit sidecar gives back at once what it claims for a client that went away).
+     * Running handlers go on; {@link #drain(Duration)} later finishes or releases them. Idempotent.
+     */
+    public void stopClaiming() {
+        engine.stopClaiming();
+    }
+
+    /** @return the result of the drain once one has ended; empty before */
+    public Optional<DrainResult> drainResult() {
+        return engine.drainResult();
+    }
+
     /** {@link #drain(Duration)} with the configured drain timeout. */
     @Override
     public void close() {
         drain(drainTimeout);
+    }
+
+    private static Duration graceWithin(Duration budget) {
+        Duration reserve = budget.dividedBy(5);
+        return budget.minus(reserve.compareTo(RELEASE_RESERVE) > 0 ? RELEASE_RESERVE : reserve);
     }
 
     /** Builder of {@link WorkQueueConsumer}; not thread-safe. Setters validate at once. */
@@ -102,6 +129,7 @@ public final class WorkQueueConsumer implements AutoCloseable {
         private MeterRegistry meterRegistry;
         private ConsumerListener listener = new ConsumerListener() {
         };
+        private Lifecycle lifecycle;
 
         private Builder(WorkQueue queue, WorkHandler handler) {
             this.queue = Objects.requireNonNull(queue, "queue");
@@ -193,12 +221,35 @@ public final class WorkQueueConsumer implements AutoCloseable {
             return this;
         }
 
-        /** @return the consumer, not yet started */
+        /**
+         * Joins the application's drain: the consumer stops claiming in {@link DrainPhase#STOP_CLAIMING},
+         * and in {@link DrainPhase#FINISH_IN_FLIGHT} lets running handlers finish within that phase's share
+         * of the deadline and releases the rest: {@link #drain(Duration)} with the share as grace, less a
+         * fifth of it (at most 2 s) kept for the release call.
+         *
+         * @param lifecycle the application's lifecycle; default none (drain or close the consumer yourself)
+         * @return this builder
+         */
+        public Builder lifecycle(Lifecycle lifecycle) {
+            this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+            return this;
+        }
+
+        /**
+         * @return the consumer, not yet started; registered with the {@link #lifecycle lifecycle} if one was given
+         * @throws IllegalStateException when the lifecycle's drain has already begun
+         */
         public WorkQueueConsumer build() {
             ConsumerSettings settings = new ConsumerSettings(concurrency, batchSize == null ? concurrency : batchSize,
                     visibilityTimeout, pollWait, meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry,
                     listener);
-            return new WorkQueueConsumer(new ConsumerEngine(queue, handler, settings), drainTimeout);
+            WorkQueueConsumer consumer = new WorkQueueConsumer(new ConsumerEngine(queue, handler, settings), drainTimeout);
+            if (lifecycle != null) {
+                String name = "work-queue consumer of " + queue.name();
+                lifecycle.register(DrainPhase.STOP_CLAIMING, name, budget -> consumer.stopClaiming());
+                lifecycle.register(DrainPhase.FINISH_IN_FLIGHT, name, budget -> consumer.drain(graceWithin(budget)));
+            }
+            return consumer;
         }
     }
 }

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.core.SidecarUnavailableException;
+import io.patternkit.lifecycle.DrainPhase;
+import io.patternkit.lifecycle.DrainReport;
+import io.patternkit.lifecycle.Lifecycle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,11 +200,36 @@ class WorkQueueConsumerTest {
         long t0 = System.nanoTime();
         DrainResult result = consumer.drain(Duration.ofMillis(200));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
-        assertThat(result).isEqualTo(new DrainResult(0, 2));
+        assertThat(result).isEqualTo(new DrainResult(0, 2, 0));
         assertThat(consumer.isRunning()).isFalse();
         assertThat(queue.settled).allSatisfy(s -> assertThat(s.nack().delay()).contains(Duration.ZERO));
         assertThat(queue.readyCount()).isEqualTo(2);
         assertThat(consumer.drain(Duration.ZERO)).isSameAs(result);
+    }
+
+    @Test
+    void aLifecycleDrainStopsClaimingThenReleasesWhatOutlivesTheFinishShare() {
+        queue.add("1", null);
+        AtomicInteger started = new AtomicInteger();
+        Lifecycle lifecycle = Lifecycle.create();
+        consumer = WorkQueueConsumer.builder(queue, item -> {
+            started.incrementAndGet();
+            awaitGate();
+        }).pollWait(Duration.ofMillis(200)).lifecycle(lifecycle).build();
+        consumer.start();
+        await().atMost(WAIT).until(() -> started.get() == 1);
+
+        DrainReport report = lifecycle.drain(Duration.ofMillis(1_100));
+
+        assertThat(report.steps()).extracting(DrainReport.Step::phase)
+                .containsExactly(DrainPhase.STOP_CLAIMING, DrainPhase.FINISH_IN_FLIGHT);
+        assertThat(report.clean()).isTrue();
+        assertThat(consumer.drainResult()).contains(new DrainResult(0, 1, 0));
+        assertThat(queue.readyCount()).isEqualTo(1);
+        int claims = queue.claims.get();
+        queue.add("2", null);
+        await().during(Duration.ofMillis(400)).atMost(WAIT).until(() -> queue.claims.get() == claims);
+        assertThat(queue.readyCount()).isEqualTo(2);
     }
 
     @Test
@@ -219,7 +247,7 @@ class WorkQueueConsumerTest {
         });
         opener.start();
         DrainResult result = consumer.drain(Duration.ofSeconds(10));
-        assertThat(result).isEqualTo(new DrainResult(1, 0));
+        assertThat(result).isEqualTo(new DrainResult(1, 0, 0));
         assertThat(queue.ops("ack")).containsExactly(id);
     }
 

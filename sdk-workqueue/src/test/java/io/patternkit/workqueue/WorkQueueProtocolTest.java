@@ -133,7 +133,8 @@ class WorkQueueProtocolTest {
         assertThatThrownBy(() -> json.payloadAs(Integer.class)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("java.lang.Integer");
         server.verify(postRequestedFor(urlEqualTo(Q + "/claim"))
-                .withRequestBody(equalToJson("{\"max\":10,\"visibilityMs\":30000,\"waitMs\":1000}")));
+                .withRequestBody(equalToJson("{\"max\":10,\"visibilityMs\":30000,\"waitMs\":1000,"
+                        + "\"claimId\":\"${json-unit.regex}[A-Za-z0-9_-]{1,64}\"}")));
     }
 
     @Test

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param body the request body, or null for none
  * @param idempotent true when repeating the call has the same effect as making it once
  * @param longPoll how long the sidecar may hold the call before answering; zero for ordinary calls
+ * @param endEarly for a long-poll, the call that makes the sidecar answer it at once (sent when the
+ *     calling thread is interrupted); null when the long-poll can only be cancelled by closing it
  */
 public record SidecarCall(String operation, String method, String path, Object body, boolean idempotent,
-        Duration longPoll) {
+        Duration longPoll, SidecarCall endEarly) {
 
     /**
      * Checks that the components are present.
@@ -29,6 +31,7 @@ public record SidecarCall(String operation, String method, String path, Object b
      * @param body see {@link #body()}
      * @param idempotent see {@link #idempotent()}
      * @param longPoll see {@link #longPoll()}
+     * @param endEarly see {@link #endEarly()}
      */
     public SidecarCall {
         Objects.requireNonNull(operation, "operation");
@@ -43,7 +46,7 @@ public record SidecarCall(String operation, String method, String path, Object b
      * @return an idempotent GET
      */
     public static SidecarCall get(String operation, String path) {
-        return new SidecarCall(operation, "GET", path, null, true, Duration.ZERO);
+        return new SidecarCall(operation, "GET", path, null, true, Duration.ZERO, null);
     }
 
     /**
@@ -54,7 +57,7 @@ public record SidecarCall(String operation, String method, String path, Object b
      * @return a POST without long-poll
      */
     public static SidecarCall post(String operation, String path, Object body, boolean idempotent) {
-        return new SidecarCall(operation, "POST", path, body, idempotent, Duration.ZERO);
+        return new SidecarCall(operation, "POST", path, body, idempotent, Duration.ZERO, null);
     }
 
     /**
@@ -64,7 +67,7 @@ public record SidecarCall(String operation, String method, String path, Object b
      * @return an idempotent PUT (an upsert)
      */
     public static SidecarCall put(String operation, String path, Object body) {
-        return new SidecarCall(operation, "PUT", path, body, true, Duration.ZERO);
+        return new SidecarCall(operation, "PUT", path, body, true, Duration.ZERO, null);
     }
 
     /**
@@ -73,7 +76,7 @@ public record SidecarCall(String operation, String method, String path, Object b
      * @return an idempotent DELETE without body
      */
     public static SidecarCall delete(String operation, String path) {
-        return new SidecarCall(operation, "DELETE", path, null, true, Duration.ZERO);
+        return new SidecarCall(operation, "DELETE", path, null, true, Duration.ZERO, null);
     }
 
     /**
@@ -81,6 +84,14 @@ public record SidecarCall(String operation, String method, String path, Object b
      * @return a copy with the long-poll wait set
      */
     public SidecarCall withLongPoll(Duration wait) {
-        return new SidecarCall(operation, method, path, body, idempotent, wait);
+        return new SidecarCall(operation, method, path, body, idempotent, wait, endEarly);
+    }
+
+    /**
+     * @param end the call that makes the sidecar answer this long-poll at once
+     * @return a copy that an interrupt ends with {@code end} rather than by closing the connection
+     */
+    public SidecarCall withEndEarly(SidecarCall end) {
+        return new SidecarCall(operation, method, path, body, idempotent, longPoll, Objects.requireNonNull(end, "end"));
     }
 }

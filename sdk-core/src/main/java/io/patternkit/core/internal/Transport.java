@@ -10,6 +10,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.patternkit.core.CallCancelledException;
 import io.patternkit.core.CallTimeoutException;
 import io.patternkit.core.ClientMetrics;
 import io.patternkit.core.PatternkitException;
@@ -23,13 +24,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Dispatcher;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -70,6 +76,8 @@ public final class Transport implements AutoCloseable {
     private final Retry noRetry = Retry.of("patternkit-none", RetryConfig.custom().maxAttempts(1).build());
     private final MeterRegistry registry;
     private final ExecutorService async;
+    /** Runs long-polls, without OkHttp's default limit of 5 per host: each one is a parked request. */
+    private final Dispatcher longPollDispatcher;
 
     /**
      * @param config the sidecar's configuration; the transport uses its URL, token, timeouts, retry and
@@ -99,6 +107,9 @@ public final class Transport implements AutoCloseable {
                 && !(e instanceof CircuitOpenException));
         this.unsentRetry = retry("unsent", e -> e.getCause() instanceof ConnectException);
         this.async = Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-async-"));
+        this.longPollDispatcher = new Dispatcher(Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-long-poll-")));
+        longPollDispatcher.setMaxRequests(Integer.MAX_VALUE);
+        longPollDispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
     }
 
     /** @return the configuration this transport was made from */
@@ -224,6 +235,8 @@ public final class Transport implements AutoCloseable {
     public void close() {
         async.shutdown();
         client.dispatcher().executorService().shutdown();
+        longPollDispatcher.cancelAll();
+        longPollDispatcher.executorService().shutdown();
         client.connectionPool().evictAll();
     }
 
@@ -284,13 +297,11 @@ public final class Transport implements AutoCloseable {
             byte[] body = call.body() == null ? new byte[0] : Json.write(call.body()).getBytes(StandardCharsets.UTF_8);
             request.method(call.method(), RequestBody.create(body, JSON));
         }
-        OkHttpClient c = call.longPoll().isZero() ? client : longPollClients.computeIfAbsent(call.longPoll(),
-                w -> client.newBuilder().readTimeout(config.callTimeout().plus(w))
-                        .callTimeout(config.callTimeout().plus(w)).build());
         long start = System.nanoTime();
         Response response;
         try {
-            response = c.newCall(request.build()).execute();
+            response = call.longPoll().isZero() ? client.newCall(request.build()).execute()
+                    : longPoll(call, request.build());
         } catch (IOException e) {
             throw beforeResponse(call, e);
         }
@@ -298,6 +309,66 @@ public final class Transport implements AutoCloseable {
             log.debug("{} {} -> {} in {} us", call.method(), call.path(), response.code(),
                     (System.nanoTime() - start) / 1000);
             return onResponse.apply(response);
+        }
+    }
+
+    /**
+     * A long-poll that the calling thread's interrupt ends: the call runs on the long-poll dispatcher
+     * while the caller waits interruptibly (a blocking socket read would not notice the interrupt). On
+     * an interrupt the call's {@link SidecarCall#endEarly() end-early call} asks the sidecar to answer
+     * at once, and that answer is returned (with the interrupt flag set), so nothing the long-poll hands
+     * over is lost; without one, or when the sidecar does not take it, the connection is closed
+     * ({@link CallCancelledException}), and an answer that arrived first is still returned.
+     */
+    private Response longPoll(SidecarCall call, Request request) throws IOException {
+        Duration limit = config.callTimeout().plus(call.longPoll());
+        Call pending = longPollClients.computeIfAbsent(call.longPoll(), w -> client.newBuilder()
+                .dispatcher(longPollDispatcher).readTimeout(limit).callTimeout(limit).build()).newCall(request);
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        pending.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call c, IOException e) {
+                answer.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(Call c, Response r) {
+                if (!answer.complete(r)) {
+                    r.close();
+                }
+            }
+        });
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            if (!endEarly(call)) {
+                pending.cancel();
+            }
+            Response late;
+            try {
+                late = answer.join(); // uninterruptible; the sidecar answers at once, or the cancel settles it
+            } catch (CompletionException cancelled) {
+                Thread.currentThread().interrupt();
+                throw new CallCancelledException(call.operation() + ": cancelled by an interrupt of the calling thread", e);
+            }
+            Thread.currentThread().interrupt();
+            return late; // what the long-poll hands over is used, never dropped
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    /** @return true when the sidecar was asked to answer the long-poll at once; false to close it instead */
+    private boolean endEarly(SidecarCall call) {
+        if (call.endEarly() == null) {
+            return false;
+        }
+        try {
+            executeOnce(call.endEarly(), Void.class);
+            return true;
+        } catch (RuntimeException e) {
+            log.debug("{}: could not end the long-poll early ({}); closing it instead", call.operation(), e.toString());
+            return false;
         }
     }
 

@@ -8,10 +8,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.core.CallCancelledException;
 import io.patternkit.core.CallTimeoutException;
 import io.patternkit.core.ClientMetrics;
 import io.patternkit.core.SidecarConfig;
@@ -22,6 +24,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +63,30 @@ class TransportTest {
         server.verify(getRequestedFor(urlEqualTo("/healthz/live")).withHeader("Authorization", equalTo("Bearer tok")));
         assertThat(registry.get(ClientMetrics.CALLS).tags(ClientMetrics.TAG_OPERATION, "live",
                 ClientMetrics.TAG_OUTCOME, ClientMetrics.OUTCOME_SUCCESS).timer().count()).isEqualTo(1);
+    }
+
+    @Test
+    void anInterruptCancelsALongPollAtOnceWithoutRetryingIt() throws InterruptedException {
+        server.stubFor(get("/claim").willReturn(okJson("{\"status\":\"late\"}").withFixedDelay(20_000)));
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        try (Transport t = new Transport(config().build())) {
+            Thread poller = new Thread(() -> {
+                try {
+                    t.execute(SidecarCall.get("claim", "/claim").withLongPoll(Duration.ofSeconds(20)), Health.class);
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                } finally {
+                    done.countDown();
+                }
+            });
+            poller.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.getAllServeEvents().size() == 1);
+            poller.interrupt();
+            assertThat(done.await(5, TimeUnit.SECONDS)).as("the long-poll returned well before its 20 s").isTrue();
+        }
+        assertThat(thrown.get()).isInstanceOf(CallCancelledException.class).hasMessageContaining("claim: cancelled");
+        assertThat(server.getAllServeEvents()).hasSize(1);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.patternkit.management.ManagementEndpoint;
 import io.patternkit.management.ManagementRequest;
 import io.patternkit.management.ManagementResponse;
 import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -171,7 +172,8 @@ public final class EmbeddedHttpServer {
         String path = req.path();
         ManagementEndpoint endpoint = endpoints.get(path);
         String route = endpoint == null ? UNMATCHED : path;
-        if (token != null && !ApiTokens.matches(token, req.getHeader("Authorization"))) {
+        if (token != null && !path.startsWith(Wire.APP_HEALTH_PREFIX)
+                && !ApiTokens.matches(token, req.getHeader("Authorization"))) {
             req.response().putHeader("WWW-Authenticate", "Bearer");
             respondAndClose(req, route, start, ManagementResponse.problem(ProblemType.UNAUTHORIZED,
                     "a valid Authorization: Bearer token is required"));
@@ -294,6 +296,15 @@ public final class EmbeddedHttpServer {
             this.req = req;
             this.method = req.method().name();
             this.path = req.path();
+        }
+
+        @Override
+        public Optional<String> query(String name) {
+            try {
+                return Optional.ofNullable(req.getParam(name));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the query string is not valid percent-encoding");
+            }
         }
 
         @Override

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -64,8 +65,11 @@ public final class ConsumerEngine {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean stopping;
-    private DrainResult drained;
+    private volatile DrainResult drained;
     private final AtomicInteger completedDuringDrain = new AtomicInteger();
+    /** Items a claim returned after claiming stopped: given back at once by the poller, or not. */
+    private final AtomicInteger releasedOnArrival = new AtomicInteger();
+    private final AtomicInteger strandedOnArrival = new AtomicInteger();
 
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -111,6 +115,11 @@ public final class ConsumerEngine {
         return started.get() && !stopping;
     }
 
+    /** @return the drain's result once it has ended */
+    public Optional<DrainResult> drainResult() {
+        return Optional.ofNullable(drained);
+    }
+
     /** @return the counts */
     public ConsumerStats stats() {
         return new ConsumerStats(processed.get(), failed.get(), deadLettered.get(), redeliveries.get(),
@@ -125,12 +134,10 @@ public final class ConsumerEngine {
         if (drained != null) {
             return drained;
         }
-        stopping = true;
-        stopSignal.countDown();
-        slots.release(capacity(settings));
+        stopClaiming();
         if (!started.get()) {
             shutdown();
-            drained = new DrainResult(0, 0);
+            drained = new DrainResult(0, 0, 0);
             return drained;
         }
         log.info("draining queue {} consumer: {} in flight, grace {}", queue.name(), inFlight.size(), grace);
@@ -141,15 +148,47 @@ public final class ConsumerEngine {
             Thread.currentThread().interrupt();
         }
         stopAcker();
+        awaitPoller(grace);
         List<String> unfinished = inFlight.values().stream().filter(InFlight::claimSettlement)
                 .map(f -> f.item.receipt()).toList();
         int completed = completedDuringDrain.get();
         int released = release(unfinished);
         shutdown();
-        drained = new DrainResult(completed, released);
-        log.info("drained queue {} consumer: {} completed, {} released", queue.name(), drained.completed(),
-                drained.released());
+        drained = new DrainResult(completed, released + releasedOnArrival.get(),
+                unfinished.size() - released + strandedOnArrival.get());
+        log.info("drained queue {} consumer: {} completed, {} released, {} stranded", queue.name(),
+                drained.completed(), drained.released(), drained.stranded());
         return drained;
+    }
+
+    /** Waits for the poller to hand back what a claim under way returns (its cancel settles at once). */
+    private void awaitPoller(Duration grace) {
+        try {
+            poller.join(Math.max(1, Math.min(grace.toMillis(), settings.pollWait().toMillis() + 1_000)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (poller.isAlive()) {
+            log.warn("the poller of queue {} did not stop within the grace; a claim it returns later is released then",
+                    queue.name());
+        }
+    }
+
+    /**
+     * Stops claiming: no new claim is made, and a long-poll under way is cancelled (the sidecar gives
+     * back what it claims for a client that went away). Handlers keep running. Idempotent.
+     */
+    public synchronized void stopClaiming() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        stopSignal.countDown();
+        slots.release(capacity(settings));
+        if (started.get()) {
+            poller.interrupt();
+            log.info("queue {} consumer stopped claiming; {} items in hand", queue.name(), inFlight.size());
+        }
     }
 
     private void shutdown() {
@@ -179,6 +218,9 @@ public final class ConsumerEngine {
                 items = queue.claim(n, settings.visibilityTimeout(), settings.pollWait());
             } catch (RuntimeException e) {
                 slots.release(n);
+                if (stopping) {
+                    return; // the claim was cancelled by stopClaiming()
+                }
                 failures++;
                 if (failures == 1) {
                     log.warn("cannot claim from queue {}: {}; backing off and retrying until it works "
@@ -190,6 +232,7 @@ public final class ConsumerEngine {
                 backOff(failures);
                 continue;
             }
+            Thread.interrupted(); // a stopClaiming() that came after the answer: its items are released below
             if (failures > 0) {
                 log.info("claiming from queue {} works again after {} failed attempts", queue.name(), failures);
                 failures = 0;
@@ -222,7 +265,9 @@ public final class ConsumerEngine {
         } catch (RejectedExecutionException e) {
             inFlight.remove(item.receipt());
             slots.release();
-            release(List.of(item.receipt()));
+            int given = release(List.of(item.receipt()));
+            releasedOnArrival.addAndGet(given);
+            strandedOnArrival.addAndGet(1 - given);
         }
     }
 

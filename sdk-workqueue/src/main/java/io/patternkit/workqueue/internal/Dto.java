@@ -23,7 +23,8 @@ final class Dto {
     record EnqueueBatchResult(List<EnqueueResult> results) {
     }
 
-    record ClaimRequest(int max, long visibilityMs, long waitMs) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ClaimRequest(int max, long visibilityMs, long waitMs, String claimId) {
     }
 
     record ClaimResult(List<ClaimedItem> items) {

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -173,10 +174,13 @@ public final class HttpWorkQueue implements WorkQueue {
         return SidecarCall.post("enqueue", base + "/items", toWire(item), item.dedupKey().isPresent());
     }
 
+    /** A long-poll is named, so that an interrupt ends it through the sidecar and loses none of its items. */
     private SidecarCall claimCall(int max, Duration visibilityTimeout, Duration wait) {
-        return SidecarCall.post("claim", base + "/claim", new Dto.ClaimRequest(Arguments.claimMax(max),
-                Arguments.visibilityMs(visibilityTimeout), Arguments.waitMs(wait)), false)
-                .withLongPoll(wait);
+        long waitMs = Arguments.waitMs(wait);
+        String claimId = waitMs == 0 ? null : UUID.randomUUID().toString();
+        SidecarCall claim = SidecarCall.post("claim", base + "/claim", new Dto.ClaimRequest(Arguments.claimMax(max),
+                Arguments.visibilityMs(visibilityTimeout), waitMs, claimId), false).withLongPoll(wait);
+        return claimId == null ? claim : claim.withEndEarly(SidecarCall.delete("endClaim", base + "/claims/" + claimId));
     }
 
     private List<BatchOutcome> outcomes(SidecarCall call, int expected) {

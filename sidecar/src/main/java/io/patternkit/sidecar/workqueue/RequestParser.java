@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class RequestParser {
     private static final Set<String> ENQUEUE_FIELDS = Set.of("payload", "fileRef", "dedupKey", "delayMs", "priority", "maxAttempts");
-    private static final Set<String> CLAIM_FIELDS = Set.of("max", "visibilityMs", "waitMs");
+    private static final Set<String> CLAIM_FIELDS = Set.of("max", "visibilityMs", "waitMs", "claimId");
     private static final Set<String> NACK_FIELDS = Set.of("receipt", "delayMs", "deadLetter", "reason");
     private static final Set<String> EXTEND_FIELDS = Set.of("receipt", "visibilityMs");
     private static final int MAX_RECEIPT = 256;
@@ -138,12 +138,31 @@ public final class RequestParser {
             Long max = fields.integer(body, "", "max", 1, Wire.MAX_BATCH, 1L);
             Long visibility = fields.integer(body, "", "visibilityMs", 1, Wire.MAX_VISIBILITY_MS, 30_000L);
             Long wait = fields.integer(body, "", "waitMs", 0, Wire.MAX_WAIT_MS, 0L);
+            String claimId = fields.string(body, "", "claimId", 1, 64, false);
+            if (claimId != null && !NameRule.CLAIM_ID.matches(claimId)) {
+                fields.error("claimId", "must be " + NameRule.CLAIM_ID.rule());
+                claimId = null;
+            }
             if (max != null && visibility != null && wait != null) {
-                claim = new ClaimRequest(max.intValue(), visibility, wait);
+                claim = new ClaimRequest(max.intValue(), visibility, wait, claimId);
             }
         }
         fields.throwIfInvalid();
         return claim;
+    }
+
+    /**
+     * Validates the name of a claim in a path.
+     *
+     * @param claimId the raw path segment
+     * @return the id
+     * @throws ProblemException {@code invalid-request} when it does not match {@link NameRule#CLAIM_ID}
+     */
+    public String claimId(String claimId) {
+        if (!NameRule.CLAIM_ID.matches(claimId)) {
+            throw invalid("claimId", "must be " + NameRule.CLAIM_ID.rule());
+        }
+        return claimId;
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <ul>
  *   <li>{@code patternkit_workqueue_items_total{queue,event}}: items by event, as this sidecar saw
- *       them: enqueued, claimed, acked, nacked, dead_lettered, redelivered.</li>
+ *       them: enqueued, claimed, acked, nacked, dead_lettered, redelivered, given_back (claimed for a
+ *       client that closed its connection before the answer, and given back at once).</li>
  *   <li>{@code patternkit_workqueue_depth{queue,state}}: items by state (ready, delayed, in_flight,
  *       dead), across every sidecar sharing the engine, as of the last refresh (SQS
  *       ApproximateNumberOfMessages and friends; the numbers to autoscale workers on).</li>
@@ -72,6 +73,7 @@ public final class WorkQueueMetrics {
         final Counter nacked;
         final Counter deadLettered;
         final Counter redelivered;
+        final Counter givenBack;
         private final AtomicReference<QueueStats> depth = new AtomicReference<>(new QueueStats(0, 0, 0, 0, 0, 0));
 
         private QueueMeters(MeterRegistry registry, String queue) {
@@ -81,6 +83,7 @@ public final class WorkQueueMetrics {
             nacked = counter(registry, queue, "nacked");
             deadLettered = counter(registry, queue, "dead_lettered");
             redelivered = counter(registry, queue, "redelivered");
+            givenBack = counter(registry, queue, "given_back");
             gauge(registry, queue, "ready", s -> s.ready());
             gauge(registry, queue, "delayed", s -> s.delayed());
             gauge(registry, queue, "in_flight", s -> s.inFlight());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.patternkit.protocol.ProblemType;
+import io.patternkit.sidecar.workqueue.ClaimRequest;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
 import io.patternkit.sidecar.workqueue.DeadLetter;
 import io.patternkit.sidecar.workqueue.Enqueued;
@@ -18,6 +19,7 @@ import io.patternkit.sidecar.workqueue.QueueStats;
 import io.patternkit.sidecar.workqueue.RequestParser;
 import io.patternkit.sidecar.workqueue.WorkQueueService;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -62,8 +64,16 @@ final class WorkQueueRoutes {
                 .map(r -> new Reply(201, enqueued(r.get(0)))));
         post(router, base + "/items/batch", (q, body) -> service.enqueue(q, parser.enqueueBatch(body))
                 .map(results -> list("results", results, this::enqueued)));
-        post(router, base + "/claim", (q, body) -> service.claim(q, parser.claim(body))
-                .map(items -> list("items", items, this::claimed)));
+        router.post(base + "/claim").handler(ctx -> run(ctx, base + "/claim", () -> {
+            String queue = parser.queue(ctx.pathParam("queue"));
+            ClaimRequest request = parser.claim(parser.parse(bytes(ctx)));
+            Promise<Void> gone = Promise.promise();
+            ctx.response().closeHandler(v -> gone.tryComplete());
+            return service.claim(queue, request, gone.future()).map(items -> list("items", items, this::claimed));
+        }));
+        router.delete(base + "/claims/:claimId").handler(ctx -> run(ctx, base + "/claims/:claimId", () ->
+                service.endClaim(parser.queue(ctx.pathParam("queue")), parser.claimId(ctx.pathParam("claimId")))
+                        .map(v -> new Reply(204, null))));
         post(router, base + "/ack", (q, body) -> service.ack(q, parser.ack(body)).map(v -> new Reply(204, null)));
         post(router, base + "/ack/batch", (q, body) -> {
             List<String> receipts = parser.ackBatch(body);
@@ -97,9 +107,13 @@ final class WorkQueueRoutes {
     private void post(Router router, String path, JsonRoute route) {
         router.post(path).handler(ctx -> run(ctx, path, () -> {
             String queue = parser.queue(ctx.pathParam("queue"));
-            Buffer body = ctx.body().buffer();
-            return route.handle(queue, parser.parse(body == null ? null : body.getBytes()));
+            return route.handle(queue, parser.parse(bytes(ctx)));
         }));
+    }
+
+    private static byte[] bytes(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        return body == null ? null : body.getBytes();
     }
 
     private void get(Router router, String path, Function<RoutingContext, Future<Reply>> route) {

@@ -9,14 +9,18 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The work-queue operations as the HTTP layer sees them: asynchronous, with every JDBC call run
@@ -33,6 +37,14 @@ import java.util.concurrent.TimeUnit;
  * <p>All waiter state is confined to one Vert.x context.
  */
 public final class WorkQueueService {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkQueueService.class);
+    /** How long an id ended before its claim arrived is remembered. */
+    static final Duration ENDED_EARLY_MEMORY = Duration.ofMinutes(1);
+    private static final int ENDED_EARLY_MAX = 10_000;
+    /** Claims under way (parked or in an attempt) by queue and claim id. Confined to the context. */
+    private final Map<String, Waiter> namedClaims = new HashMap<>();
+    /** Ids ended before their claim arrived, by queue and claim id, with when, oldest first. Confined to the context. */
+    private final LinkedHashMap<String, Long> endedEarly = new LinkedHashMap<>();
     private final Vertx vertx;
     private final Context context;
     private final QueueEngine engine;
@@ -105,18 +117,104 @@ public final class WorkQueueService {
 
     /**
      * Claims up to {@code request.max()} items, waiting up to {@code request.waitMs()} for one to
-     * become visible. A claim arriving while the sidecar drains does not wait.
+     * become visible. A claim arriving while the sidecar drains does not wait. When {@code clientGone}
+     * completes first (the client closed the connection, as a consumer that stops claiming does), a
+     * parked claim ends at once without claiming, and items that an attempt under way claims are given
+     * back at once (nack with delay 0), so that none waits out its visibility timeout.
      *
      * @param queue a valid queue name
      * @param request the validated claim
+     * @param clientGone completes when nobody will read the answer any more
      * @return the claimed items, possibly none; fails with {@link EngineException}
      */
-    public Future<List<ClaimedItem>> claim(String queue, ClaimRequest request) {
+    public Future<List<ClaimedItem>> claim(String queue, ClaimRequest request, Future<Void> clientGone) {
         Promise<List<ClaimedItem>> promise = Promise.promise();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.waitMs());
         Waiter waiter = new Waiter(queue, request, deadline, promise);
-        context.runOnContext(v -> attempt(waiter));
+        context.runOnContext(v -> {
+            if (request.claimId() != null) {
+                String key = queue + '/' + request.claimId();
+                if (endedEarly.remove(key) != null) {
+                    waiter.ended = true;
+                } else {
+                    namedClaims.put(key, waiter);
+                    promise.future().onComplete(ar -> namedClaims.remove(key, waiter));
+                }
+            }
+            attempt(waiter);
+        });
+        clientGone.onComplete(ar -> context.runOnContext(v -> abandon(waiter)));
         return promise.future();
+    }
+
+    /**
+     * Ends a named claim early: a parked one answers at once with nothing, one whose attempt is under
+     * way answers with what that attempt claims, and an id not seen yet is remembered for
+     * {@link #ENDED_EARLY_MEMORY} so that its claim, arriving late, does not wait. The items of a claim
+     * are only ever handed over in its answer, so ending it loses nothing.
+     *
+     * @param queue a valid queue name
+     * @param claimId the client's name for the claim
+     * @return completes once recorded
+     */
+    public Future<Void> endClaim(String queue, String claimId) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            String key = queue + '/' + claimId;
+            Waiter waiter = namedClaims.get(key);
+            if (waiter == null) {
+                rememberEndedEarly(key);
+            } else {
+                waiter.ended = true;
+                unpark(waiter);
+            }
+            done.complete();
+        });
+        return done.future();
+    }
+
+    private void rememberEndedEarly(String key) {
+        long now = System.nanoTime();
+        endedEarly.put(key, now);
+        var oldest = endedEarly.entrySet().iterator();
+        while (oldest.hasNext()) {
+            var e = oldest.next();
+            if (now - e.getValue() <= ENDED_EARLY_MEMORY.toNanos() && endedEarly.size() <= ENDED_EARLY_MAX) {
+                break;
+            }
+            oldest.remove();
+        }
+    }
+
+    /** Answers a parked claim at once with nothing; a claim whose attempt is under way is left to it. */
+    private void unpark(Waiter waiter) {
+        List<Waiter> list = waiters.get(waiter.queue);
+        if (list != null && list.remove(waiter)) {
+            if (list.isEmpty()) {
+                waiters.remove(waiter.queue);
+            }
+            vertx.cancelTimer(waiter.timer);
+            waiter.promise.tryComplete(List.of());
+        }
+    }
+
+    private void abandon(Waiter waiter) {
+        waiter.abandoned = true;
+        unpark(waiter);
+    }
+
+    private void giveBack(String queue, List<ClaimedItem> items) {
+        NackCommand now = new NackCommand(0L, false, "the claiming client went away before the answer");
+        blocking(() -> items.stream().filter(i -> engine.nack(queue, i.receipt(), now).isPresent()).count())
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        metrics.of(queue).givenBack.increment(ar.result());
+                        context.runOnContext(v -> wake(queue));
+                    } else {
+                        LOG.warn("could not give back {} items of queue {} claimed for a client that went away: {}",
+                                items.size(), queue, ar.cause().toString());
+                    }
+                });
     }
 
     /**
@@ -331,8 +429,15 @@ public final class WorkQueueService {
                 return;
             }
             Attempt result = ar.result();
+            if (waiter.abandoned) {
+                waiter.promise.tryComplete(List.of());
+                if (!result.items.isEmpty()) {
+                    giveBack(waiter.queue, result.items);
+                }
+                return;
+            }
             long remainingMs = TimeUnit.NANOSECONDS.toMillis(waiter.deadlineNanos - System.nanoTime());
-            if (!result.items.isEmpty() || remainingMs <= 0 || draining) {
+            if (!result.items.isEmpty() || remainingMs <= 0 || draining || waiter.ended) {
                 count(waiter.queue, result.items);
                 waiter.promise.complete(result.items);
             } else if (wakeCount != seen) {
@@ -396,6 +501,9 @@ public final class WorkQueueService {
         final long deadlineNanos;
         final Promise<List<ClaimedItem>> promise;
         long timer = -1;
+        boolean abandoned;
+        /** Ended early by its client: answers with what its attempt under way claims, and never parks. */
+        boolean ended;
 
         Waiter(String queue, ClaimRequest request, long deadlineNanos, Promise<List<ClaimedItem>> promise) {
             this.queue = queue;

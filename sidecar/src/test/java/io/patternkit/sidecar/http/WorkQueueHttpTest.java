@@ -11,6 +11,8 @@ import io.patternkit.sidecar.host.SidecarHost;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.QueueEngine;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,6 +153,46 @@ class WorkQueueHttpTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().get("items")).hasSize(1);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void endingANamedClaimAnswersItAtOnceAndAnEndThatCameFirstKeepsItFromWaiting() {
+        String q = q();
+        long start = System.nanoTime();
+        CompletableFuture<HttpHarness.Reply> claim = http.sendAsync("POST", q + "/claim", "{\"waitMs\":15000,\"claimId\":\"c-1\"}");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !claim.isDone());
+        assertThat(http.call("DELETE", q + "/claims/c-1", null).status()).isEqualTo(204);
+        HttpHarness.Reply reply = await().atMost(Duration.ofSeconds(5)).until(claim::join, r -> r != null);
+        assertThat(reply.json().get("items")).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+
+        assertThat(http.call("DELETE", q + "/claims/c-2", null).status()).isEqualTo(204);
+        long early = System.nanoTime();
+        assertThat(http.call("POST", q + "/claim", "{\"waitMs\":15000,\"claimId\":\"c-2\"}").json().get("items")).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - early)).isLessThan(Duration.ofSeconds(5));
+
+        assertThat(http.send(http.request("DELETE", q + "/claims/not%20valid", null, null, true).build()).status())
+                .isEqualTo(400);
+        assertThat(http.send(http.request("POST", q + "/claim", "application/json", "{\"claimId\":\"a/b\"}", true)
+                .build()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void aLongPollWhoseClientWentAwayClaimsNothingThatWaitsOutItsVisibility() throws Exception {
+        String q = q();
+        String body = "{\"waitMs\":15000,\"visibilityMs\":600000}";
+        try (Socket socket = new Socket("127.0.0.1", sidecar.port())) {
+            socket.getOutputStream().write(("POST " + q + "/claim HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + HttpHarness.TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> true); // let it park
+        }
+        http.call("POST", q + "/items", "{\"payload\":\"for whoever is still there\"}");
+        // Either the gone claim was unparked before the item came, or it claimed the item and gave it back at once.
+        JsonNode items = http.call("POST", q + "/claim", "{\"waitMs\":5000}").json().get("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("payload").asText()).isEqualTo("for whoever is still there");
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.patternkit.sidecar.common.ProblemException;
 import io.patternkit.sidecar.workqueue.WorkQueueService;
 import io.patternkit.sidecar.workqueue.exec.Verdict.Outcome;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +65,8 @@ public final class ExecConsumer implements AutoCloseable {
     private final ScheduledExecutorService extender;
     private final Thread dispatcher;
     private final AtomicBoolean drained = new AtomicBoolean();
+    /** Completes when the drain begins: a claim under way then gives back what it claims. */
+    private final Promise<Void> stopped = Promise.promise();
     private volatile boolean stopping;
 
     /**
@@ -104,6 +107,7 @@ public final class ExecConsumer implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         stopping = true;
+        stopped.tryComplete();
         service.drain();
         dispatcher.interrupt();
         try {
@@ -145,7 +149,7 @@ public final class ExecConsumer implements AutoCloseable {
             List<ClaimedItem> items;
             try {
                 items = await(service.claim(settings.queue(),
-                        new ClaimRequest(free, settings.visibility().toMillis(), Wire.MAX_WAIT_MS)));
+                        new ClaimRequest(free, settings.visibility().toMillis(), Wire.MAX_WAIT_MS), stopped.future()));
             } catch (RuntimeException e) {
                 slots.release(free);
                 LOG.warn("claiming from queue {} failed, trying again in {} ms: {}", settings.queue(), CLAIM_RETRY_MS, e.getMessage());

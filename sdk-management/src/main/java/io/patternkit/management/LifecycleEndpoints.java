@@ -1,0 +1,170 @@
+package io.patternkit.management;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patternkit.core.internal.Json;
+import io.patternkit.lifecycle.DrainReport;
+import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.lifecycle.TerminationNotice;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Serves an application's {@link Lifecycle} on its {@link ManagementServer}, as the single-container
+ * management pattern's HTTP face (the paths and bodies are in the OpenAPI contract):
+ * <ul>
+ *   <li>{@code POST /patternkit/lifecycle/drain} with an optional {@code {"deadlineMs": n}}, and
+ *       {@code GET /patternkit/lifecycle/drain?deadlineMs=n} for a Kubernetes {@code preStop}
+ *       {@code httpGet} hook: runs the drain and answers its report when it has ended (200). The drain
+ *       runs once; later calls answer the first report. Needs the server's token when it has one.</li>
+ *   <li>{@code GET /patternkit/health/live}: 200 while the process runs (Kubernetes liveness checks
+ *       the process only, so a slow sidecar never restarts the app).</li>
+ *   <li>{@code GET /patternkit/health/ready}: 200 until a drain begins, 503 from then on. Probes need no
+ *       token.</li>
+ * </ul>
+ * Bad input is a 400 {@code invalid-request} problem; other methods a 405 with {@code Allow}.
+ */
+public final class LifecycleEndpoints {
+    /** The liveness probe's path. */
+    public static final String LIVE_PATH = Wire.APP_HEALTH_PREFIX + "live";
+    /** The readiness probe's path. */
+    public static final String READY_PATH = Wire.APP_HEALTH_PREFIX + "ready";
+
+    private final Lifecycle lifecycle;
+
+    private LifecycleEndpoints(Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * Mounts the drain and the probes.
+     *
+     * @param server the application's management server; not null
+     * @param lifecycle the application's lifecycle; not null
+     * @return the mount; closing it unmounts every path
+     * @throws IllegalStateException when one of the paths is already mounted
+     */
+    public static ManagementServer.Mount mount(ManagementServer server, Lifecycle lifecycle) {
+        Objects.requireNonNull(server, "server");
+        LifecycleEndpoints endpoints = new LifecycleEndpoints(Objects.requireNonNull(lifecycle, "lifecycle"));
+        List<ManagementServer.Mount> mounts = List.of(
+                server.mount(Wire.DRAIN_PATH, endpoints::drain),
+                server.mount(LIVE_PATH, r -> onlyGet(r).orElseGet(() -> health(200, "UP", null))),
+                server.mount(READY_PATH, r -> onlyGet(r).orElseGet(endpoints::readiness)));
+        return () -> mounts.forEach(ManagementServer.Mount::close);
+    }
+
+    private ManagementResponse readiness() {
+        return lifecycle.isReady() ? health(200, "UP", null) : health(503, "DOWN", "draining");
+    }
+
+    private ManagementResponse drain(ManagementRequest request) {
+        if (!request.method().equals("GET") && !request.method().equals("POST")) {
+            return ManagementResponse.problem(ProblemType.METHOD_NOT_ALLOWED, "use POST or GET")
+                    .withHeader("Allow", "GET, POST");
+        }
+        Optional<Long> deadlineMs;
+        try {
+            deadlineMs = request.method().equals("GET") ? fromQuery(request) : fromBody(request.body());
+        } catch (IllegalArgumentException e) {
+            return invalid(e.getMessage());
+        }
+        Duration deadline = deadlineMs.map(Duration::ofMillis).orElse(lifecycle.drainDeadline());
+        return ManagementResponse.jsonOf(200, toJson(lifecycle.drain(TerminationNotice.Trigger.HTTP, deadline)));
+    }
+
+    private static Optional<Long> fromQuery(ManagementRequest request) {
+        Optional<String> text = request.query("deadlineMs");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(inRange(Long.parseLong(text.get())));
+        } catch (NumberFormatException e) {
+            throw badDeadline();
+        }
+    }
+
+    private static Optional<Long> fromBody(byte[] body) {
+        if (body.length == 0) {
+            return Optional.empty();
+        }
+        JsonNode doc;
+        try {
+            doc = Json.mapper().readTree(body);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the body is not valid JSON");
+        }
+        if (doc == null || !doc.isObject()) {
+            throw new IllegalArgumentException("the body must be a JSON object such as {\"deadlineMs\": 20000}");
+        }
+        JsonNode ms = doc.get("deadlineMs");
+        if (ms == null) {
+            return Optional.empty();
+        }
+        if (!ms.isIntegralNumber() || !ms.canConvertToLong()) {
+            throw badDeadline();
+        }
+        return Optional.of(inRange(ms.asLong()));
+    }
+
+    private static long inRange(long ms) {
+        if (ms < 1 || ms > Wire.MAX_DRAIN_DEADLINE_MS) {
+            throw badDeadline();
+        }
+        return ms;
+    }
+
+    private static IllegalArgumentException badDeadline() {
+        return new IllegalArgumentException("deadlineMs must be an integer from 1 to " + Wire.MAX_DRAIN_DEADLINE_MS
+                + " (milliseconds)");
+    }
+
+    private static ManagementResponse invalid(String detail) {
+        return ManagementResponse.problem(ProblemType.INVALID_REQUEST, detail);
+    }
+
+    private static Optional<ManagementResponse> onlyGet(ManagementRequest request) {
+        return "GET".equals(request.method()) ? Optional.empty() : Optional.of(ManagementResponse
+                .problem(ProblemType.METHOD_NOT_ALLOWED, "use GET").withHeader("Allow", "GET"));
+    }
+
+    private static ManagementResponse health(int status, String state, String detail) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("status", state);
+        if (detail != null) {
+            doc.put("detail", detail);
+        }
+        return ManagementResponse.jsonOf(status, doc);
+    }
+
+    private static Map<String, Object> toJson(DrainReport report) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("trigger", lower(report.notice().trigger()));
+        doc.put("deadlineMs", report.notice().budget().toMillis());
+        doc.put("deadline", report.notice().deadline().toString());
+        doc.put("tookMs", report.took().toMillis());
+        doc.put("clean", report.clean());
+        doc.put("steps", report.steps().stream().map(s -> {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("phase", lower(s.phase()));
+            step.put("name", s.name());
+            step.put("budgetMs", s.budget().toMillis());
+            step.put("tookMs", s.took().toMillis());
+            step.put("outcome", lower(s.outcome()));
+            s.error().ifPresent(e -> step.put("error", e));
+            return step;
+        }).toList());
+        return doc;
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}
