@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * {@code patternkit.sidecar.jar}, the environment variable {@code PATTERNKIT_SIDECAR_JAR}, or
  * {@code sidecar/target/patternkit-sidecar.jar} in the working directory or one of its parents.
  *
+ * <p>On SIGTERM a sidecar keeps serving its app until the app has closed its connections (its
+ * {@code --app-drain-timeout}, 25 s by default). Here the app is usually the test itself, which
+ * outlives the sidecar, so a sidecar started by this class drains at once ({@code --app-drain-timeout 0})
+ * unless {@link Builder#appDrainTimeout(Duration)} says otherwise, as a test or sample of that wait does.
+ *
  * <p>Instances are not thread-safe; use one from one thread, or synchronise.
  */
 public final class SidecarProcess implements AutoCloseable {
@@ -127,6 +132,8 @@ public final class SidecarProcess implements AutoCloseable {
             command.add("--data");
             command.add(config.dataDir.toString());
         }
+        command.add("--app-drain-timeout");
+        command.add(config.appDrainTimeout.toMillis() + "ms");
         command.addAll(config.args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(config.env);
@@ -291,6 +298,7 @@ public final class SidecarProcess implements AutoCloseable {
         private Path dataDir;
         private int port;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private Duration appDrainTimeout = Duration.ZERO;
 
         private Builder(String pattern) {
             this(pattern, true);
@@ -372,6 +380,21 @@ public final class SidecarProcess implements AutoCloseable {
          */
         public Builder args(String... more) {
             args.addAll(List.of(more));
+            return this;
+        }
+
+        /**
+         * @param timeout the sidecar's {@code --app-drain-timeout}: on SIGTERM it keeps serving its app (its
+         *     loopback connections) until the app has closed them, for at most this long; not negative;
+         *     default zero (drain at once), because the app of a test is the test itself
+         * @return this builder
+         */
+        public Builder appDrainTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("appDrainTimeout must not be negative, got " + timeout);
+            }
+            this.appDrainTimeout = timeout;
             return this;
         }
 

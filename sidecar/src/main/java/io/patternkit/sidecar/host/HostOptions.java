@@ -35,6 +35,12 @@ public final class HostOptions {
                 + "in-flight requests (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--app-drain-timeout", defaultValue = "25s", converter = DurationConverter.class,
+            description = "On SIGTERM, keep serving the app beside the sidecar (its loopback connections) until it has "
+                + "closed them, for at most this long, then drain; Kubernetes signals the app and a plain sidecar "
+                + "container at once. 0 drains at once (default: ${DEFAULT-VALUE}).")
+    Duration appDrainTimeout;
+
     @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
             description = "Closes a connection that sends and receives nothing this long (a client stuck mid-body); "
                 + "longer than the 20 s longest long-poll (default: ${DEFAULT-VALUE}).")
@@ -79,7 +85,8 @@ public final class HostOptions {
         require(mixee, maxBodyBytes >= 1024, "--max-body-bytes must be at least 1024");
         require(mixee, idleTimeout.toMillis() > Wire.MAX_WAIT_MS, "--idle-timeout must be longer than the 20s longest long-poll");
         require(mixee, maxConnections >= 1, "--max-connections must be at least 1");
+        require(mixee, !appDrainTimeout.isNegative(), "--app-drain-timeout must not be negative");
         return new HostSettings(bind, port, ApiToken.fromEnvironment(env), maxBodyBytes, drainTimeout, idleTimeout,
-                maxConnections);
+                maxConnections, appDrainTimeout);
     }
 }

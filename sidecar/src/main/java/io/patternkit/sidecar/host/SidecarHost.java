@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@link #drainAndClose()} (SIGTERM) or {@link #close()} to stop.
  */
 public final class SidecarHost implements AutoCloseable {
+    /** How long the app may have no connection open before it counts as gone (a curl-style app reconnects). */
+    static final Duration APP_QUIET = Duration.ofMillis(250);
     private static final Logger LOG = LoggerFactory.getLogger(SidecarHost.class);
 
     private final HostSettings settings;
@@ -88,7 +92,7 @@ public final class SidecarHost implements AutoCloseable {
     public void serveUntilShutdown() throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            drainAndClose();
+            drainAfterApp();
             stopped.countDown();
         }, "patternkit-shutdown"));
         stopped.await();
@@ -97,6 +101,44 @@ public final class SidecarHost implements AutoCloseable {
     /** @return the port the server listens on (the actual one when 0 was asked for) */
     public int port() {
         return port;
+    }
+
+    /**
+     * What SIGTERM does: readiness turns 503, the sidecar keeps serving the app beside it until the app
+     * has closed its connections (it drained and exited, or closed its clients at the end of its drain)
+     * or the app drain timeout has passed, and then {@link #drainAndClose() drains itself}. Kubernetes
+     * sends SIGTERM to the app and to a plain sidecar container at the same moment; without this wait a
+     * sidecar that stops first makes its app's last acks, releases and resignations fail. (A Kubernetes
+     * native sidecar, an init container with {@code restartPolicy: Always}, is signalled only after its
+     * app has exited, and then drains at once.) Blocks until done.
+     */
+    public void drainAfterApp() {
+        Duration timeout = settings.appDrainTimeout();
+        if (!timeout.isZero()) {
+            server.markDraining();
+            long start = System.nanoTime();
+            LOG.info("termination notice: serving the app beside the sidecar ({} connections open) until it has "
+                    + "closed them, for at most {} ms", server.appConnectionsOpen(), timeout.toMillis());
+            boolean gone;
+            try {
+                server.appGone(APP_QUIET).toCompletionStage().toCompletableFuture()
+                        .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                gone = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                gone = false;
+            } catch (ExecutionException | TimeoutException e) {
+                gone = false;
+            }
+            long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            if (gone) {
+                LOG.info("the app closed its connections after {} ms", waitedMs);
+            } else {
+                LOG.warn("the app still had {} connections open after {} ms; draining anyway",
+                        server.appConnectionsOpen(), waitedMs);
+            }
+        }
+        drainAndClose();
     }
 
     /**

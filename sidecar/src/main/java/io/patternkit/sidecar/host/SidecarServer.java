@@ -43,6 +43,7 @@ public final class SidecarServer {
     private final Responses responses;
     private final Router router;
     private volatile boolean draining;
+    private final AppConnections appConnections;
     private HttpServer server;
 
     /**
@@ -58,6 +59,7 @@ public final class SidecarServer {
     public SidecarServer(Vertx vertx, List<RunningPattern> patterns, ObjectMapper mapper, PrometheusMeterRegistry registry,
                          Optional<String> token, long maxBodyBytes) {
         this.vertx = vertx;
+        this.appConnections = new AppConnections(vertx);
         this.patterns = List.copyOf(patterns);
         this.registry = registry;
         this.responses = new Responses(mapper);
@@ -111,7 +113,9 @@ public final class SidecarServer {
             if (open.incrementAndGet() > settings.maxConnections()) {
                 refused.increment();
                 connection.close();
+                return;
             }
+            appConnections.track(connection);
         }).requestHandler(router).listen(settings.port(), settings.bind()).map(s -> {
             server = s;
             return s.actualPort();
@@ -130,6 +134,20 @@ public final class SidecarServer {
         return Future.all(patterns.stream().map(RunningPattern::drain).toList()).<Void>mapEmpty()
                 .compose(v -> server == null ? Future.succeededFuture()
                 : server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * @param quiet how long the app may have no connection open before it counts as gone
+     * @return completes once the app beside the sidecar (its loopback connections) has closed every
+     *     connection and opened none for {@code quiet}
+     */
+    public Future<Void> appGone(Duration quiet) {
+        return appConnections.gone(quiet);
+    }
+
+    /** @return the connections from the app beside the sidecar (loopback addresses) open now */
+    public int appConnectionsOpen() {
+        return appConnections.open();
     }
 
     /** Makes readiness answer 503 from now on, ahead of a {@link #drain}; requests are still served. */

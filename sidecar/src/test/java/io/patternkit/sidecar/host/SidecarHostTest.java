@@ -2,6 +2,7 @@ package io.patternkit.sidecar.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.patternkit.sidecar.common.Ticker;
 import io.vertx.core.Future;
@@ -22,6 +23,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -123,10 +127,55 @@ class SidecarHostTest {
         return new String(head, StandardCharsets.US_ASCII);
     }
 
+    private static HostSettings appDrain(Duration appDrainTimeout) {
+        return new HostSettings("127.0.0.1", 0, Optional.empty(), 4096, Duration.ofSeconds(2),
+                Duration.ofSeconds(30), 16, appDrainTimeout);
+    }
+
+    @Test
+    void onSigtermTheSidecarServesItsAppUntilTheAppClosesItsConnections() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        CountDownLatch drained = new CountDownLatch(1);
+        try (SidecarHost host = SidecarHost.start(appDrain(Duration.ofSeconds(20)), EngineFamily.none(),
+                List.of(new Probe("a", calls)), Ticker.system())) {
+            Socket app = new Socket("127.0.0.1", host.port());
+            assertThat(statusLine(app, "/v1/a")).isEqualTo("HTTP/1.1 200");
+            Thread sigterm = new Thread(() -> {
+                host.drainAfterApp();
+                drained.countDown();
+            });
+            sigterm.start();
+
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> drained.getCount() == 1);
+            try (Socket late = new Socket("127.0.0.1", host.port())) {
+                assertThat(statusLine(late, "/v1/a")).as("still serving its app").isEqualTo("HTTP/1.1 200");
+            }
+            assertThat(calls).doesNotContain("a.drainWork", "a.drain");
+
+            app.close();
+            assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(calls).contains("a.drainWork", "a.drain");
+        }
+    }
+
+    @Test
+    void anAppThatNeverLetsGoIsWaitedForOnlyUntilTheAppDrainTimeout() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        try (SidecarHost host = SidecarHost.start(appDrain(Duration.ofMillis(400)), EngineFamily.none(),
+                List.of(new Probe("a", calls)), Ticker.system());
+                Socket app = new Socket("127.0.0.1", host.port())) {
+            assertThat(statusLine(app, "/v1/a")).isEqualTo("HTTP/1.1 200");
+            long start = System.nanoTime();
+            host.drainAfterApp();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(8));
+            assertThat(calls).contains("a.drain");
+        }
+    }
+
     @Test
     void aRequestBodyThatNeverFinishesLosesItsConnectionAtTheIdleTimeout() throws Exception {
         HostSettings settings = new HostSettings("127.0.0.1", 0, Optional.empty(), 4096, Duration.ofSeconds(2),
-                Duration.ofMillis(500), 16);
+                Duration.ofMillis(500), 16, Duration.ZERO);
         try (SidecarHost host = SidecarHost.start(settings, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())),
                 Ticker.system());
                 Socket socket = new Socket("127.0.0.1", host.port())) {
@@ -141,7 +190,7 @@ class SidecarHostTest {
     @Test
     void connectionsBeyondTheCapAreClosedAtOnceAndCounted() throws Exception {
         HostSettings settings = new HostSettings("127.0.0.1", 0, Optional.empty(), 4096, Duration.ofSeconds(2),
-                Duration.ofSeconds(30), 2);
+                Duration.ofSeconds(30), 2, Duration.ZERO);
         try (SidecarHost host = SidecarHost.start(settings, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())),
                 Ticker.system());
                 Socket first = new Socket("127.0.0.1", host.port());
