@@ -16,10 +16,12 @@ import io.patternkit.workqueue.QueueStats;
 import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -38,8 +41,13 @@ import picocli.CommandLine.Option;
  * Oppenheimer's work-queue pattern. A producer enqueues one item per source file (dedup key = the
  * path); several worker replicas, each an app process with its own sidecar process, all sidecars
  * sharing one embedded SQLite engine, turn each file into a file of term statistics. With
- * {@code --kill-worker} one worker is killed with {@code kill -9} mid-run; its claimed items come
- * back after their visibility timeout and the summary still shows nothing lost.
+ * {@code --kill-worker} one worker is killed with {@code kill -9} a third of the way through; its
+ * claimed items come back after their visibility timeout and the summary still shows nothing lost.
+ * With {@code --drain-worker} one worker is replaced, as a Kubernetes rolling update does: a new
+ * replica starts with the run, and halfway through the old worker and its sidecar get SIGTERM at the
+ * same moment; the
+ * worker drains (finishes or releases what it holds) while its sidecar keeps serving it, and the
+ * summary prints what the drain released and that nothing was left to wait out a visibility timeout.
  */
 @Command(name = "index-corpus", mixinStandardHelpOptions = true,
         description = "Indexes a corpus of Java sources through a Patternkit work queue.")
@@ -57,6 +65,11 @@ public final class IndexCorpus implements Callable<Integer> {
 
     @Option(names = "--kill-worker", description = "Kill one worker with kill -9 a third of the way through.")
     boolean killWorker;
+
+    @Option(names = "--drain-worker",
+            description = "Replace worker 0 as a rolling update does: a new worker starts with the run, "
+                + "and halfway through worker 0 and its sidecar get SIGTERM at once.")
+    boolean drainWorker;
 
     @Option(names = "--work-dir", defaultValue = "target/index-corpus",
             description = "Where the extracted corpus, outputs, engine file and logs go; emptied first (default: ${DEFAULT-VALUE}).")
@@ -91,37 +104,108 @@ public final class IndexCorpus implements Callable<Integer> {
         Corpus input = Corpus.prepare(source, work.resolve("input"), limit);
         say("%d files under %s", input.files().size(), input.root());
 
-        List<SidecarProcess> sidecars = new ArrayList<>();
+        List<SidecarProcess> sidecars = Collections.synchronizedList(new ArrayList<>()); // the surge adds one
         List<AppProcess> workerProcs = new ArrayList<>();
+        AppProcess.Events events = new AppProcess.Events();
         try {
             SidecarProcess producerSidecar = startSidecar(work, sidecars);
             for (int i = 0; i < workers; i++) {
-                workerProcs.add(startWorker(i, startSidecar(work, sidecars), input.root(), work));
+                workerProcs.add(startWorker(i, startSidecar(work, sidecars), input.root(), work, events));
             }
             try (WorkQueueClient client = WorkQueueClient.create(
                     SidecarConfig.builder().baseUrl(producerSidecar.baseUrl()).build())) {
                 WorkQueue queue = client.queue(QUEUE);
                 long started = System.nanoTime();
                 long enqueued = enqueueAll(queue, input);
-                boolean killed = awaitSettled(queue, enqueued, started, workerProcs);
+                Run run = new Run(work, input, sidecars, workerProcs, events);
+                if (drainWorker) {
+                    run.startReplacement();
+                }
+                awaitSettled(queue, enqueued, started, run);
                 double seconds = (System.nanoTime() - started) / 1e9;
+                run.adoptReplacement();
                 stopWorkers(workerProcs);
-                RunSummary summary = summarize(queue, input, work, enqueued, seconds, killed);
+                RunSummary summary = summarize(queue, input, work, enqueued, seconds, run);
                 print(summary);
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValue(work.resolve("summary.json").toFile(), summary);
-                return summary.lost() == 0 ? 0 : 1;
+                boolean drainClean = summary.drain() == null || summary.drain().stranded() == 0;
+                return summary.lost() == 0 && drainClean ? 0 : 1;
             }
         } finally {
             workerProcs.stream().filter(AppProcess::isAlive).forEach(AppProcess::kill);
-            sidecars.forEach(SidecarProcess::close);
+            List.copyOf(sidecars).forEach(SidecarProcess::close);
+        }
+    }
+
+    /** The replicas of one run and the faults injected so far. Sidecar {@code i + 1} serves worker {@code i}. */
+    private final class Run {
+        final Path work;
+        final Corpus input;
+        final List<SidecarProcess> sidecars;
+        final List<AppProcess> workers;
+        final AppProcess.Events events;
+        boolean killed;
+        CompletableFuture<AppProcess> replacement;
+        WorkerDrain drain;
+
+        Run(Path work, Corpus input, List<SidecarProcess> sidecars, List<AppProcess> workers, AppProcess.Events events) {
+            this.work = work;
+            this.input = input;
+            this.sidecars = sidecars;
+            this.workers = workers;
+            this.events = events;
+        }
+
+        /**
+         * The surge of a rolling update: the replacement replica starts (in the background: a sidecar and a
+         * JVM take seconds) before the old one is told to stop.
+         */
+        void startReplacement() {
+            int index = workers.size();
+            replacement = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return startWorker(index, startSidecar(work, sidecars), input.root(), work, events);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+
+        /**
+         * The rest of a rolling update: SIGTERM to worker 0 and its sidecar at the same moment, as the
+         * kubelet sends it to every container of a pod, and the worker's drain report once it has exited.
+         */
+        /** Counts the replacement among the workers once it is up (at the latest when the run ends). */
+        void adoptReplacement() {
+            if (replacement != null && !workers.contains(replacement.join())) {
+                workers.add(replacement.join());
+            }
+        }
+
+        void terminateFirstWorker() throws InterruptedException {
+            adoptReplacement(); // a rolling update stops the old replica once the new one is up
+            AppProcess old = workers.get(0);
+            SidecarProcess oldSidecar = sidecars.get(1);
+            say("SIGTERM to worker 0 (pid %d) and its sidecar (pid %d) at once; the worker drains, the sidecar "
+                    + "serves it until it has", old.pid(), oldSidecar.pid());
+            CompletableFuture<Integer> sidecarExit = CompletableFuture.supplyAsync(
+                    () -> oldSidecar.terminate(Duration.ofSeconds(60)));
+            int workerExit = old.terminate(Duration.ofSeconds(60));
+            AppProcess.Event drained = events.await("worker 0's drain report", e -> e.app().equals(old.name())
+                    && e.is("DRAINED"), 1, Duration.ofSeconds(5)).get(0);
+            drain = WorkerDrain.of(drained, sidecarExit.join());
+            say("worker 0 drained in %d ms of %d ms: %d completed, %d released, %d stranded (exit %d); "
+                    + "its sidecar exited with %d", drain.tookMs(), drain.deadlineMs(), drain.completed(),
+                    drain.released(), drain.stranded(), workerExit, drain.sidecarExit());
         }
     }
 
     private SidecarProcess startSidecar(Path work, List<SidecarProcess> sidecars) {
         // A job of minutes: the JVM's full tiered compilation, not the quick-start settings for tests.
+        // As in production: on SIGTERM the sidecar serves its worker until the worker has drained.
         SidecarProcess.Builder builder = SidecarProcess.run("workqueue").dataDir(work.resolve("data"))
-                .jvmArgs("-XX:+UseSerialGC", "-Xmx256m");
+                .jvmArgs("-XX:+UseSerialGC", "-Xmx256m").appDrainTimeout(Duration.ofSeconds(25));
         if (sidecarJar != null) {
             builder.jar(sidecarJar);
         }
@@ -132,7 +216,8 @@ public final class IndexCorpus implements Callable<Integer> {
         return sidecar;
     }
 
-    private AppProcess startWorker(int index, SidecarProcess sidecar, Path inputRoot, Path work) throws IOException {
+    private AppProcess startWorker(int index, SidecarProcess sidecar, Path inputRoot, Path work,
+            AppProcess.Events events) throws IOException {
         Path logs = Files.createDirectories(work.resolve("logs"));
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -146,7 +231,7 @@ public final class IndexCorpus implements Callable<Integer> {
                 "--concurrency", Integer.toString(concurrency),
                 "--batch", Integer.toString(batch));
         AppProcess worker = AppProcess.start("worker-" + index, command, Map.of(Wire.ENV_SIDECAR_URL, sidecar.baseUrl().toString()),
-                logs.resolve("worker-" + index + ".log"), new AppProcess.Events());
+                logs.resolve("worker-" + index + ".log"), events);
         say("worker %d (pid %d) uses sidecar %s", index, worker.pid(), sidecar.baseUrl());
         return worker;
     }
@@ -164,10 +249,10 @@ public final class IndexCorpus implements Callable<Integer> {
         return enqueued;
     }
 
-    private boolean awaitSettled(WorkQueue queue, long enqueued, long started, List<AppProcess> workerProcs)
-            throws InterruptedException {
+    private void awaitSettled(WorkQueue queue, long enqueued, long started, Run run)
+            throws InterruptedException, IOException {
         long deadline = started + timeout.toNanos();
-        boolean killed = false;
+        List<AppProcess> workerProcs = run.workers;
         while (true) {
             QueueStats stats = queue.stats();
             long settled = stats.acked() + stats.dead();
@@ -175,19 +260,22 @@ public final class IndexCorpus implements Callable<Integer> {
             say("[%6.1fs] settled %d/%d  acked %d  dead %d  in flight %d  ready %d  delayed %d  %.0f items/s",
                     elapsed, settled, enqueued, stats.acked(), stats.dead(), stats.inFlight(), stats.ready(),
                     stats.delayed(), settled / Math.max(elapsed, 1e-3));
-            if (killWorker && !killed && settled >= enqueued / 3 && workerProcs.size() > 1) {
-                AppProcess victim = workerProcs.get(workerProcs.size() - 1);
+            if (killWorker && !run.killed && settled >= enqueued / 3 && workerProcs.size() > 1) {
+                AppProcess victim = workerProcs.get(1);
                 victim.kill();
-                killed = true;
-                say("killed worker %d (pid %d) with kill -9; its claimed items return after their visibility timeout",
-                        workerProcs.size() - 1, victim.pid());
+                run.killed = true;
+                say("killed worker 1 (pid %d) with kill -9; its claimed items return after their visibility timeout",
+                        victim.pid());
+            }
+            if (drainWorker && run.drain == null && settled >= enqueued / 2) {
+                run.terminateFirstWorker();
             }
             if (settled >= enqueued && stats.inFlight() == 0 && stats.ready() == 0 && stats.delayed() == 0) {
-                return killed;
+                return;
             }
             if (System.nanoTime() > deadline) {
                 say("timed out after %s", timeout);
-                return killed;
+                return;
             }
             TimeUnit.SECONDS.sleep(1); // progress-line cadence, not synchronisation
         }
@@ -198,8 +286,8 @@ public final class IndexCorpus implements Callable<Integer> {
         workerProcs.parallelStream().forEach(w -> w.terminate(Duration.ofSeconds(20)));
     }
 
-    private RunSummary summarize(WorkQueue queue, Corpus input, Path work, long enqueued, double seconds,
-            boolean killed) throws IOException {
+    private RunSummary summarize(WorkQueue queue, Corpus input, Path work, long enqueued, double seconds, Run run)
+            throws IOException {
         QueueStats stats = queue.stats();
         List<DeadLetter> dead = queue.deadLetters(1000);
         Set<String> deadKeys = new HashSet<>();
@@ -228,7 +316,8 @@ public final class IndexCorpus implements Callable<Integer> {
         List<String> reasons = dead.stream().sorted(Comparator.comparing(DeadLetter::id))
                 .map(d -> d.dedupKey().orElse(d.id()) + ": " + d.reason()).limit(10).toList();
         return new RunSummary(input.files().size(), enqueued, stats.acked(), redelivered.size(), twice,
-                stats.dead(), lost, seconds, (stats.acked() + stats.dead()) / Math.max(seconds, 1e-3), killed, reasons);
+                stats.dead(), lost, seconds, (stats.acked() + stats.dead()) / Math.max(seconds, 1e-3), run.killed,
+                run.drain, reasons);
     }
 
     private static void print(RunSummary s) {
@@ -243,6 +332,15 @@ public final class IndexCorpus implements Callable<Integer> {
         s.deadLetterReasons().forEach(r -> say("      %s", r));
         say("  lost             %d", s.lost());
         say("  worker killed    %s", s.killedWorker() ? "yes (kill -9)" : "no");
+        if (s.drain() != null) {
+            WorkerDrain d = s.drain();
+            say("  worker drained   yes (SIGTERM to the worker and its sidecar at once)");
+            say("      drain time              %d ms of a %d ms deadline", d.tookMs(), d.deadlineMs());
+            say("      completed during drain  %d", d.completed());
+            say("      released on drain       %d", d.released());
+            say("      left to wait out their visibility timeout  %d  (must be 0)", d.stranded());
+            say("      sidecar exit            %d  (143: drained after its app, on SIGTERM)", d.sidecarExit());
+        }
         say("  time             %.1f s", s.seconds());
         say("  rate             %.0f items/s", s.itemsPerSecond());
     }

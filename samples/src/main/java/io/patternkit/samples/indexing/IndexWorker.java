@@ -1,5 +1,10 @@
 package io.patternkit.samples.indexing;
 
+import io.patternkit.lifecycle.DrainPhase;
+import io.patternkit.lifecycle.DrainReport;
+import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.lifecycle.LifecycleListener;
+import io.patternkit.workqueue.DrainResult;
 import io.patternkit.workqueue.WorkHandler;
 import io.patternkit.workqueue.WorkItem;
 import io.patternkit.workqueue.WorkQueue;
@@ -14,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,8 +26,10 @@ import picocli.CommandLine.Option;
 /**
  * One worker replica of the indexing job: an app process that talks to its own work-queue sidecar
  * (found through {@code PATTERNKIT_SIDECAR_URL}, or {@code PATTERNKIT_WORKQUEUE_URL} when set) and turns each claimed source file into a file
- * of term statistics. It runs until SIGTERM, then drains: it stops claiming and finishes or
- * releases what it holds.
+ * of term statistics. It runs until SIGTERM, then drains through its {@link Lifecycle}: it stops
+ * claiming, finishes what it can within the drain's share of the deadline and releases the rest at
+ * once, closes its client and exits with 143. It prints one event line when the drain has ended:
+ * {@code EVENT DRAINED completed=<n> released=<n> stranded=<n> tookMs=<ms> deadlineMs=<ms> clean=<bool>}.
  *
  * <p>After each item succeeds it appends {@code attempt<TAB>source} to its ledger, so the run's
  * summary can count redeliveries and items processed more than once (at-least-once delivery).
@@ -53,6 +59,10 @@ public final class IndexWorker implements Callable<Integer> {
             description = "Visibility timeout, ISO-8601 (default: ${DEFAULT-VALUE}); extended automatically while an item runs.")
     Duration visibility;
 
+    @Option(names = "--drain-deadline", defaultValue = "PT10S",
+            description = "How long the drain on SIGTERM may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration drainDeadline;
+
     @Option(names = "--max-file-bytes", defaultValue = "524288",
             description = "Larger sources are dead-lettered (default: ${DEFAULT-VALUE}).")
     long maxFileBytes;
@@ -71,10 +81,11 @@ public final class IndexWorker implements Callable<Integer> {
         Files.createDirectories(outputRoot);
         Path root = inputRoot.toAbsolutePath().normalize();
         WorkHandler stage = WorkHandler.fileStage(new TermStatsStage(maxFileBytes), input -> outputFor(root, input));
-        CountDownLatch stopped = new CountDownLatch(1);
+        Lifecycle lifecycle = Lifecycle.builder().drainDeadline(drainDeadline).build();
         try (Writer ledgerOut = Files.newBufferedWriter(ledger, StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                WorkQueueClient client = WorkQueueClient.create()) {
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            WorkQueueClient client = WorkQueueClient.create();
+            lifecycle.closeAtDrain(DrainPhase.CLOSE_CLIENTS, "work-queue client", client);
             WorkQueue queue = client.queue(queueName);
             WorkHandler handler = item -> {
                 stage.handle(item);
@@ -85,16 +96,24 @@ public final class IndexWorker implements Callable<Integer> {
                     .batchSize(batch)
                     .visibilityTimeout(visibility)
                     .pollWait(Duration.ofSeconds(2))
-                    .drainTimeout(Duration.ofSeconds(10))
+                    .lifecycle(lifecycle)
                     .build();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                consumer.close();
-                stopped.countDown();
-            }, "drain-on-sigterm"));
+            lifecycle.addListener(new LifecycleListener() {
+                @Override
+                public void onDrained(DrainReport report) {
+                    DrainResult r = consumer.drainResult().orElse(new DrainResult(0, 0, 0));
+                    System.out.printf("EVENT DRAINED completed=%d released=%d stranded=%d tookMs=%d deadlineMs=%d "
+                            + "clean=%s processed=%d%n", r.completed(), r.released(), r.stranded(),
+                            report.took().toMillis(), report.notice().budget().toMillis(), report.clean(),
+                            consumer.stats().processed());
+                    System.out.flush();
+                }
+            });
+            lifecycle.drainOnSigterm();
             consumer.start();
-            stopped.await();
+            lifecycle.awaitDrained(Duration.ofDays(365));
         }
-        return 0;
+        return Lifecycle.SIGTERM_EXIT_STATUS;
     }
 
     private Path outputFor(Path root, Path input) {

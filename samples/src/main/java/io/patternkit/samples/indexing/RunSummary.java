@@ -15,9 +15,10 @@ import java.util.List;
  * @param seconds wall time from the first enqueue to the last item settled
  * @param itemsPerSecond settled items per second over that time
  * @param killedWorker whether a worker was killed with {@code kill -9} during the run
+ * @param drain the drained worker's report, or null when no worker was drained
  * @param deadLetterReasons a sample of the reasons items were dead-lettered
  */
 record RunSummary(int files, long enqueued, long processed, long redelivered, long processedTwice,
         long deadLettered, long lost, double seconds, double itemsPerSecond, boolean killedWorker,
-        List<String> deadLetterReasons) {
+        WorkerDrain drain, List<String> deadLetterReasons) {
 }
