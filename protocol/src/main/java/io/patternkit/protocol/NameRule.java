@@ -22,6 +22,8 @@ public enum NameRule {
     LEAF_ID("leaf id", CANDIDATE_ID.regex, CANDIDATE_ID.rule),
     /** Scatter/gather shard names: the alphabet of {@link #CANDIDATE_ID}. */
     SHARD("shard", CANDIDATE_ID.regex, CANDIDATE_ID.rule),
+    /** Checkpoint names: the alphabet of {@link #QUEUE}. */
+    CHECKPOINT("checkpoint name", QUEUE.regex, QUEUE.rule),
     /** The client's name for one long-poll claim, by which it can end that claim early. */
     CLAIM_ID("claimId", "[A-Za-z0-9_-]{1,64}", "1 to 64 letters, digits, '_' or '-'");
 

@@ -25,6 +25,13 @@ public enum ProblemType {
     RECEIPT_STALE("receipt-stale", 409, "Receipt is stale"),
     /** 409: the caller does not hold the election's lease in the term it named (expired, taken over, or never held). */
     LEASE_LOST("lease-lost", 409, "Lease lost"),
+    /** 409: a checkpoint's version is not the one the write expected (another writer came first). */
+    VERSION_CONFLICT("version-conflict", 409, "Version conflict"),
+    /**
+     * 409: the write's fencing token is older than the newest the resource has seen: a newer leader has
+     * taken over, and nothing the old term writes is accepted any more.
+     */
+    FENCING_TOKEN_STALE("fencing-token-stale", 409, "Fencing token stale"),
     /** 413: the body or one item's payload is larger than the sidecar accepts. */
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
     /** 429: too many requests; retry after the {@code Retry-After} header. */

@@ -3,6 +3,7 @@ package io.patternkit.sidecar;
 import static io.patternkit.sidecar.common.OptionChecks.require;
 
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.checkpoint.CheckpointModule;
 import io.patternkit.sidecar.host.HostSettings;
 import io.patternkit.sidecar.host.PatternModule;
 import io.patternkit.sidecar.leader.LeaderModule;
@@ -34,10 +35,11 @@ import picocli.CommandLine.Option;
                 + "PATTERNKIT_JDBC_PASSWORD (PostgreSQL password). Apps find it through PATTERNKIT_SIDECAR_URL."})
 public final class RunCommand extends StatefulCommand {
     /** The patterns {@code run} knows, in the order it starts them. */
-    static final List<String> PATTERNS = List.of(WorkQueueModule.NAME, LeaderModule.NAME, ScatterModule.NAME);
+    static final List<String> PATTERNS = List.of(WorkQueueModule.NAME, LeaderModule.NAME, ScatterModule.NAME,
+            CheckpointModule.NAME);
 
     @Option(names = "--patterns", split = ",", paramLabel = "PATTERN",
-            description = "The patterns to serve, comma-separated: workqueue, leader, scatter (default: all of them).")
+            description = "The patterns to serve, comma-separated: workqueue, leader, scatter, checkpoint (default: all of them).")
     List<String> patterns = PATTERNS;
 
     @Mixin
@@ -61,14 +63,21 @@ public final class RunCommand extends StatefulCommand {
         add(modules, chosen, WorkQueueModule.NAME, "workQueue", () -> new WorkQueueModule(workQueue.settings(host.maxBodyBytes())));
         add(modules, chosen, LeaderModule.NAME, "leader", () -> new LeaderModule(leader.settings()));
         add(modules, chosen, ScatterModule.NAME, "scatter", () -> new ScatterModule(scatter.settings()));
+        add(modules, chosen, CheckpointModule.NAME, null, CheckpointModule::new);
         return modules;
     }
 
-    /** Adds a chosen pattern's module; for a pattern not chosen, rejects any of its options that was given. */
+    /**
+     * Adds a chosen pattern's module; for a pattern not chosen, rejects any of its options (those of the
+     * mixin named {@code mixin}, null for none) that was given.
+     */
     private void add(List<PatternModule> modules, Set<String> chosen, String name, String mixin, Supplier<PatternModule> module) {
         if (chosen.contains(name)) {
             modules.add(module.get());
             return;
+        }
+        if (mixin == null) {
+            return; // a pattern without options of its own
         }
         for (OptionSpec option : spec.mixins().get(mixin).options()) {
             require(spec, !spec.commandLine().getParseResult().hasMatchedOption(option),

@@ -9,10 +9,12 @@ import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.EngineException;
 import io.patternkit.sidecar.common.FieldError;
 import io.patternkit.sidecar.common.ProblemException;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,34 @@ public final class Responses {
      */
     public void json(RoutingContext ctx, int status, ObjectNode body) {
         send(ctx, status, "application/json", body);
+    }
+
+    /**
+     * Runs a route's work and answers 200 with the JSON it produces, or the problem its failure maps
+     * to; a client that has gone gets nothing. What {@code work} throws is answered like a failure.
+     *
+     * @param ctx the request
+     * @param route the route's template, for the metrics ({@link SidecarServer#ROUTE_KEY})
+     * @param work the work, producing the 200 body
+     */
+    public void answer(RoutingContext ctx, String route, Supplier<Future<ObjectNode>> work) {
+        ctx.put(SidecarServer.ROUTE_KEY, route);
+        Future<ObjectNode> reply;
+        try {
+            reply = work.get();
+        } catch (RuntimeException e) {
+            reply = Future.failedFuture(e);
+        }
+        reply.onComplete(ar -> {
+            if (ctx.response().closed()) {
+                return;
+            }
+            if (ar.failed()) {
+                failure(ctx, ar.cause());
+            } else {
+                json(ctx, 200, ar.result());
+            }
+        });
     }
 
     /**

@@ -2,7 +2,6 @@ package io.patternkit.sidecar.leader;
 
 import io.patternkit.sidecar.host.RunningPattern;
 import io.patternkit.sidecar.host.Responses;
-import io.patternkit.sidecar.host.SidecarServer;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patternkit.sidecar.leader.CampaignOutcome;
@@ -101,23 +100,7 @@ public final class LeaderRoutes implements RunningPattern {
     }
 
     private void run(RoutingContext ctx, String path, Supplier<Future<ObjectNode>> work) {
-        ctx.put(SidecarServer.ROUTE_KEY, path);
-        Future<ObjectNode> reply;
-        try {
-            reply = work.get();
-        } catch (RuntimeException e) {
-            reply = Future.failedFuture(e);
-        }
-        reply.onComplete(ar -> {
-            if (ctx.response().closed()) {
-                return;
-            }
-            if (ar.failed()) {
-                responses.failure(ctx, ar.cause());
-            } else {
-                responses.json(ctx, 200, ar.result());
-            }
-        });
+        responses.answer(ctx, path, work);
     }
 
     private ObjectNode campaigned(CampaignOutcome outcome) {

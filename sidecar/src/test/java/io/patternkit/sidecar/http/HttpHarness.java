@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.TestEngines;
+import io.patternkit.sidecar.checkpoint.CheckpointModule;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.engine.sqlite.SqliteEngines;
 import io.patternkit.sidecar.host.EngineFamily;
@@ -95,6 +96,12 @@ final class HttpHarness {
     private static SidecarHost leader(EngineFamily engines, String election, String id, Ticker ticker) {
         LeaderSettings settings = new LeaderSettings(LeaderTiming.DEFAULT, election, Optional.ofNullable(id));
         return SidecarHost.start(host(), engines, List.of(new LeaderModule(settings)), ticker);
+    }
+
+    /** A checkpoint sidecar on the SQLite file in {@code dir}. */
+    static SidecarHost checkpoints(Path dir) {
+        return SidecarHost.start(host(), new SqliteEngines(dir, Clock.systemUTC()), List.of(new CheckpointModule()),
+                Ticker.system());
     }
 
     /** A response, its body parsed when JSON. */

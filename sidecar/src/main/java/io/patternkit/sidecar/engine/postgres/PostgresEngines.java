@@ -1,6 +1,7 @@
 package io.patternkit.sidecar.engine.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.patternkit.sidecar.checkpoint.CheckpointEngine;
 import io.patternkit.sidecar.common.Closeables;
 import io.patternkit.sidecar.host.EngineFamily;
 import io.patternkit.sidecar.leader.LeaseEngine;
@@ -44,6 +45,9 @@ public final class PostgresEngines implements EngineFamily {
         }
         if (spi == LeaseEngine.class) {
             return Optional.of(spi.cast(opened.add(PostgresLeaseEngine.on(pool(), jdbcUrl, password, false))));
+        }
+        if (spi == CheckpointEngine.class) {
+            return Optional.of(spi.cast(PostgresCheckpointEngine.on(pool())));
         }
         return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.engine.sqlite;
 
+import io.patternkit.sidecar.checkpoint.CheckpointEngine;
 import io.patternkit.sidecar.common.Closeables;
 import io.patternkit.sidecar.host.EngineFamily;
 import io.patternkit.sidecar.leader.LeaseEngine;
@@ -45,6 +46,9 @@ public final class SqliteEngines implements EngineFamily {
         }
         if (spi == LeaseEngine.class) {
             return Optional.of(spi.cast(opened.add(SqliteLeaseEngine.on(database(), false))));
+        }
+        if (spi == CheckpointEngine.class) {
+            return Optional.of(spi.cast(SqliteCheckpointEngine.on(database())));
         }
         return Optional.empty();
     }

@@ -1,0 +1,104 @@
+package io.patternkit.lifecycle.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patternkit.core.ConflictException;
+import io.patternkit.core.NotFoundException;
+import io.patternkit.core.ProtocolException;
+import io.patternkit.core.internal.Problems;
+import io.patternkit.core.internal.SidecarCall;
+import io.patternkit.core.internal.Transport;
+import io.patternkit.lifecycle.Checkpoint;
+import io.patternkit.lifecycle.CheckpointStore;
+import io.patternkit.lifecycle.CheckpointWrite;
+import io.patternkit.lifecycle.FencingTokenStaleException;
+import io.patternkit.lifecycle.VersionConflictException;
+import io.patternkit.protocol.NameRule;
+import io.patternkit.protocol.ProblemType;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The {@link CheckpointStore} of a sidecar, over {@code /v1/checkpoints}. Internal. */
+public final class HttpCheckpointStore implements CheckpointStore {
+    private final Transport transport;
+
+    /** @param transport the client's transport */
+    public HttpCheckpointStore(Transport transport) {
+        this.transport = transport;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SaveRequest(@JsonRawValue String state, Long expectedVersion, Long fencingToken) {
+    }
+
+    record RestoreRequest(long fencingToken) {
+    }
+
+    record Wire(String name, Long version, Long fencingToken, JsonNode state, Instant updatedAt) {
+    }
+
+    @Override
+    public Optional<Checkpoint> read(String name) {
+        try {
+            return Optional.of(toCheckpoint(transport.execute(SidecarCall.get("readCheckpoint", path(name)), Wire.class)));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Checkpoint save(String name, CheckpointWrite write) {
+        Objects.requireNonNull(write, "write");
+        SaveRequest body = new SaveRequest(write.stateJson(), write.expectedVersion().isPresent()
+                ? write.expectedVersion().getAsLong() : null,
+                write.fencingToken().isPresent() ? write.fencingToken().getAsLong() : null);
+        // Retried like any PUT: a repeat stores the same state (an unconditional one counts one more version;
+        // a conditional one that finds its own write done is refused with version-conflict, never doubled).
+        return conflicts(() -> toCheckpoint(transport.execute(SidecarCall.put("saveCheckpoint", path(name), body),
+                Wire.class)));
+    }
+
+    @Override
+    public Checkpoint restore(String name, long fencingToken) {
+        if (fencingToken < 1) {
+            throw new IllegalArgumentException("fencingToken must be positive, got " + fencingToken);
+        }
+        return conflicts(() -> toCheckpoint(transport.execute(SidecarCall.post("restoreCheckpoint",
+                path(name) + "/restore", new RestoreRequest(fencingToken), true), Wire.class)));
+    }
+
+    private static String path(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!NameRule.CHECKPOINT.matches(name)) {
+            throw new IllegalArgumentException(NameRule.CHECKPOINT.rejection(name));
+        }
+        return "/v1/checkpoints/" + name;
+    }
+
+    private static <T> T conflicts(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ConflictException e) {
+            String slug = Problems.slug(e);
+            if (ProblemType.VERSION_CONFLICT.slug().equals(slug)) {
+                throw new VersionConflictException(e.getMessage());
+            }
+            if (ProblemType.FENCING_TOKEN_STALE.slug().equals(slug)) {
+                throw new FencingTokenStaleException(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private static Checkpoint toCheckpoint(Wire w) {
+        if (w.name() == null || w.version() == null || w.fencingToken() == null || w.updatedAt() == null) {
+            throw new ProtocolException("checkpoint: the sidecar's answer lacks name, version, fencingToken or updatedAt",
+                    200, null, null);
+        }
+        return new Checkpoint(w.name(), w.version(), w.fencingToken(),
+                w.state() == null ? Optional.empty() : Optional.of(w.state().toString()), w.updatedAt());
+    }
+}
