@@ -43,14 +43,21 @@ final class Signals {
         }
     }
 
-    /** SIGKILL: no shutdown hook runs. Waits up to 30 s for the process to be gone. */
+    /**
+     * SIGKILL, sent by the JDK itself ({@link ProcessHandle#destroyForcibly()} is SIGKILL on POSIX
+     * systems; unlike {@link Process#destroyForcibly()} it leaves the output pipe open, so what the
+     * process printed is still read): no shutdown hook runs. Waits up to 30 s for the process to be gone.
+     */
     static void kill(Process process) {
-        send(process, "KILL");
+        process.toHandle().destroyForcibly();
         awaitExit(process, Duration.ofSeconds(30));
     }
 
     /**
-     * SIGTERM, as Kubernetes sends it, then SIGKILL after {@code grace}.
+     * SIGTERM, as Kubernetes sends it, then SIGKILL after {@code grace}. The JDK sends it
+     * ({@link ProcessHandle#destroy()} is SIGTERM on POSIX systems, and leaves the output pipe open, so
+     * what the process prints while it drains is still read), so the signal leaves at once rather than
+     * after a {@code kill} process has started, and a timing taken just before is the signal's.
      *
      * @return the exit code, or -1 when it had to be killed
      */
@@ -58,7 +65,7 @@ final class Signals {
         if (!process.isAlive()) {
             return process.exitValue();
         }
-        send(process, "TERM");
+        process.toHandle().destroy();
         if (awaitExit(process, grace)) {
             return process.exitValue();
         }

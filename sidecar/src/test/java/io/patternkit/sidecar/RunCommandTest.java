@@ -28,7 +28,7 @@ class RunCommandTest {
         HostSettings host = command.host.settings(Map.of());
         assertThat(host.port()).isEqualTo(Wire.DEFAULT_SIDECAR_PORT);
         assertThat(host.maxBodyBytes()).isEqualTo(1024 * 1024);
-        assertThat(command.modules(host)).extracting(PatternModule::name).containsExactly("workqueue", "leader", "scatter");
+        assertThat(command.modules(host)).extracting(PatternModule::name).containsExactly("workqueue", "leader", "scatter", "checkpoint");
     }
 
     @Test

@@ -33,11 +33,14 @@ import picocli.CommandLine.Option;
  * sidecars sharing the embedded SQLite engine. Only the leader works, and every write it makes to
  * the downstream {@link FencedStore} carries its fencing token.
  *
- * <p>The run kills the leader's app with {@code kill -9} (its sidecar notices the dropped watch
- * connection and releases the lease at once), then freezes the next leader with {@code SIGSTOP}
- * past its lease, lets a third replica take over, and resumes the frozen one. It checks, from the
- * store's own record, that every batch was reported exactly once and that no write with a stale
- * token was accepted; it exits 0 only then.
+ * <p>The run first stops the leader's app with SIGTERM, as Kubernetes does: it drains (finishes its
+ * batch, checkpoints its progress with its fencing token, resigns), and its successor, elected at
+ * once, restores that checkpoint with its own token before its first write. Then it kills the next
+ * leader's app with {@code kill -9} (its sidecar notices the dropped watch connection and releases
+ * the lease at once), freezes the next leader with {@code SIGSTOP} past its lease, lets another
+ * replica take over, and resumes the frozen one. It checks, from the store's own record, that every
+ * batch was reported exactly once and that no write with a stale token was accepted, and that the
+ * successor restored the last batch its predecessor reported; it exits 0 only then.
  */
 @Command(name = "leader-demo", mixinStandardHelpOptions = true,
         description = "Runs leader-elected replicas over the corpus, with kill -9 and SIGSTOP, and checks the fencing.")
@@ -95,7 +98,7 @@ public final class LeaderDemo implements Callable<Integer> {
         try {
             for (int i = 1; i <= replicas; i++) {
                 String id = "replica-" + i;
-                SidecarProcess.Builder builder = SidecarProcess.run("leader").dataDir(work.resolve("data"))
+                SidecarProcess.Builder builder = SidecarProcess.run("leader", "checkpoint").dataDir(work.resolve("data"))
                         .args("--lease-duration", lease.toString(), "--renew-deadline", renewDeadline.toString(),
                                 "--retry-period", retryPeriod.toString());
                 if (sidecarJar != null) {
@@ -106,9 +109,36 @@ public final class LeaderDemo implements Callable<Integer> {
             }
             Map<String, Object> timeline = new LinkedHashMap<>();
 
-            AppProcess.Event first = await("a first leader", e -> e.is("ELECTED"), Instant.EPOCH, Duration.ofSeconds(30));
-            awaitWrites(first.app(), 10);
-            say("1. %s leads (token %d) and has written 10 batches; kill -9 its app (its sidecar lives)", first.app(), first.number("token"));
+            AppProcess.Event initial = await("a first leader", e -> e.is("ELECTED"), Instant.EPOCH, Duration.ofSeconds(30));
+            awaitWrites(initial.app(), 5);
+            say("1. %s leads (token %d) and has written 5 batches; SIGTERM its app, as Kubernetes stops a pod",
+                    initial.app(), initial.number("token"));
+            Instant terminated = Instant.now();
+            int exit = apps.get(initial.app()).terminate(Duration.ofSeconds(30));
+            AppProcess.Event drained = await("the leader's drain", e -> e.app().equals(initial.app()) && e.is("DRAINED"),
+                    terminated, Duration.ofSeconds(30));
+            long lastReported = events.matching(e -> e.app().equals(initial.app()) && e.is("WRITE")
+                    && e.text().contains("accepted=true")).stream().mapToLong(e -> e.number("batch")).max().orElse(-1);
+            AppProcess.Event heir = await("a successor after the drain", e -> e.is("ELECTED") && !e.app().equals(initial.app()),
+                    terminated, lease.multipliedBy(3));
+            AppProcess.Event restored = await("the successor's restore", e -> e.app().equals(heir.app()) && e.is("RESTORED"),
+                    terminated, Duration.ofSeconds(30));
+            AppProcess.Event firstWrite = await("the successor's first write", e -> e.app().equals(heir.app()) && e.is("WRITE"),
+                    terminated, Duration.ofSeconds(60));
+            long drainHandover = Duration.between(terminated, heir.at()).toMillis();
+            long toFirstWrite = Duration.between(terminated, firstWrite.at()).toMillis();
+            say("   it drained in %s ms (exit %d); %s elected %d ms after the SIGTERM (token %d), restored batch %d "
+                    + "(its predecessor's last: %d), first fenced write %d ms after the SIGTERM", drained.number("tookMs"),
+                    exit, heir.app(), drainHandover, heir.number("token"), restored.number("batch"), lastReported, toFirstWrite);
+            timeline.put("drainHandoverMs", drainHandover);
+            timeline.put("drainToFirstWriteMs", toFirstWrite);
+            timeline.put("restoredBatch", restored.number("batch"));
+            timeline.put("predecessorLastBatch", lastReported);
+            startApp(initial.app());
+
+            AppProcess.Event first = heir;
+            awaitWrites(first.app(), 5);
+            say("2. %s leads (token %d); kill -9 its app (its sidecar lives)", first.app(), first.number("token"));
             Instant killed = Instant.now();
             apps.get(first.app()).kill();
             AppProcess.Event second = await("a successor after the kill", e -> e.is("ELECTED") && !e.app().equals(first.app()),
@@ -120,7 +150,7 @@ public final class LeaderDemo implements Callable<Integer> {
             startApp(first.app());
 
             awaitWrites(second.app(), 10);
-            say("2. SIGSTOP %s's app, the leader, for longer than its lease", second.app());
+            say("3. SIGSTOP %s's app, the leader, for longer than its lease", second.app());
             Instant paused = Instant.now();
             apps.get(second.app()).pause();
             AppProcess.Event third = await("a successor to the paused leader",
@@ -130,7 +160,7 @@ public final class LeaderDemo implements Callable<Integer> {
             timeline.put("pauseHandoverMs", pauseHandover);
             awaitWrites(third.app(), 5);
             Instant resumed = Instant.now();
-            say("3. SIGCONT %s after %d ms; it resumes where it froze", second.app(), Duration.between(paused, resumed).toMillis());
+            say("4. SIGCONT %s after %d ms; it resumes where it froze", second.app(), Duration.between(paused, resumed).toMillis());
             apps.get(second.app()).resume();
             AppProcess.Event told = await("the paused replica to learn it lost the lease",
                     e -> e.app().equals(second.app()) && e.is("REVOKED"), resumed, Duration.ofSeconds(10));
@@ -143,7 +173,7 @@ public final class LeaderDemo implements Callable<Integer> {
                             () -> say("   it wrote nothing after it resumed (it checked its lease first)"));
 
             AppProcess.Event done = await("the last batch", e -> e.is("DONE"), Instant.EPOCH, Duration.ofMinutes(10));
-            say("4. %s reported the last batch", done.app());
+            say("5. %s reported the last batch", done.app());
             for (AppProcess app : apps.values()) {
                 app.quit(Duration.ofSeconds(10));
             }
@@ -215,8 +245,10 @@ public final class LeaderDemo implements Callable<Integer> {
         for (int i = 1; i < terms.size(); i++) {
             increasing &= terms.get(i) > terms.get(i - 1);
         }
-        return new LeaderReport.Summary(batches, accepted.size(), duplicates, rejected.size(), rejected, staleAccepted, terms, increasing, timeline,
-                accepted.size() == batches && duplicates == 0 && staleAccepted == 0 && increasing);
+        boolean restoredTheHandover = timeline.get("restoredBatch").equals(timeline.get("predecessorLastBatch"));
+        return new LeaderReport.Summary(batches, accepted.size(), duplicates, rejected.size(), rejected, staleAccepted, terms,
+                increasing, restoredTheHandover, timeline,
+                accepted.size() == batches && duplicates == 0 && staleAccepted == 0 && increasing && restoredTheHandover);
     }
 
     private static void print(LeaderReport.Summary s) {
@@ -225,9 +257,14 @@ public final class LeaderDemo implements Callable<Integer> {
         say("  writes rejected by the fence %d %s", s.rejectedWrites(), s.rejected());
         say("  stale writes accepted %d", s.staleWritesAccepted());
         say("  fencing tokens in election order %s (strictly increasing: %s)", s.tokens(), s.tokensIncreasing());
+        say("  handover after SIGTERM of the leader's app (a drain) %s ms, its successor's first fenced write %s ms",
+                s.timeline().get("drainHandoverMs"), s.timeline().get("drainToFirstWriteMs"));
+        say("  the successor restored the predecessor's checkpoint: batch %s, its last reported %s (%s)",
+                s.timeline().get("restoredBatch"), s.timeline().get("predecessorLastBatch"),
+                s.restoredPredecessorsCheckpoint() ? "the same" : "DIFFERENT");
         say("  handover after kill -9 of the leader's app %s ms, after SIGSTOP of the leader %s ms",
                 s.timeline().get("killHandoverMs"), s.timeline().get("pauseHandoverMs"));
-        say(s.ok() ? "OK: every batch reported once, no stale write accepted" : "FAILED");
+        say(s.ok() ? "OK: every batch reported once, no stale write accepted, the state handed over on SIGTERM" : "FAILED");
     }
 
 }

@@ -19,11 +19,13 @@ public final class LeaderReport {
      * @param staleWritesAccepted accepted writes with a token lower than one accepted before (must be 0)
      * @param tokens fencing tokens of the elections, in time order
      * @param tokensIncreasing whether they strictly increase
-     * @param timeline handover times in milliseconds
+     * @param restoredPredecessorsCheckpoint whether the successor of the leader stopped by SIGTERM restored
+     *     the last batch that leader reported, from its checkpoint
+     * @param timeline handover times in milliseconds, and the batches of the checkpoint handover
      * @param ok whether every check passed
      */
     public record Summary(int batches, int reported, int reportedTwice, int rejectedWrites, List<String> rejected,
-                          int staleWritesAccepted, List<Long> tokens, boolean tokensIncreasing, Map<String, Object> timeline,
-                          boolean ok) {
+                          int staleWritesAccepted, List<Long> tokens, boolean tokensIncreasing,
+                          boolean restoredPredecessorsCheckpoint, Map<String, Object> timeline, boolean ok) {
     }
 }

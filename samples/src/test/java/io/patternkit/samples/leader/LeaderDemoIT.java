@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The leader sample on real input, as CI runs it: three replicas over a slice of the JDK's sources,
- * the leader's app killed with {@code kill -9}, the next leader frozen with {@code SIGSTOP} past its
- * lease; the store's own record must show every batch reported once and no stale write accepted.
+ * the leader's app stopped with SIGTERM (it drains: checkpoints and resigns, and its successor restores
+ * the checkpoint), the next leader's app killed with {@code kill -9}, the one after frozen with
+ * {@code SIGSTOP} past its lease; the store's own record must show every batch reported once and no
+ * stale write accepted.
  */
 class LeaderDemoIT {
     @Test
-    void reportsEveryBatchOnceThroughAKillAndAPauseWithNoStaleWriteAccepted() throws Exception {
+    void reportsEveryBatchOnceThroughADrainAKillAndAPauseWithNoStaleWriteAccepted() throws Exception {
         SampleRun run = SampleRun.run("it-leader-demo", Duration.ofMinutes(5),
                 List.of("-cp", SampleRun.JAR.toString(), LeaderDemo.class.getName()),
                 List.of("--limit", "3000"));
@@ -25,6 +27,10 @@ class LeaderDemoIT {
         assertThat(summary.get("reportedTwice").asInt()).isZero();
         assertThat(summary.get("staleWritesAccepted").asInt()).isZero();
         assertThat(summary.get("tokensIncreasing").asBoolean()).isTrue();
+        assertThat(summary.get("restoredPredecessorsCheckpoint").asBoolean())
+                .as("the successor of the leader stopped by SIGTERM restored its last reported batch").isTrue();
+        assertThat(summary.get("timeline").get("drainHandoverMs").asLong())
+                .as("a drained leader resigns: no lease expiry is waited for").isLessThan(3_000);
         assertThat(summary.get("timeline").get("killHandoverMs").asLong())
                 .as("the app's death is noticed through its dropped watch, well before the 3 s lease").isLessThan(1_500);
         assertThat(summary.get("ok").asBoolean()).isTrue();
