@@ -259,7 +259,15 @@ class LeadershipTest {
         Leadership a = start("a", events);
         leader(a);
         Leadership b = start("b", new Recorder());
-        await().atMost(AWAIT).until(() -> fake.disconnect("a") > 0);
+        // a's watch may sit in a backoff pause on the manual clock (a busy machine can fail its first poll):
+        // let fake time pass in small steps, far below the 15 s lease, until the watch is open to be cut
+        await().atMost(AWAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
+            if (fake.disconnect("a") > 0) {
+                return true;
+            }
+            clock.advance(Duration.ofMillis(10));
+            return false;
+        });
         assertThat(b.awaitLeadership(AWAIT)).as("b elected without waiting for the lease to expire").isPresent();
         // a's watch failed; it re-polls 100 ms (its first backoff) after that watch was sent, long before a renew
         await().atMost(AWAIT).pollInterval(Duration.ofMillis(10)).until(() -> {

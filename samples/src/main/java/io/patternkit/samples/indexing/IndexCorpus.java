@@ -2,6 +2,7 @@ package io.patternkit.samples.indexing;
 
 import static io.patternkit.samples.SampleSupport.say;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.patternkit.core.SidecarConfig;
@@ -17,6 +18,10 @@ import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +32,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -124,6 +130,7 @@ public final class IndexCorpus implements Callable<Integer> {
                 awaitSettled(queue, enqueued, started, run);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 run.adoptReplacement();
+                inspect(workerProcs.get(workerProcs.size() - 1), events);
                 stopWorkers(workerProcs);
                 RunSummary summary = summarize(queue, input, work, enqueued, seconds, run);
                 print(summary);
@@ -279,6 +286,28 @@ public final class IndexCorpus implements Callable<Integer> {
             }
             TimeUnit.SECONDS.sleep(1); // progress-line cadence, not synchronisation
         }
+    }
+
+    /**
+     * The upward API of a live worker: its readiness and its thread dump, read over its management
+     * server as an orchestrator or an operator would.
+     */
+    private static void inspect(AppProcess worker, AppProcess.Events events) throws IOException, InterruptedException {
+        Optional<AppProcess.Event> announced = events.matching(e -> e.app().equals(worker.name()) && e.is("MANAGEMENT"))
+                .stream().findFirst();
+        if (announced.isEmpty() || !worker.isAlive()) {
+            return;
+        }
+        URI base = URI.create(announced.get().field("url").orElseThrow());
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(base.resolve("/patternkit/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode dump = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                base.resolve("/patternkit/threads?depth=4")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode top = dump.get("threads").get(0);
+        say("%s's management server: ready %d; %d threads, deadlocked %d; most blocked: %s (%d times, %s ms)",
+                worker.name(), ready.statusCode(), dump.get("threadCount").asInt(), dump.get("deadlocked").size(),
+                top.get("name").asText(), top.get("blockedCount").asLong(), top.path("blockedTimeMs").asText("?"));
     }
 
     /** SIGTERM to every worker at once (each drains: finishes or releases its claimed items), SIGKILL after 20 s. */

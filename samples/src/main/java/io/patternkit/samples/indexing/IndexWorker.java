@@ -4,6 +4,9 @@ import io.patternkit.lifecycle.DrainPhase;
 import io.patternkit.lifecycle.DrainReport;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.lifecycle.LifecycleListener;
+import io.patternkit.management.LifecycleEndpoints;
+import io.patternkit.management.ManagementServer;
+import io.patternkit.management.ThreadsEndpoint;
 import io.patternkit.workqueue.DrainResult;
 import io.patternkit.workqueue.WorkHandler;
 import io.patternkit.workqueue.WorkItem;
@@ -28,7 +31,9 @@ import picocli.CommandLine.Option;
  * (found through {@code PATTERNKIT_SIDECAR_URL}, or {@code PATTERNKIT_WORKQUEUE_URL} when set) and turns each claimed source file into a file
  * of term statistics. It runs until SIGTERM, then drains through its {@link Lifecycle}: it stops
  * claiming, finishes what it can within the drain's share of the deadline and releases the rest at
- * once, closes its client and exits with 143. It prints one event line when the drain has ended:
+ * once, closes its client and exits with 143. Its management server (an ephemeral loopback port,
+ * announced as {@code EVENT MANAGEMENT url=...}) serves its probes, the drain and a thread dump with
+ * lock contention. It prints one event line when the drain has ended:
  * {@code EVENT DRAINED completed=<n> released=<n> stranded=<n> tookMs=<ms> deadlineMs=<ms> clean=<bool>}.
  *
  * <p>After each item succeeds it appends {@code attempt<TAB>source} to its ledger, so the run's
@@ -82,6 +87,13 @@ public final class IndexWorker implements Callable<Integer> {
         Path root = inputRoot.toAbsolutePath().normalize();
         WorkHandler stage = WorkHandler.fileStage(new TermStatsStage(maxFileBytes), input -> outputFor(root, input));
         Lifecycle lifecycle = Lifecycle.builder().drainDeadline(drainDeadline).build();
+        // The upward and downward API over HTTP: probes, the drain (a preStop hook), the thread dump.
+        ManagementServer management = ManagementServer.builder().build().start();
+        LifecycleEndpoints.mount(management, lifecycle);
+        ThreadsEndpoint.mount(management);
+        // Not closed by the drain: a preStop hook's drain call must still get its answer; the exit closes it.
+        System.out.println("EVENT MANAGEMENT url=" + management.baseUrl());
+        System.out.flush();
         try (Writer ledgerOut = Files.newBufferedWriter(ledger, StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             WorkQueueClient client = WorkQueueClient.create();
