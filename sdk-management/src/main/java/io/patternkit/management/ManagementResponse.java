@@ -48,6 +48,18 @@ public final class ManagementResponse {
         return json(status, Json.write(value));
     }
 
+    /**
+     * @param status the HTTP status, 200..599
+     * @param contentType the body's media type, such as {@code application/octet-stream}; not null
+     * @param body the bytes, not copied; not null
+     * @return an answer with that body
+     */
+    public static ManagementResponse bytes(int status, String contentType, byte[] body) {
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(body, "body");
+        return new ManagementResponse(status, contentType, body, Map.of());
+    }
+
     /** @return an empty 204 answer */
     public static ManagementResponse noContent() {
         return new ManagementResponse(204, null, new byte[0], Map.of());

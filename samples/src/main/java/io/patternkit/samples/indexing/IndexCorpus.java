@@ -130,7 +130,6 @@ public final class IndexCorpus implements Callable<Integer> {
                 awaitSettled(queue, enqueued, started, run);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 run.adoptReplacement();
-                inspect(workerProcs.get(workerProcs.size() - 1), events);
                 stopWorkers(workerProcs);
                 RunSummary summary = summarize(queue, input, work, enqueued, seconds, run);
                 print(summary);
@@ -153,6 +152,7 @@ public final class IndexCorpus implements Callable<Integer> {
         final List<AppProcess> workers;
         final AppProcess.Events events;
         boolean killed;
+        boolean inspected;
         CompletableFuture<AppProcess> replacement;
         WorkerDrain drain;
 
@@ -277,6 +277,15 @@ public final class IndexCorpus implements Callable<Integer> {
             if (drainWorker && run.drain == null && settled >= enqueued / 2) {
                 run.terminateFirstWorker();
             }
+            if (!run.inspected && settled >= enqueued * 2 / 3) {
+                run.inspected = true;
+                for (int i = workerProcs.size() - 1; i >= 0; i--) {
+                    if (workerProcs.get(i).isAlive()) {
+                        inspect(workerProcs.get(i), run.events);
+                        break;
+                    }
+                }
+            }
             if (settled >= enqueued && stats.inFlight() == 0 && stats.ready() == 0 && stats.delayed() == 0) {
                 return;
             }
@@ -289,8 +298,8 @@ public final class IndexCorpus implements Callable<Integer> {
     }
 
     /**
-     * The upward API of a live worker: its readiness and its thread dump, read over its management
-     * server as an orchestrator or an operator would.
+     * The upward API of a live worker, while it works: its readiness, its thread dump and a short JFR
+     * profile, read over its management server as an orchestrator or an operator would.
      */
     private static void inspect(AppProcess worker, AppProcess.Events events) throws IOException, InterruptedException {
         Optional<AppProcess.Event> announced = events.matching(e -> e.app().equals(worker.name()) && e.is("MANAGEMENT"))
@@ -308,6 +317,12 @@ public final class IndexCorpus implements Callable<Integer> {
         say("%s's management server: ready %d; %d threads, deadlocked %d; most blocked: %s (%d times, %s ms)",
                 worker.name(), ready.statusCode(), dump.get("threadCount").asInt(), dump.get("deadlocked").size(),
                 top.get("name").asText(), top.get("blockedCount").asLong(), top.path("blockedTimeMs").asText("?"));
+        JsonNode profile = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
+                base.resolve("/patternkit/profile?seconds=2&format=summary")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode hottest = profile.get("hottestMethods").path(0);
+        say("%s's 2 s JFR profile: %d samples; hottest method %s (%s of samples); most contended monitor %s",
+                worker.name(), profile.get("executionSamples").asLong(), hottest.path("method").asText("-"),
+                hottest.path("share").asText("-"), profile.get("contendedMonitors").path(0).path("monitorClass").asText("none"));
     }
 
     /** SIGTERM to every worker at once (each drains: finishes or releases its claimed items), SIGKILL after 20 s. */

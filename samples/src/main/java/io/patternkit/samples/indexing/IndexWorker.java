@@ -6,6 +6,7 @@ import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.lifecycle.LifecycleListener;
 import io.patternkit.management.LifecycleEndpoints;
 import io.patternkit.management.ManagementServer;
+import io.patternkit.management.ProfileEndpoint;
 import io.patternkit.management.ThreadsEndpoint;
 import io.patternkit.workqueue.DrainResult;
 import io.patternkit.workqueue.WorkHandler;
@@ -32,8 +33,8 @@ import picocli.CommandLine.Option;
  * of term statistics. It runs until SIGTERM, then drains through its {@link Lifecycle}: it stops
  * claiming, finishes what it can within the drain's share of the deadline and releases the rest at
  * once, closes its client and exits with 143. Its management server (an ephemeral loopback port,
- * announced as {@code EVENT MANAGEMENT url=...}) serves its probes, the drain and a thread dump with
- * lock contention. It prints one event line when the drain has ended:
+ * announced as {@code EVENT MANAGEMENT url=...}) serves its probes, the drain, a thread dump with
+ * lock contention and a JFR profile on demand. It prints one event line when the drain has ended:
  * {@code EVENT DRAINED completed=<n> released=<n> stranded=<n> tookMs=<ms> deadlineMs=<ms> clean=<bool>}.
  *
  * <p>After each item succeeds it appends {@code attempt<TAB>source} to its ledger, so the run's
@@ -91,6 +92,7 @@ public final class IndexWorker implements Callable<Integer> {
         ManagementServer management = ManagementServer.builder().build().start();
         LifecycleEndpoints.mount(management, lifecycle);
         ThreadsEndpoint.mount(management);
+        ProfileEndpoint.mount(management);
         // Not closed by the drain: a preStop hook's drain call must still get its answer; the exit closes it.
         System.out.println("EVENT MANAGEMENT url=" + management.baseUrl());
         System.out.flush();

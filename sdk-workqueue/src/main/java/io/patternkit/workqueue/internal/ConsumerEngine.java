@@ -67,9 +67,6 @@ public final class ConsumerEngine {
     private volatile boolean stopping;
     private volatile DrainResult drained;
     private final AtomicInteger completedDuringDrain = new AtomicInteger();
-    /** Items a claim returned after claiming stopped: given back at once by the poller, or not. */
-    private final AtomicInteger releasedOnArrival = new AtomicInteger();
-    private final AtomicInteger strandedOnArrival = new AtomicInteger();
 
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -154,8 +151,7 @@ public final class ConsumerEngine {
         int completed = completedDuringDrain.get();
         int released = release(unfinished);
         shutdown();
-        drained = new DrainResult(completed, released + releasedOnArrival.get(),
-                unfinished.size() - released + strandedOnArrival.get());
+        drained = new DrainResult(completed, released, unfinished.size() - released);
         log.info("drained queue {} consumer: {} completed, {} released, {} stranded", queue.name(),
                 drained.completed(), drained.released(), drained.stranded());
         return drained;
@@ -169,8 +165,8 @@ public final class ConsumerEngine {
             Thread.currentThread().interrupt();
         }
         if (poller.isAlive()) {
-            log.warn("the poller of queue {} did not stop within the grace; a claim it returns later is released then",
-                    queue.name());
+            log.warn("the poller of queue {} did not stop within the grace; what its claim returns later waits out "
+                    + "its visibility timeout", queue.name());
         }
     }
 
@@ -232,7 +228,7 @@ public final class ConsumerEngine {
                 backOff(failures);
                 continue;
             }
-            Thread.interrupted(); // a stopClaiming() that came after the answer: its items are released below
+            Thread.interrupted(); // a stopClaiming() that came after the answer; its items are held for drain()
             if (failures > 0) {
                 log.info("claiming from queue {} works again after {} failed attempts", queue.name(), failures);
                 failures = 0;
@@ -257,17 +253,13 @@ public final class ConsumerEngine {
         }
         InFlight f = new InFlight(item);
         inFlight.put(item.receipt(), f);
+        if (stopping) {
+            return; // claimed after claiming stopped: held for drain() to release, from its own thread
+        }
         try {
-            if (stopping) {
-                throw new RejectedExecutionException("draining");
-            }
             workers.execute(() -> run(f));
         } catch (RejectedExecutionException e) {
-            inFlight.remove(item.receipt());
-            slots.release();
-            int given = release(List.of(item.receipt()));
-            releasedOnArrival.addAndGet(given);
-            strandedOnArrival.addAndGet(1 - given);
+            // the workers were shut down by drain(), which releases whatever is still in flight
         }
     }
 
