@@ -8,6 +8,7 @@
 #   BENCH_ONLY=leader            one part alone (leader, scatter or footprint): its section of the doc
 #   BENCH_ONLY=scatter           (between its markers) is rewritten, the rest of the doc is kept
 #   BENCH_ONLY=footprint         (footprint: the sidecar's cold start and memory, the SDK's closure; ~10 min)
+#   BENCH_ONLY=drain             (drain: SIGTERM to a worker and its sidecar, with and without the drain; ~4 min)
 #   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
 #                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
@@ -26,8 +27,8 @@ RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-  ""|leader|scatter|footprint) ;;
-  *) echo "BENCH_ONLY must be empty (everything), leader, scatter or footprint, not: $ONLY" >&2; exit 2 ;;
+  ""|leader|scatter|footprint|drain) ;;
+  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint or drain, not: $ONLY" >&2; exit 2 ;;
 esac
 runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
@@ -59,6 +60,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     rm -rf "$OUT/leader-logs" "$OUT"/leader.* "$OUT"/targets-leader.md "$OUT"/run-leader.env
   elif [ "$ONLY" = footprint ]; then
     rm -f "$OUT"/footprint.* "$OUT"/sdk-closure.md "$OUT"/run-footprint.env
+  elif [ "$ONLY" = drain ]; then
+    rm -f "$OUT"/drain.md "$OUT"/run-drain.env
   else
     rm -f "$OUT"/scatter*
   fi
@@ -126,10 +129,25 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     FOOT_COMMIT="$COMMIT$DIRTY"
     declare -p FOOT_STARTED FOOT_LOAD_BEFORE FOOT_LOAD_AFTER FOOT_JDK FOOT_COMMIT > "$OUT/run-footprint.env"
   fi
+  if runs drain; then
+    echo "== worker drain" >&2
+    DRAIN_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+    DRAIN_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    java -cp "$BENCH_JAR" io.patternkit.bench.drain.DrainBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
+      ${BENCH_QUICK:+--rounds 1 --items 100}
+    DRAIN_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+    DRAIN_JDK="$(java -version 2>&1 | sed -n 2p)"
+    DRAIN_COMMIT="$COMMIT$DIRTY"
+    declare -p DRAIN_STARTED DRAIN_LOAD_BEFORE DRAIN_LOAD_AFTER DRAIN_JDK DRAIN_COMMIT > "$OUT/run-drain.env"
+  fi
 else
   if [ -z "$ONLY" ]; then
     # shellcheck disable=SC1091
     source "$OUT/run.env"
+  fi
+  if runs drain; then
+    # shellcheck disable=SC1091
+    source "$OUT/run-drain.env"
   fi
   if runs leader; then
     # shellcheck disable=SC1091
@@ -273,6 +291,29 @@ EOF
   echo '<!-- footprint:end -->'
 }
 
+# The worker drain, between markers so that BENCH_ONLY=drain can replace it alone.
+drain_section() {
+  echo '<!-- drain:begin -->'
+  cat <<EOF
+## 7. A worker's drain on SIGTERM
+
+Measured by \`io.patternkit.bench.drain.DrainBench\` on $DRAIN_STARTED from commit $DRAIN_COMMIT, $DRAIN_JDK,
+SQLite; load average $DRAIN_LOAD_BEFORE before and $DRAIN_LOAD_AFTER after. \`BENCH_ONLY=drain bench/run.sh\`
+reruns this section alone.
+
+**Method.** A worker process (a \`WorkQueueConsumer\`) and its work-queue sidecar (\`--app-drain-timeout 25s\`)
+get SIGTERM at the same moment, as the kubelet stops a pod, once a fifth of the items are acked. Then a
+second sidecar on the same SQLite file reads how many items are still in flight (each waits out its
+visibility timeout) and how long until every item is claimable again, counted from the SIGTERM. \`drain\`:
+the consumer joined to its \`Lifecycle\` with \`drainOnSigterm()\` (10 s deadline); \`no-drain\`: the same
+consumer without it, so the JVM's own SIGTERM handling ends it. The two cases alternate round by round.
+
+EOF
+  cat "$OUT/drain.md"
+  if [ -f bench/notes-drain.md ]; then echo; cat bench/notes-drain.md; fi
+  echo '<!-- drain:end -->'
+}
+
 if [ -n "$ONLY" ]; then
   if [ ! -f "$DOC" ]; then cp "$ROOT/docs/benchmarks.md" "$DOC"; fi
   if [ "$ONLY" = leader ]; then
@@ -281,6 +322,9 @@ if [ -n "$ONLY" ]; then
   elif [ "$ONLY" = footprint ]; then
     footprint_section > "$OUT/footprint-section.md"
     splice_section footprint "$DOC" "$OUT/footprint-section.md"
+  elif [ "$ONLY" = drain ]; then
+    drain_section > "$OUT/drain-section.md"
+    splice_section drain "$DOC" "$OUT/drain-section.md"
   else
     scatter_section > "$OUT/scatter-section.md"
     splice_section scatter "$DOC" "$OUT/scatter-section.md"
@@ -382,13 +426,15 @@ scatter_section
 echo
 footprint_section
 echo
+drain_section
+echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF
 
 ## Rerunning
 
 \`bench/run.sh\` (about 30 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` or
-\`BENCH_ONLY=scatter\` or \`BENCH_ONLY=footprint\` for one section alone, about 10, 7 and 10 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\` or \`BENCH_ONLY=drain\` for one section alone, about 10, 7, 10 and 4 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
 \`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.
