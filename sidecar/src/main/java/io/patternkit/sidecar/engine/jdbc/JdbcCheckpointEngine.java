@@ -2,8 +2,6 @@ package io.patternkit.sidecar.engine.jdbc;
 
 import io.patternkit.sidecar.checkpoint.CheckpointEngine;
 import io.patternkit.sidecar.checkpoint.StoredCheckpoint;
-import io.patternkit.sidecar.common.EngineException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,18 +46,8 @@ public abstract class JdbcCheckpointEngine implements CheckpointEngine {
                 + now + ") ON CONFLICT (name) DO UPDATE SET fence = " + greatest + "(c.fence, excluded.fence)" + RETURNED;
     }
 
-    /** A JDBC call. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inConnection(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new EngineException("checkpoint " + what + " failed: " + e.getMessage(), e);
-        }
+    private <T> T inConnection(String what, SqlWork<T> work) {
+        return SqlWork.inConnection(dataSource, "checkpoint " + what, work);
     }
 
     @Override

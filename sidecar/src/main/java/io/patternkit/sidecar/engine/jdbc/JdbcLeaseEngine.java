@@ -4,7 +4,6 @@ import io.patternkit.sidecar.leader.AcquireResult;
 import io.patternkit.sidecar.leader.LeaseEngine;
 import io.patternkit.sidecar.leader.LeaseRecord;
 import io.patternkit.sidecar.leader.ReleaseOutcome;
-import io.patternkit.sidecar.common.EngineException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,18 +59,8 @@ public abstract class JdbcLeaseEngine implements LeaseEngine {
         this.readSql = "SELECT holder, term, acquired_at, expires_at - " + now + " FROM " + table + " WHERE election = ?";
     }
 
-    /** A JDBC call. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inConnection(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new EngineException(what + " failed: " + e.getMessage(), e);
-        }
+    private <T> T inConnection(String what, SqlWork<T> work) {
+        return SqlWork.inConnection(dataSource, what, work);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.patternkit.sidecar.engine.jdbc;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
 import io.patternkit.sidecar.workqueue.DeadLetter;
-import io.patternkit.sidecar.common.EngineException;
 import io.patternkit.sidecar.workqueue.Enqueued;
 import io.patternkit.protocol.ItemState;
 import io.patternkit.sidecar.workqueue.NackCommand;
@@ -67,34 +66,8 @@ public abstract class JdbcQueueEngine implements QueueEngine {
         this.backoffSql = "(CASE WHEN " + raw + " > " + backoff.maxMs() + " THEN " + backoff.maxMs() + " ELSE " + raw + " END)";
     }
 
-    /** One unit of JDBC work on a pooled connection. */
-    @FunctionalInterface
-    protected interface SqlWork<T> {
-        /**
-         * Runs the work.
-         *
-         * @param connection an autocommit connection, closed by the caller
-         * @return the result
-         * @throws SQLException on any database failure
-         */
-        T run(Connection connection) throws SQLException;
-    }
-
-    /**
-     * Runs work on a pooled connection, translating failures.
-     *
-     * @param what a short name of the operation for the error message
-     * @param work the work
-     * @param <T> the result type
-     * @return the work's result
-     * @throws EngineException when the database fails
-     */
-    protected final <T> T inConnection(String what, SqlWork<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new EngineException(what + " failed: " + e.getMessage(), e);
-        }
+    private <T> T inConnection(String what, SqlWork<T> work) {
+        return SqlWork.inConnection(dataSource, what, work);
     }
 
     /**
