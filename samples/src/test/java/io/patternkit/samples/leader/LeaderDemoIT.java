@@ -31,8 +31,10 @@ class LeaderDemoIT {
                 .as("the successor of the leader stopped by SIGTERM restored its last reported batch").isTrue();
         assertThat(summary.get("timeline").get("drainHandoverMs").asLong())
                 .as("a drained leader resigns: no lease expiry is waited for").isLessThan(3_000);
+        // With the lease expiring, the handover would come at least lease (3 s) minus retry period (0.5 s)
+        // after the kill; anything sooner was the sidecar releasing on the dropped watch.
         assertThat(summary.get("timeline").get("killHandoverMs").asLong())
-                .as("the app's death is noticed through its dropped watch, well before the 3 s lease").isLessThan(1_500);
+                .as("the app's death is noticed through its dropped watch, before the lease could expire").isLessThan(2_500);
         assertThat(summary.get("ok").asBoolean()).isTrue();
     }
 }
