@@ -13,7 +13,7 @@ import java.util.Objects;
  * hands out {@link WorkQueue} handles. Create one per application and share it; thread-safe. Close it
  * at shutdown (after closing its consumers).
  */
-public final class WorkQueueClient implements AutoCloseable {
+public final class WorkQueueClient implements WorkQueues, AutoCloseable {
     private final Transport transport;
 
     private WorkQueueClient(SidecarConfig config) {
@@ -47,6 +47,7 @@ public final class WorkQueueClient implements AutoCloseable {
      * @return the queue
      * @throws IllegalArgumentException when the name is not allowed
      */
+    @Override
     public WorkQueue queue(String name) {
         Objects.requireNonNull(name, "name");
         if (!NameRule.QUEUE.matches(name)) {

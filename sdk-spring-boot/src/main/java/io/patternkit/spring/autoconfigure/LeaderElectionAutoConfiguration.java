@@ -1,0 +1,84 @@
+package io.patternkit.spring.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.patternkit.leader.LeaderElection;
+import io.patternkit.leader.LeaderElectionClient;
+import io.patternkit.leader.Leadership;
+import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.protocol.Wire;
+import io.patternkit.spring.SidecarConfigCustomizer;
+import io.patternkit.spring.leader.LeadershipEventPublisher;
+import io.patternkit.spring.leader.LeadershipRunner;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Leader election in a Spring application, active when {@code patternkit-sdk-leader} is on the classpath: a
+ * {@link LeaderElectionClient} from {@code patternkit.sidecar.*} and {@code patternkit.leader.url}; and, when
+ * {@code patternkit.leader.election} is set, a {@link Leadership} in that election that the context starts and
+ * stops, whose grants and revocations are published as application events. Other beans ask it
+ * {@link Leadership#isLeader()} and {@link Leadership#fencingToken()}. Each bean backs off to one of the
+ * application's own; a {@link LeaderElection} bean of the application's (such as the in-memory fake of
+ * {@code patternkit-sdk-testing}) replaces the client.
+ */
+@AutoConfiguration(after = PatternkitLifecycleAutoConfiguration.class)
+@ConditionalOnClass(Leadership.class)
+@EnableConfigurationProperties({PatternkitSidecarProperties.class, LeaderElectionProperties.class})
+public class LeaderElectionAutoConfiguration {
+    /** Creates the auto-configuration; Spring calls this. */
+    public LeaderElectionAutoConfiguration() {
+    }
+
+    /**
+     * @return the client of the leader-election sidecar
+     */
+    @Bean
+    @ConditionalOnMissingBean(LeaderElection.class)
+    public LeaderElectionClient leaderElectionClient(PatternkitSidecarProperties sidecar,
+            LeaderElectionProperties properties, Environment environment,
+            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<SidecarConfigCustomizer> customizers) {
+        return LeaderElectionClient.create(SidecarConfigs.create("leader", "patternkit.leader.url",
+                properties.getUrl(), Wire.ENV_LEADER_URL, Wire.DEFAULT_LEADER_PORT, sidecar, environment,
+                meterRegistry, customizers));
+    }
+
+    /** The application's election, when {@code patternkit.leader.election} names one. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "patternkit.leader", name = "election")
+    static class Campaign {
+        @Bean
+        @ConditionalOnMissingBean
+        LeadershipEventPublisher leadershipEventPublisher(ApplicationEventPublisher publisher) {
+            return new LeadershipEventPublisher(publisher);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        Leadership leadership(LeaderElection election, LeaderElectionProperties properties,
+                LeadershipEventPublisher events, ObjectProvider<MeterRegistry> meterRegistry,
+                ObjectProvider<Lifecycle> lifecycle) {
+            Leadership.Builder builder = Leadership.builder(election).listener(events);
+            Settings.set("patternkit.leader.election", properties.getElection(), builder::election);
+            Settings.set("patternkit.leader.candidate-id", properties.getCandidateId(), builder::candidateId);
+            meterRegistry.ifAvailable(builder::meterRegistry);
+            lifecycle.ifAvailable(builder::lifecycle);
+            Leadership leadership = builder.build();
+            events.source(leadership);
+            return leadership;
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        LeadershipRunner leadershipRunner(Leadership leadership) {
+            return new LeadershipRunner(leadership);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.patternkit.spring.autoconfigure;
+
+import java.util.function.Consumer;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/** Applies a bound property to an SDK builder, whose checks then fail the start-up naming the property. */
+final class Settings {
+    private Settings() {
+    }
+
+    /**
+     * @param property the property's name, as the user writes it
+     * @param value its bound value; null leaves the builder's default
+     * @param setter the builder's setter, which throws {@link IllegalArgumentException} for a bad value
+     * @throws InvalidConfigurationPropertyValueException when the setter refuses the value
+     */
+    static <T> void set(String property, T value, Consumer<T> setter) {
+        set(property, value, value, setter);
+    }
+
+    /** {@link #set} for a secret: the failure names the property but never shows the value. */
+    static void setSecret(String property, String value, Consumer<String> setter) {
+        set(property, value, "<redacted>", setter);
+    }
+
+    private static <T> void set(String property, T value, Object shown, Consumer<T> setter) {
+        if (value == null) {
+            return;
+        }
+        try {
+            setter.accept(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(property, shown,
+                    value == shown ? e.getMessage() : "not a valid token");
+        }
+    }
+}

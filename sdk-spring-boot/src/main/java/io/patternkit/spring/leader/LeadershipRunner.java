@@ -1,0 +1,45 @@
+package io.patternkit.spring.leader;
+
+import io.patternkit.leader.Leadership;
+import java.util.Objects;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts a {@link Leadership} (campaigning and watching) when the context starts and closes it (resigning, so that a
+ * successor is elected at once rather than after the lease expires) when the context stops. When the application has
+ * a {@link io.patternkit.lifecycle.Lifecycle}, the lifecycle's drain resigns first, in its order; the close here then
+ * finds the leadership closed.
+ */
+public final class LeadershipRunner implements SmartLifecycle {
+    /** The phase of this bean: started before, and stopped after, the lifecycle's drain. */
+    public static final int PHASE = Integer.MAX_VALUE - 200;
+    private final Leadership leadership;
+    private volatile boolean running;
+
+    /** @param leadership the leadership to run; not started; not null */
+    public LeadershipRunner(Leadership leadership) {
+        this.leadership = Objects.requireNonNull(leadership, "leadership");
+    }
+
+    @Override
+    public void start() {
+        leadership.start();
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        leadership.close();
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}

@@ -1,0 +1,20 @@
+package io.patternkit.spring.workqueue;
+
+import java.time.Duration;
+
+/**
+ * The settings a {@link WorkQueueListener} takes when its own attribute is empty, from
+ * {@code patternkit.workqueue.listener.*}. A null component leaves the SDK's default of
+ * {@link io.patternkit.workqueue.WorkQueueConsumer.Builder}.
+ *
+ * @param concurrency items handled at once; null for the SDK default (4)
+ * @param batchSize items per claim; null for the SDK default (the concurrency)
+ * @param visibilityTimeout how long a claimed item stays invisible; null for the SDK default (30 s)
+ * @param pollWait how long a claim waits for items (long poll); null for the SDK default (20 s)
+ * @param drainTimeout how long the context's stop waits for running handlers when no lifecycle drain runs;
+ *     null for the SDK default (30 s)
+ * @param autoStartup whether consumers start with the context
+ */
+public record ListenerDefaults(Integer concurrency, Integer batchSize, Duration visibilityTimeout, Duration pollWait,
+        Duration drainTimeout, boolean autoStartup) {
+}

@@ -1,0 +1,195 @@
+package io.patternkit.spring.workqueue;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.spring.workqueue.WorkQueueListenerAnnotationProcessor.ListenerMethod;
+import io.patternkit.workqueue.WorkQueue;
+import io.patternkit.workqueue.WorkQueueConsumer;
+import io.patternkit.workqueue.WorkQueues;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
+
+/**
+ * Runs one {@link WorkQueueConsumer} per {@link WorkQueueListener} method: builds them once every singleton exists
+ * (a bad attribute fails the start-up, naming the method and the attribute), starts those with auto-startup when
+ * the context starts, and drains them when it stops. When the application has a {@link Lifecycle}, each consumer is
+ * registered with it, so that the lifecycle's one drain (run first, by
+ * {@link io.patternkit.spring.lifecycle.DrainOnShutdown}) stops claiming, finishes and releases; this container's
+ * own stop then finds them drained.
+ */
+public final class WorkQueueListenerContainer implements SmartLifecycle, SmartInitializingSingleton {
+    /** The phase of this bean: started before, and stopped after, the lifecycle's drain. */
+    public static final int PHASE = Integer.MAX_VALUE - 200;
+    private static final Logger log = LoggerFactory.getLogger(WorkQueueListenerContainer.class);
+
+    private final WorkQueueListenerAnnotationProcessor processor;
+    private final WorkQueues queues;
+    private final PayloadCodec codec;
+    private final ListenerDefaults defaults;
+    private final Environment environment;
+    private final MeterRegistry meterRegistry;
+    private final Lifecycle lifecycle;
+    private final Map<String, Registered> listeners = new LinkedHashMap<>();
+    private volatile boolean running;
+
+    /**
+     * @param processor what found the listener methods; not null
+     * @param queues where queues come from; not null
+     * @param codec how payloads bind; not null
+     * @param defaults the settings of listeners that leave an attribute empty; not null
+     * @param environment resolves {@code ${...}} placeholders in the attributes; not null
+     * @param meterRegistry where the consumers' meters go; null for each consumer's own registry
+     * @param lifecycle the application's lifecycle, whose drain drains the consumers; null when there is none
+     */
+    public WorkQueueListenerContainer(WorkQueueListenerAnnotationProcessor processor, WorkQueues queues,
+            PayloadCodec codec, ListenerDefaults defaults, Environment environment, MeterRegistry meterRegistry,
+            Lifecycle lifecycle) {
+        this.processor = Objects.requireNonNull(processor, "processor");
+        this.queues = Objects.requireNonNull(queues, "queues");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.defaults = Objects.requireNonNull(defaults, "defaults");
+        this.environment = Objects.requireNonNull(environment, "environment");
+        this.meterRegistry = meterRegistry;
+        this.lifecycle = lifecycle;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        for (ListenerMethod listener : processor.listenerMethods()) {
+            listeners.put(listener.id(), build(listener));
+        }
+    }
+
+    private Registered build(ListenerMethod listener) {
+        WorkQueueListener annotation = listener.annotation();
+        Attributes attributes = new Attributes(listener.id());
+        WorkQueue queue = attributes.require("queue", annotation.queue(), queues::queue);
+        ListenerMethodHandler handler = ListenerMethodHandler.of(listener.id(), listener.bean(), listener.method(),
+                codec, Arrays.asList(annotation.deadLetterOn()));
+        WorkQueueConsumer.Builder builder = WorkQueueConsumer.builder(queue, handler);
+        attributes.apply("concurrency", annotation.concurrency(), defaults.concurrency(), Integer::valueOf,
+                builder::concurrency);
+        attributes.apply("batchSize", annotation.batchSize(), defaults.batchSize(), Integer::valueOf,
+                builder::batchSize);
+        attributes.apply("visibilityTimeout", annotation.visibilityTimeout(), defaults.visibilityTimeout(),
+                DurationStyle::detectAndParse, builder::visibilityTimeout);
+        Optional.ofNullable(defaults.pollWait()).ifPresent(builder::pollWait);
+        Optional.ofNullable(defaults.drainTimeout()).ifPresent(builder::drainTimeout);
+        Optional.ofNullable(meterRegistry).ifPresent(builder::meterRegistry);
+        Optional.ofNullable(lifecycle).ifPresent(builder::lifecycle);
+        boolean[] start = {defaults.autoStartup()};
+        attributes.apply("autoStartup", annotation.autoStartup(), defaults.autoStartup(), Attributes::bool,
+                value -> start[0] = value);
+        return new Registered(builder.build(), queue.name(), start[0]);
+    }
+
+    /**
+     * @param id the listener's id, {@code beanName.methodName}
+     * @return its consumer, to start one without auto-startup or to read its stats; empty for an unknown id
+     */
+    public Optional<WorkQueueConsumer> consumer(String id) {
+        return Optional.ofNullable(listeners.get(id)).map(Registered::consumer);
+    }
+
+    /** @return every listener's consumer by id ({@code beanName.methodName}), in the order they were found */
+    public Map<String, WorkQueueConsumer> consumers() {
+        Map<String, WorkQueueConsumer> consumers = new LinkedHashMap<>();
+        listeners.forEach((id, registered) -> consumers.put(id, registered.consumer()));
+        return java.util.Collections.unmodifiableMap(consumers);
+    }
+
+    @Override
+    public void start() {
+        listeners.forEach((id, registered) -> {
+            if (registered.autoStartup() && !registered.consumer().isRunning()) {
+                registered.consumer().start();
+                log.info("@WorkQueueListener {} consuming queue {}", id, registered.queue());
+            }
+        });
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        listeners.forEach((id, registered) -> {
+            if (registered.consumer().drainResult().isEmpty()) {
+                log.info("@WorkQueueListener {} drained: {}", id, registered.consumer().drain(drainTimeout()));
+            }
+        });
+        running = false;
+    }
+
+    private Duration drainTimeout() {
+        return defaults.drainTimeout() != null ? defaults.drainTimeout() : Duration.ofSeconds(30);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    private record Registered(WorkQueueConsumer consumer, String queue, boolean autoStartup) {
+    }
+
+    /** Resolves, parses and applies one annotation attribute, naming the method and the attribute on failure. */
+    private final class Attributes {
+        private final String id;
+
+        Attributes(String id) {
+            this.id = id;
+        }
+
+        <T> T require(String name, String raw, Function<String, T> parse) {
+            return parse(name, environment.resolveRequiredPlaceholders(raw), parse);
+        }
+
+        <T> void apply(String name, String raw, T fallback, Function<String, T> parse, Consumer<T> setter) {
+            String text = environment.resolveRequiredPlaceholders(raw).strip();
+            T value = text.isEmpty() ? fallback : parse(name, text, parse);
+            if (value != null) {
+                try {
+                    setter.accept(value);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(name, text.isEmpty() ? String.valueOf(fallback) : text, e);
+                }
+            }
+        }
+
+        private <T> T parse(String name, String text, Function<String, T> parse) {
+            try {
+                return parse.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw invalid(name, text, e);
+            }
+        }
+
+        private IllegalStateException invalid(String name, String text, IllegalArgumentException e) {
+            return new IllegalStateException("@WorkQueueListener " + id + ": " + name + " '" + text + "' is not"
+                    + " valid: " + e.getMessage(), e);
+        }
+
+        static Boolean bool(String text) {
+            if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+                return Boolean.valueOf(text);
+            }
+            throw new IllegalArgumentException("expected true or false");
+        }
+    }
+}

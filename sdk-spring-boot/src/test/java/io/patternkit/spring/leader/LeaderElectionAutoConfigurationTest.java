@@ -1,0 +1,92 @@
+package io.patternkit.spring.leader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.patternkit.leader.LeaderElection;
+import io.patternkit.leader.LeaderElectionClient;
+import io.patternkit.leader.Leadership;
+import io.patternkit.leader.RevocationReason;
+import io.patternkit.spring.autoconfigure.LeaderElectionAutoConfiguration;
+import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
+import io.patternkit.testing.InMemoryLeaderElection;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.event.EventListener;
+
+class LeaderElectionAutoConfigurationTest {
+    private final InMemoryLeaderElection election = InMemoryLeaderElection.builder().build();
+    private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+            AutoConfigurations.of(PatternkitLifecycleAutoConfiguration.class, LeaderElectionAutoConfiguration.class));
+
+    static class Events {
+        final List<ApplicationEvent> seen = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void granted(LeadershipGrantedEvent event) {
+            seen.add(event);
+        }
+
+        @EventListener
+        void revoked(LeadershipRevokedEvent event) {
+            seen.add(event);
+        }
+    }
+
+    @Test
+    void aClientAppearsWithTheModuleButNoCampaignWithoutAnElection() {
+        runner.withPropertyValues("patternkit.sidecar.url=http://127.0.0.1:7300").run(context -> {
+            assertThat(context).hasSingleBean(LeaderElectionClient.class).doesNotHaveBean(Leadership.class);
+            assertThat(context.getBean(LeaderElectionClient.class).config().baseUrl())
+                    .isEqualTo(URI.create("http://127.0.0.1:7300"));
+        });
+        runner.withClassLoader(new FilteredClassLoader(Leadership.class)).run(context ->
+                assertThat(context).hasNotFailed().doesNotHaveBean(LeaderElection.class));
+    }
+
+    @Test
+    void leadershipIsGrantedAsAnEventWithItsTokenAndRevokedWhenTheContextCloses() {
+        Events events = new Events();
+        runner.withBean(LeaderElection.class, () -> election).withBean(Events.class, () -> events)
+                .withPropertyValues("patternkit.leader.election=reindex", "patternkit.leader.candidate-id=pod-a")
+                .run(context -> {
+                    Leadership leadership = context.getBean(Leadership.class);
+                    await().atMost(Duration.ofSeconds(10)).until(leadership::isLeader);
+                    assertThat(events.seen).singleElement().isInstanceOfSatisfying(LeadershipGrantedEvent.class,
+                            granted -> {
+                                assertThat(granted.election()).isEqualTo("reindex");
+                                assertThat(granted.context().candidateId()).isEqualTo("pod-a");
+                                assertThat(granted.fencingToken()).isEqualTo(leadership.fencingToken().getAsLong());
+                                assertThat(granted.getSource()).isSameAs(leadership);
+                            });
+                });
+        assertThat(events.seen).hasSize(2).last().isInstanceOfSatisfying(LeadershipRevokedEvent.class,
+                revoked -> assertThat(revoked.reason()).isEqualTo(RevocationReason.CLOSED));
+        assertThat(election.currentLeader("reindex").leader()).as("resigned, not left to expire").isEmpty();
+    }
+
+    @Test
+    void aBadElectionNameFailsTheStartUpNamingTheProperty() {
+        runner.withBean(LeaderElection.class, () -> election)
+                .withPropertyValues("patternkit.leader.election=not a name").run(context ->
+                        assertThat(context).hasFailed().getFailure().rootCause()
+                                .hasMessageContaining("patternkit.leader.election"));
+    }
+
+    @Test
+    void theApplicationsOwnLeadershipWins() {
+        Leadership own = Leadership.builder(election).election("own").build();
+        runner.withBean(LeaderElection.class, () -> election).withBean(Leadership.class, () -> own)
+                .withPropertyValues("patternkit.leader.election=reindex").run(context -> {
+                    assertThat(context.getBean(Leadership.class)).isSameAs(own);
+                    await().atMost(Duration.ofSeconds(10)).until(own::isLeader);
+                });
+    }
+}

@@ -1,0 +1,230 @@
+package io.patternkit.spring.workqueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
+import io.patternkit.spring.autoconfigure.WorkQueueAutoConfiguration;
+import io.patternkit.testing.InMemoryWorkQueue;
+import io.patternkit.testing.InMemoryWorkQueues;
+import io.patternkit.testing.ManualClock;
+import io.patternkit.workqueue.Enqueue;
+import io.patternkit.workqueue.WorkItem;
+import io.patternkit.workqueue.WorkQueues;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+class WorkQueueListenerTest {
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryWorkQueues queues = InMemoryWorkQueues.create(clock);
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PatternkitLifecycleAutoConfiguration.class,
+                    WorkQueueAutoConfiguration.class))
+            .withBean(WorkQueues.class, () -> queues)
+            .withBean(JsonMapper.class, () -> JsonMapper.builder().build())
+            .withPropertyValues("patternkit.workqueue.listener.poll-wait=200ms");
+
+    record Order(String sku, int quantity) {
+    }
+
+    static class OrderListener {
+        final List<Order> orders = new CopyOnWriteArrayList<>();
+        final List<WorkItem> items = new CopyOnWriteArrayList<>();
+
+        @WorkQueueListener(queue = "${app.orders-queue:orders}", concurrency = "2")
+        void onOrder(Order order, WorkItem item) {
+            orders.add(order);
+            items.add(item);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Orders {
+        @Bean
+        OrderListener orderListener() {
+            return new OrderListener();
+        }
+    }
+
+    @Test
+    void aListenerReceivesTheBoundPayloadAndItsReturnAcks() {
+        runner.withUserConfiguration(Orders.class).withPropertyValues("app.orders-queue=orders-eu").run(context -> {
+            WorkQueueTemplate template = context.getBean(WorkQueueTemplate.class);
+            template.send("orders-eu", new Order("book-1", 2));
+            OrderListener listener = context.getBean(OrderListener.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("orders-eu").stats().acked() == 1);
+            assertThat(listener.orders).containsExactly(new Order("book-1", 2));
+            assertThat(listener.items).singleElement().satisfies(item -> assertThat(item.attempt()).isEqualTo(1));
+        });
+    }
+
+    static class Flaky {
+        final CountDownLatch calls = new CountDownLatch(1);
+
+        @WorkQueueListener(queue = "flaky")
+        void handle(String text) throws java.io.IOException {
+            calls.countDown();
+            throw new java.io.IOException("disk full while handling " + text);
+        }
+    }
+
+    @Test
+    void aThrownExceptionNacksForARetryAfterBackoff() {
+        runner.withBean(Flaky.class, Flaky::new).run(context -> {
+            InMemoryWorkQueue queue = queues.queue("flaky");
+            queue.enqueue(Enqueue.json("\"hello\""));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queue.stats().delayed() == 1);
+            assertThat(queue.stats().acked()).isZero();
+            assertThat(queue.stats().dead()).isZero();
+        });
+    }
+
+    static class Strict {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+
+        @WorkQueueListener(queue = "strict", deadLetterOn = IllegalStateException.class)
+        void handle(Order order) {
+            seen.add(order.sku());
+            throw new IllegalStateException("unknown sku " + order.sku());
+        }
+    }
+
+    @Test
+    void aListedExceptionAndAPayloadThatDoesNotBindDeadLetterAtOnce() {
+        runner.withBean(Strict.class, Strict::new).run(context -> {
+            InMemoryWorkQueue queue = queues.queue("strict");
+            queue.enqueue(Enqueue.json("{\"sku\":\"x-1\",\"quantity\":1}"));
+            queue.enqueue(Enqueue.json("{\"sku\":\"x-2\",\"quantity\":\"many\"}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queue.stats().dead() == 2);
+            assertThat(context.getBean(Strict.class).seen).containsExactly("x-1");
+            assertThat(queue.deadLetters(10)).extracting(d -> d.reason())
+                    .anySatisfy(e -> assertThat(e).contains("unknown sku x-1"))
+                    .anySatisfy(e -> assertThat(e).contains("does not bind to").contains("Order"));
+        });
+    }
+
+    static class FileStage {
+        final List<String> contents = new CopyOnWriteArrayList<>();
+
+        @WorkQueueListener(queue = "files")
+        void handle(Path file) throws java.io.IOException {
+            contents.add(Files.readString(file));
+        }
+    }
+
+    @Test
+    void aPathParameterReceivesTheItemsFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("in.txt"), "stage input");
+        runner.withBean(FileStage.class, FileStage::new).run(context -> {
+            context.getBean(WorkQueueTemplate.class).sendFile("files", file);
+            await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("files").stats().acked() == 1);
+            assertThat(context.getBean(FileStage.class).contents).containsExactly("stage input");
+        });
+    }
+
+    static class Slow {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean finished;
+
+        @WorkQueueListener(queue = "slow", concurrency = "1")
+        void handle(WorkItem item) throws InterruptedException {
+            started.countDown();
+            release.await();
+            finished = true;
+        }
+    }
+
+    @Test
+    void closingTheContextLetsTheRunningHandlerFinishAndAcks() throws Exception {
+        Slow slow = new Slow();
+        InMemoryWorkQueue queue = queues.queue("slow");
+        queue.enqueue(Enqueue.json("{}"));
+        queue.enqueue(Enqueue.json("{}"));
+        var context = new org.springframework.context.annotation.AnnotationConfigApplicationContext();
+        context.register(PatternkitLifecycleAutoConfiguration.class, WorkQueueAutoConfiguration.class);
+        context.registerBean(WorkQueues.class, () -> queues);
+        context.registerBean(Slow.class, () -> slow);
+        context.refresh();
+        assertThat(slow.started.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread closer = new Thread(context::close);
+        closer.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(
+                io.patternkit.lifecycle.Lifecycle.class).isDraining());
+        slow.release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(slow.finished).isTrue();
+        assertThat(queue.stats().acked()).isEqualTo(1);
+        assertThat(queue.stats().ready()).as("the second item, never started, is ready for another consumer")
+                .isEqualTo(1);
+        assertThat(queue.stats().inFlight()).isZero();
+    }
+
+    static class BadConcurrency {
+        @WorkQueueListener(queue = "q", concurrency = "0")
+        void handle(WorkItem item) {
+        }
+    }
+
+    static class BadQueue {
+        @WorkQueueListener(queue = "no spaces allowed")
+        void handle(WorkItem item) {
+        }
+    }
+
+    static class TwoPayloads {
+        @WorkQueueListener(queue = "q")
+        void handle(Order order, String other) {
+        }
+    }
+
+    static class Returns {
+        @WorkQueueListener(queue = "q")
+        String handle(WorkItem item) {
+            return "ack?";
+        }
+    }
+
+    @Test
+    void aBadListenerFailsTheStartUpNamingTheMethodAndAttribute() {
+        runner.withBean("bad", BadConcurrency.class, BadConcurrency::new).run(context -> assertThat(context)
+                .hasFailed().getFailure().hasStackTraceContaining("@WorkQueueListener bad.handle: concurrency '0' is"
+                        + " not valid: concurrency must be 1..1000, got 0"));
+        runner.withBean("bad", BadQueue.class, BadQueue::new).run(context ->
+                assertThat(context.getStartupFailure()).hasStackTraceContaining("@WorkQueueListener bad.handle: queue"));
+        runner.withBean("bad", TwoPayloads.class, TwoPayloads::new).run(context ->
+                assertThat(context.getStartupFailure()).hasStackTraceContaining("more than one payload parameter"));
+        runner.withBean("bad", Returns.class, Returns::new).run(context ->
+                assertThat(context.getStartupFailure()).hasStackTraceContaining("must return void"));
+        runner.withBean("bad", BadConcurrency.class, BadConcurrency::new)
+                .withPropertyValues("patternkit.workqueue.listener.visibility-timeout=0s").run(context ->
+                        assertThat(context).hasFailed());
+    }
+
+    @Test
+    void autoStartupFalseLeavesTheConsumerForTheApplicationToStart() {
+        runner.withUserConfiguration(Orders.class).withPropertyValues("patternkit.workqueue.listener.auto-startup=false")
+                .run(context -> {
+                    WorkQueueListenerContainer container = context.getBean(WorkQueueListenerContainer.class);
+                    assertThat(container.consumers()).containsOnlyKeys("orderListener.onOrder");
+                    assertThat(container.consumer("orderListener.onOrder")).hasValueSatisfying(c ->
+                            assertThat(c.isRunning()).isFalse());
+                    context.getBean(WorkQueueTemplate.class).send("orders", new Order("pen", 1));
+                    container.consumer("orderListener.onOrder").orElseThrow().start();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("orders").stats().acked() == 1);
+                });
+    }
+}
