@@ -7,15 +7,20 @@
 #      (it drains and hands over its checkpoint), the next one killed with kill -9, the one after
 #      frozen with SIGSTOP past its lease; no stale write may be accepted;
 #   3. scatter/gather: a search over the corpus split into shards with two replicas each; merged hits
-#      must equal one index, a straggling replica is rescued by hedging, a dead shard is named.
+#      must equal one index, a straggling replica is rescued by hedging, a dead shard is named;
+#   4. Spring Boot: two replicas of a Spring service on the starter index 3,000 files through a
+#      @WorkQueueListener, the elected leader's refresh enqueues them, and the leader is stopped with
+#      SIGTERM under load: Spring's graceful shutdown drains it, every file is indexed exactly once.
 # Each sample checks its own results and exits non-zero if they are wrong; so does this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -ntp -DskipTests -pl samples -am package
+mvn -B -q -ntp -DskipTests -pl samples,samples-spring-boot -am package
 JAR=samples/target/patternkit-samples.jar
-echo "== 1/3 work queue: index the corpus (kill -9 of a worker, a drain of another on SIGTERM)"
+echo "== 1/4 work queue: index the corpus (kill -9 of a worker, a drain of another on SIGTERM)"
 java -cp "$JAR" io.patternkit.samples.indexing.IndexCorpus --kill-worker --drain-worker
-echo "== 2/3 leader election: fenced corpus report (SIGTERM of the leader with a checkpoint handover, kill -9, SIGSTOP)"
+echo "== 2/4 leader election: fenced corpus report (SIGTERM of the leader with a checkpoint handover, kill -9, SIGSTOP)"
 java -cp "$JAR" io.patternkit.samples.leader.LeaderDemo
-echo "== 3/3 scatter/gather: distributed search (a straggler hedged, a shard killed with kill -9)"
+echo "== 3/4 scatter/gather: distributed search (a straggler hedged, a shard killed with kill -9)"
 java -Xmx192m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.search.SearchDemo
+echo "== 4/4 Spring Boot: @WorkQueueListener replicas, a leader-only refresh, the leader stopped with SIGTERM (drained)"
+java -jar samples-spring-boot/target/patternkit-samples-spring-boot.jar demo

@@ -2,6 +2,7 @@ package io.patternkit.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.lifecycle.LifecycleListener;
 import io.patternkit.spring.lifecycle.DrainOnShutdown;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,8 +16,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * The application's {@link Lifecycle}, with which every auto-configured Patternkit handle registers its drain steps,
- * and the {@link DrainOnShutdown} that runs the drain when the context stops (Spring Boot's shutdown hook turns
+ * The application's {@link Lifecycle}, with which every auto-configured Patternkit handle registers its drain steps
+ * and to which every {@link LifecycleListener} bean listens (the termination notice and its deadline, then the drain's
+ * report), and the {@link DrainOnShutdown} that runs the drain when the context stops (Spring Boot's shutdown hook turns
  * SIGTERM into that stop, so the lifecycle's own SIGTERM handler is not installed). Off with
  * {@code patternkit.lifecycle.enabled=false}: consumers and leaderships are then stopped one by one by their own
  * beans.
@@ -37,17 +39,21 @@ public class PatternkitLifecycleAutoConfiguration {
      * @param properties {@code patternkit.lifecycle.*}
      * @param environment for Spring's shutdown phase timeout
      * @param meterRegistry the application's registry, when it has one
+     * @param listeners the application's {@link LifecycleListener} beans, told of the termination notice and
+     *     of the drain's report, in {@link org.springframework.core.Ordered} order
      * @return the lifecycle, its deadline set from the properties
      */
     @Bean
     @ConditionalOnMissingBean
     public Lifecycle patternkitLifecycle(PatternkitLifecycleProperties properties, Environment environment,
-            ObjectProvider<MeterRegistry> meterRegistry) {
+            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<LifecycleListener> listeners) {
         Lifecycle.Builder builder = Lifecycle.builder();
         Settings.set("patternkit.lifecycle.drain-deadline", drainDeadline(properties, environment),
                 builder::drainDeadline);
         meterRegistry.ifAvailable(builder::meterRegistry);
-        return builder.build();
+        Lifecycle lifecycle = builder.build();
+        listeners.orderedStream().forEach(lifecycle::addListener);
+        return lifecycle;
     }
 
     /**

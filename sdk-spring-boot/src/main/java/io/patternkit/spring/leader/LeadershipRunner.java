@@ -1,6 +1,7 @@
 package io.patternkit.spring.leader;
 
 import io.patternkit.leader.Leadership;
+import io.patternkit.spring.KeepAlive;
 import java.util.Objects;
 import org.springframework.context.SmartLifecycle;
 
@@ -8,12 +9,13 @@ import org.springframework.context.SmartLifecycle;
  * Starts a {@link Leadership} (campaigning and watching) when the context starts and closes it (resigning, so that a
  * successor is elected at once rather than after the lease expires) when the context stops. When the application has
  * a {@link io.patternkit.lifecycle.Lifecycle}, the lifecycle's drain resigns first, in its order; the close here then
- * finds the leadership closed.
+ * finds the leadership closed. While it runs, a non-daemon {@link KeepAlive} thread keeps the JVM running.
  */
 public final class LeadershipRunner implements SmartLifecycle {
     /** The phase of this bean: started before, and stopped after, the lifecycle's drain. */
     public static final int PHASE = Integer.MAX_VALUE - 200;
     private final Leadership leadership;
+    private final KeepAlive keepAlive = new KeepAlive("patternkit-leadership-keep-alive");
     private volatile boolean running;
 
     /** @param leadership the leadership to run; not started; not null */
@@ -24,12 +26,14 @@ public final class LeadershipRunner implements SmartLifecycle {
     @Override
     public void start() {
         leadership.start();
+        keepAlive.start();
         running = true;
     }
 
     @Override
     public void stop() {
         leadership.close();
+        keepAlive.stop();
         running = false;
     }
 

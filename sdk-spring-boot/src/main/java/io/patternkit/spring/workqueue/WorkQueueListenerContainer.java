@@ -2,6 +2,7 @@ package io.patternkit.spring.workqueue;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.spring.KeepAlive;
 import io.patternkit.spring.workqueue.WorkQueueListenerAnnotationProcessor.ListenerMethod;
 import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueConsumer;
@@ -27,7 +28,8 @@ import org.springframework.core.env.Environment;
  * the context starts, and drains them when it stops. When the application has a {@link Lifecycle}, each consumer is
  * registered with it, so that the lifecycle's one drain (run first, by
  * {@link io.patternkit.spring.lifecycle.DrainOnShutdown}) stops claiming, finishes and releases; this container's
- * own stop then finds them drained.
+ * own stop then finds them drained. While it has listeners, a non-daemon {@link KeepAlive} thread keeps the JVM
+ * running, so that an application without a web server does not exit when its {@code main} returns.
  */
 public final class WorkQueueListenerContainer implements SmartLifecycle, SmartInitializingSingleton {
     /** The phase of this bean: started before, and stopped after, the lifecycle's drain. */
@@ -42,6 +44,7 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
     private final MeterRegistry meterRegistry;
     private final Lifecycle lifecycle;
     private final Map<String, Registered> listeners = new LinkedHashMap<>();
+    private final KeepAlive keepAlive = new KeepAlive("patternkit-listeners-keep-alive");
     private volatile boolean running;
 
     /**
@@ -118,6 +121,9 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
                 log.info("@WorkQueueListener {} consuming queue {}", id, registered.queue());
             }
         });
+        if (!listeners.isEmpty()) {
+            keepAlive.start();
+        }
         running = true;
     }
 
@@ -128,6 +134,7 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
                 log.info("@WorkQueueListener {} drained: {}", id, registered.consumer().drain(drainTimeout()));
             }
         });
+        keepAlive.stop();
         running = false;
     }
 

@@ -3,9 +3,14 @@ package io.patternkit.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patternkit.lifecycle.DrainPhase;
+import io.patternkit.lifecycle.DrainReport;
+import io.patternkit.lifecycle.LifecycleListener;
+import io.patternkit.lifecycle.TerminationNotice;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.lifecycle.DrainOnShutdown;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -48,6 +53,24 @@ class PatternkitLifecycleAutoConfigurationTest {
             assertThat(report.notice().budget()).isEqualTo(Duration.ofSeconds(5));
         });
         assertThat(budget.get()).isPositive();
+    }
+
+    @Test
+    void lifecycleListenerBeansHearTheNoticeAndTheReport() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        runner.withPropertyValues("patternkit.lifecycle.drain-deadline=3s").withBean(LifecycleListener.class,
+                () -> new LifecycleListener() {
+                    @Override
+                    public void onTerminationNotice(TerminationNotice notice) {
+                        heard.add("notice " + notice.budget());
+                    }
+
+                    @Override
+                    public void onDrained(DrainReport report) {
+                        heard.add("drained");
+                    }
+                }).run(context -> assertThat(heard).isEmpty());
+        assertThat(heard).containsExactly("notice PT3S", "drained");
     }
 
     @Test

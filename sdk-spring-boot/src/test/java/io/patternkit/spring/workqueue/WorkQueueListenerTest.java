@@ -173,6 +173,18 @@ class WorkQueueListenerTest {
         assertThat(queue.stats().inFlight()).isZero();
     }
 
+    @Test
+    void aRunningListenerKeepsTheJvmAliveUntilTheContextStops() {
+        runner.withUserConfiguration(Orders.class).run(context -> assertThat(keepAliveThreads()).singleElement()
+                .satisfies(thread -> assertThat(thread.isDaemon()).isFalse()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().isEmpty());
+    }
+
+    private static List<Thread> keepAliveThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("patternkit-listeners-keep-alive") && t.isAlive()).toList();
+    }
+
     static class BadConcurrency {
         @WorkQueueListener(queue = "q", concurrency = "0")
         void handle(WorkItem item) {
