@@ -7,6 +7,7 @@ import io.patternkit.leader.Leadership;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.Wire;
 import io.patternkit.spring.SidecarConfigCustomizer;
+import io.patternkit.spring.leader.LeaderOnlyController;
 import io.patternkit.spring.leader.LeadershipEventPublisher;
 import io.patternkit.spring.leader.LeadershipRunner;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +26,8 @@ import org.springframework.core.env.Environment;
  * Leader election in a Spring application, active when {@code patternkit-sdk-leader} is on the classpath: a
  * {@link LeaderElectionClient} from {@code patternkit.sidecar.*} and {@code patternkit.leader.url}; and, when
  * {@code patternkit.leader.election} is set, a {@link Leadership} in that election that the context starts and
- * stops, whose grants and revocations are published as application events. Other beans ask it
+ * stops, whose grants and revocations are published as application events, and which starts the
+ * {@link io.patternkit.spring.leader.LeaderOnly} beans while it leads. Other beans ask it
  * {@link Leadership#isLeader()} and {@link Leadership#fencingToken()}. Each bean backs off to one of the
  * application's own; a {@link LeaderElection} bean of the application's (such as the in-memory fake of
  * {@code patternkit-sdk-testing}) replaces the client.
@@ -79,6 +82,12 @@ public class LeaderElectionAutoConfiguration {
         @ConditionalOnMissingBean
         LeadershipRunner leadershipRunner(Leadership leadership) {
             return new LeadershipRunner(leadership);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        LeaderOnlyController leaderOnlyController(ApplicationContext context) {
+            return new LeaderOnlyController(context);
         }
     }
 }

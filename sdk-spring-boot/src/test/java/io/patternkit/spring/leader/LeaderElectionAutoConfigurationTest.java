@@ -72,6 +72,80 @@ class LeaderElectionAutoConfigurationTest {
         assertThat(election.currentLeader("reindex").leader()).as("resigned, not left to expire").isEmpty();
     }
 
+    @LeaderOnly
+    static class Refresher implements org.springframework.context.Lifecycle {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        volatile boolean running;
+
+        @Override
+        public void start() {
+            calls.add("start");
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            calls.add("stop");
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+    }
+
+    @Test
+    void leaderOnlyBeansRunWhileLeadingAndStopOnTheRevocation() {
+        Refresher refresher = new Refresher();
+        runner.withBean(LeaderElection.class, () -> election).withBean(Refresher.class, () -> refresher)
+                .withPropertyValues("patternkit.leader.election=refresh", "patternkit.leader.candidate-id=pod-a")
+                .run(context -> {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> refresher.running);
+                    // Leadership ends while the context runs: the bean is stopped before close() returns.
+                    context.getBean(Leadership.class).close();
+                    assertThat(refresher.running).isFalse();
+                    assertThat(context.isRunning()).isTrue();
+                });
+        assertThat(refresher.calls).containsExactly("start", "stop");
+    }
+
+    static class NotALifecycle {
+    }
+
+    static class Eager implements org.springframework.context.SmartLifecycle {
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public boolean isRunning() {
+            return false;
+        }
+    }
+
+    @Test
+    void aLeaderOnlyBeanTheContextWouldStartEverywhereFailsTheStartUp() {
+        ApplicationContextRunner leading = runner.withBean(LeaderElection.class, () -> election)
+                .withPropertyValues("patternkit.leader.election=refresh");
+        leading.withBean("marked", MarkedPlain.class, MarkedPlain::new).run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("@LeaderOnly bean 'marked' must implement"));
+        leading.withBean("eager", MarkedEager.class, MarkedEager::new).run(context -> assertThat(context).hasFailed()
+                .getFailure().hasStackTraceContaining("isAutoStartup() true"));
+    }
+
+    @LeaderOnly
+    static class MarkedPlain extends NotALifecycle {
+    }
+
+    @LeaderOnly
+    static class MarkedEager extends Eager {
+    }
+
     @Test
     void aBadElectionNameFailsTheStartUpNamingTheProperty() {
         runner.withBean(LeaderElection.class, () -> election)
