@@ -10,6 +10,7 @@ import io.patternkit.spring.leader.LeadershipGrantedEvent;
 import io.patternkit.spring.leader.LeadershipRevokedEvent;
 import io.patternkit.spring.workqueue.WorkQueueListener;
 import io.patternkit.spring.workqueue.WorkQueueTemplate;
+import io.patternkit.testing.Sidecar;
 import io.patternkit.testing.SidecarProcess;
 import io.patternkit.workqueue.WorkItem;
 import java.io.IOException;
@@ -22,9 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringBootConfiguration;
@@ -36,26 +35,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 
 /**
- * Spring Boot applications with the starter against one real {@code patternkit-sidecar run} process on SQLite:
+ * Spring Boot applications with the starter against one real {@code patternkit-sidecar run} process on SQLite,
+ * started for the class by {@link Sidecar}:
  * listeners ack, nack for a retry and dead-letter; leadership follows the contexts as events; and closing a context
  * under load drains it, so that every item is handled once and none waits out its visibility timeout.
  */
 class SpringStarterSidecarIT {
-    private static SidecarProcess sidecar;
+    @Sidecar(patterns = {"workqueue", "leader"}, args = {"--backoff-base", "100ms", "--lease-duration", "3s",
+            "--renew-deadline", "1500ms", "--retry-period", "200ms"})
+    static SidecarProcess sidecar;
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void startTheSidecar() {
-        sidecar = SidecarProcess.run("workqueue", "leader").args("--backoff-base", "100ms", "--lease-duration", "3s",
-                "--renew-deadline", "1500ms", "--retry-period", "200ms").start();
-    }
-
-    @AfterAll
-    static void stopTheSidecar() {
-        if (sidecar != null) {
-            sidecar.close();
-        }
-    }
 
     @AfterEach
     void closeTheApplications() {

@@ -1,0 +1,49 @@
+package io.patternkit.spring.test;
+
+import io.patternkit.testing.InMemoryLeaderElection;
+import io.patternkit.testing.InMemoryWorkQueues;
+import io.patternkit.testing.ManualClock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The beans of {@link EnablePatternkitFakes}: a {@link ManualClock}, and a fake for each pattern whose SDK module is
+ * on the classpath. Each backs off to one the test declares itself.
+ */
+@Configuration(proxyBeanMethods = false)
+public class PatternkitFakesConfiguration {
+    /** Spring creates it. */
+    public PatternkitFakesConfiguration() {
+    }
+
+    /** @return the clock every fake reads, starting at {@link ManualClock#DEFAULT_START} */
+    @Bean
+    @ConditionalOnMissingBean
+    public ManualClock patternkitManualClock() {
+        return new ManualClock();
+    }
+
+    /** The work-queue fake. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.patternkit.workqueue.WorkQueues")
+    static class WorkQueueFakes {
+        @Bean
+        @ConditionalOnMissingBean
+        InMemoryWorkQueues inMemoryWorkQueues(ManualClock clock) {
+            return InMemoryWorkQueues.create(clock);
+        }
+    }
+
+    /** The leader-election fake. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.patternkit.leader.LeaderElection")
+    static class LeaderElectionFakes {
+        @Bean
+        @ConditionalOnMissingBean
+        InMemoryLeaderElection inMemoryLeaderElection(ManualClock clock) {
+            return InMemoryLeaderElection.builder().clock(clock).build();
+        }
+    }
+}

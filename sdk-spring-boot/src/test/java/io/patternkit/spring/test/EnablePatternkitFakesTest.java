@@ -1,0 +1,76 @@
+package io.patternkit.spring.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.patternkit.leader.LeaderElectionClient;
+import io.patternkit.leader.Leadership;
+import io.patternkit.spring.autoconfigure.LeaderElectionAutoConfiguration;
+import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
+import io.patternkit.spring.autoconfigure.WorkQueueAutoConfiguration;
+import io.patternkit.spring.workqueue.WorkQueueListener;
+import io.patternkit.spring.workqueue.WorkQueueTemplate;
+import io.patternkit.testing.InMemoryLeaderElection;
+import io.patternkit.testing.InMemoryWorkQueues;
+import io.patternkit.testing.ManualClock;
+import io.patternkit.workqueue.WorkItem;
+import io.patternkit.workqueue.WorkQueueClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class EnablePatternkitFakesTest {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PatternkitLifecycleAutoConfiguration.class,
+                    WorkQueueAutoConfiguration.class, LeaderElectionAutoConfiguration.class))
+            .withPropertyValues("patternkit.workqueue.listener.poll-wait=200ms");
+
+    static class Retrying {
+        final List<Integer> attempts = new CopyOnWriteArrayList<>();
+
+        @WorkQueueListener(queue = "retrying")
+        void handle(String text, WorkItem item) {
+            attempts.add(item.attempt());
+            if (item.attempt() == 1) {
+                throw new IllegalStateException("not yet");
+            }
+        }
+    }
+
+    @EnablePatternkitFakes
+    @Configuration(proxyBeanMethods = false)
+    static class App {
+        @Bean
+        Retrying retrying() {
+            return new Retrying();
+        }
+    }
+
+    @Test
+    void theFakesReplaceEveryClientAndTheTestMovesTheirTime() {
+        runner.withUserConfiguration(App.class).withPropertyValues("patternkit.leader.election=fakes").run(context -> {
+            assertThat(context).doesNotHaveBean(WorkQueueClient.class).doesNotHaveBean(LeaderElectionClient.class)
+                    .hasSingleBean(InMemoryWorkQueues.class).hasSingleBean(InMemoryLeaderElection.class);
+            InMemoryWorkQueues queues = context.getBean(InMemoryWorkQueues.class);
+            context.getBean(WorkQueueTemplate.class).send("retrying", "hello");
+            await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("retrying").stats().delayed() == 1);
+            // The nack's backoff (1 s on the fake) passes only when the test says so.
+            context.getBean(ManualClock.class).advance(Duration.ofSeconds(2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("retrying").stats().acked() == 1);
+            assertThat(context.getBean(Retrying.class).attempts).containsExactly(1, 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(Leadership.class).isLeader());
+        });
+    }
+
+    @Test
+    void aFakeTheTestDeclaresItselfWins() {
+        InMemoryWorkQueues own = InMemoryWorkQueues.create(new ManualClock());
+        runner.withUserConfiguration(App.class).withBean(InMemoryWorkQueues.class, () -> own).run(context ->
+                assertThat(context.getBean(InMemoryWorkQueues.class)).isSameAs(own));
+    }
+}
