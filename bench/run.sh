@@ -9,6 +9,8 @@
 #   BENCH_ONLY=scatter           (between its markers) is rewritten, the rest of the doc is kept
 #   BENCH_ONLY=footprint         (footprint: the sidecar's cold start and memory, the SDK's closure; ~10 min)
 #   BENCH_ONLY=drain             (drain: SIGTERM to a worker and its sidecar, with and without the drain; ~4 min)
+#   BENCH_ONLY=spring            (spring: the Boot starter's start-up and heap cost, @WorkQueueListener against
+#                                the plain consumer; ~4 min)
 #   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
 #                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
@@ -27,8 +29,8 @@ RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-  ""|leader|scatter|footprint|drain) ;;
-  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint or drain, not: $ONLY" >&2; exit 2 ;;
+  ""|leader|scatter|footprint|drain|spring) ;;
+  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain or spring, not: $ONLY" >&2; exit 2 ;;
 esac
 runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
@@ -52,7 +54,7 @@ DIRTY="$( [ -z "${BENCH_COMMIT:-}" ] && git status --porcelain 2>/dev/null | gre
 
 if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
-    mvn -B -q -ntp -DskipTests -Pbench -pl bench -am package
+    mvn -B -q -ntp -DskipTests -Pbench -pl bench,bench/spring -am package
   fi
   if [ -z "$ONLY" ]; then
     rm -rf "$RUN"
@@ -62,11 +64,14 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     rm -f "$OUT"/footprint.* "$OUT"/sdk-closure.md "$OUT"/run-footprint.env
   elif [ "$ONLY" = drain ]; then
     rm -f "$OUT"/drain.md "$OUT"/run-drain.env
+  elif [ "$ONLY" = spring ]; then
+    rm -f "$OUT"/spring.md "$OUT"/run-spring.env
   else
     rm -f "$OUT"/scatter*
   fi
   mkdir -p "$OUT"
-  cp sidecar/target/patternkit-sidecar.jar samples/target/patternkit-samples.jar bench/target/patternkit-bench.jar "$RUN/"
+  cp sidecar/target/patternkit-sidecar.jar samples/target/patternkit-samples.jar bench/target/patternkit-bench.jar \
+    bench/spring/target/patternkit-bench-spring.jar "$RUN/"
   BENCH_JAR="$RUN/patternkit-bench.jar"
   SIDECAR_JAR="$RUN/patternkit-sidecar.jar"
 
@@ -140,6 +145,17 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     DRAIN_COMMIT="$COMMIT$DIRTY"
     declare -p DRAIN_STARTED DRAIN_LOAD_BEFORE DRAIN_LOAD_AFTER DRAIN_JDK DRAIN_COMMIT > "$OUT/run-drain.env"
   fi
+  if runs spring; then
+    echo "== Spring Boot starter" >&2
+    SPRING_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+    SPRING_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    java -jar "$RUN/patternkit-bench-spring.jar" --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
+      ${BENCH_QUICK:+--rounds 1 --items 300 --startup-rounds 1} > /dev/null
+    SPRING_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+    SPRING_JDK="$(java -version 2>&1 | sed -n 2p)"
+    SPRING_COMMIT="$COMMIT$DIRTY"
+    declare -p SPRING_STARTED SPRING_LOAD_BEFORE SPRING_LOAD_AFTER SPRING_JDK SPRING_COMMIT > "$OUT/run-spring.env"
+  fi
 else
   if [ -z "$ONLY" ]; then
     # shellcheck disable=SC1091
@@ -148,6 +164,10 @@ else
   if runs drain; then
     # shellcheck disable=SC1091
     source "$OUT/run-drain.env"
+  fi
+  if runs spring; then
+    # shellcheck disable=SC1091
+    source "$OUT/run-spring.env"
   fi
   if runs leader; then
     # shellcheck disable=SC1091
@@ -314,6 +334,22 @@ EOF
   echo '<!-- drain:end -->'
 }
 
+# The Spring Boot starter's cost, between markers so that BENCH_ONLY=spring can replace it alone.
+spring_section() {
+  echo '<!-- spring:begin -->'
+  cat <<EOF
+## 8. The Spring Boot starter's cost
+
+Measured by \`io.patternkit.bench.spring.SpringBench\` (\`bench/spring\`) on $SPRING_STARTED from commit
+$SPRING_COMMIT, $SPRING_JDK, Spring Boot 4.0, one \`patternkit-sidecar run\` process on SQLite; load average
+$SPRING_LOAD_BEFORE before and $SPRING_LOAD_AFTER after. \`BENCH_ONLY=spring bench/run.sh\` reruns this section alone.
+
+EOF
+  cat "$OUT/spring.md"
+  if [ -f bench/notes-spring.md ]; then echo; cat bench/notes-spring.md; fi
+  echo '<!-- spring:end -->'
+}
+
 if [ -n "$ONLY" ]; then
   if [ ! -f "$DOC" ]; then cp "$ROOT/docs/benchmarks.md" "$DOC"; fi
   if [ "$ONLY" = leader ]; then
@@ -325,6 +361,9 @@ if [ -n "$ONLY" ]; then
   elif [ "$ONLY" = drain ]; then
     drain_section > "$OUT/drain-section.md"
     splice_section drain "$DOC" "$OUT/drain-section.md"
+  elif [ "$ONLY" = spring ]; then
+    spring_section > "$OUT/spring-section.md"
+    splice_section spring "$DOC" "$OUT/spring-section.md"
   else
     scatter_section > "$OUT/scatter-section.md"
     splice_section scatter "$DOC" "$OUT/scatter-section.md"
@@ -428,13 +467,15 @@ footprint_section
 echo
 drain_section
 echo
+spring_section
+echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF
 
 ## Rerunning
 
 \`bench/run.sh\` (about 30 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` or
-\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\` or \`BENCH_ONLY=drain\` for one section alone, about 10, 7, 10 and 4 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\` or \`BENCH_ONLY=spring\` for one section alone, about 10, 7, 10, 4 and 4 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
 \`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.
