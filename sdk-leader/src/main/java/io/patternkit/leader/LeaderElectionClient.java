@@ -1,6 +1,7 @@
 package io.patternkit.leader;
 
 import io.patternkit.core.SidecarConfig;
+import io.patternkit.core.SidecarReadiness;
 import io.patternkit.core.internal.Transport;
 import io.patternkit.leader.internal.HttpLeaderElection;
 import io.patternkit.protocol.Wire;
@@ -122,6 +123,16 @@ public final class LeaderElectionClient implements LeaderElection, AutoCloseable
      */
     public Optional<String> defaultElectionLeader() {
         return http.defaultLeaderName();
+    }
+
+    /**
+     * Asks the sidecar's readiness probe ({@code GET /healthz/ready}) once, without retry and outside the circuit
+     * breaker: for a health check, such as the Spring Boot starter's Actuator endpoint.
+     *
+     * @return ready, or not and why (draining, engine unreachable, no connection); never throws
+     */
+    public SidecarReadiness readiness() {
+        return transport.readiness();
     }
 
     /** @return the configuration this client uses */

@@ -3,6 +3,7 @@ package io.patternkit.workqueue;
 import io.patternkit.protocol.NameRule;
 
 import io.patternkit.core.SidecarConfig;
+import io.patternkit.core.SidecarReadiness;
 import io.patternkit.core.internal.Transport;
 import io.patternkit.protocol.Wire;
 import io.patternkit.workqueue.internal.HttpWorkQueue;
@@ -54,6 +55,16 @@ public final class WorkQueueClient implements WorkQueues, AutoCloseable {
             throw new IllegalArgumentException(NameRule.QUEUE.rejection(name));
         }
         return new HttpWorkQueue(transport, name);
+    }
+
+    /**
+     * Asks the sidecar's readiness probe ({@code GET /healthz/ready}) once, without retry and outside the circuit
+     * breaker: for a health check, such as the Spring Boot starter's Actuator endpoint.
+     *
+     * @return ready, or not and why (draining, engine unreachable, no connection); never throws
+     */
+    public SidecarReadiness readiness() {
+        return transport.readiness();
     }
 
     /** @return the configuration this client uses */

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.patternkit.core.contract.ContractValidator;
 import io.patternkit.core.SidecarConfig;
+import io.patternkit.core.SidecarReadiness;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,6 +65,40 @@ class WorkQueueProtocolTest {
     private static String item(String id, String receipt, int attempt, String payloadOrFile) {
         return "{\"id\":\"" + id + "\",\"receipt\":\"" + receipt + "\",\"attempt\":" + attempt + ",\"maxAttempts\":5,"
                 + payloadOrFile + ",\"priority\":2,\"enqueuedAt\":\"" + T0 + "\",\"visibleUntil\":\"" + T1 + "\"}";
+    }
+
+    @Test
+    void readinessReportsTheProbesAnswerAndNeverThrows() {
+        server.stubFor(get("/healthz/ready").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":\"UP\"}")));
+        assertThat(client.readiness()).isEqualTo(new SidecarReadiness(true, "UP", java.util.Optional.empty()));
+        server.stubFor(get("/healthz/ready").willReturn(aResponse().withStatus(503)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":\"DOWN\",\"detail\":\"draining\"}")));
+        for (int i = 0; i < 30; i++) {
+            assertThat(client.readiness()).isEqualTo(new SidecarReadiness(false, "DOWN",
+                    java.util.Optional.of("draining")));
+        }
+        server.stubFor(post(Q + "/items").willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"i1\",\"duplicate\":false}")));
+        assertThat(queue.enqueue(Enqueue.json("{}")).id()).as("30 unready probes leave the circuit breaker closed")
+                .isEqualTo("i1");
+    }
+
+    @Test
+    void readinessOfASidecarThatIsNotThereIsUnreachable() throws java.io.IOException {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        try (WorkQueueClient absent = WorkQueueClient.create(SidecarConfig.builder()
+                .baseUrl(URI.create("http://127.0.0.1:" + closed)).build())) {
+            assertThat(absent.readiness()).satisfies(r -> {
+                assertThat(r.ready()).isFalse();
+                assertThat(r.status()).isEqualTo("UNREACHABLE");
+                assertThat(r.detail()).hasValueSatisfying(d -> assertThat(d).contains("127.0.0.1:" + closed));
+            });
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.patternkit.core.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -16,6 +17,7 @@ import io.patternkit.core.ClientMetrics;
 import io.patternkit.core.PatternkitException;
 import io.patternkit.core.ProtocolException;
 import io.patternkit.core.SidecarConfig;
+import io.patternkit.core.SidecarReadiness;
 import io.patternkit.core.SidecarUnavailableException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -23,6 +25,7 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,6 +118,29 @@ public final class Transport implements AutoCloseable {
     /** @return the configuration this transport was made from */
     public SidecarConfig config() {
         return config;
+    }
+
+    /**
+     * Asks the sidecar's readiness probe once: no retry, outside the circuit breaker (a probe of an unready sidecar
+     * must not open the breaker for the calls that follow), within the call timeout.
+     *
+     * @return the answer; never throws
+     */
+    public SidecarReadiness readiness() {
+        Request request = new Request.Builder().url(config.baseUrl() + "/healthz/ready").header("Accept", ACCEPT)
+                .get().build();
+        try (Response response = client.newCall(request).execute()) {
+            ResponseBody body = response.body();
+            JsonNode json = body == null ? null : Json.mapper().readTree(body.bytes());
+            String status = json != null && json.hasNonNull("status") ? json.get("status").asText()
+                    : response.isSuccessful() ? "UP" : "DOWN";
+            Optional<String> detail = json != null && json.hasNonNull("detail")
+                    ? Optional.of(json.get("detail").asText())
+                    : response.isSuccessful() ? Optional.empty() : Optional.of("HTTP " + response.code());
+            return new SidecarReadiness(response.isSuccessful(), status, detail);
+        } catch (IOException e) {
+            return new SidecarReadiness(false, "UNREACHABLE", Optional.of(sidecar + ": " + e));
+        }
     }
 
     /**

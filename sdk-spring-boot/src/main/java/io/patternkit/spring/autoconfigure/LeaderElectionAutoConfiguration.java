@@ -10,6 +10,7 @@ import io.patternkit.spring.SidecarConfigCustomizer;
 import io.patternkit.spring.leader.LeaderOnlyController;
 import io.patternkit.spring.leader.LeadershipEventPublisher;
 import io.patternkit.spring.leader.LeadershipRunner;
+import io.patternkit.spring.leader.LeadershipStatus;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -51,6 +52,17 @@ public class LeaderElectionAutoConfiguration {
         return LeaderElectionClient.create(SidecarConfigs.create("leader", "patternkit.leader.url",
                 properties.getUrl(), Wire.ENV_LEADER_URL, Wire.DEFAULT_LEADER_PORT, sidecar, environment,
                 meterRegistry, customizers));
+    }
+
+    /**
+     * @param election the application's leader election
+     * @param leadership its leadership, when it campaigns
+     * @return leader election's part of the Patternkit status (Actuator)
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public LeadershipStatus leadershipStatus(LeaderElection election, ObjectProvider<Leadership> leadership) {
+        return new LeadershipStatus(election, leadership.getIfAvailable());
     }
 
     /** The application's election, when {@code patternkit.leader.election} names one. */

@@ -12,6 +12,7 @@ import io.patternkit.spring.workqueue.ListenerDefaults;
 import io.patternkit.spring.workqueue.PayloadCodec;
 import io.patternkit.spring.workqueue.WorkQueueListenerAnnotationProcessor;
 import io.patternkit.spring.workqueue.WorkQueueListenerContainer;
+import io.patternkit.spring.workqueue.WorkQueueStatus;
 import io.patternkit.spring.workqueue.WorkQueueTemplate;
 import io.patternkit.workqueue.WorkQueueClient;
 import io.patternkit.workqueue.WorkQueues;
@@ -101,6 +102,15 @@ public class WorkQueueAutoConfiguration {
                 listener.isAutoStartup());
         return new WorkQueueListenerContainer(processor, queues, codec, defaults, environment,
                 meterRegistry.getIfAvailable(), lifecycle.getIfAvailable());
+    }
+
+    /**
+     * @return the work queue's part of the Patternkit status (Actuator)
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public WorkQueueStatus workQueueStatus(WorkQueues queues, WorkQueueListenerContainer listeners) {
+        return new WorkQueueStatus(queues, listeners);
     }
 
     /** The codec over Spring Boot 4's Jackson 3 mapper. */

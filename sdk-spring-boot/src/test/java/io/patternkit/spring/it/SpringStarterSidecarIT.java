@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.patternkit.leader.Leadership;
 import io.patternkit.leader.RevocationReason;
 import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.spring.actuate.PatternkitEndpoint;
 import io.patternkit.spring.leader.LeadershipGrantedEvent;
 import io.patternkit.spring.leader.LeadershipRevokedEvent;
 import io.patternkit.spring.workqueue.WorkQueueListener;
@@ -137,6 +138,9 @@ class SpringStarterSidecarIT {
                 .containsEntry("doc-7", 1);
         assertThat(template.queue("spring-outcomes").deadLetters(10)).singleElement()
                 .satisfies(dead -> assertThat(dead.reason()).contains("not a document: junk"));
+        // The Actuator endpoint asks the real sidecar's readiness probe and shows the listener's counters.
+        assertThat(app.getBean(PatternkitEndpoint.class).patternkit().toString())
+                .contains("url=" + sidecar.baseUrl() + ", ready=true, status=UP", "processed=22", "deadLettered=1");
     }
 
     @Test
