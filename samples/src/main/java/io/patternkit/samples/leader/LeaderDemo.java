@@ -74,6 +74,7 @@ public final class LeaderDemo implements Callable<Integer> {
     private final AppProcess.Events events = new AppProcess.Events();
     private final Map<String, AppProcess> apps = new LinkedHashMap<>();
     private final Map<String, SidecarProcess> sidecars = new LinkedHashMap<>();
+    private final Map<String, Instant> startedAt = new LinkedHashMap<>();
     private Path work;
     private Path input;
 
@@ -137,6 +138,7 @@ public final class LeaderDemo implements Callable<Integer> {
             startApp(initial.app());
 
             AppProcess.Event first = heir;
+            awaitAFollowerSees(first.app());
             awaitWrites(first.app(), 5);
             say("2. %s leads (token %d); kill -9 its app (its sidecar lives)", first.app(), first.number("token"));
             Instant killed = Instant.now();
@@ -201,7 +203,19 @@ public final class LeaderDemo implements Callable<Integer> {
         AppProcess app = AppProcess.start(id, command,
                 Map.of(Wire.ENV_SIDECAR_URL, sidecars.get(id).baseUrl().toString()), log, events);
         apps.put(id, app);
+        startedAt.put(id, Instant.now());
         say("%s: app pid %d, sidecar %s", id, app.pid(), sidecars.get(id).baseUrl());
+    }
+
+    /**
+     * Waits until a follower's running app (its current process) has seen {@code leader} lead, so that the kill
+     * measures the handover to a follower that is up and campaigning, not a follower's JVM start on a loaded machine
+     * (the kill's handover is the one bounded below the lease: the sidecar releases on the dropped watch).
+     */
+    private void awaitAFollowerSees(String leader) throws InterruptedException {
+        await("a follower to see " + leader + " lead", e -> !e.app().equals(leader) && e.is("OBSERVED")
+                && e.field("leader").equals(java.util.Optional.of(leader)) && !e.at().isBefore(startedAt.get(e.app())),
+                Instant.EPOCH, Duration.ofSeconds(60));
     }
 
     private AppProcess.Event await(String what, Predicate<AppProcess.Event> match, Instant notBefore, Duration timeout)
