@@ -55,8 +55,8 @@ public final class LifecycleEndpoints {
         LifecycleEndpoints endpoints = new LifecycleEndpoints(Objects.requireNonNull(lifecycle, "lifecycle"));
         List<ManagementServer.Mount> mounts = List.of(
                 server.mount(Wire.DRAIN_PATH, endpoints::drain),
-                server.mount(LIVE_PATH, r -> onlyGet(r).orElseGet(() -> health(200, "UP", null))),
-                server.mount(READY_PATH, r -> onlyGet(r).orElseGet(endpoints::readiness)));
+                server.mount(LIVE_PATH, r -> Requests.onlyGet(r).orElseGet(() -> health(200, "UP", null))),
+                server.mount(READY_PATH, r -> Requests.onlyGet(r).orElseGet(endpoints::readiness)));
         return () -> mounts.forEach(ManagementServer.Mount::close);
     }
 
@@ -73,7 +73,7 @@ public final class LifecycleEndpoints {
         try {
             deadlineMs = request.method().equals("GET") ? fromQuery(request) : fromBody(request.body());
         } catch (IllegalArgumentException e) {
-            return invalid(e.getMessage());
+            return Requests.invalid(e.getMessage());
         }
         Duration deadline = deadlineMs.map(Duration::ofMillis).orElse(lifecycle.drainDeadline());
         return ManagementResponse.jsonOf(200, toJson(lifecycle.drain(TerminationNotice.Trigger.HTTP, deadline)));
@@ -124,15 +124,6 @@ public final class LifecycleEndpoints {
     private static IllegalArgumentException badDeadline() {
         return new IllegalArgumentException("deadlineMs must be an integer from 1 to " + Wire.MAX_DRAIN_DEADLINE_MS
                 + " (milliseconds)");
-    }
-
-    private static ManagementResponse invalid(String detail) {
-        return ManagementResponse.problem(ProblemType.INVALID_REQUEST, detail);
-    }
-
-    private static Optional<ManagementResponse> onlyGet(ManagementRequest request) {
-        return "GET".equals(request.method()) ? Optional.empty() : Optional.of(ManagementResponse
-                .problem(ProblemType.METHOD_NOT_ALLOWED, "use GET").withHeader("Allow", "GET"));
     }
 
     private static ManagementResponse health(int status, String state, String detail) {

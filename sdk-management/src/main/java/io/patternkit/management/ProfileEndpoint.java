@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -56,18 +57,15 @@ public final class ProfileEndpoint implements ManagementEndpoint {
 
     @Override
     public ManagementResponse handle(ManagementRequest request) throws IOException, ParseException, InterruptedException {
-        if (!"GET".equals(request.method())) {
-            return ManagementResponse.problem(ProblemType.METHOD_NOT_ALLOWED, "use GET").withHeader("Allow", "GET");
+        Optional<ManagementResponse> refused = Requests.onlyGet(request);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        int seconds;
-        try {
-            seconds = request.query("seconds").map(Integer::parseInt).orElse(DEFAULT_SECONDS);
-        } catch (IllegalArgumentException e) {
-            seconds = -1;
+        Optional<Integer> secondsAsked = Requests.intInRange(request, "seconds", DEFAULT_SECONDS, 1, MAX_SECONDS);
+        if (secondsAsked.isEmpty()) {
+            return Requests.invalid("seconds must be an integer from 1 to " + MAX_SECONDS);
         }
-        if (seconds < 1 || seconds > MAX_SECONDS) {
-            return invalid("seconds must be an integer from 1 to " + MAX_SECONDS);
-        }
+        int seconds = secondsAsked.get();
         String format;
         try {
             format = request.query("format").orElse("jfr");
@@ -75,7 +73,7 @@ public final class ProfileEndpoint implements ManagementEndpoint {
             format = "";
         }
         if (!format.equals("jfr") && !format.equals("summary")) {
-            return invalid("format must be jfr or summary");
+            return Requests.invalid("format must be jfr or summary");
         }
         if (!recording.tryAcquire()) {
             return ManagementResponse.problem(ProblemType.RATE_LIMITED, "a profile is being recorded; one at a time")
@@ -93,10 +91,6 @@ public final class ProfileEndpoint implements ManagementEndpoint {
             recording.release();
             Files.deleteIfExists(file);
         }
-    }
-
-    private static ManagementResponse invalid(String detail) {
-        return ManagementResponse.problem(ProblemType.INVALID_REQUEST, detail);
     }
 
     private static void record(Duration length, Path file) throws IOException, ParseException, InterruptedException {

@@ -1,6 +1,5 @@
 package io.patternkit.management;
 
-import io.patternkit.protocol.ProblemType;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
@@ -55,18 +54,15 @@ public final class ThreadsEndpoint implements ManagementEndpoint {
 
     @Override
     public ManagementResponse handle(ManagementRequest request) {
-        if (!"GET".equals(request.method())) {
-            return ManagementResponse.problem(ProblemType.METHOD_NOT_ALLOWED, "use GET").withHeader("Allow", "GET");
+        Optional<ManagementResponse> refused = Requests.onlyGet(request);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        int depth;
-        try {
-            depth = request.query("depth").map(Integer::parseInt).orElse(DEFAULT_DEPTH);
-        } catch (IllegalArgumentException e) {
-            depth = -1;
+        Optional<Integer> depthAsked = Requests.intInRange(request, "depth", DEFAULT_DEPTH, 1, MAX_DEPTH);
+        if (depthAsked.isEmpty()) {
+            return Requests.invalid("depth must be an integer from 1 to " + MAX_DEPTH);
         }
-        if (depth < 1 || depth > MAX_DEPTH) {
-            return ManagementResponse.problem(ProblemType.INVALID_REQUEST, "depth must be an integer from 1 to " + MAX_DEPTH);
-        }
+        int depth = depthAsked.get();
         long[] deadlocked = Optional.ofNullable(threads.findDeadlockedThreads()).orElse(new long[0]);
         Set<Long> deadlockedIds = Arrays.stream(deadlocked).boxed().collect(Collectors.toSet());
         boolean timed = threads.isThreadContentionMonitoringEnabled();

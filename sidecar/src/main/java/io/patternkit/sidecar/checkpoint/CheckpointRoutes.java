@@ -6,7 +6,6 @@ import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.RunningPattern;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -34,12 +33,12 @@ final class CheckpointRoutes implements RunningPattern {
                 service.read(parser.name(ctx.pathParam("checkpoint"))).map(this::toJson)));
         router.put(BASE).handler(ctx -> responses.answer(ctx, BASE, () -> {
             String name = parser.name(ctx.pathParam("checkpoint"));
-            CheckpointRequests.Save save = parser.save(bytes(ctx));
+            CheckpointRequests.Save save = parser.save(Responses.body(ctx));
             return service.save(name, save.stateJson(), save.expectedVersion(), save.fencingToken()).map(this::toJson);
         }));
         router.post(BASE + "/restore").handler(ctx -> responses.answer(ctx, BASE + "/restore", () -> {
             String name = parser.name(ctx.pathParam("checkpoint"));
-            return service.restore(name, parser.restore(bytes(ctx))).map(this::toJson);
+            return service.restore(name, parser.restore(Responses.body(ctx))).map(this::toJson);
         }));
     }
 
@@ -53,10 +52,6 @@ final class CheckpointRoutes implements RunningPattern {
         return Future.succeededFuture();
     }
 
-    private static byte[] bytes(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
-        return body == null ? null : body.getBytes();
-    }
 
     private ObjectNode toJson(StoredCheckpoint c) {
         ObjectNode node = responses.object().put("name", c.name()).put("version", c.version())

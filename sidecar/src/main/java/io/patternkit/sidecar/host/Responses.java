@@ -40,6 +40,15 @@ public final class Responses {
         this.mapper = mapper;
     }
 
+    /**
+     * @param ctx a request whose body the router has read
+     * @return its body's bytes, exactly as sent; null when it has none
+     */
+    public static byte[] body(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        return body == null ? null : body.getBytes();
+    }
+
     /** @return a new empty JSON object */
     public ObjectNode object() {
         return mapper.createObjectNode();

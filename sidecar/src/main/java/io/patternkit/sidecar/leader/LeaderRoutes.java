@@ -15,7 +15,6 @@ import io.patternkit.sidecar.leader.WatchRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
@@ -94,8 +93,7 @@ public final class LeaderRoutes implements RunningPattern {
     private void post(Router router, String path, BodyRoute route) {
         router.post(path).handler(ctx -> run(ctx, path, () -> {
             String election = parser.election(ctx.pathParam("election"));
-            Buffer body = ctx.body().buffer();
-            return route.handle(election, parser.parse(body == null ? null : body.getBytes()));
+            return route.handle(election, parser.parse(Responses.body(ctx)));
         }));
     }
 

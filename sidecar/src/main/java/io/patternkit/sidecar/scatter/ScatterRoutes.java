@@ -102,7 +102,7 @@ public final class ScatterRoutes implements RunningPattern {
     private void register(RoutingContext ctx) {
         String pool = parser.pool(ctx.pathParam("pool"));
         String leafId = parser.leafId(ctx.pathParam("leafId"));
-        Registration r = parser.registration(bytes(ctx));
+        Registration r = parser.registration(Responses.body(ctx));
         Leaf leaf = registry.register(pool, leafId, r.shard(), r.url(), r.ttl());
         LOG.debug("leaf {} registered in pool {} for shard {}", leafId, pool, r.shard());
         responses.json(ctx, 200, responses.object().put("pool", pool).put("leafId", leafId).put("shard", leaf.shard())
@@ -127,7 +127,7 @@ public final class ScatterRoutes implements RunningPattern {
 
     private void scatter(RoutingContext ctx) {
         String pool = parser.pool(ctx.pathParam("pool"));
-        ScatterSpec spec = parser.scatter(bytes(ctx));
+        ScatterSpec spec = parser.scatter(Responses.body(ctx));
         SortedMap<String, List<Leaf>> known = registry.shards(pool);
         List<ShardTarget> targets = new ArrayList<>();
         if (spec.shards().isPresent()) {
@@ -229,10 +229,5 @@ public final class ScatterRoutes implements RunningPattern {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a scatter line", e);
         }
-    }
-
-    private static byte[] bytes(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
-        return body == null ? null : body.getBytes();
     }
 }

@@ -20,7 +20,6 @@ import io.patternkit.sidecar.workqueue.RequestParser;
 import io.patternkit.sidecar.workqueue.WorkQueueService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -66,7 +65,7 @@ final class WorkQueueRoutes {
                 .map(results -> list("results", results, this::enqueued)));
         router.post(base + "/claim").handler(ctx -> run(ctx, base + "/claim", () -> {
             String queue = parser.queue(ctx.pathParam("queue"));
-            ClaimRequest request = parser.claim(parser.parse(bytes(ctx)));
+            ClaimRequest request = parser.claim(parser.parse(Responses.body(ctx)));
             Promise<Void> gone = Promise.promise();
             ctx.response().closeHandler(v -> gone.tryComplete());
             return service.claim(queue, request, gone.future()).map(items -> list("items", items, this::claimed));
@@ -107,14 +106,10 @@ final class WorkQueueRoutes {
     private void post(Router router, String path, JsonRoute route) {
         router.post(path).handler(ctx -> run(ctx, path, () -> {
             String queue = parser.queue(ctx.pathParam("queue"));
-            return route.handle(queue, parser.parse(bytes(ctx)));
+            return route.handle(queue, parser.parse(Responses.body(ctx)));
         }));
     }
 
-    private static byte[] bytes(RoutingContext ctx) {
-        Buffer body = ctx.body().buffer();
-        return body == null ? null : body.getBytes();
-    }
 
     private void get(Router router, String path, Function<RoutingContext, Future<Reply>> route) {
         router.get(path).handler(ctx -> run(ctx, path, () -> route.apply(ctx)));
