@@ -3,6 +3,7 @@ package io.patternkit.spring;
 import io.patternkit.core.SidecarReadiness;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One pattern's part of what the application reports about Patternkit: the {@code patternkit} Actuator endpoint and
@@ -19,6 +20,15 @@ public interface StatusContributor {
      * @return a JSON-ready description: maps, lists, strings, numbers and booleans only
      */
     Map<String, Object> status(boolean probeSidecar);
+
+    /**
+     * Asks this pattern's sidecar's readiness probe once, for a health check.
+     *
+     * @return the answer; empty when the pattern runs on an in-memory fake and has no sidecar
+     */
+    default Optional<SidecarReadiness> sidecarReadiness() {
+        return Optional.empty();
+    }
 
     /**
      * Describes a sidecar the same way for every pattern.

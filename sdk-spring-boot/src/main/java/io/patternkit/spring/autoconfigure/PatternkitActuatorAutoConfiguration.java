@@ -3,19 +3,26 @@ package io.patternkit.spring.autoconfigure;
 import io.patternkit.spring.StatusContributor;
 import io.patternkit.spring.actuate.PatternkitEndpoint;
 import io.patternkit.spring.actuate.PatternkitInfoContributor;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportSelector;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.ClassUtils;
 
 /**
  * Patternkit in Spring Boot Actuator, active when Actuator is on the classpath: the {@code patternkit} endpoint and
- * the {@code patternkit} info entry, over the patterns' {@link StatusContributor}s. Expose the endpoint with
+ * the {@code patternkit} info entry, and on Boot 4 the {@code patternkit} health contributor, over the patterns'
+ * {@link StatusContributor}s. Expose the endpoint with
  * {@code management.endpoints.web.exposure.include=health,info,patternkit}.
  */
 @AutoConfiguration(after = {WorkQueueAutoConfiguration.class, LeaderElectionAutoConfiguration.class})
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+@Import(PatternkitActuatorAutoConfiguration.HealthSelector.class)
 public class PatternkitActuatorAutoConfiguration {
     /** Creates the auto-configuration; Spring calls this. */
     public PatternkitActuatorAutoConfiguration() {
@@ -29,6 +36,27 @@ public class PatternkitActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     public PatternkitEndpoint patternkitEndpoint(ObjectProvider<StatusContributor> contributors) {
         return new PatternkitEndpoint(contributors.orderedStream().toList());
+    }
+
+    /**
+     * Imports the {@code patternkit} health contributor's configuration on Spring Boot 4, whose health API lives in
+     * {@code spring-boot-health}; by name, so that this class also loads on Boot 3.5, where it is left out.
+     */
+    static final class HealthSelector implements ImportSelector, BeanClassLoaderAware {
+        static final String HEALTH_API = "org.springframework.boot.health.contributor.HealthIndicator";
+        static final String CONFIGURATION = "io.patternkit.spring.actuate.health.PatternkitHealthConfiguration";
+        private ClassLoader loader = HealthSelector.class.getClassLoader();
+
+        @Override
+        public void setBeanClassLoader(ClassLoader classLoader) {
+            this.loader = classLoader;
+        }
+
+        @Override
+        public String[] selectImports(AnnotationMetadata metadata) {
+            return ClassUtils.isPresent(HEALTH_API, loader) && ClassUtils.isPresent(CONFIGURATION, loader)
+                    ? new String[] {CONFIGURATION} : new String[0];
+        }
     }
 
     /**

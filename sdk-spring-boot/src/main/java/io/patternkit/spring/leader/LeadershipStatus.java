@@ -3,10 +3,12 @@ package io.patternkit.spring.leader;
 import io.patternkit.leader.LeaderElection;
 import io.patternkit.leader.LeaderElectionClient;
 import io.patternkit.leader.Leadership;
+import io.patternkit.core.SidecarReadiness;
 import io.patternkit.spring.StatusContributor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Leader election's part of the application's Patternkit status: the sidecar (its URL, and its readiness when asked)
@@ -24,6 +26,11 @@ public final class LeadershipStatus implements StatusContributor {
     public LeadershipStatus(LeaderElection election, Leadership leadership) {
         this.election = Objects.requireNonNull(election, "election");
         this.leadership = leadership;
+    }
+
+    @Override
+    public Optional<SidecarReadiness> sidecarReadiness() {
+        return election instanceof LeaderElectionClient client ? Optional.of(client.readiness()) : Optional.empty();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.patternkit.spring.workqueue;
 
+import io.patternkit.core.SidecarReadiness;
 import io.patternkit.spring.StatusContributor;
 import io.patternkit.workqueue.ConsumerStats;
 import io.patternkit.workqueue.WorkQueueClient;
@@ -8,6 +9,7 @@ import io.patternkit.workqueue.WorkQueues;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The work queue's part of the application's Patternkit status: the sidecar (its URL, and its readiness when asked)
@@ -24,6 +26,11 @@ public final class WorkQueueStatus implements StatusContributor {
     public WorkQueueStatus(WorkQueues queues, WorkQueueListenerContainer listeners) {
         this.queues = Objects.requireNonNull(queues, "queues");
         this.listeners = Objects.requireNonNull(listeners, "listeners");
+    }
+
+    @Override
+    public Optional<SidecarReadiness> sidecarReadiness() {
+        return queues instanceof WorkQueueClient client ? Optional.of(client.readiness()) : Optional.empty();
     }
 
     @Override

@@ -1,0 +1,72 @@
+package io.patternkit.spring.actuate.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patternkit.spring.autoconfigure.LeaderElectionAutoConfiguration;
+import io.patternkit.spring.autoconfigure.PatternkitActuatorAutoConfiguration;
+import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
+import io.patternkit.spring.autoconfigure.WorkQueueAutoConfiguration;
+import io.patternkit.spring.test.EnablePatternkitFakes;
+import io.patternkit.testing.Sidecar;
+import io.patternkit.testing.SidecarProcess;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+/** The {@code patternkit} health contributor against a real sidecar, an absent one and the fakes. */
+class PatternkitHealthIndicatorIT {
+    @Sidecar(patterns = {"workqueue", "leader"})
+    static SidecarProcess sidecar;
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PatternkitLifecycleAutoConfiguration.class,
+                    WorkQueueAutoConfiguration.class, LeaderElectionAutoConfiguration.class,
+                    PatternkitActuatorAutoConfiguration.class));
+
+    @Test
+    void upWhenEverySidecarIsReady() {
+        runner.withPropertyValues("patternkit.sidecar.url=" + sidecar.baseUrl()).run(context -> {
+            Health health = context.getBean(PatternkitHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsOnlyKeys("workqueue", "leader")
+                    .containsEntry("workqueue", Map.of("status", "UP"));
+        });
+    }
+
+    @Test
+    void downWithTheReasonWhenASidecarCannotBeReached() {
+        runner.withPropertyValues("patternkit.sidecar.url=" + sidecar.baseUrl(),
+                "patternkit.leader.url=http://127.0.0.1:9").run(context -> {
+            Health health = context.getBean(PatternkitHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails().get("leader").toString()).contains("UNREACHABLE", "127.0.0.1:9");
+            assertThat(health.getDetails().get("workqueue")).isEqualTo(Map.of("status", "UP"));
+        });
+    }
+
+    @EnablePatternkitFakes
+    @Configuration(proxyBeanMethods = false)
+    static class OnFakes {
+    }
+
+    @Test
+    void theFakesHaveNoSidecarToBeUnhealthyAbout() {
+        runner.withUserConfiguration(OnFakes.class).run(context -> {
+            Health health = context.getBean(PatternkitHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).isEmpty();
+        });
+    }
+
+    @Test
+    void noHealthContributorWithoutBoot4sHealthModule() {
+        runner.withClassLoader(new FilteredClassLoader(org.springframework.boot.health.contributor.HealthIndicator.class))
+                .run(context -> assertThat(context).hasNotFailed()
+                        .doesNotHaveBean(PatternkitHealthIndicator.class));
+    }
+}
