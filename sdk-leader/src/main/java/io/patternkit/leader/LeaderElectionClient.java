@@ -1,5 +1,6 @@
 package io.patternkit.leader;
 
+import io.patternkit.core.SidecarClient;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.SidecarReadiness;
 import io.patternkit.core.internal.Transport;
@@ -23,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  */
-public final class LeaderElectionClient implements LeaderElection, AutoCloseable {
+public final class LeaderElectionClient implements LeaderElection, SidecarClient, AutoCloseable {
     private final Transport transport;
     private final HttpLeaderElection http;
 
@@ -125,17 +126,12 @@ public final class LeaderElectionClient implements LeaderElection, AutoCloseable
         return http.defaultLeaderName();
     }
 
-    /**
-     * Asks the sidecar's readiness probe ({@code GET /healthz/ready}) once, without retry and outside the circuit
-     * breaker: for a health check, such as the Spring Boot starter's Actuator endpoint.
-     *
-     * @return ready, or not and why (draining, engine unreachable, no connection); never throws
-     */
+    @Override
     public SidecarReadiness readiness() {
         return transport.readiness();
     }
 
-    /** @return the configuration this client uses */
+    @Override
     public SidecarConfig config() {
         return transport.config();
     }

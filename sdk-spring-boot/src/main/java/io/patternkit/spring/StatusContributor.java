@@ -1,5 +1,6 @@
 package io.patternkit.spring;
 
+import io.patternkit.core.SidecarClient;
 import io.patternkit.core.SidecarReadiness;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,20 +32,34 @@ public interface StatusContributor {
     }
 
     /**
-     * Describes a sidecar the same way for every pattern.
+     * Describes where a pattern's calls go, the same way for every pattern.
      *
-     * @param url its base URL
-     * @param readiness its probe's answer; null when it was not asked
-     * @return {@code url}, and {@code ready}, {@code status}, {@code detail} when asked
+     * @param source the pattern's client or fake
+     * @param probeSidecar whether to ask a real sidecar's readiness probe
+     * @return for a {@link SidecarClient}: {@code url}, and {@code ready}, {@code status}, {@code detail} when asked;
+     *     for anything else (a fake): its {@code kind}
      */
-    static Map<String, Object> sidecar(String url, SidecarReadiness readiness) {
+    static Map<String, Object> sidecar(Object source, boolean probeSidecar) {
         Map<String, Object> sidecar = new LinkedHashMap<>();
-        sidecar.put("url", url);
-        if (readiness != null) {
+        if (!(source instanceof SidecarClient client)) {
+            sidecar.put("kind", source.getClass().getSimpleName());
+            return sidecar;
+        }
+        sidecar.put("url", client.config().baseUrl().toString());
+        if (probeSidecar) {
+            SidecarReadiness readiness = client.readiness();
             sidecar.put("ready", readiness.ready());
             sidecar.put("status", readiness.status());
             readiness.detail().ifPresent(d -> sidecar.put("detail", d));
         }
         return sidecar;
+    }
+
+    /**
+     * @param source the pattern's client or fake
+     * @return a {@link SidecarClient}'s readiness probe's answer; empty for anything else (a fake)
+     */
+    static Optional<SidecarReadiness> readinessOf(Object source) {
+        return source instanceof SidecarClient client ? Optional.of(client.readiness()) : Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package io.patternkit.workqueue;
 
 import io.patternkit.protocol.NameRule;
 
+import io.patternkit.core.SidecarClient;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.SidecarReadiness;
 import io.patternkit.core.internal.Transport;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * hands out {@link WorkQueue} handles. Create one per application and share it; thread-safe. Close it
  * at shutdown (after closing its consumers).
  */
-public final class WorkQueueClient implements WorkQueues, AutoCloseable {
+public final class WorkQueueClient implements WorkQueues, SidecarClient, AutoCloseable {
     private final Transport transport;
 
     private WorkQueueClient(SidecarConfig config) {
@@ -57,17 +58,12 @@ public final class WorkQueueClient implements WorkQueues, AutoCloseable {
         return new HttpWorkQueue(transport, name);
     }
 
-    /**
-     * Asks the sidecar's readiness probe ({@code GET /healthz/ready}) once, without retry and outside the circuit
-     * breaker: for a health check, such as the Spring Boot starter's Actuator endpoint.
-     *
-     * @return ready, or not and why (draining, engine unreachable, no connection); never throws
-     */
+    @Override
     public SidecarReadiness readiness() {
         return transport.readiness();
     }
 
-    /** @return the configuration this client uses */
+    @Override
     public SidecarConfig config() {
         return transport.config();
     }

@@ -15,23 +15,23 @@ final class Settings {
      * @throws InvalidConfigurationPropertyValueException when the setter refuses the value
      */
     static <T> void set(String property, T value, Consumer<T> setter) {
-        set(property, value, value, setter);
+        set(property, value, false, setter);
     }
 
-    /** {@link #set} for a secret: the failure names the property but never shows the value. */
+    /** {@link #set} for a secret: the failure names the property but never shows the value or the SDK's reason. */
     static void setSecret(String property, String value, Consumer<String> setter) {
-        set(property, value, "<redacted>", setter);
+        set(property, value, true, setter);
     }
 
-    private static <T> void set(String property, T value, Object shown, Consumer<T> setter) {
+    private static <T> void set(String property, T value, boolean secret, Consumer<T> setter) {
         if (value == null) {
             return;
         }
         try {
             setter.accept(value);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationPropertyValueException(property, shown,
-                    value == shown ? e.getMessage() : "not a valid token");
+            throw secret ? new InvalidConfigurationPropertyValueException(property, "<redacted>", "not a valid token")
+                    : new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
         }
     }
 }

@@ -30,7 +30,7 @@ public final class LeadershipStatus implements StatusContributor {
 
     @Override
     public Optional<SidecarReadiness> sidecarReadiness() {
-        return election instanceof LeaderElectionClient client ? Optional.of(client.readiness()) : Optional.empty();
+        return StatusContributor.readinessOf(election);
     }
 
     @Override
@@ -41,12 +41,7 @@ public final class LeadershipStatus implements StatusContributor {
     @Override
     public Map<String, Object> status(boolean probeSidecar) {
         Map<String, Object> status = new LinkedHashMap<>();
-        if (election instanceof LeaderElectionClient client) {
-            status.put("sidecar", StatusContributor.sidecar(client.config().baseUrl().toString(),
-                    probeSidecar ? client.readiness() : null));
-        } else {
-            status.put("sidecar", Map.of("kind", election.getClass().getSimpleName()));
-        }
+        status.put("sidecar", StatusContributor.sidecar(election, probeSidecar));
         if (leadership != null) {
             Map<String, Object> campaign = new LinkedHashMap<>();
             campaign.put("election", leadership.election());

@@ -92,10 +92,9 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
         Optional.ofNullable(defaults.drainTimeout()).ifPresent(builder::drainTimeout);
         Optional.ofNullable(meterRegistry).ifPresent(builder::meterRegistry);
         Optional.ofNullable(lifecycle).ifPresent(builder::lifecycle);
-        boolean[] start = {defaults.autoStartup()};
-        attributes.apply("autoStartup", annotation.autoStartup(), defaults.autoStartup(), Attributes::bool,
-                value -> start[0] = value);
-        return new Registered(builder.build(), queue.name(), start[0]);
+        boolean autoStartup = attributes.value("autoStartup", annotation.autoStartup(), defaults.autoStartup(),
+                Attributes::bool);
+        return new Registered(builder.build(), queue.name(), autoStartup);
     }
 
     /**
@@ -130,16 +129,14 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
     @Override
     public void stop() {
         listeners.forEach((id, registered) -> {
-            if (registered.consumer().drainResult().isEmpty()) {
-                log.info("@WorkQueueListener {} drained: {}", id, registered.consumer().drain(drainTimeout()));
+            WorkQueueConsumer consumer = registered.consumer();
+            if (consumer.drainResult().isEmpty()) {
+                consumer.close(); // drains within its configured drain timeout
+                log.info("@WorkQueueListener {} drained: {}", id, consumer.drainResult().orElse(null));
             }
         });
         keepAlive.stop();
         running = false;
-    }
-
-    private Duration drainTimeout() {
-        return defaults.drainTimeout() != null ? defaults.drainTimeout() : Duration.ofSeconds(30);
     }
 
     @Override
@@ -167,14 +164,18 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
             return parse(name, environment.resolveRequiredPlaceholders(raw), parse);
         }
 
-        <T> void apply(String name, String raw, T fallback, Function<String, T> parse, Consumer<T> setter) {
+        <T> T value(String name, String raw, T fallback, Function<String, T> parse) {
             String text = environment.resolveRequiredPlaceholders(raw).strip();
-            T value = text.isEmpty() ? fallback : parse(name, text, parse);
+            return text.isEmpty() ? fallback : parse(name, text, parse);
+        }
+
+        <T> void apply(String name, String raw, T fallback, Function<String, T> parse, Consumer<T> setter) {
+            T value = value(name, raw, fallback, parse);
             if (value != null) {
                 try {
                     setter.accept(value);
                 } catch (IllegalArgumentException e) {
-                    throw invalid(name, text.isEmpty() ? String.valueOf(fallback) : text, e);
+                    throw invalid(name, String.valueOf(value), e);
                 }
             }
         }

@@ -30,7 +30,7 @@ public final class WorkQueueStatus implements StatusContributor {
 
     @Override
     public Optional<SidecarReadiness> sidecarReadiness() {
-        return queues instanceof WorkQueueClient client ? Optional.of(client.readiness()) : Optional.empty();
+        return StatusContributor.readinessOf(queues);
     }
 
     @Override
@@ -41,12 +41,7 @@ public final class WorkQueueStatus implements StatusContributor {
     @Override
     public Map<String, Object> status(boolean probeSidecar) {
         Map<String, Object> status = new LinkedHashMap<>();
-        if (queues instanceof WorkQueueClient client) {
-            status.put("sidecar", StatusContributor.sidecar(client.config().baseUrl().toString(),
-                    probeSidecar ? client.readiness() : null));
-        } else {
-            status.put("sidecar", Map.of("kind", queues.getClass().getSimpleName()));
-        }
+        status.put("sidecar", StatusContributor.sidecar(queues, probeSidecar));
         Map<String, Object> consumers = new LinkedHashMap<>();
         listeners.consumers().forEach((id, consumer) -> consumers.put(id, describe(consumer)));
         status.put("listeners", consumers);
