@@ -11,6 +11,8 @@ public enum NameRule {
     /** Election names: a DNS-1123 label, so that every engine, a Kubernetes Lease included, can store it as is. */
     ELECTION("election", "[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?",
             "1 to 63 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit"),
+    /** Ambassador upstream names: a DNS-1123 label, as they name metrics and routes. */
+    UPSTREAM("upstream name", ELECTION.regex, ELECTION.rule),
     /** Candidate ids of leader election. */
     CANDIDATE_ID("candidateId", "[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}",
             "1 to 253 letters, digits, '.', '_', ':', '@' or '-', starting with a letter or digit"),

@@ -49,7 +49,15 @@ public enum ProblemType {
      * 500: a scatter leaf's handler failed on the request; the root records the shard's attempt as
      * failed with the problem's detail and may fail over to another replica.
      */
-    LEAF_FAILED("leaf-failed", 500, "Leaf failed");
+    LEAF_FAILED("leaf-failed", 500, "Leaf failed"),
+    /**
+     * 503: the ambassador found no endpoint of the request's shard that could take it (each refused
+     * the connection, failed, or is ejected with its circuit open), or its retry budget is spent;
+     * the detail names the upstream, the shard and why. Retry after {@code Retry-After}.
+     */
+    UPSTREAM_UNAVAILABLE("upstream-unavailable", 503, "Upstream unavailable"),
+    /** 504: the ambassador's overall timeout for the request passed before an upstream answered. */
+    UPSTREAM_TIMEOUT("upstream-timeout", 504, "Upstream timeout");
 
     /** The prefix of every Patternkit problem type URI. */
     public static final String URN_PREFIX = "urn:patternkit:problem:";

@@ -3,6 +3,8 @@ package io.patternkit.sidecar;
 import static io.patternkit.sidecar.common.OptionChecks.require;
 
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.ambassador.AmbassadorModule;
+import io.patternkit.sidecar.ambassador.AmbassadorOptions;
 import io.patternkit.sidecar.checkpoint.CheckpointModule;
 import io.patternkit.sidecar.host.HostSettings;
 import io.patternkit.sidecar.host.PatternModule;
@@ -36,10 +38,10 @@ import picocli.CommandLine.Option;
 public final class RunCommand extends StatefulCommand {
     /** The patterns {@code run} knows, in the order it starts them. */
     static final List<String> PATTERNS = List.of(WorkQueueModule.NAME, LeaderModule.NAME, ScatterModule.NAME,
-            CheckpointModule.NAME);
+            CheckpointModule.NAME, AmbassadorModule.NAME);
 
     @Option(names = "--patterns", split = ",", paramLabel = "PATTERN",
-            description = "The patterns to serve, comma-separated: workqueue, leader, scatter, checkpoint (default: all of them).")
+            description = "The patterns to serve, comma-separated: workqueue, leader, scatter, checkpoint, ambassador (default: all of them).")
     List<String> patterns = PATTERNS;
 
     @Mixin
@@ -47,6 +49,9 @@ public final class RunCommand extends StatefulCommand {
 
     @Mixin
     ScatterOptions scatter;
+
+    @Mixin
+    AmbassadorOptions ambassador;
 
     // Last: --exec takes the rest of the line, so the synopsis must list it last.
     @Mixin
@@ -64,6 +69,7 @@ public final class RunCommand extends StatefulCommand {
         add(modules, chosen, LeaderModule.NAME, "leader", () -> new LeaderModule(leader.settings()));
         add(modules, chosen, ScatterModule.NAME, "scatter", () -> new ScatterModule(scatter.settings()));
         add(modules, chosen, CheckpointModule.NAME, null, CheckpointModule::new);
+        add(modules, chosen, AmbassadorModule.NAME, "ambassador", () -> new AmbassadorModule(ambassador.settings()));
         return modules;
     }
 

@@ -28,7 +28,8 @@ class RunCommandTest {
         HostSettings host = command.host.settings(Map.of());
         assertThat(host.port()).isEqualTo(Wire.DEFAULT_SIDECAR_PORT);
         assertThat(host.maxBodyBytes()).isEqualTo(1024 * 1024);
-        assertThat(command.modules(host)).extracting(PatternModule::name).containsExactly("workqueue", "leader", "scatter", "checkpoint");
+        assertThat(command.modules(host)).extracting(PatternModule::name).containsExactly("workqueue", "leader", "scatter", "checkpoint",
+                "ambassador");
     }
 
     @Test
@@ -48,6 +49,8 @@ class RunCommandTest {
         assertUsageError("--exec-queue belongs to the workqueue pattern, which --patterns does not include",
                 "--patterns", "leader", "--exec-queue", "q", "--exec", "true");
         assertUsageError("--lease-duration belongs to the leader pattern", "--patterns", "workqueue,scatter", "--lease-duration", "3s");
+        assertUsageError("--upstream belongs to the ambassador pattern", "--patterns", "scatter", "--upstream", "a=7401:http://h");
+        assertUsageError("--upstream 'a:http://h' must be NAME=PORT:URL[,URL...]", "--patterns", "ambassador", "--upstream", "a:http://h");
         assertUsageError("--max-item-bytes must be 1 to --max-body-bytes", "--max-body-bytes", "2048", "--max-item-bytes", "4096");
     }
 

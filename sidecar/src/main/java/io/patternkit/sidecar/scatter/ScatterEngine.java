@@ -2,6 +2,7 @@ package io.patternkit.sidecar.scatter;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.sidecar.common.ExtraLoadBudget;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,7 @@ public final class ScatterEngine {
     private final Settings settings;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, LatencyTracker> latency = new ConcurrentHashMap<>();
-    private final Map<String, HedgeBudget> budgets = new ConcurrentHashMap<>();
+    private final Map<String, ExtraLoadBudget> budgets = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
     /**
@@ -79,8 +80,8 @@ public final class ScatterEngine {
                 settings.latencySlots(), settings.minSamples()));
     }
 
-    HedgeBudget budget(String pool) {
-        return budgets.computeIfAbsent(pool, p -> new HedgeBudget(settings.hedgeBurst()));
+    ExtraLoadBudget budget(String pool) {
+        return budgets.computeIfAbsent(pool, p -> new ExtraLoadBudget(settings.hedgeBurst()));
     }
 
     int nextRoundRobin(String pool, String shard) {

@@ -1,0 +1,97 @@
+package io.patternkit.sidecar.ambassador;
+
+import io.patternkit.sidecar.host.HostContext;
+import io.patternkit.sidecar.host.PatternModule;
+import io.patternkit.sidecar.host.Responses;
+import io.patternkit.sidecar.host.RunningPattern;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ambassador (Burns and Oppenheimer, section 4.2) as a module of the sidecar: the app calls each
+ * upstream on a loopback port of its own with its plain HTTP client, and the ambassador routes the
+ * request to the shard that owns its key (consistent hashing), a replica of that shard (power of two
+ * choices), a canary version for a share of the traffic, with per-try and overall timeouts, retries
+ * within a budget and outlier ejection. Proxying is Vert.x's {@code vertx-http-proxy}. Needs no engine.
+ */
+public final class AmbassadorModule implements PatternModule {
+    /** The name {@code run --patterns} knows the ambassador by. */
+    public static final String NAME = "ambassador";
+    private static final Logger LOG = LoggerFactory.getLogger(AmbassadorModule.class);
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+
+    private final AmbassadorSettings settings;
+
+    /** @param settings the ambassador's settings */
+    public AmbassadorModule(AmbassadorSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public RunningPattern start(HostContext context) {
+        Responses responses = new Responses(context.mapper());
+        AmbassadorMetrics metrics = new AmbassadorMetrics(context.registry());
+        Map<String, Upstream> upstreams = new LinkedHashMap<>();
+        try {
+            for (UpstreamSpec spec : settings.config().upstreams()) {
+                Upstream upstream = Upstream.listen(spec, context.vertx(), metrics, responses, context.ticker())
+                        .await(30, TimeUnit.SECONDS);
+                upstreams.put(spec.name(), upstream);
+                LOG.info("ambassador: upstream {} on {}:{}, {} shard(s){}", spec.name(), Upstream.LOOPBACK, spec.port(),
+                        spec.shards().size(), spec.canary().map(c -> ", canary " + c.percent() + "%").orElse(""));
+            }
+        } catch (Exception e) {
+            upstreams.values().forEach(Upstream::close);
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        Map<String, Upstream> live = Map.copyOf(upstreams);
+        long timer = settings.file().map(file -> new ConfigReloader(file, settings.flagUpstreams(), live)
+                .start(context.vertx(), settings.reloadInterval().toMillis())).orElse(-1L);
+        return new Running(new AmbassadorRoutes(upstreams, responses), List.copyOf(upstreams.values()),
+                () -> context.vertx().cancelTimer(timer));
+    }
+
+    /** The started ambassador: its management routes, its upstreams, and the reload timer it cancels. */
+    private record Running(AmbassadorRoutes routes, List<Upstream> upstreams, Runnable stopReloading) implements RunningPattern {
+        @Override
+        public void mount(Router router, Responses responses, Handler<RoutingContext> auth) {
+            routes.mount(router);
+        }
+
+        /** Ready once every upstream listens: the upstreams' own health is theirs, not the sidecar's. */
+        @Override
+        public Future<Void> ping() {
+            return Future.succeededFuture();
+        }
+
+        /** The app has finished its drain: stop taking its requests, answering those under way. */
+        @Override
+        public Future<Void> drain() {
+            stopReloading.run();
+            List<Future<Void>> closed = new ArrayList<>();
+            upstreams.forEach(u -> closed.add(u.shutdown(DRAIN_GRACE)));
+            return Future.join(closed).mapEmpty();
+        }
+
+        @Override
+        public void close() {
+            stopReloading.run();
+            upstreams.forEach(Upstream::close);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.patternkit.sidecar.ambassador;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patternkit.sidecar.common.Ticker;
+import io.patternkit.sidecar.host.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.httpproxy.HttpProxy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One upstream, live: its loopback listener, the HTTP client and reverse proxy behind it, and its
+ * current {@link RoutingTable}, which a reload replaces without dropping a request.
+ */
+final class Upstream {
+    /** Where every upstream listens: the app's own loopback, never the pod's network. */
+    static final String LOOPBACK = "127.0.0.1";
+
+    private final String name;
+    private final int port;
+    private final HttpClient client;
+    private final HttpServer server;
+    private final Map<URI, Endpoint> endpoints = new HashMap<>();
+    private volatile RoutingTable table;
+
+    private Upstream(UpstreamSpec spec, Vertx vertx, AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
+        this.name = spec.name();
+        this.port = spec.port();
+        this.table = RoutingTable.of(spec, endpoints);
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name),
+                new PoolOptions().setHttp1MaxSize(spec.maxConnectionsPerEndpoint()));
+        UpstreamProxy routing = new UpstreamProxy(this, metrics, responses, ticker);
+        HttpProxy proxy = HttpProxy.reverseProxy(client).origin(routing).addInterceptor(routing);
+        this.server = vertx.createHttpServer(new HttpServerOptions().setHost(LOOPBACK).setPort(port)
+                .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(proxy);
+    }
+
+    /**
+     * Opens the upstream's listener.
+     *
+     * @param spec the upstream
+     * @param vertx the host's Vert.x
+     * @param metrics the ambassador's meters
+     * @param responses the problem writer
+     * @param ticker the clock of timeouts
+     * @return the listening upstream; fails when the port cannot be bound
+     */
+    static Future<Upstream> listen(UpstreamSpec spec, Vertx vertx, AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
+        Upstream upstream = new Upstream(spec, vertx, metrics, responses, ticker);
+        metrics.watch(upstream);
+        return upstream.server.listen().map(upstream)
+                .recover(e -> Future.failedFuture(new IllegalStateException("upstream " + spec.name() + ": cannot listen on "
+                        + LOOPBACK + ":" + spec.port() + ": " + e.getMessage(), e)));
+    }
+
+    /** @return the upstream's name */
+    String name() {
+        return name;
+    }
+
+    /** @return the loopback port it listens on */
+    int port() {
+        return port;
+    }
+
+    /** @return the routing table requests now start with */
+    RoutingTable table() {
+        return table;
+    }
+
+    /**
+     * Routes new requests by a new configuration of the same upstream; requests under way finish
+     * with the one they started with. Endpoints that stay keep their breakers and counters.
+     *
+     * @param spec the new configuration, of the same name and port
+     */
+    synchronized void update(UpstreamSpec spec) {
+        Map<URI, Endpoint> kept = new HashMap<>(endpoints);
+        RoutingTable next = RoutingTable.of(spec, kept);
+        endpoints.clear();
+        spec.allShards().forEach(s -> s.endpoints().forEach(url -> endpoints.put(url, kept.get(url))));
+        table = next;
+    }
+
+    /** @return endpoints of every version whose circuit is open now */
+    double ejectedEndpoints() {
+        return table.versions().stream().flatMap(v -> v.shards().stream()).mapToLong(Replicas::ejected).sum();
+    }
+
+    /**
+     * @param responses the JSON writer
+     * @return the upstream's state for {@code GET /v1/ambassador/upstreams}
+     */
+    ObjectNode status(Responses responses) {
+        RoutingTable now = table;
+        ObjectNode body = responses.object().put("name", name).put("port", port)
+                .put("shardKey", now.spec().shardKey().toString())
+                .put("tryTimeoutMs", now.spec().tryTimeout().toMillis()).put("timeoutMs", now.spec().timeout().toMillis())
+                .put("maxAttempts", now.spec().maxAttempts()).put("retryBudgetPercent", now.spec().retryBudgetPercent());
+        ArrayNode versions = body.putArray("versions");
+        for (RoutingTable.Version version : now.versions()) {
+            ObjectNode v = versions.addObject().put("name", version.name()).put("percent", version.percent());
+            ArrayNode shards = v.putArray("shards");
+            for (Replicas shard : version.shards()) {
+                ArrayNode eps = shards.addObject().put("name", shard.shard()).putArray("endpoints");
+                for (Endpoint e : shard.endpoints()) {
+                    eps.addObject().put("url", e.url().toString()).put("state", e.state()).put("outstanding", e.outstanding())
+                            .put("attempts", e.attempts()).put("failures", e.failures());
+                }
+            }
+        }
+        return body;
+    }
+
+    /**
+     * Stops taking requests: the listener closes once the requests under way are answered or
+     * {@code grace} has passed.
+     *
+     * @param grace the longest wait for requests under way
+     * @return completes when the listener has closed
+     */
+    Future<Void> shutdown(Duration grace) {
+        return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes the listener and the client's connections at once. */
+    void close() {
+        server.close();
+        client.close();
+    }
+}

@@ -1,0 +1,233 @@
+package io.patternkit.sidecar.ambassador;
+
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.common.Ticker;
+import io.patternkit.sidecar.host.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.MediaType;
+import io.vertx.httpproxy.OriginRequestProvider;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyRequest;
+import io.vertx.httpproxy.ProxyResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The routing and resilience of one upstream, plugged into Vert.x's reverse proxy
+ * ({@code vertx-http-proxy}, which streams bodies and drops hop-by-hop headers): the request's
+ * version is drawn (canary share), its shard found on the hash ring by its key, and its replica
+ * chosen by power of two choices; a failed attempt is retried on another replica of the shard
+ * within the attempts, the overall timeout and the retry budget. An attempt whose connection failed
+ * never reached the upstream and is retried whatever the method; one that reached it (a timeout, a
+ * reset, a 502/503/504) only when the request is idempotent (RFC 9110 section 9.2.2) and has no
+ * body to replay. What remains of the timeout is sent downstream in {@code Patternkit-Deadline-Ms}.
+ * The answer carries {@code Patternkit-Shard} and {@code Patternkit-Version}. When no attempt
+ * succeeds the app gets the last upstream answer, or a problem document of its own: 503
+ * {@code upstream-unavailable} or 504 {@code upstream-timeout}, naming the upstream, shard and cause.
+ */
+final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
+    /** Response header naming the shard that answered. */
+    static final String HEADER_SHARD = "Patternkit-Shard";
+    /** Response header naming the version that answered: stable or canary. */
+    static final String HEADER_VERSION = "Patternkit-Version";
+    private static final String CALL = "patternkit.call";
+    private static final MediaType PROBLEM_JSON = MediaType.parse(Wire.PROBLEM_JSON);
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
+
+    private final Upstream upstream;
+    private final AmbassadorMetrics metrics;
+    private final Responses responses;
+    private final Ticker ticker;
+
+    UpstreamProxy(Upstream upstream, AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
+        this.upstream = upstream;
+        this.metrics = metrics;
+        this.responses = responses;
+        this.ticker = ticker;
+    }
+
+    @Override
+    public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+        RoutingTable table = upstream.table();
+        HttpServerRequest incoming = ctx.request().proxiedRequest();
+        RoutingTable.Version version = table.pick(ThreadLocalRandom.current());
+        Optional<Replicas> shard = version.owner(table.spec().shardKey().of(incoming));
+        Call call = new Call(ctx, table, version, shard.orElse(null), ticker.nanoTime());
+        ctx.set(CALL, call);
+        if (shard.isEmpty()) {
+            return call.problem(ProblemType.INVALID_REQUEST, "upstream " + upstream.name() + " routes by its shard key "
+                    + table.spec().shardKey() + ", which this request does not carry");
+        }
+        if (!hasBody(incoming)) {
+            ctx.request().setBody(null); // nothing to stream, so an attempt can be sent again
+            incoming.resume();
+            call.replayable = IDEMPOTENT.contains(incoming.method());
+        }
+        table.budget().earn(table.spec().retryBudgetPercent());
+        return call.attempt();
+    }
+
+    @Override
+    public Future<Void> handleProxyResponse(ProxyContext ctx) {
+        Call call = ctx.get(CALL, Call.class);
+        ProxyResponse response = ctx.response();
+        if (call.shard != null) {
+            response.putHeader(HEADER_SHARD, call.shard.shard()).putHeader(HEADER_VERSION, call.version.name());
+        }
+        int status = response.getStatusCode();
+        return ctx.sendResponse().onComplete(ar -> metrics.request(upstream.name(), call.shard == null ? "none" : call.version.name(),
+                call.shard == null ? "none" : call.shard.shard(), status, call.answeredBy != null,
+                Duration.ofNanos(ticker.nanoTime() - call.startNanos)));
+    }
+
+    /** Opens one attempt's request to the replica the call chose; a failure here means nothing was sent. */
+    @Override
+    public Future<HttpClientRequest> create(ProxyContext ctx) {
+        Call call = ctx.get(CALL, Call.class);
+        return ctx.client().request(call.endpoint.request(call.uri, call.tryTimeout))
+                .recover(e -> Future.failedFuture(new NotSent(e)));
+    }
+
+    /** RFC 9112 section 6.3: a request without Content-Length or Transfer-Encoding has no body. */
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"));
+    }
+
+    /** One app request through its attempts. Confined to the request's event loop. */
+    private final class Call {
+        private final ProxyContext ctx;
+        private final RoutingTable table;
+        private final RoutingTable.Version version;
+        private final Replicas shard;
+        private final long startNanos;
+        private final long deadlineNanos;
+        private final String uri;
+        private final Set<Endpoint> tried = new HashSet<>();
+        private boolean replayable;
+        private int attempts;
+        private Endpoint endpoint;
+        private Duration tryTimeout;
+        private Endpoint answeredBy;
+        private String lastFailure = "no replica was tried";
+
+        Call(ProxyContext ctx, RoutingTable table, RoutingTable.Version version, Replicas shard, long startNanos) {
+            this.ctx = ctx;
+            this.table = table;
+            this.version = version;
+            this.shard = shard;
+            this.startNanos = startNanos;
+            this.deadlineNanos = startNanos + table.spec().timeout().toNanos();
+            this.uri = ctx.request().getURI();
+        }
+
+        Future<ProxyResponse> attempt() {
+            long remaining = deadlineNanos - ticker.nanoTime();
+            if (remaining <= 0) {
+                return problem(ProblemType.UPSTREAM_TIMEOUT, where() + " did not answer within the upstream's timeout of "
+                        + table.spec().timeout().toMillis() + " ms; last: " + lastFailure);
+            }
+            Optional<Endpoint> next = shard.pick(tried, ThreadLocalRandom.current());
+            if (next.isEmpty()) {
+                return problem(ProblemType.UPSTREAM_UNAVAILABLE, where() + " has no replica that can take the request ("
+                        + shard.endpoints().size() + " replicas, " + shard.ejected() + " ejected, " + tried.size()
+                        + " tried); last: " + lastFailure);
+            }
+            endpoint = next.get();
+            tried.add(endpoint);
+            attempts++;
+            tryTimeout = Duration.ofNanos(Math.min(table.spec().tryTimeout().toNanos(), remaining));
+            ctx.request().headers().set(Wire.HEADER_DEADLINE_MS, Long.toString(Math.max(1, remaining / 1_000_000)));
+            long sentAt = ticker.nanoTime();
+            Endpoint current = endpoint;
+            return ctx.sendRequest().transform(ar -> {
+                Duration took = Duration.ofNanos(ticker.nanoTime() - sentAt);
+                if (ar.succeeded()) {
+                    return answered(current, ar.result(), took);
+                }
+                Throwable cause = ar.cause() instanceof NotSent n ? n.getCause() : ar.cause();
+                current.failed(took, cause);
+                String reason = ar.cause() instanceof NotSent ? "connect" : cause instanceof TimeoutException ? "timeout" : "reset";
+                lastFailure = current.url() + ": " + reason + " (" + cause.getMessage() + ")";
+                if ((ar.cause() instanceof NotSent || replayable) && mayRetry(reason)) {
+                    return attempt();
+                }
+                return problem(reason.equals("timeout") ? ProblemType.UPSTREAM_TIMEOUT : ProblemType.UPSTREAM_UNAVAILABLE,
+                        where() + " failed: " + lastFailure);
+            });
+        }
+
+        private Future<ProxyResponse> answered(Endpoint replica, ProxyResponse response, Duration took) {
+            int status = response.getStatusCode();
+            if (status >= 500) {
+                replica.failed(took, new IllegalStateException("HTTP " + status));
+            } else {
+                replica.succeeded(took);
+            }
+            if ((status == 502 || status == 503 || status == 504) && replayable) {
+                lastFailure = replica.url() + ": HTTP " + status;
+                if (mayRetry("status")) {
+                    response.proxiedResponse().request().reset(); // drop this answer and its connection
+                    return attempt();
+                }
+            }
+            answeredBy = replica;
+            return Future.succeededFuture(response);
+        }
+
+        private boolean mayRetry(String reason) {
+            if (attempts >= table.spec().maxAttempts() || tried.size() >= shard.endpoints().size()
+                    || deadlineNanos - ticker.nanoTime() <= 0) {
+                return false; // no budget is spent on a retry that has nowhere to go
+            }
+            if (!table.budget().trySpend()) {
+                metrics.retryDenied(upstream.name());
+                lastFailure += "; retry budget spent";
+                return false;
+            }
+            metrics.retry(upstream.name(), reason);
+            return true;
+        }
+
+        private String where() {
+            return "shard " + shard.shard() + " of upstream " + upstream.name() + " (" + version.name() + ")";
+        }
+
+        /** Answers the app with a problem document of the ambassador's own. */
+        Future<ProxyResponse> problem(ProblemType type, String detail) {
+            ProxyRequest request = ctx.request();
+            if (request.getBody() != null) {
+                request.release(); // lets the unread body go
+            }
+            ProxyResponse response = request.response().setStatusCode(type.status())
+                    .setBody(Body.body(Buffer.buffer(responses.problemBody(type, detail, List.of()).toString()), PROBLEM_JSON));
+            if (type.status() == 503) {
+                response.putHeader("Retry-After", Integer.toString(Responses.RETRY_AFTER_SECONDS));
+            }
+            return Future.succeededFuture(response);
+        }
+    }
+
+    /** An attempt that failed before its request left: no connection. Safe to retry whatever the method. */
+    private static final class NotSent extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotSent(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.patternkit.sidecar.ambassador;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.patternkit.protocol.NameRule;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One upstream as the ambassador serves it: the loopback port the app calls, the shards the
+ * requests are spread over by their {@link ShardKey}, an optional canary version that takes a share
+ * of the traffic, and the resilience settings (per-try and overall timeouts, retries within a
+ * budget, outlier ejection). Read from the {@code --ambassador-config} file (one element of its
+ * {@code upstreams}) or the compact {@code --upstream} option; every member but {@code name},
+ * {@code port} and {@code shards} has a default, and a value out of range fails with a sentence
+ * naming the member.
+ *
+ * @param name the upstream's name, a DNS-1123 label ({@link NameRule#UPSTREAM}); names metrics and routes
+ * @param port the loopback port the app calls, 1 to 65535
+ * @param shardKey where requests carry their shard's key; {@link ShardKey#NONE} only with one shard
+ * @param shards the stable version's shards, at least one, with unique names
+ * @param canary the canary version, if any
+ * @param tryTimeout how long one attempt may go without a byte from its endpoint, 1 ms to 1 h (default 5 s)
+ * @param timeout the whole request's budget across attempts, at least {@code tryTimeout} (default 15 s);
+ *     what remains is sent downstream in {@code Patternkit-Deadline-Ms}
+ * @param maxAttempts attempts per request, first one included, 1 to 10 (default 3)
+ * @param retryBudgetPercent retries allowed as a share of first attempts, 0 to 100 (default 20)
+ * @param retryBurst retries allowed back to back beyond the budget, at least 1 (default 10)
+ * @param ejection when an endpoint is ejected (its circuit opened) and for how long
+ * @param maxConnectionsPerEndpoint pooled connections per endpoint, 1 to 10,000 (default 64)
+ */
+public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard> shards, Optional<Canary> canary,
+                           Duration tryTimeout, Duration timeout, int maxAttempts, double retryBudgetPercent,
+                           int retryBurst, Ejection ejection, int maxConnectionsPerEndpoint) {
+
+    /**
+     * Checks the upstream as a whole.
+     *
+     * @throws IllegalArgumentException when a member is out of range, saying which
+     */
+    public UpstreamSpec {
+        require(NameRule.UPSTREAM.matches(name), "name '" + name + "': " + NameRule.UPSTREAM.requirement());
+        String at = "upstream " + name + ": ";
+        require(port >= 1 && port <= 65535, at + "port must be 1 to 65535");
+        require(shards != null && !shards.isEmpty(), at + "shards must name at least one shard");
+        shards = List.copyOf(shards);
+        canary = canary == null ? Optional.empty() : canary;
+        require(shardKey != ShardKey.NONE || (shards.size() == 1 && canary.map(c -> c.shards().size() == 1).orElse(true)),
+                at + "shardKey is needed with more than one shard");
+        unique(shards, at + "shards");
+        canary.ifPresent(c -> unique(c.shards(), at + "canary.shards"));
+        require(!tryTimeout.isNegative() && tryTimeout.toMillis() >= 1 && tryTimeout.toHours() < 1, at + "tryTimeout must be 1ms to 1h");
+        require(timeout.compareTo(tryTimeout) >= 0 && timeout.toHours() < 1, at + "timeout must be at least tryTimeout and under 1h");
+        require(maxAttempts >= 1 && maxAttempts <= 10, at + "maxAttempts must be 1 to 10");
+        require(retryBudgetPercent >= 0 && retryBudgetPercent <= 100, at + "retryBudgetPercent must be 0 to 100");
+        require(retryBurst >= 1, at + "retryBurst must be at least 1");
+        require(maxConnectionsPerEndpoint >= 1 && maxConnectionsPerEndpoint <= 10_000, at + "maxConnectionsPerEndpoint must be 1 to 10000");
+    }
+
+    /**
+     * The upstream as the JSON config spells it; absent members take their defaults.
+     *
+     * @return the checked upstream
+     * @throws IllegalArgumentException when a member is out of range
+     */
+    @JsonCreator
+    static UpstreamSpec fromJson(@JsonProperty(value = "name", required = true) String name,
+                                 @JsonProperty(value = "port", required = true) int port,
+                                 @JsonProperty("shardKey") String shardKey,
+                                 @JsonProperty(value = "shards", required = true) List<Shard> shards,
+                                 @JsonProperty("canary") Canary canary,
+                                 @JsonProperty("tryTimeout") Duration tryTimeout,
+                                 @JsonProperty("timeout") Duration timeout,
+                                 @JsonProperty("maxAttempts") Integer maxAttempts,
+                                 @JsonProperty("retryBudgetPercent") Double retryBudgetPercent,
+                                 @JsonProperty("retryBurst") Integer retryBurst,
+                                 @JsonProperty("ejection") Ejection ejection,
+                                 @JsonProperty("maxConnectionsPerEndpoint") Integer maxConnectionsPerEndpoint) {
+        return new UpstreamSpec(name, port, shardKey == null ? ShardKey.NONE : ShardKey.parse(shardKey), shards,
+                Optional.ofNullable(canary), or(tryTimeout, Duration.ofSeconds(5)), or(timeout, Duration.ofSeconds(15)),
+                or(maxAttempts, 3), or(retryBudgetPercent, 20.0), or(retryBurst, 10), or(ejection, Ejection.DEFAULT),
+                or(maxConnectionsPerEndpoint, 64));
+    }
+
+    /**
+     * The compact form {@code NAME=PORT:URL[,URL...]}: one shard whose replicas are the URLs, every
+     * other setting at its default.
+     *
+     * @param text the option's value
+     * @return the upstream
+     * @throws IllegalArgumentException when the text is not of that form, saying what is expected
+     */
+    public static UpstreamSpec parse(String text) {
+        int eq = text.indexOf('=');
+        int colon = text.indexOf(':', eq + 1);
+        require(eq > 0 && colon > eq + 1, "'" + text + "' must be NAME=PORT:URL[,URL...]");
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(eq + 1, colon));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "': the port must be a number");
+        }
+        List<URI> endpoints = List.of(text.substring(colon + 1).split(",")).stream().map(Shard::endpoint).toList();
+        return fromJson(text.substring(0, eq), port, null, List.of(new Shard("default", endpoints)), null, null, null,
+                null, null, null, null, null);
+    }
+
+    /** @return every shard of every version, stable first */
+    List<Shard> allShards() {
+        return canary.map(c -> java.util.stream.Stream.concat(shards.stream(), c.shards().stream()).toList()).orElse(shards);
+    }
+
+    /**
+     * One shard: a name that places it on the hash ring, and its replicas.
+     *
+     * @param name the shard's name ({@link NameRule#SHARD}); keys stay with it when its endpoints change
+     * @param endpoints the replicas' base URLs, {@code http} or {@code https}, at least one, unique;
+     *     a path in the URL prefixes every request's path
+     */
+    public record Shard(String name, List<URI> endpoints) {
+        /**
+         * Checks the shard.
+         *
+         * @throws IllegalArgumentException when the name or an endpoint is malformed
+         */
+        public Shard {
+            require(NameRule.SHARD.matches(name), "shard name '" + name + "': " + NameRule.SHARD.requirement());
+            require(endpoints != null && !endpoints.isEmpty(), "shard " + name + " needs at least one endpoint");
+            endpoints = List.copyOf(endpoints);
+            require(new HashSet<>(endpoints).size() == endpoints.size(), "shard " + name + " lists an endpoint twice");
+        }
+
+        @JsonCreator
+        static Shard fromJson(@JsonProperty(value = "name", required = true) String name,
+                              @JsonProperty(value = "endpoints", required = true) List<String> endpoints) {
+            return new Shard(name, endpoints == null ? List.of() : endpoints.stream().map(Shard::endpoint).toList());
+        }
+
+        static URI endpoint(String url) {
+            URI uri;
+            try {
+                uri = new URI(url.trim());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("endpoint '" + url + "' is not a URL: " + e.getReason());
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            require((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getUserInfo() == null,
+                    "endpoint '" + url + "' must be http[s]://HOST[:PORT][/PATH] without user, query or fragment");
+            return uri;
+        }
+    }
+
+    /**
+     * A canary version of the upstream: its own shards, and the share of requests it takes.
+     *
+     * @param percent the share of requests routed to it, 0 to 100 (a request is drawn at random)
+     * @param shards its shards, at least one; sharded by the same key as the stable version
+     */
+    public record Canary(double percent, List<Shard> shards) {
+        /**
+         * Checks the canary.
+         *
+         * @throws IllegalArgumentException when the share or the shards are out of range
+         */
+        @JsonCreator
+        public Canary(@JsonProperty(value = "percent", required = true) double percent,
+                      @JsonProperty(value = "shards", required = true) List<Shard> shards) {
+            require(percent >= 0 && percent <= 100, "canary.percent must be 0 to 100");
+            require(shards != null && !shards.isEmpty(), "canary.shards must name at least one shard");
+            this.percent = percent;
+            this.shards = List.copyOf(shards);
+        }
+    }
+
+    /**
+     * Outlier ejection by circuit breaker (resilience4j's count-based window, Envoy's outlier
+     * detection in spirit): an endpoint whose failures (connection errors, timeouts, 5xx answers)
+     * reach {@code failureRatePercent} of its last {@code window} attempts, once it has had
+     * {@code minimumCalls}, is ejected for {@code duration}, then half-open: two trial requests
+     * decide whether it is back.
+     *
+     * @param failureRatePercent the failure rate that ejects, 1 to 100 (default 50)
+     * @param window attempts the rate is computed over, at least 1 (default 10)
+     * @param minimumCalls attempts needed before the rate counts, 1 to {@code window} (default 3)
+     * @param duration how long an ejected endpoint gets no traffic, 1 ms to 1 h (default 10 s)
+     */
+    public record Ejection(int failureRatePercent, int window, int minimumCalls, Duration duration) {
+        /** The defaults: 50 % of the last 10 attempts, at least 3 of them, ejected for 10 s. */
+        public static final Ejection DEFAULT = new Ejection(50, 10, 3, Duration.ofSeconds(10));
+
+        /**
+         * Checks the settings.
+         *
+         * @throws IllegalArgumentException when one is out of range
+         */
+        public Ejection {
+            require(failureRatePercent >= 1 && failureRatePercent <= 100, "ejection.failureRatePercent must be 1 to 100");
+            require(window >= 1, "ejection.window must be at least 1");
+            require(minimumCalls >= 1 && minimumCalls <= window, "ejection.minimumCalls must be 1 to window");
+            require(duration.toMillis() >= 1 && duration.toHours() < 1, "ejection.duration must be 1ms to 1h");
+        }
+
+        @JsonCreator
+        static Ejection fromJson(@JsonProperty("failureRatePercent") Integer failureRatePercent,
+                                 @JsonProperty("window") Integer window,
+                                 @JsonProperty("minimumCalls") Integer minimumCalls,
+                                 @JsonProperty("duration") Duration duration) {
+            return new Ejection(or(failureRatePercent, DEFAULT.failureRatePercent), or(window, DEFAULT.window),
+                    or(minimumCalls, DEFAULT.minimumCalls), or(duration, DEFAULT.duration));
+        }
+    }
+
+    private static void unique(List<Shard> shards, String what) {
+        Set<String> names = new HashSet<>();
+        for (Shard shard : shards) {
+            require(names.add(shard.name()), what + " names shard " + shard.name() + " twice");
+        }
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.patternkit.sidecar.ambassador;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AmbassadorConfigTest {
+    @TempDir
+    Path dir;
+
+    private AmbassadorConfig load(String json) throws IOException {
+        Path file = dir.resolve("ambassador.json");
+        Files.writeString(file, json);
+        return AmbassadorConfig.load(file, List.of());
+    }
+
+    private void assertRefused(String json, String message) {
+        assertThatThrownBy(() -> load(json)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void readsAShardedUpstreamWithACanaryAndFillsDefaults() throws IOException {
+        AmbassadorConfig config = load("""
+                {"upstreams": [{"name": "terms", "port": 7401, "shardKey": "path:2",
+                  "shards": [{"name": "s0", "endpoints": ["http://10.0.0.1:8080", "http://10.0.0.2:8080/base/"]},
+                             {"name": "s1", "endpoints": ["https://10.0.0.3"]}],
+                  "canary": {"percent": 10, "shards": [{"name": "c0", "endpoints": ["http://10.0.0.9:8080"]}]},
+                  "tryTimeout": "250ms", "ejection": {"duration": "30s"}}]}
+                """);
+        UpstreamSpec terms = config.upstreams().get(0);
+        assertThat(terms.shardKey()).isEqualTo(new ShardKey("path", "2"));
+        assertThat(terms.shards()).extracting(UpstreamSpec.Shard::name).containsExactly("s0", "s1");
+        assertThat(terms.shards().get(0).endpoints()).contains(URI.create("http://10.0.0.2:8080/base/"));
+        assertThat(terms.canary().orElseThrow().percent()).isEqualTo(10.0);
+        assertThat(terms.tryTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(terms.timeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(terms.maxAttempts()).isEqualTo(3);
+        assertThat(terms.retryBudgetPercent()).isEqualTo(20.0);
+        assertThat(terms.ejection()).isEqualTo(new UpstreamSpec.Ejection(50, 10, 3, Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void theCompactFormIsOneShardOfReplicas() {
+        UpstreamSpec orders = UpstreamSpec.parse("orders=7402:http://a:80,http://b:80");
+        assertThat(orders.port()).isEqualTo(7402);
+        assertThat(orders.shardKey()).isEqualTo(ShardKey.NONE);
+        assertThat(orders.shards()).singleElement().satisfies(s -> assertThat(s.endpoints()).hasSize(2));
+        assertThatThrownBy(() -> UpstreamSpec.parse("orders:http://a")).hasMessageContaining("NAME=PORT:URL");
+        assertThatThrownBy(() -> UpstreamSpec.parse("orders=x:http://a")).hasMessageContaining("port must be a number");
+        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:ftp://a")).hasMessageContaining("must be http[s]://");
+    }
+
+    @Test
+    void refusesWhatWouldRouteWrongWithASentenceNamingIt() {
+        assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]},"
+                + "{\"name\": \"b\", \"endpoints\": [\"http://i\"]}]}]}", "shardKey is needed with more than one shard");
+        assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shardKey\": \"cookie:x\", \"shards\": []}]}",
+                "must be header:NAME, query:NAME or path:N");
+        assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}],"
+                + " \"retries\": 2}]}", "upstreams[0].retries: unknown setting; known: [canary, ejection");
+        assertRefused("{\"upstreams\": [{\"name\": \"T_1\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]}]}",
+                "name 'T_1'");
+        assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 70000, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]}]}",
+                "upstream t: port must be 1 to 65535");
+        assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"tryTimeout\": \"soon\", \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]}]}",
+                "'soon' is not a duration");
+        assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\", \"http://h\"]}]}]}",
+                "lists an endpoint twice");
+        assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}],"
+                + " \"canary\": {\"percent\": 120, \"shards\": [{\"name\": \"c\", \"endpoints\": [\"http://c\"]}]}}]}", "canary.percent must be 0 to 100");
+        assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]},"
+                + "{\"name\": \"u\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]}]}", "two upstreams listen on port 1");
+        assertRefused("{\"upstreams\": [}", "is not JSON");
+    }
+}

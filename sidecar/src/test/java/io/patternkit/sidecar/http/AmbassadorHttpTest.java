@@ -1,0 +1,321 @@
+package io.patternkit.sidecar.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patternkit.sidecar.ambassador.AmbassadorConfig;
+import io.patternkit.sidecar.ambassador.AmbassadorModule;
+import io.patternkit.sidecar.ambassador.AmbassadorSettings;
+import io.patternkit.sidecar.ambassador.UpstreamSpec;
+import io.patternkit.sidecar.common.Ticker;
+import io.patternkit.sidecar.host.EngineFamily;
+import io.patternkit.sidecar.host.SidecarHost;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ambassador in an in-process sidecar, in front of real HTTP replicas that answer, fail, hang or are gone. */
+class AmbassadorHttpTest {
+    private static Vertx upstreamVertx;
+    private final List<TestUpstream> replicas = new ArrayList<>();
+    private final HttpClient app = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private SidecarHost sidecar;
+    private HttpHarness management;
+    private int port;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startVertx() {
+        upstreamVertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        upstreamVertx.close().await();
+    }
+
+    @AfterEach
+    void stop() {
+        if (sidecar != null) {
+            sidecar.close();
+        }
+        replicas.forEach(TestUpstream::close);
+    }
+
+    private TestUpstream replica(String name) {
+        TestUpstream replica = new TestUpstream(upstreamVertx, name);
+        replicas.add(replica);
+        return replica;
+    }
+
+    /** Three shards of two replicas each, {@code s0-a}, {@code s0-b}, ... */
+    private List<List<TestUpstream>> shards(int count) {
+        return IntStream.range(0, count).mapToObj(s -> List.of(replica("s" + s + "-a"), replica("s" + s + "-b"))).toList();
+    }
+
+    private static String shardsJson(List<List<TestUpstream>> shards, String prefix) {
+        return IntStream.range(0, shards.size()).mapToObj(s -> "{\"name\": \"" + prefix + s + "\", \"endpoints\": ["
+                + shards.get(s).stream().map(r -> "\"" + r.url() + "\"").collect(Collectors.joining(", ")) + "]}")
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private Path start(String upstreamJson) {
+        port = freePort();
+        Path file = dir.resolve("ambassador.json");
+        write(file, "{\"upstreams\": [" + upstreamJson.replace("PORT", Integer.toString(port)) + "]}");
+        AmbassadorSettings settings = new AmbassadorSettings(AmbassadorConfig.load(file, List.of()), Optional.of(file), List.of(),
+                Duration.ofMillis(100));
+        sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(), List.of(new AmbassadorModule(settings)), Ticker.system());
+        management = new HttpHarness(sidecar.port());
+        return file;
+    }
+
+    private HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return app.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String replicaOf(HttpResponse<String> response) {
+        return response.headers().firstValue("Replica").orElse("none");
+    }
+
+    private String owner(String key) {
+        return management.call("GET", "/v1/ambassador/upstreams/terms/owner?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8), null)
+                .json().get("stable").asText();
+    }
+
+    @Test
+    void routesEveryKeyToTheShardThatOwnsItAndUsesBothReplicas() {
+        List<List<TestUpstream>> shards = shards(3);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shardKey\": \"path:2\", \"shards\": " + shardsJson(shards, "s") + "}");
+        Map<String, Set<String>> replicasByShard = new HashMap<>();
+        for (int i = 0; i < 150; i++) {
+            String key = "term-" + i;
+            HttpResponse<String> response = get("/terms/" + key + "?x=1");
+            assertThat(response.statusCode()).isEqualTo(200);
+            String replica = replicaOf(response);
+            String shard = response.headers().firstValue("Patternkit-Shard").orElseThrow();
+            assertThat(replica).as(key).startsWith(shard + "-");
+            assertThat(shard).isEqualTo(owner(key));
+            assertThat(response.body()).isEqualTo(replica + " GET /terms/" + key + "?x=1 ");
+            replicasByShard.computeIfAbsent(shard, s -> new HashSet<>()).add(replica);
+        }
+        assertThat(replicasByShard).containsOnlyKeys("s0", "s1", "s2");
+        replicasByShard.values().forEach(r -> assertThat(r).hasSize(2));
+        JsonNode status = management.call("GET", "/v1/ambassador/upstreams", null).json();
+        assertThat(status.at("/upstreams/0/versions/0/shards")).hasSize(3);
+        assertThat(management.call("GET", "/v1/ambassador/upstreams/terms", null).json().get("shardKey").asText()).isEqualTo("path:2");
+    }
+
+    @Test
+    void aRequestWithoutItsShardKeyIsRefusedAndNamesTheKey() {
+        start("{\"name\": \"terms\", \"port\": PORT, \"shardKey\": \"header:Term\", \"shards\": " + shardsJson(shards(2), "s") + "}");
+        HttpResponse<String> refused = get("/anything");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(refused.body()).contains("urn:patternkit:problem:invalid-request").contains("header:Term");
+        HttpResponse<String> routed = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x")).header("Term", "alpha"));
+        assertThat(routed.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aGoneReplicaIsRetriedOnItsSiblingAndEjectedAndABodyIsNotLost() {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"retryBudgetPercent\": 100}");
+        shards.get(0).get(0).close();
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/items"))
+                    .POST(HttpRequest.BodyPublishers.ofString("payload-" + i)));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("s0-b POST /items payload-" + i);
+        }
+        JsonNode endpoints = management.call("GET", "/v1/ambassador/upstreams/terms", null).json().at("/versions/0/shards/0/endpoints");
+        assertThat(endpoints.get(0).get("state").asText()).isEqualTo("open");
+        assertThat(endpoints.get(0).get("failures").asLong()).isBetween(1L, 3L); // ejected after the minimum of 3 calls
+        assertThat(shards.get(0).get(1).seen).hasSize(20);
+    }
+
+    @Test
+    void whenNoReplicaCanTakeItTheAppGetsAProblemNamingUpstreamAndShard() {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + "}");
+        shards.get(0).forEach(TestUpstream::close);
+        HttpResponse<String> response = get("/x");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("urn:patternkit:problem:upstream-unavailable")
+                .contains("shard s0 of upstream terms").contains("connect");
+    }
+
+    @Test
+    void aServerErrorIsRetriedForAnIdempotentRequestButPassedOnForAPost() {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s")
+                + ", \"retryBudgetPercent\": 100, \"ejection\": {\"minimumCalls\": 10}}");
+        shards.get(0).get(0).mode = TestUpstream.Mode.UNAVAILABLE;
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> response = get("/get-" + i);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(replicaOf(response)).isEqualTo("s0-b");
+        }
+        shards.get(0).get(1).mode = TestUpstream.Mode.UNAVAILABLE;
+        HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/post"))
+                .POST(HttpRequest.BodyPublishers.ofString("once")));
+        assertThat(post.statusCode()).isEqualTo(503);
+        assertThat(post.body()).isEqualTo("busy"); // the upstream's own answer, not retried: its body was sent
+        long posts = shards.get(0).stream().flatMap(r -> r.seen.stream()).filter(s -> s.method().equals("POST")).count();
+        assertThat(posts).isEqualTo(1);
+    }
+
+    @Test
+    void aHangingReplicaTimesOutPerTryAndTheDeadlineTravelsDownstream() {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s")
+                + ", \"tryTimeout\": \"300ms\", \"timeout\": \"5s\", \"retryBudgetPercent\": 100}");
+        shards.get(0).get(0).mode = TestUpstream.Mode.NEVER;
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> response = get("/slow-" + i);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(replicaOf(response)).isEqualTo("s0-b");
+        }
+        assertThat(shards.get(0).get(1).seen).allSatisfy(s -> assertThat(Long.parseLong(s.deadlineMs())).isBetween(1L, 5_000L));
+        shards.get(0).get(1).mode = TestUpstream.Mode.NEVER;
+        HttpResponse<String> timedOut = get("/both-slow");
+        assertThat(timedOut.statusCode()).isEqualTo(504);
+        assertThat(timedOut.body()).contains("urn:patternkit:problem:upstream-timeout").contains("timeout");
+    }
+
+    @Test
+    void theRetryBudgetStopsARetryStorm() {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s")
+                + ", \"retryBudgetPercent\": 0, \"retryBurst\": 2, \"ejection\": {\"minimumCalls\": 10, \"window\": 100}}");
+        shards.get(0).forEach(r -> r.mode = TestUpstream.Mode.UNAVAILABLE);
+        for (int i = 0; i < 10; i++) {
+            assertThat(get("/x").statusCode()).isEqualTo(503);
+        }
+        long attempts = shards.get(0).stream().mapToLong(r -> r.seen.size()).sum();
+        assertThat(attempts).isEqualTo(10 + 2); // ten first attempts, and only the burst of two retries
+        assertThat(scrape()).contains("patternkit_ambassador_retries_denied_total{upstream=\"terms\"} 8.0");
+    }
+
+    @Test
+    void aCanaryTakesItsShareOfRequests() {
+        List<List<TestUpstream>> stable = shards(1);
+        TestUpstream canary = replica("canary");
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(stable, "s")
+                + ", \"canary\": {\"percent\": 10, \"shards\": [{\"name\": \"c0\", \"endpoints\": [\"" + canary.url() + "\"]}]}}");
+        int n = 2_000;
+        int toCanary = 0;
+        for (int i = 0; i < n; i++) {
+            HttpResponse<String> response = get("/c");
+            if (replicaOf(response).equals("canary")) {
+                toCanary++;
+                assertThat(response.headers().firstValue("Patternkit-Version")).hasValue("canary");
+            }
+        }
+        // 10 % of 2,000: sigma is 13.4 requests; four sigmas either way.
+        assertThat(toCanary).isBetween(146, 254);
+    }
+
+    @Test
+    void aReloadedConfigWithAFourthShardMovesAboutAQuarterOfTheKeysAllToIt() {
+        List<List<TestUpstream>> shards = shards(4);
+        String three = "{\"name\": \"terms\", \"port\": PORT, \"shardKey\": \"query:term\", \"shards\": "
+                + shardsJson(shards.subList(0, 3), "s") + "}";
+        Path file = start(three);
+        List<String> keys = IntStream.range(0, 400).mapToObj(i -> "k" + i).toList();
+        Map<String, String> before = new HashMap<>();
+        keys.forEach(k -> before.put(k, get("/lookup?term=" + k).headers().firstValue("Patternkit-Shard").orElseThrow()));
+
+        write(file, "{\"upstreams\": [" + three.replace("PORT", Integer.toString(port)).replace(shardsJson(shards.subList(0, 3), "s"),
+                shardsJson(shards, "s")) + "]}");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                management.call("GET", "/v1/ambassador/upstreams/terms", null).json().at("/versions/0/shards").size() == 4);
+        int moved = 0;
+        for (String key : keys) {
+            String now = get("/lookup?term=" + key).headers().firstValue("Patternkit-Shard").orElseThrow();
+            if (!now.equals(before.get(key))) {
+                moved++;
+                assertThat(now).isEqualTo("s3");
+            }
+        }
+        assertThat(moved).isBetween(60, 140); // a quarter of 400 is 100
+
+        write(file, "{\"upstreams\": [");
+        Awaitility.await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(get("/lookup?term=k1").statusCode()).isEqualTo(200)); // a broken file leaves the routes alone
+    }
+
+    @Test
+    void managementAnswersProblemsForUnknownUpstreamsAndMissingKeys() {
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards(1), "s") + "}");
+        HttpHarness.Reply unknown = management.call("GET", "/v1/ambassador/upstreams/orders", null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no upstream is named orders");
+        assertThat(management.call("GET", "/v1/ambassador/upstreams/terms/owner?key=any", null).json().get("stable").asText())
+                .isEqualTo("s0");
+        HttpHarness.Reply noKey = management.sendChecked(management.request("GET", "/v1/ambassador/upstreams/terms/owner", null, null, true).build());
+        assertThat(noKey.status()).isEqualTo(400);
+        assertThat(noKey.body()).contains("urn:patternkit:problem:invalid-request").contains("key=K");
+    }
+
+    private String scrape() {
+        return management.send(management.request("GET", "/metrics", null, null, true).build()).body();
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Path tmp = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), text);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.patternkit.sidecar.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A replica of an upstream behind the ambassador: a small Vert.x server answering as the test says,
+ * naming itself in {@code Replica}, recording every request (method, URI, deadline header, body).
+ * {@link #close()} makes it refuse connections, as a killed replica does.
+ */
+final class TestUpstream implements AutoCloseable {
+    enum Mode { ANSWER, UNAVAILABLE, NEVER }
+
+    record Seen(String method, String uri, String deadlineMs, String body) {
+    }
+
+    final String name;
+    volatile Mode mode = Mode.ANSWER;
+    final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+
+    TestUpstream(Vertx vertx, String name) {
+        this.name = name;
+        this.server = vertx.createHttpServer().requestHandler(this::handle);
+        server.listen(0, "127.0.0.1").await();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    private void handle(HttpServerRequest request) {
+        request.body().onSuccess(body -> {
+            seen.add(new Seen(request.method().name(), request.uri(), request.getHeader("Patternkit-Deadline-Ms"), body.toString()));
+            switch (mode) {
+                case ANSWER -> request.response().putHeader("Replica", name).putHeader("Content-Type", "text/plain")
+                        .end(name + " " + request.method() + " " + request.uri() + " " + body);
+                case UNAVAILABLE -> request.response().setStatusCode(503).putHeader("Replica", name).end("busy");
+                case NEVER -> { } // the connection stays open, unanswered
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        server.close().await();
+    }
+}
