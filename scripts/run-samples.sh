@@ -10,17 +10,22 @@
 #      must equal one index, a straggling replica is rescued by hedging, a dead shard is named;
 #   4. Spring Boot: two replicas of a Spring service on the starter index 3,000 files through a
 #      @WorkQueueListener, the elected leader's refresh enqueues them, and the leader is stopped with
-#      SIGTERM under load: Spring's graceful shutdown drains it, every file is indexed exactly once.
+#      SIGTERM under load: Spring's graceful shutdown drains it, every file is indexed exactly once;
+#   5. ambassador: a term service over the corpus in three shards of two replicas behind an ambassador
+#      sidecar: every term answered by its owning shard, a replica killed with kill -9 (retried and
+#      ejected), a 10% canary and a fourth shard added by config reloads (about a quarter of the terms move).
 # Each sample checks its own results and exits non-zero if they are wrong; so does this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -DskipTests -pl samples,samples-spring-boot -am package
 JAR=samples/target/patternkit-samples.jar
-echo "== 1/4 work queue: index the corpus (kill -9 of a worker, a drain of another on SIGTERM)"
+echo "== 1/5 work queue: index the corpus (kill -9 of a worker, a drain of another on SIGTERM)"
 java -cp "$JAR" io.patternkit.samples.indexing.IndexCorpus --kill-worker --drain-worker
-echo "== 2/4 leader election: fenced corpus report (SIGTERM of the leader with a checkpoint handover, kill -9, SIGSTOP)"
+echo "== 2/5 leader election: fenced corpus report (SIGTERM of the leader with a checkpoint handover, kill -9, SIGSTOP)"
 java -cp "$JAR" io.patternkit.samples.leader.LeaderDemo
-echo "== 3/4 scatter/gather: distributed search (a straggler hedged, a shard killed with kill -9)"
+echo "== 3/5 scatter/gather: distributed search (a straggler hedged, a shard killed with kill -9)"
 java -Xmx192m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.search.SearchDemo
-echo "== 4/4 Spring Boot: @WorkQueueListener replicas, a leader-only refresh, the leader stopped with SIGTERM (drained)"
+echo "== 4/5 Spring Boot: @WorkQueueListener replicas, a leader-only refresh, the leader stopped with SIGTERM (drained)"
 java -jar samples-spring-boot/target/patternkit-samples-spring-boot.jar demo
+echo "== 5/5 ambassador: a sharded term service (a replica killed with kill -9, a 10% canary, a fourth shard by reload)"
+java -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.ambassador.AmbassadorDemo

@@ -3,7 +3,10 @@ package io.patternkit.samples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** What every sample's main does alike: print a progress line, and start in an empty work directory. */
@@ -40,5 +43,25 @@ public final class SampleSupport {
             }
         }
         return work;
+    }
+
+    /**
+     * Polls a condition until it holds, for what offers nothing to wait on (a registry, a config
+     * reload seen through a management API).
+     *
+     * @param what what is awaited, for the error
+     * @param timeout the longest wait
+     * @param condition the condition, asked every 100 ms
+     * @throws IllegalStateException when the timeout passes first
+     * @throws Exception what the condition throws
+     */
+    public static void poll(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // a poll interval: there is nothing to wait on
+        }
     }
 }

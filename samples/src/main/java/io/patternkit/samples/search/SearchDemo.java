@@ -1,5 +1,6 @@
 package io.patternkit.samples.search;
 
+import static io.patternkit.samples.SampleSupport.poll;
 import static io.patternkit.samples.SampleSupport.say;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -346,16 +346,6 @@ public final class SearchDemo implements Callable<Integer> {
     }
 
     /** A condition the root can only be asked about: checked every 100 ms until true or the timeout. */
-    private static void poll(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // a poll interval: the registry has no watch to wait on
-        }
-    }
-
     private static List<SearchReport.Outcome> outcomes(SearchResult result) {
         List<SearchReport.Outcome> all = new ArrayList<>();
         addOutcomes(all, SearchPools.STATS, result.statsRound());

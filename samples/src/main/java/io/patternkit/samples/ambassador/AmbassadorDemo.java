@@ -1,0 +1,343 @@
+package io.patternkit.samples.ambassador;
+
+import static io.patternkit.samples.SampleSupport.poll;
+import static io.patternkit.samples.SampleSupport.say;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.patternkit.samples.SampleSupport;
+import io.patternkit.samples.indexing.Corpus;
+import io.patternkit.testing.AppProcess;
+import io.patternkit.testing.SidecarProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The ambassador sample on real data: a term service (term to the corpus files that contain it)
+ * cut into three shards of two replicas each ({@link TermService} processes), which the demo, like
+ * any app, calls with its own plain HTTP client on one loopback port of an ambassador sidecar
+ * ({@code patternkit-sidecar run --patterns ambassador}); the ambassador routes each lookup to the
+ * shard that owns its term. Each shard's processes hold only the terms the ambassador assigns it, so a
+ * lookup routed anywhere else would find nothing.
+ *
+ * <p>It shows, and checks: (a) every term answered by its owning shard with the right files, both
+ * replicas of every shard used; (b) after {@code kill -9} of a replica, every lookup of its shard
+ * still answered (retried on the sibling) and the dead replica ejected; (c) a canary version given
+ * 10 % of the traffic by a config reload takes 10 % of the lookups within four standard deviations;
+ * (d) a fourth shard added by a reload takes about a quarter of the terms, every moved term moving
+ * to it. Writes {@code summary.json}; exits 0 only when every check passed.
+ */
+@Command(name = "ambassador-demo", mixinStandardHelpOptions = true,
+        description = "A sharded term service behind an ambassador sidecar: routing, a killed replica, a canary, a fourth shard.")
+public final class AmbassadorDemo implements Callable<Integer> {
+    @Option(names = "--corpus", description = "A zip or directory of sources (default: the installed JDK's lib/src.zip).")
+    Path corpus;
+
+    @Option(names = "--limit", defaultValue = "3000", description = "Files to index, 0 for all (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--keys", defaultValue = "3000", description = "Terms looked up in each part (default: ${DEFAULT-VALUE}).")
+    int keyCount;
+
+    @Option(names = "--work-dir", defaultValue = "target/ambassador-demo", description = "Emptied first (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--sidecar-jar", description = "The sidecar's executable jar (default: sidecar/target/patternkit-sidecar.jar, searched upwards).")
+    Path sidecarJar;
+
+    private static final String UPSTREAM = "terms";
+    private static final double CANARY_PERCENT = 10;
+    private static final List<String> JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+    private final AppProcess.Events events = new AppProcess.Events();
+    private final Map<String, AppProcess> services = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private Path work;
+    private int upstreamPort;
+    private TermIndex index;
+
+    /** One part's checks. */
+    record Part(String name, boolean ok, Map<String, Object> figures) {
+    }
+
+    /**
+     * Runs the demo; exits 0 when every check passed, 1 otherwise.
+     *
+     * @param args see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AmbassadorDemo()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        work = SampleSupport.emptied(workDir);
+        Files.createDirectories(work.resolve("logs"));
+        Path source = Corpus.sourceOrJdk(corpus);
+        Corpus input = Corpus.prepare(source, work.resolve("input"), limit);
+        index = TermIndex.build(input.root(), input.files());
+        List<String> keys = index.sample(keyCount);
+        say("corpus %s: %d files, %d terms; %d of them looked up per part", source, input.files().size(), index.entries().size(), keys.size());
+        for (String replica : List.of("s0-a", "s0-b", "s1-a", "s1-b", "s2-a", "s2-b", "s3-a", "s3-b", "c0-a")) {
+            ports.put(replica, freePort());
+        }
+        upstreamPort = freePort();
+        Path config = work.resolve("ambassador.json");
+        writeConfig(config, List.of("s0", "s1", "s2"), false);
+        SidecarProcess.Builder builder = SidecarProcess.run("ambassador").jvmArgs("-Xmx96m", "-XX:+UseSerialGC")
+                .args("--ambassador-config", config.toString(), "--ambassador-reload-interval", "200ms");
+        if (sidecarJar != null) {
+            builder.jar(sidecarJar);
+        }
+        try (SidecarProcess sidecar = builder.start()) {
+            say("ambassador sidecar %s (pid %d, log %s); the app calls http://127.0.0.1:%d/terms?term=T", sidecar.baseUrl(), sidecar.pid(),
+                    sidecar.logFile(), upstreamPort);
+            try {
+                return run(sidecar, config, keys, t0);
+            } finally {
+                services.values().forEach(s -> s.quit(Duration.ofSeconds(5)));
+            }
+        }
+    }
+
+    private int run(SidecarProcess sidecar, Path config, List<String> keys, long t0) throws Exception {
+        Map<String, String> owner = new HashMap<>();
+        Map<String, List<String>> byShard = new TreeMap<>();
+        for (String key : keys) {
+            String shard = management(sidecar, "/v1/ambassador/upstreams/" + UPSTREAM + "/owner?key=" + encode(key)).path("stable").asText();
+            owner.put(key, shard);
+            byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(key);
+        }
+        for (String replica : ports.keySet()) {
+            String shard = replica.substring(0, replica.indexOf('-'));
+            // s3 (the shard added in part d) and the canary c0 are loaded with every term, as a shard warmed before it takes traffic.
+            startService(replica, shard, byShard.getOrDefault(shard, keys));
+        }
+        events.await("every term service to load its terms", e -> e.is("READY"), ports.size(), Duration.ofMinutes(2));
+        say("%d term-service processes ready (%s); terms per shard %s", ports.size(), String.join(", ", ports.keySet()),
+                byShard.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size()).toList());
+
+        List<Part> parts = new ArrayList<>();
+        parts.add(partA(keys, owner, byShard));
+        parts.add(partB(sidecar, byShard.get("s1")));
+        parts.add(partC(sidecar, config, keys));
+        parts.add(partD(sidecar, config, keys, owner));
+        String retries = scrape(sidecar, "patternkit_ambassador_retries_total");
+        boolean ok = parts.stream().allMatch(Part::ok);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("terms", index.entries().size());
+        summary.put("keys", keys.size());
+        summary.put("parts", parts);
+        summary.put("retries", retries);
+        summary.put("totalMs", (System.nanoTime() - t0) / 1_000_000);
+        summary.put("ok", ok);
+        json.enable(SerializationFeature.INDENT_OUTPUT).writeValue(work.resolve("summary.json").toFile(), summary);
+        say("retries by the ambassador: %s", retries.isEmpty() ? "none" : retries);
+        say("%s in %d ms (summary %s)", ok ? "ALL CHECKS PASSED" : "A CHECK FAILED", summary.get("totalMs"), work.resolve("summary.json"));
+        return ok ? 0 : 1;
+    }
+
+    /** (a) Every term answered by its owning shard, with the right files; both replicas of each shard used. */
+    private Part partA(List<String> keys, Map<String, String> owner, Map<String, List<String>> byShard) throws Exception {
+        long start = System.nanoTime();
+        Map<String, Set<String>> replicas = new TreeMap<>();
+        int wrong = 0;
+        for (String key : keys) {
+            Lookup answer = lookup(key);
+            if (!answer.correct || !answer.shard.equals(owner.get(key))) {
+                wrong++;
+            }
+            replicas.computeIfAbsent(answer.shard, s -> new TreeSet<>()).add(answer.replica);
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        boolean bothUsed = replicas.keySet().equals(Set.of("s0", "s1", "s2")) && replicas.values().stream().allMatch(r -> r.size() == 2);
+        Map<String, Object> shares = new TreeMap<>();
+        byShard.forEach((shard, ks) -> shares.put(shard, percent(ks.size(), keys.size())));
+        say("(a) %d lookups in %d ms (%.2f ms each): %d wrong; shares %s; replicas used %s", keys.size(), ms, ms / (double) keys.size(),
+                wrong, shares, replicas);
+        return new Part("a: routed by key", wrong == 0 && bothUsed, Map.of("lookups", keys.size(), "wrong", wrong, "ms", ms,
+                "shares", shares, "replicasUsed", replicas));
+    }
+
+    /** (b) kill -9 of one replica: its shard keeps answering from the sibling, and the dead one is ejected. */
+    private Part partB(SidecarProcess sidecar, List<String> shardKeys) throws Exception {
+        services.get("s1-a").kill();
+        say("(b) kill -9 of replica s1-a");
+        int failed = 0;
+        int fromSibling = 0;
+        for (String key : shardKeys) {
+            Lookup answer = lookup(key);
+            failed += answer.correct ? 0 : 1;
+            fromSibling += answer.replica.equals("s1-b") ? 1 : 0;
+        }
+        String state = endpointState(sidecar, "s1", ports.get("s1-a"));
+        say("    %d lookups of s1's terms: %d failed, %d answered by s1-b; s1-a's circuit is %s", shardKeys.size(), failed, fromSibling, state);
+        return new Part("b: a killed replica", failed == 0 && fromSibling == shardKeys.size() && state.equals("open"),
+                Map.of("lookups", shardKeys.size(), "failed", failed, "answeredBySibling", fromSibling, "killedReplicaState", state));
+    }
+
+    /** (c) A canary given 10 % by a reload takes 10 % of the lookups, within four standard deviations. */
+    private Part partC(SidecarProcess sidecar, Path config, List<String> keys) throws Exception {
+        writeConfig(config, List.of("s0", "s1", "s2"), true);
+        poll("the ambassador to reload with the canary", Duration.ofSeconds(20),
+                () -> management(sidecar, "/v1/ambassador/upstreams/" + UPSTREAM).path("versions").size() == 2);
+        int toCanary = 0;
+        int wrong = 0;
+        for (String key : keys) {
+            Lookup answer = lookup(key);
+            wrong += answer.correct ? 0 : 1;
+            toCanary += answer.version.equals("canary") ? 1 : 0;
+        }
+        double expected = keys.size() * CANARY_PERCENT / 100;
+        double sigma = Math.sqrt(keys.size() * CANARY_PERCENT / 100 * (1 - CANARY_PERCENT / 100));
+        boolean within = Math.abs(toCanary - expected) <= 4 * sigma;
+        say("(c) canary at %.0f%% after a reload: %d of %d lookups (%.2f%%; expected %.0f +- %.0f at 4 sigma), %d wrong",
+                CANARY_PERCENT, toCanary, keys.size(), percent(toCanary, keys.size()), expected, 4 * sigma, wrong);
+        return new Part("c: canary share", within && wrong == 0, Map.of("lookups", keys.size(), "toCanary", toCanary,
+                "percent", percent(toCanary, keys.size()), "fourSigma", 4 * sigma, "wrong", wrong));
+    }
+
+    /** (d) A fourth shard added by a reload takes about a quarter of the terms, every moved term moving to it. */
+    private Part partD(SidecarProcess sidecar, Path config, List<String> keys, Map<String, String> owner) throws Exception {
+        writeConfig(config, List.of("s0", "s1", "s2", "s3"), false);
+        poll("the ambassador to reload with four shards", Duration.ofSeconds(20), () -> {
+            JsonNode versions = management(sidecar, "/v1/ambassador/upstreams/" + UPSTREAM).path("versions");
+            return versions.size() == 1 && versions.path(0).path("shards").size() == 4;
+        });
+        int moved = 0;
+        int movedElsewhere = 0;
+        int wrong = 0;
+        for (String key : keys) {
+            Lookup answer = lookup(key);
+            wrong += answer.correct ? 0 : 1;
+            if (!answer.shard.equals(owner.get(key))) {
+                moved++;
+                movedElsewhere += answer.shard.equals("s3") ? 0 : 1;
+            }
+        }
+        double share = percent(moved, keys.size());
+        say("(d) a fourth shard after a reload: %d of %d terms moved (%.1f%%, ideal 25%%), %d of them to a shard other than s3, %d wrong",
+                moved, keys.size(), share, movedElsewhere, wrong);
+        return new Part("d: a fourth shard", share >= 18 && share <= 32 && movedElsewhere == 0 && wrong == 0,
+                Map.of("lookups", keys.size(), "moved", moved, "percentMoved", share, "movedElsewhere", movedElsewhere, "wrong", wrong));
+    }
+
+    /** One lookup through the ambassador, as the app's own HTTP client makes it. */
+    private record Lookup(boolean correct, String shard, String replica, String version) {
+    }
+
+    private Lookup lookup(String key) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + upstreamPort + "/terms?term=" + encode(key))).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        boolean correct = false;
+        if (response.statusCode() == 200) {
+            JsonNode body = json.readTree(response.body());
+            TermIndex.Entry expected = index.entries().get(key);
+            correct = body.path("count").asInt() == expected.count()
+                    && json.convertValue(body.path("files"), List.class).equals(expected.files());
+        }
+        return new Lookup(correct, response.headers().firstValue("Shard").orElse("none"),
+                response.headers().firstValue("Replica").orElse("none"),
+                response.headers().firstValue("Patternkit-Version").orElse("none"));
+    }
+
+    private void startService(String replica, String shard, List<String> terms) throws IOException {
+        Path file = work.resolve(replica + ".tsv");
+        index.save(file, terms);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TermService.class.getName(), "--index", file.toString(),
+                "--shard", shard, "--replica", replica, "--port", Integer.toString(ports.get(replica))));
+        services.put(replica, AppProcess.start(replica, command, Map.of(), work.resolve("logs").resolve(replica + ".log"), events));
+    }
+
+    /** Writes the ambassador's config atomically (the sidecar re-reads it when it changes). */
+    private void writeConfig(Path file, List<String> shards, boolean canary) throws IOException {
+        Map<String, Object> upstream = new LinkedHashMap<>();
+        upstream.put("name", UPSTREAM);
+        upstream.put("port", upstreamPort);
+        upstream.put("shardKey", "query:term");
+        upstream.put("shards", shards.stream().map(this::shard).toList());
+        if (canary) {
+            upstream.put("canary", Map.of("percent", CANARY_PERCENT, "shards", List.of(shard("c0"))));
+        }
+        upstream.put("tryTimeout", "2s");
+        upstream.put("timeout", "10s");
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), Map.of("upstreams", List.of(upstream)));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Map<String, Object> shard(String name) {
+        return Map.of("name", name, "endpoints", ports.keySet().stream().filter(r -> r.startsWith(name + "-"))
+                .map(r -> "http://127.0.0.1:" + ports.get(r)).toList());
+    }
+
+    private String endpointState(SidecarProcess sidecar, String shard, int port) throws Exception {
+        for (JsonNode s : management(sidecar, "/v1/ambassador/upstreams/" + UPSTREAM).path("versions").path(0).path("shards")) {
+            for (JsonNode endpoint : s.path("endpoints")) {
+                if (s.path("name").asText().equals(shard) && endpoint.path("url").asText().endsWith(":" + port)) {
+                    return endpoint.path("state").asText();
+                }
+            }
+        }
+        return "unknown";
+    }
+
+    private JsonNode management(SidecarProcess sidecar, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(sidecar.baseUrl() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return json.readTree(response.body());
+    }
+
+    private String scrape(SidecarProcess sidecar, String metric) throws IOException, InterruptedException {
+        String body = http.send(HttpRequest.newBuilder(URI.create(sidecar.baseUrl() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return String.join("; ", body.lines().filter(l -> l.startsWith(metric)).toList());
+    }
+
+    private static String encode(String key) {
+        return URLEncoder.encode(key, StandardCharsets.UTF_8);
+    }
+
+    private static double percent(int part, int whole) {
+        return whole == 0 ? 0 : 100.0 * part / whole;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

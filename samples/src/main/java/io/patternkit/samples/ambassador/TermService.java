@@ -1,0 +1,75 @@
+package io.patternkit.samples.ambassador;
+
+import io.patternkit.management.ManagementResponse;
+import io.patternkit.management.ManagementServer;
+import io.patternkit.protocol.ProblemType;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One replica of one shard of the small term service behind the ambassador: it holds only its
+ * shard's terms ({@link TermIndex} file) and answers {@code GET /terms?term=T} with the term's files,
+ * 404 for a term it does not hold, naming itself in the {@code Replica} and {@code Shard} headers.
+ * Prints {@code EVENT READY ...}; {@code quit} or the end of stdin stops it.
+ */
+@Command(name = "term-service", mixinStandardHelpOptions = true, description = "Serves one shard of the term index.")
+public final class TermService implements Callable<Integer> {
+    @Option(names = "--index", required = true, description = "The shard's term file.")
+    Path index;
+
+    @Option(names = "--shard", required = true, description = "The shard's name.")
+    String shard;
+
+    @Option(names = "--replica", required = true, description = "This replica's name.")
+    String replica;
+
+    @Option(names = "--port", required = true, description = "The loopback port to serve on.")
+    int port;
+
+    /**
+     * Runs the service until {@code quit} or the end of stdin.
+     *
+     * @param args see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TermService()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TermIndex terms = TermIndex.load(index);
+        try (ManagementServer server = ManagementServer.builder().host("127.0.0.1").port(port).build().start()) {
+            server.mount("/terms", request -> {
+                String term = request.query("term").orElse("");
+                TermIndex.Entry entry = terms.entries().get(term);
+                ManagementResponse response;
+                if (entry == null) {
+                    response = ManagementResponse.problem(ProblemType.NOT_FOUND, "shard " + shard + " holds no term '" + term + "'");
+                } else {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("term", term);
+                    body.put("count", entry.count());
+                    body.put("files", entry.files());
+                    response = ManagementResponse.jsonOf(200, body);
+                }
+                return response.withHeader("Replica", replica).withHeader("Shard", shard);
+            });
+            System.out.printf("EVENT READY replica=%s shard=%s terms=%d url=%s%n", replica, shard, terms.entries().size(), server.baseUrl());
+            System.out.flush();
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = stdin.readLine()) != null && !line.equals("quit")) {
+                // no commands besides quit
+            }
+        }
+        return 0;
+    }
+}

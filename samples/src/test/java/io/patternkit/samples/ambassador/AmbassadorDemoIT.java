@@ -1,0 +1,50 @@
+package io.patternkit.samples.ambassador;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patternkit.samples.SampleRun;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ambassador sample on real input, as CI runs it: term-service processes in three shards of two
+ * replicas behind a real ambassador sidecar process, a replica killed with {@code kill -9}, a canary
+ * and a fourth shard added by config reloads. Checks the demo's own summary, and that its checks are
+ * not vacuous.
+ */
+class AmbassadorDemoIT {
+    @Test
+    void routesByKeySurvivesAKilledReplicaSplitsACanaryAndMovesAQuarterOfTheKeys() throws Exception {
+        SampleRun run = SampleRun.run("it-ambassador-demo", Duration.ofMinutes(10),
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-cp", SampleRun.JAR.toString(), AmbassadorDemo.class.getName()),
+                List.of("--limit", "800", "--keys", "1000"));
+        JsonNode summary = run.summary();
+        assertThat(summary.get("ok").asBoolean()).as(run.console()).isTrue();
+        assertThat(summary.get("keys").asInt()).isEqualTo(1000);
+        JsonNode parts = summary.get("parts");
+
+        JsonNode routed = parts.get(0).get("figures");
+        assertThat(routed.get("lookups").asInt()).isEqualTo(1000);
+        assertThat(routed.get("wrong").asInt()).isZero();
+        assertThat(routed.get("replicasUsed").toString()).contains("s0-a", "s0-b", "s1-a", "s1-b", "s2-a", "s2-b");
+
+        JsonNode killed = parts.get(1).get("figures");
+        assertThat(killed.get("lookups").asInt()).isPositive();
+        assertThat(killed.get("failed").asInt()).isZero();
+        assertThat(killed.get("answeredBySibling").asInt()).isEqualTo(killed.get("lookups").asInt());
+        assertThat(killed.get("killedReplicaState").asText()).isEqualTo("open");
+        assertThat(summary.get("retries").asText()).contains("reason=\"connect\"");
+
+        JsonNode canary = parts.get(2).get("figures");
+        assertThat(canary.get("toCanary").asInt()).isBetween(62, 138); // 10 % of 1,000 within four sigmas
+        assertThat(canary.get("wrong").asInt()).isZero();
+
+        JsonNode fourth = parts.get(3).get("figures");
+        assertThat(fourth.get("percentMoved").asDouble()).isBetween(18.0, 32.0);
+        assertThat(fourth.get("movedElsewhere").asInt()).isZero();
+        assertThat(fourth.get("wrong").asInt()).isZero();
+        assertThat(run.console()).contains("ALL CHECKS PASSED");
+    }
+}
