@@ -12,8 +12,9 @@
 #      @WorkQueueListener, the elected leader's refresh enqueues them, and the leader is stopped with
 #      SIGTERM under load: Spring's graceful shutdown drains it, every file is indexed exactly once;
 #   5. ambassador: a term service over the corpus in three shards of two replicas behind an ambassador
-#      sidecar: every term answered by its owning shard, a replica killed with kill -9 (retried and
-#      ejected), a 10% canary and a fourth shard added by config reloads (about a quarter of the terms move).
+#      sidecar: every term answered by its owning shard, a straggling replica rescued by hedged requests,
+#      a replica killed with kill -9 (retried and ejected), a 10% canary and a fourth shard added by
+#      config reloads (about a quarter of the terms move).
 # Each sample checks its own results and exits non-zero if they are wrong; so does this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,5 +28,5 @@ echo "== 3/5 scatter/gather: distributed search (a straggler hedged, a shard kil
 java -Xmx192m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.search.SearchDemo
 echo "== 4/5 Spring Boot: @WorkQueueListener replicas, a leader-only refresh, the leader stopped with SIGTERM (drained)"
 java -jar samples-spring-boot/target/patternkit-samples-spring-boot.jar demo
-echo "== 5/5 ambassador: a sharded term service (a replica killed with kill -9, a 10% canary, a fourth shard by reload)"
+echo "== 5/5 ambassador: a sharded term service (a straggler hedged, a replica killed with kill -9, a 10% canary, a fourth shard by reload)"
 java -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.ambassador.AmbassadorDemo

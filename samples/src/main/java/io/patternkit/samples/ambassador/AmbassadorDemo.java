@@ -44,8 +44,10 @@ import picocli.CommandLine.Option;
  * lookup routed anywhere else would find nothing.
  *
  * <p>It shows, and checks: (a) every term answered by its owning shard with the right files, both
- * replicas of every shard used; (b) after {@code kill -9} of a replica, every lookup of its shard
- * still answered (retried on the sibling) and the dead replica ejected; (c) a canary version given
+ * replicas of every shard used; (s) with one replica of a shard made a straggler (every tenth of its
+ * lookups slower than {@code --slow}), every lookup of that shard answered sooner than that, the slow
+ * ones by a hedged request to the other replica; (b) after {@code kill -9} of a replica, every lookup
+ * of its shard still answered (retried on the sibling) and the dead replica ejected; (c) a canary version given
  * 10 % of the traffic by a config reload takes 10 % of the lookups within four standard deviations;
  * (d) a fourth shard added by a reload takes about a quarter of the terms, every moved term moving
  * to it. Writes {@code summary.json}; exits 0 only when every check passed.
@@ -61,6 +63,9 @@ public final class AmbassadorDemo implements Callable<Integer> {
 
     @Option(names = "--keys", defaultValue = "3000", description = "Terms looked up in each part (default: ${DEFAULT-VALUE}).")
     int keyCount;
+
+    @Option(names = "--slow", defaultValue = "PT2S", description = "The straggler's delay (default: ${DEFAULT-VALUE}).")
+    Duration slow;
 
     @Option(names = "--work-dir", defaultValue = "target/ambassador-demo", description = "Emptied first (default: ${DEFAULT-VALUE}).")
     Path workDir;
@@ -145,20 +150,24 @@ public final class AmbassadorDemo implements Callable<Integer> {
 
         List<Part> parts = new ArrayList<>();
         parts.add(partA(keys, owner, byShard));
+        parts.add(partStraggler(byShard.get("s2")));
         parts.add(partB(sidecar, byShard.get("s1")));
         parts.add(partC(sidecar, config, keys));
         parts.add(partD(sidecar, config, keys, owner));
         String retries = scrape(sidecar, "patternkit_ambassador_retries_total");
+        String hedges = scrape(sidecar, "patternkit_ambassador_hedges");
         boolean ok = parts.stream().allMatch(Part::ok);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("terms", index.entries().size());
         summary.put("keys", keys.size());
         summary.put("parts", parts);
         summary.put("retries", retries);
+        summary.put("hedges", hedges);
         summary.put("totalMs", (System.nanoTime() - t0) / 1_000_000);
         summary.put("ok", ok);
         json.enable(SerializationFeature.INDENT_OUTPUT).writeValue(work.resolve("summary.json").toFile(), summary);
         say("retries by the ambassador: %s", retries.isEmpty() ? "none" : retries);
+        say("hedges by the ambassador: %s", hedges.isEmpty() ? "none" : hedges);
         say("%s in %d ms (summary %s)", ok ? "ALL CHECKS PASSED" : "A CHECK FAILED", summary.get("totalMs"), work.resolve("summary.json"));
         return ok ? 0 : 1;
     }
@@ -178,11 +187,38 @@ public final class AmbassadorDemo implements Callable<Integer> {
         long ms = (System.nanoTime() - start) / 1_000_000;
         boolean bothUsed = replicas.keySet().equals(Set.of("s0", "s1", "s2")) && replicas.values().stream().allMatch(r -> r.size() == 2);
         Map<String, Object> shares = new TreeMap<>();
-        byShard.forEach((shard, ks) -> shares.put(shard, percent(ks.size(), keys.size())));
-        say("(a) %d lookups in %d ms (%.2f ms each): %d wrong; shares %s; replicas used %s", keys.size(), ms, ms / (double) keys.size(),
+        byShard.forEach((shard, ks) -> shares.put(shard, Math.round(percent(ks.size(), keys.size()) * 10) / 10.0));
+        say("(a) %d lookups in %d ms (%.2f ms each): %d wrong; shares in %% %s; replicas used %s", keys.size(), ms, ms / (double) keys.size(),
                 wrong, shares, replicas);
         return new Part("a: routed by key", wrong == 0 && bothUsed, Map.of("lookups", keys.size(), "wrong", wrong, "ms", ms,
                 "shares", shares, "replicasUsed", replicas));
+    }
+
+    /** (s) A straggling replica: its slow lookups are rescued by hedges to the other replica. */
+    private Part partStraggler(List<String> shardKeys) throws Exception {
+        AppProcess straggler = services.get("s2-a");
+        straggler.send("slow " + slow.toMillis() + " 10");
+        events.await("s2-a to straggle", e -> e.is("MODE") && e.app().equals("s2-a"), 1, Duration.ofSeconds(10));
+        int wrong = 0;
+        long slowest = 0;
+        List<Long> latencies = new ArrayList<>();
+        for (String key : shardKeys) {
+            long start = System.nanoTime();
+            Lookup answer = lookup(key);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            latencies.add(ms);
+            slowest = Math.max(slowest, ms);
+            wrong += answer.correct ? 0 : 1;
+        }
+        straggler.send("fast");
+        int calledOff = events.matching(e -> e.is("CALLED_OFF") && e.app().equals("s2-a")).size();
+        latencies.sort(null);
+        long p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1);
+        say("(s) s2-a straggles (every 10th lookup waits %d ms): %d lookups of s2's terms, %d wrong, p99 %d ms, slowest %d ms;"
+                + " %d slow lookups called off by a hedge", slow.toMillis(), shardKeys.size(), wrong, p99, slowest, calledOff);
+        return new Part("s: a straggler hedged", wrong == 0 && slowest < slow.toMillis() && calledOff > 0,
+                Map.of("lookups", shardKeys.size(), "wrong", wrong, "p99Ms", p99, "slowestMs", slowest, "slowMs", slow.toMillis(),
+                        "calledOffByHedge", calledOff));
     }
 
     /** (b) kill -9 of one replica: its shard keeps answering from the sibling, and the dead one is ejected. */
@@ -289,8 +325,10 @@ public final class AmbassadorDemo implements Callable<Integer> {
         if (canary) {
             upstream.put("canary", Map.of("percent", CANARY_PERCENT, "shards", List.of(shard("c0"))));
         }
-        upstream.put("tryTimeout", "2s");
+        upstream.put("tryTimeout", "5s");
         upstream.put("timeout", "10s");
+        // Hedge after the p99 of recent lookups (at least 20 ms, at most 200 ms), within 15 % extra load.
+        upstream.put("hedging", Map.of("percentile", 99, "minDelay", "20ms", "maxDelay", "200ms", "maxExtraLoadPercent", 15));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), Map.of("upstreams", List.of(upstream)));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,6 +21,9 @@ import picocli.CommandLine.Option;
  * One replica of one shard of the small term service behind the ambassador: it holds only its
  * shard's terms ({@link TermIndex} file) and answers {@code GET /terms?term=T} with the term's files,
  * 404 for a term it does not hold, naming itself in the {@code Replica} and {@code Shard} headers.
+ * For the demo it can play a straggler: {@code slow MS EVERY} on stdin makes every EVERY-th lookup
+ * wait that long first (giving up as soon as the caller closes the connection: a hedge won),
+ * {@code fast} ends it.
  * Prints {@code EVENT READY ...}; {@code quit} or the end of stdin stops it.
  */
 @Command(name = "term-service", mixinStandardHelpOptions = true, description = "Serves one shard of the term index.")
@@ -34,6 +40,10 @@ public final class TermService implements Callable<Integer> {
     @Option(names = "--port", required = true, description = "The loopback port to serve on.")
     int port;
 
+    private volatile long slowMs;
+    private volatile int slowEvery = 1;
+    private final AtomicLong calls = new AtomicLong();
+
     /**
      * Runs the service until {@code quit} or the end of stdin.
      *
@@ -48,6 +58,15 @@ public final class TermService implements Callable<Integer> {
         TermIndex terms = TermIndex.load(index);
         try (ManagementServer server = ManagementServer.builder().host("127.0.0.1").port(port).build().start()) {
             server.mount("/terms", request -> {
+                long slow = slowMs;
+                if (slow > 0 && calls.incrementAndGet() % slowEvery == 0) {
+                    try {
+                        request.whenClosed().toCompletableFuture().get(slow, TimeUnit.MILLISECONDS);
+                        System.out.printf("EVENT CALLED_OFF replica=%s%n", replica);
+                    } catch (TimeoutException e) {
+                        // waited the whole straggle
+                    }
+                }
                 String term = request.query("term").orElse("");
                 TermIndex.Entry entry = terms.entries().get(term);
                 ManagementResponse response;
@@ -67,7 +86,15 @@ public final class TermService implements Callable<Integer> {
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = stdin.readLine()) != null && !line.equals("quit")) {
-                // no commands besides quit
+                if (line.startsWith("slow ")) {
+                    String[] words = line.trim().split("\\s+");
+                    slowEvery = words.length > 2 ? Integer.parseInt(words[2]) : 1;
+                    slowMs = Long.parseLong(words[1]);
+                } else if (line.equals("fast")) {
+                    slowMs = 0;
+                }
+                System.out.printf("EVENT MODE replica=%s slowMs=%d%n", replica, slowMs);
+                System.out.flush();
             }
         }
         return 0;

@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ambassador sample on real input, as CI runs it: term-service processes in three shards of two
- * replicas behind a real ambassador sidecar process, a replica killed with {@code kill -9}, a canary
+ * replicas behind a real ambassador sidecar process, a straggling replica hedged, a replica killed with {@code kill -9}, a canary
  * and a fourth shard added by config reloads. Checks the demo's own summary, and that its checks are
  * not vacuous.
  */
 class AmbassadorDemoIT {
     @Test
-    void routesByKeySurvivesAKilledReplicaSplitsACanaryAndMovesAQuarterOfTheKeys() throws Exception {
+    void routesByKeyHedgesAStragglerSurvivesAKilledReplicaSplitsACanaryAndMovesAQuarterOfTheKeys() throws Exception {
         SampleRun run = SampleRun.run("it-ambassador-demo", Duration.ofMinutes(10),
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-cp", SampleRun.JAR.toString(), AmbassadorDemo.class.getName()),
                 List.of("--limit", "800", "--keys", "1000"));
@@ -30,18 +30,24 @@ class AmbassadorDemoIT {
         assertThat(routed.get("wrong").asInt()).isZero();
         assertThat(routed.get("replicasUsed").toString()).contains("s0-a", "s0-b", "s1-a", "s1-b", "s2-a", "s2-b");
 
-        JsonNode killed = parts.get(1).get("figures");
+        JsonNode straggler = parts.get(1).get("figures");
+        assertThat(straggler.get("wrong").asInt()).isZero();
+        assertThat(straggler.get("calledOffByHedge").asInt()).isPositive();
+        assertThat(straggler.get("slowestMs").asLong()).isLessThan(straggler.get("slowMs").asLong());
+        assertThat(summary.get("hedges").asText()).contains("patternkit_ambassador_hedges_total");
+
+        JsonNode killed = parts.get(2).get("figures");
         assertThat(killed.get("lookups").asInt()).isPositive();
         assertThat(killed.get("failed").asInt()).isZero();
         assertThat(killed.get("answeredBySibling").asInt()).isEqualTo(killed.get("lookups").asInt());
         assertThat(killed.get("killedReplicaState").asText()).isEqualTo("open");
         assertThat(summary.get("retries").asText()).contains("reason=\"connect\"");
 
-        JsonNode canary = parts.get(2).get("figures");
+        JsonNode canary = parts.get(3).get("figures");
         assertThat(canary.get("toCanary").asInt()).isBetween(62, 138); // 10 % of 1,000 within four sigmas
         assertThat(canary.get("wrong").asInt()).isZero();
 
-        JsonNode fourth = parts.get(3).get("figures");
+        JsonNode fourth = parts.get(4).get("figures");
         assertThat(fourth.get("percentMoved").asDouble()).isBetween(18.0, 32.0);
         assertThat(fourth.get("movedElsewhere").asInt()).isZero();
         assertThat(fourth.get("wrong").asInt()).isZero();

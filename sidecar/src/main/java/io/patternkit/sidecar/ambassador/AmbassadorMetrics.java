@@ -11,7 +11,8 @@ import java.time.Duration;
 /**
  * The ambassador's meters, served at the host's {@code /metrics}: requests by upstream, version,
  * shard and status ({@code patternkit.ambassador.requests}, a timer whose {@code source} tag says
- * whether the upstream or the ambassador answered), retries by reason, retries the budget denied,
+ * whether the upstream or the ambassador answered), retries by reason, retries the budget denied, hedges
+ * and hedges the budget denied,
  * and ejected endpoints per upstream. Thread-safe.
  */
 final class AmbassadorMetrics {
@@ -19,6 +20,8 @@ final class AmbassadorMetrics {
     private final Meter.MeterProvider<Timer> requests;
     private final Meter.MeterProvider<Counter> retries;
     private final Meter.MeterProvider<Counter> denied;
+    private final Meter.MeterProvider<Counter> hedges;
+    private final Meter.MeterProvider<Counter> hedgesDenied;
 
     /** @param registry the host's registry */
     AmbassadorMetrics(MeterRegistry registry) {
@@ -30,6 +33,10 @@ final class AmbassadorMetrics {
                 .description("Attempts retried on another replica, by reason").withRegistry(registry);
         this.denied = Counter.builder("patternkit.ambassador.retries.denied")
                 .description("Retries not made because the upstream's retry budget was spent").withRegistry(registry);
+        this.hedges = Counter.builder("patternkit.ambassador.hedges")
+                .description("Hedged attempts sent to a second replica because the first was slow").withRegistry(registry);
+        this.hedgesDenied = Counter.builder("patternkit.ambassador.hedges.denied")
+                .description("Hedges not sent because the upstream's hedging budget was spent").withRegistry(registry);
     }
 
     /**
@@ -64,6 +71,16 @@ final class AmbassadorMetrics {
      */
     void retry(String upstream, String reason) {
         retries.withTags(Tags.of("upstream", upstream, "reason", reason)).increment();
+    }
+
+    /** @param upstream the upstream that sent a hedged attempt */
+    void hedge(String upstream) {
+        hedges.withTags(Tags.of("upstream", upstream)).increment();
+    }
+
+    /** @param upstream the upstream whose hedging budget refused a hedge */
+    void hedgeDenied(String upstream) {
+        hedgesDenied.withTags(Tags.of("upstream", upstream)).increment();
     }
 
     /** @param upstream the upstream whose budget refused a retry */

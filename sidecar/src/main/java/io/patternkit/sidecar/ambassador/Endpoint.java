@@ -107,6 +107,15 @@ final class Endpoint {
     }
 
     /**
+     * Ends a granted attempt that was called off before it answered (a hedge lost), counting it
+     * neither as success nor as failure.
+     */
+    void cancelled() {
+        outstanding.decrementAndGet();
+        breaker.releasePermission();
+    }
+
+    /**
      * @param uri the app's request URI (path and query), appended to the replica's base path
      * @param idleTimeout the attempt's per-try timeout
      * @return the options of one attempt's request to this replica

@@ -18,8 +18,10 @@ import java.util.random.RandomGenerator;
  * @param stable the stable version
  * @param canary the canary version, if configured
  * @param budget the retry budget
+ * @param hedgeBudget the hedging budget (unused without hedging)
  */
-record RoutingTable(UpstreamSpec spec, Version stable, Optional<Version> canary, ExtraLoadBudget budget) {
+record RoutingTable(UpstreamSpec spec, Version stable, Optional<Version> canary, ExtraLoadBudget budget,
+                    ExtraLoadBudget hedgeBudget) {
 
     /**
      * Builds the table, reusing the endpoints (with their breakers and counters) that the previous
@@ -32,7 +34,8 @@ record RoutingTable(UpstreamSpec spec, Version stable, Optional<Version> canary,
     static RoutingTable of(UpstreamSpec spec, Map<URI, Endpoint> known) {
         Version stable = Version.of("stable", 100 - spec.canary().map(UpstreamSpec.Canary::percent).orElse(0.0), spec.shards(), spec, known);
         Optional<Version> canary = spec.canary().map(c -> Version.of("canary", c.percent(), c.shards(), spec, known));
-        return new RoutingTable(spec, stable, canary, new ExtraLoadBudget(spec.retryBurst()));
+        return new RoutingTable(spec, stable, canary, new ExtraLoadBudget(spec.retryBurst()),
+                new ExtraLoadBudget(spec.hedging().map(UpstreamSpec.Hedging::burst).orElse(1)));
     }
 
     /**

@@ -39,7 +39,7 @@ final class Upstream {
         this.table = RoutingTable.of(spec, endpoints);
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name),
                 new PoolOptions().setHttp1MaxSize(spec.maxConnectionsPerEndpoint()));
-        UpstreamProxy routing = new UpstreamProxy(this, metrics, responses, ticker);
+        UpstreamProxy routing = new UpstreamProxy(this, metrics, responses, ticker, vertx);
         HttpProxy proxy = HttpProxy.reverseProxy(client).origin(routing).addInterceptor(routing);
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost(LOOPBACK).setPort(port)
                 .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(proxy);

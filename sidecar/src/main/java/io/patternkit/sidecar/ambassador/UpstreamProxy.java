@@ -2,9 +2,13 @@ package io.patternkit.sidecar.ambassador;
 
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.common.LatencyTracker;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.Responses;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
@@ -44,6 +48,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
     /** Response header naming the version that answered: stable or canary. */
     static final String HEADER_VERSION = "Patternkit-Version";
     private static final String CALL = "patternkit.call";
+    private static final Duration LATENCY_WINDOW = Duration.ofSeconds(30);
     private static final MediaType PROBLEM_JSON = MediaType.parse(Wire.PROBLEM_JSON);
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
@@ -52,12 +57,16 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
     private final AmbassadorMetrics metrics;
     private final Responses responses;
     private final Ticker ticker;
+    private final Vertx vertx;
+    private final LatencyTracker latency;
 
-    UpstreamProxy(Upstream upstream, AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
+    UpstreamProxy(Upstream upstream, AmbassadorMetrics metrics, Responses responses, Ticker ticker, Vertx vertx) {
         this.upstream = upstream;
         this.metrics = metrics;
         this.responses = responses;
         this.ticker = ticker;
+        this.vertx = vertx;
+        this.latency = new LatencyTracker(ticker, LATENCY_WINDOW, 6, 20);
     }
 
     @Override
@@ -78,7 +87,8 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             call.replayable = IDEMPOTENT.contains(incoming.method());
         }
         table.budget().earn(table.spec().retryBudgetPercent());
-        return call.attempt();
+        table.spec().hedging().ifPresent(h -> table.hedgeBudget().earn(h.maxExtraLoadPercent()));
+        return call.start();
     }
 
     @Override
@@ -90,15 +100,16 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         }
         int status = response.getStatusCode();
         return ctx.sendResponse().onComplete(ar -> metrics.request(upstream.name(), call.shard == null ? "none" : call.version.name(),
-                call.shard == null ? "none" : call.shard.shard(), status, call.answeredBy != null,
+                call.shard == null ? "none" : call.shard.shard(), status, call.answered,
                 Duration.ofNanos(ticker.nanoTime() - call.startNanos)));
     }
 
-    /** Opens one attempt's request to the replica the call chose; a failure here means nothing was sent. */
+    /** Opens the request of the attempt being launched; a failure here means nothing was sent. */
     @Override
     public Future<HttpClientRequest> create(ProxyContext ctx) {
-        Call call = ctx.get(CALL, Call.class);
-        return ctx.client().request(call.endpoint.request(call.uri, call.tryTimeout))
+        Attempt attempt = ctx.get(CALL, Call.class).launching;
+        return ctx.client().request(attempt.endpoint.request(attempt.uri, attempt.tryTimeout))
+                .onSuccess(attempt::opened)
                 .recover(e -> Future.failedFuture(new NotSent(e)));
     }
 
@@ -108,7 +119,43 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"));
     }
 
-    /** One app request through its attempts. Confined to the request's event loop. */
+    /** One attempt of a call on one replica. Confined to the request's event loop. */
+    private static final class Attempt {
+        private final Endpoint endpoint;
+        private final String uri;
+        private final Duration tryTimeout;
+        private final long sentAt;
+        private HttpClientRequest request;
+        private boolean calledOff;
+
+        Attempt(Endpoint endpoint, String uri, Duration tryTimeout, long sentAt) {
+            this.endpoint = endpoint;
+            this.uri = uri;
+            this.tryTimeout = tryTimeout;
+            this.sentAt = sentAt;
+        }
+
+        void opened(HttpClientRequest opened) {
+            request = opened;
+            if (calledOff) {
+                opened.reset();
+            }
+        }
+
+        /** Cancels the attempt: its request is reset now, or as soon as its connection opens. */
+        void callOff() {
+            calledOff = true;
+            if (request != null) {
+                request.reset();
+            }
+        }
+    }
+
+    /**
+     * One app request through its attempts: the first, retries after a failure, and a hedge when
+     * the first is slow; the first answer worth giving wins and the attempts still under way are
+     * called off. Confined to the request's event loop.
+     */
     private final class Call {
         private final ProxyContext ctx;
         private final RoutingTable table;
@@ -118,11 +165,15 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         private final long deadlineNanos;
         private final String uri;
         private final Set<Endpoint> tried = new HashSet<>();
+        private final Set<Attempt> inFlight = new HashSet<>();
+        private final Promise<ProxyResponse> result = Promise.promise();
         private boolean replayable;
         private int attempts;
-        private Endpoint endpoint;
-        private Duration tryTimeout;
-        private Endpoint answeredBy;
+        private Attempt launching;
+        private ProxyResponse retryable;
+        private boolean answered;
+        private long hedgeTimer = -1;
+        private boolean timedOut;
         private String lastFailure = "no replica was tried";
 
         Call(ProxyContext ctx, RoutingTable table, RoutingTable.Version version, Replicas shard, long startNanos) {
@@ -135,58 +186,131 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             this.uri = ctx.request().getURI();
         }
 
-        Future<ProxyResponse> attempt() {
+        Future<ProxyResponse> start() {
+            launch();
+            if (replayable && !result.future().isComplete()) {
+                table.spec().hedging().ifPresent(h -> {
+                    long delayMs = Math.max(1, h.delay(latency.percentile(h.percentile())).toMillis());
+                    hedgeTimer = vertx.setTimer(delayMs, id -> hedge());
+                });
+            }
+            return result.future();
+        }
+
+        /** Sends one more attempt to a replica not yet tried, or ends the call when there is none. */
+        private void launch() {
             long remaining = deadlineNanos - ticker.nanoTime();
             if (remaining <= 0) {
-                return problem(ProblemType.UPSTREAM_TIMEOUT, where() + " did not answer within the upstream's timeout of "
-                        + table.spec().timeout().toMillis() + " ms; last: " + lastFailure);
+                finish(problem(ProblemType.UPSTREAM_TIMEOUT, where() + " did not answer within the upstream's timeout of "
+                        + table.spec().timeout().toMillis() + " ms; last: " + lastFailure));
+                return;
             }
             Optional<Endpoint> next = shard.pick(tried, ThreadLocalRandom.current());
             if (next.isEmpty()) {
-                return problem(ProblemType.UPSTREAM_UNAVAILABLE, where() + " has no replica that can take the request ("
-                        + shard.endpoints().size() + " replicas, " + shard.ejected() + " ejected, " + tried.size()
-                        + " tried); last: " + lastFailure);
+                if (inFlight.isEmpty()) {
+                    finish(retryable != null ? Future.succeededFuture(retryable)
+                            : problem(timedOut ? ProblemType.UPSTREAM_TIMEOUT : ProblemType.UPSTREAM_UNAVAILABLE, where()
+                            + " has no replica that can take the request (" + shard.endpoints().size() + " replicas, "
+                            + shard.ejected() + " ejected, " + tried.size() + " tried); last: " + lastFailure));
+                }
+                return;
             }
-            endpoint = next.get();
+            Endpoint endpoint = next.get();
             tried.add(endpoint);
             attempts++;
-            tryTimeout = Duration.ofNanos(Math.min(table.spec().tryTimeout().toNanos(), remaining));
+            Attempt attempt = new Attempt(endpoint, uri, Duration.ofNanos(Math.min(table.spec().tryTimeout().toNanos(), remaining)),
+                    ticker.nanoTime());
+            inFlight.add(attempt);
+            launching = attempt;
             ctx.request().headers().set(Wire.HEADER_DEADLINE_MS, Long.toString(Math.max(1, remaining / 1_000_000)));
-            long sentAt = ticker.nanoTime();
-            Endpoint current = endpoint;
-            return ctx.sendRequest().transform(ar -> {
-                Duration took = Duration.ofNanos(ticker.nanoTime() - sentAt);
-                if (ar.succeeded()) {
-                    return answered(current, ar.result(), took);
-                }
-                Throwable cause = ar.cause() instanceof NotSent n ? n.getCause() : ar.cause();
-                current.failed(took, cause);
-                String reason = ar.cause() instanceof NotSent ? "connect" : cause instanceof TimeoutException ? "timeout" : "reset";
-                lastFailure = current.url() + ": " + reason + " (" + cause.getMessage() + ")";
-                if ((ar.cause() instanceof NotSent || replayable) && mayRetry(reason)) {
-                    return attempt();
-                }
-                return problem(reason.equals("timeout") ? ProblemType.UPSTREAM_TIMEOUT : ProblemType.UPSTREAM_UNAVAILABLE,
-                        where() + " failed: " + lastFailure);
-            });
+            ctx.sendRequest().onComplete(ar -> settle(attempt, ar));
         }
 
-        private Future<ProxyResponse> answered(Endpoint replica, ProxyResponse response, Duration took) {
+        /** The hedge timer: a second attempt when the first has not answered, within the hedging budget. */
+        private void hedge() {
+            if (result.future().isComplete() || inFlight.size() != 1 || tried.size() >= shard.endpoints().size()) {
+                return;
+            }
+            if (!table.hedgeBudget().trySpend()) {
+                metrics.hedgeDenied(upstream.name());
+                return;
+            }
+            metrics.hedge(upstream.name());
+            launch();
+        }
+
+        private void settle(Attempt attempt, AsyncResult<ProxyResponse> ar) {
+            inFlight.remove(attempt);
+            Duration took = Duration.ofNanos(ticker.nanoTime() - attempt.sentAt);
+            if (result.future().isComplete()) { // lost to another attempt, and called off
+                if (ar.succeeded()) {
+                    ar.result().proxiedResponse().request().reset();
+                }
+                attempt.endpoint.cancelled();
+                return;
+            }
+            if (ar.failed()) {
+                failed(attempt, ar.cause(), took);
+                return;
+            }
+            ProxyResponse response = ar.result();
             int status = response.getStatusCode();
             if (status >= 500) {
-                replica.failed(took, new IllegalStateException("HTTP " + status));
+                attempt.endpoint.failed(took, new IllegalStateException("HTTP " + status));
             } else {
-                replica.succeeded(took);
+                attempt.endpoint.succeeded(took);
+                latency.record(took);
             }
             if ((status == 502 || status == 503 || status == 504) && replayable) {
-                lastFailure = replica.url() + ": HTTP " + status;
-                if (mayRetry("status")) {
-                    response.proxiedResponse().request().reset(); // drop this answer and its connection
-                    return attempt();
+                lastFailure = attempt.endpoint.url() + ": HTTP " + status;
+                timedOut = false;
+                if (retryable != null) {
+                    retryable.proxiedResponse().request().reset();
                 }
+                retryable = response; // answered with, if nothing better comes
+                if (inFlight.isEmpty() && mayRetry("status")) {
+                    launch();
+                } else if (inFlight.isEmpty()) {
+                    finish(Future.succeededFuture(response));
+                }
+                return;
             }
-            answeredBy = replica;
-            return Future.succeededFuture(response);
+            finish(Future.succeededFuture(response));
+        }
+
+        private void failed(Attempt attempt, Throwable failure, Duration took) {
+            boolean notSent = failure instanceof NotSent;
+            Throwable cause = notSent ? failure.getCause() : failure;
+            attempt.endpoint.failed(took, cause);
+            String reason = notSent ? "connect" : cause instanceof TimeoutException ? "timeout" : "reset";
+            timedOut = reason.equals("timeout");
+            lastFailure = attempt.endpoint.url() + ": " + reason + " (" + cause.getMessage() + ")";
+            if (!inFlight.isEmpty()) {
+                return; // the other attempt may still answer
+            }
+            if ((notSent || replayable) && mayRetry(reason)) {
+                launch();
+            } else if (retryable != null) {
+                finish(Future.succeededFuture(retryable));
+            } else {
+                finish(problem(timedOut ? ProblemType.UPSTREAM_TIMEOUT : ProblemType.UPSTREAM_UNAVAILABLE,
+                        where() + " failed: " + lastFailure));
+            }
+        }
+
+        /** Ends the call with its answer, calling off the attempts still under way. */
+        private void finish(Future<ProxyResponse> answer) {
+            if (answer.succeeded() && answer.result() == retryable) {
+                retryable = null; // given to the app, so not to be reset
+            }
+            answered = answer.succeeded() && answer.result().proxiedResponse() != null;
+            if (retryable != null) {
+                retryable.proxiedResponse().request().reset();
+                retryable = null;
+            }
+            answer.onComplete(result); // first: calling an attempt off settles it at once, as a loser
+            vertx.cancelTimer(hedgeTimer);
+            List.copyOf(inFlight).forEach(Attempt::callOff);
         }
 
         private boolean mayRetry(String reason) {

@@ -33,10 +33,11 @@ import java.util.Set;
  * @param retryBurst retries allowed back to back beyond the budget, at least 1 (default 10)
  * @param ejection when an endpoint is ejected (its circuit opened) and for how long
  * @param maxConnectionsPerEndpoint pooled connections per endpoint, 1 to 10,000 (default 64)
+ * @param hedging hedged requests for idempotent requests without a body; empty (the default) for none
  */
 public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard> shards, Optional<Canary> canary,
                            Duration tryTimeout, Duration timeout, int maxAttempts, double retryBudgetPercent,
-                           int retryBurst, Ejection ejection, int maxConnectionsPerEndpoint) {
+                           int retryBurst, Ejection ejection, int maxConnectionsPerEndpoint, Optional<Hedging> hedging) {
 
     /**
      * Checks the upstream as a whole.
@@ -50,6 +51,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         require(shards != null && !shards.isEmpty(), at + "shards must name at least one shard");
         shards = List.copyOf(shards);
         canary = canary == null ? Optional.empty() : canary;
+        hedging = hedging == null ? Optional.empty() : hedging;
         require(shardKey != ShardKey.NONE || (shards.size() == 1 && canary.map(c -> c.shards().size() == 1).orElse(true)),
                 at + "shardKey is needed with more than one shard");
         unique(shards, at + "shards");
@@ -80,11 +82,12 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                                  @JsonProperty("retryBudgetPercent") Double retryBudgetPercent,
                                  @JsonProperty("retryBurst") Integer retryBurst,
                                  @JsonProperty("ejection") Ejection ejection,
-                                 @JsonProperty("maxConnectionsPerEndpoint") Integer maxConnectionsPerEndpoint) {
+                                 @JsonProperty("maxConnectionsPerEndpoint") Integer maxConnectionsPerEndpoint,
+                                 @JsonProperty("hedging") Hedging hedging) {
         return new UpstreamSpec(name, port, shardKey == null ? ShardKey.NONE : ShardKey.parse(shardKey), shards,
                 Optional.ofNullable(canary), or(tryTimeout, Duration.ofSeconds(5)), or(timeout, Duration.ofSeconds(15)),
                 or(maxAttempts, 3), or(retryBudgetPercent, 20.0), or(retryBurst, 10), or(ejection, Ejection.DEFAULT),
-                or(maxConnectionsPerEndpoint, 64));
+                or(maxConnectionsPerEndpoint, 64), Optional.ofNullable(hedging));
     }
 
     /**
@@ -107,7 +110,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         }
         List<URI> endpoints = List.of(text.substring(colon + 1).split(",")).stream().map(Shard::endpoint).toList();
         return fromJson(text.substring(0, eq), port, null, List.of(new Shard("default", endpoints)), null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /** @return every shard of every version, stable first */
@@ -213,6 +216,52 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                                  @JsonProperty("duration") Duration duration) {
             return new Ejection(or(failureRatePercent, DEFAULT.failureRatePercent), or(window, DEFAULT.window),
                     or(minimumCalls, DEFAULT.minimumCalls), or(duration, DEFAULT.duration));
+        }
+    }
+
+    /**
+     * Hedged requests ("The Tail at Scale"; gRPC hedging; Finagle backup requests): when an attempt
+     * has not answered after the upstream's recent latency at {@code percentile} (bounded by
+     * {@code minDelay} and {@code maxDelay}; {@code maxDelay} until 20 answers were seen), a second
+     * attempt goes to another replica of the shard, and the first answer wins; the other is
+     * cancelled. Only for idempotent requests without a body, and within an extra-load budget of
+     * {@code maxExtraLoadPercent} of first attempts plus {@code burst}.
+     *
+     * @param percentile the latency percentile that sets the delay, 1 to 99.9 (default 95)
+     * @param minDelay the shortest delay (default 5 ms)
+     * @param maxDelay the longest delay, at least {@code minDelay} (default 500 ms)
+     * @param maxExtraLoadPercent hedges as a share of first attempts, 0 to 100 (default 5)
+     * @param burst hedges allowed back to back beyond that, at least 1 (default 10)
+     */
+    public record Hedging(double percentile, Duration minDelay, Duration maxDelay, double maxExtraLoadPercent, int burst) {
+        /**
+         * Checks the settings.
+         *
+         * @throws IllegalArgumentException when one is out of range
+         */
+        public Hedging {
+            require(percentile >= 1 && percentile <= 99.9, "hedging.percentile must be 1 to 99.9");
+            require(minDelay.toMillis() >= 1 && maxDelay.compareTo(minDelay) >= 0 && maxDelay.toMinutes() < 1,
+                    "hedging needs 1ms <= minDelay <= maxDelay < 1m");
+            require(maxExtraLoadPercent >= 0 && maxExtraLoadPercent <= 100, "hedging.maxExtraLoadPercent must be 0 to 100");
+            require(burst >= 1, "hedging.burst must be at least 1");
+        }
+
+        @JsonCreator
+        static Hedging fromJson(@JsonProperty("percentile") Double percentile, @JsonProperty("minDelay") Duration minDelay,
+                                @JsonProperty("maxDelay") Duration maxDelay, @JsonProperty("maxExtraLoadPercent") Double maxExtraLoadPercent,
+                                @JsonProperty("burst") Integer burst) {
+            return new Hedging(or(percentile, 95.0), or(minDelay, Duration.ofMillis(5)), or(maxDelay, Duration.ofMillis(500)),
+                    or(maxExtraLoadPercent, 5.0), or(burst, 10));
+        }
+
+        /**
+         * @param observed the latency at {@link #percentile} in the recent window, if known
+         * @return how long to wait before hedging
+         */
+        Duration delay(Optional<Duration> observed) {
+            Duration d = observed.orElse(maxDelay);
+            return d.compareTo(minDelay) < 0 ? minDelay : d.compareTo(maxDelay) > 0 ? maxDelay : d;
         }
     }
 

@@ -3,6 +3,7 @@ package io.patternkit.sidecar.scatter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.sidecar.common.ExtraLoadBudget;
+import io.patternkit.sidecar.common.LatencyTracker;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -33,7 +33,7 @@ class AmbassadorConfigTest {
                   "shards": [{"name": "s0", "endpoints": ["http://10.0.0.1:8080", "http://10.0.0.2:8080/base/"]},
                              {"name": "s1", "endpoints": ["https://10.0.0.3"]}],
                   "canary": {"percent": 10, "shards": [{"name": "c0", "endpoints": ["http://10.0.0.9:8080"]}]},
-                  "tryTimeout": "250ms", "ejection": {"duration": "30s"}}]}
+                  "tryTimeout": "250ms", "ejection": {"duration": "30s"}, "hedging": {"maxDelay": "80ms"}}]}
                 """);
         UpstreamSpec terms = config.upstreams().get(0);
         assertThat(terms.shardKey()).isEqualTo(new ShardKey("path", "2"));
@@ -45,6 +45,12 @@ class AmbassadorConfigTest {
         assertThat(terms.maxAttempts()).isEqualTo(3);
         assertThat(terms.retryBudgetPercent()).isEqualTo(20.0);
         assertThat(terms.ejection()).isEqualTo(new UpstreamSpec.Ejection(50, 10, 3, Duration.ofSeconds(30)));
+        UpstreamSpec.Hedging hedging = terms.hedging().orElseThrow();
+        assertThat(hedging).isEqualTo(new UpstreamSpec.Hedging(95, Duration.ofMillis(5), Duration.ofMillis(80), 5, 10));
+        assertThat(hedging.delay(java.util.Optional.empty())).isEqualTo(Duration.ofMillis(80));
+        assertThat(hedging.delay(java.util.Optional.of(Duration.ofMillis(1)))).isEqualTo(Duration.ofMillis(5));
+        assertThat(hedging.delay(java.util.Optional.of(Duration.ofMillis(20)))).isEqualTo(Duration.ofMillis(20));
+        assertThat(UpstreamSpec.parse("o=1:http://h").hedging()).isEmpty();
     }
 
     @Test

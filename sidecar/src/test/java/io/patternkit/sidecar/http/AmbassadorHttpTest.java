@@ -224,6 +224,28 @@ class AmbassadorHttpTest {
     }
 
     @Test
+    void aHedgeToTheOtherReplicaAnswersWhileTheFirstHangsAndTheLoserIsCalledOff() {
+        List<List<TestUpstream>> shards = shards(1);
+        // One attempt only, and a try timeout: without a hedge, a request sent to the hanging replica fails with 504.
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s")
+                + ", \"maxAttempts\": 1, \"tryTimeout\": \"3s\", \"ejection\": {\"minimumCalls\": 10},"
+                + " \"hedging\": {\"maxDelay\": \"50ms\", \"maxExtraLoadPercent\": 100}}");
+        TestUpstream hanging = shards.get(0).get(0);
+        hanging.mode = TestUpstream.Mode.NEVER;
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> response = get("/h-" + i);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(replicaOf(response)).isEqualTo("s0-b");
+        }
+        assertThat(hanging.seen).isNotEmpty(); // power of two choices sent it first attempts, and hedges rescued them
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(hanging.calledOff.get()).isEqualTo(hanging.seen.size()));
+        assertThat(scrape()).contains("patternkit_ambassador_hedges_total{upstream=\"terms\"} " + hanging.seen.size() + ".0");
+        JsonNode endpoints = management.call("GET", "/v1/ambassador/upstreams/terms", null).json().at("/versions/0/shards/0/endpoints");
+        assertThat(endpoints.get(0).get("outstanding").asInt()).isZero(); // a called-off attempt is no longer counted
+    }
+
+    @Test
     void theRetryBudgetStopsARetryStorm() {
         List<List<TestUpstream>> shards = shards(1);
         start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s")

@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A replica of an upstream behind the ambassador: a small Vert.x server answering as the test says,
@@ -20,6 +21,8 @@ final class TestUpstream implements AutoCloseable {
     final String name;
     volatile Mode mode = Mode.ANSWER;
     final List<Seen> seen = new CopyOnWriteArrayList<>();
+    /** Requests whose connection was closed before they were answered (a hedge won, a timeout passed). */
+    final AtomicInteger calledOff = new AtomicInteger();
     private final HttpServer server;
 
     TestUpstream(Vertx vertx, String name) {
@@ -39,7 +42,7 @@ final class TestUpstream implements AutoCloseable {
                 case ANSWER -> request.response().putHeader("Replica", name).putHeader("Content-Type", "text/plain")
                         .end(name + " " + request.method() + " " + request.uri() + " " + body);
                 case UNAVAILABLE -> request.response().setStatusCode(503).putHeader("Replica", name).end("busy");
-                case NEVER -> { } // the connection stays open, unanswered
+                case NEVER -> request.response().closeHandler(v -> calledOff.incrementAndGet()); // never answered
             }
         });
     }

@@ -1,4 +1,4 @@
-package io.patternkit.sidecar.scatter;
+package io.patternkit.sidecar.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,6 +1,4 @@
-package io.patternkit.sidecar.scatter;
-
-import io.patternkit.sidecar.common.Ticker;
+package io.patternkit.sidecar.common;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -8,7 +6,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Recent leaf latency of one pool, for the hedge delay: an HdrHistogram {@link Recorder} (lock-free
+ * Recent latency of one pool of replicas (scatter leaves, ambassador endpoints), for the hedge delay: an HdrHistogram {@link Recorder} (lock-free
  * writers) drained into a ring of interval histograms that rotates every {@code window / slots},
  * so percentiles follow the last {@code window} of traffic and old latency ages out. Values are
  * kept in microseconds with two significant digits (1 % precision), from 1 µs to 60 s. The sum of
@@ -53,7 +51,7 @@ public final class LatencyTracker {
     }
 
     /**
-     * Records one answered leaf request's latency.
+     * Records one answered request's latency.
      *
      * @param latency the latency, clamped to 1 µs .. 60 s
      */
