@@ -11,6 +11,8 @@
 #   BENCH_ONLY=drain             (drain: SIGTERM to a worker and its sidecar, with and without the drain; ~4 min)
 #   BENCH_ONLY=spring            (spring: the Boot starter's start-up and heap cost, @WorkQueueListener against
 #                                the plain consumer; ~4 min)
+#   BENCH_ONLY=ambassador        (ambassador: overhead per request and throughput against direct calls, the
+#                                tail with stragglers with and without hedging; ~5 min)
 #   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
 #                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
@@ -29,10 +31,30 @@ RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-  ""|leader|scatter|footprint|drain|spring) ;;
-  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain or spring, not: $ONLY" >&2; exit 2 ;;
+  ""|leader|scatter|footprint|drain|spring|ambassador) ;;
+  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain, spring or ambassador, not: $ONLY" >&2; exit 2 ;;
 esac
 runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+
+# run_part NAME PREFIX COMMAND...: runs one part's benchmark and records what its section says about
+# the run (PREFIX_STARTED, PREFIX_LOAD_BEFORE, PREFIX_LOAD_AFTER, PREFIX_JDK, PREFIX_COMMIT) in
+# $OUT/run-NAME.env, which BENCH_REPORT_ONLY=1 reads back.
+run_part() {
+  local name="$1" prefix="$2" started before after
+  shift 2
+  echo "== $name" >&2
+  started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  before="$(cut -d' ' -f1-3 /proc/loadavg)"
+  "$@"
+  after="$(cut -d' ' -f1-3 /proc/loadavg)"
+  {
+    printf '%s_STARTED=%q\n' "$prefix" "$started"
+    printf '%s_LOAD_BEFORE=%q\n' "$prefix" "$before"
+    printf '%s_LOAD_AFTER=%q\n' "$prefix" "$after"
+    printf '%s_JDK=%q\n' "$prefix" "$(java -version 2>&1 | sed -n 2p)"
+    printf '%s_COMMIT=%q\n' "$prefix" "$COMMIT$DIRTY"
+  } > "$OUT/run-$name.env"
+}
 
 if [ -n "${BENCH_QUICK:-}" ]; then
   THROUGHPUT_ARGS=(--rounds 1 --items 100,500,1000 --backlogs 500,2000)
@@ -66,6 +88,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     rm -f "$OUT"/drain.md "$OUT"/run-drain.env
   elif [ "$ONLY" = spring ]; then
     rm -f "$OUT"/spring.md "$OUT"/run-spring.env
+  elif [ "$ONLY" = ambassador ]; then
+    rm -f "$OUT"/ambassador.md "$OUT"/run-ambassador.env
   else
     rm -f "$OUT"/scatter*
   fi
@@ -123,38 +147,25 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
       --commit "$COMMIT$DIRTY" "${SCATTER_ARGS[@]}" >/dev/null
   fi
 
-  if runs footprint; then
-    echo "== sidecar footprint and SDK closure" >&2
-    FOOT_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-    FOOT_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  footprint() {
     ROUNDS="${BENCH_FOOTPRINT_ROUNDS:-7}" bench/footprint.sh "$SIDECAR_JAR" > "$OUT/footprint.txt"
     bench/sdk-closure.sh > "$OUT/sdk-closure.md"
-    FOOT_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-    FOOT_JDK="$(java -version 2>&1 | sed -n 2p)"
-    FOOT_COMMIT="$COMMIT$DIRTY"
-    declare -p FOOT_STARTED FOOT_LOAD_BEFORE FOOT_LOAD_AFTER FOOT_JDK FOOT_COMMIT > "$OUT/run-footprint.env"
-  fi
+  }
+  if runs footprint; then run_part footprint FOOT footprint; fi
   if runs drain; then
-    echo "== worker drain" >&2
-    DRAIN_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-    DRAIN_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    java -cp "$BENCH_JAR" io.patternkit.bench.drain.DrainBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
+    # shellcheck disable=SC2086
+    run_part drain DRAIN java -cp "$BENCH_JAR" io.patternkit.bench.drain.DrainBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
       ${BENCH_QUICK:+--rounds 1 --items 100}
-    DRAIN_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-    DRAIN_JDK="$(java -version 2>&1 | sed -n 2p)"
-    DRAIN_COMMIT="$COMMIT$DIRTY"
-    declare -p DRAIN_STARTED DRAIN_LOAD_BEFORE DRAIN_LOAD_AFTER DRAIN_JDK DRAIN_COMMIT > "$OUT/run-drain.env"
   fi
   if runs spring; then
-    echo "== Spring Boot starter" >&2
-    SPRING_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-    SPRING_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    java -jar "$RUN/patternkit-bench-spring.jar" --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
+    # shellcheck disable=SC2086
+    run_part spring SPRING java -jar "$RUN/patternkit-bench-spring.jar" --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
       ${BENCH_QUICK:+--rounds 1 --items 300 --startup-rounds 1} > /dev/null
-    SPRING_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-    SPRING_JDK="$(java -version 2>&1 | sed -n 2p)"
-    SPRING_COMMIT="$COMMIT$DIRTY"
-    declare -p SPRING_STARTED SPRING_LOAD_BEFORE SPRING_LOAD_AFTER SPRING_JDK SPRING_COMMIT > "$OUT/run-spring.env"
+  fi
+  if runs ambassador; then
+    # shellcheck disable=SC2086
+    run_part ambassador AMB java -cp "$BENCH_JAR" io.patternkit.bench.ambassador.AmbassadorBench --out "$OUT" \
+      --sidecar-jar "$SIDECAR_JAR" ${BENCH_QUICK:+--rounds 2 --iterations 300 --warmup 300 --throughput-seconds 1 --tail-iterations 500}
   fi
 else
   if [ -z "$ONLY" ]; then
@@ -176,6 +187,10 @@ else
   if runs footprint; then
     # shellcheck disable=SC1091
     source "$OUT/run-footprint.env"
+  fi
+  if runs ambassador; then
+    # shellcheck disable=SC1091
+    source "$OUT/run-ambassador.env"
   fi
   if runs scatter; then
     # The section again from results/scatter.json (picks up changes to its report).
@@ -350,6 +365,23 @@ EOF
   echo '<!-- spring:end -->'
 }
 
+# The ambassador's cost and tail, between markers so that BENCH_ONLY=ambassador can replace it alone.
+ambassador_section() {
+  echo '<!-- ambassador:begin -->'
+  cat <<EOF
+## 9. The ambassador
+
+Measured by \`io.patternkit.bench.ambassador.AmbassadorBench\` on $AMB_STARTED from commit $AMB_COMMIT, $AMB_JDK,
+one \`patternkit-sidecar run --patterns ambassador\` process (default JVM flags), the replicas Vert.x servers in one
+process of their own, the client OkHttp in the harness's JVM; load average $AMB_LOAD_BEFORE before and $AMB_LOAD_AFTER
+after. \`BENCH_ONLY=ambassador bench/run.sh\` reruns this section alone.
+
+EOF
+  cat "$OUT/ambassador.md"
+  if [ -f bench/notes-ambassador.md ]; then echo; cat bench/notes-ambassador.md; fi
+  echo '<!-- ambassador:end -->'
+}
+
 if [ -n "$ONLY" ]; then
   if [ ! -f "$DOC" ]; then cp "$ROOT/docs/benchmarks.md" "$DOC"; fi
   if [ "$ONLY" = leader ]; then
@@ -364,6 +396,9 @@ if [ -n "$ONLY" ]; then
   elif [ "$ONLY" = spring ]; then
     spring_section > "$OUT/spring-section.md"
     splice_section spring "$DOC" "$OUT/spring-section.md"
+  elif [ "$ONLY" = ambassador ]; then
+    ambassador_section > "$OUT/ambassador-section.md"
+    splice_section ambassador "$DOC" "$OUT/ambassador-section.md"
   else
     scatter_section > "$OUT/scatter-section.md"
     splice_section scatter "$DOC" "$OUT/scatter-section.md"
@@ -469,13 +504,15 @@ drain_section
 echo
 spring_section
 echo
+ambassador_section
+echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF
 
 ## Rerunning
 
 \`bench/run.sh\` (about 30 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` or
-\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\` or \`BENCH_ONLY=spring\` for one section alone, about 10, 7, 10, 4 and 4 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\`, \`BENCH_ONLY=spring\` or \`BENCH_ONLY=ambassador\` for one section alone, about 10, 7, 10, 4, 4 and 5 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
 \`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.

@@ -12,7 +12,7 @@ import java.time.Duration;
  * The ambassador's meters, served at the host's {@code /metrics}: requests by upstream, version,
  * shard and status ({@code patternkit.ambassador.requests}, a timer whose {@code source} tag says
  * whether the upstream or the ambassador answered), retries by reason, retries the budget denied, hedges
- * and hedges the budget denied,
+ * and hedges the budget denied, mirrored copies by the shadow's status,
  * and ejected endpoints per upstream. Thread-safe.
  */
 final class AmbassadorMetrics {
@@ -22,6 +22,7 @@ final class AmbassadorMetrics {
     private final Meter.MeterProvider<Counter> denied;
     private final Meter.MeterProvider<Counter> hedges;
     private final Meter.MeterProvider<Counter> hedgesDenied;
+    private final Meter.MeterProvider<Counter> mirrored;
 
     /** @param registry the host's registry */
     AmbassadorMetrics(MeterRegistry registry) {
@@ -37,6 +38,8 @@ final class AmbassadorMetrics {
                 .description("Hedged attempts sent to a second replica because the first was slow").withRegistry(registry);
         this.hedgesDenied = Counter.builder("patternkit.ambassador.hedges.denied")
                 .description("Hedges not sent because the upstream's hedging budget was spent").withRegistry(registry);
+        this.mirrored = Counter.builder("patternkit.ambassador.mirrored")
+                .description("Request copies sent to the shadow upstream, by its answer's status (or error)").withRegistry(registry);
     }
 
     /**
@@ -71,6 +74,14 @@ final class AmbassadorMetrics {
      */
     void retry(String upstream, String reason) {
         retries.withTags(Tags.of("upstream", upstream, "reason", reason)).increment();
+    }
+
+    /**
+     * @param upstream the upstream whose request was copied to its shadow
+     * @param status the shadow's status, or {@code error}
+     */
+    void mirrored(String upstream, String status) {
+        mirrored.withTags(Tags.of("upstream", upstream, "status", status)).increment();
     }
 
     /** @param upstream the upstream that sent a hedged attempt */

@@ -1,11 +1,13 @@
 package io.patternkit.sidecar.ambassador;
 
+import io.patternkit.sidecar.common.JvmDns;
 import io.patternkit.sidecar.host.HostContext;
 import io.patternkit.sidecar.host.PatternModule;
 import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.RunningPattern;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -47,6 +49,9 @@ public final class AmbassadorModule implements PatternModule {
         Responses responses = new Responses(context.mapper());
         AmbassadorMetrics metrics = new AmbassadorMetrics(context.registry());
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
+        if (settings.config().upstreams().stream().anyMatch(UpstreamSpec::usesDns)) {
+            JvmDns.followChangesEvery(settings.dnsInterval());
+        }
         try {
             for (UpstreamSpec spec : settings.config().upstreams()) {
                 Upstream upstream = Upstream.listen(spec, context.vertx(), metrics, responses, context.ticker())
@@ -60,13 +65,20 @@ public final class AmbassadorModule implements PatternModule {
             throw new IllegalStateException(e.getMessage(), e);
         }
         Map<String, Upstream> live = Map.copyOf(upstreams);
-        long timer = settings.file().map(file -> new ConfigReloader(file, settings.flagUpstreams(), live)
-                .start(context.vertx(), settings.reloadInterval().toMillis())).orElse(-1L);
-        return new Running(new AmbassadorRoutes(upstreams, responses), List.copyOf(upstreams.values()),
-                () -> context.vertx().cancelTimer(timer));
+        Vertx vertx = context.vertx();
+        long reload = settings.file().map(file -> new ConfigReloader(file, settings.flagUpstreams(), live)
+                .start(vertx, settings.reloadInterval().toMillis())).orElse(-1L);
+        long dns = vertx.setPeriodic(settings.dnsInterval().toMillis(), id -> vertx.executeBlocking(() -> {
+            live.values().forEach(Upstream::refresh);
+            return null;
+        }, false));
+        return new Running(new AmbassadorRoutes(upstreams, responses), List.copyOf(upstreams.values()), () -> {
+            vertx.cancelTimer(reload);
+            vertx.cancelTimer(dns);
+        });
     }
 
-    /** The started ambassador: its management routes, its upstreams, and the reload timer it cancels. */
+    /** The started ambassador: its management routes, its upstreams, and the reload and DNS timers it cancels. */
     private record Running(AmbassadorRoutes routes, List<Upstream> upstreams, Runnable stopReloading) implements RunningPattern {
         @Override
         public void mount(Router router, Responses responses, Handler<RoutingContext> auth) {

@@ -31,6 +31,10 @@ public final class AmbassadorOptions {
             description = "How often --ambassador-config is checked for changes (default: ${DEFAULT-VALUE}).")
     Duration reloadInterval;
 
+    @Option(names = "--ambassador-dns-interval", defaultValue = "5s", converter = DurationConverter.class,
+            description = "How often dns+http://NAME:PORT endpoints are resolved again (default: ${DEFAULT-VALUE}).")
+    Duration dnsInterval;
+
     /**
      * Checks the options and reads the config file.
      *
@@ -39,6 +43,7 @@ public final class AmbassadorOptions {
      */
     public AmbassadorSettings settings() {
         require(mixee, reloadInterval.toMillis() >= 100, "--ambassador-reload-interval must be at least 100ms");
+        require(mixee, dnsInterval.toMillis() >= 100, "--ambassador-dns-interval must be at least 100ms");
         List<UpstreamSpec> flags = new ArrayList<>();
         for (String upstream : upstreams) {
             try {
@@ -49,7 +54,7 @@ public final class AmbassadorOptions {
         }
         try {
             return new AmbassadorSettings(AmbassadorConfig.load(configFile, flags), Optional.ofNullable(configFile), flags,
-                    reloadInterval);
+                    reloadInterval, dnsInterval);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "--ambassador-config " + e.getMessage());
         }

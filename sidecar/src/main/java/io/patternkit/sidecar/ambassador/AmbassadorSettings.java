@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param file the config file, watched for changes; empty when every upstream came from {@code --upstream}
  * @param flagUpstreams the upstreams of {@code --upstream}, kept across reloads of the file
  * @param reloadInterval how often the file is checked for changes
+ * @param dnsInterval how often {@code dns+} endpoints are resolved again
  */
 public record AmbassadorSettings(AmbassadorConfig config, Optional<Path> file, List<UpstreamSpec> flagUpstreams,
-                                 Duration reloadInterval) {
+                                 Duration reloadInterval, Duration dnsInterval) {
 }

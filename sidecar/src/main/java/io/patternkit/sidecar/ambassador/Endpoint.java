@@ -18,9 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Endpoint {
     private final URI url;
-    private final String basePath;
-    private final int port;
-    private final boolean ssl;
+    private final Origin origin;
     private final UpstreamSpec.Ejection ejection;
     private final CircuitBreaker breaker;
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -33,10 +31,7 @@ final class Endpoint {
      */
     Endpoint(URI url, UpstreamSpec.Ejection ejection) {
         this.url = url;
-        this.ssl = "https".equals(url.getScheme().toLowerCase(Locale.ROOT));
-        this.port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
-        String path = url.getRawPath() == null ? "" : url.getRawPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.origin = Origin.of(url);
         this.ejection = ejection;
         this.breaker = CircuitBreaker.of(url.toString(), CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -121,9 +116,7 @@ final class Endpoint {
      * @return the options of one attempt's request to this replica
      */
     RequestOptions request(String uri, Duration idleTimeout) {
-        long ms = Math.max(1, idleTimeout.toMillis());
-        return new RequestOptions().setHost(url.getHost()).setPort(port).setSsl(ssl).setURI(basePath + uri)
-                .setConnectTimeout(ms).setIdleTimeout(ms);
+        return origin.request(uri, idleTimeout);
     }
 
     /** @return the state for the management API: closed, open, half-open */

@@ -29,11 +29,13 @@ record RoutingTable(UpstreamSpec spec, Version stable, Optional<Version> canary,
      *
      * @param spec the configuration
      * @param known endpoints by URL, from earlier tables; updated with the new ones
+     * @param resolved each {@code dns+} endpoint of the configuration with the endpoints it stands for now
      * @return the table
      */
-    static RoutingTable of(UpstreamSpec spec, Map<URI, Endpoint> known) {
-        Version stable = Version.of("stable", 100 - spec.canary().map(UpstreamSpec.Canary::percent).orElse(0.0), spec.shards(), spec, known);
-        Optional<Version> canary = spec.canary().map(c -> Version.of("canary", c.percent(), c.shards(), spec, known));
+    static RoutingTable of(UpstreamSpec spec, Map<URI, Endpoint> known, Map<URI, List<URI>> resolved) {
+        Endpoints endpoints = new Endpoints(spec, known, resolved);
+        Version stable = Version.of("stable", 100 - spec.canary().map(UpstreamSpec.Canary::percent).orElse(0.0), spec.shards(), endpoints);
+        Optional<Version> canary = spec.canary().map(c -> Version.of("canary", c.percent(), c.shards(), endpoints));
         return new RoutingTable(spec, stable, canary, new ExtraLoadBudget(spec.retryBurst()),
                 new ExtraLoadBudget(spec.hedging().map(UpstreamSpec.Hedging::burst).orElse(1)));
     }
@@ -61,18 +63,10 @@ record RoutingTable(UpstreamSpec spec, Version stable, Optional<Version> canary,
      */
     record Version(String name, double percent, List<Replicas> shards, HashRing<Replicas> ring) {
 
-        static Version of(String name, double percent, List<UpstreamSpec.Shard> specs, UpstreamSpec upstream, Map<URI, Endpoint> known) {
+        static Version of(String name, double percent, List<UpstreamSpec.Shard> specs, Endpoints endpoints) {
             Map<String, Replicas> byName = new LinkedHashMap<>();
             for (UpstreamSpec.Shard shard : specs) {
-                List<Endpoint> endpoints = shard.endpoints().stream().map(url -> {
-                    Endpoint have = known.get(url);
-                    if (have == null || !have.ejection().equals(upstream.ejection())) {
-                        have = new Endpoint(url, upstream.ejection());
-                        known.put(url, have);
-                    }
-                    return have;
-                }).toList();
-                byName.put(shard.name(), new Replicas(shard.name(), endpoints));
+                byName.put(shard.name(), new Replicas(shard.name(), endpoints.of(shard)));
             }
             return new Version(name, percent, List.copyOf(byName.values()), new HashRing<>(byName));
         }
@@ -86,6 +80,23 @@ record RoutingTable(UpstreamSpec spec, Version stable, Optional<Version> canary,
                 return Optional.of(shards.get(0));
             }
             return key.map(ring::owner);
+        }
+    }
+
+    /** The live endpoints of a configuration's shards: {@code dns+} names expanded, known endpoints reused. */
+    private record Endpoints(UpstreamSpec spec, Map<URI, Endpoint> known, Map<URI, List<URI>> resolved) {
+        List<Endpoint> of(UpstreamSpec.Shard shard) {
+            return shard.endpoints().stream().flatMap(url -> resolved.getOrDefault(url, List.of(url)).stream()).distinct()
+                    .map(this::endpoint).toList();
+        }
+
+        private Endpoint endpoint(URI url) {
+            Endpoint have = known.get(url);
+            if (have == null || !have.ejection().equals(spec.ejection())) {
+                have = new Endpoint(url, spec.ejection());
+                known.put(url, have);
+            }
+            return have;
         }
     }
 }

@@ -15,6 +15,7 @@ import io.vertx.httpproxy.HttpProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -31,12 +32,17 @@ final class Upstream {
     private final HttpClient client;
     private final HttpServer server;
     private final Map<URI, Endpoint> endpoints = new HashMap<>();
+    private final EndpointResolver resolver = new EndpointResolver();
+    private UpstreamSpec configured;
+    private Map<URI, List<URI>> resolved;
     private volatile RoutingTable table;
 
     private Upstream(UpstreamSpec spec, Vertx vertx, AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
         this.name = spec.name();
         this.port = spec.port();
-        this.table = RoutingTable.of(spec, endpoints);
+        this.configured = spec;
+        this.resolved = resolver.resolve(spec);
+        this.table = RoutingTable.of(spec, endpoints, resolved);
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name),
                 new PoolOptions().setHttp1MaxSize(spec.maxConnectionsPerEndpoint()));
         UpstreamProxy routing = new UpstreamProxy(this, metrics, responses, ticker, vertx);
@@ -46,7 +52,7 @@ final class Upstream {
     }
 
     /**
-     * Opens the upstream's listener.
+     * Opens the upstream's listener, having resolved its {@code dns+} endpoints (blocking).
      *
      * @param spec the upstream
      * @param vertx the host's Vert.x
@@ -80,16 +86,46 @@ final class Upstream {
 
     /**
      * Routes new requests by a new configuration of the same upstream; requests under way finish
-     * with the one they started with. Endpoints that stay keep their breakers and counters.
+     * with the one they started with. Endpoints that stay keep their breakers and counters. Blocks
+     * while {@code dns+} endpoints are resolved: call it on a worker thread.
      *
      * @param spec the new configuration, of the same name and port
      */
     synchronized void update(UpstreamSpec spec) {
+        configured = spec;
+        rebuild(resolver.resolve(spec));
+    }
+
+    /**
+     * Resolves the {@code dns+} endpoints again and routes by what they stand for now, when that
+     * changed. Blocks: call it on a worker thread.
+     *
+     * @return whether the endpoints changed
+     */
+    synchronized boolean refresh() {
+        if (!configured.usesDns()) {
+            return false;
+        }
+        Map<URI, List<URI>> now = resolver.resolve(configured);
+        if (now.equals(resolved)) {
+            return false;
+        }
+        rebuild(now);
+        return true;
+    }
+
+    private void rebuild(Map<URI, List<URI>> nowResolved) {
         Map<URI, Endpoint> kept = new HashMap<>(endpoints);
-        RoutingTable next = RoutingTable.of(spec, kept);
+        RoutingTable next = RoutingTable.of(configured, kept, nowResolved);
         endpoints.clear();
-        spec.allShards().forEach(s -> s.endpoints().forEach(url -> endpoints.put(url, kept.get(url))));
+        next.versions().forEach(v -> v.shards().forEach(s -> s.endpoints().forEach(e -> endpoints.put(e.url(), e))));
+        resolved = nowResolved;
         table = next;
+    }
+
+    /** @return whether any endpoint is a {@code dns+} name */
+    synchronized boolean usesDns() {
+        return configured.usesDns();
     }
 
     /** @return endpoints of every version whose circuit is open now */

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.OriginRequestProvider;
@@ -21,6 +22,7 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +52,14 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
     private static final String CALL = "patternkit.call";
     private static final Duration LATENCY_WINDOW = Duration.ofSeconds(30);
     private static final MediaType PROBLEM_JSON = MediaType.parse(Wire.PROBLEM_JSON);
+    /** RFC 9110 section 7.6.1 hop-by-hop headers and the host, not copied to a mirrored request. */
+    private static final Set<String> HOP_BY_HOP = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+    static {
+        HOP_BY_HOP.addAll(List.of("Host", "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "TE",
+                "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length"));
+    }
+
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
@@ -86,6 +96,8 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             incoming.resume();
             call.replayable = IDEMPOTENT.contains(incoming.method());
         }
+        table.spec().mirror().filter(m -> call.replayable && ThreadLocalRandom.current().nextDouble() * 100 < m.percent())
+                .ifPresent(m -> mirror(ctx, m));
         table.budget().earn(table.spec().retryBudgetPercent());
         table.spec().hedging().ifPresent(h -> table.hedgeBudget().earn(h.maxExtraLoadPercent()));
         return call.start();
@@ -111,6 +123,20 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         return ctx.client().request(attempt.endpoint.request(attempt.uri, attempt.tryTimeout))
                 .onSuccess(attempt::opened)
                 .recover(e -> Future.failedFuture(new NotSent(e)));
+    }
+
+    /** Sends a copy of a bodiless request to a shadow endpoint and throws its answer away; never delays the app's. */
+    private void mirror(ProxyContext ctx, UpstreamSpec.Mirror mirror) {
+        URI shadow = mirror.endpoints().get(ThreadLocalRandom.current().nextInt(mirror.endpoints().size()));
+        RequestOptions options = Origin.of(shadow).request(ctx.request().getURI(), upstream.table().spec().tryTimeout())
+                .setMethod(ctx.request().getMethod());
+        ctx.request().headers().forEach(h -> {
+            if (!HOP_BY_HOP.contains(h.getKey())) {
+                options.addHeader(h.getKey(), h.getValue());
+            }
+        });
+        ctx.client().request(options).compose(HttpClientRequest::send).compose(r -> r.body().map(r.statusCode()))
+                .onComplete(ar -> metrics.mirrored(upstream.name(), ar.succeeded() ? Integer.toString(ar.result()) : "error"));
     }
 
     /** RFC 9112 section 6.3: a request without Content-Length or Transfer-Encoding has no body. */

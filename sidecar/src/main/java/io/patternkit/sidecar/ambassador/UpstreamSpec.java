@@ -34,10 +34,12 @@ import java.util.Set;
  * @param ejection when an endpoint is ejected (its circuit opened) and for how long
  * @param maxConnectionsPerEndpoint pooled connections per endpoint, 1 to 10,000 (default 64)
  * @param hedging hedged requests for idempotent requests without a body; empty (the default) for none
+ * @param mirror a shadow upstream that gets a copy of a share of the requests; empty (the default) for none
  */
 public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard> shards, Optional<Canary> canary,
                            Duration tryTimeout, Duration timeout, int maxAttempts, double retryBudgetPercent,
-                           int retryBurst, Ejection ejection, int maxConnectionsPerEndpoint, Optional<Hedging> hedging) {
+                           int retryBurst, Ejection ejection, int maxConnectionsPerEndpoint, Optional<Hedging> hedging,
+                           Optional<Mirror> mirror) {
 
     /**
      * Checks the upstream as a whole.
@@ -52,6 +54,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         shards = List.copyOf(shards);
         canary = canary == null ? Optional.empty() : canary;
         hedging = hedging == null ? Optional.empty() : hedging;
+        mirror = mirror == null ? Optional.empty() : mirror;
         require(shardKey != ShardKey.NONE || (shards.size() == 1 && canary.map(c -> c.shards().size() == 1).orElse(true)),
                 at + "shardKey is needed with more than one shard");
         unique(shards, at + "shards");
@@ -83,11 +86,12 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                                  @JsonProperty("retryBurst") Integer retryBurst,
                                  @JsonProperty("ejection") Ejection ejection,
                                  @JsonProperty("maxConnectionsPerEndpoint") Integer maxConnectionsPerEndpoint,
-                                 @JsonProperty("hedging") Hedging hedging) {
+                                 @JsonProperty("hedging") Hedging hedging,
+                                 @JsonProperty("mirror") Mirror mirror) {
         return new UpstreamSpec(name, port, shardKey == null ? ShardKey.NONE : ShardKey.parse(shardKey), shards,
                 Optional.ofNullable(canary), or(tryTimeout, Duration.ofSeconds(5)), or(timeout, Duration.ofSeconds(15)),
                 or(maxAttempts, 3), or(retryBudgetPercent, 20.0), or(retryBurst, 10), or(ejection, Ejection.DEFAULT),
-                or(maxConnectionsPerEndpoint, 64), Optional.ofNullable(hedging));
+                or(maxConnectionsPerEndpoint, 64), Optional.ofNullable(hedging), Optional.ofNullable(mirror));
     }
 
     /**
@@ -110,7 +114,12 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         }
         List<URI> endpoints = List.of(text.substring(colon + 1).split(",")).stream().map(Shard::endpoint).toList();
         return fromJson(text.substring(0, eq), port, null, List.of(new Shard("default", endpoints)), null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
+    }
+
+    /** @return whether an endpoint is a {@code dns+} name, to be resolved */
+    boolean usesDns() {
+        return allShards().stream().flatMap(s -> s.endpoints().stream()).anyMatch(EndpointResolver::isName);
     }
 
     /** @return every shard of every version, stable first */
@@ -152,9 +161,9 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                 throw new IllegalArgumentException("endpoint '" + url + "' is not a URL: " + e.getReason());
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            require((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+            require(List.of("http", "https", "dns+http", "dns+https").contains(scheme) && uri.getHost() != null
                     && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getUserInfo() == null,
-                    "endpoint '" + url + "' must be http[s]://HOST[:PORT][/PATH] without user, query or fragment");
+                    "endpoint '" + url + "' must be [dns+]http[s]://HOST[:PORT][/PATH] without user, query or fragment");
             return uri;
         }
     }
@@ -178,6 +187,36 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
             require(shards != null && !shards.isEmpty(), "canary.shards must name at least one shard");
             this.percent = percent;
             this.shards = List.copyOf(shards);
+        }
+    }
+
+    /**
+     * Traffic mirroring (Envoy's request mirror policy, "shadowing"): a copy of a share of the
+     * requests goes to a shadow upstream, such as a new version under test with production traffic,
+     * and its answers are thrown away; the app's request never waits for it. Only requests without a
+     * body are copied (a body is streamed once, to the real upstream).
+     *
+     * @param percent the share of requests copied, 0 to 100
+     * @param endpoints the shadow's base URLs, at least one; a copy goes to one of them at random
+     */
+    public record Mirror(double percent, List<URI> endpoints) {
+        /**
+         * Checks the settings.
+         *
+         * @throws IllegalArgumentException when one is out of range
+         */
+        public Mirror {
+            require(percent >= 0 && percent <= 100, "mirror.percent must be 0 to 100");
+            require(endpoints != null && !endpoints.isEmpty(), "mirror.endpoints must name at least one endpoint");
+            endpoints = List.copyOf(endpoints);
+            require(endpoints.stream().noneMatch(u -> u.getScheme().toLowerCase(Locale.ROOT).startsWith("dns+")),
+                    "mirror.endpoints take no dns+ names");
+        }
+
+        @JsonCreator
+        static Mirror fromJson(@JsonProperty(value = "percent", required = true) double percent,
+                               @JsonProperty(value = "endpoints", required = true) List<String> endpoints) {
+            return new Mirror(percent, endpoints == null ? List.of() : endpoints.stream().map(Shard::endpoint).toList());
         }
     }
 

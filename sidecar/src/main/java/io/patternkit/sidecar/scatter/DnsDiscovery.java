@@ -1,18 +1,16 @@
 package io.patternkit.sidecar.scatter;
 
-import io.patternkit.protocol.LeafSource;
-
-import io.patternkit.protocol.NameRule;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.protocol.LeafSource;
+import io.patternkit.protocol.NameRule;
+import io.patternkit.sidecar.common.JvmDns;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +81,7 @@ public final class DnsDiscovery implements AutoCloseable {
     private Future<Void> refresh(String pool, List<DnsLeaves> names) {
         List<Future<List<Leaf>>> found = new ArrayList<>();
         for (DnsLeaves name : names) {
-            found.add(vertx.executeBlocking(() -> resolve(name.host()))
+            found.add(vertx.executeBlocking(() -> JvmDns.resolve(name.host()))
                     .compose(addresses -> {
                         List<Future<Optional<Leaf>>> infos = new ArrayList<>();
                         for (InetAddress address : addresses) {
@@ -105,13 +103,8 @@ public final class DnsDiscovery implements AutoCloseable {
         });
     }
 
-    private static List<InetAddress> resolve(String host) throws IOException {
-        return List.of(InetAddress.getAllByName(host));
-    }
-
     private Future<Optional<Leaf>> info(DnsLeaves name, InetAddress address) {
-        String host = address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
-        String url = "http://" + host + ":" + name.port() + name.path();
+        String url = "http://" + JvmDns.urlHost(address) + ":" + name.port() + name.path();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
                 .setTimeout(INFO_TIMEOUT_MS).putHeader("Accept", "application/json");
         token.ifPresent(t -> options.putHeader("Authorization", "Bearer " + t));

@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.sidecar.common.JvmDns;
 import io.patternkit.sidecar.host.HostContext;
 import io.patternkit.sidecar.host.PatternModule;
 import io.patternkit.sidecar.host.Responses;
@@ -8,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.security.Security;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,9 +35,8 @@ public final class ScatterModule implements PatternModule {
 
     @Override
     public RunningPattern start(HostContext context) {
-        if (!settings.dnsLeaves().isEmpty() && Security.getProperty("networkaddress.cache.ttl") == null) {
-            // --dns-leaves must see pods come and go; the JVM would otherwise cache names for 30 s.
-            Security.setProperty("networkaddress.cache.ttl", Long.toString(Math.max(1, settings.dnsInterval().toSeconds())));
+        if (!settings.dnsLeaves().isEmpty()) {
+            JvmDns.followChangesEvery(settings.dnsInterval()); // --dns-leaves must see pods come and go
         }
         LeafRegistry leaves = new LeafRegistry(context.ticker());
         settings.staticLeaves().forEach(leaves::addStatic);

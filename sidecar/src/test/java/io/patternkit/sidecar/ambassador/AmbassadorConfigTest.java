@@ -33,7 +33,9 @@ class AmbassadorConfigTest {
                   "shards": [{"name": "s0", "endpoints": ["http://10.0.0.1:8080", "http://10.0.0.2:8080/base/"]},
                              {"name": "s1", "endpoints": ["https://10.0.0.3"]}],
                   "canary": {"percent": 10, "shards": [{"name": "c0", "endpoints": ["http://10.0.0.9:8080"]}]},
-                  "tryTimeout": "250ms", "ejection": {"duration": "30s"}, "hedging": {"maxDelay": "80ms"}}]}
+                  "tryTimeout": "250ms", "ejection": {"duration": "30s"}, "hedging": {"maxDelay": "80ms"},
+                  "mirror": {"percent": 5, "endpoints": ["http://10.0.2.1:8080"]}},
+                 {"name": "pods", "port": 7402, "shards": [{"name": "all", "endpoints": ["dns+http://pods.default.svc:8080"]}]}]}
                 """);
         UpstreamSpec terms = config.upstreams().get(0);
         assertThat(terms.shardKey()).isEqualTo(new ShardKey("path", "2"));
@@ -51,6 +53,9 @@ class AmbassadorConfigTest {
         assertThat(hedging.delay(java.util.Optional.of(Duration.ofMillis(1)))).isEqualTo(Duration.ofMillis(5));
         assertThat(hedging.delay(java.util.Optional.of(Duration.ofMillis(20)))).isEqualTo(Duration.ofMillis(20));
         assertThat(UpstreamSpec.parse("o=1:http://h").hedging()).isEmpty();
+        assertThat(terms.mirror().orElseThrow().percent()).isEqualTo(5.0);
+        assertThat(terms.usesDns()).isFalse();
+        assertThat(config.upstreams().get(1).usesDns()).isTrue();
     }
 
     @Test
@@ -61,7 +66,7 @@ class AmbassadorConfigTest {
         assertThat(orders.shards()).singleElement().satisfies(s -> assertThat(s.endpoints()).hasSize(2));
         assertThatThrownBy(() -> UpstreamSpec.parse("orders:http://a")).hasMessageContaining("NAME=PORT:URL");
         assertThatThrownBy(() -> UpstreamSpec.parse("orders=x:http://a")).hasMessageContaining("port must be a number");
-        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:ftp://a")).hasMessageContaining("must be http[s]://");
+        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:ftp://a")).hasMessageContaining("must be [dns+]http[s]://");
     }
 
     @Test

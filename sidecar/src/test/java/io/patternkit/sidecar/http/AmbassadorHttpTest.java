@@ -91,7 +91,7 @@ class AmbassadorHttpTest {
         Path file = dir.resolve("ambassador.json");
         write(file, "{\"upstreams\": [" + upstreamJson.replace("PORT", Integer.toString(port)) + "]}");
         AmbassadorSettings settings = new AmbassadorSettings(AmbassadorConfig.load(file, List.of()), Optional.of(file), List.of(),
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), Duration.ofMillis(200));
         sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(), List.of(new AmbassadorModule(settings)), Ticker.system());
         management = new HttpHarness(sidecar.port());
         return file;
@@ -305,6 +305,39 @@ class AmbassadorHttpTest {
         write(file, "{\"upstreams\": [");
         Awaitility.await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(get("/lookup?term=k1").statusCode()).isEqualTo(200)); // a broken file leaves the routes alone
+    }
+
+    @Test
+    void aDnsNameStandsForEveryAddressItResolvesTo() {
+        TestUpstream replica = replica("by-dns");
+        int replicaPort = URI.create(replica.url()).getPort();
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": [{\"name\": \"s0\", \"endpoints\": [\"dns+http://localhost:"
+                + replicaPort + "\"]}]}");
+        assertThat(replicaOf(get("/x"))).isEqualTo("by-dns");
+        JsonNode endpoints = management.call("GET", "/v1/ambassador/upstreams/terms", null).json().at("/versions/0/shards/0/endpoints");
+        assertThat(endpoints.findValuesAsText("url")).contains("http://127.0.0.1:" + replicaPort)
+                .allSatisfy(url -> assertThat(url).doesNotContain("localhost"));
+    }
+
+    @Test
+    void aMirrorGetsACopyOfBodilessRequestsAndNeverDelaysTheApp() {
+        List<List<TestUpstream>> shards = shards(1);
+        TestUpstream shadow = replica("shadow");
+        shadow.mode = TestUpstream.Mode.NEVER; // a shadow that never answers must not hold the app's requests
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s")
+                + ", \"mirror\": {\"percent\": 100, \"endpoints\": [\"" + shadow.url() + "\"]}}");
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/m-" + i))
+                    .header("X-Trace", "t" + i));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(replicaOf(response)).startsWith("s0-");
+        }
+        HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/p"))
+                .POST(HttpRequest.BodyPublishers.ofString("body")));
+        assertThat(post.statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(shadow.seen).extracting(TestUpstream.Seen::uri).containsExactlyInAnyOrder("/m-0", "/m-1", "/m-2", "/m-3", "/m-4"));
+        assertThat(shadow.seen).allSatisfy(seen -> assertThat(seen.method()).isEqualTo("GET"));
     }
 
     @Test

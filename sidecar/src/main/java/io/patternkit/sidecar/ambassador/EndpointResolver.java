@@ -1,0 +1,70 @@
+package io.patternkit.sidecar.ambassador;
+
+import io.patternkit.sidecar.common.JvmDns;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an upstream's {@code dns+http://NAME:PORT/PATH} endpoints into one endpoint per address the
+ * name resolves to ({@code http://ADDRESS:PORT/PATH}), as Thanos and Prometheus resolve
+ * {@code dns+} targets: the pods of a Kubernetes headless Service. A name that does not resolve
+ * keeps the addresses it had last (and none if it never resolved), so a DNS hiccup does not empty
+ * a shard. Blocking; called on worker threads, one upstream at a time.
+ */
+final class EndpointResolver {
+    private static final Logger LOG = LoggerFactory.getLogger(EndpointResolver.class);
+    private final Map<String, List<InetAddress>> lastKnown = new HashMap<>();
+
+    /**
+     * @param endpoint a configured endpoint
+     * @return whether it is a {@code dns+} name
+     */
+    static boolean isName(URI endpoint) {
+        return endpoint.getScheme().toLowerCase(Locale.ROOT).startsWith("dns+");
+    }
+
+    /**
+     * Resolves every {@code dns+} endpoint of an upstream.
+     *
+     * @param spec the upstream
+     * @return each {@code dns+} endpoint with the endpoints it stands for now, possibly none
+     */
+    synchronized Map<URI, List<URI>> resolve(UpstreamSpec spec) {
+        Map<URI, List<URI>> expansions = new LinkedHashMap<>();
+        spec.allShards().stream().flatMap(s -> s.endpoints().stream()).filter(EndpointResolver::isName).distinct()
+                .forEach(name -> expansions.put(name, expand(name, addresses(name.getHost()))));
+        return expansions;
+    }
+
+    private List<InetAddress> addresses(String host) {
+        try {
+            List<InetAddress> found = JvmDns.resolve(host);
+            lastKnown.put(host, found);
+            return found;
+        } catch (UnknownHostException e) {
+            List<InetAddress> kept = lastKnown.getOrDefault(host, List.of());
+            LOG.warn("ambassador: {} does not resolve now; keeping the {} address(es) it had", host, kept.size());
+            return kept;
+        }
+    }
+
+    private static List<URI> expand(URI name, List<InetAddress> addresses) {
+        String scheme = name.getScheme().toLowerCase(Locale.ROOT).substring("dns+".length());
+        int port = name.getPort() > 0 ? name.getPort() : scheme.equals("https") ? 443 : 80;
+        String path = name.getRawPath() == null ? "" : name.getRawPath();
+        List<URI> endpoints = new ArrayList<>();
+        for (InetAddress address : addresses) {
+            endpoints.add(URI.create(scheme + "://" + JvmDns.urlHost(address) + ":" + port + path));
+        }
+        return endpoints;
+    }
+}
