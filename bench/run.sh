@@ -54,6 +54,8 @@ run_part() {
     printf '%s_JDK=%q\n' "$prefix" "$(java -version 2>&1 | sed -n 2p)"
     printf '%s_COMMIT=%q\n' "$prefix" "$COMMIT$DIRTY"
   } > "$OUT/run-$name.env"
+  # shellcheck disable=SC1090
+  source "$OUT/run-$name.env"
 }
 
 if [ -n "${BENCH_QUICK:-}" ]; then

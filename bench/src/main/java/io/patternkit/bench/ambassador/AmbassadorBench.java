@@ -152,7 +152,7 @@ public final class AmbassadorBench {
         md.append("One client thread, bare OkHttp GETs of a 256-byte answer, ").append(iterations)
                 .append(" calls of each kind per round interleaved call by call, ").append(rounds)
                 .append(" rounds after ").append(warmup).append(" warm-up calls of each; medians over rounds (round min to max).\n\n");
-        md.append("| | p50 | p90 | p99 |\n|---|---|---|---|\n");
+        md.append("| | p50 (µs) | p90 (µs) | p99 (µs) |\n|---|---|---|---|\n");
         String[] names = {"direct to a replica", "through the ambassador"};
         for (int kind = 0; kind < 2; kind++) {
             md.append("| ").append(names[kind]).append(" | ").append(cell(p50.get(kind))).append(" | ").append(cell(p90.get(kind)))
@@ -162,7 +162,7 @@ public final class AmbassadorBench {
                 .append(" | ").append(Stats.ratio(Stats.median(p90.get(1)) / Stats.median(p90.get(0)))).append(" | ")
                 .append(Stats.ratio(Stats.median(p99.get(1)) / Stats.median(p99.get(0)))).append(" |\n");
         md.append("\nThe ambassador adds ").append(Stats.micros(Stats.median(p50.get(1)) - Stats.median(p50.get(0))))
-                .append(" at the median.\n\n");
+                .append(" µs at the median.\n\n");
         return md.toString();
     }
 
@@ -253,7 +253,7 @@ public final class AmbassadorBench {
         StringBuilder md = new StringBuilder("### The tail with stragglers\n\n");
         md.append("Two replicas; on the straggling ones every 100th call is answered 20 ms late. One client, the three upstreams interleaved call by call, ")
                 .append(iterations).append(" calls each per round, ").append(rounds).append(" rounds; medians over rounds (min to max).\n\n");
-        md.append("| | p50 | p99 | p99.9 | p99 / straggler-free p99 |\n|---|---|---|---|---|\n");
+        md.append("| | p50 (µs) | p99 (µs) | p99.9 (µs) | p99 / straggler-free p99 |\n|---|---|---|---|---|\n");
         double freeP99 = Stats.median(pcts.get(0).get(1));
         for (int t = 0; t < 3; t++) {
             md.append("| ").append(names[t]).append(" | ").append(cell(pcts.get(t).get(0))).append(" | ").append(cell(pcts.get(t).get(1)))
