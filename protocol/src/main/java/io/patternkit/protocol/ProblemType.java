@@ -57,7 +57,12 @@ public enum ProblemType {
      */
     UPSTREAM_UNAVAILABLE("upstream-unavailable", 503, "Upstream unavailable"),
     /** 504: the ambassador's overall timeout for the request passed before an upstream answered. */
-    UPSTREAM_TIMEOUT("upstream-timeout", 504, "Upstream timeout");
+    UPSTREAM_TIMEOUT("upstream-timeout", 504, "Upstream timeout"),
+    /**
+     * 503: a health check the adapter runs against its app is failing (or, for readiness, has not
+     * passed yet); the detail and the {@code checks} member name each such check and why.
+     */
+    CHECK_FAILED("check-failed", 503, "Check failed");
 
     /** The prefix of every Patternkit problem type URI. */
     public static final String URN_PREFIX = "urn:patternkit:problem:";

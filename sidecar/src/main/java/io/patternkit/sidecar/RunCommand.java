@@ -3,6 +3,8 @@ package io.patternkit.sidecar;
 import static io.patternkit.sidecar.common.OptionChecks.require;
 
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.adapter.AdapterModule;
+import io.patternkit.sidecar.adapter.AdapterOptions;
 import io.patternkit.sidecar.ambassador.AmbassadorModule;
 import io.patternkit.sidecar.ambassador.AmbassadorOptions;
 import io.patternkit.sidecar.checkpoint.CheckpointModule;
@@ -38,10 +40,10 @@ import picocli.CommandLine.Option;
 public final class RunCommand extends StatefulCommand {
     /** The patterns {@code run} knows, in the order it starts them. */
     static final List<String> PATTERNS = List.of(WorkQueueModule.NAME, LeaderModule.NAME, ScatterModule.NAME,
-            CheckpointModule.NAME, AmbassadorModule.NAME);
+            CheckpointModule.NAME, AmbassadorModule.NAME, AdapterModule.NAME);
 
     @Option(names = "--patterns", split = ",", paramLabel = "PATTERN",
-            description = "The patterns to serve, comma-separated: workqueue, leader, scatter, checkpoint, ambassador (default: all of them).")
+            description = "The patterns to serve, comma-separated: workqueue, leader, scatter, checkpoint, ambassador, adapter (default: all of them).")
     List<String> patterns = PATTERNS;
 
     @Mixin
@@ -52,6 +54,9 @@ public final class RunCommand extends StatefulCommand {
 
     @Mixin
     AmbassadorOptions ambassador;
+
+    @Mixin
+    AdapterOptions adapter;
 
     // Last: --exec takes the rest of the line, so the synopsis must list it last.
     @Mixin
@@ -70,6 +75,7 @@ public final class RunCommand extends StatefulCommand {
         add(modules, chosen, ScatterModule.NAME, "scatter", () -> new ScatterModule(scatter.settings()));
         add(modules, chosen, CheckpointModule.NAME, null, CheckpointModule::new);
         add(modules, chosen, AmbassadorModule.NAME, "ambassador", () -> new AmbassadorModule(ambassador.settings()));
+        add(modules, chosen, AdapterModule.NAME, "adapter", () -> new AdapterModule(adapter.config(), System::getenv));
         return modules;
     }
 

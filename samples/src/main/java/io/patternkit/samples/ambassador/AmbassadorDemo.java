@@ -47,7 +47,9 @@ import picocli.CommandLine.Option;
  * replicas of every shard used; (s) with one replica of a shard made a straggler (every tenth of its
  * lookups slower than {@code --slow}), every lookup of that shard answered sooner than that, the slow
  * ones by a hedged request to the other replica; (b) after {@code kill -9} of a replica, every lookup
- * of its shard still answered (retried on the sibling) and the dead replica ejected; (c) a canary version given
+ * of its shard still answered (retried on the sibling) and the dead replica ejected, and the same
+ * sidecar's adapter, which checks every replica over HTTP, reporting that replica (and only it) not
+ * ready; (c) a canary version given
  * 10 % of the traffic by a config reload takes 10 % of the lookups within four standard deviations;
  * (d) a fourth shard added by a reload takes about a quarter of the terms, every moved term moving
  * to it. Writes {@code summary.json}; exits 0 only when every check passed.
@@ -115,8 +117,11 @@ public final class AmbassadorDemo implements Callable<Integer> {
         upstreamPort = freePort();
         Path config = work.resolve("ambassador.json");
         writeConfig(config, List.of("s0", "s1", "s2"), false);
-        SidecarProcess.Builder builder = SidecarProcess.run("ambassador").jvmArgs("-Xmx96m", "-XX:+UseSerialGC")
-                .args("--ambassador-config", config.toString(), "--ambassador-reload-interval", "200ms");
+        Path adapterConfig = work.resolve("adapter.json");
+        writeAdapterConfig(adapterConfig);
+        SidecarProcess.Builder builder = SidecarProcess.run("ambassador", "adapter").jvmArgs("-Xmx96m", "-XX:+UseSerialGC")
+                .args("--ambassador-config", config.toString(), "--ambassador-reload-interval", "200ms",
+                        "--adapter-config", adapterConfig.toString());
         if (sidecarJar != null) {
             builder.jar(sidecarJar);
         }
@@ -145,6 +150,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
             startService(replica, shard, byShard.getOrDefault(shard, keys));
         }
         events.await("every term service to load its terms", e -> e.is("READY"), ports.size(), Duration.ofMinutes(2));
+        poll("the adapter to see every replica of s0 to s2 ready", Duration.ofSeconds(30), () -> adapterReady(sidecar).statusCode() == 200);
         say("%d term-service processes ready (%s); terms per shard %s", ports.size(), String.join(", ", ports.keySet()),
                 byShard.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size()).toList());
 
@@ -234,8 +240,14 @@ public final class AmbassadorDemo implements Callable<Integer> {
         }
         String state = endpointState(sidecar, "s1", ports.get("s1-a"));
         say("    %d lookups of s1's terms: %d failed, %d answered by s1-b; s1-a's circuit is %s", shardKeys.size(), failed, fromSibling, state);
-        return new Part("b: a killed replica", failed == 0 && fromSibling == shardKeys.size() && state.equals("open"),
-                Map.of("lookups", shardKeys.size(), "failed", failed, "answeredBySibling", fromSibling, "killedReplicaState", state));
+        poll("the adapter to report s1-a not ready", Duration.ofSeconds(30), () -> adapterReady(sidecar).statusCode() == 503);
+        JsonNode problem = json.readTree(adapterReady(sidecar).body());
+        List<String> named = new ArrayList<>();
+        problem.path("errors").forEach(e -> named.add(e.path("field").asText()));
+        say("    the adapter's readiness: 503 %s naming %s (%s)", problem.path("type").asText(), named, problem.path("detail").asText());
+        return new Part("b: a killed replica", failed == 0 && fromSibling == shardKeys.size() && state.equals("open")
+                && named.equals(List.of("s1-a")), Map.of("lookups", shardKeys.size(), "failed", failed, "answeredBySibling", fromSibling,
+                "killedReplicaState", state, "adapterNamed", named));
     }
 
     /** (c) A canary given 10 % by a reload takes 10 % of the lookups, within four standard deviations. */
@@ -332,6 +344,21 @@ public final class AmbassadorDemo implements Callable<Integer> {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), Map.of("upstreams", List.of(upstream)));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The adapter's checks: each replica of the first three shards answers GET /terms (a term it lacks is a 404). */
+    private void writeAdapterConfig(Path file) throws IOException {
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (String replica : List.of("s0-a", "s0-b", "s1-a", "s1-b", "s2-a", "s2-b")) {
+            checks.add(Map.of("name", replica, "probe", "ready", "interval", "500ms", "timeout", "400ms", "failureThreshold", 2,
+                    "http", Map.of("url", "http://127.0.0.1:" + ports.get(replica) + "/terms?term=probe", "expectStatus", List.of(200, 404))));
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("checks", checks));
+    }
+
+    private HttpResponse<String> adapterReady(SidecarProcess sidecar) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(sidecar.baseUrl() + "/adapter/healthz/ready")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private Map<String, Object> shard(String name) {

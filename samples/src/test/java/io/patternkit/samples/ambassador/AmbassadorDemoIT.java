@@ -41,6 +41,7 @@ class AmbassadorDemoIT {
         assertThat(killed.get("failed").asInt()).isZero();
         assertThat(killed.get("answeredBySibling").asInt()).isEqualTo(killed.get("lookups").asInt());
         assertThat(killed.get("killedReplicaState").asText()).isEqualTo("open");
+        assertThat(killed.get("adapterNamed").toString()).isEqualTo("[\"s1-a\"]");
         assertThat(summary.get("retries").asText()).contains("reason=\"connect\"");
 
         JsonNode canary = parts.get(3).get("figures");

@@ -2,25 +2,12 @@ package io.patternkit.sidecar.ambassador;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import io.patternkit.sidecar.common.DurationConverter;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.patternkit.sidecar.common.ConfigFile;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * The ambassador's upstreams, as {@code --ambassador-config FILE} holds them (JSON,
@@ -31,12 +18,6 @@ import picocli.CommandLine.TypeConversionException;
  * @param upstreams the upstreams, with unique names and ports
  */
 public record AmbassadorConfig(List<UpstreamSpec> upstreams) {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .registerModule(new SimpleModule("patternkit-durations").addDeserializer(Duration.class, new DurationReader()));
-
     /**
      * Checks that names and ports are unique.
      *
@@ -68,52 +49,8 @@ public record AmbassadorConfig(List<UpstreamSpec> upstreams) {
     public static AmbassadorConfig load(Path file, List<UpstreamSpec> more) {
         List<UpstreamSpec> all = new ArrayList<>(more);
         if (file != null) {
-            try {
-                all.addAll(JSON.readValue(Files.readAllBytes(file), AmbassadorConfig.class).upstreams());
-            } catch (JsonMappingException e) {
-                if (e.getCause() instanceof JsonProcessingException syntax) {
-                    throw notJson(file, syntax);
-                }
-                throw new IllegalArgumentException(file + ": " + describe(e), e);
-            } catch (JsonProcessingException e) {
-                throw notJson(file, e);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
-            }
+            all.addAll(ConfigFile.read(file, AmbassadorConfig.class).upstreams());
         }
         return new AmbassadorConfig(all);
-    }
-
-    private static IllegalArgumentException notJson(Path file, JsonProcessingException e) {
-        String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return new IllegalArgumentException(file + " is not JSON" + at + ": " + e.getOriginalMessage(), e);
-    }
-
-    /** @return the failing member's path and the reason, without Jackson's class names */
-    private static String describe(JsonMappingException e) {
-        Throwable cause = e.getCause();
-        String reason;
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            reason = "unknown setting; known: " + unknown.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
-        } else if (cause instanceof IllegalArgumentException || cause instanceof TypeConversionException) {
-            reason = cause.getMessage();
-        } else {
-            reason = e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "");
-        }
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
-        }
-        return (path.isEmpty() ? "" : path.substring(path.charAt(0) == '.' ? 1 : 0) + ": ") + reason;
-    }
-
-    /** Durations as the command line writes them. */
-    private static final class DurationReader extends JsonDeserializer<Duration> {
-        private final DurationConverter converter = new DurationConverter();
-
-        @Override
-        public Duration deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-            return converter.convert(parser.getValueAsString(""));
-        }
     }
 }

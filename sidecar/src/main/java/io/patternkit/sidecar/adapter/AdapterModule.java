@@ -1,0 +1,162 @@
+package io.patternkit.sidecar.adapter;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.common.FieldError;
+import io.patternkit.sidecar.host.HostContext;
+import io.patternkit.sidecar.host.PatternModule;
+import io.patternkit.sidecar.host.Responses;
+import io.patternkit.sidecar.host.RunningPattern;
+import io.patternkit.sidecar.host.SidecarServer;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapter (Burns and Oppenheimer, section 4.3) as a module of the sidecar, first part: it gives
+ * an app that has no health endpoint of its own (an off-the-shelf database, a legacy service) the
+ * standard ones, {@code /adapter/healthz/live} and {@code /adapter/healthz/ready}, from checks it
+ * runs against the app with Kubernetes probe semantics (HTTP, TCP, a command, a JDBC query). A
+ * failing probe answers 503 with a problem document naming each failing check (one {@code errors}
+ * entry per check: its name and why). Needs no engine.
+ */
+public final class AdapterModule implements PatternModule {
+    /** The name {@code run --patterns} knows the adapter by. */
+    public static final String NAME = "adapter";
+    private static final Logger LOG = LoggerFactory.getLogger(AdapterModule.class);
+
+    private final AdapterConfig config;
+    private final Function<String, String> env;
+
+    /**
+     * @param config the checks
+     * @param env the environment, for JDBC passwords
+     */
+    public AdapterModule(AdapterConfig config, Function<String, String> env) {
+        this.config = config;
+        this.env = env;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public RunningPattern start(HostContext context) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Vertx vertx = context.vertx();
+        List<Check> checks = new ArrayList<>();
+        List<Long> timers = new ArrayList<>();
+        for (CheckSpec spec : config.checks()) {
+            Check check = new Check(spec, Probe.of(spec, http, env));
+            checks.add(check);
+            Counter failures = Counter.builder("patternkit.adapter.check.failures").tag("check", spec.name())
+                    .description("Failed runs of the adapter's health check").register(context.registry());
+            Gauge.builder("patternkit.adapter.check.healthy", check, c -> c.healthy() ? 1 : 0).tag("check", spec.name())
+                    .tag("probe", spec.probe()).description("1 while the check counts as healthy for its probe, else 0")
+                    .register(context.registry());
+            Runnable run = () -> vertx.executeBlocking(() -> {
+                Check.Status before = check.status();
+                if (check.runOnce(Clock.systemUTC().instant(), System::nanoTime)) {
+                    Check.Snapshot now = check.snapshot();
+                    if (now.failuresInARow() > 0) {
+                        failures.increment();
+                    }
+                    if (check.status() != before) {
+                        LOG.info("adapter: check {} ({}) is {}{}", spec.name(), spec.probe(), now.status(),
+                                now.status().equals("failing") ? ": " + now.lastError() : "");
+                    }
+                }
+                return null;
+            }, false);
+            run.run();
+            timers.add(vertx.setPeriodic(spec.interval().toMillis(), id -> run.run()));
+            LOG.info("adapter: check {} ({}) every {} ms", spec.name(), spec.probe(), spec.interval().toMillis());
+        }
+        return new Running(List.copyOf(checks), () -> timers.forEach(vertx::cancelTimer));
+    }
+
+    /** The started adapter: its checks, and the timers it cancels. */
+    private record Running(List<Check> checks, Runnable stop) implements RunningPattern {
+        @Override
+        public void mount(Router router, Responses responses, Handler<RoutingContext> auth) {
+            for (String probe : List.of("live", "ready")) {
+                String route = "/adapter/healthz/" + probe;
+                router.get(route).handler(ctx -> probe(ctx, responses, route, probe));
+            }
+            String all = "/v1/adapter/checks";
+            router.get(all).handler(ctx -> responses.answer(ctx, all, () -> {
+                ObjectNode body = responses.object();
+                ArrayNode list = body.putArray("checks");
+                checks.forEach(c -> list.add(json(responses, c.snapshot())));
+                return Future.succeededFuture(body);
+            }));
+        }
+
+        private void probe(RoutingContext ctx, Responses responses, String route, String probe) {
+            ctx.put(SidecarServer.ROUTE_KEY, route);
+            List<Check.Snapshot> mine = checks.stream().filter(c -> c.spec().probe().equals(probe)).map(Check::snapshot).toList();
+            List<Check.Snapshot> unhealthy = mine.stream().filter(s -> !s.healthy()).toList();
+            if (unhealthy.isEmpty()) {
+                ObjectNode body = responses.object().put("status", "UP");
+                ArrayNode list = body.putArray("checks");
+                mine.forEach(s -> list.add(json(responses, s)));
+                responses.json(ctx, 200, body);
+                return;
+            }
+            StringBuilder detail = new StringBuilder();
+            for (Check.Snapshot s : unhealthy) {
+                detail.append(detail.isEmpty() ? "" : "; ").append("check ").append(s.name()).append(" is ").append(s.status())
+                        .append(s.lastError() == null ? "" : ": " + s.lastError());
+            }
+            List<FieldError> failing = unhealthy.stream().map(s -> new FieldError(s.name(),
+                    s.status() + (s.lastError() == null ? "" : ": " + s.lastError()))).toList();
+            ObjectNode problem = responses.problemBody(ProblemType.CHECK_FAILED, detail.toString(), failing);
+            ctx.response().setStatusCode(503).putHeader("Content-Type", Wire.PROBLEM_JSON).end(problem.toString());
+        }
+
+        private static ObjectNode json(Responses responses, Check.Snapshot s) {
+            ObjectNode node = responses.object().put("name", s.name()).put("probe", s.probe()).put("status", s.status())
+                    .put("healthy", s.healthy()).put("failuresInARow", s.failuresInARow())
+                    .put("lastDurationMs", s.lastDuration().toMillis());
+            if (s.lastRun() != null) {
+                node.put("lastRun", s.lastRun().toString());
+            }
+            if (s.lastError() != null) {
+                node.put("lastError", s.lastError());
+            }
+            return node;
+        }
+
+        @Override
+        public Future<Void> ping() {
+            return Future.succeededFuture(); // the app's health is the adapter's answer, not the sidecar's readiness
+        }
+
+        @Override
+        public Future<Void> drain() {
+            stop.run();
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public void close() {
+            stop.run();
+        }
+    }
+}

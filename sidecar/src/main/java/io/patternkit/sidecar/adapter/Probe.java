@@ -1,0 +1,100 @@
+package io.patternkit.sidecar.adapter;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * One run of a check, blocking, bounded by its timeout; passes by returning and fails by throwing
+ * with a message that says why (never a password or a body). Run on worker threads.
+ */
+@FunctionalInterface
+interface Probe {
+
+    /**
+     * Runs the check once.
+     *
+     * @param timeout the longest the run may take
+     * @throws Exception when the check fails, saying why
+     */
+    void run(Duration timeout) throws Exception;
+
+    /**
+     * @param spec the check
+     * @param http the HTTP client for {@code http} checks
+     * @param env the environment, for a JDBC password
+     * @return the probe of the check's kind
+     */
+    static Probe of(CheckSpec spec, HttpClient http, Function<String, String> env) {
+        if (spec.http().isPresent()) {
+            CheckSpec.Http check = spec.http().get();
+            return timeout -> {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(check.url()).timeout(timeout).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (!check.passes(response.statusCode())) {
+                    throw new IOException("GET " + check.url() + " answered " + response.statusCode());
+                }
+            };
+        }
+        if (spec.tcp().isPresent()) {
+            CheckSpec.Tcp check = spec.tcp().get();
+            return timeout -> {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(check.host(), check.port()), (int) Math.max(1, timeout.toMillis()));
+                } catch (IOException e) {
+                    throw new IOException("cannot connect to " + check.host() + ":" + check.port() + ": " + e.getMessage(), e);
+                }
+            };
+        }
+        if (spec.command().isPresent()) {
+            List<String> argv = spec.command().get();
+            return timeout -> {
+                Process process = new ProcessBuilder(argv).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    throw new IOException(argv.get(0) + " did not exit within " + timeout.toMillis() + " ms");
+                }
+                if (process.exitValue() != 0) {
+                    throw new IOException(argv.get(0) + " exited with " + process.exitValue());
+                }
+            };
+        }
+        CheckSpec.Jdbc check = spec.jdbc().orElseThrow();
+        return timeout -> {
+            Properties properties = new Properties();
+            if (check.user() != null) {
+                properties.setProperty("user", check.user());
+            }
+            if (check.passwordEnv() != null && env.apply(check.passwordEnv()) != null) {
+                properties.setProperty("password", env.apply(check.passwordEnv()));
+            }
+            int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+            DriverManager.setLoginTimeout(seconds);
+            try (Connection connection = DriverManager.getConnection(check.url(), properties);
+                 Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(seconds);
+                try (ResultSet rows = statement.executeQuery(check.query())) {
+                    if (!rows.next()) {
+                        throw new SQLException("the query returned no row");
+                    }
+                }
+            } catch (SQLException e) {
+                throw new SQLException(check.redactedUrl() + ": " + e.getMessage(), e.getSQLState(), e);
+            }
+        };
+    }
+}

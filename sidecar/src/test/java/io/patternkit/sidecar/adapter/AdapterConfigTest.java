@@ -1,0 +1,48 @@
+package io.patternkit.sidecar.adapter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdapterConfigTest {
+    @TempDir
+    Path dir;
+
+    private AdapterConfig load(String json) throws IOException {
+        return AdapterConfig.load(Files.writeString(dir.resolve("adapter.json"), json));
+    }
+
+    @Test
+    void readsChecksWithKubernetesDefaults() throws IOException {
+        CheckSpec check = load("{\"checks\": [{\"name\": \"pg\", \"probe\": \"ready\", \"jdbc\": {\"url\": \"jdbc:postgresql://db/app?sslmode=require\","
+                + " \"user\": \"app\", \"passwordEnv\": \"PGPASSWORD\"}}]}").checks().get(0);
+        assertThat(check.interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(check.timeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(check.failureThreshold()).isEqualTo(3);
+        assertThat(check.successThreshold()).isEqualTo(1);
+        assertThat(check.jdbc().orElseThrow().query()).isEqualTo("SELECT 1");
+        assertThat(check.jdbc().orElseThrow().redactedUrl()).isEqualTo("jdbc:postgresql://db/app?...");
+    }
+
+    @Test
+    void refusesAmbiguousOrMalformedChecks() {
+        assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"ready\", \"command\": [\"true\"],"
+                + " \"tcp\": {\"host\": \"h\", \"port\": 1}}]}")).hasMessageContaining("give exactly one of http, tcp, command and jdbc");
+        assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"startup\", \"command\": [\"true\"]}]}"))
+                .hasMessageContaining("probe must be live or ready");
+        assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"live\", \"command\": [\"true\"], \"period\": \"1s\"}]}"))
+                .hasMessageContaining("checks[0].period: unknown setting");
+        assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"live\", \"http\": {\"url\": \"ftp://h\"}}]}"))
+                .hasMessageContaining("http.url must be an http or https URL");
+        assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"live\", \"command\": [\"true\"], \"timeout\": \"20s\"}]}"))
+                .hasMessageContaining("timeout must be 1ms to interval");
+        assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"live\", \"command\": [\"true\"]},"
+                + "{\"name\": \"a\", \"probe\": \"ready\", \"command\": [\"true\"]}]}")).hasMessageContaining("two checks are named a");
+    }
+}

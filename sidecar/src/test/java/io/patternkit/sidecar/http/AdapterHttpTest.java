@@ -1,0 +1,121 @@
+package io.patternkit.sidecar.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.patternkit.sidecar.adapter.AdapterConfig;
+import io.patternkit.sidecar.adapter.AdapterModule;
+import io.patternkit.sidecar.common.Ticker;
+import io.patternkit.sidecar.host.EngineFamily;
+import io.patternkit.sidecar.host.SidecarHost;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The adapter in an in-process sidecar, checking a real HTTP app, a TCP port, commands and a SQLite database. */
+class AdapterHttpTest {
+    private Vertx vertx;
+    private HttpServer app;
+    private volatile int appStatus = 200;
+    private SidecarHost sidecar;
+    private HttpHarness http;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void startApp() {
+        vertx = Vertx.vertx();
+        app = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(appStatus).end()).listen(0, "127.0.0.1").await();
+    }
+
+    @AfterEach
+    void stop() {
+        if (sidecar != null) {
+            sidecar.close();
+        }
+        vertx.close().await();
+    }
+
+    private void start(String checksJson) throws IOException {
+        Path file = Files.writeString(dir.resolve("adapter.json"), "{\"checks\": [" + checksJson + "]}");
+        sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(),
+                List.of(new AdapterModule(AdapterConfig.load(file), Map.of("DB_PASSWORD", "unused")::get)), Ticker.system());
+        http = new HttpHarness(sidecar.port());
+    }
+
+    private HttpHarness.Reply probe(String probe) {
+        return http.sendChecked(http.request("GET", "/adapter/healthz/" + probe, null, null, false).build());
+    }
+
+    @Test
+    void healthyChecksMakeBothProbesUpAndAFailingOneIsNamedUntilItRecovers() throws IOException {
+        Path db = dir.resolve("app.db");
+        start("{\"name\": \"web\", \"probe\": \"ready\", \"http\": {\"url\": \"http://127.0.0.1:" + app.actualPort() + "/status\"},"
+                + " \"interval\": \"100ms\", \"timeout\": \"100ms\", \"failureThreshold\": 2},"
+                + "{\"name\": \"port\", \"probe\": \"ready\", \"tcp\": {\"host\": \"127.0.0.1\", \"port\": " + app.actualPort() + "},"
+                + " \"interval\": \"100ms\", \"timeout\": \"100ms\"},"
+                + "{\"name\": \"db\", \"probe\": \"ready\", \"jdbc\": {\"url\": \"jdbc:sqlite:" + db + "\", \"passwordEnv\": \"DB_PASSWORD\"},"
+                + " \"interval\": \"100ms\", \"timeout\": \"100ms\"},"
+                + "{\"name\": \"process\", \"probe\": \"live\", \"command\": [\"true\"], \"interval\": \"100ms\", \"timeout\": \"100ms\"}");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("ready").status() == 200);
+        HttpHarness.Reply ready = probe("ready");
+        assertThat(ready.json().get("checks").findValuesAsText("name")).containsExactly("web", "port", "db");
+        assertThat(probe("live").status()).isEqualTo(200);
+
+        appStatus = 500;
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("ready").status() == 503);
+        HttpHarness.Reply failing = probe("ready");
+        assertThat(failing.contentType()).isEqualTo("application/problem+json");
+        assertThat(failing.json().get("type").asText()).isEqualTo("urn:patternkit:problem:check-failed");
+        assertThat(failing.json().get("detail").asText()).contains("check web is failing").contains("answered 500");
+        assertThat(failing.json().get("errors").findValuesAsText("field")).containsExactly("web");
+        assertThat(probe("live").status()).isEqualTo(200); // liveness has its own checks
+
+        appStatus = 200;
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("ready").status() == 200);
+        JsonNode checks = http.call("GET", "/v1/adapter/checks", null).json().get("checks");
+        assertThat(checks.findValuesAsText("status")).containsOnly("passing");
+        assertThat(http.send(http.request("GET", "/metrics", null, null, true).build()).body())
+                .contains("patternkit_adapter_check_healthy{check=\"web\",probe=\"ready\"} 1.0")
+                .contains("patternkit_adapter_check_failures_total{check=\"web\"}");
+    }
+
+    @Test
+    void failingCommandsPortsAndQueriesSayWhy() throws IOException {
+        int closed = freePort();
+        start("{\"name\": \"process\", \"probe\": \"live\", \"command\": [\"false\"], \"interval\": \"100ms\", \"timeout\": \"100ms\","
+                + " \"failureThreshold\": 2},"
+                + "{\"name\": \"port\", \"probe\": \"ready\", \"tcp\": {\"host\": \"127.0.0.1\", \"port\": " + closed + "},"
+                + " \"interval\": \"100ms\", \"timeout\": \"100ms\"},"
+                + "{\"name\": \"db\", \"probe\": \"ready\", \"jdbc\": {\"url\": \"jdbc:sqlite:" + dir.resolve("x.db")
+                + "\", \"query\": \"SELECT * FROM missing\"}, \"interval\": \"100ms\", \"timeout\": \"100ms\", \"failureThreshold\": 1}");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("live").status() == 503);
+        assertThat(probe("live").json().get("detail").asText()).contains("check process is failing: false exited with 1");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String detail = probe("ready").json().get("detail").asText();
+            assertThat(detail).contains("check port is").contains("cannot connect to 127.0.0.1:" + closed)
+                    .contains("check db is failing: jdbc:sqlite:").contains("no such table: missing");
+        });
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
