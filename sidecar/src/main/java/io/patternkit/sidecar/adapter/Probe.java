@@ -42,8 +42,14 @@ interface Probe {
         if (spec.http().isPresent()) {
             CheckSpec.Http check = spec.http().get();
             return timeout -> {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(check.url()).timeout(timeout).GET().build(),
-                        HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response;
+                try {
+                    response = http.send(HttpRequest.newBuilder(check.url()).timeout(timeout).GET().build(),
+                            HttpResponse.BodyHandlers.discarding());
+                } catch (IOException e) {
+                    throw new IOException("GET " + check.url() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                            : e.getMessage()), e);
+                }
                 if (!check.passes(response.statusCode())) {
                     throw new IOException("GET " + check.url() + " answered " + response.statusCode());
                 }

@@ -69,9 +69,15 @@ public final class AmbassadorModule implements PatternModule {
         long reload = settings.file().map(file -> new ConfigReloader(file, settings.flagUpstreams(), live)
                 .start(vertx, settings.reloadInterval().toMillis())).orElse(-1L);
         long dns = vertx.setPeriodic(settings.dnsInterval().toMillis(), id -> vertx.executeBlocking(() -> {
-            live.values().forEach(Upstream::refresh);
+            for (Upstream upstream : live.values()) {
+                try {
+                    upstream.refresh();
+                } catch (RuntimeException e) {
+                    LOG.warn("ambassador: upstream {}: DNS refresh failed, keeping its endpoints: {}", upstream.name(), e.toString());
+                }
+            }
             return null;
-        }, false));
+        }, true)); // ordered: a slow resolver delays the next refresh instead of stacking them
         return new Running(new AmbassadorRoutes(upstreams, responses), List.copyOf(upstreams.values()), () -> {
             vertx.cancelTimer(reload);
             vertx.cancelTimer(dns);

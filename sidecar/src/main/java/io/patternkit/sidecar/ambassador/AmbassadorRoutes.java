@@ -19,6 +19,7 @@ import java.util.Optional;
  * operator can see where a key goes without sending it.
  */
 final class AmbassadorRoutes {
+    private static final ShardKey KEY = ShardKey.parse("query:key");
     private final Map<String, Upstream> upstreams;
     private final Responses responses;
 
@@ -44,7 +45,13 @@ final class AmbassadorRoutes {
 
     private ObjectNode owner(RoutingContext ctx) {
         Upstream upstream = upstream(ctx);
-        String key = ctx.request().getParam("key");
+        String key;
+        try {
+            key = KEY.of(ctx.request()).orElse(null); // decoded as strictly as the proxy decodes shard keys
+        } catch (IllegalArgumentException malformed) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "the key is malformed: " + malformed.getMessage(),
+                    List.of(new FieldError("key", "must be valid percent-encoding of UTF-8")));
+        }
         if (key == null) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "the key to look up is missing",
                     List.of(new FieldError("key", "a query parameter key=K is required")));

@@ -47,9 +47,13 @@ final class ConfigReloader {
      */
     long start(Vertx vertx, long intervalMs) {
         return vertx.setPeriodic(intervalMs, id -> vertx.executeBlocking(() -> {
-            check();
+            try {
+                check();
+            } catch (RuntimeException e) {
+                LOG.warn("ambassador config not reloaded, the running routes stay: {}", e.toString());
+            }
             return null;
-        }, false));
+        }, true)); // ordered: one reload at a time
     }
 
     /** Reloads when the file changed since the last look. Called on one worker at a time. */
@@ -72,6 +76,10 @@ final class ConfigReloader {
             if (live == null || live.port() != spec.port()) {
                 LOG.warn("upstream {} on port {} is new or moved; it takes a restart to listen there", spec.name(), spec.port());
                 continue;
+            }
+            if (spec.maxConnectionsPerEndpoint() != live.table().spec().maxConnectionsPerEndpoint()) {
+                LOG.warn("upstream {}: maxConnectionsPerEndpoint takes a restart to change; keeping {}", spec.name(),
+                        live.table().spec().maxConnectionsPerEndpoint());
             }
             live.update(spec);
             applied.append(applied.isEmpty() ? "" : ", ").append(spec.name()).append(": ").append(spec.shards().size())

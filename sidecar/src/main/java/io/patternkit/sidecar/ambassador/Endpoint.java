@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * One replica of a shard: its address, the requests outstanding on it (for least-outstanding
  * balancing), and the circuit breaker that ejects it while it fails ({@link UpstreamSpec.Ejection}).
  * Every attempt that was granted a permission by {@link #tryAcquire()} ends in exactly one of
- * {@link #succeeded} or {@link #failed}. Thread-safe.
+ * {@link #succeeded}, {@link #failed} or {@link #cancelled}. Thread-safe.
  */
 final class Endpoint {
     private final URI url;

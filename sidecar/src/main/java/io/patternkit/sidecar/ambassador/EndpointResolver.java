@@ -65,6 +65,7 @@ final class EndpointResolver {
         for (InetAddress address : addresses) {
             endpoints.add(URI.create(scheme + "://" + JvmDns.urlHost(address) + ":" + port + path));
         }
+        endpoints.sort(null); // DNS servers rotate their answers; the same set is the same endpoints
         return endpoints;
     }
 }

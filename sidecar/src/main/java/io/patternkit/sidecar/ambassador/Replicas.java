@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  * comparison. Immutable; its endpoints are thread-safe.
  *
  * @param shard the shard's name on the hash ring
- * @param endpoints its replicas, at least one
+ * @param endpoints its replicas; none while a {@code dns+} name has never resolved
  */
 record Replicas(String shard, List<Endpoint> endpoints) {
 

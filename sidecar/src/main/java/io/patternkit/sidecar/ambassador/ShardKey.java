@@ -1,13 +1,15 @@
 package io.patternkit.sidecar.ambassador;
 
 import io.vertx.core.http.HttpServerRequest;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
  * Where an upstream's requests carry the key that picks their shard, written {@code header:NAME},
- * {@code query:NAME} or {@code path:N} (the N-th path segment, 1-based, percent-decoded), as
+ * {@code query:NAME} or {@code path:N} (the N-th path segment, 1-based), percent-decoded strictly as UTF-8, as
  * Envoy's ring-hash policy names a header or query parameter to hash. {@link #NONE} for an upstream
  * of one shard.
  *
@@ -42,15 +44,32 @@ public record ShardKey(String source, String name) {
 
     /**
      * @param request the app's request
-     * @return the key the request carries; empty when it carries none (or this is {@link #NONE})
+     * @return the key the request carries, decoded as UTF-8; empty when it carries none (or this is {@link #NONE})
+     * @throws IllegalArgumentException when the key is not valid percent-encoding of UTF-8 (or, in a
+     *     header, not UTF-8), so that the app gets a 400 rather than a key hashed from a guess
      */
     public Optional<String> of(HttpServerRequest request) {
         return switch (source) {
-            case "header" -> Optional.ofNullable(request.getHeader(name));
-            case "query" -> Optional.ofNullable(request.getParam(name));
+            case "header" -> Optional.ofNullable(request.getHeader(name))
+                    .map(v -> strictUtf8(v.getBytes(StandardCharsets.ISO_8859_1))); // Vert.x reads header bytes as Latin-1
+            case "query" -> query(request.query(), name);
             case "path" -> segment(request.path(), Integer.parseInt(name));
             default -> Optional.empty();
         };
+    }
+
+    private static Optional<String> query(String rawQuery, String wanted) {
+        if (rawQuery == null) {
+            return Optional.empty();
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq), true);
+            if (key.equals(wanted)) {
+                return Optional.of(eq < 0 ? "" : decode(pair.substring(eq + 1), true));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> segment(String path, int n) {
@@ -59,10 +78,39 @@ public record ShardKey(String source, String name) {
         if (n >= segments.length || segments[n].isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(decode(segments[n], false));
+    }
+
+    /**
+     * Percent-decodes strictly (RFC 3986): every {@code %} starts two hex digits, and the bytes are
+     * UTF-8; {@code +} is a space in a query (the form encoding) and itself in a path.
+     */
+    static String decode(String raw, boolean plusIsSpace) {
+        byte[] out = new byte[raw.length()];
+        int n = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                    throw new IllegalArgumentException("'%' must start two hex digits");
+                }
+                out[n++] = (byte) (Character.digit(raw.charAt(i + 1), 16) * 16 + Character.digit(raw.charAt(i + 2), 16));
+                i += 2;
+            } else if (c > 0x7F) {
+                throw new IllegalArgumentException("characters beyond ASCII must be percent-encoded");
+            } else {
+                out[n++] = (byte) (c == '+' && plusIsSpace ? ' ' : c);
+            }
+        }
+        return strictUtf8(java.util.Arrays.copyOf(out, n));
+    }
+
+    private static String strictUtf8(byte[] bytes) {
         try {
-            return Optional.of(URLDecoder.decode(segments[n].replace("+", "%2B"), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            return Optional.of(segments[n]); // a malformed escape: hash the segment as sent
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not valid UTF-8");
         }
     }
 

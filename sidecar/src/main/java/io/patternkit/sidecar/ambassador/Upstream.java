@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -46,9 +47,13 @@ final class Upstream {
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name),
                 new PoolOptions().setHttp1MaxSize(spec.maxConnectionsPerEndpoint()));
         UpstreamProxy routing = new UpstreamProxy(this, metrics, responses, ticker, vertx);
-        HttpProxy proxy = HttpProxy.reverseProxy(client).origin(routing).addInterceptor(routing);
+        // WebSocket upgrades are not proxied (the routing does not apply to them); they get a plain answer.
+        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client).origin(routing)
+                .addInterceptor(routing);
+        // The app's connection may sit silent while the upstream works: never shorter than the request's timeout.
+        long idleSeconds = Math.max(60, spec.timeout().toSeconds() + 5);
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost(LOOPBACK).setPort(port)
-                .setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(proxy);
+                .setIdleTimeout((int) idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(proxy);
     }
 
     /**

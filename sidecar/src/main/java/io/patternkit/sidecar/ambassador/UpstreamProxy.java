@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -50,6 +51,8 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
     /** Response header naming the version that answered: stable or canary. */
     static final String HEADER_VERSION = "Patternkit-Version";
     private static final String CALL = "patternkit.call";
+    /** The status metrics record for a request whose app hung up first (nginx's 499, "client closed request"). */
+    private static final int CLIENT_CLOSED = 499;
     private static final Duration LATENCY_WINDOW = Duration.ofSeconds(30);
     private static final MediaType PROBLEM_JSON = MediaType.parse(Wire.PROBLEM_JSON);
     /** RFC 9110 section 7.6.1 hop-by-hop headers and the host, not copied to a mirrored request. */
@@ -84,7 +87,16 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         RoutingTable table = upstream.table();
         HttpServerRequest incoming = ctx.request().proxiedRequest();
         RoutingTable.Version version = table.pick(ThreadLocalRandom.current());
-        Optional<Replicas> shard = version.owner(table.spec().shardKey().of(incoming));
+        Optional<String> key;
+        try {
+            key = table.spec().shardKey().of(incoming);
+        } catch (IllegalArgumentException malformed) {
+            Call refused = new Call(ctx, table, version, null, ticker.nanoTime());
+            ctx.set(CALL, refused);
+            return refused.problem(ProblemType.INVALID_REQUEST, "upstream " + upstream.name() + ": the shard key "
+                    + table.spec().shardKey() + " is malformed: " + malformed.getMessage());
+        }
+        Optional<Replicas> shard = version.owner(key);
         Call call = new Call(ctx, table, version, shard.orElse(null), ticker.nanoTime());
         ctx.set(CALL, call);
         if (shard.isEmpty()) {
@@ -97,9 +109,12 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             call.replayable = IDEMPOTENT.contains(incoming.method());
         }
         table.spec().mirror().filter(m -> call.replayable && ThreadLocalRandom.current().nextDouble() * 100 < m.percent())
-                .ifPresent(m -> mirror(ctx, m));
+                .ifPresent(m -> mirror(ctx, m, table.spec().tryTimeout()));
         table.budget().earn(table.spec().retryBudgetPercent());
-        table.spec().hedging().ifPresent(h -> table.hedgeBudget().earn(h.maxExtraLoadPercent()));
+        if (call.replayable) {
+            table.spec().hedging().ifPresent(h -> table.hedgeBudget().earn(h.maxExtraLoadPercent()));
+        }
+        incoming.response().closeHandler(v -> call.appGone());
         return call.start();
     }
 
@@ -111,8 +126,13 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             response.putHeader(HEADER_SHARD, call.shard.shard()).putHeader(HEADER_VERSION, call.version.name());
         }
         int status = response.getStatusCode();
-        return ctx.sendResponse().onComplete(ar -> metrics.request(upstream.name(), call.shard == null ? "none" : call.version.name(),
-                call.shard == null ? "none" : call.shard.shard(), status, call.answered,
+        HttpClientResponse fromUpstream = response.proxiedResponse();
+        return ctx.sendResponse().onFailure(e -> {
+            if (fromUpstream != null) {
+                fromUpstream.request().reset(); // the winner's own request, whichever attempt the library last sent
+            }
+        }).onComplete(ar -> metrics.request(upstream.name(), call.shard == null ? "none" : call.version.name(),
+                call.shard == null ? "none" : call.shard.shard(), call.appGone ? CLIENT_CLOSED : status, call.answered,
                 Duration.ofNanos(ticker.nanoTime() - call.startNanos)));
     }
 
@@ -121,22 +141,37 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
     public Future<HttpClientRequest> create(ProxyContext ctx) {
         Attempt attempt = ctx.get(CALL, Call.class).launching;
         return ctx.client().request(attempt.endpoint.request(attempt.uri, attempt.tryTimeout))
-                .onSuccess(attempt::opened)
-                .recover(e -> Future.failedFuture(new NotSent(e)));
+                .recover(e -> Future.failedFuture(new NotSent(e)))
+                .compose(request -> {
+                    if (attempt.calledOff) { // lost while connecting: never sent, so the library's request stays the winner's
+                        request.reset();
+                        return Future.failedFuture(new NotSent(new IllegalStateException("called off")));
+                    }
+                    attempt.request = request;
+                    request.exceptionHandler(ignored -> { }); // failures arrive through the response, once
+                    return Future.succeededFuture(request);
+                });
     }
 
     /** Sends a copy of a bodiless request to a shadow endpoint and throws its answer away; never delays the app's. */
-    private void mirror(ProxyContext ctx, UpstreamSpec.Mirror mirror) {
+    private void mirror(ProxyContext ctx, UpstreamSpec.Mirror mirror, Duration timeout) {
         URI shadow = mirror.endpoints().get(ThreadLocalRandom.current().nextInt(mirror.endpoints().size()));
-        RequestOptions options = Origin.of(shadow).request(ctx.request().getURI(), upstream.table().spec().tryTimeout())
+        RequestOptions options = Origin.of(shadow).request(ctx.request().getURI(), timeout)
                 .setMethod(ctx.request().getMethod());
         ctx.request().headers().forEach(h -> {
             if (!HOP_BY_HOP.contains(h.getKey())) {
                 options.addHeader(h.getKey(), h.getValue());
             }
         });
-        ctx.client().request(options).compose(HttpClientRequest::send).compose(r -> r.body().map(r.statusCode()))
+        ctx.client().request(options).compose(HttpClientRequest::send).compose(r -> r.end().map(r.statusCode())) // read, not kept
                 .onComplete(ar -> metrics.mirrored(upstream.name(), ar.succeeded() ? Integer.toString(ar.result()) : "error"));
+    }
+
+    /** Drops an upstream answer that will not be passed on, and its connection, without logging the reset as an error. */
+    private static void discard(ProxyResponse response) {
+        HttpClientResponse answer = response.proxiedResponse();
+        answer.exceptionHandler(ignored -> { });
+        answer.request().reset();
     }
 
     /** RFC 9112 section 6.3: a request without Content-Length or Transfer-Encoding has no body. */
@@ -159,13 +194,6 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             this.uri = uri;
             this.tryTimeout = tryTimeout;
             this.sentAt = sentAt;
-        }
-
-        void opened(HttpClientRequest opened) {
-            request = opened;
-            if (calledOff) {
-                opened.reset();
-            }
         }
 
         /** Cancels the attempt: its request is reset now, or as soon as its connection opens. */
@@ -199,7 +227,9 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         private ProxyResponse retryable;
         private boolean answered;
         private long hedgeTimer = -1;
+        private long deadlineTimer = -1;
         private boolean timedOut;
+        private boolean appGone;
         private String lastFailure = "no replica was tried";
 
         Call(ProxyContext ctx, RoutingTable table, RoutingTable.Version version, Replicas shard, long startNanos) {
@@ -213,6 +243,13 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         }
 
         Future<ProxyResponse> start() {
+            // The overall timeout, up to the answer's first byte; the body is then bounded by the per-try idle timeout.
+            deadlineTimer = vertx.setTimer(Math.max(1, table.spec().timeout().toMillis()), id -> {
+                if (!result.future().isComplete()) {
+                    finish(problem(ProblemType.UPSTREAM_TIMEOUT, where() + " did not answer within the upstream's timeout of "
+                            + table.spec().timeout().toMillis() + " ms; last: " + lastFailure));
+                }
+            });
             launch();
             if (replayable && !result.future().isComplete()) {
                 table.spec().hedging().ifPresent(h -> {
@@ -252,9 +289,26 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             ctx.sendRequest().onComplete(ar -> settle(attempt, ar));
         }
 
-        /** The hedge timer: a second attempt when the first has not answered, within the hedging budget. */
+        /**
+         * The app closed its connection before the answer: nobody waits for it any more, so the attempts
+         * are called off, nothing is retried, and no replica is blamed.
+         */
+        void appGone() {
+            if (!result.future().isComplete()) {
+                appGone = true;
+                finish(problem(ProblemType.UPSTREAM_UNAVAILABLE, "the app closed its connection"));
+            }
+        }
+
+        /**
+         * The hedge timer: a second attempt when the first has not answered, if the request's attempts
+         * (hedges count, as in gRPC's hedging policy) and the deadline allow, a replica that was not
+         * tried is not ejected, and the hedging budget has a token.
+         */
         private void hedge() {
-            if (result.future().isComplete() || inFlight.size() != 1 || tried.size() >= shard.endpoints().size()) {
+            if (result.future().isComplete() || inFlight.size() != 1 || attempts >= table.spec().maxAttempts()
+                    || deadlineNanos - ticker.nanoTime() <= 0
+                    || shard.endpoints().stream().noneMatch(e -> !tried.contains(e) && !e.ejected())) {
                 return;
             }
             if (!table.hedgeBudget().trySpend()) {
@@ -267,10 +321,13 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
 
         private void settle(Attempt attempt, AsyncResult<ProxyResponse> ar) {
             inFlight.remove(attempt);
+            if (ctx.request().proxiedRequest().response().closed()) {
+                appGone(); // the library resets the attempt when the app hangs up, before our close handler runs
+            }
             Duration took = Duration.ofNanos(ticker.nanoTime() - attempt.sentAt);
-            if (result.future().isComplete()) { // lost to another attempt, and called off
+            if (result.future().isComplete()) { // lost to another attempt, or the app is gone: called off
                 if (ar.succeeded()) {
-                    ar.result().proxiedResponse().request().reset();
+                    discard(ar.result());
                 }
                 attempt.endpoint.cancelled();
                 return;
@@ -291,7 +348,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
                 lastFailure = attempt.endpoint.url() + ": HTTP " + status;
                 timedOut = false;
                 if (retryable != null) {
-                    retryable.proxiedResponse().request().reset();
+                    discard(retryable);
                 }
                 retryable = response; // answered with, if nothing better comes
                 if (inFlight.isEmpty() && mayRetry("status")) {
@@ -331,11 +388,12 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             }
             answered = answer.succeeded() && answer.result().proxiedResponse() != null;
             if (retryable != null) {
-                retryable.proxiedResponse().request().reset();
+                discard(retryable);
                 retryable = null;
             }
             answer.onComplete(result); // first: calling an attempt off settles it at once, as a loser
             vertx.cancelTimer(hedgeTimer);
+            vertx.cancelTimer(deadlineTimer);
             List.copyOf(inFlight).forEach(Attempt::callOff);
         }
 

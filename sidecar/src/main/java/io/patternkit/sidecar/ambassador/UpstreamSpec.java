@@ -161,9 +161,11 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                 throw new IllegalArgumentException("endpoint '" + url + "' is not a URL: " + e.getReason());
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            require(List.of("http", "https", "dns+http", "dns+https").contains(scheme) && uri.getHost() != null
+            require(!scheme.equals("dns+https"), "endpoint '" + url + "': dns+https is not supported yet (TLS would verify "
+                    + "each pod's address instead of the name); use https://NAME or dns+http");
+            require(List.of("http", "https", "dns+http").contains(scheme) && uri.getHost() != null
                     && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getUserInfo() == null,
-                    "endpoint '" + url + "' must be [dns+]http[s]://HOST[:PORT][/PATH] without user, query or fragment");
+                    "endpoint '" + url + "' must be http[s]://HOST[:PORT][/PATH] or dns+http://NAME[:PORT][/PATH], without user, query or fragment");
             return uri;
         }
     }
@@ -194,7 +196,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
      * Traffic mirroring (Envoy's request mirror policy, "shadowing"): a copy of a share of the
      * requests goes to a shadow upstream, such as a new version under test with production traffic,
      * and its answers are thrown away; the app's request never waits for it. Only requests without a
-     * body are copied (a body is streamed once, to the real upstream).
+     * body and with an idempotent method are copied (a body is streamed once, to the real upstream).
      *
      * @param percent the share of requests copied, 0 to 100
      * @param endpoints the shadow's base URLs, at least one; a copy goes to one of them at random

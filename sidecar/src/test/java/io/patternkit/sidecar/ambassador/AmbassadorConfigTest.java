@@ -66,7 +66,8 @@ class AmbassadorConfigTest {
         assertThat(orders.shards()).singleElement().satisfies(s -> assertThat(s.endpoints()).hasSize(2));
         assertThatThrownBy(() -> UpstreamSpec.parse("orders:http://a")).hasMessageContaining("NAME=PORT:URL");
         assertThatThrownBy(() -> UpstreamSpec.parse("orders=x:http://a")).hasMessageContaining("port must be a number");
-        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:ftp://a")).hasMessageContaining("must be [dns+]http[s]://");
+        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:ftp://a")).hasMessageContaining("must be http[s]://HOST");
+        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:dns+https://pods:443")).hasMessageContaining("dns+https is not supported yet");
     }
 
     @Test

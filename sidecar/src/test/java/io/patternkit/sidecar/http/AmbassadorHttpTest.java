@@ -226,9 +226,9 @@ class AmbassadorHttpTest {
     @Test
     void aHedgeToTheOtherReplicaAnswersWhileTheFirstHangsAndTheLoserIsCalledOff() {
         List<List<TestUpstream>> shards = shards(1);
-        // One attempt only, and a try timeout: without a hedge, a request sent to the hanging replica fails with 504.
+        // Hedges count as attempts (as in gRPC's hedging policy): two attempts, the second one a hedge.
         start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s")
-                + ", \"maxAttempts\": 1, \"tryTimeout\": \"3s\", \"ejection\": {\"minimumCalls\": 10},"
+                + ", \"maxAttempts\": 2, \"tryTimeout\": \"3s\", \"ejection\": {\"minimumCalls\": 10},"
                 + " \"hedging\": {\"maxDelay\": \"50ms\", \"maxExtraLoadPercent\": 100}}");
         TestUpstream hanging = shards.get(0).get(0);
         hanging.mode = TestUpstream.Mode.NEVER;
@@ -341,6 +341,43 @@ class AmbassadorHttpTest {
     }
 
     @Test
+    void anAppThatHangsUpCallsItsAttemptOffWithoutBlamingOrRetrying() {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"tryTimeout\": \"10s\"}");
+        shards.get(0).forEach(r -> r.mode = TestUpstream.Mode.NEVER);
+        HttpRequest impatient = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow")).timeout(Duration.ofMillis(300)).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.send(impatient, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                shards.get(0).stream().mapToInt(r -> r.calledOff.get()).sum() == 1);
+        Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() ->
+                shards.get(0).stream().mapToInt(r -> r.seen.size()).sum() == 1); // not retried for nobody
+        JsonNode endpoints = management.call("GET", "/v1/ambassador/upstreams/terms", null).json().at("/versions/0/shards/0/endpoints");
+        assertThat(endpoints.findValuesAsText("failures")).containsOnly("0");
+        assertThat(endpoints.findValuesAsText("outstanding")).containsOnly("0");
+        assertThat(scrape()).contains("status=\"499\"");
+    }
+
+    @Test
+    void malformedShardKeysAndWebSocketUpgradesGetAnAnswer() {
+        start("{\"name\": \"terms\", \"port\": PORT, \"shardKey\": \"query:term\", \"shards\": " + shardsJson(shards(2), "s") + "}");
+        for (String query : List.of("term=%zz", "term=%C3%28", "term=caf%C3%A9&x=%zz")) {
+            String response = raw(port, "/lookup?" + query, "");
+            if (query.startsWith("term=caf")) {
+                assertThat(response).as(query).startsWith("HTTP/1.1 200"); // only the key must be well-formed
+            } else {
+                assertThat(response).as(query).startsWith("HTTP/1.1 400").contains("urn:patternkit:problem:invalid-request")
+                        .contains("malformed");
+            }
+        }
+        assertThat(raw(sidecar.port(), "/v1/ambassador/upstreams/terms/owner?key=%zz", "Authorization: Bearer " + HttpHarness.TOKEN + "\r\n"))
+                .startsWith("HTTP/1.1 400").contains("urn:patternkit:problem:invalid-request");
+        HttpResponse<String> upgrade = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ws?term=a"))
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13"));
+        assertThat(upgrade.statusCode()).isLessThan(500); // proxied as a plain GET, not left hanging
+    }
+
+    @Test
     void managementAnswersProblemsForUnknownUpstreamsAndMissingKeys() {
         start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards(1), "s") + "}");
         HttpHarness.Reply unknown = management.call("GET", "/v1/ambassador/upstreams/orders", null);
@@ -351,6 +388,18 @@ class AmbassadorHttpTest {
         HttpHarness.Reply noKey = management.sendChecked(management.request("GET", "/v1/ambassador/upstreams/terms/owner", null, null, true).build());
         assertThat(noKey.status()).isEqualTo(400);
         assertThat(noKey.body()).contains("urn:patternkit:problem:invalid-request").contains("key=K");
+    }
+
+    /** A GET sent over a plain socket, for request targets java.net.URI refuses to build (malformed escapes). */
+    private static String raw(int port, String target, String headers) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String scrape() {
