@@ -359,7 +359,15 @@ public final class LeadershipEngine {
         Backoff backoff = new Backoff(settings.backoffMin(), settings.backoffMax());
         boolean failing = false;
         while (!closed) {
-            Term t = term;
+            Term t;
+            LeaderObservation seen;
+            synchronized (this) {
+                // Read together: an election sets both at once, and a follower watch sent from the new
+                // state (this candidate leading) would park for its whole wait instead of returning at
+                // once, leaving the new leader without its holder watch (and a kill -9 unnoticed).
+                t = term;
+                seen = lastSeen;
+            }
             Instant sent = clock.instant();
             try {
                 if (t != null) {
@@ -369,10 +377,6 @@ public final class LeadershipEngine {
                     }
                     observe(o);
                 } else {
-                    LeaderObservation seen;
-                    synchronized (this) {
-                        seen = lastSeen;
-                    }
                     LeaderObservation o = source.watch(election, seen, settings.watchWait());
                     if (o.isLeader(candidate)) {
                         // our own election, seen before the campaign thread took the lease: let it report
