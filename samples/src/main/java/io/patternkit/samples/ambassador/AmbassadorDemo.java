@@ -11,6 +11,8 @@ import io.patternkit.samples.indexing.Corpus;
 import io.patternkit.testing.AppProcess;
 import io.patternkit.testing.SidecarProcess;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,6 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,7 +55,8 @@ import picocli.CommandLine.Option;
  * ones by a hedged request to the other replica; (b) after {@code kill -9} of a replica, every lookup
  * of its shard still answered (retried on the sibling) and the dead replica ejected, and the same
  * sidecar's adapter, which checks every replica over HTTP, reporting that replica (and only it) not
- * ready; (c) a canary version given
+ * ready; (m, at the end) the term services' statsd lines and a catalog database's rows seen as
+ * Prometheus series at the sidecar's {@code /metrics}, through the adapter; (c) a canary version given
  * 10 % of the traffic by a config reload takes 10 % of the lookups within four standard deviations;
  * (d) a fourth shard added by a reload takes about a quarter of the terms, every moved term moving
  * to it. Writes {@code summary.json}; exits 0 only when every check passed.
@@ -86,6 +93,9 @@ public final class AmbassadorDemo implements Callable<Integer> {
     private final ObjectMapper json = new ObjectMapper();
     private Path work;
     private int upstreamPort;
+    private int statsdPort;
+    private Path catalog;
+    private int answered;
     private TermIndex index;
 
     /** One part's checks. */
@@ -115,6 +125,11 @@ public final class AmbassadorDemo implements Callable<Integer> {
             ports.put(replica, freePort());
         }
         upstreamPort = freePort();
+        statsdPort = freeUdpPort();
+        catalog = work.resolve("catalog.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + catalog); Statement st = c.createStatement()) {
+            st.executeUpdate("CREATE TABLE shards (shard TEXT PRIMARY KEY, terms INTEGER)");
+        }
         Path config = work.resolve("ambassador.json");
         writeConfig(config, List.of("s0", "s1", "s2"), false);
         Path adapterConfig = work.resolve("adapter.json");
@@ -144,6 +159,14 @@ public final class AmbassadorDemo implements Callable<Integer> {
             owner.put(key, shard);
             byShard.computeIfAbsent(shard, s -> new ArrayList<>()).add(key);
         }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + catalog);
+             PreparedStatement insert = c.prepareStatement("INSERT INTO shards VALUES (?, ?)")) {
+            for (Map.Entry<String, List<String>> shard : byShard.entrySet()) {
+                insert.setString(1, shard.getKey());
+                insert.setInt(2, shard.getValue().size());
+                insert.executeUpdate();
+            }
+        }
         for (String replica : ports.keySet()) {
             String shard = replica.substring(0, replica.indexOf('-'));
             // s3 (the shard added in part d) and the canary c0 are loaded with every term, as a shard warmed before it takes traffic.
@@ -160,6 +183,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
         parts.add(partB(sidecar, byShard.get("s1")));
         parts.add(partC(sidecar, config, keys));
         parts.add(partD(sidecar, config, keys, owner));
+        parts.add(partMetrics(sidecar, byShard));
         String retries = scrape(sidecar, "patternkit_ambassador_retries_total");
         String hedges = scrape(sidecar, "patternkit_ambassador_hedges");
         boolean ok = parts.stream().allMatch(Part::ok);
@@ -296,6 +320,39 @@ public final class AmbassadorDemo implements Callable<Integer> {
                 Map.of("lookups", keys.size(), "moved", moved, "percentMoved", share, "movedElsewhere", movedElsewhere, "wrong", wrong));
     }
 
+    /**
+     * (m) The adapter's metrics: the term services' statsd lines and the catalog database's rows, as
+     * Prometheus series at the sidecar's {@code /metrics}.
+     */
+    private Part partMetrics(SidecarProcess sidecar, Map<String, List<String>> byShard) throws Exception {
+        Map<String, Object> catalogSeen = new TreeMap<>();
+        double[] counted = {0};
+        double[] hedges = {0};
+        poll("the adapter's series to settle", Duration.ofSeconds(20), () -> {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(sidecar.baseUrl() + "/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            counted[0] = metrics.lines().filter(l -> l.startsWith("termservice_lookups_total{") && l.contains("found=\"true\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            hedges[0] = metrics.lines().filter(l -> l.startsWith("patternkit_ambassador_hedges_total{"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            catalogSeen.clear();
+            metrics.lines().filter(l -> l.startsWith("catalog_terms{")).forEach(l ->
+                    catalogSeen.put(l.substring(l.indexOf("shard=\"") + 7, l.indexOf('"', l.indexOf("shard=\"") + 7)),
+                            (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
+            return counted[0] >= answered;
+        });
+        Map<String, Object> expectedCatalog = new TreeMap<>();
+        byShard.forEach((shard, ks) -> expectedCatalog.put(shard, ks.size()));
+        long statsd = Math.round(counted[0]);
+        long extra = statsd - answered;
+        // A hedge's loser may finish its lookup too, so the services may count up to one more per hedge; never fewer.
+        boolean accounted = extra >= 0 && extra <= Math.round(hedges[0]);
+        say("(m) the adapter's metrics: statsd counted %d found lookups for the %d the demo was answered (%d more, of %d hedges);"
+                + " SQL gauges catalog_terms %s", statsd, answered, extra, Math.round(hedges[0]), catalogSeen);
+        return new Part("m: adapted metrics", accounted && catalogSeen.equals(expectedCatalog),
+                Map.of("answered", answered, "countedByStatsd", statsd, "hedges", Math.round(hedges[0]), "catalog", catalogSeen));
+    }
+
     /** One lookup through the ambassador, as the app's own HTTP client makes it. */
     private record Lookup(boolean correct, String shard, String replica, String version) {
     }
@@ -306,6 +363,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
                 HttpResponse.BodyHandlers.ofString());
         boolean correct = false;
         if (response.statusCode() == 200) {
+            answered++;
             JsonNode body = json.readTree(response.body());
             TermIndex.Entry expected = index.entries().get(key);
             correct = body.path("count").asInt() == expected.count()
@@ -323,7 +381,8 @@ public final class AmbassadorDemo implements Callable<Integer> {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TermService.class.getName(), "--index", file.toString(),
-                "--shard", shard, "--replica", replica, "--port", Integer.toString(ports.get(replica))));
+                "--shard", shard, "--replica", replica, "--port", Integer.toString(ports.get(replica)),
+                "--statsd", "127.0.0.1:" + statsdPort));
         services.put(replica, AppProcess.start(replica, command, Map.of(), work.resolve("logs").resolve(replica + ".log"), events));
     }
 
@@ -346,14 +405,21 @@ public final class AmbassadorDemo implements Callable<Integer> {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The adapter's checks: each replica of the first three shards answers GET /terms (a term it lacks is a 404). */
+    /**
+     * The adapter's config: a readiness check per replica of the first three shards (GET /terms of a
+     * term no shard holds: 404), the term services' statsd lines, and the catalog database as gauges.
+     */
     private void writeAdapterConfig(Path file) throws IOException {
         List<Map<String, Object>> checks = new ArrayList<>();
         for (String replica : List.of("s0-a", "s0-b", "s1-a", "s1-b", "s2-a", "s2-b")) {
             checks.add(Map.of("name", replica, "probe", "ready", "interval", "500ms", "timeout", "400ms", "failureThreshold", 2,
-                    "http", Map.of("url", "http://127.0.0.1:" + ports.get(replica) + "/terms?term=probe", "expectStatus", List.of(200, 404))));
+                    "http", Map.of("url", "http://127.0.0.1:" + ports.get(replica) + "/terms?term=zz-probe", "expectStatus", List.of(404))));
         }
-        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("checks", checks));
+        Map<String, Object> sql = Map.of("name", "catalog", "jdbc", Map.of("url", "jdbc:sqlite:" + catalog),
+                "query", "SELECT shard, terms FROM shards", "labels", List.of("shard"), "values", List.of("terms"), "interval", "1s",
+                "timeout", "1s");
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("checks", checks, "sqlMetrics", List.of(sql),
+                "statsd", Map.of("port", statsdPort)));
     }
 
     private HttpResponse<String> adapterReady(SidecarProcess sidecar) throws IOException, InterruptedException {
@@ -398,6 +464,12 @@ public final class AmbassadorDemo implements Callable<Integer> {
 
     private static double percent(int part, int whole) {
         return whole == 0 ? 0 : 100.0 * part / whole;
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static int freePort() throws IOException {

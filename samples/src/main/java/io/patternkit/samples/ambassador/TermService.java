@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * 404 for a term it does not hold, naming itself in the {@code Replica} and {@code Shard} headers.
  * For the demo it can play a straggler: {@code slow MS EVERY} on stdin makes every EVERY-th lookup
  * wait that long first (giving up as soon as the caller closes the connection: a hedge won),
- * {@code fast} ends it.
+ * {@code fast} ends it. With {@code --statsd} it reports each lookup as a statsd counter line, as an
+ * app that knows nothing of Prometheus does; the adapter turns them into Prometheus series.
  * Prints {@code EVENT READY ...}; {@code quit} or the end of stdin stops it.
  */
 @Command(name = "term-service", mixinStandardHelpOptions = true, description = "Serves one shard of the term index.")
@@ -39,6 +40,10 @@ public final class TermService implements Callable<Integer> {
 
     @Option(names = "--port", required = true, description = "The loopback port to serve on.")
     int port;
+
+    @Option(names = "--statsd", paramLabel = "HOST:PORT",
+            description = "Send a statsd counter line per lookup there (termservice.lookups, tagged replica, shard, found).")
+    String statsd;
 
     private volatile long slowMs;
     private volatile int slowEvery = 1;
@@ -56,19 +61,22 @@ public final class TermService implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TermIndex terms = TermIndex.load(index);
-        try (ManagementServer server = ManagementServer.builder().host("127.0.0.1").port(port).build().start()) {
+        StatsdLines metrics = StatsdLines.to(statsd);
+        try (metrics; ManagementServer server = ManagementServer.builder().host("127.0.0.1").port(port).build().start()) {
             server.mount("/terms", request -> {
                 long slow = slowMs;
                 if (slow > 0 && calls.incrementAndGet() % slowEvery == 0) {
                     try {
                         request.whenClosed().toCompletableFuture().get(slow, TimeUnit.MILLISECONDS);
                         System.out.printf("EVENT CALLED_OFF replica=%s%n", replica);
+                        return ManagementResponse.problem(ProblemType.DEADLINE_EXCEEDED, "called off"); // nobody reads it
                     } catch (TimeoutException e) {
                         // waited the whole straggle
                     }
                 }
                 String term = request.query("term").orElse("");
                 TermIndex.Entry entry = terms.entries().get(term);
+                metrics.send("termservice.lookups:1|c|#replica:" + replica + ",shard:" + shard + ",found:" + (entry != null));
                 ManagementResponse response;
                 if (entry == null) {
                     response = ManagementResponse.problem(ProblemType.NOT_FOUND, "shard " + shard + " holds no term '" + term + "'");

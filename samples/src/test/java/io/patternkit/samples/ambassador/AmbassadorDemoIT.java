@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The ambassador sample on real input, as CI runs it: term-service processes in three shards of two
  * replicas behind a real ambassador sidecar process, a straggling replica hedged, a replica killed with {@code kill -9}, a canary
- * and a fourth shard added by config reloads. Checks the demo's own summary, and that its checks are
+ * and a fourth shard added by config reloads, and the same sidecar's adapter reporting the killed replica and
+ * turning the term services' statsd lines and a catalog database into Prometheus series. Checks the demo's own summary, and that its checks are
  * not vacuous.
  */
 class AmbassadorDemoIT {
@@ -52,6 +53,11 @@ class AmbassadorDemoIT {
         assertThat(fourth.get("percentMoved").asDouble()).isBetween(18.0, 32.0);
         assertThat(fourth.get("movedElsewhere").asInt()).isZero();
         assertThat(fourth.get("wrong").asInt()).isZero();
+        JsonNode adapted = parts.get(5).get("figures");
+        assertThat(adapted.get("answered").asInt()).isGreaterThan(3_000); // every part's lookups of 1,000 terms
+        assertThat(adapted.get("countedByStatsd").asInt()).isBetween(adapted.get("answered").asInt(),
+                adapted.get("answered").asInt() + adapted.get("hedges").asInt()); // none lost; a hedge's loser may count too
+        assertThat(adapted.get("catalog").size()).isEqualTo(3);
         assertThat(run.console()).contains("ALL CHECKS PASSED");
     }
 }

@@ -6,29 +6,40 @@ import io.patternkit.sidecar.common.ConfigFile;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the adapter does for its app, as {@code --adapter-config FILE} holds it (JSON,
- * {@code {"checks": [ ... ]}}, each element a {@link CheckSpec}; read strictly by {@link ConfigFile}).
+ * What the adapter does for its app, as {@code --adapter-config FILE} holds it (JSON, read strictly
+ * by {@link ConfigFile}): health checks ({@link CheckSpec}), queries whose rows become gauges
+ * ({@link SqlMetricSpec}) and a statsd receiver ({@link Statsd}); each part optional.
  *
  * @param checks the health checks, with unique names
+ * @param sqlMetrics the SQL metrics, with unique names
+ * @param statsd the statsd receiver, if any
  */
-public record AdapterConfig(List<CheckSpec> checks) {
+public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetrics, Optional<Statsd> statsd) {
+    /** Nothing to do: no checks, no metrics. */
+    public static final AdapterConfig EMPTY = new AdapterConfig(List.of(), List.of(), Optional.empty());
+
     /**
      * Checks that names are unique.
      *
-     * @throws IllegalArgumentException when two checks share a name
+     * @throws IllegalArgumentException when two checks or two SQL metrics share a name
      */
+    public AdapterConfig {
+        checks = List.copyOf(checks);
+        sqlMetrics = List.copyOf(sqlMetrics);
+        unique(checks.stream().map(CheckSpec::name).toList(), "checks");
+        unique(sqlMetrics.stream().map(SqlMetricSpec::name).toList(), "SQL metrics");
+    }
+
     @JsonCreator
-    public AdapterConfig(@JsonProperty(value = "checks", required = true) List<CheckSpec> checks) {
-        this.checks = List.copyOf(checks);
-        Set<String> names = new HashSet<>();
-        for (CheckSpec check : this.checks) {
-            if (!names.add(check.name())) {
-                throw new IllegalArgumentException("two checks are named " + check.name());
-            }
-        }
+    static AdapterConfig fromJson(@JsonProperty("checks") List<CheckSpec> checks,
+                                  @JsonProperty("sqlMetrics") List<SqlMetricSpec> sqlMetrics,
+                                  @JsonProperty("statsd") Statsd statsd) {
+        return new AdapterConfig(checks == null ? List.of() : checks, sqlMetrics == null ? List.of() : sqlMetrics,
+                Optional.ofNullable(statsd));
     }
 
     /**
@@ -38,5 +49,40 @@ public record AdapterConfig(List<CheckSpec> checks) {
      */
     public static AdapterConfig load(Path file) {
         return ConfigFile.read(file, AdapterConfig.class);
+    }
+
+    /**
+     * The statsd receiver (as the Prometheus statsd_exporter).
+     *
+     * @param host the address to listen on (default {@code 127.0.0.1}: the app is in the same pod)
+     * @param port the UDP port (default 8125, statsd's)
+     * @param maxSeries the most series it makes; more are dropped and counted (default 10,000)
+     */
+    public record Statsd(String host, int port, int maxSeries) {
+        /**
+         * Checks the settings.
+         *
+         * @throws IllegalArgumentException when one is out of range
+         */
+        public Statsd {
+            if (host == null || host.isBlank() || port < 0 || port > 65535 || maxSeries < 1) {
+                throw new IllegalArgumentException("statsd needs a host, a port 0 to 65535 and maxSeries of at least 1");
+            }
+        }
+
+        @JsonCreator
+        static Statsd fromJson(@JsonProperty("host") String host, @JsonProperty("port") Integer port,
+                               @JsonProperty("maxSeries") Integer maxSeries) {
+            return new Statsd(host == null ? "127.0.0.1" : host, port == null ? 8125 : port, maxSeries == null ? 10_000 : maxSeries);
+        }
+    }
+
+    private static void unique(List<String> names, String what) {
+        Set<String> seen = new HashSet<>();
+        for (String name : names) {
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("two " + what + " are named " + name);
+            }
+        }
     }
 }

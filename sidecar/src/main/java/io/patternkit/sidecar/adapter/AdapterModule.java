@@ -22,15 +22,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The adapter (Burns and Oppenheimer, section 4.3) as a module of the sidecar, first part: it gives
- * an app that has no health endpoint of its own (an off-the-shelf database, a legacy service) the
- * standard ones, {@code /adapter/healthz/live} and {@code /adapter/healthz/ready}, from checks it
- * runs against the app with Kubernetes probe semantics (HTTP, TCP, a command, a JDBC query). A
+ * The adapter (Burns and Oppenheimer, section 4.3) as a module of the sidecar: it gives an app that
+ * does not speak the standard interface (an off-the-shelf database, a legacy service) its parts.
+ * Health: {@code /adapter/healthz/live} and {@code /adapter/healthz/ready}, from checks it runs
+ * against the app with Kubernetes probe semantics (HTTP, TCP, a command, a JDBC query). Metrics, at
+ * the sidecar's Prometheus {@code /metrics}: gauges from SQL queries (postgres_exporter style) and
+ * the app's statsd lines over UDP (statsd_exporter style). A
  * failing probe answers 503 with a problem document naming each failing check (one {@code errors}
  * entry per check: its name and why). Needs no engine.
  */
@@ -88,7 +91,34 @@ public final class AdapterModule implements PatternModule {
             timers.add(vertx.setPeriodic(spec.interval().toMillis(), id -> run.run()));
             LOG.info("adapter: check {} ({}) every {} ms", spec.name(), spec.probe(), spec.interval().toMillis());
         }
-        return new Running(List.copyOf(checks), () -> timers.forEach(vertx::cancelTimer));
+        for (SqlMetricSpec spec : config.sqlMetrics()) {
+            SqlMetric metric = new SqlMetric(spec, env, context.registry());
+            Runnable run = () -> vertx.executeBlocking(() -> {
+                metric.run();
+                return null;
+            }, false);
+            run.run();
+            timers.add(vertx.setPeriodic(spec.interval().toMillis(), id -> run.run()));
+            LOG.info("adapter: SQL metric {} every {} ms from {}", spec.name(), spec.interval().toMillis(), spec.jdbc().redactedUrl());
+        }
+        StatsdReceiver statsd = config.statsd().map(s -> new StatsdReceiver(context.registry(), s.maxSeries())).orElse(null);
+        if (statsd != null) {
+            AdapterConfig.Statsd s = config.statsd().get();
+            try {
+                int port = statsd.listen(vertx, s.host(), s.port()).await(30, TimeUnit.SECONDS);
+                LOG.info("adapter: statsd on udp://{}:{}", s.host(), port);
+            } catch (Exception e) {
+                timers.forEach(vertx::cancelTimer);
+                throw new IllegalStateException("adapter: cannot listen for statsd on udp://" + s.host() + ":" + s.port() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return new Running(List.copyOf(checks), () -> {
+            timers.forEach(vertx::cancelTimer);
+            if (statsd != null) {
+                statsd.close();
+            }
+        });
     }
 
     /** The started adapter: its checks, and the timers it cancels. */

@@ -12,7 +12,7 @@ public final class AdapterOptions {
     CommandSpec mixee;
 
     @Option(names = "--adapter-config", paramLabel = "FILE",
-            description = "JSON file of the adapter's health checks ({\"checks\": [...]}, see docs/adapter.md).")
+            description = "JSON file of the adapter's health checks, SQL metrics and statsd receiver (see docs/adapter.md).")
     Path configFile;
 
     /**
@@ -23,7 +23,7 @@ public final class AdapterOptions {
      */
     public AdapterConfig config() {
         if (configFile == null) {
-            return new AdapterConfig(java.util.List.of());
+            return AdapterConfig.EMPTY;
         }
         try {
             return AdapterConfig.load(configFile);

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.patternkit.protocol.NameRule;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * One health check the adapter runs against an app that has no health endpoint of its own, with
@@ -135,6 +140,35 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
             this.user = user;
             this.passwordEnv = passwordEnv;
             this.query = query == null ? "SELECT 1" : query;
+        }
+
+        /**
+         * Opens a connection, bounded by a timeout; blocks.
+         *
+         * @param env the environment, for the password
+         * @param timeout the login timeout (whole seconds, at least one)
+         * @return the connection
+         * @throws SQLException when it cannot be opened
+         */
+        Connection connect(Function<String, String> env, Duration timeout) throws SQLException {
+            Properties properties = new Properties();
+            if (user != null) {
+                properties.setProperty("user", user);
+            }
+            String password = passwordEnv == null ? null : env.apply(passwordEnv);
+            if (password != null) {
+                properties.setProperty("password", password);
+            }
+            DriverManager.setLoginTimeout(seconds(timeout));
+            return DriverManager.getConnection(url, properties);
+        }
+
+        /**
+         * @param timeout a timeout
+         * @return it in whole seconds, rounded up, at least one (JDBC's unit)
+         */
+        static int seconds(Duration timeout) {
+            return (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
         }
 
         /** @return the URL without user, password or parameters, for messages and logs */

@@ -7,13 +7,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -81,18 +79,8 @@ interface Probe {
         }
         CheckSpec.Jdbc check = spec.jdbc().orElseThrow();
         return timeout -> {
-            Properties properties = new Properties();
-            if (check.user() != null) {
-                properties.setProperty("user", check.user());
-            }
-            if (check.passwordEnv() != null && env.apply(check.passwordEnv()) != null) {
-                properties.setProperty("password", env.apply(check.passwordEnv()));
-            }
-            int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
-            DriverManager.setLoginTimeout(seconds);
-            try (Connection connection = DriverManager.getConnection(check.url(), properties);
-                 Statement statement = connection.createStatement()) {
-                statement.setQueryTimeout(seconds);
+            try (Connection connection = check.connect(env, timeout); Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(CheckSpec.Jdbc.seconds(timeout));
                 try (ResultSet rows = statement.executeQuery(check.query())) {
                     if (!rows.next()) {
                         throw new SQLException("the query returned no row");

@@ -111,6 +111,64 @@ class AdapterHttpTest {
         });
     }
 
+    @Test
+    void statsdLinesBecomePrometheusSeriesAndBadOnesAreCountedNotKept() throws Exception {
+        int udp = freeUdpPort();
+        Path file = Files.writeString(dir.resolve("adapter.json"), "{\"statsd\": {\"port\": " + udp + "}}");
+        sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(),
+                List.of(new AdapterModule(AdapterConfig.load(file), Map.<String, String>of()::get)), Ticker.system());
+        http = new HttpHarness(sidecar.port());
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+            for (String packet : List.of("orders.placed:3|c|#region:eu\norders.placed:1|c|@0.5|#region:eu", "queue.depth:7|g",
+                    "queue.depth:+3|g", "render.time:250|ms", "not a line", "visitors:alice|s", "orders.placed:1|g|#region:eu")) {
+                byte[] bytes = packet.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                socket.send(new java.net.DatagramPacket(bytes, bytes.length, java.net.InetAddress.getLoopbackAddress(), udp));
+            }
+            byte[] latin1 = {'a', ':', (byte) 0xE9, '|', 'c'};
+            socket.send(new java.net.DatagramPacket(latin1, latin1.length, java.net.InetAddress.getLoopbackAddress(), udp));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                .contains("orders_placed_total{region=\"eu\"} 5.0")
+                .contains("queue_depth 10.0")
+                .contains("render_time_seconds_count 1")
+                .contains("patternkit_adapter_statsd_dropped_total{reason=\"malformed\"} 2.0")
+                .contains("patternkit_adapter_statsd_dropped_total{reason=\"conflict\"} 1.0")
+                .contains("patternkit_adapter_statsd_dropped_total{reason=\"encoding\"} 1.0"));
+    }
+
+    @Test
+    void queryRowsBecomeGaugesThatFollowTheTable() throws Exception {
+        Path db = dir.resolve("jobs.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("CREATE TABLE jobs (state TEXT, n INTEGER)");
+            st.executeUpdate("INSERT INTO jobs VALUES ('running', 3), ('failed', 1)");
+        }
+        Path file = Files.writeString(dir.resolve("adapter.json"), "{\"sqlMetrics\": [{\"name\": \"jobs\", \"jdbc\": {\"url\": \"jdbc:sqlite:"
+                + db + "\"}, \"query\": \"SELECT state, n FROM jobs\", \"labels\": [\"state\"], \"values\": [\"n\"], \"interval\": \"100ms\","
+                + " \"timeout\": \"100ms\"}]}");
+        sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(),
+                List.of(new AdapterModule(AdapterConfig.load(file), Map.<String, String>of()::get)), Ticker.system());
+        http = new HttpHarness(sidecar.port());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                .contains("jobs_n{state=\"running\"} 3.0").contains("jobs_n{state=\"failed\"} 1.0"));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM jobs WHERE state = 'failed'");
+            st.executeUpdate("UPDATE jobs SET n = 5");
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                .contains("jobs_n{state=\"running\"} 5.0").doesNotContain("jobs_n{state=\"failed\"}"));
+    }
+
+    private String metrics() {
+        return http.send(http.request("GET", "/metrics", null, null, true).build()).body();
+    }
+
+    private static int freeUdpPort() throws java.net.SocketException {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -1,0 +1,145 @@
+package io.patternkit.sidecar.adapter;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The adapter's statsd receiver (as the Prometheus statsd_exporter): it listens on a UDP port for
+ * statsd lines ({@link StatsdLine}) from an app that speaks statsd, and turns them into meters of
+ * the sidecar's registry, so the app's metrics appear at the sidecar's Prometheus {@code /metrics}:
+ * counters as counters ({@code _total}), gauges as gauges, timers as timers ({@code _seconds}),
+ * histograms as summaries. Statsd names keep their dots, which Prometheus turns into underscores;
+ * DogStatsD tags become labels. At most {@code maxSeries} series are made: beyond them, and for
+ * malformed lines, lines whose bytes are not UTF-8 and a name reused with another type or label set, lines are
+ * dropped and counted in {@code patternkit.adapter.statsd.dropped} by reason. Lines are handled on
+ * the socket's event loop.
+ */
+final class StatsdReceiver {
+    private final MeterRegistry registry;
+    private final int maxSeries;
+    private final Map<String, Consumer<StatsdLine>> series = new HashMap<>();
+    private final Counter lines;
+    private final Meter.MeterProvider<Counter> dropped;
+    private DatagramSocket socket;
+
+    /**
+     * @param registry the sidecar's registry
+     * @param maxSeries the most series the receiver makes
+     */
+    StatsdReceiver(MeterRegistry registry, int maxSeries) {
+        this.registry = registry;
+        this.maxSeries = maxSeries;
+        this.lines = Counter.builder("patternkit.adapter.statsd.lines").description("Statsd lines received")
+                .register(registry);
+        this.dropped = Counter.builder("patternkit.adapter.statsd.dropped")
+                .description("Statsd lines dropped, by reason: malformed, encoding, conflict (a name reused with another type or label set), series-limit").withRegistry(registry);
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @param vertx the host's Vert.x
+     * @param host the address to listen on (loopback by default: the app is in the same pod)
+     * @param port the UDP port, 0 for any
+     * @return the port it listens on
+     */
+    Future<Integer> listen(Vertx vertx, String host, int port) {
+        socket = vertx.createDatagramSocket(new DatagramSocketOptions().setReceiveBufferSize(4 * 1024 * 1024));
+        socket.handler(packet -> accept(packet.data()));
+        return socket.listen(port, host).map(s -> s.localAddress().port());
+    }
+
+    /** @param packet one datagram: statsd lines separated by newlines */
+    void accept(Buffer packet) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(packet.getBytes())).toString();
+        } catch (CharacterCodingException e) {
+            drop("encoding");
+            return;
+        }
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                accept(line.strip());
+            }
+        }
+    }
+
+    private void accept(String text) {
+        lines.increment();
+        StatsdLine line = StatsdLine.parse(text).orElse(null);
+        if (line == null || (line.type().equals("c") && line.value() < 0)) {
+            drop("malformed");
+            return;
+        }
+        String key = line.name() + '|' + line.type() + '|' + line.tags();
+        Consumer<StatsdLine> meter = series.get(key);
+        if (meter == null) {
+            if (series.size() >= maxSeries) {
+                drop("series-limit");
+                return;
+            }
+            try {
+                meter = meter(line);
+            } catch (IllegalArgumentException conflict) { // the name is registered with another type or label set
+                drop("conflict");
+                return;
+            }
+            series.put(key, meter);
+        }
+        meter.accept(line);
+    }
+
+    private Consumer<StatsdLine> meter(StatsdLine line) {
+        Tags tags = Tags.of(line.tags().toArray(String[]::new));
+        switch (line.type()) {
+            case "c" -> {
+                Counter counter = Counter.builder(line.name()).tags(tags).register(registry);
+                return l -> counter.increment(l.value());
+            }
+            case "g" -> {
+                double[] level = {0};
+                Gauge.builder(line.name(), level, l -> l[0]).tags(tags).register(registry);
+                return l -> level[0] = l.relative() ? level[0] + l.value() : l.value();
+            }
+            case "ms" -> {
+                Timer timer = Timer.builder(line.name()).tags(tags).register(registry);
+                return l -> timer.record(Duration.ofNanos((long) (l.value() * 1_000_000)));
+            }
+            default -> {
+                DistributionSummary summary = DistributionSummary.builder(line.name()).tags(tags).register(registry);
+                return l -> summary.record(l.value());
+            }
+        }
+    }
+
+    private void drop(String reason) {
+        dropped.withTags(Tags.of("reason", reason)).increment();
+    }
+
+    /** Stops listening. */
+    void close() {
+        if (socket != null) {
+            socket.close();
+        }
+    }
+}
