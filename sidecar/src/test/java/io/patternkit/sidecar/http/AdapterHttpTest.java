@@ -159,6 +159,26 @@ class AdapterHttpTest {
                 .contains("jobs_n{state=\"running\"} 5.0").doesNotContain("jobs_n{state=\"failed\"}"));
     }
 
+    /** In front of the PostgreSQL the tests use (PATTERNKIT_TEST_JDBC_URL; skipped only where it is not set): SELECT 1 and pg_stat_activity. */
+    @Test
+    void inFrontOfPostgresqlAJdbcCheckAndActivityGauges() throws Exception {
+        String url = System.getenv("PATTERNKIT_TEST_JDBC_URL");
+        org.junit.jupiter.api.Assumptions.assumeTrue(url != null && !url.isBlank(), "PATTERNKIT_TEST_JDBC_URL is not set");
+        Path file = Files.writeString(dir.resolve("adapter.json"), "{\"checks\": [{\"name\": \"postgres\", \"probe\": \"ready\","
+                + " \"jdbc\": {\"url\": \"" + url + "\"}, \"interval\": \"200ms\", \"timeout\": \"200ms\"}],"
+                + " \"sqlMetrics\": [{\"name\": \"pg_stat_activity\", \"jdbc\": {\"url\": \"" + url + "\"},"
+                + " \"query\": \"SELECT coalesce(state, 'none') AS state, count(*) AS connections FROM pg_stat_activity GROUP BY 1\","
+                + " \"labels\": [\"state\"], \"values\": [\"connections\"], \"interval\": \"200ms\", \"timeout\": \"200ms\"}]}");
+        sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(),
+                List.of(new AdapterModule(AdapterConfig.load(file), Map.<String, String>of()::get)), Ticker.system());
+        http = new HttpHarness(sidecar.port());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("ready").status() == 200);
+        // The gauge's own query is an active connection while it runs.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(metrics()).containsPattern("pg_stat_activity_connections\\{state=\"active\"\\} [1-9]"));
+        assertThat(http.call("GET", "/v1/adapter/checks", null).body()).doesNotContain("password");
+    }
+
     private String metrics() {
         return http.send(http.request("GET", "/metrics", null, null, true).build()).body();
     }
