@@ -55,8 +55,8 @@ import picocli.CommandLine.Option;
  * ones by a hedged request to the other replica; (b) after {@code kill -9} of a replica, every lookup
  * of its shard still answered (retried on the sibling) and the dead replica ejected, and the same
  * sidecar's adapter, which checks every replica over HTTP, reporting that replica (and only it) not
- * ready; (m, at the end) the term services' statsd lines and a catalog database's rows seen as
- * Prometheus series at the sidecar's {@code /metrics}, through the adapter; (c) a canary version given
+ * ready; (m, at the end) the term services' statsd lines, a catalog database's rows and one
+ * replica's JMX beans seen as Prometheus series at the sidecar's {@code /metrics}, through the adapter; (c) a canary version given
  * 10 % of the traffic by a config reload takes 10 % of the lookups within four standard deviations;
  * (d) a fourth shard added by a reload takes about a quarter of the terms, every moved term moving
  * to it. Writes {@code summary.json}; exits 0 only when every check passed.
@@ -84,6 +84,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
 
     private static final String UPSTREAM = "terms";
     private static final double CANARY_PERCENT = 10;
+    private static final String JMX_REPLICA = "s0-b";
     private static final List<String> JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
     private final AppProcess.Events events = new AppProcess.Events();
@@ -94,6 +95,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
     private Path work;
     private int upstreamPort;
     private int statsdPort;
+    private int jmxPort;
     private Path catalog;
     private int answered;
     private TermIndex index;
@@ -126,6 +128,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
         }
         upstreamPort = freePort();
         statsdPort = freeUdpPort();
+        jmxPort = freePort();
         catalog = work.resolve("catalog.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + catalog); Statement st = c.createStatement()) {
             st.executeUpdate("CREATE TABLE shards (shard TEXT PRIMARY KEY, terms INTEGER)");
@@ -328,18 +331,21 @@ public final class AmbassadorDemo implements Callable<Integer> {
         Map<String, Object> catalogSeen = new TreeMap<>();
         double[] counted = {0};
         double[] hedges = {0};
+        String[] jmxSeen = {""};
         poll("the adapter's series to settle", Duration.ofSeconds(20), () -> {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(sidecar.baseUrl() + "/metrics")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             counted[0] = metrics.lines().filter(l -> l.startsWith("termservice_lookups_total{") && l.contains("found=\"true\""))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            jmxSeen[0] = String.join("; ", metrics.lines().filter(l -> l.startsWith("termservice_threads{")
+                    || l.startsWith("termservice_heap_used_bytes{")).toList());
             hedges[0] = metrics.lines().filter(l -> l.startsWith("patternkit_ambassador_hedges_total{"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             catalogSeen.clear();
             metrics.lines().filter(l -> l.startsWith("catalog_terms{")).forEach(l ->
                     catalogSeen.put(l.substring(l.indexOf("shard=\"") + 7, l.indexOf('"', l.indexOf("shard=\"") + 7)),
                             (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
-            return counted[0] >= answered;
+            return counted[0] >= answered && jmxSeen[0].contains("termservice_threads");
         });
         Map<String, Object> expectedCatalog = new TreeMap<>();
         byShard.forEach((shard, ks) -> expectedCatalog.put(shard, ks.size()));
@@ -348,9 +354,12 @@ public final class AmbassadorDemo implements Callable<Integer> {
         // A hedge's loser may finish its lookup too, so the services may count up to one more per hedge; never fewer.
         boolean accounted = extra >= 0 && extra <= Math.round(hedges[0]);
         say("(m) the adapter's metrics: statsd counted %d found lookups for the %d the demo was answered (%d more, of %d hedges);"
-                + " SQL gauges catalog_terms %s", statsd, answered, extra, Math.round(hedges[0]), catalogSeen);
-        return new Part("m: adapted metrics", accounted && catalogSeen.equals(expectedCatalog),
-                Map.of("answered", answered, "countedByStatsd", statsd, "hedges", Math.round(hedges[0]), "catalog", catalogSeen));
+                + " SQL gauges catalog_terms %s; JMX of %s: %s", statsd, answered, extra, Math.round(hedges[0]), catalogSeen,
+                JMX_REPLICA, jmxSeen[0]);
+        boolean jmx = jmxSeen[0].contains("termservice_threads{") && jmxSeen[0].contains("termservice_heap_used_bytes{");
+        return new Part("m: adapted metrics", accounted && catalogSeen.equals(expectedCatalog) && jmx,
+                Map.of("answered", answered, "countedByStatsd", statsd, "hedges", Math.round(hedges[0]), "catalog", catalogSeen,
+                        "jmx", jmxSeen[0]));
     }
 
     /** One lookup through the ambassador, as the app's own HTTP client makes it. */
@@ -380,6 +389,11 @@ public final class AmbassadorDemo implements Callable<Integer> {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM);
+        if (replica.equals(JMX_REPLICA)) { // the JVM that speaks only JMX: its metrics reach /metrics through the adapter
+            command.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+                    "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TermService.class.getName(), "--index", file.toString(),
                 "--shard", shard, "--replica", replica, "--port", Integer.toString(ports.get(replica)),
                 "--statsd", "127.0.0.1:" + statsdPort));
@@ -418,8 +432,17 @@ public final class AmbassadorDemo implements Callable<Integer> {
         Map<String, Object> sql = Map.of("name", "catalog", "jdbc", Map.of("url", "jdbc:sqlite:" + catalog),
                 "query", "SELECT shard, terms FROM shards", "labels", List.of("shard"), "values", List.of("terms"), "interval", "1s",
                 "timeout", "1s");
+        // The JMX exporter's own config format, inline: one replica's live threads and heap.
+        Map<String, Object> jmx = Map.of("config", Map.of(
+                "jmxUrl", "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi",
+                "includeObjectNames", List.of("java.lang:type=Threading", "java.lang:type=Memory"),
+                "rules", List.of(
+                        Map.of("pattern", "java.lang<type=Threading><>ThreadCount", "name", "termservice_threads", "type", "GAUGE",
+                                "labels", Map.of("replica", JMX_REPLICA)),
+                        Map.of("pattern", "java.lang<type=Memory><HeapMemoryUsage>used", "name", "termservice_heap_used_bytes",
+                                "type", "GAUGE", "labels", Map.of("replica", JMX_REPLICA)))));
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("checks", checks, "sqlMetrics", List.of(sql),
-                "statsd", Map.of("port", statsdPort)));
+                "statsd", Map.of("port", statsdPort), "jmx", jmx));
     }
 
     private HttpResponse<String> adapterReady(SidecarProcess sidecar) throws IOException, InterruptedException {

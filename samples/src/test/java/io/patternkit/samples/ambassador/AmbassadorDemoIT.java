@@ -58,6 +58,8 @@ class AmbassadorDemoIT {
         assertThat(adapted.get("countedByStatsd").asInt()).isBetween(adapted.get("answered").asInt(),
                 adapted.get("answered").asInt() + adapted.get("hedges").asInt()); // none lost; a hedge's loser may count too
         assertThat(adapted.get("catalog").size()).isEqualTo(3);
+        assertThat(adapted.get("jmx").asText()).contains("termservice_threads{replica=\"s0-b\"}")
+                .contains("termservice_heap_used_bytes{replica=\"s0-b\"}");
         assertThat(run.console()).contains("ALL CHECKS PASSED");
     }
 }

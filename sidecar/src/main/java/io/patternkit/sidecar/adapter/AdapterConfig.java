@@ -2,7 +2,10 @@ package io.patternkit.sidecar.adapter;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.sidecar.common.ConfigFile;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -12,15 +15,17 @@ import java.util.Set;
 /**
  * What the adapter does for its app, as {@code --adapter-config FILE} holds it (JSON, read strictly
  * by {@link ConfigFile}): health checks ({@link CheckSpec}), queries whose rows become gauges
- * ({@link SqlMetricSpec}) and a statsd receiver ({@link Statsd}); each part optional.
+ * ({@link SqlMetricSpec}), a statsd receiver ({@link Statsd}) and a JMX collector ({@link Jmx}); each
+ * part optional.
  *
  * @param checks the health checks, with unique names
  * @param sqlMetrics the SQL metrics, with unique names
  * @param statsd the statsd receiver, if any
+ * @param jmx the JMX exporter's collector, if any
  */
-public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetrics, Optional<Statsd> statsd) {
+public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetrics, Optional<Statsd> statsd, Optional<Jmx> jmx) {
     /** Nothing to do: no checks, no metrics. */
-    public static final AdapterConfig EMPTY = new AdapterConfig(List.of(), List.of(), Optional.empty());
+    public static final AdapterConfig EMPTY = new AdapterConfig(List.of(), List.of(), Optional.empty(), Optional.empty());
 
     /**
      * Checks that names are unique.
@@ -37,9 +42,9 @@ public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetri
     @JsonCreator
     static AdapterConfig fromJson(@JsonProperty("checks") List<CheckSpec> checks,
                                   @JsonProperty("sqlMetrics") List<SqlMetricSpec> sqlMetrics,
-                                  @JsonProperty("statsd") Statsd statsd) {
+                                  @JsonProperty("statsd") Statsd statsd, @JsonProperty("jmx") Jmx jmx) {
         return new AdapterConfig(checks == null ? List.of() : checks, sqlMetrics == null ? List.of() : sqlMetrics,
-                Optional.ofNullable(statsd));
+                Optional.ofNullable(statsd), Optional.ofNullable(jmx));
     }
 
     /**
@@ -74,6 +79,32 @@ public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetri
         static Statsd fromJson(@JsonProperty("host") String host, @JsonProperty("port") Integer port,
                                @JsonProperty("maxSeries") Integer maxSeries) {
             return new Statsd(host == null ? "127.0.0.1" : host, port == null ? 8125 : port, maxSeries == null ? 10_000 : maxSeries);
+        }
+    }
+
+    /**
+     * The metrics of a JVM that exposes only JMX, through the Prometheus JMX exporter's collector and
+     * in its own config format ({@code jmxUrl} or {@code hostPort} of the JVM, {@code rules},
+     * {@code includeObjectNames}, ...): either the exporter's YAML file as it is, or the same config
+     * inline as JSON (which is YAML). Collected at each scrape of the sidecar's {@code /metrics}.
+     *
+     * @param yaml the exporter's config text
+     * @param source where it came from, for the log
+     */
+    public record Jmx(String yaml, String source) {
+        @JsonCreator
+        static Jmx fromJson(@JsonProperty("rulesFile") Path rulesFile, @JsonProperty("config") JsonNode config) {
+            if ((rulesFile == null) == (config == null)) {
+                throw new IllegalArgumentException("jmx needs exactly one of rulesFile (the JMX exporter's YAML) and config");
+            }
+            if (config != null) {
+                return new Jmx(config.toString(), "the inline config");
+            }
+            try {
+                return new Jmx(Files.readString(rulesFile), rulesFile.toString());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("jmx.rulesFile: cannot read " + rulesFile + ": " + e.getMessage(), e);
+            }
         }
     }
 

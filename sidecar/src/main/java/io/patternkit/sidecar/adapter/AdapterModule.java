@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.FieldError;
@@ -12,6 +13,7 @@ import io.patternkit.sidecar.host.PatternModule;
 import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.RunningPattern;
 import io.patternkit.sidecar.host.SidecarServer;
+import io.prometheus.jmx.JmxCollector;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.management.MalformedObjectNameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * does not speak the standard interface (an off-the-shelf database, a legacy service) its parts.
  * Health: {@code /adapter/healthz/live} and {@code /adapter/healthz/ready}, from checks it runs
  * against the app with Kubernetes probe semantics (HTTP, TCP, a command, a JDBC query). Metrics, at
- * the sidecar's Prometheus {@code /metrics}: gauges from SQL queries (postgres_exporter style) and
- * the app's statsd lines over UDP (statsd_exporter style). A
+ * the sidecar's Prometheus {@code /metrics}: gauges from SQL queries (postgres_exporter style), the
+ * app's statsd lines over UDP (statsd_exporter style) and a JVM's JMX beans (the Prometheus JMX
+ * exporter's collector). A
  * failing probe answers 503 with a problem document naming each failing check (one {@code errors}
  * entry per check: its name and why). Needs no engine.
  */
@@ -113,12 +117,29 @@ public final class AdapterModule implements PatternModule {
                         + e.getMessage(), e);
             }
         }
+        Runnable stopJmx = config.jmx().map(jmx -> jmx(jmx, context)).orElse(() -> { });
         return new Running(List.copyOf(checks), () -> {
             timers.forEach(vertx::cancelTimer);
             if (statsd != null) {
                 statsd.close();
             }
+            stopJmx.run();
         });
+    }
+
+    /** Registers the JMX exporter's collector with the Prometheus registry behind /metrics; returns its unregistration. */
+    private static Runnable jmx(AdapterConfig.Jmx jmx, HostContext context) {
+        if (!(context.registry() instanceof PrometheusMeterRegistry prometheus)) {
+            throw new IllegalStateException("adapter: JMX metrics need the sidecar's Prometheus registry");
+        }
+        JmxCollector collector;
+        try {
+            collector = new JmxCollector(jmx.yaml()).register(prometheus.getPrometheusRegistry());
+        } catch (MalformedObjectNameException | RuntimeException e) {
+            throw new IllegalArgumentException("adapter: the JMX exporter's config from " + jmx.source() + " is invalid: " + e.getMessage(), e);
+        }
+        LOG.info("adapter: JMX metrics by the Prometheus JMX exporter's collector, config from {}", jmx.source());
+        return () -> prometheus.getPrometheusRegistry().unregister(collector);
     }
 
     /** The started adapter: its checks, and the timers it cancels. */

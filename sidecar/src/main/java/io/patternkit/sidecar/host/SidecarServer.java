@@ -77,7 +77,14 @@ public final class SidecarServer {
         router.get("/healthz/ready").handler(this::ready);
         router.get("/metrics").handler(ctx -> {
             ctx.put(ROUTE_KEY, "/metrics");
-            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+            // Off the event loop: a scrape may call out (the adapter's JMX collector) and grows with the series.
+            ctx.vertx().executeBlocking(registry::scrape, false).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+                } else {
+                    responses.failure(ctx, ar.cause());
+                }
+            });
         });
         Handler<RoutingContext> auth = token.<Handler<RoutingContext>>map(t -> new BearerTokenHandler(t, responses))
                 .orElse(RoutingContext::next);

@@ -31,6 +31,16 @@ class AdapterConfigTest {
     }
 
     @Test
+    void takesTheJmxExportersConfigInlineOrAsItsFile() throws IOException {
+        AdapterConfig inline = load("{\"jmx\": {\"config\": {\"hostPort\": \"127.0.0.1:9010\", \"rules\": [{\"pattern\": \".*\"}]}}}");
+        assertThat(inline.jmx().orElseThrow().yaml()).contains("\"hostPort\":\"127.0.0.1:9010\"");
+        Path rules = Files.writeString(dir.resolve("jmx.yaml"), "hostPort: 127.0.0.1:9010\nrules:\n  - pattern: \".*\"\n");
+        AdapterConfig file = load("{\"jmx\": {\"rulesFile\": \"" + rules + "\"}}");
+        assertThat(file.jmx().orElseThrow().yaml()).startsWith("hostPort: 127.0.0.1:9010");
+        assertThatThrownBy(() -> load("{\"jmx\": {}}")).hasMessageContaining("exactly one of rulesFile");
+    }
+
+    @Test
     void refusesAmbiguousOrMalformedChecks() {
         assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"ready\", \"command\": [\"true\"],"
                 + " \"tcp\": {\"host\": \"h\", \"port\": 1}}]}")).hasMessageContaining("give exactly one of http, tcp, command and jdbc");

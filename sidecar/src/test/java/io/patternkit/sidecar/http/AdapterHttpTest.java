@@ -179,6 +179,30 @@ class AdapterHttpTest {
         assertThat(http.call("GET", "/v1/adapter/checks", null).body()).doesNotContain("password");
     }
 
+    @Test
+    void aJvmThatOnlySpeaksJmxIsScrapedThroughTheJmxExportersCollector() throws Exception {
+        System.setProperty("java.rmi.server.hostname", "127.0.0.1"); // the RMI stubs must name loopback, not the host's name
+        int port = freePort();
+        java.rmi.registry.Registry rmi = java.rmi.registry.LocateRegistry.createRegistry(port);
+        String url = "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi";
+        javax.management.remote.JMXConnectorServer jmx = javax.management.remote.JMXConnectorServerFactory.newJMXConnectorServer(
+                new javax.management.remote.JMXServiceURL(url), null, java.lang.management.ManagementFactory.getPlatformMBeanServer());
+        jmx.start();
+        try {
+            Path file = Files.writeString(dir.resolve("adapter.json"), "{\"jmx\": {\"config\": {\"jmxUrl\": \"" + url + "\","
+                    + " \"includeObjectNames\": [\"java.lang:type=Threading\"],"
+                    + " \"rules\": [{\"pattern\": \"java.lang<type=Threading><>ThreadCount\", \"name\": \"app_threads\", \"type\": \"GAUGE\"}]}}}");
+            sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(),
+                    List.of(new AdapterModule(AdapterConfig.load(file), Map.<String, String>of()::get)), Ticker.system());
+            http = new HttpHarness(sidecar.port());
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(metrics()).containsPattern("(?m)^app_threads [1-9][0-9]*\\.0$"));
+        } finally {
+            jmx.stop();
+            java.rmi.server.UnicastRemoteObject.unexportObject(rmi, true);
+        }
+    }
+
     private String metrics() {
         return http.send(http.request("GET", "/metrics", null, null, true).build()).body();
     }
