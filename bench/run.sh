@@ -13,6 +13,7 @@
 #                                the plain consumer; ~4 min)
 #   BENCH_ONLY=ambassador        (ambassador: overhead per request and throughput against direct calls, the
 #                                tail with stragglers with and without hedging; ~5 min)
+#   BENCH_ONLY=adapter           (adapter: statsd lines absorbed per second, the cost of a scrape as series grow; ~2 min)
 #   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
 #                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
@@ -31,8 +32,8 @@ RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-  ""|leader|scatter|footprint|drain|spring|ambassador) ;;
-  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain, spring or ambassador, not: $ONLY" >&2; exit 2 ;;
+  ""|leader|scatter|footprint|drain|spring|ambassador|adapter) ;;
+  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain, spring, ambassador or adapter, not: $ONLY" >&2; exit 2 ;;
 esac
 runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
@@ -92,6 +93,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     rm -f "$OUT"/spring.md "$OUT"/run-spring.env
   elif [ "$ONLY" = ambassador ]; then
     rm -f "$OUT"/ambassador.md "$OUT"/run-ambassador.env
+  elif [ "$ONLY" = adapter ]; then
+    rm -f "$OUT"/adapter.md "$OUT"/run-adapter.env
   else
     rm -f "$OUT"/scatter*
   fi
@@ -169,6 +172,11 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     run_part ambassador AMB java -cp "$BENCH_JAR" io.patternkit.bench.ambassador.AmbassadorBench --out "$OUT" \
       --sidecar-jar "$SIDECAR_JAR" ${BENCH_QUICK:+--rounds 2 --iterations 300 --warmup 300 --throughput-seconds 1 --tail-iterations 500}
   fi
+  if runs adapter; then
+    # shellcheck disable=SC2086
+    run_part adapter ADAPTER java -cp "$BENCH_JAR" io.patternkit.bench.adapter.AdapterBench --out "$OUT" \
+      --sidecar-jar "$SIDECAR_JAR" ${BENCH_QUICK:+--rates 5000,20000 --seconds 1 --scrapes 5}
+  fi
 else
   if [ -z "$ONLY" ]; then
     # shellcheck disable=SC1091
@@ -193,6 +201,10 @@ else
   if runs ambassador; then
     # shellcheck disable=SC1091
     source "$OUT/run-ambassador.env"
+  fi
+  if runs adapter; then
+    # shellcheck disable=SC1091
+    source "$OUT/run-adapter.env"
   fi
   if runs scatter; then
     # The section again from results/scatter.json (picks up changes to its report).
@@ -384,6 +396,22 @@ EOF
   echo '<!-- ambassador:end -->'
 }
 
+# The adapter's metrics under load, between markers so that BENCH_ONLY=adapter can replace it alone.
+adapter_section() {
+  echo '<!-- adapter:begin -->'
+  cat <<EOF
+## 10. The adapter's metrics
+
+Measured by \`io.patternkit.bench.adapter.AdapterBench\` on $ADAPTER_STARTED from commit $ADAPTER_COMMIT, $ADAPTER_JDK,
+one \`patternkit-sidecar run --patterns adapter\` process (default JVM flags); load average $ADAPTER_LOAD_BEFORE before
+and $ADAPTER_LOAD_AFTER after. \`BENCH_ONLY=adapter bench/run.sh\` reruns this section alone.
+
+EOF
+  cat "$OUT/adapter.md"
+  if [ -f bench/notes-adapter.md ]; then echo; cat bench/notes-adapter.md; fi
+  echo '<!-- adapter:end -->'
+}
+
 if [ -n "$ONLY" ]; then
   if [ ! -f "$DOC" ]; then cp "$ROOT/docs/benchmarks.md" "$DOC"; fi
   if [ "$ONLY" = leader ]; then
@@ -401,6 +429,9 @@ if [ -n "$ONLY" ]; then
   elif [ "$ONLY" = ambassador ]; then
     ambassador_section > "$OUT/ambassador-section.md"
     splice_section ambassador "$DOC" "$OUT/ambassador-section.md"
+  elif [ "$ONLY" = adapter ]; then
+    adapter_section > "$OUT/adapter-section.md"
+    splice_section adapter "$DOC" "$OUT/adapter-section.md"
   else
     scatter_section > "$OUT/scatter-section.md"
     splice_section scatter "$DOC" "$OUT/scatter-section.md"
@@ -508,13 +539,15 @@ spring_section
 echo
 ambassador_section
 echo
+adapter_section
+echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF
 
 ## Rerunning
 
 \`bench/run.sh\` (about 30 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` or
-\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\`, \`BENCH_ONLY=spring\` or \`BENCH_ONLY=ambassador\` for one section alone, about 10, 7, 10, 4, 4 and 5 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\`, \`BENCH_ONLY=spring\`, \`BENCH_ONLY=ambassador\` or \`BENCH_ONLY=adapter\` for one section alone, about 10, 7, 10, 4, 4, 5 and 2 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
 \`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.
