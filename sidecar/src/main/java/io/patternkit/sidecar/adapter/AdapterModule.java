@@ -19,12 +19,12 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.management.MalformedObjectNameException;
 import org.slf4j.Logger;
@@ -109,9 +109,9 @@ public final class AdapterModule implements PatternModule {
         if (statsd != null) {
             AdapterConfig.Statsd s = config.statsd().get();
             try {
-                int port = statsd.listen(vertx, s.host(), s.port()).await(30, TimeUnit.SECONDS);
+                int port = statsd.listen(s.host(), s.port());
                 LOG.info("adapter: statsd on udp://{}:{}", s.host(), port);
-            } catch (Exception e) {
+            } catch (IOException | RuntimeException e) {
                 timers.forEach(vertx::cancelTimer);
                 throw new IllegalStateException("adapter: cannot listen for statsd on udp://" + s.host() + ":" + s.port() + ": "
                         + e.getMessage(), e);
