@@ -77,32 +77,12 @@ public final class AdapterModule implements PatternModule {
             Gauge.builder("patternkit.adapter.check.healthy", check, c -> c.healthy() ? 1 : 0).tag("check", spec.name())
                     .tag("probe", spec.probe()).description("1 while the check counts as healthy for its probe, else 0")
                     .register(context.registry());
-            Runnable run = () -> vertx.executeBlocking(() -> {
-                Check.Status before = check.status();
-                if (check.runOnce(Clock.systemUTC().instant(), System::nanoTime)) {
-                    Check.Snapshot now = check.snapshot();
-                    if (now.failuresInARow() > 0) {
-                        failures.increment();
-                    }
-                    if (check.status() != before) {
-                        LOG.info("adapter: check {} ({}) is {}{}", spec.name(), spec.probe(), now.status(),
-                                now.status().equals("failing") ? ": " + now.lastError() : "");
-                    }
-                }
-                return null;
-            }, false);
-            run.run();
-            timers.add(vertx.setPeriodic(spec.interval().toMillis(), id -> run.run()));
+            timers.add(every(vertx, spec.interval(), () -> run(check, failures)));
             LOG.info("adapter: check {} ({}) every {} ms", spec.name(), spec.probe(), spec.interval().toMillis());
         }
         for (SqlMetricSpec spec : config.sqlMetrics()) {
             SqlMetric metric = new SqlMetric(spec, env, context.registry());
-            Runnable run = () -> vertx.executeBlocking(() -> {
-                metric.run();
-                return null;
-            }, false);
-            run.run();
-            timers.add(vertx.setPeriodic(spec.interval().toMillis(), id -> run.run()));
+            timers.add(every(vertx, spec.interval(), metric::run));
             LOG.info("adapter: SQL metric {} every {} ms from {}", spec.name(), spec.interval().toMillis(), spec.jdbc().redactedUrl());
         }
         StatsdReceiver statsd = config.statsd().map(s -> new StatsdReceiver(context.registry(), s.maxSeries())).orElse(null);
@@ -125,6 +105,36 @@ public final class AdapterModule implements PatternModule {
             }
             stopJmx.run();
         });
+    }
+
+    /**
+     * Runs blocking work on a worker thread now and then every {@code interval}; runs may overlap
+     * (a check skips a period while its last run is still going).
+     *
+     * @return the timer, to cancel
+     */
+    private static long every(Vertx vertx, Duration interval, Runnable work) {
+        Runnable run = () -> vertx.executeBlocking(() -> {
+            work.run();
+            return null;
+        }, false);
+        run.run();
+        return vertx.setPeriodic(interval.toMillis(), id -> run.run());
+    }
+
+    /** Runs a check once, counting a failed run and logging a change of status. */
+    private static void run(Check check, Counter failures) {
+        Check.Status before = check.status();
+        if (check.runOnce(Clock.systemUTC().instant(), System::nanoTime)) {
+            Check.Snapshot now = check.snapshot();
+            if (now.failuresInARow() > 0) {
+                failures.increment();
+            }
+            if (check.status() != before) {
+                LOG.info("adapter: check {} ({}) is {}{}", now.name(), now.probe(), now.status(),
+                        now.status().equals("failing") ? ": " + now.lastError() : "");
+            }
+        }
     }
 
     /** Registers the JMX exporter's collector with the Prometheus registry behind /metrics; returns its unregistration. */

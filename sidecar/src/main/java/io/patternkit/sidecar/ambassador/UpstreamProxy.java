@@ -87,21 +87,21 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         RoutingTable table = upstream.table();
         HttpServerRequest incoming = ctx.request().proxiedRequest();
         RoutingTable.Version version = table.pick(ThreadLocalRandom.current());
-        Optional<String> key;
+        Optional<Replicas> shard;
+        String malformed = null;
         try {
-            key = table.spec().shardKey().of(incoming);
-        } catch (IllegalArgumentException malformed) {
-            Call refused = new Call(ctx, table, version, null, ticker.nanoTime());
-            ctx.set(CALL, refused);
-            return refused.problem(ProblemType.INVALID_REQUEST, "upstream " + upstream.name() + ": the shard key "
-                    + table.spec().shardKey() + " is malformed: " + malformed.getMessage());
+            shard = version.owner(table.spec().shardKey().of(incoming));
+        } catch (IllegalArgumentException e) {
+            shard = Optional.empty();
+            malformed = e.getMessage();
         }
-        Optional<Replicas> shard = version.owner(key);
         Call call = new Call(ctx, table, version, shard.orElse(null), ticker.nanoTime());
         ctx.set(CALL, call);
         if (shard.isEmpty()) {
-            return call.problem(ProblemType.INVALID_REQUEST, "upstream " + upstream.name() + " routes by its shard key "
-                    + table.spec().shardKey() + ", which this request does not carry");
+            return call.problem(ProblemType.INVALID_REQUEST, malformed != null
+                    ? "upstream " + upstream.name() + ": the shard key " + table.spec().shardKey() + " is malformed: " + malformed
+                    : "upstream " + upstream.name() + " routes by its shard key " + table.spec().shardKey()
+                            + ", which this request does not carry");
         }
         if (!hasBody(incoming)) {
             ctx.request().setBody(null); // nothing to stream, so an attempt can be sent again
