@@ -340,76 +340,52 @@ EOF
   echo '<!-- footprint:end -->'
 }
 
-# The worker drain, between markers so that BENCH_ONLY=drain can replace it alone.
+# part_section NAME PREFIX HEADING BY SETUP [METHOD]: the section of a part that run_part ran, between
+# <!-- NAME:begin --> and <!-- NAME:end --> so that BENCH_ONLY=NAME can replace it alone: its heading, what
+# measured it and when (PREFIX_* from $OUT/run-NAME.env), the setup, an optional method paragraph, the
+# part's fragment $OUT/NAME.md and its hand-written notes bench/notes-NAME.md.
+part_section() {
+  local name="$1" prefix="$2" heading="$3" by="$4" setup="$5" method="${6:-}"
+  local started="${prefix}_STARTED" commit="${prefix}_COMMIT" jdk="${prefix}_JDK"
+  local before="${prefix}_LOAD_BEFORE" after="${prefix}_LOAD_AFTER"
+  echo "<!-- $name:begin -->"
+  echo "## $heading"
+  echo
+  echo "Measured by \`$by\` on ${!started} from commit ${!commit}, ${!jdk},"
+  echo "$setup; load average ${!before} before and ${!after} after."
+  echo "\`BENCH_ONLY=$name bench/run.sh\` reruns this section alone."
+  echo
+  if [ -n "$method" ]; then echo "$method"; echo; fi
+  cat "$OUT/$name.md"
+  if [ -f "bench/notes-$name.md" ]; then echo; cat "bench/notes-$name.md"; fi
+  echo "<!-- $name:end -->"
+}
+
 drain_section() {
-  echo '<!-- drain:begin -->'
-  cat <<EOF
-## 7. A worker's drain on SIGTERM
-
-Measured by \`io.patternkit.bench.drain.DrainBench\` on $DRAIN_STARTED from commit $DRAIN_COMMIT, $DRAIN_JDK,
-SQLite; load average $DRAIN_LOAD_BEFORE before and $DRAIN_LOAD_AFTER after. \`BENCH_ONLY=drain bench/run.sh\`
-reruns this section alone.
-
-**Method.** A worker process (a \`WorkQueueConsumer\`) and its work-queue sidecar (\`--app-drain-timeout 25s\`)
+  part_section drain DRAIN "7. A worker's drain on SIGTERM" io.patternkit.bench.drain.DrainBench "SQLite" "$(cat <<'EOF'
+**Method.** A worker process (a `WorkQueueConsumer`) and its work-queue sidecar (`--app-drain-timeout 25s`)
 get SIGTERM at the same moment, as the kubelet stops a pod, once a fifth of the items are acked. Then a
 second sidecar on the same SQLite file reads how many items are still in flight (each waits out its
-visibility timeout) and how long until every item is claimable again, counted from the SIGTERM. \`drain\`:
-the consumer joined to its \`Lifecycle\` with \`drainOnSigterm()\` (10 s deadline); \`no-drain\`: the same
+visibility timeout) and how long until every item is claimable again, counted from the SIGTERM. `drain`:
+the consumer joined to its `Lifecycle` with `drainOnSigterm()` (10 s deadline); `no-drain`: the same
 consumer without it, so the JVM's own SIGTERM handling ends it. The two cases alternate round by round.
-
 EOF
-  cat "$OUT/drain.md"
-  if [ -f bench/notes-drain.md ]; then echo; cat bench/notes-drain.md; fi
-  echo '<!-- drain:end -->'
+)"
 }
 
-# The Spring Boot starter's cost, between markers so that BENCH_ONLY=spring can replace it alone.
 spring_section() {
-  echo '<!-- spring:begin -->'
-  cat <<EOF
-## 8. The Spring Boot starter's cost
-
-Measured by \`io.patternkit.bench.spring.SpringBench\` (\`bench/spring\`) on $SPRING_STARTED from commit
-$SPRING_COMMIT, $SPRING_JDK, Spring Boot 4.0, one \`patternkit-sidecar run\` process on SQLite; load average
-$SPRING_LOAD_BEFORE before and $SPRING_LOAD_AFTER after. \`BENCH_ONLY=spring bench/run.sh\` reruns this section alone.
-
-EOF
-  cat "$OUT/spring.md"
-  if [ -f bench/notes-spring.md ]; then echo; cat bench/notes-spring.md; fi
-  echo '<!-- spring:end -->'
+  part_section spring SPRING "8. The Spring Boot starter's cost" io.patternkit.bench.spring.SpringBench \
+    "built in \`bench/spring\`, Spring Boot 4.0, one \`patternkit-sidecar run\` process on SQLite"
 }
 
-# The ambassador's cost and tail, between markers so that BENCH_ONLY=ambassador can replace it alone.
 ambassador_section() {
-  echo '<!-- ambassador:begin -->'
-  cat <<EOF
-## 9. The ambassador
-
-Measured by \`io.patternkit.bench.ambassador.AmbassadorBench\` on $AMB_STARTED from commit $AMB_COMMIT, $AMB_JDK,
-one \`patternkit-sidecar run --patterns ambassador\` process (default JVM flags), the replicas Vert.x servers in one
-process of their own, the client OkHttp in the harness's JVM; load average $AMB_LOAD_BEFORE before and $AMB_LOAD_AFTER
-after. \`BENCH_ONLY=ambassador bench/run.sh\` reruns this section alone.
-
-EOF
-  cat "$OUT/ambassador.md"
-  if [ -f bench/notes-ambassador.md ]; then echo; cat bench/notes-ambassador.md; fi
-  echo '<!-- ambassador:end -->'
+  part_section ambassador AMB "9. The ambassador" io.patternkit.bench.ambassador.AmbassadorBench \
+    "one \`patternkit-sidecar run --patterns ambassador\` process (default JVM flags), the replicas Vert.x servers in one process of their own, the client OkHttp in the harness's JVM"
 }
 
-# The adapter's metrics under load, between markers so that BENCH_ONLY=adapter can replace it alone.
 adapter_section() {
-  echo '<!-- adapter:begin -->'
-  cat <<EOF
-## 10. The adapter's metrics
-
-Measured by \`io.patternkit.bench.adapter.AdapterBench\` on $ADAPTER_STARTED from commit $ADAPTER_COMMIT, $ADAPTER_JDK,
-one \`patternkit-sidecar run --patterns adapter\` process (default JVM flags); load average $ADAPTER_LOAD_BEFORE before
-and $ADAPTER_LOAD_AFTER after. \`BENCH_ONLY=adapter bench/run.sh\` reruns this section alone.
-
-EOF
-  cat "$OUT/adapter.md"
-  if [ -f bench/notes-adapter.md ]; then echo; cat bench/notes-adapter.md; fi
-  echo '<!-- adapter:end -->'
+  part_section adapter ADAPTER "10. The adapter's metrics" io.patternkit.bench.adapter.AdapterBench \
+    "one \`patternkit-sidecar run --patterns adapter\` process (default JVM flags)"
 }
 
 if [ -n "$ONLY" ]; then
@@ -420,21 +396,12 @@ if [ -n "$ONLY" ]; then
   elif [ "$ONLY" = footprint ]; then
     footprint_section > "$OUT/footprint-section.md"
     splice_section footprint "$DOC" "$OUT/footprint-section.md"
-  elif [ "$ONLY" = drain ]; then
-    drain_section > "$OUT/drain-section.md"
-    splice_section drain "$DOC" "$OUT/drain-section.md"
-  elif [ "$ONLY" = spring ]; then
-    spring_section > "$OUT/spring-section.md"
-    splice_section spring "$DOC" "$OUT/spring-section.md"
-  elif [ "$ONLY" = ambassador ]; then
-    ambassador_section > "$OUT/ambassador-section.md"
-    splice_section ambassador "$DOC" "$OUT/ambassador-section.md"
-  elif [ "$ONLY" = adapter ]; then
-    adapter_section > "$OUT/adapter-section.md"
-    splice_section adapter "$DOC" "$OUT/adapter-section.md"
-  else
+  elif [ "$ONLY" = scatter ]; then
     scatter_section > "$OUT/scatter-section.md"
     splice_section scatter "$DOC" "$OUT/scatter-section.md"
+  else # a part run by run_part: drain, spring, ambassador or adapter
+    "${ONLY}_section" > "$OUT/$ONLY-section.md"
+    splice_section "$ONLY" "$DOC" "$OUT/$ONLY-section.md"
   fi
   echo "wrote the $ONLY section of $DOC" >&2
   exit 0
