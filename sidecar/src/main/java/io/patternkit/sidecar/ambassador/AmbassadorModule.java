@@ -71,7 +71,9 @@ public final class AmbassadorModule implements PatternModule {
         long dns = vertx.setPeriodic(settings.dnsInterval().toMillis(), id -> vertx.executeBlocking(() -> {
             for (Upstream upstream : live.values()) {
                 try {
-                    upstream.refresh();
+                    if (upstream.refresh()) {
+                        LOG.info("ambassador: upstream {}: its dns+ endpoints changed", upstream.name());
+                    }
                 } catch (RuntimeException e) {
                     LOG.warn("ambassador: upstream {}: DNS refresh failed, keeping its endpoints: {}", upstream.name(), e.toString());
                 }

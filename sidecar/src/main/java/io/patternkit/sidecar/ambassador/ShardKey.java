@@ -116,6 +116,6 @@ public record ShardKey(String source, String name) {
 
     @Override
     public String toString() {
-        return this == NONE || "none".equals(source) ? "none" : source + ":" + name;
+        return "none".equals(source) ? "none" : source + ":" + name;
     }
 }

@@ -128,11 +128,6 @@ final class Upstream {
         table = next;
     }
 
-    /** @return whether any endpoint is a {@code dns+} name */
-    synchronized boolean usesDns() {
-        return configured.usesDns();
-    }
-
     /** @return endpoints of every version whose circuit is open now */
     double ejectedEndpoints() {
         return table.versions().stream().flatMap(v -> v.shards().stream()).mapToLong(Replicas::ejected).sum();
