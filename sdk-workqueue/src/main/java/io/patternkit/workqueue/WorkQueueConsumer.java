@@ -19,7 +19,10 @@ import java.util.Optional;
  * <p>Threads: one poller thread claims, at most {@code batchSize} items per call and never more than the
  * consumer can hold: {@code max(concurrency, batchSize)} items, running or buffered. With the default
  * {@code batchSize} (the concurrency) nothing waits in a local buffer; a larger {@code batchSize}
- * prefetches, which saves claim round trips when handlers are short (as an SQS client's prefetch does).
+ * prefetches, which saves claim round trips when handlers are short (as an SQS client's prefetch does):
+ * such a consumer claims again once half of its buffer is free ({@code (batchSize - concurrency + 1) / 2}
+ * slots, at least 1), so each claim fetches about half a buffer while the items still held keep the handlers
+ * busy, instead of one claim per finished item.
  * {@code concurrency} worker threads run the handler; one acker thread acks handled items, each as soon
  * as no other ack call is under way and in one batch call with whatever else was handled meanwhile (so
  * acks batch themselves under load and add no delay when idle; an item holds its slot until its ack

@@ -35,6 +35,8 @@ final class FakeWorkQueue implements WorkQueue {
     final AtomicInteger extensions = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     final AtomicInteger claims = new AtomicInteger();
+    /** The {@code max} each claim asked for, in call order. */
+    final List<Integer> claimMaxes = new CopyOnWriteArrayList<>();
     volatile Supplier<RuntimeException> claimFailure;
     volatile boolean ackIsStale;
     /** When set, the first ackAll call waits for it before acking. */
@@ -81,6 +83,7 @@ final class FakeWorkQueue implements WorkQueue {
     @Override
     public synchronized List<WorkItem> claim(int max, Duration visibilityTimeout, Duration wait) {
         claims.incrementAndGet();
+        claimMaxes.add(max);
         Supplier<RuntimeException> failure = claimFailure;
         if (failure != null) {
             RuntimeException e = failure.get();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -144,6 +145,27 @@ class WorkQueueConsumerTest {
         assertThat(result.completed()).isZero();
         assertThat(maxActive.get()).isEqualTo(1);
         assertThat(queue.readyCount()).isEqualTo(6);
+    }
+
+    @Test
+    void aPrefetchingConsumerClaimsAgainOnlyOnceHalfItsBufferIsFree() {
+        for (int i = 0; i < 30; i++) {
+            queue.add("1", null);
+        }
+        Semaphore go = new Semaphore(0);
+        consumer = WorkQueueConsumer.builder(queue, item -> go.acquire()).concurrency(1).batchSize(9)
+                .visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofMillis(200)).meterRegistry(registry)
+                .build();
+        consumer.start();
+        // One item at a time, each acked before the next is let go: a consumer that claimed whenever a slot
+        // came free would ask for one item after every ack.
+        for (int done = 1; done <= 30; done++) {
+            go.release();
+            int expected = done;
+            await().atMost(WAIT).until(() -> queue.ops("ack").size() == expected);
+        }
+        assertThat(queue.claimMaxes).as("buffer 9 - concurrency 1: claim again once 4 slots are free")
+                .allSatisfy(max -> assertThat(max).isGreaterThanOrEqualTo(4));
     }
 
     @Test

@@ -195,13 +195,13 @@ public final class ConsumerEngine {
     private void pollLoop() {
         int failures = 0;
         while (!stopping) {
-            int n;
+            int refill = refillThreshold(settings);
             try {
-                slots.acquire();
+                slots.acquire(refill);
             } catch (InterruptedException e) {
                 return;
             }
-            n = 1;
+            int n = refill;
             while (n < settings.batchSize() && slots.tryAcquire()) {
                 n++;
             }
@@ -266,6 +266,17 @@ public final class ConsumerEngine {
     /** Items held at once: running ones plus, when batches are larger than the concurrency, buffered ones. */
     private static int capacity(ConsumerSettings settings) {
         return Math.max(settings.concurrency(), settings.batchSize());
+    }
+
+    /**
+     * How many slots must be free before the poller claims again: 1 when nothing is prefetched, otherwise half
+     * of the prefetch buffer, so that a prefetching consumer claims in batches of about half its buffer rather
+     * than one claim per finished item, while the items still held keep every handler busy during the claim.
+     * A handler can only idle once more than {@code capacity - concurrency} slots are free, which is never
+     * below this threshold.
+     */
+    static int refillThreshold(ConsumerSettings settings) {
+        return Math.max(1, (capacity(settings) - settings.concurrency() + 1) / 2);
     }
 
     private void run(InFlight f) {
