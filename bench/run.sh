@@ -14,6 +14,8 @@
 #   BENCH_ONLY=ambassador        (ambassador: overhead per request and throughput against direct calls, the
 #                                tail with stragglers with and without hedging; ~5 min)
 #   BENCH_ONLY=adapter           (adapter: statsd lines absorbed per second, the cost of a scrape as series grow; ~2 min)
+#   BENCH_ONLY=cpu               (cpu: where the sidecars' CPU goes in the main job, by thread group, under the
+#                                sidecar JVM settings compared, JDK 25 with an AOT cache among them; ~6 min)
 #   BENCH_LEADER_ARGS='--rounds 9'  extra options of the leader benchmark (io.patternkit.bench.leader.LeaderBench;
 #                                defaults: 5 rounds after 1 warm-up round, 2 rounds of the 15 s lease)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run with tiny sizes (numbers meaningless; writes the doc to
@@ -32,8 +34,8 @@ RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-  ""|leader|scatter|footprint|drain|spring|ambassador|adapter) ;;
-  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain, spring, ambassador or adapter, not: $ONLY" >&2; exit 2 ;;
+  ""|leader|scatter|footprint|drain|spring|ambassador|adapter|cpu) ;;
+  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain, spring, ambassador, adapter or cpu, not: $ONLY" >&2; exit 2 ;;
 esac
 runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
@@ -95,6 +97,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     rm -f "$OUT"/ambassador.md "$OUT"/run-ambassador.env
   elif [ "$ONLY" = adapter ]; then
     rm -f "$OUT"/adapter.md "$OUT"/run-adapter.env
+  elif [ "$ONLY" = cpu ]; then
+    rm -f "$OUT"/cpu.md "$OUT"/run-cpu.env
   else
     rm -f "$OUT"/scatter*
   fi
@@ -177,6 +181,12 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     run_part adapter ADAPTER java -cp "$BENCH_JAR" io.patternkit.bench.adapter.AdapterBench --out "$OUT" \
       --sidecar-jar "$SIDECAR_JAR" ${BENCH_QUICK:+--rates 5000,20000 --seconds 1 --scrapes 5}
   fi
+  if runs cpu; then
+    # shellcheck disable=SC2086
+    run_part cpu CPU java -cp "$BENCH_JAR" io.patternkit.bench.SidecarCpu --out "$OUT" --work "$RUN/sidecar-cpu" \
+      --samples-jar "$RUN/patternkit-samples.jar" --sidecar-jar "$SIDECAR_JAR" \
+      --java25 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ${BENCH_QUICK:+--rounds 1 --limit 600} > /dev/null
+  fi
 else
   if [ -z "$ONLY" ]; then
     # shellcheck disable=SC1091
@@ -205,6 +215,10 @@ else
   if runs adapter; then
     # shellcheck disable=SC1091
     source "$OUT/run-adapter.env"
+  fi
+  if runs cpu; then
+    # shellcheck disable=SC1091
+    source "$OUT/run-cpu.env"
   fi
   if runs scatter; then
     # The section again from results/scatter.json (picks up changes to its report).
@@ -383,6 +397,20 @@ ambassador_section() {
     "one \`patternkit-sidecar run --patterns ambassador\` process (default JVM flags), the replicas Vert.x servers in one process of their own, the client OkHttp in the harness's JVM"
 }
 
+cpu_section() {
+  part_section cpu CPU "11. Where the sidecars' CPU goes in the main job" io.patternkit.bench.SidecarCpu \
+    "the main job (\`patternkit-samples.jar\`, 2 workers x 2 handlers, batch 16, SQLite, 4 sidecar processes with the surge replica's) on the JDK corpus" "$(cat <<'EOF'
+**Method.** Each run starts the job with \`--sidecar-jvm-args\` set to the variant's options and samples the
+CPU time of every sidecar thread from \`/proc\` every 200 ms (a thread's last sample is its total). Threads are
+grouped: \`jit\` the C1 and C2 compiler threads; \`requests\` the Vert.x event loops and workers (HTTP, JSON and
+the engine's SQL, which runs in SQLite's native code on those threads); \`main\` the main thread (start-up:
+class loading, Flyway, the engine's open); \`watch\` the engine's watch of the other processes' writes to the
+shared SQLite file; \`gc+vm\` the collector and VM threads. Each round runs every variant once, in an order
+that rotates every round; the JDK 25 variant's AOT cache is written by one unrecorded training run first.
+EOF
+)"
+}
+
 adapter_section() {
   part_section adapter ADAPTER "10. The adapter's metrics" io.patternkit.bench.adapter.AdapterBench \
     "one \`patternkit-sidecar run --patterns adapter\` process (default JVM flags)"
@@ -399,7 +427,7 @@ if [ -n "$ONLY" ]; then
   elif [ "$ONLY" = scatter ]; then
     scatter_section > "$OUT/scatter-section.md"
     splice_section scatter "$DOC" "$OUT/scatter-section.md"
-  else # a part run by run_part: drain, spring, ambassador or adapter
+  else # a part run by run_part: drain, spring, ambassador, adapter or cpu
     "${ONLY}_section" > "$OUT/$ONLY-section.md"
     splice_section "$ONLY" "$DOC" "$OUT/$ONLY-section.md"
   fi
@@ -508,13 +536,15 @@ ambassador_section
 echo
 adapter_section
 echo
+cpu_section
+echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF
 
 ## Rerunning
 
 \`bench/run.sh\` (about 30 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` or
-\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\`, \`BENCH_ONLY=spring\`, \`BENCH_ONLY=ambassador\` or \`BENCH_ONLY=adapter\` for one section alone, about 10, 7, 10, 4, 4, 5 and 2 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\`, \`BENCH_ONLY=spring\`, \`BENCH_ONLY=ambassador\`, \`BENCH_ONLY=adapter\` or \`BENCH_ONLY=cpu\` for one section alone, about 10, 7, 10, 4, 4, 5, 2 and 6 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
 \`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.

@@ -7,10 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,7 +65,7 @@ public final class CorpusJob {
                     "--limit", Integer.toString(limit));
             System.err.println("run " + i + ": " + String.join(" ", job));
             Process p = new ProcessBuilder(job).redirectErrorStream(true).redirectOutput(jobLog.toFile()).start();
-            CpuSampler cpu = new CpuSampler(p.pid());
+            JobCpu cpu = new JobCpu(p.pid());
             cpu.start();
             int exit = p.waitFor();
             cpu.finish();
@@ -151,7 +149,7 @@ public final class CorpusJob {
                     .append(" | ").append(Stats.oneDecimal(r.jobSeconds)).append(" | ").append(Stats.count(r.jobRate()))
                     .append(" | ").append(Stats.oneDecimal(r.directSeconds)).append(" | ")
                     .append(Stats.count(r.directRate())).append(" | ").append(Stats.percent(r.queueShare()))
-                    .append(" | ").append(r.cpu.describe()).append(" | ").append(Stats.percent(r.cpu.sidecarShare()))
+                    .append(" | ").append(r.cpu.toString()).append(" | ").append(Stats.percent(r.cpu.sidecarShare()))
                     .append(" | ").append(String.join(" / ", r.thirds.stream().map(Stats::count).toList())).append(" |\n");
         }
         List<Double> jobRates = runs.stream().map(Run::jobRate).toList();
@@ -178,7 +176,7 @@ public final class CorpusJob {
 
     /** One run of the job and of the direct baseline. */
     private record Run(int files, long processed, long dead, long lost, double jobSeconds, double directSeconds,
-            long directPoison, Cpu cpu, List<Double> thirds) {
+            long directPoison, JobCpu.Cpu cpu, List<Double> thirds) {
         double jobRate() {
             return (processed + dead) / jobSeconds;
         }
@@ -189,129 +187,6 @@ public final class CorpusJob {
 
         double queueShare() {
             return 1 - directSeconds / jobSeconds;
-        }
-    }
-
-    /** CPU seconds of the job's processes, by kind. */
-    private record Cpu(double sidecars, double workers, double producer) {
-        double sidecarShare() {
-            return sidecars / (sidecars + workers + producer);
-        }
-
-        String describe() {
-            return Stats.oneDecimal(sidecars) + " / " + Stats.oneDecimal(workers) + " / " + Stats.oneDecimal(producer);
-        }
-
-        @Override
-        public String toString() {
-            return describe();
-        }
-    }
-
-    /** Samples the user+system CPU time of a process and its descendants from /proc. */
-    private static final class CpuSampler extends Thread {
-        private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
-        private final long root;
-        private final Map<Long, Long> ticks = new HashMap<>();
-        private final Map<Long, String> kinds = new HashMap<>();
-        private volatile boolean running = true;
-
-        CpuSampler(long root) {
-            super("cpu-sampler");
-            setDaemon(true);
-            this.root = root;
-        }
-
-        @Override
-        public void run() {
-            while (running) {
-                sample();
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        void finish() throws InterruptedException {
-            running = false;
-            interrupt();
-            join();
-        }
-
-        Cpu seconds() {
-            double sidecars = 0;
-            double workers = 0;
-            double producer = 0;
-            for (Map.Entry<Long, Long> e : ticks.entrySet()) {
-                double s = e.getValue() / TICKS_PER_SECOND;
-                switch (kinds.getOrDefault(e.getKey(), "")) {
-                    case "sidecar" -> sidecars += s;
-                    case "worker" -> workers += s;
-                    default -> producer += s;
-                }
-            }
-            return new Cpu(sidecars, workers, producer);
-        }
-
-        private void sample() {
-            Map<Long, Long> parents = new HashMap<>();
-            Map<Long, Long> now = new HashMap<>();
-            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                for (Path dir : procs.toList()) {
-                    String name = dir.getFileName().toString();
-                    if (!name.chars().allMatch(Character::isDigit)) {
-                        continue;
-                    }
-                    try {
-                        String stat = Files.readString(dir.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        long pid = Long.parseLong(name);
-                        parents.put(pid, Long.parseLong(f[1]));
-                        now.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
-                    } catch (IOException | RuntimeException e) {
-                        // the process ended between the listing and the read
-                    }
-                }
-            } catch (IOException e) {
-                return;
-            }
-            for (Map.Entry<Long, Long> e : now.entrySet()) {
-                long pid = e.getKey();
-                if (!descends(pid, parents)) {
-                    continue;
-                }
-                ticks.merge(pid, e.getValue(), Math::max);
-                kinds.compute(pid, (k, v) -> v == null || v.equals("producer") ? kind(k) : v);
-            }
-        }
-
-        private boolean descends(long pid, Map<Long, Long> parents) {
-            for (long p = pid; p > 1; p = parents.getOrDefault(p, 0L)) {
-                if (p == root) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private static String kind(long pid) {
-            try {
-                String[] cmd = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                        StandardCharsets.UTF_8).split("\0");
-                for (int i = 0; i < cmd.length; i++) {
-                    if (cmd[i].equals("-jar") && i + 1 < cmd.length && cmd[i + 1].endsWith("patternkit-sidecar.jar")) {
-                        return "sidecar";
-                    }
-                    if (cmd[i].endsWith("IndexWorker")) {
-                        return "worker";
-                    }
-                }
-                return "producer";
-            } catch (IOException e) {
-                return "producer";
-            }
         }
     }
 }

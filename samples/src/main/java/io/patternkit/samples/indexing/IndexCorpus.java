@@ -93,6 +93,12 @@ public final class IndexCorpus implements Callable<Integer> {
     @Option(names = "--sidecar-jar", description = "The sidecar's executable jar (default: sidecar/target/patternkit-sidecar.jar, searched upwards).")
     Path sidecarJar;
 
+    // C1 only: the sidecar spends its time in SQLite and the network, not in hot Java loops, so C2's compilations
+    // cost more CPU over a job of seconds to minutes than they save (docs/benchmarks.md, section 3).
+    @Option(names = "--sidecar-jvm-args", defaultValue = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m",
+            description = "The sidecars' JVM options, separated by spaces (default: ${DEFAULT-VALUE}).")
+    String sidecarJvmArgs;
+
     /**
      * Runs the job; exits 0 when nothing was lost, 1 otherwise.
      *
@@ -209,10 +215,9 @@ public final class IndexCorpus implements Callable<Integer> {
     }
 
     private SidecarProcess startSidecar(Path work, List<SidecarProcess> sidecars) {
-        // A job of minutes: the JVM's full tiered compilation, not the quick-start settings for tests.
         // As in production: on SIGTERM the sidecar serves its worker until the worker has drained.
         SidecarProcess.Builder builder = SidecarProcess.run("workqueue").dataDir(work.resolve("data"))
-                .jvmArgs("-XX:+UseSerialGC", "-Xmx256m").appDrainTimeout(Duration.ofSeconds(25));
+                .jvmArgs(sidecarJvmArgs.trim().split("\\s+")).appDrainTimeout(Duration.ofSeconds(25));
         if (sidecarJar != null) {
             builder.jar(sidecarJar);
         }
