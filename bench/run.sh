@@ -400,12 +400,12 @@ ambassador_section() {
 cpu_section() {
   part_section cpu CPU "11. Where the sidecars' CPU goes in the main job" io.patternkit.bench.SidecarCpu \
     "the main job (\`patternkit-samples.jar\`, 2 workers x 2 handlers, batch 16, SQLite, 4 sidecar processes with the surge replica's) on the JDK corpus" "$(cat <<'EOF'
-**Method.** Each run starts the job with \`--sidecar-jvm-args\` set to the variant's options and samples the
-CPU time of every sidecar thread from \`/proc\` every 200 ms (a thread's last sample is its total). Threads are
-grouped: \`jit\` the C1 and C2 compiler threads; \`requests\` the Vert.x event loops and workers (HTTP, JSON and
-the engine's SQL, which runs in SQLite's native code on those threads); \`main\` the main thread (start-up:
-class loading, Flyway, the engine's open); \`watch\` the engine's watch of the other processes' writes to the
-shared SQLite file; \`gc+vm\` the collector and VM threads. Each round runs every variant once, in an order
+**Method.** Each run starts the job with `--sidecar-jvm-args` set to the variant's options and samples the
+CPU time of every sidecar thread from `/proc` every 200 ms (a thread's last sample is its total). Threads are
+grouped: `jit` the C1 and C2 compiler threads; `requests` the Vert.x event loops and workers (HTTP, JSON and
+the engine's SQL, which runs in SQLite's native code on those threads); `main` the main thread (start-up:
+class loading, Flyway, the engine's open); `watch` the engine's watch of the other processes' writes to the
+shared SQLite file; `gc+vm` the collector and VM threads. Each round runs every variant once, in an order
 that rotates every round; the JDK 25 variant's AOT cache is written by one unrecorded training run first.
 EOF
 )"

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * on that variant's JDK, workers included; only the sidecars' columns are compared.
  *
  * <p>Options: {@code --samples-jar}, {@code --sidecar-jar}, {@code --work DIR}, {@code --out DIR} (fragment
- * {@code sidecar-cpu.md}), {@code --rounds 3}, {@code --limit 0} (files; 0 for the whole corpus),
+ * {@code cpu.md}), {@code --rounds 3}, {@code --limit 0} (files; 0 for the whole corpus),
  * {@code --java25 PATH}.
  */
 public final class SidecarCpu {
@@ -46,7 +46,7 @@ public final class SidecarCpu {
     }
 
     /**
-     * Runs the rounds and writes {@code sidecar-cpu.md} into {@code --out}.
+     * Runs the rounds and writes {@code cpu.md} into {@code --out}.
      *
      * @param argv {@code --name value} options, see the class comment
      * @throws Exception when a run fails
@@ -82,7 +82,7 @@ public final class SidecarCpu {
             }
         }
         String md = markdown(variants, results);
-        Files.writeString(out.resolve("sidecar-cpu.md"), md, StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("cpu.md"), md, StandardCharsets.UTF_8);
         System.out.println(md);
     }
 
