@@ -32,6 +32,10 @@ public enum ProblemType {
      * taken over, and nothing the old term writes is accepted any more.
      */
     FENCING_TOKEN_STALE("fencing-token-stale", 409, "Fencing token stale"),
+    /** 414: the request line (the path and query) is longer than the server reads; nothing was done. */
+    URI_TOO_LONG("uri-too-long", 414, "URI too long"),
+    /** 431: the request's headers are larger than the server reads; nothing was done. */
+    HEADERS_TOO_LARGE("headers-too-large", 431, "Request header fields too large"),
     /** 413: the body or one item's payload is larger than the sidecar accepts. */
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
     /** 429: too many requests; retry after the {@code Retry-After} header. */

@@ -142,17 +142,30 @@ public final class Responses {
         return body;
     }
 
+    /**
+     * A problem document without field errors, serialised.
+     *
+     * @param type the problem type
+     * @param detail the detail, never containing payloads or secrets
+     * @return the document's bytes
+     */
+    public Buffer problemBytes(ProblemType type, String detail) {
+        return Buffer.buffer(bytes(problemBody(type, detail, List.of())));
+    }
+
+    private byte[] bytes(ObjectNode body) {
+        try {
+            return mapper.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a response", e);
+        }
+    }
+
     private void send(RoutingContext ctx, int status, String contentType, ObjectNode body) {
         HttpServerResponse response = ctx.response();
         if (response.ended()) {
             return;
         }
-        byte[] bytes;
-        try {
-            bytes = mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a response", e);
-        }
-        response.setStatusCode(status).putHeader("Content-Type", contentType).end(Buffer.buffer(bytes));
+        response.setStatusCode(status).putHeader("Content-Type", contentType).end(Buffer.buffer(bytes(body)));
     }
 }

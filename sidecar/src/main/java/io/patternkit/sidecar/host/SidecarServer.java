@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -12,6 +15,9 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -19,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -28,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * The sidecar's one HTTP server: every served pattern's {@code /v1} routes ({@link RunningPattern})
  * guarded by the optional bearer token, and one {@code /healthz/live}, one {@code /healthz/ready}
  * (ready only while every pattern's engine answers) and one {@code /metrics} without it. Every error is an RFC 9457 problem, including unknown routes (404), wrong methods
- * (405), POST and PUT bodies that are not JSON (415) and bodies over the limit (413). Requests are
+ * (405, with {@code Allow}), POST and PUT bodies that are not JSON (415), bodies over the limit (413), and
+ * requests that are not valid HTTP (414, 431 and 400 before any route, the connection closed after). Requests are
  * timed as {@code http.server.requests} by method, route template and status.
  */
 public final class SidecarServer {
@@ -94,7 +103,7 @@ public final class SidecarServer {
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         patterns.forEach(p -> p.mount(router, responses, auth));
         errorAs(404, ProblemType.NOT_FOUND, "no such route");
-        errorAs(405, ProblemType.METHOD_NOT_ALLOWED, "the route does not accept this method");
+        router.errorHandler(405, this::methodNotAllowed);
         errorAs(413, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes");
         errorAs(415, ProblemType.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json");
         errorAs(400, ProblemType.INVALID_REQUEST, "the request is malformed");
@@ -123,7 +132,7 @@ public final class SidecarServer {
                 return;
             }
             appConnections.track(connection);
-        }).requestHandler(router).listen(settings.port(), settings.bind()).map(s -> {
+        }).invalidRequestHandler(this::invalid).requestHandler(router).listen(settings.port(), settings.bind()).map(s -> {
             server = s;
             return s.actualPort();
         });
@@ -164,12 +173,8 @@ public final class SidecarServer {
 
     private void timed(RoutingContext ctx) {
         long start = System.nanoTime();
-        ctx.addEndHandler(v -> {
-            String route = ctx.get(ROUTE_KEY, UNMATCHED);
-            Timer.builder("http.server.requests").tag("method", ctx.request().method().name()).tag("route", route)
-                    .tag("status", Integer.toString(ctx.response().getStatusCode())).register(registry)
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        });
+        ctx.addEndHandler(v -> recordRequest(ctx.request().method(), ctx.get(ROUTE_KEY, UNMATCHED),
+                ctx.response().getStatusCode(), start));
         ctx.next();
     }
 
@@ -209,6 +214,71 @@ public final class SidecarServer {
             body.put("detail", detail);
         }
         responses.json(ctx, status, body);
+    }
+
+    /**
+     * A request Netty could not decode, so no route sees it: the status Vert.x would send (414 for a request
+     * line over its limit, 431 for headers over theirs, 400 otherwise), as a problem document, counted in
+     * {@code http.server.requests} under the route {@code invalid}; the connection is closed after it.
+     */
+    private void invalid(HttpServerRequest request) {
+        long start = System.nanoTime();
+        Throwable cause = request.decoderResult().cause();
+        ProblemType type;
+        String detail;
+        if (cause instanceof TooLongHttpLineException) {
+            type = ProblemType.URI_TOO_LONG;
+            detail = "the request line is longer than the sidecar reads";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            type = ProblemType.HEADERS_TOO_LARGE;
+            detail = "the request's headers are larger than the sidecar reads";
+        } else {
+            type = ProblemType.INVALID_REQUEST;
+            detail = "the request line or a header is not valid HTTP";
+        }
+        HttpServerResponse response = request.response();
+        response.setStatusCode(type.status()).putHeader("Content-Type", Wire.PROBLEM_JSON).putHeader("Connection", "close")
+                .end(responses.problemBytes(type, detail)).onComplete(v -> {
+                    recordRequest(request.method(), "invalid", type.status(), start);
+                    request.connection().close();
+                });
+    }
+
+    private void recordRequest(HttpMethod method, String route, int status, long startNanos) {
+        Timer.builder("http.server.requests").tag("method", method.name()).tag("route", route)
+                .tag("status", Integer.toString(status)).register(registry)
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** 405 with the {@code Allow} header RFC 9110 requires: the methods of every route whose template matches the path. */
+    private void methodNotAllowed(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        Set<String> allowed = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            if (route.methods() != null && route.getPath() != null && matches(route.getPath(), path)) {
+                route.methods().forEach(m -> allowed.add(m.name()));
+            }
+        }
+        String allow = String.join(", ", allowed);
+        ctx.response().putHeader("Allow", allow);
+        responses.problem(ctx, ProblemType.METHOD_NOT_ALLOWED, "the route does not accept " + ctx.request().method().name()
+                + (allow.isEmpty() ? "" : "; it accepts " + allow), List.of());
+    }
+
+    /** Whether a path fits a route template such as {@code /v1/queues/:queue/claim}, segment by segment. */
+    static boolean matches(String template, String path) {
+        String[] want = template.split("/", -1);
+        String[] got = path.split("/", -1);
+        if (want.length != got.length) {
+            return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+            boolean parameter = want[i].startsWith(":") && !got[i].isEmpty();
+            if (!parameter && !want[i].equals(got[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void errorAs(int status, ProblemType type, String detail) {

@@ -102,6 +102,60 @@ class SidecarHostTest {
         }
     }
 
+    @Test
+    void requestsThatAreNotHttpGetAProblemDocumentCountedInMetricsAndTheConnectionClosed() throws Exception {
+        try (SidecarHost host = SidecarHost.start(HOST, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())),
+                Ticker.system())) {
+            String longLine = "GET /v1/" + "q".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+            String bigHeaders = "GET /v1/a HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000) + "\r\n\r\n";
+            String controlCharacter = "GET /v1/a HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n";
+            assertRefused(host, longLine, 414, "uri-too-long");
+            assertRefused(host, bigHeaders, 431, "headers-too-large");
+            assertRefused(host, controlCharacter, 400, "invalid-request");
+
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + host.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String status : List.of("414", "431", "400")) {
+                assertThat(metrics).contains("route=\"invalid\",status=\"" + status + "\"");
+            }
+        }
+    }
+
+    @Test
+    void aWrongMethodIsA405ThatNamesTheAllowedOnes() throws Exception {
+        try (SidecarHost host = SidecarHost.start(HOST, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())),
+                Ticker.system())) {
+            HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + host.port() + "/v1/a")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(reply.statusCode()).isEqualTo(405);
+            assertThat(reply.headers().firstValue("Allow")).contains("GET");
+            assertThat(reply.body()).contains("urn:patternkit:problem:method-not-allowed");
+        }
+    }
+
+    @Test
+    void routeTemplatesMatchSegmentBySegment() {
+        assertThat(SidecarServer.matches("/v1/queues/:queue/claim", "/v1/queues/jobs/claim")).isTrue();
+        assertThat(SidecarServer.matches("/v1/queues/:queue/claim", "/v1/queues//claim")).isFalse();
+        assertThat(SidecarServer.matches("/v1/queues/:queue/claim", "/v1/queues/jobs/ack")).isFalse();
+        assertThat(SidecarServer.matches("/v1/queues/:queue/claim", "/v1/queues/jobs/claim/x")).isFalse();
+    }
+
+    /** Sends raw bytes, reads the whole answer until the server closes, and checks its status and problem type. */
+    private static void assertRefused(SidecarHost host, String request, int status, String type) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", host.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            // HTTP/1.0 or 1.1: Vert.x answers a request line it could not read as HTTP/1.0.
+            assertThat(answer).matches("(?s)HTTP/1\\.[01] " + status + " .*")
+                    .containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"type\":\"urn:patternkit:problem:" + type + "\"");
+        }
+    }
+
     /** Reads until the server closes the connection; fails if it is still open after {@code within}. */
     private static void assertClosedBy(Socket socket, Duration within) throws Exception {
         socket.setSoTimeout((int) within.toMillis());
