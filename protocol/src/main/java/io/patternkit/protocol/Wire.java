@@ -50,6 +50,8 @@ public final class Wire {
     public static final long MAX_WAIT_MS = 20_000;
     /** Most elements in one batch request. */
     public static final int MAX_BATCH = 1_000;
+    /** Longest item id a request may name, in characters (ids the sidecar issues are decimal numbers). */
+    public static final int MAX_ITEM_ID_LENGTH = 64;
     /** Longest visibility timeout, in milliseconds (12 hours, as in SQS). */
     public static final long MAX_VISIBILITY_MS = 43_200_000;
     /** Longest enqueue delay, in milliseconds (7 days). */

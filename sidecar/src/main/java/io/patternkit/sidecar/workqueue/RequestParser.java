@@ -272,6 +272,8 @@ public final class RequestParser {
             for (int i = 0; array != null && i < array.size(); i++) {
                 if (!array.get(i).isTextual()) {
                     fields.error(JsonFields.index("ids", i), "must be a string");
+                } else if (array.get(i).textValue().length() > Wire.MAX_ITEM_ID_LENGTH) {
+                    fields.error(JsonFields.index("ids", i), "must be at most " + Wire.MAX_ITEM_ID_LENGTH + " characters");
                 } else {
                     parseId(array.get(i).textValue(), ids);
                 }

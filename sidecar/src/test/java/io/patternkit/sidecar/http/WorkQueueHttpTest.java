@@ -278,6 +278,14 @@ class WorkQueueHttpTest {
                 bad("string deadLetter", "POST", GUARD + "/nack", json, "{\"receipt\":\"r\",\"deadLetter\":\"yes\"}", 400, ProblemType.INVALID_REQUEST),
                 bad("extend without visibility", "POST", GUARD + "/extend", json, "{\"receipt\":\"r\"}", 400, ProblemType.INVALID_REQUEST),
                 bad("numeric redrive id", "POST", GUARD + "/dead-letters/redrive", json, "{\"ids\":[1]}", 400, ProblemType.INVALID_REQUEST),
+                bad("redrive id too long", "POST", GUARD + "/dead-letters/redrive", json,
+                        "{\"ids\":[\"" + "1".repeat(65) + "\"]}", 400, ProblemType.INVALID_REQUEST),
+                bad("neither payload nor fileRef", "POST", GUARD + "/items", json, "{}", 400, ProblemType.INVALID_REQUEST),
+                bad("null payload and a fileRef", "POST", GUARD + "/items", json, "{\"payload\":null,\"fileRef\":\"0\"}", 400,
+                        ProblemType.INVALID_REQUEST),
+                bad("nack batch over the body cap", "POST", GUARD + "/nack/batch", json, "{\"items\":["
+                        + ("{\"receipt\":\"r\",\"reason\":\"" + "x".repeat(2048) + "\"},").repeat(999)
+                        + "{\"receipt\":\"r\"}]}", 413, ProblemType.PAYLOAD_TOO_LARGE),
                 bad("zero limit", "GET", GUARD + "/dead-letters?limit=0", null, null, 400, ProblemType.INVALID_REQUEST),
                 bad("text limit", "GET", GUARD + "/dead-letters?limit=abc", null, null, 400, ProblemType.INVALID_REQUEST),
                 bad("invalid queue name", "POST", "/v1/queues/bad%20name/items", json, "{\"payload\":1}", 400, ProblemType.INVALID_REQUEST),
