@@ -26,10 +26,16 @@ final class AppConnections {
         this.vertx = vertx;
     }
 
-    /** Counts a new connection if it is the app's, and uncounts it when it closes. */
-    void track(HttpConnection connection) {
+    /**
+     * Counts a new connection if it is the app's. It sets no close handler (a connection has one, which its
+     * owner sets): the owner calls the returned action when the connection closes.
+     *
+     * @param connection a connection just accepted
+     * @return what to run when it closes: uncounts it if it was counted, nothing otherwise
+     */
+    Runnable track(HttpConnection connection) {
         if (!fromLoopback(connection.remoteAddress())) {
-            return;
+            return () -> { };
         }
         synchronized (this) {
             open++;
@@ -38,7 +44,7 @@ final class AppConnections {
                 quietTimer = -1;
             }
         }
-        connection.closeHandler(v -> closed());
+        return this::closed;
     }
 
     private synchronized void closed() {

@@ -125,13 +125,19 @@ public final class SidecarServer {
         Counter refused = Counter.builder("patternkit.sidecar.connections.refused")
                 .description("connections closed at once because --max-connections were open").register(registry);
         return vertx.createHttpServer(options).connectionHandler(connection -> {
-            connection.closeHandler(v -> open.decrementAndGet());
             if (open.incrementAndGet() > settings.maxConnections()) {
+                connection.closeHandler(v -> open.decrementAndGet());
                 refused.increment();
                 connection.close();
                 return;
             }
-            appConnections.track(connection);
+            // One close handler per connection (a second would replace the first): it uncounts the
+            // connection from the cap and, for the app's, from the app's connections.
+            Runnable appClosed = appConnections.track(connection);
+            connection.closeHandler(v -> {
+                open.decrementAndGet();
+                appClosed.run();
+            });
         }).invalidRequestHandler(this::invalid).requestHandler(router).listen(settings.port(), settings.bind()).map(s -> {
             server = s;
             return s.actualPort();

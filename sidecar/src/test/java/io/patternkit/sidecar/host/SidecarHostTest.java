@@ -262,6 +262,26 @@ class SidecarHostTest {
     }
 
     @Test
+    void aClosedConnectionFreesItsPlaceUnderTheCap() throws Exception {
+        HostSettings settings = new HostSettings("127.0.0.1", 0, Optional.empty(), 4096, Duration.ofSeconds(2),
+                Duration.ofSeconds(30), 2, Duration.ZERO);
+        try (SidecarHost host = SidecarHost.start(settings, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())),
+                Ticker.system())) {
+            // An app that connects per request, as curl does, from loopback: ten times the cap, one at a time.
+            // Each is closed before the next opens; the host sees the close asynchronously, so wait for it.
+            for (int i = 0; i < 20; i++) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    try (Socket socket = new Socket("127.0.0.1", host.port())) {
+                        return statusLine(socket, "/healthz/live").equals("HTTP/1.1 200");
+                    } catch (SocketException | SocketTimeoutException refusedPastTheCap) {
+                        return false;
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
     void drainsEachPatternsOwnWorkThenItsHoldingsThenClosesIt() {
         List<String> calls = new ArrayList<>();
         SidecarHost host = SidecarHost.start(HOST, EngineFamily.none(), List.of(new Probe("a", calls), new Probe("b", calls)),
