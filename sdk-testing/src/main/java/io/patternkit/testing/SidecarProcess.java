@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * {@code patternkit.sidecar.jar}, the environment variable {@code PATTERNKIT_SIDECAR_JAR}, or
  * {@code sidecar/target/patternkit-sidecar.jar} in the working directory or one of its parents.
  *
+ * <p>The sidecar runs on this JVM's {@code java} unless {@link Builder#java(Path)} or the environment
+ * variable {@value #ENV_JAVA} names another (the sidecar, an executable, may run on a newer JDK than
+ * the app's), and starts with the AOT cache (JDK 25 and later; JEPs 483 and 514) that
+ * {@link Builder#aotCache(Path)} or {@value #ENV_AOT_CACHE} names, if any: trained once by
+ * {@code scripts/sidecar-aot.sh}, it halves the sidecar's start-up (docs/operations.md).
+ *
  * <p>On SIGTERM a sidecar keeps serving its app until the app has closed its connections (its
  * {@code --app-drain-timeout}, 25 s by default). Here the app is usually the test itself, which
  * outlives the sidecar, so a sidecar started by this class drains at once ({@code --app-drain-timeout 0})
@@ -50,6 +57,10 @@ public final class SidecarProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SidecarProcess.class);
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+?:(\\d+))");
     private static final String DEFAULT_JAR = "sidecar/target/patternkit-sidecar.jar";
+    /** Environment variable naming the {@code java} executable sidecars run on; default this JVM's. */
+    public static final String ENV_JAVA = "PATTERNKIT_SIDECAR_JAVA";
+    /** Environment variable naming an AOT cache the sidecars start with ({@code -XX:AOTCache}, JDK 25 and later). */
+    public static final String ENV_AOT_CACHE = "PATTERNKIT_SIDECAR_AOT_CACHE";
 
     private final Builder config;
     private final Path logFile;
@@ -121,7 +132,10 @@ public final class SidecarProcess implements AutoCloseable {
             throw new IllegalStateException("sidecar already running at " + baseUrl);
         }
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(config.java.toString());
+        if (config.aotCache != null) {
+            command.add("-XX:AOTCache=" + config.aotCache);
+        }
         command.addAll(config.jvmArgs);
         command.add("-jar");
         command.add(config.resolveJar().toString());
@@ -295,6 +309,8 @@ public final class SidecarProcess implements AutoCloseable {
         private final List<String> jvmArgs = new ArrayList<>(TEST_JVM_ARGS);
         private final Map<String, String> env = new java.util.HashMap<>();
         private Path jar;
+        private Path java = fromEnvironment(ENV_JAVA).orElse(Path.of(System.getProperty("java.home"), "bin", "java"));
+        private Path aotCache = fromEnvironment(ENV_AOT_CACHE).orElse(null);
         private Path dataDir;
         private int port;
         private Duration startTimeout = Duration.ofSeconds(60);
@@ -316,6 +332,32 @@ public final class SidecarProcess implements AutoCloseable {
         public Builder jar(Path jar) {
             this.jar = Objects.requireNonNull(jar, "jar");
             return this;
+        }
+
+        /**
+         * @param java the {@code java} executable the sidecar runs on; default {@value #ENV_JAVA}, else this JVM's
+         * @return this builder
+         */
+        public Builder java(Path java) {
+            this.java = Objects.requireNonNull(java, "java");
+            return this;
+        }
+
+        /**
+         * @param aotCache an AOT cache trained on the same jar, at the same path, by the same JDK (see
+         *     {@code scripts/sidecar-aot.sh}); the JDK must be 25 or later, which a JDK 17 {@code java}
+         *     refuses as an unknown option. A stale cache is ignored by the JVM, which says why in the log.
+         *     Default {@value #ENV_AOT_CACHE}, else none
+         * @return this builder
+         */
+        public Builder aotCache(Path aotCache) {
+            this.aotCache = Objects.requireNonNull(aotCache, "aotCache");
+            return this;
+        }
+
+        private static Optional<Path> fromEnvironment(String name) {
+            String value = System.getenv(name);
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
         }
 
         /**

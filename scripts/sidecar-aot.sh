@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Trains the sidecar's AOT cache (JDK 25 and later; JEPs 483 and 514: classes loaded and linked ahead of
+# time, with method profiles) for sidecar/target/patternkit-sidecar.jar, and writes it beside the jar as
+# sidecar/target/patternkit-sidecar.aot. The training run is one `run` sidecar on a throwaway SQLite
+# directory, sent the calls a sidecar serves most (enqueue, claim and ack, a leader campaign, health
+# probes, a scrape) and stopped with SIGTERM, which writes the cache. A cache is valid only for the JDK
+# build and the jar, at the same path, it was made with: run this again after every build of the jar.
+# SidecarProcess (sdk-testing) starts sidecars with it when PATTERNKIT_SIDECAR_JAVA names this JDK and
+# PATTERNKIT_SIDECAR_AOT_CACHE the cache (scripts/run-samples.sh sets both); docs/operations.md says more.
+#
+#   scripts/sidecar-aot.sh [JAVA]      JAVA: a JDK 25+ java (default the Temurin 25 of this machine kind)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAVA="${1:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+JAR="$PWD/sidecar/target/patternkit-sidecar.jar"
+CACHE="$PWD/sidecar/target/patternkit-sidecar.aot"
+[ -f "$JAR" ] || { echo "no $JAR: build the sidecar first" >&2; exit 2; }
+WORK="$(mktemp -d /tmp/patternkit-aot.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+rm -f "$CACHE"
+# The same collector and compiler as the sidecars that use the cache (SidecarProcess's defaults).
+"$JAVA" -XX:AOTCacheOutput="$CACHE" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$JAR" run --port 0 \
+  --data "$WORK/data" > "$WORK/sidecar.log" 2>&1 &
+PID=$!
+URL=""
+for _ in $(seq 1 300); do
+  URL="$(grep -o 'listening on http://[^ ]*' "$WORK/sidecar.log" | head -n1 | cut -d' ' -f3 || true)"
+  [ -n "$URL" ] && break
+  kill -0 "$PID" 2>/dev/null || { cat "$WORK/sidecar.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$URL" ] || { echo "the training sidecar did not start; its log:" >&2; cat "$WORK/sidecar.log" >&2; exit 1; }
+post() { curl -sf -X POST -H 'Content-Type: application/json' "$URL$1" -d "$2"; }
+for i in $(seq 1 200); do
+  post /v1/queues/training/items "{\"payload\":{\"n\":$i}}" > /dev/null
+  receipt="$(post /v1/queues/training/claim '{"max":1}' | grep -o '"receipt":"[^"]*"' | cut -d'"' -f4)"
+  post /v1/queues/training/ack "{\"receipt\":\"$receipt\"}" > /dev/null
+  post /v1/queues/training/items/batch '{"items":[{"payload":1},{"fileRef":"/data/a"}]}' > /dev/null
+  post /v1/elections/training/campaign '{"candidateId":"trainer"}' > /dev/null || true  # 409 once it holds the lease
+  curl -sf "$URL/healthz/ready" > /dev/null
+done
+curl -sf "$URL/metrics" > /dev/null
+kill -TERM "$PID"
+wait "$PID" || true
+[ -s "$CACHE" ] || { echo "the training run wrote no cache; its log:" >&2; cat "$WORK/sidecar.log" >&2; exit 1; }
+echo "$CACHE"
