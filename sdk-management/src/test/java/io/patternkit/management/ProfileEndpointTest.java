@@ -66,7 +66,16 @@ class ProfileEndpointTest {
                     while (System.nanoTime() < until) {
                         x = spinHot(x);
                     }
+                    // Hand the monitor over: without this wait the holder takes it straight back (monitors are
+                    // not fair), the other thread may starve for the whole recording, and a monitor-enter event
+                    // is only written when the entry finally succeeds.
                     lock.notifyAll();
+                    try {
+                        lock.wait(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
         };
