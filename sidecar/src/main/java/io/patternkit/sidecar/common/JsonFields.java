@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.ProblemType;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,23 +26,28 @@ public final class JsonFields {
      * @param mapper a mapper with {@code FAIL_ON_TRAILING_TOKENS} enabled
      * @param body the raw bytes, may be null or empty
      * @return the JSON tree, never null
-     * @throws ProblemException {@code invalid-request} when the body is absent or not one JSON document
+     * @throws ProblemException {@code invalid-request} when the body is absent, not one JSON document, not
+     *     well-formed UTF-8, or holds a string with an unpaired surrogate ({@link StrictText}); the last two
+     *     name the member
      */
     public static JsonNode parse(ObjectMapper mapper, byte[] body) {
         if (body == null || body.length == 0) {
             throw invalid("body", "a JSON body is required");
         }
+        String text = StrictText.decode(body);
+        JsonNode node;
         try {
-            JsonNode node = mapper.readTree(body);
-            if (node == null || node.isMissingNode()) {
-                throw invalid("body", "a JSON body is required");
-            }
-            return node;
+            node = mapper.readTree(text);
         } catch (JacksonException e) {
             throw invalid("body", "is not valid JSON");
-        } catch (IOException e) {
-            throw invalid("body", "cannot be read");
         }
+        if (node == null || node.isMissingNode()) {
+            throw invalid("body", "a JSON body is required");
+        }
+        StrictText.unpairedSurrogate(node).ifPresent(member -> {
+            throw invalid(member, "holds an unpaired surrogate (an escape such as \\ud800 alone), which is not text");
+        });
+        return node;
     }
 
     /**

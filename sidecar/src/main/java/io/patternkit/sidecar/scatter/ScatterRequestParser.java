@@ -6,7 +6,6 @@ import io.patternkit.protocol.CompletionPolicy;
 
 import io.patternkit.protocol.NameRule;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +15,6 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.JsonFields;
 import io.patternkit.sidecar.common.ProblemException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -99,7 +97,7 @@ public final class ScatterRequestParser {
      * @throws ProblemException {@code invalid-request} when anything is wrong
      */
     public Registration registration(byte[] body) {
-        JsonNode node = parse(body);
+        JsonNode node = JsonFields.parse(mapper, body);
         JsonFields f = new JsonFields();
         if (!f.object(node, "", REGISTRATION_FIELDS)) {
             f.throwIfInvalid();
@@ -119,7 +117,7 @@ public final class ScatterRequestParser {
      * @throws ProblemException {@code invalid-request} when anything is wrong
      */
     public ScatterSpec scatter(byte[] body) {
-        JsonNode node = parse(body);
+        JsonNode node = JsonFields.parse(mapper, body);
         JsonFields f = new JsonFields();
         if (!f.object(node, "", SCATTER_FIELDS)) {
             f.throwIfInvalid();
@@ -244,19 +242,6 @@ public final class ScatterRequestParser {
             return null;
         }
         return url;
-    }
-
-    private JsonNode parse(byte[] body) {
-        if (body == null || body.length == 0) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST, "a JSON body is required");
-        }
-        try {
-            return mapper.readTree(body);
-        } catch (JacksonException e) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST, "the body is not one JSON document");
-        } catch (IOException e) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST, "the body cannot be read");
-        }
     }
 
     private String serialise(JsonNode request) {

@@ -316,6 +316,58 @@ class WorkQueueHttpTest {
         assertThat(guardDepth()).isEqualTo(before);
     }
 
+    static Stream<Arguments> malformedText() {
+        return Stream.of(
+                Arguments.of("overlong slashes in a fileRef", bytes("{\"fileRef\":\"/data/in/..", 0xC0, 0xAF, "..", 0xC0, 0xAF,
+                        "etc\"}"), "fileRef"),
+                Arguments.of("a code point above U+10FFFF", bytes("{\"payload\":\"", 0xF4, 0x90, 0x80, 0x80, "\"}"), "payload"),
+                Arguments.of("a surrogate encoded in UTF-8", bytes("{\"payload\":{\"a\":\"", 0xED, 0xA0, 0x80, "\"}}"), "payload.a"),
+                Arguments.of("a lone surrogate escape in a payload", bytes("{\"payload\":\"\\ud800\"}"), "payload"),
+                Arguments.of("a lone surrogate escape in a dedupKey", bytes("{\"payload\":1,\"dedupKey\":\"k\\ud800\"}"),
+                        "dedupKey"),
+                Arguments.of("a lone low surrogate in a batch item", bytes("{\"items\":[{\"payload\":1},{\"payload\":[\"\\udc00\"]}]}"),
+                        "items[1].payload[0]"),
+                Arguments.of("a lone surrogate in a member name", bytes("{\"payload\":{\"\\ud800\":1}}"), "body"));
+    }
+
+    private static byte[] bytes(Object... parts) {
+        var out = new java.io.ByteArrayOutputStream();
+        for (Object part : parts) {
+            if (part instanceof Integer b) {
+                out.write(b);
+            } else {
+                out.writeBytes(((String) part).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedText")
+    void malformedTextIsA400NamingTheMemberAndStoresNothing(String name, byte[] body, String member) {
+        JsonNode before = guardDepth();
+        String path = GUARD + (member.startsWith("items") ? "/items/batch" : "/items");
+        var request = http.request("POST", path, "application/json", null, true)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpHarness.Reply reply = http.sendChecked(request);
+        assertProblem(reply, 400, ProblemType.INVALID_REQUEST);
+        assertThat(reply.json().get("errors").get(0).get("field").asText()).isEqualTo(member);
+        assertThat(guardDepth()).isEqualTo(before);
+    }
+
+    @Test
+    void wellFormedTextIsStoredAsSent() {
+        String q = "/v1/queues/text-" + java.util.UUID.randomUUID();
+        String text = "a\u00e9\u4e2d\ud83d\ude00/"; // Latin-1, CJK, a surrogate pair (an emoji), ASCII
+        var request = http.request("POST", q + "/items", "application/json", null, true)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes("{\"fileRef\":\"" + text + "\",\"dedupKey\":\""
+                        + text + "\"}"))).build();
+        assertThat(http.sendChecked(request).status()).isEqualTo(201);
+        JsonNode item = http.call("POST", q + "/claim", "{\"max\":1}").json().get("items").get(0);
+        assertThat(item.get("fileRef").asText()).isEqualTo(text);
+        assertThat(item.get("dedupKey").asText()).isEqualTo(text);
+    }
+
     @Test
     void missingOrWrongTokenIsUnauthorized() {
         assertProblem(http.sendChecked(http.request("POST", GUARD + "/claim", "application/json", "{}", false).build()),
