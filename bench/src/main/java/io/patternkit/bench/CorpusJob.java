@@ -64,14 +64,7 @@ public final class CorpusJob {
                     "--sidecar-jar", sidecarJar.toString(), "--workers", "2", "--concurrency", "2",
                     "--limit", Integer.toString(limit));
             System.err.println("run " + i + ": " + String.join(" ", job));
-            Process p = new ProcessBuilder(job).redirectErrorStream(true).redirectOutput(jobLog.toFile()).start();
-            JobCpu cpu = new JobCpu(p.pid());
-            cpu.start();
-            int exit = p.waitFor();
-            cpu.finish();
-            if (exit != 0) {
-                throw new IllegalStateException("the job exited with " + exit + "; see " + jobLog);
-            }
+            JobCpu cpu = JobCpu.runSampled(job, jobLog);
             JsonNode summary = JSON.readTree(jobDir.resolve("summary.json").toFile());
 
             Path direct = work.resolve("direct");

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -28,6 +29,28 @@ final class JobCpu extends Thread {
         super("cpu-sampler");
         setDaemon(true);
         this.root = root;
+    }
+
+    /**
+     * Runs a command with its output to a log, sampling its process tree until it ends.
+     *
+     * @param command the command, such as {@code java -jar patternkit-samples.jar ...}
+     * @param log where its standard output and error go
+     * @return the samples, complete
+     * @throws IllegalStateException when it exits with anything but 0
+     * @throws IOException when it cannot be started
+     * @throws InterruptedException when interrupted while waiting for it
+     */
+    static JobCpu runSampled(List<String> command, Path log) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        JobCpu cpu = new JobCpu(p.pid());
+        cpu.start();
+        int exit = p.waitFor();
+        cpu.finish();
+        if (exit != 0) {
+            throw new IllegalStateException("the job exited with " + exit + "; see " + log);
+        }
+        return cpu;
     }
 
     /** CPU seconds of the job's processes, by kind. */

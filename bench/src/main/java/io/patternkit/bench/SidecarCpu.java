@@ -116,14 +116,7 @@ public final class SidecarCpu {
         List<String> job = List.of(java, "-jar", samplesJar.toString(), "--work-dir", jobDir.toString(),
                 "--sidecar-jar", sidecarJar.toString(), "--sidecar-jvm-args", sidecarJvmArgs, "--workers", "2",
                 "--concurrency", "2", "--limit", Integer.toString(limit));
-        Process p = new ProcessBuilder(job).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        JobCpu cpu = new JobCpu(p.pid());
-        cpu.start();
-        int exit = p.waitFor();
-        cpu.finish();
-        if (exit != 0) {
-            throw new IllegalStateException("the job exited with " + exit + "; see " + log);
-        }
+        JobCpu cpu = JobCpu.runSampled(job, log);
         JsonNode summary = JSON.readTree(jobDir.resolve("summary.json").toFile());
         if (summary.get("lost").asLong() != 0) {
             throw new IllegalStateException("the job lost items; see " + log);
