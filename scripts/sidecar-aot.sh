@@ -16,7 +16,9 @@ JAR="$PWD/sidecar/target/patternkit-sidecar.jar"
 CACHE="$PWD/sidecar/target/patternkit-sidecar.aot"
 [ -f "$JAR" ] || { echo "no $JAR: build the sidecar first" >&2; exit 2; }
 WORK="$(mktemp -d /tmp/patternkit-aot.XXXXXX)"
-trap 'rm -rf "$WORK"' EXIT
+PID=""
+# On any exit, a failed call included: no training sidecar is left running, no scratch directory left behind.
+trap '[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 rm -f "$CACHE"
 # The same collector and compiler as the sidecars that use the cache (SidecarProcess's defaults).
 "$JAVA" -XX:AOTCacheOutput="$CACHE" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$JAR" run --port 0 \
@@ -42,5 +44,6 @@ done
 curl -sf "$URL/metrics" > /dev/null
 kill -TERM "$PID"
 wait "$PID" || true
+PID=""
 [ -s "$CACHE" ] || { echo "the training run wrote no cache; its log:" >&2; cat "$WORK/sidecar.log" >&2; exit 1; }
 echo "$CACHE"
