@@ -94,7 +94,7 @@ public final class IndexCorpus implements Callable<Integer> {
     Path sidecarJar;
 
     // C1 only: the sidecar spends its time in SQLite and the network, not in hot Java loops, so C2's compilations
-    // cost more CPU over a job of seconds to minutes than they save (docs/benchmarks.md, section 3).
+    // cost more CPU over a job of seconds to minutes than they save (docs/benchmarks.md, section 11).
     @Option(names = "--sidecar-jvm-args", defaultValue = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m",
             description = "The sidecars' JVM options, separated by spaces (default: ${DEFAULT-VALUE}).")
     String sidecarJvmArgs;

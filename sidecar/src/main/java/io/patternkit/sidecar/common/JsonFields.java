@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.ProblemType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,9 +45,10 @@ public final class JsonFields {
         if (node == null || node.isMissingNode()) {
             throw invalid("body", "a JSON body is required");
         }
-        StrictText.unpairedSurrogate(node).ifPresent(member -> {
-            throw invalid(member, "holds an unpaired surrogate (an escape such as \\ud800 alone), which is not text");
-        });
+        Optional<String> broken = StrictText.unpairedSurrogate(node);
+        if (broken.isPresent()) {
+            throw invalid(broken.get(), "holds an unpaired surrogate (an escape such as \\ud800 alone), which is not text");
+        }
         return node;
     }
 

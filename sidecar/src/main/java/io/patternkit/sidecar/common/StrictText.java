@@ -7,10 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -44,19 +42,12 @@ public final class StrictText {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(body);
-        CharBuffer out = CharBuffer.allocate(body.length);
         try {
-            // A UTF-8 body never decodes to more chars than it has bytes, so the only results are underflow
-            // (done) and errors.
-            for (CoderResult result : new CoderResult[] {decoder.decode(in, out, true), decoder.flush(out)}) {
-                if (result.isError()) {
-                    result.throwException();
-                }
-            }
+            return decoder.decode(in).toString();
         } catch (CharacterCodingException e) {
+            // The decoder stops with the buffer's position at the first byte of the malformed sequence.
             throw JsonFields.invalid(memberAt(body, in.position()), "is not valid UTF-8 text (RFC 3629)");
         }
-        return out.flip().toString();
     }
 
     /**
