@@ -10,10 +10,12 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -52,6 +54,8 @@ public final class LeaderService {
     private final LeaderMetrics metrics;
     private final Map<String, Election> elections = new HashMap<>();
     private boolean draining;
+    /** Lease acquisitions under way, which a drain waits for before it releases. Confined to the context. */
+    private final Set<Future<AcquireResult>> acquisitions = new HashSet<>();
     private long selfTimer = -1;
     private boolean selfInFlight;
 
@@ -282,27 +286,44 @@ public final class LeaderService {
                 vertx.cancelTimer(selfTimer);
             }
             wake(null);
-            List<Future<ReleaseOutcome>> releases = new ArrayList<>();
-            for (Election e : elections.values()) {
-                for (Holding h : List.copyOf(e.holdings.values())) {
-                    releases.add(blocking(() -> engine.release(e.name, h.candidate, h.term)).onComplete(ar -> {
-                        if (e.holdings.get(h.candidate) == h) {
-                            end(e, h, ReleaseReason.DRAIN);
-                        }
-                        if (ar.succeeded()) {
-                            LOG.info("released: election={} candidate={} term={} (drain)", e.name, h.candidate, h.term);
-                        } else {
-                            LOG.warn("could not release {} in {} on drain; it expires after the lease duration: {}",
-                                    h.candidate, e.name, ar.cause().getMessage());
-                        }
-                    }));
-                }
-            }
-            Future.join(releases).onComplete(ar -> done.complete());
+            // Acquisitions already under way may still win; their holdings must be in the release pass.
+            Future.join(List.copyOf(acquisitions)).onComplete(x -> releaseAll(done));
         });
     }
 
+    /** Releases every lease held through this sidecar; completes {@code done} once every release has ended. */
+    private void releaseAll(Promise<Void> done) {
+        List<Future<ReleaseOutcome>> releases = new ArrayList<>();
+        for (Election e : elections.values()) {
+            for (Holding h : List.copyOf(e.holdings.values())) {
+                releases.add(blocking(() -> engine.release(e.name, h.candidate, h.term)).onComplete(ar -> {
+                    if (e.holdings.get(h.candidate) == h) {
+                        end(e, h, ReleaseReason.DRAIN);
+                    }
+                    if (ar.succeeded()) {
+                        LOG.info("released: election={} candidate={} term={} (drain)", e.name, h.candidate, h.term);
+                    } else {
+                        LOG.warn("could not release {} in {} on drain; it expires after the lease duration: {}",
+                                h.candidate, e.name, ar.cause().getMessage());
+                    }
+                }));
+            }
+        }
+        Future.join(releases).onComplete(ar -> done.complete());
+    }
+
     private void attemptCampaign(Campaign c) {
+        if (draining) {
+            // A draining sidecar grants no lease: its release pass must leave nothing held.
+            blocking(() -> engine.read(c.election)).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    c.promise.complete(new CampaignOutcome(Optional.empty(), ar.result()));
+                } else {
+                    c.promise.fail(ar.cause());
+                }
+            });
+            return;
+        }
         Election e = election(c.election);
         Holding held = e.holdings.get(c.candidate);
         if (held != null && expired(held)) {
@@ -313,7 +334,11 @@ public final class LeaderService {
         before.onComplete(x -> {
             long seen = e.changes;
             long t0 = ticker.nanoTime();
-            blocking(() -> engine.tryAcquire(c.election, c.candidate, timing.leaseDuration())).onComplete(ar -> {
+            Future<AcquireResult> acquiring = blocking(() -> engine.tryAcquire(c.election, c.candidate,
+                    timing.leaseDuration()));
+            acquisitions.add(acquiring);
+            acquiring.onComplete(ar -> {
+                acquisitions.remove(acquiring);
                 if (ar.failed()) {
                     c.promise.fail(ar.cause());
                     return;

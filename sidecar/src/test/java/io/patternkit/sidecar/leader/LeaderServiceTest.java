@@ -267,6 +267,13 @@ class LeaderServiceTest {
     }
 
     @Test
+    void aDrainedSidecarGrantsNoLease() {
+        result(service.drain());
+        assertThat(result(service.campaign(election, "late", 0)).elected()).isFalse();
+        assertThat(engine.read(election).holder()).isNull();
+    }
+
+    @Test
     void theSidecarsOwnCandidateCampaignsAndRenewsOnItsOwn() {
         service.campaignContinuously(election, "self");
         await().atMost(Duration.ofSeconds(5)).until(() -> "self".equals(engine.read(election).holder()));
