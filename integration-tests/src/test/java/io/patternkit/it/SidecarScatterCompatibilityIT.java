@@ -61,10 +61,10 @@ class SidecarScatterCompatibilityIT {
         }
 
         @Override
-        protected void serve(String pool, String shard, LeafHandler<Query, Part> handler) {
+        protected void serveReplica(String pool, String shard, String leafId, LeafHandler<Query, Part> handler) {
             ManagementServer server = ManagementServer.builder().build().start();
             opened.add(server);
-            ScatterLeaf leaf = ScatterLeaf.builder(client, server).pool(pool).shard(shard).leafId("leaf-" + shard)
+            ScatterLeaf leaf = ScatterLeaf.builder(client, server).pool(pool).shard(shard).leafId(leafId)
                     .ttl(Duration.ofSeconds(10)).handler(Query.class, handler).start();
             opened.add(leaf);
             await().atMost(10, TimeUnit.SECONDS).until(leaf::isRegistered);

@@ -1,26 +1,27 @@
 package io.patternkit.testing;
 
-import io.patternkit.core.internal.DaemonThreads;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.core.NotFoundException;
+import io.patternkit.core.internal.DaemonThreads;
 import io.patternkit.core.internal.Json;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.scatter.GatherResult;
 import io.patternkit.scatter.GatherStats;
+import io.patternkit.scatter.Hedging;
+import io.patternkit.scatter.LeafContext;
 import io.patternkit.scatter.LeafHandler;
 import io.patternkit.scatter.Merger;
 import io.patternkit.scatter.Part;
 import io.patternkit.scatter.ScatterGather;
 import io.patternkit.scatter.ScatterOptions;
 import io.patternkit.scatter.ShardOutcome;
-import io.patternkit.scatter.ShardStatus;
 import io.patternkit.scatter.internal.Arguments;
-import io.patternkit.scatter.internal.DefaultLeafContext;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,53 +29,144 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * An in-memory {@link ScatterGather} for unit tests of code that scatters: Java {@link LeafHandler}s
- * registered per shard run on threads of this fake, with the root's result semantics and no sidecar.
+ * registered per shard (one or more replicas each) run on threads of this fake, with the root's result
+ * semantics and no sidecar.
  *
  * <pre>{@code
  * InMemoryScatter scatter = new InMemoryScatter()
  *         .leaf("search", "s1", Query.class, (q, ctx) -> new Hits(List.of("a")))
- *         .leaf("search", "s2", Query.class, (q, ctx) -> new Hits(List.of("b")))
- *         .slow("search", "s2", Duration.ofSeconds(5));           // a straggler
+ *         .replica("search", "s2", "s2-a", Query.class, (q, ctx) -> new Hits(List.of("b")))
+ *         .replica("search", "s2", "s2-b", Query.class, (q, ctx) -> new Hits(List.of("b")))
+ *         .slowReplica("search", "s2-a", Duration.ofSeconds(5));      // a straggling replica
  * GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(),
- *         ScatterOptions.builder().deadline(Duration.ofMillis(100)).build());
- * assertThatThrownBy(r::value).isInstanceOf(PartialResultException.class);   // s2 timedOut
+ *         ScatterOptions.builder().deadline(Duration.ofMillis(500))
+ *                 .hedging(Hedging.enabled().withDelayBounds(Duration.ofMillis(10), Duration.ofMillis(20))).build());
+ * // s2 answered by whichever replica was not the straggler: first by round-robin, or the hedge after 20 ms
  * }</pre>
  *
  * <p>Semantics, as the root sidecar: the request and every part travel through JSON (so a type that
- * would not survive the wire fails here too); every asked shard appears once, in completion order, as
- * answered, failed (the handler threw: reason {@code leaf-failed: the leaf handler failed with <class>};
- * or the part cannot be read as the part type), timedOut (no answer within the leaf timeout or the
- * deadline) or skipped (no leaf registered for it, or the completion policy was met first); leaves that
- * are no longer needed are cancelled ({@code LeafContext.whenCancelled()}); the merger sees parts in
+ * would not survive the wire fails here too); each shard's first request goes to a replica chosen
+ * round-robin per shard; a failure (the handler threw) or a leaf timeout fails over to the next untried
+ * replica while the deadline allows; with hedging (the options' {@link Hedging}, enabled with the root's
+ * defaults when unset) one hedged request goes to the next untried replica after the hedge delay (the
+ * pool's observed latency at the hedging percentile once it has {@value #MIN_LATENCY_SAMPLES} answers,
+ * the maximum delay before, within the delay bounds) when the pool's extra-load budget allows (each first
+ * request earns the percentage, a hedge spends one, up to {@value #HEDGE_BURST} saved), and the first
+ * answer wins while the other is cancelled ({@code LeafContext.whenCancelled()}). Every asked shard
+ * appears once, in completion order, as answered, failed (reason
+ * {@code leaf <id>: leaf-failed: the leaf handler failed with <class>} per replica tried; or the part
+ * cannot be read as the part type), timedOut (no answer within the leaf timeout or the deadline) or
+ * skipped (no replica registered, or the completion policy was met first); the merger sees parts in
  * arrival order on the calling thread; a pool with no leaves is {@link NotFoundException} unless the
- * options name shards. Not modelled: replicas, hedging (one attempt per shard) and failover. Deadlines
- * are real time. Thread-safe.
+ * options name shards. {@link GatherResult#stats()} counts leaf requests, hedges, hedges won and
+ * cancelled requests as the root does. Deadlines and delays are real time. Thread-safe.
  */
 public final class InMemoryScatter implements ScatterGather, AutoCloseable {
-    private final Map<String, Map<String, Leaf<?, ?>>> pools = new ConcurrentHashMap<>();
-    private final Map<String, Duration> delays = new ConcurrentHashMap<>();
-    private final Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
+    /** Answered leaf requests a pool needs before its latency percentile sets the hedge delay (the root's default). */
+    public static final int MIN_LATENCY_SAMPLES = 20;
+    /** Hedges a pool may send back to back from a full budget (the root's default). */
+    public static final int HEDGE_BURST = 10;
+    private static final int LATENCY_WINDOW = 1_000;
+
+    private final Map<String, Map<String, List<Replica<?, ?>>>> pools = new ConcurrentHashMap<>();
+    private final Map<String, PoolState> poolStates = new ConcurrentHashMap<>();
+    private final Faults faults = new Faults();
     private final Map<URI, Function<List<Object>, Object>> mergeContainers = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("in-memory-scatter-leaf"));
 
-    private record Leaf<Q, P>(Class<Q> type, LeafHandler<Q, P> handler) {
+    /**
+     * One replica of a shard.
+     *
+     * @param leafId the replica's id
+     * @param type the type the request is read as
+     * @param handler the leaf's code
+     */
+    record Replica<Q, P>(String leafId, Class<Q> type, LeafHandler<Q, P> handler) {
+        JsonNode answer(JsonNode request, LeafContext ctx) throws Exception {
+            return Json.mapper().valueToTree(handler.handle(Json.mapper().treeToValue(request, type), ctx));
+        }
     }
 
-    private record Arrival(String shard, ShardStatus status, JsonNode response, String reason, Duration latency) {
+    /** Per pool, across calls: the round-robin positions, the observed latencies and the hedge budget. */
+    static final class PoolState {
+        private final Map<String, Integer> roundRobin = new HashMap<>();
+        private final ArrayDeque<Long> latencies = new ArrayDeque<>();
+        private long hedgeTokens = HEDGE_BURST * 1_000L;
+
+        synchronized List<Replica<?, ?>> rotated(String shard, List<Replica<?, ?>> replicas) {
+            int start = Math.floorMod(roundRobin.merge(shard, 1, Integer::sum) - 1, replicas.size());
+            List<Replica<?, ?>> order = new ArrayList<>(replicas.size());
+            for (int i = 0; i < replicas.size(); i++) {
+                order.add(replicas.get((start + i) % replicas.size()));
+            }
+            return order;
+        }
+
+        synchronized void record(Duration latency) {
+            if (latencies.size() == LATENCY_WINDOW) {
+                latencies.removeFirst();
+            }
+            latencies.addLast(latency.toNanos());
+        }
+
+        synchronized Optional<Duration> percentile(double percentile) {
+            if (latencies.size() < MIN_LATENCY_SAMPLES) {
+                return Optional.empty();
+            }
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            int rank = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+            return Optional.of(Duration.ofNanos(sorted[Math.max(0, rank)]));
+        }
+
+        synchronized void earnHedge(double percent) {
+            hedgeTokens = Math.min(HEDGE_BURST * 1_000L, hedgeTokens + Math.round(percent * 10));
+        }
+
+        synchronized boolean trySpendHedge() {
+            if (hedgeTokens < 1_000) {
+                return false;
+            }
+            hedgeTokens -= 1_000;
+            return true;
+        }
+    }
+
+    /** The injected stragglers and failures, per shard ({@code pool/shard}) or per replica ({@code pool#leafId}). */
+    static final class Faults {
+        private final Map<String, Duration> delays = new ConcurrentHashMap<>();
+        private final Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
+
+        Duration delay(String pool, String shard, String leafId) {
+            return delays.getOrDefault(pool + "#" + leafId, delays.getOrDefault(pool + "/" + shard, Duration.ZERO));
+        }
+
+        Optional<RuntimeException> failure(String pool, String shard, String leafId) {
+            return Optional.ofNullable(failures.getOrDefault(pool + "#" + leafId, failures.get(pool + "/" + shard)));
+        }
+
+        void delay(String key, Duration delay) {
+            delays.put(key, Objects.requireNonNull(delay, "delay"));
+        }
+
+        void fail(String key, RuntimeException error) {
+            if (error == null) {
+                failures.remove(key);
+            } else {
+                failures.put(key, error);
+            }
+        }
     }
 
     /**
-     * Registers (or replaces) the leaf of a shard.
+     * Makes {@code handler} the shard's only replica, with leaf id {@code in-memory-<shard>}, replacing any
+     * replicas it had.
      *
      * @param pool the pool
      * @param shard the shard
@@ -86,15 +178,43 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
      */
     public synchronized <Q, P> InMemoryScatter leaf(String pool, String shard, Class<Q> requestType,
             LeafHandler<Q, P> handler) {
+        Replica<Q, P> replica = replicaOf("in-memory-" + Arguments.id("shard", shard), requestType, handler);
         pools.computeIfAbsent(Arguments.pool(pool), p -> new LinkedHashMap<>())
-                .put(Arguments.id("shard", shard), new Leaf<>(Objects.requireNonNull(requestType, "requestType"),
-                        Objects.requireNonNull(handler, "handler")));
+                .put(shard, new ArrayList<>(List.of(replica)));
         return this;
     }
 
     /**
-     * Makes a shard a straggler: its handler starts only after {@code delay} (real time), unless the call
-     * is cancelled first.
+     * Adds a replica to a shard (or replaces the shard's replica with the same leaf id), as a second
+     * {@link io.patternkit.scatter.ScatterLeaf} serving the same shard would.
+     *
+     * @param pool the pool
+     * @param shard the shard
+     * @param leafId the replica's id, unique in the pool
+     * @param requestType the type the request is read as
+     * @param handler the replica's code
+     * @param <Q> the request type
+     * @param <P> the part type
+     * @return this fake
+     */
+    public synchronized <Q, P> InMemoryScatter replica(String pool, String shard, String leafId, Class<Q> requestType,
+            LeafHandler<Q, P> handler) {
+        Replica<Q, P> replica = replicaOf(Arguments.id("leafId", leafId), requestType, handler);
+        List<Replica<?, ?>> replicas = pools.computeIfAbsent(Arguments.pool(pool), p -> new LinkedHashMap<>())
+                .computeIfAbsent(Arguments.id("shard", shard), s -> new ArrayList<>());
+        replicas.removeIf(r -> r.leafId().equals(leafId));
+        replicas.add(replica);
+        return this;
+    }
+
+    private static <Q, P> Replica<Q, P> replicaOf(String leafId, Class<Q> requestType, LeafHandler<Q, P> handler) {
+        return new Replica<>(leafId, Objects.requireNonNull(requestType, "requestType"),
+                Objects.requireNonNull(handler, "handler"));
+    }
+
+    /**
+     * Makes every replica of a shard a straggler: a handler starts only after {@code delay} (real time),
+     * unless its request is cancelled first.
      *
      * @param pool the pool
      * @param shard the shard
@@ -102,12 +222,25 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
      * @return this fake
      */
     public InMemoryScatter slow(String pool, String shard, Duration delay) {
-        delays.put(pool + "/" + shard, Objects.requireNonNull(delay, "delay"));
+        faults.delay(pool + "/" + shard, delay);
         return this;
     }
 
     /**
-     * Makes a shard fail as if its handler threw {@code error}; null removes the fault.
+     * Makes one replica a straggler, as {@link #slow} does for a whole shard; it wins over the shard's delay.
+     *
+     * @param pool the pool
+     * @param leafId the replica
+     * @param delay the delay before its handler runs; zero removes it
+     * @return this fake
+     */
+    public InMemoryScatter slowReplica(String pool, String leafId, Duration delay) {
+        faults.delay(pool + "#" + leafId, delay);
+        return this;
+    }
+
+    /**
+     * Makes every replica of a shard fail as if its handler threw {@code error}; null removes the fault.
      *
      * @param pool the pool
      * @param shard the shard
@@ -115,11 +248,21 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
      * @return this fake
      */
     public InMemoryScatter failing(String pool, String shard, RuntimeException error) {
-        if (error == null) {
-            failures.remove(pool + "/" + shard);
-        } else {
-            failures.put(pool + "/" + shard, error);
-        }
+        faults.fail(pool + "/" + shard, error);
+        return this;
+    }
+
+    /**
+     * Makes one replica fail as if its handler threw {@code error} (the root then fails over to another
+     * replica); null removes the fault. It wins over the shard's fault.
+     *
+     * @param pool the pool
+     * @param leafId the replica
+     * @param error the failure
+     * @return this fake
+     */
+    public InMemoryScatter failingReplica(String pool, String leafId, RuntimeException error) {
+        faults.fail(pool + "#" + leafId, error);
         return this;
     }
 
@@ -168,129 +311,65 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
             Merger<P, M> merger, Function<M, R> finisher) {
         Arguments.pool(pool);
         JsonNode wireRequest = Json.mapper().valueToTree(Objects.requireNonNull(request, "request"));
-        Map<String, Leaf<?, ?>> leaves;
+        Map<String, List<Replica<?, ?>>> targets = new LinkedHashMap<>();
         synchronized (this) {
-            leaves = new LinkedHashMap<>(pools.getOrDefault(pool, Map.of()));
+            Map<String, List<Replica<?, ?>>> known = pools.getOrDefault(pool, Map.of());
+            for (String shard : options.shards().isEmpty() ? known.keySet() : options.shards()) {
+                targets.put(shard, List.copyOf(known.getOrDefault(shard, List.of())));
+            }
         }
-        List<String> shards = options.shards().isEmpty() ? new ArrayList<>(leaves.keySet()) : options.shards();
-        if (shards.isEmpty()) {
+        if (targets.isEmpty()) {
             throw new NotFoundException("pool '" + pool + "' has no leaves (in-memory scatter)",
                     ProblemType.NOT_FOUND.uri());
         }
         String scatterId = UUID.randomUUID().toString();
-        long start = System.nanoTime();
-        long deadline = start + options.deadline().toNanos();
-        Duration leafBudget = options.leafTimeout().orElse(options.deadline());
-        LinkedBlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
-        Map<String, DefaultLeafContext> running = new LinkedHashMap<>();
-        List<ShardOutcome> outcomes = new ArrayList<>();
-        for (String shard : shards) {
-            Leaf<?, ?> leaf = leaves.get(shard);
-            if (leaf == null) {
-                outcomes.add(outcome(shard, ShardStatus.SKIPPED, "no replica known", Optional.empty(), 0));
-                continue;
-            }
-            DefaultLeafContext ctx = new DefaultLeafContext(pool, shard, "in-memory-" + shard, scatterId, 1, leafBudget);
-            running.put(shard, ctx);
-            threads.execute(() -> arrivals.add(runLeaf(pool, shard, leaf, wireRequest, ctx, start)));
-        }
-        int required = options.completion().required(shards.size());
-        int answered = 0;
-        M value = merger.initial();
-        try {
-            while (!running.isEmpty() && answered < required) {
-                long left = deadline - System.nanoTime();
-                Arrival a = left <= 0 ? null : arrivals.poll(left, TimeUnit.NANOSECONDS);
-                if (a == null) {
-                    break;
-                }
-                running.remove(a.shard());
-                ShardStatus status = a.status();
-                String reason = a.reason();
-                if (status == ShardStatus.ANSWERED) {
-                    try {
-                        P part = Json.mapper().treeToValue(a.response(), partType);
-                        value = merger.merge(value, new Part<>(a.shard(), "in-memory-" + a.shard(), part, a.latency(),
-                                false));
-                        answered++;
-                    } catch (JsonProcessingException e) {
-                        status = ShardStatus.FAILED;
-                        reason = "the leaf's answer cannot be read as " + partType.getName();
-                    }
-                }
-                outcomes.add(outcome(a.shard(), status, reason, Optional.of(a.latency()), 1));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        boolean policyMet = answered >= required;
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        for (Map.Entry<String, DefaultLeafContext> r : running.entrySet()) {
-            r.getValue().cancel();
-            outcomes.add(outcome(r.getKey(), policyMet ? ShardStatus.SKIPPED : ShardStatus.TIMED_OUT,
-                    policyMet ? "completion policy met" : "no answer within " + options.deadline().toMillis() + " ms",
-                    Optional.of(elapsed), 1));
-        }
-        boolean complete = outcomes.stream().allMatch(ShardOutcome::answered);
-        GatherStats stats = new GatherStats(shards.size() - (int) outcomes.stream().filter(o -> o.attempts() == 0)
-                .count(), 0, 0, running.size());
+        InMemoryScatterCall call = new InMemoryScatterCall(pool, scatterId, wireRequest, options,
+                poolStates.computeIfAbsent(pool, p -> new PoolState()), faults, threads);
+        Fold<P, M> fold = new Fold<>(partType, merger);
+        InMemoryScatterCall.Result result = call.run(targets, options.completion().required(targets.size()), fold);
+        boolean complete = result.outcomes().stream().allMatch(ShardOutcome::answered);
+        GatherStats stats = new GatherStats(result.leafRequests(), result.hedgedRequests(), result.hedgesWon(),
+                result.cancelledRequests());
+        M merged = fold.merged;
         if (finisher == null) {
             @SuppressWarnings("unchecked")
-            R r = (R) value;
-            return new GatherResult<>(pool, scatterId, complete, policyMet, elapsed, outcomes, stats, r);
+            R r = (R) merged;
+            return new GatherResult<>(pool, scatterId, complete, result.policyMet(), result.elapsed(), result.outcomes(),
+                    stats, r);
         }
         try {
-            return new GatherResult<>(pool, scatterId, complete, policyMet, elapsed, outcomes, stats,
-                    finisher.apply(value), null);
+            return new GatherResult<>(pool, scatterId, complete, result.policyMet(), result.elapsed(), result.outcomes(),
+                    stats, finisher.apply(merged), null);
         } catch (RuntimeException e) {
-            return new GatherResult<>(pool, scatterId, complete, policyMet, elapsed, outcomes, stats, null,
-                    "the merge container failed: " + e);
+            return new GatherResult<>(pool, scatterId, complete, result.policyMet(), result.elapsed(), result.outcomes(),
+                    stats, null, "the merge container failed: " + e);
         }
     }
 
-    private <Q, P> Arrival runLeaf(String pool, String shard, Leaf<Q, P> leaf, JsonNode request, DefaultLeafContext ctx,
-            long start) {
-        Duration delay = delays.getOrDefault(pool + "/" + shard, Duration.ZERO);
-        try {
-            if (!delay.isZero()) {
-                try {
-                    ctx.whenCancelled().toCompletableFuture().get(delay.toNanos(), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException slowEnough) {
-                    // the straggler's delay has passed
-                }
-            }
-            if (ctx.isCancelled() || ctx.remaining().isZero()) {
-                return timedOut(shard, ctx, start);
-            }
-            RuntimeException fault = failures.get(pool + "/" + shard);
-            if (fault != null) {
-                throw fault;
-            }
-            P part = leaf.handler().handle(Json.mapper().treeToValue(request, leaf.type()), ctx);
-            if (ctx.remaining().isZero()) {
-                return timedOut(shard, ctx, start);
-            }
-            return new Arrival(shard, ShardStatus.ANSWERED, Json.mapper().valueToTree(part), null, since(start));
-        } catch (InterruptedException | ExecutionException e) {
-            return timedOut(shard, ctx, start);
-        } catch (Exception e) {
-            return new Arrival(shard, ShardStatus.FAILED, null, "leaf-failed: the leaf handler failed with "
-                    + e.getClass().getName(), since(start));
+    /** Reads each answer as the part type and hands it to the merger; false when it cannot be read. */
+    private static final class Fold<P, M> implements Predicate<InMemoryScatterCall.Answer> {
+        private final Class<P> partType;
+        private final Merger<P, M> merger;
+        private M merged;
+
+        Fold(Class<P> partType, Merger<P, M> merger) {
+            this.partType = partType;
+            this.merger = merger;
+            this.merged = merger.initial();
         }
-    }
 
-    private static Arrival timedOut(String shard, DefaultLeafContext ctx, long start) {
-        return new Arrival(shard, ShardStatus.TIMED_OUT, null, "no answer within the leaf timeout", since(start));
-    }
-
-    private static Duration since(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private static ShardOutcome outcome(String shard, ShardStatus status, String reason, Optional<Duration> latency,
-            int attempts) {
-        return new ShardOutcome(shard, status, attempts == 0 ? Optional.empty() : Optional.of("in-memory-" + shard),
-                Optional.ofNullable(reason), latency, false, attempts);
+        @Override
+        public boolean test(InMemoryScatterCall.Answer answer) {
+            P part;
+            try {
+                part = Json.mapper().treeToValue(answer.response(), partType);
+            } catch (JsonProcessingException e) {
+                return false;
+            }
+            merged = merger.merge(merged, new Part<>(answer.shard(), answer.leafId(), part, answer.latency(),
+                    answer.hedged()));
+            return true;
+        }
     }
 
     /** Stops the leaf threads (running handlers are interrupted). */

@@ -12,6 +12,7 @@ import io.patternkit.scatter.Merger;
 import io.patternkit.scatter.PartialResultException;
 import io.patternkit.scatter.ScatterGather;
 import io.patternkit.scatter.ScatterOptions;
+import io.patternkit.scatter.ShardOutcome;
 import io.patternkit.scatter.ShardStatus;
 import java.time.Duration;
 import java.util.List;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.Test;
  * a partial result is never silent ({@link GatherResult#value()} throws and names the missing
  * shards); a leaf that never answers ends its shard as timed out at the deadline, not later; a
  * completion policy stops early and reports the rest as skipped; a shard subset asks only those
- * shards and names the unknown ones; a pool without leaves is a {@link NotFoundException}; bad
- * arguments fail before anything is sent.
+ * shards and names the unknown ones; a failing replica fails over to another replica of its shard;
+ * a straggling replica is overtaken by a hedged request to another; a pool without leaves is a
+ * {@link NotFoundException}; bad arguments fail before anything is sent.
  */
 public abstract class ScatterCompatibilityKit {
     /** The request every test scatters. */
@@ -50,14 +52,26 @@ public abstract class ScatterCompatibilityKit {
     protected abstract ScatterGather root();
 
     /**
-     * Serves one shard of a pool with {@code handler}, and returns once the root knows the leaf
+     * Serves one replica of a shard of a pool with {@code handler}, and returns once the root knows it
      * (for a real sidecar: once the leaf is registered).
+     *
+     * @param pool the pool
+     * @param shard the shard
+     * @param leafId the replica's id, unique in the pool
+     * @param handler the replica's code
+     */
+    protected abstract void serveReplica(String pool, String shard, String leafId, LeafHandler<Query, Part> handler);
+
+    /**
+     * Serves a shard with one replica, {@code leaf-<shard>}.
      *
      * @param pool the pool
      * @param shard the shard
      * @param handler the leaf's code
      */
-    protected abstract void serve(String pool, String shard, LeafHandler<Query, Part> handler);
+    protected final void serve(String pool, String shard, LeafHandler<Query, Part> handler) {
+        serveReplica(pool, shard, "leaf-" + shard, handler);
+    }
 
     /**
      * @return how much later than its deadline a scatter may end (scheduling and HTTP on a busy
@@ -160,6 +174,54 @@ public abstract class ScatterCompatibilityKit {
         assertThat(r.shard("s2").orElseThrow().status()).isEqualTo(ShardStatus.ANSWERED);
         assertThat(r.shard("s9").orElseThrow().status()).isEqualTo(ShardStatus.SKIPPED);
         assertThat(r.partialValue()).extracting(Part::shard).containsExactly("s2");
+    }
+
+    @Test
+    void aFailingReplicaFailsOverToAnotherReplicaOfItsShard() {
+        serveReplica(pool, "s1", "s1-broken", (q, ctx) -> {
+            throw new IllegalStateException("disk full");
+        });
+        serveReplica(pool, "s1", "s1-good", echo());
+        int attempts = 0;
+        for (int call = 0; call < 2; call++) {
+            GatherResult<List<Part>> r = root().scatter(pool, new Query("x"), Part.class, Merger.toList(),
+                    options(Duration.ofSeconds(5)).build());
+            ShardOutcome s1 = r.shard("s1").orElseThrow();
+            assertThat(s1.status()).as("call %d: %s", call, s1).isEqualTo(ShardStatus.ANSWERED);
+            assertThat(s1.leafId()).contains("s1-good");
+            attempts += s1.attempts();
+        }
+        // Round-robin asks the broken replica first in one of the two calls: three leaf requests in all.
+        assertThat(attempts).isEqualTo(3);
+    }
+
+    @Test
+    void aStragglingReplicaIsOvertakenByAHedgedRequest() throws InterruptedException {
+        CountDownLatch never = new CountDownLatch(1);
+        serveReplica(pool, "s1", "s1-slow", (q, ctx) -> {
+            never.await(30, TimeUnit.SECONDS);
+            return new Part(ctx.shard(), "late");
+        });
+        serveReplica(pool, "s1", "s1-fast", echo());
+        ScatterOptions hedged = ScatterOptions.builder().deadline(Duration.ofSeconds(5))
+                .hedging(Hedging.enabled().withDelayBounds(Duration.ofMillis(20), Duration.ofMillis(50))).build();
+        long hedgesWon = 0;
+        try {
+            for (int call = 0; call < 2; call++) {
+                long start = System.nanoTime();
+                GatherResult<List<Part>> r = root().scatter(pool, new Query("x"), Part.class, Merger.toList(), hedged);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                ShardOutcome s1 = r.shard("s1").orElseThrow();
+                assertThat(s1.status()).as("call %d: %s", call, s1).isEqualTo(ShardStatus.ANSWERED);
+                assertThat(s1.leafId()).contains("s1-fast");
+                assertThat(took).isLessThan(Duration.ofSeconds(5).minus(slack()));
+                hedgesWon += r.stats().hedgesWon();
+            }
+        } finally {
+            never.countDown();
+        }
+        // Round-robin asks the straggler first in one of the two calls; only a hedge can answer that one.
+        assertThat(hedgesWon).isGreaterThanOrEqualTo(1);
     }
 
     @Test

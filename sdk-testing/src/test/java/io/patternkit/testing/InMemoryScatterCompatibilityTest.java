@@ -19,7 +19,7 @@ class InMemoryScatterCompatibilityTest extends ScatterCompatibilityKit {
     }
 
     @Override
-    protected void serve(String pool, String shard, LeafHandler<Query, Part> handler) {
-        scatter.leaf(pool, shard, Query.class, handler);
+    protected void serveReplica(String pool, String shard, String leafId, LeafHandler<Query, Part> handler) {
+        scatter.replica(pool, shard, leafId, Query.class, handler);
     }
 }

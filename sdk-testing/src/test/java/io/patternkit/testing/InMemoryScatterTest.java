@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.patternkit.core.NotFoundException;
 import io.patternkit.scatter.Completion;
 import io.patternkit.scatter.GatherResult;
+import io.patternkit.scatter.Hedging;
 import io.patternkit.scatter.Merger;
 import io.patternkit.scatter.PartialResultException;
 import io.patternkit.scatter.ScatterOptions;
@@ -126,5 +127,62 @@ class InMemoryScatterTest {
         leaves("s1", "s2").mergeContainer(url, parts -> parts.size());
         assertThat(scatter.scatterMerged("search", new Query("x"), Integer.class,
                 ScatterOptions.builder().mergeUrl(url).build()).value()).isEqualTo(2);
+    }
+
+    @Test
+    void replicasAreAskedRoundRobinAndALeafTimeoutFailsOverToTheNext() {
+        scatter.replica("search", "s1", "s1-a", Query.class, (q, ctx) -> new Hits(List.of("a")))
+                .replica("search", "s1", "s1-b", Query.class, (q, ctx) -> new Hits(List.of("b")))
+                .slowReplica("search", "s1-a", Duration.ofSeconds(5));
+        ScatterOptions options = ScatterOptions.builder().deadline(Duration.ofSeconds(3))
+                .leafTimeout(Duration.ofMillis(100)).hedging(Hedging.disabled()).build();
+        long start = System.nanoTime();
+        GatherResult<List<Hits>> first = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(), options);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        GatherResult<List<Hits>> second = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(), options);
+
+        // The first call asks s1-a first: it times out after the 100 ms leaf timeout and s1-b answers.
+        assertThat(first.value()).containsExactly(new Hits(List.of("b")));
+        assertThat(first.shard("s1").orElseThrow().attempts()).isEqualTo(2);
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(100)).isLessThan(Duration.ofSeconds(3));
+        assertThat(first.stats().cancelledRequests()).isEqualTo(1);
+        // The second asks s1-b first.
+        assertThat(second.shard("s1").orElseThrow().attempts()).isEqualTo(1);
+        assertThat(second.shard("s1").orElseThrow().leafId()).contains("s1-b");
+    }
+
+    @Test
+    void whenEveryReplicaFailsTheReasonNamesEachOne() {
+        scatter.replica("search", "s1", "s1-a", Query.class, (q, ctx) -> new Hits(List.of("a")))
+                .replica("search", "s1", "s1-b", Query.class, (q, ctx) -> new Hits(List.of("b")))
+                .failing("search", "s1", new IllegalStateException("disk full"));
+        GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(),
+                ScatterOptions.builder().deadline(Duration.ofSeconds(2)).build());
+        assertThat(r.shard("s1").orElseThrow().status()).isEqualTo(ShardStatus.FAILED);
+        assertThat(r.shard("s1").orElseThrow().attempts()).isEqualTo(2);
+        assertThat(r.shard("s1").orElseThrow().reason().orElseThrow()).contains("leaf s1-a: ", "leaf s1-b: ",
+                "IllegalStateException");
+    }
+
+    @Test
+    void hedgesStopWhenThePoolsExtraLoadBudgetIsSpent() {
+        scatter.replica("search", "s1", "s1-slow", Query.class, (q, ctx) -> new Hits(List.of("slow")))
+                .replica("search", "s1", "s1-fast", Query.class, (q, ctx) -> new Hits(List.of("fast")))
+                .slowReplica("search", "s1-slow", Duration.ofMillis(150));
+        ScatterOptions options = ScatterOptions.builder().deadline(Duration.ofSeconds(2))
+                .hedging(Hedging.enabled().withDelayBounds(Duration.ofMillis(5), Duration.ofMillis(10))
+                        .withMaxExtraLoadPercent(0)).build();
+        long hedged = 0;
+        long won = 0;
+        // Round-robin asks the straggler first in every other call: 2 x (burst + 2) calls spend the burst.
+        for (int call = 0; call < 2 * (InMemoryScatter.HEDGE_BURST + 2); call++) {
+            GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(), options);
+            assertThat(r.isComplete()).isTrue();
+            hedged += r.stats().hedgedRequests();
+            won += r.stats().hedgesWon();
+        }
+        // A fast first answer slower than the hedge delay (a busy machine) may spend a token on a hedge that loses.
+        assertThat(hedged).isEqualTo(InMemoryScatter.HEDGE_BURST);
+        assertThat(won).isPositive().isLessThanOrEqualTo(hedged);
     }
 }
