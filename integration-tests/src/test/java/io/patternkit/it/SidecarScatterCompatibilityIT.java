@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.management.ManagementServer;
 import io.patternkit.scatter.LeafHandler;
+import io.patternkit.scatter.MergeContainer;
+import io.patternkit.scatter.MergeHandler;
 import io.patternkit.scatter.ScatterClient;
 import io.patternkit.scatter.ScatterGather;
 import io.patternkit.scatter.ScatterLeaf;
@@ -68,6 +70,15 @@ class SidecarScatterCompatibilityIT {
                     .ttl(Duration.ofSeconds(10)).handler(Query.class, handler).start();
             opened.add(leaf);
             await().atMost(10, TimeUnit.SECONDS).until(leaf::isRegistered);
+        }
+
+        @Override
+        protected URI serveMerge(MergeHandler<Query, Part, ?> handler) {
+            ManagementServer server = ManagementServer.builder().build().start();
+            opened.add(server);
+            MergeContainer merge = MergeContainer.builder(server).handler(Query.class, Part.class, handler).start();
+            opened.add(merge);
+            return merge.url();
         }
 
         /** Real HTTP on a busy 2-core machine: 2 s past the deadline at most. */

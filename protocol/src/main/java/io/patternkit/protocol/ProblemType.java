@@ -55,6 +55,11 @@ public enum ProblemType {
      */
     LEAF_FAILED("leaf-failed", 500, "Leaf failed"),
     /**
+     * 500: a merge container's merge failed on the parts the root sent; the root leaves {@code merged}
+     * out of the scatter's result and gives the detail as {@code mergeError}.
+     */
+    MERGE_FAILED("merge-failed", 500, "Merge failed"),
+    /**
      * 503: the ambassador found no endpoint of the request's shard that could take it (each refused
      * the connection, failed, or is ejected with its circuit open), or its retry budget is spent;
      * the detail names the upstream, the shard and why. Retry after {@code Retry-After}.

@@ -24,6 +24,11 @@ public final class ScatterMetrics {
      * {@code failed} (the handler threw) or {@code cancelled} (the root gave up before the handler returned).
      */
     public static final String LEAF_CALLS = "patternkit.scatter.leaf.calls";
+    /**
+     * Timer (merge container side): merge calls, tagged {@link #TAG_POOL} and {@link #TAG_STATUS}:
+     * {@code merged}, {@code failed} (the handler threw) or {@code invalid} (the call could not be read).
+     */
+    public static final String MERGE_CALLS = "patternkit.scatter.merge.calls";
     /** Counter (leaf side): registration heartbeats, tagged {@link #TAG_POOL} and {@link #TAG_STATUS} ({@code ok}, {@code failed}). */
     public static final String LEAF_HEARTBEATS = "patternkit.scatter.leaf.heartbeats";
 }

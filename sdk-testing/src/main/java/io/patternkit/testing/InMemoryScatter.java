@@ -11,6 +11,8 @@ import io.patternkit.scatter.GatherStats;
 import io.patternkit.scatter.Hedging;
 import io.patternkit.scatter.LeafContext;
 import io.patternkit.scatter.LeafHandler;
+import io.patternkit.scatter.MergeHandler;
+import io.patternkit.scatter.MergeInput;
 import io.patternkit.scatter.Merger;
 import io.patternkit.scatter.Part;
 import io.patternkit.scatter.ScatterGather;
@@ -31,7 +33,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -78,7 +79,7 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
     private final Map<String, Map<String, List<Replica<?, ?>>>> pools = new ConcurrentHashMap<>();
     private final Map<String, PoolState> poolStates = new ConcurrentHashMap<>();
     private final Faults faults = new Faults();
-    private final Map<URI, Function<List<Object>, Object>> mergeContainers = new ConcurrentHashMap<>();
+    private final Map<URI, MergeContainer<?, ?>> mergeContainers = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newCachedThreadPool(DaemonThreads.named("in-memory-scatter-leaf"));
 
     /**
@@ -267,17 +268,42 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
     }
 
     /**
-     * Serves a merge container at {@code url} for {@link #scatterMerged}: {@code merge} gets the answered
-     * parts (as plain JSON values: maps, lists, strings, numbers) in arrival order and returns the merged
-     * value (read back through JSON as the result type); throwing gives a {@code mergeError}.
+     * Serves a merge container at {@code url} for {@link #scatterMerged}, with the same handler a real
+     * {@link io.patternkit.scatter.MergeContainer} would run: it gets the request and the answered parts
+     * (read through JSON as the given types, by shard in arrival order) and its answer is read back
+     * through JSON as the result type; throwing gives the result a {@code mergeError}.
      *
      * @param url the merge URL the options will name
-     * @param merge the merge
+     * @param requestType the type the scatter request is read as
+     * @param partType the type each part is read as
+     * @param handler the merge
+     * @param <Q> the request type
+     * @param <P> the part type
      * @return this fake
      */
-    public InMemoryScatter mergeContainer(URI url, Function<List<Object>, Object> merge) {
-        mergeContainers.put(Objects.requireNonNull(url, "url"), Objects.requireNonNull(merge, "merge"));
+    public <Q, P> InMemoryScatter mergeContainer(URI url, Class<Q> requestType, Class<P> partType,
+            MergeHandler<Q, P, ?> handler) {
+        mergeContainers.put(Objects.requireNonNull(url, "url"), new MergeContainer<>(Objects.requireNonNull(requestType,
+                "requestType"), Objects.requireNonNull(partType, "partType"), Objects.requireNonNull(handler, "handler")));
         return this;
+    }
+
+    /** A merge container of this fake. */
+    private record MergeContainer<Q, P>(Class<Q> requestType, Class<P> partType, MergeHandler<Q, P, ?> handler) {
+        Object merge(String pool, String scatterId, JsonNode request, Map<String, JsonNode> answers) throws Exception {
+            Map<String, P> parts = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> a : answers.entrySet()) {
+                parts.put(a.getKey(), Json.mapper().treeToValue(a.getValue(), partType));
+            }
+            return handler.merge(new MergeInput<>(pool, Optional.of(scatterId),
+                    Json.mapper().treeToValue(request, requestType), parts));
+        }
+    }
+
+    /** Turns the gathered value into the result; a throw becomes the result's merge error. */
+    @FunctionalInterface
+    private interface Finisher<M, R> {
+        R finish(String scatterId, M merged) throws Exception;
     }
 
     @Override
@@ -296,19 +322,17 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
         Objects.requireNonNull(resultType, "resultType");
         URI url = Objects.requireNonNull(options, "options").mergeUrl().orElseThrow(() ->
                 new IllegalArgumentException("scatterMerged needs ScatterOptions.mergeUrl"));
-        Function<List<Object>, Object> merge = mergeContainers.get(url);
-        if (merge == null) {
+        MergeContainer<?, ?> container = mergeContainers.get(url);
+        if (container == null) {
             throw new IllegalArgumentException("no merge container registered at " + url + "; call mergeContainer");
         }
-        return run(pool, request, options, JsonNode.class, Merger.toList(), parts -> {
-            List<Object> plain = new ArrayList<>();
-            parts.forEach(p -> plain.add(Json.mapper().convertValue(p, Object.class)));
-            return Json.mapper().convertValue(merge.apply(plain), resultType);
-        });
+        JsonNode wireRequest = Json.mapper().valueToTree(Objects.requireNonNull(request, "request"));
+        return run(pool, request, options, JsonNode.class, Merger.byShard(), (scatterId, parts) ->
+                Json.mapper().convertValue(container.merge(pool, scatterId, wireRequest, parts), resultType));
     }
 
     private <Q, P, M, R> GatherResult<R> run(String pool, Q request, ScatterOptions options, Class<P> partType,
-            Merger<P, M> merger, Function<M, R> finisher) {
+            Merger<P, M> merger, Finisher<M, R> finisher) {
         Arguments.pool(pool);
         JsonNode wireRequest = Json.mapper().valueToTree(Objects.requireNonNull(request, "request"));
         Map<String, List<Replica<?, ?>>> targets = new LinkedHashMap<>();
@@ -339,8 +363,8 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
         }
         try {
             return new GatherResult<>(pool, scatterId, complete, result.policyMet(), result.elapsed(), result.outcomes(),
-                    stats, finisher.apply(merged), null);
-        } catch (RuntimeException e) {
+                    stats, finisher.finish(scatterId, merged), null);
+        } catch (Exception e) {
             return new GatherResult<>(pool, scatterId, complete, result.policyMet(), result.elapsed(), result.outcomes(),
                     stats, null, "the merge container failed: " + e);
         }

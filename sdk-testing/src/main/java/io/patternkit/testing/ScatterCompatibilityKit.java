@@ -8,12 +8,15 @@ import io.patternkit.scatter.Completion;
 import io.patternkit.scatter.GatherResult;
 import io.patternkit.scatter.Hedging;
 import io.patternkit.scatter.LeafHandler;
+import io.patternkit.scatter.MergeFailedException;
+import io.patternkit.scatter.MergeHandler;
 import io.patternkit.scatter.Merger;
 import io.patternkit.scatter.PartialResultException;
 import io.patternkit.scatter.ScatterGather;
 import io.patternkit.scatter.ScatterOptions;
 import io.patternkit.scatter.ShardOutcome;
 import io.patternkit.scatter.ShardStatus;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * shards); a leaf that never answers ends its shard as timed out at the deadline, not later; a
  * completion policy stops early and reports the rest as skipped; a shard subset asks only those
  * shards and names the unknown ones; a failing replica fails over to another replica of its shard;
- * a straggling replica is overtaken by a hedged request to another; a pool without leaves is a
+ * a straggling replica is overtaken by a hedged request to another; a merge container gets the request
+ * and every answered part, and its failure is reported, not silent; a pool without leaves is a
  * {@link NotFoundException}; bad arguments fail before anything is sent.
  */
 public abstract class ScatterCompatibilityKit {
@@ -43,6 +47,10 @@ public abstract class ScatterCompatibilityKit {
 
     /** The part every leaf answers. */
     public record Part(String shard, String echo) {
+    }
+
+    /** What the kit's merge container answers. */
+    public record Merged(String q, List<String> shards) {
     }
 
     /** The pool of the current test, fresh per test. */
@@ -61,6 +69,16 @@ public abstract class ScatterCompatibilityKit {
      * @param handler the replica's code
      */
     protected abstract void serveReplica(String pool, String shard, String leafId, LeafHandler<Query, Part> handler);
+
+    /**
+     * Serves a merge container that runs {@code handler}, and returns the URL a scatter names as its
+     * {@code mergeUrl} (for a real root: a {@link io.patternkit.scatter.MergeContainer} on a server of its
+     * own).
+     *
+     * @param handler the merge
+     * @return the merge container's URL
+     */
+    protected abstract URI serveMerge(MergeHandler<Query, Part, ?> handler);
 
     /**
      * Serves a shard with one replica, {@code leaf-<shard>}.
@@ -222,6 +240,27 @@ public abstract class ScatterCompatibilityKit {
         }
         // Round-robin asks the straggler first in one of the two calls; only a hedge can answer that one.
         assertThat(hedgesWon).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aMergeContainerGetsTheRequestAndEveryPartAndItsFailureIsReported() {
+        serve(pool, "s1", echo());
+        serve(pool, "s2", echo());
+        URI merge = serveMerge(input -> new Merged(input.request().q(),
+                input.parts().values().stream().map(Part::shard).sorted().toList()));
+        GatherResult<Merged> r = root().scatterMerged(pool, new Query("x"), Merged.class,
+                options(Duration.ofSeconds(5)).mergeUrl(merge).build());
+        assertThat(r.value()).isEqualTo(new Merged("x", List.of("s1", "s2")));
+        assertThat(r.mergeError()).isEmpty();
+
+        URI failing = serveMerge(input -> {
+            throw new IllegalStateException("cannot merge");
+        });
+        GatherResult<Merged> failed = root().scatterMerged(pool, new Query("x"), Merged.class,
+                options(Duration.ofSeconds(5)).mergeUrl(failing).build());
+        assertThat(failed.isComplete()).isTrue();
+        assertThat(failed.mergeError()).isPresent();
+        assertThatThrownBy(failed::value).isInstanceOf(MergeFailedException.class);
     }
 
     @Test

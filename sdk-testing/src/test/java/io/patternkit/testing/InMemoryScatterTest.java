@@ -124,7 +124,7 @@ class InMemoryScatterTest {
     @Test
     void aMergeContainerCombinesTheParts() {
         URI url = URI.create("http://merge:7500/merge");
-        leaves("s1", "s2").mergeContainer(url, parts -> parts.size());
+        leaves("s1", "s2").mergeContainer(url, Query.class, Hits.class, input -> input.parts().size());
         assertThat(scatter.scatterMerged("search", new Query("x"), Integer.class,
                 ScatterOptions.builder().mergeUrl(url).build()).value()).isEqualTo(2);
     }

@@ -4,16 +4,18 @@ import io.patternkit.samples.search.SearchPools.HitsCall;
 import io.patternkit.samples.search.SearchPools.ShardHits;
 import io.patternkit.samples.search.SearchPools.StatsCall;
 import io.patternkit.scatter.GatherResult;
+import io.patternkit.scatter.MergeHandler;
 import io.patternkit.scatter.Merger;
 import io.patternkit.scatter.Part;
 import io.patternkit.scatter.ScatterGather;
 import io.patternkit.scatter.ScatterOptions;
 import io.patternkit.scatter.ShardOutcome;
+import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The root side of the distributed search: Elasticsearch's {@code dfs_query_then_fetch} as two
@@ -86,6 +88,35 @@ public final class DistributedSearch {
         return new SearchResult(query, k, shards, stats, Optional.of(hits), Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /**
+     * Searches every shard, with round two merged by a merge container instead of in this JVM: the root
+     * posts the shards' hits to {@code mergeContainer}, which answers the best {@code k}
+     * ({@link #topHits()} served by a {@link io.patternkit.scatter.MergeContainer}, or any container in any
+     * language that answers the same).
+     *
+     * @param mergeContainer the merge container's URL
+     * @param query the text
+     * @param k most hits wanted, at least 1
+     * @return round two, its value the merged best hits
+     * @throws io.patternkit.scatter.PartialResultException when a shard missed round one
+     */
+    public GatherResult<ShardHits> searchMergedBy(URI mergeContainer, String query, int k) {
+        GatherResult<TermStats> stats = scatter.scatter(SearchPools.STATS, new StatsCall(query), TermStats.class,
+                Merger.of(() -> TermStats.EMPTY, TermStats::plus), withShards(options, shards));
+        return scatter.scatterMerged(SearchPools.HITS, new HitsCall(query, stats.value(), k), ShardHits.class,
+                withShards(options, shards).toBuilder().mergeUrl(mergeContainer).build());
+    }
+
+    /** @return the merge of round two as a merge container runs it: the best {@code k} of every shard's hits */
+    public static MergeHandler<HitsCall, ShardHits, ShardHits> topHits() {
+        return input -> new ShardHits(best(input.parts().values().stream().flatMap(p -> p.hits().stream()),
+                input.request().k()));
+    }
+
+    private static List<Hit> best(Stream<Hit> hits, int k) {
+        return hits.sorted(Hit.BEST_FIRST).limit(k).toList();
+    }
+
     private static ScatterOptions withShards(ScatterOptions options, List<String> shards) {
         return options.toBuilder().shards(shards).build();
     }
@@ -99,9 +130,7 @@ public final class DistributedSearch {
 
         @Override
         public List<Hit> merge(List<Hit> merged, Part<ShardHits> part) {
-            List<Hit> all = new ArrayList<>(merged);
-            all.addAll(part.value().hits());
-            return all.stream().sorted(Hit.BEST_FIRST).limit(k).toList();
+            return best(Stream.concat(merged.stream(), part.value().hits().stream()), k);
         }
     }
 }

@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.patternkit.core.SidecarConfig;
+import io.patternkit.management.ManagementServer;
 import io.patternkit.protocol.Wire;
 import io.patternkit.samples.SampleSupport;
 import io.patternkit.samples.indexing.Corpus;
+import io.patternkit.samples.search.SearchPools.HitsCall;
+import io.patternkit.samples.search.SearchPools.ShardHits;
 import io.patternkit.scatter.GatherResult;
 import io.patternkit.scatter.Hedging;
+import io.patternkit.scatter.MergeContainer;
 import io.patternkit.scatter.PartialResultException;
 import io.patternkit.scatter.ScatterClient;
 import io.patternkit.scatter.ScatterOptions;
@@ -158,7 +162,10 @@ public final class SearchDemo implements Callable<Integer> {
         say("%d leaves registered in pools %s and %s (%d ms after start)", shards * replicas, SearchPools.STATS,
                 SearchPools.HITS, timings.get("leavesReadyMs"));
         try (SearchShard whole = singleNode.join();
-             ScatterClient client = ScatterClient.create(SidecarConfig.builder().baseUrl(root.baseUrl()).build())) {
+             ScatterClient client = ScatterClient.create(SidecarConfig.builder().baseUrl(root.baseUrl()).build());
+             ManagementServer server = ManagementServer.builder().build().start();
+             MergeContainer merge = MergeContainer.builder(server)
+                     .handler(HitsCall.class, ShardHits.class, DistributedSearch.topHits()).start()) {
             timings.put("singleNodeReadyMs", (System.nanoTime() - t0) / 1_000_000);
             Hedging hedging = Hedging.enabled().withDelayPercentile(95)
                     .withDelayBounds(Duration.ofMillis(20), hedgeMaxDelay).withMaxExtraLoadPercent(5);
@@ -166,12 +173,12 @@ public final class SearchDemo implements Callable<Integer> {
             DistributedSearch search = new DistributedSearch(client, shardNames, options);
             warmUp(search, options);
 
-            List<SearchReport.QueryCheck> queries = partA(search, whole);
+            List<SearchReport.QueryCheck> queries = partA(search, whole, merge.url());
             SearchReport.Straggle straggle = partB(search, whole);
             SearchReport.Partial partial = partC(search, root, shardNames);
             timings.put("totalMs", (System.nanoTime() - t0) / 1_000_000);
 
-            boolean equal = queries.stream().allMatch(SearchReport.QueryCheck::equalsSingleNode);
+            boolean equal = queries.stream().allMatch(c -> c.equalsSingleNode() && c.mergeContainerEqualsSingleNode());
             SearchReport.Summary summary = new SearchReport.Summary(input.files().size(), shards, replicas, k, deadline.toMillis(), queries, straggle,
                     partial, timings, equal, straggle.rescued(), partial.namesDeadShard(),
                     equal && straggle.rescued() && partial.namesDeadShard());
@@ -193,18 +200,21 @@ public final class SearchDemo implements Callable<Integer> {
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    private List<SearchReport.QueryCheck> partA(DistributedSearch search, SearchShard whole) {
+    private List<SearchReport.QueryCheck> partA(DistributedSearch search, SearchShard whole, URI mergeContainer) {
         say("");
-        say("(a) every shard answering: merged hits vs one index over all %d documents", whole.documents());
+        say("(a) every shard answering: merged hits vs one index over all %d documents; round two merged in this JVM,", whole.documents());
+        say("    and again by a merge container (a MergeContainer at %s that the root posts the parts to)", mergeContainer);
         List<SearchReport.QueryCheck> checks = new ArrayList<>();
         for (String q : QUERIES) {
             SearchResult result = search.search(q, k);
             List<Hit> expected = singleNode(whole, q);
             boolean equal = result.isComplete() && result.hits().equals(expected);
-            say("  %-28s %4d ms  complete=%s  equal to single node=%s  top: %s", '"' + q + '"', result.elapsed().toMillis(),
-                    result.isComplete(), equal, top(result.partialHits(), 2));
+            GatherResult<ShardHits> merged = search.searchMergedBy(mergeContainer, q, k);
+            boolean mergedEqual = merged.isComplete() && merged.value().hits().equals(expected);
+            say("  %-28s %4d ms  complete=%s  equal to single node=%s (merge container: %s)  top: %s", '"' + q + '"',
+                    result.elapsed().toMillis(), result.isComplete(), equal, mergedEqual, top(result.partialHits(), 2));
             checks.add(new SearchReport.QueryCheck(q, result.elapsed().toMillis(), result.isComplete(), equal, result.partialHits(),
-                    outcomes(result)));
+                    outcomes(result), mergedEqual));
         }
         return checks;
     }

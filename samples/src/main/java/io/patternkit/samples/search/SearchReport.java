@@ -38,9 +38,11 @@ public final class SearchReport {
      * @param equalsSingleNode whether the merged hits equal the single index's
      * @param hits the merged hits
      * @param shards every shard's outcome in both rounds
+     * @param mergeContainerEqualsSingleNode whether the same search with round two merged by the demo's
+     *     merge container (the root posting the parts to it) equals the single index's hits too
      */
     public record QueryCheck(String query, long latencyMs, boolean complete, boolean equalsSingleNode, List<Hit> hits,
-                             List<Outcome> shards) {
+                             List<Outcome> shards, boolean mergeContainerEqualsSingleNode) {
     }
 
     /**

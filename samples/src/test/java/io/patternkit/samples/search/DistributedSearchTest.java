@@ -7,10 +7,12 @@ import io.patternkit.samples.search.SearchPools.HitsCall;
 import io.patternkit.samples.search.SearchPools.ShardHits;
 import io.patternkit.samples.search.SearchPools.StatsCall;
 import io.patternkit.scatter.PartialResultException;
+import io.patternkit.scatter.GatherResult;
 import io.patternkit.scatter.ScatterOptions;
 import io.patternkit.scatter.ShardStatus;
 import io.patternkit.testing.InMemoryScatter;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +79,17 @@ class DistributedSearchTest {
         assertThat(result.missing()).isEmpty();
         assertThat(result.answered()).containsExactlyElementsOf(NAMES);
         assertThat(result.hits()).hasSize(10).isEqualTo(oneIndexOver(files, 10));
+    }
+
+    @Test
+    void aMergeContainerRunningTopHitsMergesRoundTwoExactlyAsTheJavaMergeDoes() throws IOException {
+        URI merge = URI.create("http://merge:7500/patternkit/merge");
+        scatter.mergeContainer(merge, HitsCall.class, ShardHits.class, DistributedSearch.topHits());
+
+        GatherResult<ShardHits> merged = new DistributedSearch(scatter, NAMES, OPTIONS).searchMergedBy(merge, QUERY, 10);
+
+        assertThat(merged.isComplete()).isTrue();
+        assertThat(merged.value().hits()).hasSize(10).isEqualTo(oneIndexOver(files, 10));
     }
 
     @Test

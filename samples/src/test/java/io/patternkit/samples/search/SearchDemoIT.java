@@ -31,6 +31,7 @@ class SearchDemoIT {
         assertThat(summary.get("queries")).isNotEmpty().allSatisfy(q -> {
             assertThat(q.get("complete").asBoolean()).isTrue();
             assertThat(q.get("equalsSingleNode").asBoolean()).as(q.get("query").asText()).isTrue();
+            assertThat(q.get("mergeContainerEqualsSingleNode").asBoolean()).as(q.get("query").asText()).isTrue();
             assertThat(q.get("hits")).hasSize(10);
         });
 

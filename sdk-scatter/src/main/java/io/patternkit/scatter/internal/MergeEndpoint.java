@@ -1,0 +1,134 @@
+package io.patternkit.scatter.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.patternkit.core.internal.Json;
+import io.patternkit.management.ManagementEndpoint;
+import io.patternkit.management.ManagementRequest;
+import io.patternkit.management.ManagementResponse;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.scatter.MergeHandler;
+import io.patternkit.scatter.MergeInput;
+import io.patternkit.scatter.ScatterMetrics;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The merge container's endpoint on the management server: {@code POST} reads the root's
+ * {@code MergeCall} ({@code {"pool","scatterId","request","parts":[{"shard","response"}]}}), runs the
+ * handler and answers its result as JSON. A call that cannot be read gets 400 {@code invalid-request}, a
+ * handler that throws 500 {@code merge-failed}, other methods 405; all as problem documents. Internal.
+ *
+ * @param <Q> the request type
+ * @param <P> the part type
+ */
+public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(MergeEndpoint.class);
+    /** The pool tag of calls that could not be read (their pool is not trusted as a tag value). */
+    private static final String UNKNOWN_POOL = "unknown";
+
+    private final Class<Q> requestType;
+    private final Class<P> partType;
+    private final MergeHandler<Q, P, ?> handler;
+    private final MeterRegistry registry;
+
+    /**
+     * @param requestType the type the scatter request is read as
+     * @param partType the type each part is read as
+     * @param handler the application's merge
+     * @param registry where {@link ScatterMetrics#MERGE_CALLS} goes
+     */
+    public MergeEndpoint(Class<Q> requestType, Class<P> partType, MergeHandler<Q, P, ?> handler, MeterRegistry registry) {
+        this.requestType = requestType;
+        this.partType = partType;
+        this.handler = handler;
+        this.registry = registry;
+    }
+
+    @Override
+    public ManagementResponse handle(ManagementRequest request) {
+        if (!"POST".equals(request.method())) {
+            return ManagementResponse.problem(ProblemType.METHOD_NOT_ALLOWED, "the merge endpoint accepts POST")
+                    .withHeader("Allow", "POST");
+        }
+        long start = System.nanoTime();
+        MergeInput<Q, P> input;
+        try {
+            input = read(request.body());
+        } catch (InvalidCall e) {
+            record(UNKNOWN_POOL, "invalid", start);
+            return ManagementResponse.problem(ProblemType.INVALID_REQUEST, e.getMessage());
+        }
+        try {
+            String merged = Json.write(handler.merge(input));
+            record(input.pool(), "merged", start);
+            return ManagementResponse.json(200, merged);
+        } catch (Exception e) {
+            record(input.pool(), "failed", start);
+            log.warn("merge of a scatter to pool {} failed (scatter {})", input.pool(), input.scatterId().orElse("?"), e);
+            return ManagementResponse.problem(ProblemType.MERGE_FAILED, "the merge handler failed with "
+                    + e.getClass().getName());
+        }
+    }
+
+    private MergeInput<Q, P> read(byte[] body) throws InvalidCall {
+        JsonNode call;
+        try {
+            call = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw new InvalidCall("the body is not JSON");
+        }
+        if (call == null || !call.isObject() || !call.path("pool").isTextual() || !call.has("request")
+                || !call.path("parts").isArray()) {
+            throw new InvalidCall("the body must be a merge call: an object with 'pool' (a string), 'request' and "
+                    + "'parts' (an array)");
+        }
+        Q request = convert(call.get("request"), requestType, "the request");
+        Map<String, P> parts = new LinkedHashMap<>();
+        for (JsonNode part : call.get("parts")) {
+            if (!part.isObject() || !part.path("shard").isTextual() || !part.has("response")) {
+                throw new InvalidCall("each part must be an object with 'shard' (a string) and 'response'");
+            }
+            String shard = part.get("shard").asText();
+            if (parts.containsKey(shard)) {
+                throw new InvalidCall("shard '" + shard + "' has more than one part");
+            }
+            parts.put(shard, convert(part.get("response"), partType, "the part of shard '" + shard + "'"));
+        }
+        Optional<String> scatterId = call.path("scatterId").isTextual()
+                ? Optional.of(call.get("scatterId").asText()) : Optional.empty();
+        return new MergeInput<>(call.get("pool").asText(), scatterId, request, parts);
+    }
+
+    private static <T> T convert(JsonNode value, Class<T> type, String what) throws InvalidCall {
+        try {
+            return Json.mapper().treeToValue(value, type);
+        } catch (JsonProcessingException e) {
+            throw new InvalidCall(what + " cannot be read as " + type.getName()
+                    + (e instanceof JsonMappingException m ? " (at " + m.getPathReference() + ")" : ""));
+        }
+    }
+
+    private void record(String pool, String status, long start) {
+        Timer.builder(ScatterMetrics.MERGE_CALLS).tag(ScatterMetrics.TAG_POOL, pool)
+                .tag(ScatterMetrics.TAG_STATUS, status).register(registry)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    /** A merge call that cannot be read; the message is the problem's detail. */
+    private static final class InvalidCall extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        InvalidCall(String detail) {
+            super(detail, null, false, false);
+        }
+    }
+}
