@@ -25,19 +25,14 @@ import org.slf4j.LoggerFactory;
  * request to the shard that owns its key (consistent hashing), a replica of that shard (power of two
  * choices), a canary version for a share of the traffic, with per-try and overall timeouts, retries
  * within a budget and outlier ejection. Proxying is Vert.x's {@code vertx-http-proxy}. Needs no engine.
+ *
+ * @param settings the ambassador's settings
  */
-public final class AmbassadorModule implements PatternModule {
+public record AmbassadorModule(AmbassadorSettings settings) implements PatternModule {
     /** The name {@code run --patterns} knows the ambassador by. */
     public static final String NAME = "ambassador";
     private static final Logger LOG = LoggerFactory.getLogger(AmbassadorModule.class);
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
-
-    private final AmbassadorSettings settings;
-
-    /** @param settings the ambassador's settings */
-    public AmbassadorModule(AmbassadorSettings settings) {
-        this.settings = settings;
-    }
 
     @Override
     public String name() {

@@ -10,18 +10,13 @@ import org.slf4j.LoggerFactory;
  * Leader election as a module of the sidecar: opens the lease engine on the host's engine, serves
  * {@code GET /} and {@code /v1/elections/...}, and with {@code --id} campaigns itself. On SIGTERM
  * every lease held through this sidecar is released, so successors take over without waiting.
+ *
+ * @param settings leader election's settings
  */
-public final class LeaderModule implements PatternModule {
+public record LeaderModule(LeaderSettings settings) implements PatternModule {
     /** The name {@code run --patterns} knows leader election by. */
     public static final String NAME = "leader";
     private static final Logger LOG = LoggerFactory.getLogger(LeaderModule.class);
-
-    private final LeaderSettings settings;
-
-    /** @param settings leader election's settings */
-    public LeaderModule(LeaderSettings settings) {
-        this.settings = settings;
-    }
 
     @Override
     public String name() {

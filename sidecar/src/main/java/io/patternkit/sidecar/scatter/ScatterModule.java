@@ -15,18 +15,13 @@ import java.util.concurrent.TimeUnit;
  * Scatter/gather as a module of the sidecar: the root that keeps the leaf registry (registrations
  * with a TTL, static leaves, DNS discovery), fans calls out with deadlines, completion policies and
  * hedged requests, and serves {@code /v1/pools/...}. Needs no engine: registrations live in memory.
+ *
+ * @param settings scatter/gather's settings
  */
-public final class ScatterModule implements PatternModule {
+public record ScatterModule(ScatterSettings settings) implements PatternModule {
     /** The name {@code run --patterns} knows scatter/gather by. */
     public static final String NAME = "scatter";
     private static final long PURGE_MS = 5_000;
-
-    private final ScatterSettings settings;
-
-    /** @param settings scatter/gather's settings */
-    public ScatterModule(ScatterSettings settings) {
-        this.settings = settings;
-    }
 
     @Override
     public String name() {

@@ -21,20 +21,15 @@ import org.slf4j.LoggerFactory;
  * The work queue as a module of the sidecar: opens the queue engine on the host's engine, serves
  * {@code /v1/queues/...}, purges and dead-letters in the background and, with {@code --exec},
  * runs a command per item of one queue (drained first on SIGTERM).
+ *
+ * @param settings the work queue's settings
  */
-public final class WorkQueueModule implements PatternModule {
+public record WorkQueueModule(WorkQueueSettings settings) implements PatternModule {
     /** The name {@code run --patterns} knows the work queue by. */
     public static final String NAME = "workqueue";
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueueModule.class);
     /** How often lapsed last attempts are dead-lettered and the queue-depth gauges refreshed. */
     private static final long HOUSEKEEPING_MS = 2_000;
-
-    private final WorkQueueSettings settings;
-
-    /** @param settings the work queue's settings */
-    public WorkQueueModule(WorkQueueSettings settings) {
-        this.settings = settings;
-    }
 
     @Override
     public String name() {
