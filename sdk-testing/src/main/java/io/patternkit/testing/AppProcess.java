@@ -29,9 +29,12 @@ import java.util.function.Predicate;
  *
  * <p>An event line is {@code EVENT <KIND> [key=value ...] [text]}, such as
  * {@code EVENT ELECTED term=3 token=3}; a word {@code at=<ISO-8601 instant>} gives the time the app
- * saw it (otherwise the time the line was read) and is left out of {@link Event#text()}.
+ * saw it (otherwise the time the line was read) and is left out of {@link Event#text()}. When the
+ * app's output ends, the log gets an {@value #EXITED} event of its own.
  */
 public final class AppProcess implements AutoCloseable {
+    /** The kind of the event added when an app's output ends (it exited, or closed its output). */
+    public static final String EXITED = "EXITED";
     private static final String PREFIX = "EVENT ";
 
     /**
@@ -91,6 +94,39 @@ public final class AppProcess implements AutoCloseable {
             return events.stream().filter(match).toList();
         }
 
+        /** @return how many events have arrived so far: a mark for {@link #awaitAfter} */
+        public synchronized int mark() {
+            return events.size();
+        }
+
+        /**
+         * Waits for the first event at or after {@code mark} that matches. Apps' lines are read by a
+         * thread each, so events of different apps may arrive out of their time order: wait for a
+         * condition over what arrived since a mark, never for "the next event".
+         *
+         * @param mark from {@link #mark()}
+         * @param match which event
+         * @param timeout the longest wait
+         * @return the event, or empty after the timeout
+         * @throws InterruptedException when the waiting thread is interrupted
+         */
+        public synchronized Optional<Event> awaitAfter(int mark, Predicate<Event> match, Duration timeout)
+                throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (int next = Math.max(0, mark); ; ) {
+                for (; next < events.size(); next++) {
+                    if (match.test(events.get(next))) {
+                        return Optional.of(events.get(next));
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left); // woken by add()
+            }
+        }
+
         /**
          * Waits until {@code count} events match.
          *
@@ -125,6 +161,24 @@ public final class AppProcess implements AutoCloseable {
     private AppProcess(String name, Process process) {
         this.name = name;
         this.process = process;
+    }
+
+    /**
+     * The command line that runs {@code mainClass} in a new JVM like this one: this JVM's {@code java}
+     * launcher and class path, so that an app can be a main class of the caller's own code.
+     *
+     * @param jvmArgs JVM options, such as {@code -Xmx192m}; may be empty
+     * @param mainClass the app's main class
+     * @param args the app's arguments; may be empty
+     * @return the command, for {@link #start}
+     */
+    public static List<String> javaMain(List<String> jvmArgs, Class<?> mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(args);
+        return command;
     }
 
     /**
@@ -163,6 +217,7 @@ public final class AppProcess implements AutoCloseable {
         } catch (IOException e) {
             // The process died; its events so far are kept.
         }
+        events.add(new Event(Instant.now(), name, EXITED, EXITED));
     }
 
     /**

@@ -46,10 +46,25 @@ class AppProcessTest {
             assertThat(events.await("the echo", e -> e.is("GOT"), 1, Duration.ofSeconds(10)).get(0).text()).isEqualTo("GOT ping");
             assertThatThrownBy(() -> events.await("a second READY", e -> e.is("READY"), 2, Duration.ofMillis(50)))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("a second READY (saw 1 of 2)");
+            int mark = events.mark();
             app.quit(Duration.ofSeconds(10));
             assertThat(app.isAlive()).isFalse();
+            assertThat(events.awaitAfter(mark, e -> e.is(AppProcess.EXITED), Duration.ofSeconds(10)))
+                    .map(AppProcess.Event::app).contains("echo");
         }
         assertThat(Files.readString(log)).contains("EVENT GOT ping");
+    }
+
+    @Test
+    void awaitAfterFindsTheFirstMatchSinceTheMarkWhateverArrivedBefore() throws Exception {
+        AppProcess.Events events = new AppProcess.Events();
+        events.add(AppProcess.parse("c1", "EVENT ELECTED", READ).orElseThrow());
+        int mark = events.mark();
+        events.add(AppProcess.parse("c1", "EVENT RESIGNING", READ).orElseThrow());
+        events.add(AppProcess.parse("c2", "EVENT ELECTED", READ).orElseThrow());
+        events.add(AppProcess.parse("c3", "EVENT ELECTED", READ).orElseThrow());
+        assertThat(events.awaitAfter(mark, e -> e.is("ELECTED"), Duration.ZERO)).map(AppProcess.Event::app).contains("c2");
+        assertThat(events.awaitAfter(events.mark(), e -> true, Duration.ofMillis(20))).isEmpty();
     }
 
     @Test

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.bench.Args;
 import io.patternkit.bench.BenchSidecar;
 import io.patternkit.bench.Stats;
-import java.io.BufferedReader;
+import io.patternkit.testing.AppProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,15 +69,15 @@ public final class AmbassadorBench {
         Path jar = args.path("sidecar-jar", "sidecar/target/patternkit-sidecar.jar");
         int rounds = args.integer("rounds", 5);
         Path work = Files.createTempDirectory("patternkit-bench-ambassador-");
-        Process upstream = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EchoUpstream.class.getName(), "--servers", "4", "--straggling", "2")
-                .redirectError(work.resolve("upstream.err").toFile()).start();
-        try {
-            String ready = new BufferedReader(new InputStreamReader(upstream.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            if (ready == null || !ready.startsWith("READY ")) {
-                throw new IllegalStateException("the upstream process did not start: " + ready);
-            }
-            String[] ports = ready.substring(6).split(",");
+        AppProcess.Events events = new AppProcess.Events();
+        Path upstreamLog = work.resolve("upstream.log");
+        try (AppProcess upstream = AppProcess.start("upstream", AppProcess.javaMain(List.of(), EchoUpstream.class,
+                List.of("--servers", "4", "--straggling", "2")), Map.of(), upstreamLog, events)) {
+            String[] ports = events.awaitAfter(0, e -> e.is("READY") || e.is(AppProcess.EXITED), Duration.ofSeconds(60))
+                    .flatMap(e -> e.field("ports"))
+                    .orElseThrow(() -> new IllegalStateException("the upstream process did not start; see " + upstreamLog))
+                    .split(",");
+            System.err.printf("upstream process pid %d: replicas on ports %s%n", upstream.pid(), String.join(",", ports));
             String[] fast = {"http://127.0.0.1:" + ports[0], "http://127.0.0.1:" + ports[1]};
             String[] slow = {"http://127.0.0.1:" + ports[2], "http://127.0.0.1:" + ports[3]};
             int plain = freePort();
@@ -100,11 +100,6 @@ public final class AmbassadorBench {
                 md.append(bench.tail(sidecar, "http://127.0.0.1:" + plain, "http://127.0.0.1:" + tailPlain,
                         "http://127.0.0.1:" + tailHedged, rounds, args.integer("tail-iterations", 5000)));
                 Files.writeString(out.resolve("ambassador.md"), md, StandardCharsets.UTF_8);
-            }
-        } finally {
-            upstream.getOutputStream().close();
-            if (!upstream.waitFor(10, TimeUnit.SECONDS)) {
-                upstream.destroyForcibly();
             }
         }
     }

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * in the meantime is not answered).
  *
  * <p>Options: {@code --servers 4}, {@code --straggling 2}, {@code --straggle-every 100},
- * {@code --straggle-ms 20}. Prints {@code READY port,port,...} and serves until standard input closes.
+ * {@code --straggle-ms 20}. Prints {@code EVENT READY ports=port,port,...} and serves until standard input says quit or closes.
  */
 public final class EchoUpstream {
     private static final Buffer BODY = Buffer.buffer("x".repeat(256));
@@ -55,11 +55,13 @@ public final class EchoUpstream {
             });
             servers.add(server.listen(0, "127.0.0.1").await());
         }
-        System.out.println("READY " + servers.stream().map(s -> Integer.toString(s.actualPort())).collect(Collectors.joining(",")));
+        System.out.println("EVENT READY ports=" + servers.stream().map(s -> Integer.toString(s.actualPort()))
+                .collect(Collectors.joining(",")));
         System.out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            while (in.readLine() != null) {
-                // serve until the harness closes our standard input
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("quit")) {
+                // serve until the harness says quit or closes our standard input
             }
         }
         vertx.close().await();

@@ -1,5 +1,14 @@
 package io.patternkit.bench.leader;
 
+import io.patternkit.testing.AppProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import java.time.Instant;
 import java.util.function.Supplier;
 
@@ -18,16 +27,16 @@ final class Candidate {
     }
 
     private final String id;
-    private final Supplier<CandidateProcess> appLauncher;
+    private final Supplier<AppProcess> appLauncher;
     private final Sidecar sidecar;
-    private CandidateProcess app;
+    private AppProcess app;
 
     /**
      * @param id the candidate id
      * @param appLauncher starts the app process (again after a crash of the app alone)
      * @param sidecar the sidecar next to it, or null for a peer
      */
-    Candidate(String id, Supplier<CandidateProcess> appLauncher, Sidecar sidecar) {
+    Candidate(String id, Supplier<AppProcess> appLauncher, Sidecar sidecar) {
         this.id = id;
         this.appLauncher = appLauncher;
         this.sidecar = sidecar;
@@ -41,6 +50,33 @@ final class Candidate {
     /** Sends a command to the app process. */
     void send(String command) {
         app.send(command);
+    }
+
+    /**
+     * Starts a candidate main of this package as an {@link AppProcess} named by the candidate id:
+     * {@code java -cp <this classpath> <mainClass> --id <candidateId> <args>}, default JVM flags.
+     *
+     * @param candidateId the id (also the app's name in the events)
+     * @param mainClass a candidate main
+     * @param args its options, {@code --id} excluded
+     * @param events the cluster's events
+     * @param log its output file; a restarted candidate gets a new one, numbered
+     * @return the running app
+     */
+    static AppProcess startApp(String candidateId, Class<?> mainClass, List<String> args, AppProcess.Events events,
+            Path log) {
+        List<String> withId = new ArrayList<>(List.of("--id", candidateId));
+        withId.addAll(args);
+        Path file = log;
+        for (int n = 2; Files.exists(file); n++) {
+            file = log.resolveSibling(log.getFileName().toString().replaceFirst("\\.log$", "") + "-" + n + ".log");
+        }
+        try {
+            Files.createDirectories(log.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + log.getParent(), e);
+        }
+        return AppProcess.start(candidateId, AppProcess.javaMain(List.of(), mainClass, withId), Map.of(), file, events);
     }
 
     /**
@@ -71,13 +107,13 @@ final class Candidate {
 
     /** Starts the app process again (after {@link #killApp()}), talking to the same sidecar. */
     void restartApp() {
-        app.killAndWait();
+        app.kill();
         app = appLauncher.get();
     }
 
     /** Kills whatever still runs, app first, and waits for it. */
     void close() {
-        app.killAndWait();
+        app.kill();
         if (sidecar != null) {
             sidecar.close();
         }

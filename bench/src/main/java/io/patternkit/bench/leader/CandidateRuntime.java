@@ -10,7 +10,8 @@ import java.time.Instant;
  * The candidate side of the harness's line protocol, shared by every contender's candidate main.
  *
  * <p>A candidate process prints one line per event on standard output, {@code EVENT <kind>
- * <epochMicros> <candidateId> [detail]}, the time taken with {@link Instant#now()} (the machine's
+ * at=<ISO-8601 instant> [detail]} (the event lines of {@link io.patternkit.testing.AppProcess}, which
+ * names each candidate's events by its id), the time taken with {@link Instant#now()} (the machine's
  * clock, which the harness reads too) at the moment the event happens: {@code JOINED} once it
  * campaigns, {@code ELECTED} in the library's elected callback, {@code LOST} when the library says
  * leadership ended, {@code RESIGNING} right before it calls the library's resign/close,
@@ -47,33 +48,32 @@ final class CandidateRuntime {
     /**
      * Joins the election, then serves the harness's commands until standard input ends.
      *
-     * @param id the candidate id, printed on every event
      * @param election the contender's election
      */
-    static void serve(String id, Election election) {
+    static void serve(Election election) {
         try {
             election.join();
-            emit("JOINED", id, "");
+            emit("JOINED", "");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
                 switch (line.trim()) {
                     case "RESIGN" -> {
-                        emit("RESIGNING", id, "");
+                        emit("RESIGNING", "");
                         election.resign();
-                        emit("RESIGNED", id, "");
+                        emit("RESIGNED", "");
                     }
                     case "JOIN" -> {
                         election.join();
-                        emit("JOINED", id, "");
+                        emit("JOINED", "");
                     }
                     case "" -> {
                     }
-                    default -> emit("ERROR", id, "unknown command " + line.trim());
+                    default -> emit("ERROR", "unknown command " + line.trim());
                 }
             }
         } catch (Exception e) {
-            emit("ERROR", id, e.toString());
+            emit("ERROR", e.toString());
         }
         Runtime.getRuntime().halt(0);
     }
@@ -82,12 +82,10 @@ final class CandidateRuntime {
      * Prints one event line, stamped now.
      *
      * @param kind {@code ELECTED}, {@code LOST}, ...
-     * @param id the candidate id
      * @param detail free text without line breaks; empty for none
      */
-    static void emit(String kind, String id, String detail) {
-        long micros = epochMicros(Instant.now());
-        String line = "EVENT " + kind + " " + micros + " " + id + (detail.isEmpty() ? "" : " " + detail.replace('\n', ' '));
+    static void emit(String kind, String detail) {
+        String line = "EVENT " + kind + " at=" + Instant.now() + (detail.isEmpty() ? "" : " " + detail.replace('\n', ' '));
         synchronized (OUT) {
             OUT.println(line);
         }

@@ -1,5 +1,6 @@
 package io.patternkit.bench.leader;
 
+import io.patternkit.testing.AppProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ final class Cluster implements AutoCloseable {
     private final Path logDir;
     private final Duration settle;
     private final Duration timeout;
-    private final EventLog events = new EventLog();
+    private final AppProcess.Events events = new AppProcess.Events();
     private final Map<String, Candidate> candidates = new LinkedHashMap<>();
     private int generation;
     private String election;
@@ -75,7 +76,7 @@ final class Cluster implements AutoCloseable {
         for (String id : candidates.keySet()) {
             awaitJoined(mark, id);
         }
-        String leader = events.awaitLeader(timeout)
+        String leader = LeaderWatch.awaitLeader(events, timeout)
                 .orElseThrow(() -> new IllegalStateException(contender.key() + ": nobody elected in " + election));
         log("started " + election + ", leader " + leader);
     }
@@ -86,7 +87,7 @@ final class Cluster implements AutoCloseable {
      */
     private String settledLeader() throws InterruptedException {
         Thread.sleep(settle.toMillis());
-        return events.awaitLeader(timeout)
+        return LeaderWatch.awaitLeader(events, timeout)
                 .orElseThrow(() -> new IllegalStateException(contender.key() + ": nobody leads " + election));
     }
 
@@ -98,19 +99,19 @@ final class Cluster implements AutoCloseable {
         String old = settledLeader();
         int mark = events.mark();
         candidates.get(old).send("RESIGN");
-        Optional<Event> resigning = events.await(mark, e -> e.kind().equals("RESIGNING") && e.candidateId().equals(old),
+        Optional<AppProcess.Event> resigning = events.awaitAfter(mark, e -> e.kind().equals("RESIGNING") && e.app().equals(old),
                 timeout);
-        Optional<Event> elected = events.await(mark, e -> e.kind().equals("ELECTED") && !e.candidateId().equals(old),
+        Optional<AppProcess.Event> elected = events.awaitAfter(mark, e -> e.kind().equals("ELECTED") && !e.app().equals(old),
                 timeout);
         if (resigning.isEmpty() || elected.isEmpty()) {
             return failed("handover", round, old);
         }
-        events.await(mark, e -> e.kind().equals("RESIGNED") && e.candidateId().equals(old), timeout);
+        events.awaitAfter(mark, e -> e.kind().equals("RESIGNED") && e.app().equals(old), timeout);
         int rejoin = events.mark();
         candidates.get(old).send("JOIN");
         awaitJoined(rejoin, old);
-        return sample("handover", round, elected.get().epochMicros() - resigning.get().epochMicros(), old,
-                elected.get().candidateId());
+        return sample("handover", round, CandidateRuntime.epochMicros(elected.get().at()) - CandidateRuntime.epochMicros(resigning.get().at()), old,
+                elected.get().app());
     }
 
     /**
@@ -124,7 +125,7 @@ final class Cluster implements AutoCloseable {
         Candidate victim = candidates.get(old);
         int mark = events.mark();
         long killedAt = withSidecar ? victim.killAppAndSidecar() : victim.killApp();
-        Optional<Event> elected = events.await(mark, e -> e.kind().equals("ELECTED") && !e.candidateId().equals(old),
+        Optional<AppProcess.Event> elected = events.awaitAfter(mark, e -> e.kind().equals("ELECTED") && !e.app().equals(old),
                 timeout);
         if (elected.isEmpty()) {
             return failed(metric, round, old);
@@ -137,11 +138,11 @@ final class Cluster implements AutoCloseable {
             victim.restartApp();
         }
         awaitJoined(restart, old);
-        return sample(metric, round, elected.get().epochMicros() - killedAt, old, elected.get().candidateId());
+        return sample(metric, round, CandidateRuntime.epochMicros(elected.get().at()) - killedAt, old, elected.get().app());
     }
 
     private void awaitJoined(int mark, String id) throws InterruptedException {
-        events.await(mark, e -> e.candidateId().equals(id) && (e.kind().equals("JOINED") || e.kind().equals("EXITED")),
+        events.awaitAfter(mark, e -> e.app().equals(id) && (e.kind().equals("JOINED") || e.is(AppProcess.EXITED)),
                         Duration.ofSeconds(90))
                 .filter(e -> e.kind().equals("JOINED"))
                 .orElseThrow(() -> new IllegalStateException(contender.key() + ": candidate " + id + " did not join "

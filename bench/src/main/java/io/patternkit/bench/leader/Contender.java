@@ -1,5 +1,6 @@
 package io.patternkit.bench.leader;
 
+import io.patternkit.testing.AppProcess;
 import java.nio.file.Path;
 
 /**
@@ -26,7 +27,7 @@ interface Contender extends AutoCloseable {
      * @param logDir where its processes' logs go
      * @return the started candidate
      */
-    Candidate launch(String candidateId, String election, LeaseSettings lease, EventLog events, Path logDir);
+    Candidate launch(String candidateId, String election, LeaseSettings lease, AppProcess.Events events, Path logDir);
 
     /** Releases what the contender holds for all its candidates (clients, servers); none by default. */
     @Override

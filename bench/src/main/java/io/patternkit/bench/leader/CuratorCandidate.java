@@ -42,16 +42,16 @@ public final class CuratorCandidate {
                 .build();
         client.start();
         if (!client.blockUntilConnected(30, TimeUnit.SECONDS)) {
-            CandidateRuntime.emit("ERROR", id, "no ZooKeeper connection within 30 s");
+            CandidateRuntime.emit("ERROR", "no ZooKeeper connection within 30 s");
             Runtime.getRuntime().halt(1);
         }
         try {
-            CandidateRuntime.emit("INFO", id, "negotiated session timeout "
+            CandidateRuntime.emit("INFO", "negotiated session timeout "
                     + client.getZookeeperClient().getZooKeeper().getSessionTimeout() + " ms");
         } catch (Exception e) {
-            CandidateRuntime.emit("ERROR", id, e.toString());
+            CandidateRuntime.emit("ERROR", e.toString());
         }
-        CandidateRuntime.serve(id, new CandidateRuntime.Election() {
+        CandidateRuntime.serve(new CandidateRuntime.Election() {
             private LeaderLatch latch;
 
             @Override
@@ -60,12 +60,12 @@ public final class CuratorCandidate {
                 latch.addListener(new LeaderLatchListener() {
                     @Override
                     public void isLeader() {
-                        CandidateRuntime.emit("ELECTED", id, "");
+                        CandidateRuntime.emit("ELECTED", "");
                     }
 
                     @Override
                     public void notLeader() {
-                        CandidateRuntime.emit("LOST", id, "");
+                        CandidateRuntime.emit("LOST", "");
                     }
                 });
                 latch.start();

@@ -51,11 +51,11 @@ public final class Fabric8Candidate {
                 .withRetryPeriod(lease.retryPeriod())
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(
-                        () -> CandidateRuntime.emit("ELECTED", id, ""),
-                        () -> CandidateRuntime.emit("LOST", id, ""),
-                        leader -> CandidateRuntime.emit("INFO", id, "new leader " + leader)))
+                        () -> CandidateRuntime.emit("ELECTED", ""),
+                        () -> CandidateRuntime.emit("LOST", ""),
+                        leader -> CandidateRuntime.emit("INFO", "new leader " + leader)))
                 .build();
-        CandidateRuntime.serve(id, new CandidateRuntime.Election() {
+        CandidateRuntime.serve(new CandidateRuntime.Election() {
             private CompletableFuture<?> running;
 
             @Override

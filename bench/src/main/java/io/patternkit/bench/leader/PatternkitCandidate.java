@@ -35,15 +35,15 @@ public final class PatternkitCandidate {
         LeadershipListener listener = new LeadershipListener() {
             @Override
             public void elected(LeadershipContext context) {
-                CandidateRuntime.emit("ELECTED", id, "term " + context.term());
+                CandidateRuntime.emit("ELECTED", "term " + context.term());
             }
 
             @Override
             public void revoked(LeadershipContext context, RevocationReason reason) {
-                CandidateRuntime.emit("LOST", id, reason.name());
+                CandidateRuntime.emit("LOST", reason.name());
             }
         };
-        CandidateRuntime.serve(id, new CandidateRuntime.Election() {
+        CandidateRuntime.serve(new CandidateRuntime.Election() {
             private Leadership leadership;
 
             @Override

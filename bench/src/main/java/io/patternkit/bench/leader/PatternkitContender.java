@@ -1,5 +1,6 @@
 package io.patternkit.bench.leader;
 
+import io.patternkit.testing.AppProcess;
 import io.patternkit.bench.BenchSidecar;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,12 +40,12 @@ record PatternkitContender(String engine, Path sidecarJar, List<String> engineOp
     }
 
     @Override
-    public Candidate launch(String candidateId, String election, LeaseSettings lease, EventLog events, Path logDir) {
+    public Candidate launch(String candidateId, String election, LeaseSettings lease, AppProcess.Events events, Path logDir) {
         String prefix = election + "-" + candidateId;
         BenchSidecar sidecar = startSidecar(lease, logDir.resolve(prefix + "-sidecar.log"));
         List<String> appArgs = List.of("--sidecar-url", sidecar.baseUrl().toString(), "--election", election);
         Path appLog = logDir.resolve(prefix + "-app.log");
-        return new Candidate(candidateId, () -> CandidateProcess.start(candidateId, PatternkitCandidate.class, appArgs,
+        return new Candidate(candidateId, () -> Candidate.startApp(candidateId, PatternkitCandidate.class, appArgs,
                 events, appLog), new Candidate.Sidecar() {
                     @Override
                     public void kill() {

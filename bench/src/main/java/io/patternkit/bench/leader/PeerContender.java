@@ -1,5 +1,6 @@
 package io.patternkit.bench.leader;
 
+import io.patternkit.testing.AppProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +23,11 @@ record PeerContender(String key, String label, Class<?> main, List<String> optio
     }
 
     @Override
-    public Candidate launch(String candidateId, String election, LeaseSettings lease, EventLog events, Path logDir) {
+    public Candidate launch(String candidateId, String election, LeaseSettings lease, AppProcess.Events events, Path logDir) {
         List<String> args = new ArrayList<>(options);
         args.addAll(List.of("--election", election));
         args.addAll(lease.asArgs());
         Path log = logDir.resolve(election + "-" + candidateId + ".log");
-        return new Candidate(candidateId, () -> CandidateProcess.start(candidateId, main, args, events, log), null);
+        return new Candidate(candidateId, () -> Candidate.startApp(candidateId, main, args, events, log), null);
     }
 }

@@ -29,8 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Options: {@code --root URL} (required), {@code --servers 64}, {@code --pools NAME=SHARDSxREPLICAS,...}
  * (such as {@code fan-4=4x1,tail=16x2}), {@code --worker-threads 4} (per server), {@code --ttl-seconds 120}.
- * Prints {@code READY <leaves>} on standard output once every leaf is registered, and stops (deregistering
- * every leaf) when standard input closes.
+ * Prints {@code EVENT READY leaves=<n>} on standard output (an {@code AppProcess} event line) once every
+ * leaf is registered, and stops (deregistering every leaf) when standard input says {@code quit} or closes.
  */
 public final class LeafHost {
     private LeafHost() {
@@ -80,11 +80,12 @@ public final class LeafHost {
                 }
                 Thread.sleep(50); // start-up wait in a benchmark process, not test synchronisation
             }
-            System.out.println("READY " + leaves.size());
+            System.out.println("EVENT READY leaves=" + leaves.size());
             System.out.flush();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                while (in.readLine() != null) {
-                    // keep serving until the harness closes our standard input
+                String line;
+                while ((line = in.readLine()) != null && !line.equals("quit")) {
+                    // keep serving until the harness says quit or closes our standard input
                 }
             }
         } finally {

@@ -12,9 +12,8 @@ import io.patternkit.bench.scatter.ScatterResults.TailRow;
 import io.patternkit.scatter.GatherResult;
 import io.patternkit.scatter.Hedging;
 import io.patternkit.scatter.ScatterOptions;
-import java.io.BufferedReader;
+import io.patternkit.testing.AppProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -412,66 +410,32 @@ public final class ScatterBench {
         }
     }
 
-    /** The {@link LeafHost} JVM: started with this harness's class path, stopped by closing its standard input. */
-    private static final class LeafProcess implements AutoCloseable {
-        private final Process process;
-        private final int count;
-
-        private LeafProcess(Process process, int count) {
-            this.process = process;
-            this.count = count;
-        }
-
+    /** The {@link LeafHost} JVM, an {@link AppProcess} started with this harness's class path. */
+    private record LeafProcess(AppProcess app, int count) implements AutoCloseable {
         static LeafProcess start(URI root, int servers, int workerThreads, String pools, Path log) throws Exception {
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), LeafHost.class.getName(), "--root", root.toString(),
-                    "--servers", Integer.toString(servers), "--worker-threads", Integer.toString(workerThreads),
-                    "--pools", pools);
-            Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-            CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> {
-                try {
-                    BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                            StandardCharsets.UTF_8));
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        if (line.startsWith("READY ")) {
-                            return Integer.parseInt(line.substring(6).trim());
-                        }
-                    }
-                    throw new IllegalStateException("the leaf process exited; see " + log);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            AppProcess.Events events = new AppProcess.Events();
+            AppProcess app = AppProcess.start("leaves", AppProcess.javaMain(List.of(), LeafHost.class, List.of("--root",
+                    root.toString(), "--servers", Integer.toString(servers), "--worker-threads",
+                    Integer.toString(workerThreads), "--pools", pools)), Map.of(), log, events);
             try {
-                return new LeafProcess(process, ready.get(120, TimeUnit.SECONDS));
-            } catch (Exception e) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the leaf process did not get ready; see " + log, e);
+                AppProcess.Event ready = events.awaitAfter(0, e -> e.is("READY") || e.is(AppProcess.EXITED),
+                        Duration.ofSeconds(120)).filter(e -> e.is("READY"))
+                        .orElseThrow(() -> new IllegalStateException("the leaf process did not get ready; see " + log));
+                return new LeafProcess(app, (int) ready.number("leaves"));
+            } catch (RuntimeException | InterruptedException e) {
+                app.kill();
+                throw e;
             }
         }
 
         long pid() {
-            return process.pid();
+            return app.pid();
         }
 
-        int count() {
-            return count;
-        }
-
+        /** Asks the leaves to deregister and exit ({@code quit}); kills them after 20 s. */
         @Override
         public void close() {
-            try {
-                process.getOutputStream().close();
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (IOException e) {
-                process.destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
+            app.quit(Duration.ofSeconds(20));
         }
     }
 }
