@@ -101,10 +101,9 @@ public final class DrainBench {
             WorkQueue q = client.queue(queue);
             q.enqueueAll(IntStream.range(0, items).mapToObj(i -> Enqueue.json(Integer.toString(i))).toList());
             AppProcess.Events events = new AppProcess.Events();
-            AppProcess worker = AppProcess.start("worker", List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                            .toString(), "-cp", System.getProperty("java.class.path"), DrainWorker.class.getName(),
-                    sidecar.baseUrl().toString(), queue, Integer.toString(concurrency), Integer.toString(handlerMs),
-                    visibility.toString(), mode), Map.of(), Files.createTempFile("drain-worker-", ".log"), events);
+            AppProcess worker = AppProcess.start("worker", AppProcess.javaMain(List.of(), DrainWorker.class,
+                    List.of(sidecar.baseUrl().toString(), queue, Integer.toString(concurrency), Integer.toString(handlerMs),
+                            visibility.toString(), mode)), Map.of(), Files.createTempFile("drain-worker-", ".log"), events);
             try {
                 while (q.stats().acked() < items / 5) {
                     Thread.sleep(50); // the cadence of reading the worker's progress

@@ -386,15 +386,13 @@ public final class AmbassadorDemo implements Callable<Integer> {
     private void startService(String replica, String shard, List<String> terms) throws IOException {
         Path file = work.resolve(replica + ".tsv");
         index.save(file, terms);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM);
+        List<String> jvm = new ArrayList<>(JVM);
         if (replica.equals(JMX_REPLICA)) { // the JVM that speaks only JMX: its metrics reach /metrics through the adapter
-            command.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+            jvm.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
                     "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
                     "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TermService.class.getName(), "--index", file.toString(),
+        List<String> command = AppProcess.javaMain(jvm, TermService.class, List.of("--index", file.toString(),
                 "--shard", shard, "--replica", replica, "--port", Integer.toString(ports.get(replica)),
                 "--statsd", "127.0.0.1:" + statsdPort));
         services.put(replica, AppProcess.start(replica, command, Map.of(), work.resolve("logs").resolve(replica + ".log"), events));

@@ -231,17 +231,13 @@ public final class IndexCorpus implements Callable<Integer> {
     private AppProcess startWorker(int index, SidecarProcess sidecar, Path inputRoot, Path work,
             AppProcess.Events events) throws IOException {
         Path logs = Files.createDirectories(work.resolve("logs"));
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
-                IndexWorker.class.getName(),
+        List<String> command = AppProcess.javaMain(List.of("-Xmx256m", "-XX:+UseSerialGC"), IndexWorker.class, List.of(
                 "--queue", QUEUE,
                 "--input-root", inputRoot.toString(),
                 "--output-root", work.resolve("output").toString(),
                 "--ledger", work.resolve("ledger-" + index + ".tsv").toString(),
                 "--concurrency", Integer.toString(concurrency),
-                "--batch", Integer.toString(batch));
+                "--batch", Integer.toString(batch)));
         AppProcess worker = AppProcess.start("worker-" + index, command, Map.of(Wire.ENV_SIDECAR_URL, sidecar.baseUrl().toString()),
                 logs.resolve("worker-" + index + ".log"), events);
         say("worker %d (pid %d) uses sidecar %s", index, worker.pid(), sidecar.baseUrl());

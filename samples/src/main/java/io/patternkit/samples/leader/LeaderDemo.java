@@ -195,10 +195,9 @@ public final class LeaderDemo implements Callable<Integer> {
     }
 
     private void startApp(String id) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                LeaderReplica.class.getName(), "--id", id, "--corpus", input.toString(),
-                "--store", work.resolve("store.db").toString(), "--batch", Integer.toString(BATCH));
+        List<String> command = AppProcess.javaMain(List.of("-Xmx192m", "-XX:+UseSerialGC"), LeaderReplica.class,
+                List.of("--id", id, "--corpus", input.toString(), "--store", work.resolve("store.db").toString(),
+                        "--batch", Integer.toString(BATCH)));
         Path log = work.resolve("logs").resolve(id + "-" + System.nanoTime() + ".log");
         AppProcess app = AppProcess.start(id, command,
                 Map.of(Wire.ENV_SIDECAR_URL, sidecars.get(id).baseUrl().toString()), log, events);

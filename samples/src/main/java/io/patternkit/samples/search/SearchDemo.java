@@ -308,11 +308,8 @@ public final class SearchDemo implements Callable<Integer> {
 
     private void startLeaf(SidecarProcess root, Path corpusRoot, int shard, int replica) throws IOException {
         String leafId = Sharding.name(shard) + "-r" + replica;
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SearchLeaf.class.getName(),
-                "--corpus", corpusRoot.toString(), "--shard", Integer.toString(shard), "--shards", Integer.toString(shards),
+        List<String> command = AppProcess.javaMain(JVM, SearchLeaf.class, List.of("--corpus", corpusRoot.toString(),
+                "--shard", Integer.toString(shard), "--shards", Integer.toString(shards),
                 "--replica", Integer.toString(replica), "--ttl", ttl.toString()));
         AppProcess leaf = AppProcess.start(leafId, command, Map.of(Wire.ENV_SCATTER_URL, root.baseUrl().toString()),
                 work.resolve("logs").resolve(leafId + ".log"), events);
