@@ -7,6 +7,7 @@ import io.patternkit.management.internal.EmbeddedHttpServer;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -16,7 +17,10 @@ import java.util.function.Function;
  * scatter/gather leaf endpoint ({@code io.patternkit.scatter.ScatterLeaf}); lifecycle endpoints will join
  * it. Follows the sidecars' conventions: binds {@code 127.0.0.1} unless told otherwise, caps request
  * bodies (413), requires {@code Authorization: Bearer <token>} compared in constant time when a token is
- * configured (401), and answers every error as RFC 9457 {@code application/problem+json}.
+ * configured (401), refuses JSON bodies that are not well-formed UTF-8 (400), answers a request line or
+ * headers too long with 414 or 431, closes a connection whose request does not arrive whole within the
+ * read timeout (30 s) or that carries no traffic for the idle timeout (10 minutes), closes connections
+ * beyond the cap (256) as they open, and answers every error as RFC 9457 {@code application/problem+json}.
  *
  * <p>Lifecycle as in Testcontainers: {@link #start()}, then {@link #close()} (try-with-resources works).
  * Endpoints are {@link #mount mounted} on exact paths, before or after start. Its event-loop thread is not
@@ -48,7 +52,8 @@ public final class ManagementServer implements AutoCloseable {
     private ManagementServer(Builder b, String host, int port, String token, String advertisedHost) {
         this.host = host;
         this.advertisedHost = advertisedHost;
-        this.server = new EmbeddedHttpServer(host, port, b.maxBodyBytes, token, b.workerThreads,
+        this.server = new EmbeddedHttpServer(new EmbeddedHttpServer.Settings(host, port, b.maxBodyBytes, token,
+                b.workerThreads, b.readTimeout, b.idleTimeout, b.maxConnections),
                 b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry());
     }
 
@@ -155,6 +160,9 @@ public final class ManagementServer implements AutoCloseable {
         private String advertisedHost;
         private int maxBodyBytes = 1024 * 1024;
         private int workerThreads = 16;
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofMinutes(10);
+        private int maxConnections = 256;
         private MeterRegistry meterRegistry;
         private boolean fromEnvironment;
         private Function<String, String> environment = System::getenv;
@@ -238,6 +246,49 @@ public final class ManagementServer implements AutoCloseable {
             }
             this.workerThreads = threads;
             return this;
+        }
+
+        /**
+         * @param timeout how long a request may take to arrive whole (line, headers and body), 1 ms to
+         *     10 minutes; default 30 s. A client that stops sending mid-request loses its connection, so it
+         *     cannot hold one forever (a slowloris).
+         * @return this builder
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = bounded(timeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * @param timeout how long a connection may go without traffic in either direction before it is
+         *     closed, 1 ms to 10 minutes; default 10 minutes. Keep it longer than the longest an endpoint
+         *     takes to answer: a preStop drain answers when the drain ends, a profile after its seconds.
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = bounded(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * @param connections how many connections may be open at once, 1..65536; default 256. Connections
+         *     beyond it are closed as soon as they open.
+         * @return this builder
+         */
+        public Builder maxConnections(int connections) {
+            if (connections < 1 || connections > 65536) {
+                throw new IllegalArgumentException("maxConnections must be 1..65536, got " + connections);
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
+        private static Duration bounded(Duration timeout, String name) {
+            Objects.requireNonNull(timeout, name);
+            if (timeout.toMillis() < 1 || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException(name + " must be 1 ms to 10 minutes, got " + timeout);
+            }
+            return timeout;
         }
 
         /**

@@ -2,6 +2,7 @@ package io.patternkit.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -188,6 +191,88 @@ class ManagementServerTest {
         try (Response r = http.newCall(new Request.Builder().url(server.baseUrl() + "/x")
                 .post(RequestBody.create("a=b", MediaType.get("application/x-www-form-urlencoded"))).build()).execute()) {
             problem(r, ProblemType.UNSUPPORTED_MEDIA_TYPE);
+        }
+    }
+
+    @Test
+    void aBodyThatIsNotWellFormedUtf8IsA400BeforeTheEndpoint() throws IOException {
+        start(ManagementServer.builder());
+        CountDownLatch called = new CountDownLatch(1);
+        server.mount("/x", req -> {
+            called.countDown();
+            return ManagementResponse.noContent();
+        });
+        // An overlong '/', an encoded surrogate, a code point above U+10FFFF.
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80})) {
+            byte[] body = ("{\"a\":\"" + new String(bad, StandardCharsets.ISO_8859_1) + "\"}").getBytes(StandardCharsets.ISO_8859_1);
+            try (Response r = http.newCall(new Request.Builder().url(server.baseUrl() + "/x")
+                    .post(RequestBody.create(body, JSON)).build()).execute()) {
+                assertThat(problem(r, ProblemType.INVALID_REQUEST).get("detail").asText()).contains("UTF-8");
+            }
+        }
+        assertThat(called.getCount()).isOne();
+    }
+
+    @Test
+    void aRequestLineOrHeadersTooLongGetA414Or431ProblemAndMalformedHttpA400() throws IOException {
+        start(ManagementServer.builder());
+        // HTTP/1.0 in the status line: the decoder gave up before it read the request's version.
+        assertThat(raw("GET /" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: a\r\n\r\n")).startsWith("HTTP/1.0 414")
+                .contains(Wire.PROBLEM_JSON, ProblemType.URI_TOO_LONG.uri());
+        assertThat(raw("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "y".repeat(10_000) + "\r\n\r\n"))
+                .matches("(?s)HTTP/1\\.[01] 431.*").contains(ProblemType.HEADERS_TOO_LARGE.uri());
+        assertThat(raw("GET / HTTP/1.1\r\nHost: a\r\nX-Bad: a\u0001b\r\n\r\n")).matches("(?s)HTTP/1\\.[01] 400.*")
+                .contains(ProblemType.INVALID_REQUEST.uri());
+    }
+
+    @Test
+    void aClientThatStopsMidBodyLosesItsConnectionAfterTheReadTimeout() throws IOException {
+        start(ManagementServer.builder().readTimeout(Duration.ofMillis(300)));
+        server.mount("/x", req -> ManagementResponse.noContent());
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /x HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"a\":").getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+            // The server closes the connection: the read ends (-1) instead of timing out after 10 s.
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheCapAreClosedAndAClosedOneFreesItsPlace() throws IOException {
+        start(ManagementServer.builder().maxConnections(2));
+        server.mount("/x", req -> ManagementResponse.noContent());
+        try (Socket a = new Socket("127.0.0.1", server.port()); Socket b = new Socket("127.0.0.1", server.port());
+                Socket c = new Socket("127.0.0.1", server.port())) {
+            // Vert.x hands an HTTP/1.1 connection over with its first request: the third is closed then, unanswered.
+            for (Socket open : List.of(a, b)) {
+                open.setSoTimeout(10_000);
+                open.getOutputStream().write("GET /x HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] head = new byte[12];
+                assertThat(open.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12);
+                assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 204");
+            }
+            c.setSoTimeout(10_000);
+            c.getOutputStream().write("GET /x HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.getInputStream().read()).as("the third connection is closed unanswered").isEqualTo(-1);
+        }
+        // The server sees the three closes a moment later; then each closed connection gives its place back.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(raw("GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 204"));
+        for (int i = 0; i < 10; i++) {
+            assertThat(raw("GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 204");
+        }
+    }
+
+    /** Sends raw bytes and reads the answer until the server closes the connection. */
+    private String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

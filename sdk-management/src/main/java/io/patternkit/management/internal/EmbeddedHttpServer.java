@@ -1,10 +1,11 @@
 package io.patternkit.management.internal;
 
-import io.patternkit.core.internal.DaemonThreads;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.patternkit.core.internal.ApiTokens;
+import io.patternkit.core.internal.DaemonThreads;
 import io.patternkit.management.ManagementEndpoint;
 import io.patternkit.management.ManagementRequest;
 import io.patternkit.management.ManagementResponse;
@@ -14,13 +15,18 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +39,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +48,42 @@ import org.slf4j.LoggerFactory;
  * modules only. One event loop reads requests (token check, size cap, routing); endpoints run on a
  * bounded worker pool, and answers are written back on the event loop. The connection's close is
  * turned into {@link ManagementRequest#whenClosed()}.
+ *
+ * <p>Guarded against slow and broken clients as the sidecars are: a request must arrive whole (line,
+ * headers and body) within the read timeout, a connection without traffic for the idle timeout is closed,
+ * connections beyond the cap are closed at once, a JSON body must be well-formed UTF-8 (RFC 3629), and a
+ * request the HTTP decoder refuses (a line or headers too long, a malformed header) gets a problem answer
+ * (414, 431 or 400) before its connection is closed.
  */
 public final class EmbeddedHttpServer {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedHttpServer.class);
     private static final int QUEUE = 1000;
     private static final String UNMATCHED = "unmatched";
+    private static final String INVALID = "invalid";
 
+    /**
+     * What the server is told at construction.
+     *
+     * @param host the bind address
+     * @param port the port, 0 for ephemeral
+     * @param maxBodyBytes the request body cap
+     * @param token the bearer token, or null for none
+     * @param workerThreads the endpoint threads
+     * @param readTimeout how long a request may take to arrive whole
+     * @param idleTimeout how long a connection may go without traffic
+     * @param maxConnections how many connections may be open at once
+     */
+    public record Settings(String host, int port, int maxBodyBytes, String token, int workerThreads, Duration readTimeout,
+            Duration idleTimeout, int maxConnections) {
+    }
+
+    private final Settings settings;
     private final String host;
     private final int requestedPort;
     private final int maxBodyBytes;
     private final byte[] token;
     private final MeterRegistry registry;
+    private final AtomicInteger open = new AtomicInteger();
     private final Map<String, ManagementEndpoint> endpoints = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers;
     private final Object lock = new Object();
@@ -61,20 +93,17 @@ public final class EmbeddedHttpServer {
     private volatile boolean closed;
 
     /**
-     * @param host the bind address
-     * @param port the port, 0 for ephemeral
-     * @param maxBodyBytes the request body cap
-     * @param token the bearer token, or null for none
-     * @param workerThreads the endpoint threads
+     * @param settings address, port, caps and timeouts
      * @param registry where the request timer goes
      */
-    public EmbeddedHttpServer(String host, int port, int maxBodyBytes, String token, int workerThreads,
-            MeterRegistry registry) {
-        this.host = host;
-        this.requestedPort = port;
-        this.maxBodyBytes = maxBodyBytes;
-        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    public EmbeddedHttpServer(Settings settings, MeterRegistry registry) {
+        this.settings = settings;
+        this.host = settings.host();
+        this.requestedPort = settings.port();
+        this.maxBodyBytes = settings.maxBodyBytes();
+        this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
         this.registry = registry;
+        int workerThreads = settings.workerThreads();
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(QUEUE), DaemonThreads.numbered("patternkit-management-"));
         this.workers.allowCoreThreadTimeOut(true);
@@ -90,7 +119,11 @@ public final class EmbeddedHttpServer {
             vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                     .setInternalBlockingPoolSize(1));
             try {
-                server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
+                        .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+                server = vertx.createHttpServer(options)
+                        .connectionHandler(this::capped)
+                        .invalidRequestHandler(this::invalid)
                         .requestHandler(this::handle)
                         .listen(requestedPort, host)
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -167,13 +200,39 @@ public final class EmbeddedHttpServer {
         }
     }
 
+    /** Counts the connection against the cap, and closes it at once when the cap is reached. */
+    private void capped(HttpConnection connection) {
+        connection.closeHandler(v -> open.decrementAndGet());
+        if (open.incrementAndGet() > settings.maxConnections()) {
+            log.debug("management connection refused: {} open", settings.maxConnections());
+            connection.close();
+        }
+    }
+
+    /** A request the HTTP decoder refused: a problem answer (414, 431 or 400), then the connection closes. */
+    private void invalid(HttpServerRequest req) {
+        long start = System.nanoTime();
+        Throwable cause = req.decoderResult().cause();
+        ProblemType type = cause instanceof TooLongHttpLineException ? ProblemType.URI_TOO_LONG
+                : cause instanceof TooLongHttpHeaderException ? ProblemType.HEADERS_TOO_LARGE : ProblemType.INVALID_REQUEST;
+        respondAndClose(req, INVALID, start, ManagementResponse.problem(type, type == ProblemType.INVALID_REQUEST
+                ? "the request line or a header is not valid HTTP" : "the request line or headers are longer than the server reads"));
+    }
+
     private void handle(HttpServerRequest req) {
         long start = System.nanoTime();
         String path = req.path();
+        // The whole request must arrive within the read timeout: a client that stops mid-body loses its connection.
+        long readTimer = vertx.setTimer(settings.readTimeout().toMillis(), id -> {
+            log.debug("management request {} {} not received whole within {}; closing", req.method(), path,
+                    settings.readTimeout());
+            req.connection().close();
+        });
         ManagementEndpoint endpoint = endpoints.get(path);
         String route = endpoint == null ? UNMATCHED : path;
         if (token != null && !path.startsWith(Wire.APP_HEALTH_PREFIX)
                 && !ApiTokens.matches(token, req.getHeader("Authorization"))) {
+            vertx.cancelTimer(readTimer);
             req.response().putHeader("WWW-Authenticate", "Bearer");
             respondAndClose(req, route, start, ManagementResponse.problem(ProblemType.UNAUTHORIZED,
                     "a valid Authorization: Bearer token is required"));
@@ -181,6 +240,7 @@ public final class EmbeddedHttpServer {
         }
         String length = req.getHeader("Content-Length");
         if (length != null && tooLong(length)) {
+            vertx.cancelTimer(readTimer);
             respondAndClose(req, route, start, tooLarge());
             return;
         }
@@ -194,6 +254,7 @@ public final class EmbeddedHttpServer {
             }
             if (body.length() + chunk.length() > maxBodyBytes) {
                 over[0] = true;
+                vertx.cancelTimer(readTimer);
                 respondAndClose(req, route, start, tooLarge());
             } else {
                 body.appendBuffer(chunk);
@@ -201,6 +262,7 @@ public final class EmbeddedHttpServer {
         });
         req.exceptionHandler(e -> log.debug("management request {} {} failed: {}", req.method(), path, e.toString()));
         req.endHandler(v -> {
+            vertx.cancelTimer(readTimer);
             if (over[0]) {
                 return;
             }
@@ -211,6 +273,11 @@ public final class EmbeddedHttpServer {
             if (body.length() > 0 && !isJson(req.getHeader("Content-Type"))) {
                 respond(req, route, start, ManagementResponse.problem(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                         "the body must be application/json"));
+                return;
+            }
+            if (!wellFormedUtf8(body.getBytes())) {
+                respond(req, route, start, ManagementResponse.problem(ProblemType.INVALID_REQUEST,
+                        "the body is not valid UTF-8 text (RFC 3629)"));
                 return;
             }
             inbound.body = body.getBytes();
@@ -255,6 +322,17 @@ public final class EmbeddedHttpServer {
     private ManagementResponse tooLarge() {
         return ManagementResponse.problem(ProblemType.PAYLOAD_TOO_LARGE,
                 "the request body is larger than " + maxBodyBytes + " bytes");
+    }
+
+    /** RFC 3629: no overlong forms, no encoded surrogates, nothing above U+10FFFF. */
+    private static boolean wellFormedUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static boolean isJson(String contentType) {
