@@ -60,6 +60,7 @@ public final class EmbeddedHttpServer {
     private static final int QUEUE = 1000;
     private static final String UNMATCHED = "unmatched";
     private static final String INVALID = "invalid";
+    private static final long LINGER_MS = 1_000;
 
     /**
      * What the server is told at construction.
@@ -340,10 +341,14 @@ public final class EmbeddedHttpServer {
         return media.equals("application/json") || media.endsWith("+json");
     }
 
+    /**
+     * Answers and closes the connection a second later (a lingering close, RFC 9112 section 9.6): a client
+     * still sending a body it should not have would otherwise get a reset that can destroy the answer.
+     */
     private void respondAndClose(HttpServerRequest req, String route, long start, ManagementResponse answer) {
         req.response().putHeader("Connection", "close");
         respond(req, route, start, answer);
-        req.connection().close();
+        vertx.setTimer(LINGER_MS, id -> req.connection().close());
     }
 
     private void respond(HttpServerRequest req, String route, long start, ManagementResponse answer) {

@@ -1,14 +1,9 @@
 package io.patternkit.sidecar.checkpoint;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.sidecar.common.JsonFields;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -69,27 +64,12 @@ final class CheckpointRequests {
         return token;
     }
 
-    /** The bytes of the top-level {@code state} member's value; the body is valid JSON by now. */
+    /** The text of the top-level {@code state} member's value, as sent; the body is valid JSON by now. */
     private String rawState(byte[] body) {
-        try (JsonParser p = mapper.getFactory().createParser(body)) {
-            p.nextToken(); // START_OBJECT
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                boolean wanted = "state".equals(p.currentName());
-                JsonToken value = p.nextToken();
-                int start = (int) p.currentTokenLocation().getByteOffset();
-                if (value.isStructStart()) {
-                    p.skipChildren();
-                } else {
-                    p.finishToken();
-                }
-                if (wanted) {
-                    int end = (int) p.currentLocation().getByteOffset();
-                    return new String(Arrays.copyOfRange(body, start, end), StandardCharsets.UTF_8);
-                }
-            }
-        } catch (IOException e) {
-            throw JsonFields.invalid("body", "is not valid JSON");
+        String state = JsonFields.rawValues(mapper.getFactory(), body, "state").get("state");
+        if (state == null) {
+            throw JsonFields.invalid("state", "is required");
         }
-        throw JsonFields.invalid("state", "is required");
+        return state;
     }
 }

@@ -1,11 +1,19 @@
 package io.patternkit.sidecar.common;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.ProblemType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -50,6 +58,52 @@ public final class JsonFields {
             throw invalid(broken.get(), "holds an unpaired surrogate (an escape such as \\ud800 alone), which is not text");
         }
         return node;
+    }
+
+    /**
+     * The values of every member called {@code member}, at any depth, exactly as the body writes them: the
+     * bytes between the value's first and last character, with the client's spacing, escapes and number
+     * forms, so what is stored is byte for byte what was sent (never a re-serialisation).
+     *
+     * @param factory the JSON factory of the mapper that parsed the body
+     * @param body a body that {@link #parse} accepted
+     * @param member the member's name, such as {@code payload}
+     * @return each value's text by the member's path in this class's form ({@code payload},
+     *     {@code items[2].payload}), in document order
+     * @throws ProblemException {@code invalid-request} when the body is not JSON after all
+     */
+    public static Map<String, String> rawValues(JsonFactory factory, byte[] body, String member) {
+        Map<String, String> values = new LinkedHashMap<>();
+        try (JsonParser p = factory.createParser(body)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t != JsonToken.FIELD_NAME || !member.equals(p.currentName())) {
+                    continue;
+                }
+                String path = join(pathOf(p.getParsingContext()), member);
+                JsonToken value = p.nextToken();
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                if (value.isStructStart()) {
+                    p.skipChildren();
+                } else {
+                    p.finishToken(); // a scalar's end is known only once it is read whole
+                }
+                int end = (int) p.currentLocation().getByteOffset();
+                values.put(path, new String(body, start, end - start, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw invalid("body", "is not valid JSON");
+        }
+        return values;
+    }
+
+    /** @return the path of the object or array a parsing context reads, in this class's form ("" for the body) */
+    private static String pathOf(JsonStreamContext container) {
+        JsonStreamContext parent = container.getParent();
+        if (parent == null || parent.inRoot()) {
+            return "";
+        }
+        String up = pathOf(parent);
+        return parent.inArray() ? index(up, parent.getCurrentIndex()) : join(up, parent.getCurrentName());
     }
 
     /**
@@ -125,11 +179,23 @@ public final class JsonFields {
             return null;
         }
         String text = value.textValue();
-        if (text.length() < minLength || text.length() > maxLength) {
+        int length = length(text);
+        if (length < minLength || length > maxLength) {
             error(join(path, name), "must be " + minLength + " to " + maxLength + " characters long");
             return null;
         }
         return text;
+    }
+
+    /**
+     * The length of a string as JSON Schema's {@code minLength} and {@code maxLength} count it: in characters
+     * (Unicode code points, RFC 8259), so an emoji counts once, not as its two UTF-16 chars.
+     *
+     * @param text the string
+     * @return its length in code points
+     */
+    public static int length(String text) {
+        return text.codePointCount(0, text.length());
     }
 
     /** A boolean member, {@code fallback} when absent. */

@@ -8,6 +8,7 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.EngineException;
 import io.patternkit.sidecar.common.FieldError;
+import io.patternkit.sidecar.common.JsonFields;
 import io.patternkit.sidecar.common.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -47,6 +48,23 @@ public final class Responses {
     public static byte[] body(RoutingContext ctx) {
         Buffer body = ctx.body().buffer();
         return body == null ? null : body.getBytes();
+    }
+
+    /**
+     * A query parameter that the contract defines once: given twice it is ambiguous (which one would a proxy
+     * or cache in between have read?), so it is refused rather than the first one taken.
+     *
+     * @param ctx the request
+     * @param name the parameter
+     * @return its value, null when absent
+     * @throws ProblemException {@code invalid-request} naming the parameter when it is given more than once
+     */
+    public static String query(RoutingContext ctx, String name) {
+        List<String> values = ctx.queryParam(name);
+        if (values.size() > 1) {
+            throw JsonFields.invalid(name, "is given more than once");
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 
     /** @return a new empty JSON object */

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class SidecarServer {
     /** Routing-context key holding the route template, used as the metrics {@code route} tag. */
     public static final String ROUTE_KEY = "patternkit.route";
+    /** How long a refused request's connection stays open so that its client reads the answer (a lingering close). */
+    private static final long LINGER_MS = 1_000;
     private static final String UNMATCHED = "unmatched";
     private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
 
@@ -74,6 +76,7 @@ public final class SidecarServer {
         this.responses = new Responses(mapper);
         this.router = Router.router(vertx);
         router.route().handler(this::timed);
+        router.route().handler(this::refuseDotSegments);
         // A client that went away mid-request (the idle timeout, a reset) has nobody to answer; not an error.
         router.route().failureHandler(ctx -> {
             if (ctx.failure() instanceof HttpClosedException) {
@@ -184,6 +187,26 @@ public final class SidecarServer {
         ctx.next();
     }
 
+    /**
+     * A path with a {@code .}, {@code ..} (also percent-encoded) or empty segment is refused, not normalised:
+     * RFC 3986 dot-segment removal and slash merging would turn {@code /v1/elections/./watch} or
+     * {@code /v1/elections//watch} into {@code /v1/elections/watch}, another resource than the client named
+     * (the election {@code watch}). Names cannot be empty, {@code .} or {@code ..} (the contract's patterns
+     * exclude them), so no valid request has such a segment; a trailing slash is left to routing.
+     */
+    private void refuseDotSegments(RoutingContext ctx) {
+        String[] segments = ctx.request().path().split("/", -1);
+        for (int i = 1; i < segments.length; i++) {
+            String s = segments[i].toLowerCase(Locale.ROOT).replace("%2e", ".");
+            if (s.equals(".") || s.equals("..") || (s.isEmpty() && i < segments.length - 1)) {
+                responses.problem(ctx, ProblemType.INVALID_REQUEST, "the path has an empty, '.' or '..' segment, which "
+                        + "names no resource; names cannot be empty, '.' or '..'", List.of());
+                return;
+            }
+        }
+        ctx.next();
+    }
+
     private void requireJsonBody(RoutingContext ctx) {
         HttpMethod method = ctx.request().method();
         if (method != HttpMethod.POST && method != HttpMethod.PUT) {
@@ -225,7 +248,7 @@ public final class SidecarServer {
     /**
      * A request Netty could not decode, so no route sees it: the status Vert.x would send (414 for a request
      * line over its limit, 431 for headers over theirs, 400 otherwise), as a problem document, counted in
-     * {@code http.server.requests} under the route {@code invalid}; the connection is closed after it.
+     * {@code http.server.requests} under the route {@code invalid}; the connection is closed a second after it.
      */
     private void invalid(HttpServerRequest request) {
         long start = System.nanoTime();
@@ -246,7 +269,10 @@ public final class SidecarServer {
         response.setStatusCode(type.status()).putHeader("Content-Type", Wire.PROBLEM_JSON).putHeader("Connection", "close")
                 .end(responses.problemBytes(type, detail)).onComplete(v -> {
                     recordRequest(request.method(), "invalid", type.status(), start);
-                    request.connection().close();
+                    // A lingering close (RFC 9112, section 9.6): a client still sending (a body behind a line too
+                    // long) would otherwise get a reset that can destroy the answer before it reads it. The
+                    // decoder discards whatever arrives meanwhile.
+                    vertx.setTimer(LINGER_MS, id -> request.connection().close());
                 });
     }
 

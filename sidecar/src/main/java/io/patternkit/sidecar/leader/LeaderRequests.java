@@ -124,7 +124,7 @@ public final class LeaderRequests {
         Long term = number(fields, query.apply("term"), "term", 0, Long.MAX_VALUE, 0);
         Long waitMs = number(fields, query.apply("waitMs"), "waitMs", 0, Wire.MAX_WAIT_MS, Wire.MAX_WAIT_MS);
         String leaderId = query.apply("leaderId");
-        if (leaderId != null && leaderId.length() > MAX_ID) {
+        if (leaderId != null && JsonFields.length(leaderId) > MAX_ID) {
             fields.error("leaderId", "must be at most " + MAX_ID + " characters long");
         }
         String candidate = query.apply("candidateId");

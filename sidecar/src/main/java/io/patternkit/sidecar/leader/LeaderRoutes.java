@@ -73,7 +73,7 @@ public final class LeaderRoutes implements RunningPattern {
                 service.observe(parser.election(ctx.pathParam("election"))).map(this::observation)));
         router.get(BASE + "/watch").handler(ctx -> run(ctx, BASE + "/watch", () -> {
             String election = parser.election(ctx.pathParam("election"));
-            WatchRequest request = parser.watch(election, name -> ctx.queryParams().get(name));
+            WatchRequest request = parser.watch(election, name -> Responses.query(ctx, name));
             Promise<Void> disconnected = Promise.promise();
             ctx.response().closeHandler(v -> disconnected.tryComplete());
             return service.watch(request, disconnected.future()).map(this::observation);

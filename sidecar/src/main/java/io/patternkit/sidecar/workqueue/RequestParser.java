@@ -2,11 +2,9 @@ package io.patternkit.sidecar.workqueue;
 
 import io.patternkit.protocol.NameRule;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.FieldError;
@@ -15,6 +13,7 @@ import io.patternkit.sidecar.common.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,16 +37,14 @@ public final class RequestParser {
     /**
      * Creates the parser.
      *
-     * @param mapper the JSON mapper used to parse bodies and re-serialise payloads
+     * @param mapper the JSON mapper used to parse bodies
      * @param maxItemBytes largest serialised payload in bytes, at least 1
      * @param defaultMaxAttempts {@code maxAttempts} of items that do not say, 1 to 1000
      */
     public RequestParser(ObjectMapper mapper, long maxItemBytes, int defaultMaxAttempts) {
-        // Exact decimals: a payload such as 1e400 or 0.10000000000000000001 is stored as sent,
-        // never rounded through a double (which could even turn it into an invalid "Infinity").
-        this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        // Payloads are stored as the body writes them (JsonFields.rawValues), never re-serialised from the
+        // tree, so the tree's number type does not matter to them.
+        this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.maxItemBytes = maxItemBytes;
         this.defaultMaxAttempts = defaultMaxAttempts;
     }
@@ -103,12 +100,13 @@ public final class RequestParser {
      * Validates a single enqueue.
      *
      * @param body the parsed body
+     * @param raw the body's bytes, from which the payload is taken exactly as sent
      * @return the item
      * @throws ProblemException {@code invalid-request} or {@code payload-too-large}
      */
-    public NewItem enqueue(JsonNode body) {
+    public NewItem enqueue(JsonNode body, byte[] raw) {
         JsonFields fields = new JsonFields();
-        NewItem item = item(fields, body, "");
+        NewItem item = item(fields, body, "", payloads(raw));
         fields.throwIfInvalid();
         return item;
     }
@@ -117,11 +115,18 @@ public final class RequestParser {
      * Validates a batch enqueue.
      *
      * @param body the parsed body
+     * @param raw the body's bytes, from which each payload is taken exactly as sent
      * @return 1 to 1000 items in request order
      * @throws ProblemException {@code invalid-request} or {@code payload-too-large}
      */
-    public List<NewItem> enqueueBatch(JsonNode body) {
-        return batch(body, "items", this::item);
+    public List<NewItem> enqueueBatch(JsonNode body, byte[] raw) {
+        Map<String, String> payloads = payloads(raw);
+        return batch(body, "items", (fields, node, path) -> item(fields, node, path, payloads));
+    }
+
+    /** @return every payload's text as the body writes it, by its path ({@code payload}, {@code items[i].payload}) */
+    private Map<String, String> payloads(byte[] raw) {
+        return JsonFields.rawValues(mapper.getFactory(), raw, "payload");
     }
 
     /**
@@ -194,7 +199,7 @@ public final class RequestParser {
             JsonNode array = fields.array(body, "", "receipts", 1, Wire.MAX_BATCH, true);
             for (int i = 0; array != null && i < array.size(); i++) {
                 JsonNode r = array.get(i);
-                if (!r.isTextual() || r.textValue().isEmpty() || r.textValue().length() > MAX_RECEIPT) {
+                if (!r.isTextual() || r.textValue().isEmpty() || JsonFields.length(r.textValue()) > MAX_RECEIPT) {
                     fields.error(JsonFields.index("receipts", i), "must be a string of 1 to " + MAX_RECEIPT + " characters");
                 } else {
                     receipts.add(r.textValue());
@@ -272,7 +277,7 @@ public final class RequestParser {
             for (int i = 0; array != null && i < array.size(); i++) {
                 if (!array.get(i).isTextual()) {
                     fields.error(JsonFields.index("ids", i), "must be a string");
-                } else if (array.get(i).textValue().length() > Wire.MAX_ITEM_ID_LENGTH) {
+                } else if (JsonFields.length(array.get(i).textValue()) > Wire.MAX_ITEM_ID_LENGTH) {
                     fields.error(JsonFields.index("ids", i), "must be at most " + Wire.MAX_ITEM_ID_LENGTH + " characters");
                 } else {
                     parseId(array.get(i).textValue(), ids);
@@ -313,7 +318,7 @@ public final class RequestParser {
         T read(JsonFields fields, JsonNode node, String path);
     }
 
-    private NewItem item(JsonFields fields, JsonNode node, String path) {
+    private NewItem item(JsonFields fields, JsonNode node, String path, Map<String, String> payloads) {
         if (!fields.object(node, path.isEmpty() ? "body" : path, ENQUEUE_FIELDS)) {
             return null;
         }
@@ -326,25 +331,20 @@ public final class RequestParser {
         Long delay = fields.integer(node, path, "delayMs", 0, Wire.MAX_DELAY_MS, 0L);
         Long priority = fields.integer(node, path, "priority", -1000, 1000, 0L);
         Long maxAttempts = fields.integer(node, path, "maxAttempts", 1, 1000, (long) defaultMaxAttempts);
-        String payloadJson = payload == null ? null : serialise(payload, path);
+        String payloadJson = payload == null ? null : sized(payloads.get(JsonFields.join(path, "payload")));
         if (delay == null || priority == null || maxAttempts == null) {
             return null;
         }
         return new NewItem(payloadJson, fileRef, dedupKey, delay, priority.intValue(), maxAttempts.intValue());
     }
 
-    private String serialise(JsonNode payload, String path) {
-        String json;
-        try {
-            json = mapper.writeValueAsString(payload);
-        } catch (JacksonException e) {
-            throw invalid(JsonFields.join(path, "payload"), "cannot be serialised");
-        }
-        if (json.getBytes(StandardCharsets.UTF_8).length > maxItemBytes) {
+    /** @return the payload as sent, when it is within the per-item limit */
+    private String sized(String payload) {
+        if (payload.getBytes(StandardCharsets.UTF_8).length > maxItemBytes) {
             throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
                     "an item's payload is larger than " + maxItemBytes + " bytes");
         }
-        return json;
+        return payload;
     }
 
     private NackRequest nack(JsonFields fields, JsonNode node, String path) {

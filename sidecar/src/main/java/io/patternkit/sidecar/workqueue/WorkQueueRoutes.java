@@ -51,17 +51,17 @@ final class WorkQueueRoutes {
     private record Reply(int status, ObjectNode body) {
     }
 
-    /** Handles a validated queue name and parsed JSON body. */
+    /** Handles a validated queue name and parsed JSON body (with its bytes, for what is stored as sent). */
     @FunctionalInterface
     private interface JsonRoute {
-        Future<Reply> handle(String queue, JsonNode body);
+        Future<Reply> handle(String queue, JsonNode body, byte[] raw);
     }
 
     void mount(Router router) {
         String base = "/v1/queues/:queue";
-        post(router, base + "/items", (q, body) -> service.enqueue(q, List.of(parser.enqueue(body)))
+        post(router, base + "/items", (q, body, raw) -> service.enqueue(q, List.of(parser.enqueue(body, raw)))
                 .map(r -> new Reply(201, enqueued(r.get(0)))));
-        post(router, base + "/items/batch", (q, body) -> service.enqueue(q, parser.enqueueBatch(body))
+        post(router, base + "/items/batch", (q, body, raw) -> service.enqueue(q, parser.enqueueBatch(body, raw))
                 .map(results -> list("results", results, this::enqueued)));
         router.post(base + "/claim").handler(ctx -> run(ctx, base + "/claim", () -> {
             String queue = parser.queue(ctx.pathParam("queue"));
@@ -73,32 +73,32 @@ final class WorkQueueRoutes {
         router.delete(base + "/claims/:claimId").handler(ctx -> run(ctx, base + "/claims/:claimId", () ->
                 service.endClaim(parser.queue(ctx.pathParam("queue")), parser.claimId(ctx.pathParam("claimId")))
                         .map(v -> new Reply(204, null))));
-        post(router, base + "/ack", (q, body) -> service.ack(q, parser.ack(body)).map(v -> new Reply(204, null)));
-        post(router, base + "/ack/batch", (q, body) -> {
+        post(router, base + "/ack", (q, body, raw) -> service.ack(q, parser.ack(body)).map(v -> new Reply(204, null)));
+        post(router, base + "/ack/batch", (q, body, raw) -> {
             List<String> receipts = parser.ackBatch(body);
             return service.ackBatch(q, receipts).map(oks -> batch(receipts, oks, (out, ok) -> ok));
         });
-        post(router, base + "/nack", (q, body) -> service.nack(q, parser.nack(body))
+        post(router, base + "/nack", (q, body, raw) -> service.nack(q, parser.nack(body))
                 .map(outcome -> new Reply(200, nacked(responses.object(), outcome, "visibleAt"))));
-        post(router, base + "/nack/batch", (q, body) -> {
+        post(router, base + "/nack/batch", (q, body, raw) -> {
             List<NackRequest> requests = parser.nackBatch(body);
             return service.nackBatch(q, requests).map(outcomes -> batch(requests.stream().map(NackRequest::receipt).toList(),
                     outcomes, WorkQueueRoutes::nackedInBatch));
         });
-        post(router, base + "/extend", (q, body) -> service.extend(q, parser.extend(body))
+        post(router, base + "/extend", (q, body, raw) -> service.extend(q, parser.extend(body))
                 .map(until -> new Reply(200, responses.object().put("visibleUntil", instant(until)))));
-        post(router, base + "/extend/batch", (q, body) -> {
+        post(router, base + "/extend/batch", (q, body, raw) -> {
             List<ExtendRequest> requests = parser.extendBatch(body);
             return service.extendBatch(q, requests).map(outcomes -> batch(requests.stream().map(ExtendRequest::receipt).toList(),
                     outcomes, WorkQueueRoutes::extended));
         });
-        post(router, base + "/dead-letters/redrive", (q, body) -> service.redrive(q, parser.redrive(body))
+        post(router, base + "/dead-letters/redrive", (q, body, raw) -> service.redrive(q, parser.redrive(body))
                 .map(n -> new Reply(200, responses.object().put("redriven", n))));
         get(router, base + "/stats", ctx -> service.stats(parser.queue(ctx.pathParam("queue")))
                 .map(s -> new Reply(200, stats(ctx.pathParam("queue"), s))));
         get(router, base + "/dead-letters", ctx -> {
             String queue = parser.queue(ctx.pathParam("queue"));
-            int limit = parser.limit(ctx.queryParams().get("limit"));
+            int limit = parser.limit(Responses.query(ctx, "limit"));
             return service.deadLetters(queue, limit).map(dead -> list("items", dead, this::deadLetter));
         });
     }
@@ -106,7 +106,8 @@ final class WorkQueueRoutes {
     private void post(Router router, String path, JsonRoute route) {
         router.post(path).handler(ctx -> run(ctx, path, () -> {
             String queue = parser.queue(ctx.pathParam("queue"));
-            return route.handle(queue, parser.parse(Responses.body(ctx)));
+            byte[] raw = Responses.body(ctx);
+            return route.handle(queue, parser.parse(raw), raw);
         }));
     }
 

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -81,6 +82,22 @@ class LeaderHttpTest {
             client.call("POST", "/v1/elections/idle/resign", "{\"candidateId\":\"pod-1\",\"term\":" + lease.get("term") + "}");
             assertThat(client.call("GET", "/", null).json().get("name").asText()).isEmpty();
         }
+    }
+
+    /**
+     * Found by ContractFuzzTest: {@code /v1/elections/./watch} and {@code /v1/elections//watch} were normalised to
+     * {@code /v1/elections/watch} and answered as the status of an election called {@code watch}.
+     */
+    @Test
+    void aPathWithAnEmptyOrDotSegmentIsRefusedNotNormalisedIntoAnotherResource() {
+        for (String path : List.of("/v1/elections/./watch?waitMs=0", "/v1/elections//watch?waitMs=0",
+                "/v1/elections/%2E%2E/x", "/v1/queues/q/../stats")) {
+            HttpHarness.Reply reply = http.send(http.request("GET", path, null, null, true).build());
+            assertThat(reply.status()).as(path).isEqualTo(400);
+            assertThat(reply.contentType()).as(path).startsWith("application/problem+json");
+            assertThat(reply.body()).as(path).contains(ProblemType.INVALID_REQUEST.uri(), "segment");
+        }
+        assertThat(http.call("GET", "/v1/elections/watch", null).status()).as("a trailing name is still a name").isEqualTo(200);
     }
 
     @Test

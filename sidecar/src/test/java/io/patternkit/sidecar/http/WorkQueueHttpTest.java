@@ -368,6 +368,36 @@ class WorkQueueHttpTest {
         assertThat(item.get("dedupKey").asText()).isEqualTo(text);
     }
 
+    /** Found by ContractFuzzTest: the payload was re-serialised, so spacing, escapes and number forms changed. */
+    @Test
+    void aPayloadIsStoredByteForByteWithItsSpacingEscapesAndNumberForms() {
+        String q = "/v1/queues/raw-" + java.util.UUID.randomUUID();
+        String payload = "[ 1E+2 ,\n\t-0, 0.10, \"\\u00E9\\/\", { } ]";
+        assertThat(http.call("POST", q + "/items", "{\"payload\": " + payload + " }").status()).isEqualTo(201);
+        assertThat(http.call("POST", q + "/items/batch", "{\"items\":[{\"fileRef\":\"f\"},{\"payload\":" + payload + "}]}")
+                .status()).isEqualTo(200);
+        String claimed = http.call("POST", q + "/claim", "{\"max\":3}").body();
+        assertThat(claimed.split(java.util.regex.Pattern.quote(payload), -1)).as(claimed).hasSize(3); // twice, as sent
+    }
+
+    /** Found by ContractFuzzTest: lengths counted UTF-16 chars, where the contract (JSON Schema) counts characters. */
+    @Test
+    void stringLimitsCountCharactersNotUtf16Units() {
+        String receipt = "\ud83d\ude00".repeat(256); // 256 characters, 512 UTF-16 units: within maxLength 256
+        HttpHarness.Reply reply = http.call("POST", GUARD + "/ack/batch", "{\"receipts\":[\"" + receipt + "\"]}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.json().get("results").get(0).get("ok").asBoolean()).isFalse();
+    }
+
+    /** Found by ContractFuzzTest: a parameter given twice was read as its first value. */
+    @Test
+    void aQueryParameterGivenTwiceIsRefused() {
+        HttpHarness.Reply reply = http.sendChecked(http.request("GET", GUARD + "/dead-letters?limit=1&limit=1000", null,
+                null, true).build());
+        assertProblem(reply, 400, ProblemType.INVALID_REQUEST);
+        assertThat(reply.body()).contains("limit", "more than once");
+    }
+
     @Test
     void missingOrWrongTokenIsUnauthorized() {
         assertProblem(http.sendChecked(http.request("POST", GUARD + "/claim", "application/json", "{}", false).build()),
