@@ -98,7 +98,12 @@ final class SqliteDatabase implements AutoCloseable {
             if (pool != null) {
                 pool.close();
             }
-            throw new EngineException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
+            Path dir = file.toAbsolutePath().getParent();
+            String hint = dir != null && Files.isDirectory(dir) && !Files.isWritable(dir)
+                    ? " (the directory " + dir + " cannot be written: a read-only volume or missing permissions; give --data "
+                            + "a writable directory)"
+                    : "";
+            throw new EngineException("cannot open SQLite database " + file + hint + ": " + e.getMessage(), e);
         }
     }
 
