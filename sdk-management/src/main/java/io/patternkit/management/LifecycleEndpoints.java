@@ -104,6 +104,11 @@ public final class LifecycleEndpoints {
         if (doc == null || !doc.isObject()) {
             throw new IllegalArgumentException("the body must be a JSON object such as {\"deadlineMs\": 20000}");
         }
+        doc.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("deadlineMs")) {
+                throw new IllegalArgumentException("unknown member '" + name + "'; the body has only deadlineMs");
+            }
+        });
         JsonNode ms = doc.get("deadlineMs");
         if (ms == null) {
             return Optional.empty();

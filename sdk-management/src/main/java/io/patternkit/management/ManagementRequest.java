@@ -23,7 +23,9 @@ public interface ManagementRequest {
 
     /**
      * @param name a query parameter's name, case-sensitive
-     * @return its first value, percent-decoded, or empty when absent
+     * @return its value, percent-decoded, or empty when absent
+     * @throws IllegalArgumentException when the query string is not valid percent-encoding, or the parameter
+     *     is given more than once (ambiguous); endpoints answer it with 400
      */
     Optional<String> query(String name);
 

@@ -129,6 +129,9 @@ class LifecycleEndpointsTest {
         "GET|/patternkit/lifecycle/drain?deadlineMs=abc|",
         "GET|/patternkit/lifecycle/drain?deadlineMs=-5|",
         "GET|/patternkit/lifecycle/drain?deadlineMs=%zz|",
+        // Found by ManagementContractFuzzTest: an unknown member was ignored, a repeated parameter read as its first.
+        "POST|/patternkit/lifecycle/drain|{\"deadlineMs\":5000,\"deadline\":1}",
+        "GET|/patternkit/lifecycle/drain?deadlineMs=5000&deadlineMs=abc|",
     })
     void badDeadlinesAre400ProblemsAndDrainNothing(String method, String path, String body) throws IOException {
         Reply reply = call(method, path, body, true);

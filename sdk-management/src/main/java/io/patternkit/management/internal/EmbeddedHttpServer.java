@@ -27,6 +27,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -383,11 +384,17 @@ public final class EmbeddedHttpServer {
 
         @Override
         public Optional<String> query(String name) {
+            List<String> values;
             try {
-                return Optional.ofNullable(req.getParam(name));
+                values = req.params().getAll(name);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("the query string is not valid percent-encoding");
             }
+            if (values.size() > 1) {
+                // Ambiguous: which one would a proxy or cache in between have read?
+                throw new IllegalArgumentException("the query parameter " + name + " is given more than once");
+            }
+            return values.stream().findFirst();
         }
 
         @Override

@@ -195,34 +195,6 @@ final class HttpHarness {
                 .isEmpty();
     }
 
-    /** @return the contract, parsed */
-    static OpenAPI api() {
-        return API;
-    }
-
-    /**
-     * @param request a request, as the contract sees it
-     * @return the contract's objections to it (errors only), empty when it is valid
-     */
-    static List<String> requestViolations(com.atlassian.oai.validator.model.Request request) {
-        return errors(VALIDATOR.validateRequest(request));
-    }
-
-    /**
-     * @param method the request's method
-     * @param path the request's path, without the query
-     * @param reply the answer
-     * @return the contract's objections to the answer (errors only), empty when it is what the contract says
-     */
-    static List<String> responseViolations(String method, String path, Reply reply) {
-        return errors(VALIDATOR.validateResponse(path, Request.Method.valueOf(method), response(reply)));
-    }
-
-    private static List<String> errors(ValidationReport report) {
-        return report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
-                .map(m -> m.getKey() + ": " + m.getMessage()).toList();
-    }
-
     /** Validates a request someone else sent (such as a leaf call the scatter sidecar made) against the contract. */
     static void assertValidRequest(com.atlassian.oai.validator.model.Request request) {
         assertThat(VALIDATOR.validateRequest(request).getMessages())

@@ -1,4 +1,4 @@
-package io.patternkit.sidecar.http;
+package io.patternkit.protocol.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,7 +19,8 @@ import net.jqwik.api.Tuple;
 
 /**
  * jqwik arbitraries of JSON values that a schema of the OpenAPI contract accepts: the generator side of
- * the contract fuzzing in {@link ContractFuzzTest}. Strings follow the schema's pattern (generated with
+ * the property-based tests of the wire (the sidecar's {@code ContractFuzzTest}, the management server's
+ * {@code ManagementContractFuzzTest}). Strings follow the schema's pattern (generated with
  * RgxGen, then checked with the whole pattern, since RgxGen does not do lookaheads), lengths and enums;
  * numbers their bounds; objects carry every required member and some optional ones; {@code $ref}s and
  * {@code oneOf}s are followed. Text includes characters outside ASCII and the BMP, which the contract allows
@@ -31,7 +32,7 @@ import net.jqwik.api.Tuple;
  * long-poll waits ({@code waitMs} at most 30 ms instead of 20 s) and URLs the sidecar would call
  * ({@code LeafUrl}: a loopback port that refuses at once).
  */
-final class ContractArbitraries {
+public final class ContractArbitraries {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String REFUSED_URL = "http://127.0.0.1:1/patternkit/leaf/fuzz";
     private static final int MAX_ITEMS = 4;
@@ -39,7 +40,8 @@ final class ContractArbitraries {
 
     private final OpenAPI api;
 
-    ContractArbitraries(OpenAPI api) {
+    /** @param api the parsed contract */
+    public ContractArbitraries(OpenAPI api) {
         this.api = api;
     }
 
@@ -48,7 +50,7 @@ final class ContractArbitraries {
      * @param schema its schema
      * @return values the schema accepts
      */
-    Arbitrary<JsonNode> of(String name, Schema<?> schema) {
+    public Arbitrary<JsonNode> of(String name, Schema<?> schema) {
         return of(name, schema, 0);
     }
 
@@ -96,7 +98,7 @@ final class ContractArbitraries {
     }
 
     /** @return strings the schema accepts */
-    Arbitrary<String> string(Schema<?> schema) {
+    public Arbitrary<String> string(Schema<?> schema) {
         if (schema.getPattern() != null) {
             return matching(schema.getPattern());
         }
@@ -115,7 +117,7 @@ final class ContractArbitraries {
     }
 
     /** @return text of {@code min} to {@code max} code points: letters, digits, punctuation, accents, CJK and emoji */
-    static Arbitrary<String> text(int min, int max) {
+    public static Arbitrary<String> text(int min, int max) {
         Arbitrary<String> codePoint = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.chars().alpha().numeric().with('-', '_', '.', ' ').map(String::valueOf)),
                 Tuple.of(1, Arbitraries.of("\"", "\\", "/", "\t", "\n", "\u0000", "\u007f")),
@@ -125,14 +127,14 @@ final class ContractArbitraries {
     }
 
     /** @return strings that match {@code regex} (as JSON Schema reads it: found anywhere unless anchored) */
-    static Arbitrary<String> matching(String regex) {
+    public static Arbitrary<String> matching(String regex) {
         Pattern full = Pattern.compile(regex);
         RgxGen generator = RgxGen.parse(regex.replaceFirst("^\\^\\(\\?![^)]*\\)", "^"));
         return Arbitraries.randomValue(random -> generator.generate(random)).filter(s -> full.matcher(s).find());
     }
 
     /** @return strings that do not match {@code regex} */
-    static Arbitrary<String> notMatching(String regex) {
+    public static Arbitrary<String> notMatching(String regex) {
         Pattern full = Pattern.compile(regex);
         RgxGen generator = RgxGen.parse(regex.replaceFirst("^\\^\\(\\?![^)]*\\)", "^"));
         return Arbitraries.oneOf(Arbitraries.randomValue(random -> generator.generateNotMatching(random)),
@@ -213,7 +215,7 @@ final class ContractArbitraries {
     }
 
     /** @return small JSON values of every kind, nested at most a few levels */
-    static Arbitrary<JsonNode> anyJson(int depth) {
+    public static Arbitrary<JsonNode> anyJson(int depth) {
         Arbitrary<JsonNode> scalar = Arbitraries.oneOf(
                 Arbitraries.just(JSON.nullNode()),
                 Arbitraries.of(true, false).map(JSON::booleanNode),
