@@ -4,6 +4,7 @@ import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.contract.ContractFuzzKit;
 import io.swagger.v3.oas.models.PathItem;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -52,8 +53,8 @@ class ManagementContractFuzzTest extends ContractFuzzKit {
 
     /** The first generated drain drains the lifecycle; readiness answers 503 from then on, as it should. */
     @Override
-    protected Set<String> mayBeUnavailable() {
-        return Set.of(LifecycleEndpoints.READY_PATH);
+    protected Map<String, Set<Integer>> documentedServerErrors() {
+        return Map.of(LifecycleEndpoints.READY_PATH, Set.of(503));
     }
 
     @Override

@@ -117,8 +117,13 @@ class MergeContainerTest {
             assertThat(exchange(merge, call("[{\"shard\":\"s1\",\"response\":{\"ids\":[]}},"
                     + "{\"shard\":\"s1\",\"response\":{\"ids\":[]}}]"), 400, true).get("detail").asText())
                     .contains("more than one part");
+            // Found by ScatterEndpointsContractFuzzTest: an unknown member and a scatterId that is no string were taken.
+            assertThat(exchange(merge, "{\"pool\":\"search\",\"request\":{},\"parts\":[],\"extra\":1}", 400, false)
+                    .get("detail").asText()).contains("unknown member 'extra'");
+            assertThat(exchange(merge, "{\"pool\":\"search\",\"scatterId\":21,\"request\":{},\"parts\":[]}", 400, false)
+                    .get("detail").asText()).contains("scatterId");
             assertThat(registry.get(ScatterMetrics.MERGE_CALLS).tag(ScatterMetrics.TAG_STATUS, "invalid").timer().count())
-                    .isEqualTo(4);
+                    .isEqualTo(6);
         }
     }
 

@@ -221,7 +221,12 @@ class ScatterLeafTest {
         try (ScatterLeaf leaf = leaf().register(false).handler(Query.class, (q, ctx) -> new Hits(List.of())).start()) {
             for (String bad : List.of("[1]", "{\"pool\":\"search\"}", leafCall("{\"q\":[],\"limit\":\"many\"}"),
                     "{\"pool\":\"other\",\"shard\":\"s1\",\"scatterId\":\"x\",\"request\":{}}",
-                    "{\"pool\":\"search\",\"shard\":\"s9\",\"scatterId\":\"x\",\"request\":{}}")) {
+                    "{\"pool\":\"search\",\"shard\":\"s9\",\"scatterId\":\"x\",\"request\":{}}",
+                    // Found by ScatterEndpointsContractFuzzTest: these were answered 200.
+                    "{\"pool\":\"search\",\"shard\":\"s1\",\"scatterId\":\"x\",\"request\":{},\"extra\":1}",
+                    "{\"pool\":\"search\",\"shard\":\"s1\",\"scatterId\":74,\"request\":{}}",
+                    "{\"shard\":\"s1\",\"scatterId\":\"x\",\"request\":{}}",
+                    "{\"pool\":\"search\",\"shard\":\"s1\",\"scatterId\":\"\\ud800\",\"request\":{}}")) {
                 try (Response r = callLeaf(leaf, bad, leafHeaders(100, 1))) {
                     String answer = r.body().string();
                     assertThat(r.code()).as(bad + " -> " + answer).isEqualTo(400);
@@ -229,10 +234,12 @@ class ScatterLeafTest {
                 }
             }
             Map<String, String> h = leafHeaders(100, 1);
-            h.put(Wire.HEADER_DEADLINE_MS, "soon");
-            try (Response r = callLeaf(leaf, leafCall("{}"), h)) {
-                assertThat(r.code()).isEqualTo(400);
-                assertThat(r.body().string()).contains(Wire.HEADER_DEADLINE_MS);
+            for (String deadline : List.of("soon", "0")) { // a call with no time left is not sent: 0 is refused
+                h.put(Wire.HEADER_DEADLINE_MS, deadline);
+                try (Response r = callLeaf(leaf, leafCall("{}"), h)) {
+                    assertThat(r.code()).as(deadline).isEqualTo(400);
+                    assertThat(r.body().string()).contains(Wire.HEADER_DEADLINE_MS);
+                }
             }
             try (Response r = http.newCall(new Request.Builder().url(leaf.url().toString())
                     .delete().build()).execute()) {

@@ -96,11 +96,37 @@ public abstract class ContractFuzzKit {
     protected abstract boolean serves(String template, PathItem item);
 
     /**
-     * @return the path templates whose valid requests may be answered 503 in this test (a readiness probe
-     *     after the server drained); none by default, so any other 5xx fails
+     * @return path parameters the server serves one value of (such as the one pool a leaf serves), by name;
+     *     generated from their schema when absent
      */
-    protected Set<String> mayBeUnavailable() {
-        return Set.of();
+    protected Map<String, String> pathParameters() {
+        return Map.of();
+    }
+
+    /**
+     * Lets a subclass put the values its server serves into a generated body (such as the pool and shard a
+     * leaf serves, which a leaf call must name); the generated body is kept by default.
+     *
+     * @param template the operation's path
+     * @param body the generated body
+     * @return the body to send
+     */
+    protected JsonNode servedValues(String template, JsonNode body) {
+        return body;
+    }
+
+    /**
+     * @return the 5xx answers that valid requests may get in this test, by path template, when the contract
+     *     documents them for that operation (a readiness probe after the server drained: 503; a leaf given a
+     *     budget of a few milliseconds: 504); none by default, so any 5xx fails. The answer is still checked
+     *     against the contract.
+     */
+    protected Map<String, Set<Integer>> documentedServerErrors() {
+        return Map.of();
+    }
+
+    private boolean documented(Call call, Reply reply) {
+        return documentedServerErrors().getOrDefault(call.op().template(), Set.of()).contains(reply.status());
     }
 
     /** An answer: status, content type, body and the raw response (for its headers). */
@@ -116,14 +142,14 @@ public abstract class ContractFuzzKit {
     }
 
     /** A request: its path with the query (encoded), the decoded query values, its body, and its headers. */
-    record Call(Op op, String path, Map<String, String> query, byte[] body, String contentType, boolean token,
+    record Call(Op op, String path, Map<String, String> headers, byte[] body, String contentType, boolean token,
             String method, String why) {
         String bodyText() {
             return body == null ? null : new String(body, StandardCharsets.UTF_8);
         }
 
         Call with(String method, String path, byte[] body, String contentType, boolean token, String why) {
-            return new Call(op, path, query, body, contentType, token, method, why);
+            return new Call(op, path, headers, body, contentType, token, method, why);
         }
 
         @Override
@@ -186,10 +212,16 @@ public abstract class ContractFuzzKit {
     private Arbitrary<Call> validCall(Op op) {
         List<Arbitrary<Map.Entry<Parameter, String>>> params = new ArrayList<>();
         for (Parameter p : op.parameters()) {
-            if (!"path".equals(p.getIn()) && !"query".equals(p.getIn())) {
+            if (!Set.of("path", "query", "header").contains(p.getIn())) {
                 continue;
             }
-            Arbitrary<Map.Entry<Parameter, String>> value = VALUES.of(p.getName(), p.getSchema())
+            String fixed = "path".equals(p.getIn()) ? pathParameters().get(p.getName()) : null;
+            // A header's value is visible ASCII (RFC 9110, section 5.5), whatever its schema's string allows.
+            boolean asciiHeader = "header".equals(p.getIn()) && "string".equals(p.getSchema().getType())
+                    && p.getSchema().getPattern() == null;
+            Arbitrary<Map.Entry<Parameter, String>> value = fixed != null ? Arbitraries.just(Map.entry(p, fixed))
+                    : asciiHeader ? Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(40)
+                            .map(v -> Map.entry(p, v)) : VALUES.of(p.getName(), p.getSchema())
                     .map(v -> Map.entry(p, v.isTextual() ? v.asText() : v.toString()));
             boolean always = Boolean.TRUE.equals(p.getRequired()) || p.getName().equals("waitMs");
             params.add(always ? value : value.injectNull(0.5));
@@ -199,7 +231,8 @@ public abstract class ContractFuzzKit {
         Arbitrary<Optional<JsonNode>> body = op.body() == null ? Arbitraries.just(Optional.empty())
                 : op.bodyRequired() ? VALUES.of(null, op.body()).map(Optional::of)
                 : VALUES.of(null, op.body()).map(Optional::of).injectNull(0.3).map(o -> o == null ? Optional.empty() : o);
-        return Combinators.combine(all, body).as((ps, b) -> call(op, proseRules(ps), b.map(ContractFuzzKit::write).orElse(null)));
+        return Combinators.combine(all, body).as((ps, b) -> call(op, proseRules(ps),
+                b.map(json -> write(servedValues(op.template(), json))).orElse(null)));
     }
 
     /**
@@ -219,19 +252,22 @@ public abstract class ContractFuzzKit {
     private static Call call(Op op, List<Map.Entry<Parameter, String>> params, byte[] body) {
         String path = op.template();
         Map<String, String> query = new LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         for (Map.Entry<Parameter, String> p : params) {
             if (p == null) {
                 continue;
             }
             if ("path".equals(p.getKey().getIn())) {
                 path = path.replace("{" + p.getKey().getName() + "}", encode(p.getValue()));
+            } else if ("header".equals(p.getKey().getIn())) {
+                headers.put(p.getKey().getName(), p.getValue());
             } else {
                 query.put(p.getKey().getName(), p.getValue());
             }
         }
         String withQuery = path + (query.isEmpty() ? "" : "?" + query.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue())).collect(Collectors.joining("&")));
-        return new Call(op, withQuery, query, body, body == null ? null : "application/json", true, op.method(), "");
+        return new Call(op, withQuery, headers, body, body == null ? null : "application/json", true, op.method(), "");
     }
 
     private static String encode(String value) {
@@ -321,7 +357,7 @@ public abstract class ContractFuzzKit {
                 if (openRoutes().contains(c.op().template())) {
                     return Optional.empty();
                 }
-                return Optional.of(new Call(c.op(), c.path(), c.query(), c.body(), c.contentType(), false, c.method(),
+                return Optional.of(new Call(c.op(), c.path(), c.headers(), c.body(), c.contentType(), false, c.method(),
                         why));
             case WRONG_MEDIA_TYPE:
                 return c.body() == null ? Optional.empty() : Optional.of(c.with(c.method(), c.path(), c.body(),
@@ -410,7 +446,7 @@ public abstract class ContractFuzzKit {
         assertThat(requestViolations(call)).as("the generator made an invalid request: %s",
                 call).isEmpty();
         Reply reply = send(call);
-        if (!(reply.status() == 503 && mayBeUnavailable().contains(call.op().template()))) {
+        if (!documented(call, reply)) {
             assertThat(reply.status()).as("%s -> %s %s", call, reply.status(), reply.body()).isLessThan(500);
         }
         assertThat(reply.status()).as("%s -> %s %s", call, reply.status(), reply.body()).isNotIn(400, 415);
@@ -423,7 +459,7 @@ public abstract class ContractFuzzKit {
     @Property(tries = 600, shrinking = ShrinkingMode.OFF)
     public void anInvalidRequestGetsADocumented4xxProblemAndNeverA5xx(@ForAll("mutatedCalls") Call call) {
         Reply reply = send(call);
-        if (!(reply.status() == 503 && mayBeUnavailable().contains(call.op().template()))) {
+        if (!documented(call, reply)) {
             assertThat(reply.status()).as("%s -> %s %s", call, reply.status(), reply.body()).isLessThan(500);
         }
         boolean invalid = Mutation.valueOf(call.why().split(" ")[0]).alwaysInvalid
@@ -453,6 +489,7 @@ public abstract class ContractFuzzKit {
         if (c.contentType() != null) {
             b.header("Content-Type", c.contentType());
         }
+        c.headers().forEach(b::header);
         if (c.token()) {
             b.header("Authorization", "Bearer " + token());
         } else if (c.why().equals("WRONG_TOKEN")) {
@@ -475,6 +512,7 @@ public abstract class ContractFuzzKit {
 
     private SimpleRequest asContractSees(Call c) {
         SimpleRequest.Builder r = new SimpleRequest.Builder(c.method(), URI.create(c.path()).getRawPath());
+        c.headers().forEach(r::withHeader);
         if (c.token()) {
             r.withHeader("Authorization", "Bearer " + token());
         }

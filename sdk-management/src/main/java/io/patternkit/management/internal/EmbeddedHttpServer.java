@@ -1,5 +1,8 @@
 package io.patternkit.management.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -52,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarded against slow and broken clients as the sidecars are: a request must arrive whole (line,
  * headers and body) within the read timeout, a connection without traffic for the idle timeout is closed,
- * connections beyond the cap are closed at once, a JSON body must be well-formed UTF-8 (RFC 3629), and a
+ * connections beyond the cap are closed at once, a JSON body must be well-formed text (UTF-8 without unpaired
+ * surrogates, RFC 3629 and RFC 8259), and a
  * request the HTTP decoder refuses (a line or headers too long, a malformed header) gets a problem answer
  * (414, 431 or 400) before its connection is closed.
  */
@@ -62,6 +66,7 @@ public final class EmbeddedHttpServer {
     private static final String UNMATCHED = "unmatched";
     private static final String INVALID = "invalid";
     private static final long LINGER_MS = 1_000;
+    private static final JsonFactory JSON = new JsonFactory();
 
     /**
      * What the server is told at construction.
@@ -277,9 +282,9 @@ public final class EmbeddedHttpServer {
                         "the body must be application/json"));
                 return;
             }
-            if (!wellFormedUtf8(body.getBytes())) {
-                respond(req, route, start, ManagementResponse.problem(ProblemType.INVALID_REQUEST,
-                        "the body is not valid UTF-8 text (RFC 3629)"));
+            String malformed = malformedText(body.getBytes());
+            if (malformed != null) {
+                respond(req, route, start, ManagementResponse.problem(ProblemType.INVALID_REQUEST, malformed));
                 return;
             }
             inbound.body = body.getBytes();
@@ -326,15 +331,42 @@ public final class EmbeddedHttpServer {
                 "the request body is larger than " + maxBodyBytes + " bytes");
     }
 
-    /** RFC 3629: no overlong forms, no encoded surrogates, nothing above U+10FFFF. */
-    private static boolean wellFormedUtf8(byte[] body) {
+    /**
+     * Text as RFC 8259 (section 8.1) and RFC 3629 require it: well-formed UTF-8 (no overlong forms, no encoded
+     * surrogates, nothing above U+10FFFF), and no string or member name holding an unpaired surrogate, which a
+     * {@code \ud800} escape produces and no UTF-8 can carry.
+     *
+     * @return why the body's text is malformed, or null when it is not (or is not JSON at all: the endpoint says)
+     */
+    private static String malformedText(byte[] body) {
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-            return true;
         } catch (CharacterCodingException e) {
-            return false;
+            return "the body is not valid UTF-8 text (RFC 3629)";
         }
+        try (JsonParser parser = JSON.createParser(body)) {
+            for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) && unpairedSurrogate(parser.getText())) {
+                    return "the body holds an unpaired surrogate (an escape such as \\ud800 alone), which is not text";
+                }
+            }
+        } catch (IOException notJson) {
+            return null;
+        }
+        return null;
+    }
+
+    private static boolean unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isJson(String contentType) {

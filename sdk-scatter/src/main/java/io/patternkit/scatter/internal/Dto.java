@@ -2,11 +2,29 @@ package io.patternkit.scatter.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /** Wire records of the scatter API (see the OpenAPI contract, tag {@code scatter}). Internal. */
 final class Dto {
     private Dto() {
+    }
+
+    /**
+     * @param object a JSON object the root or a stranger sent
+     * @param known the members its schema defines
+     * @return the first member the schema does not define (the contract's objects admit no others), if any
+     */
+    static Optional<String> unknownMember(JsonNode object, Set<String> known) {
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                return Optional.of(name);
+            }
+        }
+        return Optional.empty();
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -15,7 +15,9 @@ import io.patternkit.scatter.LeafHandler;
 import io.patternkit.scatter.ScatterMetrics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,7 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
     /** Budget assumed when the root passes none (the root's own maximum deadline). */
     static final Duration DEFAULT_BUDGET = Duration.ofMillis(Wire.MAX_SCATTER_DEADLINE_MS);
     private static final Logger log = LoggerFactory.getLogger(LeafEndpoint.class);
+    private static final Set<String> LEAF_CALL_MEMBERS = Set.of("pool", "shard", "scatterId", "request");
 
     private final String pool;
     private final String shard;
@@ -94,17 +97,26 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
         if (body == null || !body.isObject() || !body.has("request")) {
             return invalid("the body must be a JSON object with a 'request' member");
         }
-        if (body.hasNonNull("pool") && !pool.equals(body.get("pool").asText())) {
-            return invalid("this leaf serves pool '" + pool + "', not '" + body.get("pool").asText() + "'");
+        Optional<String> unknown = Dto.unknownMember(body, LEAF_CALL_MEMBERS);
+        if (unknown.isPresent()) {
+            return invalid("unknown member '" + unknown.get() + "'; a leaf call has pool, shard, scatterId and request");
         }
-        if (body.hasNonNull("shard") && !shard.equals(body.get("shard").asText())) {
-            return invalid("this leaf serves shard '" + shard + "', not '" + body.get("shard").asText() + "'");
+        for (String member : List.of("pool", "shard", "scatterId")) {
+            if (!body.path(member).isTextual()) {
+                return invalid("a leaf call's '" + member + "' must be a string");
+            }
         }
-        Optional<Long> budgetMs = number(request, DEADLINE_HEADER, 0);
+        if (!pool.equals(body.get("pool").textValue())) {
+            return invalid("this leaf serves pool '" + pool + "', not '" + body.get("pool").textValue() + "'");
+        }
+        if (!shard.equals(body.get("shard").textValue())) {
+            return invalid("this leaf serves shard '" + shard + "', not '" + body.get("shard").textValue() + "'");
+        }
+        Optional<Long> budgetMs = number(request, DEADLINE_HEADER, 1);
         Optional<Long> attempt = number(request, ATTEMPT_HEADER, 1);
         if (budgetMs == null || attempt == null) {
             return invalid("the " + (budgetMs == null ? DEADLINE_HEADER : ATTEMPT_HEADER)
-                    + " header must be a non-negative integer (attempts from 1)");
+                    + " header must be a positive integer");
         }
         Q q;
         try {
@@ -113,8 +125,7 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
             return invalid("the request cannot be read as " + requestType.getName()
                     + (e instanceof JsonMappingException m ? " (at " + m.getPathReference() + ")" : ""));
         }
-        String scatterId = request.header(SCATTER_ID_HEADER)
-                .orElse(body.hasNonNull("scatterId") ? body.get("scatterId").asText() : "");
+        String scatterId = request.header(SCATTER_ID_HEADER).orElse(body.get("scatterId").textValue());
         Duration budget = budgetMs.map(Duration::ofMillis).orElse(DEFAULT_BUDGET);
         DefaultLeafContext context = new DefaultLeafContext(pool, shard, leafId, scatterId,
                 attempt.orElse(1L).intValue(), budget);

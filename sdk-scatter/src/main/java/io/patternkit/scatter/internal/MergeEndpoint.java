@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
     private static final Logger log = LoggerFactory.getLogger(MergeEndpoint.class);
     /** The pool tag of calls that could not be read (their pool is not trusted as a tag value). */
     private static final String UNKNOWN_POOL = "unknown";
+    private static final Set<String> MERGE_CALL_MEMBERS = Set.of("pool", "scatterId", "request", "parts");
 
     private final Class<Q> requestType;
     private final Class<P> partType;
@@ -91,6 +93,10 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
             throw new InvalidCall("the body must be a merge call: an object with 'pool' (a string), 'request' and "
                     + "'parts' (an array)");
         }
+        Optional<String> unknown = Dto.unknownMember(call, MERGE_CALL_MEMBERS);
+        if (unknown.isPresent()) {
+            throw new InvalidCall("unknown member '" + unknown.get() + "'; a merge call has pool, scatterId, request and parts");
+        }
         Q request = convert(call.get("request"), requestType, "the request");
         Map<String, P> parts = new LinkedHashMap<>();
         for (JsonNode part : call.get("parts")) {
@@ -103,8 +109,10 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
             }
             parts.put(shard, convert(part.get("response"), partType, "the part of shard '" + shard + "'"));
         }
-        Optional<String> scatterId = call.path("scatterId").isTextual()
-                ? Optional.of(call.get("scatterId").asText()) : Optional.empty();
+        if (call.has("scatterId") && !call.get("scatterId").isTextual()) {
+            throw new InvalidCall("'scatterId' must be a string");
+        }
+        Optional<String> scatterId = Optional.ofNullable(call.path("scatterId").textValue());
         return new MergeInput<>(call.get("pool").asText(), scatterId, request, parts);
     }
 
