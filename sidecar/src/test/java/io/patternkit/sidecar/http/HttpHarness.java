@@ -12,6 +12,7 @@ import com.atlassian.oai.validator.schema.SchemaValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.Wire;
+import io.patternkit.protocol.contract.ContractFuzzKit;
 import io.patternkit.sidecar.TestEngines;
 import io.patternkit.sidecar.checkpoint.CheckpointModule;
 import io.patternkit.sidecar.common.Ticker;
@@ -176,16 +177,7 @@ final class HttpHarness {
     }
 
     private static SimpleResponse response(Reply reply) {
-        SimpleResponse.Builder b = new SimpleResponse.Builder(reply.status()).withBody(reply.body());
-        if (reply.contentType() != null) {
-            b.withContentType(reply.contentType());
-        }
-        reply.raw().headers().map().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("content-type")) {
-                b.withHeader(name, values);
-            }
-        });
-        return b.build();
+        return ContractFuzzKit.asContractSees(reply.raw());
     }
 
     private static void assertValid(ValidationReport report, String method, String path, Reply reply) {
