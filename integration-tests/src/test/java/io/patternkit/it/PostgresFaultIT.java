@@ -57,7 +57,7 @@ class PostgresFaultIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -83,14 +83,11 @@ class PostgresFaultIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     @Test

@@ -73,7 +73,7 @@ class ScatterGatherIT {
     private static SidecarProcess root;
     private static ScatterClient client;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final String pool = "it-" + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
@@ -95,14 +95,11 @@ class ScatterGatherIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     private LeafApp leafApp(Duration ttl, String... specs) {

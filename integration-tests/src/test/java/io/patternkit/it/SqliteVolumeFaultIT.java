@@ -48,7 +48,7 @@ class SqliteVolumeFaultIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final HttpClient http = HttpClient.newHttpClient();
     private Path data;
 
@@ -74,14 +74,11 @@ class SqliteVolumeFaultIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     @Test

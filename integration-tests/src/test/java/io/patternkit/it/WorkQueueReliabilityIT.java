@@ -39,19 +39,16 @@ class WorkQueueReliabilityIT {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final String queueName = "it-" + UUID.randomUUID().toString().substring(0, 8);
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     private SidecarProcess sidecar(Engine engine, int port) {
