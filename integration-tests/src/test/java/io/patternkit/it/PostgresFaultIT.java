@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Engine faults on PostgreSQL (issue 14), on a private server this test starts and breaks
  * ({@code scripts/pg-start.sh} on its own port and directory, so the suite's shared server is not touched):
  * while a consumer works through a queue, PostgreSQL is stopped with an immediate shutdown (a crash: its
- * backends killed, no checkpoint) and started again, then frozen with SIGSTOP for a few seconds. The sidecar
- * must answer 503 {@code engine-unavailable} problems and turn not ready while the engine is away, recover
+ * backends killed, no checkpoint) and started again, then frozen with SIGSTOP until the sidecar turns not
+ * ready. The sidecar must answer 503 {@code engine-unavailable} problems and turn not ready while the engine is away, recover
  * without being restarted, lose no item, and never hand one item to two handlers within its visibility
  * timeout.
  */
@@ -110,11 +110,7 @@ class PostgresFaultIT {
             if (!inProgress.add(key)) {
                 overlaps.incrementAndGet();
             }
-            try {
-                TimeUnit.MILLISECONDS.sleep(5); // stands for the work; items overlap in time as real ones do
-            } finally {
-                inProgress.remove(key);
-            }
+            inProgress.remove(key);
             processed.add(key);
             completions.incrementAndGet();
         };
@@ -136,15 +132,18 @@ class PostgresFaultIT {
         await().atMost(1, TimeUnit.MINUTES).until(() -> get(sidecar.baseUrl().resolve("/healthz/ready")).statusCode() == 200);
         long readyMs = (System.nanoTime() - restart) / 1_000_000;
 
-        // 2. A freeze: SIGSTOP on the postmaster and every backend for 3 s, as in a long stall of the database host.
+        // 2. A freeze: SIGSTOP on the postmaster and every backend, as in a long stall of the database host, held
+        // until the sidecar has noticed it (its readiness check cannot reach the engine and answers 503).
         int before = processed.size();
         await().atMost(2, TimeUnit.MINUTES).until(() -> processed.size() >= before + ITEMS / 4);
         freeze();
         try {
-            TimeUnit.SECONDS.sleep(3); // the length of the fault itself, not a synchronisation
+            await().atMost(1, TimeUnit.MINUTES).ignoreExceptions()
+                    .until(() -> get(sidecar.baseUrl().resolve("/healthz/ready")).statusCode() == 503);
         } finally {
             resume();
         }
+        await().atMost(1, TimeUnit.MINUTES).until(() -> get(sidecar.baseUrl().resolve("/healthz/ready")).statusCode() == 200);
 
         await().atMost(3, TimeUnit.MINUTES).ignoreExceptions().until(() -> {
             QueueStats s = queue.stats();
