@@ -152,11 +152,11 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
             return Optional.ofNullable(failures.getOrDefault(pool + "#" + leafId, failures.get(pool + "/" + shard)));
         }
 
-        void delay(String key, Duration delay) {
+        void putDelay(String key, Duration delay) {
             delays.put(key, Objects.requireNonNull(delay, "delay"));
         }
 
-        void fail(String key, RuntimeException error) {
+        void putFailure(String key, RuntimeException error) {
             if (error == null) {
                 failures.remove(key);
             } else {
@@ -223,7 +223,7 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
      * @return this fake
      */
     public InMemoryScatter slow(String pool, String shard, Duration delay) {
-        faults.delay(pool + "/" + shard, delay);
+        faults.putDelay(pool + "/" + shard, delay);
         return this;
     }
 
@@ -236,7 +236,7 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
      * @return this fake
      */
     public InMemoryScatter slowReplica(String pool, String leafId, Duration delay) {
-        faults.delay(pool + "#" + leafId, delay);
+        faults.putDelay(pool + "#" + leafId, delay);
         return this;
     }
 
@@ -249,7 +249,7 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
      * @return this fake
      */
     public InMemoryScatter failing(String pool, String shard, RuntimeException error) {
-        faults.fail(pool + "/" + shard, error);
+        faults.putFailure(pool + "/" + shard, error);
         return this;
     }
 
@@ -263,7 +263,7 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
      * @return this fake
      */
     public InMemoryScatter failingReplica(String pool, String leafId, RuntimeException error) {
-        faults.fail(pool + "#" + leafId, error);
+        faults.putFailure(pool + "#" + leafId, error);
         return this;
     }
 

@@ -85,9 +85,6 @@ public final class EmbeddedHttpServer {
     }
 
     private final Settings settings;
-    private final String host;
-    private final int requestedPort;
-    private final int maxBodyBytes;
     private final byte[] token;
     private final MeterRegistry registry;
     private final AtomicInteger open = new AtomicInteger();
@@ -105,9 +102,6 @@ public final class EmbeddedHttpServer {
      */
     public EmbeddedHttpServer(Settings settings, MeterRegistry registry) {
         this.settings = settings;
-        this.host = settings.host();
-        this.requestedPort = settings.port();
-        this.maxBodyBytes = settings.maxBodyBytes();
         this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
         this.registry = registry;
         int workerThreads = settings.workerThreads();
@@ -132,16 +126,17 @@ public final class EmbeddedHttpServer {
                         .connectionHandler(this::capped)
                         .invalidRequestHandler(this::invalid)
                         .requestHandler(this::handle)
-                        .listen(requestedPort, host)
+                        .listen(settings.port(), settings.host())
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 port = server.actualPort();
-                log.info("management server listening on {}:{}{}", host, port, token == null ? "" : " (token required)");
+                log.info("management server listening on {}:{}{}", settings.host(), port,
+                        token == null ? "" : " (token required)");
             } catch (ExecutionException | TimeoutException e) {
                 vertx.close();
                 closed = true;
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new UncheckedIOException("cannot bind the management server to " + host + ":" + requestedPort
-                        + ": " + cause + "; choose another port or address", new IOException(cause));
+                throw new UncheckedIOException("cannot bind the management server to " + settings.host() + ":"
+                        + settings.port() + ": " + cause + "; choose another port or address", new IOException(cause));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 vertx.close();
@@ -259,7 +254,7 @@ public final class EmbeddedHttpServer {
             if (over[0]) {
                 return;
             }
-            if (body.length() + chunk.length() > maxBodyBytes) {
+            if (body.length() + chunk.length() > settings.maxBodyBytes()) {
                 over[0] = true;
                 vertx.cancelTimer(readTimer);
                 respondAndClose(req, route, start, tooLarge());
@@ -320,7 +315,7 @@ public final class EmbeddedHttpServer {
 
     private boolean tooLong(String length) {
         try {
-            return Long.parseLong(length.strip()) > maxBodyBytes;
+            return Long.parseLong(length.strip()) > settings.maxBodyBytes();
         } catch (NumberFormatException e) {
             return false;
         }
@@ -328,7 +323,7 @@ public final class EmbeddedHttpServer {
 
     private ManagementResponse tooLarge() {
         return ManagementResponse.problem(ProblemType.PAYLOAD_TOO_LARGE,
-                "the request body is larger than " + maxBodyBytes + " bytes");
+                "the request body is larger than " + settings.maxBodyBytes() + " bytes");
     }
 
     /**
@@ -347,7 +342,9 @@ public final class EmbeddedHttpServer {
         }
         try (JsonParser parser = JSON.createParser(body)) {
             for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
-                if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) && unpairedSurrogate(parser.getText())) {
+                // The JDK's UTF-8 encoder cannot encode an unpaired surrogate.
+                if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME)
+                        && !StandardCharsets.UTF_8.newEncoder().canEncode(parser.getText())) {
                     return "the body holds an unpaired surrogate (an escape such as \\ud800 alone), which is not text";
                 }
             }
@@ -355,18 +352,6 @@ public final class EmbeddedHttpServer {
             return null;
         }
         return null;
-    }
-
-    private static boolean unpairedSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean isJson(String contentType) {

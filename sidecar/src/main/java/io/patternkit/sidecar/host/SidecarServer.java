@@ -195,7 +195,12 @@ public final class SidecarServer {
      * exclude them), so no valid request has such a segment; a trailing slash is left to routing.
      */
     private void refuseDotSegments(RoutingContext ctx) {
-        String[] segments = ctx.request().path().split("/", -1);
+        String path = ctx.request().path();
+        if (!path.contains("//") && !path.contains("/.") && path.indexOf('%') < 0) {
+            ctx.next(); // every request passes here: no split for the paths that cannot hold such a segment
+            return;
+        }
+        String[] segments = path.split("/", -1);
         for (int i = 1; i < segments.length; i++) {
             String s = segments[i].toLowerCase(Locale.ROOT).replace("%2e", ".");
             if (s.equals(".") || s.equals("..") || (s.isEmpty() && i < segments.length - 1)) {
