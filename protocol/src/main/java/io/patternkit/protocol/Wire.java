@@ -22,6 +22,11 @@ public final class Wire {
     /** Environment variable naming a file that holds the shared API token (a Kubernetes Secret volume). */
     public static final String ENV_API_TOKEN_FILE = "PATTERNKIT_API_TOKEN_FILE";
     /**
+     * Environment variable naming a PEM file of the certificate authorities an app trusts for an {@code https}
+     * sidecar URL (a sidecar serving TLS, such as a mounted cert-manager {@code ca.crt}); default the JVM's.
+     */
+    public static final String ENV_SIDECAR_CA_FILE = "PATTERNKIT_SIDECAR_CA_FILE";
+    /**
      * Environment variable with the base URL of the one sidecar beside the app that serves every
      * pattern ({@code patternkit-sidecar run}); a pattern's own variable, when set, wins over it.
      */

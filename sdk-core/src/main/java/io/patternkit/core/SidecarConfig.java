@@ -6,6 +6,7 @@ import io.patternkit.core.internal.ApiTokens;
 import io.patternkit.protocol.Wire;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -36,8 +37,10 @@ public final class SidecarConfig {
     private final Duration circuitBreakerOpenDuration;
     private final MeterRegistry meterRegistry;
     private final Clock clock;
+    private final Path trustedCertificates;
 
-    private SidecarConfig(Builder b, URI baseUrl, String apiToken) {
+    private SidecarConfig(Builder b, URI baseUrl, String apiToken, Path trustedCertificates) {
+        this.trustedCertificates = trustedCertificates;
         this.baseUrl = baseUrl;
         this.apiToken = apiToken;
         this.urlVariable = b.resolvedUrlVariable();
@@ -60,6 +63,14 @@ public final class SidecarConfig {
     /** @return the sidecar's base URL, without a trailing slash, such as {@code http://127.0.0.1:7311} */
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    /**
+     * @return the PEM file of the certificate authorities trusted for an {@code https} sidecar, or empty for the
+     *     JVM's trust store
+     */
+    public Optional<Path> trustedCertificates() {
+        return Optional.ofNullable(trustedCertificates);
     }
 
     /** @return the API token sent as {@code Authorization: Bearer}, or empty when none is configured */
@@ -148,6 +159,7 @@ public final class SidecarConfig {
         private Duration circuitBreakerOpenDuration = Duration.ofSeconds(5);
         private MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();
+        private Path trustedCertificates;
 
         private Builder() {
         }
@@ -179,7 +191,8 @@ public final class SidecarConfig {
          * Discovers unset settings from the environment when {@link #build()} runs: the base URL from
          * {@code urlVariable}, else from {@link Wire#ENV_SIDECAR_URL} (the one sidecar beside the app,
          * {@code patternkit-sidecar run}), else {@code http://127.0.0.1:<defaultPort>}; the token from
-         * {@link Wire#ENV_API_TOKEN} or else the file named by {@link Wire#ENV_API_TOKEN_FILE}.
+         * {@link Wire#ENV_API_TOKEN} or else the file named by {@link Wire#ENV_API_TOKEN_FILE}; the trusted
+         * authorities of an {@code https} sidecar from the file named by {@link Wire#ENV_SIDECAR_CA_FILE}.
          *
          * @param urlVariable the pattern's URL variable, such as {@link Wire#ENV_WORKQUEUE_URL}
          * @param defaultPort the pattern's default loopback port, such as {@link Wire#DEFAULT_WORKQUEUE_PORT}
@@ -191,6 +204,19 @@ public final class SidecarConfig {
             }
             this.urlVariable = Objects.requireNonNull(urlVariable, "urlVariable");
             this.defaultPort = defaultPort;
+            return this;
+        }
+
+        /**
+         * Trusts the certificate authorities in a PEM file (one or more certificates) for an {@code https} sidecar,
+         * instead of the JVM's trust store; the sidecar's host name is verified against its certificate (RFC 6125).
+         * For a sidecar that serves TLS with a certificate from a private CA, such as cert-manager's.
+         *
+         * @param pemFile the PEM file, read when the client is built; not null
+         * @return this builder
+         */
+        public Builder trustedCertificates(Path pemFile) {
+            this.trustedCertificates = Objects.requireNonNull(pemFile, "pemFile");
             return this;
         }
 
@@ -306,7 +332,11 @@ public final class SidecarConfig {
          *     environment holds a malformed URL or token, or when the token file cannot be read
          */
         public SidecarConfig build() {
-            return new SidecarConfig(this, resolveUrl(), resolveToken());
+            Path ca = trustedCertificates;
+            if (ca == null && urlVariable != null && env(Wire.ENV_SIDECAR_CA_FILE) != null) {
+                ca = Path.of(env(Wire.ENV_SIDECAR_CA_FILE));
+            }
+            return new SidecarConfig(this, resolveUrl(), resolveToken(), ca);
         }
 
         private URI resolveUrl() {

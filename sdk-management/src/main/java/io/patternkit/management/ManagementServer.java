@@ -4,11 +4,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.core.internal.ApiTokens;
 import io.patternkit.management.internal.EmbeddedHttpServer;
+import io.patternkit.server.security.AuthFailureLimiter;
+import io.patternkit.server.security.CertificateReloader;
+import io.patternkit.server.security.Loopback;
+import io.patternkit.server.security.TlsFiles;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -21,6 +28,12 @@ import java.util.function.Function;
  * headers too long with 414 or 431, closes a connection whose request does not arrive whole within the
  * read timeout (30 s) or that carries no traffic for the idle timeout (10 minutes), closes connections
  * beyond the cap (256) as they open, and answers every error as RFC 9457 {@code application/problem+json}.
+ *
+ * <p>Strangers: a server bound to an address that is not loopback serves HTTPS from PEM files
+ * ({@link Builder#tls}), reading them again every 30 s so that a rotated certificate is served without a restart,
+ * unless told that the network encrypts for it ({@link Builder#insecurePlaintext}); a remote address that fails
+ * authentication more than 10 times a minute gets 429 until the minute turns ({@link Builder#authFailureLimit};
+ * loopback is never limited). Failures are counted in {@link #AUTH_FAILURES}, refusals in {@link #AUTH_REFUSED}.
  *
  * <p>Lifecycle as in Testcontainers: {@link #start()}, then {@link #close()} (try-with-resources works).
  * Endpoints are {@link #mount mounted} on exact paths, before or after start. Its event-loop thread is not
@@ -42,18 +55,30 @@ public final class ManagementServer implements AutoCloseable {
     public static final String ENV_PORT = "PATTERNKIT_MANAGEMENT_PORT";
     /** Environment variable: the host other machines use to reach this server when it binds a wildcard. */
     public static final String ENV_ADVERTISED_HOST = "PATTERNKIT_MANAGEMENT_ADVERTISED_HOST";
+    /** Environment variable: the PEM certificate chain to serve HTTPS with (needs {@value #ENV_TLS_KEY}). */
+    public static final String ENV_TLS_CERT = "PATTERNKIT_MANAGEMENT_TLS_CERT";
+    /** Environment variable: the PEM private key of {@value #ENV_TLS_CERT}. */
+    public static final String ENV_TLS_KEY = "PATTERNKIT_MANAGEMENT_TLS_KEY";
+    /** Environment variable: {@code true} allows plain HTTP on an address that is not loopback. */
+    public static final String ENV_INSECURE_PLAINTEXT = "PATTERNKIT_MANAGEMENT_INSECURE_PLAINTEXT";
     /** Timer of every request served. */
     public static final String REQUESTS = "patternkit.management.requests";
+    /** Counter of requests refused with 401: no or a wrong bearer token. */
+    public static final String AUTH_FAILURES = "patternkit.management.auth.failures";
+    /** Counter of requests refused with 429 because their address failed authentication too often. */
+    public static final String AUTH_REFUSED = "patternkit.management.auth.refused";
 
     private final EmbeddedHttpServer server;
     private final String host;
     private final String advertisedHost;
+    private final boolean tls;
 
-    private ManagementServer(Builder b, String host, int port, String token, String advertisedHost) {
+    private ManagementServer(Builder b, String host, int port, String token, String advertisedHost, Optional<TlsFiles> tls) {
         this.host = host;
         this.advertisedHost = advertisedHost;
+        this.tls = tls.isPresent();
         this.server = new EmbeddedHttpServer(new EmbeddedHttpServer.Settings(host, port, b.maxBodyBytes, token,
-                b.workerThreads, b.readTimeout, b.idleTimeout, b.maxConnections),
+                b.workerThreads, b.readTimeout, b.idleTimeout, b.maxConnections, tls, b.tlsReloadInterval, b.authFailures),
                 b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry());
     }
 
@@ -107,13 +132,14 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     /**
-     * @return {@code http://<advertised host>:<port>}, the URL others should use to reach this server:
-     *     the bind address, or for a wildcard bind the advertised host (see {@link Builder#advertisedHost})
+     * @return {@code http://<advertised host>:<port>} ({@code https} when serving TLS), the URL others should use
+     *     to reach this server: the bind address, or for a wildcard bind the advertised host (see
+     *     {@link Builder#advertisedHost})
      * @throws IllegalStateException when the server is not running
      */
     public URI baseUrl() {
         String h = advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost;
-        return URI.create("http://" + h + ":" + port());
+        return URI.create((tls ? "https" : "http") + "://" + h + ":" + port());
     }
 
     /** @return true between a successful {@link #start()} and {@link #close()} */
@@ -164,6 +190,10 @@ public final class ManagementServer implements AutoCloseable {
         private Duration idleTimeout = Duration.ofMinutes(10);
         private int maxConnections = 256;
         private MeterRegistry meterRegistry;
+        private TlsFiles tlsFiles;
+        private Duration tlsReloadInterval = CertificateReloader.DEFAULT_INTERVAL;
+        private Boolean insecurePlaintext;
+        private AuthFailureLimiter.Settings authFailures = AuthFailureLimiter.Settings.DEFAULT;
         private boolean fromEnvironment;
         private Function<String, String> environment = System::getenv;
 
@@ -292,6 +322,61 @@ public final class ManagementServer implements AutoCloseable {
         }
 
         /**
+         * Serves HTTPS (RFC 8446 TLS) with a PEM certificate chain and private key, such as a mounted Kubernetes TLS
+         * Secret's {@code tls.crt} and {@code tls.key}; they are read again every {@link #tlsReloadInterval} and
+         * a rotated certificate is served to new connections without a restart. Required on an address that is
+         * not loopback unless {@link #insecurePlaintext}. Default: plain HTTP.
+         *
+         * @param certificateChain the PEM certificates, the server's own first; not null
+         * @param privateKey its PEM private key (PKCS#8, PKCS#1 or SEC1, unencrypted); not null
+         * @return this builder
+         */
+        public Builder tls(Path certificateChain, Path privateKey) {
+            this.tlsFiles = new TlsFiles(certificateChain, privateKey);
+            return this;
+        }
+
+        /**
+         * @param interval how often the {@link #tls} files are read again, 100 ms to 1 day; default 30 s
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder tlsReloadInterval(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.toMillis() < 100 || interval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("tlsReloadInterval must be 100 ms to 1 day, got " + interval);
+            }
+            this.tlsReloadInterval = interval;
+            return this;
+        }
+
+        /**
+         * Allows plain HTTP on an address that is not loopback, for a network that encrypts for the app (a
+         * service mesh with mutual TLS): the token and bodies cross it as sent. Default: refused at {@link #build()}.
+         *
+         * @return this builder
+         */
+        public Builder insecurePlaintext() {
+            this.insecurePlaintext = true;
+            return this;
+        }
+
+        /**
+         * Limits failed authentication per remote address: beyond {@code maxFailures} in a window every request
+         * from that address gets 429 {@code rate-limited} with {@code Retry-After} until the window turns, whatever
+         * token it carries. Loopback addresses (the pod itself) are never limited.
+         *
+         * @param maxFailures failures allowed per window, 0 to turn the limit off; default 10
+         * @param window the window, positive; default 1 minute
+         * @return this builder
+         * @throws IllegalArgumentException when {@code maxFailures} is negative or the window not positive
+         */
+        public Builder authFailureLimit(int maxFailures, Duration window) {
+            this.authFailures = new AuthFailureLimiter.Settings(maxFailures, window);
+            return this;
+        }
+
+        /**
          * @param meterRegistry where {@link ManagementServer#REQUESTS} goes; default a private registry
          * @return this builder
          */
@@ -325,13 +410,16 @@ public final class ManagementServer implements AutoCloseable {
         /**
          * @return the server, not yet started
          * @throws IllegalArgumentException when the environment holds a malformed port or token, or an
-         *     unreadable token file
+         *     unreadable token file; when only one of the TLS files is set in the environment; or when the
+         *     address is not loopback and neither TLS nor {@link #insecurePlaintext} is configured
          */
         public ManagementServer build() {
             String h = host;
             int p = port == null ? 0 : port;
             String t = apiToken;
             String adv = advertisedHost;
+            TlsFiles tls = tlsFiles;
+            Boolean plaintext = insecurePlaintext;
             if (fromEnvironment) {
                 if (h == null) {
                     h = env(ENV_HOST);
@@ -345,9 +433,24 @@ public final class ManagementServer implements AutoCloseable {
                 if (adv == null) {
                     adv = env(ENV_ADVERTISED_HOST);
                 }
+                if (tls == null && (env(ENV_TLS_CERT) != null || env(ENV_TLS_KEY) != null)) {
+                    if (env(ENV_TLS_CERT) == null || env(ENV_TLS_KEY) == null) {
+                        throw new IllegalArgumentException(ENV_TLS_CERT + " and " + ENV_TLS_KEY + " go together");
+                    }
+                    tls = new TlsFiles(Path.of(env(ENV_TLS_CERT)), Path.of(env(ENV_TLS_KEY)));
+                }
+                if (plaintext == null && env(ENV_INSECURE_PLAINTEXT) != null) {
+                    plaintext = env(ENV_INSECURE_PLAINTEXT).toLowerCase(Locale.ROOT).equals("true");
+                }
             }
             h = h == null ? "127.0.0.1" : h;
-            return new ManagementServer(this, h, p, t, adv != null ? adv : advertise(h));
+            if (tls == null && !Boolean.TRUE.equals(plaintext) && !Loopback.isLoopbackHost(h)) {
+                throw new IllegalArgumentException("the management server's address " + h + " is not loopback: serve "
+                        + "TLS there (tls(...), or " + ENV_TLS_CERT + " and " + ENV_TLS_KEY + ") so that the token and "
+                        + "bodies do not cross the network in clear, or allow plain HTTP with insecurePlaintext() ("
+                        + ENV_INSECURE_PLAINTEXT + "=true) on a network that encrypts for you");
+            }
+            return new ManagementServer(this, h, p, t, adv != null ? adv : advertise(h), Optional.ofNullable(tls));
         }
 
         private String env(String name) {

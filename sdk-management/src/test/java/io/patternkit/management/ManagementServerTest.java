@@ -142,7 +142,7 @@ class ManagementServerTest {
 
     @Test
     void wildcardBindsAdvertiseAReachableHost() {
-        start(ManagementServer.builder().host("0.0.0.0").advertisedHost("10.1.2.3"));
+        start(ManagementServer.builder().host("0.0.0.0").advertisedHost("10.1.2.3").insecurePlaintext());
         assertThat(server.baseUrl().toString()).isEqualTo("http://10.1.2.3:" + server.port());
     }
 

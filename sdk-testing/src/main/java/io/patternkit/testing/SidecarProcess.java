@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SidecarProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SidecarProcess.class);
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+?:(\\d+))");
+    private static final Pattern LISTENING = Pattern.compile("listening on (https?://\\S+?:(\\d+))");
     private static final String DEFAULT_JAR = "sidecar/target/patternkit-sidecar.jar";
     /** Environment variable naming the {@code java} executable sidecars run on; default this JVM's. */
     public static final String ENV_JAVA = "PATTERNKIT_SIDECAR_JAVA";

@@ -53,7 +53,7 @@ class WorkQueueCommandTest {
     void optionsAndEnvironmentAreRead(@TempDir Path dir) throws Exception {
         Path tokenFile = Files.writeString(dir.resolve("token"), "from-file\n");
         Parsed s = parse(Map.of(Wire.ENV_API_TOKEN_FILE, tokenFile.toString(), "PATTERNKIT_JDBC_PASSWORD", "pw"),
-                "--engine", "postgres", "--jdbc-url", "jdbc:postgresql://db/x", "--port", "0", "--bind", "0.0.0.0",
+                "--engine", "postgres", "--jdbc-url", "jdbc:postgresql://db/x", "--port", "0", "--bind", "0.0.0.0", "--insecure-plaintext",
                 "--backoff-base", "250ms", "--backoff-max", "PT2M", "--dedup-window", "1h", "--drain-timeout", "3s",
                 "--default-max-attempts", "9", "--data", dir.toString());
         assertThat(s.engine().kind()).isEqualTo(EngineSettings.EngineKind.POSTGRES);

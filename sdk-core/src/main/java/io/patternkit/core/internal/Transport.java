@@ -20,9 +20,16 @@ import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.SidecarReadiness;
 import io.patternkit.core.SidecarUnavailableException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +52,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okhttp3.tls.HandshakeCertificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,14 +98,18 @@ public final class Transport implements AutoCloseable {
         this.config = config;
         this.sidecar = config.baseUrl() + config.urlVariable().map(v -> " (from " + v + ")").orElse("");
         this.registry = config.meterRegistry();
-        this.client = new OkHttpClient.Builder()
+        OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.callTimeout())
                 .writeTimeout(config.callTimeout())
                 .callTimeout(config.callTimeout())
                 .retryOnConnectionFailure(false)
-                .followRedirects(false)
-                .build();
+                .followRedirects(false);
+        config.trustedCertificates().ifPresent(pem -> {
+            HandshakeCertificates trusted = trusting(pem);
+            http.sslSocketFactory(trusted.sslSocketFactory(), trusted.trustManager());
+        });
+        this.client = http.build();
         this.breaker = CircuitBreaker.of("patternkit:" + config.baseUrl(), CircuitBreakerConfig.custom()
                 .failureRateThreshold(config.circuitBreakerFailureRate())
                 .slidingWindowSize(config.circuitBreakerWindow())
@@ -241,7 +253,7 @@ public final class Transport implements AutoCloseable {
          * @return the result
          * @throws IOException when reading fails
          */
-        T read(String mediaType, java.io.InputStream body) throws IOException;
+        T read(String mediaType, InputStream body) throws IOException;
     }
 
     /**
@@ -302,7 +314,7 @@ public final class Transport implements AutoCloseable {
             MediaType type = body == null ? null : body.contentType();
             try {
                 return reader.read(type == null ? "" : type.type() + "/" + type.subtype(),
-                        body == null ? java.io.InputStream.nullInputStream() : body.byteStream());
+                        body == null ? InputStream.nullInputStream() : body.byteStream());
             } catch (InterruptedIOException e) {
                 throw timeout(call, e);
             } catch (IOException e) {
@@ -493,5 +505,21 @@ public final class Transport implements AutoCloseable {
         CircuitOpenException(String message, Throwable cause) {
             super(message, 0, null, null, cause);
         }
+    }
+
+    /** The authorities of a PEM bundle, trusted instead of the JVM's (okhttp-tls). */
+    private static HandshakeCertificates trusting(Path pem) {
+        HandshakeCertificates.Builder builder = new HandshakeCertificates.Builder();
+        try (InputStream in = Files.newInputStream(pem)) {
+            for (Certificate certificate
+                    : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                builder.addTrustedCertificate((X509Certificate) certificate);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the trusted certificates " + pem + ": " + e.getMessage(), e);
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException(pem + " is not a PEM certificate bundle: " + e.getMessage(), e);
+        }
+        return builder.build();
     }
 }

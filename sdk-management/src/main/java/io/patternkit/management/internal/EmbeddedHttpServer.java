@@ -3,6 +3,7 @@ package io.patternkit.management.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -14,6 +15,9 @@ import io.patternkit.management.ManagementRequest;
 import io.patternkit.management.ManagementResponse;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.server.security.AuthFailureLimiter;
+import io.patternkit.server.security.CertificateReloader;
+import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -79,14 +83,22 @@ public final class EmbeddedHttpServer {
      * @param readTimeout how long a request may take to arrive whole
      * @param idleTimeout how long a connection may go without traffic
      * @param maxConnections how many connections may be open at once
+     * @param tls the PEM files to serve HTTPS with, or empty for plain HTTP
+     * @param tlsReloadInterval how often the TLS files are read again
+     * @param authFailures the failed-authentication limit per remote address
      */
     public record Settings(String host, int port, int maxBodyBytes, String token, int workerThreads, Duration readTimeout,
-            Duration idleTimeout, int maxConnections) {
+            Duration idleTimeout, int maxConnections, Optional<TlsFiles> tls, Duration tlsReloadInterval,
+            AuthFailureLimiter.Settings authFailures) {
     }
 
     private final Settings settings;
     private final byte[] token;
     private final MeterRegistry registry;
+    private final AuthFailureLimiter limiter;
+    private final Counter authFailures;
+    private final Counter authRefused;
+    private CertificateReloader reloader;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, ManagementEndpoint> endpoints = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers;
@@ -104,6 +116,11 @@ public final class EmbeddedHttpServer {
         this.settings = settings;
         this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
         this.registry = registry;
+        this.limiter = new AuthFailureLimiter(settings.authFailures());
+        this.authFailures = Counter.builder(io.patternkit.management.ManagementServer.AUTH_FAILURES)
+                .description("requests refused with 401: no or a wrong bearer token").register(registry);
+        this.authRefused = Counter.builder(io.patternkit.management.ManagementServer.AUTH_REFUSED)
+                .description("requests refused with 429: their address failed authentication too often").register(registry);
         int workerThreads = settings.workerThreads();
         this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(QUEUE), DaemonThreads.numbered("patternkit-management-"));
@@ -122,6 +139,7 @@ public final class EmbeddedHttpServer {
             try {
                 HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
                         .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+                Optional<TlsFiles.Loaded> identity = settings.tls().map(files -> files.applyTo(options, vertx));
                 server = vertx.createHttpServer(options)
                         .connectionHandler(this::capped)
                         .invalidRequestHandler(this::invalid)
@@ -129,8 +147,14 @@ public final class EmbeddedHttpServer {
                         .listen(settings.port(), settings.host())
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 port = server.actualPort();
-                log.info("management server listening on {}:{}{}", settings.host(), port,
-                        token == null ? "" : " (token required)");
+                identity.ifPresent(loaded -> reloader = CertificateReloader.start(vertx, server, settings.tls().get(),
+                        loaded, settings.tlsReloadInterval()));
+                log.info("management server listening on {}://{}:{}{}", identity.isPresent() ? "https" : "http",
+                        settings.host(), port, token == null ? "" : " (token required)");
+            } catch (RuntimeException e) { // TLS files that cannot be read or do not load
+                vertx.close();
+                closed = true;
+                throw e;
             } catch (ExecutionException | TimeoutException e) {
                 vertx.close();
                 closed = true;
@@ -232,13 +256,26 @@ public final class EmbeddedHttpServer {
         });
         ManagementEndpoint endpoint = endpoints.get(path);
         String route = endpoint == null ? UNMATCHED : path;
-        if (token != null && !path.startsWith(Wire.APP_HEALTH_PREFIX)
-                && !ApiTokens.matches(token, req.getHeader("Authorization"))) {
-            vertx.cancelTimer(readTimer);
-            req.response().putHeader("WWW-Authenticate", "Bearer");
-            respondAndClose(req, route, start, ManagementResponse.problem(ProblemType.UNAUTHORIZED,
-                    "a valid Authorization: Bearer token is required"));
-            return;
+        if (token != null && !path.startsWith(Wire.APP_HEALTH_PREFIX)) {
+            Optional<Duration> wait = limiter.refusedFor(req.remoteAddress());
+            if (wait.isPresent()) {
+                vertx.cancelTimer(readTimer);
+                authRefused.increment();
+                long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+                respondAndClose(req, route, start, ManagementResponse.problem(ProblemType.RATE_LIMITED,
+                        "too many failed authentications from this address; retry after " + seconds
+                                + " s with the right token").withHeader("Retry-After", Long.toString(seconds)));
+                return;
+            }
+            if (!ApiTokens.matches(token, req.getHeader("Authorization"))) {
+                vertx.cancelTimer(readTimer);
+                authFailures.increment();
+                limiter.failed(req.remoteAddress());
+                req.response().putHeader("WWW-Authenticate", "Bearer");
+                respondAndClose(req, route, start, ManagementResponse.problem(ProblemType.UNAUTHORIZED,
+                        "a valid Authorization: Bearer token is required"));
+                return;
+            }
         }
         String length = req.getHeader("Content-Length");
         if (length != null && tooLong(length)) {

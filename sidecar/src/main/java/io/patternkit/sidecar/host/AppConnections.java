@@ -4,9 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.SocketAddress;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.patternkit.server.security.Loopback;
 import java.time.Duration;
 
 /**
@@ -34,7 +32,7 @@ final class AppConnections {
      * @return what to run when it closes: uncounts it if it was counted, nothing otherwise
      */
     Runnable track(HttpConnection connection) {
-        if (!fromLoopback(connection.remoteAddress())) {
+        if (!Loopback.isLoopback(connection.remoteAddress())) {
             return () -> { };
         }
         synchronized (this) {
@@ -81,17 +79,6 @@ final class AppConnections {
                     }
                 }
             });
-        }
-    }
-
-    private static boolean fromLoopback(SocketAddress address) {
-        if (address == null || address.hostAddress() == null) {
-            return true; // a Unix domain socket: on this machine
-        }
-        try {
-            return InetAddress.getByName(address.hostAddress()).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
         }
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.sidecar.common.Ticker;
 import io.vertx.core.Vertx;
-import java.util.Optional;
 
 /**
  * What the host shares with every pattern it starts: one Vert.x, one metrics registry (served at
@@ -14,12 +13,12 @@ import java.util.Optional;
  * @param vertx the Vert.x instance the server runs on
  * @param registry the metrics registry
  * @param mapper the JSON mapper
- * @param token the API token, or empty; never logged
+ * @param token the API token as the patterns send it to the servers they call; never logged
  * @param ticker the monotonic clock by which leases, registrations and latency windows expire (waits
  *     timed by Vert.x timers run on the JVM's clock)
  * @param engines the engine the patterns store their state in
  */
-public record HostContext(Vertx vertx, MeterRegistry registry, ObjectMapper mapper, Optional<String> token,
+public record HostContext(Vertx vertx, MeterRegistry registry, ObjectMapper mapper, OutboundToken token,
                           Ticker ticker, EngineFamily engines) {
 
     /**
@@ -39,6 +38,6 @@ public record HostContext(Vertx vertx, MeterRegistry registry, ObjectMapper mapp
 
     @Override
     public String toString() {
-        return "HostContext[engine=" + engines.name() + ", token=" + (token.isPresent() ? "***" : "none") + "]";
+        return "HostContext[engine=" + engines.name() + ", token=" + token + "]";
     }
 }

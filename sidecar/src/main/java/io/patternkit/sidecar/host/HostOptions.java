@@ -3,9 +3,14 @@ package io.patternkit.sidecar.host;
 import static io.patternkit.sidecar.common.OptionChecks.require;
 
 import io.patternkit.protocol.Wire;
+import io.patternkit.server.security.AuthFailureLimiter;
+import io.patternkit.server.security.Loopback;
+import io.patternkit.server.security.TlsFiles;
 import io.patternkit.sidecar.common.DurationConverter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -50,6 +55,35 @@ public final class HostOptions {
             description = "Most connections served at once; further ones are closed at once (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve HTTPS with this PEM certificate chain (the server's certificate first), such as a "
+                + "mounted Kubernetes TLS Secret's tls.crt; needs --tls-key. Required when --bind is not loopback.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1, unencrypted), such as tls.key.")
+    Path tlsKey;
+
+    @Option(names = "--tls-reload-interval", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How often the TLS files are read again; a rotated certificate is served to new connections "
+                + "without a restart (default: ${DEFAULT-VALUE}).")
+    Duration tlsReloadInterval;
+
+    @Option(names = "--insecure-plaintext",
+            description = "Allow plain HTTP on a --bind address that is not loopback, for a network that encrypts for "
+                + "you (a service mesh with mutual TLS); the token and payloads cross it as sent.")
+    boolean insecurePlaintext;
+
+    @Option(names = "--auth-failure-limit", defaultValue = "10",
+            description = "Failed authentications a remote (not loopback) address may have per --auth-failure-window; "
+                + "beyond it every request from it gets 429 until the window turns. 0 turns the limit off "
+                + "(default: ${DEFAULT-VALUE}).")
+    int authFailureLimit;
+
+    @Option(names = "--auth-failure-window", defaultValue = "1m", converter = DurationConverter.class,
+            description = "The window of --auth-failure-limit (default: ${DEFAULT-VALUE}).")
+    Duration authFailureWindow;
+
     /**
      * The defaults of a command's {@code --port} and {@code --max-body-bytes}, for its
      * {@code defaultValueProvider}.
@@ -74,11 +108,13 @@ public final class HostOptions {
     }
 
     /**
-     * Checks the options and reads the API token from the environment.
+     * Checks the options and reads the API token from the environment. A {@code --bind} address that is not
+     * loopback needs TLS (or {@code --insecure-plaintext}), so that the token never crosses a network in clear.
      *
      * @param env the environment, such as {@link System#getenv()}
      * @return the settings
-     * @throws picocli.CommandLine.ParameterException when an option is out of range
+     * @throws picocli.CommandLine.ParameterException when an option is out of range, only one of the TLS files is
+     *     given, or a non-loopback address would be served in plain HTTP
      */
     public HostSettings settings(Map<String, String> env) {
         require(mixee, port >= 0 && port <= 65535, "--port must be 0 to 65535");
@@ -86,7 +122,17 @@ public final class HostOptions {
         require(mixee, idleTimeout.toMillis() > Wire.MAX_WAIT_MS, "--idle-timeout must be longer than the 20s longest long-poll");
         require(mixee, maxConnections >= 1, "--max-connections must be at least 1");
         require(mixee, !appDrainTimeout.isNegative(), "--app-drain-timeout must not be negative");
+        require(mixee, (tlsCert == null) == (tlsKey == null), "--tls-cert and --tls-key go together");
+        require(mixee, tlsCert != null || insecurePlaintext || Loopback.isLoopbackHost(bind), "--bind " + bind
+                + " is not loopback: serve TLS there (--tls-cert and --tls-key) so that the token and payloads do not "
+                + "cross the network in clear, or pass --insecure-plaintext for a network that encrypts for you");
+        require(mixee, tlsReloadInterval.toMillis() >= 1, "--tls-reload-interval must be positive");
+        require(mixee, authFailureLimit >= 0, "--auth-failure-limit must not be negative");
+        require(mixee, authFailureWindow.toMillis() >= 1, "--auth-failure-window must be positive");
+        HostSettings.Security security = new HostSettings.Security(
+                Optional.ofNullable(tlsCert).map(cert -> new TlsFiles(cert, tlsKey)), tlsReloadInterval,
+                new AuthFailureLimiter.Settings(authFailureLimit, authFailureWindow), insecurePlaintext);
         return new HostSettings(bind, port, ApiToken.fromEnvironment(env), maxBodyBytes, drainTimeout, idleTimeout,
-                maxConnections, appDrainTimeout);
+                maxConnections, appDrainTimeout, security);
     }
 }

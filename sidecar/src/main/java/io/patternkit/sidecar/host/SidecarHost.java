@@ -67,13 +67,13 @@ public final class SidecarHost implements AutoCloseable {
         try {
             ObjectMapper mapper = new ObjectMapper();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            HostContext context = new HostContext(vertx, registry, mapper, settings.token(), ticker, engines);
+            HostContext context = new HostContext(vertx, registry, mapper, settings.outboundToken(), ticker, engines);
             for (PatternModule module : modules) {
                 started.add(module.start(context));
             }
-            SidecarServer server = new SidecarServer(vertx, started, mapper, registry, settings.token(), settings.maxBodyBytes());
+            SidecarServer server = new SidecarServer(vertx, started, mapper, registry, settings);
             int port = server.start(settings).await(30, TimeUnit.SECONDS);
-            LOG.info("patternkit-sidecar listening on http://{}:{} ({})", settings.bind(), port, names);
+            LOG.info("patternkit-sidecar listening on {}://{}:{} ({})", settings.scheme(), settings.bind(), port, names);
             return new SidecarHost(settings, vertx, engines, List.copyOf(started), server, port);
         } catch (IllegalArgumentException e) {
             stop(started, vertx, engines);

@@ -2,12 +2,17 @@ package io.patternkit.sidecar.host;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.server.security.AuthFailureLimiter;
+import io.patternkit.server.security.CertificateReloader;
+import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -56,6 +61,7 @@ public final class SidecarServer {
     private volatile boolean draining;
     private final AppConnections appConnections;
     private HttpServer server;
+    private CertificateReloader reloader;
 
     /**
      * Builds the router around the patterns' routes.
@@ -64,11 +70,12 @@ public final class SidecarServer {
      * @param patterns the patterns' routes, readiness checks and drains, at least one
      * @param mapper the JSON mapper
      * @param registry the metrics registry served at {@code /metrics}
-     * @param token the API token, or empty for no authentication
-     * @param maxBodyBytes the largest request body accepted, in bytes
+     * @param settings the API token (or none), the body limit and the failed-authentication limit
      */
     public SidecarServer(Vertx vertx, List<RunningPattern> patterns, ObjectMapper mapper, PrometheusMeterRegistry registry,
-                         Optional<String> token, long maxBodyBytes) {
+                         HostSettings settings) {
+        Optional<String> token = settings.token();
+        long maxBodyBytes = settings.maxBodyBytes();
         this.vertx = vertx;
         this.appConnections = new AppConnections(vertx);
         this.patterns = List.copyOf(patterns);
@@ -98,8 +105,9 @@ public final class SidecarServer {
                 }
             });
         });
-        Handler<RoutingContext> auth = token.<Handler<RoutingContext>>map(t -> new BearerTokenHandler(t, responses))
-                .orElse(RoutingContext::next);
+        AuthFailureLimiter limiter = new AuthFailureLimiter(settings.security().authFailures());
+        Handler<RoutingContext> auth = token.<Handler<RoutingContext>>map(t -> new BearerTokenHandler(t, responses,
+                limiter, registry)).orElse(RoutingContext::next);
         token.ifPresent(t -> router.route("/v1/*").handler(auth));
         // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
         router.route("/v1/*").handler(this::requireJsonBody);
@@ -116,14 +124,21 @@ public final class SidecarServer {
     /**
      * Starts listening: on the settings' address and port, closing connections idle for the idle
      * timeout (one that stopped sending mid-body included), and closing at once every connection
-     * beyond the cap (counted in {@code patternkit.sidecar.connections.refused}).
+     * beyond the cap (counted in {@code patternkit.sidecar.connections.refused}). With TLS files, serves
+     * HTTPS and reads them again every reload interval ({@link CertificateReloader}); the served certificate's
+     * remaining validity is the gauge {@code patternkit.sidecar.tls.certificate.expiry} (seconds), its reloads
+     * {@code patternkit.sidecar.tls.reloads}.
      *
-     * @param settings the address, port, idle timeout and connection cap
+     * @param settings the address, port, idle timeout, connection cap and TLS files
      * @return the actual port once listening
+     * @throws java.io.UncheckedIOException when a TLS file cannot be read
+     * @throws IllegalArgumentException when the TLS files do not make a usable identity
      */
     public Future<Integer> start(HostSettings settings) {
         HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
                 .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        Optional<TlsFiles> tls = settings.security().tls();
+        Optional<TlsFiles.Loaded> loaded = tls.map(files -> files.applyTo(options, vertx));
         AtomicInteger open = new AtomicInteger();
         Counter refused = Counter.builder("patternkit.sidecar.connections.refused")
                 .description("connections closed at once because --max-connections were open").register(registry);
@@ -143,8 +158,19 @@ public final class SidecarServer {
             });
         }).invalidRequestHandler(this::invalid).requestHandler(router).listen(settings.port(), settings.bind()).map(s -> {
             server = s;
+            loaded.ifPresent(identity -> watchCertificate(tls.get(), identity, settings.security().tlsReloadInterval()));
             return s.actualPort();
         });
+    }
+
+    private void watchCertificate(TlsFiles files, TlsFiles.Loaded identity, Duration interval) {
+        reloader = CertificateReloader.start(vertx, server, files, identity, interval);
+        CertificateReloader watching = reloader;
+        Gauge.builder("patternkit.sidecar.tls.certificate.expiry", watching,
+                        r -> (r.current().certificate().getNotAfter().getTime() - System.currentTimeMillis()) / 1000.0)
+                .description("seconds until the served TLS certificate expires").baseUnit("seconds").register(registry);
+        FunctionCounter.builder("patternkit.sidecar.tls.reloads", watching, CertificateReloader::reloads)
+                .description("rotated TLS certificates picked up without a restart").register(registry);
     }
 
     /**
@@ -156,6 +182,9 @@ public final class SidecarServer {
      */
     public Future<Void> drain(Duration timeout) {
         markDraining();
+        if (reloader != null) {
+            reloader.close();
+        }
         return Future.all(patterns.stream().map(RunningPattern::drain).toList()).<Void>mapEmpty()
                 .compose(v -> server == null ? Future.succeededFuture()
                 : server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));

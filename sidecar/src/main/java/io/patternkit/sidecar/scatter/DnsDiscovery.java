@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.LeafSource;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.sidecar.common.JvmDns;
+import io.patternkit.sidecar.host.OutboundToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -36,7 +37,7 @@ public final class DnsDiscovery implements AutoCloseable {
     private final Vertx vertx;
     private final LeafRegistry registry;
     private final Map<String, List<DnsLeaves>> byPool = new LinkedHashMap<>();
-    private final Optional<String> token;
+    private final OutboundToken token;
     private final HttpClientAgent client;
     private final ObjectMapper mapper = new ObjectMapper();
     private long timer = -1;
@@ -47,9 +48,9 @@ public final class DnsDiscovery implements AutoCloseable {
      * @param vertx the Vert.x instance
      * @param registry where found leaves go
      * @param names the DNS names to resolve
-     * @param token the API token sent with leaf info requests, or empty
+     * @param token the API token as sent with leaf info requests (never in clear over a network)
      */
-    public DnsDiscovery(Vertx vertx, LeafRegistry registry, List<DnsLeaves> names, Optional<String> token) {
+    public DnsDiscovery(Vertx vertx, LeafRegistry registry, List<DnsLeaves> names, OutboundToken token) {
         this.vertx = vertx;
         this.registry = registry;
         this.token = token;
@@ -107,7 +108,11 @@ public final class DnsDiscovery implements AutoCloseable {
         String url = "http://" + JvmDns.urlHost(address) + ":" + name.port() + name.path();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
                 .setTimeout(INFO_TIMEOUT_MS).putHeader("Accept", "application/json");
-        token.ifPresent(t -> options.putHeader("Authorization", "Bearer " + t));
+        try {
+            token.authorizationFor(url).ifPresent(value -> options.putHeader("Authorization", value));
+        } catch (IllegalStateException refused) {
+            return Future.failedFuture(refused);
+        }
         return client.request(options).compose(req -> req.send()).compose(resp -> {
             if (resp.statusCode() != 200) {
                 return Future.succeededFuture(Optional.<Leaf>empty());

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.patternkit.sidecar.host.OutboundToken;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 public final class MergeClient {
     private final JsonPoster poster;
     private final TaskScheduler scheduler;
-    private final Optional<String> token;
+    private final OutboundToken token;
     private final ObjectMapper mapper;
 
     /**
@@ -29,10 +29,10 @@ public final class MergeClient {
      *
      * @param poster sends the call
      * @param scheduler times the call out
-     * @param token the API token sent as {@code Authorization: Bearer}, or empty
+     * @param token the API token as sent to merge containers (never in clear over a network)
      * @param mapper the JSON mapper
      */
-    public MergeClient(JsonPoster poster, TaskScheduler scheduler, Optional<String> token, ObjectMapper mapper) {
+    public MergeClient(JsonPoster poster, TaskScheduler scheduler, OutboundToken token, ObjectMapper mapper) {
         this.poster = poster;
         this.scheduler = scheduler;
         this.token = token;
@@ -54,7 +54,12 @@ public final class MergeClient {
         ArrayNode parts = body.putArray("parts");
         outcome.answerOrder().forEach(p -> parts.addObject().put("shard", p.shard()).set("response", p.response()));
         Map<String, String> headers = new HashMap<>();
-        token.ifPresent(t -> headers.put("Authorization", "Bearer " + t));
+        try {
+            token.authorizationFor(url).ifPresent(value -> headers.put("Authorization", value));
+        } catch (IllegalStateException refused) {
+            onReply.accept(JsonPoster.Reply.failed(refused.getMessage()));
+            return;
+        }
         boolean[] done = new boolean[1];
         TaskScheduler.Cancellable[] request = new TaskScheduler.Cancellable[1];
         TaskScheduler.Cancellable timer = scheduler.schedule(timeout, () -> {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One running scatter call: a state machine driven by leaf replies and timers, all on one thread
@@ -119,8 +120,8 @@ public final class ScatterCall {
         for (Shard shard : shards) {
             if (shard.order.isEmpty()) {
                 settle(shard, ShardStatus.SKIPPED, "no replica known for the shard", null);
-            } else if (shard.outcome == null) {
-                send(shard, Kind.FIRST);
+            } else if (shard.outcome == null && send(shard, Kind.FIRST) == Sent.NO_REPLICA) {
+                settle(shard, ShardStatus.FAILED, String.join("; ", shard.reasons), null);
             }
         }
         starting = false;
@@ -164,6 +165,13 @@ public final class ScatterCall {
             return Sent.NO_TIME;
         }
         Leaf leaf = shard.order.get(shard.next++);
+        Optional<String> authorization;
+        try {
+            authorization = engine.token().authorizationFor(leaf.url());
+        } catch (IllegalStateException refused) { // the token would cross a network in clear: the next replica
+            shard.reasons.add("leaf " + leaf.leafId() + ": " + refused.getMessage());
+            return send(shard, kind);
+        }
         long budget = Math.min(plan.leafTimeout().toNanos(), remaining);
         Attempt attempt = new Attempt(shard, leaf, kind == Kind.HEDGE, now);
         shard.attempts++;
@@ -185,7 +193,7 @@ public final class ScatterCall {
         headers.put(Wire.HEADER_DEADLINE_MS, Long.toString(Math.max(1, budget / 1_000_000)));
         headers.put(Wire.HEADER_SCATTER_ID, plan.scatterId());
         headers.put(Wire.HEADER_ATTEMPT, Integer.toString(shard.attempts));
-        engine.token().ifPresent(t -> headers.put("Authorization", "Bearer " + t));
+        authorization.ifPresent(value -> headers.put("Authorization", value));
         Buffer body = Buffer.buffer(bodyPrefix + engine.quote(shard.target.shard()) + ",\"request\":" + plan.requestJson() + "}",
                 StandardCharsets.UTF_8.name());
         Cancellable request = engine.poster().post(leaf.url(), headers, body, reply -> onReply(attempt, reply));

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.sidecar.common.ExtraLoadBudget;
 import io.patternkit.sidecar.common.LatencyTracker;
+import io.patternkit.sidecar.host.OutboundToken;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,7 +19,7 @@ public final class ScatterEngine {
     private final TaskScheduler scheduler;
     private final JsonPoster poster;
     private final ScatterMetrics metrics;
-    private final Optional<String> token;
+    private final OutboundToken token;
     private final Settings settings;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, LatencyTracker> latency = new ConcurrentHashMap<>();
@@ -46,10 +46,10 @@ public final class ScatterEngine {
      * @param scheduler time and timers
      * @param poster sends leaf calls
      * @param metrics the meters
-     * @param token the API token sent to leaves as {@code Authorization: Bearer}, or empty
+     * @param token the API token as sent to leaves ({@code Authorization: Bearer}, never in clear over a network)
      * @param settings latency tracking and hedge budget settings
      */
-    public ScatterEngine(TaskScheduler scheduler, JsonPoster poster, ScatterMetrics metrics, Optional<String> token,
+    public ScatterEngine(TaskScheduler scheduler, JsonPoster poster, ScatterMetrics metrics, OutboundToken token,
                          Settings settings) {
         this.scheduler = scheduler;
         this.poster = poster;
@@ -101,7 +101,7 @@ public final class ScatterEngine {
         return metrics;
     }
 
-    Optional<String> token() {
+    OutboundToken token() {
         return token;
     }
 

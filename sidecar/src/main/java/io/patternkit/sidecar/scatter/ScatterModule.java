@@ -36,7 +36,8 @@ public record ScatterModule(ScatterSettings settings) implements PatternModule {
         LeafRegistry leaves = new LeafRegistry(context.ticker());
         settings.staticLeaves().forEach(leaves::addStatic);
         VertxTaskScheduler scheduler = new VertxTaskScheduler(context.vertx());
-        VertxJsonPoster poster = new VertxJsonPoster(context.vertx(), settings.maxResponseBytes(), settings.maxConnectionsPerLeaf());
+        VertxJsonPoster poster = new VertxJsonPoster(context.vertx(), settings.maxResponseBytes(), settings.maxConnectionsPerLeaf(),
+                settings.leafCa());
         ScatterEngine engine = new ScatterEngine(scheduler, poster, new ScatterMetrics(context.registry()), context.token(),
                 settings.engine());
         ScatterRoutes routes = new ScatterRoutes(leaves, engine,

@@ -4,10 +4,12 @@ import static io.patternkit.sidecar.common.OptionChecks.require;
 
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.DurationConverter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,6 +59,11 @@ public final class ScatterOptions {
             description = "Most hedged requests a pool may send back to back beyond maxExtraLoadPercent (default: ${DEFAULT-VALUE}).")
     int hedgeBurst;
 
+    @Option(names = "--leaf-ca", paramLabel = "FILE",
+            description = "PEM certificates of the authorities trusted for https leaves and merge containers "
+                + "(default: the JVM's trust store). The token goes to leaves over https, or over http to loopback only.")
+    Path leafCa;
+
     /**
      * Checks the options and parses the static and DNS leaves.
      *
@@ -73,7 +80,8 @@ public final class ScatterOptions {
         require(mixee, hedgeBurst >= 1, "--hedge-burst must be at least 1");
         require(mixee, maxConnectionsPerLeaf >= 1, "--max-connections-per-leaf must be at least 1");
         return new ScatterSettings(maxResponseBytes, defaultDeadline, staticLeaves(), dnsLeaves(), dnsInterval,
-                maxConnectionsPerLeaf, new ScatterEngine.Settings(latencyWindow, 6, minSamples, hedgeBurst));
+                maxConnectionsPerLeaf, new ScatterEngine.Settings(latencyWindow, 6, minSamples, hedgeBurst),
+                Optional.ofNullable(leafCa));
     }
 
     private List<Leaf> staticLeaves() {

@@ -13,10 +13,14 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /**
  * {@link JsonPoster} on Vert.x's asynchronous HTTP client: no thread per request, connections
@@ -38,10 +42,13 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
      * @param vertx the Vert.x instance
      * @param maxResponseBytes the largest answer accepted, in bytes
      * @param maxConnectionsPerLeaf the most pooled connections to one host and port
+     * @param trustedCa PEM certificates of the authorities trusted for {@code https} URLs (the server's name is
+     *     verified against its certificate), or empty for the JVM's trust store
      */
-    public VertxJsonPoster(Vertx vertx, long maxResponseBytes, int maxConnectionsPerLeaf) {
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0),
-                new PoolOptions().setHttp1MaxSize(maxConnectionsPerLeaf));
+    public VertxJsonPoster(Vertx vertx, long maxResponseBytes, int maxConnectionsPerLeaf, Optional<Path> trustedCa) {
+        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0).setVerifyHost(true);
+        trustedCa.ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerLeaf));
         this.maxResponseBytes = maxResponseBytes;
     }
 
@@ -137,6 +144,14 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
     }
 
     private static String reason(Throwable t) {
+        if (t instanceof SSLException) {
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return cut("TLS handshake failed (is the leaf's certificate issued by a CA in --leaf-ca, for the URL's "
+                    + "host?): " + root.getMessage());
+        }
         String message = t.getMessage();
         String name = t.getClass().getSimpleName();
         if (message == null || message.isBlank()) {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.host.OutboundToken;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,8 +27,13 @@ class ScatterEngineTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private ScatterEngine engine = engine(10);
 
+    /** Leaves named a, b, ... over plain HTTP: the token may go to them (as with --insecure-plaintext). */
     private ScatterEngine engine(int burst) {
-        return new ScatterEngine(clock, leaves, new ScatterMetrics(meters), Optional.of("tok"),
+        return engine(burst, new OutboundToken(Optional.of("tok"), true));
+    }
+
+    private ScatterEngine engine(int burst, OutboundToken token) {
+        return new ScatterEngine(clock, leaves, new ScatterMetrics(meters), token,
                 new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, burst));
     }
 
@@ -93,6 +99,24 @@ class ScatterEngineTest {
                 .containsEntry(Wire.HEADER_SCATTER_ID, "sc-1").containsEntry("Authorization", "Bearer tok");
         assertThat(post.body.toString())
                 .isEqualTo("{\"pool\":\"search\",\"scatterId\":\"sc-1\",\"shard\":\"s1\",\"request\":{\"q\":\"tail\"}}");
+    }
+
+    @Test
+    void theTokenNeverGoesInClearToALeafAcrossANetwork() {
+        engine = engine(10, new OutboundToken(Optional.of("s3cr3t"), false));
+        Leaf overTls = new Leaf(POOL, "s2", "t", "https://t/leaf", LeafSource.STATIC, Long.MAX_VALUE);
+        Leaf onLoopback = new Leaf(POOL, "s3", "l", "http://127.0.0.1:7400/leaf", LeafSource.STATIC, Long.MAX_VALUE);
+        Heard heard = start(plan(200, Completion.ALL, NO_HEDGING, shard("s1", "a", "b"),
+                new ShardTarget("s2", List.of(overTls)), new ShardTarget("s3", List.of(onLoopback))));
+        assertThat(leaves.to("http://a/leaf")).isEmpty();
+        assertThat(leaves.to("http://b/leaf")).isEmpty();
+        assertThat(leaves.to("https://t/leaf").get(0).headers).containsEntry("Authorization", "Bearer s3cr3t");
+        assertThat(leaves.to("http://127.0.0.1:7400/leaf").get(0).headers).containsEntry("Authorization", "Bearer s3cr3t");
+        leaves.to("https://t/leaf").get(0).answer("{}");
+        leaves.to("http://127.0.0.1:7400/leaf").get(0).answer("{}");
+        assertThat(heard.shard("s1").status()).isEqualTo(ShardStatus.FAILED);
+        assertThat(heard.shard("s1").reason()).contains("leaf a: refusing to send the API token in clear to http://a")
+                .contains("leaf b: refusing").contains("--insecure-plaintext").doesNotContain("s3cr3t");
     }
 
     @Test

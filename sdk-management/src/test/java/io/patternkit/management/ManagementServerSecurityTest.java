@@ -1,0 +1,136 @@
+package io.patternkit.management;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.server.security.TestCertificates;
+import io.patternkit.server.security.TlsFiles;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The management server meeting strangers: TLS off loopback (reloaded when rotated), the failed-authentication limit. */
+class ManagementServerSecurityTest {
+    private static final String TOKEN = "s3cret-token";
+
+    @TempDir
+    Path dir;
+    private ManagementServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void anAddressThatIsNotLoopbackNeedsTlsOrAnExplicitPlaintext() {
+        assertThatThrownBy(() -> ManagementServer.builder().host("0.0.0.0").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.0.0.0 is not loopback")
+                .hasMessageContaining(ManagementServer.ENV_TLS_CERT).hasMessageContaining("insecurePlaintext()");
+        assertThat(ManagementServer.builder().host("0.0.0.0").insecurePlaintext().build()).isNotNull();
+        assertThat(ManagementServer.builder().fromEnvironment().environment(Map.of(ManagementServer.ENV_HOST, "0.0.0.0",
+                ManagementServer.ENV_INSECURE_PLAINTEXT, "true")::get).build()).isNotNull();
+        assertThatThrownBy(() -> ManagementServer.builder().fromEnvironment().environment(Map.of(
+                ManagementServer.ENV_TLS_CERT, "/tls.crt")::get).build())
+                .hasMessageContaining(ManagementServer.ENV_TLS_KEY);
+        assertThat(ManagementServer.builder().host("::1").build()).isNotNull();
+    }
+
+    @Test
+    void servesHttpsFromTheEnvironmentsPemFilesAndPicksUpARotatedCertificate() throws Exception {
+        TestCertificates ca = TestCertificates.authority(dir);
+        TlsFiles first = ca.issue("first", "DNS:localhost", "IP:127.0.0.1");
+        TlsFiles second = ca.issue("second", "DNS:localhost", "IP:127.0.0.1");
+        Path cert = Files.copy(first.certificateChain(), dir.resolve("tls.crt"));
+        Path key = Files.copy(first.privateKey(), dir.resolve("tls.key"));
+        server = ManagementServer.builder().fromEnvironment().environment(Map.of(ManagementServer.ENV_TLS_CERT,
+                cert.toString(), ManagementServer.ENV_TLS_KEY, key.toString())::get)
+                .apiToken(TOKEN).tlsReloadInterval(Duration.ofMillis(100)).build().start();
+        server.mount("/x", request -> ManagementResponse.noContent());
+        assertThat(server.baseUrl().toString()).isEqualTo("https://127.0.0.1:" + server.port());
+        URI x = URI.create("https://localhost:" + server.port() + "/x");
+        HttpClient trusting = HttpClient.newBuilder().sslContext(ca.clientContext()).build();
+
+        assertThat(send(trusting, x, TOKEN).statusCode()).isEqualTo(204);
+        assertThatThrownBy(() -> send(HttpClient.newHttpClient(), x, TOKEN)).isInstanceOf(SSLHandshakeException.class);
+
+        Files.copy(second.certificateChain(), cert, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(second.privateKey(), key, StandardCopyOption.REPLACE_EXISTING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> send(HttpClient.newBuilder().sslContext(ca.clientContext())
+                .build(), x, TOKEN).sslSession().orElseThrow().getPeerPrincipal().getName().contains("CN=second"));
+    }
+
+    @Test
+    void tlsFilesThatDoNotLoadFailTheStartNamingTheFile() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.crt"), "not a certificate");
+        ManagementServer unstarted = ManagementServer.builder().tls(bad, bad).build();
+        assertThatThrownBy(unstarted::start).hasMessageContaining("bad.crt");
+        assertThat(unstarted.isRunning()).isFalse();
+    }
+
+    @Test
+    void anAddressThatFailsAuthenticationTooOftenIsRefusedWith429() throws Exception {
+        InetAddress external = nonLoopbackAddress();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        server = ManagementServer.builder().host(external.getHostAddress()).insecurePlaintext().apiToken(TOKEN)
+                .authFailureLimit(2, Duration.ofMinutes(10)).meterRegistry(meters).build().start();
+        server.mount("/x", request -> ManagementResponse.noContent());
+        HttpClient client = HttpClient.newHttpClient();
+        URI x = URI.create(server.baseUrl() + "/x");
+        assertThat(send(client, x, "guess-1").statusCode()).isEqualTo(401);
+        assertThat(send(client, x, "guess-2").statusCode()).isEqualTo(401);
+        HttpResponse<String> refused = send(client, x, TOKEN);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("urn:patternkit:problem:rate-limited");
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(meters.counter(ManagementServer.AUTH_FAILURES).count()).isEqualTo(2.0);
+        assertThat(meters.counter(ManagementServer.AUTH_REFUSED).count()).isEqualTo(1.0);
+        // The probes stay open to the kubelet, whatever the address did.
+        assertThat(send(client, URI.create(server.baseUrl() + "/patternkit/health/live"), null).statusCode())
+                .isNotEqualTo(429);
+    }
+
+    private static InetAddress nonLoopbackAddress() throws IOException {
+        Optional<InetAddress> found = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> {
+                    try {
+                        return i.isUp() && !i.isLoopback();
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
+                .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLinkLocalAddress()).findFirst();
+        assumeThat(found).as("a non-loopback IPv4 address on this machine").isPresent();
+        return found.get();
+    }
+
+    private static HttpResponse<String> send(HttpClient client, URI uri, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
