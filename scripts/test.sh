@@ -2,9 +2,13 @@
 # The whole test suite: unit, protocol (WireMock + contract), sidecar HTTP, integration through
 # real sidecar processes on SQLite and PostgreSQL, the main job on a slice of the JDK corpus, and
 # the Spring Boot starter's tests once more on Spring Boot 3.5 (profile spring-boot-3).
-# Starts the PostgreSQL server the tests need (scripts/pg-start.sh installs it when missing).
+# Starts the PostgreSQL server the tests need (scripts/pg-start.sh installs it when missing); the TLS
+# tests make their throwaway certificates with the openssl command, installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v openssl > /dev/null; then
+  apt-get update -qq && apt-get install -y -qq openssl
+fi
 eval "$(scripts/pg-start.sh --fresh)"
 export PATTERNKIT_TEST_JDBC_URL
 mvn -B -ntp verify "$@"
