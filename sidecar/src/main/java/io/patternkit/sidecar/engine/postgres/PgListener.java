@@ -16,12 +16,16 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code LISTEN}s on one channel through a dedicated connection on its own daemon thread, and hands
  * every notification's payload to a listener; reconnects after a failure, telling the listener
- * {@code null} (anything may have been missed) each time it (re)connects.
+ * {@code null} (anything may have been missed) each time it (re)connects. Waiting for notifications never
+ * reads from the server on its own, so a connection that a network cut has silently killed would wait for
+ * ever: a {@code SELECT 1} every {@value #HEARTBEAT_MS} ms without a notification, under the pool's socket
+ * timeout ({@link PgPool#networkProperties()}), finds it dead and reconnects.
  */
 final class PgListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgListener.class);
     private static final int LISTEN_POLL_MS = 500;
     private static final long RECONNECT_DELAY_MS = 1000;
+    private static final long HEARTBEAT_MS = 5000;
 
     private final String jdbcUrl;
     private final String password;
@@ -52,7 +56,7 @@ final class PgListener implements AutoCloseable {
 
     private void listen() {
         while (running) {
-            Properties props = new Properties();
+            Properties props = PgPool.networkProperties();
             if (password != null) {
                 props.setProperty("password", password);
             }
@@ -62,12 +66,19 @@ final class PgListener implements AutoCloseable {
                 }
                 listener.accept(null); // anything missed while (re)connecting
                 PGConnection pg = c.unwrap(PGConnection.class);
+                long heard = System.nanoTime();
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(LISTEN_POLL_MS);
-                    if (notifications != null) {
+                    if (notifications != null && notifications.length > 0) {
+                        heard = System.nanoTime();
                         for (PGNotification n : notifications) {
                             listener.accept(n.getParameter());
                         }
+                    } else if (System.nanoTime() - heard > HEARTBEAT_MS * 1_000_000) {
+                        try (Statement st = c.createStatement()) {
+                            st.execute("SELECT 1"); // throws after the socket timeout on a dead connection
+                        }
+                        heard = System.nanoTime();
                     }
                 }
             } catch (SQLException e) {

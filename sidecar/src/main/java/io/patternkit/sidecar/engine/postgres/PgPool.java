@@ -3,12 +3,39 @@ package io.patternkit.sidecar.engine.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.patternkit.sidecar.common.EngineException;
+import java.util.Properties;
 
-/** Opens the HikariCP pools of the PostgreSQL engines. */
+/**
+ * Opens the HikariCP pools of the PostgreSQL engines, and says how every connection to PostgreSQL meets a
+ * broken network ({@link #networkProperties}).
+ */
 final class PgPool {
     /** Connections of the pool a sidecar's patterns share. */
     static final int SIZE = 8;
+    /**
+     * The longest wait for a byte from the server, in seconds (pgjdbc's {@code socketTimeout}): every statement
+     * of the engines is one short autocommit statement, so a read that waits longer is on a dead connection (a
+     * network cut with no FIN or RST) and fails, freeing its thread and its pool slot.
+     */
+    static final int SOCKET_TIMEOUT_SECONDS = 15;
+    /** The longest wait to open a connection, in seconds (pgjdbc's {@code connectTimeout}). */
+    static final int CONNECT_TIMEOUT_SECONDS = 5;
+
     private PgPool() {
+    }
+
+    /**
+     * The driver settings every connection to PostgreSQL gets unless its JDBC URL sets them (URL parameters win):
+     * {@code socketTimeout}, {@code connectTimeout}, and TCP keepalive.
+     *
+     * @return new properties
+     */
+    static Properties networkProperties() {
+        Properties props = new Properties();
+        props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("tcpKeepAlive", "true");
+        return props;
     }
 
     /**
@@ -28,6 +55,7 @@ final class PgPool {
         config.setPoolName(poolName);
         config.setMaximumPoolSize(size);
         config.setConnectionTimeout(5000);
+        config.setDataSourceProperties(networkProperties());
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
