@@ -403,6 +403,19 @@ public final class SidecarProcess implements AutoCloseable {
         }
 
         /**
+         * Sets an environment variable of the sidecar process, such as {@code PATTERNKIT_JDBC_PASSWORD}, or
+         * {@code LD_PRELOAD} and {@code FAKETIME} to give it a clock of its own ({@code libfaketime}).
+         *
+         * @param name the variable's name, not null
+         * @param value its value, not null
+         * @return this builder
+         */
+        public Builder env(String name, String value) {
+            env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
          * Replaces the JVM options of the sidecar process. The default, {@code -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1},
          * starts quickly and suits tests; a long run (a benchmark, a big job) does better with the
          * JVM's full tiered compilation, for example {@code jvmArgs("-XX:+UseSerialGC")}.

@@ -9,7 +9,6 @@ import io.patternkit.sidecar.engine.postgres.PostgresEngines;
 import io.patternkit.sidecar.engine.sqlite.SqliteEngines;
 import io.patternkit.sidecar.host.EngineFamily;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -64,7 +63,7 @@ public final class EngineOptions {
      */
     static EngineFamily family(EngineSettings settings, Ticker ticker) {
         return switch (settings.kind()) {
-            case SQLITE -> new SqliteEngines(settings.dataDir(), Clock.systemUTC());
+            case SQLITE -> SqliteEngines.onMachineClock(settings.dataDir());
             case POSTGRES -> new PostgresEngines(settings.jdbcUrl(), settings.jdbcPassword());
             case KUBERNETES -> new KubernetesEngines(settings.kubeMaster(), settings.namespace(), ticker);
         };

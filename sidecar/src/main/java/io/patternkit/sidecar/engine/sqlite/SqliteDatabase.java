@@ -93,6 +93,9 @@ final class SqliteDatabase implements AutoCloseable {
             try (Connection c = pool.getConnection()) {
                 c.isValid(1);
             }
+            if (clock instanceof MachineClock machine) {
+                machine.anchor(pool);
+            }
             return new SqliteDatabase(pool, source, file.toAbsolutePath());
         } catch (SQLException | IOException | RuntimeException e) {
             if (pool != null) {

@@ -25,8 +25,21 @@ public final class SqliteEngines implements EngineFamily {
     private SqliteDatabase database;
 
     /**
+     * The engine as the sidecar runs it: leases and visibility timeouts judged by the machine's monotonic clock,
+     * anchored once per boot in the file ({@link MachineClock}), so a jump of one process's wall clock changes
+     * nothing.
+     *
      * @param dataDir the directory of {@code patternkit.db}; created when missing
-     * @param clock the engine's wall clock, read by {@code pk_now_ms()} for every visibility and expiry decision
+     * @return the engine, not yet opened
+     */
+    public static SqliteEngines onMachineClock(Path dataDir) {
+        return new SqliteEngines(dataDir, new MachineClock());
+    }
+
+    /**
+     * @param dataDir the directory of {@code patternkit.db}; created when missing
+     * @param clock the engine's clock, read by {@code pk_now_ms()} for every visibility and expiry decision (a
+     *     test's controllable clock)
      */
     public SqliteEngines(Path dataDir, Clock clock) {
         this.file = dataDir.resolve("patternkit.db");
