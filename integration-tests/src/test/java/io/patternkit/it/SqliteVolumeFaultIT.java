@@ -37,9 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Faults of the embedded engine's volume (issue 14): the sidecar runs in a mount namespace of its own
  * ({@code unshare -m}) with its data directory on a 16 MiB tmpfs, which the test fills up from outside
  * ({@code nsenter}), as a full persistent volume would be. While the volume is full, writes must get 503
- * {@code engine-unavailable} problems (never a 5xx without a problem, never a silent loss), reads keep working,
+ * {@code engine-unavailable} problems (never a 5xx without a problem, never a silent loss) and readiness 503,
+ * reads keep working,
  * and once space is freed the sidecar serves on its own, without a restart, and every item enqueued before or
- * after is delivered. A read-only volume stops the sidecar at start with the reason. Needs root (mounts);
+ * after is delivered. A volume that turns read-only under the running sidecar (ext4 after a storage error) gets
+ * 503s and loses nothing; a read-only volume stops the sidecar at start with the reason. Needs root (mounts);
  * skipped elsewhere.
  */
 class SqliteVolumeFaultIT {
@@ -63,10 +65,18 @@ class SqliteVolumeFaultIT {
      * @return a sidecar whose {@code java} runs in a mount namespace of its own, with the data directory on a tmpfs
      */
     private SidecarProcess.Builder sidecarOnItsOwnVolume(String options) throws IOException {
-        Path launcher = tmp.resolve("java-on-a-tmpfs.sh");
+        return sidecarOnItsOwnMount("mount -t tmpfs -o " + options + " tmpfs");
+    }
+
+    /**
+     * @param mount the mount command without its mount point, which the launcher appends (the data directory)
+     * @return a sidecar whose {@code java} runs in a mount namespace of its own, with the data directory mounted so
+     */
+    private SidecarProcess.Builder sidecarOnItsOwnMount(String mount) throws IOException {
+        Path launcher = tmp.resolve("java-on-its-own-volume.sh");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Files.writeString(launcher, "#!/bin/bash\n"
-                + "exec unshare -m --propagation private bash -c 'mount -t tmpfs -o " + options + " tmpfs \"$1\" && shift && exec \"$@\"'"
+                + "exec unshare -m --propagation private bash -c '" + mount + " \"$1\" && shift && exec \"$@\"'"
                 + " _ '" + data + "' '" + java + "' \"$@\"\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         return SidecarProcess.workqueue().java(launcher).dataDir(data).args("--backoff-base", "50ms", "--backoff-max", "1s");
@@ -96,7 +106,10 @@ class SqliteVolumeFaultIT {
         assertEngineUnavailable(full);
         assertThat(get(sidecar.baseUrl().resolve("/v1/queues/volume/stats")).statusCode()).as("reads still work")
                 .isEqualTo(200);
+        await("not ready while it cannot write").atMost(30, TimeUnit.SECONDS)
+                .until(() -> get(sidecar.baseUrl().resolve("/healthz/ready")).statusCode() == 503);
         inNamespace(pid, "rm", data.resolve("ballast").toString());
+        await().atMost(30, TimeUnit.SECONDS).until(() -> get(sidecar.baseUrl().resolve("/healthz/ready")).statusCode() == 200);
         await().atMost(30, TimeUnit.SECONDS).until(() -> post(enqueue, "{\"payload\":{\"after\":\"full\"}}").statusCode() == 201);
 
         queue.enqueueAll(items(ITEMS, ITEMS));
@@ -116,10 +129,62 @@ class SqliteVolumeFaultIT {
     }
 
     /**
+     * A volume that turns read-only under a running sidecar, as ext4 does on a storage error
+     * ({@code errors=remount-ro}): an ext4 image on a loop device in the sidecar's mount namespace, and the kernel's
+     * own fault knob ({@code /sys/fs/ext4/<dev>/trigger_fs_error}) to fail it. (Linux refuses to remount a volume
+     * read-only while the database is open for writing, so the error is the only way there.) Writes must get 503
+     * {@code engine-unavailable} and the sidecar must report not ready without crashing; such a file system stays
+     * read-only until it is unmounted and checked, so the sidecar is restarted on the repaired volume, where every
+     * item it had acknowledged is still there and is delivered.
+     */
+    @Test
+    void aVolumeThatTurnsReadOnlyUnderARunningSidecarGets503sAndLosesNothing() throws Exception {
+        assumeTrue(command("mkfs.ext4", "-V") == 0 && command("losetup", "-f") == 0, "needs mkfs.ext4 and a loop device");
+        Path image = tmp.resolve("volume.ext4");
+        try (var file = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(64L << 20);
+        }
+        assertThat(command("mkfs.ext4", "-q", "-F", image.toString())).isZero();
+        String mount = "mount -o loop,errors=remount-ro " + image;
+        SidecarProcess sidecar = track(sidecarOnItsOwnMount(mount).start());
+        WorkQueue queue = track(WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl())
+                .callTimeout(Duration.ofSeconds(5)).maxRetries(0).build())).queue("volume");
+        queue.enqueueAll(items(0, ITEMS));
+        // What SQLite has written reaches the disk (synchronous=NORMAL leaves the last commits in the page cache,
+        // which a failing disk loses whatever the application does); then the disk fails.
+        inNamespace(sidecar.pid(), "sync");
+        String loop = loopDeviceOf(image);
+        Files.writeString(Path.of("/sys/fs/ext4", loop, "trigger_fs_error"), "1\n");
+
+        URI enqueue = sidecar.baseUrl().resolve("/v1/queues/volume/items");
+        HttpResponse<String> refused = await().atMost(30, TimeUnit.SECONDS)
+                .until(() -> post(enqueue, "{\"payload\":{\"while\":\"read-only\"}}"), r -> r.statusCode() != 201);
+        assertEngineUnavailable(refused);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> get(sidecar.baseUrl().resolve("/healthz/ready")).statusCode() == 503);
+        assertThat(sidecar.isAlive()).as("no crash").isTrue();
+        int stats = get(sidecar.baseUrl().resolve("/v1/queues/volume/stats")).statusCode();
+        sidecar.close();
+
+        // The repair an operator (or the kubelet's restart on a healthy node) does: unmounted, checked, mounted again.
+        await().atMost(30, TimeUnit.SECONDS).until(() -> loopDeviceOfOrEmpty(image).isEmpty());
+        assertThat(command("e2fsck", "-f", "-y", image.toString())).isBetween(0, 1);
+        SidecarProcess restarted = track(sidecarOnItsOwnMount(mount).start());
+        WorkQueue again = track(WorkQueueClient.create(SidecarConfig.builder().baseUrl(restarted.baseUrl())
+                .callTimeout(Duration.ofSeconds(5)).build())).queue("volume");
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        track(WorkQueueConsumer.builder(again, item -> processed.add(item.payloadJson().orElseThrow())).concurrency(4)
+                .batchSize(16).visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofSeconds(1)).build()).start();
+        await().atMost(2, TimeUnit.MINUTES).ignoreExceptions().until(() -> again.stats().acked() == ITEMS);
+        assertThat(processed).as("every acknowledged item, none lost").hasSize(ITEMS);
+        assertThat(again.stats().ready() + again.stats().inFlight() + again.stats().delayed()).isZero();
+        System.out.printf("[sqlite volume faults] turned read-only under the sidecar: writes 503 engine-unavailable, "
+                + "not ready, no crash (stats read answered %d); restarted on the repaired volume: %d items delivered, "
+                + "0 lost%n", stats, ITEMS);
+    }
+
+    /**
      * A volume mounted read-only (a misconfigured mount, a storage failure): the sidecar cannot keep its queue
-     * there, so it must not start as if it could; it exits at once saying why. (Linux refuses to remount a
-     * volume read-only while the sidecar has its database open for writing, so a volume that turns read-only
-     * under a running sidecar is not reproduced here.)
+     * there, so it must not start as if it could; it exits at once saying why.
      */
     @Test
     void aReadOnlyVolumeStopsTheSidecarAtStartSayingWhy() throws Exception {
@@ -157,6 +222,30 @@ class SqliteVolumeFaultIT {
         assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
         if (!command[0].equals("dd")) {
             assertThat(p.exitValue()).as(String.join(" ", full) + ": " + out).isZero();
+        }
+    }
+
+    /** @return the loop device's name, such as {@code loop3}, that holds the image */
+    private static String loopDeviceOf(Path image) throws Exception {
+        String device = loopDeviceOfOrEmpty(image);
+        assertThat(device).as("a loop device holds " + image).isNotEmpty();
+        return device;
+    }
+
+    private static String loopDeviceOfOrEmpty(Path image) throws Exception {
+        Process p = new ProcessBuilder("losetup", "-j", image.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out.isEmpty() ? "" : Path.of(out.substring(0, out.indexOf(':'))).getFileName().toString();
+    }
+
+    private static int command(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(1, TimeUnit.MINUTES) ? p.exitValue() : -1;
+        } catch (IOException | InterruptedException e) {
+            return -1;
         }
     }
 

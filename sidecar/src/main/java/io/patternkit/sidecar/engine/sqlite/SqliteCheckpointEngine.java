@@ -9,8 +9,18 @@ public final class SqliteCheckpointEngine extends JdbcCheckpointEngine {
             "CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, "
                 + "fence INTEGER NOT NULL, state TEXT, updated_at INTEGER NOT NULL)");
 
+    private final SqliteDatabase database;
+
     private SqliteCheckpointEngine(SqliteDatabase database) {
         super(database.pool(), "checkpoints", "pk_now_ms()", "MAX");
+        this.database = database;
+    }
+
+    /** Reads, then checks the file can still be written ({@link SqliteDatabase#checkWritable()}). */
+    @Override
+    public void ping() {
+        super.ping();
+        database.checkWritable();
     }
 
     /**

@@ -44,6 +44,8 @@ final class SqliteDatabase implements AutoCloseable {
     static final long WATCH_INTERVAL_MS = 100;
     /** The least time between two looks, in milliseconds, however many file events come. */
     static final long MIN_CHECK_GAP_MS = 5;
+    /** The least time between two write probes of {@link #checkWritable()}, in milliseconds. */
+    static final long WRITE_PROBE_GAP_MS = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
 
     private final HikariDataSource pool;
@@ -56,6 +58,9 @@ final class SqliteDatabase implements AutoCloseable {
     private final List<Runnable> onForeignWrite = new CopyOnWriteArrayList<>();
     private volatile long lastCheckNanos;
     private long lastDataVersion;
+    private long lastWriteProbeNanos;
+    private EngineException lastWriteFailure;
+    private boolean writeProbed;
 
     private SqliteDatabase(HikariDataSource pool, ClockedSqliteDataSource source, Path file) {
         this.pool = pool;
@@ -113,6 +118,35 @@ final class SqliteDatabase implements AutoCloseable {
     /** @return the connection pool */
     HikariDataSource pool() {
         return pool;
+    }
+
+    /**
+     * Checks that the file can still be written, for readiness: a volume that turned read-only (ext4 after a
+     * storage error) or filled up still answers reads, so a read alone would call the engine healthy while every
+     * enqueue, ack and renewal fails. One tiny write ({@code pk_write_probe}, a row of one integer) at most every
+     * {@value #WRITE_PROBE_GAP_MS} ms per process, shared by every pattern on the file.
+     *
+     * @throws EngineException when the write fails, naming why
+     */
+    synchronized void checkWritable() {
+        long now = System.nanoTime();
+        if (writeProbed && now - lastWriteProbeNanos < WRITE_PROBE_GAP_MS * 1_000_000) {
+            if (lastWriteFailure != null) {
+                throw lastWriteFailure;
+            }
+            return;
+        }
+        writeProbed = true;
+        lastWriteProbeNanos = now;
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS pk_write_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
+            st.execute("INSERT OR REPLACE INTO pk_write_probe (id, at) VALUES (1, pk_now_ms())");
+            lastWriteFailure = null;
+        } catch (SQLException e) {
+            lastWriteFailure = new EngineException("the SQLite database " + file + " cannot be written (a full or "
+                    + "read-only volume?): " + e.getMessage(), e);
+            throw lastWriteFailure;
+        }
     }
 
     /**

@@ -32,6 +32,13 @@ public final class SqliteLeaseEngine extends JdbcLeaseEngine {
         this.ownsDatabase = ownsDatabase;
     }
 
+    /** Reads, then checks the file can still be written ({@link SqliteDatabase#checkWritable()}). */
+    @Override
+    public void ping() {
+        super.ping();
+        database.checkWritable();
+    }
+
     /**
      * Opens (creating when missing) the database file and the lease table, and starts watching for
      * writes by other processes.

@@ -77,6 +77,13 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
      * @return the engine
      * @throws EngineException when the schema cannot be created
      */
+    /** Reads, then checks the file can still be written ({@link SqliteDatabase#checkWritable()}). */
+    @Override
+    public void ping() {
+        super.ping();
+        database.checkWritable();
+    }
+
     static SqliteQueueEngine on(SqliteDatabase database, Backoff backoff, boolean ownsDatabase) {
         database.createSchema(SCHEMA);
         SqliteQueueEngine engine = new SqliteQueueEngine(database, backoff, ownsDatabase);
