@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.server.security.TestAddresses;
 import io.patternkit.server.security.TestCertificates;
 import io.patternkit.server.security.TlsFiles;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
@@ -111,17 +109,8 @@ class ManagementServerSecurityTest {
                 .isNotEqualTo(429);
     }
 
-    private static InetAddress nonLoopbackAddress() throws IOException {
-        Optional<InetAddress> found = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
-                .filter(i -> {
-                    try {
-                        return i.isUp() && !i.isLoopback();
-                    } catch (IOException e) {
-                        return false;
-                    }
-                })
-                .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
-                .filter(a -> a instanceof Inet4Address && !a.isLinkLocalAddress()).findFirst();
+    private static InetAddress nonLoopbackAddress() {
+        Optional<InetAddress> found = TestAddresses.nonLoopbackIpv4();
         assumeThat(found).as("a non-loopback IPv4 address on this machine").isPresent();
         return found.get();
     }

@@ -143,6 +143,8 @@ public final class EmbeddedHttpServer {
                 server = vertx.createHttpServer(options)
                         .connectionHandler(this::capped)
                         .invalidRequestHandler(this::invalid)
+                        // Below HTTP (a botched TLS handshake, a reset): at debug, so a stranger cannot fill the log.
+                        .exceptionHandler(e -> log.debug("management connection failed: {}", e.toString()))
                         .requestHandler(this::handle)
                         .listen(settings.port(), settings.host())
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -156,7 +156,11 @@ public final class SidecarServer {
                 open.decrementAndGet();
                 appClosed.run();
             });
-        }).invalidRequestHandler(this::invalid).requestHandler(router).listen(settings.port(), settings.bind()).map(s -> {
+        }).invalidRequestHandler(this::invalid).requestHandler(router)
+                // A connection that fails below HTTP (a TLS handshake a stranger or a plain-HTTP client botches, a
+                // reset): nobody to answer, and at debug so that a stranger cannot fill the log.
+                .exceptionHandler(e -> LOG.debug("connection failed: {}", e.toString()))
+                .listen(settings.port(), settings.bind()).map(s -> {
             server = s;
             loaded.ifPresent(identity -> watchCertificate(tls.get(), identity, settings.security().tlsReloadInterval()));
             return s.actualPort();
