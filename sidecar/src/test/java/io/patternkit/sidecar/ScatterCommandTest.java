@@ -41,7 +41,7 @@ class ScatterCommandTest {
                 "--leaf", "search/s1=http://10.0.0.5:7400/other", "--dns-leaves", "search=leaves.ns.svc:7400/patternkit/leaf/search");
         assertThat(s.scatter().staticLeaves()).extracting(l -> l.leafId()).containsExactly("10.0.0.5:7400", "10.0.0.5:7400-2");
         assertThat(s.scatter().staticLeaves()).allMatch(l -> l.source() == LeafSource.STATIC && l.shard().equals("s1"));
-        assertThat(s.scatter().dnsLeaves()).containsExactly(new DnsLeaves("search", "leaves.ns.svc", 7400, "/patternkit/leaf/search"));
+        assertThat(s.scatter().dnsLeaves()).containsExactly(new DnsLeaves("search", "http", "leaves.ns.svc", 7400, "/patternkit/leaf/search"));
         assertThat(s.host().token()).contains("secret");
         assertThat(s.toString()).doesNotContain("secret");
     }

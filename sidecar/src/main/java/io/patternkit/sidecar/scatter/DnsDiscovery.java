@@ -9,6 +9,7 @@ import io.patternkit.sidecar.host.OutboundToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
@@ -39,6 +40,7 @@ public final class DnsDiscovery implements AutoCloseable {
     private final Map<String, List<DnsLeaves>> byPool = new LinkedHashMap<>();
     private final OutboundToken token;
     private final HttpClientAgent client;
+    private final LeafTls tls;
     private final ObjectMapper mapper = new ObjectMapper();
     private long timer = -1;
 
@@ -49,12 +51,14 @@ public final class DnsDiscovery implements AutoCloseable {
      * @param registry where found leaves go
      * @param names the DNS names to resolve
      * @param token the API token as sent with leaf info requests (never in clear over a network)
+     * @param tls how leaves found with {@code https} are verified
      */
-    public DnsDiscovery(Vertx vertx, LeafRegistry registry, List<DnsLeaves> names, OutboundToken token) {
+    public DnsDiscovery(Vertx vertx, LeafRegistry registry, List<DnsLeaves> names, OutboundToken token, LeafTls tls) {
         this.vertx = vertx;
         this.registry = registry;
         this.token = token;
-        this.client = vertx.createHttpClient();
+        this.tls = tls;
+        this.client = vertx.createHttpClient(tls.applyTo(new HttpClientOptions()));
         names.forEach(n -> byPool.computeIfAbsent(n.pool(), p -> new ArrayList<>()).add(n));
     }
 
@@ -105,8 +109,8 @@ public final class DnsDiscovery implements AutoCloseable {
     }
 
     private Future<Optional<Leaf>> info(DnsLeaves name, InetAddress address) {
-        String url = "http://" + JvmDns.urlHost(address) + ":" + name.port() + name.path();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+        String url = name.scheme() + "://" + JvmDns.urlHost(address) + ":" + name.port() + name.path();
+        RequestOptions options = tls.target(new RequestOptions().setMethod(HttpMethod.GET), url)
                 .setTimeout(INFO_TIMEOUT_MS).putHeader("Accept", "application/json");
         try {
             token.authorizationFor(url).ifPresent(value -> options.putHeader("Authorization", value));

@@ -37,14 +37,15 @@ public record ScatterModule(ScatterSettings settings) implements PatternModule {
         settings.staticLeaves().forEach(leaves::addStatic);
         VertxTaskScheduler scheduler = new VertxTaskScheduler(context.vertx());
         VertxJsonPoster poster = new VertxJsonPoster(context.vertx(), settings.maxResponseBytes(), settings.maxConnectionsPerLeaf(),
-                settings.leafCa());
+                settings.leafTls());
         ScatterEngine engine = new ScatterEngine(scheduler, poster, new ScatterMetrics(context.registry()), context.token(),
                 settings.engine());
         ScatterRoutes routes = new ScatterRoutes(leaves, engine,
                 new ScatterRequestParser(context.mapper(), settings.defaultDeadline()),
                 new MergeClient(poster, scheduler, context.token(), context.mapper()), context.mapper());
         context.vertx().setPeriodic(PURGE_MS, t -> leaves.purgeLapsed());
-        DnsDiscovery dns = new DnsDiscovery(context.vertx(), leaves, settings.dnsLeaves(), context.token());
+        DnsDiscovery dns = new DnsDiscovery(context.vertx(), leaves, settings.dnsLeaves(), context.token(),
+                settings.leafTls());
         try {
             dns.start(settings.dnsInterval()).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -64,6 +64,12 @@ public final class ScatterOptions {
                 + "(default: the JVM's trust store). The token goes to leaves over https, or over http to loopback only.")
     Path leafCa;
 
+    @Option(names = "--leaf-tls-server-name", paramLabel = "NAME",
+            description = "Verify every https leaf's and merge container's certificate against NAME (sent as SNI and "
+                + "Host) instead of the host in its URL: leaves reached by pod address share one certificate for "
+                + "their Service's name, such as leaves.search.svc.")
+    String leafTlsServerName;
+
     /**
      * Checks the options and parses the static and DNS leaves.
      *
@@ -81,7 +87,7 @@ public final class ScatterOptions {
         require(mixee, maxConnectionsPerLeaf >= 1, "--max-connections-per-leaf must be at least 1");
         return new ScatterSettings(maxResponseBytes, defaultDeadline, staticLeaves(), dnsLeaves(), dnsInterval,
                 maxConnectionsPerLeaf, new ScatterEngine.Settings(latencyWindow, 6, minSamples, hedgeBurst),
-                Optional.ofNullable(leafCa));
+                new LeafTls(Optional.ofNullable(leafCa), Optional.ofNullable(leafTlsServerName)));
     }
 
     private List<Leaf> staticLeaves() {

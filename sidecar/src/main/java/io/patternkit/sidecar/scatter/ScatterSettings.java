@@ -1,9 +1,7 @@
 package io.patternkit.sidecar.scatter;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What scatter/gather is configured with, beyond the host. Immutable.
@@ -15,12 +13,11 @@ import java.util.Optional;
  * @param dnsInterval how often DNS names are resolved again
  * @param maxConnectionsPerLeaf the most pooled connections to one leaf host and port
  * @param engine latency tracking and hedge budget settings
- * @param leafCa the PEM certificates of the authorities trusted for {@code https} leaves and merge containers, or
- *     empty for the JVM's trust store
+ * @param leafTls how {@code https} leaves and merge containers are verified
  */
 public record ScatterSettings(long maxResponseBytes, Duration defaultDeadline, List<Leaf> staticLeaves,
                               List<DnsLeaves> dnsLeaves, Duration dnsInterval, int maxConnectionsPerLeaf,
-                              ScatterEngine.Settings engine, Optional<Path> leafCa) {
+                              ScatterEngine.Settings engine, LeafTls leafTls) {
     /** Copies the lists. */
     public ScatterSettings {
         staticLeaves = List.copyOf(staticLeaves);

@@ -13,12 +13,9 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
@@ -33,6 +30,7 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
     private static final int MAX_DETAIL = 200;
 
     private final HttpClientAgent client;
+    private final LeafTls tls;
     private final long maxResponseBytes;
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -42,20 +40,19 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
      * @param vertx the Vert.x instance
      * @param maxResponseBytes the largest answer accepted, in bytes
      * @param maxConnectionsPerLeaf the most pooled connections to one host and port
-     * @param trustedCa PEM certificates of the authorities trusted for {@code https} URLs (the server's name is
-     *     verified against its certificate), or empty for the JVM's trust store
+     * @param tls how {@code https} URLs are verified
      */
-    public VertxJsonPoster(Vertx vertx, long maxResponseBytes, int maxConnectionsPerLeaf, Optional<Path> trustedCa) {
-        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0).setVerifyHost(true);
-        trustedCa.ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerLeaf));
+    public VertxJsonPoster(Vertx vertx, long maxResponseBytes, int maxConnectionsPerLeaf, LeafTls tls) {
+        this.tls = tls;
+        this.client = vertx.createHttpClient(tls.applyTo(new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0)),
+                new PoolOptions().setHttp1MaxSize(maxConnectionsPerLeaf));
         this.maxResponseBytes = maxResponseBytes;
     }
 
     @Override
     public TaskScheduler.Cancellable post(String url, Map<String, String> headers, Buffer body, Consumer<Reply> onReply) {
         Exchange exchange = new Exchange(onReply);
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+        RequestOptions options = tls.target(new RequestOptions().setMethod(HttpMethod.POST), url)
                 .setFollowRedirects(false).putHeader("Content-Type", "application/json")
                 .putHeader("Accept", "application/json");
         headers.forEach(options::putHeader);
@@ -150,7 +147,7 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
                 root = root.getCause();
             }
             return cut("TLS handshake failed (is the leaf's certificate issued by a CA in --leaf-ca, for the URL's "
-                    + "host?): " + root.getMessage());
+                    + "host or --leaf-tls-server-name?): " + root.getMessage());
         }
         String message = t.getMessage();
         String name = t.getClass().getSimpleName();

@@ -14,6 +14,7 @@ import io.patternkit.sidecar.leader.LeaderModule;
 import io.patternkit.sidecar.leader.LeaderSettings;
 import io.patternkit.sidecar.leader.LeaderTiming;
 import io.patternkit.sidecar.scatter.ScatterEngine;
+import io.patternkit.sidecar.scatter.LeafTls;
 import io.patternkit.sidecar.scatter.ScatterModule;
 import io.patternkit.sidecar.scatter.ScatterSettings;
 import io.patternkit.sidecar.workqueue.WorkQueueModule;
@@ -60,7 +61,7 @@ class ContractFuzzTest extends ContractFuzzKit {
                 Duration.ofMinutes(5), 5, Optional.empty());
         ScatterSettings scatter = new ScatterSettings(4096, Duration.ofSeconds(1), List.of(), List.of(),
                 Duration.ofSeconds(5), 16, new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10),
-                Optional.empty());
+                LeafTls.DEFAULT);
         sidecar = SidecarHost.start(HttpHarness.host(), new SqliteEngines(dir, Clock.systemUTC()), List.of(
                 new WorkQueueModule(queue), new LeaderModule(new LeaderSettings(LeaderTiming.DEFAULT, "fuzz", Optional.empty())),
                 new CheckpointModule(), new ScatterModule(scatter)), Ticker.system());

@@ -10,6 +10,7 @@ import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.host.EngineFamily;
 import io.patternkit.sidecar.host.HostSettings;
 import io.patternkit.sidecar.host.SidecarHost;
+import io.patternkit.sidecar.scatter.LeafTls;
 import io.patternkit.sidecar.scatter.ScatterModule;
 import io.patternkit.sidecar.scatter.ScatterSettings;
 import io.patternkit.sidecar.scatter.DnsLeaves;
@@ -71,7 +72,7 @@ class ScatterHttpTest {
                 Duration.ofSeconds(1), List.of(StaticLeaf.parse("fixed/s1=" + staticLeaf.url())),
                 List.of(DnsLeaves.parse("bydns=localhost:" + dnsLeaf.port() + Wire.LEAF_PATH_PREFIX + "bydns")),
                 Duration.ofSeconds(1), 16, new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10),
-                Optional.empty());
+                LeafTls.DEFAULT);
         HostSettings host = new HostSettings("127.0.0.1", 0, Optional.of(HttpHarness.TOKEN), 16 * 1024, Duration.ofSeconds(2));
         sidecar = SidecarHost.start(host, EngineFamily.none(), List.of(new ScatterModule(settings)), REGISTRATION_CLOCK::get);
         http = new HttpHarness(sidecar.port());
