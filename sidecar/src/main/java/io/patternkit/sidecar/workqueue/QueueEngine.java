@@ -165,10 +165,21 @@ public interface QueueEngine extends AutoCloseable {
     void ping();
 
     /**
+     * Tells the engine whether a claim is parked waiting for items, so that an engine that must work to notice
+     * other processes' writes (SQLite looks for them) does it only while one is. Called on the service's context
+     * whenever the answer may have changed; must not block. Default: nothing (NOTIFY costs nothing while idle).
+     *
+     * @param anyone whether at least one claim is parked now
+     */
+    default void waiting(boolean anyone) {
+    }
+
+    /**
      * Registers the listener told when items of a queue may have become visible through a write
      * this engine cannot see locally (another process, a NOTIFY). The argument is the queue name,
      * or null when the engine cannot tell which queue changed. Called on an engine thread; the
-     * listener must not block.
+     * listener must not block. An engine may tell it only while {@link #waiting} is true, and then
+     * also of writes made while it was false.
      *
      * @param listener the listener, never null; replaces any earlier one
      */

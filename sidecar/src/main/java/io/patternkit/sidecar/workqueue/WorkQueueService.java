@@ -192,6 +192,7 @@ public final class WorkQueueService {
         if (list != null && list.remove(waiter)) {
             if (list.isEmpty()) {
                 waiters.remove(waiter.queue);
+                engine.waiting(!waiters.isEmpty());
             }
             vertx.cancelTimer(waiter.timer);
             waiter.promise.tryComplete(List.of());
@@ -456,11 +457,13 @@ public final class WorkQueueService {
 
     private void park(Waiter waiter, long delayMs) {
         waiters.computeIfAbsent(waiter.queue, q -> new ArrayList<>()).add(waiter);
+        engine.waiting(true);
         waiter.timer = vertx.setTimer(Math.max(1, delayMs), id -> {
             List<Waiter> list = waiters.get(waiter.queue);
             if (list != null && list.remove(waiter)) {
                 if (list.isEmpty()) {
                     waiters.remove(waiter.queue);
+                    engine.waiting(!waiters.isEmpty());
                 }
                 attempt(waiter);
             }
@@ -479,6 +482,7 @@ public final class WorkQueueService {
                 woken.addAll(list);
             }
         }
+        engine.waiting(!waiters.isEmpty());
         for (Waiter waiter : woken) {
             vertx.cancelTimer(waiter.timer);
             attempt(waiter);

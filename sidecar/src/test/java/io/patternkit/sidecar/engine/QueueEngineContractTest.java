@@ -324,6 +324,7 @@ abstract class QueueEngineContractTest {
     void writesOfAnotherEngineInstanceAreReported() {
         try (QueueEngine other = open(new Backoff(unit(), 4 * unit()))) {
             AtomicReference<Boolean> seen = new AtomicReference<>(false);
+            other.waiting(true); // a claim is parked there: engines need report only then
             other.onExternalChange(q -> {
                 if (q == null || q.equals(queue)) {
                     seen.set(true);

@@ -25,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -55,7 +56,7 @@ final class SqliteDatabase implements AutoCloseable {
     private Connection watchConnection;
     private ScheduledExecutorService watcher;
     private WatchService fileEvents;
-    private final List<Runnable> onForeignWrite = new CopyOnWriteArrayList<>();
+    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private volatile long lastCheckNanos;
     private long lastDataVersion;
     private long lastWriteProbeNanos;
@@ -172,15 +173,18 @@ final class SqliteDatabase implements AutoCloseable {
      * {@link WatchService}), so a commit by another process is seen within a few milliseconds; the
      * check also runs every {@value #WATCH_INTERVAL_MS} ms in case the file system sends no events
      * (network file systems, or a platform whose {@code WatchService} polls). Checks are at least
-     * {@value #MIN_CHECK_GAP_MS} ms apart, so a busy database costs at most a few hundred cheap reads
-     * a second.
+     * {@value #MIN_CHECK_GAP_MS} ms apart, and run only while some listener is {@code interested} (a long-poll is
+     * parked): nobody else needs to hear of another process's write, and on a busy machine these checks were a
+     * fifth of a sidecar's CPU. A listener whose interest rises calls {@link #checkSoon()}: the check then compares
+     * with the last version seen, so a write made while nobody watched still wakes it.
      *
      * @param threadName the watcher threads' name (used by the first call)
      * @param onForeignWrite must not block
+     * @param interested whether the listener needs to hear of foreign writes now; read on the watcher thread
      * @throws EngineException when the watch connection cannot be opened
      */
-    synchronized void watch(String threadName, Runnable onForeignWrite) {
-        this.onForeignWrite.add(onForeignWrite);
+    synchronized void watch(String threadName, Runnable onForeignWrite, BooleanSupplier interested) {
+        this.watchers.add(new Watcher(onForeignWrite, interested));
         if (watcher != null) {
             return;
         }
@@ -228,6 +232,13 @@ final class SqliteDatabase implements AutoCloseable {
         return service;
     }
 
+    /** Looks for other processes' writes within {@value #MIN_CHECK_GAP_MS} ms: a listener's interest rose. */
+    void checkSoon() {
+        if (watcher != null) {
+            requestCheck();
+        }
+    }
+
     private void requestCheck() {
         if (checkRequested.compareAndSet(false, true)) {
             long wait = lastCheckNanos + TimeUnit.MILLISECONDS.toNanos(MIN_CHECK_GAP_MS) - System.nanoTime();
@@ -238,12 +249,15 @@ final class SqliteDatabase implements AutoCloseable {
     /** Runs on the watcher executor only. */
     private void check() {
         checkRequested.set(false);
+        if (watchers.stream().noneMatch(w -> w.interested().getAsBoolean())) {
+            return; // lastDataVersion stays: the next interested check wakes for whatever changed meanwhile
+        }
         lastCheckNanos = System.nanoTime();
         try {
             long version = dataVersion();
             if (version != lastDataVersion) {
                 lastDataVersion = version;
-                onForeignWrite.forEach(Runnable::run);
+                watchers.forEach(w -> w.onForeignWrite().run());
             }
         } catch (SQLException | RuntimeException e) {
             LOG.debug("data_version check failed", e);
@@ -255,6 +269,10 @@ final class SqliteDatabase implements AutoCloseable {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** A listener of {@link #watch}. */
+    private record Watcher(Runnable onForeignWrite, BooleanSupplier interested) {
     }
 
     /** Stops the watch and closes every connection. Never throws. */

@@ -71,7 +71,8 @@ public final class SqliteLeaseEngine extends JdbcLeaseEngine {
     static SqliteLeaseEngine on(SqliteDatabase database, boolean ownsDatabase) {
         database.createSchema(SCHEMA);
         SqliteLeaseEngine engine = new SqliteLeaseEngine(database, ownsDatabase);
-        database.watch("patternkit-sqlite-leader-watch", () -> engine.externalChange(null));
+        // Campaigns and watches wait on foreign writes at any time: always interested.
+        database.watch("patternkit-sqlite-leader-watch", () -> engine.externalChange(null), () -> true);
         return engine;
     }
 

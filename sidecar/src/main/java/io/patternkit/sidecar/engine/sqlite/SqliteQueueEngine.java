@@ -38,6 +38,7 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
         "CREATE TABLE IF NOT EXISTS workqueue_keys (name TEXT PRIMARY KEY, value BLOB NOT NULL)");
 
     private final SqliteDatabase database;
+    private volatile boolean waiting;
     private final boolean ownsDatabase;
 
     private SqliteQueueEngine(SqliteDatabase database, Backoff backoff, boolean ownsDatabase) {
@@ -84,10 +85,20 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
         database.checkWritable();
     }
 
+    /** Other processes' writes are looked for only while a claim is parked ({@link SqliteDatabase#watch}). */
+    @Override
+    public void waiting(boolean anyone) {
+        boolean was = waiting;
+        waiting = anyone;
+        if (anyone && !was) {
+            database.checkSoon();
+        }
+    }
+
     static SqliteQueueEngine on(SqliteDatabase database, Backoff backoff, boolean ownsDatabase) {
         database.createSchema(SCHEMA);
         SqliteQueueEngine engine = new SqliteQueueEngine(database, backoff, ownsDatabase);
-        database.watch("patternkit-sqlite-watch", () -> engine.externalChange(null));
+        database.watch("patternkit-sqlite-watch", () -> engine.externalChange(null), () -> engine.waiting);
         return engine;
     }
 
