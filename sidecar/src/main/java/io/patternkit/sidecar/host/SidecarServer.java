@@ -105,9 +105,8 @@ public final class SidecarServer {
                 }
             });
         });
-        AuthFailureLimiter limiter = new AuthFailureLimiter(settings.security().authFailures());
         Handler<RoutingContext> auth = token.<Handler<RoutingContext>>map(t -> new BearerTokenHandler(t, responses,
-                limiter, registry)).orElse(RoutingContext::next);
+                new AuthFailureLimiter(settings.security().authFailures()), registry)).orElse(RoutingContext::next);
         token.ifPresent(t -> router.route("/v1/*").handler(auth));
         // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
         router.route("/v1/*").handler(this::requireJsonBody);
