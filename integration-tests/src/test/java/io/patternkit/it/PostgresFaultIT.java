@@ -92,30 +92,12 @@ class PostgresFaultIT {
 
     @Test
     void aCrashAndAFreezeOfPostgresLoseNothingAndTheSidecarRecoversOnItsOwn() throws Exception {
-        SidecarProcess sidecar = track(SidecarProcess.workqueue().dataDir(tmp).postgres(jdbcUrl)
-                .args("--backoff-base", "50ms", "--backoff-max", "1s").start());
+        Consumed run = new Consumed(jdbcUrl, "faults-");
+        SidecarProcess sidecar = run.sidecar;
         long pid = sidecar.pid();
-        String queueName = "faults-" + UUID.randomUUID().toString().substring(0, 8);
-        WorkQueue queue = track(WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl())
-                .callTimeout(Duration.ofSeconds(5)).retryBackoff(Duration.ofMillis(50)).build())).queue(queueName);
-        queue.enqueueAll(IntStream.range(0, ITEMS).mapToObj(i -> Enqueue.json("{\"n\":" + i + "}").dedupKey("n-" + i)
-                .maxAttempts(50)).toList());
-
-        Set<String> inProgress = ConcurrentHashMap.newKeySet();
-        Set<String> processed = ConcurrentHashMap.newKeySet();
-        AtomicInteger overlaps = new AtomicInteger();
-        AtomicInteger completions = new AtomicInteger();
-        WorkHandler handler = item -> {
-            String key = item.dedupKey().orElseThrow();
-            if (!inProgress.add(key)) {
-                overlaps.incrementAndGet();
-            }
-            inProgress.remove(key);
-            processed.add(key);
-            completions.incrementAndGet();
-        };
-        track(WorkQueueConsumer.builder(queue, handler).concurrency(4).batchSize(8)
-                .visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofSeconds(1)).build()).start();
+        String queueName = run.queueName;
+        WorkQueue queue = run.queue;
+        Set<String> processed = run.processed;
 
         // 1. A crash: every backend killed at once, no checkpoint; the sidecar answers 503 while it is down.
         await().atMost(2, TimeUnit.MINUTES).until(() -> processed.size() >= ITEMS / 4);
@@ -151,13 +133,13 @@ class PostgresFaultIT {
         });
         assertThat(processed).as("every item processed, none lost").hasSize(ITEMS);
         assertThat(queue.stats().dead()).isZero();
-        assertThat(overlaps).as("no item in two handlers within its visibility timeout").hasValue(0);
+        assertThat(run.overlaps).as("no item in two handlers within its visibility timeout").hasValue(0);
         assertThat(sidecar.isAlive()).isTrue();
         assertThat(sidecar.pid()).as("recovered without a restart").isEqualTo(pid);
         assertThat(get(sidecar.baseUrl().resolve("/healthz/ready")).statusCode()).isEqualTo(200);
         System.out.printf("[postgres faults] %d items, %d handler runs (%d redelivered after the crash), 0 lost, "
                 + "0 overlapping; ready again %d ms after PostgreSQL was started again; same sidecar pid %d%n",
-                ITEMS, completions.get(), completions.get() - ITEMS, readyMs, pid);
+                ITEMS, run.completions.get(), run.completions.get() - ITEMS, readyMs, pid);
     }
 
     /**
@@ -171,26 +153,12 @@ class PostgresFaultIT {
     void aSlowAndThenCutNetworkToPostgresLosesNothingAndTheSidecarRecoversOnItsOwn() throws Exception {
         FaultyLink link = track(FaultyLink.start(PORT));
         String viaLink = jdbcUrl.replace(":" + PORT + "/", ":" + link.port() + "/");
-        SidecarProcess sidecar = track(SidecarProcess.workqueue().dataDir(tmp).postgres(viaLink)
-                .args("--backoff-base", "50ms", "--backoff-max", "1s").start());
+        Consumed run = new Consumed(viaLink, "network-");
+        SidecarProcess sidecar = run.sidecar;
         long pid = sidecar.pid();
-        String queueName = "network-" + UUID.randomUUID().toString().substring(0, 8);
-        WorkQueue queue = track(WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl())
-                .callTimeout(Duration.ofSeconds(5)).retryBackoff(Duration.ofMillis(50)).build())).queue(queueName);
-        queue.enqueueAll(IntStream.range(0, ITEMS).mapToObj(i -> Enqueue.json("{\"n\":" + i + "}").dedupKey("n-" + i)
-                .maxAttempts(50)).toList());
-        Set<String> inProgress = ConcurrentHashMap.newKeySet();
-        Set<String> processed = ConcurrentHashMap.newKeySet();
-        AtomicInteger overlaps = new AtomicInteger();
-        track(WorkQueueConsumer.builder(queue, item -> {
-            String key = item.dedupKey().orElseThrow();
-            if (!inProgress.add(key)) {
-                overlaps.incrementAndGet();
-            }
-            inProgress.remove(key);
-            processed.add(key);
-        }).concurrency(4).batchSize(8).visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofSeconds(1)).build())
-                .start();
+        String queueName = run.queueName;
+        WorkQueue queue = run.queue;
+        Set<String> processed = run.processed;
 
         // 1. A slow link: work goes on, slower.
         link.delay(Duration.ofMillis(40));
@@ -222,11 +190,47 @@ class PostgresFaultIT {
             return s.acked() == ITEMS && s.ready() + s.inFlight() + s.delayed() == 0;
         });
         assertThat(processed).as("every item processed, none lost").hasSize(ITEMS);
-        assertThat(overlaps).as("no item in two handlers within its visibility timeout").hasValue(0);
+        assertThat(run.overlaps).as("no item in two handlers within its visibility timeout").hasValue(0);
         assertThat(sidecar.pid()).as("recovered without a restart").isEqualTo(pid);
         System.out.printf("[postgres network] %d items, 0 lost, 0 overlapping; %d connections black-holed by the cut, "
                 + "all closed by the sidecar %d ms after it; ready again %d ms after the link was healed; same sidecar "
                 + "pid %d%n", ITEMS, link.doomedConnections(), noticedMs, readyMs, pid);
+    }
+
+    /**
+     * A work-queue sidecar on a PostgreSQL, a queue of {@value #ITEMS} items (dedup keys {@code n-0}...), and a
+     * consumer (4 handlers, batches of 8, 30 s visibility) that records what it processed and counts any item found
+     * in two handlers at once.
+     */
+    private final class Consumed {
+        final SidecarProcess sidecar;
+        final String queueName;
+        final WorkQueue queue;
+        final Set<String> processed = ConcurrentHashMap.newKeySet();
+        final AtomicInteger overlaps = new AtomicInteger();
+        final AtomicInteger completions = new AtomicInteger();
+        private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+
+        Consumed(String jdbc, String queuePrefix) {
+            sidecar = track(SidecarProcess.workqueue().dataDir(tmp).postgres(jdbc)
+                    .args("--backoff-base", "50ms", "--backoff-max", "1s").start());
+            queueName = queuePrefix + UUID.randomUUID().toString().substring(0, 8);
+            queue = track(WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl())
+                    .callTimeout(Duration.ofSeconds(5)).retryBackoff(Duration.ofMillis(50)).build())).queue(queueName);
+            queue.enqueueAll(IntStream.range(0, ITEMS).mapToObj(i -> Enqueue.json("{\"n\":" + i + "}")
+                    .dedupKey("n-" + i).maxAttempts(50)).toList());
+            WorkHandler handler = item -> {
+                String key = item.dedupKey().orElseThrow();
+                if (!inProgress.add(key)) {
+                    overlaps.incrementAndGet();
+                }
+                inProgress.remove(key);
+                processed.add(key);
+                completions.incrementAndGet();
+            };
+            track(WorkQueueConsumer.builder(queue, handler).concurrency(4).batchSize(8)
+                    .visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofSeconds(1)).build()).start();
+        }
     }
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {

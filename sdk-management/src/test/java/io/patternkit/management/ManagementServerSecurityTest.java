@@ -2,25 +2,22 @@ package io.patternkit.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.patternkit.server.security.TestAddresses;
+import io.patternkit.server.security.Strangers;
 import io.patternkit.server.security.TestCertificates;
 import io.patternkit.server.security.TlsFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,12 +67,12 @@ class ManagementServerSecurityTest {
         URI x = URI.create("https://localhost:" + server.port() + "/x");
         HttpClient trusting = HttpClient.newBuilder().sslContext(ca.clientContext()).build();
 
-        assertThat(send(trusting, x, TOKEN).statusCode()).isEqualTo(204);
-        assertThatThrownBy(() -> send(HttpClient.newHttpClient(), x, TOKEN)).isInstanceOf(SSLHandshakeException.class);
+        assertThat(Strangers.get(trusting, x, TOKEN).statusCode()).isEqualTo(204);
+        assertThatThrownBy(() -> Strangers.get(HttpClient.newHttpClient(), x, TOKEN)).isInstanceOf(SSLHandshakeException.class);
 
         Files.copy(second.certificateChain(), cert, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(second.privateKey(), key, StandardCopyOption.REPLACE_EXISTING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> send(HttpClient.newBuilder().sslContext(ca.clientContext())
+        await().atMost(Duration.ofSeconds(10)).until(() -> Strangers.get(HttpClient.newBuilder().sslContext(ca.clientContext())
                 .build(), x, TOKEN).sslSession().orElseThrow().getPeerPrincipal().getName().contains("CN=second"));
     }
 
@@ -89,37 +86,23 @@ class ManagementServerSecurityTest {
 
     @Test
     void anAddressThatFailsAuthenticationTooOftenIsRefusedWith429() throws Exception {
-        InetAddress external = nonLoopbackAddress();
+        InetAddress external = Strangers.nonLoopbackAddress();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         server = ManagementServer.builder().host(external.getHostAddress()).insecurePlaintext().apiToken(TOKEN)
                 .authFailureLimit(2, Duration.ofMinutes(10)).meterRegistry(meters).build().start();
         server.mount("/x", request -> ManagementResponse.noContent());
         HttpClient client = HttpClient.newHttpClient();
         URI x = URI.create(server.baseUrl() + "/x");
-        assertThat(send(client, x, "guess-1").statusCode()).isEqualTo(401);
-        assertThat(send(client, x, "guess-2").statusCode()).isEqualTo(401);
-        HttpResponse<String> refused = send(client, x, TOKEN);
+        assertThat(Strangers.get(client, x, "guess-1").statusCode()).isEqualTo(401);
+        assertThat(Strangers.get(client, x, "guess-2").statusCode()).isEqualTo(401);
+        HttpResponse<String> refused = Strangers.get(client, x, TOKEN);
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.body()).contains("urn:patternkit:problem:rate-limited");
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(meters.counter(ManagementServer.AUTH_FAILURES).count()).isEqualTo(2.0);
         assertThat(meters.counter(ManagementServer.AUTH_REFUSED).count()).isEqualTo(1.0);
         // The probes stay open to the kubelet, whatever the address did.
-        assertThat(send(client, URI.create(server.baseUrl() + "/patternkit/health/live"), null).statusCode())
+        assertThat(Strangers.get(client, URI.create(server.baseUrl() + "/patternkit/health/live"), null).statusCode())
                 .isNotEqualTo(429);
-    }
-
-    private static InetAddress nonLoopbackAddress() {
-        Optional<InetAddress> found = TestAddresses.nonLoopbackIpv4();
-        assumeThat(found).as("a non-loopback IPv4 address on this machine").isPresent();
-        return found.get();
-    }
-
-    private static HttpResponse<String> send(HttpClient client, URI uri, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -2,11 +2,10 @@ package io.patternkit.sidecar.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.patternkit.server.security.AuthFailureLimiter;
-import io.patternkit.server.security.TestAddresses;
+import io.patternkit.server.security.Strangers;
 import io.patternkit.server.security.TestCertificates;
 import io.patternkit.server.security.TlsFiles;
 import io.patternkit.sidecar.common.Ticker;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,39 +99,39 @@ class SidecarSecurityTest {
         HttpClient trusting = HttpClient.newBuilder().sslContext(ca.clientContext()).build();
         URI echo = URI.create("https://localhost:" + sidecar.port() + "/v1/echo");
 
-        assertThat(send(trusting, echo, TOKEN).statusCode()).isEqualTo(200);
-        assertThat(send(trusting, URI.create("https://localhost:" + sidecar.port() + "/healthz/ready"), null).statusCode())
+        assertThat(Strangers.get(trusting, echo, TOKEN).statusCode()).isEqualTo(200);
+        assertThat(Strangers.get(trusting, URI.create("https://localhost:" + sidecar.port() + "/healthz/ready"), null).statusCode())
                 .isEqualTo(200);
-        assertThatThrownBy(() -> send(HttpClient.newHttpClient(), echo, TOKEN)) // the JVM's trust store: not our CA
+        assertThatThrownBy(() -> Strangers.get(HttpClient.newHttpClient(), echo, TOKEN)) // the JVM's trust store: not our CA
                 .isInstanceOf(SSLHandshakeException.class);
-        assertThatThrownBy(() -> send(HttpClient.newHttpClient(), URI.create("http://localhost:" + sidecar.port() + "/v1/echo"),
+        assertThatThrownBy(() -> Strangers.get(HttpClient.newHttpClient(), URI.create("http://localhost:" + sidecar.port() + "/v1/echo"),
                 TOKEN)).isInstanceOf(IOException.class);
 
         Files.copy(second.certificateChain(), cert, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(second.privateKey(), key, StandardCopyOption.REPLACE_EXISTING);
         await().atMost(Duration.ofSeconds(10)).until(() -> servedSubject(ca, echo).contains("CN=second"));
-        String metrics = send(trusting, URI.create("https://localhost:" + sidecar.port() + "/metrics"), null).body();
+        String metrics = Strangers.get(trusting, URI.create("https://localhost:" + sidecar.port() + "/metrics"), null).body();
         assertThat(metrics).contains("patternkit_sidecar_tls_reloads_total 1.0")
                 .contains("patternkit_sidecar_tls_certificate_expiry_seconds");
     }
 
     @Test
     void anAddressThatFailsAuthenticationTooOftenIsRefusedButLoopbackNever() throws Exception {
-        InetAddress external = nonLoopbackAddress();
+        InetAddress external = Strangers.nonLoopbackAddress();
         start(external.getHostAddress(), new HostSettings.Security(Optional.empty(), Duration.ofSeconds(30),
                 new AuthFailureLimiter.Settings(3, Duration.ofMinutes(10)), true));
         HttpClient client = HttpClient.newHttpClient();
         URI fromNetwork = URI.create("http://" + external.getHostAddress() + ":" + sidecar.port() + "/v1/echo");
         for (int i = 0; i < 3; i++) {
-            assertThat(send(client, fromNetwork, "guess-" + i).statusCode()).isEqualTo(401);
+            assertThat(Strangers.get(client, fromNetwork, "guess-" + i).statusCode()).isEqualTo(401);
         }
-        HttpResponse<String> refused = send(client, fromNetwork, TOKEN); // even the right token, until the window turns
+        HttpResponse<String> refused = Strangers.get(client, fromNetwork, TOKEN); // even the right token, until the window turns
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(refused.body()).contains("urn:patternkit:problem:rate-limited");
         assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 600L);
 
-        String metrics = send(client, URI.create("http://" + external.getHostAddress() + ":" + sidecar.port() + "/metrics"),
+        String metrics = Strangers.get(client, URI.create("http://" + external.getHostAddress() + ":" + sidecar.port() + "/metrics"),
                 null).body();
         assertThat(metrics).contains("patternkit_sidecar_auth_failures_total 3.0")
                 .contains("patternkit_sidecar_auth_refused_total 1.0");
@@ -147,9 +145,9 @@ class SidecarSecurityTest {
         HttpClient client = HttpClient.newHttpClient();
         URI echo = URI.create("http://127.0.0.1:" + sidecar.port() + "/v1/echo");
         for (int i = 0; i < 5; i++) {
-            assertThat(send(client, echo, "wrong").statusCode()).isEqualTo(401);
+            assertThat(Strangers.get(client, echo, "wrong").statusCode()).isEqualTo(401);
         }
-        assertThat(send(client, echo, TOKEN).statusCode()).isEqualTo(200);
+        assertThat(Strangers.get(client, echo, TOKEN).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -191,23 +189,9 @@ class SidecarSecurityTest {
         }
     }
 
-    private static InetAddress nonLoopbackAddress() {
-        Optional<InetAddress> found = TestAddresses.nonLoopbackIpv4();
-        assumeThat(found).as("a non-loopback IPv4 address on this machine").isPresent();
-        return found.get();
-    }
-
-    private static HttpResponse<String> send(HttpClient client, URI uri, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static String servedSubject(TestCertificates ca, URI uri) throws Exception {
         // A new client per check: a pooled connection would keep the certificate of its handshake.
-        HttpResponse<String> response = send(HttpClient.newBuilder().sslContext(ca.clientContext()).build(), uri, TOKEN);
+        HttpResponse<String> response = Strangers.get(HttpClient.newBuilder().sslContext(ca.clientContext()).build(), uri, TOKEN);
         return response.sslSession().orElseThrow().getPeerPrincipal().getName();
     }
 }
