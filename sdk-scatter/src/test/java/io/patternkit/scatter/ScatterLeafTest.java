@@ -141,8 +141,14 @@ class ScatterLeafTest {
             assertThat(logs.list.stream().filter(e -> e.getLevel() == Level.WARN)).hasSize(1);
             root.stubFor(put(LEAVES).willReturn(okJson(registered(1000))));
             await().atMost(Duration.ofSeconds(5)).until(leaf::isRegistered);
-            assertThat(logs.list.stream().filter(e -> e.getLevel() == Level.INFO)
-                    .map(ILoggingEvent::getFormattedMessage)).anyMatch(m -> m.contains("registered with the root sidecar again"));
+            // The flag turns before the line is logged, on the heartbeat thread: wait for the line too. The appender
+            // adds under its own lock (AppenderBase.doAppend), so the list is copied under it.
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                synchronized (logs) {
+                    return List.copyOf(logs.list);
+                }
+            }, events -> events.stream().filter(e -> e.getLevel() == Level.INFO).map(ILoggingEvent::getFormattedMessage)
+                    .anyMatch(m -> m.contains("registered with the root sidecar again")));
             root.stubFor(delete(LEAVES).willReturn(aResponse().withStatus(204)));
             leaf.close();
         } finally {
