@@ -1,5 +1,6 @@
 package io.patternkit.server.security;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.ServerSSLOptions;
@@ -74,7 +75,7 @@ public final class CertificateReloader implements AutoCloseable {
         checking = true;
         vertx.executeBlocking(() -> files.load(vertx), false).compose(loaded -> {
             if (loaded.sameAs(current)) {
-                return io.vertx.core.Future.succeededFuture(false);
+                return Future.succeededFuture(false);
             }
             return server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(loaded.options()), true).map(updated -> {
                 current = loaded;

@@ -235,7 +235,11 @@ final class SqliteDatabase implements AutoCloseable {
     /** Looks for other processes' writes within {@value #MIN_CHECK_GAP_MS} ms: a listener's interest rose. */
     void checkSoon() {
         if (watcher != null) {
-            requestCheck();
+            try {
+                requestCheck();
+            } catch (RejectedExecutionException closing) {
+                LOG.debug("no check: the database is closing");
+            }
         }
     }
 
