@@ -21,8 +21,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,17 +56,22 @@ class SpringStarterSidecarIT {
         contexts.forEach(ConfigurableApplicationContext::close);
     }
 
-    /** A document to index: fails once, fails for good, or takes some time. */
-    public record Doc(String id, boolean failOnce, boolean poison, long millis) {
+    /** A document to index: fails once, or fails for good. */
+    public record Doc(String id, boolean failOnce, boolean poison) {
         static Doc plain(String id) {
-            return new Doc(id, false, false, 0);
+            return new Doc(id, false, false);
         }
     }
 
-    /** The application's worker: a listener and a record of what it did. */
+    /**
+     * The application's worker: a listener and a record of what it did. Handlers wait at {@link #gate} (open unless a
+     * test closes it) so that a test can hold items in flight for as long as it needs.
+     */
     public static class Indexer {
         final Set<String> done = ConcurrentHashMap.newKeySet();
         final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+        final AtomicInteger entered = new AtomicInteger();
+        volatile CountDownLatch gate = new CountDownLatch(0);
 
         @WorkQueueListener(queue = "${it.queue}", deadLetterOn = IllegalArgumentException.class)
         void index(Doc doc, WorkItem item) throws IOException, InterruptedException {
@@ -73,7 +82,10 @@ class SpringStarterSidecarIT {
             if (doc.failOnce() && item.attempt() == 1) {
                 throw new IOException("index locked, try again");
             }
-            Thread.sleep(doc.millis());
+            entered.incrementAndGet();
+            if (!gate.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never opened the gate");
+            }
             done.add(doc.id());
         }
     }
@@ -127,9 +139,9 @@ class SpringStarterSidecarIT {
         WorkQueueTemplate template = app.getBean(WorkQueueTemplate.class);
         List<Doc> docs = new ArrayList<>();
         IntStream.range(0, 20).forEach(i -> docs.add(Doc.plain("doc-" + i)));
-        docs.add(new Doc("flaky-1", true, false, 0));
-        docs.add(new Doc("flaky-2", true, false, 0));
-        docs.add(new Doc("junk", false, true, 0));
+        docs.add(new Doc("flaky-1", true, false));
+        docs.add(new Doc("flaky-2", true, false));
+        docs.add(new Doc("junk", false, true));
         template.sendAll("spring-outcomes", docs);
         Indexer indexer = app.getBean(Indexer.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> indexer.done.size() == 22);
@@ -168,16 +180,21 @@ class SpringStarterSidecarIT {
         ConfigurableApplicationContext a = start("a", "spring-drain", "patternkit.workqueue.listener.concurrency=4");
         ConfigurableApplicationContext b = start("b", "spring-drain", "patternkit.workqueue.listener.concurrency=4");
         WorkQueueTemplate template = a.getBean(WorkQueueTemplate.class);
-        List<Doc> docs = IntStream.range(0, 160).mapToObj(i -> new Doc("d-" + i, false, false, 40)).toList();
+        Indexer aIndexer = a.getBean(Indexer.class);
+        Indexer bIndexer = b.getBean(Indexer.class);
+        aIndexer.gate = new CountDownLatch(1); // A's handlers hold their items until A is draining
+        List<Doc> docs = IntStream.range(0, 160).mapToObj(i -> Doc.plain("d-" + i)).toList();
         for (int i = 0; i < docs.size(); i += 40) {
             template.sendAll("spring-drain", docs.subList(i, i + 40));
         }
-        Indexer aIndexer = a.getBean(Indexer.class);
-        Indexer bIndexer = b.getBean(Indexer.class);
-        await().atMost(Duration.ofSeconds(30)).until(() -> aIndexer.done.size() >= 10);
+        await().atMost(Duration.ofSeconds(30)).until(() -> aIndexer.entered.get() >= 1);
         Lifecycle aLifecycle = a.getBean(Lifecycle.class);
 
-        a.close();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(a::close);
+        await().atMost(Duration.ofSeconds(10)).until(aLifecycle::isDraining);
+        aIndexer.gate.countDown(); // the items in flight at the termination notice finish within the drain
+        closing.join();
+        assertThat(aIndexer.done).as("A finished what it held when the drain began").isNotEmpty();
         assertThat(aLifecycle.lastReport()).hasValueSatisfying(report -> assertThat(report.clean()).isTrue());
         // Everything A held was finished or given back: B handles the rest well within the 60 s visibility timeout.
         await().atMost(Duration.ofSeconds(30))
