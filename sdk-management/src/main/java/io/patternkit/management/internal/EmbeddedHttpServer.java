@@ -116,7 +116,7 @@ public final class EmbeddedHttpServer {
         this.settings = settings;
         this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
         this.registry = registry;
-        this.limiter = new AuthFailureLimiter(settings.authFailures());
+        this.limiter = token == null ? null : new AuthFailureLimiter(settings.authFailures()); // only with a token
         this.authFailures = Counter.builder(io.patternkit.management.ManagementServer.AUTH_FAILURES)
                 .description("requests refused with 401: no or a wrong bearer token").register(registry);
         this.authRefused = Counter.builder(io.patternkit.management.ManagementServer.AUTH_REFUSED)

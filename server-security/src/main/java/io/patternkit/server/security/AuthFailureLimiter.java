@@ -79,7 +79,8 @@ public final class AuthFailureLimiter {
      * @return how long the address must wait before it may try again, or empty when it may try now
      */
     public Optional<Duration> refusedFor(SocketAddress remote) {
-        if (config == null || Loopback.isLoopback(remote)) {
+        // Runs on every authenticated request: one map lookup (loopback addresses are never in the map).
+        if (config == null || remote == null) {
             return Optional.empty();
         }
         AtomicRateLimiter limiter = byAddress.get(remote.hostAddress());

@@ -102,6 +102,9 @@ final class SqliteDatabase implements AutoCloseable {
             if (clock instanceof MachineClock machine) {
                 machine.anchor(pool);
             }
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS pk_write_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
+            }
             return new SqliteDatabase(pool, source, file.toAbsolutePath());
         } catch (SQLException | IOException | RuntimeException e) {
             if (pool != null) {
@@ -140,7 +143,6 @@ final class SqliteDatabase implements AutoCloseable {
         writeProbed = true;
         lastWriteProbeNanos = now;
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS pk_write_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
             st.execute("INSERT OR REPLACE INTO pk_write_probe (id, at) VALUES (1, pk_now_ms())");
             lastWriteFailure = null;
         } catch (SQLException e) {
