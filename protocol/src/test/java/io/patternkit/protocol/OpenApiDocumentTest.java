@@ -7,6 +7,8 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.parser.OpenAPIV3Parser;
 import org.junit.jupiter.api.Test;
 
 /** The contract itself: it parses, and it accepts and rejects what its own descriptions say. */
@@ -44,6 +46,28 @@ class OpenApiDocumentTest {
                         .withBody("{\"type\":\"about:blank\",\"title\":\"t\",\"status\":409}").build());
         assertThat(ok.getMessages()).isEmpty();
         assertThat(unknown.hasErrors()).isTrue();
+    }
+
+    /** Issue 14: an address that fails authentication too often is refused with 429 wherever a 401 can come. */
+    @Test
+    void everyOperationThatCanAnswer401AlsoDeclaresTheFailedAuthenticationLimit() {
+        OpenAPI api = new OpenAPIV3Parser().read(Wire.OPENAPI_RESOURCE);
+        int guarded = 0;
+        for (var path : api.getPaths().entrySet()) {
+            for (var operation : path.getValue().readOperationsMap().entrySet()) {
+                var responses = operation.getValue().getResponses();
+                if (responses.containsKey("401")) {
+                    guarded++;
+                    assertThat(responses).as(operation.getKey() + " " + path.getKey()).containsKey("429");
+                }
+            }
+        }
+        assertThat(guarded).isGreaterThanOrEqualTo(30);
+        ValidationReport refused = validator.validateResponse("/v1/queues/q/items", Request.Method.POST,
+                SimpleResponse.Builder.status(429).withContentType(Wire.PROBLEM_JSON).withHeader("Retry-After", "42")
+                        .withBody("{\"type\":\"" + ProblemType.RATE_LIMITED.uri() + "\",\"title\":\"t\",\"status\":429}")
+                        .build());
+        assertThat(refused.getMessages()).isEmpty();
     }
 
     @Test
