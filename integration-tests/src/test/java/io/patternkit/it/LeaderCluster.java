@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,7 +28,7 @@ final class LeaderCluster implements AutoCloseable {
     final Duration renewDeadline;
     final Duration retryPeriod;
     final FencedStore store = new FencedStore();
-    final List<SidecarProcess> sidecars = new ArrayList<>();
+    final List<SidecarProcess> sidecars = new CopyOnWriteArrayList<>();
     final List<CandidateProcess> candidates = new ArrayList<>();
     private final Path dir;
 
@@ -49,12 +50,28 @@ final class LeaderCluster implements AutoCloseable {
     List<SidecarProcess> startSidecars(int n) {
         List<CompletableFuture<SidecarProcess>> starting = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            starting.add(CompletableFuture.supplyAsync(this::startOnAFreePort));
+        }
+        return starting.stream().map(CompletableFuture::join).toList();
+    }
+
+    /**
+     * A port found free can be taken by another process (an outgoing connection's ephemeral port) before the
+     * sidecar binds it: then the sidecar is started again on another free port, up to three times.
+     */
+    private SidecarProcess startOnAFreePort() {
+        for (int attempt = 1; ; attempt++) {
             SidecarProcess s = engine.sidecar(dir.resolve("data"), Ports.free(), lease, renewDeadline, retryPeriod)
                     .build();
             sidecars.add(s);
-            starting.add(CompletableFuture.supplyAsync(s::start));
+            try {
+                return s.start();
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
         }
-        return starting.stream().map(CompletableFuture::join).toList();
     }
 
     /**
