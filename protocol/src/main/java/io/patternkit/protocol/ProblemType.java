@@ -71,7 +71,12 @@ public enum ProblemType {
      * 503: a health check the adapter runs against its app is failing (or, for readiness, has not
      * passed yet); the detail and the {@code checks} member name each such check and why.
      */
-    CHECK_FAILED("check-failed", 503, "Check failed");
+    CHECK_FAILED("check-failed", 503, "Check failed"),
+    /**
+     * 501: the request is valid but this deployment cannot do it, such as changing a logger's level when the
+     * application's logging backend is not Logback; the detail says what is missing. Retrying does not help.
+     */
+    NOT_IMPLEMENTED("not-implemented", 501, "Not implemented");
 
     /** The prefix of every Patternkit problem type URI. */
     public static final String URN_PREFIX = "urn:patternkit:problem:";

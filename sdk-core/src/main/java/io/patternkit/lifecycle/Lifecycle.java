@@ -2,11 +2,15 @@ package io.patternkit.lifecycle;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.core.SidecarClient;
 import io.patternkit.lifecycle.internal.DrainRunner;
+import io.patternkit.lifecycle.internal.HealthRegistry;
+import io.patternkit.lifecycle.internal.InfoRegistry;
 import io.patternkit.lifecycle.internal.TermSignal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The application's side of the single-container management pattern's downward API (Burns and
@@ -34,6 +39,10 @@ import java.util.concurrent.TimeoutException;
  * consumer.start();
  * }</pre>
  *
+ * <p>It also holds what the upward API reports about the application: {@linkplain #registerHealthCheck health
+ * checks} by {@link HealthProbe} (readiness has the built-in check {@code drain}, down once a drain has begun) and
+ * {@linkplain #registerInfo info contributions}; the management server's {@code LifecycleEndpoints} serves them.
+ *
  * <p>Metrics: timer {@link #DRAIN_STEPS} tagged {@code phase} and {@code outcome}; gauge {@link #READY}
  * (1 ready, 0 draining). Thread-safe.
  */
@@ -50,6 +59,8 @@ public final class Lifecycle {
     private final DrainRunner runner;
     private final List<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<DrainReport> report = new CompletableFuture<>();
+    private final HealthRegistry health;
+    private final InfoRegistry info = new InfoRegistry();
     private volatile boolean draining;
 
     private Lifecycle(Builder b) {
@@ -57,6 +68,9 @@ public final class Lifecycle {
         this.clock = b.clock;
         MeterRegistry registry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
         this.runner = new DrainRunner(registry);
+        this.health = new HealthRegistry(b.healthCheckTimeout);
+        health.add(HealthProbe.READINESS, "drain",
+                () -> draining ? HealthCheckResult.unhealthy("draining") : HealthCheckResult.healthy());
         registry.gauge(READY, this, l -> l.isReady() ? 1 : 0);
     }
 
@@ -81,15 +95,12 @@ public final class Lifecycle {
      */
     public Registration register(DrainPhase phase, String name, DrainStep step) {
         Objects.requireNonNull(phase, "phase");
-        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(step, "step");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name must not be blank");
-        }
+        String stepName = nonBlank(name);
         if (draining) {
-            throw new IllegalStateException("cannot register '" + name + "': the drain has already begun");
+            throw new IllegalStateException("cannot register '" + stepName + "': the drain has already begun");
         }
-        return runner.add(phase, name.strip(), step);
+        return runner.add(phase, stepName, step);
     }
 
     /**
@@ -112,6 +123,96 @@ public final class Lifecycle {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         });
+    }
+
+    /**
+     * Puts a sidecar client under the lifecycle: readiness gets the check {@code sidecar of <name>}
+     * ({@link HealthCheck#sidecar}: the app is not ready while its sidecar is not), and the drain closes the
+     * client in {@link DrainPhase#CLOSE_CLIENTS}, after everything that still calls through it.
+     *
+     * @param name what the check and the drain report call it, such as {@code work-queue}; not blank
+     * @param client a pattern's client ({@code WorkQueueClient}, {@code LeaderElectionClient}); not null
+     * @param <C> the client's type
+     * @return the registration; closing it removes the check and the step
+     * @throws IllegalStateException when the drain has already begun
+     */
+    @SuppressWarnings("try") // C is AutoCloseable only so that the drain can close it; no try-with-resources here
+    public <C extends SidecarClient & AutoCloseable> Registration registerClient(String name, C client) {
+        Objects.requireNonNull(client, "client");
+        String clientName = nonBlank(name);
+        Registration check = registerHealthCheck(HealthProbe.READINESS, "sidecar of " + clientName,
+                HealthCheck.sidecar(client));
+        Registration close;
+        try {
+            close = closeAtDrain(DrainPhase.CLOSE_CLIENTS, clientName + " client", client);
+        } catch (RuntimeException e) {
+            check.close();
+            throw e;
+        }
+        return () -> {
+            check.close();
+            close.close();
+        };
+    }
+
+    /**
+     * Adds a check to a probe of the upward API ({@code /patternkit/health/live}, {@code /ready}, {@code
+     * /started}). A probe is up when every one of its checks is; see {@link HealthProbe} for what belongs to
+     * which, and {@link HealthCheck} for how checks are called.
+     *
+     * @param probe the probe; not null
+     * @param name the name the probe's body gives the check; not blank; a name the probe already has gets the
+     *     suffix {@code " (2)"} (or the next free number), so two handles of one kind both show
+     * @param check the check; not null
+     * @return the registration; closing it removes the check
+     */
+    public Registration registerHealthCheck(HealthProbe probe, String name, HealthCheck check) {
+        Objects.requireNonNull(probe, "probe");
+        Objects.requireNonNull(check, "check");
+        return health.add(probe, nonBlank(name), check);
+    }
+
+    /**
+     * Runs a probe's checks at once and waits for them, at most the {@linkplain Builder#healthCheckTimeout
+     * timeout}. Once the startup probe has passed, it answers that first passing report without running its
+     * checks again.
+     *
+     * @param probe the probe; not null
+     * @return every check's result, up when all passed
+     */
+    public HealthReport health(HealthProbe probe) {
+        return health.evaluate(Objects.requireNonNull(probe, "probe"));
+    }
+
+    /**
+     * Adds what {@code /patternkit/info} says about one part of the application, read each time it is asked:
+     * pattern handles contribute their state this way (a consumer its counts, a leadership its term), the
+     * application its own (a version, a build). The value is written as JSON with Jackson (records, maps,
+     * lists, strings and numbers); it is behind the management server's token, but keep payloads and secrets
+     * out of it all the same.
+     *
+     * @param name its key in the info document; not blank; a key already taken gets the suffix {@code " (2)"}
+     *     (or the next free number)
+     * @param info the supplier of its current value; not null; a value of null is written as null, an
+     *     exception as {@code {"error": "<class>"}}
+     * @return the registration; closing it removes the contribution
+     */
+    public Registration registerInfo(String name, Supplier<?> info) {
+        Objects.requireNonNull(info, "info");
+        return this.info.add(nonBlank(name), info);
+    }
+
+    /** @return every info contribution's current value by name, in registration order */
+    public Map<String, Object> info() {
+        return info.snapshot();
+    }
+
+    private static String nonBlank(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        return name.strip();
     }
 
     /**
@@ -209,7 +310,7 @@ public final class Lifecycle {
         return draining;
     }
 
-    /** @return false once a drain has begun; the management server's readiness adds its checks to this */
+    /** @return false once a drain has begun; {@link #health health(READINESS)} adds the other readiness checks to this */
     public boolean isReady() {
         return !draining;
     }
@@ -224,10 +325,10 @@ public final class Lifecycle {
         return drainDeadline;
     }
 
-    /** A registered step; {@link #close()} removes it. */
+    /** A registered step, health check or info contribution; {@link #close()} removes it. */
     @FunctionalInterface
     public interface Registration extends AutoCloseable {
-        /** Removes the step from drains that have not begun yet. Idempotent. */
+        /** Removes what was registered (a step only from drains that have not begun yet). Idempotent. */
         @Override
         void close();
     }
@@ -237,8 +338,24 @@ public final class Lifecycle {
         private Duration drainDeadline = Duration.ofSeconds(25);
         private Clock clock = Clock.systemUTC();
         private MeterRegistry meterRegistry;
+        private Duration healthCheckTimeout = Duration.ofMillis(800);
 
         private Builder() {
+        }
+
+        /**
+         * @param healthCheckTimeout how long one probe waits for its checks, run at once; a check without an
+         *     answer by then counts as down; positive; default 800 ms, under Kubernetes' default probe
+         *     {@code timeoutSeconds} of 1
+         * @return this builder
+         */
+        public Builder healthCheckTimeout(Duration healthCheckTimeout) {
+            Objects.requireNonNull(healthCheckTimeout, "healthCheckTimeout");
+            if (healthCheckTimeout.isNegative() || healthCheckTimeout.isZero()) {
+                throw new IllegalArgumentException("healthCheckTimeout must be positive, got " + healthCheckTimeout);
+            }
+            this.healthCheckTimeout = healthCheckTimeout;
+            return this;
         }
 
         /**

@@ -13,6 +13,8 @@ import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.Wire;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -169,6 +171,19 @@ public final class Leadership implements AutoCloseable {
         return "Leadership[" + election() + ", " + candidateId() + (isLeader() ? ", leader" : "") + "]";
     }
 
+    private Map<String, Object> info() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("election", election());
+        doc.put("candidateId", candidateId());
+        doc.put("leader", isLeader());
+        fencingToken().ifPresent(token -> doc.put("fencingToken", token));
+        lastObserved().ifPresent(seen -> {
+            doc.put("observedLeader", seen.leader().orElse(""));
+            doc.put("observedTerm", seen.term());
+        });
+        return doc;
+    }
+
     /**
      * Builder of {@link Leadership}, in the manner of Caffeine's: every setting validated at once, one
      * immutable configuration on {@link #build()}. Not thread-safe.
@@ -306,7 +321,9 @@ public final class Leadership implements AutoCloseable {
         public Leadership build() {
             Leadership leadership = create();
             if (lifecycle != null) {
-                lifecycle.register(DrainPhase.RESIGN_LEADERSHIP, "leadership of " + election, budget -> leadership.close());
+                String name = "leadership of " + election;
+                lifecycle.register(DrainPhase.RESIGN_LEADERSHIP, name, budget -> leadership.close());
+                lifecycle.registerInfo(name, leadership::info);
             }
             return leadership;
         }

@@ -3,11 +3,16 @@ package io.patternkit.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.core.internal.Json;
 import io.patternkit.lifecycle.DrainReport;
+import io.patternkit.lifecycle.HealthProbe;
+import io.patternkit.lifecycle.HealthReport;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.lifecycle.TerminationNotice;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import java.lang.management.ManagementFactory;
+import java.lang.management.RuntimeMXBean;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,10 +28,17 @@ import java.util.Optional;
  *       {@code GET /patternkit/lifecycle/drain?deadlineMs=n} for a Kubernetes {@code preStop}
  *       {@code httpGet} hook: runs the drain and answers its report when it has ended (200). The drain
  *       runs once; later calls answer the first report. Needs the server's token when it has one.</li>
- *   <li>{@code GET /patternkit/health/live}: 200 while the process runs (Kubernetes liveness checks
- *       the process only, so a slow sidecar never restarts the app).</li>
- *   <li>{@code GET /patternkit/health/ready}: 200 until a drain begins, 503 from then on. Probes need no
- *       token.</li>
+ *   <li>{@code GET /patternkit/health/live}, {@code /ready} and {@code /started}: the lifecycle's
+ *       {@linkplain Lifecycle#health health} for each {@link HealthProbe}, 200 when every check of the probe
+ *       passed and 503 otherwise, with a body in MicroProfile Health's shape that names each check:
+ *       {@code {"status":"DOWN","checks":[{"name":"drain","status":"DOWN","detail":"draining"}]}}.
+ *       Liveness has no built-in check (the process answering is the check, so a slow sidecar never restarts
+ *       the app); readiness has {@code drain}, down once a drain begins, and the pattern handles' checks.
+ *       Probes need no token.</li>
+ *   <li>{@code GET /patternkit/info}: what the application is and what its pattern handles are doing: the
+ *       Patternkit and Java versions, the process id and uptime, and every {@linkplain Lifecycle#registerInfo
+ *       info contribution} (a consumer's counts, a leadership's term and fencing token, a leaf's pool).
+ *       Needs the server's token when it has one.</li>
  * </ul>
  * Bad input is a 400 {@code invalid-request} problem; other methods a 405 with {@code Allow}.
  */
@@ -35,6 +47,13 @@ public final class LifecycleEndpoints {
     public static final String LIVE_PATH = Wire.APP_HEALTH_PREFIX + "live";
     /** The readiness probe's path. */
     public static final String READY_PATH = Wire.APP_HEALTH_PREFIX + "ready";
+    /** The startup probe's path. */
+    public static final String STARTED_PATH = Wire.APP_HEALTH_PREFIX + "started";
+    /** The info document's path. */
+    public static final String INFO_PATH = "/patternkit/info";
+
+    private static final String PATTERNKIT_VERSION = Optional.ofNullable(
+            LifecycleEndpoints.class.getPackage().getImplementationVersion()).orElse("unknown");
 
     private final Lifecycle lifecycle;
 
@@ -43,7 +62,7 @@ public final class LifecycleEndpoints {
     }
 
     /**
-     * Mounts the drain and the probes.
+     * Mounts the drain, the three probes and the info document.
      *
      * @param server the application's management server; not null
      * @param lifecycle the application's lifecycle; not null
@@ -53,15 +72,41 @@ public final class LifecycleEndpoints {
     public static ManagementServer.Mount mount(ManagementServer server, Lifecycle lifecycle) {
         Objects.requireNonNull(server, "server");
         LifecycleEndpoints endpoints = new LifecycleEndpoints(Objects.requireNonNull(lifecycle, "lifecycle"));
-        List<ManagementServer.Mount> mounts = List.of(
-                server.mount(Wire.DRAIN_PATH, endpoints::drain),
-                server.mount(LIVE_PATH, r -> Requests.onlyGet(r).orElseGet(() -> health(200, "UP", null))),
-                server.mount(READY_PATH, r -> Requests.onlyGet(r).orElseGet(endpoints::readiness)));
+        List<ManagementServer.Mount> mounts = new ArrayList<>();
+        mounts.add(server.mount(Wire.DRAIN_PATH, endpoints::drain));
+        for (HealthProbe probe : HealthProbe.values()) {
+            mounts.add(server.mount(Wire.APP_HEALTH_PREFIX + probe.pathSegment(),
+                    r -> Requests.onlyGet(r).orElseGet(() -> endpoints.health(probe))));
+        }
+        mounts.add(server.mount(INFO_PATH, r -> Requests.onlyGet(r).orElseGet(endpoints::info)));
         return () -> mounts.forEach(ManagementServer.Mount::close);
     }
 
-    private ManagementResponse readiness() {
-        return lifecycle.isReady() ? health(200, "UP", null) : health(503, "DOWN", "draining");
+    private ManagementResponse health(HealthProbe probe) {
+        HealthReport report = lifecycle.health(probe);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("status", report.status());
+        doc.put("checks", report.checks().entrySet().stream().map(e -> {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("name", e.getKey());
+            check.put("status", e.getValue().status());
+            e.getValue().detail().ifPresent(d -> check.put("detail", d));
+            return check;
+        }).toList());
+        return ManagementResponse.jsonOf(report.up() ? 200 : 503, doc);
+    }
+
+    private ManagementResponse info() {
+        RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("patternkit", Map.of("version", PATTERNKIT_VERSION));
+        doc.put("java", Map.of("version", Runtime.version().toString(), "vendor", System.getProperty("java.vendor", "")));
+        doc.put("process", Map.of("pid", ProcessHandle.current().pid(), "uptimeMs", runtime.getUptime(),
+                "availableProcessors", Runtime.getRuntime().availableProcessors()));
+        doc.put("lifecycle", Map.of("ready", lifecycle.isReady(), "draining", lifecycle.isDraining(),
+                "drainDeadlineMs", lifecycle.drainDeadline().toMillis()));
+        doc.put("contributions", lifecycle.info());
+        return ManagementResponse.jsonOf(200, doc);
     }
 
     private ManagementResponse drain(ManagementRequest request) {
@@ -129,15 +174,6 @@ public final class LifecycleEndpoints {
     private static IllegalArgumentException badDeadline() {
         return new IllegalArgumentException("deadlineMs must be an integer from 1 to " + Wire.MAX_DRAIN_DEADLINE_MS
                 + " (milliseconds)");
-    }
-
-    private static ManagementResponse health(int status, String state, String detail) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("status", state);
-        if (detail != null) {
-            doc.put("detail", detail);
-        }
-        return ManagementResponse.jsonOf(status, doc);
     }
 
     private static Map<String, Object> toJson(DrainReport report) {

@@ -20,9 +20,10 @@ import java.util.function.Function;
 
 /**
  * The in-app management server: a small embedded HTTP server (Vert.x core underneath) that the
- * application runs so that sidecars and orchestrators can call <em>into</em> it. Today it serves the
- * scatter/gather leaf endpoint ({@code io.patternkit.scatter.ScatterLeaf}); lifecycle endpoints will join
- * it. Follows the sidecars' conventions: binds {@code 127.0.0.1} unless told otherwise, caps request
+ * application runs so that sidecars and orchestrators can call <em>into</em> it: the scatter/gather leaf
+ * endpoint ({@code io.patternkit.scatter.ScatterLeaf}), the drain and the upward API of the single-container
+ * management pattern ({@link LifecycleEndpoints}, {@link ThreadsEndpoint}, {@link ProfileEndpoint},
+ * {@link ConfigEndpoint}, {@link MetricsEndpoint}, {@link LogsEndpoint}), each mounted by the application. Follows the sidecars' conventions: binds {@code 127.0.0.1} unless told otherwise, caps request
  * bodies (413), requires {@code Authorization: Bearer <token>} compared in constant time when a token is
  * configured (401), refuses JSON bodies that are not well-formed UTF-8 (400), answers a request line or
  * headers too long with 414 or 431, closes a connection whose request does not arrive whole within the

@@ -1,38 +1,38 @@
 package io.patternkit.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.patternkit.core.contract.ContractValidator;
 import io.patternkit.lifecycle.DrainPhase;
+import io.patternkit.lifecycle.HealthCheck;
+import io.patternkit.lifecycle.HealthCheckResult;
+import io.patternkit.lifecycle.HealthProbe;
 import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.management.ManagementCalls.Reply;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The drain and the probes over real HTTP, every answer checked against the OpenAPI contract. */
+/** The drain, the probes and the info document over real HTTP, every answer checked against the OpenAPI contract. */
 class LifecycleEndpointsTest {
     private static final String TOKEN = "mgmt-token-1";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
     private final List<Duration> budgets = new CopyOnWriteArrayList<>();
     private ManagementServer server;
     private Lifecycle lifecycle;
+    private ManagementCalls calls;
 
     @BeforeEach
     void start() {
@@ -40,6 +40,7 @@ class LifecycleEndpointsTest {
         lifecycle = Lifecycle.builder().drainDeadline(Duration.ofSeconds(7)).build();
         lifecycle.register(DrainPhase.CLOSE_CLIENTS, "client", budgets::add);
         LifecycleEndpoints.mount(server, lifecycle);
+        calls = new ManagementCalls(server, TOKEN);
     }
 
     @AfterEach
@@ -47,27 +48,8 @@ class LifecycleEndpointsTest {
         server.close();
     }
 
-    private record Reply(int status, String contentType, String body, Response raw) {
-        JsonNode json() throws IOException {
-            return MAPPER.readTree(body);
-        }
-    }
-
     private Reply call(String method, String pathAndQuery, String body, boolean token) throws IOException {
-        Request.Builder b = new Request.Builder().url(server.baseUrl() + pathAndQuery);
-        if (token) {
-            b.header("Authorization", "Bearer " + TOKEN);
-        }
-        b.method(method, body == null ? (method.equals("POST") ? RequestBody.create(new byte[0]) : null)
-                : RequestBody.create(body, MediaType.get("application/json")));
-        try (Response r = http.newCall(b.build()).execute()) {
-            String text = r.body() == null ? "" : r.body().string();
-            String path = pathAndQuery.split("\\?", 2)[0];
-            if (r.code() != 405) { // the contract declares the operations that exist, not the methods that do not
-                ContractValidator.assertResponseValid(method, path, r.code(), r.header("Content-Type"), text);
-            }
-            return new Reply(r.code(), r.header("Content-Type"), text, r);
-        }
+        return calls.call(method, pathAndQuery, body, token);
     }
 
     @Test
@@ -81,8 +63,97 @@ class LifecycleEndpointsTest {
 
         Reply draining = call("GET", LifecycleEndpoints.READY_PATH, null, false);
         assertThat(draining.status()).isEqualTo(503);
-        assertThat(draining.json().get("detail").asText()).isEqualTo("draining");
+        assertThat(draining.json().get("status").asText()).isEqualTo("DOWN");
+        assertThat(draining.json().get("checks").get(0).get("name").asText()).isEqualTo("drain");
+        assertThat(draining.json().get("checks").get(0).get("detail").asText()).isEqualTo("draining");
         assertThat(call("GET", LifecycleEndpoints.LIVE_PATH, null, false).status()).isEqualTo(200);
+    }
+
+    @Test
+    void eachProbeNamesItsChecksAndAFailingOneMakesIt503() throws IOException {
+        lifecycle.registerHealthCheck(HealthProbe.LIVENESS, "no deadlock", HealthCheck.noDeadlockedThreads());
+        lifecycle.registerHealthCheck(HealthProbe.READINESS, "index", () -> HealthCheckResult.unhealthy("2 of 3 shards loaded"));
+
+        Reply live = call("GET", LifecycleEndpoints.LIVE_PATH, null, false);
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.json().get("checks").get(0).get("name").asText()).isEqualTo("no deadlock");
+        Reply ready = call("GET", LifecycleEndpoints.READY_PATH, null, false);
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().get("checks")).hasSize(2);
+        assertThat(ready.json().get("checks").get(0).get("status").asText()).as("drain").isEqualTo("UP");
+        assertThat(ready.json().get("checks").get(1).get("detail").asText()).isEqualTo("2 of 3 shards loaded");
+    }
+
+    @Test
+    void aCheckThatThrowsIsDownAndItsMessageStaysOutOfTheUnauthenticatedBody() throws IOException {
+        lifecycle.registerHealthCheck(HealthProbe.READINESS, "db", () -> {
+            throw new IllegalStateException("connect to postgresql://app:hunter2@db failed");
+        });
+
+        Reply ready = call("GET", LifecycleEndpoints.READY_PATH, null, false);
+
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().get("checks").get(1).get("detail").asText()).isEqualTo("threw java.lang.IllegalStateException");
+        assertThat(ready.body()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aHungCheckIsDownAtTheTimeoutAndIsNotCalledAgainUntilItReturns() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        lifecycle.registerHealthCheck(HealthProbe.READINESS, "slow", () -> {
+            calls.incrementAndGet();
+            release.await();
+            return HealthCheckResult.healthy();
+        });
+
+        for (int i = 0; i < 2; i++) {
+            Reply ready = call("GET", LifecycleEndpoints.READY_PATH, null, false);
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.json().get("checks").get(1).get("detail").asText()).isEqualTo("no answer within 800 ms");
+        }
+        assertThat(calls).hasValue(1);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> call("GET", LifecycleEndpoints.READY_PATH, null, false).status() == 200);
+        assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void startupPassesOnceAndFromThenOnWithoutRunningItsChecks() throws IOException {
+        AtomicBoolean loaded = new AtomicBoolean();
+        AtomicInteger calls = new AtomicInteger();
+        lifecycle.registerHealthCheck(HealthProbe.STARTUP, "index loaded", () -> {
+            calls.incrementAndGet();
+            return loaded.get() ? HealthCheckResult.healthy("15224 files") : HealthCheckResult.unhealthy("loading");
+        });
+
+        assertThat(call("GET", LifecycleEndpoints.STARTED_PATH, null, false).status()).isEqualTo(503);
+        loaded.set(true);
+        assertThat(call("GET", LifecycleEndpoints.STARTED_PATH, null, false).status()).isEqualTo(200);
+        loaded.set(false);
+        Reply later = call("GET", LifecycleEndpoints.STARTED_PATH, null, false);
+        assertThat(later.status()).isEqualTo(200);
+        assertThat(later.json().get("checks").get(0).get("detail").asText()).isEqualTo("15224 files");
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void infoNeedsTheTokenAndShowsTheRuntimeAndEveryContribution() throws IOException {
+        lifecycle.registerInfo("build", () -> Map.of("commit", "0962679"));
+        lifecycle.registerInfo("broken", () -> {
+            throw new IllegalStateException("not now");
+        });
+
+        assertThat(call("GET", LifecycleEndpoints.INFO_PATH, null, false).status()).isEqualTo(401);
+        Reply info = call("GET", LifecycleEndpoints.INFO_PATH, null, true);
+
+        assertThat(info.status()).isEqualTo(200);
+        JsonNode doc = info.json();
+        assertThat(doc.get("java").get("version").asText()).isEqualTo(Runtime.version().toString());
+        assertThat(doc.get("process").get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(doc.get("lifecycle").get("drainDeadlineMs").asLong()).isEqualTo(7000);
+        assertThat(doc.get("contributions").get("build").get("commit").asText()).isEqualTo("0962679");
+        assertThat(doc.get("contributions").get("broken").get("error").asText()).isEqualTo("java.lang.IllegalStateException");
     }
 
     @Test

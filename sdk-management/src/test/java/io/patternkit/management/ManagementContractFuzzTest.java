@@ -1,5 +1,7 @@
 package io.patternkit.management;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.contract.ContractFuzzKit;
 import io.swagger.v3.oas.models.PathItem;
@@ -11,7 +13,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The contract fuzzing kit ({@link ContractFuzzKit}) against the in-app management server with its lifecycle
- * (drain, liveness, readiness) and threads endpoints, a token and a 64 KiB body cap. Left out: the profile
+ * (drain, the three probes, info), threads, config, metrics, logs and loggers endpoints, a token and a 64 KiB body cap. Left out: the profile
  * endpoint (each call records for at least a second; {@code ProfileEndpointTest} covers its bad input) and the
  * scatter leaf and merge endpoints (their module's tests).
  */
@@ -21,9 +23,14 @@ class ManagementContractFuzzTest extends ContractFuzzKit {
 
     @BeforeContainer
     static void start() {
-        server = ManagementServer.builder().apiToken(TOKEN).maxBodySize(64 * 1024).build().start();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.counter("fuzz.started").increment();
+        server = ManagementServer.builder().apiToken(TOKEN).maxBodySize(64 * 1024).meterRegistry(registry).build().start();
         LifecycleEndpoints.mount(server, Lifecycle.builder().drainDeadline(Duration.ofSeconds(2)).build());
         ThreadsEndpoint.mount(server);
+        ConfigEndpoint.mount(server);
+        MetricsEndpoint.mount(server, registry);
+        LogsEndpoint.mount(server);
     }
 
     @AfterContainer
@@ -48,7 +55,7 @@ class ManagementContractFuzzTest extends ContractFuzzKit {
 
     @Override
     protected Set<String> openRoutes() {
-        return Set.of(LifecycleEndpoints.LIVE_PATH, LifecycleEndpoints.READY_PATH);
+        return Set.of(LifecycleEndpoints.LIVE_PATH, LifecycleEndpoints.READY_PATH, LifecycleEndpoints.STARTED_PATH);
     }
 
     /** The first generated drain drains the lifecycle; readiness answers 503 from then on, as it should. */

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
@@ -254,7 +255,10 @@ public final class ScatterLeaf implements AutoCloseable {
                 throw e;
             }
             if (lifecycle != null) {
-                lifecycle.register(DrainPhase.LEAVE_POOLS, "leaf " + id + " of pool " + pool, budget -> leaf.close());
+                String name = "leaf " + id + " of pool " + pool;
+                lifecycle.register(DrainPhase.LEAVE_POOLS, name, budget -> leaf.close());
+                lifecycle.registerInfo(name, () -> Map.of("pool", leaf.pool(), "shard", leaf.shard(), "leafId", leaf.leafId(),
+                        "url", leaf.url().toString(), "registered", leaf.isRegistered()));
             }
             return leaf;
         }

@@ -3,11 +3,15 @@ package io.patternkit.workqueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.lifecycle.DrainPhase;
+import io.patternkit.lifecycle.HealthCheckResult;
+import io.patternkit.lifecycle.HealthProbe;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.Wire;
 import io.patternkit.workqueue.internal.ConsumerEngine;
 import io.patternkit.workqueue.internal.ConsumerSettings;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -113,6 +117,18 @@ public final class WorkQueueConsumer implements AutoCloseable {
     @Override
     public void close() {
         drain(drainTimeout);
+    }
+
+    private static Map<String, Object> info(String queue, ConsumerSettings settings, WorkQueueConsumer consumer) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("queue", queue);
+        doc.put("running", consumer.isRunning());
+        doc.put("concurrency", settings.concurrency());
+        doc.put("batchSize", settings.batchSize());
+        doc.put("visibilityTimeoutMs", settings.visibilityTimeout().toMillis());
+        doc.put("stats", consumer.stats());
+        consumer.drainResult().ifPresent(r -> doc.put("drain", r));
+        return doc;
     }
 
     private static Duration graceWithin(Duration budget) {
@@ -251,6 +267,9 @@ public final class WorkQueueConsumer implements AutoCloseable {
                 String name = "work-queue consumer of " + queue.name();
                 lifecycle.register(DrainPhase.STOP_CLAIMING, name, budget -> consumer.stopClaiming());
                 lifecycle.register(DrainPhase.FINISH_IN_FLIGHT, name, budget -> consumer.drain(graceWithin(budget)));
+                lifecycle.registerHealthCheck(HealthProbe.READINESS, name, () -> consumer.isRunning()
+                        ? HealthCheckResult.healthy() : HealthCheckResult.unhealthy("not claiming: not started, or draining"));
+                lifecycle.registerInfo(name, () -> info(queue.name(), settings, consumer));
             }
             return consumer;
         }

@@ -7,11 +7,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.core.SidecarUnavailableException;
 import io.patternkit.lifecycle.DrainPhase;
 import io.patternkit.lifecycle.DrainReport;
+import io.patternkit.lifecycle.HealthProbe;
+import io.patternkit.lifecycle.HealthReport;
 import io.patternkit.lifecycle.Lifecycle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -252,6 +255,29 @@ class WorkQueueConsumerTest {
         queue.add("2", null);
         await().during(Duration.ofMillis(400)).atMost(WAIT).until(() -> queue.claims.get() == claims);
         assertThat(queue.readyCount()).isEqualTo(2);
+    }
+
+    @Test
+    void withALifecycleTheConsumerIsAReadinessCheckAndAnInfoContribution() {
+        queue.add("1", null);
+        Lifecycle lifecycle = Lifecycle.create();
+        consumer = WorkQueueConsumer.builder(queue, item -> { }).batchSize(4).pollWait(Duration.ofMillis(200))
+                .lifecycle(lifecycle).build();
+        String name = "work-queue consumer of " + queue.name();
+        HealthReport before = lifecycle.health(HealthProbe.READINESS);
+        assertThat(before.up()).isFalse();
+        assertThat(before.checks().get(name).detail()).contains("not claiming: not started, or draining");
+
+        consumer.start();
+        await().atMost(WAIT).until(() -> consumer.stats().processed() == 1);
+
+        assertThat(lifecycle.health(HealthProbe.READINESS).up()).isTrue();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> info = (Map<String, Object>) lifecycle.info().get(name);
+        assertThat(info).containsEntry("queue", queue.name()).containsEntry("running", true).containsEntry("batchSize", 4);
+        assertThat(((ConsumerStats) info.get("stats")).processed()).isEqualTo(1);
+        lifecycle.drain(Duration.ofSeconds(1));
+        assertThat(lifecycle.health(HealthProbe.READINESS).checks().get(name).up()).isFalse();
     }
 
     @Test

@@ -299,8 +299,9 @@ public final class IndexCorpus implements Callable<Integer> {
     }
 
     /**
-     * The upward API of a live worker, while it works: its readiness, its thread dump and a short JFR
-     * profile, read over its management server as an orchestrator or an operator would.
+     * The upward API of a live worker, while it works: its three probes with their named checks, its info
+     * (the consumer's counts), its redacted config, its Prometheus metrics, its recent logs, its thread dump and
+     * a short JFR profile, read over its management server as an orchestrator or an operator would.
      */
     private static void inspect(AppProcess worker, AppProcess.Events events) throws IOException, InterruptedException {
         Optional<AppProcess.Event> announced = events.matching(e -> e.app().equals(worker.name()) && e.is("MANAGEMENT"))
@@ -310,6 +311,31 @@ public final class IndexCorpus implements Callable<Integer> {
         }
         URI base = URI.create(announced.get().field("url").orElseThrow());
         HttpClient http = HttpClient.newHttpClient();
+        ObjectMapper json = new ObjectMapper();
+        for (String probe : List.of("started", "live", "ready")) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("/patternkit/health/" + probe)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            List<String> checks = new ArrayList<>();
+            json.readTree(answer.body()).get("checks").forEach(c -> checks.add(c.get("name").asText() + " " + c.get("status").asText()));
+            say("%s's %s probe: %d %s", worker.name(), probe, answer.statusCode(), checks);
+        }
+        JsonNode consumer = json.readTree(get(http, base, "/patternkit/info")).get("contributions")
+                .get("work-queue consumer of " + QUEUE);
+        say("%s's info: consumer of %s running %s, processed %d, in flight %d, batch %d, visibility %d ms", worker.name(),
+                QUEUE, consumer.get("running").asText(), consumer.get("stats").get("processed").asLong(),
+                consumer.get("stats").get("inFlight").asLong(), consumer.get("batchSize").asInt(),
+                consumer.get("visibilityTimeoutMs").asLong());
+        JsonNode env = json.readTree(get(http, base, "/patternkit/config")).get("environment");
+        List<String> settings = new ArrayList<>();
+        env.fieldNames().forEachRemaining(settings::add);
+        String scrape = get(http, base, "/patternkit/metrics");
+        String processed = scrape.lines().filter(l -> l.startsWith("patternkit_workqueue_consumer_processed_total"))
+                .findFirst().orElse("patternkit_workqueue_consumer_processed_total missing");
+        JsonNode logLines = json.readTree(get(http, base, "/patternkit/logs?lines=1000")).get("lines");
+        String rootLevel = json.readTree(get(http, base, "/patternkit/loggers")).get("loggers").get("ROOT")
+                .get("effectiveLevel").asText();
+        say("%s's config: %s; metrics: %d lines, %s; logs: %d recent lines (root logger at %s)", worker.name(),
+                settings, scrape.lines().count(), processed, logLines.size(), rootLevel);
         HttpResponse<String> ready = http.send(HttpRequest.newBuilder(base.resolve("/patternkit/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode dump = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
@@ -324,6 +350,15 @@ public final class IndexCorpus implements Callable<Integer> {
         say("%s's 2 s JFR profile: %d samples; hottest method %s (%s of samples); most contended monitor %s",
                 worker.name(), profile.get("executionSamples").asLong(), hottest.path("method").asText("-"),
                 hottest.path("share").asText("-"), profile.get("contendedMonitors").path(0).path("monitorClass").asText("none"));
+    }
+
+    private static String get(HttpClient http, URI base, String path) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return answer.body();
     }
 
     /** SIGTERM to every worker at once (each drains: finishes or releases its claimed items), SIGKILL after 20 s. */

@@ -1,11 +1,18 @@
 package io.patternkit.samples.indexing;
 
-import io.patternkit.lifecycle.DrainPhase;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patternkit.lifecycle.DrainReport;
+import io.patternkit.lifecycle.HealthCheck;
+import io.patternkit.lifecycle.HealthCheckResult;
+import io.patternkit.lifecycle.HealthProbe;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.lifecycle.LifecycleListener;
+import io.patternkit.management.ConfigEndpoint;
 import io.patternkit.management.LifecycleEndpoints;
+import io.patternkit.management.LogsEndpoint;
 import io.patternkit.management.ManagementServer;
+import io.patternkit.management.MetricsEndpoint;
 import io.patternkit.management.ProfileEndpoint;
 import io.patternkit.management.ThreadsEndpoint;
 import io.patternkit.workqueue.DrainResult;
@@ -22,10 +29,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * One worker replica of the indexing job: an app process that talks to its own work-queue sidecar
@@ -33,8 +41,9 @@ import picocli.CommandLine.Option;
  * of term statistics. It runs until SIGTERM, then drains through its {@link Lifecycle}: it stops
  * claiming, finishes what it can within the drain's share of the deadline and releases the rest at
  * once, closes its client and exits with 143. Its management server (an ephemeral loopback port,
- * announced as {@code EVENT MANAGEMENT url=...}) serves its probes, the drain, a thread dump with
- * lock contention and a JFR profile on demand. It prints one event line when the drain has ended:
+ * announced as {@code EVENT MANAGEMENT url=...}) serves the upward API (probes with named checks, info,
+ * redacted config, Prometheus metrics, recent logs and logger levels, a thread dump with lock contention and a
+ * JFR profile on demand) and the drain. It prints one event line when the drain has ended:
  * {@code EVENT DRAINED completed=<n> released=<n> stranded=<n> tookMs=<ms> deadlineMs=<ms> clean=<bool>}.
  *
  * <p>After each item succeeds it appends {@code attempt<TAB>source} to its ledger, so the run's
@@ -87,19 +96,30 @@ public final class IndexWorker implements Callable<Integer> {
         Files.createDirectories(outputRoot);
         Path root = inputRoot.toAbsolutePath().normalize();
         WorkHandler stage = WorkHandler.fileStage(new TermStatsStage(maxFileBytes), input -> outputFor(root, input));
-        Lifecycle lifecycle = Lifecycle.builder().drainDeadline(drainDeadline).build();
-        // The upward and downward API over HTTP: probes, the drain (a preStop hook), the thread dump.
-        ManagementServer management = ManagementServer.builder().build().start();
+        // One registry for the app's meters and Patternkit's, scraped at /patternkit/metrics.
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Lifecycle lifecycle = Lifecycle.builder().drainDeadline(drainDeadline).meterRegistry(registry).build();
+        lifecycle.registerHealthCheck(HealthProbe.LIVENESS, "no deadlock", HealthCheck.noDeadlockedThreads());
+        lifecycle.registerHealthCheck(HealthProbe.STARTUP, "output root writable", () -> Files.isWritable(outputRoot)
+                ? HealthCheckResult.healthy() : HealthCheckResult.unhealthy("cannot write " + outputRoot));
+        lifecycle.registerInfo("indexer", () -> Map.of("queue", queueName, "maxFileBytes", maxFileBytes,
+                "stage", "Java source -> term statistics (Lucene)"));
+        // The upward and downward API over HTTP: probes, info, config, metrics, logs, the drain (a preStop
+        // hook), the thread dump and a JFR profile.
+        ManagementServer management = ManagementServer.builder().meterRegistry(registry).build().start();
         LifecycleEndpoints.mount(management, lifecycle);
         ThreadsEndpoint.mount(management);
         ProfileEndpoint.mount(management);
+        ConfigEndpoint.mount(management);
+        MetricsEndpoint.mount(management, registry);
+        LogsEndpoint.mount(management);
         // Not closed by the drain: a preStop hook's drain call must still get its answer; the exit closes it.
         System.out.println("EVENT MANAGEMENT url=" + management.baseUrl());
         System.out.flush();
         try (Writer ledgerOut = Files.newBufferedWriter(ledger, StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             WorkQueueClient client = WorkQueueClient.create();
-            lifecycle.closeAtDrain(DrainPhase.CLOSE_CLIENTS, "work-queue client", client);
+            lifecycle.registerClient("work-queue", client); // readiness follows the sidecar's; the drain closes it
             WorkQueue queue = client.queue(queueName);
             WorkHandler handler = item -> {
                 stage.handle(item);
@@ -111,6 +131,7 @@ public final class IndexWorker implements Callable<Integer> {
                     .visibilityTimeout(visibility)
                     .pollWait(Duration.ofSeconds(2))
                     .lifecycle(lifecycle)
+                    .meterRegistry(registry)
                     .build();
             lifecycle.addListener(new LifecycleListener() {
                 @Override
