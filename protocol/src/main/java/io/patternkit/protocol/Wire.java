@@ -39,6 +39,8 @@ public final class Wire {
     public static final String ENV_WORKQUEUE_URL = "PATTERNKIT_WORKQUEUE_URL";
     /** Environment variable: the URL of the sidecar that keeps checkpoints, when not the one of {@link #ENV_SIDECAR_URL}. */
     public static final String ENV_CHECKPOINT_URL = "PATTERNKIT_CHECKPOINT_URL";
+    /** Environment variable: the URL of the sidecar that scales the workload, when not the one of {@link #ENV_SIDECAR_URL}. */
+    public static final String ENV_SCALE_URL = "PATTERNKIT_SCALE_URL";
     /** Environment variable with the directory of the embedded engine's data. */
     public static final String ENV_DATA = "PATTERNKIT_DATA";
 

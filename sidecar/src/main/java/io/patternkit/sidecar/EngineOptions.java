@@ -23,7 +23,7 @@ public final class EngineOptions {
     CommandSpec mixee;
 
     @Option(names = "--engine", defaultValue = "sqlite",
-            description = "Engine: ${COMPLETION-CANDIDATES} (kubernetes serves leader election only; default: ${DEFAULT-VALUE}).")
+            description = "Engine: ${COMPLETION-CANDIDATES} (kubernetes serves leader election and checkpoints; default: ${DEFAULT-VALUE}).")
     EngineSettings.EngineKind engine;
 
     @Option(names = "--data", description = "Data directory of the SQLite file patternkit.db (default: $PATTERNKIT_DATA or ~/.patternkit).")
@@ -36,7 +36,7 @@ public final class EngineOptions {
     String namespace;
 
     @Option(names = "--kube-master", paramLabel = "URL",
-            description = "Kubernetes API server URL without credentials (kubectl proxy, tests); default: in-cluster configuration.")
+            description = "Kubernetes API server URL without credentials (kubectl proxy, tests), for --engine kubernetes and --scale-max; default: in-cluster configuration.")
     String kubeMaster;
 
     /**

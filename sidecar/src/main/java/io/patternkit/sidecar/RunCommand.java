@@ -12,6 +12,8 @@ import io.patternkit.sidecar.host.HostSettings;
 import io.patternkit.sidecar.host.PatternModule;
 import io.patternkit.sidecar.leader.LeaderModule;
 import io.patternkit.sidecar.leader.LeaderOptions;
+import io.patternkit.sidecar.scale.ScaleModule;
+import io.patternkit.sidecar.scale.ScaleOptions;
 import io.patternkit.sidecar.scatter.ScatterModule;
 import io.patternkit.sidecar.scatter.ScatterOptions;
 import io.patternkit.sidecar.workqueue.WorkQueueModule;
@@ -40,10 +42,10 @@ import picocli.CommandLine.Option;
 public final class RunCommand extends StatefulCommand {
     /** The patterns {@code run} knows, in the order it starts them. */
     static final List<String> PATTERNS = List.of(WorkQueueModule.NAME, LeaderModule.NAME, ScatterModule.NAME,
-            CheckpointModule.NAME, AmbassadorModule.NAME, AdapterModule.NAME);
+            CheckpointModule.NAME, AmbassadorModule.NAME, AdapterModule.NAME, ScaleModule.NAME);
 
     @Option(names = "--patterns", split = ",", paramLabel = "PATTERN",
-            description = "The patterns to serve, comma-separated: workqueue, leader, scatter, checkpoint, ambassador, adapter (default: all of them).")
+            description = "The patterns to serve, comma-separated: workqueue, leader, scatter, checkpoint, ambassador, adapter, scale (default: all of them).")
     List<String> patterns = PATTERNS;
 
     @Mixin
@@ -57,6 +59,9 @@ public final class RunCommand extends StatefulCommand {
 
     @Mixin
     AdapterOptions adapter;
+
+    @Mixin
+    ScaleOptions scale;
 
     // Last: --exec takes the rest of the line, so the synopsis must list it last.
     @Mixin
@@ -76,6 +81,7 @@ public final class RunCommand extends StatefulCommand {
         add(modules, chosen, CheckpointModule.NAME, null, CheckpointModule::new);
         add(modules, chosen, AmbassadorModule.NAME, "ambassador", () -> new AmbassadorModule(ambassador.settings()));
         add(modules, chosen, AdapterModule.NAME, "adapter", () -> new AdapterModule(adapter.config(), System::getenv));
+        add(modules, chosen, ScaleModule.NAME, "scale", () -> new ScaleModule(scale.settings(System.getenv(), engine.kubeMaster)));
         return modules;
     }
 

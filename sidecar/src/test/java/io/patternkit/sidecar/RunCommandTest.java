@@ -29,7 +29,7 @@ class RunCommandTest {
         assertThat(host.port()).isEqualTo(Wire.DEFAULT_SIDECAR_PORT);
         assertThat(host.maxBodyBytes()).isEqualTo(1024 * 1024);
         assertThat(command.modules(host)).extracting(PatternModule::name).containsExactly("workqueue", "leader", "scatter", "checkpoint",
-                "ambassador", "adapter");
+                "ambassador", "adapter", "scale");
     }
 
     @Test

@@ -216,7 +216,8 @@ public final class IndexCorpus implements Callable<Integer> {
 
     private SidecarProcess startSidecar(Path work, List<SidecarProcess> sidecars) {
         // As in production: on SIGTERM the sidecar serves its worker until the worker has drained.
-        SidecarProcess.Builder builder = SidecarProcess.run("workqueue").dataDir(work.resolve("data"))
+        // scale: "replicate yourself", which answers 501 here (no Kubernetes, no --scale-max) and the worker goes on.
+        SidecarProcess.Builder builder = SidecarProcess.run("workqueue", "scale").dataDir(work.resolve("data"))
                 .jvmArgs(sidecarJvmArgs.trim().split("\\s+")).appDrainTimeout(Duration.ofSeconds(25));
         if (sidecarJar != null) {
             builder.jar(sidecarJar);
@@ -319,6 +320,10 @@ public final class IndexCorpus implements Callable<Integer> {
             json.readTree(answer.body()).get("checks").forEach(c -> checks.add(c.get("name").asText() + " " + c.get("status").asText()));
             say("%s's %s probe: %d %s", worker.name(), probe, answer.statusCode(), checks);
         }
+        events.matching(e -> e.app().equals(worker.name()) && e.is("SCALE")).stream().findFirst().ifPresent(e ->
+                say("%s asked its sidecar for %s replicas (replicate yourself): %s%s", worker.name(),
+                        e.field("asked").orElse("?"), e.field("outcome").orElse("?"), e.field("status")
+                                .map(st -> " (" + st + ": not on Kubernetes with --scale-max)").orElse("")));
         JsonNode consumer = json.readTree(get(http, base, "/patternkit/info")).get("contributions")
                 .get("work-queue consumer of " + QUEUE);
         say("%s's info: consumer of %s running %s, processed %d, in flight %d, batch %d, visibility %d ms", worker.name(),

@@ -2,12 +2,15 @@ package io.patternkit.samples.indexing;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.patternkit.core.NotImplementedException;
 import io.patternkit.lifecycle.DrainReport;
 import io.patternkit.lifecycle.HealthCheck;
 import io.patternkit.lifecycle.HealthCheckResult;
 import io.patternkit.lifecycle.HealthProbe;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.lifecycle.LifecycleListener;
+import io.patternkit.lifecycle.ScaleClient;
+import io.patternkit.lifecycle.WorkloadScale;
 import io.patternkit.management.ConfigEndpoint;
 import io.patternkit.management.LifecycleEndpoints;
 import io.patternkit.management.LogsEndpoint;
@@ -145,10 +148,27 @@ public final class IndexWorker implements Callable<Integer> {
                 }
             });
             lifecycle.drainOnSigterm();
+            askForReplicas(queue);
             consumer.start();
             lifecycle.awaitDrained(Duration.ofDays(365));
         }
         return Lifecycle.SIGTERM_EXIT_STATUS;
+    }
+
+    /**
+     * "Replicate yourself": asks the sidecar for one replica per 4,000 items waiting (1 to 8). On Kubernetes, with
+     * {@code --scale-max}, the sidecar sets the Deployment's replicas; here it answers that it cannot, and the
+     * worker goes on with what it has.
+     */
+    private static void askForReplicas(WorkQueue queue) {
+        int wanted = (int) Math.max(1, Math.min(8, queue.stats().ready() / 4_000));
+        try (ScaleClient scale = ScaleClient.create()) {
+            WorkloadScale set = scale.scaleTo(wanted);
+            System.out.printf("EVENT SCALE asked=%d outcome=set replicas=%d clamped=%s%n", wanted, set.replicas(), set.clamped());
+        } catch (NotImplementedException e) {
+            System.out.printf("EVENT SCALE asked=%d outcome=off status=%d%n", wanted, e.status());
+        }
+        System.out.flush();
     }
 
     private Path outputFor(Path root, Path input) {

@@ -5,6 +5,7 @@ import io.patternkit.core.ConflictException;
 import io.patternkit.core.FieldError;
 import io.patternkit.core.InvalidRequestException;
 import io.patternkit.core.NotFoundException;
+import io.patternkit.core.NotImplementedException;
 import io.patternkit.core.PatternkitException;
 import io.patternkit.core.PayloadTooLargeException;
 import io.patternkit.core.ProtocolException;
@@ -70,6 +71,9 @@ public final class Problems {
             case 429:
                 return new RateLimitedException("the sidecar at " + sidecar + " is rate limiting (429)" + suffix
                         + "; retry after " + (retryAfter == null ? "a while" : retryAfter), type, retryAfter);
+            case 501:
+                return new NotImplementedException("the sidecar at " + sidecar + " cannot do this here (501)" + suffix,
+                        type);
             case 503:
                 return new SidecarUnavailableException("the sidecar at " + sidecar + " is unavailable (503)" + suffix
                         + "; its engine may be down or it is draining, retry later", 503, type, retryAfter, null);

@@ -13,6 +13,8 @@ import io.patternkit.sidecar.host.SidecarHost;
 import io.patternkit.sidecar.leader.LeaderModule;
 import io.patternkit.sidecar.leader.LeaderSettings;
 import io.patternkit.sidecar.leader.LeaderTiming;
+import io.patternkit.sidecar.scale.ScaleModule;
+import io.patternkit.sidecar.scale.ScaleSettings;
 import io.patternkit.sidecar.scatter.ScatterEngine;
 import io.patternkit.sidecar.scatter.LeafTls;
 import io.patternkit.sidecar.scatter.ScatterModule;
@@ -28,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -64,7 +67,8 @@ class ContractFuzzTest extends ContractFuzzKit {
                 LeafTls.DEFAULT);
         sidecar = SidecarHost.start(HttpHarness.host(), new SqliteEngines(dir, Clock.systemUTC()), List.of(
                 new WorkQueueModule(queue), new LeaderModule(new LeaderSettings(LeaderTiming.DEFAULT, "fuzz", Optional.empty())),
-                new CheckpointModule(), new ScatterModule(scatter)), Ticker.system());
+                new CheckpointModule(), new ScatterModule(scatter), new ScaleModule(new ScaleSettings(Optional.empty(), 1,
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))), Ticker.system());
         http = new HttpHarness(sidecar.port());
     }
 
@@ -94,6 +98,12 @@ class ContractFuzzTest extends ContractFuzzKit {
     @Override
     protected Set<String> openRoutes() {
         return Set.of("/healthz/live", "/healthz/ready", "/metrics");
+    }
+
+    /** "Replicate yourself" is off here (no --scale-max): a valid request to it is answered 501, as documented. */
+    @Override
+    protected Map<String, Set<Integer>> documentedServerErrors() {
+        return Map.of("/v1/scale", Set.of(501));
     }
 
     /** The contract's own paths, not the app's, the ambassador's or the adapter's. */

@@ -24,6 +24,8 @@ import io.patternkit.sidecar.leader.LeaderModule;
 import io.patternkit.sidecar.leader.LeaderSettings;
 import io.patternkit.sidecar.leader.LeaderTiming;
 import io.patternkit.sidecar.leader.LeaseEngine;
+import io.patternkit.sidecar.scale.ScaleModule;
+import io.patternkit.sidecar.scale.ScaleSettings;
 import io.patternkit.sidecar.workqueue.QueueEngine;
 import io.patternkit.sidecar.workqueue.WorkQueueModule;
 import io.patternkit.sidecar.workqueue.WorkQueueSettings;
@@ -102,6 +104,12 @@ final class HttpHarness {
     /** A checkpoint sidecar on the SQLite file in {@code dir}. */
     static SidecarHost checkpoints(Path dir) {
         return SidecarHost.start(host(), new SqliteEngines(dir, Clock.systemUTC()), List.of(new CheckpointModule()),
+                Ticker.system());
+    }
+
+    /** A sidecar serving "replicate yourself" with {@code settings} (its engine, SQLite in {@code dir}, unused). */
+    static SidecarHost scale(Path dir, ScaleSettings settings) {
+        return SidecarHost.start(host(), new SqliteEngines(dir, Clock.systemUTC()), List.of(new ScaleModule(settings)),
                 Ticker.system());
     }
 

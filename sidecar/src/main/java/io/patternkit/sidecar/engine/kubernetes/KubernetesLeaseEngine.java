@@ -5,10 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -90,14 +87,7 @@ public final class KubernetesLeaseEngine implements LeaseEngine {
      * @throws EngineException when the client cannot be built
      */
     public static KubernetesLeaseEngine connect(String masterUrl, String namespace, Ticker ticker) {
-        try {
-            Config config = masterUrl == null ? Config.autoConfigure(null)
-                    : new ConfigBuilder(Config.empty()).withMasterUrl(masterUrl).withTrustCerts(true).build();
-            KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-            return start(client, true, namespace, ticker);
-        } catch (RuntimeException e) {
-            throw new EngineException("cannot configure the Kubernetes client: " + e.getMessage(), e);
-        }
+        return start(KubernetesClients.connect(masterUrl), true, namespace, ticker);
     }
 
     /**

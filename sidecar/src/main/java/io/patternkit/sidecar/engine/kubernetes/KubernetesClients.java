@@ -1,0 +1,29 @@
+package io.patternkit.sidecar.engine.kubernetes;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.patternkit.sidecar.common.EngineException;
+
+/** The one way the sidecar builds a fabric8 client: in-cluster or {@code ~/.kube/config}, or a given API server URL. */
+public final class KubernetesClients {
+    private KubernetesClients() {
+    }
+
+    /**
+     * @param masterUrl the API server URL without credentials ({@code kubectl proxy}, tests), or null for fabric8's
+     *     auto-configuration (the pod's service account in a cluster, else {@code ~/.kube/config})
+     * @return the client; close it
+     * @throws EngineException when the client cannot be configured
+     */
+    public static KubernetesClient connect(String masterUrl) {
+        try {
+            Config config = masterUrl == null ? Config.autoConfigure(null)
+                    : new ConfigBuilder(Config.empty()).withMasterUrl(masterUrl).withTrustCerts(true).build();
+            return new KubernetesClientBuilder().withConfig(config).build();
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot configure the Kubernetes client: " + e.getMessage(), e);
+        }
+    }
+}
