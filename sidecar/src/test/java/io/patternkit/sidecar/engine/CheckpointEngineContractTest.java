@@ -3,13 +3,22 @@ package io.patternkit.sidecar.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.patternkit.sidecar.checkpoint.CheckpointEngine;
 import io.patternkit.sidecar.checkpoint.StoredCheckpoint;
+import io.patternkit.sidecar.common.Ticker;
+import io.patternkit.sidecar.engine.kubernetes.KubernetesCheckpointEngine;
+import io.patternkit.sidecar.engine.kubernetes.KubernetesEngines;
 import io.patternkit.sidecar.engine.postgres.PostgresEngines;
 import io.patternkit.sidecar.engine.sqlite.SqliteEngines;
 import io.patternkit.sidecar.host.EngineFamily;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +26,10 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The checkpoint engine's contract, on the SQLite file and on a real PostgreSQL server. */
+/**
+ * The checkpoint engine's contract, on the SQLite file, on a real PostgreSQL server, and on ConfigMaps in fabric8's
+ * mock API server in CRUD mode (which keeps objects, assigns resourceVersions and answers 409 to a stale one).
+ */
 class CheckpointEngineContractTest {
     abstract static class Contract {
         private EngineFamily family;
@@ -102,6 +114,47 @@ class CheckpointEngineContractTest {
         @Override
         EngineFamily family() {
             return new SqliteEngines(dir, Clock.systemUTC());
+        }
+    }
+
+    @Nested
+    class Kubernetes extends Contract {
+        private KubernetesMockServer server;
+
+        @Override
+        EngineFamily family() {
+            server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                    new KubernetesCrudDispatcher(), false);
+            server.init();
+            return new KubernetesEngines(server.url("/"), "checkpoints", Ticker.system());
+        }
+
+        @AfterEach
+        void stopServer() {
+            server.destroy();
+        }
+
+        @Test
+        void anotherSidecarsWriteToTheConfigMapIsSeenByTheConditions() {
+            engine.save(name, "1", null, null).orElseThrow();
+            try (KubernetesClient other = server.createClient()) {
+                // Another sidecar's save lands first: version 2, fenced by token 9.
+                KubernetesCheckpointEngine.using(other, "checkpoints").save(name, "2", 1L, 9L).orElseThrow();
+            }
+            assertThat(engine.save(name, "3", 1L, null)).as("expected version 1, now 2").isEmpty();
+            assertThat(engine.save(name, "3", null, 8L)).as("fenced by 9").isEmpty();
+            assertThat(engine.read(name)).map(StoredCheckpoint::stateJson).contains("2");
+        }
+
+        @Test
+        void namesWithCapitalsAndUnderscoresMapToDistinctValidConfigMapNames() {
+            String a = KubernetesCheckpointEngine.configMapName("Report_Progress");
+            String b = KubernetesCheckpointEngine.configMapName("report-progress");
+            assertThat(a).isNotEqualTo(b).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?").hasSizeLessThanOrEqualTo(253);
+            assertThat(KubernetesCheckpointEngine.configMapName("x".repeat(128))).hasSizeLessThan(80);
+            engine.save("Report_Progress", "\"A\"", null, null);
+            engine.save("report-progress", "\"b\"", null, null);
+            assertThat(engine.read("Report_Progress")).map(StoredCheckpoint::stateJson).contains("\"A\"");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.engine.kubernetes;
 
+import io.patternkit.sidecar.checkpoint.CheckpointEngine;
 import io.patternkit.sidecar.common.Closeables;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.EngineFamily;
@@ -8,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The Kubernetes engine as the host opens it: {@code coordination.k8s.io/v1} Leases for leader
- * election. It serves no work queue (use SQLite or PostgreSQL for that).
+ * election and ConfigMaps for checkpoints. It serves no work queue (use SQLite or PostgreSQL for that).
  */
 public final class KubernetesEngines implements EngineFamily {
     private final String masterUrl;
@@ -36,6 +37,9 @@ public final class KubernetesEngines implements EngineFamily {
     public <T> Optional<T> open(Class<T> spi) {
         if (spi == LeaseEngine.class) {
             return Optional.of(spi.cast(opened.add(KubernetesLeaseEngine.connect(masterUrl, namespace, ticker))));
+        }
+        if (spi == CheckpointEngine.class) {
+            return Optional.of(spi.cast(opened.add(KubernetesCheckpointEngine.connect(masterUrl, namespace))));
         }
         return Optional.empty();
     }
