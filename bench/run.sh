@@ -9,6 +9,7 @@
 #   BENCH_ONLY=scatter           (between its markers) is rewritten, the rest of the doc is kept
 #   BENCH_ONLY=footprint         (footprint: the sidecar's cold start and memory, the SDK's closure; ~10 min)
 #   BENCH_ONLY=drain             (drain: SIGTERM to a worker and its sidecar, with and without the drain; ~4 min)
+#   BENCH_ONLY=upward            (upward: what a thread dump and a 5 s JFR profile cost a loaded app; ~3 min)
 #   BENCH_ONLY=spring            (spring: the Boot starter's start-up and heap cost, @WorkQueueListener against
 #                                the plain consumer; ~4 min)
 #   BENCH_ONLY=ambassador        (ambassador: overhead per request and throughput against direct calls, the
@@ -34,8 +35,8 @@ RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-  ""|leader|scatter|footprint|drain|spring|ambassador|adapter|cpu) ;;
-  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain, spring, ambassador, adapter or cpu, not: $ONLY" >&2; exit 2 ;;
+  ""|leader|scatter|footprint|drain|upward|spring|ambassador|adapter|cpu) ;;
+  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain, upward, spring, ambassador, adapter or cpu, not: $ONLY" >&2; exit 2 ;;
 esac
 runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
@@ -91,6 +92,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     rm -f "$OUT"/footprint.* "$OUT"/sdk-closure.md "$OUT"/run-footprint.env
   elif [ "$ONLY" = drain ]; then
     rm -f "$OUT"/drain.md "$OUT"/run-drain.env
+  elif [ "$ONLY" = upward ]; then
+    rm -f "$OUT"/upward.md "$OUT"/run-upward.env
   elif [ "$ONLY" = spring ]; then
     rm -f "$OUT"/spring.md "$OUT"/run-spring.env
   elif [ "$ONLY" = ambassador ]; then
@@ -166,6 +169,11 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     run_part drain DRAIN java -cp "$BENCH_JAR" io.patternkit.bench.drain.DrainBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
       ${BENCH_QUICK:+--rounds 1 --items 100}
   fi
+  if runs upward; then
+    # shellcheck disable=SC2086
+    run_part upward UPWARD java -cp "$BENCH_JAR" io.patternkit.bench.upward.UpwardApiCost --out "$OUT" \
+      ${BENCH_QUICK:+--rounds 2 --warmup-s 3 --files 300} > /dev/null
+  fi
   if runs spring; then
     # shellcheck disable=SC2086
     run_part spring SPRING java -jar "$RUN/patternkit-bench-spring.jar" --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
@@ -195,6 +203,10 @@ else
   if runs drain; then
     # shellcheck disable=SC1091
     source "$OUT/run-drain.env"
+  fi
+  if runs upward; then
+    # shellcheck disable=SC1091
+    source "$OUT/run-upward.env"
   fi
   if runs spring; then
     # shellcheck disable=SC1091
@@ -387,6 +399,18 @@ EOF
 )"
 }
 
+upward_section() {
+  part_section upward UPWARD "12. What the upward API's profiling costs a loaded app" io.patternkit.bench.upward.UpwardApiCost \
+    "one JVM as the app (its threads turning JDK sources into term statistics, as the main job's stage) with its management server" "$(cat <<'EOF'
+**Method.** The app's threads run flat out; its throughput (files per second) is measured in windows of
+three kinds, in an order that rotates every round: `none` (5 s, nothing asked), `threads` (5 s, a
+`/patternkit/threads?depth=32` dump asked every second), `profile` (one `/patternkit/profile?seconds=5&format=summary`
+call: a 5 s JFR recording with the JDK's `profile` settings and its JSON summary; the window is the call).
+A 15 s warm-up comes first.
+EOF
+)"
+}
+
 spring_section() {
   part_section spring SPRING "8. The Spring Boot starter's cost" io.patternkit.bench.spring.SpringBench \
     "built in \`bench/spring\`, Spring Boot 4.0, one \`patternkit-sidecar run\` process on SQLite"
@@ -427,7 +451,7 @@ if [ -n "$ONLY" ]; then
   elif [ "$ONLY" = scatter ]; then
     scatter_section > "$OUT/scatter-section.md"
     splice_section scatter "$DOC" "$OUT/scatter-section.md"
-  else # a part run by run_part: drain, spring, ambassador, adapter or cpu
+  else # a part run by run_part: drain, upward, spring, ambassador, adapter or cpu
     "${ONLY}_section" > "$OUT/$ONLY-section.md"
     splice_section "$ONLY" "$DOC" "$OUT/$ONLY-section.md"
   fi
@@ -538,13 +562,15 @@ adapter_section
 echo
 cpu_section
 echo
+upward_section
+echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF
 
 ## Rerunning
 
 \`bench/run.sh\` (about 30 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` or
-\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\`, \`BENCH_ONLY=spring\`, \`BENCH_ONLY=ambassador\`, \`BENCH_ONLY=adapter\` or \`BENCH_ONLY=cpu\` for one section alone, about 10, 7, 10, 4, 4, 5, 2 and 6 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\`, \`BENCH_ONLY=spring\`, \`BENCH_ONLY=ambassador\`, \`BENCH_ONLY=adapter\`, \`BENCH_ONLY=cpu\` or \`BENCH_ONLY=upward\` for one section alone, about 10, 7, 10, 4, 4, 5, 2, 6 and 3 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
 \`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.
