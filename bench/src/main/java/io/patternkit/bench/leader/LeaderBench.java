@@ -34,12 +34,16 @@ import java.util.Map;
  * <p>Other options: {@code --out DIR} (writes {@code leader.md}, {@code targets-leader.md},
  * {@code leader.json}, logs under {@code leader-logs/}), {@code --candidates 3},
  * {@code --long-candidates 2}, {@code --settle-ms 1000}, {@code --sidecar-jar}, {@code --contenders
- * curator,fabric8,patternkit-sqlite,patternkit-postgres,patternkit-kubernetes} (PostgreSQL only when
+ * curator,fabric8,patternkit-sqlite,patternkit-postgres,patternkit-kubernetes,patternkit-sqlite-state,
+ * patternkit-postgres-state,patternkit-kubernetes-state} (the -state ones hand over through a drain with a
+ * checkpoint, {@link StatefulPatternkitCandidate}; PostgreSQL only when
  * {@code PATTERNKIT_TEST_JDBC_URL} is set).
  */
 public final class LeaderBench {
     private static final String DEFAULT_CONTENDERS =
-            "curator,fabric8,patternkit-sqlite,patternkit-postgres,patternkit-kubernetes";
+            "curator,fabric8,patternkit-sqlite,patternkit-postgres,patternkit-kubernetes,patternkit-sqlite-state,"
+            + "patternkit-postgres-state,patternkit-kubernetes-state";
+
     private LeaderBench() {
     }
 
@@ -75,7 +79,8 @@ public final class LeaderBench {
                             settings.longRounds(), false, logs, settings.settle()));
                 }
                 List<PatternkitContender> patternkit = contenders.stream()
-                        .filter(PatternkitContender.class::isInstance).map(PatternkitContender.class::cast).toList();
+                        .filter(PatternkitContender.class::isInstance).map(PatternkitContender.class::cast)
+                        .filter(c -> !c.withState()).toList(); // the calls are the same with state
                 try (PeerProbes peers = PeerProbes.open(servers, settings.lease());
                         PatternkitProbes ours = PatternkitProbes.open(patternkit, settings.lease(), logs)) {
                     List<CallProbe> probes = new ArrayList<>(peers.probes());
@@ -104,18 +109,21 @@ public final class LeaderBench {
                         List.of("--connect", servers.zookeeperConnect())));
                 case "fabric8" -> all.add(new PeerContender("fabric8", "fabric8 `LeaderElector`", Fabric8Candidate.class,
                         List.of("--master-url", servers.kubernetesUrl())));
-                case "patternkit-sqlite" -> all.add(new PatternkitContender("sqlite", settings.sidecarJar(),
-                        List.of("--data", Files.createDirectories(work.resolve("sqlite")).toString())));
-                case "patternkit-postgres" -> {
+                case "patternkit-sqlite", "patternkit-sqlite-state" -> all.add(new PatternkitContender("sqlite",
+                        settings.sidecarJar(), List.of("--data", Files.createDirectories(work.resolve(key)).toString()),
+                        key.endsWith("-state")));
+                case "patternkit-postgres", "patternkit-postgres-state" -> {
                     String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
                     if (jdbcUrl == null || jdbcUrl.isBlank()) {
                         System.err.println("PATTERNKIT_TEST_JDBC_URL is not set: Patternkit on PostgreSQL is left out");
                     } else {
-                        all.add(new PatternkitContender("postgres", settings.sidecarJar(), List.of("--jdbc-url", jdbcUrl)));
+                        all.add(new PatternkitContender("postgres", settings.sidecarJar(), List.of("--jdbc-url", jdbcUrl),
+                                key.endsWith("-state")));
                     }
                 }
-                case "patternkit-kubernetes" -> all.add(new PatternkitContender("kubernetes", settings.sidecarJar(),
-                        List.of("--kube-master", servers.kubernetesUrl(), "--namespace", "bench")));
+                case "patternkit-kubernetes", "patternkit-kubernetes-state" -> all.add(new PatternkitContender("kubernetes",
+                        settings.sidecarJar(), List.of("--kube-master", servers.kubernetesUrl(), "--namespace", "bench"),
+                        key.endsWith("-state")));
                 default -> throw new IllegalArgumentException("unknown contender " + key);
             }
         }

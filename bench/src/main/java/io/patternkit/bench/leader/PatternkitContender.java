@@ -16,12 +16,16 @@ import java.util.List;
  * @param sidecarJar the sidecar's executable jar
  * @param engineOptions the engine's sidecar options ({@code --data DIR}, {@code --jdbc-url URL},
  *     {@code --kube-master URL --namespace NS})
+ * @param withState false: the app is {@link PatternkitCandidate} on a {@code leader} sidecar; true: it is
+ *     {@link StatefulPatternkitCandidate} (a handover through its drain, with a checkpoint saved and restored) on a
+ *     {@code run --patterns leader,checkpoint} sidecar
  */
-record PatternkitContender(String engine, Path sidecarJar, List<String> engineOptions) implements Contender {
+record PatternkitContender(String engine, Path sidecarJar, List<String> engineOptions, boolean withState)
+        implements Contender {
 
     @Override
     public String key() {
-        return "patternkit-" + engine;
+        return "patternkit-" + engine + (withState ? "-state" : "");
     }
 
     @Override
@@ -31,7 +35,7 @@ record PatternkitContender(String engine, Path sidecarJar, List<String> engineOp
             case "postgres" -> "PostgreSQL";
             case "kubernetes" -> "Kubernetes Lease";
             default -> engine;
-        };
+        } + (withState ? ", drain with state" : "");
     }
 
     @Override
@@ -45,7 +49,8 @@ record PatternkitContender(String engine, Path sidecarJar, List<String> engineOp
         BenchSidecar sidecar = startSidecar(lease, logDir.resolve(prefix + "-sidecar.log"));
         List<String> appArgs = List.of("--sidecar-url", sidecar.baseUrl().toString(), "--election", election);
         Path appLog = logDir.resolve(prefix + "-app.log");
-        return new Candidate(candidateId, () -> Candidate.startApp(candidateId, PatternkitCandidate.class, appArgs,
+        Class<?> app = withState ? StatefulPatternkitCandidate.class : PatternkitCandidate.class;
+        return new Candidate(candidateId, () -> Candidate.startApp(candidateId, app, appArgs,
                 events, appLog), new Candidate.Sidecar() {
                     @Override
                     public void kill() {
@@ -67,6 +72,9 @@ record PatternkitContender(String engine, Path sidecarJar, List<String> engineOp
         args.addAll(List.of("--lease-duration", lease.leaseDuration().toMillis() + "ms",
                 "--renew-deadline", lease.renewDeadline().toMillis() + "ms",
                 "--retry-period", lease.retryPeriod().toMillis() + "ms"));
-        return BenchSidecar.start(sidecarJar, "leader", List.of(), args, log);
+        if (withState) {
+            args.addAll(0, List.of("--patterns", "leader,checkpoint"));
+        }
+        return BenchSidecar.start(sidecarJar, withState ? "run" : "leader", List.of(), args, log);
     }
 }
