@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.core.ConflictException;
 import io.patternkit.core.NotFoundException;
 import io.patternkit.core.ProtocolException;
+import io.patternkit.core.internal.Json;
 import io.patternkit.core.internal.Problems;
 import io.patternkit.core.internal.SidecarCall;
 import io.patternkit.core.internal.Transport;
@@ -28,6 +29,9 @@ public final class HttpCheckpointStore implements CheckpointStore {
     /** @param transport the client's transport */
     public HttpCheckpointStore(Transport transport) {
         this.transport = transport;
+        // A successor restores on a path its JVM has never run; resolving the JSON mapping now keeps
+        // Jackson's introspection off that once-per-failover path.
+        Json.prepare(SaveRequest.class, RestoreRequest.class, Wire.class);
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
