@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.lifecycle.LifecycleListener;
 import io.patternkit.spring.lifecycle.DrainOnShutdown;
+import io.patternkit.spring.lifecycle.LifecycleStatus;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -54,6 +55,16 @@ public class PatternkitLifecycleAutoConfiguration {
         Lifecycle lifecycle = builder.build();
         listeners.orderedStream().forEach(lifecycle::addListener);
         return lifecycle;
+    }
+
+    /**
+     * @param lifecycle the application's lifecycle
+     * @return its part of the {@code patternkit} Actuator endpoint and info entry
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public LifecycleStatus patternkitLifecycleStatus(Lifecycle lifecycle) {
+        return new LifecycleStatus(lifecycle);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.patternkit.spring.actuate.health;
 
+import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.StatusContributor;
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -17,11 +19,14 @@ public class PatternkitHealthConfiguration {
 
     /**
      * @param contributors the patterns' parts
+     * @param lifecycle the application's lifecycle, when it has one
      * @return the {@code patternkit} health contributor
      */
     @Bean
     @ConditionalOnMissingBean(name = "patternkitHealthIndicator")
-    public PatternkitHealthIndicator patternkitHealthIndicator(ObjectProvider<StatusContributor> contributors) {
-        return new PatternkitHealthIndicator(contributors.orderedStream().toList());
+    public PatternkitHealthIndicator patternkitHealthIndicator(ObjectProvider<StatusContributor> contributors,
+            ObjectProvider<Lifecycle> lifecycle) {
+        return new PatternkitHealthIndicator(contributors.orderedStream().toList(),
+                Optional.ofNullable(lifecycle.getIfAvailable()));
     }
 }

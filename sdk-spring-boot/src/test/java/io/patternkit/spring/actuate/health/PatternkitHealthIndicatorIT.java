@@ -2,6 +2,9 @@ package io.patternkit.spring.actuate.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patternkit.lifecycle.HealthCheckResult;
+import io.patternkit.lifecycle.HealthProbe;
+import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.autoconfigure.LeaderElectionAutoConfiguration;
 import io.patternkit.spring.autoconfigure.PatternkitActuatorAutoConfiguration;
 import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
@@ -33,8 +36,9 @@ class PatternkitHealthIndicatorIT {
         runner.withPropertyValues("patternkit.sidecar.url=" + sidecar.baseUrl()).run(context -> {
             Health health = context.getBean(PatternkitHealthIndicator.class).health(true);
             assertThat(health.getStatus()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).containsOnlyKeys("workqueue", "leader")
-                    .containsEntry("workqueue", Map.of("status", "UP"));
+            assertThat(health.getDetails()).containsOnlyKeys("workqueue", "leader", "lifecycle")
+                    .containsEntry("workqueue", Map.of("status", "UP"))
+                    .containsEntry("lifecycle", Map.of("drain", Map.of("status", "UP")));
         });
     }
 
@@ -59,7 +63,18 @@ class PatternkitHealthIndicatorIT {
         runner.withUserConfiguration(OnFakes.class).run(context -> {
             Health health = context.getBean(PatternkitHealthIndicator.class).health(true);
             assertThat(health.getStatus()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).isEmpty();
+            assertThat(health.getDetails()).containsOnlyKeys("lifecycle");
+        });
+    }
+
+    @Test
+    void aReadinessCheckRegisteredOnTheLifecycleDecidesItToo() {
+        runner.withUserConfiguration(OnFakes.class).run(context -> {
+            context.getBean(Lifecycle.class).registerHealthCheck(HealthProbe.READINESS, "index",
+                    () -> HealthCheckResult.unhealthy("2 of 3 shards loaded"));
+            Health health = context.getBean(PatternkitHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails().get("lifecycle").toString()).contains("index", "DOWN", "2 of 3 shards loaded");
         });
     }
 
