@@ -52,7 +52,22 @@ final class LeaderCluster implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             starting.add(CompletableFuture.supplyAsync(this::startOnAFreePort));
         }
-        return starting.stream().map(CompletableFuture::join).toList();
+        // Registered in the order asked for, not the order they came up in: tests pair sidecars[i] with candidates[i]
+        // (CI at 7480413 killed the follower's sidecar instead of the leader's when the second came up first).
+        List<SidecarProcess> started = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<SidecarProcess> s : starting) {
+            try {
+                started.add(s.join());
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        sidecars.addAll(started); // closed with the cluster, even when another failed to start
+        if (failure != null) {
+            throw failure;
+        }
+        return started;
     }
 
     /**
@@ -63,10 +78,10 @@ final class LeaderCluster implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             SidecarProcess s = engine.sidecar(dir.resolve("data"), Ports.free(), lease, renewDeadline, retryPeriod)
                     .build();
-            sidecars.add(s);
             try {
                 return s.start();
             } catch (IllegalStateException e) {
+                s.close();
                 if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
                     throw e;
                 }
