@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,12 +89,13 @@ public final class KubernetesCheckpointEngine implements CheckpointEngine, AutoC
 
     @Override
     public Optional<StoredCheckpoint> read(String name) {
-        return call("read checkpoint " + name, () -> Optional.ofNullable(configMap(name).get()).map(cm -> record(name, cm)));
+        return KubernetesClients.call("read checkpoint " + name,
+                () -> Optional.ofNullable(configMap(name).get()).map(cm -> record(name, cm)));
     }
 
     @Override
     public Optional<StoredCheckpoint> save(String name, String stateJson, Long expectedVersion, Long fencingToken) {
-        return call("save checkpoint " + name, () -> {
+        return KubernetesClients.call("save checkpoint " + name, () -> {
             for (int attempt = 1; attempt <= CONFLICT_RETRIES; attempt++) {
                 ConfigMap current = configMap(name).get();
                 StoredCheckpoint seen = current == null ? new StoredCheckpoint(name, 0, 0, null, 0) : record(name, current);
@@ -119,7 +119,7 @@ public final class KubernetesCheckpointEngine implements CheckpointEngine, AutoC
 
     @Override
     public StoredCheckpoint restore(String name, long fencingToken) {
-        return call("restore checkpoint " + name, () -> {
+        return KubernetesClients.call("restore checkpoint " + name, () -> {
             for (int attempt = 1; attempt <= CONFLICT_RETRIES; attempt++) {
                 ConfigMap current = configMap(name).get();
                 StoredCheckpoint seen = current == null ? new StoredCheckpoint(name, 0, 0, null, 0) : record(name, current);
@@ -180,17 +180,10 @@ public final class KubernetesCheckpointEngine implements CheckpointEngine, AutoC
         return client.configMaps().inNamespace(namespace).withName(configMapName(name));
     }
 
-    private static <T> T call(String what, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (KubernetesClientException e) {
-            throw new EngineException(what + " failed: " + e.getCode() + " " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public void ping() {
-        call("ping", () -> client.configMaps().inNamespace(namespace).withName("patternkit-checkpoint-ping").get());
+        KubernetesClients.call("ping",
+                () -> client.configMaps().inNamespace(namespace).withName("patternkit-checkpoint-ping").get());
     }
 
     @Override

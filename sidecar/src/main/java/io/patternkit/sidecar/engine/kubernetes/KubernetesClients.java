@@ -4,9 +4,14 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.patternkit.sidecar.common.EngineException;
+import java.util.function.Supplier;
 
-/** The one way the sidecar builds a fabric8 client: in-cluster or {@code ~/.kube/config}, or a given API server URL. */
+/**
+ * The one way the sidecar builds a fabric8 client (in-cluster or {@code ~/.kube/config}, or a given API server URL)
+ * and the engines' one way of turning the API server's failures into {@link EngineException}s.
+ */
 public final class KubernetesClients {
     private KubernetesClients() {
     }
@@ -24,6 +29,23 @@ public final class KubernetesClients {
             return new KubernetesClientBuilder().withConfig(config).build();
         } catch (RuntimeException e) {
             throw new EngineException("cannot configure the Kubernetes client: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs one engine operation against the API server.
+     *
+     * @param what the operation, for the message, such as {@code acquire}
+     * @param work the operation
+     * @param <T> its result
+     * @return its result
+     * @throws EngineException when the API server answered an error the operation did not handle itself
+     */
+    public static <T> T call(String what, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (KubernetesClientException e) {
+            throw new EngineException(what + " failed: " + e.getCode() + " " + e.getMessage(), e);
         }
     }
 }

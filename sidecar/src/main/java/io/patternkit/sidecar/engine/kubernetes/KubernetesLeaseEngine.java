@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,21 +136,13 @@ public final class KubernetesLeaseEngine implements LeaseEngine {
         return client.leases().inNamespace(namespace).withName(election);
     }
 
-    private <T> T call(String what, Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (KubernetesClientException e) {
-            throw new EngineException(what + " failed: " + e.getCode() + " " + e.getMessage(), e);
-        }
-    }
-
     private static boolean conflict(KubernetesClientException e) {
         return e.getCode() == 409;
     }
 
     @Override
     public AcquireResult tryAcquire(String election, String candidate, Duration leaseDuration) {
-        return call("acquire", () -> {
+        return KubernetesClients.call("acquire", () -> {
             Lease current = lease(election).get();
             ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
             if (current == null) {
@@ -197,7 +188,7 @@ public final class KubernetesLeaseEngine implements LeaseEngine {
 
     @Override
     public Optional<LeaseRecord> renew(String election, String candidate, long term, Duration leaseDuration) {
-        return call("renew", () -> {
+        return KubernetesClients.call("renew", () -> {
             Lease current = lease(election).get();
             if (current == null) {
                 return Optional.empty();
@@ -221,7 +212,7 @@ public final class KubernetesLeaseEngine implements LeaseEngine {
 
     @Override
     public ReleaseOutcome release(String election, String candidate, long term) {
-        return call("release", () -> {
+        return KubernetesClients.call("release", () -> {
             for (int attempt = 0; attempt < 3; attempt++) {
                 Lease current = lease(election).get();
                 if (current == null) {
@@ -258,7 +249,7 @@ public final class KubernetesLeaseEngine implements LeaseEngine {
 
     @Override
     public LeaseRecord read(String election) {
-        return call("read", () -> {
+        return KubernetesClients.call("read", () -> {
             Lease current = lease(election).get();
             return current == null ? LeaseRecord.never(election) : record(current);
         });
@@ -266,7 +257,8 @@ public final class KubernetesLeaseEngine implements LeaseEngine {
 
     @Override
     public void ping() {
-        call("ping", () -> client.leases().inNamespace(namespace).list(new ListOptionsBuilder().withLimit(1L).build()));
+        KubernetesClients.call("ping",
+                () -> client.leases().inNamespace(namespace).list(new ListOptionsBuilder().withLimit(1L).build()));
     }
 
     @Override
