@@ -64,15 +64,15 @@ final class ScaleRoutes implements RunningPattern {
     private ObjectNode scale(WorkloadScaler s, int requested) {
         int max = settings.maxReplicas().orElseThrow();
         int applied = Math.max(settings.minReplicas(), Math.min(max, requested));
-        WorkloadScaler.Replicas before = s.read();
-        WorkloadScaler.Replicas after = before.desired() == applied ? before : s.scaleTo(applied);
+        WorkloadScaler.Change change = s.scaleTo(applied);
+        WorkloadScaler.Replicas before = change.before();
         String outcome = applied != requested ? "clamped" : before.desired() == applied ? "unchanged" : "scaled";
         count(outcome);
         if (before.desired() != applied) {
             LOG.info("scaled {} from {} to {} replicas at its app's request (asked {})", before.workload(),
                     before.desired(), applied, requested);
         }
-        return toJson(after).put("requestedReplicas", requested).put("clamped", applied != requested);
+        return toJson(change.after()).put("requestedReplicas", requested).put("clamped", applied != requested);
     }
 
     private Future<ObjectNode> blocking(Function<WorkloadScaler, ObjectNode> work) {

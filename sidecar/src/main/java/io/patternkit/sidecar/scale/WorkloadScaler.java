@@ -36,6 +36,10 @@ final class WorkloadScaler implements AutoCloseable {
     record Replicas(Workload workload, int desired, int current) {
     }
 
+    /** What a scale request found and left: the replicas before it and after it. */
+    record Change(Replicas before, Replicas after) {
+    }
+
     private final KubernetesClient client;
     private final boolean ownsClient;
     private final ScaleSettings settings;
@@ -54,13 +58,23 @@ final class WorkloadScaler implements AutoCloseable {
         return replicas(target, call("read the scale of " + target, () -> scalable(target).scale()));
     }
 
-    Replicas scaleTo(int replicas) {
+    /**
+     * Sets the wanted replicas, unless they are that already (then nothing is written).
+     *
+     * @param replicas the replicas wanted
+     * @return the replicas read before the write and those after it (the same when nothing was written)
+     */
+    Change scaleTo(int replicas) {
         Workload target = workload();
         for (int attempt = 1; ; attempt++) {
             Scale scale = call("read the scale of " + target, () -> scalable(target).scale());
+            Replicas before = replicas(target, scale);
+            if (before.desired() == replicas) {
+                return new Change(before, before);
+            }
             scale.getSpec().setReplicas(replicas);
             try {
-                return replicas(target, scalable(target).scale(scale));
+                return new Change(before, replicas(target, scalable(target).scale(scale)));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt == CONFLICT_RETRIES) {
                     throw failure("set the scale of " + target, e);
