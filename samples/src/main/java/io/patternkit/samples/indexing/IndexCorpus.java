@@ -341,16 +341,12 @@ public final class IndexCorpus implements Callable<Integer> {
                 .get("effectiveLevel").asText();
         say("%s's config: %s; metrics: %d lines, %s; logs: %d recent lines (root logger at %s)", worker.name(),
                 settings, scrape.lines().count(), processed, logLines.size(), rootLevel);
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(base.resolve("/patternkit/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode dump = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
-                base.resolve("/patternkit/threads?depth=4")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode dump = json.readTree(get(http, base, "/patternkit/threads?depth=4"));
         JsonNode top = dump.get("threads").get(0);
-        say("%s's management server: ready %d; %d threads, deadlocked %d; most blocked: %s (%d times, %s ms)",
-                worker.name(), ready.statusCode(), dump.get("threadCount").asInt(), dump.get("deadlocked").size(),
+        say("%s's thread dump: %d threads, deadlocked %d; most blocked: %s (%d times, %s ms)",
+                worker.name(), dump.get("threadCount").asInt(), dump.get("deadlocked").size(),
                 top.get("name").asText(), top.get("blockedCount").asLong(), top.path("blockedTimeMs").asText("?"));
-        JsonNode profile = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
-                base.resolve("/patternkit/profile?seconds=2&format=summary")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode profile = json.readTree(get(http, base, "/patternkit/profile?seconds=2&format=summary"));
         JsonNode hottest = profile.get("hottestMethods").path(0);
         say("%s's 2 s JFR profile: %d samples; hottest method %s (%s of samples); most contended monitor %s",
                 worker.name(), profile.get("executionSamples").asLong(), hottest.path("method").asText("-"),
