@@ -3,6 +3,7 @@ package io.patternkit.sidecar.adapter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.patternkit.sidecar.adapter.logs.LogsSpec;
 import io.patternkit.sidecar.common.ConfigFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,17 +16,20 @@ import java.util.Set;
 /**
  * What the adapter does for its app, as {@code --adapter-config FILE} holds it (JSON, read strictly
  * by {@link ConfigFile}): health checks ({@link CheckSpec}), queries whose rows become gauges
- * ({@link SqlMetricSpec}), a statsd receiver ({@link Statsd}) and a JMX collector ({@link Jmx}); each
- * part optional.
+ * ({@link SqlMetricSpec}), a statsd receiver ({@link Statsd}), a JMX collector ({@link Jmx}) and the
+ * app's logs ({@link LogsSpec}); each part optional.
  *
  * @param checks the health checks, with unique names
  * @param sqlMetrics the SQL metrics, with unique names
  * @param statsd the statsd receiver, if any
  * @param jmx the JMX exporter's collector, if any
+ * @param logs the app's logs to read and normalise, if any
  */
-public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetrics, Optional<Statsd> statsd, Optional<Jmx> jmx) {
+public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetrics, Optional<Statsd> statsd, Optional<Jmx> jmx,
+                            Optional<LogsSpec> logs) {
     /** Nothing to do: no checks, no metrics. */
-    public static final AdapterConfig EMPTY = new AdapterConfig(List.of(), List.of(), Optional.empty(), Optional.empty());
+    public static final AdapterConfig EMPTY = new AdapterConfig(List.of(), List.of(), Optional.empty(), Optional.empty(),
+            Optional.empty());
 
     /**
      * Checks that names are unique.
@@ -42,9 +46,10 @@ public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetri
     @JsonCreator
     static AdapterConfig fromJson(@JsonProperty("checks") List<CheckSpec> checks,
                                   @JsonProperty("sqlMetrics") List<SqlMetricSpec> sqlMetrics,
-                                  @JsonProperty("statsd") Statsd statsd, @JsonProperty("jmx") Jmx jmx) {
+                                  @JsonProperty("statsd") Statsd statsd, @JsonProperty("jmx") Jmx jmx,
+                                  @JsonProperty("logs") LogsSpec logs) {
         return new AdapterConfig(checks == null ? List.of() : checks, sqlMetrics == null ? List.of() : sqlMetrics,
-                Optional.ofNullable(statsd), Optional.ofNullable(jmx));
+                Optional.ofNullable(statsd), Optional.ofNullable(jmx), Optional.ofNullable(logs));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.adapter;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
@@ -7,6 +8,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.adapter.logs.LogLevel;
+import io.patternkit.sidecar.adapter.logs.LogSourceSpec;
+import io.patternkit.sidecar.adapter.logs.LogsAdapter;
+import io.patternkit.sidecar.adapter.logs.LogsQuery;
 import io.patternkit.sidecar.common.FieldError;
 import io.patternkit.sidecar.host.HostContext;
 import io.patternkit.sidecar.host.PatternModule;
@@ -25,6 +30,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import javax.management.MalformedObjectNameException;
 import org.slf4j.Logger;
@@ -37,14 +44,15 @@ import org.slf4j.LoggerFactory;
  * against the app with Kubernetes probe semantics (HTTP, TCP, a command, a JDBC query). Metrics, at
  * the sidecar's Prometheus {@code /metrics}: gauges from SQL queries (postgres_exporter style), the
  * app's statsd lines over UDP (statsd_exporter style) and a JVM's JMX beans (the Prometheus JMX
- * exporter's collector). A
- * failing probe answers 503 with a problem document naming each failing check (one {@code errors}
+ * exporter's collector). Logs: the app's log files or pipe, normalised into JSON lines on standard
+ * output and the newest at {@code /v1/adapter/logs} ({@link LogsAdapter}). A failing probe answers 503 with a problem document naming each failing check (one {@code errors}
  * entry per check: its name and why). Needs no engine.
  */
 public final class AdapterModule implements PatternModule {
     /** The name {@code run --patterns} knows the adapter by. */
     public static final String NAME = "adapter";
     private static final Logger LOG = LoggerFactory.getLogger(AdapterModule.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final AdapterConfig config;
     private final Function<String, String> env;
@@ -98,7 +106,8 @@ public final class AdapterModule implements PatternModule {
             }
         }
         Runnable stopJmx = config.jmx().map(jmx -> jmx(jmx, context)).orElse(() -> { });
-        return new Running(List.copyOf(checks), () -> {
+        LogsAdapter logs = config.logs().map(spec -> LogsAdapter.start(spec, context.registry(), Clock.systemUTC(), MAPPER)).orElse(null);
+        return new Running(List.copyOf(checks), Optional.ofNullable(logs), () -> {
             timers.forEach(vertx::cancelTimer);
             if (statsd != null) {
                 statsd.close();
@@ -152,8 +161,19 @@ public final class AdapterModule implements PatternModule {
         return () -> prometheus.getPrometheusRegistry().unregister(collector);
     }
 
-    /** The started adapter: its checks, and the timers it cancels. */
-    private record Running(List<Check> checks, Runnable stop) implements RunningPattern {
+    /** The started adapter: its checks, its logs (read until the sidecar closes: the app may log while it stops), and what stops the rest (once). */
+    private record Running(List<Check> checks, Optional<LogsAdapter> logs, Runnable stop) implements RunningPattern {
+        private Running(List<Check> checks, Optional<LogsAdapter> logs, Runnable stop) {
+            this.checks = checks;
+            this.logs = logs;
+            AtomicBoolean stopped = new AtomicBoolean();
+            this.stop = () -> {
+                if (stopped.compareAndSet(false, true)) {
+                    stop.run();
+                }
+            };
+        }
+
         @Override
         public void mount(Router router, Responses responses, Handler<RoutingContext> auth) {
             for (String probe : List.of("live", "ready")) {
@@ -167,6 +187,22 @@ public final class AdapterModule implements PatternModule {
                 checks.forEach(c -> list.add(json(responses, c.snapshot())));
                 return Future.succeededFuture(body);
             }));
+            String logsRoute = "/v1/adapter/logs";
+            router.get(logsRoute).handler(ctx -> responses.answer(ctx, logsRoute, () -> Future.succeededFuture(logs(ctx, responses))));
+        }
+
+        /** {@code GET /v1/adapter/logs?lines=&source=&level=}: the newest records, oldest first. */
+        private ObjectNode logs(RoutingContext ctx, Responses responses) {
+            int lines = LogsQuery.lines(Responses.query(ctx, "lines"));
+            List<String> names = logs.map(l -> l.sources().stream().map(LogSourceSpec::name).toList()).orElse(List.of());
+            Optional<String> source = LogsQuery.source(Responses.query(ctx, "source"), names);
+            Optional<LogLevel> level = LogsQuery.level(Responses.query(ctx, "level"));
+            ObjectNode body = responses.object().put("capacity", logs.map(LogsAdapter::capacity).orElse(0));
+            ArrayNode sources = body.putArray("sources");
+            names.forEach(sources::add);
+            ArrayNode records = body.putArray("records");
+            logs.ifPresent(l -> l.newest(lines, source, level).forEach(r -> records.add(r.toJson(MAPPER))));
+            return body;
         }
 
         private void probe(RoutingContext ctx, Responses responses, String route, String probe) {
@@ -218,6 +254,7 @@ public final class AdapterModule implements PatternModule {
         @Override
         public void close() {
             stop.run();
+            logs.ifPresent(LogsAdapter::close);
         }
     }
 }

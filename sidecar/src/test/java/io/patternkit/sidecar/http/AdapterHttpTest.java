@@ -180,6 +180,50 @@ class AdapterHttpTest {
     }
 
     @Test
+    void theAppsLogsInEveryFormatBecomeOneShapeAtTheEndpointAndBadQueriesAreRefused() throws Exception {
+        Path access = dir.resolve("access.log");
+        Path app = dir.resolve("app.log");
+        Path pipe = dir.resolve("events.pipe");
+        Path file = Files.writeString(dir.resolve("adapter.json"), "{\"logs\": {\"multilineFlush\": \"50ms\", \"sources\": ["
+                + "{\"name\": \"access\", \"file\": \"" + access + "\", \"format\": \"combined\"},"
+                + "{\"name\": \"app\", \"file\": \"" + app + "\", \"format\": \"text\"},"
+                + "{\"name\": \"events\", \"pipe\": \"" + pipe + "\", \"format\": \"logfmt\"}]}}");
+        sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(),
+                List.of(new AdapterModule(AdapterConfig.load(file), Map.<String, String>of()::get)), Ticker.system());
+        http = new HttpHarness(sidecar.port());
+        Files.writeString(access, "127.0.0.1 - - [03/Dec/2026:05:10:00 +0000] \"GET /terms?term=x HTTP/1.1\" 500 12 \"-\" \"curl\"\n");
+        Files.writeString(app, "2026-12-03T05:10:01Z ERROR lookup failed\njava.lang.IllegalStateException: boom\n"
+                + "\tat com.example.App.run(App.java:10)\n");
+        Files.writeString(pipe, "level=warn msg=\"queue deep\" depth=90\n"); // opens the pipe as a writer would: the adapter made it
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> http.call("GET", "/v1/adapter/logs", null).json()
+                .get("records").size() == 4);
+        JsonNode body = http.call("GET", "/v1/adapter/logs?lines=10", null).json();
+        assertThat(body.get("sources").toString()).isEqualTo("[\"access\",\"app\",\"events\"]");
+        assertThat(body.get("capacity").asInt()).isEqualTo(1000);
+        JsonNode errors = http.call("GET", "/v1/adapter/logs?level=error", null).json().get("records");
+        assertThat(errors.findValuesAsText("source")).containsExactlyInAnyOrder("access", "app");
+        JsonNode accessRecord = http.call("GET", "/v1/adapter/logs?source=access", null).json().get("records").get(0);
+        assertThat(accessRecord.get("message").asText()).isEqualTo("GET /terms?term=x HTTP/1.1");
+        assertThat(accessRecord.get("fields").get("status").asInt()).isEqualTo(500);
+        assertThat(accessRecord.get("time").asText()).isEqualTo("2026-12-03T05:10:00Z");
+        JsonNode appRecords = http.call("GET", "/v1/adapter/logs?source=app", null).json().get("records");
+        assertThat(appRecords.get(1).get("message").asText()).isEqualTo("java.lang.IllegalStateException: boom\n\tat com.example.App.run(App.java:10)");
+        JsonNode event = http.call("GET", "/v1/adapter/logs?source=events", null).json().get("records").get(0);
+        assertThat(event.get("level").asText()).isEqualTo("WARN");
+        assertThat(event.get("fields").get("depth").asText()).isEqualTo("90");
+        assertThat(http.call("GET", "/v1/adapter/logs?lines=1", null).json().get("records")).hasSize(1);
+        assertThat(metrics()).contains("patternkit_adapter_log_records_total{outcome=\"parsed\",source=\"app\"} 2.0");
+
+        assertThat(http.call("GET", "/v1/adapter/logs?source=nobody", null).status()).isEqualTo(404);
+        for (String bad : List.of("lines=0", "lines=x", "level=loud", "lines=1&lines=2")) {
+            HttpHarness.Reply refused = http.send(http.request("GET", "/v1/adapter/logs?" + bad, null, null, true).build());
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.json().get("type").asText()).isEqualTo("urn:patternkit:problem:invalid-request");
+        }
+    }
+
+    @Test
     void aJvmThatOnlySpeaksJmxIsScrapedThroughTheJmxExportersCollector() throws Exception {
         System.setProperty("java.rmi.server.hostname", "127.0.0.1"); // the RMI stubs must name loopback, not the host's name
         int port = freePort();

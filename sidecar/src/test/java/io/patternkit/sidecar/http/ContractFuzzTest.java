@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonFactory;
 import io.patternkit.protocol.contract.ContractArbitraries;
 import io.patternkit.protocol.contract.ContractFuzzKit;
+import io.patternkit.sidecar.adapter.AdapterConfig;
+import io.patternkit.sidecar.adapter.AdapterModule;
+import io.patternkit.sidecar.ambassador.AmbassadorConfig;
+import io.patternkit.sidecar.ambassador.AmbassadorModule;
+import io.patternkit.sidecar.ambassador.AmbassadorSettings;
+import io.patternkit.sidecar.ambassador.UpstreamSpec;
 import io.patternkit.sidecar.checkpoint.CheckpointModule;
 import io.patternkit.sidecar.common.JsonFields;
 import io.patternkit.sidecar.common.Ticker;
@@ -23,6 +29,8 @@ import io.patternkit.sidecar.workqueue.WorkQueueModule;
 import io.patternkit.sidecar.workqueue.WorkQueueSettings;
 import io.swagger.v3.oas.models.PathItem;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +55,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * The contract fuzzing kit ({@link ContractFuzzKit}) against the sidecar: one in-process sidecar with every
  * pattern that serves its own operations (work queue, leader election, checkpoints, scatter/gather, health and
- * metrics) on SQLite; the ambassador's and adapter's routes are the proxied app's and a handful of probes,
- * with their own tests. About 1,300 requests in 8 s. Also: what is enqueued is claimed back byte for byte,
+ * metrics) on SQLite, and the management routes of the ambassador (one upstream) and the adapter (one log
+ * source); what the ambassador proxies is the app's own protocol, with its own tests. About 1,300 requests in 8 s. Also: what is enqueued is claimed back byte for byte,
  * whatever the JSON's spacing, escapes, number forms or characters. Header bytes a Java client cannot send
  * are in {@code SidecarHostTest}.
  */
@@ -68,8 +76,19 @@ class ContractFuzzTest extends ContractFuzzKit {
         sidecar = SidecarHost.start(HttpHarness.host(), new SqliteEngines(dir, Clock.systemUTC()), List.of(
                 new WorkQueueModule(queue), new LeaderModule(new LeaderSettings(LeaderTiming.DEFAULT, "fuzz", Optional.empty())),
                 new CheckpointModule(), new ScatterModule(scatter), new ScaleModule(new ScaleSettings(Optional.empty(), 1,
-                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))), Ticker.system());
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())),
+                new AmbassadorModule(new AmbassadorSettings(new AmbassadorConfig(List.of(UpstreamSpec.parse("orders=" + freePort()
+                        + ":http://127.0.0.1:9"))), Optional.empty(), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1))),
+                new AdapterModule(AdapterConfig.load(Files.writeString(dir.resolve("adapter.json"), "{\"logs\": {\"sources\": [{\"name\":"
+                        + " \"app\", \"file\": \"" + Files.writeString(dir.resolve("app.log"), "level=info msg=hello\n")
+                        + "\", \"format\": \"logfmt\", \"fromStart\": true}]}}")), Map.<String, String>of()::get)), Ticker.system());
         http = new HttpHarness(sidecar.port());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     @AfterContainer
@@ -97,7 +116,7 @@ class ContractFuzzTest extends ContractFuzzKit {
 
     @Override
     protected Set<String> openRoutes() {
-        return Set.of("/healthz/live", "/healthz/ready", "/metrics");
+        return Set.of("/healthz/live", "/healthz/ready", "/metrics", "/adapter/healthz/{probe}");
     }
 
     /** "Replicate yourself" is off here (no --scale-max): a valid request to it is answered 501, as documented. */
@@ -106,11 +125,10 @@ class ContractFuzzTest extends ContractFuzzKit {
         return Map.of("/v1/scale", Set.of(501));
     }
 
-    /** The contract's own paths, not the app's, the ambassador's or the adapter's. */
+    /** The sidecar's own paths (the ambassador's and the adapter's management routes among them), not an app's. */
     @Override
     protected boolean serves(String template, PathItem item) {
-        return (item.getServers() == null || item.getServers().isEmpty()) && !template.startsWith("/v1/ambassador")
-                && !template.startsWith("/v1/adapter") && !template.startsWith("/adapter");
+        return item.getServers() == null || item.getServers().isEmpty();
     }
 
     @Property(tries = 300)

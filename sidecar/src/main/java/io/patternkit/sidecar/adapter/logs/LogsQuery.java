@@ -1,0 +1,70 @@
+package io.patternkit.sidecar.adapter.logs;
+
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.sidecar.common.JsonFields;
+import io.patternkit.sidecar.common.ProblemException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The query parameters of {@code GET /v1/adapter/logs}, read strictly: a malformed one is a 400 naming it. */
+public final class LogsQuery {
+    /** The records answered when {@code lines} is not given. */
+    public static final int DEFAULT_LINES = 100;
+
+    private LogsQuery() {
+    }
+
+    /**
+     * @param value {@code lines} as sent, or {@code null}
+     * @return how many records at most, 1 to 100,000 (default {@value #DEFAULT_LINES})
+     * @throws ProblemException {@code invalid-request} when it is not such a number
+     */
+    public static int lines(String value) {
+        if (value == null) {
+            return DEFAULT_LINES;
+        }
+        try {
+            int lines = Integer.parseInt(value);
+            if (lines >= 1 && lines <= 100_000) {
+                return lines;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw JsonFields.invalid("lines", "must be a whole number from 1 to 100000");
+    }
+
+    /**
+     * @param value {@code source} as sent, or {@code null}
+     * @param known the configured sources
+     * @return the source asked for, or empty for all
+     * @throws ProblemException {@code not-found} when no source has that name
+     */
+    public static Optional<String> source(String value, List<String> known) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!known.contains(value)) {
+            throw new ProblemException(ProblemType.NOT_FOUND, "no log source is named '" + value + "' (configured: "
+                    + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+        }
+        return Optional.of(value);
+    }
+
+    /**
+     * @param value {@code level} as sent, or {@code null}
+     * @return the lowest level answered, or empty for all
+     * @throws ProblemException {@code invalid-request} when it is not a level
+     */
+    public static Optional<LogLevel> level(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LogLevel.valueOf(value.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw JsonFields.invalid("level", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL");
+        }
+    }
+}
