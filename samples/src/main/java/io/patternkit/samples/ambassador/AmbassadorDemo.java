@@ -56,7 +56,9 @@ import picocli.CommandLine.Option;
  * of its shard still answered (retried on the sibling) and the dead replica ejected, and the same
  * sidecar's adapter, which checks every replica over HTTP, reporting that replica (and only it) not
  * ready; (m, at the end) the term services' statsd lines, a catalog database's rows and one
- * replica's JMX beans seen as Prometheus series at the sidecar's {@code /metrics}, through the adapter; (c) a canary version given
+ * replica's JMX beans seen as Prometheus series at the sidecar's {@code /metrics}, through the adapter;
+ * (l, last) the services' access logs, rolled over by rename, read whole by the adapter, and a stack
+ * trace read as one record; (c) a canary version given
  * 10 % of the traffic by a config reload takes 10 % of the lookups within four standard deviations;
  * (d) a fourth shard added by a reload takes about a quarter of the terms, every moved term moving
  * to it. Writes {@code summary.json}; exits 0 only when every check passed.
@@ -187,6 +189,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
         parts.add(partC(sidecar, config, keys));
         parts.add(partD(sidecar, config, keys, owner));
         parts.add(partMetrics(sidecar, byShard));
+        parts.add(partLogs(sidecar));
         String retries = scrape(sidecar, "patternkit_ambassador_retries_total");
         String hedges = scrape(sidecar, "patternkit_ambassador_hedges");
         boolean ok = parts.stream().allMatch(Part::ok);
@@ -362,6 +365,80 @@ public final class AmbassadorDemo implements Callable<Integer> {
                         "jmx", jmxSeen[0]));
     }
 
+    /**
+     * (l) The adapter's logs: a stack trace from one replica's stdout as one WARN record; then, with
+     * every term service stopped, each replica's access log, rolled over by rename every 500 lines,
+     * read whole: the adapter's parsed records per replica equal the lines in its files on disk, with
+     * one rename seen per rolled file and no line unparsed or malformed.
+     */
+    private Part partLogs(SidecarProcess sidecar) throws Exception {
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get("s0-a") + "/terms"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode[] trace = {null};
+        poll("the stack trace of s0-a as one record", Duration.ofSeconds(20), () -> {
+            for (JsonNode r : management(sidecar, "/v1/adapter/logs?source=app-s0-a&level=warn").path("records")) {
+                if (r.path("message").asText().contains("IllegalArgumentException")) {
+                    trace[0] = r;
+                }
+            }
+            return trace[0] != null;
+        });
+        String message = trace[0].path("message").asText();
+        boolean oneRecord = refused.statusCode() == 400 && message.contains("\n\tat ") && trace[0].path("level").asText().equals("WARN");
+        say("(l) a lookup without a term: %d; s0-a's stack trace read as one %s record of %d lines", refused.statusCode(),
+                trace[0].path("level").asText(), message.split("\n").length);
+
+        services.values().forEach(s -> s.quit(Duration.ofSeconds(5))); // every access line is written; the adapter reads on
+        Map<String, Long> onDisk = new TreeMap<>();
+        Map<String, Long> rolled = new TreeMap<>();
+        try (var files = Files.list(work.resolve("logs"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("access-")).toList()) {
+                String name = f.getFileName().toString();
+                String replica = name.substring("access-".length(), name.indexOf(".log"));
+                try (var lines = Files.lines(f)) {
+                    onDisk.merge(replica, lines.count(), Long::sum);
+                }
+                rolled.merge(replica, name.endsWith(".log") ? 0L : 1L, Long::sum);
+            }
+        }
+        Map<String, Long> read = new TreeMap<>();
+        Map<String, Long> renames = new TreeMap<>();
+        double[] bad = {0};
+        poll("the adapter to read every access line", Duration.ofSeconds(30), () -> {
+            String metrics = scrape(sidecar, "patternkit_adapter_log_");
+            read.clear();
+            renames.clear();
+            bad[0] = 0;
+            for (String line : metrics.split("; ")) {
+                String source = between(line, "source=\"", "\"");
+                double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                if (line.startsWith("patternkit_adapter_log_records_total") && source.startsWith("access-")) {
+                    if (line.contains("outcome=\"parsed\"")) {
+                        read.put(source.substring("access-".length()), (long) value);
+                    } else {
+                        bad[0] += value;
+                    }
+                } else if (line.startsWith("patternkit_adapter_log_rotations_total") && line.contains("kind=\"renamed\"")
+                        && source.startsWith("access-")) {
+                    renames.put(source.substring("access-".length()), (long) value);
+                }
+            }
+            return read.equals(onDisk);
+        });
+        long lines = onDisk.values().stream().mapToLong(Long::longValue).sum();
+        say("    every term service stopped: %d access lines on disk in %d files, %d read by the adapter as records, %d unparsed or"
+                + " malformed; renames seen %s of %s rolled files", lines, onDisk.size() + rolled.values().stream().mapToLong(Long::longValue)
+                .sum(), read.values().stream().mapToLong(Long::longValue).sum(), Math.round(bad[0]), renames, rolled);
+        return new Part("l: adapted logs", oneRecord && read.equals(onDisk) && renames.equals(rolled) && bad[0] == 0,
+                Map.of("accessLines", lines, "read", read, "renamesSeen", renames, "rolledFiles", rolled,
+                        "stackTraceLines", message.split("\n").length));
+    }
+
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start);
+        return from < 0 ? "" : text.substring(from + start.length(), text.indexOf(end, from + start.length()));
+    }
+
     /** One lookup through the ambassador, as the app's own HTTP client makes it. */
     private record Lookup(boolean correct, String shard, String replica, String version) {
     }
@@ -394,7 +471,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
         }
         List<String> command = AppProcess.javaMain(jvm, TermService.class, List.of("--index", file.toString(),
                 "--shard", shard, "--replica", replica, "--port", Integer.toString(ports.get(replica)),
-                "--statsd", "127.0.0.1:" + statsdPort));
+                "--statsd", "127.0.0.1:" + statsdPort, "--access-log", work.resolve("logs").resolve("access-" + replica + ".log").toString()));
         services.put(replica, AppProcess.start(replica, command, Map.of(), work.resolve("logs").resolve(replica + ".log"), events));
     }
 
@@ -419,7 +496,8 @@ public final class AmbassadorDemo implements Callable<Integer> {
 
     /**
      * The adapter's config: a readiness check per replica of the first three shards (GET /terms of a
-     * term no shard holds: 404), the term services' statsd lines, and the catalog database as gauges.
+     * term no shard holds: 404), the term services' statsd lines, the catalog database as gauges, and
+     * the services' logs.
      */
     private void writeAdapterConfig(Path file) throws IOException {
         List<Map<String, Object>> checks = new ArrayList<>();
@@ -439,8 +517,15 @@ public final class AmbassadorDemo implements Callable<Integer> {
                                 "labels", Map.of("replica", JMX_REPLICA)),
                         Map.of("pattern", "java.lang<type=Memory><HeapMemoryUsage>used", "name", "termservice_heap_used_bytes",
                                 "type", "GAUGE", "labels", Map.of("replica", JMX_REPLICA)))));
+        // Every replica's access log (combined, rolled over by rename) and s0-a's stdout (text, with a stack trace).
+        List<Map<String, Object>> sources = new ArrayList<>();
+        for (String replica : ports.keySet()) {
+            sources.add(Map.of("name", "access-" + replica, "file", work.resolve("logs").resolve("access-" + replica + ".log").toString(),
+                    "format", "combined"));
+        }
+        sources.add(Map.of("name", "app-s0-a", "file", work.resolve("logs").resolve("s0-a.log").toString(), "format", "text"));
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("checks", checks, "sqlMetrics", List.of(sql),
-                "statsd", Map.of("port", statsdPort), "jmx", jmx));
+                "statsd", Map.of("port", statsdPort), "jmx", jmx, "logs", Map.of("sources", sources, "stdout", false)));
     }
 
     private HttpResponse<String> adapterReady(SidecarProcess sidecar) throws IOException, InterruptedException {

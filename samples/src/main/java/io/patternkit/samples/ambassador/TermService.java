@@ -5,8 +5,10 @@ import io.patternkit.management.ManagementServer;
 import io.patternkit.protocol.ProblemType;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Option;
  * For the demo it can play a straggler: {@code slow MS EVERY} on stdin makes every EVERY-th lookup
  * wait that long first (giving up as soon as the caller closes the connection: a hedge won),
  * {@code fast} ends it. With {@code --statsd} it reports each lookup as a statsd counter line, as an
- * app that knows nothing of Prometheus does; the adapter turns them into Prometheus series.
+ * app that knows nothing of Prometheus does; the adapter turns them into Prometheus series. With
+ * {@code --access-log} it writes a combined-format access log rolled over by rename; a lookup
+ * without a term is logged on stdout with its stack trace; the adapter normalises both.
  * Prints {@code EVENT READY ...}; {@code quit} or the end of stdin stops it.
  */
 @Command(name = "term-service", mixinStandardHelpOptions = true, description = "Serves one shard of the term index.")
@@ -45,6 +49,13 @@ public final class TermService implements Callable<Integer> {
             description = "Send a statsd counter line per lookup there (termservice.lookups, tagged replica, shard, found).")
     String statsd;
 
+    @Option(names = "--access-log", paramLabel = "FILE",
+            description = "Write a combined-format access log line per request there, rolled over by rename.")
+    Path accessLog;
+
+    @Option(names = "--rotate-every", defaultValue = "500", description = "Access log lines per file (default ${DEFAULT-VALUE}).")
+    int rotateEvery;
+
     private volatile long slowMs;
     private volatile int slowEvery = 1;
     private final AtomicLong calls = new AtomicLong();
@@ -62,7 +73,8 @@ public final class TermService implements Callable<Integer> {
     public Integer call() throws Exception {
         TermIndex terms = TermIndex.load(index);
         StatsdLines metrics = StatsdLines.to(statsd);
-        try (metrics; ManagementServer server = ManagementServer.builder().host("127.0.0.1").port(port).build().start()) {
+        AccessLog access = AccessLog.to(accessLog, rotateEvery);
+        try (metrics; access; ManagementServer server = ManagementServer.builder().host("127.0.0.1").port(port).build().start()) {
             server.mount("/terms", request -> {
                 long slow = slowMs;
                 if (slow > 0 && calls.incrementAndGet() % slowEvery == 0) {
@@ -74,7 +86,14 @@ public final class TermService implements Callable<Integer> {
                         // waited the whole straggle
                     }
                 }
-                String term = request.query("term").orElse("");
+                if (request.query("term").isEmpty()) { // logged with its stack trace, as a service's pattern layout does
+                    System.out.println(Instant.now() + " WARN [lookup] a lookup without a term was refused");
+                    new IllegalArgumentException("the query has no term parameter").printStackTrace(System.out);
+                    System.out.flush();
+                    log(access, "/terms", 400);
+                    return ManagementResponse.problem(ProblemType.INVALID_REQUEST, "give the term to look up: /terms?term=T");
+                }
+                String term = request.query("term").orElseThrow();
                 TermIndex.Entry entry = terms.entries().get(term);
                 metrics.send("termservice.lookups:1|c|#replica:" + replica + ",shard:" + shard + ",found:" + (entry != null));
                 ManagementResponse response;
@@ -87,6 +106,7 @@ public final class TermService implements Callable<Integer> {
                     body.put("files", entry.files());
                     response = ManagementResponse.jsonOf(200, body);
                 }
+                log(access, "/terms?term=" + URLEncoder.encode(term, StandardCharsets.UTF_8), entry == null ? 404 : 200);
                 return response.withHeader("Replica", replica).withHeader("Shard", shard);
             });
             System.out.printf("EVENT READY replica=%s shard=%s terms=%d url=%s%n", replica, shard, terms.entries().size(), server.baseUrl());
@@ -106,5 +126,11 @@ public final class TermService implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static void log(AccessLog access, String target, int status) {
+        if (access != null) {
+            access.write(target, status);
+        }
     }
 }

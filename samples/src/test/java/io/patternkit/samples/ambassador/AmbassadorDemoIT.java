@@ -60,6 +60,18 @@ class AmbassadorDemoIT {
         assertThat(adapted.get("catalog").size()).isEqualTo(3);
         assertThat(adapted.get("jmx").asText()).contains("termservice_threads{replica=\"s0-b\"}")
                 .contains("termservice_heap_used_bytes{replica=\"s0-b\"}");
+        JsonNode logs = parts.get(6).get("figures");
+        assertThat(logs.get("accessLines").asInt()).isGreaterThan(adapted.get("answered").asInt()); // every lookup, and the probes
+        int read = 0;
+        int rolled = 0;
+        for (String replica : List.of("s0-a", "s0-b", "s1-a", "s1-b", "s2-a", "s2-b", "s3-a", "s3-b", "c0-a")) {
+            read += logs.get("read").get(replica).asInt();
+            rolled += logs.get("rolledFiles").get(replica).asInt();
+        }
+        assertThat(read).isEqualTo(logs.get("accessLines").asInt()); // every line on disk read once, across the rollovers
+        assertThat(rolled).isPositive();
+        assertThat(logs.get("renamesSeen")).isEqualTo(logs.get("rolledFiles"));
+        assertThat(logs.get("stackTraceLines").asInt()).isGreaterThan(2); // the stack trace joined into one record
         assertThat(run.console()).contains("ALL CHECKS PASSED");
     }
 }

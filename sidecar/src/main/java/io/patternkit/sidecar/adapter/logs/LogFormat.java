@@ -40,9 +40,10 @@ public enum LogFormat {
     COMBINED,
     /**
      * Plain text as a pattern layout writes it: an optional leading ISO 8601 time, a level word among
-     * the first words, and the lines that continue a record (a Java stack trace's {@code at ...},
-     * {@code Caused by:}, {@code Suppressed:}, {@code ... N more}, or any line starting with
-     * whitespace) joined to it.
+     * the first words, and the lines that continue a record (a Java stack trace's exception line
+     * such as {@code java.lang.IllegalStateException: boom}, its {@code at ...}, {@code Caused by:},
+     * {@code Suppressed:}, {@code ... N more}, or any line starting with whitespace) joined to it, as
+     * Fluent Bit's {@code java} multiline parser joins them.
      */
     TEXT;
 
@@ -58,7 +59,8 @@ public enum LogFormat {
             "^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?(Z|[+-]\\d{2}:?\\d{2})?)\\s*(.*)$", Pattern.DOTALL);
     private static final Pattern LEVEL_WORD = Pattern.compile(
             "\\b(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL)\\b");
-    private static final Pattern CONTINUATION = Pattern.compile("^(\\s|Caused by: |Suppressed: |\\.\\.\\. \\d+ more)");
+    private static final Pattern CONTINUATION = Pattern.compile(
+            "^(\\s|Caused by: |Suppressed: |\\.\\.\\. \\d+ more|([a-zA-Z_$][\\w$]*\\.)+[\\w$]*(Exception|Error|Throwable)(: |$))");
 
     /**
      * What a record read as.

@@ -80,6 +80,10 @@ class LogFormatTest {
         assertThat(LogFormat.TEXT.continues("\tat com.example.App.main(App.java:10)")).isTrue();
         assertThat(LogFormat.TEXT.continues("Caused by: java.io.IOException: gone")).isTrue();
         assertThat(LogFormat.TEXT.continues("\t... 12 more")).isTrue();
+        assertThat(LogFormat.TEXT.continues("java.lang.IllegalStateException: boom")).isTrue();
+        assertThat(LogFormat.TEXT.continues("com.example.QuotaError")).isTrue();
+        assertThat(LogFormat.TEXT.continues("Exception in thread \"main\" java.lang.Error")).isFalse();
+        assertThat(LogFormat.TEXT.continues("java.version is 17")).isFalse();
         assertThat(LogFormat.TEXT.continues("2026-12-03 05:10:01 INFO next")).isFalse();
         assertThat(LogFormat.JSON.continues("  {\"indented\": true}")).isFalse();
     }

@@ -36,15 +36,15 @@ class RecordAssemblerTest {
                 "2026-12-03T05:00:01Z INFO next")) {
             a.accept(line(l));
         }
-        assertThat(records).hasSize(2); // "java.lang..." starts a record of its own (not indented); "next" waits for more
+        assertThat(records).hasSize(1); // "next" waits for lines that might continue it
         a.flush();
-        assertThat(records).hasSize(3);
-        LogRecord trace = records.get(1);
-        assertThat(trace.message()).isEqualTo("java.lang.IllegalStateException: boom\n\tat com.example.App.run(App.java:10)\n"
-                + "Caused by: java.io.IOException: gone\n\t... 3 more");
-        assertThat(trace.time()).isEqualTo(READ_AT);
-        assertThat(records.get(0).level()).isEqualTo("ERROR");
-        assertThat(records.get(2).time()).isEqualTo(Instant.parse("2026-12-03T05:00:01Z"));
+        assertThat(records).hasSize(2);
+        LogRecord trace = records.get(0);
+        assertThat(trace.message()).isEqualTo("ERROR request failed\njava.lang.IllegalStateException: boom\n"
+                + "\tat com.example.App.run(App.java:10)\nCaused by: java.io.IOException: gone\n\t... 3 more");
+        assertThat(trace.time()).isEqualTo(Instant.parse("2026-12-03T05:00:00Z"));
+        assertThat(trace.level()).isEqualTo("ERROR");
+        assertThat(records.get(1).time()).isEqualTo(Instant.parse("2026-12-03T05:00:01Z"));
     }
 
     @Test
