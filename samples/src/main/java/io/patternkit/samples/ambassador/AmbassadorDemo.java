@@ -335,6 +335,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
         double[] counted = {0};
         double[] hedges = {0};
         String[] jmxSeen = {""};
+        String[] scraped = {""};
         poll("the adapter's series to settle", Duration.ofSeconds(20), () -> {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(sidecar.baseUrl() + "/metrics")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -342,13 +343,15 @@ public final class AmbassadorDemo implements Callable<Integer> {
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             jmxSeen[0] = String.join("; ", metrics.lines().filter(l -> l.startsWith("termservice_threads{")
                     || l.startsWith("termservice_heap_used_bytes{")).toList());
+            scraped[0] = String.join("; ", metrics.lines().filter(l -> l.startsWith("termservice_requests_total{")
+                    || l.startsWith("termstats_")).toList());
             hedges[0] = metrics.lines().filter(l -> l.startsWith("patternkit_ambassador_hedges_total{"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             catalogSeen.clear();
             metrics.lines().filter(l -> l.startsWith("catalog_terms{")).forEach(l ->
                     catalogSeen.put(l.substring(l.indexOf("shard=\"") + 7, l.indexOf('"', l.indexOf("shard=\"") + 7)),
                             (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
-            return counted[0] >= answered && jmxSeen[0].contains("termservice_threads");
+            return counted[0] >= answered && jmxSeen[0].contains("termservice_threads") && scraped[0].contains("termstats_terms");
         });
         Map<String, Object> expectedCatalog = new TreeMap<>();
         byShard.forEach((shard, ks) -> expectedCatalog.put(shard, ks.size()));
@@ -357,12 +360,16 @@ public final class AmbassadorDemo implements Callable<Integer> {
         // A hedge's loser may finish its lookup too, so the services may count up to one more per hedge; never fewer.
         boolean accounted = extra >= 0 && extra <= Math.round(hedges[0]);
         say("(m) the adapter's metrics: statsd counted %d found lookups for the %d the demo was answered (%d more, of %d hedges);"
-                + " SQL gauges catalog_terms %s; JMX of %s: %s", statsd, answered, extra, Math.round(hedges[0]), catalogSeen,
-                JMX_REPLICA, jmxSeen[0]);
+                + " SQL gauges catalog_terms %s; JMX of %s: %s; s0-a's own endpoints relabelled: %s", statsd, answered, extra,
+                Math.round(hedges[0]), catalogSeen, JMX_REPLICA, jmxSeen[0], scraped[0]);
         boolean jmx = jmxSeen[0].contains("termservice_threads{") && jmxSeen[0].contains("termservice_heap_used_bytes{");
-        return new Part("m: adapted metrics", accounted && catalogSeen.equals(expectedCatalog) && jmx,
+        // s0-a holds s0's terms: its JSON page's count, relabelled, must say so; its Prometheus counter must have counted lookups.
+        boolean relabelled = scraped[0].contains("termstats_terms{replica=\"s0-a\"} " + (double) byShard.get("s0").size())
+                && scraped[0].contains("termservice_requests_total{found=\"true\",replica=\"s0-a\"}")
+                && scraped[0].contains("termstats_lookups_total{replica=\"s0-a\"}");
+        return new Part("m: adapted metrics", accounted && catalogSeen.equals(expectedCatalog) && jmx && relabelled,
                 Map.of("answered", answered, "countedByStatsd", statsd, "hedges", Math.round(hedges[0]), "catalog", catalogSeen,
-                        "jmx", jmxSeen[0]));
+                        "jmx", jmxSeen[0], "scraped", scraped[0]));
     }
 
     /**
@@ -524,8 +531,17 @@ public final class AmbassadorDemo implements Callable<Integer> {
                     "format", "combined"));
         }
         sources.add(Map.of("name", "app-s0-a", "file", work.resolve("logs").resolve("s0-a.log").toString(), "format", "text"));
+        // s0-a's own numbers: its Prometheus endpoint (only its request counter kept) and its JSON status page, relabelled.
+        String s0a = "http://127.0.0.1:" + ports.get("s0-a");
+        List<Map<String, Object>> scrapes = List.of(
+                Map.of("name", "termservice", "url", s0a + "/patternkit/metrics", "keep", "termservice_requests_total", "prefix", "",
+                        "labels", Map.of("replica", "s0-a")),
+                Map.of("name", "termstats", "url", s0a + "/stats", "format", "json", "labels", Map.of("replica", "s0-a"), "values", List.of(
+                        Map.of("pointer", "/lookups/total", "name", "lookups", "type", "counter"),
+                        Map.of("pointer", "/terms", "name", "terms"))));
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("checks", checks, "sqlMetrics", List.of(sql),
-                "statsd", Map.of("port", statsdPort), "jmx", jmx, "logs", Map.of("sources", sources, "stdout", false)));
+                "statsd", Map.of("port", statsdPort), "jmx", jmx, "scrapes", scrapes,
+                "logs", Map.of("sources", sources, "stdout", false)));
     }
 
     private HttpResponse<String> adapterReady(SidecarProcess sidecar) throws IOException, InterruptedException {

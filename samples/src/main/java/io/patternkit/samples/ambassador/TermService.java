@@ -1,7 +1,10 @@
 package io.patternkit.samples.ambassador;
 
 import io.patternkit.management.ManagementResponse;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patternkit.management.ManagementServer;
+import io.patternkit.management.MetricsEndpoint;
 import io.patternkit.protocol.ProblemType;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -28,7 +31,9 @@ import picocli.CommandLine.Option;
  * {@code fast} ends it. With {@code --statsd} it reports each lookup as a statsd counter line, as an
  * app that knows nothing of Prometheus does; the adapter turns them into Prometheus series. With
  * {@code --access-log} it writes a combined-format access log rolled over by rename; a lookup
- * without a term is logged on stdout with its stack trace; the adapter normalises both.
+ * without a term is logged on stdout with its stack trace; the adapter normalises both. Its own
+ * counts are at {@code /patternkit/metrics} (Prometheus text) and {@code /stats} (JSON), which the
+ * adapter reads and relabels.
  * Prints {@code EVENT READY ...}; {@code quit} or the end of stdin stops it.
  */
 @Command(name = "term-service", mixinStandardHelpOptions = true, description = "Serves one shard of the term index.")
@@ -74,7 +79,14 @@ public final class TermService implements Callable<Integer> {
         TermIndex terms = TermIndex.load(index);
         StatsdLines metrics = StatsdLines.to(statsd);
         AccessLog access = AccessLog.to(accessLog, rotateEvery);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AtomicLong lookups = new AtomicLong();
+        AtomicLong found = new AtomicLong();
         try (metrics; access; ManagementServer server = ManagementServer.builder().host("127.0.0.1").port(port).build().start()) {
+            // Two ways apps export their own numbers, which the adapter reads and relabels: Prometheus text, and a JSON status page.
+            MetricsEndpoint.mount(server, registry);
+            server.mount("/stats", request -> ManagementResponse.jsonOf(200, Map.of("lookups", Map.of("total", lookups.get(),
+                    "found", found.get()), "terms", terms.entries().size())));
             server.mount("/terms", request -> {
                 long slow = slowMs;
                 if (slow > 0 && calls.incrementAndGet() % slowEvery == 0) {
@@ -95,6 +107,11 @@ public final class TermService implements Callable<Integer> {
                 }
                 String term = request.query("term").orElseThrow();
                 TermIndex.Entry entry = terms.entries().get(term);
+                registry.counter("termservice.requests", "found", Boolean.toString(entry != null)).increment();
+                lookups.incrementAndGet();
+                if (entry != null) {
+                    found.incrementAndGet();
+                }
                 metrics.send("termservice.lookups:1|c|#replica:" + replica + ",shard:" + shard + ",found:" + (entry != null));
                 ManagementResponse response;
                 if (entry == null) {

@@ -60,6 +60,8 @@ class AmbassadorDemoIT {
         assertThat(adapted.get("catalog").size()).isEqualTo(3);
         assertThat(adapted.get("jmx").asText()).contains("termservice_threads{replica=\"s0-b\"}")
                 .contains("termservice_heap_used_bytes{replica=\"s0-b\"}");
+        assertThat(adapted.get("scraped").asText()).contains("termservice_requests_total{found=\"true\",replica=\"s0-a\"}")
+                .contains("termstats_terms{replica=\"s0-a\"}");
         JsonNode logs = parts.get(6).get("figures");
         assertThat(logs.get("accessLines").asInt()).isGreaterThan(adapted.get("answered").asInt()); // every lookup, and the probes
         int read = 0;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.sidecar.adapter.logs.LogsSpec;
+import io.patternkit.sidecar.adapter.scrape.ScrapeSpec;
 import io.patternkit.sidecar.common.ConfigFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,40 +17,45 @@ import java.util.Set;
 /**
  * What the adapter does for its app, as {@code --adapter-config FILE} holds it (JSON, read strictly
  * by {@link ConfigFile}): health checks ({@link CheckSpec}), queries whose rows become gauges
- * ({@link SqlMetricSpec}), a statsd receiver ({@link Statsd}), a JMX collector ({@link Jmx}) and the
- * app's logs ({@link LogsSpec}); each part optional.
+ * ({@link SqlMetricSpec}), a statsd receiver ({@link Statsd}), a JMX collector ({@link Jmx}), other
+ * metrics endpoints read at each scrape ({@link ScrapeSpec}) and the app's logs ({@link LogsSpec});
+ * each part optional.
  *
  * @param checks the health checks, with unique names
  * @param sqlMetrics the SQL metrics, with unique names
  * @param statsd the statsd receiver, if any
  * @param jmx the JMX exporter's collector, if any
+ * @param scrapes the metrics endpoints to read and relabel, with unique names and prefixes
  * @param logs the app's logs to read and normalise, if any
  */
 public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetrics, Optional<Statsd> statsd, Optional<Jmx> jmx,
-                            Optional<LogsSpec> logs) {
+                            List<ScrapeSpec> scrapes, Optional<LogsSpec> logs) {
     /** Nothing to do: no checks, no metrics. */
     public static final AdapterConfig EMPTY = new AdapterConfig(List.of(), List.of(), Optional.empty(), Optional.empty(),
-            Optional.empty());
+            List.of(), Optional.empty());
 
     /**
      * Checks that names are unique.
      *
-     * @throws IllegalArgumentException when two checks or two SQL metrics share a name
+     * @throws IllegalArgumentException when two checks, two SQL metrics or two scrapes share a name, or two scrapes a prefix
      */
     public AdapterConfig {
         checks = List.copyOf(checks);
         sqlMetrics = List.copyOf(sqlMetrics);
+        scrapes = List.copyOf(scrapes);
         unique(checks.stream().map(CheckSpec::name).toList(), "checks");
         unique(sqlMetrics.stream().map(SqlMetricSpec::name).toList(), "SQL metrics");
+        unique(scrapes.stream().map(ScrapeSpec::name).toList(), "scrapes");
+        unique(scrapes.stream().map(ScrapeSpec::prefix).toList(), "scrapes' prefixes");
     }
 
     @JsonCreator
     static AdapterConfig fromJson(@JsonProperty("checks") List<CheckSpec> checks,
                                   @JsonProperty("sqlMetrics") List<SqlMetricSpec> sqlMetrics,
                                   @JsonProperty("statsd") Statsd statsd, @JsonProperty("jmx") Jmx jmx,
-                                  @JsonProperty("logs") LogsSpec logs) {
+                                  @JsonProperty("scrapes") List<ScrapeSpec> scrapes, @JsonProperty("logs") LogsSpec logs) {
         return new AdapterConfig(checks == null ? List.of() : checks, sqlMetrics == null ? List.of() : sqlMetrics,
-                Optional.ofNullable(statsd), Optional.ofNullable(jmx), Optional.ofNullable(logs));
+                Optional.ofNullable(statsd), Optional.ofNullable(jmx), scrapes == null ? List.of() : scrapes, Optional.ofNullable(logs));
     }
 
     /**

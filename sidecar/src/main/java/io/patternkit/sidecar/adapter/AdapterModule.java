@@ -12,6 +12,7 @@ import io.patternkit.sidecar.adapter.logs.LogLevel;
 import io.patternkit.sidecar.adapter.logs.LogSourceSpec;
 import io.patternkit.sidecar.adapter.logs.LogsAdapter;
 import io.patternkit.sidecar.adapter.logs.LogsQuery;
+import io.patternkit.sidecar.adapter.scrape.Scrapes;
 import io.patternkit.sidecar.common.FieldError;
 import io.patternkit.sidecar.host.HostContext;
 import io.patternkit.sidecar.host.PatternModule;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * against the app with Kubernetes probe semantics (HTTP, TCP, a command, a JDBC query). Metrics, at
  * the sidecar's Prometheus {@code /metrics}: gauges from SQL queries (postgres_exporter style), the
  * app's statsd lines over UDP (statsd_exporter style) and a JVM's JMX beans (the Prometheus JMX
- * exporter's collector). Logs: the app's log files or pipe, normalised into JSON lines on standard
+ * exporter's collector), and other processes' Prometheus or JSON endpoints renamed and relabelled
+ * ({@link Scrapes}). Logs: the app's log files or pipe, normalised into JSON lines on standard
  * output and the newest at {@code /v1/adapter/logs} ({@link LogsAdapter}). A failing probe answers 503 with a problem document naming each failing check (one {@code errors}
  * entry per check: its name and why). Needs no engine.
  */
@@ -106,6 +108,7 @@ public final class AdapterModule implements PatternModule {
             }
         }
         Runnable stopJmx = config.jmx().map(jmx -> jmx(jmx, context)).orElse(() -> { });
+        Runnable stopScrapes = config.scrapes().isEmpty() ? () -> { } : Scrapes.register(config.scrapes(), http, context.registry());
         LogsAdapter logs = config.logs().map(spec -> LogsAdapter.start(spec, context.registry(), Clock.systemUTC(), MAPPER)).orElse(null);
         return new Running(List.copyOf(checks), Optional.ofNullable(logs), () -> {
             timers.forEach(vertx::cancelTimer);
@@ -113,6 +116,7 @@ public final class AdapterModule implements PatternModule {
                 statsd.close();
             }
             stopJmx.run();
+            stopScrapes.run();
         });
     }
 

@@ -226,6 +226,66 @@ class AdapterHttpTest {
     }
 
     @Test
+    void anotherProcesssPrometheusAndJsonEndpointsAreServedRenamedAndRelabelledAndADownOneIsUpZero() throws Exception {
+        String exposition = """
+                # HELP http_requests_total Requests served.
+                # TYPE http_requests_total counter
+                http_requests_total{method="GET",app="inner"} 1027
+                # TYPE queue_depth gauge
+                queue_depth 7
+                # TYPE latency_seconds histogram
+                latency_seconds_bucket{le="0.1"} 2
+                latency_seconds_bucket{le="1"} 5
+                latency_seconds_bucket{le="+Inf"} 6
+                latency_seconds_sum 2.5
+                latency_seconds_count 6
+                # TYPE rpc_seconds summary
+                rpc_seconds{quantile="0.99"} 0.25
+                rpc_seconds_sum 9
+                rpc_seconds_count 40
+                go_goroutines 12
+                """;
+        HttpServer legacy = vertx.createHttpServer().requestHandler(r -> {
+            if (r.path().equals("/metrics")) {
+                r.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(exposition);
+            } else {
+                r.response().putHeader("Content-Type", "application/json").end("{\"pool\": {\"active\": 3, \"healthy\": true}}");
+            }
+        }).listen(0, "127.0.0.1").await();
+        int closed = freePort();
+        Path file = Files.writeString(dir.resolve("adapter.json"), "{\"scrapes\": ["
+                + "{\"name\": \"legacy\", \"url\": \"http://127.0.0.1:" + legacy.actualPort() + "/metrics\", \"labels\": {\"app\": \"legacy\"},"
+                + " \"drop\": \"go_.*\"},"
+                + "{\"name\": \"pool\", \"url\": \"http://127.0.0.1:" + legacy.actualPort() + "/stats\", \"format\": \"json\", \"values\": ["
+                + "{\"pointer\": \"/pool/active\", \"name\": \"active_connections\"}, {\"pointer\": \"/pool/healthy\", \"name\": \"healthy\"},"
+                + "{\"pointer\": \"/pool/missing\", \"name\": \"missing\"}]},"
+                + "{\"name\": \"gone\", \"url\": \"http://127.0.0.1:" + closed + "/metrics\", \"timeout\": \"500ms\"}]}");
+        sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(),
+                List.of(new AdapterModule(AdapterConfig.load(file), Map.<String, String>of()::get)), Ticker.system());
+        http = new HttpHarness(sidecar.port());
+        String metrics = metrics();
+        assertThat(metrics)
+                .contains("legacy_http_requests_total{app=\"legacy\",exported_app=\"inner\",method=\"GET\"} 1027.0")
+                .contains("# HELP legacy_http_requests_total Requests served.")
+                .contains("legacy_queue_depth{app=\"legacy\"} 7.0")
+                .contains("legacy_latency_seconds_bucket{app=\"legacy\",le=\"0.1\"} 2")
+                .contains("legacy_latency_seconds_bucket{app=\"legacy\",le=\"1.0\"} 5")
+                .contains("legacy_latency_seconds_bucket{app=\"legacy\",le=\"+Inf\"} 6")
+                .contains("legacy_latency_seconds_count{app=\"legacy\"} 6")
+                .contains("legacy_latency_seconds_sum{app=\"legacy\"} 2.5")
+                .contains("legacy_rpc_seconds{app=\"legacy\",quantile=\"0.99\"} 0.25")
+                .contains("legacy_rpc_seconds_count{app=\"legacy\"} 40")
+                .doesNotContain("go_goroutines")
+                .contains("pool_active_connections 3.0").contains("pool_healthy 1.0").doesNotContain("pool_missing")
+                .contains("patternkit_adapter_scrape_dropped_total{scrape=\"pool\"}");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                .contains("patternkit_adapter_scrape_up{scrape=\"legacy\"} 1.0").contains("patternkit_adapter_scrape_up{scrape=\"gone\"} 0.0"));
+        legacy.close().await();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                .contains("patternkit_adapter_scrape_up{scrape=\"legacy\"} 0.0").doesNotContain("legacy_queue_depth"));
+    }
+
+    @Test
     void aJvmThatOnlySpeaksJmxIsScrapedThroughTheJmxExportersCollector() throws Exception {
         System.setProperty("java.rmi.server.hostname", "127.0.0.1"); // the RMI stubs must name loopback, not the host's name
         int port = freePort();
