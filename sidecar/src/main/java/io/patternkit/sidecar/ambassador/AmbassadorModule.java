@@ -49,7 +49,7 @@ public record AmbassadorModule(AmbassadorSettings settings) implements PatternMo
         }
         try {
             for (UpstreamSpec spec : settings.config().upstreams()) {
-                Upstream upstream = Upstream.listen(spec, context.vertx(), metrics, responses, context.ticker())
+                Upstream upstream = Upstream.listen(spec, settings.ca(), context.vertx(), metrics, responses, context.ticker())
                         .await(30, TimeUnit.SECONDS);
                 upstreams.put(spec.name(), upstream);
                 LOG.info("ambassador: upstream {} on {}:{}, {} shard(s){}", spec.name(), Upstream.LOOPBACK, spec.port(),

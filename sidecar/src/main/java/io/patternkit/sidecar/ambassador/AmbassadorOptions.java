@@ -3,6 +3,7 @@ package io.patternkit.sidecar.ambassador;
 import static io.patternkit.sidecar.common.OptionChecks.require;
 
 import io.patternkit.sidecar.common.DurationConverter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,10 @@ public final class AmbassadorOptions {
             description = "How often dns+http://NAME:PORT endpoints are resolved again (default: ${DEFAULT-VALUE}).")
     Duration dnsInterval;
 
+    @Option(names = "--ambassador-ca", paramLabel = "FILE",
+            description = "PEM certificates of the authorities trusted for https endpoints (default: the JVM's trust store).")
+    Path ca;
+
     /**
      * Checks the options and reads the config file.
      *
@@ -44,6 +49,7 @@ public final class AmbassadorOptions {
     public AmbassadorSettings settings() {
         require(mixee, reloadInterval.toMillis() >= 100, "--ambassador-reload-interval must be at least 100ms");
         require(mixee, dnsInterval.toMillis() >= 100, "--ambassador-dns-interval must be at least 100ms");
+        require(mixee, ca == null || Files.isReadable(ca), "--ambassador-ca " + ca + " cannot be read");
         List<UpstreamSpec> flags = new ArrayList<>();
         for (String upstream : upstreams) {
             try {
@@ -54,7 +60,7 @@ public final class AmbassadorOptions {
         }
         try {
             return new AmbassadorSettings(AmbassadorConfig.load(configFile, flags), Optional.ofNullable(configFile), flags,
-                    reloadInterval, dnsInterval);
+                    reloadInterval, dnsInterval, Optional.ofNullable(ca));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), "--ambassador-config " + e.getMessage());
         }

@@ -63,7 +63,9 @@ final class EndpointResolver {
         String path = name.getRawPath() == null ? "" : name.getRawPath();
         List<URI> endpoints = new ArrayList<>();
         for (InetAddress address : addresses) {
-            endpoints.add(URI.create(scheme + "://" + JvmDns.urlHost(address) + ":" + port + path));
+            // Over TLS the address is verified as the name it was found by, carried in the fragment (Origin reads it).
+            endpoints.add(URI.create(scheme + "://" + JvmDns.urlHost(address) + ":" + port + path
+                    + (scheme.equals("https") ? "#" + name.getHost() : "")));
         }
         endpoints.sort(null); // DNS servers rotate their answers; the same set is the same endpoints
         return endpoints;

@@ -8,6 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import java.util.Optional;
+import java.nio.file.Path;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
@@ -38,13 +41,15 @@ final class Upstream {
     private Map<URI, List<URI>> resolved;
     private volatile RoutingTable table;
 
-    private Upstream(UpstreamSpec spec, Vertx vertx, AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
+    private Upstream(UpstreamSpec spec, Optional<Path> ca, Vertx vertx, AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
         this.name = spec.name();
         this.port = spec.port();
         this.configured = spec;
         this.resolved = resolver.resolve(spec);
         this.table = RoutingTable.of(spec, endpoints, resolved);
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name),
+        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name).setVerifyHost(true);
+        ca.ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file.toString())));
+        this.client = vertx.createHttpClient(options,
                 new PoolOptions().setHttp1MaxSize(spec.maxConnectionsPerEndpoint()));
         UpstreamProxy routing = new UpstreamProxy(this, metrics, responses, ticker, vertx);
         // WebSocket upgrades are not proxied (the routing does not apply to them); they get a plain answer.
@@ -60,14 +65,16 @@ final class Upstream {
      * Opens the upstream's listener, having resolved its {@code dns+} endpoints (blocking).
      *
      * @param spec the upstream
+     * @param ca the authorities trusted for its https endpoints, or empty for the JVM's
      * @param vertx the host's Vert.x
      * @param metrics the ambassador's meters
      * @param responses the problem writer
      * @param ticker the clock of timeouts
      * @return the listening upstream; fails when the port cannot be bound
      */
-    static Future<Upstream> listen(UpstreamSpec spec, Vertx vertx, AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
-        Upstream upstream = new Upstream(spec, vertx, metrics, responses, ticker);
+    static Future<Upstream> listen(UpstreamSpec spec, Optional<Path> ca, Vertx vertx, AmbassadorMetrics metrics, Responses responses,
+                                   Ticker ticker) {
+        Upstream upstream = new Upstream(spec, ca, vertx, metrics, responses, ticker);
         metrics.watch(upstream);
         return upstream.server.listen().map(upstream)
                 .recover(e -> Future.failedFuture(new IllegalStateException("upstream " + spec.name() + ": cannot listen on "

@@ -161,11 +161,10 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                 throw new IllegalArgumentException("endpoint '" + url + "' is not a URL: " + e.getReason());
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            require(!scheme.equals("dns+https"), "endpoint '" + url + "': dns+https is not supported yet (TLS would verify "
-                    + "each pod's address instead of the name); use https://NAME or dns+http");
-            require(List.of("http", "https", "dns+http").contains(scheme) && uri.getHost() != null
+            require(List.of("http", "https", "dns+http", "dns+https").contains(scheme) && uri.getHost() != null
                     && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getUserInfo() == null,
-                    "endpoint '" + url + "' must be http[s]://HOST[:PORT][/PATH] or dns+http://NAME[:PORT][/PATH], without user, query or fragment");
+                    "endpoint '" + url + "' must be http[s]://HOST[:PORT][/PATH] or dns+http[s]://NAME[:PORT][/PATH], without user, query"
+                    + " or fragment");
             return uri;
         }
     }

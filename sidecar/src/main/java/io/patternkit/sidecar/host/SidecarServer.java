@@ -228,14 +228,16 @@ public final class SidecarServer {
      */
     private void refuseDotSegments(RoutingContext ctx) {
         String path = ctx.request().path();
-        if (!path.contains("//") && !path.contains("/.") && path.indexOf('%') < 0) {
+        if (!path.contains("//") && !path.contains("/.") && path.indexOf('%') < 0 && !(path.length() > 1 && path.endsWith("/"))) {
             ctx.next(); // every request passes here: no split for the paths that cannot hold such a segment
             return;
         }
         String[] segments = path.split("/", -1);
         for (int i = 1; i < segments.length; i++) {
             String s = segments[i].toLowerCase(Locale.ROOT).replace("%2e", ".");
-            if (s.equals(".") || s.equals("..") || (s.isEmpty() && i < segments.length - 1)) {
+            // An empty segment, also the last one after a trailing slash: /v1/ambassador/upstreams/ names no upstream
+            // (the router would otherwise take it for the list). Only "/" itself ends in an empty segment.
+            if (s.equals(".") || s.equals("..") || (s.isEmpty() && segments.length > 2)) {
                 responses.problem(ctx, ProblemType.INVALID_REQUEST, "the path has an empty, '.' or '..' segment, which "
                         + "names no resource; names cannot be empty, '.' or '..'", List.of());
                 return;

@@ -67,7 +67,8 @@ class AmbassadorConfigTest {
         assertThatThrownBy(() -> UpstreamSpec.parse("orders:http://a")).hasMessageContaining("NAME=PORT:URL");
         assertThatThrownBy(() -> UpstreamSpec.parse("orders=x:http://a")).hasMessageContaining("port must be a number");
         assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:ftp://a")).hasMessageContaining("must be http[s]://HOST");
-        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:dns+https://pods:443")).hasMessageContaining("dns+https is not supported yet");
+        assertThat(UpstreamSpec.parse("orders=80:dns+https://pods:443").usesDns()).isTrue();
+        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:https://a#name")).hasMessageContaining("without user, query or fragment");
     }
 
     @Test

@@ -10,7 +10,11 @@ import io.patternkit.sidecar.ambassador.UpstreamSpec;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.EngineFamily;
 import io.patternkit.sidecar.host.SidecarHost;
+import io.patternkit.server.security.TestCertificates;
+import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -87,11 +91,15 @@ class AmbassadorHttpTest {
     }
 
     private Path start(String upstreamJson) {
+        return start(upstreamJson, Optional.empty());
+    }
+
+    private Path start(String upstreamJson, Optional<Path> ca) {
         port = freePort();
         Path file = dir.resolve("ambassador.json");
         write(file, "{\"upstreams\": [" + upstreamJson.replace("PORT", Integer.toString(port)) + "]}");
         AmbassadorSettings settings = new AmbassadorSettings(AmbassadorConfig.load(file, List.of()), Optional.of(file), List.of(),
-                Duration.ofMillis(100), Duration.ofMillis(200));
+                Duration.ofMillis(100), Duration.ofMillis(200), ca);
         sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(), List.of(new AmbassadorModule(settings)), Ticker.system());
         management = new HttpHarness(sidecar.port());
         return file;
@@ -119,6 +127,40 @@ class AmbassadorHttpTest {
     private String owner(String key) {
         return management.call("GET", "/v1/ambassador/upstreams/terms/owner?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8), null)
                 .json().get("stable").asText();
+    }
+
+    @Test
+    void dnsHttpsEndpointsAreReachedByAddressAndVerifiedAsTheNameTheyWereFoundBy() {
+        TestCertificates ca = TestCertificates.authority(dir);
+        TlsFiles identity = ca.issue("orders", "DNS:localhost"); // names the Service, not the pod's address
+        HttpServerOptions options = new HttpServerOptions();
+        identity.applyTo(options, upstreamVertx);
+        List<String> seenHosts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer tls = upstreamVertx.createHttpServer(options).requestHandler(r -> {
+            seenHosts.add(r.authority().host());
+            r.response().end("over tls " + r.path());
+        }).listen(0, "127.0.0.1").await();
+        try {
+            start("{\"name\": \"orders\", \"port\": PORT, \"shards\": [{\"name\": \"s0\", \"endpoints\": [\"dns+https://localhost:"
+                    + tls.actualPort() + "\"]}]}", Optional.of(ca.caCertificate()));
+            HttpResponse<String> answered = get("/orders/7");
+            assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+            assertThat(answered.body()).isEqualTo("over tls /orders/7");
+            assertThat(seenHosts).containsOnly("localhost");
+            JsonNode endpoints = management.call("GET", "/v1/ambassador/upstreams/orders", null).json().get("versions").get(0)
+                    .get("shards").get(0).get("endpoints");
+            assertThat(endpoints.get(0).get("url").asText()).isEqualTo("https://127.0.0.1:" + tls.actualPort() + "#localhost");
+            sidecar.close();
+
+            // The same replica by address: its certificate does not name 127.0.0.1, so the ambassador refuses it.
+            start("{\"name\": \"orders\", \"port\": PORT, \"maxAttempts\": 1, \"shards\": [{\"name\": \"s0\", \"endpoints\": [\"https://127.0.0.1:"
+                    + tls.actualPort() + "\"]}]}", Optional.of(ca.caCertificate()));
+            HttpResponse<String> refused = get("/orders/7");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("upstream-unavailable");
+        } finally {
+            tls.close().await();
+        }
     }
 
     @Test

@@ -78,7 +78,8 @@ class ContractFuzzTest extends ContractFuzzKit {
                 new CheckpointModule(), new ScatterModule(scatter), new ScaleModule(new ScaleSettings(Optional.empty(), 1,
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())),
                 new AmbassadorModule(new AmbassadorSettings(new AmbassadorConfig(List.of(UpstreamSpec.parse("orders=" + freePort()
-                        + ":http://127.0.0.1:9"))), Optional.empty(), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1))),
+                        + ":http://127.0.0.1:9"))), Optional.empty(), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        Optional.empty())),
                 new AdapterModule(AdapterConfig.load(Files.writeString(dir.resolve("adapter.json"), "{\"logs\": {\"sources\": [{\"name\":"
                         + " \"app\", \"file\": \"" + Files.writeString(dir.resolve("app.log"), "level=info msg=hello\n")
                         + "\", \"format\": \"logfmt\", \"fromStart\": true}]}}")), Map.<String, String>of()::get)), Ticker.system());
