@@ -49,7 +49,8 @@ public record AmbassadorModule(AmbassadorSettings settings) implements PatternMo
         }
         try {
             for (UpstreamSpec spec : settings.config().upstreams()) {
-                Upstream upstream = Upstream.listen(spec, settings.ca(), context.vertx(), metrics, responses, context.ticker())
+                Upstream upstream = Upstream.listen(spec, settings.ca(), context.directory(), context.vertx(), metrics, responses,
+                                context.ticker())
                         .await(30, TimeUnit.SECONDS);
                 upstreams.put(spec.name(), upstream);
                 LOG.info("ambassador: upstream {} on {}:{}, {} shard(s){}", spec.name(), Upstream.LOOPBACK, spec.port(),
@@ -67,7 +68,7 @@ public record AmbassadorModule(AmbassadorSettings settings) implements PatternMo
             for (Upstream upstream : live.values()) {
                 try {
                     if (upstream.refresh()) {
-                        LOG.info("ambassador: upstream {}: its dns+ endpoints changed", upstream.name());
+                        LOG.info("ambassador: upstream {}: its dns+ or registry endpoints changed", upstream.name());
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("ambassador: upstream {}: DNS refresh failed, keeping its endpoints: {}", upstream.name(), e.toString());

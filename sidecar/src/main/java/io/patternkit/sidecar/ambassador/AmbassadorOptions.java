@@ -33,7 +33,7 @@ public final class AmbassadorOptions {
     Duration reloadInterval;
 
     @Option(names = "--ambassador-dns-interval", defaultValue = "5s", converter = DurationConverter.class,
-            description = "How often dns+http://NAME:PORT endpoints are resolved again (default: ${DEFAULT-VALUE}).")
+            description = "How often dns+http[s]://NAME:PORT and registry://POOL endpoints are resolved again (default: ${DEFAULT-VALUE}).")
     Duration dnsInterval;
 
     @Option(names = "--ambassador-ca", paramLabel = "FILE",

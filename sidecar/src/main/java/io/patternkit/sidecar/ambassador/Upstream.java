@@ -3,24 +3,25 @@ package io.patternkit.sidecar.ambassador;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patternkit.sidecar.common.Ticker;
+import io.patternkit.sidecar.host.InstanceDirectory;
 import io.patternkit.sidecar.host.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import java.util.Optional;
-import java.nio.file.Path;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,12 +37,14 @@ final class Upstream {
     private final HttpClient client;
     private final HttpServer server;
     private final Map<URI, Endpoint> endpoints = new HashMap<>();
-    private final EndpointResolver resolver = new EndpointResolver();
+    private final EndpointResolver resolver;
     private UpstreamSpec configured;
     private Map<URI, List<URI>> resolved;
     private volatile RoutingTable table;
 
-    private Upstream(UpstreamSpec spec, Optional<Path> ca, Vertx vertx, AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
+    private Upstream(UpstreamSpec spec, Optional<Path> ca, InstanceDirectory directory, Vertx vertx, AmbassadorMetrics metrics,
+                     Responses responses, Ticker ticker) {
+        this.resolver = new EndpointResolver(directory);
         this.name = spec.name();
         this.port = spec.port();
         this.configured = spec;
@@ -66,15 +69,16 @@ final class Upstream {
      *
      * @param spec the upstream
      * @param ca the authorities trusted for its https endpoints, or empty for the JVM's
+     * @param directory the instances other patterns publish, for {@code registry://} endpoints
      * @param vertx the host's Vert.x
      * @param metrics the ambassador's meters
      * @param responses the problem writer
      * @param ticker the clock of timeouts
      * @return the listening upstream; fails when the port cannot be bound
      */
-    static Future<Upstream> listen(UpstreamSpec spec, Optional<Path> ca, Vertx vertx, AmbassadorMetrics metrics, Responses responses,
-                                   Ticker ticker) {
-        Upstream upstream = new Upstream(spec, ca, vertx, metrics, responses, ticker);
+    static Future<Upstream> listen(UpstreamSpec spec, Optional<Path> ca, InstanceDirectory directory, Vertx vertx,
+                                   AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
+        Upstream upstream = new Upstream(spec, ca, directory, vertx, metrics, responses, ticker);
         metrics.watch(upstream);
         return upstream.server.listen().map(upstream)
                 .recover(e -> Future.failedFuture(new IllegalStateException("upstream " + spec.name() + ": cannot listen on "
@@ -109,13 +113,13 @@ final class Upstream {
     }
 
     /**
-     * Resolves the {@code dns+} endpoints again and routes by what they stand for now, when that
+     * Resolves the {@code dns+} and {@code registry} endpoints again and routes by what they stand for now, when that
      * changed. Blocks: call it on a worker thread.
      *
      * @return whether the endpoints changed
      */
     synchronized boolean refresh() {
-        if (!configured.usesDns()) {
+        if (!configured.usesDiscovery()) {
             return false;
         }
         Map<URI, List<URI>> now = resolver.resolve(configured);

@@ -117,9 +117,14 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                 null, null, null, null, null, null, null);
     }
 
-    /** @return whether an endpoint is a {@code dns+} name, to be resolved */
-    boolean usesDns() {
+    /** @return whether an endpoint is a {@code dns+} or {@code registry} name, to be resolved again and again */
+    boolean usesDiscovery() {
         return allShards().stream().flatMap(s -> s.endpoints().stream()).anyMatch(EndpointResolver::isName);
+    }
+
+    /** @return whether an endpoint is a {@code dns+} name */
+    boolean usesDns() {
+        return allShards().stream().flatMap(s -> s.endpoints().stream()).anyMatch(EndpointResolver::isDns);
     }
 
     /** @return every shard of every version, stable first */
@@ -161,6 +166,14 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                 throw new IllegalArgumentException("endpoint '" + url + "' is not a URL: " + e.getReason());
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (scheme.equals(EndpointResolver.REGISTRY)) {
+                String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+                String shard = path.isEmpty() ? null : path.substring(1);
+                require(uri.getAuthority() != null && NameRule.POOL.matches(uri.getAuthority())
+                        && (shard == null || NameRule.SHARD.matches(shard)) && uri.getRawQuery() == null && uri.getRawFragment() == null,
+                        "endpoint '" + url + "' must be registry://POOL or registry://POOL/SHARD (" + NameRule.POOL.requirement() + ")");
+                return uri;
+            }
             require(List.of("http", "https", "dns+http", "dns+https").contains(scheme) && uri.getHost() != null
                     && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getUserInfo() == null,
                     "endpoint '" + url + "' must be http[s]://HOST[:PORT][/PATH] or dns+http[s]://NAME[:PORT][/PATH], without user, query"

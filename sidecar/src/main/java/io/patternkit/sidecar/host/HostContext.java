@@ -8,7 +8,8 @@ import io.vertx.core.Vertx;
 /**
  * What the host shares with every pattern it starts: one Vert.x, one metrics registry (served at
  * {@code /metrics}), one JSON mapper, the API token (which scatter/gather also sends to leaves),
- * the monotonic clock, and the engine, opened once.
+ * the monotonic clock, the engine, opened once, and the directory of instances one pattern
+ * publishes for another.
  *
  * @param vertx the Vert.x instance the server runs on
  * @param registry the metrics registry
@@ -17,9 +18,10 @@ import io.vertx.core.Vertx;
  * @param ticker the monotonic clock by which leases, registrations and latency windows expire (waits
  *     timed by Vert.x timers run on the JVM's clock)
  * @param engines the engine the patterns store their state in
+ * @param directory where a pattern publishes the instances it knows of for another to route to
  */
 public record HostContext(Vertx vertx, MeterRegistry registry, ObjectMapper mapper, OutboundToken token,
-                          Ticker ticker, EngineFamily engines) {
+                          Ticker ticker, EngineFamily engines, InstanceDirectory directory) {
 
     /**
      * Opens the pattern's engine on the host's engine.

@@ -67,7 +67,8 @@ public final class SidecarHost implements AutoCloseable {
         try {
             ObjectMapper mapper = new ObjectMapper();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            HostContext context = new HostContext(vertx, registry, mapper, settings.outboundToken(), ticker, engines);
+            HostContext context = new HostContext(vertx, registry, mapper, settings.outboundToken(), ticker, engines,
+                    new InstanceDirectory());
             for (PatternModule module : modules) {
                 started.add(module.start(context));
             }

@@ -2,6 +2,7 @@ package io.patternkit.sidecar.scatter;
 
 import io.patternkit.sidecar.common.JvmDns;
 import io.patternkit.sidecar.host.HostContext;
+import io.patternkit.sidecar.host.InstanceDirectory;
 import io.patternkit.sidecar.host.PatternModule;
 import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.RunningPattern;
@@ -9,6 +10,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,11 +58,17 @@ public record ScatterModule(ScatterSettings settings) implements PatternModule {
             poster.close();
             throw new IllegalStateException("cannot start DNS discovery: " + e.getMessage(), e);
         }
-        return new Running(routes, dns, poster);
+        InstanceDirectory.Source published = pool -> {
+            SortedMap<String, List<URI>> byShard = new TreeMap<>();
+            leaves.shards(pool).forEach((shard, list) -> byShard.put(shard, list.stream().map(l -> URI.create(l.url())).toList()));
+            return byShard;
+        };
+        context.directory().publish(published); // the ambassador's registry:// endpoints
+        return new Running(routes, dns, poster, () -> context.directory().withdraw(published));
     }
 
     /** The started root: its routes, and the discovery and leaf client it closes. */
-    private record Running(ScatterRoutes routes, DnsDiscovery dns, VertxJsonPoster poster) implements RunningPattern {
+    private record Running(ScatterRoutes routes, DnsDiscovery dns, VertxJsonPoster poster, Runnable withdraw) implements RunningPattern {
         @Override
         public void mount(Router router, Responses responses, Handler<RoutingContext> auth) {
             routes.mount(router, responses, auth);
@@ -76,6 +87,7 @@ public record ScatterModule(ScatterSettings settings) implements PatternModule {
         /** Outstanding leaf requests are dropped with their connections. */
         @Override
         public void close() {
+            withdraw.run();
             dns.close();
             poster.close();
         }

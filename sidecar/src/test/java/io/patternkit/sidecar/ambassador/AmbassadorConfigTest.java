@@ -69,6 +69,10 @@ class AmbassadorConfigTest {
         assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:ftp://a")).hasMessageContaining("must be http[s]://HOST");
         assertThat(UpstreamSpec.parse("orders=80:dns+https://pods:443").usesDns()).isTrue();
         assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:https://a#name")).hasMessageContaining("without user, query or fragment");
+        assertThat(UpstreamSpec.parse("orders=80:registry://search_pool/s-0").usesDiscovery()).isTrue();
+        assertThat(UpstreamSpec.parse("orders=80:registry://search_pool").usesDns()).isFalse();
+        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:registry://pool/s0/x")).hasMessageContaining("registry://POOL/SHARD");
+        assertThatThrownBy(() -> UpstreamSpec.parse("orders=80:registry://pool?x=1")).hasMessageContaining("registry://POOL");
     }
 
     @Test

@@ -10,6 +10,10 @@ import io.patternkit.sidecar.ambassador.UpstreamSpec;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.EngineFamily;
 import io.patternkit.sidecar.host.SidecarHost;
+import io.patternkit.sidecar.scatter.LeafTls;
+import io.patternkit.sidecar.scatter.ScatterEngine;
+import io.patternkit.sidecar.scatter.ScatterModule;
+import io.patternkit.sidecar.scatter.ScatterSettings;
 import io.patternkit.server.security.TestCertificates;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Vertx;
@@ -160,6 +164,48 @@ class AmbassadorHttpTest {
             assertThat(refused.body()).contains("upstream-unavailable");
         } finally {
             tls.close().await();
+        }
+    }
+
+    @Test
+    void registryEndpointsAreTheInstancesRegisteredWithTheScatterPatternOfTheSameSidecar() {
+        List<List<TestUpstream>> shards = shards(2);
+        port = freePort();
+        Path file = dir.resolve("ambassador.json");
+        write(file, "{\"upstreams\": [{\"name\": \"terms\", \"port\": " + port + ", \"shardKey\": \"path:2\", \"shards\": ["
+                + "{\"name\": \"s0\", \"endpoints\": [\"registry://terms_pool/s0\"]}, {\"name\": \"s1\", \"endpoints\": [\"registry://terms_pool/s1\"]}]}]}");
+        AmbassadorSettings settings = new AmbassadorSettings(AmbassadorConfig.load(file, List.of()), Optional.of(file), List.of(),
+                Duration.ofMillis(100), Duration.ofMillis(100), Optional.empty());
+        ScatterSettings scatter = new ScatterSettings(4096, Duration.ofSeconds(1), List.of(), List.of(), Duration.ofSeconds(5), 16,
+                new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10), LeafTls.DEFAULT);
+        sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(), List.of(new AmbassadorModule(settings), new ScatterModule(scatter)),
+                Ticker.system());
+        management = new HttpHarness(sidecar.port());
+        assertThat(get("/terms/a").statusCode()).isEqualTo(503); // nothing registered yet
+        for (int s = 0; s < 2; s++) {
+            for (TestUpstream replica : shards.get(s)) {
+                management.call("PUT", "/v1/pools/terms_pool/leaves/" + replica.name, "{\"shard\": \"s" + s + "\", \"url\": \""
+                        + replica.url() + "/patternkit/leaf/terms_pool\"}");
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> IntStream.range(0, 20).allMatch(i -> get("/terms/k" + i).statusCode() == 200));
+        Map<String, Set<String>> replicasByShard = new HashMap<>();
+        for (int i = 0; i < 60; i++) {
+            HttpResponse<String> response = get("/terms/k" + i);
+            String shard = response.headers().firstValue("Patternkit-Shard").orElseThrow();
+            assertThat(replicaOf(response)).startsWith(shard + "-");
+            assertThat(response.body()).endsWith("GET /terms/k" + i + " "); // the service's path, not the leaf call's
+            replicasByShard.computeIfAbsent(shard, x -> new HashSet<>()).add(replicaOf(response));
+        }
+        assertThat(replicasByShard).containsOnlyKeys("s0", "s1");
+        assertThat(replicasByShard.get("s0")).containsExactlyInAnyOrder("s0-a", "s0-b");
+
+        management.call("DELETE", "/v1/pools/terms_pool/leaves/s0-a", null);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> management.call("GET", "/v1/ambassador/upstreams/terms", null).json()
+                .get("versions").get(0).get("shards").get(0).get("endpoints").size() == 1);
+        for (int i = 0; i < 30; i++) {
+            HttpResponse<String> response = get("/terms/k" + i);
+            assertThat(replicaOf(response)).isNotEqualTo("s0-a");
         }
     }
 
