@@ -39,8 +39,9 @@ import java.util.concurrent.TimeoutException;
  * chosen by power of two choices; a failed attempt is retried on another replica of the shard
  * within the attempts, the overall timeout and the retry budget. An attempt whose connection failed
  * never reached the upstream and is retried whatever the method; one that reached it (a timeout, a
- * reset, a 502/503/504) only when the request is idempotent (RFC 9110 section 9.2.2) and has no
- * body to replay. What remains of the timeout is sent downstream in {@code Patternkit-Deadline-Ms}.
+ * reset, a 502/503/504) only when the request is idempotent (RFC 9110 section 9.2.2) and its body,
+ * if any, was small enough to be read whole first ({@link UpstreamSpec#maxBufferedBodyBytes}), so
+ * that it can be sent again; hedges and mirrored copies take the same requests. What remains of the timeout is sent downstream in {@code Patternkit-Deadline-Ms}.
  * The answer carries {@code Patternkit-Shard} and {@code Patternkit-Version}. When no attempt
  * succeeds the app gets the last upstream answer, or a problem document of its own: 503
  * {@code upstream-unavailable} or 504 {@code upstream-timeout}, naming the upstream, shard and cause.
@@ -103,18 +104,32 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
                     : "upstream " + upstream.name() + " routes by its shard key " + table.spec().shardKey()
                             + ", which this request does not carry");
         }
+        incoming.response().closeHandler(v -> call.appGone());
         if (!hasBody(incoming)) {
             ctx.request().setBody(null); // nothing to stream, so an attempt can be sent again
             incoming.resume();
-            call.replayable = IDEMPOTENT.contains(incoming.method());
+            return proceed(ctx, table, call, incoming, Buffer.buffer());
         }
-        table.spec().mirror().filter(m -> call.replayable && ThreadLocalRandom.current().nextDouble() * 100 < m.percent())
-                .ifPresent(m -> mirror(ctx, m, table.spec().tryTimeout()));
+        long length = contentLength(incoming);
+        if (length < 0 || length > table.spec().maxBufferedBodyBytes()) {
+            return call.start(); // streamed through once: not replayed, hedged or mirrored
+        }
+        Future<Buffer> body = incoming.body(); // small and of known length: read whole, so it can be sent again
+        incoming.resume();
+        return body.transform(ar -> ar.succeeded() ? proceed(ctx, table, call, incoming, ar.result())
+                : call.problem(ProblemType.INVALID_REQUEST, "upstream " + upstream.name() + ": the request's body could not be read: "
+                        + ar.cause().getMessage()));
+    }
+
+    /** Starts a call whose body (possibly empty) is at hand, so that it can be sent again and copied. */
+    private Future<ProxyResponse> proceed(ProxyContext ctx, RoutingTable table, Call call, HttpServerRequest incoming, Buffer body) {
+        call.replay(body, IDEMPOTENT.contains(incoming.method()));
+        table.spec().mirror().filter(m -> ThreadLocalRandom.current().nextDouble() * 100 < m.percent())
+                .ifPresent(m -> mirror(ctx, m, table.spec().tryTimeout(), body));
         table.budget().earn(table.spec().retryBudgetPercent());
         if (call.replayable) {
             table.spec().hedging().ifPresent(h -> table.hedgeBudget().earn(h.maxExtraLoadPercent()));
         }
-        incoming.response().closeHandler(v -> call.appGone());
         return call.start();
     }
 
@@ -153,8 +168,8 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
                 });
     }
 
-    /** Sends a copy of a bodiless request to a shadow endpoint and throws its answer away; never delays the app's. */
-    private void mirror(ProxyContext ctx, UpstreamSpec.Mirror mirror, Duration timeout) {
+    /** Sends a copy of a request whose body is at hand to a shadow endpoint and throws its answer away; never delays the app's. */
+    private void mirror(ProxyContext ctx, UpstreamSpec.Mirror mirror, Duration timeout, Buffer body) {
         URI shadow = mirror.endpoints().get(ThreadLocalRandom.current().nextInt(mirror.endpoints().size()));
         RequestOptions options = Origin.of(shadow).request(ctx.request().getURI(), timeout)
                 .setMethod(ctx.request().getMethod());
@@ -163,7 +178,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
                 options.addHeader(h.getKey(), h.getValue());
             }
         });
-        ctx.client().request(options).compose(HttpClientRequest::send).compose(r -> r.end().map(r.statusCode())) // read, not kept
+        ctx.client().request(options).compose(r -> body.length() == 0 ? r.send() : r.send(body)).compose(r -> r.end().map(r.statusCode())) // read, not kept
                 .onComplete(ar -> metrics.mirrored(upstream.name(), ar.succeeded() ? Integer.toString(ar.result()) : "error"));
     }
 
@@ -172,6 +187,19 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         HttpClientResponse answer = response.proxiedResponse();
         answer.exceptionHandler(ignored -> { });
         answer.request().reset();
+    }
+
+    /** @return the request's {@code Content-Length}, or -1 when it has none (chunked) or it is not a number */
+    private static long contentLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** RFC 9112 section 6.3: a request without Content-Length or Transfer-Encoding has no body. */
@@ -222,6 +250,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         private final Set<Attempt> inFlight = new HashSet<>();
         private final Promise<ProxyResponse> result = Promise.promise();
         private boolean replayable;
+        private Buffer body;
         private int attempts;
         private Attempt launching;
         private ProxyResponse retryable;
@@ -240,6 +269,17 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             this.startNanos = startNanos;
             this.deadlineNanos = startNanos + table.spec().timeout().toNanos();
             this.uri = ctx.request().getURI();
+        }
+
+        /**
+         * The request's body is at hand (empty for none): every attempt sends it again.
+         *
+         * @param whole the body
+         * @param idempotent whether the method may be sent again after it reached an endpoint
+         */
+        void replay(Buffer whole, boolean idempotent) {
+            body = whole;
+            replayable = idempotent;
         }
 
         Future<ProxyResponse> start() {
@@ -286,6 +326,9 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             inFlight.add(attempt);
             launching = attempt;
             ctx.request().headers().set(Wire.HEADER_DEADLINE_MS, Long.toString(Math.max(1, remaining / 1_000_000)));
+            if (body != null && body.length() > 0) {
+                ctx.request().setBody(Body.body(body)); // a fresh stream of the same bytes for each attempt
+            }
             ctx.sendRequest().onComplete(ar -> settle(attempt, ar));
         }
 

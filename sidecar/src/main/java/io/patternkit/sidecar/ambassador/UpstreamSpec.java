@@ -33,13 +33,18 @@ import java.util.Set;
  * @param retryBurst retries allowed back to back beyond the budget, at least 1 (default 10)
  * @param ejection when an endpoint is ejected (its circuit opened) and for how long
  * @param maxConnectionsPerEndpoint pooled connections per endpoint, 1 to 10,000 (default 64)
- * @param hedging hedged requests for idempotent requests without a body; empty (the default) for none
- * @param mirror a shadow upstream that gets a copy of a share of the requests; empty (the default) for none
+ * @param hedging hedged requests for idempotent requests whose body is replayable; empty (the default) for none
+ * @param mirror a shadow upstream that gets a copy of a share of the requests whose body is replayable; empty (the
+ *     default) for none
+ * @param maxBufferedBodyBytes a request body of at most this many bytes, with a {@code Content-Length}, is read
+ *     whole before the first attempt, so that it can be sent again (retries and hedges of idempotent requests) and
+ *     copied (mirroring); a larger body, or one of unknown length, streams through once. 0 to 16 MiB (default 64 KiB,
+ *     as Envoy buffers a request for retries up to its connection buffer limit); 0 streams every body
  */
 public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard> shards, Optional<Canary> canary,
                            Duration tryTimeout, Duration timeout, int maxAttempts, double retryBudgetPercent,
                            int retryBurst, Ejection ejection, int maxConnectionsPerEndpoint, Optional<Hedging> hedging,
-                           Optional<Mirror> mirror) {
+                           Optional<Mirror> mirror, int maxBufferedBodyBytes) {
 
     /**
      * Checks the upstream as a whole.
@@ -65,6 +70,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         require(retryBudgetPercent >= 0 && retryBudgetPercent <= 100, at + "retryBudgetPercent must be 0 to 100");
         require(retryBurst >= 1, at + "retryBurst must be at least 1");
         require(maxConnectionsPerEndpoint >= 1 && maxConnectionsPerEndpoint <= 10_000, at + "maxConnectionsPerEndpoint must be 1 to 10000");
+        require(maxBufferedBodyBytes >= 0 && maxBufferedBodyBytes <= 16 * 1024 * 1024, at + "maxBufferedBodyBytes must be 0 to 16777216");
     }
 
     /**
@@ -87,11 +93,13 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                                  @JsonProperty("ejection") Ejection ejection,
                                  @JsonProperty("maxConnectionsPerEndpoint") Integer maxConnectionsPerEndpoint,
                                  @JsonProperty("hedging") Hedging hedging,
-                                 @JsonProperty("mirror") Mirror mirror) {
+                                 @JsonProperty("mirror") Mirror mirror,
+                                 @JsonProperty("maxBufferedBodyBytes") Integer maxBufferedBodyBytes) {
         return new UpstreamSpec(name, port, shardKey == null ? ShardKey.NONE : ShardKey.parse(shardKey), shards,
                 Optional.ofNullable(canary), or(tryTimeout, Duration.ofSeconds(5)), or(timeout, Duration.ofSeconds(15)),
                 or(maxAttempts, 3), or(retryBudgetPercent, 20.0), or(retryBurst, 10), or(ejection, Ejection.DEFAULT),
-                or(maxConnectionsPerEndpoint, 64), Optional.ofNullable(hedging), Optional.ofNullable(mirror));
+                or(maxConnectionsPerEndpoint, 64), Optional.ofNullable(hedging), Optional.ofNullable(mirror),
+                or(maxBufferedBodyBytes, 64 * 1024));
     }
 
     /**
@@ -114,7 +122,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         }
         List<URI> endpoints = List.of(text.substring(colon + 1).split(",")).stream().map(Shard::endpoint).toList();
         return fromJson(text.substring(0, eq), port, null, List.of(new Shard("default", endpoints)), null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     /** @return whether an endpoint is a {@code dns+} or {@code registry} name, to be resolved again and again */

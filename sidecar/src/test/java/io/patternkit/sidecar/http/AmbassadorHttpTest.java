@@ -408,11 +408,11 @@ class AmbassadorHttpTest {
     }
 
     @Test
-    void aMirrorGetsACopyOfBodilessRequestsAndNeverDelaysTheApp() {
+    void aMirrorGetsACopyOfEveryRequestWhoseBodyIsAtHandAndNeverDelaysTheApp() {
         List<List<TestUpstream>> shards = shards(1);
         TestUpstream shadow = replica("shadow");
         shadow.mode = TestUpstream.Mode.NEVER; // a shadow that never answers must not hold the app's requests
-        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s")
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"maxBufferedBodyBytes\": 16"
                 + ", \"mirror\": {\"percent\": 100, \"endpoints\": [\"" + shadow.url() + "\"]}}");
         for (int i = 0; i < 5; i++) {
             HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/m-" + i))
@@ -421,11 +421,38 @@ class AmbassadorHttpTest {
             assertThat(replicaOf(response)).startsWith("s0-");
         }
         HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/p"))
-                .POST(HttpRequest.BodyPublishers.ofString("body")));
+                .POST(HttpRequest.BodyPublishers.ofString("small body")));
         assertThat(post.statusCode()).isEqualTo(200);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(shadow.seen).extracting(TestUpstream.Seen::uri).containsExactlyInAnyOrder("/m-0", "/m-1", "/m-2", "/m-3", "/m-4"));
-        assertThat(shadow.seen).allSatisfy(seen -> assertThat(seen.method()).isEqualTo("GET"));
+        assertThat(post.body()).endsWith("POST /p small body");
+        HttpResponse<String> large = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/large"))
+                .POST(HttpRequest.BodyPublishers.ofString("a body over the 16 bytes buffered")));
+        assertThat(large.body()).endsWith("POST /large a body over the 16 bytes buffered"); // streamed through, not copied
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(shadow.seen)
+                .extracting(TestUpstream.Seen::uri).containsExactlyInAnyOrder("/m-0", "/m-1", "/m-2", "/m-3", "/m-4", "/p"));
+        assertThat(shadow.seen).filteredOn(seen -> seen.uri().equals("/p")).singleElement()
+                .satisfies(seen -> assertThat(seen.body()).isEqualTo("small body"));
+    }
+
+    @Test
+    void anIdempotentRequestWithABufferedBodyIsRetriedWithItsBodyAndALargerOneIsNot() {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"maxBufferedBodyBytes\": 16}");
+        shards.get(0).get(0).mode = TestUpstream.Mode.UNAVAILABLE; // s0-a answers 503: the PUT goes to s0-b with the same body
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/doc/" + i))
+                    .PUT(HttpRequest.BodyPublishers.ofString("v" + i)));
+            assertThat(put.statusCode()).isEqualTo(200);
+            assertThat(put.body()).isEqualTo("s0-b PUT /doc/" + i + " v" + i);
+        }
+        assertThat(shards.get(0).get(0).seen).isNotEmpty().allSatisfy(seen -> assertThat(seen.body()).startsWith("v"));
+        shards.get(0).get(1).mode = TestUpstream.Mode.UNAVAILABLE;
+        shards.get(0).get(0).mode = TestUpstream.Mode.ANSWER;
+        int before = shards.get(0).get(0).seen.size() + shards.get(0).get(1).seen.size();
+        HttpResponse<String> large = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/doc/big"))
+                .PUT(HttpRequest.BodyPublishers.ofString("a body over the 16 bytes buffered")));
+        int after = shards.get(0).get(0).seen.size() + shards.get(0).get(1).seen.size();
+        assertThat(after - before).isEqualTo(1); // streamed once: whatever it was answered, it is not sent again
+        assertThat(large.statusCode()).isIn(200, 503);
     }
 
     @Test
