@@ -14,7 +14,9 @@
 #   5. ambassador: a term service over the corpus in three shards of two replicas behind an ambassador
 #      sidecar: every term answered by its owning shard, a straggling replica rescued by hedged requests,
 #      a replica killed with kill -9 (retried and ejected), a 10% canary and a fourth shard added by
-#      config reloads (about a quarter of the terms move).
+#      config reloads (about a quarter of the terms move); the same sidecar's adapter checks every replica,
+#      turns their statsd lines, JMX, own endpoints, access logs and stack traces into one interface,
+#      and fronts a PostgreSQL (the tests' own, started by scripts/pg-start.sh) with a JDBC check and SQL gauges.
 # Each sample checks its own results and exits non-zero if they are wrong; so does this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,4 +39,5 @@ java -Xmx192m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.search.SearchDem
 echo "== 4/5 Spring Boot: @WorkQueueListener replicas, a leader-only refresh, the leader stopped with SIGTERM (drained)"
 java -jar samples-spring-boot/target/patternkit-samples-spring-boot.jar demo
 echo "== 5/5 ambassador: a sharded term service (a straggler hedged, a replica killed with kill -9, a 10% canary, a fourth shard by reload)"
-java -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.ambassador.AmbassadorDemo
+eval "$(scripts/pg-start.sh)" # the off-the-shelf database the adapter fronts (not an engine: the patterns stay on SQLite)
+java -Xmx256m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.ambassador.AmbassadorDemo --postgres "$PATTERNKIT_TEST_JDBC_URL"

@@ -81,6 +81,10 @@ public final class AmbassadorDemo implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = "target/ambassador-demo", description = "Emptied first (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
+    @Option(names = "--postgres", paramLabel = "JDBC_URL",
+            description = "A PostgreSQL for the adapter to front too: a SELECT 1 readiness check and pg_stat_database gauges.")
+    String postgres;
+
     @Option(names = "--sidecar-jar", description = "The sidecar's executable jar (default: sidecar/target/patternkit-sidecar.jar, searched upwards).")
     Path sidecarJar;
 
@@ -336,6 +340,7 @@ public final class AmbassadorDemo implements Callable<Integer> {
         double[] hedges = {0};
         String[] jmxSeen = {""};
         String[] scraped = {""};
+        String[] postgresSeen = {""};
         poll("the adapter's series to settle", Duration.ofSeconds(20), () -> {
             String metrics = http.send(HttpRequest.newBuilder(URI.create(sidecar.baseUrl() + "/metrics")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -345,13 +350,15 @@ public final class AmbassadorDemo implements Callable<Integer> {
                     || l.startsWith("termservice_heap_used_bytes{")).toList());
             scraped[0] = String.join("; ", metrics.lines().filter(l -> l.startsWith("termservice_requests_total{")
                     || l.startsWith("termstats_")).toList());
+            postgresSeen[0] = String.join("; ", metrics.lines().filter(l -> l.startsWith("pg_database_")).toList());
             hedges[0] = metrics.lines().filter(l -> l.startsWith("patternkit_ambassador_hedges_total{"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             catalogSeen.clear();
             metrics.lines().filter(l -> l.startsWith("catalog_terms{")).forEach(l ->
                     catalogSeen.put(l.substring(l.indexOf("shard=\"") + 7, l.indexOf('"', l.indexOf("shard=\"") + 7)),
                             (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
-            return counted[0] >= answered && jmxSeen[0].contains("termservice_threads") && scraped[0].contains("termstats_terms");
+            return counted[0] >= answered && jmxSeen[0].contains("termservice_threads") && scraped[0].contains("termstats_terms")
+                    && (postgres == null || postgresSeen[0].contains("pg_database_commits{"));
         });
         Map<String, Object> expectedCatalog = new TreeMap<>();
         byShard.forEach((shard, ks) -> expectedCatalog.put(shard, ks.size()));
@@ -367,9 +374,20 @@ public final class AmbassadorDemo implements Callable<Integer> {
         boolean relabelled = scraped[0].contains("termstats_terms{replica=\"s0-a\"} " + (double) byShard.get("s0").size())
                 && scraped[0].contains("termservice_requests_total{found=\"true\",replica=\"s0-a\"}")
                 && scraped[0].contains("termstats_lookups_total{replica=\"s0-a\"}");
-        return new Part("m: adapted metrics", accounted && catalogSeen.equals(expectedCatalog) && jmx && relabelled,
+        String postgresCheck = "not asked (no --postgres)";
+        if (postgres != null) {
+            postgresCheck = "unknown";
+            for (JsonNode check : management(sidecar, "/v1/adapter/checks").path("checks")) {
+                if (check.path("name").asText().equals("postgres")) {
+                    postgresCheck = check.path("status").asText();
+                }
+            }
+            say("    the adapter in front of PostgreSQL: check postgres (SELECT 1) %s; %s", postgresCheck, postgresSeen[0]);
+        }
+        boolean postgresOk = postgres == null || postgresCheck.equals("passing") && postgresSeen[0].contains("pg_database_backends{");
+        return new Part("m: adapted metrics", accounted && catalogSeen.equals(expectedCatalog) && jmx && relabelled && postgresOk,
                 Map.of("answered", answered, "countedByStatsd", statsd, "hedges", Math.round(hedges[0]), "catalog", catalogSeen,
-                        "jmx", jmxSeen[0], "scraped", scraped[0]));
+                        "jmx", jmxSeen[0], "scraped", scraped[0], "postgresCheck", postgresCheck, "postgres", postgresSeen[0]));
     }
 
     /**
@@ -539,7 +557,15 @@ public final class AmbassadorDemo implements Callable<Integer> {
                 Map.of("name", "termstats", "url", s0a + "/stats", "format", "json", "labels", Map.of("replica", "s0-a"), "values", List.of(
                         Map.of("pointer", "/lookups/total", "name", "lookups", "type", "counter"),
                         Map.of("pointer", "/terms", "name", "terms"))));
-        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("checks", checks, "sqlMetrics", List.of(sql),
+        List<Map<String, Object>> sqlMetrics = new ArrayList<>(List.of(sql));
+        if (postgres != null) { // the book's example: an off-the-shelf database given health and metrics by its adapter
+            checks.add(Map.of("name", "postgres", "probe", "ready", "interval", "500ms", "timeout", "400ms",
+                    "jdbc", Map.of("url", postgres, "query", "SELECT 1")));
+            sqlMetrics.add(Map.of("name", "pg_database", "jdbc", Map.of("url", postgres), "interval", "1s", "timeout", "1s",
+                    "query", "SELECT datname, numbackends AS backends, xact_commit AS commits FROM pg_stat_database"
+                            + " WHERE datname = current_database()", "labels", List.of("datname"), "values", List.of("backends", "commits")));
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), Map.of("checks", checks, "sqlMetrics", sqlMetrics,
                 "statsd", Map.of("port", statsdPort), "jmx", jmx, "scrapes", scrapes,
                 "logs", Map.of("sources", sources, "stdout", false)));
     }

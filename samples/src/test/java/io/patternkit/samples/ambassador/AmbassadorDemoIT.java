@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 class AmbassadorDemoIT {
     @Test
     void routesByKeyHedgesAStragglerSurvivesAKilledReplicaSplitsACanaryAndMovesAQuarterOfTheKeys() throws Exception {
+        String postgres = System.getenv("PATTERNKIT_TEST_JDBC_URL"); // set by scripts/test.sh, as CI runs it
         SampleRun run = SampleRun.run("it-ambassador-demo", Duration.ofMinutes(10),
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-cp", SampleRun.JAR.toString(), AmbassadorDemo.class.getName()),
-                List.of("--limit", "800", "--keys", "1000"));
+                postgres == null ? List.of("--limit", "800", "--keys", "1000")
+                        : List.of("--limit", "800", "--keys", "1000", "--postgres", postgres));
         JsonNode summary = run.summary();
         assertThat(summary.get("ok").asBoolean()).as(run.console()).isTrue();
         assertThat(summary.get("keys").asInt()).isEqualTo(1000);
@@ -60,6 +62,10 @@ class AmbassadorDemoIT {
         assertThat(adapted.get("catalog").size()).isEqualTo(3);
         assertThat(adapted.get("jmx").asText()).contains("termservice_threads{replica=\"s0-b\"}")
                 .contains("termservice_heap_used_bytes{replica=\"s0-b\"}");
+        if (postgres != null) {
+            assertThat(adapted.get("postgresCheck").asText()).isEqualTo("passing");
+            assertThat(adapted.get("postgres").asText()).contains("pg_database_commits{datname=\"patternkit\"}");
+        }
         assertThat(adapted.get("scraped").asText()).contains("termservice_requests_total{found=\"true\",replica=\"s0-a\"}")
                 .contains("termstats_terms{replica=\"s0-a\"}");
         JsonNode logs = parts.get(6).get("figures");
