@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The adapter (Burns and Oppenheimer, section 4.3) as a module of the sidecar: it gives an app that
  * does not speak the standard interface (an off-the-shelf database, a legacy service) its parts.
- * Health: {@code /adapter/healthz/live} and {@code /adapter/healthz/ready}, from checks it runs
+ * Health: {@code /adapter/healthz/live}, {@code /ready} and {@code /started}, from checks it runs
  * against the app with Kubernetes probe semantics (HTTP, TCP, a command, a JDBC query). Metrics, at
  * the sidecar's Prometheus {@code /metrics}: gauges from SQL queries (postgres_exporter style), the
  * app's statsd lines over UDP (statsd_exporter style) and a JVM's JMX beans (the Prometheus JMX
@@ -180,7 +180,7 @@ public final class AdapterModule implements PatternModule {
 
         @Override
         public void mount(Router router, Responses responses, Handler<RoutingContext> auth) {
-            for (String probe : List.of("live", "ready")) {
+            for (String probe : List.of("live", "ready", "started")) {
                 String route = "/adapter/healthz/" + probe;
                 router.get(route).handler(ctx -> probe(ctx, responses, route, probe));
             }

@@ -7,7 +7,8 @@ import java.time.Instant;
  * A check's state, with Kubernetes probe semantics: it starts {@code unknown} (a readiness check
  * counts as not ready until it has passed, a liveness check as alive until it has failed), turns
  * {@code failing} after {@code failureThreshold} failures in a row and {@code passing} after
- * {@code successThreshold} successes in a row. Thread-safe.
+ * {@code successThreshold} successes in a row. A startup check counts as started once it has passed
+ * and is not run again, as the kubelet stops a startup probe that succeeded. Thread-safe.
  */
 final class Check {
     /** The states a check can be in. */
@@ -44,6 +45,9 @@ final class Check {
         synchronized (this) {
             if (running) {
                 return false; // a slow run still holds the check: skip this period, as kubelet does
+            }
+            if (startup() && status == Status.PASSING) {
+                return false; // started: a startup check is done
             }
             running = true;
         }
@@ -91,6 +95,10 @@ final class Check {
         return status == Status.PASSING || (status == Status.UNKNOWN && spec.probe().equals("live"));
     }
 
+    private boolean startup() {
+        return spec.probe().equals("started");
+    }
+
     /** @return a snapshot for the API */
     synchronized Snapshot snapshot() {
         return new Snapshot(spec.name(), spec.probe(), status.name().toLowerCase(java.util.Locale.ROOT), healthy(), failures,
@@ -101,7 +109,7 @@ final class Check {
      * A check's state at one moment.
      *
      * @param name the check
-     * @param probe live or ready
+     * @param probe live, ready or started
      * @param status unknown, passing or failing
      * @param healthy whether it counts as healthy for its probe
      * @param failuresInARow the current run of failures

@@ -18,12 +18,13 @@ import java.util.function.Function;
  * One health check the adapter runs against an app that has no health endpoint of its own, with
  * Kubernetes probe semantics: every {@code interval} the check runs with a {@code timeout}; after
  * {@code failureThreshold} failures in a row it fails, after {@code successThreshold} successes in
- * a row it passes; it counts towards the adapter's liveness or readiness. Exactly one of the four
+ * a row it passes; it counts towards the adapter's liveness, readiness or startup (which, as a
+ * Kubernetes startup probe, is not run again once it passed). Exactly one of the four
  * kinds is given, as in a Kubernetes probe's {@code httpGet}, {@code tcpSocket}, {@code exec}, plus a
  * JDBC query (the {@code SELECT 1} of the container-patterns book).
  *
  * @param name the check's name (a DNS-1123 label); names the failing check in problems and metrics
- * @param probe {@code live} or {@code ready}
+ * @param probe {@code live}, {@code ready} or {@code started}
  * @param http an HTTP GET whose status must be 2xx or 3xx (or one of {@code expectStatus})
  * @param tcp a TCP connect to {@code host:port}
  * @param command a command whose exit code must be 0 (argv, no shell)
@@ -44,7 +45,7 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
     public CheckSpec {
         require(NameRule.UPSTREAM.matches(name), "check name '" + name + "': " + NameRule.UPSTREAM.requirement());
         String at = "check " + name + ": ";
-        require("live".equals(probe) || "ready".equals(probe), at + "probe must be live or ready");
+        require("live".equals(probe) || "ready".equals(probe) || "started".equals(probe), at + "probe must be live, ready or started");
         int kinds = (http.isPresent() ? 1 : 0) + (tcp.isPresent() ? 1 : 0) + (command.isPresent() ? 1 : 0) + (jdbc.isPresent() ? 1 : 0);
         require(kinds == 1, at + "give exactly one of http, tcp, command and jdbc");
         command.ifPresent(argv -> require(!argv.isEmpty(), at + "command needs at least the program"));

@@ -45,7 +45,7 @@ class AdapterConfigTest {
         assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"ready\", \"command\": [\"true\"],"
                 + " \"tcp\": {\"host\": \"h\", \"port\": 1}}]}")).hasMessageContaining("give exactly one of http, tcp, command and jdbc");
         assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"startup\", \"command\": [\"true\"]}]}"))
-                .hasMessageContaining("probe must be live or ready");
+                .hasMessageContaining("probe must be live, ready or started");
         assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"live\", \"command\": [\"true\"], \"period\": \"1s\"}]}"))
                 .hasMessageContaining("checks[0].period: unknown setting");
         assertThatThrownBy(() -> load("{\"checks\": [{\"name\": \"a\", \"probe\": \"live\", \"http\": {\"url\": \"ftp://h\"}}]}"))

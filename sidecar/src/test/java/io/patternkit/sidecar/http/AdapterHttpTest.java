@@ -94,6 +94,23 @@ class AdapterHttpTest {
     }
 
     @Test
+    void aStartupCheckPassesOnceAndIsNotRunAgainAsAKubernetesStartupProbe() throws IOException {
+        appStatus = 500;
+        start("{\"name\": \"boot\", \"probe\": \"started\", \"http\": {\"url\": \"http://127.0.0.1:" + app.actualPort() + "/\"},"
+                + " \"interval\": \"100ms\", \"timeout\": \"100ms\", \"failureThreshold\": 30}");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> http.call("GET", "/v1/adapter/checks", null).json()
+                .get("checks").get(0).has("lastRun"));
+        assertThat(probe("started").status()).isEqualTo(503);
+        assertThat(probe("ready").status()).isEqualTo(200); // no readiness checks: the startup check is its own probe's
+        appStatus = 200;
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("started").status() == 200);
+        String lastRun = http.call("GET", "/v1/adapter/checks", null).json().get("checks").get(0).get("lastRun").asText();
+        appStatus = 500;
+        Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> probe("started").status() == 200
+                && http.call("GET", "/v1/adapter/checks", null).json().get("checks").get(0).get("lastRun").asText().equals(lastRun));
+    }
+
+    @Test
     void failingCommandsPortsAndQueriesSayWhy() throws IOException {
         int closed = freePort();
         start("{\"name\": \"process\", \"probe\": \"live\", \"command\": [\"false\"], \"interval\": \"100ms\", \"timeout\": \"100ms\","
