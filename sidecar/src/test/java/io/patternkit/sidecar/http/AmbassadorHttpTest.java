@@ -294,6 +294,28 @@ class AmbassadorHttpTest {
     }
 
     @Test
+    void aReplicaThatResetsIsRetriedForAGetButNotForAPostThatReachedIt() {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"maxAttempts\": 2}");
+        TestUpstream resetting = shards.get(0).get(0);
+        resetting.mode = TestUpstream.Mode.RESET;
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> response = get("/r-" + i);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(replicaOf(response)).isEqualTo("s0-b");
+        }
+        assertThat(resetting.seen).isNotEmpty(); // it was tried, and its resets were retried
+        shards.get(0).get(1).mode = TestUpstream.Mode.RESET;
+        resetting.mode = TestUpstream.Mode.RESET;
+        int before = resetting.seen.size() + shards.get(0).get(1).seen.size();
+        HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+                .POST(HttpRequest.BodyPublishers.ofString("once")));
+        assertThat(post.statusCode()).isEqualTo(503);
+        assertThat(post.body()).contains("upstream-unavailable").contains("reset");
+        assertThat(resetting.seen.size() + shards.get(0).get(1).seen.size() - before).isEqualTo(1); // a POST that reached a replica is not sent again
+    }
+
+    @Test
     void aHangingReplicaTimesOutPerTryAndTheDeadlineTravelsDownstream() {
         List<List<TestUpstream>> shards = shards(1);
         start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s")

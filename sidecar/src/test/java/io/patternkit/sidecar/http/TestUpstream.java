@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #close()} makes it refuse connections, as a killed replica does.
  */
 final class TestUpstream implements AutoCloseable {
-    enum Mode { ANSWER, UNAVAILABLE, NEVER }
+    enum Mode { ANSWER, UNAVAILABLE, NEVER, RESET }
 
     record Seen(String method, String uri, String deadlineMs, String body) {
     }
@@ -43,6 +43,7 @@ final class TestUpstream implements AutoCloseable {
                         .end(name + " " + request.method() + " " + request.uri() + " " + body);
                 case UNAVAILABLE -> request.response().setStatusCode(503).putHeader("Replica", name).end("busy");
                 case NEVER -> request.response().closeHandler(v -> calledOff.incrementAndGet()); // never answered
+                case RESET -> request.connection().close(); // read the request, then cut the connection without an answer
             }
         });
     }
