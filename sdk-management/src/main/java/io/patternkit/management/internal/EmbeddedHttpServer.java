@@ -17,6 +17,7 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
+import io.patternkit.server.security.LingeringClose;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,7 +71,6 @@ public final class EmbeddedHttpServer {
     private static final int QUEUE = 1000;
     private static final String UNMATCHED = "unmatched";
     private static final String INVALID = "invalid";
-    private static final long LINGER_MS = 1_000;
     private static final JsonFactory JSON = new JsonFactory();
 
     /**
@@ -403,16 +404,28 @@ public final class EmbeddedHttpServer {
      * still sending a body it should not have would otherwise get a reset that can destroy the answer.
      */
     private void respondAndClose(HttpServerRequest req, String route, long start, ManagementResponse answer) {
-        req.response().putHeader("Connection", "close");
-        respond(req, route, start, answer);
-        vertx.setTimer(LINGER_MS, id -> req.connection().close());
+        record(req, route, start, answer);
+        if (req.response().ended() || req.response().closed()) {
+            return;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        req.response().headers().forEach(headers::put); // set before, such as WWW-Authenticate
+        headers.putAll(answer.headers());
+        if (answer.contentType() != null) {
+            headers.put("Content-Type", answer.contentType());
+        }
+        LingeringClose.answer(vertx, req, answer.status(), headers, Buffer.buffer(answer.body()));
+    }
+
+    private void record(HttpServerRequest req, String route, long start, ManagementResponse answer) {
+        Timer.builder(io.patternkit.management.ManagementServer.REQUESTS).tag("method", req.method().name())
+                .tag("route", route).tag("status", Integer.toString(answer.status())).register(registry)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     private void respond(HttpServerRequest req, String route, long start, ManagementResponse answer) {
         HttpServerResponse response = req.response();
-        Timer.builder(io.patternkit.management.ManagementServer.REQUESTS).tag("method", req.method().name())
-                .tag("route", route).tag("status", Integer.toString(answer.status())).register(registry)
-                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        record(req, route, start, answer);
         if (response.ended() || response.closed()) {
             return;
         }

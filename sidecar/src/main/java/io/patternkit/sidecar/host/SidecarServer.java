@@ -12,6 +12,7 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
+import io.patternkit.server.security.LingeringClose;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -29,6 +30,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -49,7 +51,6 @@ public final class SidecarServer {
     /** Routing-context key holding the route template, used as the metrics {@code route} tag. */
     public static final String ROUTE_KEY = "patternkit.route";
     /** How long a refused request's connection stays open so that its client reads the answer (a lingering close). */
-    private static final long LINGER_MS = 1_000;
     private static final String UNMATCHED = "unmatched";
     private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
 
@@ -304,15 +305,10 @@ public final class SidecarServer {
             type = ProblemType.INVALID_REQUEST;
             detail = "the request line or a header is not valid HTTP";
         }
-        HttpServerResponse response = request.response();
-        response.setStatusCode(type.status()).putHeader("Content-Type", Wire.PROBLEM_JSON).putHeader("Connection", "close")
-                .end(responses.problemBytes(type, detail)).onComplete(v -> {
-                    recordRequest(request.method(), "invalid", type.status(), start);
-                    // A lingering close (RFC 9112, section 9.6): a client still sending (a body behind a line too
-                    // long) would otherwise get a reset that can destroy the answer before it reads it. The
-                    // decoder discards whatever arrives meanwhile.
-                    vertx.setTimer(LINGER_MS, id -> request.connection().close());
-                });
+        // A lingering close: a client still sending (a body behind a line too long) would otherwise get a reset that
+        // can destroy the answer before it reads it. The decoder discards whatever arrives meanwhile.
+        LingeringClose.answer(vertx, request, type.status(), Map.of("Content-Type", Wire.PROBLEM_JSON), responses.problemBytes(type, detail))
+                .onComplete(v -> recordRequest(request.method(), "invalid", type.status(), start));
     }
 
     private void recordRequest(HttpMethod method, String route, int status, long startNanos) {
