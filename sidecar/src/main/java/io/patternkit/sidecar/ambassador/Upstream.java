@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.InstanceDirectory;
 import io.patternkit.sidecar.host.Responses;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -24,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,17 +31,11 @@ import java.util.concurrent.TimeUnit;
 final class Upstream {
     /** Where every upstream listens: the app's own loopback, never the pod's network. */
     static final String LOOPBACK = "127.0.0.1";
-    private static final int LISTENERS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private final String name;
     private final int port;
     private final HttpClient client;
-    private final Vertx vertx;
-    private final HttpProxy proxy;
-    private final HttpServerOptions serverOptions;
-    /** One listener per event loop, sharing the port (Vert.x balances the app's connections across them). */
-    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
-    private volatile String deployment;
+    private final HttpServer server;
     private final Map<URI, Endpoint> endpoints = new HashMap<>();
     private final EndpointResolver resolver;
     private UpstreamSpec configured;
@@ -65,25 +56,12 @@ final class Upstream {
                 new PoolOptions().setHttp1MaxSize(spec.maxConnectionsPerEndpoint()));
         UpstreamProxy routing = new UpstreamProxy(this, metrics, responses, ticker, vertx);
         // WebSocket upgrades are not proxied (the routing does not apply to them); they get a plain answer.
-        this.proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client).origin(routing)
+        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client).origin(routing)
                 .addInterceptor(routing);
         // The app's connection may sit silent while the upstream works: never shorter than the request's timeout.
         long idleSeconds = Math.max(60, spec.timeout().toSeconds() + 5);
-        this.serverOptions = new HttpServerOptions().setHost(LOOPBACK).setPort(port).setIdleTimeout((int) idleSeconds)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS);
-        this.vertx = vertx;
-    }
-
-    /** Deploys one listener per core, each on an event loop of its own (Vert.x's way to scale a server past one loop). */
-    private Future<String> deployListeners() {
-        return vertx.deployVerticle(() -> new VerticleBase() {
-            @Override
-            public Future<?> start() {
-                HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(proxy);
-                servers.add(server);
-                return server.listen();
-            }
-        }, new DeploymentOptions().setInstances(LISTENERS)).onSuccess(id -> deployment = id);
+        this.server = vertx.createHttpServer(new HttpServerOptions().setHost(LOOPBACK).setPort(port)
+                .setIdleTimeout((int) idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(proxy);
     }
 
     /**
@@ -102,7 +80,7 @@ final class Upstream {
                                    AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
         Upstream upstream = new Upstream(spec, ca, directory, vertx, metrics, responses, ticker);
         metrics.watch(upstream);
-        return upstream.deployListeners().map(upstream)
+        return upstream.server.listen().map(upstream)
                 .recover(e -> Future.failedFuture(new IllegalStateException("upstream " + spec.name() + ": cannot listen on "
                         + LOOPBACK + ":" + spec.port() + ": " + e.getMessage(), e)));
     }
@@ -199,15 +177,12 @@ final class Upstream {
      * @return completes when the listener has closed
      */
     Future<Void> shutdown(Duration grace) {
-        return Future.all(servers.stream().map(s -> s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS)).toList()).mapEmpty();
+        return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Closes the listener and the client's connections at once. */
     void close() {
-        servers.forEach(HttpServer::close);
-        if (deployment != null) {
-            vertx.undeploy(deployment);
-        }
+        server.close();
         client.close();
     }
 }
