@@ -3,7 +3,7 @@ package io.patternkit.spring.workqueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.KeepAlive;
-import io.patternkit.spring.workqueue.WorkQueueListenerAnnotationProcessor.ListenerMethod;
+import io.patternkit.spring.AnnotatedMethods;
 import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueConsumer;
 import io.patternkit.workqueue.WorkQueues;
@@ -70,12 +70,12 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
 
     @Override
     public void afterSingletonsInstantiated() {
-        for (ListenerMethod listener : processor.listenerMethods()) {
+        for (AnnotatedMethods.Found<WorkQueueListener> listener : processor.found()) {
             listeners.put(listener.id(), build(listener));
         }
     }
 
-    private Registered build(ListenerMethod listener) {
+    private Registered build(AnnotatedMethods.Found<WorkQueueListener> listener) {
         WorkQueueListener annotation = listener.annotation();
         Attributes attributes = new Attributes(listener.id());
         WorkQueue queue = attributes.require("queue", annotation.queue(), queues::queue);

@@ -1,0 +1,90 @@
+package io.patternkit.spring.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.management.ManagementServer;
+import io.patternkit.protocol.Wire;
+import io.patternkit.scatter.ScatterClient;
+import io.patternkit.scatter.ScatterGather;
+import io.patternkit.spring.SidecarConfigCustomizer;
+import io.patternkit.spring.scatter.ScatterLeafContainer;
+import io.patternkit.spring.scatter.ScatterLeafHandlerAnnotationProcessor;
+import io.patternkit.spring.scatter.ScatterStatus;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Scatter/gather in a Spring application, active when {@code patternkit-sdk-scatter} is on the classpath: a
+ * {@link ScatterClient} (the root sidecar's, from {@code patternkit.sidecar.*} and {@code patternkit.scatter.url})
+ * that other beans use as their {@link ScatterGather}, and the {@link io.patternkit.spring.scatter.ScatterLeafHandler}
+ * methods served as leaves. Each bean backs off to one of the application's own; a {@link ScatterGather} bean of the
+ * application's replaces the client.
+ */
+@AutoConfiguration(after = PatternkitLifecycleAutoConfiguration.class)
+@ConditionalOnClass(ScatterClient.class)
+@EnableConfigurationProperties({PatternkitSidecarProperties.class, ScatterProperties.class})
+public class ScatterAutoConfiguration {
+    /** Creates the auto-configuration; Spring calls this. */
+    public ScatterAutoConfiguration() {
+    }
+
+    /**
+     * @return the client of the scatter root sidecar
+     */
+    @Bean
+    @ConditionalOnMissingBean(ScatterGather.class)
+    public ScatterClient scatterClient(PatternkitSidecarProperties sidecar, ScatterProperties properties, Environment environment,
+            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<SidecarConfigCustomizer> customizers) {
+        return ScatterClient.create(SidecarConfigs.create("scatter", "patternkit.scatter.url", properties.getUrl(),
+                Wire.ENV_SCATTER_URL, Wire.DEFAULT_SCATTER_PORT, sidecar, environment, meterRegistry, customizers));
+    }
+
+    /**
+     * Static, so that it post-processes every bean without holding back their creation.
+     *
+     * @return the finder of {@code @ScatterLeafHandler} methods
+     */
+    @Bean
+    public static ScatterLeafHandlerAnnotationProcessor scatterLeafHandlerAnnotationProcessor() {
+        return new ScatterLeafHandlerAnnotationProcessor();
+    }
+
+    /**
+     * @return the container that serves the {@code @ScatterLeafHandler} methods
+     * @throws IllegalArgumentException naming {@code patternkit.scatter.leaf.ttl} when it is outside 1 s to 300 s
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ScatterLeafContainer scatterLeafContainer(ScatterLeafHandlerAnnotationProcessor processor,
+            ObjectProvider<ScatterClient> client, ObjectProvider<ManagementServer> server, ObjectProvider<Lifecycle> lifecycle,
+            ScatterProperties properties, Environment environment) {
+        ScatterProperties.Leaf leaf = properties.getLeaf();
+        Duration ttl = leaf.getTtl();
+        if (ttl == null || ttl.toMillis() < Wire.MIN_LEAF_TTL_MS || ttl.toMillis() > Wire.MAX_LEAF_TTL_MS) {
+            throw new IllegalArgumentException("patternkit.scatter.leaf.ttl must be 1s to 300s, got " + ttl);
+        }
+        Integer port = properties.getServer().getPort();
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new IllegalArgumentException("patternkit.scatter.server.port must be 0 to 65535, got " + port);
+        }
+        return new ScatterLeafContainer(processor, client, server, lifecycle, environment, new ScatterLeafContainer.LeafSettings(
+                leaf.getShard(), ttl, leaf.isRegister(), properties.getServer().getHost(), port));
+    }
+
+    /**
+     * @param scatter the application's scatter/gather
+     * @param leaves the leaf container
+     * @return scatter/gather's part of the Patternkit status (Actuator)
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ScatterStatus scatterStatus(ScatterGather scatter, ScatterLeafContainer leaves) {
+        return new ScatterStatus(scatter, leaves);
+    }
+}
