@@ -7,6 +7,7 @@ import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.ScatterClient;
 import io.patternkit.scatter.ScatterGather;
 import io.patternkit.spring.SidecarConfigCustomizer;
+import io.patternkit.spring.scatter.LeafTarget;
 import io.patternkit.spring.scatter.ScatterLeafContainer;
 import io.patternkit.spring.scatter.ScatterLeafHandlerAnnotationProcessor;
 import io.patternkit.spring.scatter.ScatterStatus;
@@ -63,7 +64,7 @@ public class ScatterAutoConfiguration {
     @ConditionalOnMissingBean
     public ScatterLeafContainer scatterLeafContainer(ScatterLeafHandlerAnnotationProcessor processor,
             ObjectProvider<ScatterClient> client, ObjectProvider<ManagementServer> server, ObjectProvider<Lifecycle> lifecycle,
-            ScatterProperties properties, Environment environment) {
+            ObjectProvider<LeafTarget> target, ScatterProperties properties, Environment environment) {
         ScatterProperties.Leaf leaf = properties.getLeaf();
         Duration ttl = leaf.getTtl();
         if (ttl == null || ttl.toMillis() < Wire.MIN_LEAF_TTL_MS || ttl.toMillis() > Wire.MAX_LEAF_TTL_MS) {
@@ -73,7 +74,7 @@ public class ScatterAutoConfiguration {
         if (port != null && (port < 0 || port > 65535)) {
             throw new IllegalArgumentException("patternkit.scatter.server.port must be 0 to 65535, got " + port);
         }
-        return new ScatterLeafContainer(processor, client, server, lifecycle, environment, new ScatterLeafContainer.LeafSettings(
+        return new ScatterLeafContainer(processor, client, server, lifecycle, target, environment, new ScatterLeafContainer.LeafSettings(
                 leaf.getShard(), ttl, leaf.isRegister(), properties.getServer().getHost(), port));
     }
 

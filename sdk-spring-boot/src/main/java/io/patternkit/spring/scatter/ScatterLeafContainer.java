@@ -24,7 +24,8 @@ import org.springframework.core.env.Environment;
  * them on the application's {@link ManagementServer} (or on one of its own, from {@code patternkit.scatter.server.*}
  * and the {@code PATTERNKIT_MANAGEMENT_*} environment, when the application has none) and registers them with the
  * root sidecar. When the context stops they leave their pools; with a {@link Lifecycle} they leave within its drain
- * ({@link io.patternkit.lifecycle.DrainPhase#LEAVE_POOLS}), which runs first.
+ * ({@link io.patternkit.lifecycle.DrainPhase#LEAVE_POOLS}), which runs first. With a {@link LeafTarget} bean (the
+ * fakes' in-memory scatter) they are served there instead.
  */
 public final class ScatterLeafContainer implements SmartLifecycle, SmartInitializingSingleton {
     /** The phase of this bean: started before, and stopped after, the lifecycle's drain. */
@@ -35,10 +36,12 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
     private final ObjectProvider<ScatterClient> client;
     private final ObjectProvider<ManagementServer> applicationServer;
     private final ObjectProvider<Lifecycle> lifecycle;
+    private final ObjectProvider<LeafTarget> target;
     private final Environment environment;
     private final LeafSettings settings;
     private final List<Planned> planned = new ArrayList<>();
     private final List<ScatterLeaf> leaves = new ArrayList<>();
+    private final List<AutoCloseable> served = new ArrayList<>();
     private ManagementServer ownServer;
     private volatile boolean running;
 
@@ -59,16 +62,18 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
      * @param client the root sidecar's client, for registration
      * @param applicationServer the application's management server, if it has one
      * @param lifecycle the application's lifecycle, if it has one
+     * @param target where the methods are served instead, if anywhere (the fakes' in-memory scatter)
      * @param environment resolves {@code ${...}} in the annotations
      * @param settings the leaves' settings
      */
     public ScatterLeafContainer(ScatterLeafHandlerAnnotationProcessor processor, ObjectProvider<ScatterClient> client,
-            ObjectProvider<ManagementServer> applicationServer, ObjectProvider<Lifecycle> lifecycle, Environment environment,
-            LeafSettings settings) {
+            ObjectProvider<ManagementServer> applicationServer, ObjectProvider<Lifecycle> lifecycle, ObjectProvider<LeafTarget> target,
+            Environment environment, LeafSettings settings) {
         this.processor = Objects.requireNonNull(processor, "processor");
         this.client = client;
         this.applicationServer = applicationServer;
         this.lifecycle = lifecycle;
+        this.target = target;
         this.environment = environment;
         this.settings = settings;
     }
@@ -91,7 +96,7 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
             String leafId = a.leafId().isEmpty() ? null : resolve(found, "leafId", a.leafId());
             planned.add(new Planned(found.id(), pool, shard, leafId, LeafMethod.of(found.id(), found.bean(), found.method())));
         }
-        if (!planned.isEmpty() && client.getIfAvailable() == null) {
+        if (!planned.isEmpty() && target.getIfAvailable() == null && client.getIfAvailable() == null) {
             throw new IllegalStateException("@ScatterLeafHandler " + planned.get(0).id() + " needs a ScatterClient bean (the"
                     + " root sidecar's client) to register with; the application replaced it with a ScatterGather of its own");
         }
@@ -109,6 +114,15 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
     @Override
     public void start() {
         if (planned.isEmpty()) {
+            running = true;
+            return;
+        }
+        LeafTarget elsewhere = target.getIfAvailable();
+        if (elsewhere != null) {
+            for (Planned p : planned) {
+                served.add(elsewhere.serve(p.pool(), p.shard(), p.handler().requestType(), p.handler()));
+                log.info("@ScatterLeafHandler {} serves shard {} of pool {} on {}", p.id(), p.shard(), p.pool(), elsewhere);
+            }
             running = true;
             return;
         }
@@ -144,6 +158,14 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
             leaves.get(i).close(); // leaves the pool; a no-op when the lifecycle's drain did it first
         }
         leaves.clear();
+        for (AutoCloseable s : served) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                log.warn("stopping a leaf failed: {}", e.toString());
+            }
+        }
+        served.clear();
         if (ownServer != null) {
             ownServer.close();
             ownServer = null;

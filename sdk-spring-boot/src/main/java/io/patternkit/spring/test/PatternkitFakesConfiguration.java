@@ -1,6 +1,9 @@
 package io.patternkit.spring.test;
 
+import io.patternkit.scatter.LeafHandler;
+import io.patternkit.spring.scatter.LeafTarget;
 import io.patternkit.testing.InMemoryLeaderElection;
+import io.patternkit.testing.InMemoryScatter;
 import io.patternkit.testing.InMemoryWorkQueues;
 import io.patternkit.testing.ManualClock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -33,6 +36,34 @@ public class PatternkitFakesConfiguration {
         @ConditionalOnMissingBean
         InMemoryWorkQueues inMemoryWorkQueues(ManualClock clock) {
             return InMemoryWorkQueues.create(clock);
+        }
+    }
+
+    /** The scatter/gather fake, whose leaves are the application's {@code @ScatterLeafHandler} methods. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.patternkit.scatter.ScatterGather")
+    static class ScatterFakes {
+        @Bean
+        @ConditionalOnMissingBean
+        InMemoryScatter inMemoryScatter() {
+            return new InMemoryScatter();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        LeafTarget inMemoryLeafTarget(InMemoryScatter scatter) {
+            return new LeafTarget() {
+                @Override
+                public AutoCloseable serve(String pool, String shard, Class<Object> requestType, LeafHandler<Object, Object> handler) {
+                    scatter.leaf(pool, shard, requestType, handler);
+                    return () -> { }; // the fake lives as long as the context
+                }
+
+                @Override
+                public String toString() {
+                    return "the in-memory scatter";
+                }
+            };
         }
     }
 

@@ -5,12 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.patternkit.leader.LeaderElectionClient;
 import io.patternkit.leader.Leadership;
+import io.patternkit.scatter.GatherResult;
+import io.patternkit.scatter.Merger;
+import io.patternkit.scatter.ScatterClient;
+import io.patternkit.scatter.ScatterGather;
 import io.patternkit.spring.autoconfigure.LeaderElectionAutoConfiguration;
 import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
+import io.patternkit.spring.autoconfigure.ScatterAutoConfiguration;
 import io.patternkit.spring.autoconfigure.WorkQueueAutoConfiguration;
+import io.patternkit.spring.scatter.ScatterLeafHandler;
 import io.patternkit.spring.workqueue.WorkQueueListener;
 import io.patternkit.spring.workqueue.WorkQueueTemplate;
 import io.patternkit.testing.InMemoryLeaderElection;
+import io.patternkit.testing.InMemoryScatter;
 import io.patternkit.testing.InMemoryWorkQueues;
 import io.patternkit.testing.ManualClock;
 import io.patternkit.workqueue.WorkItem;
@@ -27,7 +34,7 @@ import org.springframework.context.annotation.Configuration;
 class EnablePatternkitFakesTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(PatternkitLifecycleAutoConfiguration.class,
-                    WorkQueueAutoConfiguration.class, LeaderElectionAutoConfiguration.class))
+                    WorkQueueAutoConfiguration.class, LeaderElectionAutoConfiguration.class, ScatterAutoConfiguration.class))
             .withPropertyValues("patternkit.workqueue.listener.poll-wait=200ms");
 
     static class Retrying {
@@ -40,6 +47,33 @@ class EnablePatternkitFakesTest {
                 throw new IllegalStateException("not yet");
             }
         }
+    }
+
+    /** A leaf of the application's, which the fake's scatter reaches. */
+    static class Upper {
+        @ScatterLeafHandler(pool = "upper", shard = "s1")
+        String upper(String text) {
+            return text.toUpperCase();
+        }
+    }
+
+    @EnablePatternkitFakes
+    @Configuration(proxyBeanMethods = false)
+    static class LeafApp {
+        @Bean
+        Upper upper() {
+            return new Upper();
+        }
+    }
+
+    @Test
+    void underTheFakesLeafMethodsAreLeavesOfTheInMemoryScatter() {
+        runner.withUserConfiguration(LeafApp.class).run(context -> {
+            assertThat(context).hasNotFailed().doesNotHaveBean(ScatterClient.class).hasSingleBean(InMemoryScatter.class);
+            GatherResult<String> result = context.getBean(ScatterGather.class).scatter("upper", "tail", String.class,
+                    Merger.<String, String>of(() -> "", (merged, part) -> merged + part));
+            assertThat(result.value()).isEqualTo("TAIL");
+        });
     }
 
     @EnablePatternkitFakes
