@@ -48,7 +48,9 @@ class AdapterStatsdFloodIT {
                 .start()) {
             AtomicBoolean flooding = new AtomicBoolean(true);
             AtomicLong sent = new AtomicLong();
+            java.util.concurrent.atomic.AtomicReference<Throwable> senderFailed = new java.util.concurrent.atomic.AtomicReference<>();
             Thread sender = new Thread(() -> flood(udp, flooding, sent), "statsd-flood");
+            sender.setUncaughtExceptionHandler((t, e) -> senderFailed.set(e));
             sender.start();
             List<Long> probeMillis = new ArrayList<>();
             long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -60,6 +62,7 @@ class AdapterStatsdFloodIT {
             }
             flooding.set(false);
             sender.join();
+            assertThat(senderFailed.get()).as("the sender's own failure").isNull();
             String[] last = {""};
             Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> { // the backlog is read
                 String now = series(sidecar, "flood_lines_total ");

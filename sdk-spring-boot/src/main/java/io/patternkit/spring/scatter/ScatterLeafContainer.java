@@ -2,6 +2,7 @@ package io.patternkit.spring.scatter;
 
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.management.ManagementServer;
+import io.patternkit.protocol.NameRule;
 import io.patternkit.scatter.ScatterClient;
 import io.patternkit.scatter.ScatterLeaf;
 import io.patternkit.spring.AnnotatedMethods;
@@ -94,11 +95,22 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
                         + " attribute or patternkit.scatter.leaf.shard");
             }
             String leafId = a.leafId().isEmpty() ? null : resolve(found, "leafId", a.leafId());
+            require(NameRule.POOL.matches(pool), found, "pool '" + pool + "': " + NameRule.POOL.requirement());
+            require(NameRule.SHARD.matches(shard), found, "shard '" + shard + "': " + NameRule.SHARD.requirement());
+            require(leafId == null || NameRule.LEAF_ID.matches(leafId), found, "leafId '" + leafId + "': " + NameRule.LEAF_ID.requirement());
+            planned.stream().filter(p -> p.pool().equals(pool)).findFirst().ifPresent(other -> require(false, found,
+                    "pool " + pool + " is served by " + other.id() + " already; one method serves a pool"));
             planned.add(new Planned(found.id(), pool, shard, leafId, LeafMethod.of(found.id(), found.bean(), found.method())));
         }
         if (!planned.isEmpty() && target.getIfAvailable() == null && client.getIfAvailable() == null) {
             throw new IllegalStateException("@ScatterLeafHandler " + planned.get(0).id() + " needs a ScatterClient bean (the"
                     + " root sidecar's client) to register with; the application replaced it with a ScatterGather of its own");
+        }
+    }
+
+    private static void require(boolean ok, AnnotatedMethods.Found<ScatterLeafHandler> found, String problem) {
+        if (!ok) {
+            throw new IllegalStateException("@ScatterLeafHandler " + found.id() + ": " + problem);
         }
     }
 
@@ -126,6 +138,16 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
             running = true;
             return;
         }
+        try {
+            serve();
+        } catch (RuntimeException e) {
+            stop(); // the leaves already registered leave, the server started for them closes
+            throw e;
+        }
+        running = true;
+    }
+
+    private void serve() {
         ManagementServer server = applicationServer.getIfAvailable();
         if (server == null) {
             ManagementServer.Builder builder = ManagementServer.builder().fromEnvironment();
@@ -149,7 +171,6 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
             leaves.add(leaf);
             log.info("@ScatterLeafHandler {} serves shard {} of pool {} at {}", p.id(), leaf.shard(), leaf.pool(), leaf.url());
         }
-        running = true;
     }
 
     @Override

@@ -46,6 +46,25 @@ class ScatterAutoConfigurationTest {
         }
     }
 
+    static class SamePoolTwice {
+        @ScatterLeafHandler(pool = "search", shard = "s1")
+        String a(Query query) {
+            return "a";
+        }
+
+        @ScatterLeafHandler(pool = "search", shard = "s1")
+        String b(Query query) {
+            return "b";
+        }
+    }
+
+    static class BadPool {
+        @ScatterLeafHandler(pool = "no spaces", shard = "s1")
+        String a(Query query) {
+            return "a";
+        }
+    }
+
     static class TwoRequests {
         @ScatterLeafHandler(pool = "search")
         String twice(Query a, Query b) {
@@ -102,6 +121,10 @@ class ScatterAutoConfigurationTest {
                 .getFailure().hasStackTraceContaining("Index.broken").hasStackTraceContaining("patternkit.scatter.leaf.shard"));
         serving.withBean(TwoRequests.class).withPropertyValues("patternkit.scatter.leaf.shard=s1").run(context ->
                 assertThat(context).hasFailed().getFailure().hasStackTraceContaining("more than one request parameter"));
+        serving.withBean(SamePoolTwice.class).run(context -> assertThat(context).hasFailed().getFailure()
+                .hasStackTraceContaining("pool search is served by").hasStackTraceContaining("SamePoolTwice"));
+        serving.withBean(BadPool.class).run(context -> assertThat(context).hasFailed().getFailure()
+                .hasStackTraceContaining("BadPool.a: pool 'no spaces'"));
         serving.withPropertyValues("patternkit.scatter.leaf.ttl=500ms").run(context -> assertThat(context).hasFailed()
                 .getFailure().hasStackTraceContaining("patternkit.scatter.leaf.ttl must be 1s to 300s"));
         serving.withBean(Index.class).withBean(ScatterGather.class, InMemoryScatter::new)

@@ -107,17 +107,22 @@ public final class AdapterModule implements PatternModule {
                         + e.getMessage(), e);
             }
         }
-        Runnable stopJmx = config.jmx().map(jmx -> jmx(jmx, context)).orElse(() -> { });
-        Runnable stopScrapes = config.scrapes().isEmpty() ? () -> { } : Scrapes.register(config.scrapes(), http, context.registry());
-        LogsAdapter logs = config.logs().map(spec -> LogsAdapter.start(spec, context.registry(), Clock.systemUTC(), MAPPER)).orElse(null);
-        return new Running(List.copyOf(checks), Optional.ofNullable(logs), () -> {
-            timers.forEach(vertx::cancelTimer);
-            if (statsd != null) {
-                statsd.close();
-            }
-            stopJmx.run();
-            stopScrapes.run();
-        });
+        List<Runnable> started = new ArrayList<>(); // what a failed start, or the drain, stops
+        started.add(() -> timers.forEach(vertx::cancelTimer));
+        if (statsd != null) {
+            started.add(statsd::close);
+        }
+        Runnable stop = () -> started.forEach(Runnable::run);
+        LogsAdapter logs;
+        try {
+            started.add(config.jmx().map(jmx -> jmx(jmx, context)).orElse(() -> { }));
+            started.add(config.scrapes().isEmpty() ? () -> { } : Scrapes.register(config.scrapes(), http, context.registry()));
+            logs = config.logs().map(spec -> LogsAdapter.start(spec, context.registry(), Clock.systemUTC(), MAPPER)).orElse(null);
+        } catch (RuntimeException e) {
+            stop.run();
+            throw e;
+        }
+        return new Running(List.copyOf(checks), Optional.ofNullable(logs), vertx, stop);
     }
 
     /**
@@ -166,10 +171,11 @@ public final class AdapterModule implements PatternModule {
     }
 
     /** The started adapter: its checks, its logs (read until the sidecar closes: the app may log while it stops), and what stops the rest (once). */
-    private record Running(List<Check> checks, Optional<LogsAdapter> logs, Runnable stop) implements RunningPattern {
-        private Running(List<Check> checks, Optional<LogsAdapter> logs, Runnable stop) {
+    private record Running(List<Check> checks, Optional<LogsAdapter> logs, Vertx vertx, Runnable stop) implements RunningPattern {
+        private Running(List<Check> checks, Optional<LogsAdapter> logs, Vertx vertx, Runnable stop) {
             this.checks = checks;
             this.logs = logs;
+            this.vertx = vertx;
             AtomicBoolean stopped = new AtomicBoolean();
             this.stop = () -> {
                 if (stopped.compareAndSet(false, true)) {
@@ -192,7 +198,9 @@ public final class AdapterModule implements PatternModule {
                 return Future.succeededFuture(body);
             }));
             String logsRoute = "/v1/adapter/logs";
-            router.get(logsRoute).handler(ctx -> responses.answer(ctx, logsRoute, () -> Future.succeededFuture(logs(ctx, responses))));
+            // Up to 100,000 records to write: off the event loop.
+            router.get(logsRoute).handler(ctx -> responses.answer(ctx, logsRoute, () -> vertx.executeBlocking(() -> logs(ctx, responses),
+                    false)));
         }
 
         /** {@code GET /v1/adapter/logs?lines=&source=&level=}: the newest records, oldest first. */

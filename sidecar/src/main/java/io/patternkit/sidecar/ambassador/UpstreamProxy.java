@@ -123,8 +123,9 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
 
     /** Starts a call whose body (possibly empty) is at hand, so that it can be sent again and copied. */
     private Future<ProxyResponse> proceed(ProxyContext ctx, RoutingTable table, Call call, HttpServerRequest incoming, Buffer body) {
-        call.replay(body, IDEMPOTENT.contains(incoming.method()));
-        table.spec().mirror().filter(m -> ThreadLocalRandom.current().nextDouble() * 100 < m.percent())
+        boolean idempotent = IDEMPOTENT.contains(incoming.method());
+        call.replay(body, idempotent);
+        table.spec().mirror().filter(m -> (idempotent || m.nonIdempotent()) && ThreadLocalRandom.current().nextDouble() * 100 < m.percent())
                 .ifPresent(m -> mirror(ctx, m, table.spec().tryTimeout(), body));
         table.budget().earn(table.spec().retryBudgetPercent());
         if (call.replayable) {

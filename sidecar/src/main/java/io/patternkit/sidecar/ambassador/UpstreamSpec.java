@@ -215,13 +215,17 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
     /**
      * Traffic mirroring (Envoy's request mirror policy, "shadowing"): a copy of a share of the
      * requests goes to a shadow upstream, such as a new version under test with production traffic,
-     * and its answers are thrown away; the app's request never waits for it. Only requests without a
-     * body and with an idempotent method are copied (a body is streamed once, to the real upstream).
+     * and its answers are thrown away; the app's request never waits for it. Requests whose body is at
+     * hand are copied (none, or one of at most {@link #maxBufferedBodyBytes()}; a larger one is streamed
+     * once, to the real upstream), those of idempotent methods only unless {@code nonIdempotent} says so:
+     * a copied {@code POST} reaches the shadow as a second request, harmless only when the shadow keeps
+     * its own state.
      *
      * @param percent the share of requests copied, 0 to 100
-     * @param endpoints the shadow's base URLs, at least one; a copy goes to one of them at random
+     * @param endpoints the shadow's base URLs, at least one, {@code http} or {@code https}; a copy goes to one of them at random
+     * @param nonIdempotent whether {@code POST} and {@code PATCH} requests are copied too (default false)
      */
-    public record Mirror(double percent, List<URI> endpoints) {
+    public record Mirror(double percent, List<URI> endpoints, boolean nonIdempotent) {
         /**
          * Checks the settings.
          *
@@ -231,14 +235,15 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
             require(percent >= 0 && percent <= 100, "mirror.percent must be 0 to 100");
             require(endpoints != null && !endpoints.isEmpty(), "mirror.endpoints must name at least one endpoint");
             endpoints = List.copyOf(endpoints);
-            require(endpoints.stream().noneMatch(u -> u.getScheme().toLowerCase(Locale.ROOT).startsWith("dns+")),
-                    "mirror.endpoints take no dns+ names");
+            require(endpoints.stream().noneMatch(EndpointResolver::isName), "mirror.endpoints take no dns+ or registry names");
         }
 
         @JsonCreator
         static Mirror fromJson(@JsonProperty(value = "percent", required = true) double percent,
-                               @JsonProperty(value = "endpoints", required = true) List<String> endpoints) {
-            return new Mirror(percent, endpoints == null ? List.of() : endpoints.stream().map(Shard::endpoint).toList());
+                               @JsonProperty(value = "endpoints", required = true) List<String> endpoints,
+                               @JsonProperty("nonIdempotent") Boolean nonIdempotent) {
+            return new Mirror(percent, endpoints == null ? List.of() : endpoints.stream().map(Shard::endpoint).toList(),
+                    Boolean.TRUE.equals(nonIdempotent));
         }
     }
 

@@ -250,6 +250,12 @@ class AdapterHttpTest {
                 http_requests_total{method="GET",app="inner"} 1027
                 # TYPE queue_depth gauge
                 queue_depth 7
+                # TYPE requests_total counter
+                requests_total 5
+                # TYPE requests_created gauge
+                requests_created 1.7e9
+                # TYPE build_info gauge
+                build_info{version="1.2"} 1
                 # TYPE latency_seconds histogram
                 latency_seconds_bucket{le="0.1"} 2
                 latency_seconds_bucket{le="1"} 5
@@ -293,6 +299,8 @@ class AdapterHttpTest {
                 .contains("legacy_rpc_seconds{app=\"legacy\",quantile=\"0.99\"} 0.25")
                 .contains("legacy_rpc_seconds_count{app=\"legacy\"} 40")
                 .doesNotContain("go_goroutines")
+                .contains("legacy_requests_total{app=\"legacy\"} 5.0") // beside a gauge requests_created, left out, not a clash
+                .doesNotContain("legacy_requests_created").doesNotContain("legacy_build")
                 .contains("pool_active_connections 3.0").contains("pool_healthy 1.0").doesNotContain("pool_missing")
                 .contains("patternkit_adapter_scrape_dropped_total{scrape=\"pool\"}");
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * Follows one log file as {@code tail -F} does, by polling: it reads what was appended since the
  * last poll; when the name points to another file (rotation by rename, as logrotate's
  * {@code create} and Logback's rolling do; told by the file's identity, its inode on Linux) it
- * keeps reading the old file for {@code rotateWait}, because the app writes to it until it reopens,
+ * keeps reading the old file for {@code rotateWait} (and until it has read all of it), because the app
+ * writes to it until it reopens,
  * so a line the app was in the middle of when the file was renamed is read whole, and reads the
  * new file from its start; when the file shrinks under the read position (logrotate's
  * {@code copytruncate}) it reads again from the start. Not thread-safe: one thread polls it.
@@ -83,9 +84,10 @@ final class FileFollower implements AutoCloseable {
                 current = open(firstLook && !fromStart);
             }
         } else if (now != null && now.fileKey() != null && !now.fileKey().equals(current.key)) {
+            OpenFile next = open(false); // first: if this fails, the current file is still the current one
             current.closeAt = nanoTime.getAsLong() + rotateWaitNanos;
             rotated.add(current);
-            current = open(false);
+            current = next;
             rotations.accept(Rotation.RENAMED);
         } else if (now != null && now.size() < current.position) {
             current.splitter.flush();
@@ -95,8 +97,8 @@ final class FileFollower implements AutoCloseable {
         firstLook = false;
         for (Iterator<OpenFile> it = rotated.iterator(); it.hasNext(); ) {
             OpenFile old = it.next();
-            read(old);
-            if (nanoTime.getAsLong() - old.closeAt >= 0) {
+            boolean atEnd = read(old);
+            if (atEnd && nanoTime.getAsLong() - old.closeAt >= 0) { // never let go of bytes not read yet
                 old.close();
                 it.remove();
             }
@@ -137,18 +139,20 @@ final class FileFollower implements AutoCloseable {
         }
     }
 
-    private void read(OpenFile file) throws IOException {
+    /** @return whether it read to the end of the file (else it stopped at the cap per poll) */
+    private boolean read(OpenFile file) throws IOException {
         int total = 0;
         while (total < READ_CAP_PER_POLL) {
             buffer.clear();
             int n = file.channel.read(buffer, file.position);
             if (n <= 0) {
-                return;
+                return true;
             }
+            file.splitter.feed(buffer.array(), 0, n);
             file.position += n;
             total += n;
-            file.splitter.feed(buffer.array(), 0, n);
         }
+        return false;
     }
 
     /** A file being read: its channel, identity, read position and half-read line. */

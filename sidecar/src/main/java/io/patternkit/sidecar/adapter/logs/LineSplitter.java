@@ -34,17 +34,11 @@ final class LineSplitter {
         for (int i = offset; i < offset + count; i++) {
             byte b = bytes[i];
             if (b == '\n') {
-                emit(length > 0 && partial[length - 1] == '\r' ? length - 1 : length);
-                length = 0;
+                emit(length > 0 && partial[length - 1] == '\r' ? length - 1 : length, false);
                 continue;
             }
             if (length == maxLineBytes) {
-                boolean heldCr = partial[length - 1] == '\r';
-                emit(heldCr ? length - 1 : length);
-                length = 0;
-                if (heldCr) {
-                    append((byte) '\r');
-                }
+                emit(partial[length - 1] == '\r' ? length - 1 : length, partial[length - 1] == '\r');
             }
             append(b);
         }
@@ -53,8 +47,7 @@ final class LineSplitter {
     /** Hands on the line that has not ended, if any: its writer will write no more of it. */
     void flush() {
         if (length > 0) {
-            emit(length);
-            length = 0;
+            emit(length, false);
         }
     }
 
@@ -65,7 +58,13 @@ final class LineSplitter {
         partial[length++] = b;
     }
 
-    private void emit(int count) {
-        lines.accept(LogLine.decode(Arrays.copyOf(partial, count)));
+    /** Hands on the first {@code count} bytes as a line; the buffer is emptied first (keeping a held {@code \r}). */
+    private void emit(int count, boolean holdCr) {
+        byte[] line = Arrays.copyOf(partial, count);
+        length = 0;
+        if (holdCr) {
+            append((byte) '\r');
+        }
+        lines.accept(LogLine.decode(line));
     }
 }

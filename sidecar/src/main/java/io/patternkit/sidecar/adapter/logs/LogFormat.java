@@ -42,8 +42,9 @@ public enum LogFormat {
      * Plain text as a pattern layout writes it: an optional leading ISO 8601 time, a level word among
      * the first words, and the lines that continue a record (a Java stack trace's exception line
      * such as {@code java.lang.IllegalStateException: boom}, its {@code at ...}, {@code Caused by:},
-     * {@code Suppressed:}, {@code ... N more}, or any line starting with whitespace) joined to it, as
-     * Fluent Bit's {@code java} multiline parser joins them.
+     * {@code Suppressed:}, {@code ... N more}, or a line starting with a tab) joined to it, as Fluent
+     * Bit's {@code java} multiline parser joins them. A line that starts with spaces alone (a
+     * right-aligned level such as Log4j's {@code %5p}) starts a record of its own.
      */
     TEXT;
 
@@ -59,8 +60,8 @@ public enum LogFormat {
             "^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?(Z|[+-]\\d{2}:?\\d{2})?)\\s*(.*)$", Pattern.DOTALL);
     private static final Pattern LEVEL_WORD = Pattern.compile(
             "\\b(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE|CRITICAL)\\b");
-    private static final Pattern CONTINUATION = Pattern.compile(
-            "^(\\s|Caused by: |Suppressed: |\\.\\.\\. \\d+ more|([a-zA-Z_$][\\w$]*\\.)+[\\w$]*(Exception|Error|Throwable)(: |$))");
+    private static final Pattern CONTINUATION = Pattern.compile("^(\\t|\\s+at |\\s*\\.\\.\\. \\d+ (more|common frames omitted)"
+            + "|\\s*Caused by: |\\s*Suppressed: |([a-zA-Z_$][\\w$]*\\.)+[\\w$]*(Exception|Error|Throwable)(: |$))");
 
     /**
      * What a record read as.
@@ -82,12 +83,16 @@ public enum LogFormat {
      * @return what it says; a line that does not read keeps its whole text as the message and says why
      */
     Parsed parse(String line) {
-        return switch (this) {
-            case JSON -> json(line);
-            case LOGFMT -> logfmt(line);
-            case COMBINED -> combined(line);
-            case TEXT -> text(line);
-        };
+        try {
+            return switch (this) {
+                case JSON -> json(line);
+                case LOGFMT -> logfmt(line);
+                case COMBINED -> combined(line);
+                case TEXT -> text(line);
+            };
+        } catch (RuntimeException e) { // a value out of every range (a 30-digit byte count, 1e400 seconds): kept whole
+            return Parsed.unread(line, "not readable as " + name().toLowerCase(Locale.ROOT) + ": " + e.getClass().getSimpleName());
+        }
     }
 
     /**

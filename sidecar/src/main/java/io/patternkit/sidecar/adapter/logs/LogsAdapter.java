@@ -146,7 +146,10 @@ public final class LogsAdapter implements AutoCloseable {
     public void close() {
         poller.shutdown();
         try {
-            poller.awaitTermination(2, TimeUnit.SECONDS);
+            if (!poller.awaitTermination(2, TimeUnit.SECONDS)) {
+                poller.shutdownNow(); // a poll stuck on a slow disk: interrupted, so the files below are not read by two threads
+                poller.awaitTermination(2, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PipeReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipeReader.class);
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFIFO = 0010000;
 
     private final Path pipe;
     private final Supplier<LineSplitter> splitters;
@@ -37,6 +39,9 @@ final class PipeReader implements AutoCloseable {
         this.splitters = splitters;
         if (!Files.exists(pipe)) {
             mkfifo(pipe);
+        } else if (((Integer) Files.getAttribute(pipe, "unix:mode") & S_IFMT) != S_IFIFO) {
+            throw new IOException(pipe + " is not a named pipe (a regular file there would be read again and again); remove it"
+                    + " or name another path");
         }
         this.thread = DaemonThreads.newThread("patternkit-adapter-pipe-" + sourceName, this::run);
         thread.start();
@@ -51,7 +56,7 @@ final class PipeReader implements AutoCloseable {
                 while ((n = in.read(buffer)) > 0) {
                     splitter.feed(buffer, 0, n);
                 }
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 if (!closed) {
                     LOG.warn("adapter: cannot read the log pipe {}: {}", pipe, e.getMessage());
                     try {

@@ -20,6 +20,8 @@ final class RecordAssembler {
     private final LongSupplier nanoTime;
     private final long flushAfterNanos;
     private final Consumer<LogRecord> records;
+    /** The most lines one record joins; a longer run is written in records of this many (no record grows for ever). */
+    static final int MAX_RECORD_LINES = 1_000;
     private final List<LogLine> pending = new ArrayList<>();
     private long lastLineNanos;
 
@@ -48,7 +50,7 @@ final class RecordAssembler {
         }
         pending.add(line);
         lastLineNanos = nanoTime.getAsLong();
-        if (source.format() != LogFormat.TEXT) {
+        if (source.format() != LogFormat.TEXT || pending.size() >= MAX_RECORD_LINES) {
             flush();
         }
     }

@@ -88,7 +88,7 @@ final class PrometheusText {
             }
             families.put(name, new Family(name, type, existing == null ? null : existing.help(), new ArrayList<>()));
         } else {
-            String help = rest.replace("\\n", "\n").replace("\\\\", "\\");
+            String help = unescapeHelp(rest);
             families.put(name, new Family(name, existing == null ? Type.UNTYPED : existing.type(), help,
                     existing == null ? new ArrayList<>() : existing.samples()));
         }
@@ -111,6 +111,20 @@ final class PrometheusText {
         Family untyped = new Family(sampleName, Type.UNTYPED, null, new ArrayList<>());
         families.put(sampleName, untyped);
         return untyped;
+    }
+
+    /** HELP text's escapes, {@code \\} and {@code \n}, read in one pass (so {@code \\n} is a backslash and an n). */
+    private static String unescapeHelp(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length() && (text.charAt(i + 1) == '\\' || text.charAt(i + 1) == 'n')) {
+                out.append(text.charAt(++i) == 'n' ? '\n' : '\\');
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     static boolean validName(String name) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.patternkit.sidecar.common.DaemonThreads;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -31,6 +32,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -49,6 +54,8 @@ final class ScrapeCollector implements MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ScrapeCollector.class);
     private static final int MAX_BYTES = 16 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ScheduledExecutorService DEADLINES =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("patternkit-adapter-scrape-deadline"));
 
     private final ScrapeSpec spec;
     private final HttpClient http;
@@ -74,9 +81,11 @@ final class ScrapeCollector implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<MetricSnapshot> snapshots;
+        MetricSnapshots answer;
         try {
             String body = fetch();
-            snapshots = spec.format().equals("json") ? fromJson(body) : fromPrometheus(body);
+            snapshots = distinct(spec.format().equals("json") ? fromJson(body) : fromPrometheus(body));
+            answer = new MetricSnapshots(snapshots);
         } catch (IOException | PrometheusText.FormatException | RuntimeException e) {
             failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             return new MetricSnapshots();
@@ -89,7 +98,19 @@ final class ScrapeCollector implements MultiCollector {
             LOG.info("adapter: scrape {} of {} answers again", spec.name(), spec.where());
         }
         series.set(snapshots.stream().mapToInt(s -> s.getDataPoints().size()).sum());
-        return new MetricSnapshots(snapshots);
+        return answer;
+    }
+
+    /** Keeps the first family of each name (a scrape whose names collide must not fail the sidecar's whole /metrics). */
+    private List<MetricSnapshot> distinct(List<MetricSnapshot> snapshots) {
+        Map<String, MetricSnapshot> byName = new LinkedHashMap<>();
+        for (MetricSnapshot s : snapshots) {
+            if (byName.putIfAbsent(s.getMetadata().getPrometheusName(), s) != null) {
+                dropped.increment();
+                LOG.debug("adapter: scrape {}: a second family named {} left out", spec.name(), s.getMetadata().getPrometheusName());
+            }
+        }
+        return List.copyOf(byName.values());
     }
 
     private void failed(String why) {
@@ -101,11 +122,20 @@ final class ScrapeCollector implements MultiCollector {
         }
     }
 
+    /** Reads the endpoint within the timeout, body included: a body that trickles in is cut off at the deadline. */
     private String fetch() throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(spec.url()).timeout(spec.timeout()).GET()
                 .header("Accept", spec.format().equals("json") ? "application/json" : "text/plain;version=0.0.4;q=1,*/*;q=0.1").build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
+        InputStream body = response.body();
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+            try {
+                body.close(); // ends the read below with an IOException
+            } catch (IOException e) {
+                // closed already
+            }
+        }, spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        try (InputStream in = body) {
             if (response.statusCode() != 200) {
                 throw new IOException("answered " + response.statusCode());
             }
@@ -118,6 +148,10 @@ final class ScrapeCollector implements MultiCollector {
             } catch (CharacterCodingException e) {
                 throw new IOException("answered a body that is not UTF-8");
             }
+        } catch (IOException e) {
+            throw deadline.isDone() ? new IOException("did not answer whole within " + spec.timeout().toMillis() + " ms") : e;
+        } finally {
+            deadline.cancel(false);
         }
     }
 
@@ -138,7 +172,14 @@ final class ScrapeCollector implements MultiCollector {
     }
 
     private MetricSnapshot snapshot(PrometheusText.Family family) {
-        String name = PrometheusNaming.sanitizeMetricName(spec.prefix() + family.name());
+        String full = spec.prefix() + family.name();
+        String name = PrometheusNaming.sanitizeMetricName(full);
+        // The model writes a counter's _total itself; any other name it would shorten (a gauge go_info, an untyped
+        // foo_created beside a counter foo_total) is left out rather than served under another name.
+        boolean counterTotal = family.type() == PrometheusText.Type.COUNTER && full.equals(name + "_total");
+        if (!name.equals(full) && !counterTotal) {
+            throw new IllegalArgumentException("the name " + full + " ends in a suffix the exposition reserves");
+        }
         String help = family.help();
         switch (family.type()) {
             case COUNTER -> {

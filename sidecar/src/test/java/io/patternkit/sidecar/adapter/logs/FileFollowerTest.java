@@ -114,6 +114,16 @@ class FileFollowerTest {
     }
 
     @Test
+    void aPipeSourceThatIsARegularFileIsRefusedAtStart() throws IOException {
+        Path notAPipe = Files.writeString(dir.resolve("events.pipe"), "would be read again and again\n");
+        LogsSpec spec = new LogsSpec(List.of(new LogSourceSpec("events", java.util.Optional.empty(), java.util.Optional.of(notAPipe),
+                LogFormat.TEXT, false)), false, 10, Duration.ofSeconds(1), Duration.ofSeconds(1), 1024);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LogsAdapter.start(spec,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC(),
+                new com.fasterxml.jackson.databind.ObjectMapper())).hasMessageContaining("is not a named pipe");
+    }
+
+    @Test
     void aLineLongerThanTheCapIsHandedOnInPiecesAndCarriageReturnsAreDropped() throws IOException {
         Path log = dir.resolve("app.log");
         FileFollower f = follow(log, true);

@@ -89,6 +89,14 @@ class LogFormatTest {
     }
 
     @Test
+    void valuesOutOfEveryRangeKeepTheLineWholeInsteadOfFailing() {
+        assertThat(LogFormat.JSON.parse("{\"ts\":1e400,\"msg\":\"x\"}").error()).contains("not readable as json");
+        assertThat(LogFormat.COMBINED.parse("1.2.3.4 - - [03/Dec/2026:05:10:00 +0000] \"GET / HTTP/1.1\" 200 "
+                + "9".repeat(30)).error()).contains("not readable as combined");
+        assertThat(LogFormat.TEXT.continues(" INFO a right-aligned level starts a record")).isFalse();
+    }
+
+    @Test
     void levelsOfOtherLoggersMapOntoOneScale() {
         assertThat(LogLevel.normalise("severe")).isEqualTo("ERROR");
         assertThat(LogLevel.normalise("CRITICAL")).isEqualTo("FATAL");

@@ -74,6 +74,16 @@ class RecordAssemblerTest {
     }
 
     @Test
+    void noRecordJoinsMoreThanItsCapOfLines() {
+        RecordAssembler a = assembler(LogFormat.TEXT);
+        a.accept(line("ERROR endless"));
+        for (int i = 0; i < 2_500; i++) {
+            a.accept(line("\tat frame" + i));
+        }
+        assertThat(records).hasSize(2).allSatisfy(r -> assertThat(r.message().split("\n")).hasSize(RecordAssembler.MAX_RECORD_LINES));
+    }
+
+    @Test
     void eachJsonLineIsARecordAtOnceAndBlankLinesAreSkipped() {
         RecordAssembler a = assembler(LogFormat.JSON);
         a.accept(line("{\"msg\":\"a\"}"));

@@ -43,6 +43,12 @@ class PrometheusTextTest {
     }
 
     @Test
+    void helpEscapesAreReadInOnePass() throws Exception {
+        assertThat(PrometheusText.parse("# HELP x a path C:\\\\new and\\nnext\nx 1\n").get(0).help())
+                .isEqualTo("a path C:\\new and\nnext");
+    }
+
+    @Test
     void whatIsNotTheFormatIsRefusedNamingTheLine() {
         for (String bad : List.of("9lives 1", "x{a=\"1\"} one", "x{a=1} 1", "x{a=\"1\",a=\"2\"} 1", "x{a=\"\\t\"} 1", "x 1 2 3",
                 "x 1d", "x 0x10", "# TYPE x histogramm", "x{a=\"open} 1", "x 1 12.5")) {
