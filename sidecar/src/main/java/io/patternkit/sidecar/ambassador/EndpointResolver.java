@@ -69,9 +69,17 @@ final class EndpointResolver {
         return expansions;
     }
 
-    private List<URI> registered(URI name) {
+    /**
+     * @param name a {@code registry://POOL[/SHARD]} endpoint
+     * @return its shard, or empty for every shard of the pool
+     */
+    static Optional<String> registryShard(URI name) {
         String path = name.getRawPath() == null ? "" : name.getRawPath();
-        Optional<String> shard = path.isEmpty() ? Optional.empty() : Optional.of(path.substring(1));
+        return path.isEmpty() ? Optional.empty() : Optional.of(path.substring(1));
+    }
+
+    private List<URI> registered(URI name) {
+        Optional<String> shard = registryShard(name);
         Optional<SortedMap<String, List<URI>>> found = directory.instances(name.getAuthority());
         if (found.isEmpty()) {
             if (!warnedUnpublished) {

@@ -105,12 +105,12 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
                             + ", which this request does not carry");
         }
         incoming.response().closeHandler(v -> call.appGone());
-        if (!hasBody(incoming)) {
+        long length = contentLength(incoming);
+        if (length == 0) {
             ctx.request().setBody(null); // nothing to stream, so an attempt can be sent again
             incoming.resume();
             return proceed(ctx, table, call, incoming, Buffer.buffer());
         }
-        long length = contentLength(incoming);
         if (length < 0 || length > table.spec().maxBufferedBodyBytes()) {
             return call.start(); // streamed through once: not replayed, hedged or mirrored
         }
@@ -190,23 +190,25 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         answer.request().reset();
     }
 
-    /** @return the request's {@code Content-Length}, or -1 when it has none (chunked) or it is not a number */
+    /**
+     * The body's length by RFC 9112 section 6.3: a request with neither {@code Transfer-Encoding} nor
+     * {@code Content-Length} has none.
+     *
+     * @return its {@code Content-Length}, 0 without a body, or -1 when unknown (chunked, or a length that is not a number)
+     */
     private static long contentLength(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+        if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
             return -1;
+        }
+        if (length == null) {
+            return 0;
         }
         try {
             return Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    /** RFC 9112 section 6.3: a request without Content-Length or Transfer-Encoding has no body. */
-    private static boolean hasBody(HttpServerRequest request) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"));
     }
 
     /** One attempt of a call on one replica. Confined to the request's event loop. */

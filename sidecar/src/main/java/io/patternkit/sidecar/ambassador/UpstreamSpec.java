@@ -175,10 +175,9 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (scheme.equals(EndpointResolver.REGISTRY)) {
-                String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-                String shard = path.isEmpty() ? null : path.substring(1);
                 require(uri.getAuthority() != null && NameRule.POOL.matches(uri.getAuthority())
-                        && (shard == null || NameRule.SHARD.matches(shard)) && uri.getRawQuery() == null && uri.getRawFragment() == null,
+                        && EndpointResolver.registryShard(uri).map(NameRule.SHARD::matches).orElse(true)
+                        && uri.getRawQuery() == null && uri.getRawFragment() == null,
                         "endpoint '" + url + "' must be registry://POOL or registry://POOL/SHARD (" + NameRule.POOL.requirement() + ")");
                 return uri;
             }
