@@ -274,9 +274,8 @@ public final class EmbeddedHttpServer {
                 vertx.cancelTimer(readTimer);
                 authFailures.increment();
                 limiter.failed(req.remoteAddress());
-                req.response().putHeader("WWW-Authenticate", "Bearer");
                 respondAndClose(req, route, start, ManagementResponse.problem(ProblemType.UNAUTHORIZED,
-                        "a valid Authorization: Bearer token is required"));
+                        "a valid Authorization: Bearer token is required").withHeader("WWW-Authenticate", "Bearer"));
                 return;
             }
         }
@@ -408,13 +407,17 @@ public final class EmbeddedHttpServer {
         if (req.response().ended() || req.response().closed()) {
             return;
         }
+        LingeringClose.answer(vertx, req, answer.status(), headersOf(answer), Buffer.buffer(answer.body()));
+    }
+
+    /** @return the answer's headers: its content type, then its own */
+    private static Map<String, String> headersOf(ManagementResponse answer) {
         Map<String, String> headers = new LinkedHashMap<>();
-        req.response().headers().forEach(headers::put); // set before, such as WWW-Authenticate
-        headers.putAll(answer.headers());
         if (answer.contentType() != null) {
             headers.put("Content-Type", answer.contentType());
         }
-        LingeringClose.answer(vertx, req, answer.status(), headers, Buffer.buffer(answer.body()));
+        headers.putAll(answer.headers());
+        return headers;
     }
 
     private void record(HttpServerRequest req, String route, long start, ManagementResponse answer) {
@@ -430,10 +433,7 @@ public final class EmbeddedHttpServer {
             return;
         }
         response.setStatusCode(answer.status());
-        if (answer.contentType() != null) {
-            response.putHeader("Content-Type", answer.contentType());
-        }
-        answer.headers().forEach(response::putHeader);
+        headersOf(answer).forEach(response::putHeader);
         response.end(Buffer.buffer(answer.body()));
     }
 

@@ -64,6 +64,8 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
                 "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length"));
     }
 
+    /** The body of a request without one: shared, never written (nothing allocated per bodiless request). */
+    private static final Buffer NO_BODY = Buffer.buffer(new byte[0]);
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
@@ -109,7 +111,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         if (length == 0) {
             ctx.request().setBody(null); // nothing to stream, so an attempt can be sent again
             incoming.resume();
-            return proceed(ctx, table, call, incoming, Buffer.buffer());
+            return proceed(ctx, table, call, incoming, NO_BODY);
         }
         if (length < 0 || length > table.spec().maxBufferedBodyBytes()) {
             return call.start(); // streamed through once: not replayed, hedged or mirrored

@@ -115,6 +115,32 @@ public final class JsonFields {
         return new ProblemException(ProblemType.INVALID_REQUEST, field + " " + message, List.of(new FieldError(field, message)));
     }
 
+    /**
+     * Reads a whole-number query parameter within a range.
+     *
+     * @param name the parameter, named in the problem
+     * @param value its value as sent, or {@code null} when absent
+     * @param fallback the value when absent
+     * @param min the lowest value allowed
+     * @param max the highest value allowed
+     * @return the value
+     * @throws ProblemException {@code invalid-request} naming the parameter when it is not a whole number in range
+     */
+    public static int queryInt(String name, String value, int fallback, int min, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(name, "must be an integer between " + min + " and " + max);
+    }
+
     /** @throws ProblemException {@code invalid-request} listing the recorded errors, when there are any */
     public void throwIfInvalid() {
         if (!errors.isEmpty()) {

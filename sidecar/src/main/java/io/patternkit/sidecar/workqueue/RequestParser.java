@@ -82,18 +82,7 @@ public final class RequestParser {
      * @throws ProblemException {@code invalid-request} when malformed or out of range
      */
     public int limit(String limit) {
-        if (limit == null) {
-            return 100;
-        }
-        try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= Wire.MAX_BATCH) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw invalid("limit", "must be an integer between 1 and " + Wire.MAX_BATCH);
+        return JsonFields.queryInt("limit", limit, 100, 1, Wire.MAX_BATCH);
     }
 
     /**

@@ -21,18 +21,7 @@ public final class LogsQuery {
      * @throws ProblemException {@code invalid-request} when it is not such a number
      */
     public static int lines(String value) {
-        if (value == null) {
-            return DEFAULT_LINES;
-        }
-        try {
-            int lines = Integer.parseInt(value);
-            if (lines >= 1 && lines <= 100_000) {
-                return lines;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw JsonFields.invalid("lines", "must be a whole number from 1 to 100000");
+        return JsonFields.queryInt("lines", value, DEFAULT_LINES, 1, 100_000);
     }
 
     /**
