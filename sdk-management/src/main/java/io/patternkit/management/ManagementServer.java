@@ -8,9 +8,7 @@ import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
 import io.patternkit.server.security.Loopback;
 import io.patternkit.server.security.TlsFiles;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -49,7 +47,7 @@ import java.util.function.Function;
  * <p>Metrics: timer {@link #REQUESTS} tagged {@code method}, {@code route} (the mounted path, or
  * {@code unmatched}) and {@code status}. Thread-safe.
  */
-public final class ManagementServer implements AutoCloseable {
+public final class ManagementServer implements EndpointHost, AutoCloseable {
     /** Environment variable: the address to bind, such as {@code 0.0.0.0} or a pod IP in Kubernetes. */
     public static final String ENV_HOST = "PATTERNKIT_MANAGEMENT_HOST";
     /** Environment variable: the port to bind; 0 for an ephemeral one. */
@@ -100,21 +98,10 @@ public final class ManagementServer implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Serves a path. The path is matched exactly (no templates, no query); the endpoint sees every method.
-     *
-     * @param path an absolute path, such as {@code /patternkit/leaf/search}
-     * @param endpoint the endpoint; not null
-     * @return the mount; closing it stops serving the path (404 from then on)
-     * @throws IllegalStateException when the path is already mounted
-     * @throws IllegalArgumentException when the path does not start with {@code /}
-     */
+    @Override
     public Mount mount(String path, ManagementEndpoint endpoint) {
-        Objects.requireNonNull(path, "path");
+        EndpointHost.requireMountPath(path);
         Objects.requireNonNull(endpoint, "endpoint");
-        if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
-            throw new IllegalArgumentException("path must be absolute, without query or fragment, got '" + path + "'");
-        }
         server.mount(path, endpoint);
         return () -> server.unmount(path, endpoint);
     }
@@ -138,12 +125,14 @@ public final class ManagementServer implements AutoCloseable {
      *     {@link Builder#advertisedHost})
      * @throws IllegalStateException when the server is not running
      */
+    @Override
     public URI baseUrl() {
         String h = advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost;
         return URI.create((tls ? "https" : "http") + "://" + h + ":" + port());
     }
 
     /** @return true between a successful {@link #start()} and {@link #close()} */
+    @Override
     public boolean isRunning() {
         return server.isRunning();
     }
@@ -168,13 +157,6 @@ public final class ManagementServer implements AutoCloseable {
                 + ", token=" + (requiresToken() ? "<redacted>" : "none") + '}';
     }
 
-    /** A mounted endpoint; {@link #close()} unmounts it. */
-    @FunctionalInterface
-    public interface Mount extends AutoCloseable {
-        /** Stops serving the path; requests in progress finish. Idempotent. */
-        @Override
-        void close();
-    }
 
     /**
      * Builder of {@link ManagementServer}. Not thread-safe; setters validate at once and throw
@@ -451,7 +433,7 @@ public final class ManagementServer implements AutoCloseable {
                         + "bodies do not cross the network in clear, or allow plain HTTP with insecurePlaintext() ("
                         + ENV_INSECURE_PLAINTEXT + "=true) on a network that encrypts for you");
             }
-            return new ManagementServer(this, h, p, t, adv != null ? adv : advertise(h), Optional.ofNullable(tls));
+            return new ManagementServer(this, h, p, t, adv != null ? adv : EndpointHost.advertisedHostFor(h), Optional.ofNullable(tls));
         }
 
         private String env(String name) {
@@ -469,17 +451,6 @@ public final class ManagementServer implements AutoCloseable {
                 // reported below
             }
             throw new IllegalArgumentException(ENV_PORT + " must be a port 0..65535, got '" + value + "'");
-        }
-
-        private static String advertise(String bindHost) {
-            if (!bindHost.equals("0.0.0.0") && !bindHost.equals("::") && !bindHost.equals("[::]")) {
-                return bindHost;
-            }
-            try {
-                return InetAddress.getLocalHost().getHostAddress();
-            } catch (UnknownHostException e) {
-                return "127.0.0.1";
-            }
         }
     }
 }

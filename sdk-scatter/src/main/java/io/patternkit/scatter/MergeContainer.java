@@ -2,6 +2,7 @@ package io.patternkit.scatter;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.patternkit.management.EndpointHost;
 import io.patternkit.management.ManagementServer;
 import io.patternkit.scatter.internal.MergeEndpoint;
 import java.net.URI;
@@ -34,18 +35,19 @@ public final class MergeContainer implements AutoCloseable {
     public static final String DEFAULT_PATH = "/patternkit/merge";
 
     private final URI url;
-    private final ManagementServer.Mount mount;
+    private final EndpointHost.Mount mount;
 
-    private MergeContainer(URI url, ManagementServer.Mount mount) {
+    private MergeContainer(URI url, EndpointHost.Mount mount) {
         this.url = url;
         this.mount = mount;
     }
 
     /**
-     * @param server the running management server that serves the endpoint; not null
+     * @param server where the endpoint is served: a running {@link ManagementServer}, or the application's web server
+     *     through an {@link EndpointHost} adapter (the Spring Boot starter's); not null
      * @return a builder
      */
-    public static Builder builder(ManagementServer server) {
+    public static Builder builder(EndpointHost server) {
         return new Builder(Objects.requireNonNull(server, "server"));
     }
 
@@ -67,14 +69,14 @@ public final class MergeContainer implements AutoCloseable {
 
     /** Builder of a {@link MergeContainer}. Not thread-safe. */
     public static final class Builder {
-        private final ManagementServer server;
+        private final EndpointHost server;
         private String path = DEFAULT_PATH;
         private Class<?> requestType;
         private Class<?> partType;
         private MergeHandler<?, ?, ?> handler;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
 
-        private Builder(ManagementServer server) {
+        private Builder(EndpointHost server) {
             this.server = server;
         }
 
@@ -126,10 +128,10 @@ public final class MergeContainer implements AutoCloseable {
                 throw new IllegalStateException("a merge container needs handler(...)");
             }
             if (!server.isRunning()) {
-                throw new IllegalStateException("start the ManagementServer before the merge container: its port "
-                        + "goes into the container's URL");
+                throw new IllegalStateException("start the server (" + server + ") before the merge container: its "
+                        + "URL goes into the container's");
             }
-            ManagementServer.Mount mount = server.mount(path, endpoint());
+            EndpointHost.Mount mount = server.mount(path, endpoint());
             return new MergeContainer(URI.create(server.baseUrl() + path), mount);
         }
 

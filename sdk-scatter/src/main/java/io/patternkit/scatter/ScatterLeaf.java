@@ -4,6 +4,7 @@ import io.patternkit.core.internal.DaemonThreads;
 
 import io.patternkit.lifecycle.DrainPhase;
 import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.management.EndpointHost;
 import io.patternkit.management.ManagementServer;
 import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.internal.Arguments;
@@ -19,7 +20,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * One shard of a scatter pool served by this application: the SDK mounts the leaf endpoint on the
- * application's {@link ManagementServer} (at {@code /patternkit/leaf/<pool>} by default), answers the
+ * application's {@link ManagementServer}, or on its own web server through an {@link EndpointHost} adapter (the
+ * Spring Boot starter's serves it on Spring MVC or WebFlux), at {@code /patternkit/leaf/<pool>} by default; answers the
  * root's calls with the {@link LeafHandler}, and keeps the leaf registered with the root sidecar
  * ({@code PUT /v1/pools/{pool}/leaves/{leafId}} every ttl/3 on a daemon thread, retrying while the root
  * is down and logging WARN once per outage). {@link #close()} leaves the pool ({@code DELETE}) and stops
@@ -47,7 +49,7 @@ public final class ScatterLeaf implements AutoCloseable {
     private final String leafId;
     private final URI url;
     private final Duration ttl;
-    private final ManagementServer.Mount mount;
+    private final EndpointHost.Mount mount;
     private final LeafRegistration registration;
     private final ScheduledThreadPoolExecutor scheduler;
     private final boolean register;
@@ -70,10 +72,12 @@ public final class ScatterLeaf implements AutoCloseable {
 
     /**
      * @param client the root sidecar's client (for registration); not null
-     * @param server the running management server that serves the endpoint; not null
+     * @param server where the endpoint is served: a running {@link ManagementServer}, or the application's web server
+     *     through an {@link EndpointHost} adapter; its {@link EndpointHost#baseUrl()} plus the path is the URL
+     *     registered with the root; not null
      * @return a builder
      */
-    public static Builder builder(ScatterClient client, ManagementServer server) {
+    public static Builder builder(ScatterClient client, EndpointHost server) {
         return new Builder(Objects.requireNonNull(client, "client"), Objects.requireNonNull(server, "server"));
     }
 
@@ -132,7 +136,7 @@ public final class ScatterLeaf implements AutoCloseable {
     /** Builder of {@link ScatterLeaf}. Not thread-safe; setters validate at once. */
     public static final class Builder {
         private final ScatterClient client;
-        private final ManagementServer server;
+        private final EndpointHost server;
         private String pool;
         private String shard;
         private String leafId;
@@ -143,7 +147,7 @@ public final class ScatterLeaf implements AutoCloseable {
         private LeafHandler<?, ?> handler;
         private Lifecycle lifecycle;
 
-        private Builder(ScatterClient client, ManagementServer server) {
+        private Builder(ScatterClient client, EndpointHost server) {
             this.client = client;
             this.server = server;
         }
@@ -178,7 +182,7 @@ public final class ScatterLeaf implements AutoCloseable {
         }
 
         /**
-         * @param path the endpoint's path on the management server; default {@code /patternkit/leaf/<pool>}
+         * @param path the endpoint's path on the server; default {@code /patternkit/leaf/<pool>}
          *     (the same on every replica, which DNS discovery relies on)
          * @return this builder
          */
@@ -240,10 +244,10 @@ public final class ScatterLeaf implements AutoCloseable {
                 throw new IllegalStateException("a leaf needs pool(...), shard(...) and handler(...)");
             }
             if (!server.isRunning()) {
-                throw new IllegalStateException("start the ManagementServer before the leaf: its port goes into the "
-                        + "leaf's registered URL");
+                throw new IllegalStateException("start the server (" + server + ") before the leaf: its URL goes "
+                        + "into the leaf's registration");
             }
-            String id = leafId != null ? leafId : defaultLeafId(server.port());
+            String id = leafId != null ? leafId : defaultLeafId(server.baseUrl().getPort());
             ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
                     DaemonThreads.named("patternkit-scatter-leaf-" + pool + "-" + shard));
             scheduler.setRemoveOnCancelPolicy(true);

@@ -1,8 +1,5 @@
 package io.patternkit.management.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +10,7 @@ import io.patternkit.core.internal.DaemonThreads;
 import io.patternkit.management.ManagementEndpoint;
 import io.patternkit.management.ManagementRequest;
 import io.patternkit.management.ManagementResponse;
+import io.patternkit.management.RequestBodies;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.server.security.AuthFailureLimiter;
@@ -30,14 +28,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -71,7 +65,6 @@ public final class EmbeddedHttpServer {
     private static final int QUEUE = 1000;
     private static final String UNMATCHED = "unmatched";
     private static final String INVALID = "invalid";
-    private static final JsonFactory JSON = new JsonFactory();
 
     /**
      * What the server is told at construction.
@@ -311,14 +304,9 @@ public final class EmbeddedHttpServer {
                 respond(req, route, start, ManagementResponse.problem(ProblemType.NOT_FOUND, "no such route"));
                 return;
             }
-            if (body.length() > 0 && !isJson(req.getHeader("Content-Type"))) {
-                respond(req, route, start, ManagementResponse.problem(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                        "the body must be application/json"));
-                return;
-            }
-            String malformed = malformedText(body.getBytes());
-            if (malformed != null) {
-                respond(req, route, start, ManagementResponse.problem(ProblemType.INVALID_REQUEST, malformed));
+            Optional<ManagementResponse> refusal = RequestBodies.refusal(req.getHeader("Content-Type"), body.getBytes());
+            if (refusal.isPresent()) {
+                respond(req, route, start, refusal.get());
                 return;
             }
             inbound.body = body.getBytes();
@@ -363,39 +351,6 @@ public final class EmbeddedHttpServer {
     private ManagementResponse tooLarge() {
         return ManagementResponse.problem(ProblemType.PAYLOAD_TOO_LARGE,
                 "the request body is larger than " + settings.maxBodyBytes() + " bytes");
-    }
-
-    /**
-     * Text as RFC 8259 (section 8.1) and RFC 3629 require it: well-formed UTF-8 (no overlong forms, no encoded
-     * surrogates, nothing above U+10FFFF), and no string or member name holding an unpaired surrogate, which a
-     * {@code \ud800} escape produces and no UTF-8 can carry.
-     *
-     * @return why the body's text is malformed, or null when it is not (or is not JSON at all: the endpoint says)
-     */
-    private static String malformedText(byte[] body) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-        } catch (CharacterCodingException e) {
-            return "the body is not valid UTF-8 text (RFC 3629)";
-        }
-        try (JsonParser parser = JSON.createParser(body)) {
-            for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
-                // The JDK's UTF-8 encoder cannot encode an unpaired surrogate.
-                if ((t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME)
-                        && !StandardCharsets.UTF_8.newEncoder().canEncode(parser.getText())) {
-                    return "the body holds an unpaired surrogate (an escape such as \\ud800 alone), which is not text";
-                }
-            }
-        } catch (IOException notJson) {
-            return null;
-        }
-        return null;
-    }
-
-    private static boolean isJson(String contentType) {
-        String media = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        return media.equals("application/json") || media.endsWith("+json");
     }
 
     /**

@@ -2,7 +2,7 @@ package io.patternkit.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
-import io.patternkit.management.ManagementServer;
+import io.patternkit.management.EndpointHost;
 import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.ScatterClient;
 import io.patternkit.scatter.ScatterGather;
@@ -24,10 +24,11 @@ import org.springframework.core.env.Environment;
  * Scatter/gather in a Spring application, active when {@code patternkit-sdk-scatter} is on the classpath: a
  * {@link ScatterClient} (the root sidecar's, from {@code patternkit.sidecar.*} and {@code patternkit.scatter.url})
  * that other beans use as their {@link ScatterGather}, and the {@link io.patternkit.spring.scatter.ScatterLeafHandler}
- * methods served as leaves. Each bean backs off to one of the application's own; a {@link ScatterGather} bean of the
+ * methods served as leaves: on the application's own web server when it has one (Spring MVC or WebFlux, see
+ * {@link PatternkitWebAutoConfiguration}), otherwise on a Patternkit management server. Each bean backs off to one of the application's own; a {@link ScatterGather} bean of the
  * application's replaces the client.
  */
-@AutoConfiguration(after = PatternkitLifecycleAutoConfiguration.class)
+@AutoConfiguration(after = {PatternkitLifecycleAutoConfiguration.class, PatternkitWebAutoConfiguration.class})
 @ConditionalOnClass(ScatterClient.class)
 @EnableConfigurationProperties({PatternkitSidecarProperties.class, ScatterProperties.class})
 public class ScatterAutoConfiguration {
@@ -63,7 +64,7 @@ public class ScatterAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ScatterLeafContainer scatterLeafContainer(ScatterLeafHandlerAnnotationProcessor processor,
-            ObjectProvider<ScatterClient> client, ObjectProvider<ManagementServer> server, ObjectProvider<Lifecycle> lifecycle,
+            ObjectProvider<ScatterClient> client, ObjectProvider<EndpointHost> hosts, ObjectProvider<Lifecycle> lifecycle,
             ObjectProvider<LeafTarget> target, ScatterProperties properties, Environment environment) {
         ScatterProperties.Leaf leaf = properties.getLeaf();
         Duration ttl = leaf.getTtl();
@@ -74,7 +75,7 @@ public class ScatterAutoConfiguration {
         if (port != null && (port < 0 || port > 65535)) {
             throw new IllegalArgumentException("patternkit.scatter.server.port must be 0 to 65535, got " + port);
         }
-        return new ScatterLeafContainer(processor, client, server, lifecycle, target, environment, new ScatterLeafContainer.LeafSettings(
+        return new ScatterLeafContainer(processor, client, hosts, lifecycle, target, environment, new ScatterLeafContainer.LeafSettings(
                 leaf.getShard(), ttl, leaf.isRegister(), properties.getServer().getHost(), port));
     }
 

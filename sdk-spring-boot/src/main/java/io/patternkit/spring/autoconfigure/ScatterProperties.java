@@ -11,7 +11,7 @@ public class ScatterProperties {
     private URI url;
     /** The leaves this application serves with @ScatterLeafHandler methods. */
     private final Leaf leaf = new Leaf();
-    /** The management server the leaves are served on, when the application has no ManagementServer bean. */
+    /** The management server the leaves are served on when the application has neither a web server (see patternkit.web) nor a ManagementServer bean. */
     private final Server server = new Server();
 
     /** @return the scatter sidecar's own URL; null for {@code patternkit.sidecar.url} */

@@ -1,6 +1,7 @@
 package io.patternkit.spring.scatter;
 
 import io.patternkit.lifecycle.Lifecycle;
+import io.patternkit.management.EndpointHost;
 import io.patternkit.management.ManagementServer;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.scatter.ScatterClient;
@@ -22,9 +23,11 @@ import org.springframework.core.env.Environment;
 /**
  * Serves the context's {@link ScatterLeafHandler} methods as leaves: checks every method's shape and attributes once
  * all singletons exist (so that a wrong one fails the start-up naming it), then, when the context starts, mounts
- * them on the application's {@link ManagementServer} (or on one of its own, from {@code patternkit.scatter.server.*}
- * and the {@code PATTERNKIT_MANAGEMENT_*} environment, when the application has none) and registers them with the
- * root sidecar. When the context stops they leave their pools; with a {@link Lifecycle} they leave within its drain
+ * them on the application's own web server (an {@link EndpointHost} bean other than a {@link ManagementServer}: the
+ * starter's Spring MVC or WebFlux host, once that server has started), else on the application's
+ * {@link ManagementServer}, else on one of its own (from {@code patternkit.scatter.server.*} and the
+ * {@code PATTERNKIT_MANAGEMENT_*} environment; also in a mock web environment, where no web server listens), and
+ * registers them with the root sidecar. When the context stops they leave their pools; with a {@link Lifecycle} they leave within its drain
  * ({@link io.patternkit.lifecycle.DrainPhase#LEAVE_POOLS}), which runs first. With a {@link LeafTarget} bean (the
  * fakes' in-memory scatter) they are served there instead.
  */
@@ -35,7 +38,7 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
 
     private final ScatterLeafHandlerAnnotationProcessor processor;
     private final ObjectProvider<ScatterClient> client;
-    private final ObjectProvider<ManagementServer> applicationServer;
+    private final ObjectProvider<EndpointHost> hosts;
     private final ObjectProvider<Lifecycle> lifecycle;
     private final ObjectProvider<LeafTarget> target;
     private final Environment environment;
@@ -61,18 +64,18 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
     /**
      * @param processor finds the annotated methods
      * @param client the root sidecar's client, for registration
-     * @param applicationServer the application's management server, if it has one
+     * @param hosts where the application serves endpoints: its web server's host, its management server, if any
      * @param lifecycle the application's lifecycle, if it has one
      * @param target where the methods are served instead, if anywhere (the fakes' in-memory scatter)
      * @param environment resolves {@code ${...}} in the annotations
      * @param settings the leaves' settings
      */
     public ScatterLeafContainer(ScatterLeafHandlerAnnotationProcessor processor, ObjectProvider<ScatterClient> client,
-            ObjectProvider<ManagementServer> applicationServer, ObjectProvider<Lifecycle> lifecycle, ObjectProvider<LeafTarget> target,
+            ObjectProvider<EndpointHost> hosts, ObjectProvider<Lifecycle> lifecycle, ObjectProvider<LeafTarget> target,
             Environment environment, LeafSettings settings) {
         this.processor = Objects.requireNonNull(processor, "processor");
         this.client = client;
-        this.applicationServer = applicationServer;
+        this.hosts = hosts;
         this.lifecycle = lifecycle;
         this.target = target;
         this.environment = environment;
@@ -148,7 +151,7 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
     }
 
     private void serve() {
-        ManagementServer server = applicationServer.getIfAvailable();
+        EndpointHost server = host();
         if (server == null) {
             ManagementServer.Builder builder = ManagementServer.builder().fromEnvironment();
             if (settings.serverHost() != null) {
@@ -171,6 +174,19 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
             leaves.add(leaf);
             log.info("@ScatterLeafHandler {} serves shard {} of pool {} at {}", p.id(), leaf.shard(), leaf.pool(), leaf.url());
         }
+    }
+
+    /** @return the web server's host when it is serving, else the application's management server, else null */
+    private EndpointHost host() {
+        EndpointHost web = hosts.orderedStream().filter(h -> !(h instanceof ManagementServer)).findFirst().orElse(null);
+        if (web != null && web.isRunning()) {
+            return web;
+        }
+        if (web != null) {
+            log.info("{} is not serving (no web server listens, as in a mock web environment): the leaves go on a"
+                    + " management server", web);
+        }
+        return hosts.orderedStream().filter(ManagementServer.class::isInstance).findFirst().orElse(null);
     }
 
     @Override

@@ -27,10 +27,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Two Spring Boot applications with the starter, each serving one shard of a pool through a
- * {@link ScatterLeafHandler} method, registered with one real scatter sidecar process; a third context's
- * {@link ScatterGather} bean scatters over them through that sidecar. Closing one application takes its shard
- * out of the pool (it leaves, it is not left to lapse).
+ * Three Spring Boot applications with the starter, each serving one shard of a pool through a
+ * {@link ScatterLeafHandler} method, registered with one real scatter sidecar process: a Spring MVC application and a
+ * WebFlux one serve their leaf on their own web server (Tomcat, Reactor Netty), one without a web server on a
+ * Patternkit management server. One context's {@link ScatterGather} bean scatters over them through that sidecar.
+ * Closing one application takes its shard out of the pool (it leaves, it is not left to lapse).
  */
 class SpringScatterSidecarIT {
     @Sidecar(patterns = "scatter")
@@ -54,7 +55,11 @@ class SpringScatterSidecarIT {
     public static class Shard {
         @ScatterLeafHandler(pool = "words")
         Counted count(Count request, LeafContext context) {
-            String text = context.shard().equals("s1") ? "to be or not to be" : "be quick";
+            String text = switch (context.shard()) {
+                case "s1" -> "to be or not to be";
+                case "s2" -> "be quick";
+                default -> "let it be be be";
+            };
             return new Counted(context.shard(), List.of(text.split(" ")).stream().filter(request.word()::equals).count());
         }
     }
@@ -69,14 +74,19 @@ class SpringScatterSidecarIT {
         }
     }
 
-    private ConfigurableApplicationContext start(String shard) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+    private ConfigurableApplicationContext start(String shard, WebApplicationType web) {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class).web(web)
                 .bannerMode(Banner.Mode.OFF).properties("patternkit.sidecar.url=" + sidecar.baseUrl(),
                         "patternkit.scatter.leaf.shard=" + shard, "patternkit.scatter.server.host=127.0.0.1",
-                        "patternkit.scatter.server.port=0", "patternkit.scatter.leaf.ttl=30s")
+                        "patternkit.scatter.server.port=0", "patternkit.scatter.leaf.ttl=30s",
+                        "server.address=127.0.0.1", "server.port=0")
                 .run();
         contexts.add(context);
         return context;
+    }
+
+    private static String leafUrl(ScatterClient scatter, String shard) {
+        return scatter.leaves("words").shard(shard).orElseThrow().replicas().get(0).url().toString();
     }
 
     private static Map<String, Long> scatter(ScatterGather scatter) {
@@ -89,15 +99,20 @@ class SpringScatterSidecarIT {
     }
 
     @Test
-    void leafMethodsOfTwoApplicationsAnswerAScatterThroughTheSidecarAndAClosedOneLeaves() {
-        ConfigurableApplicationContext one = start("s1");
-        ConfigurableApplicationContext two = start("s2");
-        ScatterClient scatter = one.getBean(ScatterClient.class); // the context's ScatterGather
-        await().atMost(Duration.ofSeconds(10)).until(() -> scatter.leaves("words").shards().size() == 2);
-        assertThat(scatter(scatter)).isEqualTo(Map.of("s1", 2L, "s2", 1L));
+    void leafMethodsOnMvcWebFluxAndAManagementServerAnswerAScatterThroughTheSidecarAndAClosedOneLeaves() {
+        ConfigurableApplicationContext mvc = start("s1", WebApplicationType.SERVLET);
+        ConfigurableApplicationContext webflux = start("s2", WebApplicationType.REACTIVE);
+        start("s3", WebApplicationType.NONE);
+        ScatterClient scatter = mvc.getBean(ScatterClient.class); // the context's ScatterGather
+        await().atMost(Duration.ofSeconds(10)).until(() -> scatter.leaves("words").shards().size() == 3);
+        assertThat(leafUrl(scatter, "s1")).isEqualTo("http://127.0.0.1:" + mvc.getEnvironment().getProperty("local.server.port")
+                + "/patternkit/leaf/words");
+        assertThat(leafUrl(scatter, "s2")).isEqualTo("http://127.0.0.1:"
+                + webflux.getEnvironment().getProperty("local.server.port") + "/patternkit/leaf/words");
+        assertThat(scatter(scatter)).isEqualTo(Map.of("s1", 2L, "s2", 1L, "s3", 3L));
 
-        two.close(); // leaves the pool as the context stops
-        await().atMost(Duration.ofSeconds(10)).until(() -> scatter.leaves("words").shards().size() == 1);
-        assertThat(scatter(scatter)).isEqualTo(Map.of("s1", 2L));
+        webflux.close(); // leaves the pool as the context stops
+        await().atMost(Duration.ofSeconds(10)).until(() -> scatter.leaves("words").shards().size() == 2);
+        assertThat(scatter(scatter)).isEqualTo(Map.of("s1", 2L, "s3", 3L));
     }
 }
