@@ -11,6 +11,8 @@
 #   4. Spring Boot: two replicas of a Spring service on the starter index 3,000 files through a
 #      @WorkQueueListener, the elected leader's refresh enqueues them, and the leader is stopped with
 #      SIGTERM under load: Spring's graceful shutdown drains it, every file is indexed exactly once;
+#      then GET /search scatters over both replicas' shards, served on their own web servers, and must
+#      equal one index;
 #   5. ambassador: a term service over the corpus in three shards of two replicas behind an ambassador
 #      sidecar: every term answered by its owning shard, a straggling replica rescued by hedged requests,
 #      a replica killed with kill -9 (retried and ejected), a 10% canary and a fourth shard added by
@@ -36,7 +38,7 @@ echo "== 2/5 leader election: fenced corpus report (SIGTERM of the leader with a
 java -cp "$JAR" io.patternkit.samples.leader.LeaderDemo
 echo "== 3/5 scatter/gather: distributed search (a straggler hedged, a shard killed with kill -9)"
 java -Xmx192m -XX:+UseSerialGC -cp "$JAR" io.patternkit.samples.search.SearchDemo
-echo "== 4/5 Spring Boot: @WorkQueueListener replicas, a leader-only refresh, the leader stopped with SIGTERM (drained)"
+echo "== 4/5 Spring Boot: @WorkQueueListener replicas, a leader-only refresh, the leader stopped with SIGTERM (drained), search by scatter/gather over leaves on the replicas' web servers"
 java -jar samples-spring-boot/target/patternkit-samples-spring-boot.jar demo
 echo "== 5/5 ambassador: a sharded term service (a straggler hedged, a replica killed with kill -9, a 10% canary, a fourth shard by reload)"
 eval "$(scripts/pg-start.sh)" # the off-the-shelf database the adapter fronts (not an engine: the patterns stay on SQLite)

@@ -17,9 +17,11 @@ import org.springframework.context.event.EventListener;
 
 /**
  * The corpus indexing service: {@link CorpusIndexer} turns each source file of the queue into its term statistics,
- * and {@link CorpusRefresh} enqueues the corpus whenever this replica is elected leader. Everything Patternkit comes
+ * and {@link CorpusRefresh} enqueues the corpus whenever this replica is elected leader; {@link SearchController}
+ * answers {@code GET /search?q=} over every replica's {@link ShardSearch} by scatter/gather, the shards served on this
+ * web server. Everything Patternkit comes
  * from the starter and {@code sample.*} / {@code patternkit.*} properties. It prints {@code EVENT} lines that the demo
- * reads: {@code READY}, {@code LEADER}, {@code REFRESHED}, {@code NOTICE}, {@code DRAINED}.
+ * reads: {@code READY} (with the web server's port), {@code LEADER}, {@code REFRESHED}, {@code NOTICE}, {@code DRAINED}.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(SampleProperties.class)
@@ -36,6 +38,11 @@ public class IndexerApplication {
     @Bean
     CorpusIndexer corpusIndexer(SampleProperties properties, TermStatsStage stage) {
         return new CorpusIndexer(properties, stage);
+    }
+
+    @Bean
+    ShardSearch shardSearch(SampleProperties properties) {
+        return new ShardSearch(properties);
     }
 
     @Bean(destroyMethod = "shutdownNow")
@@ -70,7 +77,7 @@ public class IndexerApplication {
     }
 
     @EventListener(ApplicationReadyEvent.class)
-    void ready() {
-        Events.print("READY");
+    void ready(ApplicationReadyEvent event) {
+        Events.print("READY port=" + event.getApplicationContext().getEnvironment().getProperty("local.server.port"));
     }
 }

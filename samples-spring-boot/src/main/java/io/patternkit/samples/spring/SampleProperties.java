@@ -14,8 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param manifest the corpus's files, one relative path per line: what a refresh enqueues
  * @param ledger where this replica records each file it indexed (one relative path per line)
  * @param maxFileBytes sources larger than this are dead-lettered, as the plain sample does
+ * @param searchPool the scatter pool of the replicas' search shards
  */
 @ConfigurationProperties("sample")
 public record SampleProperties(String name, @DefaultValue("spring-corpus") String queue, Path inputRoot,
-        Path outputRoot, Path manifest, Path ledger, @DefaultValue("524288") long maxFileBytes) {
+        Path outputRoot, Path manifest, Path ledger, @DefaultValue("524288") long maxFileBytes,
+        @DefaultValue("spring-search") String searchPool) {
 }

@@ -2,16 +2,24 @@ package io.patternkit.samples.spring;
 
 import static io.patternkit.samples.SampleSupport.say;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.protocol.Wire;
 import io.patternkit.samples.SampleSupport;
 import io.patternkit.samples.indexing.Corpus;
+import io.patternkit.samples.search.SearchShard;
+import io.patternkit.samples.search.TermStats;
 import io.patternkit.testing.AppProcess;
 import io.patternkit.testing.SidecarProcess;
 import io.patternkit.workqueue.QueueStats;
 import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueClient;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,22 +34,26 @@ import java.util.stream.Stream;
 
 /**
  * Runs the Spring Boot sample on real input: two replicas of {@link IndexerApplication} beside one
- * {@code patternkit-sidecar run} process (work queue and leader election, SQLite). The elected replica's refresh
- * enqueues the corpus; both index it through their {@code @WorkQueueListener}; a third of the way through, the leader
- * is stopped with SIGTERM, as Kubernetes stops a pod. Spring's graceful shutdown runs Patternkit's drain: the running
+ * {@code patternkit-sidecar run} process (work queue, leader election and scatter/gather, SQLite). The elected
+ * replica's refresh enqueues the corpus; both index it through their {@code @WorkQueueListener}; a third of the way
+ * through, the leader is stopped with SIGTERM, as Kubernetes stops a pod. Spring's graceful shutdown runs Patternkit's drain: the running
  * files finish, the held ones are given back at once, leadership is resigned, and the other replica is elected and
  * refreshes (every file a duplicate by its dedup key) and indexes the rest.
  *
  * <p>Checks, and exits 1 when one fails: every file indexed exactly once across the two ledgers or dead-lettered;
  * one statistics file per indexed file; the stopped replica's drain clean with nothing stranded and exit status 143;
  * a successor elected with a higher fencing token whose refresh added nothing; the queue settled long before the
- * 60 s visibility timeout that a stranded item would have waited out.
+ * 60 s visibility timeout that a stranded item would have waited out. Then the search service: the stopped replica
+ * starts again, and a query on the other's {@code GET /search} is scattered over both replicas' shards (each a
+ * {@code @ScatterLeafHandler} served on its replica's own Spring MVC server, registered with the sidecar's scatter
+ * pattern); the merged term statistics must equal those of one index over every indexed file.
  *
  * <p>Options: {@code --limit N} files of the JDK's {@code lib/src.zip} (default 3000, 0 = all),
  * {@code --corpus ZIP_OR_DIR}, {@code --work-dir DIR} (default {@code target/spring-sample}), {@code --sidecar-jar JAR}
  * (default {@code sidecar/target/patternkit-sidecar.jar}), as the other samples take them.
  */
 public final class SpringIndexDemo {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String QUEUE = "spring-corpus";
     private static final Duration VISIBILITY = Duration.ofSeconds(60);
     private static final Duration PATIENCE = Duration.ofSeconds(120);
@@ -63,7 +75,7 @@ public final class SpringIndexDemo {
         Files.write(manifest, corpus.files().stream().map(f -> corpus.root().relativize(f).toString()).toList());
         say("corpus: %d files of %s", corpus.files().size(), source);
         List<String> failures = new ArrayList<>();
-        SidecarProcess.Builder sidecarBuilder = SidecarProcess.run("workqueue", "leader").dataDir(work.resolve("data"))
+        SidecarProcess.Builder sidecarBuilder = SidecarProcess.run("workqueue", "leader", "scatter").dataDir(work.resolve("data"))
                 .jvmArgs("-XX:+UseSerialGC", "-Xmx256m").appDrainTimeout(Duration.ofSeconds(25));
         if (options.containsKey("--sidecar-jar")) {
             sidecarBuilder.jar(Path.of(options.get("--sidecar-jar")));
@@ -71,7 +83,7 @@ public final class SpringIndexDemo {
         try (SidecarProcess sidecar = sidecarBuilder.start();
                 WorkQueueClient client = WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl())
                         .build())) {
-            say("sidecar (workqueue, leader) at %s, pid %d", sidecar.baseUrl(), sidecar.pid());
+            say("sidecar (workqueue, leader, scatter) at %s, pid %d", sidecar.baseUrl(), sidecar.pid());
             new Run(work, corpus, manifest, sidecar, client.queue(QUEUE), failures).run();
         }
         if (!failures.isEmpty()) {
@@ -137,6 +149,7 @@ public final class SpringIndexDemo {
                         settled.acked(), settled.dead());
                 check(rest.compareTo(VISIBILITY) < 0, "settling took " + rest + ", as long as the visibility timeout");
                 checkLedgers(files, settled.dead());
+                search(replicas, events, leader.name());
             } finally {
                 replicas.values().forEach(r -> r.terminate(Duration.ofSeconds(30)));
             }
@@ -152,11 +165,68 @@ public final class SpringIndexDemo {
                     "--sample.manifest=" + manifest, "--sample.ledger=" + work.resolve("ledger-" + name + ".txt"),
                     "--patternkit.leader.election=spring-corpus-refresh", "--patternkit.leader.candidate-id=" + name,
                     "--patternkit.workqueue.listener.visibility-timeout=" + VISIBILITY.toSeconds() + "s",
-                    "--spring.lifecycle.timeout-per-shutdown-phase=20s");
+                    "--spring.lifecycle.timeout-per-shutdown-phase=20s", "--server.address=127.0.0.1",
+                    "--server.port=0");
+            Path log = logs.resolve("replica-" + name + ".log");
+            if (Files.exists(log)) {
+                log = logs.resolve("replica-" + name + "-restarted.log");
+            }
             AppProcess replica = AppProcess.start(name, command, Map.of(Wire.ENV_SIDECAR_URL,
-                    sidecar.baseUrl().toString()), logs.resolve("replica-" + name + ".log"), events);
-            say("replica %s started (pid %d, log %s)", name, replica.pid(), logs.resolve("replica-" + name + ".log"));
+                    sidecar.baseUrl().toString()), log, events);
+            say("replica %s started (pid %d, log %s)", name, replica.pid(), log);
             return replica;
+        }
+
+        /**
+         * The search service: the stopped replica starts again (its shard is its ledger on disk), then one query on the
+         * other replica's {@code /search} is scattered over both shards, each served on its replica's own web server,
+         * and must equal the statistics of one index over every indexed file.
+         */
+        private void search(Map<String, AppProcess> replicas, AppProcess.Events events, String stopped) throws Exception {
+            replicas.put(stopped, start(stopped, events));
+            events.await("replica " + stopped + " ready again", e -> e.is("READY") && e.app().equals(stopped), 2,
+                    PATIENCE);
+            String other = replicas.keySet().stream().filter(n -> !n.equals(stopped)).findFirst().orElseThrow();
+            long port = events.matching(e -> e.is("READY") && e.app().equals(other)).get(0).number("port");
+            String text = "concurrent hash map";
+            List<String> terms = SearchShard.terms(text);
+            List<Path> indexed = new ArrayList<>();
+            for (String ledger : List.of("ledger-a.txt", "ledger-b.txt")) {
+                Files.readAllLines(work.resolve(ledger)).forEach(f -> indexed.add(corpus.root().resolve(f)));
+            }
+            TermStats expected;
+            try (SearchShard one = SearchShard.build(corpus.root(), indexed)) {
+                expected = one.stats(terms);
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + port + "/search?q=" + text.replace(' ', '+'));
+            JsonNode answer = null;
+            Instant until = Instant.now().plus(PATIENCE);
+            while (answer == null || answer.path("shards").size() < 2) { // until the restarted shard has registered
+                if (Instant.now().isAfter(until)) {
+                    throw new IllegalStateException("not within " + PATIENCE + ": both shards in a search, last " + answer);
+                }
+                if (answer != null) {
+                    Thread.sleep(200);
+                }
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                check(response.statusCode() == 200, "GET " + uri + " answered " + response.statusCode());
+                answer = JSON.readTree(response.body());
+            }
+            TermStats merged = JSON.treeToValue(answer.path("stats"), TermStats.class);
+            say("search '%s' on replica %s's /search: shards %s answered from their own web servers; merged %d"
+                    + " documents, document frequencies %s; one index over the %d indexed files: %d, %s", text, other,
+                    answer.path("shards"), merged.docCount(), docFreqs(merged), indexed.size(), expected.docCount(),
+                    docFreqs(expected));
+            check(answer.path("complete").asBoolean(), "the search was not complete: " + answer);
+            check(merged.equals(expected), "the merged statistics differ from one index's: " + merged + " vs " + expected);
+        }
+
+        private static Map<String, Long> docFreqs(TermStats stats) {
+            Map<String, Long> freqs = new java.util.TreeMap<>();
+            stats.terms().forEach((term, t) -> freqs.put(term, t.docFreq()));
+            return freqs;
         }
 
         private QueueStats awaitQueue(String what, java.util.function.Predicate<QueueStats> done)
