@@ -8,9 +8,12 @@ import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.Wire;
 import io.patternkit.spring.SidecarConfigCustomizer;
 import io.patternkit.spring.leader.LeaderOnlyController;
+import io.patternkit.spring.leader.LeadershipCheckpoints;
 import io.patternkit.spring.leader.LeadershipEventPublisher;
 import io.patternkit.spring.leader.LeadershipRunner;
 import io.patternkit.spring.leader.LeadershipStatus;
+import io.patternkit.spring.lifecycle.CheckpointFence;
+import io.patternkit.spring.lifecycle.CheckpointHooks;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -100,6 +103,12 @@ public class LeaderElectionAutoConfiguration {
         @ConditionalOnMissingBean
         LeaderOnlyController leaderOnlyController(ApplicationContext context) {
             return new LeaderOnlyController(context);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(CheckpointFence.class)
+        LeadershipCheckpoints leadershipCheckpoints(Leadership leadership, ObjectProvider<CheckpointHooks> hooks) {
+            return new LeadershipCheckpoints(leadership, hooks);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.patternkit.spring.test;
 
 import io.patternkit.scatter.LeafHandler;
 import io.patternkit.spring.scatter.LeafTarget;
+import io.patternkit.testing.InMemoryCheckpointStore;
 import io.patternkit.testing.InMemoryLeaderElection;
 import io.patternkit.testing.InMemoryScatter;
 import io.patternkit.testing.InMemoryWorkQueues;
@@ -26,6 +27,13 @@ public class PatternkitFakesConfiguration {
     @ConditionalOnMissingBean
     public ManualClock patternkitManualClock() {
         return new ManualClock();
+    }
+
+    /** @return the checkpoints in memory, under the {@code @PatternkitCheckpoint} and {@code @PatternkitRestore} hooks */
+    @Bean
+    @ConditionalOnMissingBean(io.patternkit.lifecycle.CheckpointStore.class)
+    public InMemoryCheckpointStore inMemoryCheckpointStore(ManualClock clock) {
+        return new InMemoryCheckpointStore(clock);
     }
 
     /** The work-queue fake. */

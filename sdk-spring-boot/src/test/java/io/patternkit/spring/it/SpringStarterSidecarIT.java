@@ -9,6 +9,8 @@ import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.actuate.PatternkitEndpoint;
 import io.patternkit.spring.leader.LeadershipGrantedEvent;
 import io.patternkit.spring.leader.LeadershipRevokedEvent;
+import io.patternkit.spring.lifecycle.PatternkitCheckpoint;
+import io.patternkit.spring.lifecycle.PatternkitRestore;
 import io.patternkit.spring.workqueue.WorkQueueListener;
 import io.patternkit.spring.workqueue.WorkQueueTemplate;
 import io.patternkit.testing.Sidecar;
@@ -27,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,11 +45,12 @@ import org.springframework.context.event.EventListener;
 /**
  * Spring Boot applications with the starter against one real {@code patternkit-sidecar run} process on SQLite,
  * started for the class by {@link Sidecar}:
- * listeners ack, nack for a retry and dead-letter; leadership follows the contexts as events; and closing a context
+ * listeners ack, nack for a retry and dead-letter; leadership follows the contexts as events, and a leader's
+ * {@code @PatternkitCheckpoint} state reaches its successor's {@code @PatternkitRestore} before the grant; and closing a context
  * under load drains it, so that every item is handled once and none waits out its visibility timeout.
  */
 class SpringStarterSidecarIT {
-    @Sidecar(patterns = {"workqueue", "leader"}, args = {"--backoff-base", "100ms", "--lease-duration", "3s",
+    @Sidecar(patterns = {"workqueue", "leader", "checkpoint"}, args = {"--backoff-base", "100ms", "--lease-duration", "3s",
             "--renew-deadline", "1500ms", "--retry-period", "200ms"})
     static SidecarProcess sidecar;
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
@@ -105,6 +109,28 @@ class SpringStarterSidecarIT {
         }
     }
 
+    /** State handed from leader to leader: saved in the drain, restored on election before the grant is heard. */
+    public static class Progress {
+        final AtomicLong batch = new AtomicLong();
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @PatternkitCheckpoint(name = "${it.checkpoint:spring-it-progress}")
+        Long checkpoint() {
+            return batch.get();
+        }
+
+        @PatternkitRestore(name = "${it.checkpoint:spring-it-progress}")
+        void restore(Long saved) {
+            batch.set(saved);
+            calls.add("restored " + saved);
+        }
+
+        @EventListener
+        void granted(LeadershipGrantedEvent event) {
+            calls.add("granted");
+        }
+    }
+
     /** The application. */
     @SpringBootConfiguration
     @EnableAutoConfiguration
@@ -117,6 +143,11 @@ class SpringStarterSidecarIT {
         @Bean
         LeadershipLog leadershipLog() {
             return new LeadershipLog();
+        }
+
+        @Bean
+        Progress progress() {
+            return new Progress();
         }
     }
 
@@ -156,10 +187,13 @@ class SpringStarterSidecarIT {
     }
 
     @Test
-    void leadershipFollowsTheApplicationsAsEvents() {
-        ConfigurableApplicationContext a = start("a", "spring-leader", "patternkit.leader.election=spring-it");
+    void leadershipFollowsTheApplicationsAsEventsAndHandsOverItsCheckpoint() {
+        ConfigurableApplicationContext a = start("a", "spring-leader", "patternkit.leader.election=spring-it",
+                "it.checkpoint=spring-it-handover");
         await().atMost(Duration.ofSeconds(10)).until(() -> a.getBean(Leadership.class).isLeader());
-        ConfigurableApplicationContext b = start("b", "spring-leader", "patternkit.leader.election=spring-it");
+        a.getBean(Progress.class).batch.set(42); // the leader's work
+        ConfigurableApplicationContext b = start("b", "spring-leader", "patternkit.leader.election=spring-it",
+                "it.checkpoint=spring-it-handover");
         await().atMost(Duration.ofSeconds(5)).until(() -> b.getBean(Leadership.class).lastObserved().isPresent());
         assertThat(b.getBean(Leadership.class).isLeader()).isFalse();
         long firstToken = a.getBean(Leadership.class).fencingToken().getAsLong();
@@ -173,6 +207,9 @@ class SpringStarterSidecarIT {
         assertThat(b.getBean(LeadershipLog.class).events).singleElement()
                 .isInstanceOfSatisfying(LeadershipGrantedEvent.class,
                         granted -> assertThat(granted.fencingToken()).isGreaterThan(firstToken));
+        // a's drain saved 42 fenced by its token; b restored it with its own before any listener heard the grant.
+        assertThat(b.getBean(Progress.class).calls).containsExactly("restored 42", "granted");
+        assertThat(b.getBean(Progress.class).batch).hasValue(42);
     }
 
     @Test

@@ -1,0 +1,134 @@
+package io.patternkit.spring.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patternkit.lifecycle.CheckpointClient;
+import io.patternkit.lifecycle.CheckpointStore;
+import io.patternkit.lifecycle.CheckpointWrite;
+import io.patternkit.spring.autoconfigure.CheckpointAutoConfiguration;
+import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
+import io.patternkit.testing.InMemoryCheckpointStore;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+class CheckpointHooksTest {
+    private final InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PatternkitLifecycleAutoConfiguration.class,
+                    CheckpointAutoConfiguration.class))
+            .withBean(CheckpointStore.class, () -> store);
+
+    /** Progress handed to the next incarnation. */
+    static class Progress {
+        final AtomicLong batch = new AtomicLong();
+
+        @PatternkitCheckpoint(name = "${progress.name:progress}")
+        Long save() {
+            return batch.get() == 0 ? null : batch.get();
+        }
+
+        @PatternkitRestore(name = "${progress.name:progress}")
+        void restore(long saved) {
+            batch.set(saved);
+        }
+    }
+
+    static class TakesAParameter {
+        @PatternkitCheckpoint(name = "p")
+        Long save(String what) {
+            return 1L;
+        }
+    }
+
+    static class RestoresNothingSaved {
+        @PatternkitRestore(name = "nobody-saves-this")
+        void restore(Long saved) {
+        }
+    }
+
+    static class TwoSavers {
+        @PatternkitCheckpoint(name = "p")
+        Long a() {
+            return 1L;
+        }
+
+        @PatternkitCheckpoint(name = "p")
+        Long b() {
+            return 2L;
+        }
+    }
+
+    @Test
+    void withoutLeadershipTheStateIsReadBackAtStartAndSavedUnfencedByTheDrain() {
+        store.save("progress", CheckpointWrite.of(7L));
+        runner.withBean(Progress.class).run(context -> {
+            Progress progress = context.getBean(Progress.class);
+            assertThat(progress.batch).hasValue(7);
+            progress.batch.set(9);
+            context.close(); // the drain's CHECKPOINT phase
+            assertThat(store.read("progress").orElseThrow().stateAs(Long.class)).hasValue(9L);
+            assertThat(store.read("progress").orElseThrow().fencingToken()).isZero();
+        });
+    }
+
+    @Test
+    void withTheLifecycleOffTheStateIsSavedWhenTheContextStops() {
+        runner.withPropertyValues("patternkit.lifecycle.enabled=false").withBean(Progress.class).run(context -> {
+            assertThat(context.getBean(Progress.class).batch).hasValue(0); // nothing saved yet: restore not called
+            context.getBean(Progress.class).batch.set(3);
+            context.close();
+            assertThat(store.read("progress").orElseThrow().stateAs(Long.class)).hasValue(3L);
+        });
+    }
+
+    @Test
+    void withAFenceOnlyTheLeaderSavesFencedAndAStaleSaveIsLoggedNotThrown() {
+        OptionalLong[] token = {OptionalLong.empty()};
+        ApplicationContextRunner fenced = runner.withBean(CheckpointFence.class, () -> () -> token[0]).withBean(Progress.class);
+        fenced.run(context -> { // not the leader: nothing read at start, nothing saved
+            context.getBean(Progress.class).batch.set(5);
+            context.close();
+            assertThat(store.read("progress")).isEmpty();
+        });
+        token[0] = OptionalLong.of(4);
+        fenced.run(context -> {
+            context.getBean(CheckpointHooks.class).restore(4); // elected with token 4: nothing saved yet, nothing called
+            assertThat(context.getBean(Progress.class).batch).hasValue(0);
+            context.getBean(Progress.class).batch.set(6);
+            context.close();
+            assertThat(store.read("progress").orElseThrow().stateAs(Long.class)).hasValue(6L);
+            assertThat(store.read("progress").orElseThrow().fencingToken()).isEqualTo(4);
+        });
+        fenced.run(context -> {
+            store.restore("progress", 5); // a successor elected with token 5 took over the checkpoint
+            context.getBean(Progress.class).batch.set(8);
+            context.close(); // refused as stale: logged, the drain goes on
+            assertThat(context).hasNotFailed();
+            assertThat(store.read("progress").orElseThrow().stateAs(Long.class)).hasValue(6L);
+        });
+    }
+
+    @Test
+    void wrongMethodsFailTheStartNamingThem() {
+        runner.withBean(TakesAParameter.class).run(context -> assertThat(context).getFailure()
+                .hasMessageContaining("@PatternkitCheckpoint").hasMessageContaining("save").hasMessageContaining("no parameters"));
+        runner.withBean(RestoresNothingSaved.class).run(context -> assertThat(context).getFailure()
+                .hasMessageContaining("@PatternkitRestore").hasMessageContaining("nobody-saves-this"));
+        runner.withBean(TwoSavers.class).run(context -> assertThat(context).getFailure()
+                .hasMessageContaining("has one such method already"));
+        runner.withBean(Progress.class).withPropertyValues("progress.name=no spaces").run(context -> assertThat(context)
+                .getFailure().hasMessageContaining("name 'no spaces'"));
+    }
+
+    @Test
+    void theClientIsOnlyMadeWhenNoStoreIsGivenAndBacksOffToTheApplications() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CheckpointAutoConfiguration.class))
+                .withPropertyValues("patternkit.sidecar.url=http://127.0.0.1:7300")
+                .run(context -> assertThat(context).hasSingleBean(CheckpointClient.class));
+        runner.run(context -> assertThat(context).doesNotHaveBean(CheckpointClient.class).getBean(CheckpointStore.class)
+                .isSameAs(store));
+    }
+}
