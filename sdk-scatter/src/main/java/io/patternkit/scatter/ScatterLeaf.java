@@ -1,7 +1,6 @@
 package io.patternkit.scatter;
 
 import io.patternkit.core.internal.DaemonThreads;
-
 import io.patternkit.lifecycle.DrainPhase;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.management.EndpointHost;

@@ -9,6 +9,7 @@ import io.patternkit.protocol.Wire;
 import io.patternkit.spring.SidecarConfigCustomizer;
 import io.patternkit.spring.leader.LeaderOnlyController;
 import io.patternkit.spring.leader.LeadershipCheckpoints;
+import io.patternkit.spring.leader.LeadershipCustomizer;
 import io.patternkit.spring.leader.LeadershipEventPublisher;
 import io.patternkit.spring.leader.LeadershipRunner;
 import io.patternkit.spring.leader.LeadershipStatus;
@@ -82,12 +83,13 @@ public class LeaderElectionAutoConfiguration {
         @ConditionalOnMissingBean
         Leadership leadership(LeaderElection election, LeaderElectionProperties properties,
                 LeadershipEventPublisher events, ObjectProvider<MeterRegistry> meterRegistry,
-                ObjectProvider<Lifecycle> lifecycle) {
+                ObjectProvider<Lifecycle> lifecycle, ObjectProvider<LeadershipCustomizer> customizers) {
             Leadership.Builder builder = Leadership.builder(election).listener(events);
             Settings.set("patternkit.leader.election", properties.getElection(), builder::election);
             Settings.set("patternkit.leader.candidate-id", properties.getCandidateId(), builder::candidateId);
             meterRegistry.ifAvailable(builder::meterRegistry);
             lifecycle.ifAvailable(builder::lifecycle);
+            customizers.orderedStream().forEach(c -> c.customize(builder));
             Leadership leadership = builder.build();
             events.source(leadership);
             return leadership;

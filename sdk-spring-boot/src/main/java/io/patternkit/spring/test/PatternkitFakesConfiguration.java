@@ -1,6 +1,7 @@
 package io.patternkit.spring.test;
 
 import io.patternkit.scatter.LeafHandler;
+import io.patternkit.spring.leader.LeadershipCustomizer;
 import io.patternkit.spring.scatter.LeafTarget;
 import io.patternkit.testing.InMemoryCheckpointStore;
 import io.patternkit.testing.InMemoryLeaderElection;
@@ -83,6 +84,12 @@ public class PatternkitFakesConfiguration {
         @ConditionalOnMissingBean
         InMemoryLeaderElection inMemoryLeaderElection(ManualClock clock) {
             return InMemoryLeaderElection.builder().clock(clock).build();
+        }
+
+        /** The leadership's renew times, deadline and backoffs on the same clock as the fake's leases. */
+        @Bean
+        LeadershipCustomizer patternkitManualClockLeadership(ManualClock clock) {
+            return builder -> builder.clock(clock);
         }
     }
 }

@@ -102,6 +102,26 @@ class EnablePatternkitFakesTest {
     }
 
     @Test
+    void theLeadershipRenewsOnTheManualClockAsTheFakesLeasesRunOnIt() {
+        runner.withUserConfiguration(App.class).withPropertyValues("patternkit.leader.election=fakes").run(context -> {
+            Leadership leadership = context.getBean(Leadership.class);
+            await().atMost(Duration.ofSeconds(10)).until(leadership::isLeader);
+            InMemoryLeaderElection election = context.getBean(InMemoryLeaderElection.class);
+            ManualClock clock = context.getBean(ManualClock.class);
+            // Half a minute of the test's time, a second at a time: the handle renews every retry period (2 s) of the
+            // same clock the fake's lease runs on, woken by each advance, so the lease never has less than 13 of its
+            // 15 s left. On a clock of its own the handle would renew every 2 s of real time, and the lease would run
+            // down within a few steps.
+            for (int second = 1; second <= 30; second++) {
+                clock.advance(Duration.ofSeconds(1));
+                await().atMost(Duration.ofMillis(500)).until(() -> election.currentLeader("fakes").validFor()
+                        .compareTo(Duration.ofSeconds(13)) >= 0);
+            }
+            assertThat(leadership.isLeader()).isTrue();
+        });
+    }
+
+    @Test
     void aFakeTheTestDeclaresItselfWins() {
         InMemoryWorkQueues own = InMemoryWorkQueues.create(new ManualClock());
         runner.withUserConfiguration(App.class).withBean(InMemoryWorkQueues.class, () -> own).run(context ->

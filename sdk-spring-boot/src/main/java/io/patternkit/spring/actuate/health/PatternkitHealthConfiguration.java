@@ -1,15 +1,16 @@
 package io.patternkit.spring.actuate.health;
 
+import io.patternkit.lifecycle.HealthProbe;
 import io.patternkit.lifecycle.Lifecycle;
-import io.patternkit.spring.StatusContributor;
-import java.util.Optional;
-import org.springframework.beans.factory.ObjectProvider;
+import io.patternkit.spring.actuate.PatternkitHealth;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The {@code patternkit} health contributor's bean, imported by the Actuator auto-configuration on Spring Boot 4.
+ * Patternkit's health contributors on Spring Boot 4, imported by the Actuator auto-configuration: {@code patternkit}
+ * (readiness) and, with a {@link Lifecycle}, {@code patternkitLiveness} and {@code patternkitStartup}.
  */
 @Configuration(proxyBeanMethods = false)
 public class PatternkitHealthConfiguration {
@@ -18,15 +19,34 @@ public class PatternkitHealthConfiguration {
     }
 
     /**
-     * @param contributors the patterns' parts
-     * @param lifecycle the application's lifecycle, when it has one
+     * @param health what the contributors answer
      * @return the {@code patternkit} health contributor
      */
     @Bean
     @ConditionalOnMissingBean(name = "patternkitHealthIndicator")
-    public PatternkitHealthIndicator patternkitHealthIndicator(ObjectProvider<StatusContributor> contributors,
-            ObjectProvider<Lifecycle> lifecycle) {
-        return new PatternkitHealthIndicator(contributors.orderedStream().toList(),
-                Optional.ofNullable(lifecycle.getIfAvailable()));
+    public PatternkitHealthIndicator patternkitHealthIndicator(PatternkitHealth health) {
+        return new PatternkitHealthIndicator(health);
+    }
+
+    /**
+     * @param health what the contributors answer
+     * @return the {@code patternkitLiveness} health contributor
+     */
+    @Bean
+    @ConditionalOnBean(Lifecycle.class)
+    @ConditionalOnMissingBean(name = "patternkitLivenessHealthIndicator")
+    public PatternkitProbeHealthIndicator patternkitLivenessHealthIndicator(PatternkitHealth health) {
+        return new PatternkitProbeHealthIndicator(health, HealthProbe.LIVENESS);
+    }
+
+    /**
+     * @param health what the contributors answer
+     * @return the {@code patternkitStartup} health contributor
+     */
+    @Bean
+    @ConditionalOnBean(Lifecycle.class)
+    @ConditionalOnMissingBean(name = "patternkitStartupHealthIndicator")
+    public PatternkitProbeHealthIndicator patternkitStartupHealthIndicator(PatternkitHealth health) {
+        return new PatternkitProbeHealthIndicator(health, HealthProbe.STARTUP);
     }
 }

@@ -79,6 +79,30 @@ class PatternkitHealthIndicatorIT {
     }
 
     @Test
+    void livenessAndStartupChecksOnTheLifecycleAreContributorsOfTheirOwnWithoutAskingTheSidecars() {
+        runner.withPropertyValues("patternkit.sidecar.url=http://127.0.0.1:9").run(context -> {
+            Lifecycle lifecycle = context.getBean(Lifecycle.class);
+            boolean[] loaded = {false};
+            lifecycle.registerHealthCheck(HealthProbe.LIVENESS, "event-loop", HealthCheckResult::healthy);
+            lifecycle.registerHealthCheck(HealthProbe.STARTUP, "index",
+                    () -> loaded[0] ? HealthCheckResult.healthy() : HealthCheckResult.unhealthy("loading"));
+            Health live = context.getBean("patternkitLivenessHealthIndicator", PatternkitProbeHealthIndicator.class)
+                    .health(true);
+            assertThat(live.getStatus()).isEqualTo(Status.UP); // the unreachable sidecar is readiness's business
+            assertThat(live.getDetails()).containsOnlyKeys("event-loop");
+            PatternkitProbeHealthIndicator startup = context.getBean("patternkitStartupHealthIndicator",
+                    PatternkitProbeHealthIndicator.class);
+            assertThat(startup.health(true).getStatus()).isEqualTo(Status.DOWN);
+            assertThat(startup.health(true).getDetails().toString()).contains("loading");
+            loaded[0] = true;
+            assertThat(startup.health(true).getStatus()).isEqualTo(Status.UP);
+            assertThat(context.getBean(PatternkitHealthIndicator.class).health(true).getStatus()).isEqualTo(Status.DOWN);
+        });
+        runner.withPropertyValues("patternkit.lifecycle.enabled=false").run(context -> assertThat(context)
+                .hasSingleBean(PatternkitHealthIndicator.class).doesNotHaveBean(PatternkitProbeHealthIndicator.class));
+    }
+
+    @Test
     void noHealthContributorWithoutBoot4sHealthModule() {
         runner.withClassLoader(new FilteredClassLoader(org.springframework.boot.health.contributor.HealthIndicator.class))
                 .run(context -> assertThat(context).hasNotFailed()
