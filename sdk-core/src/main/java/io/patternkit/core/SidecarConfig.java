@@ -2,6 +2,7 @@ package io.patternkit.core;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.patternkit.core.internal.ApiTokens;
 import io.patternkit.protocol.Wire;
 import java.net.URI;
@@ -36,6 +37,7 @@ public final class SidecarConfig {
     private final int circuitBreakerWindow;
     private final Duration circuitBreakerOpenDuration;
     private final MeterRegistry meterRegistry;
+    private final ObservationRegistry observationRegistry;
     private final Clock clock;
     private final Path trustedCertificates;
 
@@ -52,6 +54,7 @@ public final class SidecarConfig {
         this.circuitBreakerWindow = b.circuitBreakerWindow;
         this.circuitBreakerOpenDuration = b.circuitBreakerOpenDuration;
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
+        this.observationRegistry = b.observationRegistry;
         this.clock = b.clock;
     }
 
@@ -127,6 +130,11 @@ public final class SidecarConfig {
         return meterRegistry;
     }
 
+    /** @return where each call is observed ({@link SidecarCallContext}); {@link ObservationRegistry#NOOP} by default */
+    public ObservationRegistry observationRegistry() {
+        return observationRegistry;
+    }
+
     /** @return the clock used to interpret absolute times (such as an HTTP-date {@code Retry-After}) */
     public Clock clock() {
         return clock;
@@ -158,6 +166,7 @@ public final class SidecarConfig {
         private int circuitBreakerWindow = 20;
         private Duration circuitBreakerOpenDuration = Duration.ofSeconds(5);
         private MeterRegistry meterRegistry;
+        private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
         private Clock clock = Clock.systemUTC();
         private Path trustedCertificates;
 
@@ -312,6 +321,17 @@ public final class SidecarConfig {
          */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * @param observationRegistry where each call, retries included, is observed as a {@link SidecarCallContext}
+         *     (Micrometer Observation: timers, traces, logs, as the registry's handlers make them; a tracing handler
+         *     propagates the trace to the sidecar in the call's headers); default {@link ObservationRegistry#NOOP}
+         * @return this builder
+         */
+        public Builder observationRegistry(ObservationRegistry observationRegistry) {
+            this.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry");
             return this;
         }
 

@@ -11,11 +11,13 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
 import io.patternkit.core.CallCancelledException;
 import io.patternkit.core.CallTimeoutException;
 import io.patternkit.core.ClientMetrics;
 import io.patternkit.core.PatternkitException;
 import io.patternkit.core.ProtocolException;
+import io.patternkit.core.SidecarCallContext;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.SidecarReadiness;
 import io.patternkit.core.SidecarUnavailableException;
@@ -207,6 +209,12 @@ public final class Transport implements AutoCloseable {
 
     private <T> T measured(SidecarCall call, Retry retry, Supplier<T> once) {
         Timer.Sample sample = Timer.start(registry);
+        Observation observation = Observation.createNotStarted(SidecarCallContext.NAME,
+                        () -> new SidecarCallContext(call.operation(), config.baseUrl()), config.observationRegistry())
+                .contextualName("patternkit " + call.operation())
+                .lowCardinalityKeyValue(ClientMetrics.TAG_OPERATION, call.operation())
+                .highCardinalityKeyValue("sidecar", config.baseUrl().toString())
+                .start();
         String outcome = ClientMetrics.OUTCOME_SUCCESS;
         AtomicInteger attempts = new AtomicInteger();
         AtomicReference<PatternkitException> last = new AtomicReference<>();
@@ -225,17 +233,25 @@ public final class Transport implements AutoCloseable {
                 throw e;
             }
         };
+        Observation.Scope scope = observation.openScope(); // the current observation while attempts run
         try {
             return retry.executeSupplier(attempt);
         } catch (PatternkitException e) {
             outcome = outcome(e);
+            observation.error(e);
             throw e;
         } catch (RuntimeException e) {
             outcome = ClientMetrics.OUTCOME_CALLBACK_ERROR;
+            observation.error(e);
             throw e;
         } finally {
+            scope.close();
             sample.stop(Timer.builder(ClientMetrics.CALLS).tag(ClientMetrics.TAG_OPERATION, call.operation())
                     .tag(ClientMetrics.TAG_OUTCOME, outcome).register(registry));
+            if (observation.getContext() instanceof SidecarCallContext context) {
+                context.outcome(outcome);
+            }
+            observation.lowCardinalityKeyValue(ClientMetrics.TAG_OUTCOME, outcome).stop();
         }
     }
 
@@ -327,6 +343,10 @@ public final class Transport implements AutoCloseable {
     private <T> T exchange(SidecarCall call, String accept, java.util.function.Function<Response, T> onResponse) {
         Request.Builder request = new Request.Builder().url(config.baseUrl() + call.path()).header("Accept", accept);
         config.apiToken().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        Observation current = config.observationRegistry().getCurrentObservation();
+        if (current != null && current.getContext() instanceof SidecarCallContext observed) {
+            observed.headers().forEach(request::header); // what a tracing handler propagates, traceparent for one
+        }
         if ("GET".equals(call.method())) {
             request.get();
         } else if ("DELETE".equals(call.method()) && call.body() == null) {

@@ -1,6 +1,7 @@
 package io.patternkit.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.patternkit.lifecycle.CheckpointClient;
 import io.patternkit.lifecycle.CheckpointStore;
 import io.patternkit.lifecycle.Lifecycle;
@@ -38,9 +39,10 @@ public class CheckpointAutoConfiguration {
     @ConditionalOnMissingBean(CheckpointStore.class)
     public CheckpointClient checkpointClient(PatternkitSidecarProperties sidecar, CheckpointProperties properties,
             Environment environment, ObjectProvider<MeterRegistry> meterRegistry,
+            ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<SidecarConfigCustomizer> customizers) {
         return CheckpointClient.create(SidecarConfigs.create("checkpoint", "patternkit.checkpoint.url", properties.getUrl(),
-                Wire.ENV_CHECKPOINT_URL, Wire.DEFAULT_SIDECAR_PORT, sidecar, environment, meterRegistry, customizers));
+                Wire.ENV_CHECKPOINT_URL, Wire.DEFAULT_SIDECAR_PORT, sidecar, environment, meterRegistry, observationRegistry, customizers));
     }
 
     /** @return the finder of {@code @PatternkitCheckpoint} methods; static, as every bean post-processor */

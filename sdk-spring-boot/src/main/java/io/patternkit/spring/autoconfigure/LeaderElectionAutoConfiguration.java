@@ -1,6 +1,7 @@
 package io.patternkit.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.patternkit.leader.LeaderElection;
 import io.patternkit.leader.LeaderElectionClient;
 import io.patternkit.leader.Leadership;
@@ -52,10 +53,11 @@ public class LeaderElectionAutoConfiguration {
     @ConditionalOnMissingBean(LeaderElection.class)
     public LeaderElectionClient leaderElectionClient(PatternkitSidecarProperties sidecar,
             LeaderElectionProperties properties, Environment environment,
-            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<SidecarConfigCustomizer> customizers) {
+            ObjectProvider<MeterRegistry> meterRegistry,
+            ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<SidecarConfigCustomizer> customizers) {
         return LeaderElectionClient.create(SidecarConfigs.create("leader", "patternkit.leader.url",
                 properties.getUrl(), Wire.ENV_LEADER_URL, Wire.DEFAULT_LEADER_PORT, sidecar, environment,
-                meterRegistry, customizers));
+                meterRegistry, observationRegistry, customizers));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.patternkit.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.management.EndpointHost;
 import io.patternkit.protocol.Wire;
@@ -42,9 +43,10 @@ public class ScatterAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(ScatterGather.class)
     public ScatterClient scatterClient(PatternkitSidecarProperties sidecar, ScatterProperties properties, Environment environment,
-            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<SidecarConfigCustomizer> customizers) {
+            ObjectProvider<MeterRegistry> meterRegistry,
+            ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<SidecarConfigCustomizer> customizers) {
         return ScatterClient.create(SidecarConfigs.create("scatter", "patternkit.scatter.url", properties.getUrl(),
-                Wire.ENV_SCATTER_URL, Wire.DEFAULT_SCATTER_PORT, sidecar, environment, meterRegistry, customizers));
+                Wire.ENV_SCATTER_URL, Wire.DEFAULT_SCATTER_PORT, sidecar, environment, meterRegistry, observationRegistry, customizers));
     }
 
     /**

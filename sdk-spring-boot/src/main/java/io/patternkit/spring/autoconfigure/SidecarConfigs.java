@@ -1,13 +1,17 @@
 package io.patternkit.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.spring.SidecarConfigCustomizer;
 import java.net.URI;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.env.Environment;
 
-/** Builds a pattern client's {@link SidecarConfig} from the properties, the environment and the customizers. */
+/**
+ * Builds a pattern client's {@link SidecarConfig} from the properties, the environment and the customizers, with the
+ * application's {@code MeterRegistry} and {@code ObservationRegistry} (each call an observation) when it has them.
+ */
 final class SidecarConfigs {
     private SidecarConfigs() {
     }
@@ -21,7 +25,8 @@ final class SidecarConfigs {
      */
     static SidecarConfig create(String pattern, String patternUrlProperty, URI patternUrl, String urlVariable,
             int defaultPort, PatternkitSidecarProperties sidecar, Environment environment,
-            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<SidecarConfigCustomizer> customizers) {
+            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ObservationRegistry> observationRegistry,
+            ObjectProvider<SidecarConfigCustomizer> customizers) {
         SidecarConfig.Builder builder = SidecarConfig.builder().environment(environment::getProperty)
                 .fromEnvironment(urlVariable, defaultPort);
         if (patternUrl != null) {
@@ -35,6 +40,7 @@ final class SidecarConfigs {
         Settings.set("patternkit.sidecar.max-retries", sidecar.getMaxRetries(), builder::maxRetries);
         Settings.set("patternkit.sidecar.retry-backoff", sidecar.getRetryBackoff(), builder::retryBackoff);
         meterRegistry.ifAvailable(builder::meterRegistry);
+        observationRegistry.ifAvailable(builder::observationRegistry);
         customizers.orderedStream().forEach(c -> c.customize(pattern, builder));
         return builder.build();
     }

@@ -3,6 +3,7 @@ package io.patternkit.spring.autoconfigure;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.Wire;
 import io.patternkit.spring.SidecarConfigCustomizer;
@@ -52,10 +53,11 @@ public class WorkQueueAutoConfiguration {
     @ConditionalOnMissingBean(WorkQueues.class)
     public WorkQueueClient workQueueClient(PatternkitSidecarProperties sidecar, WorkQueueProperties properties,
             Environment environment, ObjectProvider<MeterRegistry> meterRegistry,
+            ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<SidecarConfigCustomizer> customizers) {
         return WorkQueueClient.create(SidecarConfigs.create("workqueue", "patternkit.workqueue.url",
                 properties.getUrl(), Wire.ENV_WORKQUEUE_URL, Wire.DEFAULT_WORKQUEUE_PORT, sidecar, environment,
-                meterRegistry, customizers));
+                meterRegistry, observationRegistry, customizers));
     }
 
     /**

@@ -3,6 +3,10 @@ package io.patternkit.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.patternkit.core.SidecarConfig;
 import io.patternkit.spring.SidecarConfigCustomizer;
 import io.patternkit.spring.workqueue.Jackson2PayloadCodec;
 import io.patternkit.spring.workqueue.Jackson3PayloadCodec;
@@ -33,6 +37,20 @@ class WorkQueueAutoConfigurationTest {
             assertThat(context.getBean(WorkQueueClient.class).config().baseUrl())
                     .isEqualTo(URI.create("http://127.0.0.1:7311"));
         });
+    }
+
+    @Test
+    void theClientsCallsAreObservedInTheApplicationsRegistries() {
+        MeterRegistry meters = new SimpleMeterRegistry();
+        ObservationRegistry observations = ObservationRegistry.create();
+        runner.withBean(MeterRegistry.class, () -> meters).withBean(ObservationRegistry.class, () -> observations)
+                .run(context -> {
+                    SidecarConfig config = context.getBean(WorkQueueClient.class).config();
+                    assertThat(config.meterRegistry()).isSameAs(meters);
+                    assertThat(config.observationRegistry()).isSameAs(observations);
+                });
+        runner.run(context -> assertThat(context.getBean(WorkQueueClient.class).config().observationRegistry())
+                .isSameAs(ObservationRegistry.NOOP));
     }
 
     @Test
