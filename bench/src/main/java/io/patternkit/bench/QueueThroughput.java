@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -37,8 +38,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * End-to-end queue throughput: enqueue, claim and ack with a no-op handler, through the SDK and a
  * real sidecar process, next to the same engine class driven in-process through the
  * {@link QueueEngine} SPI with the same statements and batching. One thread drives each side; the
- * two sides alternate within every round (SDK first in even rounds, direct first in odd ones), so
- * the machine's noise hits both, and each round uses fresh queue names.
+ * sides' order rotates from round to round, so the machine's noise hits all, and each round uses fresh
+ * queue names.
  *
  * <p>Two shapes: <b>backlog</b> enqueues all {@code N} items (one call per item at batch 1, one
  * batch call per {@code batch} items otherwise), then claims {@code batch} at a time and acks them
@@ -50,8 +51,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  *
  * <p>Options: {@code --out DIR} (Markdown fragment {@code throughput.md}), {@code --rounds 5},
  * {@code --batches 1,10,50}, {@code --items 1000,4000,8000} (N per batch size), {@code --sidecar-jar},
- * {@code --engines sqlite,postgres}, {@code --backlogs 1000,4000,16000}. PostgreSQL runs when
- * {@code PATTERNKIT_TEST_JDBC_URL} is set.
+ * {@code --engines sqlite,postgres}, {@code --backlogs 1000,4000,16000}, {@code --elasticmq-lib DIR} (default
+ * {@code bench/elasticmq/target/lib}), {@code --sqs-http apache|urlconnection} (the SQS client's HTTP client, default
+ * apache). PostgreSQL runs when {@code PATTERNKIT_TEST_JDBC_URL} is set.
+ *
+ * <p>The peer: with ElasticMQ's libraries present, its server in memory and with H2 storage, each its own process,
+ * driven by the AWS SDK's SQS client, joins the SQLite rounds; the four sides' order rotates every round.
  *
  * <p>Last, the in-process cost of claiming one item with a backlog of ready items behind it, per
  * engine.
@@ -86,6 +91,7 @@ public final class QueueThroughput {
 
         Path elasticMqLib = args.path("elasticmq-lib", "bench/elasticmq/target/lib");
         boolean peers = Files.isDirectory(elasticMqLib);
+        String sqsClient = args.string("sqs-http", "apache");
         if (!peers) {
             say("no ElasticMQ libraries at %s (mvn -Pbench -pl bench/elasticmq package): measuring without the peer",
                     elasticMqLib);
@@ -105,7 +111,7 @@ public final class QueueThroughput {
             try (BenchSidecar sidecar = BenchSidecar.start(jar, List.of(), sidecarData, sidecarArgs);
                     WorkQueueClient client = WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl()).build());
                     QueueEngine queueEngine = direct.get();
-                    SqsSides sqs = withPeers ? SqsSides.start(elasticMqLib, work.resolve("elasticmq")) : SqsSides.none()) {
+                    SqsSides sqs = withPeers ? SqsSides.start(elasticMqLib, work.resolve("elasticmq"), sqsClient) : SqsSides.none()) {
                 Side sdk = new SdkSide(client);
                 Side inProcess = new DirectSide(queueEngine);
                 List<Side> all = new ArrayList<>(List.of(sdk, inProcess));
@@ -210,7 +216,7 @@ public final class QueueThroughput {
         for (int i = 0; i < total; i += 500) {
             List<NewItem> batch = new ArrayList<>();
             for (int j = i; j < Math.min(total, i + 500); j++) {
-                batch.add(new NewItem(payload(j), null, null, 0, 0, 5));
+                batch.add(new NewItem(payload(j), null, null, 0, 0, 5, 300_000));
             }
             engine.enqueue(queue, batch);
         }
@@ -510,7 +516,7 @@ public final class QueueThroughput {
 
     /**
      * The peers: ElasticMQ in memory and with its H2 storage, each a process of its own, each driven by the AWS SDK's
-     * SQS client (its URLConnection HTTP client, keep-alive connections reused, as a user's app would drive it).
+     * SQS client (its default Apache HTTP client unless {@code --sqs-http urlconnection}, keep-alive connections reused, as a user's app would drive it).
      */
     private static final class SqsSides implements AutoCloseable {
         private final List<ElasticMqProcess> servers;
@@ -525,7 +531,7 @@ public final class QueueThroughput {
             return new SqsSides(List.of(), List.of());
         }
 
-        static SqsSides start(Path lib, Path work) {
+        static SqsSides start(Path lib, Path work, String http) {
             List<ElasticMqProcess> servers = new ArrayList<>();
             List<SqsSide> sides = new ArrayList<>();
             for (boolean h2 : new boolean[] {false, true}) {
@@ -534,9 +540,22 @@ public final class QueueThroughput {
                 sides.add(new SqsSide("elasticmq-" + server.storage(), SqsClient.builder().endpointOverride(server.url())
                         .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                                 AwsBasicCredentials.create("bench", "bench")))
-                        .httpClient(UrlConnectionHttpClient.create()).build()));
+                        .httpClient(httpClient(http)).build()));
             }
             return new SqsSides(servers, sides);
+        }
+
+        /**
+         * The SQS client's HTTP client: {@code apache}, the AWS SDK's default synchronous client (deprecated in 2.59 in
+         * favour of its Apache 5 successor, whose artifact does not resolve here), or {@code urlconnection}.
+         */
+        @SuppressWarnings("deprecation")
+        private static SdkHttpClient httpClient(String http) {
+            return switch (http) {
+                case "apache" -> software.amazon.awssdk.http.apache.ApacheHttpClient.create();
+                case "urlconnection" -> UrlConnectionHttpClient.create();
+                default -> throw new IllegalArgumentException("--sqs-http is apache or urlconnection, not " + http);
+            };
         }
 
         List<Side> sides() {
@@ -660,7 +679,7 @@ public final class QueueThroughput {
         public void enqueue(String queue, int from, int count) {
             List<NewItem> batch = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                batch.add(new NewItem(payload(from + i), null, null, 0, 0, 5));
+                batch.add(new NewItem(payload(from + i), null, null, 0, 0, 5, 300_000));
             }
             engine.enqueue(queue, batch);
         }

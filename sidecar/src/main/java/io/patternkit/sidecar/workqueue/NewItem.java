@@ -9,6 +9,9 @@ package io.patternkit.sidecar.workqueue;
  * @param delayMs milliseconds the item stays invisible after enqueue, at least 0
  * @param priority higher is claimed first, -1000 to 1000
  * @param maxAttempts deliveries before the item is dead-lettered, at least 1
+ * @param dedupWindowMs how long the item keeps deduplicating after its ack, in milliseconds, at least 0: the
+ *     enqueuing sidecar's {@code --dedup-window}, kept with the item so that whichever sidecar purges it honours it
  */
-public record NewItem(String payloadJson, String fileRef, String dedupKey, long delayMs, int priority, int maxAttempts) {
+public record NewItem(String payloadJson, String fileRef, String dedupKey, long delayMs, int priority, int maxAttempts,
+        long dedupWindowMs) {
 }

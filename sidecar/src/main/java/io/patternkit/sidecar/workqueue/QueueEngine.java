@@ -149,10 +149,12 @@ public interface QueueEngine extends AutoCloseable {
     long redrive(String queue, List<Long> ids, int max);
 
     /**
-     * Deletes acked items acked more than {@code dedupWindowMs} ago, ending their deduplication
-     * (like the SQS deduplication interval).
+     * Deletes acked items whose deduplication window has passed since their ack, ending their deduplication
+     * (like the SQS deduplication interval): each item's own window, the one of the sidecar that enqueued it
+     * ({@link NewItem#dedupWindowMs()}), so that on a shared database a sidecar with a shorter window does not cut
+     * another's short; items enqueued before the window was kept with them get {@code dedupWindowMs}.
      *
-     * @param dedupWindowMs the window in milliseconds, at least 0
+     * @param dedupWindowMs the window of items enqueued without one, in milliseconds, at least 0
      * @return how many items were deleted
      */
     int purgeAcked(long dedupWindowMs);

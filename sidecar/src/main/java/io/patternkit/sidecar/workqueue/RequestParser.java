@@ -33,6 +33,7 @@ public final class RequestParser {
     private final ObjectMapper mapper;
     private final long maxItemBytes;
     private final int defaultMaxAttempts;
+    private final long dedupWindowMs;
 
     /**
      * Creates the parser.
@@ -40,13 +41,15 @@ public final class RequestParser {
      * @param mapper the JSON mapper used to parse bodies
      * @param maxItemBytes largest serialised payload in bytes, at least 1
      * @param defaultMaxAttempts {@code maxAttempts} of items that do not say, 1 to 1000
+     * @param dedupWindowMs this sidecar's {@code --dedup-window} in milliseconds, kept with every item it enqueues
      */
-    public RequestParser(ObjectMapper mapper, long maxItemBytes, int defaultMaxAttempts) {
+    public RequestParser(ObjectMapper mapper, long maxItemBytes, int defaultMaxAttempts, long dedupWindowMs) {
         // Payloads are stored as the body writes them (JsonFields.rawValues), never re-serialised from the
         // tree, so the tree's number type does not matter to them.
         this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.maxItemBytes = maxItemBytes;
         this.defaultMaxAttempts = defaultMaxAttempts;
+        this.dedupWindowMs = dedupWindowMs;
     }
 
     /**
@@ -324,7 +327,7 @@ public final class RequestParser {
         if (delay == null || priority == null || maxAttempts == null) {
             return null;
         }
-        return new NewItem(payloadJson, fileRef, dedupKey, delay, priority.intValue(), maxAttempts.intValue());
+        return new NewItem(payloadJson, fileRef, dedupKey, delay, priority.intValue(), maxAttempts.intValue(), dedupWindowMs);
     }
 
     /** @return the payload as sent, when it is within the per-item limit */

@@ -44,7 +44,8 @@ public record WorkQueueModule(WorkQueueSettings settings) implements PatternModu
                 new ReceiptCodec(engine.receiptKey()));
         service.startPurging(settings.dedupWindow().toMillis());
         service.startHousekeeping(HOUSEKEEPING_MS);
-        RequestParser parser = new RequestParser(context.mapper(), settings.maxItemBytes(), settings.defaultMaxAttempts());
+        RequestParser parser = new RequestParser(context.mapper(), settings.maxItemBytes(), settings.defaultMaxAttempts(),
+                settings.dedupWindow().toMillis());
         Optional<ExecConsumer> exec = settings.exec().map(e -> startExec(e, service, context));
         return new Running(service, parser, exec);
     }

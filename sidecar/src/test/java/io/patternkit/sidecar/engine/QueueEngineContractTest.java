@@ -66,11 +66,11 @@ abstract class QueueEngineContractTest {
     }
 
     protected static NewItem json(String payload) {
-        return new NewItem(payload, null, null, 0, 0, 5);
+        return new NewItem(payload, null, null, 0, 0, 5, 60_000);
     }
 
     protected static NewItem item(String dedupKey, long delayMs, int priority, int maxAttempts) {
-        return new NewItem("{\"k\":1}", null, dedupKey, delayMs, priority, maxAttempts);
+        return new NewItem("{\"k\":1}", null, dedupKey, delayMs, priority, maxAttempts, 60_000);
     }
 
     private long enqueue(NewItem item) {
@@ -90,7 +90,7 @@ abstract class QueueEngineContractTest {
     @Test
     void claimReturnsPayloadFileRefAndFirstAttempt() {
         long a = enqueue(json("{\"n\":[1,2]}"));
-        long b = enqueue(new NewItem(null, "/data/in-1.csv", "k1", 0, 0, 3));
+        long b = enqueue(new NewItem(null, "/data/in-1.csv", "k1", 0, 0, 3, 60_000));
         List<ClaimedItem> items = engine.claim(queue, 10, 30_000);
         assertThat(items).extracting(ClaimedItem::id).containsExactly(a, b);
         assertThat(items.get(0).payloadJson()).isEqualTo("{\"n\":[1,2]}");
@@ -193,19 +193,32 @@ abstract class QueueEngineContractTest {
     }
 
     @Test
-    void dedupKeyReturnsTheFirstItemUntilTheWindowAfterAckPasses() {
-        long id = enqueue(item("order-7", 0, 0, 5));
-        assertThat(engine.enqueue(queue, List.of(item("order-7", 0, 0, 5)))).containsExactly(new Enqueued(id, true));
+    void dedupKeyReturnsTheFirstItemUntilItsOwnWindowAfterAckPasses() {
+        long window = unit() / 4;
+        NewItem keyed = new NewItem("{\"k\":1}", null, "order-7", 0, 0, 5, window);
+        long id = enqueue(keyed);
+        assertThat(engine.enqueue(queue, List.of(keyed))).containsExactly(new Enqueued(id, true));
         ClaimedItem claimed = claimOne(30_000);
         assertThat(engine.ack(queue, claimed.receipt())).isTrue();
-        assertThat(engine.purgeAcked(3_600_000)).isZero();
-        assertThat(engine.enqueue(queue, List.of(item("order-7", 0, 0, 5)))).containsExactly(new Enqueued(id, true));
+        assertThat(engine.purgeAcked(0)).isZero(); // its own window, not the purging sidecar's, has not passed
+        assertThat(engine.enqueue(queue, List.of(keyed))).containsExactly(new Enqueued(id, true));
         assertThat(engine.stats(queue).acked()).isEqualTo(1);
         passUnits(0.5);
-        assertThat(engine.purgeAcked(0)).isGreaterThanOrEqualTo(1);
-        Enqueued fresh = engine.enqueue(queue, List.of(item("order-7", 0, 0, 5))).get(0);
+        // A sidecar with an hour's window purges it all the same: the item was enqueued with a quarter unit's.
+        assertThat(engine.purgeAcked(3_600_000)).isGreaterThanOrEqualTo(1);
+        Enqueued fresh = engine.enqueue(queue, List.of(keyed)).get(0);
         assertThat(fresh.duplicate()).isFalse();
         assertThat(fresh.id()).isNotEqualTo(id);
+    }
+
+    @Test
+    void aSidecarWithAShorterWindowDoesNotPurgeAnotherSidecarsItemsEarly() {
+        NewItem hours = new NewItem("{\"k\":1}", null, "kept", 0, 0, 5, 3_600_000);
+        long id = enqueue(hours);
+        assertThat(engine.ack(queue, claimOne(30_000).receipt())).isTrue();
+        passUnits(0.5);
+        assertThat(engine.purgeAcked(0)).isZero(); // the purging sidecar's own window is 0
+        assertThat(engine.enqueue(queue, List.of(hours))).containsExactly(new Enqueued(id, true));
     }
 
     @Test

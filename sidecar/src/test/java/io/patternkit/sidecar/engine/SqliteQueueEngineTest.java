@@ -1,11 +1,20 @@
 package io.patternkit.sidecar.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
+import io.patternkit.sidecar.workqueue.ClaimedItem;
+import io.patternkit.sidecar.workqueue.NewItem;
 import io.patternkit.sidecar.workqueue.QueueEngine;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The engine contract on a temporary SQLite file, with time driven by a manual clock. */
@@ -37,5 +46,34 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
     @Override
     protected long tolerance() {
         return 0;
+    }
+
+    @Test
+    void aFileFromBeforeThePerItemWindowIsUpgradedAndItsAckedRowsGoByThePurgersWindow() throws Exception {
+        Path old = dir.resolve("old.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE workqueue_items (id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, "
+                    + "state TEXT NOT NULL, payload TEXT, file_ref TEXT, dedup_key TEXT, priority INTEGER NOT NULL, "
+                    + "max_attempts INTEGER NOT NULL, attempt INTEGER NOT NULL, epoch INTEGER NOT NULL, "
+                    + "enqueued_at INTEGER NOT NULL, visible_at INTEGER NOT NULL, reason TEXT, dead_at INTEGER, "
+                    + "acked_at INTEGER)");
+            long anHourAgo = clock.millis() - 3_600_000;
+            st.execute("INSERT INTO workqueue_items (queue, state, payload, dedup_key, priority, max_attempts, attempt, "
+                    + "epoch, enqueued_at, visible_at, acked_at) VALUES ('q', 'acked', '{}', 'legacy', 0, 5, 1, 1, "
+                    + anHourAgo + ", " + anHourAgo + ", " + anHourAgo + ")");
+        }
+        for (int open = 0; open < 2; open++) { // the second open finds the columns there already
+            try (QueueEngine upgraded = SqliteQueueEngine.open(old, clock, new Backoff(1_000, 4_000))) {
+                if (open == 0) {
+                    assertThat(upgraded.purgeAcked(7_200_000)).isZero(); // acked an hour ago, the purger keeps two
+                    assertThat(upgraded.purgeAcked(60_000)).isEqualTo(1);
+                }
+                long id = upgraded.enqueue("q", List.of(new NewItem("{}", null, "new-" + open, 0, 0, 5, 0))).get(0).id();
+                ClaimedItem item = upgraded.claim("q", 1, 30_000).get(0);
+                assertThat(item.id()).isEqualTo(id);
+                assertThat(upgraded.ack("q", item.receipt())).isTrue();
+                assertThat(upgraded.purgeAcked(3_600_000)).isEqualTo(1); // its own window of 0 has passed
+            }
+        }
     }
 }

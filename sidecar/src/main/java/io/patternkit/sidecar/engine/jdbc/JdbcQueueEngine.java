@@ -129,9 +129,9 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     private List<Integer> insertRound(Connection c, String queue, List<NewItem> items, List<Integer> positions,
                                       Enqueued[] results) throws SQLException {
         StringBuilder sql = new StringBuilder("INSERT INTO workqueue_items (queue, state, payload, file_ref, dedup_key, "
-                + "priority, max_attempts, attempt, epoch, enqueued_at, visible_at) VALUES ");
+                + "priority, max_attempts, attempt, epoch, enqueued_at, visible_at, dedup_window_ms) VALUES ");
         for (int i = 0; i < positions.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(?, 'ready', ?, ?, ?, ?, ?, 0, 0, pk_now_ms(), pk_now_ms() + ?)");
+            sql.append(i == 0 ? "" : ", ").append("(?, 'ready', ?, ?, ?, ?, ?, 0, 0, pk_now_ms(), pk_now_ms() + ?, ?)");
         }
         sql.append(" ON CONFLICT DO NOTHING RETURNING id, dedup_key");
         List<Long> plainIds = new ArrayList<>();
@@ -147,6 +147,7 @@ public abstract class JdbcQueueEngine implements QueueEngine {
                 ps.setInt(p++, item.priority());
                 ps.setInt(p++, item.maxAttempts());
                 ps.setLong(p++, item.delayMs());
+                ps.setLong(p++, item.dedupWindowMs());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -269,7 +270,8 @@ public abstract class JdbcQueueEngine implements QueueEngine {
             // "id IN" leads so that SQLite looks the rows up by primary key; without it, it walks
             // every acked row of the queue through the (queue, state) index.
             try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'acked', "
-                    + "acked_at = CASE WHEN state = 'acked' THEN acked_at ELSE pk_now_ms() END "
+                    + "acked_at = CASE WHEN state = 'acked' THEN acked_at ELSE pk_now_ms() END, "
+                    + "purge_at = CASE WHEN state = 'acked' THEN purge_at ELSE pk_now_ms() + dedup_window_ms END "
                     + "WHERE id IN (" + ids + ") AND queue = ? AND state IN ('inflight', 'acked') "
                     + "AND (id, epoch) IN (VALUES " + pairs + ") RETURNING id, epoch")) {
                 int p = 1;
@@ -415,10 +417,13 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     @Override
     public int purgeAcked(long dedupWindowMs) {
         return inConnection("purge", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM workqueue_items WHERE state = 'acked' AND acked_at <= pk_now_ms() - ?")) {
-                ps.setLong(1, dedupWindowMs);
-                return ps.executeUpdate();
+            // Two statements, each walking an index of its own: a disjunction would walk every acked row.
+            try (PreparedStatement due = c.prepareStatement(
+                            "DELETE FROM workqueue_items WHERE state = 'acked' AND purge_at <= pk_now_ms()");
+                    PreparedStatement unmarked = c.prepareStatement("DELETE FROM workqueue_items WHERE state = 'acked' "
+                            + "AND acked_at <= pk_now_ms() - ? AND purge_at IS NULL")) {
+                unmarked.setLong(1, dedupWindowMs);
+                return due.executeUpdate() + unmarked.executeUpdate();
             }
         });
     }

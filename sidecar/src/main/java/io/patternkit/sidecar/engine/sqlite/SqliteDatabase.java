@@ -26,6 +26,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -48,6 +50,7 @@ final class SqliteDatabase implements AutoCloseable {
     /** The least time between two write probes of {@link #checkWritable()}, in milliseconds. */
     static final long WRITE_PROBE_GAP_MS = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
+    private static final Pattern ADD_COLUMN = Pattern.compile("ALTER TABLE (\\w+) ADD COLUMN (\\w+) .*");
 
     private final HikariDataSource pool;
     private final ClockedSqliteDataSource source;
@@ -161,10 +164,27 @@ final class SqliteDatabase implements AutoCloseable {
     void createSchema(List<String> schema) {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             for (String ddl : schema) {
-                st.execute(ddl);
+                if (!addsExistingColumn(c, ddl)) {
+                    st.execute(ddl);
+                }
             }
         } catch (SQLException e) {
             throw new EngineException("cannot create the SQLite schema in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * SQLite has no {@code ADD COLUMN IF NOT EXISTS}: an {@code ALTER TABLE t ADD COLUMN c ...} of the schema is
+     * skipped when the table has the column already (a file made by this version, or migrated before).
+     */
+    private static boolean addsExistingColumn(Connection c, String ddl) throws SQLException {
+        Matcher m = ADD_COLUMN.matcher(ddl);
+        if (!m.matches()) {
+            return false;
+        }
+        try (Statement st = c.createStatement(); ResultSet columns = st.executeQuery(
+                "SELECT 1 FROM pragma_table_info('" + m.group(1) + "') WHERE name = '" + m.group(2) + "'")) {
+            return columns.next();
         }
     }
 

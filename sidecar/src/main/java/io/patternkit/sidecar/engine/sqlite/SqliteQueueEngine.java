@@ -29,6 +29,10 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
             + "file_ref TEXT, dedup_key TEXT, priority INTEGER NOT NULL, max_attempts INTEGER NOT NULL, "
             + "attempt INTEGER NOT NULL, epoch INTEGER NOT NULL, enqueued_at INTEGER NOT NULL, "
             + "visible_at INTEGER NOT NULL, reason TEXT, dead_at INTEGER, acked_at INTEGER)",
+        // Each item's own deduplication window (its enqueuing sidecar's), and when its acked row may go.
+        "ALTER TABLE workqueue_items ADD COLUMN dedup_window_ms INTEGER",
+        "ALTER TABLE workqueue_items ADD COLUMN purge_at INTEGER",
+        "CREATE INDEX IF NOT EXISTS workqueue_items_purge ON workqueue_items (state, purge_at)",
         "CREATE UNIQUE INDEX IF NOT EXISTS workqueue_items_dedup ON workqueue_items (queue, dedup_key)",
         "CREATE INDEX IF NOT EXISTS workqueue_items_claim ON workqueue_items (queue, state, visible_at)",
         "CREATE INDEX IF NOT EXISTS workqueue_items_acked ON workqueue_items (state, acked_at)",

@@ -82,7 +82,7 @@ class ExecConsumerTest {
     }
 
     private long enqueue(String payloadJson, String fileRef, int maxAttempts) {
-        return probe.enqueue(QUEUE, List.of(new NewItem(payloadJson, fileRef, null, 0, 0, maxAttempts))).get(0).id();
+        return probe.enqueue(QUEUE, List.of(new NewItem(payloadJson, fileRef, null, 0, 0, maxAttempts, 60_000))).get(0).id();
     }
 
     private QueueStats stats() {
