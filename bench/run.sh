@@ -82,7 +82,7 @@ DIRTY="$( [ -z "${BENCH_COMMIT:-}" ] && git status --porcelain 2>/dev/null | gre
 
 if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
-    mvn -B -q -ntp -DskipTests -Pbench -pl bench,bench/spring -am package
+    mvn -B -q -ntp -DskipTests -Pbench -pl bench,bench/spring,bench/elasticmq -am package
   fi
   if [ -z "$ONLY" ]; then
     rm -rf "$RUN"
@@ -122,7 +122,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     T0=$(date +%s)
     echo "== queue throughput" >&2
-    java -cp "$BENCH_JAR" io.patternkit.bench.QueueThroughput --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${THROUGHPUT_ARGS[@]}" >/dev/null
+    java -cp "$BENCH_JAR" io.patternkit.bench.QueueThroughput --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
+      --elasticmq-lib "$ROOT/bench/elasticmq/target/lib" "${THROUGHPUT_ARGS[@]}" >/dev/null
     T1=$(date +%s)
     echo "== call latency" >&2
     java -cp "$BENCH_JAR" io.patternkit.bench.CallLatency --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${LATENCY_ARGS[@]}" >/dev/null
@@ -505,12 +506,16 @@ absolute numbers.
   (\`SqliteQueueEngine\` on its own file, \`PostgresQueueEngine\` on the same database) opened
   in-process and driven through the \`QueueEngine\` SPI with the calls the sidecar's service
   makes per request: \`enqueue(list)\`, \`claim\`, and \`ackAll(list)\` for an ack of one or
-  many receipts. Each round runs both sides for every batch size, SDK first in even
-  rounds and direct first in odd ones, on fresh queue names; one unrecorded warm-up round at half
-  size comes first. Two shapes: *backlog* (the issue's: enqueue all N, then claim and ack until
+  many receipts. Each round runs every side for every batch size, in an order that rotates every
+  round, on fresh queue names; one unrecorded warm-up round of the same size comes first. Two shapes: *backlog* (the issue's: enqueue all N, then claim and ack until
   done) and *pipelined* (enqueue a batch, claim it, ack it, repeat: the queue never holds more
   than one batch). Reported: median items/s over the rounds and the median of the per-round
-  SDK/direct ratios.
+  SDK/direct ratios. *The peer* (SQLite rounds only): ElasticMQ 1.7.1, the SQS-compatible queue a
+  user would otherwise run beside an app, in memory and with its H2 message storage, each a process
+  of its own with default JVM flags (\`bench/elasticmq\`), driven by the AWS SDK v2 SQS client
+  (\`SendMessage\`/\`SendMessageBatch\`, \`ReceiveMessage\` with no wait, \`DeleteMessage\`/\`DeleteMessageBatch\`;
+  SQS caps a batch at 10, so batch 50 is calls of 10) on fresh queues in the same rounds; the order
+  of the four sides rotates every round.
 - **Claim cost against the backlog**: the engine in-process, one claim of one item with N ready
   items behind it, to show whether the claim's cost grows with the backlog.
 - **Call latency** (\`io.patternkit.bench.CallLatency\`): a hand-rolled loop, not JMH, because the
