@@ -169,7 +169,7 @@ public final class QueueThroughput {
      * acked items, which is not limited to its own queues, may delete them.)
      */
     private static Result run(Side side, String shape, String name, int batch, int n) {
-        String queue = side.prefix() + name; // the two sides share one database on PostgreSQL
+        String queue = side.prefix() + name;
         side.resetCount();
         Result r = shape.equals("backlog") ? backlog(side, queue, batch, n) : pipelined(side, queue, batch, n);
         if (side.ackedFirstDeliveries() != n) {
@@ -418,22 +418,45 @@ public final class QueueThroughput {
         }
     }
 
-    /** One way of driving a queue. */
-    private interface Side {
+    /** One way of driving a queue, and its count of acked first deliveries. */
+    private abstract static class Side {
+        private final String name;
+        private long acked;
+
+        Side(String name) {
+            this.name = name;
+        }
+
         /** Enqueues items {@code from .. from+count-1} in one call (a single-item call when count is 1). */
-        void enqueue(String queue, int from, int count);
+        abstract void enqueue(String queue, int from, int count);
 
         /** Claims up to {@code max} items, acks them (one call, or a single ack for one item), returns how many. */
-        int claimAndAck(String queue, int max);
+        abstract int claimAndAck(String queue, int max);
+
+        /** Counts an acked item that was a first delivery (attempt 1). */
+        final void ackedFirstDelivery() {
+            ackedFirstDelivery();
+        }
 
         /** Starts counting acked first deliveries from zero. */
-        void resetCount();
+        void resetCount() {
+            acked = 0;
+        }
 
-        /** Items acked since {@link #resetCount()} that were first deliveries (attempt 1). */
-        long ackedFirstDeliveries();
+        /** @return items acked since {@link #resetCount()} that were first deliveries */
+        final long ackedFirstDeliveries() {
+            return acked;
+        }
 
-        /** Prefixed to this side's queue names. */
-        String prefix();
+        /** @return what is prefixed to this side's queue names (the two sides share one database on PostgreSQL) */
+        final String prefix() {
+            return name + "-";
+        }
+
+        @Override
+        public final String toString() {
+            return name;
+        }
     }
 
     private static String payload(int i) {
@@ -441,12 +464,12 @@ public final class QueueThroughput {
     }
 
     /** Through the SDK and the sidecar process. */
-    private static final class SdkSide implements Side {
+    private static final class SdkSide extends Side {
         private final WorkQueueClient client;
         private final Map<String, WorkQueue> queues = new LinkedHashMap<>();
-        private long acked;
 
         SdkSide(WorkQueueClient client) {
+            super("sdk");
             this.client = client;
         }
 
@@ -455,7 +478,7 @@ public final class QueueThroughput {
         }
 
         @Override
-        public void enqueue(String queue, int from, int count) {
+        void enqueue(String queue, int from, int count) {
             if (count == 1) {
                 queue(queue).enqueue(Enqueue.json(payload(from)));
                 return;
@@ -468,7 +491,7 @@ public final class QueueThroughput {
         }
 
         @Override
-        public int claimAndAck(String queue, int max) {
+        int claimAndAck(String queue, int max) {
             WorkQueue q = queue(queue);
             List<WorkItem> items = q.claim(max, VISIBILITY, Duration.ZERO);
             if (items.size() == 1 && max == 1) {
@@ -486,31 +509,16 @@ public final class QueueThroughput {
             }
             for (WorkItem item : items) {
                 if (item.attempt() == 1) {
-                    acked++;
+                    ackedFirstDelivery();
                 }
             }
             return items.size();
         }
 
         @Override
-        public void resetCount() {
-            acked = 0;
+        void resetCount() {
+            super.resetCount();
             queues.clear();
-        }
-
-        @Override
-        public long ackedFirstDeliveries() {
-            return acked;
-        }
-
-        @Override
-        public String prefix() {
-            return "sdk-";
-        }
-
-        @Override
-        public String toString() {
-            return "SDK";
         }
     }
 
@@ -581,15 +589,13 @@ public final class QueueThroughput {
      * {@code DeleteMessage} for one, else {@code DeleteMessageBatch}. First deliveries are counted by
      * {@code ApproximateReceiveCount}.
      */
-    private static final class SqsSide implements Side {
+    private static final class SqsSide extends Side {
         private static final int SQS_MAX_BATCH = 10;
-        private final String name;
         private final SqsClient sqs;
         private final Map<String, String> urls = new LinkedHashMap<>();
-        private long acked;
 
         SqsSide(String name, SqsClient sqs) {
-            this.name = name;
+            super(name);
             this.sqs = sqs;
         }
 
@@ -598,7 +604,7 @@ public final class QueueThroughput {
         }
 
         @Override
-        public void enqueue(String queue, int from, int count) {
+        void enqueue(String queue, int from, int count) {
             String url = url(queue);
             if (count == 1) {
                 sqs.sendMessage(r -> r.queueUrl(url).messageBody(payload(from)));
@@ -610,13 +616,13 @@ public final class QueueThroughput {
                     entries.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(payload(from + i)).build());
                 }
                 if (!sqs.sendMessageBatch(r -> r.queueUrl(url).entries(entries)).failed().isEmpty()) {
-                    throw new IllegalStateException(name + ": a send in a batch failed");
+                    throw new IllegalStateException(this + ": a send in a batch failed");
                 }
             }
         }
 
         @Override
-        public int claimAndAck(String queue, int max) {
+        int claimAndAck(String queue, int max) {
             String url = url(queue);
             List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(Math.min(max, SQS_MAX_BATCH))
                     .waitTimeSeconds(0).visibilityTimeout((int) VISIBILITY.toSeconds())
@@ -630,53 +636,34 @@ public final class QueueThroughput {
                             .receiptHandle(messages.get(i).receiptHandle()).build());
                 }
                 if (!sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(entries)).failed().isEmpty()) {
-                    throw new IllegalStateException(name + ": a delete in a batch failed");
+                    throw new IllegalStateException(this + ": a delete in a batch failed");
                 }
             }
             for (Message m : messages) {
                 if ("1".equals(m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))) {
-                    acked++;
+                    ackedFirstDelivery();
                 }
             }
             return messages.size();
         }
 
-        @Override
-        public void resetCount() {
-            acked = 0;
-        }
-
-        @Override
-        public long ackedFirstDeliveries() {
-            return acked;
-        }
-
-        @Override
-        public String prefix() {
-            return name + "-";
-        }
 
         void close() {
             sqs.close();
         }
-
-        @Override
-        public String toString() {
-            return name;
-        }
     }
 
     /** The same engine class, in-process, through the SPI. */
-    private static final class DirectSide implements Side {
+    private static final class DirectSide extends Side {
         private final QueueEngine engine;
-        private long acked;
 
         DirectSide(QueueEngine engine) {
+            super("direct");
             this.engine = engine;
         }
 
         @Override
-        public void enqueue(String queue, int from, int count) {
+        void enqueue(String queue, int from, int count) {
             List<NewItem> batch = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 batch.add(new NewItem(payload(from + i), null, null, 0, 0, 5, 300_000));
@@ -685,7 +672,7 @@ public final class QueueThroughput {
         }
 
         @Override
-        public int claimAndAck(String queue, int max) {
+        int claimAndAck(String queue, int max) {
             List<ClaimedItem> items = engine.claim(queue, max, VISIBILITY.toMillis());
             if (items.isEmpty()) {
                 return 0;
@@ -700,30 +687,11 @@ public final class QueueThroughput {
                     throw new IllegalStateException("ack failed for item " + items.get(i).id());
                 }
                 if (items.get(i).attempt() == 1) {
-                    acked++;
+                    ackedFirstDelivery();
                 }
             }
             return items.size();
         }
 
-        @Override
-        public void resetCount() {
-            acked = 0;
-        }
-
-        @Override
-        public long ackedFirstDeliveries() {
-            return acked;
-        }
-
-        @Override
-        public String prefix() {
-            return "direct-";
-        }
-
-        @Override
-        public String toString() {
-            return "direct";
-        }
     }
 }

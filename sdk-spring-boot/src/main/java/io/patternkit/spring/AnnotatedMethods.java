@@ -11,6 +11,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.Environment;
 
 /**
  * Finds the methods of the context's beans that carry one annotation (such as
@@ -59,10 +60,29 @@ public abstract class AnnotatedMethods<A extends Annotation> implements BeanPost
      * @param annotation the method's annotation, merged with its meta-annotations
      * @param <A> the annotation
      */
-    public record Found<A>(String beanName, Object bean, Method method, A annotation) {
+    public record Found<A extends Annotation>(String beanName, Object bean, Method method, A annotation) {
         /** @return {@code beanName.methodName}, naming the method in logs and errors */
         public String id() {
             return beanName + "." + method.getName();
+        }
+
+        /**
+         * Resolves the {@code ${...}} placeholders of one of the annotation's attributes.
+         *
+         * @param environment the application's environment
+         * @param attribute the attribute's name, for the error
+         * @param value the attribute's value
+         * @return the value, placeholders resolved
+         * @throws IllegalStateException naming the annotation, the method and the attribute when a placeholder cannot
+         *     be resolved
+         */
+        public String resolve(Environment environment, String attribute, String value) {
+            try {
+                return environment.resolveRequiredPlaceholders(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("@" + annotation.annotationType().getSimpleName() + " " + id() + ": "
+                        + attribute + " '" + value + "': " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -94,12 +94,7 @@ public final class CheckpointHooks implements SmartInitializingSingleton, SmartL
     }
 
     private String name(AnnotatedMethods.Found<?> found, String annotation, String raw) {
-        String name;
-        try {
-            name = environment.resolveRequiredPlaceholders(raw);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(annotation + " " + found.id() + ": name '" + raw + "': " + e.getMessage(), e);
-        }
+        String name = found.resolve(environment, "name", raw);
         require(NameRule.CHECKPOINT.matches(name), found, annotation, "name '" + name + "': "
                 + NameRule.CHECKPOINT.requirement());
         return name;

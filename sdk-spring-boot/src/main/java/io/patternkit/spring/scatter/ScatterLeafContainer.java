@@ -91,13 +91,13 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
     public void afterSingletonsInstantiated() {
         for (AnnotatedMethods.Found<ScatterLeafHandler> found : processor.found()) {
             ScatterLeafHandler a = found.annotation();
-            String pool = resolve(found, "pool", a.pool());
-            String shard = a.shard().isEmpty() ? settings.shard() : resolve(found, "shard", a.shard());
+            String pool = found.resolve(environment, "pool", a.pool());
+            String shard = a.shard().isEmpty() ? settings.shard() : found.resolve(environment, "shard", a.shard());
             if (shard == null || shard.isBlank()) {
                 throw new IllegalStateException("@ScatterLeafHandler " + found.id() + " names no shard: set its shard"
                         + " attribute or patternkit.scatter.leaf.shard");
             }
-            String leafId = a.leafId().isEmpty() ? null : resolve(found, "leafId", a.leafId());
+            String leafId = a.leafId().isEmpty() ? null : found.resolve(environment, "leafId", a.leafId());
             require(NameRule.POOL.matches(pool), found, "pool '" + pool + "': " + NameRule.POOL.requirement());
             require(NameRule.SHARD.matches(shard), found, "shard '" + shard + "': " + NameRule.SHARD.requirement());
             require(leafId == null || NameRule.LEAF_ID.matches(leafId), found, "leafId '" + leafId + "': " + NameRule.LEAF_ID.requirement());
@@ -114,15 +114,6 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
     private static void require(boolean ok, AnnotatedMethods.Found<ScatterLeafHandler> found, String problem) {
         if (!ok) {
             throw new IllegalStateException("@ScatterLeafHandler " + found.id() + ": " + problem);
-        }
-    }
-
-    private String resolve(AnnotatedMethods.Found<ScatterLeafHandler> found, String attribute, String value) {
-        try {
-            return environment.resolveRequiredPlaceholders(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("@ScatterLeafHandler " + found.id() + ": " + attribute + " '" + value + "': "
-                    + e.getMessage(), e);
         }
     }
 

@@ -1,16 +1,13 @@
 package io.patternkit.spring.web;
 
-import io.patternkit.management.EndpointHost;
 import io.patternkit.management.ManagementEndpoint;
 import io.patternkit.management.ManagementRequest;
 import io.patternkit.management.ManagementResponse;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -34,11 +31,7 @@ import reactor.core.scheduler.Schedulers;
  * {@link ManagementRequest#whenClosed()} completes, so a leaf whose root gave up (a hedge lost) stops early.
  * Thread-safe.
  */
-public final class ReactiveEndpointHost implements EndpointHost, HandlerMapping, Ordered {
-    /** The mapping's order: before the application's router functions (-1) and {@code @RequestMapping}s (0). */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
-    private final WebEndpoints endpoints;
-
+public final class ReactiveEndpointHost extends WebEndpointHost implements HandlerMapping {
     /**
      * @param environment the application's environment: the port it listens on once started
      *     ({@code local.server.port}), its address ({@code server.address}), TLS ({@code server.ssl.*}) and its
@@ -50,29 +43,7 @@ public final class ReactiveEndpointHost implements EndpointHost, HandlerMapping,
      *     machine's address when that is unset or a wildcard)
      */
     public ReactiveEndpointHost(Environment environment, String apiToken, int maxBodyBytes, String advertisedHost) {
-        this.endpoints = new WebEndpoints(apiToken, maxBodyBytes, new WebServerUrl(environment, advertisedHost,
-                "spring.webflux.base-path"));
-    }
-
-    @Override
-    public Mount mount(String path, ManagementEndpoint endpoint) {
-        return endpoints.mount(path, endpoint);
-    }
-
-    @Override
-    public URI baseUrl() {
-        return endpoints.baseUrl();
-    }
-
-    /** @return true once the application's web server has started */
-    @Override
-    public boolean isRunning() {
-        return endpoints.serving();
-    }
-
-    @Override
-    public int getOrder() {
-        return ORDER;
+        super(environment, "spring.webflux.base-path", apiToken, maxBodyBytes, advertisedHost);
     }
 
     @Override
@@ -120,12 +91,6 @@ public final class ReactiveEndpointHost implements EndpointHost, HandlerMapping,
         }
         res.getHeaders().setContentLength(answer.body().length);
         return res.writeWith(Mono.just(res.bufferFactory().wrap(answer.body())));
-    }
-
-    @Override
-    public String toString() {
-        return "ReactiveEndpointHost{running=" + isRunning() + ", token=" + (endpoints.requiresToken() ? "required" : "none")
-                + '}';
     }
 
     /** A reactive request, its body read, as an endpoint reads it. */

@@ -1,6 +1,5 @@
 package io.patternkit.spring.web;
 
-import io.patternkit.management.EndpointHost;
 import io.patternkit.management.ManagementEndpoint;
 import io.patternkit.management.ManagementRequest;
 import io.patternkit.management.ManagementResponse;
@@ -8,12 +7,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.servlet.HandlerExecutionChain;
@@ -29,11 +26,7 @@ import org.springframework.web.servlet.HandlerMapping;
  * while the handler runs, so {@link ManagementRequest#whenClosed()} never completes here: a leaf still stops at the
  * deadline the root passed down, and WebFlux hears the close. Thread-safe.
  */
-public final class ServletEndpointHost implements EndpointHost, HandlerMapping, Ordered {
-    /** The mapping's order: before the application's {@code @RequestMapping}s (0). */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
-    private final WebEndpoints endpoints;
-
+public final class ServletEndpointHost extends WebEndpointHost implements HandlerMapping {
     /**
      * @param environment the application's environment: the port it listens on once started
      *     ({@code local.server.port}), its address ({@code server.address}), TLS ({@code server.ssl.*}) and its
@@ -45,29 +38,7 @@ public final class ServletEndpointHost implements EndpointHost, HandlerMapping, 
      *     machine's address when that is unset or a wildcard)
      */
     public ServletEndpointHost(Environment environment, String apiToken, int maxBodyBytes, String advertisedHost) {
-        this.endpoints = new WebEndpoints(apiToken, maxBodyBytes, new WebServerUrl(environment, advertisedHost,
-                "server.servlet.context-path"));
-    }
-
-    @Override
-    public Mount mount(String path, ManagementEndpoint endpoint) {
-        return endpoints.mount(path, endpoint);
-    }
-
-    @Override
-    public URI baseUrl() {
-        return endpoints.baseUrl();
-    }
-
-    /** @return true once the application's web server has started */
-    @Override
-    public boolean isRunning() {
-        return endpoints.serving();
-    }
-
-    @Override
-    public int getOrder() {
-        return ORDER;
+        super(environment, "server.servlet.context-path", apiToken, maxBodyBytes, advertisedHost);
     }
 
     @Override
@@ -116,12 +87,6 @@ public final class ServletEndpointHost implements EndpointHost, HandlerMapping, 
         }
         res.setContentLength(answer.body().length);
         res.getOutputStream().write(answer.body());
-    }
-
-    @Override
-    public String toString() {
-        return "ServletEndpointHost{running=" + isRunning() + ", token=" + (endpoints.requiresToken() ? "required" : "none")
-                + '}';
     }
 
     /** A servlet request as an endpoint reads it. */

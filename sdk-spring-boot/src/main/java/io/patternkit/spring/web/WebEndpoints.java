@@ -87,15 +87,24 @@ final class WebEndpoints {
      */
     Optional<ManagementResponse> refuseHeaders(String path, String authorization, long contentLength) {
         if (token != null && !path.startsWith(Wire.APP_HEALTH_PREFIX) && !ApiTokens.matches(token, authorization)) {
-            return Optional.of(ManagementResponse.problem(ProblemType.UNAUTHORIZED,
-                    "a valid Authorization: Bearer token is required").withHeader("WWW-Authenticate", "Bearer"));
+            return Optional.of(closing(ManagementResponse.problem(ProblemType.UNAUTHORIZED,
+                    "a valid Authorization: Bearer token is required").withHeader("WWW-Authenticate", "Bearer")));
         }
         return contentLength > maxBodyBytes ? Optional.of(tooLarge()) : Optional.empty();
     }
 
+    /** @return 413, closing the connection: the rest of the body is never read */
     ManagementResponse tooLarge() {
-        return ManagementResponse.problem(ProblemType.PAYLOAD_TOO_LARGE,
-                "the request body is larger than " + maxBodyBytes + " bytes");
+        return closing(ManagementResponse.problem(ProblemType.PAYLOAD_TOO_LARGE,
+                "the request body is larger than " + maxBodyBytes + " bytes"));
+    }
+
+    /**
+     * An answer sent before the body is read ends the connection (RFC 9112 section 9.6), as the management server's
+     * do: the unread rest of the body would otherwise be read as the next request on a kept-alive connection.
+     */
+    private static ManagementResponse closing(ManagementResponse answer) {
+        return answer.withHeader("Connection", "close");
     }
 
     /**

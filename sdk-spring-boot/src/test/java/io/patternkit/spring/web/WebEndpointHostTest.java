@@ -42,6 +42,8 @@ import org.springframework.web.bind.annotation.RestController;
 class WebEndpointHostTest {
     private static final String TOKEN = "s3cret-token-for-leaves";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Every call's limit: a server that never answers fails the test instead of hanging it. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
     @AfterEach
@@ -102,7 +104,7 @@ class WebEndpointHostTest {
     }
 
     private static HttpResponse<String> post(URI uri, String contentType, byte[] body, boolean token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (token) {
             request.header("Authorization", "Bearer " + TOKEN);
@@ -129,11 +131,11 @@ class WebEndpointHostTest {
         HttpResponse<String> answer = post(leaf(context, ""), "application/json", call("hi"), true);
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("{\"text\":\"HI@s1\"}");
-        HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(leaf(context, ""))
+        HttpResponse<String> info = HTTP.send(HttpRequest.newBuilder(leaf(context, "")).timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(info.body()).contains("\"pool\":\"echo\"", "\"shard\":\"s1\"");
         HttpResponse<String> own = HTTP.send(HttpRequest.newBuilder(URI.create(leaf(context, "").resolve("/hello")
-                .toString())).build(), HttpResponse.BodyHandlers.ofString());
+                .toString())).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(own.body()).isEqualTo("hello"); // the application's routes, without the token
     }
 
@@ -151,7 +153,7 @@ class WebEndpointHostTest {
         assertProblem(post(uri, "application/json", latin1, true), 400, "invalid-request");
         assertProblem(post(uri, "application/json", call("\\ud800"), true), 400, "invalid-request");
         assertProblem(post(uri, "application/json", call("x".repeat(5000)), true), 413, "payload-too-large");
-        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TOKEN)
+        HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Authorization", "Bearer " + TOKEN)
                 .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(put, 405, "method-not-allowed");
     }
