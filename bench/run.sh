@@ -10,6 +10,7 @@
 #   BENCH_ONLY=footprint         (footprint: the sidecar's cold start and memory, the SDK's closure; ~10 min)
 #   BENCH_ONLY=drain             (drain: SIGTERM to a worker and its sidecar, with and without the drain; ~4 min)
 #   BENCH_ONLY=upward            (upward: what a thread dump and a 5 s JFR profile cost a loaded app; ~3 min)
+#   BENCH_ONLY=growth            (growth: claim, drain and storage with 10k, 100k and 1M items, in-process; ~8 min)
 #   BENCH_ONLY=spring            (spring: the Boot starter's start-up and heap cost, @WorkQueueListener against
 #                                the plain consumer; ~4 min)
 #   BENCH_ONLY=ambassador        (ambassador: overhead per request and throughput against direct calls, the
@@ -35,8 +36,8 @@ RUN="$ROOT/bench/target/run"
 OUT="$RUN/results"
 ONLY="${BENCH_ONLY:-}"
 case "$ONLY" in
-  ""|leader|scatter|footprint|drain|upward|spring|ambassador|adapter|cpu) ;;
-  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain, upward, spring, ambassador, adapter or cpu, not: $ONLY" >&2; exit 2 ;;
+  ""|leader|scatter|footprint|drain|upward|spring|ambassador|adapter|cpu|growth) ;;
+  *) echo "BENCH_ONLY must be empty (everything), leader, scatter, footprint, drain, upward, spring, ambassador, adapter, cpu or growth, not: $ONLY" >&2; exit 2 ;;
 esac
 runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
@@ -102,6 +103,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     rm -f "$OUT"/adapter.md "$OUT"/run-adapter.env
   elif [ "$ONLY" = cpu ]; then
     rm -f "$OUT"/cpu.md "$OUT"/run-cpu.env
+  elif [ "$ONLY" = growth ]; then
+    rm -f "$OUT"/growth.md "$OUT"/run-growth.env
   else
     rm -f "$OUT"/scatter*
   fi
@@ -175,6 +178,11 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     run_part upward UPWARD java -cp "$BENCH_JAR" io.patternkit.bench.upward.UpwardApiCost --out "$OUT" \
       ${BENCH_QUICK:+--rounds 2 --warmup-s 3 --files 300} > /dev/null
   fi
+  if runs growth; then
+    # shellcheck disable=SC2086
+    run_part growth GROWTH java -cp "$BENCH_JAR" io.patternkit.bench.QueueGrowth --out "$OUT" \
+      ${BENCH_QUICK:+--sizes 1000,4000} > /dev/null
+  fi
   if runs spring; then
     # shellcheck disable=SC2086
     run_part spring SPRING java -jar "$RUN/patternkit-bench-spring.jar" --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
@@ -208,6 +216,10 @@ else
   if runs upward; then
     # shellcheck disable=SC1091
     source "$OUT/run-upward.env"
+  fi
+  if runs growth; then
+    # shellcheck disable=SC1091
+    source "$OUT/run-growth.env"
   fi
   if runs spring; then
     # shellcheck disable=SC1091
@@ -400,6 +412,19 @@ EOF
 )"
 }
 
+growth_section() {
+  part_section growth GROWTH "13. How the queue's cost grows with the work in it" io.patternkit.bench.QueueGrowth \
+    "the engines in-process (SQLite on a fresh file per size, PostgreSQL from scripts/pg-start.sh)" "$(cat <<'EOF'
+**Method.** For each engine and size N, a fresh queue holding N + 350 ready items (enqueued 500 at a time, each
+with a dedup window of 0): the claim of one item and its ack, 300 times after 50 unrecorded ones (p50, p99), then
+the drain of all N (claim 500, ack the 500, repeat; items/s), then the storage the queue added with N acked rows and
+after the purge (SQLite: the file plus its write-ahead log; PostgreSQL: the change of `pg_total_relation_size` of the
+shared items table). Growth factors are against the smallest size: a claim that costs the same at every size has
+1.00x; a drain that grows with the work has its time grow by the size ratio.
+EOF
+)"
+}
+
 upward_section() {
   part_section upward UPWARD "12. What the upward API's profiling costs a loaded app" io.patternkit.bench.upward.UpwardApiCost \
     "one JVM as the app (its threads turning JDK sources into term statistics, as the main job's stage) with its management server" "$(cat <<'EOF'
@@ -569,13 +594,15 @@ cpu_section
 echo
 upward_section
 echo
+growth_section
+echo
 if [ -f bench/notes.md ]; then cat bench/notes.md; fi
 cat <<EOF
 
 ## Rerunning
 
 \`bench/run.sh\` (about 30 minutes; \`BENCH_QUICK=1\` for a smoke run; \`BENCH_ONLY=leader\` or
-\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\`, \`BENCH_ONLY=spring\`, \`BENCH_ONLY=ambassador\`, \`BENCH_ONLY=adapter\`, \`BENCH_ONLY=cpu\` or \`BENCH_ONLY=upward\` for one section alone, about 10, 7, 10, 4, 4, 5, 2, 6 and 3 minutes). Raw fragments and logs stay in \`bench/target/run/\`
+\`BENCH_ONLY=scatter\`, \`BENCH_ONLY=footprint\`, \`BENCH_ONLY=drain\`, \`BENCH_ONLY=spring\`, \`BENCH_ONLY=ambassador\`, \`BENCH_ONLY=adapter\`, \`BENCH_ONLY=cpu\`, \`BENCH_ONLY=upward\` or \`BENCH_ONLY=growth\` for one section alone, about 10, 7, 10, 4, 4, 5, 2, 6, 3 and 8 minutes). Raw fragments and logs stay in \`bench/target/run/\`
 (the leader benchmark's samples in \`results/leader.json\`, its candidates' logs in
 \`results/leader-logs/\`). Each part can also run alone, for example
 \`java -cp bench/target/patternkit-bench.jar io.patternkit.bench.CallLatency --rounds 5\`.
