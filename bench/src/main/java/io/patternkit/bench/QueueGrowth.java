@@ -4,7 +4,6 @@ import io.patternkit.sidecar.engine.postgres.PostgresQueueEngine;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
-import io.patternkit.sidecar.workqueue.NewItem;
 import io.patternkit.sidecar.workqueue.QueueEngine;
 import io.patternkit.sidecar.workqueue.Receipt;
 import java.nio.charset.StandardCharsets;
@@ -66,19 +65,8 @@ public final class QueueGrowth {
                 try (QueueEngine engine = engineName.equals("postgres") ? PostgresQueueEngine.open(jdbcUrl, null, backoff)
                         : SqliteQueueEngine.open(file, Clock.systemUTC(), backoff)) {
                     double empty = storageMiB(engineName, file, jdbcUrl);
-                    fill(engine, queue, n + 350);
-                    long[] claims = new long[300];
-                    long[] acks = new long[300];
-                    for (int i = -50; i < 300; i++) {
-                        long start = System.nanoTime();
-                        ClaimedItem item = engine.claim(queue, 1, VISIBILITY_MS).get(0);
-                        long claimed = System.nanoTime();
-                        engine.ackAll(queue, List.of(item.receipt()));
-                        if (i >= 0) {
-                            claims[i] = claimed - start;
-                            acks[i] = System.nanoTime() - claimed;
-                        }
-                    }
+                    ClaimCost.fill(engine, queue, n + ClaimCost.UNRECORDED + ClaimCost.RECORDED, QueueGrowth::payload, 0);
+                    ClaimCost.Samples samples = ClaimCost.measure(engine, queue, VISIBILITY_MS);
                     long drainStart = System.nanoTime();
                     int drained = drain(engine, queue);
                     double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
@@ -89,15 +77,14 @@ public final class QueueGrowth {
                     double wal = walMiB(engineName, file);
                     int purged = engine.purgeAcked(300_000);
                     double after = storageMiB(engineName, file, jdbcUrl) - empty;
-                    double claimP50 = Stats.percentile(claims, claims.length, 50);
+                    double claimP50 = samples.claimP50();
                     if (n == baseSize) {
                         baseClaim = claimP50;
                         baseDrainSeconds = drainSeconds;
                     }
                     double sizeRatio = (double) n / baseSize;
                     String row = String.join(" | ", engineName, Stats.count(n), Stats.micros(claimP50),
-                            Stats.micros(Stats.percentile(claims, claims.length, 99)),
-                            Stats.micros(Stats.percentile(acks, acks.length, 50)), Stats.count(n / drainSeconds),
+                            Stats.micros(samples.claimP99()), Stats.micros(samples.ackP50()), Stats.count(n / drainSeconds),
                             Stats.oneDecimal(before), wal < 0 ? "n/a" : Stats.oneDecimal(wal), Stats.oneDecimal(after),
                             Stats.ratio(claimP50 / baseClaim) + "x",
                             Stats.ratio(drainSeconds / baseDrainSeconds) + "x for " + Stats.ratio(sizeRatio) + "x the items");
@@ -111,14 +98,8 @@ public final class QueueGrowth {
         System.out.println(md);
     }
 
-    private static void fill(QueueEngine engine, String queue, int n) {
-        for (int from = 0; from < n; from += CHUNK) {
-            List<NewItem> batch = new ArrayList<>(CHUNK);
-            for (int i = from; i < Math.min(n, from + CHUNK); i++) {
-                batch.add(new NewItem("{\"n\":" + i + ",\"text\":\"an item of a growing queue\"}", null, null, 0, 0, 5, 0));
-            }
-            engine.enqueue(queue, batch);
-        }
+    private static String payload(int i) {
+        return "{\"n\":" + i + ",\"text\":\"an item of a growing queue\"}";
     }
 
     /** Claims and acks in chunks until the queue is empty; returns how many. */

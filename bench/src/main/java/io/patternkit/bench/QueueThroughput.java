@@ -212,30 +212,12 @@ public final class QueueThroughput {
      * {@code backlog + 350} ready items behind it: p50 and p99 over 300 claims.
      */
     private static String[] claimCost(String engineName, QueueEngine engine, String queue, int backlog) {
-        int total = backlog + 350; // the 50 unrecorded and 300 recorded claims leave backlog items
-        for (int i = 0; i < total; i += 500) {
-            List<NewItem> batch = new ArrayList<>();
-            for (int j = i; j < Math.min(total, i + 500); j++) {
-                batch.add(new NewItem(payload(j), null, null, 0, 0, 5, 300_000));
-            }
-            engine.enqueue(queue, batch);
-        }
-        int samples = 300;
-        long[] claimNanos = new long[samples];
-        long[] ackNanos = new long[samples];
-        for (int i = -50; i < samples; i++) {
-            long start = System.nanoTime();
-            List<ClaimedItem> items = engine.claim(queue, 1, VISIBILITY.toMillis());
-            long claimed = System.nanoTime();
-            engine.ackAll(queue, List.of(items.get(0).receipt()));
-            long end = System.nanoTime();
-            if (i >= 0) {
-                claimNanos[i] = claimed - start;
-                ackNanos[i] = end - claimed;
-            }
-        }
-        String[] row = {engineName, Stats.count(backlog), Stats.micros(Stats.percentile(claimNanos, samples, 50)),
-            Stats.micros(Stats.percentile(claimNanos, samples, 99)), Stats.micros(Stats.percentile(ackNanos, samples, 50))};
+        // the unrecorded and recorded claims leave backlog items
+        ClaimCost.fill(engine, queue, backlog + ClaimCost.UNRECORDED + ClaimCost.RECORDED, QueueThroughput::payload,
+                300_000);
+        ClaimCost.Samples samples = ClaimCost.measure(engine, queue, VISIBILITY.toMillis());
+        String[] row = {engineName, Stats.count(backlog), Stats.micros(samples.claimP50()),
+            Stats.micros(samples.claimP99()), Stats.micros(samples.ackP50())};
         say("claim cost %s", String.join(" | ", row));
         return row;
     }

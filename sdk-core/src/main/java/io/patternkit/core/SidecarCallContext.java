@@ -1,5 +1,6 @@
 package io.patternkit.core;
 
+import io.micrometer.common.KeyValue;
 import io.micrometer.observation.transport.SenderContext;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -19,9 +20,7 @@ public final class SidecarCallContext extends SenderContext<Map<String, String>>
     /** The observation's name. */
     public static final String NAME = "patternkit.sidecar.call";
 
-    private final String operation;
-    private final URI sidecar;
-    private volatile String outcome = ClientMetrics.OUTCOME_SUCCESS;
+    private static final String SIDECAR = "sidecar";
 
     /**
      * @param operation the SDK operation, such as {@code claim}; not null
@@ -29,31 +28,33 @@ public final class SidecarCallContext extends SenderContext<Map<String, String>>
      */
     public SidecarCallContext(String operation, URI sidecar) {
         super((carrier, key, value) -> carrier.put(key, value));
-        this.operation = Objects.requireNonNull(operation, "operation");
-        this.sidecar = Objects.requireNonNull(sidecar, "sidecar");
         setCarrier(new LinkedHashMap<>());
+        setContextualName("patternkit " + Objects.requireNonNull(operation, "operation"));
+        addLowCardinalityKeyValue(KeyValue.of(ClientMetrics.TAG_OPERATION, operation));
+        addHighCardinalityKeyValue(KeyValue.of(SIDECAR, Objects.requireNonNull(sidecar, "sidecar").toString()));
+        addLowCardinalityKeyValue(KeyValue.of(ClientMetrics.TAG_OUTCOME, ClientMetrics.OUTCOME_SUCCESS));
         setRemoteServiceName("patternkit-sidecar");
         setRemoteServiceAddress(sidecar.toString());
     }
 
     /** @return the SDK operation, such as {@code claim} */
     public String operation() {
-        return operation;
+        return getLowCardinalityKeyValue(ClientMetrics.TAG_OPERATION).getValue();
     }
 
     /** @return the sidecar's base URL */
     public URI sidecar() {
-        return sidecar;
+        return URI.create(getHighCardinalityKeyValue(SIDECAR).getValue());
     }
 
     /** @return the call's outcome, one of {@link ClientMetrics}' {@code OUTCOME_*} values; success until it ends */
     public String outcome() {
-        return outcome;
+        return getLowCardinalityKeyValue(ClientMetrics.TAG_OUTCOME).getValue();
     }
 
     /** @param outcome the call's outcome, set by the SDK when it ends */
     public void outcome(String outcome) {
-        this.outcome = Objects.requireNonNull(outcome, "outcome");
+        addLowCardinalityKeyValue(KeyValue.of(ClientMetrics.TAG_OUTCOME, Objects.requireNonNull(outcome, "outcome")));
     }
 
     /** @return the headers a propagating handler asked to send with the call; empty without one */

@@ -1,9 +1,11 @@
 package io.patternkit.management;
 
+import io.patternkit.protocol.ProblemType;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Objects;
+import org.slf4j.LoggerFactory;
 
 /**
  * Somewhere {@link ManagementEndpoint}s are served over HTTP so that sidecars and orchestrators can call into the
@@ -70,6 +72,31 @@ public interface EndpointHost {
             throw new IllegalArgumentException("path must be absolute, without query or fragment, got '" + path + "'");
         }
         return path;
+    }
+
+    /**
+     * Calls an endpoint as every host does: a failure (an exception, or a null answer) is logged at WARN and answered
+     * 500 {@code internal} naming only the exception's class; a {@link VirtualMachineError} is rethrown.
+     *
+     * @param endpoint the endpoint
+     * @param request the request, its body read and checked
+     * @return the endpoint's answer, or the 500 problem
+     */
+    static ManagementResponse answer(ManagementEndpoint endpoint, ManagementRequest request) {
+        try {
+            ManagementResponse answer = endpoint.handle(request);
+            if (answer == null) {
+                throw new IllegalStateException("the endpoint returned null");
+            }
+            return answer;
+        } catch (Exception | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw (Error) e;
+            }
+            LoggerFactory.getLogger(EndpointHost.class).warn("management endpoint {} {} failed", request.method(),
+                    request.path(), e);
+            return ManagementResponse.problem(ProblemType.INTERNAL, "the endpoint failed with " + e.getClass().getName());
+        }
     }
 
     /** A mounted endpoint; {@link #close()} unmounts it. */

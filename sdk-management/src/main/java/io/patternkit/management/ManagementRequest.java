@@ -1,5 +1,6 @@
 package io.patternkit.management;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -28,6 +29,22 @@ public interface ManagementRequest {
      *     is given more than once (ambiguous); endpoints answer it with 400
      */
     Optional<String> query(String name);
+
+    /**
+     * The one value of a query parameter, as every host's {@link #query(String)} reads it.
+     *
+     * @param name the parameter's name, for the error
+     * @param values its values in the query string, possibly none
+     * @return the value, or empty when absent
+     * @throws IllegalArgumentException when it is given more than once: ambiguous, since a proxy or cache in between
+     *     may have read another one
+     */
+    static Optional<String> onlyValue(String name, List<String> values) {
+        if (values.size() > 1) {
+            throw new IllegalArgumentException("the query parameter " + name + " is given more than once");
+        }
+        return values.stream().findFirst();
+    }
 
     /** @return the request body; empty, never null, when the request had none. The array is not copied. */
     byte[] body();

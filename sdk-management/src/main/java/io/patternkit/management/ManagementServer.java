@@ -157,7 +157,6 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
                 + ", token=" + (requiresToken() ? "<redacted>" : "none") + '}';
     }
 
-
     /**
      * Builder of {@link ManagementServer}. Not thread-safe; setters validate at once and throw
      * {@link IllegalArgumentException} naming the setting. Explicit settings win over the environment.
@@ -433,7 +432,8 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
                         + "bodies do not cross the network in clear, or allow plain HTTP with insecurePlaintext() ("
                         + ENV_INSECURE_PLAINTEXT + "=true) on a network that encrypts for you");
             }
-            return new ManagementServer(this, h, p, t, adv != null ? adv : EndpointHost.advertisedHostFor(h), Optional.ofNullable(tls));
+            return new ManagementServer(this, h, p, t, adv != null ? adv : EndpointHost.advertisedHostFor(h),
+                    Optional.ofNullable(tls));
         }
 
         private String env(String name) {

@@ -67,6 +67,17 @@ public abstract class AnnotatedMethods<A extends Annotation> implements BeanPost
         }
 
         /**
+         * @param ok whether the method or its attributes are right
+         * @param problem what is wrong otherwise, for the error
+         * @throws IllegalStateException naming the annotation, the method and the problem, when not {@code ok}
+         */
+        public void require(boolean ok, String problem) {
+            if (!ok) {
+                throw new IllegalStateException("@" + annotation.annotationType().getSimpleName() + " " + id() + ": " + problem);
+            }
+        }
+
+        /**
          * Resolves the {@code ${...}} placeholders of one of the annotation's attributes.
          *
          * @param environment the application's environment

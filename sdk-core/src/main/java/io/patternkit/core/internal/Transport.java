@@ -209,12 +209,8 @@ public final class Transport implements AutoCloseable {
 
     private <T> T measured(SidecarCall call, Retry retry, Supplier<T> once) {
         Timer.Sample sample = Timer.start(registry);
-        Observation observation = Observation.createNotStarted(SidecarCallContext.NAME,
-                        () -> new SidecarCallContext(call.operation(), config.baseUrl()), config.observationRegistry())
-                .contextualName("patternkit " + call.operation())
-                .lowCardinalityKeyValue(ClientMetrics.TAG_OPERATION, call.operation())
-                .highCardinalityKeyValue("sidecar", config.baseUrl().toString())
-                .start();
+        Observation observation = Observation.start(SidecarCallContext.NAME,
+                () -> new SidecarCallContext(call.operation(), config.baseUrl()), config.observationRegistry());
         String outcome = ClientMetrics.OUTCOME_SUCCESS;
         AtomicInteger attempts = new AtomicInteger();
         AtomicReference<PatternkitException> last = new AtomicReference<>();
@@ -251,7 +247,7 @@ public final class Transport implements AutoCloseable {
             if (observation.getContext() instanceof SidecarCallContext context) {
                 context.outcome(outcome);
             }
-            observation.lowCardinalityKeyValue(ClientMetrics.TAG_OUTCOME, outcome).stop();
+            observation.stop();
         }
     }
 

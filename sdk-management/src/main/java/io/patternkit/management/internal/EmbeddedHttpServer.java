@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.patternkit.core.internal.ApiTokens;
 import io.patternkit.core.internal.DaemonThreads;
+import io.patternkit.management.EndpointHost;
 import io.patternkit.management.ManagementEndpoint;
 import io.patternkit.management.ManagementRequest;
 import io.patternkit.management.ManagementResponse;
@@ -304,16 +305,17 @@ public final class EmbeddedHttpServer {
                 respond(req, route, start, ManagementResponse.problem(ProblemType.NOT_FOUND, "no such route"));
                 return;
             }
-            Optional<ManagementResponse> refusal = RequestBodies.refusal(req.getHeader("Content-Type"), body.getBytes());
+            byte[] bytes = body.getBytes();
+            Optional<ManagementResponse> refusal = RequestBodies.refusal(req.getHeader("Content-Type"), bytes);
             if (refusal.isPresent()) {
                 respond(req, route, start, refusal.get());
                 return;
             }
-            inbound.body = body.getBytes();
+            inbound.body = bytes;
             Context context = vertx.getOrCreateContext();
             try {
                 workers.execute(() -> {
-                    ManagementResponse answer = call(endpoint, inbound);
+                    ManagementResponse answer = EndpointHost.answer(endpoint, inbound);
                     context.runOnContext(x -> respond(req, route, start, answer));
                 });
             } catch (RejectedExecutionException e) {
@@ -321,23 +323,6 @@ public final class EmbeddedHttpServer {
                         "the application is busy; retry later").withHeader("Retry-After", "1"));
             }
         });
-    }
-
-    private static ManagementResponse call(ManagementEndpoint endpoint, InboundRequest request) {
-        try {
-            ManagementResponse r = endpoint.handle(request);
-            if (r == null) {
-                throw new IllegalStateException("the endpoint returned null");
-            }
-            return r;
-        } catch (Exception | Error e) {
-            if (e instanceof VirtualMachineError) {
-                throw (Error) e;
-            }
-            log.warn("management endpoint {} {} failed", request.method(), request.path(), e);
-            return ManagementResponse.problem(ProblemType.INTERNAL, "the endpoint failed with "
-                    + e.getClass().getName());
-        }
     }
 
     private boolean tooLong(String length) {
@@ -414,11 +399,7 @@ public final class EmbeddedHttpServer {
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("the query string is not valid percent-encoding");
             }
-            if (values.size() > 1) {
-                // Ambiguous: which one would a proxy or cache in between have read?
-                throw new IllegalArgumentException("the query parameter " + name + " is given more than once");
-            }
-            return values.stream().findFirst();
+            return ManagementRequest.onlyValue(name, values);
         }
 
         @Override

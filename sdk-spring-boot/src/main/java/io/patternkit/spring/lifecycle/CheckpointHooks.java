@@ -71,16 +71,16 @@ public final class CheckpointHooks implements SmartInitializingSingleton, SmartL
     @Override
     public void afterSingletonsInstantiated() {
         for (AnnotatedMethods.Found<PatternkitCheckpoint> found : savers.found()) {
-            require(found.method().getParameterCount() == 0 && found.method().getReturnType() != void.class, found,
-                    "@PatternkitCheckpoint", "takes no parameters and returns the state to save");
-            put(saving, name(found, "@PatternkitCheckpoint", found.annotation().name()), found, "@PatternkitCheckpoint");
+            found.require(found.method().getParameterCount() == 0 && found.method().getReturnType() != void.class,
+                    "takes no parameters and returns the state to save");
+            put(saving, name(found, found.annotation().name()), found);
         }
         for (AnnotatedMethods.Found<PatternkitRestore> found : restorers.found()) {
-            require(found.method().getParameterCount() == 1, found, "@PatternkitRestore", "takes one parameter, the state");
-            String name = name(found, "@PatternkitRestore", found.annotation().name());
-            put(restoring, name, found, "@PatternkitRestore");
-            require(saving.containsKey(name), found, "@PatternkitRestore", "has no @PatternkitCheckpoint method of the"
-                    + " name '" + name + "' to restore from");
+            found.require(found.method().getParameterCount() == 1, "takes one parameter, the state");
+            String name = name(found, found.annotation().name());
+            put(restoring, name, found);
+            found.require(saving.containsKey(name), "has no @PatternkitCheckpoint method of the name '" + name
+                    + "' to restore from");
         }
         if (saving.isEmpty()) {
             return;
@@ -93,29 +93,16 @@ public final class CheckpointHooks implements SmartInitializingSingleton, SmartL
                 budget -> save(name))));
     }
 
-    private String name(AnnotatedMethods.Found<?> found, String annotation, String raw) {
+    private String name(AnnotatedMethods.Found<?> found, String raw) {
         String name = found.resolve(environment, "name", raw);
-        require(NameRule.CHECKPOINT.matches(name), found, annotation, "name '" + name + "': "
-                + NameRule.CHECKPOINT.requirement());
+        found.require(NameRule.CHECKPOINT.matches(name), "name '" + name + "': " + NameRule.CHECKPOINT.requirement());
         return name;
     }
 
-    private static void put(Map<String, AnnotatedMethods.Found<?>> methods, String name, AnnotatedMethods.Found<?> found,
-            String annotation) {
+    private static void put(Map<String, AnnotatedMethods.Found<?>> methods, String name, AnnotatedMethods.Found<?> found) {
         AnnotatedMethods.Found<?> other = methods.putIfAbsent(name, found);
-        require(other == null, found, annotation, "checkpoint '" + name + "' has one such method already: "
+        found.require(other == null, "checkpoint '" + name + "' has one such method already: "
                 + (other == null ? "" : other.id()));
-    }
-
-    private static void require(boolean ok, AnnotatedMethods.Found<?> found, String annotation, String problem) {
-        if (!ok) {
-            throw new IllegalStateException(annotation + " " + found.id() + ": " + problem);
-        }
-    }
-
-    /** @return the checkpoint names of the {@link PatternkitCheckpoint} methods */
-    public java.util.Set<String> names() {
-        return java.util.Set.copyOf(saving.keySet());
     }
 
     /**

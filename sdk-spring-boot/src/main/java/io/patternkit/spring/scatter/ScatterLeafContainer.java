@@ -98,22 +98,17 @@ public final class ScatterLeafContainer implements SmartLifecycle, SmartInitiali
                         + " attribute or patternkit.scatter.leaf.shard");
             }
             String leafId = a.leafId().isEmpty() ? null : found.resolve(environment, "leafId", a.leafId());
-            require(NameRule.POOL.matches(pool), found, "pool '" + pool + "': " + NameRule.POOL.requirement());
-            require(NameRule.SHARD.matches(shard), found, "shard '" + shard + "': " + NameRule.SHARD.requirement());
-            require(leafId == null || NameRule.LEAF_ID.matches(leafId), found, "leafId '" + leafId + "': " + NameRule.LEAF_ID.requirement());
-            planned.stream().filter(p -> p.pool().equals(pool)).findFirst().ifPresent(other -> require(false, found,
+            found.require(NameRule.POOL.matches(pool), "pool '" + pool + "': " + NameRule.POOL.requirement());
+            found.require(NameRule.SHARD.matches(shard), "shard '" + shard + "': " + NameRule.SHARD.requirement());
+            found.require(leafId == null || NameRule.LEAF_ID.matches(leafId), "leafId '" + leafId + "': "
+                    + NameRule.LEAF_ID.requirement());
+            planned.stream().filter(p -> p.pool().equals(pool)).findFirst().ifPresent(other -> found.require(false,
                     "pool " + pool + " is served by " + other.id() + " already; one method serves a pool"));
             planned.add(new Planned(found.id(), pool, shard, leafId, LeafMethod.of(found.id(), found.bean(), found.method())));
         }
         if (!planned.isEmpty() && target.getIfAvailable() == null && client.getIfAvailable() == null) {
             throw new IllegalStateException("@ScatterLeafHandler " + planned.get(0).id() + " needs a ScatterClient bean (the"
                     + " root sidecar's client) to register with; the application replaced it with a ScatterGather of its own");
-        }
-    }
-
-    private static void require(boolean ok, AnnotatedMethods.Found<ScatterLeafHandler> found, String problem) {
-        if (!ok) {
-            throw new IllegalStateException("@ScatterLeafHandler " + found.id() + ": " + problem);
         }
     }
 

@@ -108,14 +108,7 @@ public final class ReactiveEndpointHost extends WebEndpointHost implements Handl
 
         @Override
         public Optional<String> query(String name) {
-            List<String> values = req.getQueryParams().get(name);
-            if (values == null || values.isEmpty()) {
-                return Optional.empty();
-            }
-            if (values.size() > 1) {
-                throw new IllegalArgumentException("the query parameter " + name + " is given more than once");
-            }
-            return Optional.of(values.get(0));
+            return ManagementRequest.onlyValue(name, req.getQueryParams().getOrDefault(name, List.of()));
         }
 
         @Override

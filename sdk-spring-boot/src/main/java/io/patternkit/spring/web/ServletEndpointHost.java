@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -106,13 +107,7 @@ public final class ServletEndpointHost extends WebEndpointHost implements Handle
         @Override
         public Optional<String> query(String name) {
             String[] values = req.getParameterValues(name);
-            if (values == null || values.length == 0) {
-                return Optional.empty();
-            }
-            if (values.length > 1) {
-                throw new IllegalArgumentException("the query parameter " + name + " is given more than once");
-            }
-            return Optional.of(values[0]);
+            return ManagementRequest.onlyValue(name, values == null ? List.of() : List.of(values));
         }
 
         @Override

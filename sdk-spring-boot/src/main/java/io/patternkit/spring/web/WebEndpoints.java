@@ -11,21 +11,18 @@ import io.patternkit.protocol.Wire;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the MVC and WebFlux hosts share: the mounted endpoints by exact path, the checks a request passes before an
- * endpoint sees it (the API token, the body's size, {@link RequestBodies}) and the call itself, whose failure answers
- * 500 {@code internal} naming only the exception's class. The same rules as the SDK's management server, so an
+ * endpoint sees it (the API token, the body's size, {@link RequestBodies}) and the call itself
+ * ({@link EndpointHost#answer}). The same rules as the SDK's management server, so an
  * endpoint answers alike on either. Thread-safe.
  */
 final class WebEndpoints {
-    private static final Logger log = LoggerFactory.getLogger(WebEndpoints.class);
-
     private final Map<String, ManagementEndpoint> endpoints = new ConcurrentHashMap<>();
     private final byte[] token;
     private final int maxBodyBytes;
@@ -44,7 +41,7 @@ final class WebEndpoints {
 
     EndpointHost.Mount mount(String path, ManagementEndpoint endpoint) {
         EndpointHost.requireMountPath(path);
-        if (endpoints.putIfAbsent(path, java.util.Objects.requireNonNull(endpoint, "endpoint")) != null) {
+        if (endpoints.putIfAbsent(path, Objects.requireNonNull(endpoint, "endpoint")) != null) {
             throw new IllegalStateException("the path " + path + " is served already");
         }
         return () -> endpoints.remove(path, endpoint);
@@ -113,19 +110,6 @@ final class WebEndpoints {
      * @return the endpoint's answer, a refusal of the body, or 500 when the endpoint failed
      */
     ManagementResponse call(ManagementEndpoint endpoint, ManagementRequest request, String contentType) {
-        Optional<ManagementResponse> refusal = RequestBodies.refusal(contentType, request.body());
-        if (refusal.isPresent()) {
-            return refusal.get();
-        }
-        try {
-            ManagementResponse answer = endpoint.handle(request);
-            if (answer == null) {
-                throw new IllegalStateException("the endpoint returned null");
-            }
-            return answer;
-        } catch (Exception e) {
-            log.warn("Patternkit endpoint {} {} failed", request.method(), request.path(), e);
-            return ManagementResponse.problem(ProblemType.INTERNAL, "the endpoint failed with " + e.getClass().getName());
-        }
+        return RequestBodies.refusal(contentType, request.body()).orElseGet(() -> EndpointHost.answer(endpoint, request));
     }
 }
