@@ -1,12 +1,24 @@
 package io.patternkit.sidecar.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.patternkit.sidecar.engine.postgres.PostgresQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
+import io.patternkit.sidecar.workqueue.NewItem;
 import io.patternkit.sidecar.workqueue.QueueEngine;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * The engine contract on a real PostgreSQL server ({@code PATTERNKIT_TEST_JDBC_URL}; skipped only
@@ -43,5 +55,28 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
     @Override
     protected long tolerance() {
         return 150;
+    }
+
+    @Test
+    void aQueueTheStatisticsDoNotKnowYetIsClaimedInIndexOrderNotSorted() throws Exception {
+        engine.enqueue(queue, Collections.nCopies(3_000, new NewItem("{}", null, null, 0, 0, 5, 0)));
+        // auto_explain hands the plan of the statement inside the function back as a notice.
+        List<String> plan = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            st.execute("LOAD 'auto_explain'");
+            st.execute("SET auto_explain.log_min_duration = 0");
+            st.execute("SET auto_explain.log_nested_statements = on");
+            st.execute("SET auto_explain.log_level = notice");
+            try (PreparedStatement claim = c.prepareStatement("SELECT id FROM workqueue_claim(30000, ?, 1)")) {
+                claim.setString(1, queue);
+                try (ResultSet rs = claim.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                }
+                for (SQLWarning w = claim.getWarnings(); w != null; w = w.getNextWarning()) {
+                    plan.add(w.getMessage());
+                }
+            }
+        }
+        assertThat(String.join("\n", plan)).contains("workqueue_items_claim_order").doesNotContain("Sort");
     }
 }

@@ -16,6 +16,7 @@ import io.patternkit.sidecar.workqueue.QueueEngine;
 import io.patternkit.sidecar.workqueue.QueueStats;
 import io.patternkit.sidecar.workqueue.Receipt;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -219,6 +220,30 @@ abstract class QueueEngineContractTest {
         passUnits(0.5);
         assertThat(engine.purgeAcked(0)).isZero(); // the purging sidecar's own window is 0
         assertThat(engine.enqueue(queue, List.of(hours))).containsExactly(new Enqueued(id, true));
+    }
+
+    /** Acks {@code count} items enqueued with a dedup window of 0, in batches. */
+    protected void ackMany(int count, String payload) {
+        for (int enqueued = 0; enqueued < count; enqueued += 1_000) {
+            List<NewItem> batch = new ArrayList<>();
+            for (int i = 0; i < Math.min(1_000, count - enqueued); i++) {
+                batch.add(new NewItem(payload, null, null, 0, 0, 5, 0));
+            }
+            engine.enqueue(queue, batch);
+        }
+        for (List<ClaimedItem> claimed = engine.claim(queue, 1_000, 60_000); !claimed.isEmpty();
+                claimed = engine.claim(queue, 1_000, 60_000)) {
+            assertThat(engine.ackAll(queue, claimed.stream().map(ClaimedItem::receipt).toList())).doesNotContain(false);
+        }
+        assertThat(engine.stats(queue).acked()).isEqualTo(count);
+    }
+
+    @Test
+    void thePurgeDeletesInChunksUntilNothingIsDue() {
+        ackMany(10_000, "{}"); // exactly two chunks: the purge must ask once more and find none
+        passUnits(0.5);
+        assertThat(engine.purgeAcked(3_600_000)).isGreaterThanOrEqualTo(10_000);
+        assertThat(engine.stats(queue).acked()).isZero();
     }
 
     @Test

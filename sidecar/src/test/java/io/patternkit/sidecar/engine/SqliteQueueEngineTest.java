@@ -2,17 +2,21 @@ package io.patternkit.sidecar.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patternkit.sidecar.engine.jdbc.JdbcQueueEngine;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
 import io.patternkit.sidecar.workqueue.NewItem;
 import io.patternkit.sidecar.workqueue.QueueEngine;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +50,39 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
     @Override
     protected long tolerance() {
         return 0;
+    }
+
+    @Test
+    void thePurgeGivesTheFreedPagesBackToTheFileSystem() throws Exception {
+        Path file = dir.resolve("patternkit.db");
+        ackMany(10_000, "{\"text\":\"" + "x".repeat(400) + "\"}");
+        long full = Files.size(file);
+        assertThat(engine.purgeAcked(3_600_000)).isEqualTo(10_000);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA freelist_count")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+        assertThat(Files.size(file)).isLessThan(full / 4);
+    }
+
+    @Test
+    void anAckOfManyReceiptsLooksEachUpByIdInsteadOfWalkingTheQueuesAckedRows() throws Exception {
+        Path file = dir.resolve("plan.db");
+        try (QueueEngine engine = SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000))) {
+            engine.enqueue("q", List.of(new NewItem("{}", null, null, 0, 0, 5, 0)));
+        }
+        // Without NOT INDEXED, SQLite plans this with 500 ids as a search of the (queue, state) index.
+        String sql = JdbcQueueEngine.ackStatement(SqliteQueueEngine.ITEMS_BY_ID, 500).replace("pk_now_ms()", "0");
+        List<String> plan = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN " + sql.replace("?", "1"))) {
+            while (rs.next()) {
+                plan.add(rs.getString("detail"));
+            }
+        }
+        assertThat(plan).anyMatch(step -> step.startsWith("SEARCH workqueue_items USING INTEGER PRIMARY KEY"))
+                .noneMatch(step -> step.contains("INDEX workqueue_items_"));
     }
 
     @Test

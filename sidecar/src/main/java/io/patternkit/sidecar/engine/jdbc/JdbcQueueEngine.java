@@ -42,12 +42,16 @@ import javax.sql.DataSource;
  * visibility is judged by the database clock and never by the sidecar's.
  */
 public abstract class JdbcQueueEngine implements QueueEngine {
-    private static final String COLUMNS =
+    /** The columns a claim returns, in the order {@link #claim} reads them. */
+    protected static final String COLUMNS =
             "id, epoch, attempt, max_attempts, payload, file_ref, dedup_key, priority, enqueued_at, visible_at";
+    /** How many acked rows one statement of the purge deletes at most. */
+    private static final int PURGE_CHUNK = 5_000;
     private static final String DEAD = "(? = 1 OR attempt >= max_attempts)";
 
     private final DataSource dataSource;
     private final String lockClause;
+    private final String itemsById;
     private final String backoffSql;
     private volatile Consumer<String> changeListener = queue -> { };
 
@@ -56,11 +60,15 @@ public abstract class JdbcQueueEngine implements QueueEngine {
      *
      * @param dataSource the connection pool, in autocommit mode
      * @param lockClause appended to claim sub-selects, such as {@code FOR UPDATE SKIP LOCKED}, or empty
+     * @param itemsById how a statement that finds its rows by a list of ids names the items table, such as
+     *     SQLite's {@code workqueue_items NOT INDEXED}: a planner without statistics may otherwise walk the
+     *     {@code (queue, state)} index, every acked row of the queue, instead of looking up each id
      * @param backoff the nack backoff schedule
      */
-    protected JdbcQueueEngine(DataSource dataSource, String lockClause, Backoff backoff) {
+    protected JdbcQueueEngine(DataSource dataSource, String lockClause, String itemsById, Backoff backoff) {
         this.dataSource = dataSource;
         this.lockClause = lockClause;
+        this.itemsById = itemsById;
         String shift = "(CAST(1 AS BIGINT) << (CASE WHEN attempt > 31 THEN 30 ELSE attempt - 1 END))";
         String raw = "(" + backoff.baseMs() + " * " + shift + ")";
         this.backoffSql = "(CASE WHEN " + raw + " > " + backoff.maxMs() + " THEN " + backoff.maxMs() + " ELSE " + raw + " END)";
@@ -224,11 +232,7 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     @Override
     public List<ClaimedItem> claim(String queue, int max, long visibilityMs) {
         return inConnection("claim", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'inflight', "
-                    + "attempt = attempt + 1, epoch = epoch + 1, visible_at = pk_now_ms() + ? "
-                    + "WHERE id IN (SELECT id FROM workqueue_items WHERE queue = ? AND state IN ('ready', 'inflight') "
-                    + "AND visible_at <= pk_now_ms() AND attempt < max_attempts ORDER BY priority DESC, id LIMIT ?"
-                    + lockClause + ") RETURNING " + COLUMNS)) {
+            try (PreparedStatement ps = c.prepareStatement(claimStatement())) {
                 ps.setLong(1, visibilityMs);
                 ps.setString(2, queue);
                 ps.setInt(3, max);
@@ -245,6 +249,20 @@ public abstract class JdbcQueueEngine implements QueueEngine {
                 return claimed;
             }
         });
+    }
+
+    /**
+     * The claim: parameters are the visibility timeout in milliseconds, the queue and the most items; it returns
+     * {@link #COLUMNS} of each claimed item. By default one statement, walking the claim-order index.
+     *
+     * @return the SQL text
+     */
+    protected String claimStatement() {
+        return "UPDATE workqueue_items SET state = 'inflight', "
+                + "attempt = attempt + 1, epoch = epoch + 1, visible_at = pk_now_ms() + ? "
+                + "WHERE id IN (SELECT id FROM workqueue_items WHERE queue = ? AND state IN ('ready', 'inflight') "
+                + "AND visible_at <= pk_now_ms() AND attempt < max_attempts ORDER BY priority DESC, id LIMIT ?"
+                + lockClause + ") RETURNING " + COLUMNS;
     }
 
     @Override
@@ -264,16 +282,8 @@ public abstract class JdbcQueueEngine implements QueueEngine {
 
     @Override
     public List<Boolean> ackAll(String queue, List<Receipt> receipts) {
-        String ids = String.join(", ", Collections.nCopies(receipts.size(), "?"));
-        String pairs = String.join(", ", Collections.nCopies(receipts.size(), "(?, ?)"));
         return inConnection("ack", c -> {
-            // "id IN" leads so that SQLite looks the rows up by primary key; without it, it walks
-            // every acked row of the queue through the (queue, state) index.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'acked', "
-                    + "acked_at = CASE WHEN state = 'acked' THEN acked_at ELSE pk_now_ms() END, "
-                    + "purge_at = CASE WHEN state = 'acked' THEN purge_at ELSE pk_now_ms() + dedup_window_ms END "
-                    + "WHERE id IN (" + ids + ") AND queue = ? AND state IN ('inflight', 'acked') "
-                    + "AND (id, epoch) IN (VALUES " + pairs + ") RETURNING id, epoch")) {
+            try (PreparedStatement ps = c.prepareStatement(ackStatement(itemsById, receipts.size()))) {
                 int p = 1;
                 for (Receipt receipt : receipts) {
                     ps.setLong(p++, receipt.id());
@@ -292,6 +302,25 @@ public abstract class JdbcQueueEngine implements QueueEngine {
                 return receipts.stream().map(acked::contains).toList();
             }
         });
+    }
+
+    /**
+     * The statement {@link #ackAll} prepares: parameters are the receipts' ids, the queue, then each
+     * receipt's id and epoch; it returns the {@code (id, epoch)} of every row it acked. Public so that an
+     * engine's tests can read its query plan.
+     *
+     * @param itemsById the table reference, as given to the constructor
+     * @param receipts how many receipts, at least 1
+     * @return the SQL text
+     */
+    public static String ackStatement(String itemsById, int receipts) {
+        String ids = String.join(", ", Collections.nCopies(receipts, "?"));
+        String pairs = String.join(", ", Collections.nCopies(receipts, "(?, ?)"));
+        return "UPDATE " + itemsById + " SET state = 'acked', "
+                + "acked_at = CASE WHEN state = 'acked' THEN acked_at ELSE pk_now_ms() END, "
+                + "purge_at = CASE WHEN state = 'acked' THEN purge_at ELSE pk_now_ms() + dedup_window_ms END "
+                + "WHERE id IN (" + ids + ") AND queue = ? AND state IN ('inflight', 'acked') "
+                + "AND (id, epoch) IN (VALUES " + pairs + ") RETURNING id, epoch";
     }
 
     @Override
@@ -416,17 +445,33 @@ public abstract class JdbcQueueEngine implements QueueEngine {
 
     @Override
     public int purgeAcked(long dedupWindowMs) {
-        return inConnection("purge", c -> {
-            // Two statements, each walking an index of its own: a disjunction would walk every acked row.
-            try (PreparedStatement due = c.prepareStatement(
-                            "DELETE FROM workqueue_items WHERE state = 'acked' AND purge_at <= pk_now_ms()");
-                    PreparedStatement unmarked = c.prepareStatement("DELETE FROM workqueue_items WHERE state = 'acked' "
-                            + "AND acked_at <= pk_now_ms() - ? AND purge_at IS NULL")) {
-                unmarked.setLong(1, dedupWindowMs);
-                return due.executeUpdate() + unmarked.executeUpdate();
-            }
-        });
+        // Two statements, each walking an index of its own (a disjunction would walk every acked row), and each
+        // in chunks: one DELETE of a million rows holds SQLite's write lock for seconds and grows its log by
+        // hundreds of MiB.
+        int purged = purgeInChunks("DELETE FROM workqueue_items WHERE id IN (SELECT id FROM workqueue_items "
+                + "WHERE state = 'acked' AND purge_at <= pk_now_ms() LIMIT " + PURGE_CHUNK + ")");
+        return purged + purgeInChunks("DELETE FROM workqueue_items WHERE id IN (SELECT id FROM workqueue_items "
+                + "WHERE state = 'acked' AND acked_at <= pk_now_ms() - ? AND purge_at IS NULL LIMIT " + PURGE_CHUNK
+                + ")", dedupWindowMs);
     }
+
+    private int purgeInChunks(String delete, long... parameters) {
+        int purged = 0;
+        int chunk;
+        do {
+            chunk = inConnection("purge", c -> {
+                try (PreparedStatement ps = c.prepareStatement(delete)) {
+                    for (int i = 0; i < parameters.length; i++) {
+                        ps.setLong(i + 1, parameters[i]);
+                    }
+                    return ps.executeUpdate();
+                }
+            });
+            purged += chunk;
+        } while (chunk == PURGE_CHUNK);
+        return purged;
+    }
+
 
     @Override
     public void ping() {

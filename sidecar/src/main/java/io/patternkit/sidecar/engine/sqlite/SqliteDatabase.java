@@ -49,6 +49,13 @@ final class SqliteDatabase implements AutoCloseable {
     static final long MIN_CHECK_GAP_MS = 5;
     /** The least time between two write probes of {@link #checkWritable()}, in milliseconds. */
     static final long WRITE_PROBE_GAP_MS = 1000;
+    /**
+     * The size, in bytes, the write-ahead log is cut back to after a checkpoint resets it: without it the log
+     * keeps the size of the largest transaction it ever held.
+     */
+    static final int WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+    /** How many free pages one step of {@link #reclaimFreePages()} gives back to the file system. */
+    static final int VACUUM_STEP_PAGES = 2048;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final Pattern ADD_COLUMN = Pattern.compile("ALTER TABLE (\\w+) ADD COLUMN (\\w+) .*");
 
@@ -92,6 +99,7 @@ final class SqliteDatabase implements AutoCloseable {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             config.setBusyTimeout(5000);
+            config.setJournalSizeLimit(WAL_SIZE_LIMIT_BYTES);
             ClockedSqliteDataSource source = new ClockedSqliteDataSource(config, "jdbc:sqlite:" + file.toAbsolutePath(), clock);
             HikariConfig hikari = new HikariConfig();
             hikari.setDataSource(source);
@@ -106,6 +114,7 @@ final class SqliteDatabase implements AutoCloseable {
                 machine.anchor(pool);
             }
             try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                makeIncrementallyVacuumedWhenNew(st);
                 st.execute("CREATE TABLE IF NOT EXISTS pk_write_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
             }
             return new SqliteDatabase(pool, source, file.toAbsolutePath());
@@ -120,6 +129,22 @@ final class SqliteDatabase implements AutoCloseable {
                     : "";
             throw new EngineException("cannot open SQLite database " + file + hint + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A new file (no tables yet) is made with {@code auto_vacuum = INCREMENTAL}, so {@link #reclaimFreePages()} can
+     * give purged space back. The {@code VACUUM} is what applies it: opening in WAL mode has written the file's
+     * header already. A file made by an earlier version keeps its free pages for reuse (an offline {@code VACUUM}
+     * after {@code PRAGMA auto_vacuum = INCREMENTAL} converts it).
+     */
+    private static void makeIncrementallyVacuumedWhenNew(Statement st) throws SQLException {
+        try (ResultSet tables = st.executeQuery("SELECT 1 FROM sqlite_schema LIMIT 1")) {
+            if (tables.next()) {
+                return;
+            }
+        }
+        st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+        st.execute("VACUUM");
     }
 
     /** @return the connection pool */
@@ -152,6 +177,42 @@ final class SqliteDatabase implements AutoCloseable {
             lastWriteFailure = new EngineException("the SQLite database " + file + " cannot be written (a full or "
                     + "read-only volume?): " + e.getMessage(), e);
             throw lastWriteFailure;
+        }
+    }
+
+    /**
+     * Gives the file's free pages (left by deleted rows) back to the file system, {@value #VACUUM_STEP_PAGES} pages
+     * per transaction so that the write-ahead log and the write lock stay small, in a file made with
+     * {@code auto_vacuum = INCREMENTAL} (every file this version creates); a file without it keeps its free pages
+     * for reuse.
+     *
+     * @return how many pages were given back
+     * @throws EngineException when a step fails
+     */
+    long reclaimFreePages() {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            if (pragma(st, "auto_vacuum") != 2) {
+                return 0;
+            }
+            long before = pragma(st, "freelist_count");
+            long free = before;
+            while (free > 0) {
+                st.executeUpdate("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")"); // steps it to the end
+                long left = pragma(st, "freelist_count");
+                if (left >= free) {
+                    break;
+                }
+                free = left;
+            }
+            return before - free;
+        } catch (SQLException e) {
+            throw new EngineException("cannot give free pages of " + file + " back: " + e.getMessage(), e);
+        }
+    }
+
+    private static long pragma(Statement st, String name) throws SQLException {
+        try (ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
