@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.patternkit.core.PayloadTooLargeException;
 import io.patternkit.protocol.ProblemType;
+import io.patternkit.workqueue.AckedAndClaimed;
 import io.patternkit.workqueue.BatchOutcome;
 import io.patternkit.workqueue.DeadLetter;
 import io.patternkit.workqueue.Enqueue;
@@ -507,6 +508,33 @@ public abstract class WorkQueueCompatibilityKit {
         assertThat(queue.stats().inFlight()).isEqualTo(1);
         queue.ack(item);
         assertThat(queue.stats().acked()).isEqualTo(1);
+    }
+
+    /**
+     * {@link WorkQueue#ackAndClaim} acknowledges first, each receipt with its own outcome as {@link WorkQueue#ackAll}
+     * gives it, then claims: the next items, never the acknowledged ones; with no receipts it is a plain claim.
+     */
+    @Test
+    public void ackAndClaimAcknowledgesThenClaimsTheNextItems() {
+        queue.enqueueAll(List.of(json("1"), json("2"), json("3"), json("4")));
+        List<WorkItem> first = queue.claim(2, LONG, Duration.ZERO);
+        assertThat(first).extracting(i -> i.payloadJson().orElseThrow()).containsExactly("1", "2");
+        queue.nack(first.get(1).receipt(), Nack.retryAfter(LONG));
+
+        List<String> receipts = first.stream().map(WorkItem::receipt).toList();
+        AckedAndClaimed next = queue.ackAndClaim(receipts, 5, LONG, Duration.ZERO);
+        assertThat(next.acks()).extracting(BatchOutcome::receipt).containsExactlyElementsOf(receipts);
+        assertThat(next.acks()).extracting(BatchOutcome::ok).containsExactly(true, false);
+        assertThat(next.acks().get(1).problemType()).contains(STALE);
+        assertThat(next.items()).extracting(i -> i.payloadJson().orElseThrow()).containsExactly("3", "4");
+
+        AckedAndClaimed plain = queue.ackAndClaim(List.of(), 5, LONG, Duration.ZERO);
+        assertThat(plain.acks()).isEmpty();
+        assertThat(plain.items()).isEmpty();
+        QueueStats stats = queue.stats();
+        assertThat(stats.acked()).isEqualTo(1);
+        assertThat(stats.inFlight()).isEqualTo(2);
+        assertThat(stats.delayed()).isEqualTo(1);
     }
 
     /**

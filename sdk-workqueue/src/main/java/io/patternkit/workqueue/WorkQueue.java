@@ -122,6 +122,27 @@ public interface WorkQueue {
     List<BatchOutcome> ackAll(List<String> receipts);
 
     /**
+     * Acknowledges {@code receipts}, then claims, in one call to the sidecar where it can: what a consumer that has
+     * finished items does before it asks for more, in one round trip instead of two (Google Pub/Sub's streaming
+     * pull carries acknowledgements the same way). The acknowledgements are made before the claim waits and stand
+     * whatever happens to the claim; each receipt gets its own outcome, as from {@link #ackAll}. The default
+     * calls {@link #ackAll} and then {@link #claim}.
+     *
+     * @param receipts receipts to acknowledge first, possibly empty (a plain claim); more than 1000 are acknowledged
+     *     in calls of their own first; not null
+     * @param max 1 to 1000
+     * @param visibilityTimeout 1 ms to 12 hours
+     * @param wait 0 to 20 s; the call timeout is extended by this much
+     * @return the outcome of each receipt, in order, and the claimed items, as {@link #claim} returns them
+     * @throws io.patternkit.core.PatternkitException when the call fails; the acknowledgements may have been made
+     *     (each is idempotent: acknowledge them again)
+     */
+    default AckedAndClaimed ackAndClaim(List<String> receipts, int max, Duration visibilityTimeout, Duration wait) {
+        List<BatchOutcome> acks = ackAll(receipts);
+        return new AckedAndClaimed(acks, claim(max, visibilityTimeout, wait));
+    }
+
+    /**
      * Nacks many receipts the same way, in calls of at most 1000; each receipt gets its own outcome.
      *
      * @param receipts the receipts, possibly empty; not null

@@ -27,10 +27,13 @@ import java.util.Optional;
  * such a consumer claims again once half of its buffer is free ({@code (batchSize - concurrency + 1) / 2}
  * slots, at least 1), so each claim fetches about half a buffer while the items still held keep the handlers
  * busy, instead of one claim per finished item.
- * {@code concurrency} worker threads run the handler; one acker thread acks handled items, each as soon
- * as no other ack call is under way and in one batch call with whatever else was handled meanwhile (so
- * acks batch themselves under load and add no delay when idle; an item holds its slot until its ack
- * returns); one extender thread extends the visibility of all held items, running or buffered, in one
+ * {@code concurrency} worker threads run the handler. A handled item's ack rides on the poller's next claim
+ * ({@link WorkQueue#ackAndClaim}: one round trip for both, and the item's slot passes to the claim); the poller
+ * counts handled items as free slots when it decides to claim. What the poller does not carry within the
+ * {@link Builder#ackLinger ack linger} (25 ms by default; it is
+ * parked in a long-poll, or claiming stopped) one acker thread acks in one batch call with whatever else was
+ * handled meanwhile. An item holds its slot until its ack returns, so the sidecar never holds more of this
+ * consumer's items in flight than it can hold. One extender thread extends the visibility of all held items, running or buffered, in one
  * batch call every third of the visibility timeout. Ordering: items start in the order each claim returned them, but
  * with concurrency above 1 they finish in any order; nothing is ordered across claims (as SQS standard
  * queues). When the sidecar is unavailable the poller backs off exponentially (up to 5 s) and keeps
@@ -144,6 +147,7 @@ public final class WorkQueueConsumer implements AutoCloseable {
         private Integer batchSize;
         private Duration visibilityTimeout = Duration.ofSeconds(30);
         private Duration pollWait = Duration.ofSeconds(20);
+        private Duration ackLinger = Duration.ofMillis(25);
         private Duration drainTimeout = Duration.ofSeconds(30);
         private MeterRegistry meterRegistry;
         private ConsumerListener listener = new ConsumerListener() {
@@ -209,6 +213,24 @@ public final class WorkQueueConsumer implements AutoCloseable {
         }
 
         /**
+         * How long a handled item's ack waits for the poller's next claim to carry it ({@link WorkQueue#ackAndClaim},
+         * one round trip for both) before the acker sends it in a call of its own, as Kafka's producer lingers to
+         * fill a batch. Longer saves more calls when claims are far apart; the item holds its slot meanwhile.
+         *
+         * @param ackLinger 0 to 1 s (0: every ack the poller has not carried already goes at once); default 25 ms
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder ackLinger(Duration ackLinger) {
+            Objects.requireNonNull(ackLinger, "ackLinger");
+            if (ackLinger.isNegative() || ackLinger.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("ackLinger must be 0..1s, got " + ackLinger);
+            }
+            this.ackLinger = ackLinger;
+            return this;
+        }
+
+        /**
          * @param drainTimeout the grace {@link #close()} gives running handlers, not negative; default 30 s
          * @return this builder
          */
@@ -260,7 +282,7 @@ public final class WorkQueueConsumer implements AutoCloseable {
          */
         public WorkQueueConsumer build() {
             ConsumerSettings settings = new ConsumerSettings(concurrency, batchSize == null ? concurrency : batchSize,
-                    visibilityTimeout, pollWait, meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry,
+                    visibilityTimeout, pollWait, ackLinger, meterRegistry == null ? new SimpleMeterRegistry() : meterRegistry,
                     listener);
             WorkQueueConsumer consumer = new WorkQueueConsumer(new ConsumerEngine(queue, handler, settings), drainTimeout);
             if (lifecycle != null) {

@@ -35,6 +35,8 @@ final class FakeWorkQueue implements WorkQueue {
     final AtomicInteger extensions = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     final AtomicInteger claims = new AtomicInteger();
+    /** Claims waiting in a long-poll right now. */
+    final AtomicInteger parkedClaims = new AtomicInteger();
     /** The {@code max} each claim asked for, in call order. */
     final List<Integer> claimMaxes = new CopyOnWriteArrayList<>();
     volatile Supplier<RuntimeException> claimFailure;
@@ -44,6 +46,8 @@ final class FakeWorkQueue implements WorkQueue {
     final AtomicInteger ackCallsStarted = new AtomicInteger();
     /** The number of receipts in each ackAll call, in call order. */
     final List<Integer> acksPerCall = new CopyOnWriteArrayList<>();
+    /** The number of receipts each ackAndClaim carried, in call order (a claim carrying none is a claim). */
+    final List<Integer> acksOnClaims = new CopyOnWriteArrayList<>();
 
     synchronized String add(String payloadJson, String fileRef) {
         String id = "i" + ids.incrementAndGet();
@@ -97,11 +101,14 @@ final class FakeWorkQueue implements WorkQueue {
             if (left <= 0) {
                 return List.of();
             }
+            parkedClaims.incrementAndGet();
             try {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return List.of();
+            } finally {
+                parkedClaims.decrementAndGet();
             }
         }
         List<WorkItem> out = new ArrayList<>();
@@ -164,8 +171,20 @@ final class FakeWorkQueue implements WorkQueue {
         return ackAllNow(receipts);
     }
 
+    /** Acks, then claims, as the sidecar does in one call; the acks are counted apart from ackAll's. */
+    @Override
+    public AckedAndClaimed ackAndClaim(List<String> receipts, int max, Duration visibilityTimeout, Duration wait) {
+        acksOnClaims.add(receipts.size());
+        List<BatchOutcome> acks = acked(receipts);
+        return new AckedAndClaimed(acks, claim(max, visibilityTimeout, wait));
+    }
+
     private synchronized List<BatchOutcome> ackAllNow(List<String> receipts) {
         acksPerCall.add(receipts.size());
+        return acked(receipts);
+    }
+
+    private synchronized List<BatchOutcome> acked(List<String> receipts) {
         return receipts.stream().map(r -> {
             if (ackIsStale) {
                 return new BatchOutcome(r, false, Optional.of(ProblemType.RECEIPT_STALE.uri()), Optional.of("stale"),

@@ -172,27 +172,63 @@ class WorkQueueConsumerTest {
     }
 
     @Test
-    void itemsHandledWhileAnAckIsUnderWayAreAckedTogetherInTheNextCall() {
+    void aHandledItemsAckRidesOnTheNextClaim() {
+        for (int i = 0; i < 5; i++) {
+            queue.add("1", null);
+        }
+        // One slot: each finished item frees the slot its ack passes to the next claim. A long linger keeps the
+        // acker out of it, so every ack must have ridden a claim.
+        consumer = WorkQueueConsumer.builder(queue, item -> { }).concurrency(1).visibilityTimeout(Duration.ofSeconds(30))
+                .pollWait(Duration.ofSeconds(5)).ackLinger(Duration.ofSeconds(1)).meterRegistry(registry).build();
+        consumer.start();
+        await().atMost(WAIT).until(() -> queue.ops("ack").size() == 5);
+        assertThat(queue.acksOnClaims).containsExactly(1, 1, 1, 1, 1);
+        assertThat(queue.acksPerCall).isEmpty();
+        assertThat(queue.maxInFlight.get()).as("each ack lands before its claim").isEqualTo(1);
+        assertThat(consumer.stats().processed()).isEqualTo(5);
+    }
+
+    @Test
+    void anItemHandledWhileThePollerIsParkedIsAckedAloneAfterTheLinger() {
+        queue.add("1", null);
+        // Two slots: the poller claims the one item, then parks in a long-poll for the free slot.
+        consumer = WorkQueueConsumer.builder(queue, item -> { }).concurrency(1).batchSize(2)
+                .visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofSeconds(20)).meterRegistry(registry)
+                .build();
+        consumer.start();
+        await().atMost(WAIT).until(() -> queue.ops("ack").size() == 1);
+        assertThat(queue.acksPerCall).containsExactly(1);
+        assertThat(queue.acksOnClaims).isEmpty();
+        assertThat(consumer.stats().inFlight()).isZero();
+    }
+
+    @Test
+    void itemsHandledWhileAnAckIsUnderWayAndThePollerIsParkedAreAckedTogetherInTheNextCall() {
         CountDownLatch firstAck = new CountDownLatch(1);
         queue.firstAckGate = firstAck;
         String first = queue.add("1", null);
         AtomicInteger handled = new AtomicInteger();
-        start(item -> {
+        // Room for 8: after each claim the poller parks in a long-poll for the free slots, so it carries no acks.
+        consumer = WorkQueueConsumer.builder(queue, item -> {
             if (!item.id().equals(first)) {
                 awaitGate();
             }
             handled.incrementAndGet();
-        }, 4, Duration.ofSeconds(30));
+        }).concurrency(4).batchSize(8).visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofSeconds(20))
+                .meterRegistry(registry).build();
+        consumer.start();
         await().atMost(WAIT).until(() -> queue.ackCallsStarted.get() == 1);
         for (int i = 0; i < 3; i++) {
             queue.add("1", null);
         }
+        await().atMost(WAIT).until(() -> queue.readyCount() == 0 && queue.parkedClaims.get() == 1);
         gate.countDown();
         await().atMost(WAIT).until(() -> handled.get() == 4);
         firstAck.countDown();
 
         await().atMost(WAIT).until(() -> queue.ops("ack").size() == 4);
         assertThat(queue.acksPerCall).containsExactly(1, 3);
+        assertThat(queue.acksOnClaims).isEmpty();
         assertThat(consumer.stats().processed()).isEqualTo(4);
         assertThat(consumer.stats().inFlight()).isZero();
     }

@@ -13,13 +13,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.patternkit.core.contract.ContractValidator;
+import io.patternkit.core.ProtocolException;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.SidecarReadiness;
+import io.patternkit.core.contract.ContractValidator;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,6 +171,31 @@ class WorkQueueProtocolTest {
         server.verify(postRequestedFor(urlEqualTo(Q + "/claim"))
                 .withRequestBody(equalToJson("{\"max\":10,\"visibilityMs\":30000,\"waitMs\":1000,"
                         + "\"claimId\":\"${json-unit.regex}[A-Za-z0-9_-]{1,64}\"}")));
+    }
+
+    @Test
+    void ackAndClaimCarriesTheAcksOnTheClaimAndReadsEachOutcome() {
+        server.stubFor(post(Q + "/claim").willReturn(okJson("{\"items\":[" + item("i3", "r3", 1, "\"payload\":7")
+                + "],\"acks\":[{\"receipt\":\"r1\",\"ok\":true},{\"receipt\":\"r2\",\"ok\":false,\"problem\":"
+                + "{\"type\":\"urn:patternkit:problem:receipt-stale\",\"title\":\"stale\",\"detail\":\"gone\"}}]}")));
+        AckedAndClaimed answer = queue.ackAndClaim(List.of("r1", "r2"), 4, Duration.ofSeconds(30), Duration.ZERO);
+        assertThat(answer.acks()).extracting(BatchOutcome::ok).containsExactly(true, false);
+        assertThat(answer.acks().get(1).problemType()).contains("urn:patternkit:problem:receipt-stale");
+        assertThat(answer.items()).extracting(WorkItem::id).containsExactly("i3");
+        server.verify(postRequestedFor(urlEqualTo(Q + "/claim"))
+                .withRequestBody(equalToJson("{\"max\":4,\"visibilityMs\":30000,\"waitMs\":0,\"ack\":[\"r1\",\"r2\"]}")));
+
+        server.stubFor(post(Q + "/claim").willReturn(okJson("{\"items\":[]}")));
+        assertThat(queue.ackAndClaim(List.of(), 1, Duration.ofSeconds(30), Duration.ZERO).acks()).isEmpty();
+        server.verify(postRequestedFor(urlEqualTo(Q + "/claim"))
+                .withRequestBody(equalToJson("{\"max\":1,\"visibilityMs\":30000,\"waitMs\":0}")));
+    }
+
+    @Test
+    void aClaimAnsweringTooFewAckOutcomesIsAProtocolError() {
+        server.stubFor(post(Q + "/claim").willReturn(okJson("{\"items\":[],\"acks\":[]}")));
+        assertThatThrownBy(() -> queue.ackAndClaim(List.of("r1"), 1, Duration.ofSeconds(30), Duration.ZERO))
+                .isInstanceOf(ProtocolException.class);
     }
 
     @Test

@@ -100,7 +100,7 @@ public class WorkQueueAutoConfiguration {
             ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<Lifecycle> lifecycle) {
         WorkQueueProperties.Listener listener = properties.getListener();
         ListenerDefaults defaults = new ListenerDefaults(listener.getConcurrency(), listener.getBatchSize(),
-                listener.getVisibilityTimeout(), listener.getPollWait(), listener.getDrainTimeout(),
+                listener.getVisibilityTimeout(), listener.getPollWait(), listener.getAckLinger(), listener.getDrainTimeout(),
                 listener.isAutoStartup());
         return new WorkQueueListenerContainer(processor, queues, codec, defaults, environment,
                 meterRegistry.getIfAvailable(), lifecycle.getIfAvailable());

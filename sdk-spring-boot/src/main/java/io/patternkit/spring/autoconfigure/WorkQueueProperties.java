@@ -39,6 +39,8 @@ public class WorkQueueProperties {
         private Duration visibilityTimeout;
         /** How long a claim waits for items to appear (long poll, at most 20s; SDK default 20s). */
         private Duration pollWait;
+        /** How long a handled item's ack waits to ride on the listener's next claim before it is sent alone (SDK default 25ms). */
+        private Duration ackLinger;
         /** How long stopping waits for running handlers when no lifecycle drain runs (SDK default 30s). */
         private Duration drainTimeout;
         /** Whether listeners start with the context. */
@@ -82,6 +84,16 @@ public class WorkQueueProperties {
         /** @param pollWait the long-poll wait */
         public void setPollWait(Duration pollWait) {
             this.pollWait = pollWait;
+        }
+
+        /** @return the ack linger; null for the SDK default */
+        public Duration getAckLinger() {
+            return ackLinger;
+        }
+
+        /** @param ackLinger the ack linger */
+        public void setAckLinger(Duration ackLinger) {
+            this.ackLinger = ackLinger;
         }
 
         /** @return the drain timeout; null for the SDK default */

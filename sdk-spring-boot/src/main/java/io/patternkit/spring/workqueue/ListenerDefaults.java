@@ -11,10 +11,11 @@ import java.time.Duration;
  * @param batchSize items per claim; null for the SDK default (the concurrency)
  * @param visibilityTimeout how long a claimed item stays invisible; null for the SDK default (30 s)
  * @param pollWait how long a claim waits for items (long poll); null for the SDK default (20 s)
+ * @param ackLinger how long a handled item's ack waits to ride on the next claim; null for the SDK default (25 ms)
  * @param drainTimeout how long the context's stop waits for running handlers when no lifecycle drain runs;
  *     null for the SDK default (30 s)
  * @param autoStartup whether consumers start with the context
  */
 public record ListenerDefaults(Integer concurrency, Integer batchSize, Duration visibilityTimeout, Duration pollWait,
-        Duration drainTimeout, boolean autoStartup) {
+        Duration ackLinger, Duration drainTimeout, boolean autoStartup) {
 }

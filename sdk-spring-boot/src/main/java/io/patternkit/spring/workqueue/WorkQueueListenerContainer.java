@@ -2,8 +2,8 @@ package io.patternkit.spring.workqueue;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
-import io.patternkit.spring.KeepAlive;
 import io.patternkit.spring.AnnotatedMethods;
+import io.patternkit.spring.KeepAlive;
 import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueConsumer;
 import io.patternkit.workqueue.WorkQueues;
@@ -89,6 +89,7 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
         attributes.apply("visibilityTimeout", annotation.visibilityTimeout(), defaults.visibilityTimeout(),
                 DurationStyle::detectAndParse, builder::visibilityTimeout);
         Optional.ofNullable(defaults.pollWait()).ifPresent(builder::pollWait);
+        Optional.ofNullable(defaults.ackLinger()).ifPresent(builder::ackLinger);
         Optional.ofNullable(defaults.drainTimeout()).ifPresent(builder::drainTimeout);
         Optional.ofNullable(meterRegistry).ifPresent(builder::meterRegistry);
         Optional.ofNullable(lifecycle).ifPresent(builder::lifecycle);

@@ -1,13 +1,13 @@
 package io.patternkit.workqueue.internal;
 
-import io.patternkit.core.internal.DaemonThreads;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.patternkit.core.internal.DaemonThreads;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.workqueue.AckedAndClaimed;
 import io.patternkit.workqueue.BatchOutcome;
 import io.patternkit.workqueue.ConsumerStats;
 import io.patternkit.workqueue.DrainResult;
@@ -24,12 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ public final class ConsumerEngine {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final String DRAIN_REASON = "consumer drained before the handler finished";
     private static final String STALE_TYPE = ProblemType.RECEIPT_STALE.uri();
-    /** How often an idle acker looks whether the consumer is draining. */
+    /** How often an idle acker looks whether the consumer is draining, and the poller whether it may claim. */
     private static final Duration ACK_POLL = Duration.ofMillis(100);
     /** Longest wait, during a drain, for the acks of handled items to be sent. */
     private static final Duration ACK_FLUSH_TIMEOUT = Duration.ofSeconds(30);
@@ -60,7 +61,9 @@ public final class ConsumerEngine {
     private final ScheduledExecutorService extender;
     private final Thread poller;
     private final Thread acker;
-    private final BlockingQueue<Completed> completed = new LinkedBlockingQueue<>();
+    private final BlockingDeque<Completed> completed = new LinkedBlockingDeque<>();
+    /** Notified whenever a slot is freed or an item is handled, for the poller waiting to claim. */
+    private final Object progress = new Object();
     private volatile boolean ackerStopping;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final AtomicBoolean started = new AtomicBoolean();
@@ -144,8 +147,8 @@ public final class ConsumerEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        awaitPoller(grace); // first: a claim under way may carry acks, which go back to the acker if it fails
         stopAcker();
-        awaitPoller(grace);
         List<String> unfinished = inFlight.values().stream().filter(InFlight::claimSettlement)
                 .map(f -> f.item.receipt()).toList();
         int completed = completedDuringDrain.get();
@@ -181,6 +184,7 @@ public final class ConsumerEngine {
         stopping = true;
         stopSignal.countDown();
         slots.release(capacity(settings));
+        progressed();
         if (started.get()) {
             poller.interrupt();
             log.info("queue {} consumer stopped claiming; {} items in hand", queue.name(), inFlight.size());
@@ -195,25 +199,25 @@ public final class ConsumerEngine {
     private void pollLoop() {
         int failures = 0;
         while (!stopping) {
-            int refill = refillThreshold(settings);
+            List<Completed> riding = new ArrayList<>();
+            int acquired;
             try {
-                slots.acquire(refill);
+                acquired = awaitClaimable(riding);
             } catch (InterruptedException e) {
                 return;
             }
-            int n = refill;
-            while (n < settings.batchSize() && slots.tryAcquire()) {
-                n++;
+            int max = Math.min(riding.size(), settings.batchSize()) + acquired;
+            if (stopping || max < refillThreshold(settings)) { // the acker took handled items meanwhile: wait again
+                giveBack(riding, acquired);
+                continue;
             }
-            if (stopping) {
-                slots.release(n);
-                return;
-            }
-            List<WorkItem> items;
+            AckedAndClaimed answer;
             try {
-                items = queue.claim(n, settings.visibilityTimeout(), settings.pollWait());
+                answer = riding.isEmpty()
+                        ? new AckedAndClaimed(List.of(), queue.claim(max, settings.visibilityTimeout(), settings.pollWait()))
+                        : queue.ackAndClaim(receipts(riding), max, settings.visibilityTimeout(), settings.pollWait());
             } catch (RuntimeException e) {
-                slots.release(n);
+                giveBack(riding, acquired);
                 if (stopping) {
                     return; // the claim was cancelled by stopClaiming()
                 }
@@ -233,8 +237,49 @@ public final class ConsumerEngine {
                 log.info("claiming from queue {} works again after {} failed attempts", queue.name(), failures);
                 failures = 0;
             }
-            slots.release(n - items.size());
-            items.forEach(this::dispatch);
+            settleAcks(riding, answer.acks());
+            // The carried items' slots pass to the claimed items; what the claim did not fill is free again.
+            slots.release(riding.size() + acquired - answer.items().size());
+            progressed();
+            answer.items().forEach(this::dispatch);
+        }
+    }
+
+    /**
+     * Waits until the free slots and the handled items awaiting their ack make up a claim's worth (the
+     * {@link #refillThreshold}), then takes those handled items into {@code riding}, so that their acks go with the
+     * claim and their slots pass to it, and acquires free slots up to a batch.
+     *
+     * @return how many free slots were acquired
+     */
+    private int awaitClaimable(List<Completed> riding) throws InterruptedException {
+        int refill = refillThreshold(settings);
+        synchronized (progress) {
+            while (!stopping && slots.availablePermits() + completed.size() < refill) {
+                progress.wait(ACK_POLL.toMillis());
+            }
+        }
+        if (stopping) {
+            return 0;
+        }
+        completed.drainTo(riding, Wire.MAX_BATCH);
+        int acquired = 0;
+        while (Math.min(riding.size(), settings.batchSize()) + acquired < settings.batchSize() && slots.tryAcquire()) {
+            acquired++;
+        }
+        return acquired;
+    }
+
+    /** Hands carried items back to the acker and frees the acquired slots, when no claim is made or it failed. */
+    private void giveBack(List<Completed> riding, int acquired) {
+        riding.forEach(completed::addFirst);
+        slots.release(acquired);
+        progressed();
+    }
+
+    private void progressed() {
+        synchronized (progress) {
+            progress.notifyAll();
         }
     }
 
@@ -302,74 +347,103 @@ public final class ConsumerEngine {
                 if (failure == null) {
                     processed.incrementAndGet();
                     meters.processed.increment();
-                    awaitingAck = completed.add(new Completed(item, took));
+                    awaitingAck = completed.add(new Completed(item, took, System.nanoTime()));
+                    progressed();
                 } else {
                     settleFailure(item, failure);
                 }
             }
         } finally {
-            if (!awaitingAck) { // otherwise the item is held, slot and all, until its ack returns
+            if (!awaitingAck) { // otherwise the item is held, slot and all, until its ack returns or rides a claim
                 inFlight.remove(item.receipt());
                 slots.release();
+                progressed();
             }
         }
     }
 
     /**
-     * Acks handled items in batches: whatever completed while the previous ack call was under way
-     * goes in the next call (no added delay when items complete one at a time). Items stay in flight
-     * until their ack returns.
+     * Acks the handled items the poller has not carried on a claim within the ack linger (it is parked in a
+     * long-poll, or the consumer stopped claiming), in batches: whatever completed while the previous ack call was
+     * under way goes in the next call. Items stay in flight until their ack returns.
      */
     private void ackLoop() {
         List<Completed> batch = new ArrayList<>();
         while (true) {
             Completed first;
             try {
-                first = completed.poll(ACK_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                first = awaitHandled();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
             if (first == null) {
-                if (ackerStopping && completed.isEmpty()) {
-                    return;
-                }
+                return;
+            }
+            long lingerLeft = first.doneNanos + settings.ackLinger().toNanos() - System.nanoTime();
+            if (lingerLeft > 0 && !stopping) { // once claiming stopped, no claim will carry it
+                LockSupport.parkNanos(lingerLeft); // the poller may carry it on its next claim meanwhile
                 continue;
             }
-            batch.add(first);
-            completed.drainTo(batch, Wire.MAX_BATCH - 1);
-            ack(batch);
-            batch.clear();
+            completed.drainTo(batch, Wire.MAX_BATCH);
+            if (!batch.isEmpty()) {
+                ack(batch);
+                batch.clear();
+            }
+        }
+    }
+
+    /** Waits for a handled item awaiting its ack and returns it, left in place; null once the acker is stopping and none is left. */
+    private Completed awaitHandled() throws InterruptedException {
+        synchronized (progress) {
+            Completed first;
+            while ((first = completed.peekFirst()) == null) {
+                if (ackerStopping) {
+                    return null;
+                }
+                progress.wait(ACK_POLL.toMillis());
+            }
+            return first;
         }
     }
 
     private void ack(List<Completed> batch) {
-        List<String> receipts = batch.stream().map(c -> c.item.receipt()).toList();
         try {
-            List<BatchOutcome> outcomes = queue.ackAll(receipts);
-            for (int i = 0; i < batch.size(); i++) {
-                Completed c = batch.get(i);
-                BatchOutcome outcome = outcomes.get(i);
-                if (outcome.ok()) {
-                    notify(() -> settings.listener().onProcessed(c.item, c.took));
-                } else if (outcome.problemType().filter(STALE_TYPE::equals).isPresent()) {
-                    staleReceipt(c.item);
-                } else {
-                    log.warn("could not ack item {} of queue {}: {}; it will be redelivered after its visibility "
-                            + "timeout", c.item.id(), queue.name(), outcome.problemDetail().orElse("unknown problem"));
-                }
-            }
+            settleAcks(batch, queue.ackAll(receipts(batch)));
         } catch (RuntimeException e) {
             log.warn("could not ack {} items of queue {}: {}; they will be redelivered after their visibility timeout",
                     batch.size(), queue.name(), e.getMessage());
+            batch.forEach(c -> inFlight.remove(c.item.receipt()));
         } finally {
-            receipts.forEach(inFlight::remove);
-            slots.release(receipts.size());
+            slots.release(batch.size());
+            progressed();
         }
+    }
+
+    /** Settles handled items by their ack outcomes (in the same order); they leave the in-flight map. */
+    private void settleAcks(List<Completed> batch, List<BatchOutcome> outcomes) {
+        for (int i = 0; i < batch.size(); i++) {
+            Completed c = batch.get(i);
+            BatchOutcome outcome = outcomes.get(i);
+            if (outcome.ok()) {
+                notify(() -> settings.listener().onProcessed(c.item, c.took));
+            } else if (outcome.problemType().filter(STALE_TYPE::equals).isPresent()) {
+                staleReceipt(c.item);
+            } else {
+                log.warn("could not ack item {} of queue {}: {}; it will be redelivered after its visibility "
+                        + "timeout", c.item.id(), queue.name(), outcome.problemDetail().orElse("unknown problem"));
+            }
+            inFlight.remove(c.item.receipt());
+        }
+    }
+
+    private static List<String> receipts(List<Completed> batch) {
+        return batch.stream().map(c -> c.item.receipt()).toList();
     }
 
     private void stopAcker() {
         ackerStopping = true;
+        progressed();
         try {
             acker.join(ACK_FLUSH_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
@@ -459,8 +533,8 @@ public final class ConsumerEngine {
         }
     }
 
-    /** A handled item waiting for its ack, with how long its handler took. */
-    private record Completed(WorkItem item, Duration took) {
+    /** A handled item waiting for its ack, with how long its handler took and when it finished ({@link System#nanoTime()}). */
+    private record Completed(WorkItem item, Duration took, long doneNanos) {
     }
 
     /** One item being handled; whoever wins {@link #claimSettlement()} (the handler or a drain) settles it. */

@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param batchSize most items per claim
  * @param visibilityTimeout per claim
  * @param pollWait long-poll wait per claim
+ * @param ackLinger how long a handled item waits for the next claim to carry its ack before it is acked alone
  * @param registry meter registry
  * @param listener outcome callbacks
  */
 public record ConsumerSettings(int concurrency, int batchSize, Duration visibilityTimeout, Duration pollWait,
-        MeterRegistry registry, ConsumerListener listener) {
+        Duration ackLinger, MeterRegistry registry, ConsumerListener listener) {
 }

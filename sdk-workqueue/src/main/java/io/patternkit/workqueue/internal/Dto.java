@@ -24,10 +24,10 @@ final class Dto {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ClaimRequest(int max, long visibilityMs, long waitMs, String claimId) {
+    record ClaimRequest(int max, long visibilityMs, long waitMs, String claimId, List<String> ack) {
     }
 
-    record ClaimResult(List<ClaimedItem> items) {
+    record ClaimResult(List<ClaimedItem> items, List<Outcome> acks) {
     }
 
     record ClaimedItem(String id, String receipt, int attempt, int maxAttempts, JsonNode payload, String fileRef,

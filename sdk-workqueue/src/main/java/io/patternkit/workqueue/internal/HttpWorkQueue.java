@@ -1,15 +1,16 @@
 package io.patternkit.workqueue.internal;
 
-import io.patternkit.protocol.ItemState;
-import io.patternkit.protocol.WireName;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.core.ConflictException;
 import io.patternkit.core.ProtocolException;
 import io.patternkit.core.internal.Problems;
 import io.patternkit.core.internal.SidecarCall;
 import io.patternkit.core.internal.Transport;
+import io.patternkit.protocol.ItemState;
 import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
+import io.patternkit.protocol.WireName;
+import io.patternkit.workqueue.AckedAndClaimed;
 import io.patternkit.workqueue.BatchOutcome;
 import io.patternkit.workqueue.DeadLetter;
 import io.patternkit.workqueue.Enqueue;
@@ -25,8 +26,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -70,19 +71,32 @@ public final class HttpWorkQueue implements WorkQueue {
             boolean idempotent = chunk.stream().allMatch(e -> e.dedupKey().isPresent());
             Dto.EnqueueBatchResult r = transport.execute(SidecarCall.post("enqueueBatch", base + "/items/batch",
                     new Dto.EnqueueBatchRequest(wire), idempotent), Dto.EnqueueBatchResult.class);
-            return sized(r.results(), chunk.size(), "enqueueBatch");
+            return sized(r.results(), chunk.size(), "enqueueBatch", "results");
         });
     }
 
     @Override
     public List<WorkItem> claim(int max, Duration visibilityTimeout, Duration wait) {
-        return toItems(transport.execute(claimCall(max, visibilityTimeout, wait), Dto.ClaimResult.class));
+        return toItems(transport.execute(claimCall(max, visibilityTimeout, wait, List.of()), Dto.ClaimResult.class));
     }
 
     @Override
     public CompletableFuture<List<WorkItem>> claimAsync(int max, Duration visibilityTimeout, Duration wait) {
-        return transport.executeAsync(claimCall(max, visibilityTimeout, wait), Dto.ClaimResult.class)
+        return transport.executeAsync(claimCall(max, visibilityTimeout, wait, List.of()), Dto.ClaimResult.class)
                 .thenApply(HttpWorkQueue::toItems);
+    }
+
+    @Override
+    public AckedAndClaimed ackAndClaim(List<String> receipts, int max, Duration visibilityTimeout, Duration wait) {
+        Objects.requireNonNull(receipts, "receipts");
+        int riding = receipts.size() - (receipts.size() - 1) / Wire.MAX_BATCH * Wire.MAX_BATCH;
+        List<BatchOutcome> acks = new ArrayList<>(ackAll(receipts.subList(0, receipts.size() - riding)));
+        List<String> ack = Arguments.receipts(receipts.subList(receipts.size() - riding, receipts.size()));
+        Dto.ClaimResult r = transport.execute(claimCall(max, visibilityTimeout, wait, ack), Dto.ClaimResult.class);
+        if (!ack.isEmpty()) {
+            acks.addAll(outcomes(r.acks(), ack.size(), "claim", "acks"));
+        }
+        return new AckedAndClaimed(acks, toItems(r));
     }
 
     @Override
@@ -175,21 +189,26 @@ public final class HttpWorkQueue implements WorkQueue {
     }
 
     /** A long-poll is named, so that an interrupt ends it through the sidecar and loses none of its items. */
-    private SidecarCall claimCall(int max, Duration visibilityTimeout, Duration wait) {
+    private SidecarCall claimCall(int max, Duration visibilityTimeout, Duration wait, List<String> ack) {
         long waitMs = Arguments.waitMs(wait);
         String claimId = waitMs == 0 ? null : UUID.randomUUID().toString();
         SidecarCall claim = SidecarCall.post("claim", base + "/claim", new Dto.ClaimRequest(Arguments.claimMax(max),
-                Arguments.visibilityMs(visibilityTimeout), waitMs, claimId), false).withLongPoll(wait);
+                Arguments.visibilityMs(visibilityTimeout), waitMs, claimId, ack.isEmpty() ? null : ack), false)
+                .withLongPoll(wait);
         return claimId == null ? claim : claim.withEndEarly(SidecarCall.delete("endClaim", base + "/claims/" + claimId));
     }
 
     private List<BatchOutcome> outcomes(SidecarCall call, int expected) {
-        Dto.BatchResult r = transport.execute(call, Dto.BatchResult.class);
-        return sized(r.results(), expected, call.operation()).stream().map(o -> new BatchOutcome(
-                present(o.receipt(), call.operation(), "receipt"), o.ok(),
+        return outcomes(transport.execute(call, Dto.BatchResult.class).results(), expected, call.operation(), "results");
+    }
+
+    private static List<BatchOutcome> outcomes(List<Dto.Outcome> answered, int expected, String operation,
+            String field) {
+        return sized(answered, expected, operation, field).stream().map(o -> new BatchOutcome(
+                present(o.receipt(), operation, "receipt"), o.ok(),
                 Optional.ofNullable(o.problem()).map(Dto.Problem::type),
                 Optional.ofNullable(o.problem()).map(p -> p.detail() != null ? p.detail() : p.title()),
-                Optional.ofNullable(o.state()).map(s -> state(s, call.operation())),
+                Optional.ofNullable(o.state()).map(s -> state(s, operation)),
                 Optional.ofNullable(o.visibleUntil()))).toList();
     }
 
@@ -236,9 +255,9 @@ public final class HttpWorkQueue implements WorkQueue {
         return payload == null ? null : payload.toString();
     }
 
-    private static <T> List<T> sized(List<T> results, int expected, String operation) {
-        if (present(results, operation, "results").size() != expected) {
-            throw new ProtocolException(operation + ": the sidecar answered " + results.size() + " results for "
+    private static <T> List<T> sized(List<T> results, int expected, String operation, String field) {
+        if (present(results, operation, field).size() != expected) {
+            throw new ProtocolException(operation + ": the sidecar answered " + results.size() + " " + field + " for "
                     + expected + " elements", 200, null, null);
         }
         return results;

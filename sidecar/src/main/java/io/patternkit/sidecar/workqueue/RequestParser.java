@@ -1,10 +1,9 @@
 package io.patternkit.sidecar.workqueue;
 
-import io.patternkit.protocol.NameRule;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.protocol.NameRule;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.FieldError;
@@ -25,7 +24,7 @@ import java.util.Set;
  */
 public final class RequestParser {
     private static final Set<String> ENQUEUE_FIELDS = Set.of("payload", "fileRef", "dedupKey", "delayMs", "priority", "maxAttempts");
-    private static final Set<String> CLAIM_FIELDS = Set.of("max", "visibilityMs", "waitMs", "claimId");
+    private static final Set<String> CLAIM_FIELDS = Set.of("max", "visibilityMs", "waitMs", "claimId", "ack");
     private static final Set<String> NACK_FIELDS = Set.of("receipt", "delayMs", "deadLetter", "reason");
     private static final Set<String> EXTEND_FIELDS = Set.of("receipt", "visibilityMs");
     private static final int MAX_RECEIPT = 256;
@@ -140,8 +139,9 @@ public final class RequestParser {
                 fields.error("claimId", "must be " + NameRule.CLAIM_ID.rule());
                 claimId = null;
             }
+            List<String> acks = body.has("ack") ? receipts(fields, body, "ack") : List.of();
             if (max != null && visibility != null && wait != null) {
-                claim = new ClaimRequest(max.intValue(), visibility, wait, claimId);
+                claim = new ClaimRequest(max.intValue(), visibility, wait, claimId, acks);
             }
         }
         fields.throwIfInvalid();
@@ -186,19 +186,26 @@ public final class RequestParser {
      */
     public List<String> ackBatch(JsonNode body) {
         JsonFields fields = new JsonFields();
-        List<String> receipts = new ArrayList<>();
+        List<String> receipts = List.of();
         if (fields.object(body, "body", Set.of("receipts"))) {
-            JsonNode array = fields.array(body, "", "receipts", 1, Wire.MAX_BATCH, true);
-            for (int i = 0; array != null && i < array.size(); i++) {
-                JsonNode r = array.get(i);
-                if (!r.isTextual() || r.textValue().isEmpty() || JsonFields.length(r.textValue()) > MAX_RECEIPT) {
-                    fields.error(JsonFields.index("receipts", i), "must be a string of 1 to " + MAX_RECEIPT + " characters");
-                } else {
-                    receipts.add(r.textValue());
-                }
-            }
+            receipts = receipts(fields, body, "receipts");
         }
         fields.throwIfInvalid();
+        return receipts;
+    }
+
+    /** Reads an array of 1 to {@link Wire#MAX_BATCH} receipts; each bad one is an error of {@code fields}. */
+    private static List<String> receipts(JsonFields fields, JsonNode body, String name) {
+        List<String> receipts = new ArrayList<>();
+        JsonNode array = fields.array(body, "", name, 1, Wire.MAX_BATCH, true);
+        for (int i = 0; array != null && i < array.size(); i++) {
+            JsonNode r = array.get(i);
+            if (!r.isTextual() || r.textValue().isEmpty() || JsonFields.length(r.textValue()) > MAX_RECEIPT) {
+                fields.error(JsonFields.index(name, i), "must be a string of 1 to " + MAX_RECEIPT + " characters");
+            } else {
+                receipts.add(r.textValue());
+            }
+        }
         return receipts;
     }
 

@@ -1,13 +1,12 @@
 package io.patternkit.sidecar.workqueue;
 
-import io.patternkit.sidecar.host.Responses;
-import io.patternkit.sidecar.host.SidecarServer;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.patternkit.protocol.ProblemType;
+import io.patternkit.sidecar.host.Responses;
+import io.patternkit.sidecar.host.SidecarServer;
 import io.patternkit.sidecar.workqueue.ClaimRequest;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
 import io.patternkit.sidecar.workqueue.DeadLetter;
@@ -68,7 +67,15 @@ final class WorkQueueRoutes {
             ClaimRequest request = parser.claim(parser.parse(Responses.body(ctx)));
             Promise<Void> gone = Promise.promise();
             ctx.response().closeHandler(v -> gone.tryComplete());
-            return service.claim(queue, request, gone.future()).map(items -> list("items", items, this::claimed));
+            Future<List<Boolean>> acked = request.acks().isEmpty() ? Future.succeededFuture(List.of())
+                    : service.ackBatch(queue, request.acks());
+            return acked.compose(oks -> service.claim(queue, request, gone.future()).map(items -> {
+                Reply reply = list("items", items, this::claimed);
+                if (!request.acks().isEmpty()) {
+                    outcomes(reply.body().putArray("acks"), request.acks(), oks, (out, ok) -> ok);
+                }
+                return reply;
+            }));
         }));
         router.delete(base + "/claims/:claimId").handler(ctx -> run(ctx, base + "/claims/:claimId", () ->
                 service.endClaim(parser.queue(ctx.pathParam("queue")), parser.claimId(ctx.pathParam("claimId")))
@@ -146,7 +153,13 @@ final class WorkQueueRoutes {
     /** Builds a batch result; {@code fill} adds the element's details and says whether it succeeded. */
     private <T> Reply batch(List<String> receipts, List<T> outcomes, BiFunction<ObjectNode, T, Boolean> fill) {
         ObjectNode out = responses.object();
-        ArrayNode list = out.putArray("results");
+        outcomes(out.putArray("results"), receipts, outcomes, fill);
+        return new Reply(200, out);
+    }
+
+    /** Adds one outcome per receipt to {@code list}, in order; {@code fill} as for {@link #batch}. */
+    private <T> void outcomes(ArrayNode list, List<String> receipts, List<T> outcomes,
+            BiFunction<ObjectNode, T, Boolean> fill) {
         for (int i = 0; i < receipts.size(); i++) {
             ObjectNode element = list.addObject().put("receipt", receipts.get(i));
             boolean ok = fill.apply(element, outcomes.get(i));
@@ -155,7 +168,6 @@ final class WorkQueueRoutes {
                 element.set("problem", responses.problemBody(ProblemType.RECEIPT_STALE, STALE, List.of()));
             }
         }
-        return new Reply(200, out);
     }
 
     private ObjectNode enqueued(Enqueued r) {

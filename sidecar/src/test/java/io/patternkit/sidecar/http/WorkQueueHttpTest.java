@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.host.SidecarHost;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
+import io.patternkit.sidecar.host.SidecarHost;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.QueueEngine;
 import java.net.Socket;
@@ -143,6 +143,28 @@ class WorkQueueHttpTest {
     }
 
     @Test
+    void aClaimCarryingAcksAcknowledgesThemFirstAndAnswersEachOutcome() {
+        String q = q();
+        http.call("POST", q + "/items/batch", "{\"items\":[{\"payload\":1},{\"payload\":2},{\"payload\":3}]}");
+        JsonNode first = http.call("POST", q + "/claim", "{\"max\":2}").json().get("items");
+        String r0 = first.get(0).get("receipt").asText();
+        String r1 = first.get(1).get("receipt").asText();
+        http.call("POST", q + "/nack", "{\"receipt\":\"" + r1 + "\",\"delayMs\":600000}");
+
+        JsonNode next = http.call("POST", q + "/claim", "{\"max\":5,\"ack\":[\"" + r0 + "\",\"" + r1 + "\"]}").json();
+        assertThat(next.get("acks")).hasSize(2);
+        assertThat(next.get("acks").get(0).get("receipt").asText()).isEqualTo(r0);
+        assertThat(next.get("acks").get(0).get("ok").asBoolean()).isTrue();
+        assertThat(next.get("acks").get(1).get("ok").asBoolean()).isFalse();
+        assertThat(next.get("acks").get(1).get("problem").get("type").asText()).isEqualTo(ProblemType.RECEIPT_STALE.uri());
+        assertThat(next.get("items")).singleElement().satisfies(i -> assertThat(i.get("payload").asInt()).isEqualTo(3));
+        assertThat(http.call("POST", q + "/claim", "{}").json().has("acks")).as("only when asked").isFalse();
+        JsonNode stats = http.call("GET", q + "/stats", null).json();
+        assertThat(stats.get("acked").asLong()).isEqualTo(1);
+        assertThat(stats.get("inFlight").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void longPollReturnsAsSoonAsAnItemIsEnqueued() {
         String q = q();
         long start = System.nanoTime();
@@ -273,6 +295,8 @@ class WorkQueueHttpTest {
                 bad("bad element in batch", "POST", GUARD + "/items/batch", json, "{\"items\":[{\"payload\":1},{\"bogus\":1}]}", 400, ProblemType.INVALID_REQUEST),
                 bad("batch over 1000", "POST", GUARD + "/items/batch", json, items1001, 400, ProblemType.INVALID_REQUEST),
                 bad("empty receipts", "POST", GUARD + "/ack/batch", json, "{\"receipts\":[]}", 400, ProblemType.INVALID_REQUEST),
+                bad("empty acks on a claim", "POST", GUARD + "/claim", json, "{\"ack\":[]}", 400, ProblemType.INVALID_REQUEST),
+                bad("numeric ack on a claim", "POST", GUARD + "/claim", json, "{\"ack\":[7]}", 400, ProblemType.INVALID_REQUEST),
                 bad("missing receipt", "POST", GUARD + "/ack", json, "{}", 400, ProblemType.INVALID_REQUEST),
                 bad("negative nack delay", "POST", GUARD + "/nack", json, "{\"receipt\":\"r\",\"delayMs\":-5}", 400, ProblemType.INVALID_REQUEST),
                 bad("string deadLetter", "POST", GUARD + "/nack", json, "{\"receipt\":\"r\",\"deadLetter\":\"yes\"}", 400, ProblemType.INVALID_REQUEST),
