@@ -10,7 +10,8 @@
 #   BENCH_ONLY=footprint         (footprint: the sidecar's cold start and memory, the SDK's closure; ~10 min)
 #   BENCH_ONLY=drain             (drain: SIGTERM to a worker and its sidecar, with and without the drain; ~4 min)
 #   BENCH_ONLY=upward            (upward: what a thread dump and a 5 s JFR profile cost a loaded app; ~3 min)
-#   BENCH_ONLY=growth            (growth: claim, drain and storage with 10k, 100k and 1M items, in-process; ~8 min)
+#   BENCH_ONLY=growth            (growth: claim, drain and storage with 10k, 100k and 1M items, in-process, then
+#                                 renew and observe with 10, 100 and 1,000 elections on one sidecar; ~10 min)
 #   BENCH_ONLY=spring            (spring: the Boot starter's start-up and heap cost, @WorkQueueListener against
 #                                the plain consumer; ~4 min)
 #   BENCH_ONLY=ambassador        (ambassador: overhead per request and throughput against direct calls, the
@@ -44,6 +45,29 @@ runs() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 # run_part NAME PREFIX COMMAND...: runs one part's benchmark and records what its section says about
 # the run (PREFIX_STARTED, PREFIX_LOAD_BEFORE, PREFIX_LOAD_AFTER, PREFIX_JDK, PREFIX_COMMIT) in
 # $OUT/run-NAME.env, which BENCH_REPORT_ONLY=1 reads back.
+# The growth part: the queue's costs with a growing backlog, then one sidecar's with more elections, in one fragment.
+growth_part() {
+  # shellcheck disable=SC2086
+  java -cp "$BENCH_JAR" io.patternkit.bench.QueueGrowth --out "$OUT" ${BENCH_QUICK:+--sizes 1000,4000} > /dev/null
+  # shellcheck disable=SC2086
+  java -cp "$BENCH_JAR" io.patternkit.bench.LeaderGrowth --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
+    ${BENCH_QUICK:+--elections 10,50 --probes 200} > /dev/null
+  cat >> "$OUT/growth.md" <<'EOF'
+
+### Leader election: more elections on one sidecar
+
+Measured by `io.patternkit.bench.LeaderGrowth` in the same run. **Method.** For each count N, a fresh leader sidecar
+on SQLite (lease 15 s, renew deadline 10 s), N elections each won by a holder of its own, every lease renewed every
+3 s through the SDK's async client (at most 16 in flight), and meanwhile, on one more election, 2,000 timed
+`renewLeadership` and `currentLeader` calls in alternation, back to back, after 1,000 unrecorded ones. The sidecar's CPU
+is its process total over the timed calls, divided by every call it answered then (the background renewals and the
+timed calls). Growth factors are against the fewest elections: a latency at 1.00x does not grow with the elections; a
+CPU per call at 1.00x grows with the work.
+
+EOF
+  cat "$OUT/leader-growth.md" >> "$OUT/growth.md"
+}
+
 run_part() {
   local name="$1" prefix="$2" started before after
   shift 2
@@ -104,7 +128,7 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   elif [ "$ONLY" = cpu ]; then
     rm -f "$OUT"/cpu.md "$OUT"/run-cpu.env
   elif [ "$ONLY" = growth ]; then
-    rm -f "$OUT"/growth.md "$OUT"/run-growth.env
+    rm -f "$OUT"/growth.md "$OUT"/leader-growth.md "$OUT"/run-growth.env
   else
     rm -f "$OUT"/scatter*
   fi
@@ -179,9 +203,7 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
       ${BENCH_QUICK:+--rounds 2 --warmup-s 3 --files 300} > /dev/null
   fi
   if runs growth; then
-    # shellcheck disable=SC2086
-    run_part growth GROWTH java -cp "$BENCH_JAR" io.patternkit.bench.QueueGrowth --out "$OUT" \
-      ${BENCH_QUICK:+--sizes 1000,4000} > /dev/null
+    run_part growth GROWTH growth_part
   fi
   if runs spring; then
     # shellcheck disable=SC2086
@@ -413,13 +435,13 @@ EOF
 }
 
 growth_section() {
-  part_section growth GROWTH "13. How the queue's cost grows with the work in it" io.patternkit.bench.QueueGrowth \
-    "the engines in-process (SQLite on a fresh file per size, PostgreSQL from scripts/pg-start.sh)" "$(cat <<'EOF'
+  part_section growth GROWTH "13. How cost grows with the work: the queue's backlog, one sidecar's elections" \
+    io.patternkit.bench.QueueGrowth "the queue's engines in-process (SQLite on a fresh file per size, PostgreSQL from scripts/pg-start.sh)" "$(cat <<'EOF'
 **Method.** For each engine and size N, a fresh queue holding N + 350 ready items (enqueued 500 at a time, each
 with a dedup window of 0): the claim of one item and its ack, 300 times after 50 unrecorded ones (p50, p99), then
 the drain of all N (claim 500, ack the 500, repeat; items/s), then the storage the queue added with N acked rows and
-after the purge (SQLite: the file plus its write-ahead log; PostgreSQL: the change of `pg_total_relation_size` of the
-shared items table). Growth factors are against the smallest size: a claim that costs the same at every size has
+after the purge, and the purge's own time (SQLite: the file plus its write-ahead log; PostgreSQL: the change of
+`pg_total_relation_size` of the shared items table). Growth factors are against the smallest size: a claim that costs the same at every size has
 1.00x; a drain that grows with the work has its time grow by the size ratio.
 EOF
 )"

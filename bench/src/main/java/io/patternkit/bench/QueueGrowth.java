@@ -21,7 +21,7 @@ import java.util.List;
  * How the queue's cost grows with the work in it (issue 13, target 4): for each engine and each size N, the engine
  * in-process on a fresh queue (SQLite: a fresh file) holding N ready items: the claim of one item and its ack (p50 and
  * p99 over 300 claims after 50 unrecorded ones), then the drain of all N (claim 500, ack the 500, repeat) as items/s,
- * then the storage the N acked rows take and what is left after the purge (each item enqueued with a dedup window of
+ * then the storage the N acked rows take, what is left after the purge and how long the purge took (each item enqueued with a dedup window of
  * 0, so the purge takes them all), as what the queue added to the storage it found: SQLite's file plus its
  * write-ahead log, PostgreSQL's {@code pg_total_relation_size} of the items table (shared with other queues, so its
  * figures are the change while this run's queue filled, drained and was purged). Each table row comes with its growth factor against the
@@ -52,8 +52,8 @@ public final class QueueGrowth {
         }
         Path work = Files.createTempDirectory("patternkit-bench-growth-");
         StringBuilder md = new StringBuilder("| engine | N ready | claim(1) p50 µs | p99 µs | ack p50 µs | drain items/s |"
-                + " storage added with N acked, MiB | of it the SQLite WAL, MiB | after the purge, MiB | claim p50 growth |"
-                + " drain time growth |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " storage added with N acked, MiB | of it the SQLite WAL, MiB | after the purge, MiB | purge ms | claim p50 growth |"
+                + " drain time growth |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String engineName : engines) {
             double baseClaim = 0;
             double baseDrainSeconds = 0;
@@ -75,7 +75,9 @@ public final class QueueGrowth {
                     }
                     double before = storageMiB(engineName, file, jdbcUrl) - empty;
                     double wal = walMiB(engineName, file);
+                    long purgeStart = System.nanoTime();
                     int purged = engine.purgeAcked(300_000);
+                    double purgeSeconds = (System.nanoTime() - purgeStart) / 1e9;
                     double after = storageMiB(engineName, file, jdbcUrl) - empty;
                     double claimP50 = samples.claimP50();
                     if (n == baseSize) {
@@ -86,7 +88,7 @@ public final class QueueGrowth {
                     String row = String.join(" | ", engineName, Stats.count(n), Stats.micros(claimP50),
                             Stats.micros(samples.claimP99()), Stats.micros(samples.ackP50()), Stats.count(n / drainSeconds),
                             Stats.oneDecimal(before), wal < 0 ? "n/a" : Stats.oneDecimal(wal), Stats.oneDecimal(after),
-                            Stats.ratio(claimP50 / baseClaim) + "x",
+                            Stats.count(purgeSeconds * 1000), Stats.ratio(claimP50 / baseClaim) + "x",
                             Stats.ratio(drainSeconds / baseDrainSeconds) + "x for " + Stats.ratio(sizeRatio) + "x the items");
                     md.append("| ").append(row).append(" |\n");
                     System.err.println(row + " | purged " + purged);

@@ -47,7 +47,7 @@ import okhttp3.Response;
  * </ol>
  *
  * <p>Options (defaults in brackets): {@code --out DIR}, {@code --sidecar-jar}, {@code --rounds [5]},
- * {@code --warmup [100]}, {@code --fan-iterations [250]}, {@code --leaf-counts [4,16,64]},
+ * {@code --warmup [100]}, {@code --fan-iterations [250]}, {@code --leaf-counts [4,16,64,256]},
  * {@code --delay-us [1000]}, {@code --tail-iterations [1000]}, {@code --tail-shards [16]},
  * {@code --replicas [2]}, {@code --straggler-percent [1]}, {@code --straggler-factor [50]},
  * {@code --hedge-percentile [95]}, {@code --hedge-min-delay-ms [1]}, {@code --hedge-max-delay-ms [1000]},
@@ -91,7 +91,7 @@ public final class ScatterBench {
         int rounds = args.integer("rounds", 5);
         int warmup = args.integer("warmup", 100);
         int fanIterations = args.integer("fan-iterations", 250);
-        List<Integer> leafCounts = args.integers("leaf-counts", "4,16,64");
+        List<Integer> leafCounts = args.integers("leaf-counts", "4,16,64,256");
         long delayMicros = args.integer("delay-us", 1000);
         int tailIterations = args.integer("tail-iterations", 1000);
         int tailShards = args.integer("tail-shards", 16);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Writes {@code scatter.md}: the "Scatter/gather" section of {@code docs/benchmarks.md}, from a
@@ -164,7 +165,25 @@ final class ScatterReport {
                     .append(us(Stats.median(sdk.overheadP50()) / leaves)).append(" µs | ")
                     .append(us(Stats.median(ok.overheadP50()) / leaves)).append(" µs |\n");
         }
+        md.append("\nHow the overhead grows with the leaves (issue 13, target 4), against the fewest leaves: a growth equal to ")
+                .append("the leaf ratio is linear in the fan-out, a smaller one is a fixed cost spread over more leaves.\n\n");
+        md.append("| leaves | leaf ratio | SDK + root overhead p50 growth | p99 growth | direct OkHttp overhead p50 growth |\n");
+        md.append("|---:|---:|---:|---:|---:|\n");
+        List<Integer> counts = leafCounts(rows);
+        int fewest = counts.get(0);
+        for (int leaves : counts) {
+            md.append("| ").append(leaves).append(" | ").append(Stats.ratio((double) leaves / fewest)).append("x | ")
+                    .append(growth(rows, leaves, fewest, 0, OverheadRow::overheadP50)).append(" | ")
+                    .append(growth(rows, leaves, fewest, 0, OverheadRow::overheadP99)).append(" | ")
+                    .append(growth(rows, leaves, fewest, 2, OverheadRow::overheadP50)).append(" |\n");
+        }
         md.append('\n');
+    }
+
+    private static String growth(List<OverheadRow> rows, int leaves, int fewest, int fanOut,
+            Function<OverheadRow, List<Double>> column) {
+        return Stats.ratio(Stats.median(column.apply(row(rows, leaves, fanOut)))
+                / Stats.median(column.apply(row(rows, fewest, fanOut)))) + "x";
     }
 
     // ---- part 2 ----
