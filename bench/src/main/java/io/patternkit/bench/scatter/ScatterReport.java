@@ -89,7 +89,7 @@ final class ScatterReport {
         md.append("**Method.**\n");
         md.append("- *Processes*: three JVMs with default flags: the harness (the clients), the root sidecar as a user ")
                 .append("starts it (`java -jar patternkit-sidecar.jar scatter --port 0`, default settings), and one leaf ")
-                .append("process (`io.patternkit.bench.scatter.LeafHost`). 64 leaf JVMs would not fit on ")
+                .append("process (`io.patternkit.bench.scatter.LeafHost`). A JVM per leaf would not fit on ")
                 .append(s.cores()).append(" cores, so the leaf process hosts ").append(s.servers())
                 .append(" `ManagementServer`s, each on its own port with its own Vert.x event loop and ")
                 .append(s.workerThreads()).append(" worker threads, and on them one `ScatterLeaf` per pool, registered with ")
