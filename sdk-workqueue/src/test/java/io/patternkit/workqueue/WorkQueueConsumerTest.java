@@ -191,8 +191,10 @@ class WorkQueueConsumerTest {
     @Test
     void anItemHandledWhileThePollerIsParkedIsAckedAloneAfterTheLinger() {
         queue.add("1", null);
-        // Two slots: the poller claims the one item, then parks in a long-poll for the free slot.
-        consumer = WorkQueueConsumer.builder(queue, item -> { }).concurrency(1).batchSize(2)
+        // Two slots: the poller claims the one item, then parks in a long-poll for the free slot; the item finishes
+        // only then, so no claim can carry its ack.
+        consumer = WorkQueueConsumer.builder(queue, item -> await().atMost(WAIT).until(() -> queue.parkedClaims.get() == 1))
+                .concurrency(1).batchSize(2)
                 .visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofSeconds(20)).meterRegistry(registry)
                 .build();
         consumer.start();
@@ -209,8 +211,11 @@ class WorkQueueConsumerTest {
         String first = queue.add("1", null);
         AtomicInteger handled = new AtomicInteger();
         // Room for 8: after each claim the poller parks in a long-poll for the free slots, so it carries no acks.
+        // The first item finishes only once the poller is parked, so its ack cannot ride the poller's next claim.
         consumer = WorkQueueConsumer.builder(queue, item -> {
-            if (!item.id().equals(first)) {
+            if (item.id().equals(first)) {
+                await().atMost(WAIT).until(() -> queue.parkedClaims.get() == 1);
+            } else {
                 awaitGate();
             }
             handled.incrementAndGet();
