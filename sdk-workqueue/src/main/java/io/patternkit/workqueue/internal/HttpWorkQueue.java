@@ -89,7 +89,8 @@ public final class HttpWorkQueue implements WorkQueue {
     @Override
     public AckedAndClaimed ackAndClaim(List<String> receipts, int max, Duration visibilityTimeout, Duration wait) {
         Objects.requireNonNull(receipts, "receipts");
-        int riding = receipts.size() - (receipts.size() - 1) / Wire.MAX_BATCH * Wire.MAX_BATCH;
+        // The last call's worth rides on the claim (1 to 1000 receipts); any before it go as ack calls of their own.
+        int riding = receipts.isEmpty() ? 0 : (receipts.size() - 1) % Wire.MAX_BATCH + 1;
         List<BatchOutcome> acks = new ArrayList<>(ackAll(receipts.subList(0, receipts.size() - riding)));
         List<String> ack = Arguments.receipts(receipts.subList(receipts.size() - riding, receipts.size()));
         Dto.ClaimResult r = transport.execute(claimCall(max, visibilityTimeout, wait, ack), Dto.ClaimResult.class);

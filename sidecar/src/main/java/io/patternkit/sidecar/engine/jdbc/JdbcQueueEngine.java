@@ -472,7 +472,6 @@ public abstract class JdbcQueueEngine implements QueueEngine {
         return purged;
     }
 
-
     @Override
     public void ping() {
         inConnection("ping", c -> {

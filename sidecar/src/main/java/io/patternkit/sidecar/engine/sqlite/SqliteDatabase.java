@@ -184,27 +184,24 @@ final class SqliteDatabase implements AutoCloseable {
      * Gives the file's free pages (left by deleted rows) back to the file system, {@value #VACUUM_STEP_PAGES} pages
      * per transaction so that the write-ahead log and the write lock stay small, in a file made with
      * {@code auto_vacuum = INCREMENTAL} (every file this version creates); a file without it keeps its free pages
-     * for reuse.
+     * for reuse. Stops when a step frees nothing (another process's write took the pages meanwhile).
      *
-     * @return how many pages were given back
      * @throws EngineException when a step fails
      */
-    long reclaimFreePages() {
+    void reclaimFreePages() {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             if (pragma(st, "auto_vacuum") != 2) {
-                return 0;
+                return;
             }
-            long before = pragma(st, "freelist_count");
-            long free = before;
+            long free = pragma(st, "freelist_count");
             while (free > 0) {
                 st.executeUpdate("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")"); // steps it to the end
                 long left = pragma(st, "freelist_count");
                 if (left >= free) {
-                    break;
+                    return;
                 }
                 free = left;
             }
-            return before - free;
         } catch (SQLException e) {
             throw new EngineException("cannot give free pages of " + file + " back: " + e.getMessage(), e);
         }
