@@ -44,6 +44,19 @@ class WorkQueueContractTest {
     }
 
     @Test
+    void aClaimCarriesOneToAThousandReceiptsToAcknowledge() {
+        String claim = "/v1/queues/jobs/claim";
+        assertThat(accepts(claim, "{\"max\":1,\"ack\":[\"r1\",\"r2\"]}")).isTrue();
+        assertThat(accepts(claim, "{\"ack\":[\"" + "r".repeat(256) + "\"]}")).isTrue();
+        assertThat(accepts(claim, "{\"ack\":[]}")).as("no receipts: leave ack out").isFalse();
+        assertThat(accepts(claim, "{\"ack\":[7]}")).isFalse();
+        assertThat(accepts(claim, "{\"ack\":[\"\"]}")).isFalse();
+        assertThat(accepts(claim, "{\"ack\":[\"" + "r".repeat(257) + "\"]}")).isFalse();
+        String thousandAndOne = "\"r\",".repeat(Wire.MAX_BATCH) + "\"r\"";
+        assertThat(accepts(claim, "{\"ack\":[" + thousandAndOne + "]}")).isFalse();
+    }
+
+    @Test
     void everySidecarOperationWithABodyDeclares413() {
         OpenAPI api = new OpenAPIV3Parser().read(Wire.OPENAPI_RESOURCE);
         List<String> missing = new ArrayList<>();
