@@ -299,7 +299,7 @@ class AmbassadorHttpTest {
         start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"maxAttempts\": 2}");
         TestUpstream resetting = shards.get(0).get(0);
         resetting.mode = TestUpstream.Mode.RESET;
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 64 && resetting.seen.isEmpty(); i++) { // until the balancer has drawn it first (each draw: 1 in 2)
             HttpResponse<String> response = get("/r-" + i);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(replicaOf(response)).isEqualTo("s0-b");
@@ -342,7 +342,7 @@ class AmbassadorHttpTest {
                 + " \"hedging\": {\"maxDelay\": \"50ms\", \"maxExtraLoadPercent\": 100}}");
         TestUpstream hanging = shards.get(0).get(0);
         hanging.mode = TestUpstream.Mode.NEVER;
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 64 && hanging.seen.isEmpty(); i++) { // until the balancer has drawn it first (each draw: 1 in 2)
             HttpResponse<String> response = get("/h-" + i);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(replicaOf(response)).isEqualTo("s0-b");
