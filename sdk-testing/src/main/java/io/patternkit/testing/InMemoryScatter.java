@@ -59,7 +59,9 @@ import java.util.function.Predicate;
  * defaults when unset) one hedged request goes to the next untried replica after the hedge delay (the
  * pool's observed latency at the hedging percentile once it has {@value #MIN_LATENCY_SAMPLES} answers,
  * the maximum delay before, within the delay bounds) when the pool's extra-load budget allows (each first
- * request earns the percentage, a hedge spends one, up to {@value #HEDGE_BURST} saved), and the first
+ * request deposits the percentage, a hedge withdraws one, and a reserve of {@value #HEDGE_BURST} hedges comes
+ * on top; the root forgets deposits and withdrawals after 10 s, this fake, whose tests are shorter, never
+ * does), and the first
  * answer wins while the other is cancelled ({@code LeafContext.whenCancelled()}). Every asked shard
  * appears once, in completion order, as answered, failed (reason
  * {@code leaf <id>: leaf-failed: the leaf handler failed with <class>} per replica tried; or the part
@@ -72,7 +74,7 @@ import java.util.function.Predicate;
 public final class InMemoryScatter implements ScatterGather, AutoCloseable {
     /** Answered leaf requests a pool needs before its latency percentile sets the hedge delay (the root's default). */
     public static final int MIN_LATENCY_SAMPLES = 20;
-    /** Hedges a pool may send back to back from a full budget (the root's default). */
+    /** Hedges a pool may send beyond its percentage of first requests: the budget's reserve (the root's default). */
     public static final int HEDGE_BURST = 10;
     private static final int LATENCY_WINDOW = 1_000;
 
@@ -99,7 +101,7 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
     static final class PoolState {
         private final Map<String, Integer> roundRobin = new HashMap<>();
         private final ArrayDeque<Long> latencies = new ArrayDeque<>();
-        private long hedgeTokens = HEDGE_BURST * 1_000L;
+        private long hedgeBalance; // thousandths of a hedge: deposits minus withdrawals
 
         synchronized List<Replica<?, ?>> rotated(String shard, List<Replica<?, ?>> replicas) {
             int start = Math.floorMod(roundRobin.merge(shard, 1, Integer::sum) - 1, replicas.size());
@@ -127,14 +129,14 @@ public final class InMemoryScatter implements ScatterGather, AutoCloseable {
         }
 
         synchronized void earnHedge(double percent) {
-            hedgeTokens = Math.min(HEDGE_BURST * 1_000L, hedgeTokens + Math.round(percent * 10));
+            hedgeBalance += Math.round(percent * 10);
         }
 
         synchronized boolean trySpendHedge() {
-            if (hedgeTokens < 1_000) {
+            if (hedgeBalance + HEDGE_BURST * 1_000L < 1_000) {
                 return false;
             }
-            hedgeTokens -= 1_000;
+            hedgeBalance -= 1_000;
             return true;
         }
     }

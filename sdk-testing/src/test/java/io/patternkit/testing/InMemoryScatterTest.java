@@ -174,7 +174,7 @@ class InMemoryScatterTest {
                         .withMaxExtraLoadPercent(0)).build();
         long hedged = 0;
         long won = 0;
-        // Round-robin asks the straggler first in every other call: 2 x (burst + 2) calls spend the burst.
+        // Round-robin asks the straggler first in every other call: 2 x (reserve + 2) calls spend the reserve.
         for (int call = 0; call < 2 * (InMemoryScatter.HEDGE_BURST + 2); call++) {
             GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(), options);
             assertThat(r.isComplete()).isTrue();

@@ -1,6 +1,7 @@
 package io.patternkit.sidecar.ambassador;
 
 import io.patternkit.sidecar.common.ExtraLoadBudget;
+import io.patternkit.sidecar.common.Ticker;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,14 +31,15 @@ record RoutingTable(UpstreamSpec spec, Version stable, Optional<Version> canary,
      * @param spec the configuration
      * @param known endpoints by URL, from earlier tables; updated with the new ones
      * @param resolved each {@code dns+} endpoint of the configuration with the endpoints it stands for now
+     * @param ticker the clock the budgets' windows move by
      * @return the table
      */
-    static RoutingTable of(UpstreamSpec spec, Map<URI, Endpoint> known, Map<URI, List<URI>> resolved) {
+    static RoutingTable of(UpstreamSpec spec, Map<URI, Endpoint> known, Map<URI, List<URI>> resolved, Ticker ticker) {
         Endpoints endpoints = new Endpoints(spec, known, resolved);
         Version stable = Version.of("stable", 100 - spec.canary().map(UpstreamSpec.Canary::percent).orElse(0.0), spec.shards(), endpoints);
         Optional<Version> canary = spec.canary().map(c -> Version.of("canary", c.percent(), c.shards(), endpoints));
-        return new RoutingTable(spec, stable, canary, new ExtraLoadBudget(spec.retryBurst()),
-                new ExtraLoadBudget(spec.hedging().map(UpstreamSpec.Hedging::burst).orElse(1)));
+        return new RoutingTable(spec, stable, canary, new ExtraLoadBudget(spec.retryBurst(), ticker),
+                new ExtraLoadBudget(spec.hedging().map(UpstreamSpec.Hedging::burst).orElse(1), ticker));
     }
 
     /**

@@ -38,6 +38,7 @@ final class Upstream {
     private final HttpServer server;
     private final Map<URI, Endpoint> endpoints = new HashMap<>();
     private final EndpointResolver resolver;
+    private final Ticker ticker;
     private UpstreamSpec configured;
     private Map<URI, List<URI>> resolved;
     private volatile RoutingTable table;
@@ -45,11 +46,12 @@ final class Upstream {
     private Upstream(UpstreamSpec spec, Optional<Path> ca, InstanceDirectory directory, Vertx vertx, AmbassadorMetrics metrics,
                      Responses responses, Ticker ticker) {
         this.resolver = new EndpointResolver(directory);
+        this.ticker = ticker;
         this.name = spec.name();
         this.port = spec.port();
         this.configured = spec;
         this.resolved = resolver.resolve(spec);
-        this.table = RoutingTable.of(spec, endpoints, resolved);
+        this.table = RoutingTable.of(spec, endpoints, resolved, ticker);
         HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name).setVerifyHost(true);
         ca.ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file.toString())));
         this.client = vertx.createHttpClient(options,
@@ -132,7 +134,7 @@ final class Upstream {
 
     private void rebuild(Map<URI, List<URI>> nowResolved) {
         Map<URI, Endpoint> kept = new HashMap<>(endpoints);
-        RoutingTable next = RoutingTable.of(configured, kept, nowResolved);
+        RoutingTable next = RoutingTable.of(configured, kept, nowResolved, ticker);
         endpoints.clear();
         next.versions().forEach(v -> v.shards().forEach(s -> s.endpoints().forEach(e -> endpoints.put(e.url(), e))));
         resolved = nowResolved;

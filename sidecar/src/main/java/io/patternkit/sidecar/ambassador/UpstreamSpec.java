@@ -30,7 +30,8 @@ import java.util.Set;
  *     what remains is sent downstream in {@code Patternkit-Deadline-Ms}
  * @param maxAttempts attempts per request, first one included, 1 to 10 (default 3)
  * @param retryBudgetPercent retries allowed as a share of first attempts, 0 to 100 (default 20)
- * @param retryBurst retries allowed back to back beyond the budget, at least 1 (default 10)
+ * @param retryBurst retries allowed within any 10 s beyond the percentage of that window's first
+ *     attempts, at least 1 (default 10; the reserve of {@link io.patternkit.sidecar.common.ExtraLoadBudget})
  * @param ejection when an endpoint is ejected (its circuit opened) and for how long
  * @param maxConnectionsPerEndpoint pooled connections per endpoint, 1 to 10,000 (default 64)
  * @param hedging hedged requests for idempotent requests whose body is replayable; empty (the default) for none
@@ -290,13 +291,14 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
      * {@code minDelay} and {@code maxDelay}; {@code maxDelay} until 20 answers were seen), a second
      * attempt goes to another replica of the shard, and the first answer wins; the other is
      * cancelled. Only for idempotent requests without a body, and within an extra-load budget of
-     * {@code maxExtraLoadPercent} of first attempts plus {@code burst}.
+     * {@code maxExtraLoadPercent} of first attempts plus {@code burst} within any 10 s
+     * ({@link io.patternkit.sidecar.common.ExtraLoadBudget}).
      *
      * @param percentile the latency percentile that sets the delay, 1 to 99.9 (default 95)
      * @param minDelay the shortest delay (default 5 ms)
      * @param maxDelay the longest delay, at least {@code minDelay} (default 500 ms)
      * @param maxExtraLoadPercent hedges as a share of first attempts, 0 to 100 (default 5)
-     * @param burst hedges allowed back to back beyond that, at least 1 (default 10)
+     * @param burst hedges allowed within any 10 s beyond that, at least 1 (default 10)
      */
     public record Hedging(double percentile, Duration minDelay, Duration maxDelay, double maxExtraLoadPercent, int burst) {
         /**

@@ -33,7 +33,8 @@ public final class ScatterEngine {
      * @param latencySlots how many pieces the window rotates in
      * @param minSamples how many answered leaf requests a pool needs before its percentile is used
      *     (until then the hedge delay is the call's {@code maxDelay})
-     * @param hedgeBurst the most hedges a pool may send back to back beyond its percentage
+     * @param hedgeBurst the hedges a pool may send within any {@link ExtraLoadBudget#WINDOW} beyond its
+     *     percentage of that window's first requests (the budget's reserve)
      */
     public record Settings(Duration latencyWindow, int latencySlots, long minSamples, int hedgeBurst) {
         /** 30 s window in 6 slots, 20 samples, a burst of 10. */
@@ -82,7 +83,7 @@ public final class ScatterEngine {
     }
 
     ExtraLoadBudget budget(String pool) {
-        return budgets.computeIfAbsent(pool, p -> new ExtraLoadBudget(settings.hedgeBurst()));
+        return budgets.computeIfAbsent(pool, p -> new ExtraLoadBudget(settings.hedgeBurst(), scheduler));
     }
 
     int nextRoundRobin(String pool, String shard) {

@@ -56,7 +56,7 @@ public final class ScatterOptions {
     long minSamples;
 
     @Option(names = "--hedge-burst", defaultValue = "10",
-            description = "Most hedged requests a pool may send back to back beyond maxExtraLoadPercent (default: ${DEFAULT-VALUE}).")
+            description = "Hedged requests a pool may send within any 10 s beyond maxExtraLoadPercent of that window's first requests (default: ${DEFAULT-VALUE}).")
     int hedgeBurst;
 
     @Option(names = "--leaf-ca", paramLabel = "FILE",
