@@ -47,7 +47,7 @@ class ScatterContractTest {
         ValidationReport ok = validator.validate(SimpleRequest.Builder.post("/v1/pools/search/scatter")
                         .withContentType("application/json")
                         .withBody("{\"request\":{\"q\":\"tail\"},\"deadlineMs\":500,\"completion\":{\"policy\":\"firstN\",\"n\":2},"
-                                + "\"hedging\":{\"delayPercentile\":99,\"maxExtraLoadPercent\":2},\"shards\":[\"s1\",\"s2\"]}").build(),
+                                + "\"hedging\":{\"delayPercentile\":99,\"maxExtraLoadPercent\":2,\"maxHedges\":2},\"shards\":[\"s1\",\"s2\"]}").build(),
                 json(200, "{\"pool\":\"search\",\"scatterId\":\"x\",\"complete\":false,\"policyMet\":true,\"elapsedMs\":12,"
                         + "\"shards\":[{\"shard\":\"s1\",\"status\":\"answered\",\"leafId\":\"a\",\"latencyMs\":3,\"hedged\":false,"
                         + "\"attempts\":1,\"response\":[1,2]},{\"shard\":\"s2\",\"status\":\"timedOut\",\"reason\":\"deadline\","

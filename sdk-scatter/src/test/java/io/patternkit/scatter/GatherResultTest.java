@@ -120,5 +120,9 @@ class GatherResultTest {
         assertThatThrownBy(() -> Hedging.enabled().withDelayPercentile(100)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Hedging.enabled().withDelayBounds(Duration.ofMillis(5), Duration.ofMillis(4)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Hedging.enabled().withMaxHedges(0)).hasMessageContaining("maxHedges");
+        assertThatThrownBy(() -> Hedging.enabled().withMaxHedges(5)).hasMessageContaining("maxHedges");
+        assertThat(Hedging.enabled().withMaxHedges(4).maxHedges()).hasValue(4);
+        assertThat(Hedging.enabled().maxHedges()).isEmpty();
     }
 }

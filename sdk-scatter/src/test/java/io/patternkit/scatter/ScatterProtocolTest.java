@@ -133,7 +133,7 @@ class ScatterProtocolTest {
         GatherResult<List<String>> r = client.scatter("search", new Query("tail"), Hits.class, merger,
                 ScatterOptions.builder().deadline(Duration.ofMillis(250)).leafTimeout(Duration.ofMillis(100))
                         .completion(Completion.firstN(2)).shards(List.of("s1", "s2"))
-                        .hedging(Hedging.enabled().withDelayPercentile(99).withMaxExtraLoadPercent(2)).build());
+                        .hedging(Hedging.enabled().withDelayPercentile(99).withMaxExtraLoadPercent(2).withMaxHedges(3)).build());
         assertThat(order).containsExactly("s2@b", "s1@a/hedged");
         assertThat(r.value()).containsExactly("b1", "a1", "a2");
         assertThat(r.scatterId()).isEqualTo("sc-1");
@@ -144,7 +144,7 @@ class ScatterProtocolTest {
                 .withHeader("Accept", equalTo(Wire.NDJSON + ", application/json, application/problem+json"))
                 .withRequestBody(equalToJson("{\"request\":{\"q\":\"tail\"},\"deadlineMs\":250,\"leafTimeoutMs\":100,"
                         + "\"completion\":{\"policy\":\"firstN\",\"n\":2},\"hedging\":{\"enabled\":true,"
-                        + "\"delayPercentile\":99.0,\"maxExtraLoadPercent\":2.0},\"shards\":[\"s1\",\"s2\"]}")));
+                        + "\"delayPercentile\":99.0,\"maxExtraLoadPercent\":2.0,\"maxHedges\":3},\"shards\":[\"s1\",\"s2\"]}")));
         assertThat(registry.get(ScatterMetrics.SHARDS).tag("status", "answered").counter().count()).isEqualTo(2);
     }
 

@@ -56,7 +56,9 @@ import java.util.function.Predicate;
  * would not survive the wire fails here too); each shard's first request goes to a replica chosen
  * round-robin per shard; a failure (the handler threw) or a leaf timeout fails over to the next untried
  * replica while the deadline allows; with hedging (the options' {@link Hedging}, enabled with the root's
- * defaults when unset) one hedged request goes to the next untried replica after the hedge delay (the
+ * defaults when unset) a hedged request goes to the next untried replica after the hedge delay (once every
+ * replica was asked, to the one whose request waited longest; again after each further delay, up to the
+ * hedging's {@code maxHedges}, 2 by default; a shard with one replica is not hedged) (the
  * pool's observed latency at the hedging percentile once it has {@value #MIN_LATENCY_SAMPLES} answers,
  * the maximum delay before, within the delay bounds) when the pool's extra-load budget allows (each first
  * request deposits the percentage, a hedge withdraws one, and a reserve of {@value #HEDGE_BURST} hedges comes

@@ -9,8 +9,8 @@ import io.patternkit.scatter.ShardStatus;
 import io.patternkit.scatter.internal.DefaultLeafContext;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +26,10 @@ import java.util.function.Predicate;
  * One scatter of {@link InMemoryScatter}, run as the root sidecar runs it, on the calling thread as an
  * event loop over replies, leaf timeouts and hedge timers: each shard's first request goes to a replica
  * chosen round-robin; a failure or leaf timeout fails over to the next untried replica while the deadline
- * allows; with hedging, after the hedge delay one hedged request goes to the next untried replica if the
- * pool's extra-load budget allows, and the first answer wins while the loser is cancelled. Not thread-safe;
+ * allows; with hedging, after the hedge delay a hedged request goes to the next untried replica (once every
+ * replica was asked, to the one whose request waited longest) if the pool's extra-load budget allows, and
+ * again one delay later up to the hedging's maximum (a shard with one replica is not hedged); the first
+ * answer wins while the others are cancelled. Not thread-safe;
  * used once.
  */
 final class InMemoryScatterCall {
@@ -36,6 +38,7 @@ final class InMemoryScatterCall {
     static final Duration DEFAULT_MIN_DELAY = Duration.ofMillis(1);
     static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(1);
     static final double DEFAULT_EXTRA_LOAD_PERCENT = 5.0;
+    static final int DEFAULT_MAX_HEDGES = 2;
 
     private final InMemoryScatter.PoolState poolState;
     private final ExecutorService threads;
@@ -61,10 +64,11 @@ final class InMemoryScatterCall {
     private static final class Shard {
         final String name;
         final List<InMemoryScatter.Replica<?, ?>> order;
-        final Set<Attempt> inflight = new HashSet<>();
+        final Set<Attempt> inflight = new LinkedHashSet<>(); // in the order sent
         final List<String> reasons = new ArrayList<>();
         int next;
         int attempts;
+        int hedges;
         boolean hedged;
         boolean lastTimedOut;
         long hedgeAt = Long.MAX_VALUE;
@@ -221,7 +225,7 @@ final class InMemoryScatterCall {
             }
             if (shard.hedgeAt <= now) {
                 shard.hedgeAt = Long.MAX_VALUE;
-                if (shard.hasUntried() && poolState.trySpendHedge()) {
+                if (mayHedgeAgain(shard) && poolState.trySpendHedge()) {
                     send(shard, true);
                 }
             }
@@ -248,13 +252,15 @@ final class InMemoryScatterCall {
         if (remaining <= 0) {
             return;
         }
-        InMemoryScatter.Replica<?, ?> replica = shard.order.get(shard.next++);
+        InMemoryScatter.Replica<?, ?> replica = shard.hasUntried() ? shard.order.get(shard.next++)
+                : shard.inflight.iterator().next().replica(); // only a hedge asks again: the longest waiting
         boolean first = shard.attempts == 0;
         shard.attempts++;
         shard.lastLeaf = replica.leafId();
         leafRequests++;
         if (hedge) {
             hedgedRequests++;
+            shard.hedges++;
             shard.hedged = true;
         }
         if (first && hedgeDelay != null) {
@@ -266,9 +272,14 @@ final class InMemoryScatterCall {
         Attempt attempt = new Attempt(shard, replica, hedge, now, now + budget, context);
         shard.inflight.add(attempt);
         threads.execute(() -> replies.add(reply(attempt)));
-        if (first && hedgeDelay != null && shard.hasUntried()) {
+        if ((first || hedge) && mayHedgeAgain(shard)) {
             shard.hedgeAt = now + hedgeDelay.toNanos();
         }
+    }
+
+    private boolean mayHedgeAgain(Shard shard) {
+        return hedgeDelay != null && shard.order.size() > 1 && !shard.inflight.isEmpty()
+                && shard.hedges < hedging.maxHedges().orElse(DEFAULT_MAX_HEDGES);
     }
 
     private Reply reply(Attempt attempt) {

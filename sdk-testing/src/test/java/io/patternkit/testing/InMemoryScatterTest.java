@@ -165,6 +165,24 @@ class InMemoryScatterTest {
     }
 
     @Test
+    void aSecondHedgeAsksTheReplicaWhoseRequestWaitedLongest() {
+        scatter.replica("search", "s1", "s1-a", Query.class, (q, ctx) -> new Hits(List.of("a")))
+                .replica("search", "s1", "s1-b", Query.class, (q, ctx) -> new Hits(List.of("b")))
+                .slowReplica("search", "s1-a", Duration.ofMillis(300))
+                .slowReplica("search", "s1-b", Duration.ofMillis(300));
+        ScatterOptions options = ScatterOptions.builder().deadline(Duration.ofSeconds(5))
+                .hedging(Hedging.enabled().withDelayBounds(Duration.ofMillis(10), Duration.ofMillis(10))
+                        .withMaxExtraLoadPercent(100)).build();
+        GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(), options);
+        assertThat(r.isComplete()).isTrue();
+        assertThat(r.shard("s1").orElseThrow().attempts()).isEqualTo(3); // first, a hedge, the first replica again
+        assertThat(r.stats().hedgedRequests()).isEqualTo(2);
+        GatherResult<List<Hits>> once = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(),
+                options.toBuilder().hedging(options.hedging().orElseThrow().withMaxHedges(1)).build());
+        assertThat(once.shard("s1").orElseThrow().attempts()).isEqualTo(2);
+    }
+
+    @Test
     void hedgesStopWhenThePoolsExtraLoadBudgetIsSpent() {
         scatter.replica("search", "s1", "s1-slow", Query.class, (q, ctx) -> new Hits(List.of("slow")))
                 .replica("search", "s1", "s1-fast", Query.class, (q, ctx) -> new Hits(List.of("fast")))

@@ -38,7 +38,7 @@ final class Dto {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record HedgingSpec(boolean enabled, Double delayPercentile, Long minDelayMs, Long maxDelayMs,
-            Double maxExtraLoadPercent) {
+            Double maxExtraLoadPercent, Integer maxHedges) {
     }
 
     record Registration(String shard, String url, long ttlMs) {

@@ -138,11 +138,12 @@ public final class HttpScatter implements ScatterGather {
 
     private static Dto.HedgingSpec toWire(Hedging h) {
         if (!h.isEnabled()) {
-            return new Dto.HedgingSpec(false, null, null, null, null);
+            return new Dto.HedgingSpec(false, null, null, null, null, null);
         }
         return new Dto.HedgingSpec(true,
                 h.delayPercentile().isPresent() ? h.delayPercentile().getAsDouble() : null,
                 h.minDelay().map(Duration::toMillis).orElse(null), h.maxDelay().map(Duration::toMillis).orElse(null),
-                h.maxExtraLoadPercent().isPresent() ? h.maxExtraLoadPercent().getAsDouble() : null);
+                h.maxExtraLoadPercent().isPresent() ? h.maxExtraLoadPercent().getAsDouble() : null,
+                h.maxHedges().isPresent() ? h.maxHedges().getAsInt() : null);
     }
 }

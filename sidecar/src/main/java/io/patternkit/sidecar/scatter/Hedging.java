@@ -10,11 +10,12 @@ import java.time.Duration;
  * @param minDelay never hedge sooner
  * @param maxDelay never wait longer; also the delay while the pool has too few latency samples
  * @param maxExtraLoadPercent hedged requests as a share of first requests, 0 to 100
+ * @param maxHedges hedged requests per shard at most, 1 to 4, each one delay after the one before
  */
 public record Hedging(boolean enabled, double delayPercentile, Duration minDelay, Duration maxDelay,
-                      double maxExtraLoadPercent) {
-    /** The defaults of the contract: enabled, p95, 1 ms to 1 s, 5 %. */
-    public static final Hedging DEFAULT = new Hedging(true, 95.0, Duration.ofMillis(1), Duration.ofSeconds(1), 5.0);
+                      double maxExtraLoadPercent, int maxHedges) {
+    /** The defaults of the contract: enabled, p95, 1 ms to 1 s, 5 %, 2 hedges per shard. */
+    public static final Hedging DEFAULT = new Hedging(true, 95.0, Duration.ofMillis(1), Duration.ofSeconds(1), 5.0, 2);
 
     /** @return whether this call may send hedged requests at all */
     public boolean active() {

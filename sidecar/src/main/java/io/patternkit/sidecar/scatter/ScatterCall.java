@@ -22,8 +22,11 @@ import java.util.Optional;
  * <p>Each shard gets one first request to a replica chosen round-robin; then, as events arrive:
  * an answer settles the shard (other requests of the shard are cancelled); a failure or a leaf
  * timeout fails over to the next untried replica while the deadline allows, or settles the shard
- * as failed or timed out when none is left; the hedge timer, at the hedge delay, sends one
- * hedged request to the next untried replica when the pool's budget allows. The call ends when
+ * as failed or timed out when none is left; the hedge timer, at the hedge delay, sends a hedged
+ * request when the pool's budget allows, and again one delay later up to {@link Hedging#maxHedges()}
+ * (as gRPC's hedging policy spaces attempts): to the next untried replica, or once every replica has
+ * been asked, to the replica whose request has waited longest (a shard with one replica is not
+ * hedged). The call ends when
  * every shard is settled, when the completion policy is met (unsettled shards are skipped and
  * their requests cancelled) or at the deadline (unsettled shards time out), whichever comes first.
  */
@@ -65,6 +68,7 @@ public final class ScatterCall {
         final List<String> reasons = new ArrayList<>();
         int next;
         int attempts;
+        int hedges;
         boolean hedged;
         boolean lastTimedOut;
         String lastLeaf;
@@ -86,6 +90,10 @@ public final class ScatterCall {
 
         boolean hasUntried() {
             return next < order.size();
+        }
+
+        boolean mayHedgeAgain() {
+            return plan.hedging().active() && outcome == null && order.size() > 1 && hedges < plan.hedging().maxHedges();
         }
     }
 
@@ -156,7 +164,9 @@ public final class ScatterCall {
     private enum Sent { SENT, NO_REPLICA, NO_TIME }
 
     private Sent send(Shard shard, Kind kind) {
-        if (!shard.hasUntried()) {
+        // Only a hedge asks a replica again, and only one that is still working on the shard.
+        boolean again = !shard.hasUntried();
+        if (again && (kind != Kind.HEDGE || shard.inflight.isEmpty())) {
             return Sent.NO_REPLICA;
         }
         long now = scheduler.nanoTime();
@@ -164,13 +174,13 @@ public final class ScatterCall {
         if (remaining <= 0) {
             return Sent.NO_TIME;
         }
-        Leaf leaf = shard.order.get(shard.next++);
+        Leaf leaf = again ? shard.inflight.get(0).leaf : shard.order.get(shard.next++); // in flight: oldest first
         Optional<String> authorization;
         try {
             authorization = engine.token().authorizationFor(leaf.url());
         } catch (IllegalStateException refused) { // the token would cross a network in clear: the next replica
             shard.reasons.add("leaf " + leaf.leafId() + ": " + refused.getMessage());
-            return send(shard, kind);
+            return again ? Sent.NO_REPLICA : send(shard, kind);
         }
         long budget = Math.min(plan.leafTimeout().toNanos(), remaining);
         Attempt attempt = new Attempt(shard, leaf, kind == Kind.HEDGE, now);
@@ -181,6 +191,7 @@ public final class ScatterCall {
         engine.metrics().leafRequest(plan.pool(), kind);
         if (kind == Kind.HEDGE) {
             hedgedRequests++;
+            shard.hedges++;
             shard.hedged = true;
         }
         if (kind == Kind.FIRST && plan.hedging().active()) {
@@ -202,7 +213,7 @@ public final class ScatterCall {
         } else {
             attempt.request = request;
         }
-        if (kind == Kind.FIRST && plan.hedging().active() && shard.outcome == null && shard.hasUntried()) {
+        if (kind != Kind.FAILOVER && shard.mayHedgeAgain()) {
             shard.hedgeTimer = scheduler.schedule(hedgeDelay, () -> onHedgeDelay(shard));
         }
         return Sent.SENT;
@@ -210,7 +221,7 @@ public final class ScatterCall {
 
     private void onHedgeDelay(Shard shard) {
         shard.hedgeTimer = null;
-        if (finished || shard.outcome != null || !shard.hasUntried()) {
+        if (finished || !shard.mayHedgeAgain()) {
             return;
         }
         if (!engine.budget(plan.pool()).trySpend()) {

@@ -40,7 +40,7 @@ public final class ScatterMetrics {
     public enum Kind {
         /** A shard's first request in a call. */
         FIRST,
-        /** A hedged request to another replica while the first is outstanding. */
+        /** A hedged request while an earlier request of the shard is outstanding. */
         HEDGE,
         /** A request to another replica after one failed. */
         FAILOVER

@@ -39,7 +39,7 @@ public final class ScatterRequestParser {
             "hedging", "shards", "mergeUrl", "mergeTimeoutMs");
     private static final Set<String> COMPLETION_FIELDS = Set.of("policy", "n");
     private static final Set<String> HEDGING_FIELDS = Set.of("enabled", "delayPercentile", "minDelayMs", "maxDelayMs",
-            "maxExtraLoadPercent");
+            "maxExtraLoadPercent", "maxHedges");
     private static final Pattern URL = Pattern.compile("[hH][tT][tT][pP][sS]?://[^\\s]+");
     private static final int MAX_URL = 2048;
     private static final long MAX_MS = Wire.MAX_SCATTER_DEADLINE_MS;
@@ -177,11 +177,12 @@ public final class ScatterRequestParser {
         Long min = f.integer(node, "hedging", "minDelayMs", 0, MAX_MS, d.minDelay().toMillis());
         Long max = f.integer(node, "hedging", "maxDelayMs", 1, MAX_MS, d.maxDelay().toMillis());
         double extra = number(f, node, "maxExtraLoadPercent", 0, 100, d.maxExtraLoadPercent());
+        Long maxHedges = f.integer(node, "hedging", "maxHedges", 1, 4, (long) d.maxHedges());
         if (min != null && max != null && min > max) {
             f.error("hedging.minDelayMs", "must not be greater than maxDelayMs");
         }
         return new Hedging(enabled, percentile, Duration.ofMillis(min == null ? 0 : min),
-                Duration.ofMillis(max == null ? 1 : max), extra);
+                Duration.ofMillis(max == null ? 1 : max), extra, maxHedges == null ? 1 : maxHedges.intValue());
     }
 
     private static double number(JsonFields f, JsonNode object, String name, double min, double max, double fallback) {

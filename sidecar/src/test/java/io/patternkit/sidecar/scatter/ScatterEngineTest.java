@@ -71,7 +71,7 @@ class ScatterEngineTest {
         return new ShardTarget(name, Arrays.stream(replicaIds).map(id -> leaf(name, id)).toList());
     }
 
-    private static final Hedging NO_HEDGING = new Hedging(false, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 5);
+    private static final Hedging NO_HEDGING = new Hedging(false, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 5, 1);
 
     private static ScatterPlan plan(long deadlineMs, Completion completion, Hedging hedging, ShardTarget... targets) {
         return new ScatterPlan(POOL, "sc-1", "{\"q\":\"tail\"}", Duration.ofMillis(deadlineMs), Duration.ofMillis(deadlineMs),
@@ -186,7 +186,7 @@ class ScatterEngineTest {
         recordLatency(20, 100);
         Duration p95 = engine.latency(POOL).percentile(95).orElseThrow();
         assertThat(p95.toNanos()).isCloseTo(Duration.ofMillis(20).toNanos(), within(Duration.ofMillis(20).toNanos() / 100));
-        Hedging hedging = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 5);
+        Hedging hedging = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 5, 1);
         Heard heard = start(plan(1000, Completion.ALL, hedging, shard("s1", "a", "b")));
         String first = leaves.last().url;
         clock.advance(p95.minusNanos(1));
@@ -212,7 +212,7 @@ class ScatterEngineTest {
     @Test
     void withoutEnoughSamplesTheHedgeWaitsMaxDelay() {
         recordLatency(20, 5);
-        Hedging hedging = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofMillis(300), 5);
+        Hedging hedging = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofMillis(300), 5, 1);
         start(plan(1000, Completion.ALL, hedging, shard("s1", "a", "b")));
         clock.advanceMillis(299);
         assertThat(leaves.posts).hasSize(1);
@@ -223,7 +223,7 @@ class ScatterEngineTest {
     @Test
     void hedgeDelayIsBoundedByMinDelay() {
         recordLatency(2, 100);
-        Hedging hedging = new Hedging(true, 50, Duration.ofMillis(40), Duration.ofMillis(300), 5);
+        Hedging hedging = new Hedging(true, 50, Duration.ofMillis(40), Duration.ofMillis(300), 5, 1);
         start(plan(1000, Completion.ALL, hedging, shard("s1", "a", "b")));
         clock.advanceMillis(39);
         assertThat(leaves.posts).hasSize(1);
@@ -235,7 +235,7 @@ class ScatterEngineTest {
     void hedgeBudgetCapsExtraRequests() {
         engine = engine(1);
         recordLatency(10, 100);
-        Hedging tenPercent = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 10);
+        Hedging tenPercent = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 10, 1);
         int hedges = 0;
         for (int call = 1; call <= 20; call++) {
             int before = leaves.posts.size();
@@ -244,9 +244,49 @@ class ScatterEngineTest {
             hedges += heard.outcome().stats().hedgedRequests();
             assertThat(leaves.posts.size() - before).isEqualTo(1 + heard.outcome().stats().hedgedRequests());
         }
-        // A full bucket of 1 at the start, then 10 % of 20 first requests: calls 1 and 11 hedge.
-        assertThat(hedges).isEqualTo(2);
-        assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "denied").counter().count()).isEqualTo(18.0);
+        // Within the budget's window (these calls take 1 s): the reserve of 1, then 10 % of 20 first requests.
+        // Call 1 spends the reserve, calls 10 and 20 what calls 1 to 10 and 11 to 20 deposited.
+        assertThat(hedges).isEqualTo(3);
+        assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "denied").counter().count()).isEqualTo(17.0);
+    }
+
+    @Test
+    void aSecondHedgeAsksTheReplicaWhoseRequestWaitedLongestOneDelayLater() {
+        recordLatency(20, 100);
+        Duration p95 = engine.latency(POOL).percentile(95).orElseThrow();
+        Hedging twoHedges = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 100, 2);
+        Heard heard = start(plan(1000, Completion.ALL, twoHedges, shard("s1", "a", "b")));
+        FakePoster.Post first = leaves.last();
+        clock.advance(p95);
+        FakePoster.Post hedge = leaves.last();
+        assertThat(hedge.url).isNotEqualTo(first.url);
+        clock.advance(p95.minusNanos(1));
+        assertThat(leaves.posts).hasSize(2);
+        clock.advance(Duration.ofNanos(1));
+        assertThat(leaves.posts).hasSize(3);
+        FakePoster.Post again = leaves.last();
+        assertThat(again.url).isEqualTo(first.url); // both replicas are working on it: the one asked first, again
+        assertThat(again.headers).containsEntry(Wire.HEADER_ATTEMPT, "3");
+        clock.advance(Duration.ofSeconds(1).minus(p95.multipliedBy(2)).minusMillis(1)); // up to the deadline: no fourth
+        assertThat(leaves.posts).hasSize(3);
+        again.answer("\"from the second hedge\"");
+        ShardOutcome s1 = heard.shard("s1");
+        assertThat(s1.status()).isEqualTo(ShardStatus.ANSWERED);
+        assertThat(s1.attempts()).isEqualTo(3);
+        assertThat(first.cancelled).isTrue();
+        assertThat(hedge.cancelled).isTrue();
+        assertThat(heard.outcome().stats()).isEqualTo(new ScatterStats(3, 2, 1, 2));
+    }
+
+    @Test
+    void aShardWithOneReplicaIsNotHedged() {
+        recordLatency(20, 100);
+        Hedging twoHedges = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 100, 2);
+        Heard heard = start(plan(1000, Completion.ALL, twoHedges, shard("s1", "a")));
+        clock.advanceMillis(999);
+        assertThat(leaves.posts).hasSize(1);
+        leaves.last().answer("1");
+        assertThat(heard.outcome().stats().hedgedRequests()).isZero();
     }
 
     @Test
@@ -306,7 +346,7 @@ class ScatterEngineTest {
     @Test
     void everyShardIsReportedExactlyOnceInRequestOrder() {
         leaves.refusing = "http://dead";
-        Heard heard = start(plan(100, Completion.ALL, new Hedging(true, 95, Duration.ofMillis(1), Duration.ofMillis(10), 100),
+        Heard heard = start(plan(100, Completion.ALL, new Hedging(true, 95, Duration.ofMillis(1), Duration.ofMillis(10), 100, 1),
                 shard("s1", "a", "a2"), shard("s2", "dead1"), shard("s3"), shard("s4", "d", "d2"), shard("s5", "e")));
         clock.advanceMillis(5);
         leaves.to("http://a/leaf").get(0).answer("1");
