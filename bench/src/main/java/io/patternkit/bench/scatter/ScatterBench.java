@@ -9,6 +9,7 @@ import io.patternkit.bench.Stats;
 import io.patternkit.bench.scatter.ScatterResults.OverheadRow;
 import io.patternkit.bench.scatter.ScatterResults.Setup;
 import io.patternkit.bench.scatter.ScatterResults.TailRow;
+import io.patternkit.bench.scatter.ScatterResults.TailRun;
 import io.patternkit.scatter.GatherResult;
 import io.patternkit.scatter.Hedging;
 import io.patternkit.scatter.ScatterOptions;
@@ -41,9 +42,11 @@ import okhttp3.Response;
  *       {@link DirectFanOut}s over the same leaves (pools {@code fan-N}, one replica per shard), calls
  *       interleaved one by one (the order rotates every iteration), hedging off. Overhead = end-to-end
  *       latency minus the slowest leaf's own service time (from its answer).</li>
- *   <li><b>Tail latency with stragglers</b>: the SDK against four pools of {@code tailShards} shards x
- *       {@code replicas}, with and without injected stragglers, with hedging off and on, interleaved call by
- *       call; each variant has its own pool, so the root's latency window and hedge budget are its own.</li>
+ *   <li><b>Tail latency with stragglers</b>: the SDK against five pools of {@code tailShards} shards x
+ *       {@code replicas}, with and without injected stragglers, with hedging off and on (up to the root's
+ *       default of two hedges per shard, and one), interleaved call by call; each variant has its own pool, so
+ *       the root's latency window and hedge budget are its own. Run {@code tail-runs} times, each in a fresh
+ *       root sidecar and leaf process.</li>
  * </ol>
  *
  * <p>Options (defaults in brackets): {@code --out DIR}, {@code --sidecar-jar}, {@code --rounds [5]},
@@ -51,7 +54,7 @@ import okhttp3.Response;
  * {@code --delay-us [1000]}, {@code --tail-iterations [1000]}, {@code --tail-shards [16]},
  * {@code --replicas [2]}, {@code --straggler-percent [1]}, {@code --straggler-factor [50]},
  * {@code --hedge-percentile [95]}, {@code --hedge-min-delay-ms [1]}, {@code --hedge-max-delay-ms [1000]},
- * {@code --max-extra-load [5]} (the hedging defaults are the root's), {@code --worker-threads [4]},
+ * {@code --max-extra-load [5]} (the hedging defaults are the root's), {@code --tail-runs [3]}, {@code --worker-threads [4]},
  * {@code --root-jvm-flags} (such as a JFR recording, space-separated), {@code --commit}, and
  * {@code --report-only true} (rewrite {@code scatter.md} from {@code scatter.json}).
  */
@@ -60,6 +63,9 @@ public final class ScatterBench {
     static final String CLEAN_HEDGED = "tail-clean-hedged";
     static final String SLOW = "tail-slow";
     static final String SLOW_HEDGED = "tail-slow-hedged";
+    static final String SLOW_HEDGED_ONCE = "tail-slow-hedged-once";
+    /** The root's default {@code hedging.maxHedges}. */
+    static final int DEFAULT_MAX_HEDGES = 2;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ScatterBench() {
@@ -105,20 +111,51 @@ public final class ScatterBench {
         int workerThreads = args.integer("worker-threads", 4);
         long tailDeadlineMs = 1000;
         Path sidecarJar = args.path("sidecar-jar", "sidecar/target/patternkit-sidecar.jar");
+        int tailRunCount = args.integer("tail-runs", 3);
         int servers = Math.max(leafCounts.stream().mapToInt(Integer::intValue).max().orElse(1), tailShards * replicas);
 
-        List<String> pools = new ArrayList<>();
-        for (int k : leafCounts) {
-            pools.add("fan-" + k + "=" + k + "x1");
-        }
-        for (String pool : List.of(CLEAN, CLEAN_HEDGED, SLOW, SLOW_HEDGED)) {
-            pools.add(pool + "=" + tailShards + "x" + replicas);
-        }
-        List<OverheadRow> overhead;
-        List<TailRow> tail;
-        Map<String, Map<String, Double>> metrics;
         List<String> rootFlags = args.string("root-jvm-flags", "").isBlank() ? List.of()
                 : List.of(args.string("root-jvm-flags", "").trim().split("\\s+"));
+        List<OverheadRow> overhead = overheadPart(out, sidecarJar, rootFlags, leafCounts, workerThreads, delayMicros,
+                rounds, warmup, fanIterations);
+
+        ScatterOptions base = ScatterOptions.builder().deadline(Duration.ofMillis(tailDeadlineMs)).build();
+        Hedging hedging = Hedging.enabled().withDelayPercentile(hedgePercentile)
+                .withDelayBounds(Duration.ofMillis(hedgeMin), Duration.ofMillis(hedgeMax))
+                .withMaxExtraLoadPercent(maxExtraLoad);
+        ScatterOptions hedged = base.toBuilder().hedging(hedging).build();
+        ScatterOptions hedgedOnce = base.toBuilder().hedging(hedging.withMaxHedges(1)).build();
+        ScatterOptions unhedged = base.toBuilder().hedging(Hedging.disabled()).build();
+        LeafWork clean = new LeafWork(delayMicros, 0, 1);
+        LeafWork slow = new LeafWork(delayMicros, stragglerPercent, stragglerFactor);
+        List<TailVariant> variants = List.of(
+                new TailVariant("no stragglers, hedging off (baseline)", CLEAN, clean, unhedged, false, 0),
+                new TailVariant("no stragglers, hedging on", CLEAN_HEDGED, clean, hedged, false, DEFAULT_MAX_HEDGES),
+                new TailVariant("stragglers, hedging off", SLOW, slow, unhedged, true, 0),
+                new TailVariant("stragglers, hedging on", SLOW_HEDGED, slow, hedged, true, DEFAULT_MAX_HEDGES),
+                new TailVariant("stragglers, hedging on, one hedge per shard", SLOW_HEDGED_ONCE, slow, hedgedOnce,
+                        true, 1));
+        List<TailRun> tailRuns = new ArrayList<>();
+        for (int run = 1; run <= tailRunCount; run++) {
+            System.err.printf("tail run %d of %d%n", run, tailRunCount);
+            tailRuns.add(tailPart(out, run, sidecarJar, rootFlags, variants, tailShards, replicas, workerThreads,
+                    rounds, warmup, tailIterations));
+        }
+        Setup setup = new Setup(started, args.string("commit", "unknown"), Runtime.getRuntime().availableProcessors(),
+                cpuModel(), System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version"), loadBefore, loadAverage(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), rounds, warmup, fanIterations, tailIterations,
+                delayMicros, servers, workerThreads, tailShards, replicas, stragglerPercent, stragglerFactor,
+                hedgePercentile, hedgeMin, hedgeMax, maxExtraLoad, tailDeadlineMs);
+        return new ScatterResults(setup, overhead, tailRuns);
+    }
+
+    /** Part 1 in its own root sidecar and leaf process. */
+    private static List<OverheadRow> overheadPart(Path out, Path sidecarJar, List<String> rootFlags,
+            List<Integer> leafCounts, int workerThreads, long delayMicros, int rounds, int warmup, int fanIterations)
+            throws Exception {
+        int servers = leafCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
+        List<String> pools = leafCounts.stream().map(k -> "fan-" + k + "=" + k + "x1").toList();
         try (BenchSidecar root = BenchSidecar.start(sidecarJar, "scatter", rootFlags, List.of(),
                 out.resolve("scatter-root.log"));
                 LeafProcess leaves = LeafProcess.start(root.baseUrl(), servers, workerThreads, String.join(",", pools),
@@ -129,41 +166,36 @@ public final class ScatterBench {
             for (int k : leafCounts) {
                 targets.put("fan-" + k, listLeaves(root.baseUrl(), "fan-" + k));
             }
-            overhead = overhead(root.baseUrl(), targets, leafCounts, new LeafWork(delayMicros, 0, 1), rounds, warmup,
+            return overhead(root.baseUrl(), targets, leafCounts, new LeafWork(delayMicros, 0, 1), rounds, warmup,
                     fanIterations);
-            ScatterOptions base = ScatterOptions.builder().deadline(Duration.ofMillis(tailDeadlineMs)).build();
-            ScatterOptions hedged = base.toBuilder().hedging(Hedging.enabled().withDelayPercentile(hedgePercentile)
-                    .withDelayBounds(Duration.ofMillis(hedgeMin), Duration.ofMillis(hedgeMax))
-                    .withMaxExtraLoadPercent(maxExtraLoad)).build();
-            ScatterOptions unhedged = base.toBuilder().hedging(Hedging.disabled()).build();
-            LeafWork clean = new LeafWork(delayMicros, 0, 1);
-            LeafWork slow = new LeafWork(delayMicros, stragglerPercent, stragglerFactor);
-            List<TailVariant> variants = List.of(
-                    new TailVariant("no stragglers, hedging off (baseline)", CLEAN, clean, unhedged, false, false),
-                    new TailVariant("no stragglers, hedging on", CLEAN_HEDGED, clean, hedged, false, true),
-                    new TailVariant("stragglers, hedging off", SLOW, slow, unhedged, true, false),
-                    new TailVariant("stragglers, hedging on", SLOW_HEDGED, slow, hedged, true, true));
-            try (SdkFanOut sdk = new SdkFanOut(root.baseUrl(), SdkFanOut.plain())) {
-                for (TailVariant v : variants) {
-                    prime(root.baseUrl(), v.pool(), v.work());
-                }
-                for (int i = 0; i < warmup; i++) {
-                    for (TailVariant v : variants) {
-                        sdk.scatter(v.pool(), v.work(), v.options());
-                    }
-                }
-                Map<String, Map<String, Double>> before = hedgeMetrics(root.baseUrl());
-                tail = tail(sdk, variants, tailShards, rounds, tailIterations);
-                metrics = difference(hedgeMetrics(root.baseUrl()), before);
-            }
         }
-        Setup setup = new Setup(started, args.string("commit", "unknown"), Runtime.getRuntime().availableProcessors(),
-                cpuModel(), System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                System.getProperty("os.name") + " " + System.getProperty("os.version"), loadBefore, loadAverage(),
-                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), rounds, warmup, fanIterations, tailIterations,
-                delayMicros, servers, workerThreads, tailShards, replicas, stragglerPercent, stragglerFactor,
-                hedgePercentile, hedgeMin, hedgeMax, maxExtraLoad, tailDeadlineMs);
-        return new ScatterResults(setup, overhead, tail, metrics);
+    }
+
+    /** One run of part 2, in a fresh root sidecar and leaf process, so that runs share no JIT, window or budget. */
+    private static TailRun tailPart(Path out, int run, Path sidecarJar, List<String> rootFlags,
+            List<TailVariant> variants, int tailShards, int replicas, int workerThreads, int rounds, int warmup,
+            int tailIterations) throws Exception {
+        String loadBefore = loadAverage();
+        List<String> pools = variants.stream().map(v -> v.pool() + "=" + tailShards + "x" + replicas).toList();
+        try (BenchSidecar root = BenchSidecar.start(sidecarJar, "scatter", rootFlags, List.of(),
+                out.resolve("scatter-tail-" + run + "-root.log"));
+                LeafProcess leaves = LeafProcess.start(root.baseUrl(), tailShards * replicas, workerThreads,
+                        String.join(",", pools), out.resolve("scatter-tail-" + run + "-leaves.log"));
+                SdkFanOut sdk = new SdkFanOut(root.baseUrl(), SdkFanOut.plain())) {
+            System.err.printf("root sidecar pid %d at %s; leaf process pid %d: %d leaves%n", root.pid(), root.baseUrl(),
+                    leaves.pid(), leaves.count());
+            for (TailVariant v : variants) {
+                prime(root.baseUrl(), v.pool(), v.work());
+            }
+            for (int i = 0; i < warmup; i++) {
+                for (TailVariant v : variants) {
+                    sdk.scatter(v.pool(), v.work(), v.options());
+                }
+            }
+            Map<String, Map<String, Double>> before = hedgeMetrics(root.baseUrl());
+            List<TailRow> rows = tail(sdk, variants, tailShards, rounds, tailIterations);
+            return new TailRun(run, loadBefore, loadAverage(), rows, difference(hedgeMetrics(root.baseUrl()), before));
+        }
     }
 
     // ---- part 1: fan-out overhead ----
@@ -250,9 +282,9 @@ public final class ScatterBench {
 
     // ---- part 2: tail latency with stragglers ----
 
-    /** One variant of part 2. */
+    /** One variant of part 2; {@code maxHedges} 0 for hedging off. */
     private record TailVariant(String name, String pool, LeafWork work, ScatterOptions options, boolean stragglers,
-                               boolean hedging) {
+                               int maxHedges) {
     }
 
     private static List<TailRow> tail(SdkFanOut sdk, List<TailVariant> variants, int shards, int rounds,
@@ -299,7 +331,7 @@ public final class ScatterBench {
             TailVariant variant = variants.get(v);
             int total = rounds * iterations;
             long[] c = counts[v];
-            rows.add(new TailRow(variant.name(), variant.pool(), variant.stragglers(), variant.hedging(),
+            rows.add(new TailRow(variant.name(), variant.pool(), variant.stragglers(), variant.maxHedges(),
                     column(perRound[v], 0), column(perRound[v], 1), column(perRound[v], 2),
                     micros(Stats.percentile(all[v], total, 50)), micros(Stats.percentile(all[v], total, 99)),
                     micros(Stats.percentile(all[v], total, 99.9)), c[6], c[0], c[6] * shards, c[1], c[2], c[3], c[4],

@@ -10,12 +10,23 @@ import java.util.Map;
  *
  * @param setup what was run, and on what
  * @param overhead part 1, one row per leaf count and fan-out
- * @param tail part 2, one row per variant
- * @param hedgeMetrics the root's own counters over the measured rounds of part 2 (from {@code /metrics}),
- *     by pool and counter
+ * @param tailRuns part 2, once per run, each in fresh processes
  */
-public record ScatterResults(Setup setup, List<OverheadRow> overhead, List<TailRow> tail,
-                             Map<String, Map<String, Double>> hedgeMetrics) {
+public record ScatterResults(Setup setup, List<OverheadRow> overhead, List<TailRun> tailRuns) {
+
+    /**
+     * One run of part 2.
+     *
+     * @param run its number, from 1
+     * @param loadBefore load average (1, 5, 15 min) at its start
+     * @param loadAfter load average at its end
+     * @param rows one per variant
+     * @param hedgeMetrics the root's own counters over the measured rounds (from {@code /metrics}), by pool and
+     *     counter
+     */
+    public record TailRun(int run, String loadBefore, String loadAfter, List<TailRow> rows,
+                          Map<String, Map<String, Double>> hedgeMetrics) {
+    }
 
     /**
      * @param started when the run started, RFC 3339 UTC
@@ -69,7 +80,7 @@ public record ScatterResults(Setup setup, List<OverheadRow> overhead, List<TailR
      * @param variant the variant's name
      * @param pool the pool it used
      * @param stragglers whether stragglers were injected
-     * @param hedging whether hedging was on
+     * @param maxHedges hedged requests per shard at most, 0 with hedging off
      * @param p50 per round
      * @param p99 per round
      * @param p999 per round
@@ -85,7 +96,7 @@ public record ScatterResults(Setup setup, List<OverheadRow> overhead, List<TailR
      * @param cancelledRequests leaf requests the root cancelled
      * @param straggledParts answered parts that were injected stragglers
      */
-    public record TailRow(String variant, String pool, boolean stragglers, boolean hedging, List<Double> p50,
+    public record TailRow(String variant, String pool, boolean stragglers, int maxHedges, List<Double> p50,
                           List<Double> p99, List<Double> p999, double pooledP50, double pooledP99, double pooledP999,
                           long calls, long incomplete, long firstRequests, long leafRequests, long hedgedRequests,
                           long hedgesWon, long cancelledRequests, long straggledParts) {
