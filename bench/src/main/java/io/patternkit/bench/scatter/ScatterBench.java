@@ -54,7 +54,9 @@ import okhttp3.Response;
  * {@code --delay-us [1000]}, {@code --tail-iterations [1000]}, {@code --tail-shards [16]},
  * {@code --replicas [2]}, {@code --straggler-percent [1]}, {@code --straggler-factor [50]},
  * {@code --hedge-percentile [95]}, {@code --hedge-min-delay-ms [1]}, {@code --hedge-max-delay-ms [1000]},
- * {@code --max-extra-load [5]} (the hedging defaults are the root's), {@code --tail-runs [3]}, {@code --worker-threads [4]},
+ * {@code --max-extra-load [5]} (the hedging defaults are the root's), {@code --tail-runs [3]},
+ * {@code --tail-warmup-seconds [40]} (the tail part warms at least this long: the root's latency and budget
+ * windows), {@code --worker-threads [4]},
  * {@code --root-jvm-flags} (such as a JFR recording, space-separated), {@code --commit}, and
  * {@code --report-only true} (rewrite {@code scatter.md} from {@code scatter.json}).
  */
@@ -112,6 +114,7 @@ public final class ScatterBench {
         long tailDeadlineMs = 1000;
         Path sidecarJar = args.path("sidecar-jar", "sidecar/target/patternkit-sidecar.jar");
         int tailRunCount = args.integer("tail-runs", 3);
+        int tailWarmupSeconds = args.integer("tail-warmup-seconds", 40);
         int servers = Math.max(leafCounts.stream().mapToInt(Integer::intValue).max().orElse(1), tailShards * replicas);
 
         List<String> rootFlags = args.string("root-jvm-flags", "").isBlank() ? List.of()
@@ -139,7 +142,7 @@ public final class ScatterBench {
         for (int run = 1; run <= tailRunCount; run++) {
             System.err.printf("tail run %d of %d%n", run, tailRunCount);
             tailRuns.add(tailPart(out, run, sidecarJar, rootFlags, variants, tailShards, replicas, workerThreads,
-                    rounds, warmup, tailIterations));
+                    rounds, warmup, Duration.ofSeconds(tailWarmupSeconds), tailIterations));
         }
         Setup setup = new Setup(started, args.string("commit", "unknown"), Runtime.getRuntime().availableProcessors(),
                 cpuModel(), System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
@@ -174,7 +177,7 @@ public final class ScatterBench {
     /** One run of part 2, in a fresh root sidecar and leaf process, so that runs share no JIT, window or budget. */
     private static TailRun tailPart(Path out, int run, Path sidecarJar, List<String> rootFlags,
             List<TailVariant> variants, int tailShards, int replicas, int workerThreads, int rounds, int warmup,
-            int tailIterations) throws Exception {
+            Duration warmupTime, int tailIterations) throws Exception {
         String loadBefore = loadAverage();
         List<String> pools = variants.stream().map(v -> v.pool() + "=" + tailShards + "x" + replicas).toList();
         try (BenchSidecar root = BenchSidecar.start(sidecarJar, "scatter", rootFlags, List.of(),
@@ -187,7 +190,10 @@ public final class ScatterBench {
             for (TailVariant v : variants) {
                 prime(root.baseUrl(), v.pool(), v.work());
             }
-            for (int i = 0; i < warmup; i++) {
+            // Warm until the root's latency window (30 s) and hedge budget window (10 s) hold warm calls only, so the
+            // measured rounds hedge after the delay of a warm pool, not one set by the JIT's first calls.
+            long warmUntil = System.nanoTime() + warmupTime.toNanos();
+            for (int i = 0; i < warmup || System.nanoTime() < warmUntil; i++) {
                 for (TailVariant v : variants) {
                     sdk.scatter(v.pool(), v.work(), v.options());
                 }
