@@ -149,7 +149,7 @@ public final class ScatterBench {
                 System.getProperty("os.name") + " " + System.getProperty("os.version"), loadBefore, loadAverage(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), rounds, warmup, fanIterations, tailIterations,
                 delayMicros, servers, workerThreads, tailShards, replicas, stragglerPercent, stragglerFactor,
-                hedgePercentile, hedgeMin, hedgeMax, maxExtraLoad, tailDeadlineMs);
+                hedgePercentile, hedgeMin, hedgeMax, maxExtraLoad, tailDeadlineMs, tailWarmupSeconds);
         return new ScatterResults(setup, overhead, tailRuns);
     }
 

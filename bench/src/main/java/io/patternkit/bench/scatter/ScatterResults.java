@@ -54,13 +54,14 @@ public record ScatterResults(Setup setup, List<OverheadRow> overhead, List<TailR
      * @param hedgeMaxDelayMs the hedge delay's upper bound
      * @param maxExtraLoadPercent the hedge budget
      * @param tailDeadlineMs the deadline of the tail calls
+     * @param tailWarmupSeconds the least warm-up time of each tail run
      */
     public record Setup(String started, String commit, int cores, String cpu, String jdk, String kernel,
                         String loadBefore, String loadAfter, long wallSeconds, int rounds, int warmup,
                         int fanIterations, int tailIterations, long delayMicros, int servers, int workerThreads,
                         int tailShards, int replicas, double stragglerPercent, int stragglerFactor,
                         double hedgePercentile, long hedgeMinDelayMs, long hedgeMaxDelayMs,
-                        double maxExtraLoadPercent, long tailDeadlineMs) {
+                        double maxExtraLoadPercent, long tailDeadlineMs, int tailWarmupSeconds) {
     }
 
     /**
