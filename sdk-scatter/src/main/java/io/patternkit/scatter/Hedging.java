@@ -10,7 +10,9 @@ import java.util.OptionalInt;
  * Hedged requests (The Tail at Scale; gRPC hedging; Finagle backup requests): after a delay equal to
  * the pool's observed leaf latency at {@link #delayPercentile()} (bounded by {@link #minDelay()} and
  * {@link #maxDelay()}), the root asks another replica of a still-unanswered shard, and again after each
- * further delay up to {@link #maxHedges()}; the first answer wins and the others are cancelled. Hedges are
+ * further delay up to {@link #maxHedges()}, once half of the call's other shards have answered (a shard
+ * slower than its call's median shard; a slowness that hits every shard alike is not hedged); the first
+ * answer wins and the others are cancelled. Hedges are
  * throttled so that, within any 10 s, they stay within {@link #maxExtraLoadPercent()} of the pool's first
  * requests plus a small reserve (Finagle's retry budget). Settings left unset take the root sidecar's
  * defaults (p95, delay 1 ms to 1 s, 5 %, 2 hedges). Immutable; the

@@ -58,7 +58,8 @@ import java.util.function.Predicate;
  * replica while the deadline allows; with hedging (the options' {@link Hedging}, enabled with the root's
  * defaults when unset) a hedged request goes to the next untried replica after the hedge delay (once every
  * replica was asked, to the one whose request waited longest; again after each further delay, up to the
- * hedging's {@code maxHedges}, 2 by default; a shard with one replica is not hedged) (the
+ * hedging's {@code maxHedges}, 2 by default; a shard with one replica is not hedged; a due hedge waits until
+ * half of the call's other shards have settled) (the
  * pool's observed latency at the hedging percentile once it has {@value #MIN_LATENCY_SAMPLES} answers,
  * the maximum delay before, within the delay bounds) when the pool's extra-load budget allows (each first
  * request deposits the percentage, a hedge withdraws one, and a reserve of {@value #HEDGE_BURST} hedges comes

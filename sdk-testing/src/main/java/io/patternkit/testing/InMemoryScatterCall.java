@@ -28,8 +28,9 @@ import java.util.function.Predicate;
  * chosen round-robin; a failure or leaf timeout fails over to the next untried replica while the deadline
  * allows; with hedging, after the hedge delay a hedged request goes to the next untried replica (once every
  * replica was asked, to the one whose request waited longest) if the pool's extra-load budget allows, and
- * again one delay later up to the hedging's maximum (a shard with one replica is not hedged); the first
- * answer wins while the others are cancelled. Not thread-safe;
+ * again one delay later up to the hedging's maximum (a shard with one replica is not hedged), but only once
+ * half of the call's other shards have settled; the first answer wins while the others are cancelled. Not
+ * thread-safe;
  * used once.
  */
 final class InMemoryScatterCall {
@@ -48,6 +49,7 @@ final class InMemoryScatterCall {
     private final JsonNode request;
     private final long start;
     private final long deadline;
+    private int shardCount;
     private final ScatterOptions options;
     private final Duration leafTimeout;
     private final Hedging hedging;
@@ -70,6 +72,7 @@ final class InMemoryScatterCall {
         int attempts;
         int hedges;
         boolean hedged;
+        boolean hedgeDue;
         boolean lastTimedOut;
         long hedgeAt = Long.MAX_VALUE;
         String lastLeaf;
@@ -132,6 +135,7 @@ final class InMemoryScatterCall {
      */
     Result run(Map<String, List<InMemoryScatter.Replica<?, ?>>> targets, int required,
             Predicate<Answer> onAnswer) {
+        shardCount = targets.size();
         for (Map.Entry<String, List<InMemoryScatter.Replica<?, ?>>> t : targets.entrySet()) {
             if (t.getValue().isEmpty()) {
                 outcomes.add(outcome(t.getKey(), ShardStatus.SKIPPED, "no replica known for the shard", null, 0, false));
@@ -225,6 +229,10 @@ final class InMemoryScatterCall {
             }
             if (shard.hedgeAt <= now) {
                 shard.hedgeAt = Long.MAX_VALUE;
+                shard.hedgeDue = true;
+            }
+            if (shard.hedgeDue && 2 * outcomes.size() >= shardCount - 1) { // slower than the call's median shard
+                shard.hedgeDue = false;
                 if (mayHedgeAgain(shard) && poolState.trySpendHedge()) {
                     send(shard, true);
                 }

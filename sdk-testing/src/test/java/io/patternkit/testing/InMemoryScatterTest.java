@@ -183,6 +183,24 @@ class InMemoryScatterTest {
     }
 
     @Test
+    void aDueHedgeWaitsUntilHalfTheOtherShardsHaveSettled() {
+        scatter.replica("search", "s1", "s1-a", Query.class, (q, ctx) -> new Hits(List.of("a1")))
+                .replica("search", "s1", "s1-b", Query.class, (q, ctx) -> new Hits(List.of("b1")))
+                .replica("search", "s2", "s2-a", Query.class, (q, ctx) -> new Hits(List.of("a2")))
+                .replica("search", "s2", "s2-b", Query.class, (q, ctx) -> new Hits(List.of("b2")))
+                .slowReplica("search", "s1-a", Duration.ofMillis(200)).slowReplica("search", "s1-b", Duration.ofMillis(200))
+                .slowReplica("search", "s2-a", Duration.ofMillis(400)).slowReplica("search", "s2-b", Duration.ofMillis(400));
+        ScatterOptions options = ScatterOptions.builder().deadline(Duration.ofSeconds(5))
+                .hedging(Hedging.enabled().withDelayBounds(Duration.ofMillis(10), Duration.ofMillis(10))
+                        .withMaxExtraLoadPercent(100).withMaxHedges(1)).build();
+        GatherResult<List<Hits>> r = scatter.scatter("search", new Query("x"), Hits.class, Merger.toList(), options);
+        assertThat(r.isComplete()).isTrue();
+        // Both shards slow alike: neither is hedged at 10 ms; once s1 has answered, s2 is the straggler.
+        assertThat(r.shard("s1").orElseThrow().attempts()).isEqualTo(1);
+        assertThat(r.shard("s2").orElseThrow().attempts()).isEqualTo(2);
+    }
+
+    @Test
     void hedgesStopWhenThePoolsExtraLoadBudgetIsSpent() {
         scatter.replica("search", "s1", "s1-slow", Query.class, (q, ctx) -> new Hits(List.of("slow")))
                 .replica("search", "s1", "s1-fast", Query.class, (q, ctx) -> new Hits(List.of("fast")))

@@ -26,7 +26,11 @@ import java.util.Optional;
  * request when the pool's budget allows, and again one delay later up to {@link Hedging#maxHedges()}
  * (as gRPC's hedging policy spaces attempts): to the next untried replica, or once every replica has
  * been asked, to the replica whose request has waited longest (a shard with one replica is not
- * hedged). The call ends when
+ * hedged). A shard is hedged only while it is slower than its call's median shard: until half of the
+ * other shards have settled, a due hedge waits, and goes when they have. So a slowness that hits
+ * every shard at once (an overloaded machine, a pause of the network or of the root itself), which a
+ * hedge cannot beat, spends no budget, and the budget is left for the stragglers it can rescue. The
+ * call ends when
  * every shard is settled, when the completion policy is met (unsettled shards are skipped and
  * their requests cancelled) or at the deadline (unsettled shards time out), whichever comes first.
  */
@@ -70,6 +74,7 @@ public final class ScatterCall {
         int attempts;
         int hedges;
         boolean hedged;
+        boolean hedgeDue;
         boolean lastTimedOut;
         String lastLeaf;
         Cancellable hedgeTimer;
@@ -224,6 +229,19 @@ public final class ScatterCall {
         if (finished || !shard.mayHedgeAgain()) {
             return;
         }
+        if (!halfOfTheOtherShardsSettled()) {
+            shard.hedgeDue = true; // sent by settle() once half of the other shards have settled
+            return;
+        }
+        hedge(shard);
+    }
+
+    /** @return whether at least half of the other shards of the call have settled (always, with one shard) */
+    private boolean halfOfTheOtherShardsSettled() {
+        return 2 * settled >= shards.size() - 1;
+    }
+
+    private void hedge(Shard shard) {
         if (!engine.budget(plan.pool()).trySpend()) {
             engine.metrics().hedge(plan.pool(), "denied");
             return;
@@ -316,6 +334,16 @@ public final class ScatterCall {
         engine.metrics().shard(plan.pool(), status);
         listener.onPart(shard.outcome);
         checkCompletion();
+        if (!finished && !starting && halfOfTheOtherShardsSettled()) {
+            for (Shard due : shards) {
+                if (due.hedgeDue) {
+                    due.hedgeDue = false;
+                    if (due.mayHedgeAgain()) {
+                        hedge(due);
+                    }
+                }
+            }
+        }
     }
 
     private void cancelRequests(Shard shard) {

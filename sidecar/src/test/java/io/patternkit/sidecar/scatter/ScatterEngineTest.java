@@ -279,6 +279,27 @@ class ScatterEngineTest {
     }
 
     @Test
+    void aDueHedgeWaitsUntilHalfTheOtherShardsHaveSettled() {
+        recordLatency(20, 100);
+        Duration p95 = engine.latency(POOL).percentile(95).orElseThrow();
+        Hedging hedging = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 100, 1);
+        Heard heard = start(plan(1000, Completion.ALL, hedging, shard("s1", "a1", "b1"), shard("s2", "a2", "b2"),
+                shard("s3", "a3", "b3"), shard("s4", "a4", "b4")));
+        assertThat(leaves.posts).hasSize(4);
+        clock.advance(p95.multipliedBy(3)); // every shard is slow alike: no hedge, no budget spent
+        assertThat(leaves.posts).hasSize(4);
+        assertThat(meters.find(ScatterMetrics.HEDGES).counters()).isEmpty();
+        leaves.posts.get(0).answer("1");
+        assertThat(leaves.posts).as("one of three others settled").hasSize(4);
+        leaves.posts.get(1).answer("2");
+        assertThat(leaves.posts).as("two of three: s3 and s4 are slower than the call's median shard").hasSize(6);
+        assertThat(leaves.posts.subList(4, 6)).extracting(p -> p.headers.get(Wire.HEADER_ATTEMPT)).containsOnly("2");
+        leaves.posts.get(4).answer("3");
+        leaves.posts.get(5).answer("4");
+        assertThat(heard.outcome().stats()).isEqualTo(new ScatterStats(6, 2, 2, 2));
+    }
+
+    @Test
     void aShardWithOneReplicaIsNotHedged() {
         recordLatency(20, 100);
         Hedging twoHedges = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 100, 2);
