@@ -30,8 +30,7 @@ import java.util.function.Predicate;
  * replica was asked, to the one whose request waited longest) if the pool's extra-load budget allows, and
  * again one delay later up to the hedging's maximum (a shard with one replica is not hedged), but only once
  * half of the call's other shards have settled; the first answer wins while the others are cancelled. Not
- * thread-safe;
- * used once.
+ * thread-safe; used once.
  */
 final class InMemoryScatterCall {
     /** What the root uses when the options leave hedging unset. */
@@ -49,7 +48,6 @@ final class InMemoryScatterCall {
     private final JsonNode request;
     private final long start;
     private final long deadline;
-    private int shardCount;
     private final ScatterOptions options;
     private final Duration leafTimeout;
     private final Hedging hedging;
@@ -58,6 +56,7 @@ final class InMemoryScatterCall {
     private final Map<String, Shard> shards = new LinkedHashMap<>();
     private final List<ShardOutcome> outcomes = new ArrayList<>();
     private long leafRequests;
+    private int shardCount;
     private long hedgedRequests;
     private long hedgesWon;
     private long cancelledRequests;

@@ -29,10 +29,11 @@ import java.util.Optional;
  * hedged). A shard is hedged only while it is slower than its call's median shard: until half of the
  * other shards have settled, a due hedge waits, and goes when they have. So a slowness that hits
  * every shard at once (an overloaded machine, a pause of the network or of the root itself), which a
- * hedge cannot beat, spends no budget, and the budget is left for the stragglers it can rescue. The
- * call ends when
- * every shard is settled, when the completion policy is met (unsettled shards are skipped and
- * their requests cancelled) or at the deadline (unsettled shards time out), whichever comes first.
+ * hedge cannot beat, spends no budget, and the budget is left for the stragglers it can rescue.
+ *
+ * <p>The call ends when every shard is settled, when the completion policy is met (unsettled shards
+ * are skipped and their requests cancelled) or at the deadline (unsettled shards time out),
+ * whichever comes first.
  */
 public final class ScatterCall {
     private final ScatterEngine engine;
