@@ -12,11 +12,10 @@ import java.util.OptionalInt;
  * {@link #maxDelay()}), the root asks another replica of a still-unanswered shard, and again after each
  * further delay up to {@link #maxHedges()}, once half of the call's other shards have answered (a shard
  * slower than its call's median shard; a slowness that hits every shard alike is not hedged); the first
- * answer wins and the others are cancelled. Hedges are
- * throttled so that, within any 10 s, they stay within {@link #maxExtraLoadPercent()} of the pool's first
- * requests plus a small reserve (Finagle's retry budget). Settings left unset take the root sidecar's
- * defaults (p95, delay 1 ms to 1 s, 5 %, 2 hedges). Immutable; the
- * {@code with...} methods return changed copies.
+ * answer wins and the others are cancelled. Hedges are throttled so that, within any 10 s, they stay within
+ * {@link #maxExtraLoadPercent()} of the pool's first requests plus a small reserve (Finagle's retry
+ * budget). Settings left unset take the root sidecar's defaults (p95, delay 1 ms to 1 s, 5 %, 2 hedges).
+ * Immutable; the {@code with...} methods return changed copies.
  */
 public final class Hedging {
     private static final Hedging DISABLED = new Hedging(false, null, null, null, null, null);
