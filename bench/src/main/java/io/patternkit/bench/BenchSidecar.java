@@ -1,5 +1,6 @@
 package io.patternkit.bench;
 
+import io.patternkit.testing.SidecarProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,6 +25,10 @@ import java.util.regex.Pattern;
  * <p>Not {@code io.patternkit.testing.SidecarProcess}: that one always adds
  * {@code -XX:TieredStopAtLevel=1} (C1 only, for fast test start-up), and a benchmark must measure
  * the sidecar as it runs in production. {@link CallLatency} measures both.
+ *
+ * <p>With {@value SidecarProcess#ENV_JAVA} and {@value SidecarProcess#ENV_AOT_CACHE} set (as
+ * {@code scripts/run-samples.sh} sets them), the sidecar runs as the README's main job runs it: on that
+ * JDK with that AOT cache, and the collector and compiler the cache was trained with.
  */
 public final class BenchSidecar implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+?:(\\d+))");
@@ -70,7 +75,12 @@ public final class BenchSidecar implements AutoCloseable {
      */
     public static BenchSidecar start(Path jar, String pattern, List<String> jvmFlags, List<String> args, Path log) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String java = System.getenv(SidecarProcess.ENV_JAVA);
+        command.add(java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String aotCache = System.getenv(SidecarProcess.ENV_AOT_CACHE);
+        if (aotCache != null) {
+            command.addAll(List.of("-XX:AOTCache=" + aotCache, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        }
         command.addAll(jvmFlags);
         command.addAll(List.of("-jar", jar.toString(), pattern, "--port", "0"));
         command.addAll(args);
