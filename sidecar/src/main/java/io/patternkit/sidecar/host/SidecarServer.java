@@ -35,6 +35,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The sidecar's one HTTP server: every served pattern's {@code /v1} routes ({@link RunningPattern})
  * guarded by the optional bearer token, and one {@code /healthz/live}, one {@code /healthz/ready}
- * (ready only while every pattern's engine answers) and one {@code /metrics} without it. Every error is an RFC 9457 problem, including unknown routes (404), wrong methods
+ * (ready only while every pattern's engine answers, within {@link #READINESS_DEADLINE}) and one {@code /metrics} without it. Every error is an RFC 9457 problem, including unknown routes (404), wrong methods
  * (405, with {@code Allow}), POST and PUT bodies that are not JSON (415), bodies over the limit (413), and
  * requests that are not valid HTTP (414, 431 and 400 before any route, the connection closed after). Requests are
  * timed as {@code http.server.requests} by method, route template and status.
@@ -50,7 +51,13 @@ import org.slf4j.LoggerFactory;
 public final class SidecarServer {
     /** Routing-context key holding the route template, used as the metrics {@code route} tag. */
     public static final String ROUTE_KEY = "patternkit.route";
-    /** How long a refused request's connection stays open so that its client reads the answer (a lingering close). */
+    /**
+     * How long {@code /healthz/ready} waits for the patterns' engines before it answers 503: below the one second a
+     * Kubernetes probe waits by default ({@code timeoutSeconds}), so that a stuck engine (a full volume, a lock
+     * held) reads as not ready with a reason rather than as a probe timeout, and no caller waits on it longer.
+     */
+    static final Duration READINESS_DEADLINE = Duration.ofMillis(800);
+    /** The metrics {@code route} tag of a request no route matched. */
     private static final String UNMATCHED = "unmatched";
     private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
 
@@ -267,13 +274,17 @@ public final class SidecarServer {
             health(ctx, "/healthz/ready", 503, "DOWN", "draining");
             return;
         }
-        Future.all(patterns.stream().map(RunningPattern::ping).toList()).onComplete(ar -> {
-            if (ar.succeeded()) {
-                health(ctx, "/healthz/ready", 200, "UP", null);
-            } else {
-                health(ctx, "/healthz/ready", 503, "DOWN", "engine unreachable");
-            }
-        });
+        Future.all(patterns.stream().map(RunningPattern::ping).toList())
+                .timeout(READINESS_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        health(ctx, "/healthz/ready", 200, "UP", null);
+                    } else if (ar.cause() instanceof TimeoutException) {
+                        health(ctx, "/healthz/ready", 503, "DOWN", "engine did not answer within "
+                                + READINESS_DEADLINE.toMillis() + " ms");
+                    } else {
+                        health(ctx, "/healthz/ready", 503, "DOWN", "engine unreachable");
+                    }
+                });
     }
 
     private void health(RoutingContext ctx, String route, int status, String state, String detail) {

@@ -11,6 +11,8 @@ import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
 import io.patternkit.sidecar.host.SidecarHost;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.QueueEngine;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -462,6 +466,37 @@ class WorkQueueHttpTest {
             HttpHarness.Reply ready = client.call("GET", "/healthz/ready", null);
             assertThat(ready.status()).isEqualTo(503);
             assertThat(ready.json().get("status").asText()).isEqualTo("DOWN");
+        }
+    }
+
+    /**
+     * An engine whose ping hangs (a full volume, a write lock another process holds) makes readiness answer 503 with
+     * the reason by the deadline instead of holding the probe, and ready again once the engine answers.
+     */
+    @Test
+    void anEngineThatDoesNotAnswerIsNotReadyByTheDeadline(@TempDir Path other) throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        QueueEngine engine = SqliteQueueEngine.open(other.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(1000, 60_000));
+        QueueEngine hanging = (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(),
+                new Class<?>[] {QueueEngine.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("ping") && !answer.await(1, TimeUnit.MINUTES)) {
+                        throw new IllegalStateException("never released");
+                    }
+                    try {
+                        return method.invoke(engine, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (SidecarHost stuck = HttpHarness.workQueueOn(hanging)) {
+            HttpHarness client = new HttpHarness(stuck.port());
+            HttpHarness.Reply ready = client.call("GET", "/healthz/ready", null);
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.json().get("detail").asText()).isEqualTo("engine did not answer within 800 ms");
+            answer.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.call("GET", "/healthz/ready", null).status() == 200);
+        } finally {
+            answer.countDown();
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +50,8 @@ final class SqliteDatabase implements AutoCloseable {
     static final long MIN_CHECK_GAP_MS = 5;
     /** The least time between two write probes of {@link #checkWritable()}, in milliseconds. */
     static final long WRITE_PROBE_GAP_MS = 1000;
+    /** How long a caller of {@link #checkWritable()} waits for another caller's probe before it gives up, in milliseconds. */
+    static final long WRITE_PROBE_WAIT_MS = 1000;
     /**
      * The size, in bytes, the write-ahead log is cut back to after a checkpoint resets it: without it the log
      * keeps the size of the largest transaction it ever held.
@@ -69,6 +72,7 @@ final class SqliteDatabase implements AutoCloseable {
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private volatile long lastCheckNanos;
     private long lastDataVersion;
+    private final ReentrantLock writeProbe = new ReentrantLock();
     private long lastWriteProbeNanos;
     private EngineException lastWriteFailure;
     private boolean writeProbed;
@@ -156,11 +160,30 @@ final class SqliteDatabase implements AutoCloseable {
      * Checks that the file can still be written, for readiness: a volume that turned read-only (ext4 after a
      * storage error) or filled up still answers reads, so a read alone would call the engine healthy while every
      * enqueue, ack and renewal fails. One tiny write ({@code pk_write_probe}, a row of one integer) at most every
-     * {@value #WRITE_PROBE_GAP_MS} ms per process, shared by every pattern on the file.
+     * {@value #WRITE_PROBE_GAP_MS} ms per process, shared by every pattern on the file. A caller waits at most
+     * {@value #WRITE_PROBE_WAIT_MS} ms for a probe another caller is running, so that readiness checks arriving
+     * while writes hang do not pile up on worker threads behind it.
      *
-     * @throws EngineException when the write fails, naming why
+     * @throws EngineException when the write fails, naming why, or another caller's probe did not end in time
      */
-    synchronized void checkWritable() {
+    void checkWritable() {
+        try {
+            if (!writeProbe.tryLock(WRITE_PROBE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                throw new EngineException("the SQLite database " + file + " did not take a one-row write within "
+                        + WRITE_PROBE_WAIT_MS + " ms (a full volume, or another process holding the write lock?)", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while checking that " + file + " can be written", e);
+        }
+        try {
+            probeWhenDue();
+        } finally {
+            writeProbe.unlock();
+        }
+    }
+
+    private void probeWhenDue() {
         long now = System.nanoTime();
         if (writeProbed && now - lastWriteProbeNanos < WRITE_PROBE_GAP_MS * 1_000_000) {
             if (lastWriteFailure != null) {
