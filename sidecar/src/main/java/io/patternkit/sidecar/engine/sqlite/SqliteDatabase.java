@@ -48,6 +48,8 @@ final class SqliteDatabase implements AutoCloseable {
     static final long WATCH_INTERVAL_MS = 100;
     /** The least time between two looks, in milliseconds, however many file events come. */
     static final long MIN_CHECK_GAP_MS = 5;
+    /** How long nobody must be interested before the directory's file events are turned off, in milliseconds. */
+    static final long UNWATCH_AFTER_MS = 1000;
     /** The least time between two write probes of {@link #checkWritable()}, in milliseconds. */
     static final long WRITE_PROBE_GAP_MS = 1000;
     /** How long a caller of {@link #checkWritable()} waits for another caller's probe before it gives up, in milliseconds. */
@@ -69,6 +71,9 @@ final class SqliteDatabase implements AutoCloseable {
     private Connection watchConnection;
     private ScheduledExecutorService watcher;
     private WatchService fileEvents;
+    /** The directory's registration with {@link #fileEvents}; null while nobody is interested. Set on the watcher thread. */
+    private volatile WatchKey directoryKey;
+    private long lastInterestNanos;
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private volatile long lastCheckNanos;
     private long lastDataVersion;
@@ -278,8 +283,11 @@ final class SqliteDatabase implements AutoCloseable {
      * (network file systems, or a platform whose {@code WatchService} polls). Checks are at least
      * {@value #MIN_CHECK_GAP_MS} ms apart, and run only while some listener is {@code interested} (a long-poll is
      * parked): nobody else needs to hear of another process's write, and on a busy machine these checks were a
-     * fifth of a sidecar's CPU. A listener whose interest rises calls {@link #checkSoon()}: the check then compares
-     * with the last version seen, so a write made while nobody watched still wakes it.
+     * fifth of a sidecar's CPU. The directory is registered for file events only while someone is interested
+     * (and {@value #UNWATCH_AFTER_MS} ms after), since the events of every commit, this process's own included,
+     * cost the JDK's poller thread and the event thread about a sixth of a busy sidecar's CPU even when no check
+     * follows. A listener whose interest rises calls {@link #checkSoon()}: the check registers the directory
+     * again, then compares with the last version seen, so a write made while nobody watched still wakes it.
      *
      * @param threadName the watcher threads' name (used by the first call)
      * @param onForeignWrite must not block
@@ -297,19 +305,24 @@ final class SqliteDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new EngineException("cannot open the SQLite watch connection: " + e.getMessage(), e);
         }
-        watcher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
-        watcher.scheduleWithFixedDelay(this::check, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
         fileEvents = watchDirectory(threadName + "-events");
+        watcher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
+        watcher.execute(this::check);
+        watcher.scheduleWithFixedDelay(this::check, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Watches the directory for changes to this database's files; null when the platform cannot. */
+    /**
+     * A watch service for the directory, its events read on a thread of its own; the directory is registered by
+     * {@link #check()} while someone is interested. Null when the platform cannot watch it.
+     */
     private WatchService watchDirectory(String threadName) {
         Path directory = file.getParent();
         String prefix = file.getFileName().toString();
         WatchService service;
         try {
             service = directory.getFileSystem().newWatchService();
-            directory.register(service, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+            // One registration now tells whether the platform can watch this directory at all.
+            directory.register(service, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE).cancel();
         } catch (IOException | UnsupportedOperationException e) {
             LOG.info("cannot watch {} for changes ({}); looking for other processes' writes every {} ms", directory,
                     e.toString(), WATCH_INTERVAL_MS);
@@ -356,10 +369,19 @@ final class SqliteDatabase implements AutoCloseable {
     /** Runs on the watcher executor only. */
     private void check() {
         checkRequested.set(false);
+        long now = System.nanoTime();
         if (watchers.stream().noneMatch(w -> w.interested().getAsBoolean())) {
+            if (directoryKey != null && now - lastInterestNanos > TimeUnit.MILLISECONDS.toNanos(UNWATCH_AFTER_MS)) {
+                directoryKey.cancel();
+                directoryKey = null;
+            }
             return; // lastDataVersion stays: the next interested check wakes for whatever changed meanwhile
         }
-        lastCheckNanos = System.nanoTime();
+        lastInterestNanos = now;
+        lastCheckNanos = now;
+        if (directoryKey == null && fileEvents != null) {
+            registerDirectory(); // before reading the version, so that no write falls between the two
+        }
         try {
             long version = dataVersion();
             if (version != lastDataVersion) {
@@ -368,6 +390,20 @@ final class SqliteDatabase implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             LOG.debug("data_version check failed", e);
+        }
+    }
+
+    /** @return whether the directory is registered for file events now (someone was interested lately) */
+    boolean watchingFileEvents() {
+        return directoryKey != null;
+    }
+
+    private void registerDirectory() {
+        try {
+            directoryKey = file.getParent().register(fileEvents, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_CREATE);
+        } catch (IOException | ClosedWatchServiceException e) {
+            LOG.debug("cannot watch {} for changes; the {} ms look remains", file.getParent(), WATCH_INTERVAL_MS, e);
         }
     }
 
