@@ -1,0 +1,93 @@
+package io.patternkit.sidecar.engine.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.apache.commons.dbcp2.DelegatingStatement;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+
+/** The SQLite connections the engines' pool is made of: the clock function, and prepared statements kept for reuse. */
+class ClockedSqliteDataSourceTest {
+    @TempDir
+    Path dir;
+    private ClockedSqliteDataSource source;
+
+    @BeforeEach
+    void open() throws Exception {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        source = new ClockedSqliteDataSource(config, "jdbc:sqlite:" + dir.resolve("patternkit.db"),
+                Clock.fixed(Instant.ofEpochMilli(42_000), ZoneOffset.UTC));
+        try (Connection c = source.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+            st.execute("INSERT INTO t VALUES (1), (2)");
+        }
+    }
+
+    @Test
+    void aStatementIsCompiledOnceAndReusedWithFreshParameters() throws Exception {
+        try (Connection c = source.getConnection()) {
+            Statement first;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, pk_now_ms() FROM t WHERE id = ?")) {
+                ps.setLong(1, 1);
+                assertThat(single(ps)).isEqualTo(1);
+                first = ((DelegatingStatement) ps).getInnermostDelegate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, pk_now_ms() FROM t WHERE id = ?")) {
+                assertThat(((DelegatingStatement) ps).getInnermostDelegate()).as("the same compiled statement").isSameAs(first);
+                ps.setLong(1, 2);
+                assertThat(single(ps)).isEqualTo(2);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(2)).as("pk_now_ms() from the clock").isEqualTo(42_000);
+                }
+            }
+        }
+    }
+
+    /** A kept statement read only in part would pin its snapshot and stop every checkpoint of the write-ahead log. */
+    @Test
+    void aKeptStatementHoldsNoReadSnapshot() throws Exception {
+        try (Connection reader = source.getConnection(); Connection writer = source.getConnection()) {
+            try (PreparedStatement ps = reader.prepareStatement("SELECT id FROM t ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue(); // one row of two read
+            }
+            try (Statement st = writer.createStatement()) {
+                st.execute("INSERT INTO t VALUES (3)");
+                try (ResultSet checkpoint = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    checkpoint.next();
+                    assertThat(checkpoint.getInt(1)).as("checkpoint blocked by a reader").isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void moreDistinctStatementsThanAreKeptStillPrepare() throws Exception {
+        try (Connection c = source.getConnection()) {
+            for (int i = 0; i < 3 * ClockedSqliteDataSource.STATEMENTS_PER_CONNECTION; i++) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT id + " + i + " FROM t WHERE id = 1")) {
+                    assertThat(single(ps)).isEqualTo(1 + i);
+                }
+            }
+        }
+    }
+
+    private static long single(PreparedStatement ps) throws Exception {
+        try (ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
+        }
+    }
+}
