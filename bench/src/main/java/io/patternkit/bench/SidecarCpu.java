@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --samples-jar}, {@code --sidecar-jar}, {@code --work DIR}, {@code --out DIR} (fragment
  * {@code cpu.md}), {@code --rounds 3}, {@code --limit 0} (files; 0 for the whole corpus),
- * {@code --java25 PATH}.
+ * {@code --java25 PATH}, {@code --compare-jar PATH} (adds {@code c1-compare}: C1 only with that sidecar jar, to
+ * measure a change against the jar before it in the same rounds), {@code --variants a,b} (only those).
  */
 public final class SidecarCpu {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +40,7 @@ public final class SidecarCpu {
     private SidecarCpu() {
     }
 
-    private record Variant(String name, String java, String jvmArgs, String description) {
+    private record Variant(String name, String java, String jvmArgs, Path sidecarJar, String description) {
     }
 
     private record Result(double jobSeconds, long items, JobCpu.Cpu cpu, Map<String, Double> groups) {
@@ -61,21 +62,32 @@ public final class SidecarCpu {
         int limit = args.integer("limit", 0);
         String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String java25 = args.string("java25", "");
+        String compareJar = args.string("compare-jar", "");
+        String only = args.string("variants", "");
 
         List<Variant> variants = new ArrayList<>(List.of(
-                new Variant("tiered", java17, "-XX:+UseSerialGC -Xmx256m", "JDK 17, C1 and C2 (the main job's sidecars before)"),
-                new Variant("c1", java17, C1, "JDK 17, C1 only (the main job's sidecars now)")));
+                new Variant("tiered", java17, "-XX:+UseSerialGC -Xmx256m", sidecarJar,
+                        "JDK 17, C1 and C2 (the main job's sidecars before)"),
+                new Variant("c1", java17, C1, sidecarJar, "JDK 17, C1 only (the main job's sidecars now)")));
+        if (!compareJar.isEmpty()) {
+            variants.add(new Variant("c1-compare", java17, C1, Path.of(compareJar).toAbsolutePath(),
+                    "JDK 17, C1 only, the sidecar jar " + compareJar + " to compare with"));
+        }
         if (!java25.isEmpty() && Files.isExecutable(Path.of(java25))) {
             Path cache = train(java25, samplesJar, sidecarJar, work, limit);
-            variants.add(new Variant("c1-jdk25-aot", java25, C1 + " -XX:AOTCache=" + cache,
+            variants.add(new Variant("c1-jdk25-aot", java25, C1 + " -XX:AOTCache=" + cache, sidecarJar,
                     "JDK 25, C1 only, AOT cache trained on one run of the job"));
+        }
+        if (!only.isEmpty()) {
+            List<String> names = List.of(only.split(","));
+            variants.removeIf(v -> !names.contains(v.name));
         }
         Map<String, List<Result>> results = new LinkedHashMap<>();
         variants.forEach(v -> results.put(v.name, new ArrayList<>()));
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < variants.size(); k++) {
                 Variant v = variants.get((r + k) % variants.size());
-                Result res = runJob(v.java, v.jvmArgs, samplesJar, sidecarJar, work, limit, v.name + "-" + r);
+                Result res = runJob(v.java, v.jvmArgs, samplesJar, v.sidecarJar, work, limit, v.name + "-" + r);
                 results.get(v.name).add(res);
                 System.err.printf(Locale.ROOT, "round %d %s: job %.1f s, sidecars %.1f s CPU (%s)%n", r, v.name,
                         res.jobSeconds, res.cpu.sidecars(), res.groups);
