@@ -57,6 +57,8 @@ public final class LeaderService {
     /** Lease acquisitions under way, which a drain waits for before it releases. Confined to the context. */
     private final Set<Future<AcquireResult>> acquisitions = new HashSet<>();
     private long selfTimer = -1;
+    /** Campaigns and watches parked over every election; the engine looks for foreign writes only while any is. */
+    private int parkedCount;
     private boolean selfInFlight;
 
     /**
@@ -229,6 +231,7 @@ public final class LeaderService {
             watch.abandoned = true;
             Election e = election(request.election());
             if (e.parked.remove(watch)) {
+                countParked(-1);
                 vertx.cancelTimer(watch.timer);
             }
             promise.tryFail(new IllegalStateException("the watch's connection closed"));
@@ -517,11 +520,21 @@ public final class LeaderService {
 
     private void park(Election e, Parked p, long delayMs) {
         e.parked.add(p);
+        countParked(1);
         p.timer = vertx.setTimer(Math.max(1, delayMs), id -> {
             if (e.parked.remove(p)) {
+                countParked(-1);
                 p.retry();
             }
         });
+    }
+
+    private void countParked(int delta) {
+        boolean before = parkedCount > 0;
+        parkedCount += delta;
+        if (parkedCount > 0 != before) {
+            engine.waiting(parkedCount > 0);
+        }
     }
 
     /** Retries the parked campaigns and watches of one election, or of all when {@code election} is null. */
@@ -532,6 +545,7 @@ public final class LeaderService {
             e.changes++;
             List<Parked> parked = List.copyOf(e.parked);
             e.parked.clear();
+            countParked(-parked.size());
             for (Parked p : parked) {
                 vertx.cancelTimer(p.timer);
                 p.retry();

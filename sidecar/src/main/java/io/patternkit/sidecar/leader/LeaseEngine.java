@@ -78,9 +78,21 @@ public interface LeaseEngine extends AutoCloseable {
     boolean reportsExternalChanges();
 
     /**
+     * Tells the engine whether a campaign or watch is parked waiting for another process's change, so
+     * that an engine that must work to notice other processes' writes (SQLite looks for them) does it
+     * only while one is. Called on the service's context whenever the answer may have changed; must
+     * not block. Default: nothing (NOTIFY and a Kubernetes watch cost nothing while idle).
+     *
+     * @param anyone whether at least one campaign or watch is parked now
+     */
+    default void waiting(boolean anyone) {
+    }
+
+    /**
      * Registers the listener told when an election's lease may have been changed by another
      * process. The argument is the election, or null when the engine cannot tell which. Called on
-     * an engine thread; the listener must not block.
+     * an engine thread; the listener must not block. An engine may tell it only while
+     * {@link #waiting} is true, and then also of writes made while it was false.
      *
      * @param listener the listener, never null; replaces any earlier one
      */

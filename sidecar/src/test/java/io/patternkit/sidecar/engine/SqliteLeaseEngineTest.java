@@ -40,7 +40,9 @@ class SqliteLeaseEngineTest extends LeaseEngineContractTest {
             watching.onExternalChange(election -> reports.add(String.valueOf(election)));
             assertThat(watching.reportsExternalChanges()).isTrue();
 
+            // Nothing parked: the write is not looked for yet, but it is reported once a campaign parks.
             writing.tryAcquire("jobs", "a", lease());
+            watching.waiting(true);
 
             await().atMost(Duration.ofSeconds(5)).until(() -> !reports.isEmpty());
             assertThat(watching.read("jobs").holder()).isEqualTo("a");

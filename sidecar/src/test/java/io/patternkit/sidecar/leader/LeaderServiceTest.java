@@ -166,6 +166,24 @@ class LeaderServiceTest {
     }
 
     @Test
+    void aCandidateWaitingOnAnotherSidecarIsElectedWhenTheHolderResignsThere() {
+        // Another sidecar process on the same file: it looks for foreign writes only while its campaign is parked.
+        try (LeaseEngine otherEngine = SqliteLeaseEngine.open(dir.resolve("patternkit.db"), Clock.systemUTC())) {
+            LeaderService other = new LeaderService(vertx, otherEngine, TIMING, nanos::get, new LeaderMetrics(registry));
+            elect("a");
+            Future<CampaignOutcome> waiting = other.campaign(election, "b", 15_000);
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isComplete());
+            long start = System.nanoTime();
+            assertThat(result(service.resign(election, "a", 1))).isTrue();
+            CampaignOutcome outcome = result(waiting);
+            assertThat(outcome.elected()).isTrue();
+            assertThat(outcome.lease().orElseThrow().term()).isEqualTo(2);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("woken by the write, not the 20 s retry")
+                    .isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void aCampaignThatWaitsInVainReportsTheLeader() {
         elect("a");
         CampaignOutcome outcome = result(service.campaign(election, "b", 200));

@@ -26,7 +26,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -74,7 +73,7 @@ final class SqliteDatabase implements AutoCloseable {
     /** The directory's registration with {@link #fileEvents}; null while nobody is interested. Set on the watcher thread. */
     private volatile WatchKey directoryKey;
     private long lastInterestNanos;
-    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+    private final List<Listener> watchers = new CopyOnWriteArrayList<>();
     private volatile long lastCheckNanos;
     private long lastDataVersion;
     private final ReentrantLock writeProbe = new ReentrantLock();
@@ -286,18 +285,20 @@ final class SqliteDatabase implements AutoCloseable {
      * fifth of a sidecar's CPU. The directory is registered for file events only while someone is interested
      * (and {@value #UNWATCH_AFTER_MS} ms after), since the events of every commit, this process's own included,
      * cost the JDK's poller thread and the event thread about a sixth of a busy sidecar's CPU even when no check
-     * follows. A listener whose interest rises calls {@link #checkSoon()}: the check registers the directory
-     * again, then compares with the last version seen, so a write made while nobody watched still wakes it.
+     * follows. A listener starts uninterested; when its interest rises ({@link Listener#interested}) the check
+     * registers the directory again, then compares with the last version seen, so a write made while nobody
+     * watched still wakes it.
      *
      * @param threadName the watcher threads' name (used by the first call)
      * @param onForeignWrite must not block
-     * @param interested whether the listener needs to hear of foreign writes now; read on the watcher thread
+     * @return the listener, through which its owner says whether it needs to hear of foreign writes now
      * @throws EngineException when the watch connection cannot be opened
      */
-    synchronized void watch(String threadName, Runnable onForeignWrite, BooleanSupplier interested) {
-        this.watchers.add(new Watcher(onForeignWrite, interested));
+    synchronized Listener watch(String threadName, Runnable onForeignWrite) {
+        Listener listener = new Listener(onForeignWrite);
+        this.watchers.add(listener);
         if (watcher != null) {
-            return;
+            return listener;
         }
         try {
             watchConnection = source.getConnection();
@@ -309,6 +310,7 @@ final class SqliteDatabase implements AutoCloseable {
         watcher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
         watcher.execute(this::check);
         watcher.scheduleWithFixedDelay(this::check, WATCH_INTERVAL_MS, WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        return listener;
     }
 
     /**
@@ -349,7 +351,7 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /** Looks for other processes' writes within {@value #MIN_CHECK_GAP_MS} ms: a listener's interest rose. */
-    void checkSoon() {
+    private void checkSoon() {
         if (watcher != null) {
             try {
                 requestCheck();
@@ -370,7 +372,7 @@ final class SqliteDatabase implements AutoCloseable {
     private void check() {
         checkRequested.set(false);
         long now = System.nanoTime();
-        if (watchers.stream().noneMatch(w -> w.interested().getAsBoolean())) {
+        if (watchers.stream().noneMatch(w -> w.interested)) {
             if (directoryKey != null && now - lastInterestNanos > TimeUnit.MILLISECONDS.toNanos(UNWATCH_AFTER_MS)) {
                 directoryKey.cancel();
                 directoryKey = null;
@@ -386,7 +388,7 @@ final class SqliteDatabase implements AutoCloseable {
             long version = dataVersion();
             if (version != lastDataVersion) {
                 lastDataVersion = version;
-                watchers.forEach(w -> w.onForeignWrite().run());
+                watchers.forEach(w -> w.onForeignWrite.run());
             }
         } catch (SQLException | RuntimeException e) {
             LOG.debug("data_version check failed", e);
@@ -414,8 +416,29 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** A listener of {@link #watch}. */
-    private record Watcher(Runnable onForeignWrite, BooleanSupplier interested) {
+    /** A listener of {@link #watch}, told of other processes' writes only while it says it needs to be. */
+    final class Listener {
+        private final Runnable onForeignWrite;
+        private volatile boolean interested;
+
+        private Listener(Runnable onForeignWrite) {
+            this.onForeignWrite = onForeignWrite;
+        }
+
+        /**
+         * Says whether the listener needs to hear of other processes' writes now (a long-poll is parked). A rise
+         * looks for them within {@value #MIN_CHECK_GAP_MS} ms, writes made while nobody was interested included.
+         * Never blocks.
+         *
+         * @param now whether it needs to
+         */
+        void interested(boolean now) {
+            boolean was = interested;
+            interested = now;
+            if (now && !was) {
+                checkSoon();
+            }
+        }
     }
 
     /** Stops the watch and closes every connection. Never throws. */

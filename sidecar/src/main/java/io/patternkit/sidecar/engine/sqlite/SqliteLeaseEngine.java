@@ -25,6 +25,8 @@ public final class SqliteLeaseEngine extends JdbcLeaseEngine {
 
     private final SqliteDatabase database;
     private final boolean ownsDatabase;
+    /** Set by {@link #on} before the engine is handed out. */
+    private SqliteDatabase.Listener watch;
 
     private SqliteLeaseEngine(SqliteDatabase database, boolean ownsDatabase) {
         super(database.pool(), "leader_leases", "pk_now_ms()");
@@ -71,9 +73,14 @@ public final class SqliteLeaseEngine extends JdbcLeaseEngine {
     static SqliteLeaseEngine on(SqliteDatabase database, boolean ownsDatabase) {
         database.createSchema(SCHEMA);
         SqliteLeaseEngine engine = new SqliteLeaseEngine(database, ownsDatabase);
-        // Campaigns and watches wait on foreign writes at any time: always interested.
-        database.watch("patternkit-sqlite-leader-watch", () -> engine.externalChange(null), () -> true);
+        engine.watch = database.watch("patternkit-sqlite-leader-watch", () -> engine.externalChange(null));
         return engine;
+    }
+
+    /** Other processes' writes are looked for only while a campaign or watch is parked ({@link SqliteDatabase#watch}). */
+    @Override
+    public void waiting(boolean anyone) {
+        watch.interested(anyone);
     }
 
     @Override

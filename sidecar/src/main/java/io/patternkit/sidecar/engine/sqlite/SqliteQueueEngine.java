@@ -48,7 +48,8 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
      */
     public static final String ITEMS_BY_ID = "workqueue_items NOT INDEXED";
     private final SqliteDatabase database;
-    private volatile boolean waiting;
+    /** Set by {@link #on} before the engine is handed out. */
+    private SqliteDatabase.Listener watch;
     private final boolean ownsDatabase;
 
     private SqliteQueueEngine(SqliteDatabase database, Backoff backoff, boolean ownsDatabase) {
@@ -99,11 +100,7 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
     /** Other processes' writes are looked for only while a claim is parked ({@link SqliteDatabase#watch}). */
     @Override
     public void waiting(boolean anyone) {
-        boolean was = waiting;
-        waiting = anyone;
-        if (anyone && !was) {
-            database.checkSoon();
-        }
+        watch.interested(anyone);
     }
 
     /**
@@ -118,7 +115,7 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
     static SqliteQueueEngine on(SqliteDatabase database, Backoff backoff, boolean ownsDatabase) {
         database.createSchema(SCHEMA);
         SqliteQueueEngine engine = new SqliteQueueEngine(database, backoff, ownsDatabase);
-        database.watch("patternkit-sqlite-watch", () -> engine.externalChange(null), () -> engine.waiting);
+        engine.watch = database.watch("patternkit-sqlite-watch", () -> engine.externalChange(null));
         return engine;
     }
 

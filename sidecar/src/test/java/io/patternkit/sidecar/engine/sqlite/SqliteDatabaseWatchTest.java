@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,20 +25,20 @@ class SqliteDatabaseWatchTest {
         Path file = dir.resolve("patternkit.db");
         try (SqliteDatabase watching = SqliteDatabase.open(file, Clock.systemUTC(), "watching");
                 SqliteDatabase writing = SqliteDatabase.open(file, Clock.systemUTC(), "writing")) {
-            AtomicBoolean interested = new AtomicBoolean(true);
             AtomicInteger woken = new AtomicInteger();
-            watching.watch("test-watch", woken::incrementAndGet, interested::get);
+            SqliteDatabase.Listener listener = watching.watch("test-watch", woken::incrementAndGet);
+            assertThat(watching.watchingFileEvents()).as("nobody interested yet").isFalse();
+            listener.interested(true);
             await().atMost(Duration.ofSeconds(10)).until(watching::watchingFileEvents);
 
             write(writing, 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> woken.get() == 1);
 
-            interested.set(false);
+            listener.interested(false);
             await().atMost(Duration.ofSeconds(10)).until(() -> !watching.watchingFileEvents());
             write(writing, 2); // nobody listens for it now
 
-            interested.set(true);
-            watching.checkSoon();
+            listener.interested(true);
             await().atMost(Duration.ofSeconds(10)).until(() -> woken.get() == 2);
             assertThat(watching.watchingFileEvents()).as("registered again for the next writes").isTrue();
             write(writing, 3);
