@@ -23,7 +23,7 @@ public final class CheckpointModule implements PatternModule {
     @Override
     public RunningPattern start(HostContext context) {
         CheckpointEngine engine = context.engine(CheckpointEngine.class, NAME);
-        return new CheckpointRoutes(new CheckpointService(context.eventLoop(), engine,
+        return new CheckpointRoutes(new CheckpointService(context.vertx().getOrCreateContext(), engine,
                 context.registry()), new CheckpointRequests(context.mapper()));
     }
 }

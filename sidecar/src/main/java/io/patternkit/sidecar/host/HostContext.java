@@ -3,7 +3,6 @@ package io.patternkit.sidecar.host;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.sidecar.common.Ticker;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
@@ -13,9 +12,6 @@ import io.vertx.core.Vertx;
  * publishes for another.
  *
  * @param vertx the Vert.x instance the server runs on
- * @param eventLoop the event loop the HTTP server handles requests on, which every pattern's service confines its
- *     state to: a request's handler and its service run on one thread, and a request that reaches the engine
- *     leaves it only for the engine call on a worker thread
  * @param registry the metrics registry
  * @param mapper the JSON mapper
  * @param token the API token as the patterns send it to the servers they call; never logged
@@ -24,7 +20,7 @@ import io.vertx.core.Vertx;
  * @param engines the engine the patterns store their state in
  * @param directory where a pattern publishes the instances it knows of for another to route to
  */
-public record HostContext(Vertx vertx, Context eventLoop, MeterRegistry registry, ObjectMapper mapper, OutboundToken token,
+public record HostContext(Vertx vertx, MeterRegistry registry, ObjectMapper mapper, OutboundToken token,
                           Ticker ticker, EngineFamily engines, InstanceDirectory directory) {
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patternkit.sidecar.common.Ticker;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,13 +67,12 @@ public final class SidecarHost implements AutoCloseable {
         try {
             ObjectMapper mapper = new ObjectMapper();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            Context eventLoop = vertx.getOrCreateContext();
-            HostContext context = new HostContext(vertx, eventLoop, registry, mapper, settings.outboundToken(), ticker, engines,
+            HostContext context = new HostContext(vertx, registry, mapper, settings.outboundToken(), ticker, engines,
                     new InstanceDirectory());
             for (PatternModule module : modules) {
                 started.add(module.start(context));
             }
-            SidecarServer server = new SidecarServer(eventLoop, started, mapper, registry, settings);
+            SidecarServer server = new SidecarServer(vertx, started, mapper, registry, settings);
             int port = server.start(settings).await(30, TimeUnit.SECONDS);
             LOG.info("patternkit-sidecar listening on {}://{}:{} ({})", settings.scheme(), settings.bind(), port, names);
             return new SidecarHost(settings, vertx, engines, List.copyOf(started), server, port);

@@ -14,10 +14,8 @@ import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
 import io.patternkit.server.security.LingeringClose;
 import io.patternkit.server.security.TlsFiles;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
@@ -64,7 +62,6 @@ public final class SidecarServer {
     private static final Logger LOG = LoggerFactory.getLogger(SidecarServer.class);
 
     private final Vertx vertx;
-    private final Context eventLoop;
     private final List<RunningPattern> patterns;
     private final PrometheusMeterRegistry registry;
     private final Responses responses;
@@ -77,18 +74,17 @@ public final class SidecarServer {
     /**
      * Builds the router around the patterns' routes.
      *
-     * @param eventLoop the event loop requests are handled on, the one the patterns' services confine their state to
+     * @param vertx the Vert.x instance
      * @param patterns the patterns' routes, readiness checks and drains, at least one
      * @param mapper the JSON mapper
      * @param registry the metrics registry served at {@code /metrics}
      * @param settings the API token (or none), the body limit and the failed-authentication limit
      */
-    public SidecarServer(Context eventLoop, List<RunningPattern> patterns, ObjectMapper mapper, PrometheusMeterRegistry registry,
+    public SidecarServer(Vertx vertx, List<RunningPattern> patterns, ObjectMapper mapper, PrometheusMeterRegistry registry,
                          HostSettings settings) {
         Optional<String> token = settings.token();
         long maxBodyBytes = settings.maxBodyBytes();
-        this.vertx = eventLoop.owner();
-        this.eventLoop = eventLoop;
+        this.vertx = vertx;
         this.appConnections = new AppConnections(vertx);
         this.patterns = List.copyOf(patterns);
         this.registry = registry;
@@ -133,7 +129,7 @@ public final class SidecarServer {
     }
 
     /**
-     * Starts listening on the event loop given at construction: on the settings' address and port, closing connections idle for the idle
+     * Starts listening: on the settings' address and port, closing connections idle for the idle
      * timeout (one that stopped sending mid-body included), and closing at once every connection
      * beyond the cap (counted in {@code patternkit.sidecar.connections.refused}). With TLS files, serves
      * HTTPS and reads them again every reload interval ({@link CertificateReloader}); the served certificate's
@@ -153,9 +149,7 @@ public final class SidecarServer {
         AtomicInteger open = new AtomicInteger();
         Counter refused = Counter.builder("patternkit.sidecar.connections.refused")
                 .description("connections closed at once because --max-connections were open").register(registry);
-        Promise<Integer> listening = Promise.promise();
-        // Listening from the event loop binds the server's connections to it (Vert.x serves them on the caller's context).
-        eventLoop.runOnContext(onLoop -> vertx.createHttpServer(options).connectionHandler(connection -> {
+        return vertx.createHttpServer(options).connectionHandler(connection -> {
             if (open.incrementAndGet() > settings.maxConnections()) {
                 connection.closeHandler(v -> open.decrementAndGet());
                 refused.increment();
@@ -177,8 +171,7 @@ public final class SidecarServer {
             server = s;
             loaded.ifPresent(identity -> watchCertificate(tls.get(), identity, settings.security().tlsReloadInterval()));
             return s.actualPort();
-        }).onComplete(listening));
-        return listening.future();
+        });
     }
 
     private void watchCertificate(TlsFiles files, TlsFiles.Loaded identity, Duration interval) {

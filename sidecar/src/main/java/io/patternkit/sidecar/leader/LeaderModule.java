@@ -26,7 +26,7 @@ public record LeaderModule(LeaderSettings settings) implements PatternModule {
     @Override
     public RunningPattern start(HostContext context) {
         LeaseEngine engine = context.engine(LeaseEngine.class, NAME);
-        LeaderService service = new LeaderService(context.eventLoop(), engine, settings.timing(), context.ticker(),
+        LeaderService service = new LeaderService(context.vertx(), engine, settings.timing(), context.ticker(),
                 new LeaderMetrics(context.registry()));
         settings.id().ifPresent(id -> {
             service.campaignContinuously(settings.election(), id);

@@ -64,16 +64,15 @@ public final class LeaderService {
     /**
      * Creates the service.
      *
-     * @param context the event loop the service's state is confined to (the HTTP server's, so that a request's
-     *     handler and the service share a thread); its Vert.x instance's worker pool runs the engine calls
+     * @param vertx the Vert.x instance whose worker pool runs the engine calls
      * @param engine the engine, owned by the caller
      * @param timing the lease duration, renew deadline and retry period
      * @param ticker the monotonic clock validity is kept on
      * @param metrics the meters
      */
-    public LeaderService(Context context, LeaseEngine engine, LeaderTiming timing, Ticker ticker, LeaderMetrics metrics) {
-        this.vertx = context.owner();
-        this.context = context;
+    public LeaderService(Vertx vertx, LeaseEngine engine, LeaderTiming timing, Ticker ticker, LeaderMetrics metrics) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.engine = engine;
         this.timing = timing;
         this.ticker = ticker;

@@ -59,16 +59,15 @@ public final class WorkQueueService {
     /**
      * Creates the service; call {@link #startPurging} to purge acked items periodically.
      *
-     * @param context the event loop the service's state is confined to (the HTTP server's, so that a request's
-     *     handler and the service share a thread); its Vert.x instance's worker pool runs the engine calls
+     * @param vertx the Vert.x instance whose worker pool runs the engine calls
      * @param engine the engine, owned by the caller
      * @param metrics the operation counters
      * @param receipts writes and checks the receipts of deliveries
      */
-    public WorkQueueService(Context context, QueueEngine engine, WorkQueueMetrics metrics, ReceiptCodec receipts) {
-        this.vertx = context.owner();
+    public WorkQueueService(Vertx vertx, QueueEngine engine, WorkQueueMetrics metrics, ReceiptCodec receipts) {
+        this.vertx = vertx;
         this.receipts = receipts;
-        this.context = context;
+        this.context = vertx.getOrCreateContext();
         this.engine = engine;
         this.metrics = metrics;
         engine.onExternalChange(queue -> context.runOnContext(v -> wake(queue)));

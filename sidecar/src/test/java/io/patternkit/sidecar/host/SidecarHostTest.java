@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +38,6 @@ class SidecarHostTest {
         final String name;
         final AtomicBoolean up = new AtomicBoolean(true);
         final List<String> calls;
-        /** The thread of the host's shared event loop, and the last thread a request to this pattern ran on. */
-        final CompletableFuture<Thread> eventLoopThread = new CompletableFuture<>();
-        volatile Thread handlerThread;
 
         Probe(String name, List<String> calls) {
             this.name = name;
@@ -56,16 +52,12 @@ class SidecarHostTest {
         @Override
         public RunningPattern start(HostContext context) {
             calls.add(name + ".start");
-            context.eventLoop().runOnContext(v -> eventLoopThread.complete(Thread.currentThread()));
             return this;
         }
 
         @Override
         public void mount(Router router, Responses responses, Handler<RoutingContext> auth) {
-            router.get("/v1/" + name).handler(ctx -> {
-                handlerThread = Thread.currentThread();
-                responses.json(ctx, 200, responses.object().put("pattern", name));
-            });
+            router.get("/v1/" + name).handler(ctx -> responses.json(ctx, 200, responses.object().put("pattern", name)));
         }
 
         @Override
@@ -107,20 +99,6 @@ class SidecarHostTest {
             b.up.set(false);
             assertThat(status(host, "/healthz/ready")).isEqualTo(503);
             assertThat(status(host, "/healthz/live")).isEqualTo(200);
-        }
-    }
-
-    @Test
-    void requestsAreHandledOnTheEventLoopEveryPatternsServiceShares() throws Exception {
-        Probe a = new Probe("a", new ArrayList<>());
-        Probe b = new Probe("b", new ArrayList<>());
-        try (SidecarHost host = SidecarHost.start(HOST, EngineFamily.none(), List.of(a, b), Ticker.system())) {
-            assertThat(status(host, "/v1/a")).isEqualTo(200);
-            assertThat(status(host, "/v1/b")).isEqualTo(200);
-            Thread loop = a.eventLoopThread.get(10, TimeUnit.SECONDS);
-            assertThat(b.eventLoopThread.get(10, TimeUnit.SECONDS)).isSameAs(loop);
-            assertThat(a.handlerThread).as("no hop between the server's event loop and the service's").isSameAs(loop);
-            assertThat(b.handlerThread).isSameAs(loop);
         }
     }
 

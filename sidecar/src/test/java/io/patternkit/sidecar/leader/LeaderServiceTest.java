@@ -46,7 +46,7 @@ class LeaderServiceTest {
     void start() {
         vertx = Vertx.vertx();
         engine = SqliteLeaseEngine.open(dir.resolve("patternkit.db"), Clock.systemUTC());
-        service = new LeaderService(vertx.getOrCreateContext(), engine, TIMING, nanos::get, new LeaderMetrics(registry));
+        service = new LeaderService(vertx, engine, TIMING, nanos::get, new LeaderMetrics(registry));
         election = "e-" + UUID.randomUUID();
     }
 
@@ -169,7 +169,7 @@ class LeaderServiceTest {
     void aCandidateWaitingOnAnotherSidecarIsElectedWhenTheHolderResignsThere() {
         // Another sidecar process on the same file: it looks for foreign writes only while its campaign is parked.
         try (LeaseEngine otherEngine = SqliteLeaseEngine.open(dir.resolve("patternkit.db"), Clock.systemUTC())) {
-            LeaderService other = new LeaderService(vertx.getOrCreateContext(), otherEngine, TIMING, nanos::get, new LeaderMetrics(registry));
+            LeaderService other = new LeaderService(vertx, otherEngine, TIMING, nanos::get, new LeaderMetrics(registry));
             elect("a");
             Future<CampaignOutcome> waiting = other.campaign(election, "b", 15_000);
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isComplete());
