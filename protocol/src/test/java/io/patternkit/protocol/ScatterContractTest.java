@@ -65,6 +65,17 @@ class ScatterContractTest {
     }
 
     @Test
+    void maxHedgesIsBoundedAsTheSidecarBoundsIt() {
+        // The sidecar's ScatterRequestParser takes 1 to 4 hedges per shard; the contract must say the same.
+        for (int hedges : new int[] {0, 1, 4, 5}) {
+            ValidationReport report = validator.validateRequest(SimpleRequest.Builder.post("/v1/pools/search/scatter")
+                    .withContentType("application/json")
+                    .withBody("{\"request\":1,\"hedging\":{\"maxHedges\":" + hedges + "}}").build());
+            assertThat(report.hasErrors()).as("maxHedges %d", hedges).isEqualTo(hedges < 1 || hedges > 4);
+        }
+    }
+
+    @Test
     void streamedScatterIsDeclared() {
         ValidationReport ok = validator.validateResponse("/v1/pools/search/scatter", Request.Method.POST,
                 SimpleResponse.Builder.status(200).withContentType(Wire.NDJSON)
