@@ -265,8 +265,9 @@ public final class Leadership implements AutoCloseable {
          * @param campaignWait the long-poll wait of each campaign while not leader, 1 ms to 20 s; default 20 s.
          *     The sidecar answers at once when the lease is released, so a shorter wait only costs calls. The
          *     handle waits at most a quarter of the observed lease duration (at least 100 ms) whatever this
-         *     says: a campaign won at the end of a shorter wait is announced at once, timed from its send,
-         *     instead of after a confirming renew (one round trip off every failover).
+         *     says, and 100 ms until it has observed a lease duration (the first campaign of a new handle):
+         *     a campaign won at the end of a shorter wait is announced at once, timed from its send, instead
+         *     of after a confirming renew (one round trip off every failover).
          * @return this builder
          */
         public Builder campaignWait(Duration campaignWait) {

@@ -157,6 +157,25 @@ class LeadershipTest {
     }
 
     @Test
+    void aNewHandleCampaignsBrieflyUntilItHasSeenTheLeaseDuration() throws Exception {
+        // A first campaign parked for the configured 20 s and won late in that wait would need a confirming renew
+        // before the win could be announced. Until it knows the lease duration (here from its first campaign's
+        // answer: its watch is held back), a new handle waits 100 ms, then a quarter of the lease duration.
+        Leadership a = start("a", new Recorder());
+        leader(a);
+        CountDownLatch watchGate = new CountDownLatch(1);
+        scripted.watchGate = watchGate;
+        try {
+            start("b", new Recorder());
+            await().atMost(AWAIT).until(() -> scripted.campaigns.stream().filter(c -> c.startsWith("b ")).count() >= 2);
+        } finally {
+            watchGate.countDown();
+        }
+        assertThat(scripted.campaigns).startsWith("a 100 ms", "b 100 ms",
+                "b " + fake.leaseDuration().dividedBy(4).toMillis() + " ms");
+    }
+
+    @Test
     void stepsDownAtOnceOnLeaseLost() throws Exception {
         Recorder events = new Recorder();
         Leadership a = start("a", events);
@@ -326,6 +345,10 @@ class LeadershipTest {
         volatile Supplier<RuntimeException> campaignFailure;
         volatile Duration campaignAnswerTakes = Duration.ZERO;
         volatile Duration campaignWaitsBeforeWinning = Duration.ZERO;
+        /** Each campaign's candidate and long-poll wait, in send order. */
+        final List<String> campaigns = new CopyOnWriteArrayList<>();
+        /** When set, a follower's watch blocks until it opens. */
+        volatile CountDownLatch watchGate;
 
         Scripted(LeaderElection delegate) {
             this.delegate = delegate;
@@ -333,6 +356,7 @@ class LeadershipTest {
 
         @Override
         public CampaignResult becomeLeader(String election, String candidateId, Duration wait) {
+            campaigns.add(candidateId + " " + wait.toMillis() + " ms");
             Supplier<RuntimeException> failure = campaignFailure;
             if (failure != null) {
                 throw failure.get();
@@ -393,6 +417,14 @@ class LeadershipTest {
 
         @Override
         public LeaderObservation watch(String election, LeaderObservation lastSeen, Duration wait) {
+            CountDownLatch gate = watchGate;
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return delegate.watch(election, lastSeen, wait);
         }
 

@@ -291,17 +291,21 @@ public final class LeadershipEngine {
     /**
      * The long-poll wait of the next campaign: the configured wait, but at most a quarter of the lease
      * duration last observed, so that a campaign won at the end of its wait still has most of its renew
-     * deadline left when timed from its send (see {@link #onCampaignWon}).
+     * deadline left when timed from its send (see {@link #onCampaignWon}). Until a lease duration has been
+     * observed, campaigns wait {@link #MIN_CAMPAIGN_WAIT}: a fresh handle's first campaign, parked for the
+     * configured wait, would otherwise need a confirming renew when it wins late in that wait, on the
+     * failover's critical path; its not-elected answer carries the holder's lease duration.
      */
     private synchronized Duration campaignWait() {
         Duration wait = settings.campaignWait();
-        if (lastSeen != null && lastSeen.leaseDuration().compareTo(Duration.ZERO) > 0) {
-            Duration quarter = lastSeen.leaseDuration().dividedBy(4);
-            if (quarter.compareTo(wait) < 0) {
-                wait = quarter.compareTo(MIN_CAMPAIGN_WAIT) < 0 ? MIN_CAMPAIGN_WAIT : quarter;
-            }
-        }
-        return wait;
+        Duration cap = lastSeen != null && lastSeen.leaseDuration().compareTo(Duration.ZERO) > 0
+                ? max(lastSeen.leaseDuration().dividedBy(4), MIN_CAMPAIGN_WAIT)
+                : MIN_CAMPAIGN_WAIT;
+        return cap.compareTo(wait) < 0 ? cap : wait;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /**
