@@ -3,17 +3,21 @@
 # time, with method profiles) for sidecar/target/patternkit-sidecar.jar, and writes it beside the jar as
 # sidecar/target/patternkit-sidecar.aot. The training run is one `run` sidecar on a throwaway SQLite
 # directory, sent the calls a sidecar serves most (enqueue, claim and ack, a leader campaign, health
-# probes, a scrape) and stopped with SIGTERM, which writes the cache. A cache is valid only for the JDK
+# probes, a scrape, and a leader handover: a second candidate's campaign parked while the first renews,
+# watches and resigns) and stopped with SIGTERM, which writes the cache. The handover's paths run once per
+# failover in a real sidecar, so without the cache they are always cold (docs/benchmarks.md, section 4). A cache is valid only for the JDK
 # build and the jar, at the same path, it was made with: run this again after every build of the jar.
 # SidecarProcess (sdk-testing) starts sidecars with it when PATTERNKIT_SIDECAR_JAVA names this JDK and
 # PATTERNKIT_SIDECAR_AOT_CACHE the cache (scripts/run-samples.sh sets both); docs/operations.md says more.
 #
-#   scripts/sidecar-aot.sh [JAVA]      JAVA: a JDK 25+ java (default the Temurin 25 of this machine kind)
+#   scripts/sidecar-aot.sh [JAVA [JAR]]   JAVA: a JDK 25+ java (default the Temurin 25 of this machine kind);
+#                                         JAR: the sidecar jar (default sidecar/target/patternkit-sidecar.jar),
+#                                         the cache is written beside it with the extension .aot
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${1:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-JAR="$PWD/sidecar/target/patternkit-sidecar.jar"
-CACHE="$PWD/sidecar/target/patternkit-sidecar.aot"
+JAR="$(realpath "${2:-sidecar/target/patternkit-sidecar.jar}")"
+CACHE="${JAR%.jar}.aot"
 [ -f "$JAR" ] || { echo "no $JAR: build the sidecar first" >&2; exit 2; }
 WORK="$(mktemp -d /tmp/patternkit-aot.XXXXXX)"
 PID=""
@@ -38,8 +42,20 @@ for i in $(seq 1 200); do
   receipt="$(post /v1/queues/training/claim '{"max":1}' | grep -o '"receipt":"[^"]*"' | cut -d'"' -f4)"
   post /v1/queues/training/ack "{\"receipt\":\"$receipt\"}" > /dev/null
   post /v1/queues/training/items/batch '{"items":[{"payload":1},{"fileRef":"/data/a"}]}' > /dev/null
-  post /v1/elections/training/campaign '{"candidateId":"trainer"}' > /dev/null || true  # 409 once it holds the lease
   curl -sf "$URL/healthz/ready" > /dev/null
+done
+term_of() { grep -o '"term":[0-9]*' | head -n1 | cut -d: -f2; }
+for i in $(seq 1 50); do
+  term="$(post /v1/elections/training/campaign '{"candidateId":"first","waitMs":1}' | term_of)"
+  post /v1/elections/training/campaign '{"candidateId":"second","waitMs":5000}' > "$WORK/second.json" &
+  second=$!
+  post /v1/elections/training/renew "{\"candidateId\":\"first\",\"term\":$term}" > /dev/null
+  curl -sf "$URL/v1/elections/training/watch?term=$term&leaderId=first&waitMs=1" > /dev/null
+  curl -sf "$URL/v1/elections/training" > /dev/null
+  post /v1/elections/training/resign "{\"candidateId\":\"first\",\"term\":$term}" > /dev/null
+  wait "$second"
+  term="$(term_of < "$WORK/second.json")"
+  post /v1/elections/training/resign "{\"candidateId\":\"second\",\"term\":$term}" > /dev/null
 done
 curl -sf "$URL/metrics" > /dev/null
 kill -TERM "$PID"
