@@ -137,6 +137,7 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     bench/spring/target/patternkit-bench-spring.jar "$RUN/"
   BENCH_JAR="$RUN/patternkit-bench.jar"
   SIDECAR_JAR="$RUN/patternkit-sidecar.jar"
+  JDK25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java  # the sidecar's JDK where the machine has it (scripts/run-samples.sh)
 
   if [ -z "${BENCH_NO_POSTGRES:-}" ] && [ -z "${PATTERNKIT_TEST_JDBC_URL:-}" ]; then
     if exports="$(scripts/pg-start.sh)"; then eval "$exports"; else echo "PostgreSQL unavailable: SQLite only" >&2; fi
@@ -170,15 +171,24 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   LEADER_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   L0=$(date +%s)
   echo "== leader election" >&2
+  # The sidecars run as the main job runs them (scripts/run-samples.sh): on JDK 25 with an AOT cache trained on
+  # handovers among other calls, when this machine has that JDK; the candidates' apps stay on the SDK's Java 17.
+  LEADER_SIDECAR_JVM="default JVM flags on the default \`java\`"
+  LEADER_ENV=()
+  if [ -x "$JDK25" ]; then
+    LEADER_ENV=(PATTERNKIT_SIDECAR_JAVA="$JDK25" PATTERNKIT_SIDECAR_AOT_CACHE="$(scripts/sidecar-aot.sh "$JDK25" "$SIDECAR_JAR")")
+    LEADER_SIDECAR_JVM="on $("$JDK25" -version 2>&1 | sed -n 2p) with C1 only, the serial collector and an AOT cache trained by \`scripts/sidecar-aot.sh\`, as the main job runs them"
+  fi
   # shellcheck disable=SC2086
-  java -cp "$BENCH_JAR" io.patternkit.bench.leader.LeaderBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" "${LEADER_ARGS[@]}" \
-    ${BENCH_LEADER_ARGS:-} >/dev/null
+  env "${LEADER_ENV[@]}" java -cp "$BENCH_JAR" io.patternkit.bench.leader.LeaderBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
+    "${LEADER_ARGS[@]}" ${BENCH_LEADER_ARGS:-} >/dev/null
   L1=$(date +%s)
   LEADER_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
   LEADER_PG="$( [ -n "$PATTERNKIT_TEST_JDBC_URL" ] && ls -d /usr/lib/postgresql/*/ 2>/dev/null | sort -V | tail -n1 | xargs basename || true)"
   LEADER_COMMIT="$COMMIT"
   LEADER_DIRTY="$DIRTY"
-  declare -p LEADER_STARTED LEADER_LOAD_BEFORE LEADER_LOAD_AFTER L0 L1 LEADER_PG LEADER_COMMIT LEADER_DIRTY > "$OUT/run-leader.env"
+  declare -p LEADER_STARTED LEADER_LOAD_BEFORE LEADER_LOAD_AFTER L0 L1 LEADER_PG LEADER_COMMIT LEADER_DIRTY \
+    LEADER_SIDECAR_JVM > "$OUT/run-leader.env"
   fi
 
   if runs scatter; then
@@ -224,7 +234,7 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     # shellcheck disable=SC2086
     run_part cpu CPU java -cp "$BENCH_JAR" io.patternkit.bench.SidecarCpu --out "$OUT" --work "$RUN/sidecar-cpu" \
       --samples-jar "$RUN/patternkit-samples.jar" --sidecar-jar "$SIDECAR_JAR" \
-      --java25 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ${BENCH_QUICK:+--rounds 1 --limit 600} > /dev/null
+      --java25 "$JDK25" ${BENCH_QUICK:+--rounds 1 --limit 600} > /dev/null
   fi
 else
   if [ -z "$ONLY" ]; then
@@ -303,7 +313,7 @@ cat <<EOF
   Kubernetes mock server in CRUD mode (\`releaseOnCancel\` set; lease duration, renew deadline and
   retry period as given). Both servers run inside the harness's JVM. **Patternkit**, on each engine:
   every candidate is a leader sidecar (\`java -jar patternkit-sidecar.jar leader --engine E
-  --lease-duration --renew-deadline --retry-period\`, default JVM flags) and an app that talks to it
+  --lease-duration --renew-deadline --retry-period\`, ${LEADER_SIDECAR_JVM:-default JVM flags}) and an app that talks to it
   through the SDK's managed \`Leadership\` handle with its defaults; SQLite: one data directory shared
   by the candidates' sidecars (one machine); PostgreSQL: the local server above (when
   \`PATTERNKIT_TEST_JDBC_URL\` is set; otherwise left out); Kubernetes: Lease objects on the same
