@@ -61,6 +61,7 @@ class LeaderReportTest {
         add("patternkit-sqlite", LeaderReport.CRASH_ALL, 3000, 3400, 3600, 3500);
         String targets = report().targets();
         assertThat(targets).contains("graceful handover p50 under 50 ms | 45.0 ms | yes |");
+        assertThat(targets).contains("graceful handover p50 at most 20 ms (issue 13) | 45.0 ms | **no** |");
         assertThat(targets).contains("graceful handover faster than both peers | 45.0 ms vs Curator 20.0 ms | **no** |");
         assertThat(targets).contains("under 1 s whatever the lease (p50) | 300 ms at lease 3.0 s, 900 ms at lease 15.0 s | yes |");
         assertThat(targets).contains("(3500 ms, p50) | 3,500 ms (1.17x the lease) | yes |");
