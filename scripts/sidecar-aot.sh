@@ -4,7 +4,7 @@
 # sidecar/target/patternkit-sidecar.aot. The training run is one `run` sidecar on a throwaway SQLite
 # directory, sent the calls a sidecar serves most (enqueue, claim and ack, a leader campaign, health
 # probes, a scrape, and a leader handover: a second candidate's campaign parked while the first renews,
-# watches and resigns) and stopped with SIGTERM, which writes the cache. The handover's paths run once per
+# watches, saves a checkpoint and resigns, then the second restores it) and stopped with SIGTERM, which writes the cache. The handover's paths run once per
 # failover in a real sidecar, so without the cache they are always cold (docs/benchmarks.md, section 4). A cache is valid only for the JDK
 # build and the jar, at the same path, it was made with: run this again after every build of the jar.
 # SidecarProcess (sdk-testing) starts sidecars with it when PATTERNKIT_SIDECAR_JAVA names this JDK and
@@ -52,9 +52,12 @@ for i in $(seq 1 50); do
   post /v1/elections/training/renew "{\"candidateId\":\"first\",\"term\":$term}" > /dev/null
   curl -sf "$URL/v1/elections/training/watch?term=$term&leaderId=first&waitMs=1" > /dev/null
   curl -sf "$URL/v1/elections/training" > /dev/null
+  curl -sf -X PUT -H 'Content-Type: application/json' "$URL/v1/checkpoints/training" \
+    -d "{\"state\":{\"n\":$i},\"fencingToken\":$term}" > /dev/null
   post /v1/elections/training/resign "{\"candidateId\":\"first\",\"term\":$term}" > /dev/null
   wait "$second"
   term="$(term_of < "$WORK/second.json")"
+  post /v1/checkpoints/training/restore "{\"fencingToken\":$term}" > /dev/null
   post /v1/elections/training/resign "{\"candidateId\":\"second\",\"term\":$term}" > /dev/null
 done
 curl -sf "$URL/metrics" > /dev/null
