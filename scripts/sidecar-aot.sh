@@ -4,9 +4,10 @@
 # sidecar/target/patternkit-sidecar.aot. The training run is one `run` sidecar on a throwaway SQLite
 # directory, sent the calls a sidecar serves most (enqueue, claim and ack, a leader campaign, health
 # probes, a scrape, and a leader handover: a second candidate's campaign parked while the first renews,
-# watches, saves a checkpoint and resigns, then the second restores it) and stopped with SIGTERM, which writes the cache. The handover's paths run once per
-# failover in a real sidecar, so without the cache they are always cold (docs/benchmarks.md, section 4). A cache is valid only for the JDK
-# build and the jar, at the same path, it was made with: run this again after every build of the jar.
+# watches, saves a checkpoint and resigns, then the second restores it) and stopped with SIGTERM, which
+# writes the cache. The handover's paths run once per failover in a real sidecar, so without the cache
+# they are always cold (docs/benchmarks.md, section 4). A cache is valid only for the JDK build and the
+# jar, at the same path, it was made with: run this again after every build of the jar.
 # SidecarProcess (sdk-testing) starts sidecars with it when PATTERNKIT_SIDECAR_JAVA names this JDK and
 # PATTERNKIT_SIDECAR_AOT_CACHE the cache (scripts/run-samples.sh sets both); docs/operations.md says more.
 #
