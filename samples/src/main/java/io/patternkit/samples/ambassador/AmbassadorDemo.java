@@ -30,6 +30,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,6 +94,11 @@ public final class AmbassadorDemo implements Callable<Integer> {
     private static final double CANARY_PERCENT = 10;
     private static final String JMX_REPLICA = "s0-b";
     private static final List<String> JVM = List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+    /** The lowest port {@link #freePort()} hands out, and the start of Linux's default ephemeral range. */
+    private static final int PORTS_LOW = 20000;
+    private static final int EPHEMERAL_LOW = 32768;
+    /** The ports {@link #freePort()} handed out in this run. */
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private final AppProcess.Events events = new AppProcess.Events();
     private final Map<String, AppProcess> services = new LinkedHashMap<>();
@@ -620,9 +627,28 @@ public final class AmbassadorDemo implements Callable<Integer> {
         }
     }
 
+    /**
+     * A loopback port free now, below the kernel's ephemeral range (Linux: {@code ip_local_port_range}, 32768 and up by
+     * default), and not handed out before in this run. The services learn their ports before they start, since the
+     * ambassador's config names them; a port from the ephemeral range could meanwhile become the local end of any
+     * outgoing connection on the machine (the demo's own calls to the sidecar among them), and a term service then
+     * failed to bind it.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        int span = EPHEMERAL_LOW - PORTS_LOW;
+        int start = ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span; i++) {
+            int port = PORTS_LOW + (start + i) % span;
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                HANDED_OUT.add(port);
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: try the next one
+            }
         }
+        throw new IOException("no free loopback port between " + PORTS_LOW + " and " + (EPHEMERAL_LOW - 1));
     }
 }
