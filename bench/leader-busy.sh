@@ -13,18 +13,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- 1 2
 OUT="$PWD/bench/target/leader-busy"
-JDK25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   mvn -B -q -ntp -DskipTests -Pbench -pl bench -am package
 fi
 rm -rf "$OUT" && mkdir -p "$OUT"
 # Copies, so that a rebuild while this runs cannot swap classes under the running processes.
 cp sidecar/target/patternkit-sidecar.jar bench/target/patternkit-bench.jar "$OUT/"
-SIDECAR_ENV=()
-if [ -x "$JDK25" ]; then
-  SIDECAR_ENV=(PATTERNKIT_SIDECAR_JAVA="$JDK25"
-    PATTERNKIT_SIDECAR_AOT_CACHE="$(scripts/sidecar-aot.sh "$JDK25" "$OUT/patternkit-sidecar.jar")")
-fi
+SIDECAR_JVM="$(scripts/sidecar-jvm.sh "$OUT/patternkit-sidecar.jar")"
+eval "$SIDECAR_JVM"
 LOOPS=()
 trap '[ ${#LOOPS[@]} -eq 0 ] || kill "${LOOPS[@]}" 2>/dev/null || true' EXIT
 for n in "$@"; do
@@ -35,7 +31,7 @@ for n in "$@"; do
   done
   before="$(cut -d' ' -f1-3 /proc/loadavg)"
   # shellcheck disable=SC2086
-  env "${SIDECAR_ENV[@]}" java -cp "$OUT/patternkit-bench.jar" io.patternkit.bench.leader.LeaderBench \
+  java -cp "$OUT/patternkit-bench.jar" io.patternkit.bench.leader.LeaderBench \
     --sidecar-jar "$OUT/patternkit-sidecar.jar" --out "$OUT/loops-$n" \
     ${BENCH_LEADER_ARGS:---contenders curator,patternkit-sqlite --long-rounds 0 --call-rounds 0} \
     > "$OUT/loops-$n.log" 2>&1

@@ -137,7 +137,6 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     bench/spring/target/patternkit-bench-spring.jar "$RUN/"
   BENCH_JAR="$RUN/patternkit-bench.jar"
   SIDECAR_JAR="$RUN/patternkit-sidecar.jar"
-  JDK25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java  # the sidecar's JDK where the machine has it (scripts/run-samples.sh)
 
   if [ -z "${BENCH_NO_POSTGRES:-}" ] && [ -z "${PATTERNKIT_TEST_JDBC_URL:-}" ]; then
     if exports="$(scripts/pg-start.sh)"; then eval "$exports"; else echo "PostgreSQL unavailable: SQLite only" >&2; fi
@@ -173,15 +172,19 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   echo "== leader election" >&2
   # The sidecars run as the main job runs them (scripts/run-samples.sh): on JDK 25 with an AOT cache trained on
   # handovers among other calls, when this machine has that JDK; the candidates' apps stay on the SDK's Java 17.
-  LEADER_SIDECAR_JVM="default JVM flags on the default \`java\`"
-  LEADER_ENV=()
-  if [ -x "$JDK25" ]; then
-    LEADER_ENV=(PATTERNKIT_SIDECAR_JAVA="$JDK25" PATTERNKIT_SIDECAR_AOT_CACHE="$(scripts/sidecar-aot.sh "$JDK25" "$SIDECAR_JAR")")
-    LEADER_SIDECAR_JVM="on $("$JDK25" -version 2>&1 | sed -n 2p) with C1 only, the serial collector and an AOT cache trained by \`scripts/sidecar-aot.sh\`, as the main job runs them"
-  fi
-  # shellcheck disable=SC2086
-  env "${LEADER_ENV[@]}" java -cp "$BENCH_JAR" io.patternkit.bench.leader.LeaderBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
-    "${LEADER_ARGS[@]}" ${BENCH_LEADER_ARGS:-} >/dev/null
+  LEADER_EXPORTS="$(scripts/sidecar-jvm.sh "$SIDECAR_JAR")"
+  LEADER_SIDECAR_JVM="$(eval "$LEADER_EXPORTS"
+    if [ -n "${PATTERNKIT_SIDECAR_JAVA:-}" ]; then
+      echo "on $("$PATTERNKIT_SIDECAR_JAVA" -version 2>&1 | sed -n 2p) with C1 only, the serial collector and an AOT cache trained by \`scripts/sidecar-aot.sh\`, as the main job runs them"
+    else
+      echo "default JVM flags on the default \`java\`"
+    fi)"
+  (
+    eval "$LEADER_EXPORTS"  # in a subshell: the other parts keep the JVM they choose themselves
+    # shellcheck disable=SC2086
+    java -cp "$BENCH_JAR" io.patternkit.bench.leader.LeaderBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
+      "${LEADER_ARGS[@]}" ${BENCH_LEADER_ARGS:-} >/dev/null
+  )
   L1=$(date +%s)
   LEADER_LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
   LEADER_PG="$( [ -n "$PATTERNKIT_TEST_JDBC_URL" ] && ls -d /usr/lib/postgresql/*/ 2>/dev/null | sort -V | tail -n1 | xargs basename || true)"
@@ -234,7 +237,7 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     # shellcheck disable=SC2086
     run_part cpu CPU java -cp "$BENCH_JAR" io.patternkit.bench.SidecarCpu --out "$OUT" --work "$RUN/sidecar-cpu" \
       --samples-jar "$RUN/patternkit-samples.jar" --sidecar-jar "$SIDECAR_JAR" \
-      --java25 "$JDK25" ${BENCH_QUICK:+--rounds 1 --limit 600} > /dev/null
+      --java25 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ${BENCH_QUICK:+--rounds 1 --limit 600} > /dev/null
   fi
 else
   if [ -z "$ONLY" ]; then

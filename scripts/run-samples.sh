@@ -25,11 +25,10 @@ cd "$(dirname "$0")/.."
 mvn -B -q -ntp -DskipTests -pl samples,samples-spring-boot -am package
 # The sidecars run on JDK 25 with an AOT cache when this machine has that JDK (docs/operations.md): they
 # get ready in half the time and spend less CPU; the samples and their apps stay on the SDK's Java 17.
-SIDECAR_JDK=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-if [ -x "$SIDECAR_JDK" ]; then
-  PATTERNKIT_SIDECAR_AOT_CACHE="$(scripts/sidecar-aot.sh "$SIDECAR_JDK")"
-  export PATTERNKIT_SIDECAR_JAVA="$SIDECAR_JDK" PATTERNKIT_SIDECAR_AOT_CACHE
-  echo "== sidecars on $("$SIDECAR_JDK" -version 2>&1 | sed -n 2p) with the AOT cache $PATTERNKIT_SIDECAR_AOT_CACHE"
+SIDECAR_JVM="$(scripts/sidecar-jvm.sh)"  # an assignment, so that a failed training stops the script
+eval "$SIDECAR_JVM"
+if [ -n "${PATTERNKIT_SIDECAR_JAVA:-}" ]; then
+  echo "== sidecars on $("$PATTERNKIT_SIDECAR_JAVA" -version 2>&1 | sed -n 2p) with the AOT cache $PATTERNKIT_SIDECAR_AOT_CACHE"
 fi
 JAR=samples/target/patternkit-samples.jar
 echo "== 1/5 work queue: index the corpus (kill -9 of a worker, a drain of another on SIGTERM)"
