@@ -49,6 +49,11 @@ public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetri
         unique(scrapes.stream().map(ScrapeSpec::prefix).toList(), "scrapes' prefixes");
     }
 
+    /** @return whether a check or a scrape reads over HTTP, so that the adapter needs an HTTP client */
+    public boolean readsOverHttp() {
+        return !scrapes.isEmpty() || checks.stream().anyMatch(check -> check.http().isPresent());
+    }
+
     @JsonCreator
     static AdapterConfig fromJson(@JsonProperty("checks") List<CheckSpec> checks,
                                   @JsonProperty("sqlMetrics") List<SqlMetricSpec> sqlMetrics,

@@ -75,7 +75,9 @@ public final class AdapterModule implements PatternModule {
 
     @Override
     public RunningPattern start(HostContext context) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // Built only when something reads over HTTP: building the JDK's client sets up its TLS stack, about 470
+        // classes and 4 MB of a sidecar's memory (docs/benchmarks.md, the footprint section).
+        HttpClient http = config.readsOverHttp() ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build() : null;
         Vertx vertx = context.vertx();
         List<Check> checks = new ArrayList<>();
         List<Long> timers = new ArrayList<>();

@@ -32,7 +32,7 @@ interface Probe {
 
     /**
      * @param spec the check
-     * @param http the HTTP client for {@code http} checks
+     * @param http the HTTP client for {@code http} checks; null for a check of another kind
      * @param env the environment, for a JDBC password
      * @return the probe of the check's kind
      */

@@ -31,6 +31,16 @@ class AdapterConfigTest {
     }
 
     @Test
+    void needsAnHttpClientOnlyForHttpChecksAndScrapes() throws IOException {
+        assertThat(AdapterConfig.EMPTY.readsOverHttp()).isFalse();
+        assertThat(load("{\"checks\": [{\"name\": \"port\", \"probe\": \"live\", \"tcp\": {\"host\": \"127.0.0.1\", \"port\": 8080}}]}")
+                .readsOverHttp()).isFalse();
+        assertThat(load("{\"checks\": [{\"name\": \"port\", \"probe\": \"live\", \"tcp\": {\"host\": \"127.0.0.1\", \"port\": 8080}},"
+                + " {\"name\": \"web\", \"probe\": \"ready\", \"http\": {\"url\": \"http://127.0.0.1:8080/ready\"}}]}").readsOverHttp()).isTrue();
+        assertThat(load("{\"scrapes\": [{\"name\": \"app\", \"url\": \"http://127.0.0.1:8080/metrics\"}]}").readsOverHttp()).isTrue();
+    }
+
+    @Test
     void takesTheJmxExportersConfigInlineOrAsItsFile() throws IOException {
         AdapterConfig inline = load("{\"jmx\": {\"config\": {\"hostPort\": \"127.0.0.1:9010\", \"rules\": [{\"pattern\": \".*\"}]}}}");
         assertThat(inline.jmx().orElseThrow().yaml()).contains("\"hostPort\":\"127.0.0.1:9010\"");
