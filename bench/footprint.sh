@@ -10,9 +10,12 @@
 #   bench/footprint.sh sidecar/target/patternkit-sidecar.jar
 #   ROUNDS=5 CASES="workqueue leader scatter" bench/footprint.sh before.jar after.jar
 #
+# "run" is one `run` process serving every pattern (its default).
 # Several jars are interleaved case by case, in the other order every second round. Env: ROUNDS
 # (default 7, after WARMUP=1 uncounted round), CASES (default "all3 three workqueue leader scatter";
-# a jar without `run` can only do the last three), JAVA (default java), PORT_BASE (default 21300;
+# a jar without `run` can only do the last three), JAVA (default java), JVM_OPTS (JVM options before
+# -jar, default none), AOT=1 (each jar with the AOT cache scripts/sidecar-aot.sh wrote beside it,
+# JAR without .jar plus .aot; JDK 25 and later), PORT_BASE (default 21300;
 # ports PORT_BASE+1.. up to +500, below Linux's ephemeral range so client sockets do not take them).
 # Prints one row per measurement, then median/min/max per jar and case, and the all3/three ratios.
 # "other" is the CPU everything else used (in cores, of all the machine's) from spawn to ready,
@@ -22,7 +25,11 @@ set -uo pipefail
 export LC_ALL=C
 (( $# )) || { sed -n '2,20p' "$0" >&2; exit 2; }
 JARS=("$@")
-ROUNDS=${ROUNDS:-7} WARMUP=${WARMUP:-1} JAVA=${JAVA:-java} PORT_BASE=${PORT_BASE:-21300}
+ROUNDS=${ROUNDS:-7} WARMUP=${WARMUP:-1} JAVA=${JAVA:-java} PORT_BASE=${PORT_BASE:-21300} AOT=${AOT:-0}
+read -ra JVM_FLAGS <<<"${JVM_OPTS:-}"
+if [[ $AOT == 1 ]]; then
+  for jar in "${JARS[@]}"; do [[ -f ${jar%.jar}.aot ]] || { echo "AOT=1: no ${jar%.jar}.aot (scripts/sidecar-aot.sh JAVA $jar)" >&2; exit 2; }; done
+fi
 CASES=${CASES:-all3 three workqueue leader scatter}
 READY_TIMEOUT=60 IDLE=5
 TMP=$(mktemp -d /tmp/pk-footprint.XXXXXX) NEXT_PORT=$PORT_BASE
@@ -65,7 +72,8 @@ next_port() { # sets NEXT_PORT to the next port no TCP socket uses (up to 500 tr
 spawn() { # jar port pattern-args... ; sets SPAWNED (pid); data in $TMP/<port>/, the log is $TMP/<port>.log
   local jar=$1 port=$2; shift 2
   local data=(--data "$TMP/$port"); [[ $1 == scatter ]] && data=()   # scatter takes no --data
-  "$JAVA" -jar "$jar" "$@" --port "$port" "${data[@]}" >"$TMP/$port.log" 2>&1 &
+  local flags=("${JVM_FLAGS[@]}"); [[ $AOT == 1 ]] && flags+=("-XX:AOTCache=${jar%.jar}.aot")
+  "$JAVA" "${flags[@]}" -jar "$jar" "$@" --port "$port" "${data[@]}" >"$TMP/$port.log" 2>&1 &
   SPAWNED=$!; RUNNING[$SPAWNED]=1
   local s; s=$(<"/proc/$SPAWNED/stat"); s=${s##*) }; set -- $s; START[$SPAWNED]=${20:-}
 }
@@ -105,8 +113,10 @@ measure() { # round jar-index case: sets ROW
   for i in "${!names[@]}"; do next_port; ports[i]=$NEXT_PORT; mkdir "$TMP/$NEXT_PORT"; done
   b0=$(busy_ticks) t0=$EPOCHREALTIME
   for i in "${!names[@]}"; do
-    if [[ ${names[i]} == all3 ]]; then spawn "$jar" "${ports[i]}" run --patterns workqueue,leader,scatter
-    else spawn "$jar" "${ports[i]}" "${names[i]}"; fi
+    case ${names[i]} in
+      all3) spawn "$jar" "${ports[i]}" run --patterns workqueue,leader,scatter ;;
+      *)    spawn "$jar" "${ports[i]}" "${names[i]}" ;;
+    esac
     pids[i]=$SPAWNED
   done
   for i in "${!names[@]}"; do wait_ready "${ports[i]}" "${pids[i]}" "$t0" >"$TMP/ready.$i" & pollers+=($!); done
@@ -133,7 +143,7 @@ measure() { # round jar-index case: sets ROW
 }
 
 echo "# $(date -u +%FT%TZ)  load before: $(uptime)"
-echo "# java: $("$JAVA" -version 2>&1 | sed -n 2p)"
+echo "# java: $("$JAVA" -version 2>&1 | sed -n 2p); JVM options: ${JVM_OPTS:-none}$([[ $AOT == 1 ]] && echo "; each jar's AOT cache")"
 for j in "${!JARS[@]}"; do echo "# jar$((j + 1)): ${JARS[j]}"; done
 echo "# rounds: $ROUNDS after $WARMUP warm-up (round w), cases: $CASES"
 printf '%-5s %-6s %-9s %8s %9s %5s  %s\n' round jar case ready_ms rss_kB other "three: each process ready_ms/rss_kB"

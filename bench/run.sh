@@ -68,6 +68,9 @@ EOF
   cat "$OUT/leader-growth.md" >> "$OUT/growth.md"
 }
 
+# The JVM options of footprint.sh's second pass (beside JDK 25 and the AOT cache).
+FOOTPRINT_AOT_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:MaxRAM=320m"
+
 run_part() {
   local name="$1" prefix="$2" started before after
   shift 2
@@ -202,6 +205,19 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
 
   footprint() {
     ROUNDS="${BENCH_FOOTPRINT_ROUNDS:-7}" bench/footprint.sh "$SIDECAR_JAR" > "$OUT/footprint.txt"
+    # Then as the main job and the deploy manifest run a sidecar: JDK 25 with the AOT cache, C1 and the serial
+    # collector, and the JVM sizing its heap for deploy/kubernetes' 320 MiB memory limit (-XX:MaxRAM, which a
+    # container's limit sets by itself). Skipped on a machine without JDK 25.
+    rm -f "$OUT/footprint-aot.txt"
+    local exports
+    exports="$(scripts/sidecar-jvm.sh "$SIDECAR_JAR")"
+    if [ -n "$exports" ]; then
+      (
+        eval "$exports"
+        JAVA="$PATTERNKIT_SIDECAR_JAVA" AOT=1 JVM_OPTS="$FOOTPRINT_AOT_OPTS" CASES="run all3 workqueue leader scatter" \
+          ROUNDS="${BENCH_FOOTPRINT_ROUNDS:-7}" bench/footprint.sh "$SIDECAR_JAR" > "$OUT/footprint-aot.txt"
+      )
+    fi
     bench/sdk-closure.sh > "$OUT/sdk-closure.md"
   }
   if runs footprint; then run_part footprint FOOT footprint; fi
@@ -406,6 +422,22 @@ EOF
   echo '```'
   cat "$OUT/footprint.txt"
   echo '```'
+  if [ -f "$OUT/footprint-aot.txt" ]; then
+    cat <<EOF
+
+**As the main job and the deploy manifest run a sidecar**: the same script with \`JAVA\` the JDK 25 of this
+machine kind, \`AOT=1\` (each jar with the cache \`scripts/sidecar-aot.sh\` trained for it) and
+\`JVM_OPTS="$FOOTPRINT_AOT_OPTS"\`: C1 only and the serial collector as \`SidecarProcess\` starts sidecars,
+and \`-XX:MaxRAM\` so that the JVM sizes its heap as it would in a container with
+\`deploy/kubernetes\`' 320 MiB memory limit (on this 24 GiB machine it would otherwise start with a 384 MB
+heap). \`run\` is one \`run\` process serving every pattern, as issue 13's target 3 has it (ready in at most
+0.5 s, at most 80 MB idle).
+
+EOF
+    echo '```'
+    cat "$OUT/footprint-aot.txt"
+    echo '```'
+  fi
   echo
   echo "### The SDK's runtime closure (jars and MiB on the application's classpath, its own jar included)"
   echo

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -102,6 +103,7 @@ public final class QueueThroughput {
         Map<String, Cell> cells = new LinkedHashMap<>();
         List<Integer> backlogs = args.integers("backlogs", "1000,4000,16000");
         List<String[]> scaling = new ArrayList<>();
+        Map<String, ProcStatus> memory = new LinkedHashMap<>(); // each engine's sidecar, read after its rounds
         for (String engine : engines) {
             Path sidecarData = Files.createDirectories(work.resolve(engine + "-sidecar"));
             Path directData = Files.createDirectories(work.resolve(engine + "-direct"));
@@ -158,15 +160,16 @@ public final class QueueThroughput {
                         }
                     }
                 }
+                memory.put(engine, ProcStatus.of(sidecar.pid()));
                 for (int backlog : backlogs) {
                     scaling.add(claimCost(engine, queueEngine, "direct-scale-" + tag + "-" + backlog, backlog));
                 }
             }
         }
         CorpusJob.deleteRecursively(work);
-        String markdown = markdown(cells, rounds, engines) + scalingMarkdown(scaling);
+        String markdown = markdown(cells, rounds, engines) + memoryMarkdown(memory) + scalingMarkdown(scaling);
         Files.writeString(out.resolve("throughput.md"), markdown, StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("targets-throughput.md"), targets(cells), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("targets-throughput.md"), targets(cells) + memoryTargets(memory), StandardCharsets.UTF_8);
         System.out.println(markdown);
     }
 
@@ -351,6 +354,30 @@ public final class QueueThroughput {
             }
         }
         return md.toString();
+    }
+
+    /** The sidecar's resident memory under this benchmark (issue 13, target 3: at most 128 MB). */
+    private static String memoryMarkdown(Map<String, ProcStatus> memory) {
+        StringBuilder md = new StringBuilder("**Sidecar memory under this benchmark** (`/proc/PID/status` of each engine's sidecar after its last round; "
+                + "the peak is `VmHWM`, the most it held at any moment since it started)\n\n| engine | peak RSS MB | RSS at the end MB |\n|---|---:|---:|\n");
+        memory.forEach((engine, status) -> md.append("| ").append(engine).append(" | ").append(mb(status.field("VmHWM:")))
+                .append(" | ").append(mb(status.field("VmRSS:"))).append(" |\n"));
+        return md.append('\n').toString();
+    }
+
+    private static String memoryTargets(Map<String, ProcStatus> memory) {
+        StringBuilder md = new StringBuilder();
+        memory.forEach((engine, status) -> {
+            double peak = status.field("VmHWM:") / 1024.0;
+            md.append("| Sidecar memory under the throughput benchmark, ").append(engine.equals("sqlite") ? "SQLite" : "PostgreSQL")
+                    .append(": peak RSS at most 128 MB | ").append(mb(status.field("VmHWM:"))).append(" MB | ")
+                    .append(peak <= 128 ? "yes" : "**no**").append(" |\n");
+        });
+        return md.toString();
+    }
+
+    private static String mb(long kib) {
+        return String.format(Locale.ROOT, "%.1f", kib / 1024.0);
     }
 
     private static String range(List<Double> rates) {

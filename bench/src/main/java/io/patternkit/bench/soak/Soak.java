@@ -1,6 +1,7 @@
 package io.patternkit.bench.soak;
 
 import io.patternkit.bench.Args;
+import io.patternkit.bench.ProcStatus;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.leader.Leadership;
 import io.patternkit.lifecycle.CheckpointClient;
@@ -153,9 +154,9 @@ public final class Soak {
 
     /** @return rss KiB, heap after GC KiB, threads, fds, then the counters */
     private static long[] sample(long pid, long enqueued, long processed, long kills) throws IOException, InterruptedException {
-        String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
-        long rss = field(status, "VmRSS:");
-        long threads = field(status, "Threads:");
+        ProcStatus status = ProcStatus.of(pid);
+        long rss = status.field("VmRSS:");
+        long threads = status.field("Threads:");
         long fds;
         try (var list = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             fds = list.count();
@@ -168,11 +169,6 @@ public final class Soak {
             heap += Long.parseLong(used.group(1));
         }
         return new long[] {rss, heap, threads, fds, enqueued, processed, kills};
-    }
-
-    private static long field(String status, String name) {
-        return status.lines().filter(l -> l.startsWith(name)).findFirst()
-                .map(l -> Long.parseLong(l.substring(name.length()).trim().split("\\s+")[0])).orElse(-1L);
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
