@@ -68,6 +68,7 @@ public final class SqliteEngines implements EngineFamily {
 
     private SqliteDatabase database() {
         if (database == null) {
+            SqliteNativeLibrary.useCopyIn(file.toAbsolutePath().getParent());
             database = opened.add(SqliteDatabase.open(file, clock, "patternkit-sqlite"));
             LOG.info("SQLite engine open at {}", file.toAbsolutePath());
         }

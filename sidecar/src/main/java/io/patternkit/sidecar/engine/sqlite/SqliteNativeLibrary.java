@@ -1,0 +1,89 @@
+package io.patternkit.sidecar.engine.sqlite;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.LibraryLoaderUtil;
+import org.sqlite.util.OSInfo;
+
+/**
+ * Keeps sqlite-jdbc's native library for this platform in the sidecar's data directory and points sqlite-jdbc's
+ * own {@code org.sqlite.lib.path} at it, so that a start loads it from there.
+ *
+ * <p>Without it, sqlite-jdbc copies the library out of the jar into {@code java.io.tmpdir} under a new name on every
+ * start and then compares the copy with the jar's entry a byte at a time: about 50 ms of a sidecar's start-up on
+ * this project's machines (docs/benchmarks.md, the footprint notes), and a 1 MB file in the temporary directory per
+ * start, left behind by a {@code kill -9}. Here the copy is made once per sqlite-jdbc version and platform, into
+ * {@code DATA/native/sqlite-jdbc-VERSION-OS-ARCH/}, written to a temporary file and renamed into place, so that
+ * several sidecars sharing a data directory never load a half-written library.
+ *
+ * <p>An operator's own {@code -Dorg.sqlite.lib.path} is left alone, and on a platform whose library the jar lacks,
+ * or when the copy fails, nothing is set and sqlite-jdbc does what it does without this class.
+ */
+final class SqliteNativeLibrary {
+    static final String LIB_PATH_PROPERTY = "org.sqlite.lib.path";
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteNativeLibrary.class);
+
+    private SqliteNativeLibrary() {
+    }
+
+    /**
+     * Points sqlite-jdbc at the copy of its library in {@code dataDir}, making the copy first if there is none;
+     * does nothing when {@value #LIB_PATH_PROPERTY} is already set. Call before the first SQLite connection.
+     *
+     * @param dataDir the sidecar's data directory
+     */
+    static void useCopyIn(Path dataDir) {
+        if (System.getProperty(LIB_PATH_PROPERTY) != null) {
+            return;
+        }
+        try {
+            install(dataDir).ifPresent(library -> System.setProperty(LIB_PATH_PROPERTY, library.getParent().toString()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot keep SQLite's native library in {}: {}; sqlite-jdbc extracts it to the temporary directory instead",
+                    dataDir, e.toString());
+        }
+    }
+
+    /**
+     * Copies this platform's library out of sqlite-jdbc's jar into {@code dataDir} unless a copy of the same size is
+     * there.
+     *
+     * @param dataDir the sidecar's data directory
+     * @return the copy, or empty when the jar has no library for this platform
+     * @throws IOException when the copy cannot be made
+     */
+    static Optional<Path> install(Path dataDir) throws IOException {
+        String name = LibraryLoaderUtil.getNativeLibName();
+        URL resource = SQLiteJDBCLoader.class.getResource(LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name);
+        if (resource == null) {
+            return Optional.empty();
+        }
+        URLConnection connection = resource.openConnection();
+        long size = connection.getContentLengthLong();
+        Path dir = dataDir.resolve("native").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-"
+                + OSInfo.getNativeLibFolderPathForCurrentOS().replace('/', '-'));
+        Path library = dir.resolve(name);
+        if (Files.isRegularFile(library) && Files.size(library) == size) {
+            return Optional.of(library);
+        }
+        Files.createDirectories(dir);
+        Path partial = Files.createTempFile(dir, name, ".partial");
+        try (InputStream in = connection.getInputStream()) {
+            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        LOG.debug("SQLite's native library copied to {}", library);
+        return Optional.of(library);
+    }
+}

@@ -1,0 +1,53 @@
+package io.patternkit.sidecar.engine.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteJDBCLoader;
+import org.sqlite.util.LibraryLoaderUtil;
+
+class SqliteNativeLibraryTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void copiesThisPlatformsLibraryOnceIntoTheDataDirectory() throws IOException {
+        Path library = SqliteNativeLibrary.install(data).orElseThrow();
+
+        assertThat(library).startsWith(data.resolve("native")).hasFileName(LibraryLoaderUtil.getNativeLibName());
+        assertThat(library.getParent().getFileName().toString()).startsWith("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-");
+        assertThat(Files.readAllBytes(library)).isEqualTo(jarEntry());
+        try (var files = Files.list(library.getParent())) {
+            assertThat(files).containsExactly(library); // no partial file left behind
+        }
+
+        FileTime made = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(library, made);
+        assertThat(SqliteNativeLibrary.install(data)).contains(library);
+        assertThat(Files.getLastModifiedTime(library)).as("a copy of the right size is kept, not made again").isEqualTo(made);
+    }
+
+    @Test
+    void replacesACopyOfTheWrongSize() throws IOException {
+        Path library = SqliteNativeLibrary.install(data).orElseThrow();
+        Files.write(library, new byte[] {1, 2, 3});
+
+        assertThat(SqliteNativeLibrary.install(data)).contains(library);
+        assertThat(Files.readAllBytes(library)).isEqualTo(jarEntry());
+    }
+
+    private static byte[] jarEntry() throws IOException {
+        try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(
+                LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName())) {
+            assertThat(in).as("this platform's library in sqlite-jdbc's jar").isNotNull();
+            return in.readAllBytes();
+        }
+    }
+}
