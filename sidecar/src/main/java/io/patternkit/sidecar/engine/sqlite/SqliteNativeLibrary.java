@@ -7,6 +7,7 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import org.sqlite.util.OSInfo;
  * several sidecars sharing a data directory never load a half-written library.
  *
  * <p>An operator's own {@code -Dorg.sqlite.lib.path} is left alone, and on a platform whose library the jar lacks,
- * or when the copy fails, nothing is set and sqlite-jdbc does what it does without this class.
+ * on a data directory that cannot hold executable code ({@code noexec}), or when the copy fails, nothing is set and
+ * sqlite-jdbc does what it does without this class.
  */
 final class SqliteNativeLibrary {
     static final String LIB_PATH_PROPERTY = "org.sqlite.lib.path";
@@ -58,7 +60,8 @@ final class SqliteNativeLibrary {
      * there.
      *
      * @param dataDir the sidecar's data directory
-     * @return the copy, or empty when the jar has no library for this platform
+     * @return the copy, or empty when the jar has no library for this platform or the data directory does not let
+     *     it be executed (a file system mounted {@code noexec})
      * @throws IOException when the copy cannot be made
      */
     static Optional<Path> install(Path dataDir) throws IOException {
@@ -72,18 +75,30 @@ final class SqliteNativeLibrary {
         Path dir = dataDir.resolve("native").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-"
                 + OSInfo.getNativeLibFolderPathForCurrentOS().replace('/', '-'));
         Path library = dir.resolve(name);
-        if (Files.isRegularFile(library) && Files.size(library) == size) {
-            return Optional.of(library);
+        if (!Files.isRegularFile(library) || Files.size(library) != size) {
+            Files.createDirectories(dir);
+            Path partial = Files.createTempFile(dir, name, ".partial");
+            try (InputStream in = connection.getInputStream()) {
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                ownerOnly(partial);
+                Files.move(partial, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+            LOG.debug("SQLite's native library copied to {}", library);
+        } else if (!Files.isExecutable(library)) {
+            ownerOnly(library);
         }
-        Files.createDirectories(dir);
-        Path partial = Files.createTempFile(dir, name, ".partial");
-        try (InputStream in = connection.getInputStream()) {
-            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(partial, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(partial);
+        // A data directory on a file system mounted noexec cannot map it (access(2) says so before dlopen would).
+        return Files.isExecutable(library) ? Optional.of(library) : Optional.empty();
+    }
+
+    /** rwx for the owner alone, on a file system with POSIX permissions (elsewhere they are left as they are). */
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not POSIX (Windows): executability comes from the file's name there
         }
-        LOG.debug("SQLite's native library copied to {}", library);
-        return Optional.of(library);
     }
 }

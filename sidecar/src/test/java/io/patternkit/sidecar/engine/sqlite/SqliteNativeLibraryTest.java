@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,16 @@ class SqliteNativeLibraryTest {
 
         assertThat(SqliteNativeLibrary.install(data)).contains(library);
         assertThat(Files.readAllBytes(library)).isEqualTo(jarEntry());
+    }
+
+    @Test
+    void theCopyIsTheOwnersAloneAndExecutable() throws IOException {
+        Path library = SqliteNativeLibrary.install(data).orElseThrow();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(library))).isEqualTo("rwx------");
+        Files.setPosixFilePermissions(library, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(SqliteNativeLibrary.install(data)).contains(library);
+        assertThat(Files.isExecutable(library)).isTrue();
     }
 
     private static byte[] jarEntry() throws IOException {
