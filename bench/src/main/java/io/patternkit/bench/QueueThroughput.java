@@ -53,7 +53,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  *
  * <p>Options: {@code --out DIR} (Markdown fragment {@code throughput.md}), {@code --rounds 5},
  * {@code --batches 1,10,50}, {@code --items 1000,4000,8000} (N per batch size), {@code --sidecar-jar},
- * {@code --engines sqlite,postgres}, {@code --backlogs 1000,4000,16000}, {@code --elasticmq-lib DIR} (default
+ * {@code --engines sqlite,postgres}, {@code --backlogs 1000,4000,16000}, {@code --sidecar-jvm-args "..."} (the sidecar's
+ * JVM options, separated by spaces; default none, the JVM's defaults), {@code --elasticmq-lib DIR} (default
  * {@code bench/elasticmq/target/lib}), {@code --sqs-http apache|urlconnection} (the SQS client's HTTP client, default
  * apache). PostgreSQL runs when {@code PATTERNKIT_TEST_JDBC_URL} is set.
  *
@@ -86,6 +87,8 @@ public final class QueueThroughput {
         List<Integer> batches = args.integers("batches", "1,10,50");
         List<Integer> items = args.integers("items", "1000,4000,8000");
         Path jar = args.path("sidecar-jar", "sidecar/target/patternkit-sidecar.jar");
+        String jvmArgs = args.string("sidecar-jvm-args", "").trim();
+        List<String> sidecarJvm = jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+"));
         String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
         List<String> engines = new ArrayList<>(List.of(args.string("engines", "sqlite,postgres").split(",")));
         if (jdbcUrl == null || jdbcUrl.isBlank()) {
@@ -113,7 +116,7 @@ public final class QueueThroughput {
                     ? () -> PostgresQueueEngine.open(jdbcUrl, null, BACKOFF)
                     : () -> SqliteQueueEngine.open(directData.resolve("patternkit.db"), Clock.systemUTC(), BACKOFF);
             boolean withPeers = peers && engine.equals("sqlite"); // the peers against the embedded default
-            try (BenchSidecar sidecar = BenchSidecar.start(jar, List.of(), sidecarData, sidecarArgs);
+            try (BenchSidecar sidecar = BenchSidecar.start(jar, sidecarJvm, sidecarData, sidecarArgs);
                     WorkQueueClient client = WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl()).build());
                     QueueEngine queueEngine = direct.get();
                     SqsSides sqs = withPeers ? SqsSides.start(elasticMqLib, work.resolve("elasticmq"), sqsClient) : SqsSides.none()) {
