@@ -2,13 +2,18 @@ package io.patternkit.sidecar.engine.sqlite;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteJDBCLoader;
@@ -20,11 +25,12 @@ import org.sqlite.util.OSInfo;
  * own {@code org.sqlite.lib.path} at it, so that a start loads it from there.
  *
  * <p>Without it, sqlite-jdbc copies the library out of the jar into {@code java.io.tmpdir} under a new name on every
- * start and then compares the copy with the jar's entry a byte at a time: about 50 ms of a sidecar's start-up on
+ * start and then compares the copy with the jar's entry a byte at a time: about 60 ms of a sidecar's start-up on
  * this project's machines (docs/benchmarks.md, the footprint notes), and a 1 MB file in the temporary directory per
  * start, left behind by a {@code kill -9}. Here the copy is made once per sqlite-jdbc version and platform, into
- * {@code DATA/native/sqlite-jdbc-VERSION-OS-ARCH/}, written to a temporary file and renamed into place, so that
- * several sidecars sharing a data directory never load a half-written library.
+ * {@code DATA/native/sqlite-jdbc-VERSION-OS-ARCH/}, written to a temporary file, forced to disk and renamed into
+ * place, so that several sidecars sharing a data directory never load a half-written library; a copy whose size or
+ * CRC-32 differs from the jar entry's (a damaged file, another file put in its place) is made again.
  *
  * <p>An operator's own {@code -Dorg.sqlite.lib.path} is left alone, and on a platform whose library the jar lacks,
  * on a data directory that cannot hold executable code ({@code noexec}), or when the copy fails, nothing is set and
@@ -56,8 +62,8 @@ final class SqliteNativeLibrary {
     }
 
     /**
-     * Copies this platform's library out of sqlite-jdbc's jar into {@code dataDir} unless a copy of the same size is
-     * there.
+     * Copies this platform's library out of sqlite-jdbc's jar into {@code dataDir} unless a copy with the jar entry's
+     * size and CRC-32 is there.
      *
      * @param dataDir the sidecar's data directory
      * @return the copy, or empty when the jar has no library for this platform or the data directory does not let
@@ -72,33 +78,61 @@ final class SqliteNativeLibrary {
         }
         URLConnection connection = resource.openConnection();
         long size = connection.getContentLengthLong();
+        long crc = connection instanceof JarURLConnection jar ? jar.getJarEntry().getCrc() : -1;
         Path dir = dataDir.resolve("native").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-"
                 + OSInfo.getNativeLibFolderPathForCurrentOS().replace('/', '-'));
         Path library = dir.resolve(name);
-        if (!Files.isRegularFile(library) || Files.size(library) != size) {
+        if (!sameAs(library, size, crc)) {
             Files.createDirectories(dir);
             Path partial = Files.createTempFile(dir, name, ".partial");
             try (InputStream in = connection.getInputStream()) {
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                ownerOnly(partial);
+                try (FileChannel written = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                    written.force(true); // on disk before the rename makes it the library
+                }
+                executable(partial);
                 Files.move(partial, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(partial);
             }
             LOG.debug("SQLite's native library copied to {}", library);
         } else if (!Files.isExecutable(library)) {
-            ownerOnly(library);
+            executable(library);
         }
-        // A data directory on a file system mounted noexec cannot map it (access(2) says so before dlopen would).
-        return Files.isExecutable(library) ? Optional.of(library) : Optional.empty();
+        // On a file system mounted noexec, access(2) says so, before dlopen would fail with an error on every start.
+        if (!Files.isExecutable(library)) {
+            LOG.info("SQLite's native library cannot run from {} (mounted noexec?); sqlite-jdbc copies it to the temporary directory",
+                    dir);
+            return Optional.empty();
+        }
+        return Optional.of(library);
     }
 
-    /** rwx for the owner alone, on a file system with POSIX permissions (elsewhere they are left as they are). */
-    private static void ownerOnly(Path file) throws IOException {
+    /**
+     * Whether {@code library} is a regular file, not a link, with the jar entry's size and CRC-32 (its checksum in the
+     * jar's directory; -1 when the library does not come from a jar, and then the size alone is compared).
+     */
+    private static boolean sameAs(Path library, long size, long crc) throws IOException {
+        if (!Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS) || Files.size(library) != size) {
+            return false;
+        }
+        if (crc < 0) {
+            return true;
+        }
+        CRC32 checksum = new CRC32();
+        checksum.update(Files.readAllBytes(library));
+        return checksum.getValue() == crc;
+    }
+
+    /**
+     * rwxr-xr-x, on a file system with POSIX permissions; left as it is where it cannot be changed (not POSIX, or a
+     * file of another user's sharing the data directory, which {@link Files#isExecutable} then judges).
+     */
+    private static void executable(Path file) {
         try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException e) {
-            // not POSIX (Windows): executability comes from the file's name there
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException | IOException e) {
+            LOG.debug("cannot make {} executable: {}", file, e.toString());
         }
     }
 }

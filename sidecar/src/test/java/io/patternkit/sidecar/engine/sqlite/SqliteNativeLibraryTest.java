@@ -45,10 +45,33 @@ class SqliteNativeLibraryTest {
     }
 
     @Test
-    void theCopyIsTheOwnersAloneAndExecutable() throws IOException {
+    void replacesACopyOfTheRightSizeWithOtherBytes() throws IOException {
+        Path library = SqliteNativeLibrary.install(data).orElseThrow();
+        byte[] damaged = jarEntry();
+        damaged[damaged.length / 2] ^= 0x5a;
+        Files.write(library, damaged);
+
+        assertThat(SqliteNativeLibrary.install(data)).contains(library);
+        assertThat(Files.readAllBytes(library)).isEqualTo(jarEntry());
+    }
+
+    @Test
+    void replacesALinkPutInItsPlace() throws IOException {
+        Path library = SqliteNativeLibrary.install(data).orElseThrow();
+        Path elsewhere = Files.write(data.resolve("elsewhere.so"), jarEntry());
+        Files.delete(library);
+        Files.createSymbolicLink(library, elsewhere);
+
+        assertThat(SqliteNativeLibrary.install(data)).contains(library);
+        assertThat(Files.isSymbolicLink(library)).isFalse();
+        assertThat(Files.readAllBytes(library)).isEqualTo(jarEntry());
+    }
+
+    @Test
+    void theCopyIsExecutableAndWritableByItsOwnerAlone() throws IOException {
         Path library = SqliteNativeLibrary.install(data).orElseThrow();
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(library))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(library))).isEqualTo("rwxr-xr-x");
         Files.setPosixFilePermissions(library, PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(SqliteNativeLibrary.install(data)).contains(library);
         assertThat(Files.isExecutable(library)).isTrue();
