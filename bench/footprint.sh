@@ -14,8 +14,9 @@
 # Several jars are interleaved case by case, in the other order every second round. Env: ROUNDS
 # (default 7, after WARMUP=1 uncounted round), CASES (default "all3 three workqueue leader scatter";
 # a jar without `run` can only do the last three), JAVA (default java), JVM_OPTS (JVM options before
-# -jar, default none), AOT=1 (each jar with the AOT cache scripts/sidecar-aot.sh wrote beside it,
-# JAR without .jar plus .aot; JDK 25 and later), PORT_BASE (default 21300;
+# -jar, default none; with AOT=1 the collector and compiler the cache was trained with), AOT=1 (each jar
+# with the AOT cache scripts/sidecar-aot.sh wrote beside it, JAR without .jar plus .aot; JDK 25 and later;
+# -XX:AOTMode=on, so a cache the JVM cannot use stops the series), PORT_BASE (default 21300;
 # ports PORT_BASE+1.. up to +500, below Linux's ephemeral range so client sockets do not take them).
 # Prints one row per measurement, then median/min/max per jar and case, and the all3/three ratios.
 # "other" is the CPU everything else used (in cores, of all the machine's) from spawn to ready,
@@ -23,7 +24,7 @@
 # Every process gets SIGTERM, then SIGKILL after 10 s; the temp dir is removed on exit.
 set -uo pipefail
 export LC_ALL=C
-(( $# )) || { sed -n '2,20p' "$0" >&2; exit 2; }
+(( $# )) || { sed -n '2,/^set -uo/{/^#/p}' "$0" >&2; exit 2; }
 JARS=("$@")
 ROUNDS=${ROUNDS:-7} WARMUP=${WARMUP:-1} JAVA=${JAVA:-java} PORT_BASE=${PORT_BASE:-21300} AOT=${AOT:-0}
 read -ra JVM_FLAGS <<<"${JVM_OPTS:-}"
@@ -72,7 +73,7 @@ next_port() { # sets NEXT_PORT to the next port no TCP socket uses (up to 500 tr
 spawn() { # jar port pattern-args... ; sets SPAWNED (pid); data in $TMP/<port>/, the log is $TMP/<port>.log
   local jar=$1 port=$2; shift 2
   local data=(--data "$TMP/$port"); [[ $1 == scatter ]] && data=()   # scatter takes no --data
-  local flags=("${JVM_FLAGS[@]}"); [[ $AOT == 1 ]] && flags+=("-XX:AOTCache=${jar%.jar}.aot")
+  local flags=("${JVM_FLAGS[@]}"); [[ $AOT == 1 ]] && flags+=("-XX:AOTCache=${jar%.jar}.aot" -XX:AOTMode=on)
   "$JAVA" "${flags[@]}" -jar "$jar" "$@" --port "$port" "${data[@]}" >"$TMP/$port.log" 2>&1 &
   SPAWNED=$!; RUNNING[$SPAWNED]=1
   local s; s=$(<"/proc/$SPAWNED/stat"); s=${s##*) }; set -- $s; START[$SPAWNED]=${20:-}

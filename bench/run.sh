@@ -427,10 +427,10 @@ EOF
 
 **As the main job and the deploy manifest run a sidecar**: the same script with \`JAVA\` the JDK 25 of this
 machine kind, \`AOT=1\` (each jar with the cache \`scripts/sidecar-aot.sh\` trained for it) and
-\`JVM_OPTS="$FOOTPRINT_AOT_OPTS"\`: C1 only and the serial collector as \`SidecarProcess\` starts sidecars,
-and \`-XX:MaxRAM\` so that the JVM sizes its heap as it would in a container with
-\`deploy/kubernetes\`' 320 MiB memory limit (on this 24 GiB machine it would otherwise start with a 384 MB
-heap). \`run\` is one \`run\` process serving every pattern, as issue 13's target 3 has it (ready in at most
+\`JVM_OPTS\` as the series' second line shows: C1 only and the serial collector as \`SidecarProcess\` starts
+sidecars, and \`-XX:MaxRAM\` so that the JVM sizes its heap as it would in a container with
+\`deploy/kubernetes\`' 320 MiB memory limit (without a limit it sizes the heap from all the machine's memory).
+Each start has a fresh data directory, so it includes the one-time copy of SQLite's native library. \`run\` is one \`run\` process serving every pattern, as issue 13's target 3 has it (ready in at most
 0.5 s, at most 80 MB idle).
 
 EOF

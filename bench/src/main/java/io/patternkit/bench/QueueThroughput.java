@@ -8,6 +8,7 @@ import io.patternkit.sidecar.workqueue.ClaimedItem;
 import io.patternkit.sidecar.workqueue.NewItem;
 import io.patternkit.sidecar.workqueue.QueueEngine;
 import io.patternkit.sidecar.workqueue.Receipt;
+import io.patternkit.testing.SidecarProcess;
 import io.patternkit.workqueue.AckedAndClaimed;
 import io.patternkit.workqueue.BatchOutcome;
 import io.patternkit.workqueue.Enqueue;
@@ -53,8 +54,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  *
  * <p>Options: {@code --out DIR} (Markdown fragment {@code throughput.md}), {@code --rounds 5},
  * {@code --batches 1,10,50}, {@code --items 1000,4000,8000} (N per batch size), {@code --sidecar-jar},
- * {@code --engines sqlite,postgres}, {@code --backlogs 1000,4000,16000}, {@code --sidecar-jvm-args "..."} (the sidecar's
- * JVM options, separated by spaces; default none, the JVM's defaults), {@code --elasticmq-lib DIR} (default
+ * {@code --engines sqlite,postgres}, {@code --backlogs 1000,4000,16000}, {@code --sidecar-jvm-args "..."} (further JVM
+ * options of the sidecar, separated by spaces, after those {@link BenchSidecar} chooses; default none),
+ * {@code --elasticmq-lib DIR} (default
  * {@code bench/elasticmq/target/lib}), {@code --sqs-http apache|urlconnection} (the SQS client's HTTP client, default
  * apache). PostgreSQL runs when {@code PATTERNKIT_TEST_JDBC_URL} is set.
  *
@@ -170,9 +172,12 @@ public final class QueueThroughput {
             }
         }
         CorpusJob.deleteRecursively(work);
-        String markdown = markdown(cells, rounds, engines) + memoryMarkdown(memory) + scalingMarkdown(scaling);
+        String sidecarJvmText = (System.getenv(SidecarProcess.ENV_AOT_CACHE) != null
+                ? "the main job's JVM (`" + SidecarProcess.ENV_JAVA + "` with its AOT cache, C1 and the serial collector)" : "the default `java`")
+                + (sidecarJvm.isEmpty() ? ", the JVM's default heap sizing" : ", `" + String.join(" ", sidecarJvm) + "`");
+        String markdown = markdown(cells, rounds, engines) + memoryMarkdown(memory, sidecarJvmText) + scalingMarkdown(scaling);
         Files.writeString(out.resolve("throughput.md"), markdown, StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("targets-throughput.md"), targets(cells) + memoryTargets(memory), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("targets-throughput.md"), targets(cells) + memoryTargets(memory, sidecarJvmText), StandardCharsets.UTF_8);
         System.out.println(markdown);
     }
 
@@ -332,7 +337,7 @@ public final class QueueThroughput {
     private static String targets(Map<String, Cell> cells) {
         StringBuilder md = new StringBuilder();
         for (Cell c : cells.values()) {
-            String engine = c.engine.equals("sqlite") ? "SQLite" : "PostgreSQL";
+            String engine = engineName(c.engine);
             double ratio = Stats.median(c.ratios);
             double rate = Stats.median(c.sdkRates);
             if (c.batch == 50) {
@@ -359,24 +364,29 @@ public final class QueueThroughput {
         return md.toString();
     }
 
-    /** The sidecar's resident memory under this benchmark (issue 13, target 3: at most 128 MB). */
-    private static String memoryMarkdown(Map<String, ProcStatus> memory) {
-        StringBuilder md = new StringBuilder("**Sidecar memory under this benchmark** (`/proc/PID/status` of each engine's sidecar after its last round; "
-                + "the peak is `VmHWM`, the most it held at any moment since it started)\n\n| engine | peak RSS MB | RSS at the end MB |\n|---|---:|---:|\n");
+    /** The sidecar's resident memory under this benchmark (issue 13, target 3: at most 128 MB), in MiB. */
+    private static String memoryMarkdown(Map<String, ProcStatus> memory, String sidecarJvm) {
+        StringBuilder md = new StringBuilder("**Sidecar memory under this benchmark** (the sidecar on " + sidecarJvm
+                + "; `/proc/PID/status` of each engine's sidecar after its last round; the peak is `VmHWM`, the most it held at any "
+                + "moment since it started)\n\n| engine | peak RSS MiB | RSS at the end MiB |\n|---|---:|---:|\n");
         memory.forEach((engine, status) -> md.append("| ").append(engine).append(" | ").append(mb(status.field("VmHWM:")))
                 .append(" | ").append(mb(status.field("VmRSS:"))).append(" |\n"));
         return md.append('\n').toString();
     }
 
-    private static String memoryTargets(Map<String, ProcStatus> memory) {
+    private static String memoryTargets(Map<String, ProcStatus> memory, String sidecarJvm) {
         StringBuilder md = new StringBuilder();
         memory.forEach((engine, status) -> {
-            double peak = status.field("VmHWM:") / 1024.0;
-            md.append("| Sidecar memory under the throughput benchmark, ").append(engine.equals("sqlite") ? "SQLite" : "PostgreSQL")
-                    .append(": peak RSS at most 128 MB | ").append(mb(status.field("VmHWM:"))).append(" MB | ")
-                    .append(peak <= 128 ? "yes" : "**no**").append(" |\n");
+            long peakKib = status.field("VmHWM:");
+            md.append("| Sidecar memory under the throughput benchmark, ").append(engineName(engine)).append(" (on ").append(sidecarJvm)
+                    .append("): peak RSS at most 128 MiB | ").append(mb(peakKib)).append(" MiB | ")
+                    .append(peakKib > 0 && peakKib <= 128 * 1024 ? "yes" : "**no**").append(" |\n");
         });
         return md.toString();
+    }
+
+    private static String engineName(String engine) {
+        return engine.equals("sqlite") ? "SQLite" : "PostgreSQL";
     }
 
     private static String mb(long kib) {

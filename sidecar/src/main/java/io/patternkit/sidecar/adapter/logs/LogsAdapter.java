@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The adapter's logging part at work: follows each configured source, turns its lines into records
  * ({@link RecordAssembler}), writes each as a JSON line on standard output through the logger
- * {@value #OUTPUT_LOGGER} (the sidecar's {@code logback.xml} gives it a bare {@code %msg%n}
- * appender, so its lines are the JSON alone) and keeps the newest for {@link #newest}. Files are
+ * {@value #OUTPUT_LOGGER} (the sidecar's logging set-up, {@code io.patternkit.sidecar.SidecarLogging}, gives it a
+ * bare {@code %msg%n} appender, so its lines are the JSON alone) and keeps the newest for {@link #newest}. Files are
  * polled every {@value #POLL_MILLIS} ms by one thread; each pipe has a thread of its own.
  *
  * <p>Meters: {@code patternkit.adapter.log.records} by {@code source} and {@code outcome}
