@@ -3,7 +3,8 @@
 # ("all3") against three single-pattern processes started at the same moment ("three"), and each
 # shorthand alone (workqueue, leader, scatter). SQLite, a fresh data dir per process, 127.0.0.1 only.
 #
-#   cold start  wall time from spawning java to the first 200 from /healthz/ready (curl every 10 ms);
+#   cold start  wall time from spawning java to the first 200 from /healthz/ready (polled every 10 ms from
+#               bash itself through /dev/tcp; PROBE=curl starts a curl per poll, as the series before 4 December did);
 #               for "three", until the last of the three is ready
 #   rss         VmRSS from /proc/PID/status 5 s after ready (for "three": the sum, 5 s after the last)
 #
@@ -26,7 +27,7 @@ set -uo pipefail
 export LC_ALL=C
 (( $# )) || { sed -n '2,/^set -uo/{/^#/p}' "$0" >&2; exit 2; }
 JARS=("$@")
-ROUNDS=${ROUNDS:-7} WARMUP=${WARMUP:-1} JAVA=${JAVA:-java} PORT_BASE=${PORT_BASE:-21300} AOT=${AOT:-0}
+ROUNDS=${ROUNDS:-7} WARMUP=${WARMUP:-1} JAVA=${JAVA:-java} PORT_BASE=${PORT_BASE:-21300} AOT=${AOT:-0} PROBE=${PROBE:-tcp}
 read -ra JVM_FLAGS <<<"${JVM_OPTS:-}"
 if [[ $AOT == 1 ]]; then
   for jar in "${JARS[@]}"; do [[ -f ${jar%.jar}.aot ]] || { echo "AOT=1: no ${jar%.jar}.aot (scripts/sidecar-aot.sh JAVA $jar)" >&2; exit 2; }; done
@@ -79,13 +80,26 @@ spawn() { # jar port pattern-args... ; sets SPAWNED (pid); data in $TMP/<port>/,
   local s; s=$(<"/proc/$SPAWNED/stat"); s=${s##*) }; set -- $s; START[$SPAWNED]=${20:-}
 }
 
+ready_now() { # port: whether /healthz/ready answers 200; with PROBE=tcp through bash's /dev/tcp, no process per poll
+  if [[ $PROBE == curl ]]; then
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1/healthz/ready") == 200 ]]
+    return
+  fi
+  local status=""
+  { exec 8<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  printf 'GET /healthz/ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&8
+  read -r -t 1 status <&8
+  exec 8>&-
+  [[ $status == "HTTP/1.1 200"* ]]
+}
+
 wait_ready() { # port pid t0: prints ms from t0 to the first 200, or dead/timeout
-  local i
+  local i tick
+  exec {tick}<> <(:)   # a pipe nobody writes: read -t on it waits without starting a process, as sleep would
   for ((i = 0; i < READY_TIMEOUT * 100; i++)); do
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$1/healthz/ready") == 200 ]] \
-      && { ms_since "$3"; return; }
+    ready_now "$1" && { ms_since "$3"; return; }
     alive "$2" || { echo dead; return; }
-    sleep 0.01
+    read -r -t 0.01 -u "$tick" _ || true
   done
   echo timeout
 }

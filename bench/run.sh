@@ -412,7 +412,8 @@ $FOOT_JDK, default JVM flags, SQLite; load average $FOOT_LOAD_BEFORE before and 
 \`BENCH_ONLY=footprint bench/run.sh\` reruns this section alone.
 
 **Method.** Cold start: wall time from spawning \`java -jar\` to the first 200 from \`/healthz/ready\`
-(polled every 10 ms). RSS: \`VmRSS\` 5 s after ready. \`all3\` is one
+(polled every 10 ms from bash through \`/dev/tcp\`; until 4 December a \`curl\` per poll, which took 0.4 of
+this machine's two cores while a sidecar started and added 70 to 240 ms to its time). RSS: \`VmRSS\` 5 s after ready. \`all3\` is one
 \`run --patterns workqueue,leader,scatter\` process; \`three\` is the three shorthands started at the same
 moment (cold start until the last is ready; RSS summed). Cases are interleaved round by round, after
 one uncounted warm-up round; medians, with min and max. \`other\` is the CPU the rest of the machine
