@@ -68,6 +68,13 @@ EOF
   cat "$OUT/leader-growth.md" >> "$OUT/growth.md"
 }
 
+# Sets SIDECAR_JVM_EXPORTS to scripts/sidecar-jvm.sh's export lines for $SIDECAR_JAR (JDK 25 and a freshly trained
+# AOT cache, or nothing), training the cache once per run for the parts that use it (leader, footprint).
+unset SIDECAR_JVM_EXPORTS
+sidecar_jvm_exports() {
+  [ -n "${SIDECAR_JVM_EXPORTS+set}" ] || SIDECAR_JVM_EXPORTS="$(scripts/sidecar-jvm.sh "$SIDECAR_JAR")"
+}
+
 # The JVM options of footprint.sh's second pass (beside JDK 25 and the AOT cache).
 FOOTPRINT_AOT_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:MaxRAM=320m"
 
@@ -175,15 +182,15 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
   echo "== leader election" >&2
   # The sidecars run as the main job runs them (scripts/run-samples.sh): on JDK 25 with an AOT cache trained on
   # handovers among other calls, when this machine has that JDK; the candidates' apps stay on the SDK's Java 17.
-  LEADER_EXPORTS="$(scripts/sidecar-jvm.sh "$SIDECAR_JAR")"
-  LEADER_SIDECAR_JVM="$(eval "$LEADER_EXPORTS"
+  sidecar_jvm_exports
+  LEADER_SIDECAR_JVM="$(eval "$SIDECAR_JVM_EXPORTS"
     if [ -n "${PATTERNKIT_SIDECAR_JAVA:-}" ]; then
       echo "on $("$PATTERNKIT_SIDECAR_JAVA" -version 2>&1 | sed -n 2p) with C1 only, the serial collector and an AOT cache trained by \`scripts/sidecar-aot.sh\`, as the main job runs them"
     else
       echo "default JVM flags on the default \`java\`"
     fi)"
   (
-    eval "$LEADER_EXPORTS"  # in a subshell: the other parts keep the JVM they choose themselves
+    eval "$SIDECAR_JVM_EXPORTS"  # in a subshell: the other parts keep the JVM they choose themselves
     # shellcheck disable=SC2086
     java -cp "$BENCH_JAR" io.patternkit.bench.leader.LeaderBench --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
       "${LEADER_ARGS[@]}" ${BENCH_LEADER_ARGS:-} >/dev/null
@@ -209,11 +216,10 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
     # collector, and the JVM sizing its heap for deploy/kubernetes' 320 MiB memory limit (-XX:MaxRAM, which a
     # container's limit sets by itself). Skipped on a machine without JDK 25.
     rm -f "$OUT/footprint-aot.txt"
-    local exports
-    exports="$(scripts/sidecar-jvm.sh "$SIDECAR_JAR")"
-    if [ -n "$exports" ]; then
+    sidecar_jvm_exports
+    if [ -n "$SIDECAR_JVM_EXPORTS" ]; then
       (
-        eval "$exports"
+        eval "$SIDECAR_JVM_EXPORTS"
         JAVA="$PATTERNKIT_SIDECAR_JAVA" AOT=1 JVM_OPTS="$FOOTPRINT_AOT_OPTS" CASES="run all3 workqueue leader scatter" \
           ROUNDS="${BENCH_FOOTPRINT_ROUNDS:-7}" bench/footprint.sh "$SIDECAR_JAR" > "$OUT/footprint-aot.txt"
       )
