@@ -21,7 +21,8 @@ import java.util.List;
  * How the queue's cost grows with the work in it (issue 13, target 4): for each engine and each size N, the engine
  * in-process on a fresh queue (SQLite: a fresh file) holding N ready items: the claim of one item and its ack (p50 and
  * p99 over 300 claims after 50 unrecorded ones), then the drain of all N (claim 500, ack the 500, repeat) as items/s,
- * then the storage the N acked rows take, what is left after the purge and how long the purge took (each item enqueued with a dedup window of
+ * then the queue's statistics (the depth its sidecars refresh every 2 s for their gauges, and {@code GET .../stats})
+ * with N ready and again with the N acked and kept for deduplication (p50 over 21 calls), then the storage the N acked rows take, what is left after the purge and how long the purge took (each item enqueued with a dedup window of
  * 0, so the purge takes them all), as what the queue added to the storage it found: SQLite's file plus its
  * write-ahead log, PostgreSQL's {@code pg_total_relation_size} of the items table (shared with other queues, so its
  * figures are the change while this run's queue filled, drained and was purged). Each table row comes with its growth factor against the
@@ -51,9 +52,10 @@ public final class QueueGrowth {
             engines.remove("postgres");
         }
         Path work = Files.createTempDirectory("patternkit-bench-growth-");
-        StringBuilder md = new StringBuilder("| engine | N ready | claim(1) p50 µs | p99 µs | ack p50 µs | drain items/s |"
+        StringBuilder md = new StringBuilder("| engine | N ready | claim(1) p50 µs | p99 µs | ack p50 µs | stats p50 µs, N ready |"
+                + " stats p50 µs, N acked | drain items/s |"
                 + " storage added with N acked, MiB | of it the SQLite WAL, MiB | after the purge, MiB | purge ms | claim p50 growth |"
-                + " drain time growth |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " drain time growth |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String engineName : engines) {
             double baseClaim = 0;
             double baseDrainSeconds = 0;
@@ -67,12 +69,14 @@ public final class QueueGrowth {
                     double empty = storageMiB(engineName, file, jdbcUrl);
                     ClaimCost.fill(engine, queue, n + ClaimCost.UNRECORDED + ClaimCost.RECORDED, QueueGrowth::payload, 0);
                     ClaimCost.Samples samples = ClaimCost.measure(engine, queue, VISIBILITY_MS);
+                    double statsReady = statsP50(engine, queue);
                     long drainStart = System.nanoTime();
                     int drained = drain(engine, queue);
                     double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
                     if (drained != n) {
                         throw new IllegalStateException(engineName + ": drained " + drained + " of " + n);
                     }
+                    double statsAcked = statsP50(engine, queue);
                     double before = storageMiB(engineName, file, jdbcUrl) - empty;
                     double wal = walMiB(engineName, file);
                     long purgeStart = System.nanoTime();
@@ -86,7 +90,8 @@ public final class QueueGrowth {
                     }
                     double sizeRatio = (double) n / baseSize;
                     String row = String.join(" | ", engineName, Stats.count(n), Stats.micros(claimP50),
-                            Stats.micros(samples.claimP99()), Stats.micros(samples.ackP50()), Stats.count(n / drainSeconds),
+                            Stats.micros(samples.claimP99()), Stats.micros(samples.ackP50()), Stats.micros(statsReady), Stats.micros(statsAcked),
+                            Stats.count(n / drainSeconds),
                             Stats.oneDecimal(before), wal < 0 ? "n/a" : Stats.oneDecimal(wal), Stats.oneDecimal(after),
                             Stats.count(purgeSeconds * 1000), Stats.ratio(claimP50 / baseClaim) + "x",
                             Stats.ratio(drainSeconds / baseDrainSeconds) + "x for " + Stats.ratio(sizeRatio) + "x the items");
@@ -102,6 +107,17 @@ public final class QueueGrowth {
 
     private static String payload(int i) {
         return "{\"n\":" + i + ",\"text\":\"an item of a growing queue\"}";
+    }
+
+    /** @return the median time of 21 calls of {@code stats}, in nanoseconds */
+    private static double statsP50(QueueEngine engine, String queue) {
+        List<Double> nanos = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            long start = System.nanoTime();
+            engine.stats(queue);
+            nanos.add((double) (System.nanoTime() - start));
+        }
+        return Stats.median(nanos);
     }
 
     /** Claims and acks in chunks until the queue is empty; returns how many. */
