@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * <p>Options: {@code --samples-jar}, {@code --sidecar-jar}, {@code --work DIR}, {@code --out DIR} (fragment
  * {@code cpu.md}), {@code --rounds 3}, {@code --limit 0} (files; 0 for the whole corpus),
  * {@code --java25 PATH}, {@code --compare-jar PATH} (adds {@code c1-compare}: C1 only with that sidecar jar, to
- * measure a change against the jar before it in the same rounds), {@code --variants a,b} (only those).
+ * measure a change against the jar before it in the same rounds; with {@code --java25} also
+ * {@code c1-jdk25-aot-compare}, that jar on JDK 25 with its own trained cache), {@code --variants a,b} (only those).
  */
 public final class SidecarCpu {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,9 +75,15 @@ public final class SidecarCpu {
                     "JDK 17, C1 only, the sidecar jar " + compareJar + " to compare with"));
         }
         if (!java25.isEmpty() && Files.isExecutable(Path.of(java25))) {
-            Path cache = train(java25, samplesJar, sidecarJar, work, limit);
+            Path cache = train(java25, samplesJar, sidecarJar, work, limit, "sidecar.aot");
             variants.add(new Variant("c1-jdk25-aot", java25, C1 + " -XX:AOTCache=" + cache, sidecarJar,
                     "JDK 25, C1 only, AOT cache trained on one run of the job"));
+            if (!compareJar.isEmpty()) {
+                Path compare = Path.of(compareJar).toAbsolutePath();
+                Path compareCache = train(java25, samplesJar, compare, work, limit, "compare.aot");
+                variants.add(new Variant("c1-jdk25-aot-compare", java25, C1 + " -XX:AOTCache=" + compareCache, compare,
+                        "JDK 25, C1 only, the sidecar jar " + compareJar + " to compare with, with its own AOT cache"));
+            }
         }
         if (!only.isEmpty()) {
             List<String> names = List.of(only.split(","));
@@ -98,8 +105,9 @@ public final class SidecarCpu {
         System.out.println(md);
     }
 
-    /** One unrecorded run whose sidecars each write an AOT cache at exit; the largest is kept. */
-    private static Path train(String java, Path samplesJar, Path sidecarJar, Path work, int limit) throws Exception {
+    /** One unrecorded run whose sidecars each write an AOT cache at exit; the largest is kept as {@code name}. */
+    private static Path train(String java, Path samplesJar, Path sidecarJar, Path work, int limit, String name)
+            throws Exception {
         Path dir = Files.createDirectories(work.resolve("aot"));
         CorpusJob.deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -108,7 +116,7 @@ public final class SidecarCpu {
         try (Stream<Path> files = Files.list(dir)) {
             Path largest = files.max(Comparator.comparingLong(SidecarCpu::size))
                     .orElseThrow(() -> new IllegalStateException("the training run wrote no AOT cache in " + dir));
-            return Files.move(largest, work.resolve("sidecar.aot"), StandardCopyOption.REPLACE_EXISTING);
+            return Files.move(largest, work.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
