@@ -41,6 +41,8 @@ public final class WorkQueueService {
     /** How long an id ended before its claim arrived is remembered. */
     static final Duration ENDED_EARLY_MEMORY = Duration.ofMinutes(1);
     private static final int ENDED_EARLY_MAX = 10_000;
+    /** A housekeeping round waits at least this many times its own length before the next. */
+    static final int HOUSEKEEPING_DUTY = 20;
     /** Claims under way (parked or in an attempt) by queue and claim id. Confined to the context. */
     private final Map<String, Waiter> namedClaims = new HashMap<>();
     /** Ids ended before their claim arrived, by queue and claim id, with when, oldest first. Confined to the context. */
@@ -55,8 +57,6 @@ public final class WorkQueueService {
     private boolean draining;
     private long purgeTimer = -1;
     private long housekeepingTimer = -1;
-    /** A housekeeping round waits at least this many times its own length before the next. */
-    static final int HOUSEKEEPING_DUTY = 20;
 
     /**
      * Creates the service; call {@link #startPurging} to purge acked items periodically.
