@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.patternkit.sidecar.engine.jdbc.JdbcQueueEngine;
 import io.patternkit.sidecar.engine.postgres.PostgresQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
+import io.patternkit.sidecar.workqueue.ClaimedItem;
 import io.patternkit.sidecar.workqueue.NewItem;
 import io.patternkit.sidecar.workqueue.QueueEngine;
 import java.sql.Connection;
@@ -78,5 +80,52 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
             }
         }
         assertThat(String.join("\n", plan)).contains("workqueue_items_claim_order").doesNotContain("Sort");
+    }
+
+    @Test
+    void anAckOfManyReceiptsOnAQueueTheStatisticsDoNotKnowLooksEachUpByPrimaryKey() throws Exception {
+        String other = queue + "-known";
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            // The statistics know the table is large (another queue, analyzed), but not this test's queue.
+            st.execute(ackedRows(other, 20_000));
+            st.execute("ANALYZE workqueue_items");
+            st.execute(ackedRows(queue, 20_000));
+        }
+        List<ClaimedItem> claimed = new ArrayList<>();
+        engine.enqueue(queue, Collections.nCopies(500, new NewItem("{}", null, null, 0, 0, 5, 0)));
+        while (claimed.size() < 500) {
+            claimed.addAll(engine.claim(queue, 500 - claimed.size(), 60_000));
+        }
+        List<String> plan = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(URL);
+                PreparedStatement explain = c.prepareStatement("EXPLAIN " + JdbcQueueEngine.ackStatement(
+                        PostgresQueueEngine.ITEMS_BY_ID, claimed.size()))) {
+            int p = 1;
+            for (ClaimedItem item : claimed) {
+                explain.setLong(p++, item.receipt().id());
+            }
+            explain.setString(p++, queue);
+            for (ClaimedItem item : claimed) {
+                explain.setLong(p++, item.receipt().id());
+                explain.setLong(p++, item.receipt().epoch());
+            }
+            try (ResultSet rs = explain.executeQuery()) {
+                while (rs.next()) {
+                    plan.add(rs.getString(1));
+                }
+            }
+        } finally {
+            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+                st.execute("DELETE FROM workqueue_items WHERE queue = '" + other + "'");
+            }
+        }
+        // Before the IS TRUE test, this plan was an index scan of workqueue_items_claim over every acked row.
+        assertThat(String.join("\n", plan)).contains("workqueue_items_pkey").doesNotContain("workqueue_items_claim");
+    }
+
+    private static String ackedRows(String queue, int count) {
+        return "INSERT INTO workqueue_items (queue, state, priority, max_attempts, attempt, epoch, enqueued_at, "
+                + "visible_at, acked_at, dedup_window_ms, purge_at) SELECT '" + queue + "', 'acked', 0, 5, 1, 1, 0, 0, "
+                + "0, 0, 9000000000000000 FROM generate_series(1, " + count + ")";
     }
 }

@@ -307,7 +307,10 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     /**
      * The statement {@link #ackAll} prepares: parameters are the receipts' ids, the queue, then each
      * receipt's id and epoch; it returns the {@code (id, epoch)} of every row it acked. Public so that an
-     * engine's tests can read its query plan.
+     * engine's tests can read its query plan. The queue and state are checked as one {@code IS TRUE} test,
+     * which no index can serve, so that the rows are found by primary key whatever the statistics say:
+     * PostgreSQL, before its first analyze of a new queue, took the queue for one row and walked every acked row
+     * of it through the {@code (queue, state)} index instead (93 ms for 500 receipts with 100,000 acked).
      *
      * @param itemsById the table reference, as given to the constructor
      * @param receipts how many receipts, at least 1
@@ -319,7 +322,7 @@ public abstract class JdbcQueueEngine implements QueueEngine {
         return "UPDATE " + itemsById + " SET state = 'acked', "
                 + "acked_at = CASE WHEN state = 'acked' THEN acked_at ELSE pk_now_ms() END, "
                 + "purge_at = CASE WHEN state = 'acked' THEN purge_at ELSE pk_now_ms() + dedup_window_ms END "
-                + "WHERE id IN (" + ids + ") AND queue = ? AND state IN ('inflight', 'acked') "
+                + "WHERE id IN (" + ids + ") AND (queue = ? AND state IN ('inflight', 'acked')) IS TRUE "
                 + "AND (id, epoch) IN (VALUES " + pairs + ") RETURNING id, epoch";
     }
 

@@ -19,13 +19,18 @@ public final class PostgresQueueEngine extends JdbcQueueEngine {
     /** The NOTIFY channel; the payload is the queue name. */
     public static final String CHANNEL = "patternkit_workqueue";
     private static final Logger LOG = LoggerFactory.getLogger(PostgresQueueEngine.class);
+    /**
+     * How the ack names the items table: plainly, since PostgreSQL has no index hints; the ack's statement keeps
+     * its queue and state test away from the indexes instead ({@link JdbcQueueEngine#ackStatement}).
+     */
+    public static final String ITEMS_BY_ID = "workqueue_items";
 
     private final HikariDataSource pool;
     private final boolean ownsPool;
     private final PgListener listener;
 
     private PostgresQueueEngine(HikariDataSource pool, String jdbcUrl, String password, Backoff backoff, boolean ownsPool) {
-        super(pool, " FOR UPDATE SKIP LOCKED", "workqueue_items", backoff);
+        super(pool, " FOR UPDATE SKIP LOCKED", ITEMS_BY_ID, backoff);
         this.pool = pool;
         this.ownsPool = ownsPool;
         this.listener = new PgListener(jdbcUrl, password, CHANNEL, this::externalChange, "patternkit-pg-listen");
