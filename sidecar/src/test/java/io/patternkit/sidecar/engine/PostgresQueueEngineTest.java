@@ -100,15 +100,7 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
         try (Connection c = DriverManager.getConnection(URL);
                 PreparedStatement explain = c.prepareStatement("EXPLAIN " + JdbcQueueEngine.ackStatement(
                         PostgresQueueEngine.ITEMS_BY_ID, claimed.size()))) {
-            int p = 1;
-            for (ClaimedItem item : claimed) {
-                explain.setLong(p++, item.receipt().id());
-            }
-            explain.setString(p++, queue);
-            for (ClaimedItem item : claimed) {
-                explain.setLong(p++, item.receipt().id());
-                explain.setLong(p++, item.receipt().epoch());
-            }
+            JdbcQueueEngine.bindAck(explain, queue, claimed.stream().map(ClaimedItem::receipt).toList());
             try (ResultSet rs = explain.executeQuery()) {
                 while (rs.next()) {
                     plan.add(rs.getString(1));

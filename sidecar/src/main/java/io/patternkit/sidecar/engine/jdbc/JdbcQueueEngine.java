@@ -284,15 +284,7 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     public List<Boolean> ackAll(String queue, List<Receipt> receipts) {
         return inConnection("ack", c -> {
             try (PreparedStatement ps = c.prepareStatement(ackStatement(itemsById, receipts.size()))) {
-                int p = 1;
-                for (Receipt receipt : receipts) {
-                    ps.setLong(p++, receipt.id());
-                }
-                ps.setString(p++, queue);
-                for (Receipt receipt : receipts) {
-                    ps.setLong(p++, receipt.id());
-                    ps.setLong(p++, receipt.epoch());
-                }
+                bindAck(ps, queue, receipts);
                 Set<Receipt> acked = new HashSet<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -324,6 +316,27 @@ public abstract class JdbcQueueEngine implements QueueEngine {
                 + "purge_at = CASE WHEN state = 'acked' THEN purge_at ELSE pk_now_ms() + dedup_window_ms END "
                 + "WHERE id IN (" + ids + ") AND (queue = ? AND state IN ('inflight', 'acked')) IS TRUE "
                 + "AND (id, epoch) IN (VALUES " + pairs + ") RETURNING id, epoch";
+    }
+
+    /**
+     * Binds {@link #ackStatement}'s parameters. Public so that an engine's tests can read the plan of the
+     * statement as {@link #ackAll} runs it.
+     *
+     * @param ps the prepared {@link #ackStatement} for {@code receipts.size()} receipts
+     * @param queue the queue's name
+     * @param receipts the receipts, at least 1
+     * @throws SQLException when the driver refuses a parameter
+     */
+    public static void bindAck(PreparedStatement ps, String queue, List<Receipt> receipts) throws SQLException {
+        int p = 1;
+        for (Receipt receipt : receipts) {
+            ps.setLong(p++, receipt.id());
+        }
+        ps.setString(p++, queue);
+        for (Receipt receipt : receipts) {
+            ps.setLong(p++, receipt.id());
+            ps.setLong(p++, receipt.epoch());
+        }
     }
 
     @Override
