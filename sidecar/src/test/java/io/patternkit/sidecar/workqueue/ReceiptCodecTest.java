@@ -30,6 +30,17 @@ class ReceiptCodecTest {
         assertThat(codec.decode(wire)).contains(new Receipt(42, 3));
     }
 
+    /**
+     * The wire form is a contract between sidecars of different versions on one engine: id and epoch big-endian,
+     * then AES-256 of that block under SHA-256 of the key, base64url without padding. The expected text was
+     * checked with {@code openssl enc -aes-256-ecb -nopad}.
+     */
+    @Test
+    void theWireFormIsTheBlockAndItsAesTag() {
+        assertThat(new ReceiptCodec(KEY).encode(new Receipt(42, 3))).isEqualTo("AAAAAAAAACoAAAAAAAAAA_ebaHvpZlFEXkiVG0AjRZc");
+        assertThat(new ReceiptCodec(KEY).decode("AAAAAAAAACoAAAAAAAAAA_ebaHvpZlFEXkiVG0AjRZc")).contains(new Receipt(42, 3));
+    }
+
     @Test
     void anotherSidecarWithTheSameKeyReadsIt() {
         assertThat(new ReceiptCodec(KEY).decode(new ReceiptCodec(KEY.clone()).encode(new Receipt(9, 1))))
