@@ -96,8 +96,8 @@ public final class SidecarCpu {
                 Variant v = variants.get((r + k) % variants.size());
                 Result res = runJob(v.java, v.jvmArgs, samplesJar, v.sidecarJar, work, limit, v.name + "-" + r);
                 results.get(v.name).add(res);
-                System.err.printf(Locale.ROOT, "round %d %s: job %.1f s, sidecars %.1f s CPU (%s)%n", r, v.name,
-                        res.jobSeconds, res.cpu.sidecars(), res.groups);
+                System.err.printf(Locale.ROOT, "round %d %s: job %.1f s, sidecars %.1f s CPU (%s), workers %.1f s CPU%n", r,
+                        v.name, res.jobSeconds, res.cpu.sidecars(), res.groups, res.cpu.workers());
             }
         }
         String md = markdown(variants, results);
@@ -149,8 +149,8 @@ public final class SidecarCpu {
     private static String markdown(List<Variant> variants, Map<String, List<Result>> results) {
         StringBuilder md = new StringBuilder();
         md.append("| sidecar JVM | runs | job s | sidecar CPU s | sidecar CPU ms per item | ")
-                .append(String.join(" s | ", GROUPS)).append(" s | worker CPU s |\n");
-        md.append("|---|---:|---:|---:|---:|").append("---:|".repeat(GROUPS.size())).append("---:|\n");
+                .append(String.join(" s | ", GROUPS)).append(" s | worker CPU s | sidecar / worker CPU |\n");
+        md.append("|---|---:|---:|---:|---:|").append("---:|".repeat(GROUPS.size())).append("---:|---:|\n");
         for (Variant v : variants) {
             List<Result> rs = results.get(v.name);
             double cpu = Stats.median(rs.stream().map(r -> r.cpu.sidecars()).toList());
@@ -164,10 +164,14 @@ public final class SidecarCpu {
                         .map(r -> r.groups.getOrDefault(g, 0.0)).toList()))).append(" |");
             }
             md.append(' ').append(Stats.oneDecimal(Stats.median(rs.stream().map(r -> r.cpu.workers()).toList())))
-                    .append(" |\n");
+                    .append(" | ").append(String.format(Locale.ROOT, "%.3f", Stats.median(rs.stream()
+                            .map(r -> r.cpu.sidecars() / r.cpu.workers()).toList()))).append(" |\n");
         }
         md.append("\nMedians over the runs; every column is from the same runs. Items per run: ")
-                .append(Stats.count(results.values().iterator().next().get(0).items)).append(".\n");
+                .append(Stats.count(results.values().iterator().next().get(0).items))
+                .append(". The last column is the median of each run's sidecar CPU over its workers' CPU: a variant and its"
+                        + " `-compare` run the workers on the same JDK, so for those two the ratio takes out most of the machine's"
+                        + " drift between runs, which on this machine kind moved the workers' CPU by up to 20% between them.\n");
         return md.toString();
     }
 }
