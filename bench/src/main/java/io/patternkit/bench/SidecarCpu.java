@@ -171,7 +171,7 @@ public final class SidecarCpu {
                 .append(Stats.count(results.values().iterator().next().get(0).items))
                 .append(". The last column is the median of each run's sidecar CPU over its workers' CPU: a variant and its"
                         + " `-compare` run the workers on the same JDK, so for those two the ratio takes out most of the machine's"
-                        + " drift between runs, which on this machine kind moved the workers' CPU by up to 20% between them.\n");
+                        + " drift between runs.\n");
         return md.toString();
     }
 }
