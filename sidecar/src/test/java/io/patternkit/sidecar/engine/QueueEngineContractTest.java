@@ -359,6 +359,23 @@ abstract class QueueEngineContractTest {
     }
 
     @Test
+    void statsCountLapsedClaimsByTheirAttemptsLeft() {
+        enqueue(item(null, 0, 0, 1)); // its one attempt lapses: in flight until the sweep dead-letters it
+        enqueue(item(null, 0, 0, 5)); // lapses with attempts left: ready again, and the oldest ready item
+        passUnits(1);
+        enqueue(json("ready"));
+        assertThat(engine.claim(queue, 2, unit())).extracting(ClaimedItem::maxAttempts).containsExactly(1, 5);
+        passUnits(2);
+        QueueStats stats = engine.stats(queue);
+        assertThat(stats.ready()).isEqualTo(2);
+        assertThat(stats.inFlight()).isEqualTo(1);
+        assertThat(stats.delayed()).isZero();
+        assertThat(stats.oldestReadyAgeMs()).isCloseTo(3 * unit(), within(tolerance() + unit() / 2));
+        assertThat(engine.claim(queue, 1, 30_000).get(0).maxAttempts()).isEqualTo(5); // the redelivery first
+        assertThat(engine.stats(queue).oldestReadyAgeMs()).isCloseTo(2 * unit(), within(tolerance() + unit() / 2));
+    }
+
+    @Test
     void writesOfAnotherEngineInstanceAreReported() {
         try (QueueEngine other = open(new Backoff(unit(), 4 * unit()))) {
             AtomicReference<Boolean> seen = new AtomicReference<>(false);

@@ -86,6 +86,30 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
     }
 
     @Test
+    void theStatisticsReadRowsOnlyOfLapsedClaimsAndCountTheRestFromTheIndex() throws Exception {
+        Path file = dir.resolve("stats-plan.db");
+        String sql;
+        try (SqliteQueueEngine engine = SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000))) {
+            sql = engine.statsStatement().replace("?", "'q'").replace("pk_now_ms()", "0");
+        }
+        List<String> plan = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+            while (rs.next()) {
+                plan.add(rs.getString("detail"));
+            }
+        }
+        List<String> readingRows = plan.stream()
+                .filter(step -> step.startsWith("SEARCH workqueue_items USING INDEX")).toList();
+        // Two counts and the oldest redelivery, each over the in-flight items whose visibility has lapsed.
+        assertThat(readingRows).hasSize(3).allMatch(step -> step.endsWith("(queue=? AND state=? AND visible_at<?)"));
+        assertThat(plan).noneMatch(step -> step.startsWith("SCAN workqueue_items"))
+                .filteredOn(step -> step.startsWith("SEARCH workqueue_items")).hasSize(10)
+                .allMatch(step -> readingRows.contains(step) || step.contains("USING COVERING INDEX workqueue_items_claim")
+                        || step.contains("USING INTEGER PRIMARY KEY"));
+    }
+
+    @Test
     void aFileFromBeforeThePerItemWindowIsUpgradedAndItsAckedRowsGoByThePurgersWindow() throws Exception {
         Path old = dir.resolve("old.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement st = c.createStatement()) {

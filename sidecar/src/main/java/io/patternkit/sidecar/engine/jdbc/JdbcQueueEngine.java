@@ -395,23 +395,13 @@ public abstract class JdbcQueueEngine implements QueueEngine {
 
     @Override
     public QueueStats stats(String queue) {
-        // One statement, so one snapshot, of two index range scans (workqueue_items_claim leads with queue and
-        // state): the live states read their rows, the acked ones, kept for deduplication and usually most of
-        // the table, are counted from the index alone. One scan of every row of the queue cost as much as the
-        // rows kept, every 2 s in every sidecar.
-        String ready = "state IN ('ready', 'inflight') AND visible_at <= n.now_ms AND attempt < max_attempts";
+        String sql = statsStatement();
+        long parameters = sql.chars().filter(ch -> ch == '?').count();
         return inConnection("stats", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT "
-                    + "SUM(CASE WHEN " + ready + " THEN 1 ELSE 0 END), "
-                    + "SUM(CASE WHEN state = 'ready' AND visible_at > n.now_ms THEN 1 ELSE 0 END), "
-                    + "SUM(CASE WHEN state = 'inflight' AND NOT (" + ready + ") THEN 1 ELSE 0 END), "
-                    + "SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), "
-                    + "(SELECT COUNT(*) FROM workqueue_items WHERE queue = ? AND state = 'acked'), "
-                    + "MIN(CASE WHEN " + ready + " THEN enqueued_at END), MIN(n.now_ms) "
-                    + "FROM workqueue_items CROSS JOIN (SELECT pk_now_ms() AS now_ms) n "
-                    + "WHERE queue = ? AND state IN ('ready', 'inflight', 'dead')")) {
-                ps.setString(1, queue);
-                ps.setString(2, queue);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int p = 1; p <= parameters; p++) {
+                    ps.setString(p, queue);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     long oldest = rs.getLong(6);
@@ -420,6 +410,29 @@ public abstract class JdbcQueueEngine implements QueueEngine {
                 }
             }
         });
+    }
+
+    /**
+     * The statistics, as one statement so that they come from one snapshot: every parameter is the queue; it returns
+     * one row of the counts of ready (claimable now), delayed, in-flight (including lapsed last attempts the sweep has
+     * not dead-lettered yet), dead and acked items, the {@code enqueued_at} of the oldest ready item (null when none)
+     * and {@code pk_now_ms()}. By default two index range scans ({@code workqueue_items_claim} leads with queue and
+     * state): the live states read their rows, the acked ones, kept for deduplication and usually most of the table,
+     * are counted from the index alone. Public so that an engine's tests can read its query plan.
+     *
+     * @return the SQL text
+     */
+    public String statsStatement() {
+        String ready = "state IN ('ready', 'inflight') AND visible_at <= n.now_ms AND attempt < max_attempts";
+        return "SELECT "
+                + "SUM(CASE WHEN " + ready + " THEN 1 ELSE 0 END), "
+                + "SUM(CASE WHEN state = 'ready' AND visible_at > n.now_ms THEN 1 ELSE 0 END), "
+                + "SUM(CASE WHEN state = 'inflight' AND NOT (" + ready + ") THEN 1 ELSE 0 END), "
+                + "SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END), "
+                + "(SELECT COUNT(*) FROM workqueue_items WHERE queue = ? AND state = 'acked'), "
+                + "MIN(CASE WHEN " + ready + " THEN enqueued_at END), MIN(n.now_ms) "
+                + "FROM workqueue_items CROSS JOIN (SELECT pk_now_ms() AS now_ms) n "
+                + "WHERE queue = ? AND state IN ('ready', 'inflight', 'dead')";
     }
 
     @Override

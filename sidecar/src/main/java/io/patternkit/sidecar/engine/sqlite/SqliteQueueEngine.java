@@ -97,6 +97,36 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
         return purged;
     }
 
+    /**
+     * The statistics from the {@code (queue, state, visible_at)} index alone, but for the in-flight items whose
+     * visibility timeout has lapsed (their rows tell a redelivery from a lapsed last attempt): SQLite keeps the row
+     * id in every index entry, and ids follow the order of enqueueing (one writer at a time, {@code pk_now_ms()}
+     * never going back), so the oldest ready item is the one with the least id. Reading every live row instead cost
+     * 35 ms with 100,000 ready items, and it runs every few seconds in every sidecar (docs/benchmarks.md, section
+     * 13). A ready row always has attempts left (a nack that uses the last one dead-letters the item), so ready rows
+     * are counted without reading them.
+     */
+    @Override
+    public String statsStatement() {
+        String count = "(SELECT COUNT(*) FROM workqueue_items WHERE queue = ? AND ";
+        String lapsed = "state = 'inflight' AND visible_at <= n.now_ms AND attempt ";
+        String none = Long.toString(Long.MAX_VALUE);
+        // The least id of each kind of ready item, a ready row and a lapsed claim with attempts left; SQLite's min()
+        // of several values is null when one is, so a kind with none counts as the largest id, which no row has.
+        String oldestReady = "(SELECT enqueued_at FROM workqueue_items WHERE id = min("
+                + "COALESCE((SELECT MIN(id) FROM workqueue_items WHERE queue = ? AND state = 'ready' AND visible_at <= n.now_ms), "
+                + none + "), COALESCE((SELECT MIN(id) FROM workqueue_items WHERE queue = ? AND " + lapsed + "< max_attempts), "
+                + none + ")))";
+        return "SELECT "
+                + count + "state = 'ready' AND visible_at <= n.now_ms) + " + count + lapsed + "< max_attempts), "
+                + count + "state = 'ready' AND visible_at > n.now_ms), "
+                + count + "state = 'inflight' AND visible_at > n.now_ms) + " + count + lapsed + ">= max_attempts), "
+                + count + "state = 'dead'), "
+                + count + "state = 'acked'), "
+                + oldestReady + ", "
+                + "n.now_ms FROM (SELECT pk_now_ms() AS now_ms) n";
+    }
+
     /** Other processes' writes are looked for only while a claim is parked ({@link SqliteDatabase#watch}). */
     @Override
     public void waiting(boolean anyone) {
