@@ -30,8 +30,8 @@ import java.util.Optional;
  * {@code concurrency} worker threads run the handler. A handled item's ack rides on the poller's next claim
  * ({@link WorkQueue#ackAndClaim}: one round trip for both, and the item's slot passes to the claim); the poller
  * counts handled items as free slots when it decides to claim. What the poller does not carry within the
- * {@link Builder#ackLinger ack linger} (25 ms by default; it is
- * parked in a long-poll, or claiming stopped) one acker thread acks in one batch call with whatever else was
+ * {@link Builder#ackLinger ack linger} (100 ms by default; it is
+ * parked in a long-poll, its claims are far apart, or claiming stopped) one acker thread acks in one batch call with whatever else was
  * handled meanwhile. An item holds its slot until its ack returns, so the sidecar never holds more of this
  * consumer's items in flight than it can hold. One extender thread extends the visibility of all held items, running or buffered, in one
  * batch call every third of the visibility timeout. Ordering: items start in the order each claim returned them, but
@@ -147,7 +147,7 @@ public final class WorkQueueConsumer implements AutoCloseable {
         private Integer batchSize;
         private Duration visibilityTimeout = Duration.ofSeconds(30);
         private Duration pollWait = Duration.ofSeconds(20);
-        private Duration ackLinger = Duration.ofMillis(25);
+        private Duration ackLinger = Duration.ofMillis(100);
         private Duration drainTimeout = Duration.ofSeconds(30);
         private MeterRegistry meterRegistry;
         private ConsumerListener listener = new ConsumerListener() {
@@ -215,9 +215,13 @@ public final class WorkQueueConsumer implements AutoCloseable {
         /**
          * How long a handled item's ack waits for the poller's next claim to carry it ({@link WorkQueue#ackAndClaim},
          * one round trip for both) before the acker sends it in a call of its own, as Kafka's producer lingers to
-         * fill a batch. Longer saves more calls when claims are far apart; the item holds its slot meanwhile.
+         * fill a batch. Longer saves more calls when claims are far apart; the item holds its slot meanwhile (the
+         * extender keeps its visibility), and an item handled by a worker that dies within the linger is redelivered
+         * (at least once). The default, 100 ms, follows the SQS buffered client, whose batches stay open up to 200 ms
+         * ({@code maxBatchOpenMs}): with 25 ms, about one call in six of the main job's workers was an ack of its own,
+         * with 100 ms one in a hundred (docs/benchmarks.md, section 11).
          *
-         * @param ackLinger 0 to 1 s (0: every ack the poller has not carried already goes at once); default 25 ms
+         * @param ackLinger 0 to 1 s (0: every ack the poller has not carried already goes at once); default 100 ms
          * @return this builder
          * @throws IllegalArgumentException when out of range
          */

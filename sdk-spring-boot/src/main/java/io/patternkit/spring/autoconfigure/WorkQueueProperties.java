@@ -39,7 +39,7 @@ public class WorkQueueProperties {
         private Duration visibilityTimeout;
         /** How long a claim waits for items to appear (long poll, at most 20s; SDK default 20s). */
         private Duration pollWait;
-        /** How long a handled item's ack waits to ride on the listener's next claim before it is sent alone (SDK default 25ms). */
+        /** How long a handled item's ack waits to ride on the listener's next claim before it is sent alone (SDK default 100ms). */
         private Duration ackLinger;
         /** How long stopping waits for running handlers when no lifecycle drain runs (SDK default 30s). */
         private Duration drainTimeout;

@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param batchSize items per claim; null for the SDK default (the concurrency)
  * @param visibilityTimeout how long a claimed item stays invisible; null for the SDK default (30 s)
  * @param pollWait how long a claim waits for items (long poll); null for the SDK default (20 s)
- * @param ackLinger how long a handled item's ack waits to ride on the next claim; null for the SDK default (25 ms)
+ * @param ackLinger how long a handled item's ack waits to ride on the next claim; null for the SDK default (100 ms)
  * @param drainTimeout how long the context's stop waits for running handlers when no lifecycle drain runs;
  *     null for the SDK default (30 s)
  * @param autoStartup whether consumers start with the context
