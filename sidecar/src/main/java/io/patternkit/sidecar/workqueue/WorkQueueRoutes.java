@@ -67,15 +67,13 @@ final class WorkQueueRoutes {
             ClaimRequest request = parser.claim(parser.parse(Responses.body(ctx)));
             Promise<Void> gone = Promise.promise();
             ctx.response().closeHandler(v -> gone.tryComplete());
-            Future<List<Boolean>> acked = request.acks().isEmpty() ? Future.succeededFuture(List.of())
-                    : service.ackBatch(queue, request.acks());
-            return acked.compose(oks -> service.claim(queue, request, gone.future()).map(items -> {
-                Reply reply = list("items", items, this::claimed);
+            return service.ackAndClaim(queue, request, gone.future()).map(answer -> {
+                Reply reply = list("items", answer.items(), this::claimed);
                 if (!request.acks().isEmpty()) {
-                    outcomes(reply.body().putArray("acks"), request.acks(), oks, (out, ok) -> ok);
+                    outcomes(reply.body().putArray("acks"), request.acks(), answer.acks(), (out, ok) -> ok);
                 }
                 return reply;
-            }));
+            });
         }));
         router.delete(base + "/claims/:claimId").handler(ctx -> run(ctx, base + "/claims/:claimId", () ->
                 service.endClaim(parser.queue(ctx.pathParam("queue")), parser.claimId(ctx.pathParam("claimId")))

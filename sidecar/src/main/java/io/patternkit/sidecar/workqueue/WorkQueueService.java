@@ -141,11 +141,7 @@ public final class WorkQueueService {
     }
 
     /**
-     * Claims up to {@code request.max()} items, waiting up to {@code request.waitMs()} for one to
-     * become visible. A claim arriving while the sidecar drains does not wait. When {@code clientGone}
-     * completes first (the client closed the connection, as a consumer that stops claiming does), a
-     * parked claim ends at once without claiming, and items that an attempt under way claims are given
-     * back at once (nack with delay 0), so that none waits out its visibility timeout.
+     * Claims up to {@code request.max()} items, as {@link #ackAndClaim} does, for a request that carries no acks.
      *
      * @param queue a valid queue name
      * @param request the validated claim
@@ -153,9 +149,29 @@ public final class WorkQueueService {
      * @return the claimed items, possibly none; fails with {@link EngineException}
      */
     public Future<List<ClaimedItem>> claim(String queue, ClaimRequest request, Future<Void> clientGone) {
+        return ackAndClaim(queue, request, clientGone).map(AckedAndClaimed::items);
+    }
+
+    /**
+     * Acknowledges the receipts the claim carries ({@code request.acks()}, each with its own outcome, as
+     * {@link #ackBatch} does), then claims up to {@code request.max()} items, waiting up to {@code request.waitMs()}
+     * for one to become visible. The acks and the first attempt of the claim are one task on a worker thread, so
+     * carrying the acks costs no hand-off of its own. A claim arriving while the sidecar drains does not wait. When
+     * {@code clientGone} completes first (the client closed the connection, as a consumer that stops claiming
+     * does), a parked claim ends at once without claiming, and items that an attempt under way claims are given
+     * back at once (nack with delay 0), so that none waits out its visibility timeout; the acks stand.
+     *
+     * @param queue a valid queue name
+     * @param request the validated claim
+     * @param clientGone completes when nobody will read the answer any more
+     * @return each carried receipt's outcome (true when acked, false when stale, in order) and the claimed items,
+     *     possibly none; fails with {@link EngineException}
+     */
+    public Future<AckedAndClaimed> ackAndClaim(String queue, ClaimRequest request, Future<Void> clientGone) {
         Promise<List<ClaimedItem>> promise = Promise.promise();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.waitMs());
         Waiter waiter = new Waiter(queue, request, deadline, promise);
+        waiter.acks = request.acks().stream().map(this.receipts::decode).toList();
         context.runOnContext(v -> {
             if (request.claimId() != null) {
                 String key = queue + '/' + request.claimId();
@@ -169,7 +185,7 @@ public final class WorkQueueService {
             attempt(waiter);
         });
         clientGone.onComplete(ar -> context.runOnContext(v -> abandon(waiter)));
-        return promise.future();
+        return promise.future().map(items -> new AckedAndClaimed(waiter.ackOutcomes, items));
     }
 
     /**
@@ -276,19 +292,22 @@ public final class WorkQueueService {
      */
     public Future<List<Boolean>> ackBatch(String queue, List<String> receipts) {
         List<Optional<Receipt>> decoded = receipts.stream().map(this.receipts::decode).toList();
+        return blocking(() -> ackNow(queue, decoded));
+    }
+
+    /** On a worker thread: acks the valid receipts; per receipt, true when acked, false when stale or undecodable. */
+    private List<Boolean> ackNow(String queue, List<Optional<Receipt>> decoded) {
         List<Receipt> valid = decoded.stream().flatMap(Optional::stream).toList();
-        return blocking(() -> {
-            Map<Receipt, Boolean> acked = new HashMap<>();
-            if (!valid.isEmpty()) {
-                List<Boolean> oks = engine.ackAll(queue, valid);
-                for (int i = 0; i < valid.size(); i++) {
-                    acked.merge(valid.get(i), oks.get(i), Boolean::logicalOr);
-                }
+        Map<Receipt, Boolean> acked = new HashMap<>();
+        if (!valid.isEmpty()) {
+            List<Boolean> oks = engine.ackAll(queue, valid);
+            for (int i = 0; i < valid.size(); i++) {
+                acked.merge(valid.get(i), oks.get(i), Boolean::logicalOr);
             }
-            List<Boolean> out = decoded.stream().map(r -> r.map(acked::get).orElse(false)).toList();
-            metrics.of(queue).acked.increment(out.stream().filter(ok -> ok).count());
-            return out;
-        });
+        }
+        List<Boolean> out = decoded.stream().map(r -> r.map(acked::get).orElse(false)).toList();
+        metrics.of(queue).acked.increment(out.stream().filter(ok -> ok).count());
+        return out;
     }
 
     /**
@@ -445,16 +464,22 @@ public final class WorkQueueService {
 
     private void attempt(Waiter waiter) {
         long seen = wakeCount;
+        List<Optional<Receipt>> acks = waiter.acks;
+        waiter.acks = List.of(); // carried by the first attempt only
         blocking(() -> {
+            List<Boolean> ackOutcomes = acks.isEmpty() ? List.of() : ackNow(waiter.queue, acks);
             List<ClaimedItem> items = engine.claim(waiter.queue, waiter.request.max(), waiter.request.visibilityMs());
             OptionalLong next = items.isEmpty() ? engine.millisUntilNextVisible(waiter.queue) : OptionalLong.empty();
-            return new Attempt(items, next);
+            return new Attempt(ackOutcomes, items, next);
         }).onComplete(ar -> {
             if (ar.failed()) {
                 waiter.promise.fail(ar.cause());
                 return;
             }
             Attempt result = ar.result();
+            if (!acks.isEmpty()) {
+                waiter.ackOutcomes = result.acks;
+            }
             if (waiter.abandoned) {
                 waiter.promise.tryComplete(List.of());
                 if (!result.items.isEmpty()) {
@@ -533,6 +558,10 @@ public final class WorkQueueService {
         boolean abandoned;
         /** Ended early by its client: answers with what its attempt under way claims, and never parks. */
         boolean ended;
+        /** The receipts the claim carries, decoded; acked by the first attempt, then none. */
+        List<Optional<Receipt>> acks = List.of();
+        /** The carried receipts' outcomes, in order, once the first attempt has acked them. */
+        List<Boolean> ackOutcomes = List.of();
 
         Waiter(String queue, ClaimRequest request, long deadlineNanos, Promise<List<ClaimedItem>> promise) {
             this.queue = queue;
@@ -543,6 +572,6 @@ public final class WorkQueueService {
     }
 
     /** What one claim attempt found. */
-    private record Attempt(List<ClaimedItem> items, OptionalLong nextVisibleMs) {
+    private record Attempt(List<Boolean> acks, List<ClaimedItem> items, OptionalLong nextVisibleMs) {
     }
 }

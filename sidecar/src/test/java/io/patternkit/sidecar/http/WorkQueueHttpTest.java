@@ -169,6 +169,22 @@ class WorkQueueHttpTest {
     }
 
     @Test
+    void aWaitingClaimAcksWhatItCarriesBeforeItParksAndAnswersTheOutcomesWithItsItems() {
+        String q = q();
+        http.call("POST", q + "/items", "{\"payload\":1}");
+        String receipt = http.call("POST", q + "/claim", "{}").json().get("items").get(0).get("receipt").asText();
+        CompletableFuture<HttpHarness.Reply> claim = http.sendAsync("POST", q + "/claim",
+                "{\"waitMs\":15000,\"ack\":[\"" + receipt + "\"]}");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> http.call("GET", q + "/stats", null).json().get("acked").asLong() == 1);
+        assertThat(claim).as("parked: the queue is empty").isNotDone();
+        http.call("POST", q + "/items", "{\"payload\":2}");
+        JsonNode answer = await().atMost(Duration.ofSeconds(5)).until(claim::join, r -> r != null).json();
+        assertThat(answer.get("acks")).singleElement().satisfies(a -> assertThat(a.get("ok").asBoolean()).isTrue());
+        assertThat(answer.get("items")).singleElement().satisfies(i -> assertThat(i.get("payload").asInt()).isEqualTo(2));
+    }
+
+    @Test
     void longPollReturnsAsSoonAsAnItemIsEnqueued() {
         String q = q();
         long start = System.nanoTime();
