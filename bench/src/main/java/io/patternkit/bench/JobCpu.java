@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * or thread's last sample before it ended is its total. Linux only; ticks are {@code USER_HZ} (100 per second).
  */
 final class JobCpu extends Thread {
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
     private final long root;
     private final Map<Long, Long> ticks = new HashMap<>();
     private final Map<Long, String> kinds = new HashMap<>();
@@ -187,7 +187,7 @@ final class JobCpu extends Thread {
     }
 
     /** The fields after the command name, which may hold spaces and parentheses. */
-    private static String[] fields(String stat) {
+    static String[] fields(String stat) {
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
