@@ -146,7 +146,7 @@ final class JobCpu extends Thread {
                     String[] f = fields(Files.readString(dir.resolve("stat")));
                     long pid = Long.parseLong(name);
                     parents.put(pid, Long.parseLong(f[1]));
-                    now.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    now.put(pid, cpuTicks(f));
                 } catch (IOException | RuntimeException e) {
                     // the process ended between the listing and the read
                 }
@@ -174,7 +174,7 @@ final class JobCpu extends Thread {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = fields(stat);
-                    long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    long t = cpuTicks(f);
                     sidecarThreads.merge(pid + "/" + task.getFileName(), Map.entry(name, t),
                             (a, b) -> b.getValue() >= a.getValue() ? b : a);
                 } catch (IOException | RuntimeException e) {
@@ -187,8 +187,20 @@ final class JobCpu extends Thread {
     }
 
     /** The fields after the command name, which may hold spaces and parentheses. */
-    static String[] fields(String stat) {
+    private static String[] fields(String stat) {
         return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /**
+     * @param stat the text of a process's or thread's {@code /proc/.../stat}
+     * @return its user plus system CPU time, in ticks of {@link #TICKS_PER_SECOND}
+     */
+    static long cpuTicks(String stat) {
+        return cpuTicks(fields(stat));
+    }
+
+    private static long cpuTicks(String[] fields) {
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private boolean descends(long pid, Map<Long, Long> parents) {

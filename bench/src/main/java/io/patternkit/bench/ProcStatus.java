@@ -24,8 +24,24 @@ public final class ProcStatus {
      * @throws UncheckedIOException when the process has exited or this is not Linux
      */
     public static ProcStatus of(long pid) {
+        return read(Path.of("/proc", Long.toString(pid), "status"));
+    }
+
+    /**
+     * Reads the status of one thread of a running process, which holds that thread's own counts (its context
+     * switches, for one).
+     *
+     * @param task the thread's directory, {@code /proc/PID/task/TID}
+     * @return the reading
+     * @throws UncheckedIOException when the thread has ended
+     */
+    public static ProcStatus ofThread(Path task) {
+        return read(task.resolve("status"));
+    }
+
+    private static ProcStatus read(Path status) {
         try {
-            return new ProcStatus(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+            return new ProcStatus(Files.readString(status));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

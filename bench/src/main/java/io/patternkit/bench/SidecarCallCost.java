@@ -121,8 +121,7 @@ public final class SidecarCallCost {
 
     private static long cpuTicks(long pid) {
         try {
-            String[] f = JobCpu.fields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return JobCpu.cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -134,12 +133,9 @@ public final class SidecarCallCost {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
-                    for (String line : Files.readAllLines(task.resolve("status"))) {
-                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                        }
-                    }
-                } catch (IOException e) {
+                    ProcStatus status = ProcStatus.ofThread(task);
+                    sum += status.field("voluntary_ctxt_switches:") + status.field("nonvoluntary_ctxt_switches:");
+                } catch (UncheckedIOException e) {
                     // the thread ended between the listing and the read
                 }
             }
