@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
  * prints the sidecar's CPU per item (user and system time of all its threads, {@code /proc/PID/stat}) and the
  * context switches of its threads per call ({@code /proc/PID/task/TID/status}, voluntary and not): the hand-offs
  * between the event loops and the worker threads that a call makes, which CPU readings on this noisy machine
- * kind cannot separate from the drift between runs. Compare two jars by running this with each in turn, both
+ * kind cannot separate from the drift between runs. The same two figures for this JVM, the client's side (the
+ * SDK and its HTTP client's helper threads, and the JVM's compiler threads, which count here too). Compare two jars by running this with each in turn, both
  * orders; with {@code PATTERNKIT_SIDECAR_JAVA} and {@code PATTERNKIT_SIDECAR_AOT_CACHE} set the sidecar runs as
  * the main job runs it ({@link BenchSidecar}).
  *
@@ -39,8 +41,16 @@ public final class SidecarCallCost {
     private SidecarCallCost() {
     }
 
-    /** One phase of one round: the sidecar's CPU per item in µs and its context switches per call. */
-    private record Phase(double cpuMicrosPerItem, double switchesPerCall) {
+    /** One phase of one round: each side's CPU per item in µs and its threads' context switches per call. */
+    private record Phase(Cost sidecar, Cost client) {
+    }
+
+    /** One process's CPU per item in µs and its threads' context switches per call. */
+    private record Cost(double cpuMicrosPerItem, double switchesPerCall) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%6.1f us/item %5.2f cs/call", cpuMicrosPerItem, switchesPerCall);
+        }
     }
 
     /**
@@ -67,10 +77,8 @@ public final class SidecarCallCost {
                     WorkQueue queue = client.queue("callcost-" + round + "-" + batch);
                     Phase enqueue = measure(pid, items, batch, () -> enqueueAll(queue, items, batch));
                     Phase drain = measure(pid, items, batch, () -> drain(queue, items, batch));
-                    System.out.printf("round %d batch %3d: enqueue %6.1f us of sidecar CPU per item, %5.2f context "
-                                    + "switches per call | claim carrying acks %6.1f us per item, %5.2f per call%n",
-                            round, batch, enqueue.cpuMicrosPerItem, enqueue.switchesPerCall, drain.cpuMicrosPerItem,
-                            drain.switchesPerCall);
+                    System.out.printf("round %d batch %3d: enqueue sidecar %s, client %s | claim carrying acks sidecar %s,"
+                            + " client %s%n", round, batch, enqueue.sidecar, enqueue.client, drain.sidecar, drain.client);
                     if (round > 0) {
                         recorded.computeIfAbsent("enqueue batch " + batch, k -> new ArrayList<>()).add(enqueue);
                         recorded.computeIfAbsent("claim carrying acks batch " + batch, k -> new ArrayList<>()).add(drain);
@@ -78,18 +86,27 @@ public final class SidecarCallCost {
                 }
             }
         }
-        recorded.forEach((what, phases) -> System.out.printf("median, %s: %.1f us of sidecar CPU per item, %.2f context "
-                        + "switches per call%n", what, Stats.median(phases.stream().map(Phase::cpuMicrosPerItem).toList()),
-                Stats.median(phases.stream().map(Phase::switchesPerCall).toList())));
+        recorded.forEach((what, phases) -> System.out.printf("median, %s: sidecar %s, client %s%n", what,
+                median(phases.stream().map(Phase::sidecar).toList()), median(phases.stream().map(Phase::client).toList())));
+    }
+
+    private static Cost median(List<Cost> costs) {
+        return new Cost(Stats.median(costs.stream().map(Cost::cpuMicrosPerItem).toList()),
+                Stats.median(costs.stream().map(Cost::switchesPerCall).toList()));
     }
 
     private static Phase measure(long pid, int items, int batch, Runnable work) {
+        long self = ProcessHandle.current().pid();
         long ticks = cpuTicks(pid);
         long switches = contextSwitches(pid);
+        long selfTicks = cpuTicks(self);
+        long selfSwitches = contextSwitches(self);
         work.run();
         double calls = Math.ceil((double) items / batch);
-        return new Phase((cpuTicks(pid) - ticks) / JobCpu.TICKS_PER_SECOND * 1e6 / items,
-                (contextSwitches(pid) - switches) / calls);
+        return new Phase(new Cost((cpuTicks(pid) - ticks) / JobCpu.TICKS_PER_SECOND * 1e6 / items,
+                (contextSwitches(pid) - switches) / calls),
+                new Cost((cpuTicks(self) - selfTicks) / JobCpu.TICKS_PER_SECOND * 1e6 / items,
+                        (contextSwitches(self) - selfSwitches) / calls));
     }
 
     private static void enqueueAll(WorkQueue queue, int items, int batch) {
