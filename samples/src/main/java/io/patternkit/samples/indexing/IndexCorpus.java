@@ -99,6 +99,12 @@ public final class IndexCorpus implements Callable<Integer> {
             description = "The sidecars' JVM options, separated by spaces (default: ${DEFAULT-VALUE}).")
     String sidecarJvmArgs;
 
+    // C1 only for the workers too: each worker JVM would compile the handler's hot code with C2 again, which on two
+    // cores costs more CPU than C2's faster code saves in a job of seconds (docs/workqueue.md, "Choosing settings").
+    @Option(names = "--worker-jvm-args", defaultValue = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m",
+            description = "The workers' JVM options, separated by spaces (default: ${DEFAULT-VALUE}).")
+    String workerJvmArgs;
+
     /**
      * Runs the job; exits 0 when nothing was lost, 1 otherwise.
      *
@@ -232,7 +238,7 @@ public final class IndexCorpus implements Callable<Integer> {
     private AppProcess startWorker(int index, SidecarProcess sidecar, Path inputRoot, Path work,
             AppProcess.Events events) throws IOException {
         Path logs = Files.createDirectories(work.resolve("logs"));
-        List<String> command = AppProcess.javaMain(List.of("-Xmx256m", "-XX:+UseSerialGC"), IndexWorker.class, List.of(
+        List<String> command = AppProcess.javaMain(List.of(workerJvmArgs.trim().split("\\s+")), IndexWorker.class, List.of(
                 "--queue", QUEUE,
                 "--input-root", inputRoot.toString(),
                 "--output-root", work.resolve("output").toString(),
