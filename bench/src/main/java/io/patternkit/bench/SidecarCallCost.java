@@ -27,9 +27,9 @@ import java.util.stream.Stream;
  * context switches of its threads per call ({@code /proc/PID/task/TID/status}, voluntary and not): the hand-offs
  * between the event loops and the worker threads that a call makes, which CPU readings on this noisy machine
  * kind cannot separate from the drift between runs. The same two figures for this JVM, the client's side (the
- * SDK and its HTTP client's helper threads, and the JVM's compiler threads, which count here too). Compare two jars by running this with each in turn, both
- * orders; with {@code PATTERNKIT_SIDECAR_JAVA} and {@code PATTERNKIT_SIDECAR_AOT_CACHE} set the sidecar runs as
- * the main job runs it ({@link BenchSidecar}).
+ * SDK and its HTTP client's helper threads, and the JVM's compiler threads, which count here too). Compare two
+ * jars by running this with each in turn, both orders; with {@code PATTERNKIT_SIDECAR_JAVA} and
+ * {@code PATTERNKIT_SIDECAR_AOT_CACHE} set the sidecar runs as the main job runs it ({@link BenchSidecar}).
  *
  * <p>Options: {@code --sidecar-jar} (default {@code sidecar/target/patternkit-sidecar.jar}), {@code --items 4000},
  * {@code --batches 1,16}, {@code --rounds 3} (the first is warm-up: printed, left out of the medians),

@@ -224,7 +224,7 @@ public final class IndexCorpus implements Callable<Integer> {
         // As in production: on SIGTERM the sidecar serves its worker until the worker has drained.
         // scale: "replicate yourself", which answers 501 here (no Kubernetes, no --scale-max) and the worker goes on.
         SidecarProcess.Builder builder = SidecarProcess.run("workqueue", "scale").dataDir(work.resolve("data"))
-                .jvmArgs(sidecarJvmArgs.trim().split("\\s+")).appDrainTimeout(Duration.ofSeconds(25));
+                .jvmArgs(jvmOptions(sidecarJvmArgs).toArray(String[]::new)).appDrainTimeout(Duration.ofSeconds(25));
         if (sidecarJar != null) {
             builder.jar(sidecarJar);
         }
@@ -235,10 +235,15 @@ public final class IndexCorpus implements Callable<Integer> {
         return sidecar;
     }
 
+    /** JVM options given as one string, separated by spaces; none when it is blank. */
+    private static List<String> jvmOptions(String options) {
+        return options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
+    }
+
     private AppProcess startWorker(int index, SidecarProcess sidecar, Path inputRoot, Path work,
             AppProcess.Events events) throws IOException {
         Path logs = Files.createDirectories(work.resolve("logs"));
-        List<String> command = AppProcess.javaMain(List.of(workerJvmArgs.trim().split("\\s+")), IndexWorker.class, List.of(
+        List<String> command = AppProcess.javaMain(jvmOptions(workerJvmArgs), IndexWorker.class, List.of(
                 "--queue", QUEUE,
                 "--input-root", inputRoot.toString(),
                 "--output-root", work.resolve("output").toString(),
