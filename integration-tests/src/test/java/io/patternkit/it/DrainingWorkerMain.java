@@ -15,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * An app process for the drain tests: a work-queue consumer that has joined its {@link Lifecycle} and
  * drains on SIGTERM. Each handler takes {@code handlerMs}, or blocks until interrupted when it is
- * negative. Prints {@code EVENT STARTED} once consuming, and after the drain
+ * negative. Prints {@code EVENT STARTED} once consuming, {@code EVENT HANDLING id=..} when a handler that blocks
+ * has its item (a claimed item may wait in the consumer's buffer before a handler takes it), and after the drain
  * {@code EVENT DRAINED completed=.. released=.. stranded=.. tookMs=.. clean=..}.
  *
  * <p>Arguments: sidecar URL, queue name, concurrency, batch size, handler milliseconds, drain deadline
@@ -33,6 +34,8 @@ public final class DrainingWorkerMain {
         CountDownLatch never = new CountDownLatch(1);
         WorkQueueConsumer consumer = WorkQueueConsumer.builder(client.queue(args[1]), item -> {
             if (handlerMs < 0) {
+                System.out.println("EVENT HANDLING id=" + item.id());
+                System.out.flush();
                 never.await();
             } else {
                 Thread.sleep(handlerMs);

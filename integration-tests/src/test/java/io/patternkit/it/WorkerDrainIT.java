@@ -108,7 +108,7 @@ class WorkerDrainIT {
         SidecarProcess sidecar = sidecar(engine, Duration.ofSeconds(20));
         AppProcess.Events events = new AppProcess.Events();
         AppProcess app = worker(sidecar, events, 1, 1, -1, Duration.ofSeconds(1));
-        await().atMost(Duration.ofMinutes(1)).until(() -> queue.stats().inFlight() == 1);
+        events.await("a handler holding the item", e -> e.is("HANDLING"), 1, Duration.ofMinutes(1));
 
         AppProcess.Event drained = terminateTogether(app, sidecar, events);
 
@@ -131,7 +131,9 @@ class WorkerDrainIT {
         SidecarProcess sidecar = sidecar(engine, Duration.ZERO);
         AppProcess.Events events = new AppProcess.Events();
         AppProcess app = worker(sidecar, events, 1, 1, -1, Duration.ofSeconds(5));
-        await().atMost(Duration.ofMinutes(1)).until(() -> queue.stats().inFlight() == 1);
+        // The handler must hold the item: one still in the consumer's buffer is released at once, and that release
+        // can reach the sidecar before it has stopped serving.
+        events.await("a handler holding the item", e -> e.is("HANDLING"), 1, Duration.ofMinutes(1));
 
         AppProcess.Event drained = terminateTogether(app, sidecar, events);
 
