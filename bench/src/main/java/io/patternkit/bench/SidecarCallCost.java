@@ -97,16 +97,24 @@ public final class SidecarCallCost {
 
     private static Phase measure(long pid, int items, int batch, Runnable work) {
         long self = ProcessHandle.current().pid();
-        long ticks = cpuTicks(pid);
-        long switches = contextSwitches(pid);
-        long selfTicks = cpuTicks(self);
-        long selfSwitches = contextSwitches(self);
+        Counters sidecar = Counters.of(pid);
+        Counters client = Counters.of(self);
         work.run();
         double calls = Math.ceil((double) items / batch);
-        return new Phase(new Cost((cpuTicks(pid) - ticks) / JobCpu.TICKS_PER_SECOND * 1e6 / items,
-                (contextSwitches(pid) - switches) / calls),
-                new Cost((cpuTicks(self) - selfTicks) / JobCpu.TICKS_PER_SECOND * 1e6 / items,
-                        (contextSwitches(self) - selfSwitches) / calls));
+        return new Phase(sidecar.costUntil(Counters.of(pid), items, calls),
+                client.costUntil(Counters.of(self), items, calls));
+    }
+
+    /** One process's CPU ticks and its threads' context switches at one moment. */
+    private record Counters(long ticks, long switches) {
+        static Counters of(long pid) {
+            return new Counters(cpuTicks(pid), contextSwitches(pid));
+        }
+
+        Cost costUntil(Counters later, int items, double calls) {
+            return new Cost((later.ticks - ticks) / JobCpu.TICKS_PER_SECOND * 1e6 / items,
+                    (later.switches - switches) / calls);
+        }
     }
 
     private static void enqueueAll(WorkQueue queue, int items, int batch) {
