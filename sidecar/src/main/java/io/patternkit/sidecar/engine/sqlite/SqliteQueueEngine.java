@@ -103,8 +103,8 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
      * id in every index entry, and ids follow the order of enqueueing (one writer at a time, {@code pk_now_ms()}
      * never going back), so the oldest ready item is the one with the least id. Reading every live row instead cost
      * 48 ms with 100,000 ready items and 444 ms with a million, 18 and 108 ms this way, and it runs every few seconds
-     * in every sidecar (docs/benchmarks.md, section 13). A ready row always has attempts left (a nack that uses the last one dead-letters the item), so ready rows
-     * are counted without reading them.
+     * in every sidecar (docs/benchmarks.md, section 13). A ready row always has attempts left (a nack that uses the
+     * last one dead-letters the item), so ready rows are counted without reading them.
      */
     @Override
     public String statsStatement() {
