@@ -2,6 +2,7 @@ package io.patternkit.sidecar.engine.sqlite;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +33,9 @@ import org.sqlite.util.OSInfo;
  * start, left behind by a {@code kill -9}. Here the copy is made once per sqlite-jdbc version and platform, into
  * {@code DATA/native/sqlite-jdbc-VERSION-OS-ARCH/}, written to a temporary file, forced to disk and renamed into
  * place, so that several sidecars sharing a data directory never load a half-written library; a copy whose size or
- * CRC-32 differs from the jar entry's (a damaged file, another file put in its place) is made again.
+ * CRC-32 differs from the jar entry's (a damaged file, another file put in its place) is made again. When it makes a
+ * copy, it removes this platform's copies of other sqlite-jdbc versions (an upgrade's leftovers, 1 MB each on a volume
+ * that outlives the container); a sidecar of another version that starts later makes its own copy again.
  *
  * <p>An operator's own {@code -Dorg.sqlite.lib.path} is left alone, and on a platform whose library the jar lacks,
  * on a data directory that cannot hold executable code ({@code noexec}), or when the copy fails, nothing is set and
@@ -79,8 +84,8 @@ final class SqliteNativeLibrary {
         URLConnection connection = resource.openConnection();
         long size = connection.getContentLengthLong();
         long crc = connection instanceof JarURLConnection jar ? jar.getJarEntry().getCrc() : -1;
-        Path dir = dataDir.resolve("native").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + "-"
-                + OSInfo.getNativeLibFolderPathForCurrentOS().replace('/', '-'));
+        String platform = "-" + OSInfo.getNativeLibFolderPathForCurrentOS().replace('/', '-');
+        Path dir = dataDir.resolve("native").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + platform);
         Path library = dir.resolve(name);
         if (!sameAs(library, size, crc)) {
             Files.createDirectories(dir);
@@ -96,6 +101,7 @@ final class SqliteNativeLibrary {
                 Files.deleteIfExists(partial);
             }
             LOG.debug("SQLite's native library copied to {}", library);
+            removeOtherVersions(dir, platform);
         } else if (!Files.isExecutable(library)) {
             executable(library);
         }
@@ -122,6 +128,27 @@ final class SqliteNativeLibrary {
         CRC32 checksum = new CRC32();
         checksum.update(Files.readAllBytes(library));
         return checksum.getValue() == crc;
+    }
+
+    /**
+     * Deletes the directories beside {@code kept} that hold this platform's library of another sqlite-jdbc version,
+     * logging what it cannot delete; a library another process has loaded stays mapped in it after the deletion.
+     */
+    private static void removeOtherVersions(Path kept, String platform) {
+        try (Stream<Path> siblings = Files.list(kept.getParent())) {
+            for (Path other : siblings.filter(d -> !d.equals(kept) && Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)
+                    && d.getFileName().toString().startsWith("sqlite-jdbc-")
+                    && d.getFileName().toString().endsWith(platform)).toList()) {
+                try (Stream<Path> files = Files.walk(other)) {
+                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+                LOG.info("removed {}, SQLite's native library of another sqlite-jdbc version", other);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot remove the copies of other sqlite-jdbc versions beside {}: {}", kept, e.toString());
+        }
     }
 
     /**

@@ -68,6 +68,28 @@ class SqliteNativeLibraryTest {
     }
 
     @Test
+    void removesThisPlatformsCopiesOfOtherVersionsWhenItMakesOne() throws IOException {
+        Path nativeDir = data.resolve("native");
+        String platform = SqliteNativeLibrary.install(data).orElseThrow().getParent().getFileName().toString()
+                .substring(("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()).length());
+        Path older = Files.createDirectories(nativeDir.resolve("sqlite-jdbc-3.0.0.0" + platform));
+        Files.write(older.resolve(LibraryLoaderUtil.getNativeLibName()), new byte[] {1});
+        Path otherPlatform = Files.createDirectories(nativeDir.resolve("sqlite-jdbc-3.0.0.0-Plan9-mips"));
+        Path unrelated = Files.createDirectories(nativeDir.resolve("an-operators-own" + platform));
+
+        assertThat(SqliteNativeLibrary.install(data)).as("a good copy is kept: nothing is cleaned").isPresent();
+        assertThat(older).exists();
+
+        Path library = SqliteNativeLibrary.install(data).orElseThrow();
+        Files.write(library, new byte[] {1, 2, 3});
+        assertThat(SqliteNativeLibrary.install(data)).contains(library);
+        assertThat(older).doesNotExist();
+        assertThat(otherPlatform).exists();
+        assertThat(unrelated).exists();
+        assertThat(library).exists();
+    }
+
+    @Test
     void theCopyIsExecutableAndWritableByItsOwnerAlone() throws IOException {
         Path library = SqliteNativeLibrary.install(data).orElseThrow();
 
