@@ -2,7 +2,7 @@ package io.patternkit.sidecar.adapter;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import io.patternkit.sidecar.adapter.logs.LogsSpec;
 import io.patternkit.sidecar.adapter.scrape.ScrapeSpec;
 import io.patternkit.sidecar.common.ConfigFile;

@@ -1,8 +1,9 @@
 package io.patternkit.sidecar.adapter;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.patternkit.sidecar.common.JsonMappers;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -54,7 +55,7 @@ public final class AdapterModule implements PatternModule {
     /** The name {@code run --patterns} knows the adapter by. */
     public static final String NAME = "adapter";
     private static final Logger LOG = LoggerFactory.getLogger(AdapterModule.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonMapper MAPPER = JsonMappers.standard();
 
     private final AdapterConfig config;
     private final Function<String, String> env;

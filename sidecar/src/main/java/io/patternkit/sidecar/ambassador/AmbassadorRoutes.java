@@ -1,7 +1,7 @@
 package io.patternkit.sidecar.ambassador;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.common.FieldError;
 import io.patternkit.sidecar.common.ProblemException;

@@ -1,7 +1,7 @@
 package io.patternkit.sidecar.checkpoint;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.sidecar.common.JsonFields;
 import java.util.Set;
@@ -19,9 +19,9 @@ final class CheckpointRequests {
     record Save(String stateJson, Long expectedVersion, Long fencingToken) {
     }
 
-    private final ObjectMapper mapper;
+    private final JsonMapper mapper;
 
-    CheckpointRequests(ObjectMapper mapper) {
+    CheckpointRequests(JsonMapper mapper) {
         this.mapper = mapper;
     }
 
@@ -66,7 +66,7 @@ final class CheckpointRequests {
 
     /** The text of the top-level {@code state} member's value, as sent; the body is valid JSON by now. */
     private String rawState(byte[] body) {
-        String state = JsonFields.rawValues(mapper.getFactory(), body, "state").get("state");
+        String state = JsonFields.rawValues(mapper.tokenStreamFactory(), body, "state").get("state");
         if (state == null) {
             throw JsonFields.invalid("state", "is required");
         }

@@ -1,7 +1,7 @@
 package io.patternkit.sidecar.checkpoint;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.RunningPattern;
 import io.vertx.core.Future;

@@ -1,14 +1,14 @@
 package io.patternkit.sidecar.common;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +23,11 @@ import picocli.CommandLine.TypeConversionException;
  * Jackson's class names.
  */
 public final class ConfigFile {
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final JsonMapper JSON = JsonMappers.oneDocument(JsonMappers.standard()).rebuild()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .registerModule(new SimpleModule("patternkit-durations").addDeserializer(Duration.class, new DurationReader()));
+            .addModule(new SimpleModule("patternkit-durations").addDeserializer(Duration.class, new DurationReader()))
+            .build();
 
     private ConfigFile() {
     }
@@ -45,25 +45,25 @@ public final class ConfigFile {
     public static <T> T read(Path file, Class<T> type) {
         try {
             return JSON.readValue(Files.readAllBytes(file), type);
-        } catch (JsonMappingException e) {
-            if (e.getCause() instanceof JsonProcessingException syntax) {
+        } catch (DatabindException e) {
+            if (e.getCause() instanceof JacksonException syntax) {
                 throw notJson(file, syntax);
             }
             throw new IllegalArgumentException(file + ": " + describe(e), e);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw notJson(file, e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static IllegalArgumentException notJson(Path file, JsonProcessingException e) {
+    private static IllegalArgumentException notJson(Path file, JacksonException e) {
         String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
         return new IllegalArgumentException(file + " is not JSON" + at + ": " + e.getOriginalMessage(), e);
     }
 
     /** @return the failing member's path and the reason, without Jackson's class names */
-    private static String describe(JsonMappingException e) {
+    private static String describe(DatabindException e) {
         Throwable cause = e.getCause();
         String reason;
         if (e instanceof UnrecognizedPropertyException unknown) {
@@ -74,18 +74,18 @@ public final class ConfigFile {
             reason = e.getOriginalMessage().replaceAll(" \\(class [^)]*\\)", "");
         }
         StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+        for (JacksonException.Reference ref : e.getPath()) {
+            path.append(ref.getPropertyName() != null ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]");
         }
         return (path.isEmpty() ? "" : path.substring(path.charAt(0) == '.' ? 1 : 0) + ": ") + reason;
     }
 
     /** Durations as the command line writes them. */
-    private static final class DurationReader extends JsonDeserializer<Duration> {
+    private static final class DurationReader extends ValueDeserializer<Duration> {
         private final DurationConverter converter = new DurationConverter();
 
         @Override
-        public Duration deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+        public Duration deserialize(JsonParser parser, DeserializationContext context) {
             return converter.convert(parser.getValueAsString(""));
         }
     }

@@ -1,14 +1,14 @@
 package io.patternkit.sidecar.common;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamContext;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.ProblemType;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ public final class JsonFields {
      *     well-formed UTF-8, or holds a string with an unpaired surrogate ({@link StrictText}); the last two
      *     name the member
      */
-    public static JsonNode parse(ObjectMapper mapper, byte[] body) {
+    public static JsonNode parse(JsonMapper mapper, byte[] body) {
         if (body == null || body.length == 0) {
             throw invalid("body", "a JSON body is required");
         }
@@ -72,14 +72,14 @@ public final class JsonFields {
      *     {@code items[2].payload}), in document order
      * @throws ProblemException {@code invalid-request} when the body is not JSON after all
      */
-    public static Map<String, String> rawValues(JsonFactory factory, byte[] body, String member) {
+    public static Map<String, String> rawValues(TokenStreamFactory factory, byte[] body, String member) {
         Map<String, String> values = new LinkedHashMap<>();
-        try (JsonParser p = factory.createParser(body)) {
+        try (JsonParser p = factory.createParser(ObjectReadContext.empty(), body)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t != JsonToken.FIELD_NAME || !member.equals(p.currentName())) {
+                if (t != JsonToken.PROPERTY_NAME || !member.equals(p.currentName())) {
                     continue;
                 }
-                String path = join(pathOf(p.getParsingContext()), member);
+                String path = join(pathOf(p.streamReadContext()), member);
                 JsonToken value = p.nextToken();
                 int start = (int) p.currentTokenLocation().getByteOffset();
                 if (value.isStructStart()) {
@@ -90,20 +90,20 @@ public final class JsonFields {
                 int end = (int) p.currentLocation().getByteOffset();
                 values.put(path, new String(body, start, end - start, StandardCharsets.UTF_8));
             }
-        } catch (IOException e) {
+        } catch (JacksonException e) {
             throw invalid("body", "is not valid JSON");
         }
         return values;
     }
 
     /** @return the path of the object or array a parsing context reads, in this class's form ("" for the body) */
-    private static String pathOf(JsonStreamContext container) {
-        JsonStreamContext parent = container.getParent();
+    private static String pathOf(TokenStreamContext container) {
+        TokenStreamContext parent = container.getParent();
         if (parent == null || parent.inRoot()) {
             return "";
         }
         String up = pathOf(parent);
-        return parent.inArray() ? index(up, parent.getCurrentIndex()) : join(up, parent.getCurrentName());
+        return parent.inArray() ? index(up, parent.getCurrentIndex()) : join(up, parent.currentName());
     }
 
     /**
@@ -165,7 +165,7 @@ public final class JsonFields {
             error(path, "must be a JSON object");
             return false;
         }
-        node.fieldNames().forEachRemaining(name -> {
+        node.propertyNames().forEach(name -> {
             if (!allowed.contains(name)) {
                 error(join(path, name), "unknown field");
             }
@@ -200,11 +200,11 @@ public final class JsonFields {
             }
             return null;
         }
-        if (!value.isTextual()) {
+        if (!value.isString()) {
             error(join(path, name), "must be a string");
             return null;
         }
-        String text = value.textValue();
+        String text = value.stringValue();
         int length = length(text);
         if (length < minLength || length > maxLength) {
             error(join(path, name), "must be " + minLength + " to " + maxLength + " characters long");

@@ -1,11 +1,12 @@
 package io.patternkit.sidecar.common;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamContext;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -25,7 +26,7 @@ import java.util.Optional;
  * parses), never a silent substitution such as {@code ?}.
  */
 public final class StrictText {
-    private static final JsonFactory LENIENT = new JsonFactory();
+    private static final TokenStreamFactory LENIENT = new JsonFactory();
 
     private StrictText() {
     }
@@ -62,8 +63,8 @@ public final class StrictText {
     }
 
     private static Optional<String> find(JsonNode node, String path) {
-        if (node.isTextual()) {
-            return wellFormed(node.textValue()) ? Optional.empty() : Optional.of(path.isEmpty() ? "body" : path);
+        if (node.isString()) {
+            return wellFormed(node.stringValue()) ? Optional.empty() : Optional.of(path.isEmpty() ? "body" : path);
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
@@ -103,30 +104,30 @@ public final class StrictText {
     /** The member whose value or name holds byte {@code offset}, read with Jackson's lenient decoder up to it. */
     private static String memberAt(byte[] body, int offset) {
         String member = "body";
-        try (JsonParser parser = LENIENT.createParser(body)) {
+        try (JsonParser parser = LENIENT.createParser(ObjectReadContext.empty(), body)) {
             for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
                 if (parser.currentLocation().getByteOffset() > offset) {
                     return member;
                 }
-                member = path(parser.getParsingContext());
+                member = path(parser.streamReadContext());
             }
-        } catch (IOException | RuntimeException stopped) {
+        } catch (RuntimeException stopped) {
             // the malformed byte itself, or later junk: the last member reached is the one
         }
         return member;
     }
 
-    private static String path(JsonStreamContext context) {
-        Deque<JsonStreamContext> chain = new ArrayDeque<>();
-        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+    private static String path(TokenStreamContext context) {
+        Deque<TokenStreamContext> chain = new ArrayDeque<>();
+        for (TokenStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
             chain.push(c);
         }
         String path = "";
-        for (JsonStreamContext c : chain) {
+        for (TokenStreamContext c : chain) {
             if (c.inArray()) {
                 path = JsonFields.index(path, Math.max(0, c.getCurrentIndex()));
-            } else if (c.getCurrentName() != null) {
-                path = JsonFields.join(path, c.getCurrentName());
+            } else if (c.currentName() != null) {
+                path = JsonFields.join(path, c.currentName());
             }
         }
         return path.isEmpty() ? "body" : path;

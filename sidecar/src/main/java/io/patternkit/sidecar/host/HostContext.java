@@ -1,6 +1,6 @@
 package io.patternkit.sidecar.host;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.sidecar.common.Ticker;
 import io.vertx.core.Vertx;
@@ -20,7 +20,7 @@ import io.vertx.core.Vertx;
  * @param engines the engine the patterns store their state in
  * @param directory where a pattern publishes the instances it knows of for another to route to
  */
-public record HostContext(Vertx vertx, MeterRegistry registry, ObjectMapper mapper, OutboundToken token,
+public record HostContext(Vertx vertx, MeterRegistry registry, JsonMapper mapper, OutboundToken token,
                           Ticker ticker, EngineFamily engines, InstanceDirectory directory) {
 
     /**

@@ -1,9 +1,9 @@
 package io.patternkit.sidecar.host;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.EngineException;
@@ -30,14 +30,14 @@ public final class Responses {
     public static final int RETRY_AFTER_SECONDS = 1;
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
 
-    private final ObjectMapper mapper;
+    private final JsonMapper mapper;
 
     /**
      * Creates the writer.
      *
      * @param mapper the JSON mapper
      */
-    public Responses(ObjectMapper mapper) {
+    public Responses(JsonMapper mapper) {
         this.mapper = mapper;
     }
 
@@ -174,7 +174,7 @@ public final class Responses {
     private byte[] bytes(ObjectNode body) {
         try {
             return mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new IllegalStateException("cannot serialise a response", e);
         }
     }

@@ -1,6 +1,7 @@
 package io.patternkit.sidecar.host;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.sidecar.common.JsonMappers;
+import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patternkit.sidecar.common.Ticker;
@@ -65,7 +66,7 @@ public final class SidecarHost implements AutoCloseable {
         List<RunningPattern> started = new ArrayList<>();
         String names = String.join(",", modules.stream().map(PatternModule::name).toList());
         try {
-            ObjectMapper mapper = new ObjectMapper();
+            JsonMapper mapper = JsonMappers.standard();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             HostContext context = new HostContext(vertx, registry, mapper, settings.outboundToken(), ticker, engines,
                     new InstanceDirectory());

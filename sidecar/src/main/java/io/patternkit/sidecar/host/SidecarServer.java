@@ -1,6 +1,6 @@
 package io.patternkit.sidecar.host;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -80,7 +80,7 @@ public final class SidecarServer {
      * @param registry the metrics registry served at {@code /metrics}
      * @param settings the API token (or none), the body limit and the failed-authentication limit
      */
-    public SidecarServer(Vertx vertx, List<RunningPattern> patterns, ObjectMapper mapper, PrometheusMeterRegistry registry,
+    public SidecarServer(Vertx vertx, List<RunningPattern> patterns, JsonMapper mapper, PrometheusMeterRegistry registry,
                          HostSettings settings) {
         Optional<String> token = settings.token();
         long maxBodyBytes = settings.maxBodyBytes();

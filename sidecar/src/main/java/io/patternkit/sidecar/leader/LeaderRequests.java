@@ -1,10 +1,11 @@
 package io.patternkit.sidecar.leader;
 
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.protocol.NameRule;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.JsonFields;
 import io.patternkit.sidecar.common.ProblemException;
@@ -24,13 +25,13 @@ public final class LeaderRequests {
     private static final Set<String> TERM_FIELDS = Set.of("candidateId", "term");
     private static final int MAX_ID = 253;
 
-    private final ObjectMapper mapper;
+    private final JsonMapper mapper;
 
     /**
      * @param mapper the JSON mapper; a copy that rejects trailing tokens is used
      */
-    public LeaderRequests(ObjectMapper mapper) {
-        this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    public LeaderRequests(JsonMapper mapper) {
+        this.mapper = JsonMappers.oneDocument(mapper);
     }
 
     /** A validated campaign. @param candidateId the candidate @param waitMs 0 to 20000 */

@@ -3,7 +3,7 @@ package io.patternkit.sidecar.leader;
 import io.patternkit.sidecar.host.RunningPattern;
 import io.patternkit.sidecar.host.Responses;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.sidecar.leader.CampaignOutcome;
 import io.patternkit.sidecar.leader.Lease;
 import io.patternkit.sidecar.leader.LeaseRecord;
@@ -47,7 +47,7 @@ public final class LeaderRoutes implements RunningPattern {
     /** Handles a validated election and body. */
     @FunctionalInterface
     private interface BodyRoute {
-        Future<ObjectNode> handle(String election, com.fasterxml.jackson.databind.JsonNode body);
+        Future<ObjectNode> handle(String election, tools.jackson.databind.JsonNode body);
     }
 
     @Override

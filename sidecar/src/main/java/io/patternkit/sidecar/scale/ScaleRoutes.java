@@ -1,8 +1,8 @@
 package io.patternkit.sidecar.scale;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.protocol.ProblemType;
@@ -36,13 +36,13 @@ final class ScaleRoutes implements RunningPattern {
     private static final Set<String> FIELDS = Set.of("replicas");
 
     private final Vertx vertx;
-    private final ObjectMapper mapper;
+    private final JsonMapper mapper;
     private final ScaleSettings settings;
     private final Optional<WorkloadScaler> scaler;
     private final MeterRegistry registry;
     private Responses responses;
 
-    ScaleRoutes(Vertx vertx, ObjectMapper mapper, ScaleSettings settings, Optional<WorkloadScaler> scaler,
+    ScaleRoutes(Vertx vertx, JsonMapper mapper, ScaleSettings settings, Optional<WorkloadScaler> scaler,
             MeterRegistry registry) {
         this.vertx = vertx;
         this.mapper = mapper;

@@ -1,7 +1,9 @@
 package io.patternkit.sidecar.scatter;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.sidecar.common.JsonMappers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.LeafSource;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.sidecar.common.JvmDns;
@@ -12,7 +14,6 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class DnsDiscovery implements AutoCloseable {
     private final OutboundToken token;
     private final HttpClientAgent client;
     private final LeafTls tls;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final JsonMapper mapper = JsonMappers.standard();
     private long timer = -1;
 
     /**
@@ -127,15 +128,15 @@ public final class DnsDiscovery implements AutoCloseable {
                 }
                 try {
                     JsonNode info = mapper.readTree(body.getBytes());
-                    String pool = info.path("pool").asText("");
-                    String shard = info.path("shard").asText("");
-                    String leafId = info.path("leafId").asText("");
+                    String pool = info.path("pool").asString("");
+                    String shard = info.path("shard").asString("");
+                    String leafId = info.path("leafId").asString("");
                     if (!pool.equals(name.pool()) || !NameRule.SHARD.matches(shard)
                             || !NameRule.LEAF_ID.matches(leafId)) {
                         return Optional.<Leaf>empty();
                     }
                     return Optional.of(new Leaf(pool, shard, leafId, url, LeafSource.DNS, Long.MAX_VALUE));
-                } catch (IOException e) {
+                } catch (JacksonException e) {
                     return Optional.<Leaf>empty();
                 }
             });

@@ -1,6 +1,6 @@
 package io.patternkit.sidecar.scatter;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 import java.util.Map;
 import java.util.function.Consumer;

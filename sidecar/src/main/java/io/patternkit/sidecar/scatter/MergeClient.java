@@ -1,10 +1,10 @@
 package io.patternkit.sidecar.scatter;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 import io.patternkit.sidecar.host.OutboundToken;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
@@ -22,7 +22,7 @@ public final class MergeClient {
     private final JsonPoster poster;
     private final TaskScheduler scheduler;
     private final OutboundToken token;
-    private final ObjectMapper mapper;
+    private final JsonMapper mapper;
 
     /**
      * Creates the client.
@@ -32,7 +32,7 @@ public final class MergeClient {
      * @param token the API token as sent to merge containers (never in clear over a network)
      * @param mapper the JSON mapper
      */
-    public MergeClient(JsonPoster poster, TaskScheduler scheduler, OutboundToken token, ObjectMapper mapper) {
+    public MergeClient(JsonPoster poster, TaskScheduler scheduler, OutboundToken token, JsonMapper mapper) {
         this.poster = poster;
         this.scheduler = scheduler;
         this.token = token;
@@ -72,7 +72,7 @@ public final class MergeClient {
         byte[] bytes;
         try {
             bytes = mapper.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new IllegalStateException("cannot serialise the merge call", e);
         }
         request[0] = poster.post(url, headers, Buffer.buffer(bytes), reply -> {

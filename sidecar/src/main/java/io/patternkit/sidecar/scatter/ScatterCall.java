@@ -2,7 +2,7 @@ package io.patternkit.sidecar.scatter;
 
 import io.patternkit.protocol.ShardStatus;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.scatter.ScatterMetrics.Kind;
 import io.patternkit.sidecar.scatter.TaskScheduler.Cancellable;

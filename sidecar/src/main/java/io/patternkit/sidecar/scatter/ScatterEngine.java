@@ -1,7 +1,8 @@
 package io.patternkit.sidecar.scatter;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.sidecar.common.JsonMappers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.sidecar.common.ExtraLoadBudget;
 import io.patternkit.sidecar.common.LatencyTracker;
 import io.patternkit.sidecar.host.OutboundToken;
@@ -21,7 +22,7 @@ public final class ScatterEngine {
     private final ScatterMetrics metrics;
     private final OutboundToken token;
     private final Settings settings;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final JsonMapper mapper = JsonMappers.standard();
     private final Map<String, LatencyTracker> latency = new ConcurrentHashMap<>();
     private final Map<String, ExtraLoadBudget> budgets = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
@@ -109,7 +110,7 @@ public final class ScatterEngine {
     String quote(String text) {
         try {
             return mapper.writeValueAsString(text);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,16 +1,17 @@
 package io.patternkit.sidecar.scatter;
 
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.protocol.WireName;
 
 import io.patternkit.protocol.CompletionPolicy;
 
 import io.patternkit.protocol.NameRule;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.JsonFields;
@@ -44,7 +45,7 @@ public final class ScatterRequestParser {
     private static final int MAX_URL = 2048;
     private static final long MAX_MS = Wire.MAX_SCATTER_DEADLINE_MS;
 
-    private final ObjectMapper mapper;
+    private final JsonMapper mapper;
     private final Duration defaultDeadline;
 
     /**
@@ -53,11 +54,10 @@ public final class ScatterRequestParser {
      * @param mapper the JSON mapper to copy
      * @param defaultDeadline the deadline of calls that do not say, 1 ms to 60 s
      */
-    public ScatterRequestParser(ObjectMapper mapper, Duration defaultDeadline) {
+    public ScatterRequestParser(JsonMapper mapper, Duration defaultDeadline) {
         // Exact decimals: the request is handed to leaves as sent, never rounded through a double.
-        this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        this.mapper = JsonMappers.oneDocument(mapper).rebuild().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false).build();
         this.defaultDeadline = defaultDeadline;
     }
 
@@ -206,12 +206,12 @@ public final class ScatterRequestParser {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < array.size(); i++) {
             JsonNode element = array.get(i);
-            if (!element.isTextual() || !NameRule.SHARD.matches(element.textValue())) {
+            if (!element.isString() || !NameRule.SHARD.matches(element.stringValue())) {
                 f.error(JsonFields.index("shards", i), "must be " + NameRule.SHARD.rule());
-            } else if (!seen.add(element.textValue())) {
+            } else if (!seen.add(element.stringValue())) {
                 f.error(JsonFields.index("shards", i), "is a duplicate");
             } else {
-                shards.add(element.textValue());
+                shards.add(element.stringValue());
             }
         }
         return Optional.of(shards);
@@ -248,7 +248,7 @@ public final class ScatterRequestParser {
     private String serialise(JsonNode request) {
         try {
             return request == null ? "null" : mapper.writeValueAsString(request);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new IllegalStateException("cannot serialise a parsed request", e);
         }
     }

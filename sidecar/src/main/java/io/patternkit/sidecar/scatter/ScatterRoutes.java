@@ -2,10 +2,10 @@ package io.patternkit.sidecar.scatter;
 
 import io.patternkit.protocol.CompletionPolicy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.host.RunningPattern;
@@ -40,7 +40,7 @@ public final class ScatterRoutes implements RunningPattern {
     private final ScatterEngine engine;
     private final ScatterRequestParser parser;
     private final MergeClient merger;
-    private final ObjectMapper mapper;
+    private final JsonMapper mapper;
     private Responses responses;
 
     /**
@@ -53,7 +53,7 @@ public final class ScatterRoutes implements RunningPattern {
      * @param mapper the JSON mapper
      */
     public ScatterRoutes(LeafRegistry registry, ScatterEngine engine, ScatterRequestParser parser, MergeClient merger,
-                         ObjectMapper mapper) {
+                         JsonMapper mapper) {
         this.registry = registry;
         this.engine = engine;
         this.parser = parser;
@@ -226,7 +226,7 @@ public final class ScatterRoutes implements RunningPattern {
     private Buffer line(ObjectNode node) {
         try {
             return Buffer.buffer(mapper.writeValueAsBytes(node)).appendString("\n");
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new IllegalStateException("cannot serialise a scatter line", e);
         }
     }

@@ -2,7 +2,7 @@ package io.patternkit.sidecar.scatter;
 
 import io.patternkit.protocol.ShardStatus;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import java.time.Duration;
 
 /**

@@ -1,8 +1,10 @@
 package io.patternkit.sidecar.scatter;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.JacksonException;
+import io.patternkit.sidecar.common.JsonMappers;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.Wire;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +15,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -32,7 +33,7 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
     private final HttpClientAgent client;
     private final LeafTls tls;
     private final long maxResponseBytes;
-    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final JsonMapper mapper = JsonMappers.oneDocument(JsonMappers.standard());
 
     /**
      * Creates the client.
@@ -115,10 +116,10 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
             if (media.equals(Wire.PROBLEM_JSON) || media.equals("application/json")) {
                 try {
                     JsonNode problem = mapper.readTree(body.getBytes());
-                    if (problem != null && problem.path("detail").isTextual()) {
-                        detail = problem.get("detail").textValue();
+                    if (problem != null && problem.path("detail").isString()) {
+                        detail = problem.get("detail").stringValue();
                     }
-                } catch (IOException e) {
+                } catch (JacksonException e) {
                     detail = null;
                 }
             }
@@ -130,7 +131,7 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
         try {
             JsonNode node = mapper.readTree(body.getBytes());
             return node == null ? Reply.failed("answer is not JSON") : Reply.answered(node);
-        } catch (IOException e) {
+        } catch (JacksonException e) {
             return Reply.failed("answer is not JSON");
         }
     }

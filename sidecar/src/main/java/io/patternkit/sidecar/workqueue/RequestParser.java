@@ -1,8 +1,9 @@
 package io.patternkit.sidecar.workqueue;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.sidecar.common.JsonMappers;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
@@ -29,7 +30,7 @@ public final class RequestParser {
     private static final Set<String> EXTEND_FIELDS = Set.of("receipt", "visibilityMs");
     private static final int MAX_RECEIPT = 256;
 
-    private final ObjectMapper mapper;
+    private final JsonMapper mapper;
     private final long maxItemBytes;
     private final int defaultMaxAttempts;
     private final long dedupWindowMs;
@@ -42,10 +43,10 @@ public final class RequestParser {
      * @param defaultMaxAttempts {@code maxAttempts} of items that do not say, 1 to 1000
      * @param dedupWindowMs this sidecar's {@code --dedup-window} in milliseconds, kept with every item it enqueues
      */
-    public RequestParser(ObjectMapper mapper, long maxItemBytes, int defaultMaxAttempts, long dedupWindowMs) {
+    public RequestParser(JsonMapper mapper, long maxItemBytes, int defaultMaxAttempts, long dedupWindowMs) {
         // Payloads are stored as the body writes them (JsonFields.rawValues), never re-serialised from the
         // tree, so the tree's number type does not matter to them.
-        this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.mapper = JsonMappers.oneDocument(mapper);
         this.maxItemBytes = maxItemBytes;
         this.defaultMaxAttempts = defaultMaxAttempts;
         this.dedupWindowMs = dedupWindowMs;
@@ -117,7 +118,7 @@ public final class RequestParser {
 
     /** @return every payload's text as the body writes it, by its path ({@code payload}, {@code items[i].payload}) */
     private Map<String, String> payloads(byte[] raw) {
-        return JsonFields.rawValues(mapper.getFactory(), raw, "payload");
+        return JsonFields.rawValues(mapper.tokenStreamFactory(), raw, "payload");
     }
 
     /**
@@ -200,10 +201,10 @@ public final class RequestParser {
         JsonNode array = fields.array(body, "", name, 1, Wire.MAX_BATCH, true);
         for (int i = 0; array != null && i < array.size(); i++) {
             JsonNode r = array.get(i);
-            if (!r.isTextual() || r.textValue().isEmpty() || JsonFields.length(r.textValue()) > MAX_RECEIPT) {
+            if (!r.isString() || r.stringValue().isEmpty() || JsonFields.length(r.stringValue()) > MAX_RECEIPT) {
                 fields.error(JsonFields.index(name, i), "must be a string of 1 to " + MAX_RECEIPT + " characters");
             } else {
-                receipts.add(r.textValue());
+                receipts.add(r.stringValue());
             }
         }
         return receipts;
@@ -274,12 +275,12 @@ public final class RequestParser {
             JsonNode array = fields.array(body, "", "ids", 0, Wire.MAX_BATCH, false);
             List<Long> ids = array == null ? null : new ArrayList<>();
             for (int i = 0; array != null && i < array.size(); i++) {
-                if (!array.get(i).isTextual()) {
+                if (!array.get(i).isString()) {
                     fields.error(JsonFields.index("ids", i), "must be a string");
-                } else if (JsonFields.length(array.get(i).textValue()) > Wire.MAX_ITEM_ID_LENGTH) {
+                } else if (JsonFields.length(array.get(i).stringValue()) > Wire.MAX_ITEM_ID_LENGTH) {
                     fields.error(JsonFields.index("ids", i), "must be at most " + Wire.MAX_ITEM_ID_LENGTH + " characters");
                 } else {
-                    parseId(array.get(i).textValue(), ids);
+                    parseId(array.get(i).stringValue(), ids);
                 }
             }
             if (max != null) {

@@ -1,9 +1,9 @@
 package io.patternkit.sidecar.workqueue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.SidecarServer;

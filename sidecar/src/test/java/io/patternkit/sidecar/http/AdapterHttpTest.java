@@ -2,7 +2,7 @@ package io.patternkit.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import io.patternkit.sidecar.adapter.AdapterConfig;
 import io.patternkit.sidecar.adapter.AdapterModule;
 import io.patternkit.sidecar.common.Ticker;
@@ -72,22 +72,22 @@ class AdapterHttpTest {
                 + "{\"name\": \"process\", \"probe\": \"live\", \"command\": [\"true\"], \"interval\": \"100ms\", \"timeout\": \"100ms\"}");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("ready").status() == 200);
         HttpHarness.Reply ready = probe("ready");
-        assertThat(ready.json().get("checks").findValuesAsText("name")).containsExactly("web", "port", "db");
+        assertThat(ready.json().get("checks").findValuesAsString("name")).containsExactly("web", "port", "db");
         assertThat(probe("live").status()).isEqualTo(200);
 
         appStatus = 500;
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("ready").status() == 503);
         HttpHarness.Reply failing = probe("ready");
         assertThat(failing.contentType()).isEqualTo("application/problem+json");
-        assertThat(failing.json().get("type").asText()).isEqualTo("urn:patternkit:problem:check-failed");
-        assertThat(failing.json().get("detail").asText()).contains("check web is failing").contains("answered 500");
-        assertThat(failing.json().get("errors").findValuesAsText("field")).containsExactly("web");
+        assertThat(failing.json().get("type").asString()).isEqualTo("urn:patternkit:problem:check-failed");
+        assertThat(failing.json().get("detail").asString()).contains("check web is failing").contains("answered 500");
+        assertThat(failing.json().get("errors").findValuesAsString("field")).containsExactly("web");
         assertThat(probe("live").status()).isEqualTo(200); // liveness has its own checks
 
         appStatus = 200;
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("ready").status() == 200);
         JsonNode checks = http.call("GET", "/v1/adapter/checks", null).json().get("checks");
-        assertThat(checks.findValuesAsText("status")).containsOnly("passing");
+        assertThat(checks.findValuesAsString("status")).containsOnly("passing");
         assertThat(http.send(http.request("GET", "/metrics", null, null, true).build()).body())
                 .contains("patternkit_adapter_check_healthy{check=\"web\",probe=\"ready\"} 1.0")
                 .contains("patternkit_adapter_check_failures_total{check=\"web\"}");
@@ -104,10 +104,10 @@ class AdapterHttpTest {
         assertThat(probe("ready").status()).isEqualTo(200); // no readiness checks: the startup check is its own probe's
         appStatus = 200;
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("started").status() == 200);
-        String lastRun = http.call("GET", "/v1/adapter/checks", null).json().get("checks").get(0).get("lastRun").asText();
+        String lastRun = http.call("GET", "/v1/adapter/checks", null).json().get("checks").get(0).get("lastRun").asString();
         appStatus = 500;
         Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> probe("started").status() == 200
-                && http.call("GET", "/v1/adapter/checks", null).json().get("checks").get(0).get("lastRun").asText().equals(lastRun));
+                && http.call("GET", "/v1/adapter/checks", null).json().get("checks").get(0).get("lastRun").asString().equals(lastRun));
     }
 
     @Test
@@ -120,9 +120,9 @@ class AdapterHttpTest {
                 + "{\"name\": \"db\", \"probe\": \"ready\", \"jdbc\": {\"url\": \"jdbc:sqlite:" + dir.resolve("x.db")
                 + "\", \"query\": \"SELECT * FROM missing\"}, \"interval\": \"100ms\", \"timeout\": \"100ms\", \"failureThreshold\": 1}");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("live").status() == 503);
-        assertThat(probe("live").json().get("detail").asText()).contains("check process is failing: false exited with 1");
+        assertThat(probe("live").json().get("detail").asString()).contains("check process is failing: false exited with 1");
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            String detail = probe("ready").json().get("detail").asText();
+            String detail = probe("ready").json().get("detail").asString();
             assertThat(detail).contains("check port is").contains("cannot connect to 127.0.0.1:" + closed)
                     .contains("check db is failing: jdbc:sqlite:").contains("no such table: missing");
         });
@@ -219,18 +219,18 @@ class AdapterHttpTest {
         assertThat(body.get("sources").toString()).isEqualTo("[\"access\",\"app\",\"events\"]");
         assertThat(body.get("capacity").asInt()).isEqualTo(1000);
         JsonNode errors = http.call("GET", "/v1/adapter/logs?level=error", null).json().get("records");
-        assertThat(errors.findValuesAsText("source")).containsExactlyInAnyOrder("access", "app");
+        assertThat(errors.findValuesAsString("source")).containsExactlyInAnyOrder("access", "app");
         JsonNode accessRecord = http.call("GET", "/v1/adapter/logs?source=access", null).json().get("records").get(0);
-        assertThat(accessRecord.get("message").asText()).isEqualTo("GET /terms?term=x HTTP/1.1");
+        assertThat(accessRecord.get("message").asString()).isEqualTo("GET /terms?term=x HTTP/1.1");
         assertThat(accessRecord.get("fields").get("status").asInt()).isEqualTo(500);
-        assertThat(accessRecord.get("time").asText()).isEqualTo("2026-12-03T05:10:00Z");
+        assertThat(accessRecord.get("time").asString()).isEqualTo("2026-12-03T05:10:00Z");
         JsonNode appRecords = http.call("GET", "/v1/adapter/logs?source=app", null).json().get("records");
         assertThat(appRecords).hasSize(1);
-        assertThat(appRecords.get(0).get("message").asText())
+        assertThat(appRecords.get(0).get("message").asString())
                 .isEqualTo("ERROR lookup failed\njava.lang.IllegalStateException: boom\n\tat com.example.App.run(App.java:10)");
         JsonNode event = http.call("GET", "/v1/adapter/logs?source=events", null).json().get("records").get(0);
-        assertThat(event.get("level").asText()).isEqualTo("WARN");
-        assertThat(event.get("fields").get("depth").asText()).isEqualTo("90");
+        assertThat(event.get("level").asString()).isEqualTo("WARN");
+        assertThat(event.get("fields").get("depth").asString()).isEqualTo("90");
         assertThat(http.call("GET", "/v1/adapter/logs?lines=1", null).json().get("records")).hasSize(1);
         assertThat(metrics()).contains("patternkit_adapter_log_records_total{outcome=\"parsed\",source=\"app\"} 1.0");
 
@@ -238,7 +238,7 @@ class AdapterHttpTest {
         for (String bad : List.of("lines=0", "lines=x", "level=loud", "lines=1&lines=2")) {
             HttpHarness.Reply refused = http.send(http.request("GET", "/v1/adapter/logs?" + bad, null, null, true).build());
             assertThat(refused.status()).as(bad).isEqualTo(400);
-            assertThat(refused.json().get("type").asText()).isEqualTo("urn:patternkit:problem:invalid-request");
+            assertThat(refused.json().get("type").asString()).isEqualTo("urn:patternkit:problem:invalid-request");
         }
     }
 

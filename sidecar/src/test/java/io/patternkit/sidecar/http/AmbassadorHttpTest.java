@@ -2,7 +2,7 @@ package io.patternkit.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import io.patternkit.sidecar.ambassador.AmbassadorConfig;
 import io.patternkit.sidecar.ambassador.AmbassadorModule;
 import io.patternkit.sidecar.ambassador.AmbassadorSettings;
@@ -130,7 +130,7 @@ class AmbassadorHttpTest {
 
     private String owner(String key) {
         return management.call("GET", "/v1/ambassador/upstreams/terms/owner?key=" + URLEncoder.encode(key, StandardCharsets.UTF_8), null)
-                .json().get("stable").asText();
+                .json().get("stable").asString();
     }
 
     @Test
@@ -153,7 +153,7 @@ class AmbassadorHttpTest {
             assertThat(seenHosts).containsOnly("localhost");
             JsonNode endpoints = management.call("GET", "/v1/ambassador/upstreams/orders", null).json().get("versions").get(0)
                     .get("shards").get(0).get("endpoints");
-            assertThat(endpoints.get(0).get("url").asText()).isEqualTo("https://127.0.0.1:" + tls.actualPort() + "#localhost");
+            assertThat(endpoints.get(0).get("url").asString()).isEqualTo("https://127.0.0.1:" + tls.actualPort() + "#localhost");
             sidecar.close();
 
             // The same replica by address: its certificate does not name 127.0.0.1, so the ambassador refuses it.
@@ -229,7 +229,7 @@ class AmbassadorHttpTest {
         replicasByShard.values().forEach(r -> assertThat(r).hasSize(2));
         JsonNode status = management.call("GET", "/v1/ambassador/upstreams", null).json();
         assertThat(status.at("/upstreams/0/versions/0/shards")).hasSize(3);
-        assertThat(management.call("GET", "/v1/ambassador/upstreams/terms", null).json().get("shardKey").asText()).isEqualTo("path:2");
+        assertThat(management.call("GET", "/v1/ambassador/upstreams/terms", null).json().get("shardKey").asString()).isEqualTo("path:2");
     }
 
     @Test
@@ -255,7 +255,7 @@ class AmbassadorHttpTest {
             assertThat(response.body()).isEqualTo("s0-b POST /items payload-" + i);
         }
         JsonNode endpoints = management.call("GET", "/v1/ambassador/upstreams/terms", null).json().at("/versions/0/shards/0/endpoints");
-        assertThat(endpoints.get(0).get("state").asText()).isEqualTo("open");
+        assertThat(endpoints.get(0).get("state").asString()).isEqualTo("open");
         assertThat(endpoints.get(0).get("failures").asLong()).isBetween(1L, 3L); // ejected after the minimum of 3 calls
         assertThat(shards.get(0).get(1).seen).hasSize(20);
     }
@@ -425,7 +425,7 @@ class AmbassadorHttpTest {
                 + replicaPort + "\"]}]}");
         assertThat(replicaOf(get("/x"))).isEqualTo("by-dns");
         JsonNode endpoints = management.call("GET", "/v1/ambassador/upstreams/terms", null).json().at("/versions/0/shards/0/endpoints");
-        assertThat(endpoints.findValuesAsText("url")).contains("http://127.0.0.1:" + replicaPort)
+        assertThat(endpoints.findValuesAsString("url")).contains("http://127.0.0.1:" + replicaPort)
                 .allSatisfy(url -> assertThat(url).doesNotContain("localhost"));
     }
 
@@ -490,8 +490,8 @@ class AmbassadorHttpTest {
         Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() ->
                 shards.get(0).stream().mapToInt(r -> r.seen.size()).sum() == 1); // not retried for nobody
         JsonNode endpoints = management.call("GET", "/v1/ambassador/upstreams/terms", null).json().at("/versions/0/shards/0/endpoints");
-        assertThat(endpoints.findValuesAsText("failures")).containsOnly("0");
-        assertThat(endpoints.findValuesAsText("outstanding")).containsOnly("0");
+        assertThat(endpoints.findValuesAsString("failures")).containsOnly("0");
+        assertThat(endpoints.findValuesAsString("outstanding")).containsOnly("0");
         assertThat(scrape()).contains("status=\"499\"");
     }
 
@@ -520,7 +520,7 @@ class AmbassadorHttpTest {
         HttpHarness.Reply unknown = management.call("GET", "/v1/ambassador/upstreams/orders", null);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body()).contains("no upstream is named orders");
-        assertThat(management.call("GET", "/v1/ambassador/upstreams/terms/owner?key=any", null).json().get("stable").asText())
+        assertThat(management.call("GET", "/v1/ambassador/upstreams/terms/owner?key=any", null).json().get("stable").asString())
                 .isEqualTo("s0");
         HttpHarness.Reply noKey = management.sendChecked(management.request("GET", "/v1/ambassador/upstreams/terms/owner", null, null, true).build());
         assertThat(noKey.status()).isEqualTo(400);

@@ -56,7 +56,7 @@ class CheckpointHttpTest {
         http.call("PUT", path, "{\"state\":1}");
         HttpHarness.Reply conflict = http.call("PUT", path, "{\"state\":2,\"expectedVersion\":0}");
         assertThat(conflict.status()).isEqualTo(409);
-        assertThat(conflict.json().get("type").asText()).isEqualTo(ProblemType.VERSION_CONFLICT.uri());
+        assertThat(conflict.json().get("type").asString()).isEqualTo(ProblemType.VERSION_CONFLICT.uri());
         assertThat(http.call("GET", path, null).json().get("state").asInt()).isEqualTo(1);
     }
 
@@ -71,10 +71,10 @@ class CheckpointHttpTest {
 
         HttpHarness.Reply late = http.call("PUT", path, "{\"state\":{\"lastBatch\":8},\"fencingToken\":4}");
         assertThat(late.status()).isEqualTo(409);
-        assertThat(late.json().get("type").asText()).isEqualTo(ProblemType.FENCING_TOKEN_STALE.uri());
+        assertThat(late.json().get("type").asString()).isEqualTo(ProblemType.FENCING_TOKEN_STALE.uri());
         HttpHarness.Reply older = http.call("POST", path + "/restore", "{\"fencingToken\":3}");
         assertThat(older.status()).isEqualTo(409);
-        assertThat(older.json().get("type").asText()).isEqualTo(ProblemType.FENCING_TOKEN_STALE.uri());
+        assertThat(older.json().get("type").asString()).isEqualTo(ProblemType.FENCING_TOKEN_STALE.uri());
         assertThat(http.call("PUT", path, "{\"state\":{\"lastBatch\":8},\"fencingToken\":5,\"expectedVersion\":1}")
                 .json().get("version").asLong()).isEqualTo(2);
     }
@@ -108,7 +108,7 @@ class CheckpointHttpTest {
         HttpHarness.Reply reply = http.send(http.request(method, path, body == null ? null : "application/json", body,
                 true).build());
         assertThat(reply.status()).isEqualTo(400);
-        assertThat(reply.json().get("type").asText()).isEqualTo(ProblemType.INVALID_REQUEST.uri());
+        assertThat(reply.json().get("type").asString()).isEqualTo(ProblemType.INVALID_REQUEST.uri());
         assertThat(http.call("GET", "/v1/checkpoints/ok", null).status()).isEqualTo(404);
     }
 }

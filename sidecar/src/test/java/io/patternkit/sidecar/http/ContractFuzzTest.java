@@ -2,7 +2,7 @@ package io.patternkit.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import tools.jackson.core.TokenStreamFactory;
 import io.patternkit.protocol.contract.ContractArbitraries;
 import io.patternkit.protocol.contract.ContractFuzzKit;
 import io.patternkit.sidecar.adapter.AdapterConfig;
@@ -139,7 +139,7 @@ class ContractFuzzTest extends ContractFuzzKit {
         assertThat(enqueued.status()).as("%s -> %s", payload, enqueued.body()).isEqualTo(201);
         HttpHarness.Reply claimed = http.call("POST", "/v1/queues/" + queue + "/claim", "{\"max\":1}");
         assertThat(claimed.status()).isEqualTo(200);
-        assertThat(JsonFields.rawValues(new JsonFactory(), claimed.body().getBytes(StandardCharsets.UTF_8), "payload"))
+        assertThat(JsonFields.rawValues(new tools.jackson.core.json.JsonFactory(), claimed.body().getBytes(StandardCharsets.UTF_8), "payload"))
                 .as("stored and claimed as sent").containsEntry("items[0].payload", payload);
     }
 

@@ -3,7 +3,7 @@ package io.patternkit.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.host.SidecarHost;
@@ -48,7 +48,7 @@ class LeaderHttpTest {
     static void start() {
         sidecar = HttpHarness.leader(dir, "guard", "guard");
         http = new HttpHarness(sidecar.port());
-        await().atMost(Duration.ofSeconds(10)).until(() -> "guard".equals(http.call("GET", GUARD, null).json().path("leaderId").asText()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "guard".equals(http.call("GET", GUARD, null).json().path("leaderId").asString()));
         guardTerm = http.call("GET", GUARD, null).json().get("term").asLong();
     }
 
@@ -69,18 +69,18 @@ class LeaderHttpTest {
     void rootAnswersLikeLeaderElector() {
         HttpHarness.Reply root = http.call("GET", "/", null);
         assertThat(root.status()).isEqualTo(200);
-        assertThat(root.json().get("name").asText()).isEqualTo("guard");
+        assertThat(root.json().get("name").asString()).isEqualTo("guard");
     }
 
     @Test
     void rootIsEmptyWhileNobodyLeadsTheDefaultElection(@TempDir Path other) {
         try (SidecarHost idle = HttpHarness.leader(other, "idle", null)) {
             HttpHarness client = new HttpHarness(idle.port());
-            assertThat(client.call("GET", "/", null).json().get("name").asText()).isEmpty();
+            assertThat(client.call("GET", "/", null).json().get("name").asString()).isEmpty();
             JsonNode lease = client.call("POST", "/v1/elections/idle/campaign", "{\"candidateId\":\"pod-1\"}").json().get("lease");
-            assertThat(client.call("GET", "/", null).json().get("name").asText()).isEqualTo("pod-1");
+            assertThat(client.call("GET", "/", null).json().get("name").asString()).isEqualTo("pod-1");
             client.call("POST", "/v1/elections/idle/resign", "{\"candidateId\":\"pod-1\",\"term\":" + lease.get("term") + "}");
-            assertThat(client.call("GET", "/", null).json().get("name").asText()).isEmpty();
+            assertThat(client.call("GET", "/", null).json().get("name").asString()).isEmpty();
         }
     }
 
@@ -127,29 +127,29 @@ class LeaderHttpTest {
         JsonNode lease = elected.get("lease");
         assertThat(lease.get("term").asLong()).isEqualTo(1);
         assertThat(lease.get("fencingToken").asLong()).isEqualTo(1);
-        assertThat(lease.get("candidateId").asText()).isEqualTo("pod-a");
+        assertThat(lease.get("candidateId").asString()).isEqualTo("pod-a");
         assertThat(lease.get("validForMs").asLong()).isBetween(1L, 10_000L);
         assertThat(lease.get("leaseDurationMs").asLong()).isEqualTo(15_000);
         assertThat(lease.get("renewDeadlineMs").asLong()).isEqualTo(10_000);
         assertThat(lease.get("retryPeriodMs").asLong()).isEqualTo(2_000);
-        assertThat(elected.get("observed").get("leaderId").asText()).isEqualTo("pod-a");
+        assertThat(elected.get("observed").get("leaderId").asString()).isEqualTo("pod-a");
 
         JsonNode again = http.call("POST", e + "/campaign", "{\"candidateId\":\"pod-a\"}").json();
         assertThat(again.get("lease").get("term").asLong()).isEqualTo(1);
         JsonNode other = http.call("POST", e + "/campaign", "{\"candidateId\":\"pod-b\",\"waitMs\":100}").json();
         assertThat(other.get("elected").asBoolean()).isFalse();
         assertThat(other.has("lease")).isFalse();
-        assertThat(other.get("observed").get("leaderId").asText()).isEqualTo("pod-a");
+        assertThat(other.get("observed").get("leaderId").asString()).isEqualTo("pod-a");
 
         JsonNode renewed = http.call("POST", e + "/renew", "{\"candidateId\":\"pod-a\",\"term\":1}").json();
         assertThat(renewed.get("term").asLong()).isEqualTo(1);
         JsonNode observed = http.call("GET", e, null).json();
-        assertThat(observed.get("leaderId").asText()).isEqualTo("pod-a");
+        assertThat(observed.get("leaderId").asString()).isEqualTo("pod-a");
         assertThat(observed.get("validForMs").asLong()).isPositive();
         assertThat(observed.get("changed").asBoolean()).isTrue();
         JsonNode stale = http.call("GET", e + "/watch?term=0&waitMs=5000", null).json();
         assertThat(stale.get("changed").asBoolean()).isTrue();
-        assertThat(stale.get("leaderId").asText()).isEqualTo("pod-a");
+        assertThat(stale.get("leaderId").asString()).isEqualTo("pod-a");
 
         JsonNode resigned = http.call("POST", e + "/resign", "{\"candidateId\":\"pod-a\",\"term\":1}").json();
         assertThat(resigned.get("released").asBoolean()).isTrue();
@@ -213,7 +213,7 @@ class LeaderHttpTest {
         }
         JsonNode later = http.call("GET", e + "/watch?term=1&leaderId=app&waitMs=500", null).json();
         assertThat(later.get("changed").asBoolean()).isFalse();
-        assertThat(later.get("leaderId").asText()).isEqualTo("app");
+        assertThat(later.get("leaderId").asString()).isEqualTo("app");
     }
 
     private static void send(Socket socket, String pathAndQuery) throws IOException {
@@ -277,7 +277,7 @@ class LeaderHttpTest {
         HttpHarness.Reply reply = inContract ? http.sendChecked(request) : http.send(request);
         assertProblem(reply, status, type);
         JsonNode guard = http.call("GET", GUARD, null).json();
-        assertThat(guard.get("leaderId").asText()).isEqualTo("guard");
+        assertThat(guard.get("leaderId").asString()).isEqualTo("guard");
         assertThat(guard.get("term").asLong()).isEqualTo(guardTerm);
     }
 
@@ -288,14 +288,14 @@ class LeaderHttpTest {
         assertProblem(http.sendChecked(http.request("GET", "/", null, null, false).build()), 401, ProblemType.UNAUTHORIZED);
         var wrong = http.request("GET", GUARD, null, null, false).header("Authorization", "Bearer nope").build();
         assertProblem(http.sendChecked(wrong), 401, ProblemType.UNAUTHORIZED);
-        assertThat(http.call("GET", GUARD, null).json().get("leaderId").asText()).isEqualTo("guard");
+        assertThat(http.call("GET", GUARD, null).json().get("leaderId").asString()).isEqualTo("guard");
     }
 
     @Test
     void drainReleasesEveryLeaseSoASuccessorNeedNotWaitForExpiry(@TempDir Path other) {
         SidecarHost first = HttpHarness.leader(other, "jobs", "first");
         HttpHarness client = new HttpHarness(first.port());
-        await().atMost(Duration.ofSeconds(10)).until(() -> "first".equals(client.call("GET", "/", null).json().get("name").asText()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "first".equals(client.call("GET", "/", null).json().get("name").asString()));
         client.call("POST", "/v1/elections/batch/campaign", "{\"candidateId\":\"app\"}");
         CompletableFuture<HttpHarness.Reply> parked = client.sendAsync("POST", "/v1/elections/batch/campaign",
                 "{\"candidateId\":\"other\",\"waitMs\":15000}");
@@ -327,9 +327,9 @@ class LeaderHttpTest {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).isEqualTo(Wire.PROBLEM_JSON);
         JsonNode problem = reply.json();
-        assertThat(problem.get("type").asText()).isEqualTo(type.uri());
+        assertThat(problem.get("type").asString()).isEqualTo(type.uri());
         assertThat(problem.get("status").asInt()).isEqualTo(status);
-        assertThat(problem.get("detail").asText()).isNotBlank();
+        assertThat(problem.get("detail").asString()).isNotBlank();
         if (type == ProblemType.INVALID_REQUEST) {
             assertThat(problem.get("errors")).isNotEmpty();
         }

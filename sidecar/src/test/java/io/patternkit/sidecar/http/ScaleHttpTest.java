@@ -94,8 +94,8 @@ class ScaleHttpTest {
 
         HttpHarness.Reply read = http.call("GET", "/v1/scale", null);
         assertThat(read.status()).isEqualTo(200);
-        assertThat(read.json().get("workload").get("kind").asText()).isEqualTo("deployment");
-        assertThat(read.json().get("workload").get("name").asText()).isEqualTo("indexer");
+        assertThat(read.json().get("workload").get("kind").asString()).isEqualTo("deployment");
+        assertThat(read.json().get("workload").get("name").asString()).isEqualTo("indexer");
         assertThat(read.json().get("replicas").asInt()).isEqualTo(2);
         HttpHarness.Reply scaled = http.call("PUT", "/v1/scale", "{\"replicas\":5}");
 
@@ -150,8 +150,8 @@ class ScaleHttpTest {
         HttpHarness.Reply refused = http.call("GET", "/v1/scale", null);
 
         assertThat(refused.status()).isEqualTo(501);
-        assertThat(refused.json().get("type").asText()).isEqualTo(ProblemType.NOT_IMPLEMENTED.uri());
-        assertThat(refused.json().get("detail").asText()).contains("rbac.yaml");
+        assertThat(refused.json().get("type").asString()).isEqualTo(ProblemType.NOT_IMPLEMENTED.uri());
+        assertThat(refused.json().get("detail").asString()).contains("rbac.yaml");
     }
 
     @Test
@@ -164,7 +164,7 @@ class ScaleHttpTest {
         HttpHarness.Reply refused = http.call("PUT", "/v1/scale", "{\"replicas\":2}");
 
         assertThat(refused.status()).isEqualTo(501);
-        assertThat(refused.json().get("detail").asText()).contains("pod " + POD + " has no controller to scale");
+        assertThat(refused.json().get("detail").asString()).contains("pod " + POD + " has no controller to scale");
     }
 
     @Test
@@ -172,7 +172,7 @@ class ScaleHttpTest {
         startSidecar(1, null, null);
         HttpHarness.Reply off = http.call("GET", "/v1/scale", null);
         assertThat(off.status()).isEqualTo(501);
-        assertThat(off.json().get("detail").asText()).contains("--scale-max");
+        assertThat(off.json().get("detail").asString()).contains("--scale-max");
         assertThat(api.getRequestCount()).isZero();
 
         for (String bad : List.of("{\"replicas\":-1}", "{\"replicas\":1001}", "{\"replicas\":\"3\"}", "{}", "{\"replicas\":2,\"x\":1}")) {

@@ -3,8 +3,8 @@ package io.patternkit.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.host.EngineFamily;
@@ -114,7 +114,7 @@ class ScatterHttpTest {
 
     private static JsonNode shard(JsonNode result, String name) {
         for (JsonNode s : result.get("shards")) {
-            if (s.get("shard").asText().equals(name)) {
+            if (s.get("shard").asString().equals(name)) {
                 return s;
             }
         }
@@ -137,9 +137,9 @@ class ScatterHttpTest {
         http.call("PUT", "/v1/pools/" + pool + "/leaves/pod-b", "{\"shard\":\"s1\",\"url\":\"http://10.0.0.6:7400/x\"}");
         JsonNode list = http.call("GET", "/v1/pools/" + pool + "/leaves", null).json();
         assertThat(list.get("shards")).hasSize(1);
-        assertThat(list.get("shards").get(0).get("replicas")).extracting(r -> r.get("leafId").asText())
+        assertThat(list.get("shards").get(0).get("replicas")).extracting(r -> r.get("leafId").asString())
                 .containsExactly("pod-a", "pod-b");
-        assertThat(list.get("shards").get(0).get("replicas").get(0).get("source").asText()).isEqualTo("registered");
+        assertThat(list.get("shards").get(0).get("replicas").get(0).get("source").asString()).isEqualTo("registered");
         assertThat(http.call("DELETE", "/v1/pools/" + pool + "/leaves/pod-a", null).status()).isEqualTo(204);
         assertThat(http.call("DELETE", "/v1/pools/" + pool + "/leaves/pod-a", null).status()).isEqualTo(204);
         assertThat(http.call("GET", "/v1/pools/" + pool + "/leaves", null).json().get("shards").get(0).get("replicas"))
@@ -156,12 +156,12 @@ class ScatterHttpTest {
         http.call("PUT", "/v1/pools/" + pool + "/leaves/pod-b", "{\"shard\":\"s1\",\"url\":\"http://10.0.0.6/x\",\"ttlMs\":1000}");
         REGISTRATION_CLOCK.addAndGet(Duration.ofMillis(1).toNanos());
         JsonNode after = http.call("GET", "/v1/pools/" + pool + "/leaves", null).json();
-        assertThat(after.get("shards").get(0).get("replicas")).extracting(r -> r.get("leafId").asText()).containsExactly("pod-b");
+        assertThat(after.get("shards").get(0).get("replicas")).extracting(r -> r.get("leafId").asString()).containsExactly("pod-b");
         REGISTRATION_CLOCK.addAndGet(Duration.ofMillis(1000).toNanos());
         assertThat(http.call("GET", "/v1/pools/" + pool + "/leaves", null).json().get("shards")).isEmpty();
         HttpHarness.Reply none = http.call("POST", "/v1/pools/" + pool + "/scatter", "{\"request\":1}");
         assertThat(none.status()).isEqualTo(404);
-        assertThat(none.json().get("type").asText()).isEqualTo(ProblemType.NOT_FOUND.uri());
+        assertThat(none.json().get("type").asString()).isEqualTo(ProblemType.NOT_FOUND.uri());
     }
 
     @Test
@@ -172,16 +172,16 @@ class ScatterHttpTest {
         JsonNode result = scatter(pool, "{\"request\":{\"q\":\"tail at scale\",\"n\":1.50},\"deadlineMs\":5000}");
         assertThat(result.get("complete").asBoolean()).isTrue();
         assertThat(result.get("policyMet").asBoolean()).isTrue();
-        assertThat(result.get("shards")).extracting(s -> s.get("shard").asText()).containsExactly("s1", "s2");
-        assertThat(shard(result, "s1").get("response").get("leaf").asText()).isEqualTo("a");
-        assertThat(shard(result, "s2").get("status").asText()).isEqualTo("answered");
+        assertThat(result.get("shards")).extracting(s -> s.get("shard").asString()).containsExactly("s1", "s2");
+        assertThat(shard(result, "s1").get("response").get("leaf").asString()).isEqualTo("a");
+        assertThat(shard(result, "s2").get("status").asString()).isEqualTo("answered");
         assertThat(result.get("stats").get("leafRequests").asInt()).isEqualTo(2);
         for (TestLeaf leaf : List.of(a, b)) {
             assertThat(leaf.calls).hasSize(1);
             HttpHarness.assertValidRequest(leaf.calls.get(0));
             assertThat(leaf.headers.get(0).get("Authorization")).isEqualTo("Bearer " + HttpHarness.TOKEN);
             assertThat(Long.parseLong(leaf.headers.get(0).get(Wire.HEADER_DEADLINE_MS))).isBetween(1L, 5000L);
-            assertThat(leaf.headers.get(0).get(Wire.HEADER_SCATTER_ID)).isEqualTo(result.get("scatterId").asText());
+            assertThat(leaf.headers.get(0).get(Wire.HEADER_SCATTER_ID)).isEqualTo(result.get("scatterId").asString());
             assertThat(leaf.bodies.get(0))
                     .contains("\"request\":{\"q\":\"tail at scale\",\"n\":1.50}");
         }
@@ -198,8 +198,8 @@ class ScatterHttpTest {
         assertThat(tookMs).isBetween(400L, 3000L);
         assertThat(result.get("elapsedMs").asLong()).isBetween(400L, 1000L);
         assertThat(result.get("complete").asBoolean()).isFalse();
-        assertThat(shard(result, "s2").get("status").asText()).isEqualTo("timedOut");
-        assertThat(shard(result, "s2").get("reason").asText()).contains("deadline of 400 ms");
+        assertThat(shard(result, "s2").get("status").asString()).isEqualTo("timedOut");
+        assertThat(shard(result, "s2").get("reason").asString()).contains("deadline of 400 ms");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(silent.closedBeforeAnswer.get()).isEqualTo(1));
     }
 
@@ -210,8 +210,8 @@ class ScatterHttpTest {
         TestLeaf fast = leaf(pool, "s1", "b-fast", TestLeaf.Mode.ANSWER);
         JsonNode result = scatter(pool, "{\"request\":1,\"deadlineMs\":5000,\"hedging\":{\"maxDelayMs\":50}}");
         JsonNode s1 = shard(result, "s1");
-        assertThat(s1.get("status").asText()).isEqualTo("answered");
-        assertThat(s1.get("leafId").asText()).isEqualTo("b-fast");
+        assertThat(s1.get("status").asString()).isEqualTo("answered");
+        assertThat(s1.get("leafId").asString()).isEqualTo("b-fast");
         assertThat(s1.get("hedged").asBoolean()).isTrue();
         assertThat(s1.get("attempts").asInt()).isEqualTo(2);
         assertThat(result.get("stats").get("hedgedRequests").asInt()).isEqualTo(1);
@@ -228,8 +228,8 @@ class ScatterHttpTest {
         register(pool, "a-dead", "s1", "http://127.0.0.1:" + deadPort() + "/patternkit/leaf/" + pool);
         leaf(pool, "s1", "b-live", TestLeaf.Mode.ANSWER);
         JsonNode s1 = shard(scatter(pool, "{\"request\":1,\"deadlineMs\":5000,\"hedging\":{\"enabled\":false}}"), "s1");
-        assertThat(s1.get("status").asText()).isEqualTo("answered");
-        assertThat(s1.get("leafId").asText()).isEqualTo("b-live");
+        assertThat(s1.get("status").asString()).isEqualTo("answered");
+        assertThat(s1.get("leafId").asString()).isEqualTo("b-live");
         assertThat(s1.get("attempts").asInt()).isEqualTo(2);
         assertThat(s1.get("hedged").asBoolean()).isFalse();
     }
@@ -243,11 +243,11 @@ class ScatterHttpTest {
         leaf(pool, "ok", "o", TestLeaf.Mode.ANSWER);
         JsonNode result = scatter(pool, "{\"request\":1,\"deadlineMs\":5000}");
         assertThat(result.get("complete").asBoolean()).isFalse();
-        assertThat(shard(result, "garbage").get("status").asText()).isEqualTo("failed");
-        assertThat(shard(result, "garbage").get("reason").asText()).contains("not JSON");
-        assertThat(shard(result, "huge").get("reason").asText()).contains("larger than 4096 bytes");
-        assertThat(shard(result, "problem").get("reason").asText()).contains("HTTP 500: index unavailable");
-        assertThat(shard(result, "ok").get("status").asText()).isEqualTo("answered");
+        assertThat(shard(result, "garbage").get("status").asString()).isEqualTo("failed");
+        assertThat(shard(result, "garbage").get("reason").asString()).contains("not JSON");
+        assertThat(shard(result, "huge").get("reason").asString()).contains("larger than 4096 bytes");
+        assertThat(shard(result, "problem").get("reason").asString()).contains("HTTP 500: index unavailable");
+        assertThat(shard(result, "ok").get("status").asString()).isEqualTo("answered");
     }
 
     @Test
@@ -260,15 +260,15 @@ class ScatterHttpTest {
         assertThat(quorum.get("policyMet").asBoolean()).isTrue();
         assertThat(quorum.get("complete").asBoolean()).isFalse();
         assertThat(quorum.get("elapsedMs").asLong()).isLessThan(5000);
-        assertThat(shard(quorum, "s3").get("status").asText()).isEqualTo("skipped");
+        assertThat(shard(quorum, "s3").get("status").asString()).isEqualTo("skipped");
         // A request cancelled before it was sent never reaches the leaf; every one that did is closed.
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(silent.closedBeforeAnswer.get())
                 .isEqualTo(silent.calls.size()));
         JsonNode first = scatter(pool, "{\"request\":1,\"deadlineMs\":10000,\"completion\":{\"policy\":\"firstN\",\"n\":1}}");
         assertThat(first.get("policyMet").asBoolean()).isTrue();
         assertThat(first.get("elapsedMs").asLong()).isLessThan(5000);
-        assertThat(first.get("shards")).filteredOn(s -> s.get("status").asText().equals("answered")).hasSizeGreaterThanOrEqualTo(1);
-        assertThat(shard(first, "s3").get("status").asText()).isEqualTo("skipped");
+        assertThat(first.get("shards")).filteredOn(s -> s.get("status").asString().equals("answered")).hasSizeGreaterThanOrEqualTo(1);
+        assertThat(shard(first, "s3").get("status").asString()).isEqualTo("skipped");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(silent.closedBeforeAnswer.get())
                 .isEqualTo(silent.calls.size()));
     }
@@ -288,14 +288,14 @@ class ScatterHttpTest {
         parts.add(part(lines.next()));
         parts.add(part(lines.next()));
         // Both settled while s2's leaf still holds its answer: the lines came as shards settled.
-        assertThat(parts).extracting(p -> p.get("shard").asText()).containsExactlyInAnyOrder("s1", "s9");
-        assertThat(parts).allMatch(p -> p.get("event").asText().equals("part"));
+        assertThat(parts).extracting(p -> p.get("shard").asString()).containsExactlyInAnyOrder("s1", "s9");
+        assertThat(parts).allMatch(p -> p.get("event").asString().equals("part"));
         gated.release();
         JsonNode s2 = part(lines.next());
-        assertThat(s2.get("shard").asText()).isEqualTo("s2");
-        assertThat(s2.get("status").asText()).isEqualTo("answered");
+        assertThat(s2.get("shard").asString()).isEqualTo("s2");
+        assertThat(s2.get("status").asString()).isEqualTo("answered");
         JsonNode done = doneLine(lines.next());
-        assertThat(done.get("event").asText()).isEqualTo("done");
+        assertThat(done.get("event").asString()).isEqualTo("done");
         assertThat(done.get("complete").asBoolean()).isFalse();
         assertThat(done.has("shards")).isFalse();
         assertThat(done.get("stats").get("leafRequests").asInt()).isEqualTo(2);
@@ -316,21 +316,21 @@ class ScatterHttpTest {
         assertThat(MERGE_CALLS.get(before).getHeaderValue("Authorization")).contains("Bearer " + HttpHarness.TOKEN);
         JsonNode failed = scatter(pool, "{\"request\":1,\"mergeUrl\":\"http://127.0.0.1:" + deadPort() + "/patternkit/merge\"}");
         assertThat(failed.has("merged")).isFalse();
-        assertThat(failed.get("mergeError").asText()).isNotBlank();
+        assertThat(failed.get("mergeError").asString()).isNotBlank();
     }
 
     @Test
     void staticAndDnsLeavesJoinTheirPools() {
         JsonNode fixed = http.call("GET", "/v1/pools/fixed/leaves", null).json();
-        assertThat(fixed.get("shards").get(0).get("replicas").get(0).get("source").asText()).isEqualTo("static");
-        assertThat(shard(scatter("fixed", "{\"request\":1}"), "s1").get("status").asText()).isEqualTo("answered");
+        assertThat(fixed.get("shards").get(0).get("replicas").get(0).get("source").asString()).isEqualTo("static");
+        assertThat(shard(scatter("fixed", "{\"request\":1}"), "s1").get("status").asString()).isEqualTo("answered");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode dns = http.call("GET", "/v1/pools/bydns/leaves", null).json();
-            assertThat(dns.get("shards")).extracting(s -> s.get("shard").asText()).containsExactly("d1");
-            assertThat(dns.get("shards").get(0).get("replicas").get(0).get("source").asText()).isEqualTo("dns");
-            assertThat(dns.get("shards").get(0).get("replicas").get(0).get("leafId").asText()).isEqualTo("dns-leaf-1");
+            assertThat(dns.get("shards")).extracting(s -> s.get("shard").asString()).containsExactly("d1");
+            assertThat(dns.get("shards").get(0).get("replicas").get(0).get("source").asString()).isEqualTo("dns");
+            assertThat(dns.get("shards").get(0).get("replicas").get(0).get("leafId").asString()).isEqualTo("dns-leaf-1");
         });
-        assertThat(shard(scatter("bydns", "{\"request\":1}"), "d1").get("response").get("leaf").asText()).isEqualTo("dns-leaf-1");
+        assertThat(shard(scatter("bydns", "{\"request\":1}"), "d1").get("response").get("leaf").asString()).isEqualTo("dns-leaf-1");
     }
 
     @Test
@@ -338,7 +338,7 @@ class ScatterHttpTest {
         HttpHarness.Reply reply = http.sendChecked(http.request("POST", "/v1/pools/fixed/scatter", "application/json",
                 "{\"request\":1}", false).build());
         assertThat(reply.status()).isEqualTo(401);
-        assertThat(reply.json().get("type").asText()).isEqualTo(ProblemType.UNAUTHORIZED.uri());
+        assertThat(reply.json().get("type").asString()).isEqualTo(ProblemType.UNAUTHORIZED.uri());
     }
 
     static Stream<Arguments> badInput() {
@@ -391,7 +391,7 @@ class ScatterHttpTest {
         HttpHarness.Reply reply = http.sendChecked(http.request(method, path, "application/json", body, true).build());
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).isEqualTo(Wire.PROBLEM_JSON);
-        assertThat(reply.json().get("type").asText()).startsWith(ProblemType.URN_PREFIX);
+        assertThat(reply.json().get("type").asString()).startsWith(ProblemType.URN_PREFIX);
         assertThat(http.call("GET", "/v1/pools/bad/leaves", null).body()).isEqualTo(before);
         assertThat(http.call("GET", "/v1/pools/fixed/leaves", null).body()).isEqualTo(fixedBefore);
         assertThat(staticLeaf.calls).hasSize(leafCalls);

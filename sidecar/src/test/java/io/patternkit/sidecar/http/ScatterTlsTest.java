@@ -3,7 +3,7 @@ package io.patternkit.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import io.patternkit.server.security.TestCertificates;
 import io.patternkit.server.security.TlsFiles;
 import io.patternkit.sidecar.host.EngineFamily;
@@ -81,8 +81,8 @@ class ScatterTlsTest {
         startLeaf("DNS:localhost");
         JsonNode result = scatter(root(List.of("secure/s1=https://localhost:" + leaf.actualPort() + "/leaf"), List.of(),
                 new LeafTls(Optional.of(ca.caCertificate()), Optional.empty())));
-        assertThat(result.get("shards").get(0).get("status").asText()).as(result.toString()).isEqualTo("answered");
-        assertThat(result.get("shards").get(0).get("response").get("hits").get(0).asText()).isEqualTo("over-tls");
+        assertThat(result.get("shards").get(0).get("status").asString()).as(result.toString()).isEqualTo("answered");
+        assertThat(result.get("shards").get(0).get("response").get("hits").get(0).asString()).isEqualTo("over-tls");
         assertThat(authorizations).containsExactly("POST Bearer " + HttpHarness.TOKEN);
     }
 
@@ -91,8 +91,8 @@ class ScatterTlsTest {
         startLeaf("DNS:localhost");
         JsonNode shard = scatter(root(List.of("secure/s1=https://localhost:" + leaf.actualPort() + "/leaf"), List.of(),
                 LeafTls.DEFAULT)).get("shards").get(0);
-        assertThat(shard.get("status").asText()).isEqualTo("failed");
-        assertThat(shard.get("reason").asText()).contains("TLS handshake failed").contains("--leaf-ca");
+        assertThat(shard.get("status").asString()).isEqualTo("failed");
+        assertThat(shard.get("reason").asString()).contains("TLS handshake failed").contains("--leaf-ca");
         assertThat(authorizations).isEmpty();
     }
 
@@ -102,12 +102,12 @@ class ScatterTlsTest {
         startLeaf("DNS:leaves.secure.svc");
         List<String> byAddress = List.of("secure/s1=https://127.0.0.1:" + leaf.actualPort() + "/leaf");
         JsonNode without = scatter(root(byAddress, List.of(), new LeafTls(Optional.of(ca.caCertificate()), Optional.empty())));
-        assertThat(without.get("shards").get(0).get("status").asText()).as("127.0.0.1 is not in the certificate")
+        assertThat(without.get("shards").get(0).get("status").asString()).as("127.0.0.1 is not in the certificate")
                 .isEqualTo("failed");
         root.close();
         JsonNode with = scatter(root(byAddress, List.of(),
                 new LeafTls(Optional.of(ca.caCertificate()), Optional.of("leaves.secure.svc"))));
-        assertThat(with.get("shards").get(0).get("status").asText()).as(with.toString()).isEqualTo("answered");
+        assertThat(with.get("shards").get(0).get("status").asString()).as(with.toString()).isEqualTo("answered");
         assertThat(authorizations).containsExactly("POST Bearer " + HttpHarness.TOKEN);
     }
 
@@ -119,7 +119,7 @@ class ScatterTlsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> http.call("GET", "/v1/pools/secure/leaves", null).json()
                 .get("shards").size() == 1);
         JsonNode result = scatter(http);
-        assertThat(result.get("shards").get(0).get("status").asText()).as(result.toString()).isEqualTo("answered");
+        assertThat(result.get("shards").get(0).get("status").asString()).as(result.toString()).isEqualTo("answered");
         assertThat(authorizations).contains("GET Bearer " + HttpHarness.TOKEN, "POST Bearer " + HttpHarness.TOKEN);
     }
 }

@@ -3,8 +3,8 @@ package io.patternkit.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
@@ -59,7 +59,7 @@ class WorkQueueHttpTest {
     void healthAndMetricsNeedNoToken() {
         HttpHarness.Reply live = http.sendChecked(http.request("GET", "/healthz/live", null, null, false).build());
         assertThat(live.status()).isEqualTo(200);
-        assertThat(live.json().get("status").asText()).isEqualTo("UP");
+        assertThat(live.json().get("status").asString()).isEqualTo("UP");
         HttpHarness.Reply ready = http.sendChecked(http.request("GET", "/healthz/ready", null, null, false).build());
         assertThat(ready.status()).isEqualTo(200);
         String q = q();
@@ -97,7 +97,7 @@ class WorkQueueHttpTest {
         JsonNode first = http.call("POST", q + "/items", "{\"payload\":{\"n\":1},\"dedupKey\":\"d1\",\"priority\":5}").json();
         assertThat(first.get("duplicate").asBoolean()).isFalse();
         JsonNode dup = http.call("POST", q + "/items", "{\"fileRef\":\"/in/x\",\"dedupKey\":\"d1\"}").json();
-        assertThat(dup.get("id").asText()).isEqualTo(first.get("id").asText());
+        assertThat(dup.get("id").asString()).isEqualTo(first.get("id").asString());
         assertThat(dup.get("duplicate").asBoolean()).isTrue();
         JsonNode batch = http.call("POST", q + "/items/batch",
                 "{\"items\":[{\"fileRef\":\"/in/a\"},{\"payload\":[1,2],\"maxAttempts\":1},{\"payload\":\"x\",\"dedupKey\":\"d1\"}]}").json();
@@ -108,29 +108,29 @@ class WorkQueueHttpTest {
         assertThat(claimed).hasSize(3);
         assertThat(claimed.get(0).get("payload").get("n").asInt()).isEqualTo(1);
         assertThat(claimed.get(0).get("attempt").asInt()).isEqualTo(1);
-        assertThat(claimed.get(1).get("fileRef").asText()).isEqualTo("/in/a");
-        String r0 = claimed.get(0).get("receipt").asText();
-        String r1 = claimed.get(1).get("receipt").asText();
-        String r2 = claimed.get(2).get("receipt").asText();
+        assertThat(claimed.get(1).get("fileRef").asString()).isEqualTo("/in/a");
+        String r0 = claimed.get(0).get("receipt").asString();
+        String r1 = claimed.get(1).get("receipt").asString();
+        String r2 = claimed.get(2).get("receipt").asString();
 
         assertThat(http.call("POST", q + "/extend", "{\"receipt\":\"" + r0 + "\",\"visibilityMs\":60000}").json()
-                .get("visibleUntil").asText()).isNotBlank();
+                .get("visibleUntil").asString()).isNotBlank();
         JsonNode extended = http.call("POST", q + "/extend/batch",
                 "{\"items\":[{\"receipt\":\"" + r0 + "\",\"visibilityMs\":1000},{\"receipt\":\"bogus\",\"visibilityMs\":1000}]}").json();
         assertThat(extended.get("results").get(0).get("ok").asBoolean()).isTrue();
-        assertThat(extended.get("results").get(1).get("problem").get("type").asText()).isEqualTo(ProblemType.RECEIPT_STALE.uri());
+        assertThat(extended.get("results").get(1).get("problem").get("type").asString()).isEqualTo(ProblemType.RECEIPT_STALE.uri());
         assertThat(http.call("POST", q + "/ack", "{\"receipt\":\"" + r0 + "\"}").status()).isEqualTo(204);
         assertThat(http.call("POST", q + "/ack", "{\"receipt\":\"" + r0 + "\"}").status()).isEqualTo(204);
 
         JsonNode nacked = http.call("POST", q + "/nack", "{\"receipt\":\"" + r1 + "\",\"reason\":\"flaky\"}").json();
-        assertThat(nacked.get("state").asText()).isEqualTo("delayed");
-        assertThat(nacked.get("visibleAt").asText()).isNotBlank();
+        assertThat(nacked.get("state").asString()).isEqualTo("delayed");
+        assertThat(nacked.get("visibleAt").asString()).isNotBlank();
         HttpHarness.Reply stale = http.call("POST", q + "/ack", "{\"receipt\":\"" + r1 + "\"}");
         assertThat(stale.status()).isEqualTo(409);
-        assertThat(stale.json().get("type").asText()).isEqualTo(ProblemType.RECEIPT_STALE.uri());
+        assertThat(stale.json().get("type").asString()).isEqualTo(ProblemType.RECEIPT_STALE.uri());
         JsonNode nackBatch = http.call("POST", q + "/nack/batch",
                 "{\"items\":[{\"receipt\":\"" + r2 + "\",\"reason\":\"bad input\"},{\"receipt\":\"" + r1 + "\"}]}").json();
-        assertThat(nackBatch.get("results").get(0).get("state").asText()).isEqualTo("dead");
+        assertThat(nackBatch.get("results").get(0).get("state").asString()).isEqualTo("dead");
         assertThat(nackBatch.get("results").get(1).get("ok").asBoolean()).isFalse();
         JsonNode ackBatch = http.call("POST", q + "/ack/batch", "{\"receipts\":[\"" + r0 + "\",\"" + r2 + "\"]}").json();
         assertThat(ackBatch.get("results").get(0).get("ok").asBoolean()).isTrue();
@@ -141,7 +141,7 @@ class WorkQueueHttpTest {
         assertThat(stats.get("dead").asLong()).isEqualTo(1);
         assertThat(stats.get("acked").asLong()).isEqualTo(1);
         JsonNode dead = http.call("GET", q + "/dead-letters?limit=10", null).json().get("items");
-        assertThat(dead).singleElement().satisfies(d -> assertThat(d.get("reason").asText()).isEqualTo("bad input"));
+        assertThat(dead).singleElement().satisfies(d -> assertThat(d.get("reason").asString()).isEqualTo("bad input"));
         assertThat(http.call("POST", q + "/dead-letters/redrive", "{}").json().get("redriven").asLong()).isEqualTo(1);
         assertThat(http.call("GET", q + "/stats", null).json().get("ready").asLong()).isEqualTo(1);
     }
@@ -151,16 +151,16 @@ class WorkQueueHttpTest {
         String q = q();
         http.call("POST", q + "/items/batch", "{\"items\":[{\"payload\":1},{\"payload\":2},{\"payload\":3}]}");
         JsonNode first = http.call("POST", q + "/claim", "{\"max\":2}").json().get("items");
-        String r0 = first.get(0).get("receipt").asText();
-        String r1 = first.get(1).get("receipt").asText();
+        String r0 = first.get(0).get("receipt").asString();
+        String r1 = first.get(1).get("receipt").asString();
         http.call("POST", q + "/nack", "{\"receipt\":\"" + r1 + "\",\"delayMs\":600000}");
 
         JsonNode next = http.call("POST", q + "/claim", "{\"max\":5,\"ack\":[\"" + r0 + "\",\"" + r1 + "\"]}").json();
         assertThat(next.get("acks")).hasSize(2);
-        assertThat(next.get("acks").get(0).get("receipt").asText()).isEqualTo(r0);
+        assertThat(next.get("acks").get(0).get("receipt").asString()).isEqualTo(r0);
         assertThat(next.get("acks").get(0).get("ok").asBoolean()).isTrue();
         assertThat(next.get("acks").get(1).get("ok").asBoolean()).isFalse();
-        assertThat(next.get("acks").get(1).get("problem").get("type").asText()).isEqualTo(ProblemType.RECEIPT_STALE.uri());
+        assertThat(next.get("acks").get(1).get("problem").get("type").asString()).isEqualTo(ProblemType.RECEIPT_STALE.uri());
         assertThat(next.get("items")).singleElement().satisfies(i -> assertThat(i.get("payload").asInt()).isEqualTo(3));
         assertThat(http.call("POST", q + "/claim", "{}").json().has("acks")).as("only when asked").isFalse();
         JsonNode stats = http.call("GET", q + "/stats", null).json();
@@ -172,7 +172,7 @@ class WorkQueueHttpTest {
     void aWaitingClaimAcksWhatItCarriesBeforeItParksAndAnswersTheOutcomesWithItsItems() {
         String q = q();
         http.call("POST", q + "/items", "{\"payload\":1}");
-        String receipt = http.call("POST", q + "/claim", "{}").json().get("items").get(0).get("receipt").asText();
+        String receipt = http.call("POST", q + "/claim", "{}").json().get("items").get(0).get("receipt").asString();
         CompletableFuture<HttpHarness.Reply> claim = http.sendAsync("POST", q + "/claim",
                 "{\"waitMs\":15000,\"ack\":[\"" + receipt + "\"]}");
         await().atMost(Duration.ofSeconds(5))
@@ -234,7 +234,7 @@ class WorkQueueHttpTest {
         // Either the gone claim was unparked before the item came, or it claimed the item and gave it back at once.
         JsonNode items = http.call("POST", q + "/claim", "{\"waitMs\":5000}").json().get("items");
         assertThat(items).hasSize(1);
-        assertThat(items.get(0).get("payload").asText()).isEqualTo("for whoever is still there");
+        assertThat(items.get(0).get("payload").asString()).isEqualTo("for whoever is still there");
     }
 
     @Test
@@ -246,7 +246,7 @@ class WorkQueueHttpTest {
             long start = System.nanoTime();
             new HttpHarness(neighbour.port()).call("POST", q + "/items", "{\"payload\":\"from the neighbour\"}");
             HttpHarness.Reply reply = await().atMost(Duration.ofSeconds(5)).until(claim::join, r -> r != null);
-            assertThat(reply.json().get("items").get(0).get("payload").asText()).isEqualTo("from the neighbour");
+            assertThat(reply.json().get("items").get(0).get("payload").asString()).isEqualTo("from the neighbour");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         }
     }
@@ -255,11 +255,11 @@ class WorkQueueHttpTest {
     @Test
     void aGuessedReceiptIsStaleAndSettlesNothing() {
         String q = q();
-        String id = http.call("POST", q + "/items", "{\"payload\":1}").json().get("id").asText();
+        String id = http.call("POST", q + "/items", "{\"payload\":1}").json().get("id").asString();
         JsonNode item = http.call("POST", q + "/claim", "{\"visibilityMs\":60000}").json().get("items").get(0);
         String guessed = java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((id + ".1").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        String real = item.get("receipt").asText();
+        String real = item.get("receipt").asString();
         String tampered = real.substring(0, 10) + (real.charAt(10) == 'A' ? 'B' : 'A') + real.substring(11);
         for (String forged : java.util.List.of(guessed, tampered)) {
             assertProblem(http.call("POST", q + "/ack", "{\"receipt\":\"" + forged + "\"}"), 409, ProblemType.RECEIPT_STALE);
@@ -275,7 +275,7 @@ class WorkQueueHttpTest {
         String q = q();
         http.call("POST", q + "/items", "{\"payload\":1}");
         String receipt = http.call("POST", q + "/claim", "{\"visibilityMs\":60000}").json().get("items").get(0)
-                .get("receipt").asText();
+                .get("receipt").asString();
         try (SidecarHost neighbour = HttpHarness.workQueue(dir)) {
             assertThat(new HttpHarness(neighbour.port()).call("POST", q + "/ack", "{\"receipt\":\"" + receipt + "\"}").status())
                     .isEqualTo(204);
@@ -399,7 +399,7 @@ class WorkQueueHttpTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpHarness.Reply reply = http.sendChecked(request);
         assertProblem(reply, 400, ProblemType.INVALID_REQUEST);
-        assertThat(reply.json().get("errors").get(0).get("field").asText()).isEqualTo(member);
+        assertThat(reply.json().get("errors").get(0).get("field").asString()).isEqualTo(member);
         assertThat(guardDepth()).isEqualTo(before);
     }
 
@@ -412,8 +412,8 @@ class WorkQueueHttpTest {
                         + text + "\"}"))).build();
         assertThat(http.sendChecked(request).status()).isEqualTo(201);
         JsonNode item = http.call("POST", q + "/claim", "{\"max\":1}").json().get("items").get(0);
-        assertThat(item.get("fileRef").asText()).isEqualTo(text);
-        assertThat(item.get("dedupKey").asText()).isEqualTo(text);
+        assertThat(item.get("fileRef").asString()).isEqualTo(text);
+        assertThat(item.get("dedupKey").asString()).isEqualTo(text);
     }
 
     /** Found by ContractFuzzTest: the payload was re-serialised, so spacing, escapes and number forms changed. */
@@ -481,7 +481,7 @@ class WorkQueueHttpTest {
             assertThat(claim.raw().headers().firstValue("Retry-After")).contains("1");
             HttpHarness.Reply ready = client.call("GET", "/healthz/ready", null);
             assertThat(ready.status()).isEqualTo(503);
-            assertThat(ready.json().get("status").asText()).isEqualTo("DOWN");
+            assertThat(ready.json().get("status").asString()).isEqualTo("DOWN");
         }
     }
 
@@ -508,7 +508,7 @@ class WorkQueueHttpTest {
             HttpHarness client = new HttpHarness(stuck.port());
             HttpHarness.Reply ready = client.call("GET", "/healthz/ready", null);
             assertThat(ready.status()).isEqualTo(503);
-            assertThat(ready.json().get("detail").asText()).isEqualTo("engine did not answer within 800 ms");
+            assertThat(ready.json().get("detail").asString()).isEqualTo("engine did not answer within 800 ms");
             answer.countDown();
             await().atMost(Duration.ofSeconds(30)).until(() -> client.call("GET", "/healthz/ready", null).status() == 200);
         } finally {
@@ -527,10 +527,10 @@ class WorkQueueHttpTest {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).isEqualTo(Wire.PROBLEM_JSON);
         JsonNode problem = reply.json();
-        assertThat(problem.get("type").asText()).isEqualTo(type.uri());
+        assertThat(problem.get("type").asString()).isEqualTo(type.uri());
         assertThat(problem.get("status").asInt()).isEqualTo(status);
-        assertThat(problem.get("title").asText()).isEqualTo(type.title());
-        assertThat(problem.get("detail").asText()).isNotBlank();
+        assertThat(problem.get("title").asString()).isEqualTo(type.title());
+        assertThat(problem.get("detail").asString()).isNotBlank();
         if (type == ProblemType.INVALID_REQUEST) {
             assertThat(problem.get("errors")).isNotEmpty();
         }

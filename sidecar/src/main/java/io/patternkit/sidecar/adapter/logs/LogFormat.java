@@ -1,10 +1,11 @@
 package io.patternkit.sidecar.adapter.logs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.TextNode;
+import io.patternkit.sidecar.common.JsonMappers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.StringNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.DateTimeException;
@@ -48,7 +49,7 @@ public enum LogFormat {
      */
     TEXT;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonMapper MAPPER = JsonMappers.standard();
     private static final BigDecimal MILLIS_FROM = BigDecimal.valueOf(100_000_000_000L);
     private static final List<String> TIME_KEYS = List.of("time", "timestamp", "@timestamp", "ts");
     private static final List<String> LEVEL_KEYS = List.of("level", "severity", "lvl", "log.level");
@@ -107,7 +108,7 @@ public enum LogFormat {
         JsonNode node;
         try {
             node = MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             return Parsed.unread(line, "not JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
@@ -171,7 +172,7 @@ public enum LogFormat {
                     value.append(line.charAt(i++));
                 }
             }
-            fields.put(key, TextNode.valueOf(value.toString()));
+            fields.put(key, StringNode.valueOf(value.toString()));
         }
         if (fields.isEmpty()) {
             return Parsed.unread(line, "logfmt: no key=value pair");
@@ -185,16 +186,16 @@ public enum LogFormat {
             return Parsed.unread(line, "not a combined or common access log line");
         }
         Map<String, JsonNode> fields = new LinkedHashMap<>();
-        fields.put("remote", TextNode.valueOf(m.group(1)));
+        fields.put("remote", StringNode.valueOf(m.group(1)));
         if (!m.group(3).equals("-")) {
-            fields.put("user", TextNode.valueOf(m.group(3)));
+            fields.put("user", StringNode.valueOf(m.group(3)));
         }
         String request = m.group(5);
         String[] parts = request.split(" ", 3);
         if (parts.length == 3) {
-            fields.put("method", TextNode.valueOf(parts[0]));
-            fields.put("path", TextNode.valueOf(parts[1]));
-            fields.put("protocol", TextNode.valueOf(parts[2]));
+            fields.put("method", StringNode.valueOf(parts[0]));
+            fields.put("path", StringNode.valueOf(parts[1]));
+            fields.put("protocol", StringNode.valueOf(parts[2]));
         }
         int status = Integer.parseInt(m.group(6));
         fields.put("status", JsonNodeFactory.instance.numberNode(status));
@@ -202,10 +203,10 @@ public enum LogFormat {
             fields.put("bytes", JsonNodeFactory.instance.numberNode(Long.parseLong(m.group(7))));
         }
         if (m.group(8) != null && !m.group(8).equals("-")) {
-            fields.put("referer", TextNode.valueOf(m.group(8)));
+            fields.put("referer", StringNode.valueOf(m.group(8)));
         }
         if (m.group(9) != null && !m.group(9).equals("-")) {
-            fields.put("userAgent", TextNode.valueOf(m.group(9)));
+            fields.put("userAgent", StringNode.valueOf(m.group(9)));
         }
         Instant time;
         try {
@@ -239,7 +240,7 @@ public enum LogFormat {
         for (String key : TIME_KEYS) {
             JsonNode value = fields.get(key);
             if (value != null) {
-                time = value.isNumber() ? epoch(value.decimalValue()) : value.isTextual() ? isoTime(value.asText()) : null;
+                time = value.isNumber() ? epoch(value.decimalValue()) : value.isString() ? isoTime(value.asString()) : null;
                 if (time != null) {
                     fields.remove(key);
                     break;
@@ -250,7 +251,7 @@ public enum LogFormat {
         for (String key : LEVEL_KEYS) {
             JsonNode value = fields.get(key);
             if (value != null && value.isValueNode() && !value.isNull()) {
-                level = LogLevel.normalise(value.asText());
+                level = LogLevel.normalise(value.asString());
                 fields.remove(key);
                 break;
             }
@@ -258,8 +259,8 @@ public enum LogFormat {
         String message = null;
         for (String key : MESSAGE_KEYS) {
             JsonNode value = fields.get(key);
-            if (value != null && value.isTextual()) {
-                message = value.asText();
+            if (value != null && value.isString()) {
+                message = value.asString();
                 fields.remove(key);
                 break;
             }

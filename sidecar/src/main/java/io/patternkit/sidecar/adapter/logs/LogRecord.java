@@ -1,8 +1,8 @@
 package io.patternkit.sidecar.adapter.logs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -28,7 +28,7 @@ public record LogRecord(Instant time, String level, String message, Map<String, 
      * @param mapper makes the nodes
      * @return {@code {"time", "level", "message", "source", "fields", ["rawBase64"], ["parseError"]}}
      */
-    public ObjectNode toJson(ObjectMapper mapper) {
+    public ObjectNode toJson(JsonMapper mapper) {
         ObjectNode node = mapper.createObjectNode().put("time", time.toString()).put("level", level).put("message", message)
                 .put("source", source);
         node.putObject("fields").setAll(fields);

@@ -1,6 +1,6 @@
 package io.patternkit.sidecar.adapter.logs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.sidecar.common.DaemonThreads;
@@ -62,7 +62,7 @@ public final class LogsAdapter implements AutoCloseable {
      * @return the running adapter
      * @throws IllegalStateException when a pipe cannot be made
      */
-    public static LogsAdapter start(LogsSpec spec, MeterRegistry registry, Clock clock, ObjectMapper mapper) {
+    public static LogsAdapter start(LogsSpec spec, MeterRegistry registry, Clock clock, JsonMapper mapper) {
         LogsAdapter logs = new LogsAdapter(spec);
         try {
             for (LogSourceSpec source : spec.sources()) {
@@ -76,7 +76,7 @@ public final class LogsAdapter implements AutoCloseable {
         return logs;
     }
 
-    private void add(LogSourceSpec source, MeterRegistry registry, Clock clock, ObjectMapper mapper) throws IOException {
+    private void add(LogSourceSpec source, MeterRegistry registry, Clock clock, JsonMapper mapper) throws IOException {
         Map<String, Counter> outcomes = Map.of(
                 "parsed", records(registry, source, "parsed"), "unparsed", records(registry, source, "unparsed"),
                 "malformed", records(registry, source, "malformed"));

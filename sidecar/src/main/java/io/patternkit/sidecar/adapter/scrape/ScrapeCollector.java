@@ -1,7 +1,8 @@
 package io.patternkit.sidecar.adapter.scrape;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patternkit.sidecar.common.JsonMappers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
 final class ScrapeCollector implements MultiCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ScrapeCollector.class);
     private static final int MAX_BYTES = 16 * 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonMapper JSON = JsonMappers.standard();
     private static final ScheduledExecutorService DEADLINES =
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("patternkit-adapter-scrape-deadline"));
 

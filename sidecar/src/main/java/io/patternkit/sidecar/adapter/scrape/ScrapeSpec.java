@@ -2,7 +2,7 @@ package io.patternkit.sidecar.adapter.scrape;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonPointer;
+import tools.jackson.core.JsonPointer;
 import io.patternkit.protocol.NameRule;
 import java.net.URI;
 import java.time.Duration;

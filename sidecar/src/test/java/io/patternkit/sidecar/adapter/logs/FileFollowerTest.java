@@ -120,7 +120,7 @@ class FileFollowerTest {
                 LogFormat.TEXT, false)), false, 10, Duration.ofSeconds(1), Duration.ofSeconds(1), 1024);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LogsAdapter.start(spec,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC(),
-                new com.fasterxml.jackson.databind.ObjectMapper())).hasMessageContaining("is not a named pipe");
+                io.patternkit.sidecar.common.JsonMappers.standard())).hasMessageContaining("is not a named pipe");
     }
 
     @Test

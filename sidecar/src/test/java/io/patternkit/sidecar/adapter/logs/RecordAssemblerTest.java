@@ -69,7 +69,7 @@ class RecordAssemblerTest {
         LogRecord r = records.get(0);
         assertThat(r.raw()).isEqualTo(bytes);
         assertThat(r.message()).isEqualTo("\uFFFD(");
-        assertThat(Base64.getDecoder().decode(r.toJson(new com.fasterxml.jackson.databind.ObjectMapper()).get("rawBase64").asText()))
+        assertThat(Base64.getDecoder().decode(r.toJson(io.patternkit.sidecar.common.JsonMappers.standard()).get("rawBase64").asString()))
                 .isEqualTo(bytes);
     }
 
