@@ -2,7 +2,6 @@ package io.patternkit.sidecar.adapter;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import tools.jackson.databind.JsonNode;
 import io.patternkit.sidecar.adapter.logs.LogsSpec;
 import io.patternkit.sidecar.adapter.scrape.ScrapeSpec;
 import io.patternkit.sidecar.common.ConfigFile;
@@ -13,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What the adapter does for its app, as {@code --adapter-config FILE} holds it (JSON, read strictly

@@ -1,9 +1,5 @@
 package io.patternkit.sidecar.adapter;
 
-import io.patternkit.sidecar.common.JsonMappers;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,6 +11,7 @@ import io.patternkit.sidecar.adapter.logs.LogsAdapter;
 import io.patternkit.sidecar.adapter.logs.LogsQuery;
 import io.patternkit.sidecar.adapter.scrape.Scrapes;
 import io.patternkit.sidecar.common.FieldError;
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.host.HostContext;
 import io.patternkit.sidecar.host.PatternModule;
 import io.patternkit.sidecar.host.Responses;
@@ -38,6 +35,9 @@ import java.util.function.Function;
 import javax.management.MalformedObjectNameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The adapter (Burns and Oppenheimer, section 4.3) as a module of the sidecar: it gives an app that

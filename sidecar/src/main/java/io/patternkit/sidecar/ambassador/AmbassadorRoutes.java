@@ -1,7 +1,5 @@
 package io.patternkit.sidecar.ambassador;
 
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.common.FieldError;
 import io.patternkit.sidecar.common.ProblemException;
@@ -11,6 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ambassador's management routes on the host's port, behind its token: the upstreams' state

@@ -1,7 +1,5 @@
 package io.patternkit.sidecar.ambassador;
 
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.InstanceDirectory;
 import io.patternkit.sidecar.host.Responses;
@@ -23,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One upstream, live: its loopback listener, the HTTP client and reverse proxy behind it, and its

@@ -1,10 +1,10 @@
 package io.patternkit.sidecar.checkpoint;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.sidecar.common.JsonFields;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Validates checkpoint requests ({@code 400 invalid-request} naming every bad field), and takes the

@@ -1,7 +1,5 @@
 package io.patternkit.sidecar.checkpoint;
 
-import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.util.RawValue;
 import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.RunningPattern;
 import io.vertx.core.Future;
@@ -9,6 +7,8 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The checkpoint routes of the OpenAPI contract: {@code GET} and {@code PUT /v1/checkpoints/{name}} and

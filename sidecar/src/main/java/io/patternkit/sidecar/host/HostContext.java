@@ -1,9 +1,9 @@
 package io.patternkit.sidecar.host;
 
-import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.sidecar.common.Ticker;
 import io.vertx.core.Vertx;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the host shares with every pattern it starts: one Vert.x, one metrics registry (served at

@@ -1,9 +1,5 @@
 package io.patternkit.sidecar.host;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.EngineException;
@@ -18,6 +14,10 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Writes JSON bodies and RFC 9457 {@code application/problem+json} documents. Failures are mapped

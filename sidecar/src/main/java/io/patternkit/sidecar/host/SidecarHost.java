@@ -1,9 +1,8 @@
 package io.patternkit.sidecar.host;
 
-import io.patternkit.sidecar.common.JsonMappers;
-import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.Ticker;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A running sidecar process: one Vert.x, one engine, one metrics registry and one HTTP server for

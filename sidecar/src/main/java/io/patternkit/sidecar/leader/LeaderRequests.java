@@ -1,17 +1,15 @@
 package io.patternkit.sidecar.leader;
 
-import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.protocol.NameRule;
-
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.JsonFields;
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.ProblemException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns leader-election requests into validated ones, enforcing the OpenAPI contract: election

@@ -1,15 +1,13 @@
 package io.patternkit.sidecar.leader;
 
-import io.patternkit.sidecar.host.RunningPattern;
 import io.patternkit.sidecar.host.Responses;
-
-import tools.jackson.databind.node.ObjectNode;
+import io.patternkit.sidecar.host.RunningPattern;
 import io.patternkit.sidecar.leader.CampaignOutcome;
-import io.patternkit.sidecar.leader.Lease;
-import io.patternkit.sidecar.leader.LeaseRecord;
 import io.patternkit.sidecar.leader.LeaderRequests;
 import io.patternkit.sidecar.leader.LeaderService;
 import io.patternkit.sidecar.leader.LeaderTiming;
+import io.patternkit.sidecar.leader.Lease;
+import io.patternkit.sidecar.leader.LeaseRecord;
 import io.patternkit.sidecar.leader.Observation;
 import io.patternkit.sidecar.leader.WatchRequest;
 import io.vertx.core.Future;
@@ -18,6 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The leader-election routes of the OpenAPI contract: {@code GET /} (shaped like the Kubernetes

@@ -1,8 +1,5 @@
 package io.patternkit.sidecar.scale;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.protocol.ProblemType;
@@ -10,7 +7,6 @@ import io.patternkit.sidecar.common.JsonFields;
 import io.patternkit.sidecar.common.ProblemException;
 import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.RunningPattern;
-import io.patternkit.sidecar.host.SidecarServer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -21,6 +17,9 @@ import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code GET /v1/scale} (the workload, its wanted and running replicas, the bounds) and {@code PUT /v1/scale}

@@ -1,11 +1,8 @@
 package io.patternkit.sidecar.scatter;
 
-import io.patternkit.sidecar.common.JsonMappers;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.LeafSource;
 import io.patternkit.protocol.NameRule;
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.JvmDns;
 import io.patternkit.sidecar.host.OutboundToken;
 import io.vertx.core.Future;
@@ -23,6 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Finds leaves by DNS: every {@code interval}, resolves each {@link DnsLeaves} name (off the event

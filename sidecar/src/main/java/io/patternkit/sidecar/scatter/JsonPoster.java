@@ -1,9 +1,9 @@
 package io.patternkit.sidecar.scatter;
 
-import tools.jackson.databind.JsonNode;
 import io.vertx.core.buffer.Buffer;
 import java.util.Map;
 import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Sends one JSON POST (a leaf call or a merge call) and reports the answer once. Answers are

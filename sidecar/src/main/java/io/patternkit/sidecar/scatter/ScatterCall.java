@@ -1,8 +1,6 @@
 package io.patternkit.sidecar.scatter;
 
 import io.patternkit.protocol.ShardStatus;
-
-import tools.jackson.databind.JsonNode;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.scatter.ScatterMetrics.Kind;
 import io.patternkit.sidecar.scatter.TaskScheduler.Cancellable;
@@ -14,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One running scatter call: a state machine driven by leaf replies and timers, all on one thread

@@ -1,15 +1,15 @@
 package io.patternkit.sidecar.scatter;
 
-import io.patternkit.sidecar.common.JsonMappers;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.sidecar.common.ExtraLoadBudget;
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.LatencyTracker;
 import io.patternkit.sidecar.host.OutboundToken;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Starts scatter calls and keeps what outlives them, per pool: recent leaf latency (for the hedge

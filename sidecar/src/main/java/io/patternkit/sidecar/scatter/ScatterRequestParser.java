@@ -1,20 +1,12 @@
 package io.patternkit.sidecar.scatter;
 
-import io.patternkit.sidecar.common.JsonMappers;
-import io.patternkit.protocol.WireName;
-
 import io.patternkit.protocol.CompletionPolicy;
-
 import io.patternkit.protocol.NameRule;
-
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.cfg.JsonNodeFeature;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.protocol.WireName;
 import io.patternkit.sidecar.common.JsonFields;
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.ProblemException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,6 +18,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns scatter request bodies into validated values, enforcing the OpenAPI contract (types,

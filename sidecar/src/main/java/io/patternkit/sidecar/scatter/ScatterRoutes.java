@@ -1,22 +1,17 @@
 package io.patternkit.sidecar.scatter;
 
 import io.patternkit.protocol.CompletionPolicy;
-
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.host.RunningPattern;
-import io.patternkit.sidecar.host.Responses;
-import io.patternkit.sidecar.host.SidecarServer;
 import io.patternkit.sidecar.common.FieldError;
 import io.patternkit.sidecar.common.ProblemException;
+import io.patternkit.sidecar.host.Responses;
+import io.patternkit.sidecar.host.RunningPattern;
+import io.patternkit.sidecar.host.SidecarServer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -26,6 +21,10 @@ import java.util.SortedMap;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code /v1/pools/{pool}/...} routes of the OpenAPI contract: leaf registration, the pool's

@@ -1,9 +1,8 @@
 package io.patternkit.sidecar.scatter;
 
 import io.patternkit.protocol.ShardStatus;
-
-import tools.jackson.databind.JsonNode;
 import java.time.Duration;
+import tools.jackson.databind.JsonNode;
 
 /**
  * How one shard of a scatter call ended.

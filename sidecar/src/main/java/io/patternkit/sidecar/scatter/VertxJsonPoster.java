@@ -1,11 +1,7 @@
 package io.patternkit.sidecar.scatter;
 
-import tools.jackson.core.JacksonException;
-import io.patternkit.sidecar.common.JsonMappers;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.common.JsonMappers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -19,6 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link JsonPoster} on Vert.x's asynchronous HTTP client: no thread per request, connections

@@ -1,20 +1,18 @@
 package io.patternkit.sidecar.workqueue;
 
-import io.patternkit.sidecar.common.JsonMappers;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.common.FieldError;
 import io.patternkit.sidecar.common.JsonFields;
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns work-queue request bodies into validated requests, enforcing the OpenAPI contract:

@@ -1,9 +1,5 @@
 package io.patternkit.sidecar.workqueue;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.util.RawValue;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.SidecarServer;
@@ -28,6 +24,10 @@ import java.util.OptionalLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The {@code /v1/queues/{queue}/...} routes of the OpenAPI contract: each validates its input

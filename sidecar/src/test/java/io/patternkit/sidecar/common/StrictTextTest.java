@@ -3,9 +3,9 @@ package io.patternkit.sidecar.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import tools.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.ObjectMapper;
 
 class StrictTextTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();

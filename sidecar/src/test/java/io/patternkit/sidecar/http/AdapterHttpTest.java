@@ -2,7 +2,6 @@ package io.patternkit.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import tools.jackson.databind.JsonNode;
 import io.patternkit.sidecar.adapter.AdapterConfig;
 import io.patternkit.sidecar.adapter.AdapterModule;
 import io.patternkit.sidecar.common.Ticker;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** The adapter in an in-process sidecar, checking a real HTTP app, a TCP port, commands and a SQLite database. */
 class AdapterHttpTest {

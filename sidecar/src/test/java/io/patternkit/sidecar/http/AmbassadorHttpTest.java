@@ -2,11 +2,11 @@ package io.patternkit.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import tools.jackson.databind.JsonNode;
+import io.patternkit.server.security.TestCertificates;
+import io.patternkit.server.security.TlsFiles;
 import io.patternkit.sidecar.ambassador.AmbassadorConfig;
 import io.patternkit.sidecar.ambassador.AmbassadorModule;
 import io.patternkit.sidecar.ambassador.AmbassadorSettings;
-import io.patternkit.sidecar.ambassador.UpstreamSpec;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.EngineFamily;
 import io.patternkit.sidecar.host.SidecarHost;
@@ -14,8 +14,6 @@ import io.patternkit.sidecar.scatter.LeafTls;
 import io.patternkit.sidecar.scatter.ScatterEngine;
 import io.patternkit.sidecar.scatter.ScatterModule;
 import io.patternkit.sidecar.scatter.ScatterSettings;
-import io.patternkit.server.security.TestCertificates;
-import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -46,6 +44,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** The ambassador in an in-process sidecar, in front of real HTTP replicas that answer, fail, hang or are gone. */
 class AmbassadorHttpTest {

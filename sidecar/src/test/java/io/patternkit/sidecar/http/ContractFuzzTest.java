@@ -2,7 +2,6 @@ package io.patternkit.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import tools.jackson.core.TokenStreamFactory;
 import io.patternkit.protocol.contract.ContractArbitraries;
 import io.patternkit.protocol.contract.ContractFuzzKit;
 import io.patternkit.sidecar.adapter.AdapterConfig;
@@ -21,8 +20,8 @@ import io.patternkit.sidecar.leader.LeaderSettings;
 import io.patternkit.sidecar.leader.LeaderTiming;
 import io.patternkit.sidecar.scale.ScaleModule;
 import io.patternkit.sidecar.scale.ScaleSettings;
-import io.patternkit.sidecar.scatter.ScatterEngine;
 import io.patternkit.sidecar.scatter.LeafTls;
+import io.patternkit.sidecar.scatter.ScatterEngine;
 import io.patternkit.sidecar.scatter.ScatterModule;
 import io.patternkit.sidecar.scatter.ScatterSettings;
 import io.patternkit.sidecar.workqueue.WorkQueueModule;

@@ -9,8 +9,6 @@ import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.MessageResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.schema.SchemaValidator;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.Wire;
 import io.patternkit.protocol.contract.ContractFuzzKit;
 import io.patternkit.sidecar.TestEngines;
@@ -46,6 +44,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Calls an in-process sidecar over real HTTP and checks every answer against the OpenAPI contract.

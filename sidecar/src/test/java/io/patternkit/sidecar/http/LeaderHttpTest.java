@@ -3,13 +3,12 @@ package io.patternkit.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import tools.jackson.databind.JsonNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
-import io.patternkit.sidecar.host.SidecarHost;
-import io.patternkit.sidecar.engine.sqlite.SqliteLeaseEngine;
-import io.patternkit.sidecar.leader.LeaseEngine;
 import io.patternkit.sidecar.common.Ticker;
+import io.patternkit.sidecar.engine.sqlite.SqliteLeaseEngine;
+import io.patternkit.sidecar.host.SidecarHost;
+import io.patternkit.sidecar.leader.LeaseEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The leader sidecar over real HTTP on an ephemeral port, every response checked against the

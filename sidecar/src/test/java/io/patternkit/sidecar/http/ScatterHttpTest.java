@@ -3,18 +3,16 @@ package io.patternkit.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.host.EngineFamily;
 import io.patternkit.sidecar.host.HostSettings;
 import io.patternkit.sidecar.host.SidecarHost;
+import io.patternkit.sidecar.scatter.DnsLeaves;
 import io.patternkit.sidecar.scatter.LeafTls;
+import io.patternkit.sidecar.scatter.ScatterEngine;
 import io.patternkit.sidecar.scatter.ScatterModule;
 import io.patternkit.sidecar.scatter.ScatterSettings;
-import io.patternkit.sidecar.scatter.DnsLeaves;
-import io.patternkit.sidecar.scatter.ScatterEngine;
 import io.patternkit.sidecar.scatter.StaticLeaf;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -38,6 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The scatter root sidecar in-process over real HTTP, with real leaves (small Vert.x servers), every

@@ -3,7 +3,6 @@ package io.patternkit.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import tools.jackson.databind.JsonNode;
 import io.patternkit.server.security.TestCertificates;
 import io.patternkit.server.security.TlsFiles;
 import io.patternkit.sidecar.host.EngineFamily;
@@ -27,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The scatter root calling its leaves over TLS: the leaf's certificate verified against --leaf-ca and the URL's host

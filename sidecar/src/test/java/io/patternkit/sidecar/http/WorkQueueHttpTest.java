@@ -3,8 +3,6 @@ package io.patternkit.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
@@ -30,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The sidecar over real HTTP on an ephemeral port, every response checked against the OpenAPI contract. */
 class WorkQueueHttpTest {

@@ -1,13 +1,12 @@
 package io.patternkit.sidecar.scatter;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /** Leaves under the test's control: every POST waits until the test answers, fails or the engine cancels it. */
 final class FakePoster implements JsonPoster {

@@ -1,6 +1,5 @@
 package io.patternkit.sidecar.adapter.logs;
 
-import tools.jackson.databind.json.JsonMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.sidecar.common.DaemonThreads;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The adapter's logging part at work: follows each configured source, turns its lines into records

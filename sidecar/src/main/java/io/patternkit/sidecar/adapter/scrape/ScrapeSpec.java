@@ -2,7 +2,6 @@ package io.patternkit.sidecar.adapter.scrape;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import tools.jackson.core.JsonPointer;
 import io.patternkit.protocol.NameRule;
 import java.net.URI;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import tools.jackson.core.JsonPointer;
 
 /**
  * Another process's metrics endpoint, read at each scrape of the sidecar's {@code /metrics} and
