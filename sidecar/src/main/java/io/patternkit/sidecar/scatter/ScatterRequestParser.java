@@ -187,11 +187,13 @@ public final class ScatterRequestParser {
         if (value == null) {
             return fallback;
         }
-        if (!value.isNumber() || value.doubleValue() < min || value.doubleValue() > max) {
+        // A number beyond a double's range (1e400) is NaN here, refused below like any other out of range.
+        double number = value.isNumber() ? value.doubleValue(Double.NaN) : Double.NaN;
+        if (!(number >= min && number <= max)) {
             f.error("hedging." + name, "must be a number from " + min + " to " + max);
             return fallback;
         }
-        return value.doubleValue();
+        return number;
     }
 
     private static Optional<List<String>> shards(JsonFields f, JsonNode node) {

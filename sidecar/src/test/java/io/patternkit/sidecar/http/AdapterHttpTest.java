@@ -272,7 +272,7 @@ class AdapterHttpTest {
             if (r.path().equals("/metrics")) {
                 r.response().putHeader("Content-Type", "text/plain; version=0.0.4").end(exposition);
             } else {
-                r.response().putHeader("Content-Type", "application/json").end("{\"pool\": {\"active\": 3, \"healthy\": true}}");
+                r.response().putHeader("Content-Type", "application/json").end("{\"pool\": {\"active\": 3, \"healthy\": true, \"huge\": 1" + "0".repeat(320) + "}}");
             }
         }).listen(0, "127.0.0.1").await();
         int closed = freePort();
@@ -281,7 +281,7 @@ class AdapterHttpTest {
                 + " \"drop\": \"go_.*\"},"
                 + "{\"name\": \"pool\", \"url\": \"http://127.0.0.1:" + legacy.actualPort() + "/stats\", \"format\": \"json\", \"values\": ["
                 + "{\"pointer\": \"/pool/active\", \"name\": \"active_connections\"}, {\"pointer\": \"/pool/healthy\", \"name\": \"healthy\"},"
-                + "{\"pointer\": \"/pool/missing\", \"name\": \"missing\"}]},"
+                + "{\"pointer\": \"/pool/missing\", \"name\": \"missing\"}, {\"pointer\": \"/pool/huge\", \"name\": \"huge\"}]},"
                 + "{\"name\": \"gone\", \"url\": \"http://127.0.0.1:" + closed + "/metrics\", \"timeout\": \"500ms\"}]}");
         sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(),
                 List.of(new AdapterModule(AdapterConfig.load(file), Map.<String, String>of()::get)), Ticker.system());
@@ -302,6 +302,7 @@ class AdapterHttpTest {
                 .contains("legacy_requests_total{app=\"legacy\"} 5.0") // beside a gauge requests_created, left out, not a clash
                 .doesNotContain("legacy_requests_created").doesNotContain("legacy_build")
                 .contains("pool_active_connections 3.0").contains("pool_healthy 1.0").doesNotContain("pool_missing")
+                .contains("pool_huge +Inf") // beyond a double's range: +Inf, and the rest of the scrape kept
                 .contains("patternkit_adapter_scrape_dropped_total{scrape=\"pool\"}");
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
                 .contains("patternkit_adapter_scrape_up{scrape=\"legacy\"} 1.0").contains("patternkit_adapter_scrape_up{scrape=\"gone\"} 0.0"));

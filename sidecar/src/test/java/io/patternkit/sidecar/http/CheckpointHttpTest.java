@@ -97,6 +97,8 @@ class CheckpointHttpTest {
                 Arguments.of("PUT", p, "{\"state\":1,\"other\":true}"),
                 Arguments.of("PUT", p, "[1]"),
                 Arguments.of("PUT", p, "{\"state\":"),
+                // A second document after a valid one: refused, never stored in place of the first's state.
+                Arguments.of("PUT", p, "{\"state\":1} {\"state\":{\"unchecked\":true}}"),
                 Arguments.of("POST", p + "/restore", "{}"),
                 Arguments.of("POST", p + "/restore", "{\"fencingToken\":\"7\"}"),
                 Arguments.of("GET", "/v1/checkpoints/a%20b", null));

@@ -175,7 +175,8 @@ class ScaleHttpTest {
         assertThat(off.json().get("detail").asString()).contains("--scale-max");
         assertThat(api.getRequestCount()).isZero();
 
-        for (String bad : List.of("{\"replicas\":-1}", "{\"replicas\":1001}", "{\"replicas\":\"3\"}", "{}", "{\"replicas\":2,\"x\":1}")) {
+        for (String bad : List.of("{\"replicas\":-1}", "{\"replicas\":1001}", "{\"replicas\":\"3\"}", "{}", "{\"replicas\":2,\"x\":1}",
+                "{\"replicas\":3} junk")) {
             HttpHarness.Reply reply = http.send(http.request("PUT", "/v1/scale", "application/json", bad, true).build());
             assertThat(reply.status()).as(bad).isEqualTo(400);
         }
