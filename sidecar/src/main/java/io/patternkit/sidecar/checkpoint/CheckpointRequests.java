@@ -2,7 +2,6 @@ package io.patternkit.sidecar.checkpoint;
 
 import io.patternkit.protocol.NameRule;
 import io.patternkit.sidecar.common.JsonFields;
-import io.patternkit.sidecar.common.JsonMappers;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,7 +22,7 @@ final class CheckpointRequests {
     private final JsonMapper mapper;
 
     CheckpointRequests(JsonMapper mapper) {
-        this.mapper = JsonMappers.oneDocument(mapper);
+        this.mapper = mapper;
     }
 
     String name(String name) {

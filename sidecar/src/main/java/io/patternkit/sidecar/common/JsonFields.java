@@ -32,7 +32,7 @@ public final class JsonFields {
     /**
      * Parses a request body into one JSON document.
      *
-     * @param mapper a mapper with {@code FAIL_ON_TRAILING_TOKENS} enabled
+     * @param mapper the mapper that reads it; whatever its settings, anything after the first document is refused
      * @param body the raw bytes, may be null or empty
      * @return the JSON tree, never null
      * @throws ProblemException {@code invalid-request} when the body is absent, not one JSON document, not
@@ -45,8 +45,11 @@ public final class JsonFields {
         }
         String text = StrictText.decode(body);
         JsonNode node;
-        try {
-            node = mapper.readTree(text);
+        try (JsonParser parser = mapper.createParser(text)) {
+            node = mapper.readTree(parser);
+            if (parser.nextToken() != null) { // a second document, or anything else after the first
+                throw invalid("body", "is not valid JSON");
+            }
         } catch (JacksonException e) {
             throw invalid("body", "is not valid JSON");
         }

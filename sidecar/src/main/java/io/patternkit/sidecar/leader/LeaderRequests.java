@@ -3,7 +3,6 @@ package io.patternkit.sidecar.leader;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.JsonFields;
-import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.ProblemException;
 import java.util.Locale;
 import java.util.Set;
@@ -26,10 +25,10 @@ public final class LeaderRequests {
     private final JsonMapper mapper;
 
     /**
-     * @param mapper the JSON mapper; a copy that rejects trailing tokens is used
+     * @param mapper the JSON mapper that reads the bodies
      */
     public LeaderRequests(JsonMapper mapper) {
-        this.mapper = JsonMappers.oneDocument(mapper);
+        this.mapper = mapper;
     }
 
     /** A validated campaign. @param candidateId the candidate @param waitMs 0 to 20000 */

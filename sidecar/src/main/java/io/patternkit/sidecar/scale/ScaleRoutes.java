@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.common.JsonFields;
-import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.ProblemException;
 import io.patternkit.sidecar.host.Responses;
 import io.patternkit.sidecar.host.RunningPattern;
@@ -45,7 +44,7 @@ final class ScaleRoutes implements RunningPattern {
     ScaleRoutes(Vertx vertx, JsonMapper mapper, ScaleSettings settings, Optional<WorkloadScaler> scaler,
             MeterRegistry registry) {
         this.vertx = vertx;
-        this.mapper = JsonMappers.oneDocument(mapper);
+        this.mapper = mapper;
         this.settings = settings;
         this.scaler = scaler;
         this.registry = registry;

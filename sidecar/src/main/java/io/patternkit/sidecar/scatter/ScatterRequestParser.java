@@ -6,7 +6,6 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.protocol.WireName;
 import io.patternkit.sidecar.common.JsonFields;
-import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.ProblemException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -53,7 +52,7 @@ public final class ScatterRequestParser {
      */
     public ScatterRequestParser(JsonMapper mapper, Duration defaultDeadline) {
         // Exact decimals: the request is handed to leaves as sent, never rounded through a double.
-        this.mapper = JsonMappers.oneDocument(mapper).rebuild().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        this.mapper = mapper.rebuild().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false).build();
         this.defaultDeadline = defaultDeadline;
     }

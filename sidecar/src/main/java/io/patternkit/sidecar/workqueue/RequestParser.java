@@ -4,7 +4,6 @@ import io.patternkit.protocol.NameRule;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.JsonFields;
-import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ public final class RequestParser {
     public RequestParser(JsonMapper mapper, long maxItemBytes, int defaultMaxAttempts, long dedupWindowMs) {
         // Payloads are stored as the body writes them (JsonFields.rawValues), never re-serialised from the
         // tree, so the tree's number type does not matter to them.
-        this.mapper = JsonMappers.oneDocument(mapper);
+        this.mapper = mapper;
         this.maxItemBytes = maxItemBytes;
         this.defaultMaxAttempts = defaultMaxAttempts;
         this.dedupWindowMs = dedupWindowMs;

@@ -292,9 +292,10 @@ final class ScrapeCollector implements MultiCollector {
                 LOG.debug("adapter: scrape {}: no number at {}", spec.name(), value.pointer());
                 continue;
             }
-            // Beyond a double's range, +Inf or -Inf, as Prometheus writes it, rather than failing the whole scrape.
-            double v = node.isBoolean() ? (node.booleanValue() ? 1 : 0)
-                    : node.doubleValue(node.asString().startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+            double v = node.isBoolean() ? (node.booleanValue() ? 1 : 0) : node.doubleValue(Double.NaN);
+            if (Double.isNaN(v)) { // beyond a double's range: +Inf or -Inf, as Prometheus writes it, and the scrape goes on
+                v = node.decimalValue().signum() < 0 ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            }
             String name = PrometheusNaming.sanitizeMetricName(spec.prefix() + value.name());
             Labels labels = labels(Map.of(), value.labels());
             snapshots.add(value.type().equals("counter")
