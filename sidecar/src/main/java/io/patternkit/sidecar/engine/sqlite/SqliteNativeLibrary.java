@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.channels.FileChannel;
@@ -15,6 +16,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
@@ -37,9 +40,14 @@ import org.sqlite.util.OSInfo;
  * copy, it removes this platform's copies of other sqlite-jdbc versions (an upgrade's leftovers, 1 MB each on a volume
  * that outlives the container); a sidecar of another version that starts later makes its own copy again.
  *
- * <p>An operator's own {@code -Dorg.sqlite.lib.path} is left alone, and on a platform whose library the jar lacks,
- * on a data directory that cannot hold executable code ({@code noexec}), or when the copy fails, nothing is set and
- * sqlite-jdbc does what it does without this class.
+ * <p>The sidecar's jar carries the library for Linux only (glibc and musl, x86_64 and aarch64: container images),
+ * not the 2.5 MB of macOS's and Windows' libraries. On another platform (a developer's machine running the jar in
+ * tests) the copy is made from sqlite-jdbc's own jar in the local Maven repository ({@code maven.repo.local}, or
+ * {@code ~/.m2/repository}), where building the sidecar put it.
+ *
+ * <p>An operator's own {@code -Dorg.sqlite.lib.path} is left alone, and when neither jar has the library for this
+ * platform (a warning says what to do), on a data directory that cannot hold executable code ({@code noexec}), or
+ * when the copy fails, nothing is set and sqlite-jdbc does what it does without this class.
  */
 final class SqliteNativeLibrary {
     static final String LIB_PATH_PROPERTY = "org.sqlite.lib.path";
@@ -67,19 +75,38 @@ final class SqliteNativeLibrary {
     }
 
     /**
-     * Copies this platform's library out of sqlite-jdbc's jar into {@code dataDir} unless a copy with the jar entry's
-     * size and CRC-32 is there.
+     * Copies this platform's library out of the sidecar's jar, or sqlite-jdbc's jar in the local Maven repository when
+     * the sidecar's lacks it, into {@code dataDir}, unless a copy with the jar entry's size and CRC-32 is there.
      *
      * @param dataDir the sidecar's data directory
-     * @return the copy, or empty when the jar has no library for this platform or the data directory does not let
+     * @return the copy, or empty when neither jar has a library for this platform or the data directory does not let
      *     it be executed (a file system mounted {@code noexec})
      * @throws IOException when the copy cannot be made
      */
     static Optional<Path> install(Path dataDir) throws IOException {
+        return install(dataDir, SQLiteJDBCLoader.class::getResource, localMavenRepository());
+    }
+
+    /**
+     * {@link #install(Path)} with where the library is looked for given.
+     *
+     * @param dataDir the sidecar's data directory
+     * @param jarResources finds a resource of the sidecar's jar by its absolute name; null when there is none
+     * @param mavenRepository the local Maven repository, searched when the sidecar's jar lacks the library
+     * @return as {@link #install(Path)}
+     * @throws IOException when the copy cannot be made
+     */
+    static Optional<Path> install(Path dataDir, Function<String, URL> jarResources, Path mavenRepository)
+            throws IOException {
         String name = LibraryLoaderUtil.getNativeLibName();
-        URL resource = SQLiteJDBCLoader.class.getResource(LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name);
+        String resourcePath = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
+        URL resource = jarResources.apply(resourcePath);
         if (resource == null) {
-            return Optional.empty();
+            Optional<URL> inMavenRepository = fromMavenRepository(mavenRepository, resourcePath);
+            if (inMavenRepository.isEmpty()) {
+                return Optional.empty();
+            }
+            resource = inMavenRepository.get();
         }
         URLConnection connection = resource.openConnection();
         long size = connection.getContentLengthLong();
@@ -112,6 +139,35 @@ final class SqliteNativeLibrary {
             return Optional.empty();
         }
         return Optional.of(library);
+    }
+
+    /**
+     * The library inside sqlite-jdbc's jar of this version in {@code repository}, or empty, with a warning naming the
+     * way out, when that jar or the library in it is missing.
+     */
+    private static Optional<URL> fromMavenRepository(Path repository, String resourcePath) throws IOException {
+        String version = SQLiteJDBCLoader.getVersion();
+        Path jar = repository.resolve(Path.of("org", "xerial", "sqlite-jdbc", version, "sqlite-jdbc-" + version + ".jar"));
+        if (Files.isRegularFile(jar)) {
+            try (JarFile sqliteJdbc = new JarFile(jar.toFile())) {
+                if (sqliteJdbc.getEntry(resourcePath.substring(1)) != null) {
+                    LOG.info("SQLite's native library for {} comes from {} (this jar carries Linux's only)",
+                            OSInfo.getNativeLibFolderPathForCurrentOS(), jar);
+                    return Optional.of(URI.create("jar:" + jar.toUri() + "!" + resourcePath).toURL());
+                }
+            }
+        }
+        LOG.warn("this jar carries SQLite's native library for Linux only (glibc and musl, x86_64 and aarch64), not for {},"
+                + " and {} does not have it either: start the sidecar with -Dorg.sqlite.lib.path=DIR naming a directory that"
+                + " holds sqlite-jdbc {}'s {} for this platform (docs/operations.md, Platforms)",
+                OSInfo.getNativeLibFolderPathForCurrentOS(), jar, version, LibraryLoaderUtil.getNativeLibName());
+        return Optional.empty();
+    }
+
+    /** {@code maven.repo.local} when set, as Maven itself reads it; otherwise {@code ~/.m2/repository}. */
+    private static Path localMavenRepository() {
+        String configured = System.getProperty("maven.repo.local");
+        return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".m2", "repository");
     }
 
     /**

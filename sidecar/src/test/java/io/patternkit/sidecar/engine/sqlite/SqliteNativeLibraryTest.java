@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteJDBCLoader;
@@ -97,6 +100,45 @@ class SqliteNativeLibraryTest {
         Files.setPosixFilePermissions(library, PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(SqliteNativeLibrary.install(data)).contains(library);
         assertThat(Files.isExecutable(library)).isTrue();
+    }
+
+    @Test
+    void takesTheLibraryFromSqliteJdbcsJarInTheMavenRepositoryWhenTheSidecarsJarLacksIt() throws IOException {
+        Path repository = data.resolve("repository");
+        byte[] library = "a library for this platform".getBytes(StandardCharsets.US_ASCII);
+        sqliteJdbcJar(repository, LibraryLoaderUtil.getNativeLibResourcePath().substring(1) + "/"
+                + LibraryLoaderUtil.getNativeLibName(), library);
+
+        Path copy = SqliteNativeLibrary.install(data.resolve("data"), resource -> null, repository).orElseThrow();
+
+        assertThat(copy).startsWith(data.resolve("data").resolve("native"));
+        assertThat(Files.readAllBytes(copy)).isEqualTo(library);
+        assertThat(Files.isExecutable(copy)).isTrue();
+        assertThat(SqliteNativeLibrary.install(data.resolve("data"), resource -> null, repository)).contains(copy);
+    }
+
+    @Test
+    void leavesItToSqliteJdbcWhenNeitherJarHasTheLibrary() throws IOException {
+        Path repository = data.resolve("repository");
+        assertThat(SqliteNativeLibrary.install(data.resolve("data"), resource -> null, repository))
+                .as("no sqlite-jdbc jar in the repository").isEmpty();
+
+        sqliteJdbcJar(repository, "org/sqlite/native/Plan9/mips/libsqlitejdbc.so", new byte[] {1});
+        assertThat(SqliteNativeLibrary.install(data.resolve("data"), resource -> null, repository))
+                .as("a jar without this platform's library").isEmpty();
+        assertThat(data.resolve("data")).doesNotExist();
+    }
+
+    /** Writes sqlite-jdbc's jar of this version into a Maven repository's layout, holding one entry. */
+    private static void sqliteJdbcJar(Path repository, String entry, byte[] content) throws IOException {
+        String version = SQLiteJDBCLoader.getVersion();
+        Path jar = repository.resolve("org/xerial/sqlite-jdbc/" + version + "/sqlite-jdbc-" + version + ".jar");
+        Files.createDirectories(jar.getParent());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(entry));
+            out.write(content);
+            out.closeEntry();
+        }
     }
 
     private static byte[] jarEntry() throws IOException {
