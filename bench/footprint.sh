@@ -7,6 +7,7 @@
 #               bash itself through /dev/tcp; PROBE=curl starts a curl per poll, as the series before 4 December did);
 #               for "three", until the last of the three is ready
 #   rss         VmRSS from /proc/PID/status 5 s after ready (for "three": the sum, 5 s after the last)
+#   jar size    in bytes, on each series' jarN line (issue 13's target 3: at most 25 MB)
 #
 #   bench/footprint.sh sidecar/target/patternkit-sidecar.jar
 #   ROUNDS=5 CASES="workqueue leader scatter" bench/footprint.sh before.jar after.jar
@@ -159,7 +160,7 @@ measure() { # round jar-index case: sets ROW
 
 echo "# $(date -u +%FT%TZ)  load before: $(uptime)"
 echo "# java: $("$JAVA" -version 2>&1 | sed -n 2p); JVM options: ${JVM_OPTS:-none}$([[ $AOT == 1 ]] && echo "; each jar's AOT cache")"
-for j in "${!JARS[@]}"; do echo "# jar$((j + 1)): ${JARS[j]}"; done
+for j in "${!JARS[@]}"; do echo "# jar$((j + 1)): ${JARS[j]} ($(stat -c %s "${JARS[j]}") bytes)"; done
 echo "# rounds: $ROUNDS after $WARMUP warm-up (round w), cases: $CASES"
 printf '%-5s %-6s %-9s %8s %9s %5s  %s\n' round jar case ready_ms rss_kB other "three: each process ready_ms/rss_kB"
 ROWS=$TMP/rows
