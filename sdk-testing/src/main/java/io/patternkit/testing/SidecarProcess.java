@@ -61,6 +61,8 @@ public final class SidecarProcess implements AutoCloseable {
     public static final String ENV_JAVA = "PATTERNKIT_SIDECAR_JAVA";
     /** Environment variable naming an AOT cache the sidecars start with ({@code -XX:AOTCache}, JDK 25 and later). */
     public static final String ENV_AOT_CACHE = "PATTERNKIT_SIDECAR_AOT_CACHE";
+    /** Maven's property for the local repository, passed on to the sidecar ({@link #command()}). */
+    static final String MAVEN_REPO_LOCAL = "maven.repo.local";
 
     private final Builder config;
     private final Path logFile;
@@ -120,21 +122,21 @@ public final class SidecarProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the process and waits until it listens.
+     * The command line {@link #start()} runs. A {@code maven.repo.local} this JVM was given is passed on, as an
+     * absolute path: on macOS and Windows the sidecar takes SQLite's native library from sqlite-jdbc's jar in the
+     * local Maven repository (docs/operations.md, Platforms).
      *
-     * @return this, for chaining
-     * @throws IllegalStateException when the sidecar exits or does not listen within the start
-     *     timeout; the message carries the tail of its log
-     * @throws UncheckedIOException when the process cannot be started
+     * @return the {@code java} executable, its options, {@code -jar}, the jar and the sidecar's arguments
      */
-    public SidecarProcess start() {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException("sidecar already running at " + baseUrl);
-        }
+    List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(config.java.toString());
         if (config.aotCache != null) {
             command.add("-XX:AOTCache=" + config.aotCache);
+        }
+        String mavenRepository = System.getProperty(MAVEN_REPO_LOCAL);
+        if (mavenRepository != null && !mavenRepository.isBlank()) {
+            command.add("-D" + MAVEN_REPO_LOCAL + "=" + Path.of(mavenRepository).toAbsolutePath());
         }
         command.addAll(config.jvmArgs);
         command.add("-jar");
@@ -149,6 +151,22 @@ public final class SidecarProcess implements AutoCloseable {
         command.add("--app-drain-timeout");
         command.add(config.appDrainTimeout.toMillis() + "ms");
         command.addAll(config.args);
+        return command;
+    }
+
+    /**
+     * Starts the process and waits until it listens.
+     *
+     * @return this, for chaining
+     * @throws IllegalStateException when the sidecar exits or does not listen within the start
+     *     timeout; the message carries the tail of its log
+     * @throws UncheckedIOException when the process cannot be started
+     */
+    public SidecarProcess start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("sidecar already running at " + baseUrl);
+        }
+        List<String> command = command();
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(config.env);
         try {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
-import java.net.URI;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.channels.FileChannel;
@@ -17,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -69,9 +69,22 @@ final class SqliteNativeLibrary {
         try {
             install(dataDir).ifPresent(library -> System.setProperty(LIB_PATH_PROPERTY, library.getParent().toString()));
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot keep SQLite's native library in {}: {}; sqlite-jdbc extracts it to the temporary directory instead",
-                    dataDir, e.toString());
+            LOG.warn("cannot keep SQLite's native library in {}: {}; {}", dataDir, e.toString(),
+                    otherwise(SQLiteJDBCLoader.class.getResource(resourcePath()) != null));
         }
+    }
+
+    /** What happens when no copy is made: sqlite-jdbc's own copy from this jar, or nothing without -Dorg.sqlite.lib.path. */
+    private static String otherwise(boolean inThisJar) {
+        return inThisJar ? "sqlite-jdbc copies it to the temporary directory instead"
+                : "this jar has no copy of its own for " + OSInfo.getNativeLibFolderPathForCurrentOS()
+                        + ", so SQLite cannot load: start the sidecar with -D" + LIB_PATH_PROPERTY
+                        + "=DIR naming a directory that holds it (docs/operations.md, Platforms)";
+    }
+
+    /** This platform's library's absolute resource name in sqlite-jdbc's jar. */
+    private static String resourcePath() {
+        return LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
     }
 
     /**
@@ -98,32 +111,69 @@ final class SqliteNativeLibrary {
      */
     static Optional<Path> install(Path dataDir, Function<String, URL> jarResources, Path mavenRepository)
             throws IOException {
-        String name = LibraryLoaderUtil.getNativeLibName();
-        String resourcePath = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
-        URL resource = jarResources.apply(resourcePath);
-        if (resource == null) {
-            Optional<URL> inMavenRepository = fromMavenRepository(mavenRepository, resourcePath);
-            if (inMavenRepository.isEmpty()) {
-                return Optional.empty();
-            }
-            resource = inMavenRepository.get();
+        URL resource = jarResources.apply(resourcePath());
+        if (resource != null) {
+            URLConnection connection = resource.openConnection();
+            long crc = connection instanceof JarURLConnection jar ? jar.getJarEntry().getCrc() : -1;
+            return copy(dataDir, connection.getContentLengthLong(), crc, connection::getInputStream, true);
         }
-        URLConnection connection = resource.openConnection();
-        long size = connection.getContentLengthLong();
-        long crc = connection instanceof JarURLConnection jar ? jar.getJarEntry().getCrc() : -1;
+        String version = SQLiteJDBCLoader.getVersion();
+        Path jar = mavenRepository.resolve(Path.of("org", "xerial", "sqlite-jdbc", version, "sqlite-jdbc-" + version + ".jar"));
+        if (Files.isRegularFile(jar)) {
+            try (JarFile sqliteJdbc = new JarFile(jar.toFile())) {
+                JarEntry entry = sqliteJdbc.getJarEntry(resourcePath().substring(1));
+                if (entry != null) {
+                    LOG.info("SQLite's native library for {} comes from {} (this jar carries Linux's only)",
+                            OSInfo.getNativeLibFolderPathForCurrentOS(), jar);
+                    return copy(dataDir, entry.getSize(), entry.getCrc(), () -> sqliteJdbc.getInputStream(entry), false);
+                }
+            }
+        }
+        LOG.warn("this jar carries SQLite's native library for Linux only (glibc and musl, x86_64 and aarch64), not for {},"
+                + " and sqlite-jdbc's jar in the local Maven repository ({}) is missing or lacks it: fetch it with"
+                + " `mvn dependency:get -Dartifact=org.xerial:sqlite-jdbc:{}`, or start the sidecar with -D{}=DIR naming a"
+                + " directory that holds sqlite-jdbc {}'s {} for this platform (docs/operations.md, Platforms)",
+                OSInfo.getNativeLibFolderPathForCurrentOS(), jar, version, LIB_PATH_PROPERTY, version,
+                LibraryLoaderUtil.getNativeLibName());
+        return Optional.empty();
+    }
+
+    /** {@code maven.repo.local} when set, as the sidecar's JVM was given it; otherwise {@code ~/.m2/repository}. */
+    private static Path localMavenRepository() {
+        String configured = System.getProperty("maven.repo.local");
+        return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".m2", "repository");
+    }
+
+    /** Opens a jar entry's contents. */
+    @FunctionalInterface
+    private interface EntryContents {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Copies the library into {@code dataDir} unless a copy with the entry's size and CRC-32 is there.
+     *
+     * @param size the entry's size in bytes
+     * @param crc the entry's CRC-32, or -1 when it does not come from a jar (then the size alone is compared)
+     * @param contents opens the entry
+     * @param inThisJar whether the entry is this jar's own (sqlite-jdbc can then make a copy of its own)
+     */
+    private static Optional<Path> copy(Path dataDir, long size, long crc, EntryContents contents, boolean inThisJar)
+            throws IOException {
+        String name = LibraryLoaderUtil.getNativeLibName();
         String platform = "-" + OSInfo.getNativeLibFolderPathForCurrentOS().replace('/', '-');
         Path dir = dataDir.resolve("native").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + platform);
         Path library = dir.resolve(name);
         if (!sameAs(library, size, crc)) {
             Files.createDirectories(dir);
             Path partial = Files.createTempFile(dir, name, ".partial");
-            try (InputStream in = connection.getInputStream()) {
+            try (InputStream in = contents.open()) {
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
                 try (FileChannel written = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                     written.force(true); // on disk before the rename makes it the library
                 }
                 executable(partial);
-                Files.move(partial, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                moveIntoPlace(partial, library, size, crc);
             } finally {
                 Files.deleteIfExists(partial);
             }
@@ -134,40 +184,25 @@ final class SqliteNativeLibrary {
         }
         // On a file system mounted noexec, access(2) says so, before dlopen would fail with an error on every start.
         if (!Files.isExecutable(library)) {
-            LOG.info("SQLite's native library cannot run from {} (mounted noexec?); sqlite-jdbc copies it to the temporary directory",
-                    dir);
+            LOG.info("SQLite's native library cannot run from {} (mounted noexec?); {}", dir, otherwise(inThisJar));
             return Optional.empty();
         }
         return Optional.of(library);
     }
 
     /**
-     * The library inside sqlite-jdbc's jar of this version in {@code repository}, or empty, with a warning naming the
-     * way out, when that jar or the library in it is missing.
+     * Renames the written copy to the library's name. Where that fails because another sidecar sharing the data
+     * directory has just put the same library there and loaded it (Windows refuses to replace a loaded DLL), its copy
+     * is kept.
      */
-    private static Optional<URL> fromMavenRepository(Path repository, String resourcePath) throws IOException {
-        String version = SQLiteJDBCLoader.getVersion();
-        Path jar = repository.resolve(Path.of("org", "xerial", "sqlite-jdbc", version, "sqlite-jdbc-" + version + ".jar"));
-        if (Files.isRegularFile(jar)) {
-            try (JarFile sqliteJdbc = new JarFile(jar.toFile())) {
-                if (sqliteJdbc.getEntry(resourcePath.substring(1)) != null) {
-                    LOG.info("SQLite's native library for {} comes from {} (this jar carries Linux's only)",
-                            OSInfo.getNativeLibFolderPathForCurrentOS(), jar);
-                    return Optional.of(URI.create("jar:" + jar.toUri() + "!" + resourcePath).toURL());
-                }
+    private static void moveIntoPlace(Path partial, Path library, long size, long crc) throws IOException {
+        try {
+            Files.move(partial, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            if (!sameAs(library, size, crc)) {
+                throw e;
             }
         }
-        LOG.warn("this jar carries SQLite's native library for Linux only (glibc and musl, x86_64 and aarch64), not for {},"
-                + " and {} does not have it either: start the sidecar with -Dorg.sqlite.lib.path=DIR naming a directory that"
-                + " holds sqlite-jdbc {}'s {} for this platform (docs/operations.md, Platforms)",
-                OSInfo.getNativeLibFolderPathForCurrentOS(), jar, version, LibraryLoaderUtil.getNativeLibName());
-        return Optional.empty();
-    }
-
-    /** {@code maven.repo.local} when set, as Maven itself reads it; otherwise {@code ~/.m2/repository}. */
-    private static Path localMavenRepository() {
-        String configured = System.getProperty("maven.repo.local");
-        return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".m2", "repository");
     }
 
     /**
