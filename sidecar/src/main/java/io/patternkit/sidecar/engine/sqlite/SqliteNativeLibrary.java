@@ -184,7 +184,12 @@ final class SqliteNativeLibrary {
         }
         // On a file system mounted noexec, access(2) says so, before dlopen would fail with an error on every start.
         if (!Files.isExecutable(library)) {
-            LOG.info("SQLite's native library cannot run from {} (mounted noexec?); {}", dir, otherwise(inThisJar));
+            String message = "SQLite's native library cannot run from {} (mounted noexec?); {}";
+            if (inThisJar) {
+                LOG.info(message, dir, otherwise(true));
+            } else {
+                LOG.warn(message, dir, otherwise(false)); // nothing else to load: a start that fails next says why
+            }
             return Optional.empty();
         }
         return Optional.of(library);
