@@ -103,12 +103,14 @@ final class SqliteDatabase implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            String url = "jdbc:sqlite:" + file.toAbsolutePath();
+            makeIncrementallyVacuumedWhenNew(url);
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             config.setBusyTimeout(5000);
             config.setJournalSizeLimit(WAL_SIZE_LIMIT_BYTES);
-            ClockedSqliteDataSource source = new ClockedSqliteDataSource(config, "jdbc:sqlite:" + file.toAbsolutePath(), clock);
+            ClockedSqliteDataSource source = new ClockedSqliteDataSource(config, url, clock);
             HikariConfig hikari = new HikariConfig();
             hikari.setDataSource(source);
             hikari.setPoolName(poolName);
@@ -122,7 +124,6 @@ final class SqliteDatabase implements AutoCloseable {
                 machine.anchor(pool);
             }
             try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-                makeIncrementallyVacuumedWhenNew(st);
                 st.execute("CREATE TABLE IF NOT EXISTS pk_write_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
             }
             return new SqliteDatabase(pool, source, file.toAbsolutePath());
@@ -140,19 +141,21 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * A new file (no tables yet) is made with {@code auto_vacuum = INCREMENTAL}, so {@link #reclaimFreePages()} can
-     * give purged space back. The {@code VACUUM} is what applies it: opening in WAL mode has written the file's
-     * header already. A file made by an earlier version keeps its free pages for reuse (an offline {@code VACUUM}
-     * after {@code PRAGMA auto_vacuum = INCREMENTAL} converts it).
+     * A new file is made with {@code auto_vacuum = INCREMENTAL}, so {@link #reclaimFreePages()} can give purged
+     * space back. SQLite takes the setting only before the file's first table (or through a {@code VACUUM}), so it
+     * is given on a connection of its own before anything else touches the file: before {@code journal_mode = WAL}
+     * writes the file's header and before {@link MachineClock} adds its table. On a file that exists the statement
+     * changes nothing: a file made by an earlier version keeps its free pages for reuse (an offline {@code VACUUM}
+     * after {@code PRAGMA auto_vacuum = INCREMENTAL} converts it). Two processes making the file at once both say
+     * the same, and whichever writes the header first makes it.
      */
-    private static void makeIncrementallyVacuumedWhenNew(Statement st) throws SQLException {
-        try (ResultSet tables = st.executeQuery("SELECT 1 FROM sqlite_schema LIMIT 1")) {
-            if (tables.next()) {
-                return;
-            }
+    private static void makeIncrementallyVacuumedWhenNew(String url) throws SQLException {
+        SQLiteConfig first = new SQLiteConfig();
+        first.setBusyTimeout(5000);
+        try (Connection c = first.createConnection(url); Statement st = c.createStatement()) {
+            st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            st.execute("PRAGMA journal_mode = WAL");
         }
-        st.execute("PRAGMA auto_vacuum = INCREMENTAL");
-        st.execute("VACUUM");
     }
 
     /** @return the connection pool */
