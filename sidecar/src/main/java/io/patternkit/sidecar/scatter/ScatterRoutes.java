@@ -173,7 +173,9 @@ public final class ScatterRoutes implements RunningPattern {
                 }
             }
         });
-        response.closeHandler(v -> call.cancel());
+        if (!response.ended()) { // shards named but without leaves settle inside start(), answered already
+            response.closeHandler(v -> call.cancel());
+        }
     }
 
     private void finish(RoutingContext ctx, boolean stream, ScatterOutcome outcome, JsonPoster.Reply merge) {
