@@ -17,7 +17,6 @@ import io.patternkit.sidecar.engine.postgres.PostgresEngines;
 import io.patternkit.sidecar.engine.sqlite.SqliteEngines;
 import io.patternkit.sidecar.host.EngineFamily;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -113,7 +112,7 @@ class CheckpointEngineContractTest {
 
         @Override
         EngineFamily family() {
-            return new SqliteEngines(dir, Clock.systemUTC());
+            return SqliteEngines.onMachineClock(dir);
         }
     }
 

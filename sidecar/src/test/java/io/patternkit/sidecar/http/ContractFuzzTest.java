@@ -33,7 +33,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -72,7 +71,7 @@ class ContractFuzzTest extends ContractFuzzKit {
         ScatterSettings scatter = new ScatterSettings(4096, Duration.ofSeconds(1), List.of(), List.of(),
                 Duration.ofSeconds(5), 16, new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10),
                 LeafTls.DEFAULT);
-        sidecar = SidecarHost.start(HttpHarness.host(), new SqliteEngines(dir, Clock.systemUTC()), List.of(
+        sidecar = SidecarHost.start(HttpHarness.host(), SqliteEngines.onMachineClock(dir), List.of(
                 new WorkQueueModule(queue), new LeaderModule(new LeaderSettings(LeaderTiming.DEFAULT, "fuzz", Optional.empty())),
                 new CheckpointModule(), new ScatterModule(scatter), new ScaleModule(new ScaleSettings(Optional.empty(), 1,
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())),

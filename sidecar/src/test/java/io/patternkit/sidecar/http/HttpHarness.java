@@ -39,7 +39,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +71,7 @@ final class HttpHarness {
 
     /** A work-queue sidecar on the SQLite file in {@code dir}. */
     static SidecarHost workQueue(Path dir) {
-        return workQueue(new SqliteEngines(dir, Clock.systemUTC()));
+        return workQueue(SqliteEngines.onMachineClock(dir));
     }
 
     /** A work-queue sidecar on an engine the test opened. */
@@ -88,7 +87,7 @@ final class HttpHarness {
 
     /** A leader-election sidecar on the SQLite file in {@code dir}, reporting {@code election}, campaigning as {@code id} unless null. */
     static SidecarHost leader(Path dir, String election, String id) {
-        return leader(new SqliteEngines(dir, Clock.systemUTC()), election, id, Ticker.system());
+        return leader(SqliteEngines.onMachineClock(dir), election, id, Ticker.system());
     }
 
     /** A leader-election sidecar on an engine the test opened. */
@@ -103,13 +102,13 @@ final class HttpHarness {
 
     /** A checkpoint sidecar on the SQLite file in {@code dir}. */
     static SidecarHost checkpoints(Path dir) {
-        return SidecarHost.start(host(), new SqliteEngines(dir, Clock.systemUTC()), List.of(new CheckpointModule()),
+        return SidecarHost.start(host(), SqliteEngines.onMachineClock(dir), List.of(new CheckpointModule()),
                 Ticker.system());
     }
 
     /** A sidecar serving "replicate yourself" with {@code settings} (its engine, SQLite in {@code dir}, unused). */
     static SidecarHost scale(Path dir, ScaleSettings settings) {
-        return SidecarHost.start(host(), new SqliteEngines(dir, Clock.systemUTC()), List.of(new ScaleModule(settings)),
+        return SidecarHost.start(host(), SqliteEngines.onMachineClock(dir), List.of(new ScaleModule(settings)),
                 Ticker.system());
     }
 
