@@ -54,10 +54,14 @@ public final class LeaderRoutes implements RunningPattern {
         this.responses = responses;
         router.get("/").handler(auth).handler(ctx -> run(ctx, "/", () -> service.observe(defaultElection)
                 .map(o -> responses.object().put("name", o.lease().leader().orElse("")))));
-        post(router, BASE + "/campaign", (election, body) -> {
-            LeaderRequests.Campaign campaign = parser.campaign(body);
-            return service.campaign(election, campaign.candidateId(), campaign.waitMs()).map(this::campaigned);
-        });
+        router.post(BASE + "/campaign").handler(ctx -> run(ctx, BASE + "/campaign", () -> {
+            String election = parser.election(ctx.pathParam("election"));
+            LeaderRequests.Campaign campaign = parser.campaign(parser.parse(Responses.body(ctx)));
+            Promise<Void> disconnected = Promise.promise();
+            ctx.response().closeHandler(v -> disconnected.tryComplete());
+            return service.campaign(election, campaign.candidateId(), campaign.waitMs(), disconnected.future())
+                    .map(this::campaigned);
+        }));
         post(router, BASE + "/renew", (election, body) -> {
             LeaderRequests.TermRequest request = parser.term(body);
             return service.renew(election, request.candidateId(), request.term()).map(this::lease);

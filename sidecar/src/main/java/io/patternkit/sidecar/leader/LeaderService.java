@@ -97,7 +97,36 @@ public final class LeaderService {
      * @return the outcome; fails with {@link io.patternkit.sidecar.common.EngineException}
      */
     public Future<CampaignOutcome> campaign(String election, String candidate, long waitMs) {
-        return onContext(promise -> attemptCampaign(new Campaign(election, candidate, deadline(waitMs), promise)));
+        return campaign(election, candidate, waitMs, Promise.<Void>promise().future());
+    }
+
+    /**
+     * {@link #campaign(String, String, long)} for a caller that may go away: when {@code disconnected} completes
+     * before the answer (the caller's connection closed), the campaign stops waiting and fails, and a term it was
+     * granted meanwhile, which nobody will ever learn of, is released at once, so that the election has no leader
+     * who does not know it leads (until the lease expired, every other candidate would be locked out). A campaign
+     * that renewed the candidate's own live term keeps it: its holder is alive elsewhere.
+     *
+     * @param election a valid election name
+     * @param candidate a valid candidate id
+     * @param waitMs how long to wait to be elected, 0 to try once
+     * @param disconnected completes when the caller's connection closes
+     * @return the outcome; fails with {@link io.patternkit.sidecar.common.EngineException}, or an
+     *     {@link IllegalStateException} once the caller is gone
+     */
+    public Future<CampaignOutcome> campaign(String election, String candidate, long waitMs, Future<Void> disconnected) {
+        Promise<CampaignOutcome> promise = Promise.promise();
+        Campaign campaign = new Campaign(election, candidate, deadline(waitMs), promise);
+        context.runOnContext(v -> attemptCampaign(campaign));
+        disconnected.onComplete(x -> context.runOnContext(v -> {
+            if (promise.future().isComplete()) {
+                return;
+            }
+            campaign.abandoned = true;
+            unpark(election(election), campaign);
+            promise.tryFail(new IllegalStateException("the campaign's connection closed"));
+        }));
+        return promise.future();
     }
 
     /**
@@ -230,10 +259,7 @@ public final class LeaderService {
             }
             watch.abandoned = true;
             Election e = election(request.election());
-            if (e.parked.remove(watch)) {
-                countParked(-1);
-                vertx.cancelTimer(watch.timer);
-            }
+            unpark(e, watch);
             promise.tryFail(new IllegalStateException("the watch's connection closed"));
             if (request.releaseOnDisconnect() && request.candidateId() != null) {
                 releaseOnDisconnect(e, request.candidateId());
@@ -316,13 +342,16 @@ public final class LeaderService {
     }
 
     private void attemptCampaign(Campaign c) {
+        if (c.abandoned) {
+            return;
+        }
         if (draining) {
             // A draining sidecar grants no lease: its release pass must leave nothing held.
             blocking(() -> engine.read(c.election)).onComplete(ar -> {
                 if (ar.succeeded()) {
-                    c.promise.complete(new CampaignOutcome(Optional.empty(), ar.result()));
+                    c.promise.tryComplete(new CampaignOutcome(Optional.empty(), ar.result()));
                 } else {
-                    c.promise.fail(ar.cause());
+                    c.promise.tryFail(ar.cause());
                 }
             });
             return;
@@ -335,6 +364,9 @@ public final class LeaderService {
         Long lapsed = e.lostTerms.get(c.candidate);
         Future<Void> before = lapsed != null ? giveBackLapsed(e, c.candidate, lapsed) : Future.succeededFuture();
         before.onComplete(x -> {
+            if (c.abandoned) {
+                return;
+            }
             long seen = e.changes;
             long t0 = ticker.nanoTime();
             Future<AcquireResult> acquiring = blocking(() -> engine.tryAcquire(c.election, c.candidate,
@@ -343,14 +375,18 @@ public final class LeaderService {
             acquiring.onComplete(ar -> {
                 acquisitions.remove(acquiring);
                 if (ar.failed()) {
-                    c.promise.fail(ar.cause());
+                    c.promise.tryFail(ar.cause());
                     return;
                 }
                 AcquireResult result = ar.result();
                 metrics.term(c.election, result.lease().term());
+                if (result.elected() && c.abandoned && !holdsTerm(e, c.candidate, result.lease().term())) {
+                    releaseUnannounced(e, c.candidate, result.lease().term());
+                    return;
+                }
                 if (result.elected()) {
                     Holding h = hold(e, c.candidate, result.lease(), t0);
-                    c.promise.complete(new CampaignOutcome(Optional.of(lease(e, h)), result.lease()));
+                    c.promise.tryComplete(new CampaignOutcome(Optional.of(lease(e, h)), result.lease()));
                     return;
                 }
                 Holding stale = e.holdings.get(c.candidate);
@@ -361,6 +397,9 @@ public final class LeaderService {
                             stale.term);
                 }
                 long remainingMs = remainingMs(c.deadlineNanos);
+                if (c.abandoned) {
+                    return;
+                }
                 if (remainingMs <= 0 || draining) {
                     c.promise.complete(new CampaignOutcome(Optional.empty(), result.lease()));
                 } else if (e.changes != seen) {
@@ -397,6 +436,25 @@ public final class LeaderService {
             } else {
                 long poll = engine.reportsExternalChanges() ? Long.MAX_VALUE : timing.retryPeriod().toMillis();
                 park(e, w, Math.min(Math.min(remainingMs, poll), expiryMs(lease)));
+            }
+        });
+    }
+
+    private boolean holdsTerm(Election e, String candidate, long term) {
+        Holding h = e.holdings.get(candidate);
+        return h != null && h.term == term;
+    }
+
+    /** Gives back a new term granted to a campaign whose caller went away before the answer. */
+    private void releaseUnannounced(Election e, String candidate, long term) {
+        blocking(() -> engine.release(e.name, candidate, term)).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("could not release {} in {} after its campaign disconnected; it expires after the lease "
+                        + "duration: {}", candidate, e.name, ar.cause().getMessage());
+            } else if (ar.result() == ReleaseOutcome.RELEASED) {
+                LOG.info("released: election={} candidate={} term={} (its campaign disconnected before the answer)",
+                        e.name, candidate, term);
+                wake(e.name);
             }
         });
     }
@@ -518,6 +576,14 @@ public final class LeaderService {
         return new Lease(e.name, h.candidate, h.term, java.time.Duration.ofNanos(leftNanos), h.record.acquiredAt());
     }
 
+    /** Takes a campaign or watch whose caller went away off its election's waiting list. */
+    private void unpark(Election e, Parked p) {
+        if (e.parked.remove(p)) {
+            countParked(-1);
+            vertx.cancelTimer(p.timer);
+        }
+    }
+
     private void park(Election e, Parked p, long delayMs) {
         e.parked.add(p);
         countParked(1);
@@ -624,6 +690,8 @@ public final class LeaderService {
     /** A waiting campaign or watch. */
     private abstract static class Parked {
         long timer = -1;
+        /** Set when the caller's connection closed before the answer. */
+        boolean abandoned;
 
         abstract void retry();
     }
@@ -651,7 +719,6 @@ public final class LeaderService {
         final WatchRequest request;
         final long deadlineNanos;
         final Promise<Observation> promise;
-        boolean abandoned;
 
         Watch(WatchRequest request, long deadlineNanos, Promise<Observation> promise) {
             this.request = request;

@@ -202,6 +202,35 @@ class LeaderHttpTest {
     }
 
     @Test
+    void aWaitingCampaignWhoseCallerHangsUpIsNotElectedWhenTheLeaseFrees() throws IOException {
+        String e = e();
+        http.call("POST", e + "/campaign", "{\"candidateId\":\"app\"}");
+        try (Socket socket = new Socket("127.0.0.1", http.port)) {
+            byte[] body = "{\"candidateId\":\"gone\",\"waitMs\":15000}".getBytes(StandardCharsets.US_ASCII);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + e + "/campaign HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + HttpHarness.TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            socket.setSoTimeout(300);
+            try {
+                assertThat(socket.getInputStream().read()).as("the campaign must still be waiting").isEqualTo(-2);
+            } catch (SocketTimeoutException expected) {
+                // nothing answered: the campaign is parked
+            }
+        } // its caller gives up: the socket closes
+        assertThat(http.call("POST", e + "/resign", "{\"candidateId\":\"app\",\"term\":1}").json().get("released")
+                .asBoolean()).isTrue();
+        // Before, the parked campaign woke on the release and took term 2 for nobody, locking everyone out.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> http.call("GET", e, null).json().get("leaderId").isNull());
+        JsonNode next = http.call("POST", e + "/campaign", "{\"candidateId\":\"next\",\"waitMs\":2000}").json();
+        assertThat(next.get("elected").asBoolean()).isTrue();
+        assertThat(next.get("lease").get("term").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void aWatchAnsweredNormallyDoesNotReleaseWhenItsConnectionClosesAfterwards() throws IOException {
         String e = e();
         http.call("POST", e + "/campaign", "{\"candidateId\":\"app\"}");

@@ -181,6 +181,31 @@ class LeaderServiceTest {
     }
 
     @Test
+    void aWaitingCampaignWhoseCallerWentAwayIsNeverElected() {
+        elect("a");
+        Promise<Void> gone = Promise.promise();
+        Future<CampaignOutcome> waiting = service.campaign(election, "b", 15_000, gone.future());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !waiting.isComplete());
+        gone.complete();
+        assertThatThrownBy(() -> result(waiting)).hasMessageContaining("connection closed");
+        assertThat(result(service.resign(election, "a", 1))).isTrue();
+        // Before, the parked campaign woke on the release and took term 2 for a caller that was gone.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> engine.read(election).holder() == null);
+        assertThat(result(service.campaign(election, "c", 0)).lease().orElseThrow().term()).isEqualTo(2);
+    }
+
+    @Test
+    void aTermGrantedAfterTheCallerWentAwayIsGivenBack() {
+        Promise<Void> gone = Promise.promise();
+        Future<CampaignOutcome> campaign = service.campaign(election, "b", 0, gone.future());
+        gone.complete(); // while its acquisition is under way
+        assertThatThrownBy(() -> result(campaign)).hasMessageContaining("connection closed");
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.read(election).term() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.read(election).holder() == null);
+        assertThat(result(service.campaign(election, "c", 0)).elected()).isTrue();
+    }
+
+    @Test
     void aCampaignThatWaitsInVainReportsTheLeader() {
         elect("a");
         CampaignOutcome outcome = result(service.campaign(election, "b", 200));
