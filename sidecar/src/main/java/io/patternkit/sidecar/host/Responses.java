@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,10 +58,18 @@ public final class Responses {
      * @param ctx the request
      * @param name the parameter
      * @return its value, null when absent
-     * @throws ProblemException {@code invalid-request} naming the parameter when it is given more than once
+     * @throws ProblemException {@code invalid-request} naming the parameter when it is given more than once, or when
+     *     the query string is not valid percent-encoding (RFC 3986, section 2.1)
      */
     public static String query(RoutingContext ctx, String name) {
-        List<String> values = ctx.queryParam(name);
+        List<String> values;
+        try {
+            values = ctx.queryParam(name); // Vert.x decodes the whole query string on the first call
+        } catch (HttpException | IllegalArgumentException e) {
+            Throwable why = e.getCause() != null ? e.getCause() : e; // Vert.x's 400 carries the detail in its cause
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "the query string is not valid percent-encoding: "
+                    + why.getMessage());
+        }
         if (values.size() > 1) {
             throw JsonFields.invalid(name, "is given more than once");
         }

@@ -240,6 +240,9 @@ class AdapterHttpTest {
             assertThat(refused.status()).as(bad).isEqualTo(400);
             assertThat(refused.json().get("type").asString()).isEqualTo("urn:patternkit:problem:invalid-request");
         }
+        // A malformed escape used to reach the route as Vert.x's own exception, answered 500 internal error.
+        assertThat(HttpHarness.raw(sidecar.port(), "/v1/adapter/logs?lines=%zz", "Authorization: Bearer " + HttpHarness.TOKEN
+                + "\r\n")).startsWith("HTTP/1.1 400").contains("urn:patternkit:problem:invalid-request");
     }
 
     @Test

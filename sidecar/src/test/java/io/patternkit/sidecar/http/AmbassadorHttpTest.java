@@ -498,7 +498,7 @@ class AmbassadorHttpTest {
     void malformedShardKeysAndWebSocketUpgradesGetAnAnswer() {
         start("{\"name\": \"terms\", \"port\": PORT, \"shardKey\": \"query:term\", \"shards\": " + shardsJson(shards(2), "s") + "}");
         for (String query : List.of("term=%zz", "term=%C3%28", "term=caf%C3%A9&x=%zz")) {
-            String response = raw(port, "/lookup?" + query, "");
+            String response = HttpHarness.raw(port, "/lookup?" + query, "");
             if (query.startsWith("term=caf")) {
                 assertThat(response).as(query).startsWith("HTTP/1.1 200"); // only the key must be well-formed
             } else {
@@ -506,7 +506,7 @@ class AmbassadorHttpTest {
                         .contains("malformed");
             }
         }
-        assertThat(raw(sidecar.port(), "/v1/ambassador/upstreams/terms/owner?key=%zz", "Authorization: Bearer " + HttpHarness.TOKEN + "\r\n"))
+        assertThat(HttpHarness.raw(sidecar.port(), "/v1/ambassador/upstreams/terms/owner?key=%zz", "Authorization: Bearer " + HttpHarness.TOKEN + "\r\n"))
                 .startsWith("HTTP/1.1 400").contains("urn:patternkit:problem:invalid-request");
         HttpResponse<String> upgrade = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ws?term=a"))
                 .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13"));
@@ -524,18 +524,6 @@ class AmbassadorHttpTest {
         HttpHarness.Reply noKey = management.sendChecked(management.request("GET", "/v1/ambassador/upstreams/terms/owner", null, null, true).build());
         assertThat(noKey.status()).isEqualTo(400);
         assertThat(noKey.body()).contains("urn:patternkit:problem:invalid-request").contains("key=K");
-    }
-
-    /** A GET sent over a plain socket, for request targets java.net.URI refuses to build (malformed escapes). */
-    private static String raw(int port, String target, String headers) {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private String scrape() {

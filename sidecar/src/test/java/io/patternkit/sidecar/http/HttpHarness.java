@@ -132,6 +132,22 @@ final class HttpHarness {
         return b;
     }
 
+    /**
+     * A GET sent over a plain socket, for request targets java.net.URI refuses to build (malformed escapes).
+     *
+     * @return the whole response as text, status line and headers included
+     */
+    static String raw(int port, String target, String headers) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Sends a well-formed request and checks request and response against the contract. */
     Reply call(String method, String path, String jsonBody) {
         Reply reply = send(request(method, path, jsonBody == null ? null : "application/json", jsonBody, true).build());
