@@ -362,7 +362,10 @@ public final class LeaderService {
             lost(e, held, "no renew within the renew deadline");
         }
         Long lapsed = e.lostTerms.get(c.candidate);
-        Future<Void> before = lapsed != null ? giveBackLapsed(e, c.candidate, lapsed) : Future.succeededFuture();
+        Release giving = e.releasing.get(c.candidate);
+        Future<Void> released = giving != null ? giving.done() : Future.succeededFuture();
+        Future<Void> before = released.compose(v -> lapsed != null ? giveBackLapsed(e, c.candidate, lapsed)
+                : Future.succeededFuture());
         before.onComplete(x -> {
             if (c.abandoned) {
                 return;
@@ -382,6 +385,12 @@ public final class LeaderService {
                 metrics.term(c.election, result.lease().term());
                 if (result.elected() && c.abandoned && !holdsTerm(e, c.candidate, result.lease().term())) {
                     releaseUnannounced(e, c.candidate, result.lease().term());
+                    return;
+                }
+                Release givingBack = e.releasing.get(c.candidate);
+                if (result.elected() && givingBack != null && givingBack.term() == result.lease().term()) {
+                    // A retry of the same candidate renewed the term being given back: campaign again once it is.
+                    attemptCampaign(c);
                     return;
                 }
                 if (result.elected()) {
@@ -445,9 +454,18 @@ public final class LeaderService {
         return h != null && h.term == term;
     }
 
-    /** Gives back a new term granted to a campaign whose caller went away before the answer. */
+    /**
+     * Gives back a new term granted to a campaign whose caller went away before the answer. Until it is given back,
+     * the candidate's next campaign waits for it, and a campaign already under way that renewed that term campaigns
+     * again: engine calls run on unordered workers, but their answers reach this context in the order they ended.
+     */
     private void releaseUnannounced(Election e, String candidate, long term) {
+        Promise<Void> done = Promise.promise();
+        Release release = new Release(term, done.future());
+        e.releasing.put(candidate, release);
         blocking(() -> engine.release(e.name, candidate, term)).onComplete(ar -> {
+            e.releasing.remove(candidate, release);
+            done.complete();
             if (ar.failed()) {
                 LOG.warn("could not release {} in {} after its campaign disconnected; it expires after the lease "
                         + "duration: {}", candidate, e.name, ar.cause().getMessage());
@@ -664,11 +682,17 @@ public final class LeaderService {
         /** Per candidate, the term declared lost here, so a late renew of it is refused without asking the engine. */
         final Map<String, Long> lostTerms = new HashMap<>();
         final List<Parked> parked = new ArrayList<>();
+        /** Per candidate, a term granted to a campaign whose caller went away, while it is being given back. */
+        final Map<String, Release> releasing = new HashMap<>();
         long changes;
 
         Election(String name) {
             this.name = name;
         }
+    }
+
+    /** A term being given back, and when that is done (whether or not the engine took it back). */
+    private record Release(long term, Future<Void> done) {
     }
 
     /** A lease a candidate holds through this sidecar. */

@@ -15,10 +15,14 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,6 +207,103 @@ class LeaderServiceTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.read(election).term() == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.read(election).holder() == null);
         assertThat(result(service.campaign(election, "c", 0)).elected()).isTrue();
+    }
+
+    @Test
+    void aRetryThatRenewsATermBeingGivenBackCampaignsAgainInsteadOfAnnouncingIt() throws Exception {
+        Gated gated = new Gated(engine);
+        LeaderService gatedService = new LeaderService(vertx, gated, TIMING, nanos::get, new LeaderMetrics(registry));
+        Promise<Void> gone = Promise.promise();
+        Future<CampaignOutcome> first = gatedService.campaign(election, "b", 0, gone.future());
+        assertThat(gated.entered[0].await(10, TimeUnit.SECONDS)).isTrue();
+        gone.complete(); // the client timed out while the engine was slow
+        assertThatThrownBy(() -> result(first)).hasMessageContaining("connection closed");
+        Future<CampaignOutcome> retry = gatedService.campaign(election, "b", 0); // and sent the campaign again
+        assertThat(gated.entered[1].await(10, TimeUnit.SECONDS)).isTrue();
+        gated.gates[0].countDown(); // the first takes term 1; giving it back waits
+        assertThat(gated.releaseEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        gated.gates[1].countDown(); // the retry renews term 1 before it is given back
+        assertThat(gated.exited.await(10, TimeUnit.SECONDS)).isTrue();
+        gated.releaseGate.countDown();
+        CampaignOutcome outcome = result(retry);
+        // Before, the retry answered "elected in term 1", and the release then freed term 1 under it.
+        assertThat(outcome.lease().orElseThrow().term()).isEqualTo(2);
+        assertThat(engine.read(election).holder()).isEqualTo("b");
+        assertThat(engine.read(election).term()).isEqualTo(2);
+    }
+
+    /** The engine with its first two acquisitions and its releases each held until the test lets them go. */
+    private static final class Gated implements LeaseEngine {
+        final LeaseEngine inner;
+        final CountDownLatch[] entered = {new CountDownLatch(1), new CountDownLatch(1)};
+        final CountDownLatch[] gates = {new CountDownLatch(1), new CountDownLatch(1)};
+        final CountDownLatch exited = new CountDownLatch(1);
+        final CountDownLatch releaseEntered = new CountDownLatch(1);
+        final CountDownLatch releaseGate = new CountDownLatch(1);
+        final AtomicInteger acquisitions = new AtomicInteger();
+
+        Gated(LeaseEngine inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public AcquireResult tryAcquire(String election, String candidate, Duration leaseDuration) {
+            int n = acquisitions.getAndIncrement();
+            if (n >= 2) {
+                return inner.tryAcquire(election, candidate, leaseDuration);
+            }
+            entered[n].countDown();
+            pass(gates[n]);
+            AcquireResult result = inner.tryAcquire(election, candidate, leaseDuration);
+            if (n == 1) {
+                exited.countDown();
+            }
+            return result;
+        }
+
+        @Override
+        public ReleaseOutcome release(String election, String candidate, long term) {
+            releaseEntered.countDown();
+            pass(releaseGate);
+            return inner.release(election, candidate, term);
+        }
+
+        private static void pass(CountDownLatch gate) {
+            try {
+                assertThat(gate.await(30, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public Optional<LeaseRecord> renew(String election, String candidate, long term, Duration leaseDuration) {
+            return inner.renew(election, candidate, term, leaseDuration);
+        }
+
+        @Override
+        public LeaseRecord read(String election) {
+            return inner.read(election);
+        }
+
+        @Override
+        public void ping() {
+            inner.ping();
+        }
+
+        @Override
+        public boolean reportsExternalChanges() {
+            return inner.reportsExternalChanges();
+        }
+
+        @Override
+        public void onExternalChange(Consumer<String> listener) {
+            inner.onExternalChange(listener);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Test
