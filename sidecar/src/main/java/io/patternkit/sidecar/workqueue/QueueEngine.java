@@ -68,7 +68,8 @@ public interface QueueEngine extends AutoCloseable {
 
     /**
      * Milliseconds until the earliest delayed or in-flight item of the queue becomes visible,
-     * used to wake a parked long-poll.
+     * used to wake a parked long-poll. An in-flight item on its last attempt does not count: it is
+     * never claimed again, but dead-lettered once its visibility timeout lapses.
      *
      * @param queue a valid queue name
      * @return the delay (0 when something is visible now), or empty when nothing is pending

@@ -275,6 +275,16 @@ abstract class QueueEngineContractTest {
         assertThat(claimOne(30_000).attempt()).isEqualTo(1);
     }
 
+    /** A parked claim sleeps until the next claimable item; before, a lapsed last attempt made it re-query every millisecond. */
+    @Test
+    void aLapsedLastAttemptIsNotTheNextVisibleItem() {
+        enqueue(item(null, 0, 0, 1));
+        claimOne(unit());
+        passUnits(1.5); // its only attempt lapsed: no claim hands it out, the sweep dead-letters it
+        assertThat(engine.claim(queue, 1, unit())).isEmpty();
+        assertThat(engine.millisUntilNextVisible(queue)).isEmpty();
+    }
+
     @Test
     void higherPriorityIsClaimedFirstThenOldestFirst() {
         long low = enqueue(item(null, 0, -1, 5));

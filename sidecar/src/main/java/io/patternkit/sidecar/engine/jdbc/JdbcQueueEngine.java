@@ -268,8 +268,10 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     @Override
     public OptionalLong millisUntilNextVisible(String queue) {
         return inConnection("next visible", c -> {
+            // An in-flight last attempt is never claimed again (the sweep dead-letters it once it lapses), so it is
+            // not the next visible item: counting it made a parked claim re-query every millisecond.
             try (PreparedStatement ps = c.prepareStatement("SELECT MIN(visible_at) - pk_now_ms() FROM workqueue_items "
-                    + "WHERE queue = ? AND state IN ('ready', 'inflight')")) {
+                    + "WHERE queue = ? AND state IN ('ready', 'inflight') AND attempt < max_attempts")) {
                 ps.setString(1, queue);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
