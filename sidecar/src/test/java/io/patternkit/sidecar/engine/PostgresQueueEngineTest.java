@@ -1,9 +1,12 @@
 package io.patternkit.sidecar.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.sidecar.common.ProblemException;
 import io.patternkit.sidecar.engine.jdbc.JdbcQueueEngine;
 import io.patternkit.sidecar.engine.postgres.PostgresQueueEngine;
 import io.patternkit.sidecar.workqueue.Backoff;
@@ -57,6 +60,16 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
     @Override
     protected long tolerance() {
         return 150;
+    }
+
+    @Test
+    void textPostgresCannotStoreIsTheClientsErrorNotAnOutage() {
+        // U+0000 in a text column: before, a 503 engine-unavailable with Retry-After for a request that cannot succeed.
+        for (NewItem item : List.of(new NewItem(null, "a\0b", null, 0, 0, 5, 0), new NewItem("{}", null, "k\0", 0, 0, 5, 0))) {
+            assertThatThrownBy(() -> engine.enqueue(queue, List.of(item))).isInstanceOfSatisfying(ProblemException.class,
+                    p -> assertThat(p.type()).isEqualTo(ProblemType.INVALID_REQUEST));
+        }
+        assertThat(engine.stats(queue).ready()).isZero();
     }
 
     @Test

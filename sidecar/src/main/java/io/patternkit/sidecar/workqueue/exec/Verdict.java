@@ -78,7 +78,9 @@ public record Verdict(Outcome outcome, NackCommand nack) {
 
     private static String exitReason(CommandResult result) {
         String reason = "exit status " + result.exitStatus();
-        return result.detail().isEmpty() ? reason : reason + ": " + truncate(result.detail());
+        // U+0000 left out: PostgreSQL's text cannot store it, and the nack would be refused.
+        String detail = result.detail().replace("\0", "");
+        return detail.isEmpty() ? reason : reason + ": " + truncate(detail);
     }
 
     private static String truncate(String text) {

@@ -35,6 +35,13 @@ class VerdictTest {
     }
 
     @Test
+    void aNulInTheStderrLineIsLeftOutOfTheReason() {
+        // PostgreSQL's text cannot store U+0000: the nack carrying it would be refused, the item left to wait.
+        assertThat(exited(65, "bad\0 input").nack().reason()).isEqualTo("exit status 65: bad input");
+        assertThat(exited(1, "\0").nack().reason()).isEqualTo("exit status 1");
+    }
+
+    @Test
     void timeoutsRetryWithBackoffAndDrainsReleaseAtOnce() {
         assertThat(Verdict.of(new CommandResult(Ending.TIMED_OUT, -1, "still working", Duration.ofMinutes(10)), TIMEOUT))
                 .isEqualTo(new Verdict(Outcome.TIMED_OUT, new NackCommand(null, false, "timed out after 10m")));
