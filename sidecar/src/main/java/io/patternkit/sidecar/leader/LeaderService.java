@@ -362,8 +362,8 @@ public final class LeaderService {
             lost(e, held, "no renew within the renew deadline");
         }
         Long lapsed = e.lostTerms.get(c.candidate);
-        Release giving = e.releasing.get(c.candidate);
-        Future<Void> released = giving != null ? giving.done() : Future.succeededFuture();
+        Release releasing = e.givenBack.get(c.candidate);
+        Future<Void> released = releasing != null ? releasing.done() : Future.succeededFuture();
         Future<Void> before = released.compose(v -> lapsed != null ? giveBackLapsed(e, c.candidate, lapsed)
                 : Future.succeededFuture());
         before.onComplete(x -> {
@@ -387,9 +387,10 @@ public final class LeaderService {
                     releaseUnannounced(e, c.candidate, result.lease().term());
                     return;
                 }
-                Release givingBack = e.releasing.get(c.candidate);
-                if (result.elected() && givingBack != null && givingBack.term() == result.lease().term()) {
-                    // A retry of the same candidate renewed the term being given back: campaign again once it is.
+                Release givenBack = e.givenBack.get(c.candidate);
+                if (result.elected() && givenBack != null && givenBack.term() == result.lease().term()) {
+                    // A retry of the same candidate renewed the term given back (before the release ran, though its
+                    // answer came after): that term is gone, so campaign again once the release is done.
                     attemptCampaign(c);
                     return;
                 }
@@ -455,21 +456,25 @@ public final class LeaderService {
     }
 
     /**
-     * Gives back a new term granted to a campaign whose caller went away before the answer. Until it is given back,
-     * the candidate's next campaign waits for it, and a campaign already under way that renewed that term campaigns
-     * again: engine calls run on unordered workers, but their answers reach this context in the order they ended.
+     * Gives back a new term granted to a campaign whose caller went away before the answer. The candidate's next
+     * campaign waits until it is given back, and any campaign of that candidate answered "elected in that term" (a
+     * retry whose renewal ran before the release, on another worker) campaigns again instead of announcing it: the
+     * term is remembered until the candidate holds another.
      */
     private void releaseUnannounced(Election e, String candidate, long term) {
         Promise<Void> done = Promise.promise();
         Release release = new Release(term, done.future());
-        e.releasing.put(candidate, release);
+        e.givenBack.put(candidate, release);
         blocking(() -> engine.release(e.name, candidate, term)).onComplete(ar -> {
-            e.releasing.remove(candidate, release);
-            done.complete();
             if (ar.failed()) {
+                e.givenBack.remove(candidate, release); // still the candidate's in the engine: a retry may have it
+                done.complete();
                 LOG.warn("could not release {} in {} after its campaign disconnected; it expires after the lease "
                         + "duration: {}", candidate, e.name, ar.cause().getMessage());
-            } else if (ar.result() == ReleaseOutcome.RELEASED) {
+                return;
+            }
+            done.complete();
+            if (ar.result() == ReleaseOutcome.RELEASED) {
                 LOG.info("released: election={} candidate={} term={} (its campaign disconnected before the answer)",
                         e.name, candidate, term);
                 wake(e.name);
@@ -520,6 +525,7 @@ public final class LeaderService {
             h = new Holding(candidate, lease.term(), lease);
             e.holdings.put(candidate, h);
             e.lostTerms.remove(candidate);
+            e.givenBack.remove(candidate);
             metrics.acquired(e.name);
             LOG.info("elected: election={} candidate={} term={}", e.name, candidate, lease.term());
         }
@@ -682,8 +688,8 @@ public final class LeaderService {
         /** Per candidate, the term declared lost here, so a late renew of it is refused without asking the engine. */
         final Map<String, Long> lostTerms = new HashMap<>();
         final List<Parked> parked = new ArrayList<>();
-        /** Per candidate, a term granted to a campaign whose caller went away, while it is being given back. */
-        final Map<String, Release> releasing = new HashMap<>();
+        /** Per candidate, the last term granted to a campaign whose caller went away, given back; until it holds another. */
+        final Map<String, Release> givenBack = new HashMap<>();
         long changes;
 
         Election(String name) {

@@ -199,11 +199,16 @@ class LeaderServiceTest {
     }
 
     @Test
-    void aTermGrantedAfterTheCallerWentAwayIsGivenBack() {
+    void aTermGrantedAfterTheCallerWentAwayIsGivenBack() throws Exception {
+        Gated gated = new Gated(engine);
+        gated.releaseGate.countDown();
+        LeaderService gatedService = new LeaderService(vertx, gated, TIMING, nanos::get, new LeaderMetrics(registry));
         Promise<Void> gone = Promise.promise();
-        Future<CampaignOutcome> campaign = service.campaign(election, "b", 0, gone.future());
+        Future<CampaignOutcome> campaign = gatedService.campaign(election, "b", 0, gone.future());
+        assertThat(gated.entered[0].await(10, TimeUnit.SECONDS)).isTrue();
         gone.complete(); // while its acquisition is under way
         assertThatThrownBy(() -> result(campaign)).hasMessageContaining("connection closed");
+        gated.gates[0].countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.read(election).term() == 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> engine.read(election).holder() == null);
         assertThat(result(service.campaign(election, "c", 0)).elected()).isTrue();
