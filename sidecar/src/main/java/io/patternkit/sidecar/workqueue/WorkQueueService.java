@@ -378,7 +378,32 @@ public final class WorkQueueService {
                         .map(r -> engine.extend(queue, r, request.visibilityMs())).orElse(OptionalLong.empty()));
             }
             return out;
-        });
+        }).onSuccess(deadlines -> context.runOnContext(v -> wakeIfSooner(queue, requests, deadlines)));
+    }
+
+    /**
+     * An extend may also shorten a visibility timeout: parked claims of the queue that would sleep past the soonest
+     * new one are woken to look again (an engine's own change notices cover new ready items only). A heartbeat that
+     * pushes visibility further out wakes nobody.
+     */
+    private void wakeIfSooner(String queue, List<ExtendRequest> requests, List<OptionalLong> deadlines) {
+        List<Waiter> parked = waiters.get(queue);
+        if (parked == null) {
+            return;
+        }
+        long soonestMs = Long.MAX_VALUE;
+        for (int i = 0; i < requests.size(); i++) {
+            if (deadlines.get(i).isPresent()) {
+                soonestMs = Math.min(soonestMs, requests.get(i).visibilityMs());
+            }
+        }
+        if (soonestMs == Long.MAX_VALUE) {
+            return;
+        }
+        long visibleAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(soonestMs);
+        if (parked.stream().anyMatch(w -> w.dueNanos - visibleAt > 0)) {
+            wake(queue);
+        }
     }
 
     /**
@@ -508,6 +533,7 @@ public final class WorkQueueService {
     private void park(Waiter waiter, long delayMs) {
         waiters.computeIfAbsent(waiter.queue, q -> new ArrayList<>()).add(waiter);
         engine.waiting(true);
+        waiter.dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, delayMs));
         waiter.timer = vertx.setTimer(Math.max(1, delayMs), id -> {
             List<Waiter> list = waiters.get(waiter.queue);
             if (list != null && list.remove(waiter)) {
@@ -555,6 +581,8 @@ public final class WorkQueueService {
         final long deadlineNanos;
         final Promise<List<ClaimedItem>> promise;
         long timer = -1;
+        /** When its timer fires, on {@link System#nanoTime()}'s scale; set when it parks. */
+        long dueNanos;
         boolean abandoned;
         /** Ended early by its client: answers with what its attempt under way claims, and never parks. */
         boolean ended;

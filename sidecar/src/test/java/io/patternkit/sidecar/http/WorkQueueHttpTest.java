@@ -469,6 +469,40 @@ class WorkQueueHttpTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
+    /**
+     * An extend that shortens a visibility timeout wakes a parked claim. The engine here passes on no change notice
+     * (PostgreSQL's cover new ready items only; SQLite's file watch also sees this process's own commits, which hid it).
+     */
+    @Test
+    void anExtendThatShortensAVisibilityTimeoutWakesAParkedClaim(@TempDir Path other) {
+        QueueEngine engine = SqliteQueueEngine.open(other.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(1000, 60_000));
+        QueueEngine deaf = (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(),
+                new Class<?>[] {QueueEngine.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("waiting") || method.getName().equals("onExternalChange")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(engine, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (SidecarHost host = HttpHarness.workQueueOn(deaf)) {
+            HttpHarness client = new HttpHarness(host.port());
+            String q = q();
+            client.call("POST", q + "/items", "{\"payload\":1}");
+            String receipt = client.call("POST", q + "/claim", "{\"visibilityMs\":60000}").json().get("items").get(0)
+                    .get("receipt").asString();
+            CompletableFuture<HttpHarness.Reply> parked = client.sendAsync("POST", q + "/claim", "{\"waitMs\":10000}");
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !parked.isDone());
+            long start = System.nanoTime();
+            client.call("POST", q + "/extend", "{\"receipt\":\"" + receipt + "\",\"visibilityMs\":1}");
+            assertThat(parked.join().json().get("items")).hasSize(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("woken by the extend, not the 10 s wait")
+                    .isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
     @Test
     void engineOutageIsRetryableUnavailableAndNotReady(@TempDir Path other) {
         QueueEngine engine = SqliteQueueEngine.open(other.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(1000, 60_000));
