@@ -78,6 +78,8 @@ public final class Transport implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final String ACCEPT = "application/json, application/problem+json";
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    /** The half-open breaker's trial call in place of a long-poll ({@link #throughBreaker}). */
+    private static final SidecarCall LIVENESS_PROBE = SidecarCall.get("liveness", "/healthz/live");
 
     private final SidecarConfig config;
     private final String sidecar;
@@ -198,13 +200,7 @@ public final class Transport implements AutoCloseable {
      * @throws PatternkitException the typed failure of the last attempt
      */
     public <T> T executeStreaming(SidecarCall call, String accept, ResponseReader<T> reader) {
-        return measured(call, unsentRetry, () -> {
-            try {
-                return breaker.executeSupplier(() -> onceStreaming(call, accept, reader));
-            } catch (CallNotPermittedException e) {
-                throw circuitOpen(e);
-            }
-        });
+        return measured(call, unsentRetry, () -> throughBreaker(call, () -> onceStreaming(call, accept, reader)));
     }
 
     private <T> T measured(SidecarCall call, Retry retry, Supplier<T> once) {
@@ -291,8 +287,21 @@ public final class Transport implements AutoCloseable {
     }
 
     private <T> T guarded(SidecarCall call, Class<T> responseType) {
+        return throughBreaker(call, () -> once(call, responseType));
+    }
+
+    /**
+     * One attempt through the circuit breaker. A long-poll is never the half-open breaker's one trial call: it may
+     * park for its whole wait, and the breaker would refuse every other call meanwhile (a leader's renewals and a
+     * consumer's acks among them), so unless the breaker is closed it first sends the trial itself, a liveness probe
+     * (an open breaker turns half-open only when asked for a call after its open duration).
+     */
+    private <T> T throughBreaker(SidecarCall call, Supplier<T> attempt) {
         try {
-            return breaker.executeSupplier(() -> once(call, responseType));
+            if (!call.longPoll().isZero() && breaker.getState() != CircuitBreaker.State.CLOSED) {
+                breaker.executeSupplier(() -> once(LIVENESS_PROBE, Void.class));
+            }
+            return breaker.executeSupplier(attempt);
         } catch (CallNotPermittedException e) {
             throw circuitOpen(e);
         }
@@ -375,8 +384,10 @@ public final class Transport implements AutoCloseable {
      * ({@link CallCancelledException}), and an answer that arrived first is still returned.
      */
     private Response longPoll(SidecarCall call, Request request) throws IOException {
-        Duration limit = config.callTimeout().plus(call.longPoll());
-        Call pending = longPollClients.computeIfAbsent(call.longPoll(), w -> client.newBuilder()
+        // One client per whole second of wait, not per wait: a wait computed from a deadline differs on every call.
+        Duration wait = Duration.ofSeconds(call.longPoll().plusNanos(999_999_999).getSeconds());
+        Duration limit = config.callTimeout().plus(wait);
+        Call pending = longPollClients.computeIfAbsent(wait, w -> client.newBuilder()
                 .dispatcher(longPollDispatcher).readTimeout(limit).callTimeout(limit).build()).newCall(request);
         CompletableFuture<Response> answer = new CompletableFuture<>();
         pending.enqueue(new Callback() {

@@ -24,6 +24,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -105,6 +106,34 @@ class TransportTest {
         assertThat(server.getAllServeEvents()).hasSize(4);
         assertThat(registry.get(ClientMetrics.CALLS).tag(ClientMetrics.TAG_OUTCOME, ClientMetrics.OUTCOME_CIRCUIT_OPEN)
                 .timer().count()).isEqualTo(1);
+    }
+
+    /**
+     * A long-poll is not the half-open breaker's one trial call: parked for its wait, it would have the breaker refuse
+     * every other call meanwhile. It sends a liveness probe as the trial first.
+     */
+    @Test
+    void aLongPollAfterAnOutageDoesNotHoldTheHalfOpenBreakersOnlyTrial() {
+        server.stubFor(get("/x").willReturn(aResponse().withStatus(503)));
+        SidecarConfig c = config().maxRetries(0).circuitBreakerWindow(2).circuitBreakerFailureRate(50)
+                .circuitBreakerOpenDuration(Duration.ofMillis(1)).build();
+        try (Transport t = new Transport(c)) {
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> t.execute(SidecarCall.get("x", "/x"), Health.class))
+                        .isInstanceOf(SidecarUnavailableException.class).hasMessageContaining("(503)");
+            }
+            server.stubFor(get("/x").willReturn(okJson("{\"status\":\"UP\"}")));
+            server.stubFor(get("/healthz/live").willReturn(okJson("{\"status\":\"UP\"}")));
+            server.stubFor(get("/claim").willReturn(okJson("{\"status\":\"late\"}").withFixedDelay(5_000)));
+            CompletableFuture<Health> parked = CompletableFuture.supplyAsync(() ->
+                    t.execute(SidecarCall.get("claim", "/claim").withLongPoll(Duration.ofSeconds(20)), Health.class));
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.getAllServeEvents().stream()
+                    .anyMatch(e -> e.getRequest().getUrl().equals("/claim")));
+            // Before, the long-poll was the trial, and this call was refused until it came back.
+            assertThat(t.execute(SidecarCall.get("x", "/x"), Health.class)).isEqualTo(new Health("UP"));
+            assertThat(parked.join()).isEqualTo(new Health("late"));
+        }
+        server.verify(getRequestedFor(urlEqualTo("/healthz/live")));
     }
 
     @Test
