@@ -307,7 +307,11 @@ public final class SidecarConfig {
         }
 
         /**
-         * @param openDuration how long the breaker stays open before trial calls, positive; default 5 s
+         * How long the circuit breaker stays open before it lets one trial call through (resilience4j's half-open
+         * state); its answer closes the breaker or opens it again. A long-poll (a claim or watch that may park) is
+         * never that trial: it sends a liveness probe ({@code GET /healthz/live}) as the trial first.
+         *
+         * @param openDuration how long the breaker stays open before the trial call, positive; default 5 s
          * @return this builder
          */
         public Builder circuitBreakerOpenDuration(Duration openDuration) {
