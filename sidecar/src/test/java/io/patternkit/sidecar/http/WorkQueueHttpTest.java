@@ -476,17 +476,7 @@ class WorkQueueHttpTest {
     @Test
     void anExtendThatShortensAVisibilityTimeoutWakesAParkedClaim(@TempDir Path other) {
         QueueEngine engine = SqliteQueueEngine.open(other.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(1000, 60_000));
-        QueueEngine deaf = (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(),
-                new Class<?>[] {QueueEngine.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("waiting") || method.getName().equals("onExternalChange")) {
-                        return null;
-                    }
-                    try {
-                        return method.invoke(engine, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        QueueEngine deaf = wrapped(engine, method -> !method.equals("waiting") && !method.equals("onExternalChange"));
         try (SidecarHost host = HttpHarness.workQueueOn(deaf)) {
             HttpHarness client = new HttpHarness(host.port());
             String q = q();
@@ -501,6 +491,26 @@ class WorkQueueHttpTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("woken by the extend, not the 10 s wait")
                     .isLessThan(Duration.ofSeconds(5));
         }
+    }
+
+    /** Says, before each call of a wrapped engine, whether it goes through (else it returns null). */
+    @FunctionalInterface
+    private interface Gate {
+        boolean passes(String method) throws Exception;
+    }
+
+    private static QueueEngine wrapped(QueueEngine engine, Gate gate) {
+        return (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(), new Class<?>[] {QueueEngine.class},
+                (proxy, method, args) -> {
+                    if (!gate.passes(method.getName())) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(engine, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
@@ -527,17 +537,12 @@ class WorkQueueHttpTest {
     void anEngineThatDoesNotAnswerIsNotReadyByTheDeadline(@TempDir Path other) throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
         QueueEngine engine = SqliteQueueEngine.open(other.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(1000, 60_000));
-        QueueEngine hanging = (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(),
-                new Class<?>[] {QueueEngine.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("ping") && !answer.await(1, TimeUnit.MINUTES)) {
-                        throw new IllegalStateException("never released");
-                    }
-                    try {
-                        return method.invoke(engine, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        QueueEngine hanging = wrapped(engine, method -> {
+            if (method.equals("ping") && !answer.await(1, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("never released");
+            }
+            return true;
+        });
         try (SidecarHost stuck = HttpHarness.workQueueOn(hanging)) {
             HttpHarness client = new HttpHarness(stuck.port());
             HttpHarness.Reply ready = client.call("GET", "/healthz/ready", null);
