@@ -15,7 +15,10 @@ public interface WorkHandler {
     /**
      * Handles one item. Returning acks it. Throwing {@link PoisonItemException} dead-letters it.
      * Throwing anything else nacks it with the sidecar's exponential backoff (the reason being the
-     * exception's class and message); the sidecar dead-letters it after {@code maxAttempts}.
+     * exception's class and message); the sidecar dead-letters it after {@code maxAttempts}. An
+     * {@link Error} (a failed assertion, a class that would not load) does the same, reported to the
+     * listener's {@code onFailed} wrapped in an {@link java.util.concurrent.ExecutionException}; the JVM's
+     * own ({@link VirtualMachineError}) is thrown on after the item is nacked.
      *
      * @param item the delivered item; never null
      * @throws Exception any failure, as above

@@ -85,6 +85,18 @@ class WorkQueueConsumerTest {
     }
 
     @Test
+    void nacksWhenTheHandlerThrowsAnError() {
+        // Before, an Error (an assertion, a class that would not load) left the item unsettled until its visibility timeout.
+        String id = queue.add("1", null);
+        start(item -> {
+            throw new AssertionError("expected 3 lines");
+        }, 1, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> queue.ops("nack").contains(id));
+        assertThat(queue.settled.get(0).nack().reason().orElseThrow()).contains("java.lang.AssertionError: expected 3 lines");
+        assertThat(consumer.stats().failed()).isEqualTo(1);
+    }
+
+    @Test
     void deadLettersAPoisonItem() {
         String id = queue.add("1", null);
         start(item -> {

@@ -28,6 +28,7 @@ import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
@@ -331,12 +332,18 @@ public final class ConsumerEngine {
         WorkItem item = f.item;
         long start = System.nanoTime();
         boolean awaitingAck = false;
+        VirtualMachineError fatal = null;
         try {
             Exception failure = null;
             try {
                 handler.handle(item);
             } catch (Exception e) {
                 failure = e;
+            } catch (Error e) {
+                // An assertion or a class that would not load fails the item like an exception (nacked, counted);
+                // the JVM's own errors are thrown on once the item is settled.
+                failure = new ExecutionException("the handler threw " + e, e);
+                fatal = e instanceof VirtualMachineError vm ? vm : null;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             meters.handled(failure, took);
@@ -359,6 +366,9 @@ public final class ConsumerEngine {
                 slots.release();
                 progressed();
             }
+        }
+        if (fatal != null) {
+            throw fatal;
         }
     }
 
