@@ -40,6 +40,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -93,6 +94,7 @@ public final class Transport implements AutoCloseable {
     private final ExecutorService async;
     /** Runs long-polls, without OkHttp's default limit of 5 per host: each one is a parked request. */
     private final Dispatcher longPollDispatcher;
+    private volatile boolean closed;
 
     /**
      * @param config the sidecar's configuration; the transport uses its URL, token, timeouts, retry and
@@ -273,12 +275,20 @@ public final class Transport implements AutoCloseable {
      * @return a future completed with the body, or exceptionally with the {@link PatternkitException}
      */
     public <T> CompletableFuture<T> executeAsync(SidecarCall call, Class<T> responseType) {
-        return CompletableFuture.supplyAsync(() -> execute(call, responseType), async);
+        try {
+            return CompletableFuture.supplyAsync(() -> execute(call, responseType), async);
+        } catch (RejectedExecutionException e) { // closed meanwhile
+            return CompletableFuture.failedFuture(closedClient(call));
+        }
     }
 
-    /** Releases the HTTP connections and threads. Calls in progress may fail. */
+    /**
+     * Releases the HTTP connections and threads. Calls in progress may fail; later calls fail with
+     * {@link CallCancelledException} without sending anything.
+     */
     @Override
     public void close() {
+        closed = true;
         async.shutdown();
         client.dispatcher().executorService().shutdown();
         longPollDispatcher.cancelAll();
@@ -297,6 +307,9 @@ public final class Transport implements AutoCloseable {
      * (an open breaker turns half-open only when asked for a call after its open duration).
      */
     private <T> T throughBreaker(SidecarCall call, Supplier<T> attempt) {
+        if (closed) {
+            throw closedClient(call); // not retryable: ends the retries of a call under way when the client closed
+        }
         try {
             if (!call.longPoll().isZero() && breaker.getState() != CircuitBreaker.State.CLOSED) {
                 breaker.executeSupplier(() -> once(LIVENESS_PROBE, Void.class));
@@ -305,6 +318,10 @@ public final class Transport implements AutoCloseable {
         } catch (CallNotPermittedException e) {
             throw circuitOpen(e);
         }
+    }
+
+    private CallCancelledException closedClient(SidecarCall call) {
+        return new CallCancelledException(call.operation() + ": the client is closed; no request was sent", null);
     }
 
     private CircuitOpenException circuitOpen(CallNotPermittedException e) {

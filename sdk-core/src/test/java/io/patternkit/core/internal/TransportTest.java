@@ -67,6 +67,19 @@ class TransportTest {
     }
 
     @Test
+    void aCallAfterCloseFailsTypedWithoutSendingAnything() {
+        Transport t = new Transport(config().build());
+        t.close();
+        assertThatThrownBy(() -> t.execute(SidecarCall.get("live", "/healthz/live"), Health.class))
+                .isInstanceOf(CallCancelledException.class).hasMessageContaining("live: the client is closed");
+        // Before, the async call threw RejectedExecutionException at the caller instead of failing its future.
+        assertThat(t.executeAsync(SidecarCall.get("live", "/healthz/live"), Health.class))
+                .failsWithin(Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(CallCancelledException.class);
+        assertThat(server.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
     void anInterruptCancelsALongPollAtOnceWithoutRetryingIt() throws InterruptedException {
         server.stubFor(get("/claim").willReturn(okJson("{\"status\":\"late\"}").withFixedDelay(20_000)));
         AtomicReference<Throwable> thrown = new AtomicReference<>();
