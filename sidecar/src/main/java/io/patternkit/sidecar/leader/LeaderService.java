@@ -116,17 +116,8 @@ public final class LeaderService {
      */
     public Future<CampaignOutcome> campaign(String election, String candidate, long waitMs, Future<Void> disconnected) {
         Promise<CampaignOutcome> promise = Promise.promise();
-        Campaign campaign = new Campaign(election, candidate, deadline(waitMs), promise);
-        context.runOnContext(v -> attemptCampaign(campaign));
-        disconnected.onComplete(x -> context.runOnContext(v -> {
-            if (promise.future().isComplete()) {
-                return;
-            }
-            campaign.abandoned = true;
-            unpark(election(election), campaign);
-            promise.tryFail(new IllegalStateException("the campaign's connection closed"));
-        }));
-        return promise.future();
+        return untilDisconnected(new Campaign(election, candidate, deadline(waitMs), promise), election, promise,
+                disconnected, "campaign", () -> { });
     }
 
     /**
@@ -251,19 +242,35 @@ public final class LeaderService {
      */
     public Future<Observation> watch(WatchRequest request, Future<Void> disconnected) {
         Promise<Observation> promise = Promise.promise();
-        Watch watch = new Watch(request, deadline(request.waitMs()), promise);
-        context.runOnContext(v -> attemptWatch(watch));
+        return untilDisconnected(new Watch(request, deadline(request.waitMs()), promise), request.election(), promise,
+                disconnected, "watch", () -> {
+                    if (request.releaseOnDisconnect() && request.candidateId() != null) {
+                        releaseOnDisconnect(election(request.election()), request.candidateId());
+                    }
+                });
+    }
+
+    /**
+     * Starts a campaign or watch on the service's context; when its caller's connection closes before the answer,
+     * takes it off the waiting list, fails it, then runs {@code gone} on the context.
+     */
+    private <T> Future<T> untilDisconnected(Parked p, String election, Promise<T> promise, Future<Void> disconnected,
+                                            String what, Runnable gone) {
+        context.runOnContext(v -> {
+            try {
+                p.retry();
+            } catch (RuntimeException e) {
+                promise.tryFail(e);
+            }
+        });
         disconnected.onComplete(x -> context.runOnContext(v -> {
             if (promise.future().isComplete()) {
                 return;
             }
-            watch.abandoned = true;
-            Election e = election(request.election());
-            unpark(e, watch);
-            promise.tryFail(new IllegalStateException("the watch's connection closed"));
-            if (request.releaseOnDisconnect() && request.candidateId() != null) {
-                releaseOnDisconnect(e, request.candidateId());
-            }
+            p.abandoned = true;
+            unpark(election(election), p);
+            promise.tryFail(new IllegalStateException("the " + what + "'s connection closed"));
+            gone.run();
         }));
         return promise.future();
     }
