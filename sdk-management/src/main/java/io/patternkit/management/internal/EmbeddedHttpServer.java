@@ -19,6 +19,7 @@ import io.patternkit.server.security.CertificateReloader;
 import io.patternkit.server.security.LingeringClose;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -212,7 +213,8 @@ public final class EmbeddedHttpServer {
             closed = true;
             if (vertx != null) {
                 try {
-                    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    (reloader == null ? Future.<Void>succeededFuture() : reloader.stop()).compose(v -> vertx.close())
+                            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 } catch (ExecutionException | TimeoutException e) {
                     log.warn("closing the management server: {}", e.toString());
                 } catch (InterruptedException e) {

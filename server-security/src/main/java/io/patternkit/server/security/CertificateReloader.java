@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * picked up without a restart. Files that cannot be read or do not load (a rotation caught half-written) are
  * logged at warn and the old identity stays until a later read succeeds.
  */
-public final class CertificateReloader implements AutoCloseable {
+public final class CertificateReloader {
     /** The default interval: a Secret volume's update is itself delayed by up to the kubelet's sync period (1 min). */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(CertificateReloader.class);
@@ -27,8 +27,10 @@ public final class CertificateReloader implements AutoCloseable {
     private final TlsFiles files;
     private final long timer;
     private final AtomicLong reloads = new AtomicLong();
+    private final Object lock = new Object();
     private volatile TlsFiles.Loaded current;
-    private volatile boolean checking;
+    private Future<Void> checking = Future.succeededFuture(); // under lock: the last check, complete when idle
+    private boolean stopped; // under lock
 
     private CertificateReloader(Vertx vertx, HttpServer server, TlsFiles files, TlsFiles.Loaded current, Duration interval) {
         this.vertx = vertx;
@@ -46,7 +48,7 @@ public final class CertificateReloader implements AutoCloseable {
      * @param files the files it was started with
      * @param loaded what it was started with ({@link TlsFiles#applyTo})
      * @param interval how often the files are read, positive
-     * @return the running reloader; close it with the server
+     * @return the running reloader; {@link #stop()} it before the Vert.x instance closes
      * @throws IllegalArgumentException when the interval is not positive
      */
     public static CertificateReloader start(Vertx vertx, HttpServer server, TlsFiles files, TlsFiles.Loaded loaded,
@@ -69,32 +71,40 @@ public final class CertificateReloader implements AutoCloseable {
     }
 
     private void check() {
-        if (checking) {
-            return;
+        synchronized (lock) {
+            if (stopped || !checking.isComplete()) {
+                return;
+            }
+            checking = vertx.executeBlocking(() -> files.load(vertx), false).compose(loaded -> {
+                if (loaded.sameAs(current)) {
+                    return Future.succeededFuture();
+                }
+                return server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(loaded.options()), true)
+                        .<Void>map(updated -> {
+                            current = loaded;
+                            reloads.incrementAndGet();
+                            LOG.info("TLS certificate reloaded from {}: {}", files.certificateChain(), loaded.describe());
+                            return null;
+                        });
+            }).onFailure(e -> LOG.warn("TLS files {} and {} not reloaded, the current certificate stays: {}",
+                    files.certificateChain(), files.privateKey(), e.getMessage()));
         }
-        checking = true;
-        vertx.executeBlocking(() -> files.load(vertx), false).compose(loaded -> {
-            if (loaded.sameAs(current)) {
-                return Future.succeededFuture(false);
-            }
-            return server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(loaded.options()), true).map(updated -> {
-                current = loaded;
-                reloads.incrementAndGet();
-                LOG.info("TLS certificate reloaded from {}: {}", files.certificateChain(), loaded.describe());
-                return true;
-            });
-        }).onComplete(ar -> {
-            checking = false;
-            if (ar.failed()) {
-                LOG.warn("TLS files {} and {} not reloaded, the current certificate stays: {}", files.certificateChain(),
-                        files.privateKey(), ar.cause().getMessage());
-            }
-        });
     }
 
-    /** Stops watching; the server keeps the identity it has. */
-    @Override
-    public void close() {
-        vertx.cancelTimer(timer);
+    /**
+     * Stops watching; the server keeps the identity it has. Call it before the Vert.x instance closes and wait for
+     * the future: a read of the files already under way on a worker thread hands its result back on the event loop,
+     * which must still be there to take it.
+     *
+     * @return completes (never fails) once no read of the files is under way, already complete when none is; no
+     *     read starts after this call
+     */
+    public Future<Void> stop() {
+        synchronized (lock) {
+            stopped = true;
+            vertx.cancelTimer(timer);
+            return checking.isComplete() ? Future.succeededFuture()
+                    : checking.transform(ignored -> Future.<Void>succeededFuture());
+        }
     }
 }

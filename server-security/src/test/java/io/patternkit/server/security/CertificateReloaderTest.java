@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +57,8 @@ class CertificateReloaderTest {
         TlsFiles.Loaded loaded = mounted.applyTo(options, vertx);
         HttpServer server = vertx.createHttpServer(options).requestHandler(r -> r.response().end("ok"))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        try (CertificateReloader reloader = CertificateReloader.start(vertx, server, mounted, loaded, Duration.ofMillis(100))) {
+        CertificateReloader reloader = CertificateReloader.start(vertx, server, mounted, loaded, Duration.ofMillis(100));
+        try {
             assertThat(servedSubject(server.actualPort())).contains("CN=first");
 
             Files.writeString(mountedCert, "-----BEGIN CERTIFICATE-----\nhalf", StandardCharsets.US_ASCII);
@@ -67,7 +70,37 @@ class CertificateReloaderTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> reloader.reloads() == 1);
             assertThat(servedSubject(server.actualPort())).contains("CN=second");
             assertThat(reloader.current().describe()).contains("CN=second").doesNotContain("PRIVATE");
+        } finally {
+            reloader.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void stopWaitsForAReadUnderWayAndNoReadStartsAfterIt() throws Exception {
+        TlsFiles first = ca.issue("first", "DNS:localhost");
+        Path mountedCert = dir.resolve("tls.crt");
+        Path mountedKey = dir.resolve("tls.key");
+        copy(first, mountedCert, mountedKey);
+        TlsFiles mounted = new TlsFiles(mountedCert, mountedKey);
+        HttpServerOptions options = new HttpServerOptions();
+        TlsFiles.Loaded loaded = mounted.applyTo(options, vertx);
+        HttpServer server = vertx.createHttpServer(options).requestHandler(r -> r.response().end("ok"))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Files.delete(mountedCert);
+        assertThat(new ProcessBuilder("mkfifo", mountedCert.toString()).inheritIO().start().waitFor()).isZero();
+        CertificateReloader reloader = CertificateReloader.start(vertx, server, mounted, loaded, Duration.ofMillis(10));
+
+        Future<Void> stopped;
+        try (OutputStream writer = Files.newOutputStream(mountedCert)) { // opens once a read has the pipe open
+            stopped = reloader.stop();
+            assertThat(stopped.isComplete()).as("a read is under way, blocked on the pipe").isFalse();
+            writer.write("not a certificate".getBytes(StandardCharsets.US_ASCII));
+        }
+        stopped.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(reloader.reloads()).isZero();
+        assertThat(reloader.current()).isSameAs(loaded);
+        // A read after stop() would block on the pipe with no writer; vertx.close() below would then wait for it.
+        assertThat(reloader.stop().isComplete()).isTrue();
     }
 
     @Test

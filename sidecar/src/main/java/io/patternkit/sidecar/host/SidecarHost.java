@@ -169,6 +169,11 @@ public final class SidecarHost implements AutoCloseable {
      */
     @Override
     public void close() {
+        try {
+            server.stopWatchingCertificate().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("stopping the TLS certificate watch failed: {}", e.getMessage());
+        }
         stop(patterns, vertx, engines);
         LOG.info("patternkit-sidecar stopped");
     }

@@ -26,6 +26,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class SidecarServer {
     private volatile boolean draining;
     private final AppConnections appConnections;
     private HttpServer server;
-    private CertificateReloader reloader;
+    private volatile CertificateReloader reloader;
 
     /**
      * Builds the router around the patterns' routes.
@@ -192,12 +193,20 @@ public final class SidecarServer {
      */
     public Future<Void> drain(Duration timeout) {
         markDraining();
-        if (reloader != null) {
-            reloader.close();
-        }
-        return Future.all(patterns.stream().map(RunningPattern::drain).toList()).<Void>mapEmpty()
+        List<Future<Void>> stopping = new ArrayList<>(patterns.stream().map(RunningPattern::drain).toList());
+        stopping.add(stopWatchingCertificate());
+        return Future.all(stopping).<Void>mapEmpty()
                 .compose(v -> server == null ? Future.succeededFuture()
                 : server.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Stops reading the TLS files again ({@link CertificateReloader#stop()}); call it before Vert.x closes.
+     *
+     * @return completes (never fails) once no read of the files is under way; at once without TLS
+     */
+    public Future<Void> stopWatchingCertificate() {
+        return reloader == null ? Future.succeededFuture() : reloader.stop();
     }
 
     /**
