@@ -75,8 +75,9 @@ sidecar_jvm_exports() {
   [ -n "${SIDECAR_JVM_EXPORTS+set}" ] || SIDECAR_JVM_EXPORTS="$(scripts/sidecar-jvm.sh "$SIDECAR_JAR")"
 }
 
-# The JVM options of footprint.sh's second pass (beside JDK 25 and the AOT cache).
-FOOTPRINT_AOT_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:MaxRAM=320m"
+# The JVM options of footprint.sh's second pass (beside JDK 25 and the AOT cache): SidecarProcess's, and the heap
+# sized for deploy/kubernetes' 320 MiB limit.
+FOOTPRINT_AOT_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:TrimNativeHeapInterval=1000 -XX:MaxRAM=320m"
 
 run_part() {
   local name="$1" prefix="$2" started before after

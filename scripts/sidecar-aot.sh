@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Trains the sidecar's AOT cache (JDK 25 and later; JEPs 483 and 514: classes loaded and linked ahead of
-# time, with method profiles) for sidecar/target/patternkit-sidecar.jar, and writes it beside the jar as
+# time) for sidecar/target/patternkit-sidecar.jar, and writes it beside the jar as
 # sidecar/target/patternkit-sidecar.aot. The training run is one `run` sidecar on a throwaway SQLite
 # directory, sent the calls a sidecar serves most (enqueue, claim and ack, a leader campaign, health
 # probes, a scrape, and a leader handover: a second candidate's campaign parked while the first renews,
@@ -25,8 +25,12 @@ PID=""
 # On any exit, a failed call included: no training sidecar is left running, no scratch directory left behind.
 trap '[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 rm -f "$CACHE"
-# The same collector and compiler as the sidecars that use the cache (SidecarProcess's defaults).
-"$JAVA" -XX:AOTCacheOutput="$CACHE" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$JAR" run --port 0 \
+# The same collector and compiler as the sidecars that use the cache (SidecarProcess's defaults). Without the
+# method profiles JEP 515 adds to a cache: only C2 reads them, and these sidecars run C1 alone; they took 2.2 MB
+# of the cache and 2.9 MB of an idle sidecar's RSS, and leaving them out changed neither its start nor a leader
+# handover (docs/benchmarks.md, section 6). -XX:-AOTRecordTraining is a diagnostic option of JDK 25.
+"$JAVA" -XX:AOTCacheOutput="$CACHE" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
+  -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$JAR" run --port 0 \
   --data "$WORK/data" > "$WORK/sidecar.log" 2>&1 &
 PID=$!
 URL=""

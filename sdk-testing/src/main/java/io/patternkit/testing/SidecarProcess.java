@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * variable {@value #ENV_JAVA} names another (the sidecar, an executable, may run on a newer JDK than
  * the app's), and starts with the AOT cache (JDK 25 and later; JEPs 483 and 514) that
  * {@link Builder#aotCache(Path)} or {@value #ENV_AOT_CACHE} names, if any: trained once by
- * {@code scripts/sidecar-aot.sh}, it halves the sidecar's start-up (docs/operations.md).
+ * {@code scripts/sidecar-aot.sh}, it halves the sidecar's start-up (docs/operations.md). With a cache the
+ * sidecar also trims its C heap every second ({@code -XX:TrimNativeHeapInterval=1000}), as docs/operations.md
+ * advises on JDK 25.
  *
  * <p>On SIGTERM a sidecar keeps serving its app until the app has closed its connections (its
  * {@code --app-drain-timeout}, 25 s by default). Here the app is usually the test itself, which
@@ -61,6 +63,11 @@ public final class SidecarProcess implements AutoCloseable {
     public static final String ENV_JAVA = "PATTERNKIT_SIDECAR_JAVA";
     /** Environment variable naming an AOT cache the sidecars start with ({@code -XX:AOTCache}, JDK 25 and later). */
     public static final String ENV_AOT_CACHE = "PATTERNKIT_SIDECAR_AOT_CACHE";
+    /**
+     * Given back to the OS every second, the C heap the JIT compiler's start-up work left free: about 6 MB of an
+     * idle sidecar's RSS (JDK 22 and later, so passed with an AOT cache, which needs JDK 25; docs/operations.md).
+     */
+    static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=1000";
     /** Maven's property for the local repository, passed on to the sidecar ({@link #command()}). */
     static final String MAVEN_REPO_LOCAL = "maven.repo.local";
 
@@ -133,6 +140,7 @@ public final class SidecarProcess implements AutoCloseable {
         command.add(config.java.toString());
         if (config.aotCache != null) {
             command.add("-XX:AOTCache=" + config.aotCache);
+            command.add(TRIM_NATIVE_HEAP);
         }
         String mavenRepository = System.getProperty(MAVEN_REPO_LOCAL);
         if (mavenRepository != null && !mavenRepository.isBlank()) {

@@ -40,6 +40,17 @@ class SidecarProcessTest {
         assertThat(command()).noneMatch(argument -> argument.startsWith("-Dmaven.repo.local"));
     }
 
+    @Test
+    void anAotCacheComesWithTheJdk25OptionsBeforeTheJar() throws IOException {
+        Path cache = dir.resolve("patternkit-sidecar.aot");
+        Path jar = Files.createFile(dir.resolve("patternkit-sidecar.jar"));
+        try (SidecarProcess sidecar = SidecarProcess.workqueue().jar(jar).aotCache(cache).dataDir(dir.resolve("data"))
+                .build()) {
+            assertThat(sidecar.command()).containsSubsequence("-XX:AOTCache=" + cache,
+                    "-XX:TrimNativeHeapInterval=1000", "-jar");
+        }
+    }
+
     private List<String> command() throws IOException {
         Path jar = Files.createFile(dir.resolve("patternkit-sidecar.jar"));
         try (SidecarProcess sidecar = SidecarProcess.workqueue().jar(jar).dataDir(dir.resolve("data")).build()) {
