@@ -45,6 +45,7 @@ final class AmbassadorRoutes {
 
     private ObjectNode owner(RoutingContext ctx) {
         Upstream upstream = upstream(ctx);
+        Responses.query(ctx, "key"); // refuses a key given twice, as every route refuses a repeated parameter
         String key;
         try {
             key = KEY.of(ctx.request()).orElse(null); // decoded as strictly as the proxy decodes shard keys

@@ -524,6 +524,10 @@ class AmbassadorHttpTest {
         HttpHarness.Reply noKey = management.sendChecked(management.request("GET", "/v1/ambassador/upstreams/terms/owner", null, null, true).build());
         assertThat(noKey.status()).isEqualTo(400);
         assertThat(noKey.body()).contains("urn:patternkit:problem:invalid-request").contains("key=K");
+        HttpHarness.Reply twice = management.sendChecked(management.request("GET",
+                "/v1/ambassador/upstreams/terms/owner?key=a&key=b", null, null, true).build());
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.body()).contains("urn:patternkit:problem:invalid-request").contains("more than once");
     }
 
     private String scrape() {
