@@ -40,8 +40,11 @@ public final class ProfileEndpoint implements ManagementEndpoint {
     private static final int TOP = 15;
 
     private final Semaphore recording = new Semaphore(1);
+    private final Path directory;
 
-    private ProfileEndpoint() {
+    /** @param directory where recordings are written before they are sent; null for {@code java.io.tmpdir} */
+    ProfileEndpoint(Path directory) {
+        this.directory = directory;
     }
 
     /**
@@ -52,7 +55,7 @@ public final class ProfileEndpoint implements ManagementEndpoint {
      * @throws IllegalStateException when the path is already mounted
      */
     public static ManagementServer.Mount mount(ManagementServer server) {
-        return server.mount(PATH, new ProfileEndpoint());
+        return server.mount(PATH, new ProfileEndpoint(null));
     }
 
     @Override
@@ -79,8 +82,10 @@ public final class ProfileEndpoint implements ManagementEndpoint {
             return ManagementResponse.problem(ProblemType.RATE_LIMITED, "a profile is being recorded; one at a time")
                     .withHeader("Retry-After", Integer.toString(MAX_SECONDS));
         }
-        Path file = Files.createTempFile("patternkit-profile-", ".jfr");
+        Path file = null;
         try {
+            file = directory == null ? Files.createTempFile("patternkit-profile-", ".jfr")
+                    : Files.createTempFile(directory, "patternkit-profile-", ".jfr");
             record(Duration.ofSeconds(seconds), file);
             if (format.equals("jfr")) {
                 return ManagementResponse.bytes(200, "application/octet-stream", Files.readAllBytes(file))
@@ -88,8 +93,10 @@ public final class ProfileEndpoint implements ManagementEndpoint {
             }
             return ManagementResponse.jsonOf(200, summary(file, seconds));
         } finally {
-            recording.release();
-            Files.deleteIfExists(file);
+            recording.release(); // also when the temporary file cannot be made (a read-only /tmp)
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 

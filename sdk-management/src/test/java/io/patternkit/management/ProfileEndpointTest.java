@@ -110,6 +110,17 @@ class ProfileEndpointTest {
     }
 
     @Test
+    void aRecordingThatCannotBeWrittenDoesNotBlockTheNextOne(@TempDir Path dir) throws IOException {
+        server.mount("/unwritable", new ProfileEndpoint(dir.resolve("missing")));
+        for (int call = 1; call <= 2; call++) {
+            try (Response r = get("/unwritable?seconds=1")) {
+                assertThat(r.code()).as("call %d: the file's failure, not 429 for a recording under way", call)
+                        .isEqualTo(500);
+            }
+        }
+    }
+
+    @Test
     void badParametersAre400Problems() throws IOException {
         for (String q : new String[] {"seconds=0", "seconds=61", "seconds=x", "format=flame"}) {
             try (Response r = get("/patternkit/profile?" + q)) {
