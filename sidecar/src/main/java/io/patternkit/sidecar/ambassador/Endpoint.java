@@ -24,6 +24,7 @@ final class Endpoint {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final LongAdder attempts = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private volatile long ejectedUntilNanos; // System.nanoTime() when the last opening's ejection ends
 
     /**
      * @param url the replica's base URL, checked by {@link UpstreamSpec.Shard}
@@ -42,6 +43,11 @@ final class Endpoint {
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .recordExceptions(Throwable.class)
                 .build());
+        breaker.getEventPublisher().onStateTransition(event -> {
+            if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                ejectedUntilNanos = System.nanoTime() + ejection.duration().toNanos();
+            }
+        });
     }
 
     /** @return the replica's base URL */
@@ -54,9 +60,15 @@ final class Endpoint {
         return ejection;
     }
 
-    /** @return whether its circuit is open (ejected); it may be half-open by the next {@link #tryAcquire()} */
+    /**
+     * @return whether it is ejected: its circuit opened less than the ejection's duration ago. Past that, the circuit
+     *     stays open until the next {@link #tryAcquire()} turns it half-open, so an open circuit whose ejection has
+     *     ended counts as not ejected: else a replica with a healthy sibling would never be picked for that trial
+     */
     boolean ejected() {
-        return breaker.getState() == CircuitBreaker.State.OPEN || breaker.getState() == CircuitBreaker.State.FORCED_OPEN;
+        CircuitBreaker.State state = breaker.getState();
+        return state == CircuitBreaker.State.FORCED_OPEN
+                || state == CircuitBreaker.State.OPEN && System.nanoTime() - ejectedUntilNanos < 0;
     }
 
     /** @return requests in flight on it now */

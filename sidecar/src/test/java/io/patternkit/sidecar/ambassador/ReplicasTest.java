@@ -78,4 +78,24 @@ class ReplicasTest {
                 .until(() -> shard.pick(Set.of(), random).isPresent());
         assertThat(replica.state()).isEqualTo("half-open");
     }
+
+    @Test
+    void anEjectedReplicaWithAHealthySiblingGetsItsTrialAfterItsEjection() {
+        Endpoint repaired = new Endpoint(URI.create("http://127.0.0.1:1"), new UpstreamSpec.Ejection(50, 2, 1, Duration.ofMillis(1)));
+        Endpoint healthy = endpoint(2);
+        assertThat(repaired.tryAcquire()).isTrue();
+        repaired.failed(Duration.ofMillis(1), new IllegalStateException("refused"));
+        assertThat(repaired.ejected()).isTrue();
+        Replicas shard = new Replicas("s0", List.of(repaired, healthy));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+            Endpoint picked = shard.pick(Set.of(), random).orElseThrow();
+            if (picked == healthy) {
+                healthy.succeeded(Duration.ofMillis(1));
+                return false;
+            }
+            return true;
+        });
+        assertThat(repaired.state()).isEqualTo("half-open");
+        assertThat(shard.ejected()).isZero();
+    }
 }
