@@ -62,7 +62,10 @@ final class Upstream {
                 .addInterceptor(routing);
         // The app's connection may sit silent while the upstream works: never shorter than the request's timeout.
         long idleSeconds = Math.max(60, spec.timeout().toSeconds() + 5);
+        // HTTP/1.1 only: over an h2c upgrade a body without Content-Length reached the proxy as an empty one. A client
+        // that sends Expect: 100-continue gets its 100 at once, as the body is what the routing reads first.
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost(LOOPBACK).setPort(port)
+                .setHttp2ClearTextEnabled(false).setHandle100ContinueAutomatically(true)
                 .setIdleTimeout((int) idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(proxy);
     }
 

@@ -243,6 +243,26 @@ class AmbassadorHttpTest {
     }
 
     @Test
+    void aClientThatOffersHttp2OrAwaitsContinueGetsItsBodyThroughWhole() throws Exception {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + "}");
+        HttpClient offersH2c = HttpClient.newHttpClient(); // HTTP/2 by default: asks for an h2c upgrade over plain HTTP
+        for (int i = 0; i < 3; i++) {
+            byte[] body = ("streamed-" + i).getBytes(StandardCharsets.UTF_8);
+            HttpRequest streamed = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/items"))
+                    .timeout(Duration.ofSeconds(10)) // no Content-Length: the length is unknown to the client
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build();
+            HttpResponse<String> response = offersH2c.send(streamed, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).endsWith("POST /items streamed-" + i);
+        }
+        HttpResponse<String> expecting = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/items"))
+                .expectContinue(true).timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString("after 100")));
+        assertThat(expecting.statusCode()).isEqualTo(200);
+        assertThat(expecting.body()).endsWith("POST /items after 100");
+    }
+
+    @Test
     void aGoneReplicaIsRetriedOnItsSiblingAndEjectedAndABodyIsNotLost() {
         List<List<TestUpstream>> shards = shards(1);
         start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"retryBudgetPercent\": 100}");
