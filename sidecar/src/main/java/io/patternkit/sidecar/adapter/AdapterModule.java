@@ -129,16 +129,26 @@ public final class AdapterModule implements PatternModule {
     }
 
     /**
-     * Runs blocking work on a worker thread now and then every {@code interval}; runs may overlap
-     * (a check skips a period while its last run is still going).
+     * Runs blocking work on a worker thread now and then every {@code interval}, skipping a period while the last
+     * run is still going: a check or a SQL metric that hangs (a database that drops packets) holds one worker
+     * thread, not one more per interval until the pool every route shares is gone.
      *
      * @return the timer, to cancel
      */
-    private static long every(Vertx vertx, Duration interval, Runnable work) {
-        Runnable run = () -> vertx.executeBlocking(() -> {
-            work.run();
-            return null;
-        }, false);
+    static long every(Vertx vertx, Duration interval, Runnable work) {
+        AtomicBoolean going = new AtomicBoolean();
+        Runnable run = () -> {
+            if (going.compareAndSet(false, true)) {
+                vertx.executeBlocking(() -> {
+                    try {
+                        work.run();
+                    } finally {
+                        going.set(false);
+                    }
+                    return null;
+                }, false);
+            }
+        };
         run.run();
         return vertx.setPeriodic(interval.toMillis(), id -> run.run());
     }
