@@ -171,6 +171,8 @@ class ScatterProtocolTest {
         assertThat(s1.status()).isEqualTo(ShardStatus.FAILED);
         assertThat(s1.reason().orElseThrow()).contains(Hits.class.getName()).contains("ids");
         assertThat(r.partialValue()).containsExactly(new Hits(List.of("b1")));
+        assertThat(r.policyMet()).as("the root met 'all' with both shards; here one of two is left").isFalse();
+        assertThatThrownBy(r::valueIfPolicyMet).isInstanceOf(PartialResultException.class);
     }
 
     @Test
@@ -357,6 +359,22 @@ class ScatterProtocolTest {
                     ScatterOptions.builder().deadline(Duration.ofMillis(100)).build()))
                     .isInstanceOf(CallTimeoutException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+        }
+    }
+
+    @Test
+    void aMergedScatterWaitsForTheRootsMergeBudgetToo() {
+        String merged = "{\"pool\":\"search\",\"scatterId\":\"sc-m\",\"complete\":true,\"policyMet\":true,\"elapsedMs\":5,"
+                + "\"shards\":[{\"shard\":\"s1\",\"status\":\"answered\",\"leafId\":\"a\",\"latencyMs\":2,\"hedged\":false,"
+                + "\"attempts\":1,\"response\":{\"ids\":[\"z\"]}}]," + STATS + ",\"merged\":{\"ids\":[\"z\"]}}";
+        // The root may take the deadline plus the merge's budget: a slow merge answers after deadline + call timeout.
+        server.stubFor(post(SCATTER).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(merged).withFixedDelay(1500)));
+        try (ScatterClient impatient = ScatterClient.create(SidecarConfig.builder().baseUrl(URI.create(server.baseUrl()))
+                .apiToken("tok").callTimeout(Duration.ofMillis(500)).maxRetries(1).build())) {
+            ScatterOptions options = ScatterOptions.builder().deadline(Duration.ofMillis(100))
+                    .mergeUrl(URI.create("http://127.0.0.1:7500/merge")).mergeTimeout(Duration.ofSeconds(5)).build();
+            assertThat(impatient.scatterMerged("search", 1, Hits.class, options).value()).isEqualTo(new Hits(List.of("z")));
         }
     }
 

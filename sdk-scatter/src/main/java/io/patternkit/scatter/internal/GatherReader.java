@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.core.ProtocolException;
 import io.patternkit.core.internal.Json;
+import io.patternkit.scatter.Completion;
 import io.patternkit.scatter.GatherStats;
 import io.patternkit.scatter.Merger;
 import io.patternkit.scatter.Part;
 import io.patternkit.scatter.ScatterMetrics;
+import io.patternkit.scatter.ScatterOptions;
 import io.patternkit.scatter.ShardOutcome;
 import io.patternkit.scatter.ShardStatus;
 import io.patternkit.protocol.Wire;
@@ -43,16 +45,18 @@ final class GatherReader<P, R> {
     private final Class<P> partType;
     private final Merger<P, R> merger;
     private final List<String> requested;
+    private final Completion completion;
     private final MeterRegistry registry;
     private final List<ShardOutcome> outcomes = new ArrayList<>();
     private final Set<String> seen = new HashSet<>();
     private R value;
 
-    GatherReader(String pool, Class<P> partType, Merger<P, R> merger, List<String> requested, MeterRegistry registry) {
+    GatherReader(String pool, Class<P> partType, Merger<P, R> merger, ScatterOptions options, MeterRegistry registry) {
         this.pool = pool;
         this.partType = partType;
         this.merger = merger;
-        this.requested = requested;
+        this.requested = options.shards();
+        this.completion = options.completion();
         this.registry = registry;
     }
 
@@ -83,7 +87,10 @@ final class GatherReader<P, R> {
             }
         }
         boolean complete = bool(summary, "complete") && outcomes.stream().allMatch(ShardOutcome::answered);
-        return new Gathered<>(List.copyOf(outcomes), value, summary, complete, bool(summary, "policyMet"),
+        // A part this side could not read counts as failed here, so the root's verdict on the policy may no longer hold.
+        long answered = outcomes.stream().filter(ShardOutcome::answered).count();
+        boolean policyMet = bool(summary, "policyMet") && answered >= completion.required(outcomes.size());
+        return new Gathered<>(List.copyOf(outcomes), value, summary, complete, policyMet,
                 text(summary, "scatterId").orElseThrow(() -> protocol("the answer lacks 'scatterId'")),
                 Duration.ofMillis(summary.path("elapsedMs").asLong(0)), stats(summary.get("stats")));
     }

@@ -32,6 +32,8 @@ public final class HttpScatter implements ScatterGather {
     private static final Logger log = LoggerFactory.getLogger(HttpScatter.class);
     private static final String ACCEPT_STREAM = GatherReader.NDJSON + ", application/json, application/problem+json";
     private static final String ACCEPT_JSON = "application/json, application/problem+json";
+    /** The contract's default {@code mergeTimeoutMs}, which the root applies when the options name none. */
+    private static final Duration DEFAULT_MERGE_TIMEOUT = Duration.ofSeconds(1);
 
     private final Transport transport;
     private final MeterRegistry registry;
@@ -82,11 +84,14 @@ public final class HttpScatter implements ScatterGather {
         Arguments.pool(pool);
         Objects.requireNonNull(request, "request");
         Dto.ScatterRequest body = toWire(Json.mapper().valueToTree(request), options);
+        // The root answers within the deadline, plus the merge's budget when it calls a merge container.
+        Duration rootMay = options.mergeUrl().isEmpty() ? options.deadline()
+                : options.deadline().plus(options.mergeTimeout().orElse(DEFAULT_MERGE_TIMEOUT));
         SidecarCall call = SidecarCall.post("scatter", "/v1/pools/" + pool + "/scatter", body, false)
-                .withLongPoll(options.deadline());
+                .withLongPoll(rootMay);
         long start = System.nanoTime();
         GatherReader.Gathered<M> g = transport.executeStreaming(call, accept, (type, in) ->
-                new GatherReader<>(pool, partType, merger, options.shards(), registry).read(type, in));
+                new GatherReader<>(pool, partType, merger, options, registry).read(type, in));
         String mergeError = mergedType == null ? null : mergeError(g.summary());
         GatherResult<R> result = new GatherResult<>(pool, g.scatterId(), g.complete(), g.policyMet(), g.elapsed(),
                 g.outcomes(), g.stats(), mergedType == null ? cast(g.value()) : merged(pool, g.summary(), mergedType),
