@@ -8,7 +8,8 @@ import java.util.Optional;
  * One statsd metric line, {@code name:value|type[|@rate][|#tag:value,...]} (Etsy statsd, with
  * DogStatsD's sample rate and tags): types {@code c} (counter), {@code g} (gauge; a leading sign
  * makes it relative), {@code ms} (timer, milliseconds), {@code h} and {@code d} (histogram,
- * distribution). Sets ({@code s}) and events are not metrics Prometheus can hold and are refused.
+ * distribution). Sets ({@code s}) and events are not metrics Prometheus can hold and are refused, as are
+ * lines with more than {@value #MAX_TAGS} tags or a tag value over {@value #MAX_TAG_VALUE} characters.
  *
  * @param name the metric name, dots kept (Prometheus turns them into underscores)
  * @param value the value, scaled up by the sample rate for counters
@@ -18,6 +19,10 @@ import java.util.Optional;
  */
 record StatsdLine(String name, double value, String type, boolean relative, List<String> tags) {
     private static final int MAX_NAME = 200;
+    /** At most this many tags on a line: each new label set is a series the sidecar holds until it stops. */
+    static final int MAX_TAGS = 32;
+    /** At most this many characters in a tag's value (a label value is held in every series that carries it). */
+    static final int MAX_TAG_VALUE = 256;
 
     /**
      * Parses a line.
@@ -54,11 +59,13 @@ record StatsdLine(String name, double value, String type, boolean relative, List
                     for (String tag : fields[i].substring(1).split(",")) {
                         int sep = tag.indexOf(':');
                         String key = sep < 0 ? tag : tag.substring(0, sep);
-                        if (!key.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+                        String tagValue = sep < 0 ? "" : tag.substring(sep + 1);
+                        if (!key.matches("[A-Za-z_][A-Za-z0-9_]{0,63}") || tagValue.length() > MAX_TAG_VALUE
+                                || tags.size() == 2 * MAX_TAGS) {
                             return Optional.empty();
                         }
                         tags.add(key);
-                        tags.add(sep < 0 ? "" : tag.substring(sep + 1));
+                        tags.add(tagValue);
                     }
                 }
             }
