@@ -95,6 +95,11 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
         boolean passes(int status) {
             return expectStatus.isEmpty() ? status >= 200 && status < 400 : expectStatus.contains(status);
         }
+
+        /** @return the URL without user info or query, for messages and logs ({@link Redaction#url}) */
+        String where() {
+            return Redaction.url(url);
+        }
     }
 
     /**
@@ -172,10 +177,9 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
             return (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
         }
 
-        /** @return the URL without user, password or parameters, for messages and logs */
+        /** @return the URL without user, password or properties, for messages and logs */
         String redactedUrl() {
-            int at = url.indexOf('?');
-            return at < 0 ? url : url.substring(0, at) + "?...";
+            return Redaction.jdbcUrl(url);
         }
     }
 

@@ -45,11 +45,11 @@ interface Probe {
                     response = http.send(HttpRequest.newBuilder(check.url()).timeout(timeout).GET().build(),
                             HttpResponse.BodyHandlers.discarding());
                 } catch (IOException e) {
-                    throw new IOException("GET " + check.url() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    throw new IOException("GET " + check.where() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName()
                             : e.getMessage()), e);
                 }
                 if (!check.passes(response.statusCode())) {
-                    throw new IOException("GET " + check.url() + " answered " + response.statusCode());
+                    throw new IOException("GET " + check.where() + " answered " + response.statusCode());
                 }
             };
         }

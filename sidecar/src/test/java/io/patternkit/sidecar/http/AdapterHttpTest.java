@@ -63,7 +63,7 @@ class AdapterHttpTest {
     @Test
     void healthyChecksMakeBothProbesUpAndAFailingOneIsNamedUntilItRecovers() throws IOException {
         Path db = dir.resolve("app.db");
-        start("{\"name\": \"web\", \"probe\": \"ready\", \"http\": {\"url\": \"http://127.0.0.1:" + app.actualPort() + "/status\"},"
+        start("{\"name\": \"web\", \"probe\": \"ready\", \"http\": {\"url\": \"http://127.0.0.1:" + app.actualPort() + "/status?token=s3cret\"},"
                 + " \"interval\": \"100ms\", \"timeout\": \"100ms\", \"failureThreshold\": 2},"
                 + "{\"name\": \"port\", \"probe\": \"ready\", \"tcp\": {\"host\": \"127.0.0.1\", \"port\": " + app.actualPort() + "},"
                 + " \"interval\": \"100ms\", \"timeout\": \"100ms\"},"
@@ -80,7 +80,8 @@ class AdapterHttpTest {
         HttpHarness.Reply failing = probe("ready");
         assertThat(failing.contentType()).isEqualTo("application/problem+json");
         assertThat(failing.json().get("type").asString()).isEqualTo("urn:patternkit:problem:check-failed");
-        assertThat(failing.json().get("detail").asString()).contains("check web is failing").contains("answered 500");
+        assertThat(failing.json().get("detail").asString()).contains("check web is failing").contains("answered 500")
+                .contains("/status").doesNotContain("s3cret"); // this answer needs no token: no credential in it
         assertThat(failing.json().get("errors").findValuesAsString("field")).containsExactly("web");
         assertThat(probe("live").status()).isEqualTo(200); // liveness has its own checks
 

@@ -3,6 +3,7 @@ package io.patternkit.sidecar.adapter.scrape;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.patternkit.protocol.NameRule;
+import io.patternkit.sidecar.adapter.Redaction;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +91,7 @@ public record ScrapeSpec(String name, URI url, String format, String prefix, Map
 
     /** @return the URL without its user info and query, for logs */
     public String where() {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + url.getRawPath();
+        return Redaction.url(url);
     }
 
     /** @return whether a family of this scraped name is served */
