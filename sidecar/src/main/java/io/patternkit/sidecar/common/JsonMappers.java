@@ -4,6 +4,7 @@ import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,6 +37,19 @@ public final class JsonMappers {
                 .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_WRITE_DEPTH).build())
                 .build();
         return JsonMapper.builder(factory).configureForJackson2().build();
+    }
+
+    /**
+     * {@code mapper} that reads every JSON number with a fraction or exponent as the decimal written, trailing zeros
+     * kept ({@code 1.50} stays {@code 1.50}, {@code 0.12345678901234567890} is not rounded through a double), for JSON
+     * the sidecar passes on rather than reads: a scatter's request to its leaves, their answers to the caller.
+     *
+     * @param mapper the mapper to start from
+     * @return a new mapper with {@link DeserializationFeature#USE_BIG_DECIMAL_FOR_FLOATS}
+     */
+    public static JsonMapper exactDecimals(JsonMapper mapper) {
+        return mapper.rebuild().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false).build();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.protocol.WireName;
 import io.patternkit.sidecar.common.JsonFields;
+import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.ProblemException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,9 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -52,8 +51,7 @@ public final class ScatterRequestParser {
      */
     public ScatterRequestParser(JsonMapper mapper, Duration defaultDeadline) {
         // Exact decimals: the request is handed to leaves as sent, never rounded through a double.
-        this.mapper = mapper.rebuild().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false).build();
+        this.mapper = JsonMappers.exactDecimals(mapper);
         this.defaultDeadline = defaultDeadline;
     }
 

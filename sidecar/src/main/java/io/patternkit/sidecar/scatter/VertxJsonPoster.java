@@ -32,7 +32,7 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
     private final HttpClientAgent client;
     private final LeafTls tls;
     private final long maxResponseBytes;
-    private final JsonMapper mapper = JsonMappers.oneDocument(JsonMappers.standard());
+    private final JsonMapper mapper = JsonMappers.oneDocument(JsonMappers.exactDecimals(JsonMappers.standard()));
 
     /**
      * Creates the client.

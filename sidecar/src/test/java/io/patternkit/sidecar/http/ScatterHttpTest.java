@@ -174,7 +174,10 @@ class ScatterHttpTest {
         String pool = pool();
         TestLeaf a = leaf(pool, "s1", "a", TestLeaf.Mode.ANSWER);
         TestLeaf b = leaf(pool, "s2", "b", TestLeaf.Mode.ANSWER);
-        JsonNode result = scatter(pool, "{\"request\":{\"q\":\"tail at scale\",\"n\":1.50},\"deadlineMs\":5000}");
+        HttpHarness.Reply reply = http.call("POST", "/v1/pools/" + pool + "/scatter",
+                "{\"request\":{\"q\":\"tail at scale\",\"n\":1.50},\"deadlineMs\":5000}");
+        assertThat(reply.body()).contains("\"score\":" + TestLeaf.EXACT_SCORE); // not rounded through a double
+        JsonNode result = reply.json();
         assertThat(result.get("complete").asBoolean()).isTrue();
         assertThat(result.get("policyMet").asBoolean()).isTrue();
         assertThat(result.get("shards")).extracting(s -> s.get("shard").asString()).containsExactly("s1", "s2");

@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestLeaf implements AutoCloseable {
     enum Mode { ANSWER, NEVER, FAIL, GARBAGE, HUGE, GATED }
 
+    /** A decimal a double cannot hold, and a trailing zero: an answer must reach the caller as sent. */
+    static final String EXACT_SCORE = "0.12345678901234567890";
+
     final String pool;
     final String shard;
     final String leafId;
@@ -78,7 +81,7 @@ final class TestLeaf implements AutoCloseable {
             calls.add(b.build());
             switch (mode) {
                 case ANSWER -> response.putHeader("Content-Type", "application/json")
-                        .end("{\"leaf\":\"" + leafId + "\",\"shard\":\"" + shard + "\"}");
+                        .end("{\"leaf\":\"" + leafId + "\",\"shard\":\"" + shard + "\",\"score\":" + EXACT_SCORE + "}");
                 case FAIL -> response.setStatusCode(500).putHeader("Content-Type", Wire.PROBLEM_JSON)
                         .end("{\"type\":\"urn:patternkit:problem:leaf-failed\",\"title\":\"Leaf failed\",\"status\":500,"
                                 + "\"detail\":\"index unavailable\"}");
