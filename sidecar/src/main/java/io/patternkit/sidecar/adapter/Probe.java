@@ -12,7 +12,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -40,13 +43,19 @@ interface Probe {
         if (spec.http().isPresent()) {
             CheckSpec.Http check = spec.http().get();
             return timeout -> {
+                // The request's own timeout ends at the headers: the whole answer, body included, is bounded here.
+                CompletableFuture<HttpResponse<Void>> sent = http.sendAsync(
+                        HttpRequest.newBuilder(check.url()).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
                 HttpResponse<Void> response;
                 try {
-                    response = http.send(HttpRequest.newBuilder(check.url()).timeout(timeout).GET().build(),
-                            HttpResponse.BodyHandlers.discarding());
-                } catch (IOException e) {
-                    throw new IOException("GET " + check.where() + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                            : e.getMessage()), e);
+                    response = sent.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    sent.cancel(true);
+                    throw new IOException("GET " + check.where() + " did not answer whole within " + timeout.toMillis() + " ms");
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    throw new IOException("GET " + check.where() + " failed: " + (cause.getMessage() == null
+                            ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
                 }
                 if (!check.passes(response.statusCode())) {
                     throw new IOException("GET " + check.where() + " answered " + response.statusCode());

@@ -29,6 +29,8 @@ class AdapterHttpTest {
     private Vertx vertx;
     private HttpServer app;
     private volatile int appStatus = 200;
+    /** When set, the app sends a 200's headers and the start of its body, then nothing more. */
+    private volatile boolean appHangsInItsBody;
     private SidecarHost sidecar;
     private HttpHarness http;
 
@@ -38,7 +40,13 @@ class AdapterHttpTest {
     @BeforeEach
     void startApp() {
         vertx = Vertx.vertx();
-        app = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(appStatus).end()).listen(0, "127.0.0.1").await();
+        app = vertx.createHttpServer().requestHandler(r -> {
+            if (appHangsInItsBody) {
+                r.response().putHeader("Content-Length", "100").write("o");
+            } else {
+                r.response().setStatusCode(appStatus).end();
+            }
+        }).listen(0, "127.0.0.1").await();
     }
 
     @AfterEach
@@ -127,6 +135,16 @@ class AdapterHttpTest {
             assertThat(detail).contains("check port is").contains("cannot connect to 127.0.0.1:" + closed)
                     .contains("check db is failing: jdbc:sqlite:").contains("no such table: missing");
         });
+    }
+
+    @Test
+    void anAppThatHangsAfterItsHeadersFailsItsCheckAtTheTimeout() throws IOException {
+        start("{\"name\": \"web\", \"probe\": \"live\", \"http\": {\"url\": \"http://127.0.0.1:" + app.actualPort()
+                + "/status\"}, \"interval\": \"200ms\", \"timeout\": \"200ms\", \"failureThreshold\": 1}");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("live").status() == 200);
+        appHangsInItsBody = true;
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("live").status() == 503);
+        assertThat(probe("live").json().get("detail").asString()).contains("check web is failing").contains("200 ms");
     }
 
     @Test
