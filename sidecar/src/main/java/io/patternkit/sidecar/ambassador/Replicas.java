@@ -50,6 +50,14 @@ record Replicas(String shard, List<Endpoint> endpoints) {
         return Optional.empty();
     }
 
+    /**
+     * @param tried the replicas this request has been sent to
+     * @return whether another replica could take it: one not tried and not ejected
+     */
+    boolean hasUntried(Set<Endpoint> tried) {
+        return endpoints.stream().anyMatch(e -> !tried.contains(e) && !e.ejected());
+    }
+
     /** @return how many of its replicas are ejected now */
     long ejected() {
         return endpoints.stream().filter(Endpoint::ejected).count();

@@ -446,8 +446,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         }
 
         private boolean mayRetry(String reason) {
-            if (attempts >= table.spec().maxAttempts() || tried.size() >= shard.endpoints().size()
-                    || deadlineNanos - ticker.nanoTime() <= 0) {
+            if (attempts >= table.spec().maxAttempts() || !shard.hasUntried(tried) || deadlineNanos - ticker.nanoTime() <= 0) {
                 return false; // no budget is spent on a retry that has nowhere to go
             }
             if (!table.budget().trySpend()) {

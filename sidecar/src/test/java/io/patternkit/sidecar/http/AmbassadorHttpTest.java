@@ -263,6 +263,29 @@ class AmbassadorHttpTest {
     }
 
     @Test
+    void aRetryWithNoReplicaLeftToTakeItSpendsNoBudgetAndCountsNoRetry() {
+        List<List<TestUpstream>> shards = shards(1);
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"retryBudgetPercent\": 100,"
+                + " \"ejection\": {\"failureRatePercent\": 50, \"window\": 4, \"minimumCalls\": 2, \"duration\": \"PT5M\"}}");
+        shards.get(0).get(0).close();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            assertThat(get("/k").statusCode()).isEqualTo(200); // retried on s0-b
+            return management.call("GET", "/v1/ambassador/upstreams/terms", null).json()
+                    .at("/versions/0/shards/0/endpoints/0/state").asString().equals("open");
+        });
+        String retriesBefore = retries();
+        shards.get(0).get(1).mode = TestUpstream.Mode.UNAVAILABLE;
+        HttpResponse<String> busy = get("/k");
+        assertThat(busy.statusCode()).isEqualTo(503);
+        assertThat(busy.body()).isEqualTo("busy"); // s0-b's own answer: s0-a is ejected, so nothing to retry on
+        assertThat(retries()).isEqualTo(retriesBefore);
+    }
+
+    private String retries() {
+        return scrape().lines().filter(l -> l.startsWith("patternkit_ambassador_retries")).sorted().toList().toString();
+    }
+
+    @Test
     void aGoneReplicaIsRetriedOnItsSiblingAndEjectedAndABodyIsNotLost() {
         List<List<TestUpstream>> shards = shards(1);
         start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"retryBudgetPercent\": 100}");
