@@ -334,6 +334,31 @@ class AdapterHttpTest {
     }
 
     @Test
+    void aScrapedFamilyWhoseNameIsServedAlreadyIsLeftOutAndMetricsStillAnswers() throws Exception {
+        HttpServer app = vertx.createHttpServer().requestHandler(r -> r.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4")
+                .end(r.path().equals("/a") ? "# TYPE queue_depth gauge\nqueue_depth 7\n# TYPE b_x gauge\nb_x 1\n# TYPE kept gauge\nkept 2\n"
+                        : "# TYPE x gauge\nx 3\n")).listen(0, "127.0.0.1").await();
+        int udp = freeUdpPort();
+        Path file = Files.writeString(dir.resolve("adapter.json"), "{\"statsd\": {\"port\": " + udp + "}, \"scrapes\": ["
+                + "{\"name\": \"a\", \"url\": \"http://127.0.0.1:" + app.actualPort() + "/a\"},"
+                + "{\"name\": \"a-b\", \"url\": \"http://127.0.0.1:" + app.actualPort() + "/ab\"}]}");
+        sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(),
+                List.of(new AdapterModule(AdapterConfig.load(file), Map.<String, String>of()::get)), Ticker.system());
+        http = new HttpHarness(sidecar.port());
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+            byte[] line = "a.queue_depth:1|g".getBytes(java.nio.charset.StandardCharsets.UTF_8); // the app names a statsd gauge as scrape a's
+            socket.send(new java.net.DatagramPacket(line, line.length, java.net.InetAddress.getLoopbackAddress(), udp));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
+                .contains("a_queue_depth 1.0").doesNotContain("a_queue_depth 7.0") // the statsd gauge, once
+                .contains("a_b_x 1.0").doesNotContain("a_b_x 3.0") // scrape a's, then a-b's of the same name left out
+                .contains("a_kept 2.0")
+                .contains("patternkit_adapter_scrape_dropped_total{scrape=\"a\"} 1.0")
+                .contains("patternkit_adapter_scrape_dropped_total{scrape=\"a-b\"} 1.0"));
+    }
+
+    @Test
     void aJvmThatOnlySpeaksJmxIsScrapedThroughTheJmxExportersCollector() throws Exception {
         System.setProperty("java.rmi.server.hostname", "127.0.0.1"); // the RMI stubs must name loopback, not the host's name
         int port = freePort();

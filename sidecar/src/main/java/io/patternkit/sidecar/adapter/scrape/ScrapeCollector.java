@@ -114,6 +114,16 @@ final class ScrapeCollector implements MultiCollector {
         return List.copyOf(byName.values());
     }
 
+    /**
+     * Counts a family left out because another source of {@code /metrics} serves its name already.
+     *
+     * @param family the family's Prometheus name
+     */
+    void clashed(String family) {
+        dropped.increment();
+        LOG.debug("adapter: scrape {}: family {} left out, another source of /metrics serves that name", spec.name(), family);
+    }
+
     private void failed(String why) {
         failures.increment();
         up.set(0);

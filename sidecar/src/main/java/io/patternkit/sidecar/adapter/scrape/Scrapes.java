@@ -1,10 +1,19 @@
 package io.patternkit.sidecar.adapter.scrape;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.PrometheusNaming;
 import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +25,10 @@ public final class Scrapes {
     }
 
     /**
-     * Registers a collector per scrape with the Prometheus registry behind {@code /metrics}; each
-     * reads its endpoint when {@code /metrics} is scraped.
+     * Registers one collector for the scrapes with the Prometheus registry behind {@code /metrics}; each scrape
+     * reads its endpoint when {@code /metrics} is scraped. A family whose name is served already (by a meter of the
+     * registry, such as a statsd series, or by an earlier scrape: prefixes {@code a_} and {@code a_b_} can clash) is
+     * left out and counted in {@code patternkit_adapter_scrape_dropped_total{scrape}}.
      *
      * @param scrapes the endpoints
      * @param http the client that reads them
@@ -31,12 +42,38 @@ public final class Scrapes {
         }
         PrometheusRegistry target = prometheus.getPrometheusRegistry();
         List<ScrapeCollector> collectors = scrapes.stream().map(spec -> new ScrapeCollector(spec, http, registry)).toList();
-        for (int i = 0; i < collectors.size(); i++) {
-            target.register(collectors.get(i));
-            ScrapeSpec spec = scrapes.get(i);
+        for (ScrapeSpec spec : scrapes) {
             LOG.info("adapter: scrape {} reads {} ({}) at each /metrics scrape, names prefixed {}", spec.name(), spec.where(), spec.format(),
                     spec.prefix());
         }
-        return () -> collectors.forEach(target::unregister);
+        MultiCollector all = () -> distinct(collectors, prometheus);
+        target.register(all);
+        return () -> target.unregister(all);
+    }
+
+    /**
+     * Every scrape's families, leaving out a family whose name a meter of the registry (a statsd series, the
+     * sidecar's own) or an earlier scrape serves already: the registry refuses two families of one name, and would
+     * answer every {@code /metrics} with an error until the clash went away.
+     */
+    private static MetricSnapshots distinct(List<ScrapeCollector> collectors, PrometheusMeterRegistry registry) {
+        NamingConvention convention = registry.config().namingConvention();
+        Set<String> taken = new HashSet<>();
+        for (Meter meter : registry.getMeters()) {
+            Meter.Id id = meter.getId();
+            taken.add(PrometheusNaming.prometheusName(convention.name(id.getName(), id.getType(), id.getBaseUnit())));
+        }
+        List<MetricSnapshot> served = new ArrayList<>();
+        for (ScrapeCollector collector : collectors) {
+            for (MetricSnapshot family : collector.collect()) {
+                String name = family.getMetadata().getPrometheusName();
+                if (taken.add(name)) {
+                    served.add(family);
+                } else {
+                    collector.clashed(name);
+                }
+            }
+        }
+        return new MetricSnapshots(served);
     }
 }
