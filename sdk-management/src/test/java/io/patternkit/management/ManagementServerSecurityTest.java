@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,37 @@ class ManagementServerSecurityTest {
         Files.copy(second.privateKey(), key, StandardCopyOption.REPLACE_EXISTING);
         await().atMost(Duration.ofSeconds(10)).until(() -> Strangers.get(HttpClient.newBuilder().sslContext(ca.clientContext())
                 .build(), x, TOKEN).sslSession().orElseThrow().getPeerPrincipal().getName().contains("CN=second"));
+    }
+
+    @Test
+    void closingWhileACertificateReadIsUnderWayWaitsForItAndClosesCleanly() throws Exception {
+        TestCertificates ca = TestCertificates.authority(dir);
+        TlsFiles first = ca.issue("first", "DNS:localhost", "IP:127.0.0.1");
+        Path cert = Files.copy(first.certificateChain(), dir.resolve("tls.crt"));
+        Path key = Files.copy(first.privateKey(), dir.resolve("tls.key"));
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                io.patternkit.management.internal.EmbeddedHttpServer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
+                new ch.qos.logback.core.read.ListAppender<>();
+        warnings.start();
+        log.addAppender(warnings);
+        try {
+            ManagementServer closing = ManagementServer.builder().tls(cert, key).tlsReloadInterval(Duration.ofMillis(100))
+                    .build().start();
+            Files.delete(cert);
+            assertThat(new ProcessBuilder("mkfifo", cert.toString()).start().waitFor()).isZero();
+            Thread closer;
+            try (java.io.OutputStream writer = Files.newOutputStream(cert)) { // open once a read has the pipe open
+                closer = new Thread(closing::close);
+                closer.start();
+                writer.write(Files.readAllBytes(first.certificateChain()));
+            }
+            closer.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(closer.isAlive()).isFalse();
+            assertThat(warnings.list).as("no step of the close timed out").isEmpty();
+        } finally {
+            log.detachAppender(warnings);
+        }
     }
 
     @Test

@@ -212,16 +212,22 @@ public final class EmbeddedHttpServer {
             }
             closed = true;
             if (vertx != null) {
-                try {
-                    (reloader == null ? Future.<Void>succeededFuture() : reloader.stop()).compose(v -> vertx.close())
-                            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    log.warn("closing the management server: {}", e.toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (reloader != null) { // awaited on its own: chained, Vert.x's close would run on its own event loop
+                    await(reloader.stop(), "stopping its TLS certificate reloader");
                 }
+                await(vertx.close(), "closing Vert.x");
             }
             workers.shutdown();
+        }
+    }
+
+    private void await(Future<Void> closing, String what) {
+        try {
+            closing.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("closing the management server, {}: {}", what, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -318,7 +324,11 @@ public final class EmbeddedHttpServer {
             try {
                 workers.execute(() -> {
                     ManagementResponse answer = EndpointHost.answer(endpoint, inbound);
-                    context.runOnContext(x -> respond(req, route, start, answer));
+                    try {
+                        context.runOnContext(x -> respond(req, route, start, answer));
+                    } catch (RejectedExecutionException closed) { // the server closed while the endpoint worked
+                        log.debug("management request {} answered after the server closed; not sent", route);
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 respond(req, route, start, ManagementResponse.problem(ProblemType.ENGINE_UNAVAILABLE,
