@@ -12,8 +12,12 @@ import org.springframework.context.SmartLifecycle;
  * finds the leadership closed. While it runs, a non-daemon {@link KeepAlive} thread keeps the JVM running.
  */
 public final class LeadershipRunner implements SmartLifecycle {
-    /** The phase of this bean: started before, and stopped after, the lifecycle's drain. */
-    public static final int PHASE = Integer.MAX_VALUE - 200;
+    /**
+     * The phase of this bean ({@code MAX_VALUE - 400}): started before, and stopped after, the lifecycle's drain, the
+     * checkpoint hooks ({@code MAX_VALUE - 300}) and the listener containers and leaves ({@code MAX_VALUE - 200}), so
+     * that with the lifecycle off a leader saves its checkpoints, fenced by its token, before it resigns.
+     */
+    public static final int PHASE = Integer.MAX_VALUE - 400;
     private final Leadership leadership;
     private final KeepAlive keepAlive = new KeepAlive("patternkit-leadership-keep-alive");
     private volatile boolean running;

@@ -1,13 +1,19 @@
 package io.patternkit.spring.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.patternkit.leader.LeaderElection;
+import io.patternkit.leader.Leadership;
 import io.patternkit.lifecycle.CheckpointClient;
 import io.patternkit.lifecycle.CheckpointStore;
 import io.patternkit.lifecycle.CheckpointWrite;
 import io.patternkit.spring.autoconfigure.CheckpointAutoConfiguration;
+import io.patternkit.spring.autoconfigure.LeaderElectionAutoConfiguration;
 import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
 import io.patternkit.testing.InMemoryCheckpointStore;
+import io.patternkit.testing.InMemoryLeaderElection;
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -82,6 +88,26 @@ class CheckpointHooksTest {
             context.close();
             assertThat(store.read("progress").orElseThrow().stateAs(Long.class)).hasValue(3L);
         });
+    }
+
+    @Test
+    void withTheLifecycleOffALeaderSavesFencedBeforeItResigns() {
+        InMemoryLeaderElection election = InMemoryLeaderElection.builder().build();
+        runner.withConfiguration(AutoConfigurations.of(LeaderElectionAutoConfiguration.class))
+                .withBean(LeaderElection.class, () -> election).withBean(Progress.class)
+                .withPropertyValues("patternkit.lifecycle.enabled=false", "patternkit.leader.election=reindex",
+                        "patternkit.leader.candidate-id=pod-a")
+                .run(context -> {
+                    Leadership leadership = context.getBean(Leadership.class);
+                    await().atMost(Duration.ofSeconds(10)).until(leadership::isLeader);
+                    long token = leadership.fencingToken().getAsLong();
+                    context.getBean(Progress.class).batch.set(4);
+                    context.close(); // the context's stop: save first, then resign
+                    assertThat(store.read("progress")).as("saved by the leader before it resigned").isPresent();
+                    assertThat(store.read("progress").orElseThrow().stateAs(Long.class)).hasValue(4L);
+                    assertThat(store.read("progress").orElseThrow().fencingToken()).isEqualTo(token);
+                    assertThat(election.currentLeader("reindex").leader()).as("and resigned").isEmpty();
+                });
     }
 
     @Test
