@@ -8,8 +8,10 @@ import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueConsumer;
 import io.patternkit.workqueue.WorkQueues;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -127,15 +129,37 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
         running = true;
     }
 
+    /**
+     * Without a lifecycle (whose drain stops them first), stops every listener: all stop claiming at once, then each
+     * drains within its drain timeout, side by side, so that one slow listener neither keeps the others claiming
+     * nor adds its wait to theirs.
+     */
     @Override
     public void stop() {
+        Map<String, WorkQueueConsumer> draining = new LinkedHashMap<>();
         listeners.forEach((id, registered) -> {
-            WorkQueueConsumer consumer = registered.consumer();
-            if (consumer.drainResult().isEmpty()) {
-                consumer.close(); // drains within its configured drain timeout
-                log.info("@WorkQueueListener {} drained: {}", id, consumer.drainResult().orElse(null));
+            if (registered.consumer().drainResult().isEmpty()) {
+                draining.put(id, registered.consumer());
             }
         });
+        draining.values().forEach(WorkQueueConsumer::stopClaiming);
+        List<Thread> drains = new ArrayList<>();
+        draining.forEach((id, consumer) -> {
+            Thread drain = new Thread(() -> {
+                consumer.close(); // drains within its configured drain timeout
+                log.info("@WorkQueueListener {} drained: {}", id, consumer.drainResult().orElse(null));
+            }, "patternkit-drain-" + id);
+            drain.start();
+            drains.add(drain);
+        });
+        for (Thread drain : drains) {
+            try {
+                drain.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         keepAlive.stop();
         running = false;
     }

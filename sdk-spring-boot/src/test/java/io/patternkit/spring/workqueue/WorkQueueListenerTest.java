@@ -10,6 +10,7 @@ import io.patternkit.testing.InMemoryWorkQueues;
 import io.patternkit.testing.ManualClock;
 import io.patternkit.workqueue.Enqueue;
 import io.patternkit.workqueue.WorkItem;
+import io.patternkit.workqueue.WorkQueueConsumer;
 import io.patternkit.workqueue.WorkQueues;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,6 +172,45 @@ class WorkQueueListenerTest {
         assertThat(queue.stats().ready()).as("the second item, never started, is ready for another consumer")
                 .isEqualTo(1);
         assertThat(queue.stats().inFlight()).isZero();
+    }
+
+    /** A second listener beside {@link Slow}: counts what it handles. */
+    static class Quick {
+        final java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+
+        @WorkQueueListener(queue = "quick", concurrency = "1")
+        void handle(WorkItem item) {
+            handled.incrementAndGet();
+        }
+    }
+
+    @Test
+    void withTheLifecycleOffEveryListenerStopsClaimingBeforeAnyDrainWaits() throws Exception {
+        Slow slow = new Slow();
+        Quick quick = new Quick();
+        queues.queue("slow").enqueue(Enqueue.json("{}"));
+        var context = new org.springframework.context.annotation.AnnotationConfigApplicationContext();
+        context.register(PatternkitLifecycleAutoConfiguration.class, WorkQueueAutoConfiguration.class);
+        context.registerBean(WorkQueues.class, () -> queues);
+        context.registerBean(Slow.class, () -> slow);
+        context.registerBean(Quick.class, () -> quick);
+        context.getEnvironment().getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("test",
+                java.util.Map.of("patternkit.lifecycle.enabled", "false", "patternkit.workqueue.listener.poll-wait", "200ms")));
+        context.refresh();
+        assertThat(slow.started.await(10, TimeUnit.SECONDS)).isTrue();
+        queues.queue("quick").enqueue(Enqueue.json("{}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> quick.handled.get() == 1);
+        Thread closer = new Thread(context::close);
+        closer.start(); // the slow listener's drain waits for its running handler
+        await().atMost(Duration.ofSeconds(10)).until(() -> !context.getBean(WorkQueueListenerContainer.class)
+                .consumers().values().stream().allMatch(WorkQueueConsumer::isRunning));
+        queues.queue("quick").enqueue(Enqueue.json("{}"));
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> quick.handled.get() == 1);
+        slow.release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(queues.queue("quick").stats().ready()).as("left for another instance, not claimed while closing")
+                .isEqualTo(1);
     }
 
     @Test
