@@ -98,6 +98,8 @@ class ManagementServerSecurityTest {
             try (java.io.OutputStream writer = Files.newOutputStream(cert)) { // open once a read has the pipe open
                 closer = new Thread(closing::close);
                 closer.start();
+                // waiting for the reloader's stop: from then on no read starts, so none can block on the pipe again
+                await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
                 writer.write(Files.readAllBytes(first.certificateChain()));
             }
             closer.join(TimeUnit.SECONDS.toMillis(30));

@@ -369,7 +369,7 @@ class ScatterProtocolTest {
                 + "\"attempts\":1,\"response\":{\"ids\":[\"z\"]}}]," + STATS + ",\"merged\":{\"ids\":[\"z\"]}}";
         // The root may take the deadline plus the merge's budget: a slow merge answers after deadline + call timeout.
         server.stubFor(post(SCATTER).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody(merged).withFixedDelay(1500)));
+                .withBody(merged).withFixedDelay(2500))); // past the old limit, 0.5 s + the wait rounded up to 1 s
         try (ScatterClient impatient = ScatterClient.create(SidecarConfig.builder().baseUrl(URI.create(server.baseUrl()))
                 .apiToken("tok").callTimeout(Duration.ofMillis(500)).maxRetries(1).build())) {
             ScatterOptions options = ScatterOptions.builder().deadline(Duration.ofMillis(100))

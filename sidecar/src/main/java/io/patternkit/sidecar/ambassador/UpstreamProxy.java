@@ -355,8 +355,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
          */
         private void hedge() {
             if (result.future().isComplete() || inFlight.size() != 1 || attempts >= table.spec().maxAttempts()
-                    || deadlineNanos - ticker.nanoTime() <= 0
-                    || shard.endpoints().stream().noneMatch(e -> !tried.contains(e) && !e.ejected())) {
+                    || deadlineNanos - ticker.nanoTime() <= 0 || !shard.hasUntried(tried)) {
                 return;
             }
             if (!table.hedgeBudget().trySpend()) {

@@ -81,7 +81,7 @@ class ReplicasTest {
 
     @Test
     void anEjectedReplicaWithAHealthySiblingGetsItsTrialAfterItsEjection() {
-        Endpoint repaired = new Endpoint(URI.create("http://127.0.0.1:1"), new UpstreamSpec.Ejection(50, 2, 1, Duration.ofMillis(1)));
+        Endpoint repaired = new Endpoint(URI.create("http://127.0.0.1:1"), new UpstreamSpec.Ejection(50, 2, 1, Duration.ofMillis(200)));
         Endpoint healthy = endpoint(2);
         assertThat(repaired.tryAcquire()).isTrue();
         repaired.failed(Duration.ofMillis(1), new IllegalStateException("refused"));

@@ -338,6 +338,7 @@ class AdapterHttpTest {
         HttpServer app = vertx.createHttpServer().requestHandler(r -> r.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4")
                 .end(r.path().equals("/a") ? "# TYPE queue_depth gauge\nqueue_depth 7\n# TYPE b_x gauge\nb_x 1\n# TYPE kept gauge\nkept 2\n"
+                        + "# TYPE lat_seconds_max gauge\nlat_seconds_max 9\n"
                         : "# TYPE x gauge\nx 3\n")).listen(0, "127.0.0.1").await();
         int udp = freeUdpPort();
         Path file = Files.writeString(dir.resolve("adapter.json"), "{\"statsd\": {\"port\": " + udp + "}, \"scrapes\": ["
@@ -347,15 +348,18 @@ class AdapterHttpTest {
                 List.of(new AdapterModule(AdapterConfig.load(file), Map.<String, String>of()::get)), Ticker.system());
         http = new HttpHarness(sidecar.port());
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
-            byte[] line = "a.queue_depth:1|g".getBytes(java.nio.charset.StandardCharsets.UTF_8); // the app names a statsd gauge as scrape a's
-            socket.send(new java.net.DatagramPacket(line, line.length, java.net.InetAddress.getLoopbackAddress(), udp));
+            // the app names a statsd gauge as scrape a's, and a timer whose _max gauge is named as another of a's
+            byte[] lines = "a.queue_depth:1|g\na.lat:5|ms".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            socket.send(new java.net.DatagramPacket(lines, lines.length, java.net.InetAddress.getLoopbackAddress(), udp));
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
-                .contains("a_queue_depth 1.0").doesNotContain("a_queue_depth 7.0") // the statsd gauge, once
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> metrics().contains("a_queue_depth 1.0")
+                && metrics().contains("a_lat_seconds_count 1"));
+        String metrics = metrics(); // each scrape leaves the clashing families out again, and counts them
+        assertThat(metrics).doesNotContain("a_queue_depth 7.0") // the statsd gauge, once
                 .contains("a_b_x 1.0").doesNotContain("a_b_x 3.0") // scrape a's, then a-b's of the same name left out
-                .contains("a_kept 2.0")
-                .contains("patternkit_adapter_scrape_dropped_total{scrape=\"a\"} 1.0")
-                .contains("patternkit_adapter_scrape_dropped_total{scrape=\"a-b\"} 1.0"));
+                .contains("a_kept 2.0").contains("a_lat_seconds_max 0.005").doesNotContain("a_lat_seconds_max 9.0")
+                .containsPattern("patternkit_adapter_scrape_dropped_total\\{scrape=\"a\"} [1-9]")
+                .containsPattern("patternkit_adapter_scrape_dropped_total\\{scrape=\"a-b\"} [1-9]");
     }
 
     @Test

@@ -18,8 +18,9 @@ import tools.jackson.core.JsonPointer;
  * Another process's metrics endpoint, read at each scrape of the sidecar's {@code /metrics} and
  * served with the sidecar's own series: Prometheus text (every family, renamed and relabelled), or
  * a JSON document whose numbers, picked by JSON Pointer (RFC 6901), become gauges or counters, as
- * the Prometheus json_exporter does. Names get {@code prefix} (so that two sources can never clash
- * with each other or with the sidecar's own series); every series gets the constant {@code labels}
+ * the Prometheus json_exporter does. Names get {@code prefix}, so that sources rarely clash (prefixes such as
+ * {@code a_} and {@code a_b_} still can, as can a statsd series named like a scraped family: {@link Scrapes}
+ * leaves out a family whose name is served already); every series gets the constant {@code labels}
  * (a scraped label of the same name is kept as {@code exported_NAME}, as Prometheus does with
  * {@code honor_labels: false}); {@code keep} and {@code drop} choose families by their scraped name.
  *

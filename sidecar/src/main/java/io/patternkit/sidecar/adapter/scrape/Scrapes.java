@@ -53,15 +53,18 @@ public final class Scrapes {
 
     /**
      * Every scrape's families, leaving out a family whose name a meter of the registry (a statsd series, the
-     * sidecar's own) or an earlier scrape serves already: the registry refuses two families of one name, and would
-     * answer every {@code /metrics} with an error until the clash went away.
+     * sidecar's own, with the {@code _max} of a timer or summary) or an earlier scrape serves already: the registry
+     * refuses two families of one name, and would answer every {@code /metrics} with an error until the clash went
+     * away. (The JMX exporter's families, when the adapter has one, are not seen here.)
      */
     private static MetricSnapshots distinct(List<ScrapeCollector> collectors, PrometheusMeterRegistry registry) {
         NamingConvention convention = registry.config().namingConvention();
         Set<String> taken = new HashSet<>();
         for (Meter meter : registry.getMeters()) {
             Meter.Id id = meter.getId();
-            taken.add(PrometheusNaming.prometheusName(convention.name(id.getName(), id.getType(), id.getBaseUnit())));
+            String name = PrometheusNaming.prometheusName(convention.name(id.getName(), id.getType(), id.getBaseUnit()));
+            taken.add(name);
+            taken.add(name + "_max"); // the gauge Micrometer serves beside a timer or a distribution summary
         }
         List<MetricSnapshot> served = new ArrayList<>();
         for (ScrapeCollector collector : collectors) {
