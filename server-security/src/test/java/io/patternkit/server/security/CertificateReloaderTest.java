@@ -48,16 +48,12 @@ class CertificateReloaderTest {
     void aRotatedCertificateIsServedWithoutARestartAndAHalfWrittenOneIsNot() throws Exception {
         TlsFiles first = ca.issue("first", "DNS:localhost", "IP:127.0.0.1");
         TlsFiles second = ca.issue("second", "DNS:localhost", "IP:127.0.0.1");
-        Path mountedCert = dir.resolve("tls.crt");
-        Path mountedKey = dir.resolve("tls.key");
-        copy(first, mountedCert, mountedKey);
-        TlsFiles mounted = new TlsFiles(mountedCert, mountedKey);
-
-        HttpServerOptions options = new HttpServerOptions();
-        TlsFiles.Loaded loaded = mounted.applyTo(options, vertx);
-        HttpServer server = vertx.createHttpServer(options).requestHandler(r -> r.response().end("ok"))
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        CertificateReloader reloader = CertificateReloader.start(vertx, server, mounted, loaded, Duration.ofMillis(100));
+        Served served = serve(first);
+        Path mountedCert = served.mounted().certificateChain();
+        Path mountedKey = served.mounted().privateKey();
+        HttpServer server = served.server();
+        CertificateReloader reloader = CertificateReloader.start(vertx, server, served.mounted(), served.loaded(),
+                Duration.ofMillis(100));
         try {
             assertThat(servedSubject(server.actualPort())).contains("CN=first");
 
@@ -77,18 +73,13 @@ class CertificateReloaderTest {
 
     @Test
     void stopWaitsForAReadUnderWayAndNoReadStartsAfterIt() throws Exception {
-        TlsFiles first = ca.issue("first", "DNS:localhost");
-        Path mountedCert = dir.resolve("tls.crt");
-        Path mountedKey = dir.resolve("tls.key");
-        copy(first, mountedCert, mountedKey);
-        TlsFiles mounted = new TlsFiles(mountedCert, mountedKey);
-        HttpServerOptions options = new HttpServerOptions();
-        TlsFiles.Loaded loaded = mounted.applyTo(options, vertx);
-        HttpServer server = vertx.createHttpServer(options).requestHandler(r -> r.response().end("ok"))
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Served served = serve(ca.issue("first", "DNS:localhost"));
+        Path mountedCert = served.mounted().certificateChain();
+        TlsFiles.Loaded loaded = served.loaded();
         Files.delete(mountedCert);
         assertThat(new ProcessBuilder("mkfifo", mountedCert.toString()).inheritIO().start().waitFor()).isZero();
-        CertificateReloader reloader = CertificateReloader.start(vertx, server, mounted, loaded, Duration.ofMillis(10));
+        CertificateReloader reloader = CertificateReloader.start(vertx, served.server(), served.mounted(), loaded,
+                Duration.ofMillis(10));
 
         Future<Void> stopped;
         try (OutputStream writer = Files.newOutputStream(mountedCert)) { // opens once a read has the pipe open
@@ -113,6 +104,20 @@ class CertificateReloaderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("good.crt");
         assertThatThrownBy(() -> new TlsFiles(dir.resolve("missing.crt"), good.privateKey()).load(vertx))
                 .hasMessageContaining("missing.crt");
+    }
+
+    /** A server started on the identity's copy in {@code tls.crt} and {@code tls.key}, as a mounted Secret would be. */
+    private record Served(TlsFiles mounted, TlsFiles.Loaded loaded, HttpServer server) {
+    }
+
+    private Served serve(TlsFiles identity) throws Exception {
+        TlsFiles mounted = new TlsFiles(dir.resolve("tls.crt"), dir.resolve("tls.key"));
+        copy(identity, mounted.certificateChain(), mounted.privateKey());
+        HttpServerOptions options = new HttpServerOptions();
+        TlsFiles.Loaded loaded = mounted.applyTo(options, vertx);
+        HttpServer server = vertx.createHttpServer(options).requestHandler(r -> r.response().end("ok"))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new Served(mounted, loaded, server);
     }
 
     private void copy(TlsFiles from, Path cert, Path key) throws IOException {
