@@ -22,7 +22,6 @@ final class Check {
     private String lastError;
     private Instant lastRun;
     private Duration lastDuration = Duration.ZERO;
-    private boolean running;
 
     Check(CheckSpec spec, Probe probe) {
         this.spec = spec;
@@ -35,21 +34,18 @@ final class Check {
     }
 
     /**
-     * Runs the probe once and updates the state, unless a run is still under way; blocks.
+     * Runs the probe once and updates the state; blocks. Runs are not to overlap: {@code AdapterModule.every} skips a
+     * period while the last run is still under way, as kubelet does.
      *
      * @param now the wall clock, for the report
      * @param ticker the monotonic clock in nanoseconds, for the duration
-     * @return whether it ran
+     * @return whether it ran (a startup check that passed is done and runs no more)
      */
     boolean runOnce(Instant now, java.util.function.LongSupplier ticker) {
         synchronized (this) {
-            if (running) {
-                return false; // a slow run still holds the check: skip this period, as kubelet does
-            }
             if (startup() && status == Status.PASSING) {
                 return false; // started: a startup check is done
             }
-            running = true;
         }
         long start = ticker.getAsLong();
         String error = null;
@@ -66,7 +62,6 @@ final class Check {
     }
 
     private synchronized void record(String error, Instant at, Duration took) {
-        running = false;
         lastRun = at;
         lastDuration = took;
         if (error == null) {

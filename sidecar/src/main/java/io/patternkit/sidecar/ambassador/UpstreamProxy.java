@@ -354,8 +354,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
          * tried is not ejected, and the hedging budget has a token.
          */
         private void hedge() {
-            if (result.future().isComplete() || inFlight.size() != 1 || attempts >= table.spec().maxAttempts()
-                    || deadlineNanos - ticker.nanoTime() <= 0 || !shard.hasUntried(tried)) {
+            if (result.future().isComplete() || inFlight.size() != 1 || !canTryAnother()) {
                 return;
             }
             if (!table.hedgeBudget().trySpend()) {
@@ -444,8 +443,13 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
             List.copyOf(inFlight).forEach(Attempt::callOff);
         }
 
+        /** @return whether one more attempt could go out: attempts and time left, and a replica to take it */
+        private boolean canTryAnother() {
+            return attempts < table.spec().maxAttempts() && deadlineNanos - ticker.nanoTime() > 0 && shard.hasUntried(tried);
+        }
+
         private boolean mayRetry(String reason) {
-            if (attempts >= table.spec().maxAttempts() || !shard.hasUntried(tried) || deadlineNanos - ticker.nanoTime() <= 0) {
+            if (!canTryAnother()) {
                 return false; // no budget is spent on a retry that has nowhere to go
             }
             if (!table.budget().trySpend()) {

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.sidecar.common.DaemonThreads;
 import io.patternkit.sidecar.common.JsonMappers;
-import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -43,7 +42,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads one {@link ScrapeSpec} endpoint each time the sidecar's Prometheus registry is scraped and
+ * Reads one {@link ScrapeSpec} endpoint each time the sidecar's Prometheus registry is scraped ({@link Scrapes}) and
  * answers its series renamed and relabelled, as Prometheus' federation or a scrape through a proxy
  * would see them. A read that fails (no answer in time, not 200, over 16 MiB, not UTF-8, not the
  * format) answers no series and sets {@code patternkit_adapter_scrape_up{scrape}} to 0, as
@@ -51,7 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
  * with the same labels, a histogram without its {@code +Inf} bucket) is left out and counted in
  * {@code patternkit_adapter_scrape_dropped_total{scrape}}.
  */
-final class ScrapeCollector implements MultiCollector {
+final class ScrapeCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ScrapeCollector.class);
     private static final int MAX_BYTES = 16 * 1024 * 1024;
     private static final JsonMapper JSON = JsonMappers.standard();
@@ -79,8 +78,8 @@ final class ScrapeCollector implements MultiCollector {
                 .description("Metric families of the endpoint left out because they could not be served as given").register(registry);
     }
 
-    @Override
-    public MetricSnapshots collect() {
+    /** @return the endpoint's families as read now, renamed and relabelled; none when the read failed */
+    MetricSnapshots collect() {
         List<MetricSnapshot> snapshots;
         MetricSnapshots answer;
         try {
