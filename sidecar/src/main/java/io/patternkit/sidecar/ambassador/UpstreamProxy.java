@@ -34,7 +34,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The routing and resilience of one upstream, plugged into Vert.x's reverse proxy
- * ({@code vertx-http-proxy}, which streams bodies and drops hop-by-hop headers): the request's
+ * ({@code vertx-http-proxy}, which streams bodies; {@link HopByHop} keeps each connection's own header fields on it): the request's
  * version is drawn (canary share), its shard found on the hash ring by its key, and its replica
  * chosen by power of two choices; a failed attempt is retried on another replica of the shard
  * within the attempts, the overall timeout and the retry budget. An attempt whose connection failed
@@ -56,12 +56,11 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
     private static final int CLIENT_CLOSED = 499;
     private static final Duration LATENCY_WINDOW = Duration.ofSeconds(30);
     private static final MediaType PROBLEM_JSON = MediaType.parse(Wire.PROBLEM_JSON);
-    /** RFC 9110 section 7.6.1 hop-by-hop headers and the host, not copied to a mirrored request. */
-    private static final Set<String> HOP_BY_HOP = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    /** Not copied to a mirrored request beside the hop-by-hop fields: the client sets both for the shadow endpoint. */
+    private static final Set<String> SET_PER_REQUEST = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
     static {
-        HOP_BY_HOP.addAll(List.of("Host", "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "TE",
-                "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length"));
+        SET_PER_REQUEST.addAll(List.of("Host", "Content-Length"));
     }
 
     /** The body of a request without one: shared, never written (nothing allocated per bodiless request). */
@@ -100,6 +99,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         }
         Call call = new Call(ctx, table, version, shard.orElse(null), ticker.nanoTime());
         ctx.set(CALL, call);
+        HopByHop.connectionOptions(incoming.headers()).forEach(ctx.request().headers()::remove); // the fixed list is gone already
         if (shard.isEmpty()) {
             return call.problem(ProblemType.INVALID_REQUEST, malformed != null
                     ? "upstream " + upstream.name() + ": the shard key " + table.spec().shardKey() + " is malformed: " + malformed
@@ -140,6 +140,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
     public Future<Void> handleProxyResponse(ProxyContext ctx) {
         Call call = ctx.get(CALL, Call.class);
         ProxyResponse response = ctx.response();
+        HopByHop.remove(response.headers());
         if (call.shard != null) {
             response.putHeader(HEADER_SHARD, call.shard.shard()).putHeader(HEADER_VERSION, call.version.name());
         }
@@ -176,8 +177,9 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         URI shadow = mirror.endpoints().get(ThreadLocalRandom.current().nextInt(mirror.endpoints().size()));
         RequestOptions options = Origin.of(shadow).request(ctx.request().getURI(), timeout)
                 .setMethod(ctx.request().getMethod());
+        Set<String> connections = HopByHop.of(ctx.request().headers());
         ctx.request().headers().forEach(h -> {
-            if (!HOP_BY_HOP.contains(h.getKey())) {
+            if (!SET_PER_REQUEST.contains(h.getKey()) && !connections.contains(h.getKey())) {
                 options.addHeader(h.getKey(), h.getValue());
             }
         });

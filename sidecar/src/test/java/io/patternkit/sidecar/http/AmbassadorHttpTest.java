@@ -263,6 +263,33 @@ class AmbassadorHttpTest {
     }
 
     @Test
+    void hopByHopFieldsAndTheFieldsConnectionNamesStayOnTheirOwnConnection() throws IOException {
+        List<List<TestUpstream>> shards = shards(1);
+        shards.get(0).forEach(r -> r.answerHeaders = Map.of("Connection", "X-Upstream-Only", "X-Upstream-Only", "secret",
+                "Keep-Alive", "timeout=5", "Proxy-Authenticate", "Basic realm=\"upstream\"", "X-Answer", "kept"));
+        start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + "}");
+        Map<String, String> answer = new HashMap<>();
+        String status;
+        // a socket of its own: java.net.http does not let a request carry Connection
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /items HTTP/1.1\r\nHost: terms\r\nConnection: keep-alive, X-App-Only\r\n"
+                    + "X-App-Only: private\r\nProxy-Authorization: Basic YTpi\r\nX-Request: kept\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            java.io.BufferedReader head = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            status = head.readLine();
+            for (String line = head.readLine(); line != null && !line.isEmpty(); line = head.readLine()) {
+                answer.put(line.substring(0, line.indexOf(':')).toLowerCase(java.util.Locale.ROOT), line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        assertThat(status).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(answer).containsEntry("x-answer", "kept").doesNotContainKeys("x-upstream-only", "keep-alive", "proxy-authenticate");
+        assertThat(answer.getOrDefault("connection", "")).doesNotContainIgnoringCase("x-upstream-only");
+        Map<String, String> received = shards.get(0).stream().flatMap(r -> r.seen.stream()).findFirst().orElseThrow().headers();
+        assertThat(received).containsEntry("x-request", "kept").doesNotContainKeys("x-app-only", "proxy-authorization");
+        assertThat(received.getOrDefault("connection", "")).doesNotContainIgnoringCase("x-app-only");
+    }
+
+    @Test
     void aRetryWithNoReplicaLeftToTakeItSpendsNoBudgetAndCountsNoRetry() {
         List<List<TestUpstream>> shards = shards(1);
         start("{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s") + ", \"retryBudgetPercent\": 100,"
