@@ -31,6 +31,13 @@ import tools.jackson.databind.node.ObjectNode;
 final class Upstream {
     /** Where every upstream listens: the app's own loopback, never the pod's network. */
     static final String LOOPBACK = "127.0.0.1";
+    /**
+     * How long an app's connection may carry no byte before the listener closes it. The connection sits silent while
+     * the upstream works on a request, for up to the upstream's {@code timeout}, which a reload may raise to just under
+     * {@link UpstreamSpec#MAX_TIMEOUT} on a listener that cannot change its options, so it is longer than any
+     * {@code timeout}: an hour and a margin, about Envoy's default idle timeout for downstream connections (one hour).
+     */
+    static final Duration LISTENER_IDLE_TIMEOUT = UpstreamSpec.MAX_TIMEOUT.plusSeconds(5);
 
     private final String name;
     private final int port;
@@ -60,13 +67,11 @@ final class Upstream {
         // WebSocket upgrades are not proxied (the routing does not apply to them); they get a plain answer.
         HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), client).origin(routing)
                 .addInterceptor(routing);
-        // The app's connection may sit silent while the upstream works: never shorter than the request's timeout.
-        long idleSeconds = Math.max(60, spec.timeout().toSeconds() + 5);
         // HTTP/1.1 only: over an h2c upgrade a body without Content-Length reached the proxy as an empty one. A client
         // that sends Expect: 100-continue gets its 100 at once, as the body is what the routing reads first.
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost(LOOPBACK).setPort(port)
                 .setHttp2ClearTextEnabled(false).setHandle100ContinueAutomatically(true)
-                .setIdleTimeout((int) idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(proxy);
+                .setIdleTimeout((int) LISTENER_IDLE_TIMEOUT.toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS)).requestHandler(proxy);
     }
 
     /**

@@ -46,6 +46,9 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                            Duration tryTimeout, Duration timeout, int maxAttempts, double retryBudgetPercent,
                            int retryBurst, Ejection ejection, int maxConnectionsPerEndpoint, Optional<Hedging> hedging,
                            Optional<Mirror> mirror, int maxBufferedBodyBytes) {
+    /** The longest {@code timeout} a configuration may give (exclusive): one hour. */
+    static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
 
     /**
      * Checks the upstream as a whole.
@@ -66,7 +69,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         unique(shards, at + "shards");
         canary.ifPresent(c -> unique(c.shards(), at + "canary.shards"));
         require(!tryTimeout.isNegative() && tryTimeout.toMillis() >= 1 && tryTimeout.toHours() < 1, at + "tryTimeout must be 1ms to 1h");
-        require(timeout.compareTo(tryTimeout) >= 0 && timeout.toHours() < 1, at + "timeout must be at least tryTimeout and under 1h");
+        require(timeout.compareTo(tryTimeout) >= 0 && timeout.compareTo(MAX_TIMEOUT) < 0, at + "timeout must be at least tryTimeout and under 1h");
         require(maxAttempts >= 1 && maxAttempts <= 10, at + "maxAttempts must be 1 to 10");
         require(retryBudgetPercent >= 0 && retryBudgetPercent <= 100, at + "retryBudgetPercent must be 0 to 100");
         require(retryBurst >= 1, at + "retryBurst must be at least 1");

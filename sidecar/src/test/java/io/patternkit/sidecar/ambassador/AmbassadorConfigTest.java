@@ -59,6 +59,16 @@ class AmbassadorConfigTest {
     }
 
     @Test
+    void theAppsConnectionOutlastsTheLongestTimeoutAReloadCanSet() throws IOException {
+        String longest = "{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}],"
+                + " \"timeout\": \"TIMEOUT\"}]}";
+        Duration accepted = load(longest.replace("TIMEOUT", "PT59M59.999S")).upstreams().get(0).timeout();
+        assertRefused(longest.replace("TIMEOUT", "1h"), "timeout must be at least tryTimeout and under 1h");
+        // the listener cannot change its options on a reload, and a request's connection is silent while it waits
+        assertThat(Upstream.LISTENER_IDLE_TIMEOUT).isGreaterThan(accepted.plusSeconds(1));
+    }
+
+    @Test
     void theCompactFormIsOneShardOfReplicas() {
         UpstreamSpec orders = UpstreamSpec.parse("orders=7402:http://a:80,http://b:80");
         assertThat(orders.port()).isEqualTo(7402);
