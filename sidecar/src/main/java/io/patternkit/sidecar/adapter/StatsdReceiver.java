@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.sidecar.common.DaemonThreads;
@@ -20,8 +21,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The adapter's statsd receiver (as the Prometheus statsd_exporter): it listens on a UDP port for
@@ -124,15 +128,33 @@ final class StatsdReceiver {
                 drop("series-limit");
                 return;
             }
+            if (otherLabels(line)) {
+                drop("conflict");
+                return;
+            }
             try {
                 meter = meter(line);
-            } catch (IllegalArgumentException conflict) { // the name is registered with another type or label set
+            } catch (IllegalArgumentException conflict) { // the name is registered with another type
                 drop("conflict");
                 return;
             }
             series.put(key, meter);
         }
         meter.accept(line);
+    }
+
+    /**
+     * Whether a meter of the line's name is registered with another set of label names (the app's own, or the
+     * sidecar's). Prometheus needs one set per name; Micrometer's registry does not refuse such a meter, it leaves it
+     * out of every scrape, so the line would be counted as kept and never seen.
+     */
+    private boolean otherLabels(StatsdLine line) {
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < line.tags().size(); i += 2) {
+            keys.add(line.tags().get(i));
+        }
+        return registry.find(line.name()).meters().stream().anyMatch(meter ->
+                !meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet()).equals(keys));
     }
 
     private Consumer<StatsdLine> meter(StatsdLine line) {

@@ -156,7 +156,8 @@ class AdapterHttpTest {
         http = new HttpHarness(sidecar.port());
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
             for (String packet : List.of("orders.placed:3|c|#region:eu\norders.placed:1|c|@0.5|#region:eu", "queue.depth:7|g",
-                    "queue.depth:+3|g", "render.time:250|ms", "not a line", "visitors:alice|s", "orders.placed:1|g|#region:eu")) {
+                    "queue.depth:+3|g", "render.time:250|ms", "not a line", "visitors:alice|s", "orders.placed:1|g|#region:eu",
+                    "orders.placed:1|c|#shop:x", "patternkit.adapter.statsd.lines:1|c|#app:y")) { // the last three reuse a name
                 byte[] bytes = packet.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 socket.send(new java.net.DatagramPacket(bytes, bytes.length, java.net.InetAddress.getLoopbackAddress(), udp));
             }
@@ -168,7 +169,7 @@ class AdapterHttpTest {
                 .contains("queue_depth 10.0")
                 .contains("render_time_seconds_count 1")
                 .contains("patternkit_adapter_statsd_dropped_total{reason=\"malformed\"} 2.0")
-                .contains("patternkit_adapter_statsd_dropped_total{reason=\"conflict\"} 1.0")
+                .contains("patternkit_adapter_statsd_dropped_total{reason=\"conflict\"} 3.0")
                 .contains("patternkit_adapter_statsd_dropped_total{reason=\"encoding\"} 1.0"));
     }
 
