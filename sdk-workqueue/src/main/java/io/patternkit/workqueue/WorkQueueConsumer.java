@@ -122,6 +122,18 @@ public final class WorkQueueConsumer implements AutoCloseable {
         drain(drainTimeout);
     }
 
+    /**
+     * Ready while claiming; down once started and then stopped claiming (a drain). A consumer the application has not
+     * started is not counted: it may be one that starts on a condition of the application's, or never (Spring's
+     * {@code autoStartup = false}), and an application waiting for it would never be ready.
+     */
+    private static HealthCheckResult readiness(WorkQueueConsumer consumer) {
+        if (!consumer.engine.isStarted()) {
+            return HealthCheckResult.healthy("not started");
+        }
+        return consumer.isRunning() ? HealthCheckResult.healthy() : HealthCheckResult.unhealthy("not claiming: draining");
+    }
+
     private static Map<String, Object> info(String queue, ConsumerSettings settings, WorkQueueConsumer consumer) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("queue", queue);
@@ -270,7 +282,9 @@ public final class WorkQueueConsumer implements AutoCloseable {
          * Joins the application's drain: the consumer stops claiming in {@link DrainPhase#STOP_CLAIMING},
          * and in {@link DrainPhase#FINISH_IN_FLIGHT} lets running handlers finish within that phase's share
          * of the deadline and releases the rest: {@link #drain(Duration)} with the share as grace, less a
-         * fifth of it (at most 2 s) kept for the release call.
+         * fifth of it (at most 2 s) kept for the release call. The consumer is also a readiness check of the
+         * lifecycle (down once started and then stopped claiming; not counted before its start) and an info
+         * contribution (its settings and stats).
          *
          * @param lifecycle the application's lifecycle; default none (drain or close the consumer yourself)
          * @return this builder
@@ -293,8 +307,7 @@ public final class WorkQueueConsumer implements AutoCloseable {
                 String name = "work-queue consumer of " + queue.name();
                 lifecycle.register(DrainPhase.STOP_CLAIMING, name, budget -> consumer.stopClaiming());
                 lifecycle.register(DrainPhase.FINISH_IN_FLIGHT, name, budget -> consumer.drain(graceWithin(budget)));
-                lifecycle.registerHealthCheck(HealthProbe.READINESS, name, () -> consumer.isRunning()
-                        ? HealthCheckResult.healthy() : HealthCheckResult.unhealthy("not claiming: not started, or draining"));
+                lifecycle.registerHealthCheck(HealthProbe.READINESS, name, () -> readiness(consumer));
                 lifecycle.registerInfo(name, () -> info(queue.name(), settings, consumer));
             }
             return consumer;

@@ -3,6 +3,8 @@ package io.patternkit.spring.workqueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.patternkit.lifecycle.HealthProbe;
+import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
 import io.patternkit.spring.autoconfigure.WorkQueueAutoConfiguration;
 import io.patternkit.testing.InMemoryWorkQueue;
@@ -274,6 +276,8 @@ class WorkQueueListenerTest {
                     assertThat(container.consumers()).containsOnlyKeys("orderListener.onOrder");
                     assertThat(container.consumer("orderListener.onOrder")).hasValueSatisfying(c ->
                             assertThat(c.isRunning()).isFalse());
+                    assertThat(context.getBean(Lifecycle.class).health(HealthProbe.READINESS).up())
+                            .as("a listener left for the application to start does not hold the application's readiness").isTrue();
                     context.getBean(WorkQueueTemplate.class).send("orders", new Order("pen", 1));
                     container.consumer("orderListener.onOrder").orElseThrow().start();
                     await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("orders").stats().acked() == 1);

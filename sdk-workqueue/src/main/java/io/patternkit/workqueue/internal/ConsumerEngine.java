@@ -111,6 +111,11 @@ public final class ConsumerEngine {
                 settings.concurrency(), settings.batchSize(), settings.visibilityTimeout());
     }
 
+    /** @return true once started, also after a drain */
+    public boolean isStarted() {
+        return started.get();
+    }
+
     /** @return true while started and not draining */
     public boolean isRunning() {
         return started.get() && !stopping;
