@@ -78,7 +78,7 @@ public class ScatterProperties {
     public static class Server {
         /** The address it binds (default PATTERNKIT_MANAGEMENT_HOST, else 127.0.0.1; a pod's address for a root in another pod). */
         private String host;
-        /** The port it binds (default PATTERNKIT_MANAGEMENT_PORT, else 7400; 0 for any free port). */
+        /** The port it binds (default PATTERNKIT_MANAGEMENT_PORT, else 0: any free port, which the leaves register with). */
         private Integer port;
 
         /** @return the host; null for the environment's */
