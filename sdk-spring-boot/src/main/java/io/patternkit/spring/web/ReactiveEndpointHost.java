@@ -43,7 +43,7 @@ public final class ReactiveEndpointHost extends WebEndpointHost implements Handl
      *     machine's address when that is unset or a wildcard)
      */
     public ReactiveEndpointHost(Environment environment, String apiToken, int maxBodyBytes, String advertisedHost) {
-        super(environment, "spring.webflux.base-path", apiToken, maxBodyBytes, advertisedHost);
+        super(environment, List.of("spring.webflux.base-path"), apiToken, maxBodyBytes, advertisedHost);
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
  * Patternkit's endpoints (a scatter leaf, a merge container) served on the application's own Spring MVC web server
@@ -31,7 +32,8 @@ public final class ServletEndpointHost extends WebEndpointHost implements Handle
     /**
      * @param environment the application's environment: the port it listens on once started
      *     ({@code local.server.port}), its address ({@code server.address}), TLS ({@code server.ssl.*}) and its
-     *     servlet context path ({@code server.servlet.context-path})
+     *     servlet context path ({@code server.servlet.context-path}) and the dispatcher servlet's path
+     *     ({@code spring.mvc.servlet.path})
      * @param apiToken the token requests must carry as {@code Authorization: Bearer}, the one the sidecars share; null
      *     for none
      * @param maxBodyBytes the largest request body read, in bytes; larger ones answer 413
@@ -39,7 +41,7 @@ public final class ServletEndpointHost extends WebEndpointHost implements Handle
      *     machine's address when that is unset or a wildcard)
      */
     public ServletEndpointHost(Environment environment, String apiToken, int maxBodyBytes, String advertisedHost) {
-        super(environment, "server.servlet.context-path", apiToken, maxBodyBytes, advertisedHost);
+        super(environment, List.of("server.servlet.context-path", "spring.mvc.servlet.path"), apiToken, maxBodyBytes, advertisedHost);
     }
 
     @Override
@@ -53,10 +55,14 @@ public final class ServletEndpointHost extends WebEndpointHost implements Handle
         return new HandlerExecutionChain(handler);
     }
 
+    /** The request's path below the context path and the dispatcher servlet's path, as Spring MVC's mappings see it. */
     private static String pathWithinApplication(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        String context = request.getContextPath();
-        return context != null && !context.isEmpty() && uri.startsWith(context) ? uri.substring(context.length()) : uri;
+        if (ServletRequestPathUtils.hasParsedRequestPath(request)) {
+            return ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication().value();
+        }
+        String path = ServletRequestPathUtils.parseAndCache(request).pathWithinApplication().value();
+        ServletRequestPathUtils.clearParsedRequestPath(request); // as found: the dispatcher parses it when it needs it
+        return path;
     }
 
     private void serve(ManagementEndpoint endpoint, String path, HttpServletRequest req, HttpServletResponse res)

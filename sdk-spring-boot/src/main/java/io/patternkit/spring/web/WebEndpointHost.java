@@ -3,6 +3,7 @@ package io.patternkit.spring.web;
 import io.patternkit.management.EndpointHost;
 import io.patternkit.management.ManagementEndpoint;
 import java.net.URI;
+import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
@@ -21,17 +22,18 @@ public abstract class WebEndpointHost implements EndpointHost, Ordered {
      * @param environment the application's environment: the port it listens on once started
      *     ({@code local.server.port}), its address ({@code server.address}), TLS ({@code server.ssl.*}) and the path
      *     the application is served under
-     * @param basePathProperty the property of that path, such as {@code server.servlet.context-path}
+     * @param basePathProperties the properties of that path, outermost first, such as {@code server.servlet.context-path}
+     *     and {@code spring.mvc.servlet.path}
      * @param apiToken the token requests must carry as {@code Authorization: Bearer}, the one the sidecars share; null
      *     for none
      * @param maxBodyBytes the largest request body read, in bytes; larger ones answer 413
      * @param advertisedHost the host others reach this application at, or null for {@code server.address} (or this
      *     machine's address when that is unset or a wildcard)
      */
-    WebEndpointHost(Environment environment, String basePathProperty, String apiToken, int maxBodyBytes,
+    WebEndpointHost(Environment environment, List<String> basePathProperties, String apiToken, int maxBodyBytes,
             String advertisedHost) {
         this.endpoints = new WebEndpoints(apiToken, maxBodyBytes, new WebServerUrl(environment, advertisedHost,
-                basePathProperty));
+                basePathProperties));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.patternkit.spring.web;
 
 import io.patternkit.management.EndpointHost;
 import java.net.URI;
+import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.core.env.Environment;
 
@@ -10,23 +11,24 @@ import org.springframework.core.env.Environment;
  * started: the port from {@code local.server.port} (which Boot sets when the server is up, an ephemeral one
  * included), {@code https} when {@code server.ssl.*} configures a key store, certificate or bundle and
  * {@code server.ssl.enabled} is not false, the host given (else {@code server.address}, else this machine's address as
- * {@link EndpointHost#advertisedHostFor} finds it), and the context path or base path property named.
+ * {@link EndpointHost#advertisedHostFor} finds it), and the paths the properties named hold, one after the other (a
+ * servlet context path, then the dispatcher servlet's path; or WebFlux's base path).
  */
 final class WebServerUrl implements Supplier<URI> {
     private final Environment environment;
     private final String advertisedHost;
-    private final String basePathProperty;
+    private final List<String> basePathProperties;
 
     /**
      * @param environment the application's environment
      * @param advertisedHost the host to put in the URL, or null to derive it
-     * @param basePathProperty the property holding the path the application is served under, such as
-     *     {@code server.servlet.context-path}
+     * @param basePathProperties the properties holding the paths the endpoints are served under, outermost first, such
+     *     as {@code server.servlet.context-path} and {@code spring.mvc.servlet.path}
      */
-    WebServerUrl(Environment environment, String advertisedHost, String basePathProperty) {
+    WebServerUrl(Environment environment, String advertisedHost, List<String> basePathProperties) {
         this.environment = environment;
         this.advertisedHost = advertisedHost;
-        this.basePathProperty = basePathProperty;
+        this.basePathProperties = List.copyOf(basePathProperties);
     }
 
     /**
@@ -40,15 +42,19 @@ final class WebServerUrl implements Supplier<URI> {
         }
         String host = advertisedHost != null ? advertisedHost
                 : EndpointHost.advertisedHostFor(environment.getProperty("server.address", "0.0.0.0"));
-        String base = environment.getProperty(basePathProperty, "").strip();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        if (!base.isEmpty() && !base.startsWith("/")) {
-            base = "/" + base;
-        }
+        StringBuilder base = new StringBuilder();
+        basePathProperties.forEach(property -> base.append(segment(environment.getProperty(property, ""))));
         return URI.create((tls() ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + port + base);
+    }
+
+    /** A configured path as a URL's segment: with a leading slash, without a trailing one; empty for none. */
+    private static String segment(String configured) {
+        String path = configured.strip();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path.isEmpty() || path.startsWith("/") ? path : "/" + path;
     }
 
     private boolean tls() {

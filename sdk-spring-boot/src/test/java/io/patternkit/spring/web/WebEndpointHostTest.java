@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.Banner;
@@ -171,6 +172,14 @@ class WebEndpointHostTest {
                 "spring.webflux.base-path=/app");
         assertThat(context.getBean(EndpointHost.class).baseUrl().getPath()).isEqualTo("/app");
         assertThat(post(leaf(context, "/app"), "application/json", call("hi"), true).body()).isEqualTo("{\"text\":\"HI@s1\"}");
+    }
+
+    @Test
+    void underADispatcherServletPathTheLeafIsServedThereAndItsUrlCarriesIt() throws Exception {
+        ConfigurableApplicationContext context = start(WebApplicationType.SERVLET, "server.servlet.context-path=/app",
+                "spring.mvc.servlet.path=/api");
+        assertThat(context.getBean(EndpointHost.class).baseUrl().getPath()).isEqualTo("/app/api");
+        assertThat(post(leaf(context, "/app/api"), "application/json", call("hi"), true).body()).isEqualTo("{\"text\":\"HI@s1\"}");
     }
 
     @ParameterizedTest
