@@ -8,13 +8,17 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Starts scatter calls and keeps what outlives them, per pool: recent leaf latency (for the hedge
- * delay), the hedge budget and the round-robin position of each shard's replicas. Thread-safe;
- * each call runs on the context it was started on.
+ * delay), the hedge budget and the round-robin position of each shard's replicas. A pool's state that
+ * no call has used for longer than it remembers anything (the latency window, or the hedge budget's
+ * {@link ExtraLoadBudget#WINDOW} if longer) is dropped: one made anew is the same, and pools whose
+ * leaves come and go no longer add up (a latency tracker holds about 200 KB). Thread-safe; each call
+ * runs on the context it was started on.
  */
 public final class ScatterEngine {
     private final TaskScheduler scheduler;
@@ -23,9 +27,9 @@ public final class ScatterEngine {
     private final OutboundToken token;
     private final Settings settings;
     private final JsonMapper mapper = JsonMappers.standard();
-    private final Map<String, LatencyTracker> latency = new ConcurrentHashMap<>();
-    private final Map<String, ExtraLoadBudget> budgets = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+    private final Map<String, PoolState> pools = new ConcurrentHashMap<>();
+    private final long forgetAfterNanos;
+    private final AtomicLong nextSweepNanos;
 
     /**
      * How the engine tracks latency and budgets hedges.
@@ -58,6 +62,8 @@ public final class ScatterEngine {
         this.metrics = metrics;
         this.token = token;
         this.settings = settings;
+        this.forgetAfterNanos = Math.max(settings.latencyWindow().toNanos(), ExtraLoadBudget.WINDOW.toNanos());
+        this.nextSweepNanos = new AtomicLong(scheduler.nanoTime() + forgetAfterNanos);
     }
 
     /**
@@ -79,16 +85,51 @@ public final class ScatterEngine {
      * @return the pool's latency tracker, created on first use
      */
     public LatencyTracker latency(String pool) {
-        return latency.computeIfAbsent(pool, p -> new LatencyTracker(scheduler, settings.latencyWindow(),
-                settings.latencySlots(), settings.minSamples()));
+        return state(pool).latency;
     }
 
     ExtraLoadBudget budget(String pool) {
-        return budgets.computeIfAbsent(pool, p -> new ExtraLoadBudget(settings.hedgeBurst(), scheduler));
+        return state(pool).budget;
     }
 
     int nextRoundRobin(String pool, String shard) {
-        return roundRobin.computeIfAbsent(pool + '\u0000' + shard, k -> new AtomicInteger()).getAndIncrement();
+        return state(pool).roundRobin.computeIfAbsent(shard, k -> new AtomicInteger()).getAndIncrement();
+    }
+
+    /** @return how many pools the engine holds state for */
+    int poolsHeld() {
+        return pools.size();
+    }
+
+    /**
+     * The pool's state, made on first use, marked as used now. At most once per forgetting period, drops the
+     * states of pools unused for longer: a call that takes a pool's state just as it is dropped works with it
+     * to its end, and the next call starts afresh, as it would have anyway.
+     */
+    private PoolState state(String pool) {
+        long now = scheduler.nanoTime();
+        long sweepAt = nextSweepNanos.get();
+        if (now - sweepAt >= 0 && nextSweepNanos.compareAndSet(sweepAt, now + forgetAfterNanos)) {
+            pools.values().removeIf(state -> now - state.usedNanos > forgetAfterNanos);
+        }
+        PoolState state = pools.computeIfAbsent(pool, p -> new PoolState(new LatencyTracker(scheduler,
+                settings.latencyWindow(), settings.latencySlots(), settings.minSamples()),
+                new ExtraLoadBudget(settings.hedgeBurst(), scheduler)));
+        state.usedNanos = now;
+        return state;
+    }
+
+    /** What a pool's calls leave behind: recent latency, the hedge budget, each shard's round-robin position. */
+    private static final class PoolState {
+        final LatencyTracker latency;
+        final ExtraLoadBudget budget;
+        final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+        volatile long usedNanos;
+
+        PoolState(LatencyTracker latency, ExtraLoadBudget budget) {
+            this.latency = latency;
+            this.budget = budget;
+        }
     }
 
     TaskScheduler scheduler() {

@@ -91,6 +91,22 @@ class ScatterEngineTest {
     }
 
     @Test
+    void aPoolNoCallUsedForLongerThanItRemembersIsForgottenAndOneInUseIsKept() {
+        for (int i = 0; i < 100; i++) { // pools whose leaves came and went
+            engine.latency("gone-" + i).record(Duration.ofMillis(5));
+        }
+        recordLatency(10, 20);
+        clock.advance(Duration.ofSeconds(20));
+        recordLatency(10, 20); // in use: within the window
+        assertThat(engine.poolsHeld()).isEqualTo(101);
+
+        clock.advance(Duration.ofSeconds(11)); // 31 s since the others were used: past the 30 s window
+        assertThat(engine.latency(POOL).percentile(50)).hasValueSatisfying(p50 -> assertThat(p50.toMillis()).isEqualTo(10));
+        assertThat(engine.poolsHeld()).isEqualTo(1);
+        assertThat(engine.latency("gone-0").percentile(50)).as("made anew, as empty as the old one had become").isEmpty();
+    }
+
+    @Test
     void leafCallCarriesTheRequestTheRemainingBudgetAndTheToken() {
         start(plan(200, Completion.ALL, NO_HEDGING, shard("s1", "a")));
         FakePoster.Post post = leaves.last();
