@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.sidecar.common.DaemonThreads;
@@ -21,11 +20,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The adapter's statsd receiver (as the Prometheus statsd_exporter): it listens on a UDP port for
@@ -34,14 +30,22 @@ import java.util.stream.Collectors;
  * counters as counters ({@code _total}), gauges as gauges, timers as timers ({@code _seconds}),
  * histograms as summaries. Statsd names keep their dots, which Prometheus turns into underscores;
  * DogStatsD tags become labels. At most {@code maxSeries} series are made: beyond them, and for
- * malformed lines, lines whose bytes are not UTF-8 and a name reused with another type or label set, lines are
- * dropped and counted in {@code patternkit.adapter.statsd.dropped} by reason. Lines are handled on
- * the receiver's own thread.
+ * malformed lines, lines whose bytes are not UTF-8, names under the sidecar's own {@code patternkit.} and a
+ * name reused with another type or label set (as Prometheus names it: {@code a.b}, {@code a_b} and
+ * {@code a.b.total} are one), lines are dropped and counted in {@code patternkit.adapter.statsd.dropped} by
+ * reason; a series refused once is remembered, so its later lines cost no more than a kept one's. Lines are
+ * handled on the receiver's own thread.
  */
 final class StatsdReceiver {
     private final MeterRegistry registry;
     private final int maxSeries;
     private final Map<String, Consumer<StatsdLine>> series = new HashMap<>();
+    /** The names of the sidecar's own meters: an app's line may not write into them. */
+    private static final String RESERVED_PREFIX = "patternkit.";
+    /** Set, on the receiving thread, when the registry refuses the meter that thread is registering. */
+    private boolean refused;
+    /** Each Prometheus name this receiver's series took, and the statsd name that took it. */
+    private final Map<String, String> prometheusNames = new HashMap<>();
     private final Counter lines;
     private final Meter.MeterProvider<Counter> dropped;
     /** The largest UDP payload (IPv4): nothing a client sends is cut. */
@@ -60,8 +64,18 @@ final class StatsdReceiver {
         this.lines = Counter.builder("patternkit.adapter.statsd.lines").description("Statsd lines received")
                 .register(registry);
         this.dropped = Counter.builder("patternkit.adapter.statsd.dropped")
-                .description("Statsd lines dropped, by reason: malformed, encoding, conflict (a name reused with another type or label set), series-limit, receive").withRegistry(registry);
+                .description("Statsd lines dropped, by reason: malformed, encoding, reserved (a name under patternkit.), conflict (a name reused with another type or label set), series-limit, receive").withRegistry(registry);
+        // The Prometheus registry does not throw for a meter whose name (as Prometheus spells it) is registered with another
+        // type or label set: it keeps the meter out of every scrape and tells these listeners, on the registering thread.
+        registry.config().onMeterRegistrationFailed((id, reason) -> {
+            if (Thread.currentThread() == registeringThread) {
+                refused = true;
+            }
+        });
     }
+
+    /** The thread registering a series of this receiver's now, else null. */
+    private volatile Thread registeringThread;
 
     /**
      * Starts listening: a JDK datagram channel read by one thread of its own into one reused buffer
@@ -121,6 +135,10 @@ final class StatsdReceiver {
             drop("malformed");
             return;
         }
+        if (line.name().startsWith(RESERVED_PREFIX)) {
+            drop("reserved");
+            return;
+        }
         String key = line.name() + '|' + line.type() + '|' + line.tags();
         Consumer<StatsdLine> meter = series.get(key);
         if (meter == null) {
@@ -128,54 +146,68 @@ final class StatsdReceiver {
                 drop("series-limit");
                 return;
             }
-            if (otherLabels(line)) {
-                drop("conflict");
-                return;
-            }
-            try {
-                meter = meter(line);
-            } catch (IllegalArgumentException conflict) { // the name is registered with another type
-                drop("conflict");
-                return;
-            }
+            meter = register(line);
             series.put(key, meter);
         }
         meter.accept(line);
     }
 
-    /**
-     * Whether a meter of the line's name is registered with another set of label names (the app's own, or the
-     * sidecar's). Prometheus needs one set per name; Micrometer's registry does not refuse such a meter, it leaves it
-     * out of every scrape, so the line would be counted as kept and never seen.
-     */
-    private boolean otherLabels(StatsdLine line) {
-        Set<String> keys = new HashSet<>();
-        for (int i = 0; i < line.tags().size(); i += 2) {
-            keys.add(line.tags().get(i));
+    /** The series of a line seen first: its meter, or, when the registry refuses it, one that counts its lines dropped. */
+    private Consumer<StatsdLine> register(StatsdLine line) {
+        // Names Prometheus spells alike (a.b, a_b, a-b) would be one series whose value each overwrites: the first keeps it.
+        String prometheusName = registry.config().namingConvention().name(line.name(), type(line), null);
+        if (!prometheusNames.computeIfAbsent(prometheusName, n -> line.name()).equals(line.name())) {
+            return l -> drop("conflict");
         }
-        return registry.find(line.name()).meters().stream().anyMatch(meter ->
-                !meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet()).equals(keys));
+        registeringThread = Thread.currentThread();
+        refused = false;
+        Series made;
+        try {
+            made = meter(line);
+        } catch (IllegalArgumentException conflict) { // Micrometer's own: the same name and labels as a meter of another type
+            return l -> drop("conflict");
+        } finally {
+            registeringThread = null;
+        }
+        if (refused) {
+            registry.remove(made.meter());
+            return l -> drop("conflict");
+        }
+        return made.update();
     }
 
-    private Consumer<StatsdLine> meter(StatsdLine line) {
+    private static Meter.Type type(StatsdLine line) {
+        return switch (line.type()) {
+            case "c" -> Meter.Type.COUNTER;
+            case "g" -> Meter.Type.GAUGE;
+            case "ms" -> Meter.Type.TIMER;
+            default -> Meter.Type.DISTRIBUTION_SUMMARY;
+        };
+    }
+
+    /** A meter made for a series, and how a line updates it. */
+    private record Series(Meter meter, Consumer<StatsdLine> update) {
+    }
+
+    private Series meter(StatsdLine line) {
         Tags tags = Tags.of(line.tags().toArray(String[]::new));
         switch (line.type()) {
             case "c" -> {
                 Counter counter = Counter.builder(line.name()).tags(tags).register(registry);
-                return l -> counter.increment(l.value());
+                return new Series(counter, l -> counter.increment(l.value()));
             }
             case "g" -> {
                 double[] level = {0};
-                Gauge.builder(line.name(), level, l -> l[0]).tags(tags).register(registry);
-                return l -> level[0] = l.relative() ? level[0] + l.value() : l.value();
+                Gauge gauge = Gauge.builder(line.name(), level, l -> l[0]).tags(tags).register(registry);
+                return new Series(gauge, l -> level[0] = l.relative() ? level[0] + l.value() : l.value());
             }
             case "ms" -> {
                 Timer timer = Timer.builder(line.name()).tags(tags).register(registry);
-                return l -> timer.record(Duration.ofNanos((long) (l.value() * 1_000_000)));
+                return new Series(timer, l -> timer.record(Duration.ofNanos((long) (l.value() * 1_000_000))));
             }
             default -> {
                 DistributionSummary summary = DistributionSummary.builder(line.name()).tags(tags).register(registry);
-                return l -> summary.record(l.value());
+                return new Series(summary, l -> summary.record(l.value()));
             }
         }
     }

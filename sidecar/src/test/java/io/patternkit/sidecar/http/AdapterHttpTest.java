@@ -157,7 +157,8 @@ class AdapterHttpTest {
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
             for (String packet : List.of("orders.placed:3|c|#region:eu\norders.placed:1|c|@0.5|#region:eu", "queue.depth:7|g",
                     "queue.depth:+3|g", "render.time:250|ms", "not a line", "visitors:alice|s", "orders.placed:1|g|#region:eu",
-                    "orders.placed:1|c|#shop:x", "patternkit.adapter.statsd.lines:1|c|#app:y")) { // the last three reuse a name
+                    "orders.placed:1|c|#shop:x", "orders.placed:2|g|#region:us", "orders_placed:1|c|#region:eu",
+                    "orders_placed:1|c|#region:eu", "patternkit.adapter.statsd.lines:1|c")) { // from the 7th on: names taken
                 byte[] bytes = packet.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 socket.send(new java.net.DatagramPacket(bytes, bytes.length, java.net.InetAddress.getLoopbackAddress(), udp));
             }
@@ -169,7 +170,9 @@ class AdapterHttpTest {
                 .contains("queue_depth 10.0")
                 .contains("render_time_seconds_count 1")
                 .contains("patternkit_adapter_statsd_dropped_total{reason=\"malformed\"} 2.0")
-                .contains("patternkit_adapter_statsd_dropped_total{reason=\"conflict\"} 3.0")
+                .contains("patternkit_adapter_statsd_dropped_total{reason=\"conflict\"} 5.0")
+                .contains("patternkit_adapter_statsd_dropped_total{reason=\"reserved\"} 1.0")
+                .doesNotContain("shop=").doesNotContain("region=\"us\"")
                 .contains("patternkit_adapter_statsd_dropped_total{reason=\"encoding\"} 1.0"));
     }
 
