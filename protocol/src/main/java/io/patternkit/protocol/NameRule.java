@@ -8,10 +8,15 @@ import java.util.regex.Pattern;
  * with the same sentence. The OpenAPI contract states the same patterns.
  */
 public enum NameRule {
-    /** Election names: a DNS-1123 label, so that every engine, a Kubernetes Lease included, can store it as is. */
-    ELECTION("election", "[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?",
-            "1 to 63 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit"),
-    /** Ambassador upstream names: a DNS-1123 label, as they name metrics and routes. */
+    /**
+     * Election names: a DNS-1123 subdomain of at most 63 characters (labels of lower-case letters, digits and '-',
+     * each starting and ending with a letter or digit, joined by '.'), so that every engine, a Kubernetes Lease
+     * included, can store it as is.
+     */
+    ELECTION("election", "(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*",
+            "1 to 63 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit, with a letter or"
+                    + " digit on both sides of every '.'"),
+    /** Ambassador upstream names: the rule of {@link #ELECTION}, as they name metrics and routes. */
     UPSTREAM("upstream name", ELECTION.regex, ELECTION.rule),
     /** Candidate ids of leader election. */
     CANDIDATE_ID("candidateId", "[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}",

@@ -74,6 +74,18 @@ class WireVocabularyTest {
         assertThat(Wire.QUEUE_NAME).isSameAs(NameRule.QUEUE.pattern());
     }
 
+    /** A Kubernetes Lease's name is a DNS-1123 subdomain: a name with an empty or dashed label was a 422, so a 503 for ever. */
+    @Test
+    void electionNamesAreWhatEveryEngineCanStoreAndTheContractSaysSo() {
+        for (String name : java.util.List.of("report", "report.v2", "a-b.c-d", "a", "a1.b2.c3", "x".repeat(63))) {
+            assertThat(NameRule.ELECTION.matches(name)).as(name).isTrue();
+        }
+        for (String name : java.util.List.of("a..b", "a.-b", "a-.b", ".a", "a.", "-a", "a-", "x".repeat(64), "A")) {
+            assertThat(NameRule.ELECTION.matches(name)).as(name).isFalse();
+        }
+        assertThat(spec()).contains("pattern: '^" + NameRule.ELECTION.pattern().pattern() + "$'");
+    }
+
     /** Issue 14: '.' and '..' matched the contract's pattern, yet no URL can carry them as a path segment. */
     @Test
     void dotSegmentsAreNoNamesAndTheContractSaysSo() {
