@@ -148,6 +148,16 @@ class WorkQueueProtocolTest {
     }
 
     @Test
+    void numbersInPayloadsAreNeverRoundedEitherWay() {
+        String exact = "{\"amount\":0.1000000000000000055511151231257827,\"id\":12345678901234567.89,\"price\":1.10,"
+                + "\"big\":123456789012345678901234567890}";
+        server.stubFor(post(Q + "/claim").willReturn(okJson("{\"items\":[" + item("i1", "r1", 1, "\"payload\":" + exact) + "]}")));
+        assertThat(queue.claim(1, Duration.ofSeconds(30), Duration.ZERO).get(0).payloadJson()).contains(exact);
+        assertThat(Enqueue.json(exact).payloadJson()).contains(exact);
+        assertThat(Enqueue.json("[1e400]").payloadJson()).contains("[1E+400]"); // the same number, not "Infinity"
+    }
+
+    @Test
     void claimsJsonAndFileItems() {
         server.stubFor(post(Q + "/claim").willReturn(okJson("{\"items\":[" + item("i1", "r1", 1,
                 "\"payload\":{\"id\":\"o-1\",\"qty\":3}") + "," + item("i2", "r2", 2, "\"fileRef\":\"/in/b.txt\"")

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -20,7 +23,51 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
+    /**
+     * Reads JSON trees (payloads, scatter requests and parts) without rounding a number: floating-point values as
+     * {@code BigDecimal}, their trailing zeros kept, so that {@code 0.1000000000000000055511151231257827},
+     * {@code 12345678901234567.89} and {@code 1.10} are written out again as they came (an exponent may be spelt
+     * {@code 1E+400} for {@code 1e400}: the same number). Typed fields bind as with {@link #mapper()}.
+     */
+    private static final ObjectReader EXACT = MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+
     private Json() {
+    }
+
+    /**
+     * Reads an answer of the sidecar's into a type whose JSON trees keep every number as it was written.
+     *
+     * @param bytes the JSON text, UTF-8
+     * @param type the type to read
+     * @param <T> the type
+     * @return the value, null for a JSON null
+     * @throws IOException when the text is not JSON or does not match the type
+     */
+    public static <T> T readExact(byte[] bytes, Class<T> type) throws IOException {
+        return EXACT.readValue(bytes, type);
+    }
+
+    /**
+     * Reads a JSON tree that keeps every number as it was written.
+     *
+     * @param bytes the JSON text, UTF-8
+     * @return the tree; a missing node for empty text
+     * @throws IOException when the text is not JSON
+     */
+    public static JsonNode readTree(byte[] bytes) throws IOException {
+        return EXACT.readTree(bytes);
+    }
+
+    /**
+     * Reads a JSON tree that keeps every number as it was written.
+     *
+     * @param text the JSON text
+     * @return the tree; a missing node for empty text
+     * @throws JsonProcessingException when the text is not JSON
+     */
+    public static JsonNode readTree(String text) throws JsonProcessingException {
+        return EXACT.readTree(text);
     }
 
     /** @return the shared, thread-safe mapper; callers must not reconfigure it */
@@ -72,7 +119,7 @@ public final class Json {
     public static String normalize(String json) {
         Objects.requireNonNull(json, "json");
         try {
-            JsonNode node = MAPPER.readTree(json);
+            JsonNode node = EXACT.readTree(json);
             if (node == null || node.isMissingNode()) {
                 throw new IllegalArgumentException("not JSON: the text is empty");
             }

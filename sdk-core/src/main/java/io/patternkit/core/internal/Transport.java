@@ -459,7 +459,7 @@ public final class Transport implements AutoCloseable {
             return null;
         }
         try {
-            T value = bytes.length == 0 ? null : Json.mapper().readValue(bytes, responseType);
+            T value = bytes.length == 0 ? null : Json.readExact(bytes, responseType);
             if (value == null) {
                 throw new ProtocolException(call.operation() + ": the sidecar at " + sidecar + " answered " + status
                         + " without a body", status, null, null);

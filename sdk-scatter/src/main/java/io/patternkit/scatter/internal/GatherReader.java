@@ -151,7 +151,7 @@ final class GatherReader<P, R> {
 
     private JsonNode parse(String text, String what) {
         try {
-            JsonNode node = Json.mapper().readTree(text);
+            JsonNode node = Json.readTree(text);
             if (node == null || !node.isObject()) {
                 throw protocol("the root's " + what + " is not a JSON object");
             }

@@ -90,7 +90,7 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
     private ManagementResponse call(ManagementRequest request) {
         JsonNode body;
         try {
-            body = Json.mapper().readTree(request.body());
+            body = Json.readTree(request.body());
         } catch (IOException e) {
             return invalid("the body is not JSON");
         }

@@ -84,7 +84,7 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
     private MergeInput<Q, P> read(byte[] body) throws InvalidCall {
         JsonNode call;
         try {
-            call = Json.mapper().readTree(body);
+            call = Json.readTree(body);
         } catch (IOException e) {
             throw new InvalidCall("the body is not JSON");
         }
