@@ -112,6 +112,18 @@ public interface QueueEngine extends AutoCloseable {
     Optional<NackOutcome> nack(String queue, Receipt receipt, NackCommand command);
 
     /**
+     * Undoes claims whose answer never reached their client (it went away while the claim ran): each item is
+     * ready again at once with the attempt the claim counted taken back, so an item nobody received is neither
+     * nearer its dead letter nor counted as redelivered. Unlike {@link #nack}, which settles a delivery, this
+     * says there was none.
+     *
+     * @param queue a valid queue name
+     * @param receipts the receipts the claims made, never delivered
+     * @return how many items were given back (a receipt no longer current gives back nothing)
+     */
+    long giveBack(String queue, List<Receipt> receipts);
+
+    /**
      * Sets a claimed item's visibility deadline to {@code visibilityMs} from now (SQS
      * ChangeMessageVisibility).
      *

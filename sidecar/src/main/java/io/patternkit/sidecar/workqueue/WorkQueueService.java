@@ -246,8 +246,7 @@ public final class WorkQueueService {
     }
 
     private void giveBack(String queue, List<ClaimedItem> items) {
-        NackCommand now = new NackCommand(0L, false, "the claiming client went away before the answer");
-        blocking(() -> items.stream().filter(i -> engine.nack(queue, i.receipt(), now).isPresent()).count())
+        blocking(() -> engine.giveBack(queue, items.stream().map(ClaimedItem::receipt).toList()))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         metrics.of(queue).givenBack.increment(ar.result());

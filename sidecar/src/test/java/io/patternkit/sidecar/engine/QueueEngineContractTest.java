@@ -148,6 +148,20 @@ abstract class QueueEngineContractTest {
     }
 
     @Test
+    void aClaimGivenBackUndoesItsAttemptEvenTheLastSoNothingIsDeadLetteredUnreceived() {
+        enqueue(item(null, 0, 0, 1));
+        ClaimedItem unreceived = claimOne(30_000);
+        assertThat(engine.giveBack(queue, List.of(unreceived.receipt()))).isEqualTo(1);
+        assertThat(engine.giveBack(queue, List.of(unreceived.receipt()))).as("once").isZero();
+        assertThat(engine.deadLetterExpired(queue)).isZero();
+
+        ClaimedItem delivered = claimOne(30_000);
+        assertThat(delivered.attempt()).isEqualTo(1);
+        assertThat(engine.ack(queue, unreceived.receipt())).as("the undone claim's receipt is stale").isFalse();
+        assertThat(engine.ack(queue, delivered.receipt())).isTrue();
+    }
+
+    @Test
     void lapsedLastAttemptIsDeadLetteredWithReason() {
         long id = enqueue(item(null, 0, 0, 2));
         claimOne(unit());

@@ -382,6 +382,22 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     }
 
     @Override
+    public long giveBack(String queue, List<Receipt> receipts) {
+        return inConnection("give back", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'ready', "
+                    + "attempt = attempt - 1, visible_at = pk_now_ms() "
+                    + "WHERE id = ? AND queue = ? AND epoch = ? AND state = 'inflight' AND attempt > 0")) {
+                long given = 0;
+                for (Receipt receipt : receipts) {
+                    bindReceipt(ps, 1, queue, receipt);
+                    given += ps.executeUpdate();
+                }
+                return given;
+            }
+        });
+    }
+
+    @Override
     public OptionalLong extend(String queue, Receipt receipt, long visibilityMs) {
         return inConnection("extend", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET visible_at = pk_now_ms() + ? "
