@@ -193,6 +193,16 @@ public abstract class JdbcQueueEngine implements QueueEngine {
         }
         Map<String, Long> existing = new HashMap<>();
         String marks = String.join(", ", Collections.nCopies(positions.size(), "?"));
+        // An acked item whose own dedup window has passed no longer holds its key, purged yet or not: it goes now,
+        // and the item that met it is inserted in the next round.
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM workqueue_items WHERE queue = ? AND dedup_key IN ("
+                + marks + ") AND state = 'acked' AND purge_at <= pk_now_ms()")) {
+            ps.setString(1, queue);
+            for (int i = 0; i < positions.size(); i++) {
+                ps.setString(i + 2, items.get(positions.get(i)).dedupKey());
+            }
+            ps.executeUpdate();
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id, dedup_key FROM workqueue_items WHERE queue = ? AND dedup_key IN (" + marks + ")")) {
             ps.setString(1, queue);
