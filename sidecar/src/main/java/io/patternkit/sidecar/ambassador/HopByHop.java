@@ -8,13 +8,13 @@ import java.util.TreeSet;
 
 /**
  * The header fields that belong to one connection rather than to the message, which a proxy removes before it
- * forwards a request or an answer (RFC 9110 section 7.6.1): the fixed list, and every field the message's own
- * {@code Connection} field names as a connection option. vertx-http-proxy removes the fixed list from requests
- * only; the ambassador applies this to the upstream's answers, to the options an app's request names, and to the
- * copies it mirrors.
+ * forwards a request or an answer (RFC 9110 section 7.6.1): a fixed list, and every field the message's own
+ * {@code Connection} field names as a connection option. vertx-http-proxy removes a list of its own from requests
+ * only (without {@code Proxy-Connection} or the options {@code Connection} names); the ambassador applies this to
+ * the app's requests, the upstream's answers and the copies it mirrors.
  */
 final class HopByHop {
-    /** RFC 9110 section 7.6.1's fields, and {@code Proxy-Connection}, which some clients still send. */
+    /** RFC 9110 section 7.6.1's fields, and those RFC 2616 section 13.5.1 named too (the proxy authentication pair, {@code Trailer}). */
     private static final List<String> FIELDS = List.of("Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate",
             "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade");
 
@@ -41,7 +41,7 @@ final class HopByHop {
      * @param headers the message's headers as received, not null
      * @return the options as named, trimmed, without empty ones; empty when there is no {@code Connection} field
      */
-    static Set<String> connectionOptions(MultiMap headers) {
+    private static Set<String> connectionOptions(MultiMap headers) {
         Set<String> options = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         for (String field : headers.getAll(HttpHeaders.CONNECTION)) {
             for (String option : field.split(",")) {

@@ -99,7 +99,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         }
         Call call = new Call(ctx, table, version, shard.orElse(null), ticker.nanoTime());
         ctx.set(CALL, call);
-        HopByHop.connectionOptions(incoming.headers()).forEach(ctx.request().headers()::remove); // the fixed list is gone already
+        HopByHop.remove(ctx.request().headers()); // the library drops its own list only when it sends, without Proxy-Connection
         if (shard.isEmpty()) {
             return call.problem(ProblemType.INVALID_REQUEST, malformed != null
                     ? "upstream " + upstream.name() + ": the shard key " + table.spec().shardKey() + " is malformed: " + malformed

@@ -274,7 +274,7 @@ class AmbassadorHttpTest {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("GET /items HTTP/1.1\r\nHost: terms\r\nConnection: keep-alive, X-App-Only\r\n"
-                    + "X-App-Only: private\r\nProxy-Authorization: Basic YTpi\r\nX-Request: kept\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "X-App-Only: private\r\nProxy-Authorization: Basic YTpi\r\nProxy-Connection: keep-alive\r\nX-Request: kept\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             java.io.BufferedReader head = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             status = head.readLine();
             for (String line = head.readLine(); line != null && !line.isEmpty(); line = head.readLine()) {
@@ -285,7 +285,8 @@ class AmbassadorHttpTest {
         assertThat(answer).containsEntry("x-answer", "kept").doesNotContainKeys("x-upstream-only", "keep-alive", "proxy-authenticate");
         assertThat(answer.getOrDefault("connection", "")).doesNotContainIgnoringCase("x-upstream-only");
         Map<String, String> received = shards.get(0).stream().flatMap(r -> r.seen.stream()).findFirst().orElseThrow().headers();
-        assertThat(received).containsEntry("x-request", "kept").doesNotContainKeys("x-app-only", "proxy-authorization");
+        assertThat(received).containsEntry("x-request", "kept").doesNotContainKeys("x-app-only", "proxy-authorization",
+                "proxy-connection");
         assertThat(received.getOrDefault("connection", "")).doesNotContainIgnoringCase("x-app-only");
     }
 
