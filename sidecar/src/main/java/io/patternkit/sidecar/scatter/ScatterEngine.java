@@ -14,11 +14,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Starts scatter calls and keeps what outlives them, per pool: recent leaf latency (for the hedge
- * delay), the hedge budget and the round-robin position of each shard's replicas. A pool's state that
- * no call has used for longer than it remembers anything (the latency window, or the hedge budget's
- * {@link ExtraLoadBudget#WINDOW} if longer) is dropped: one made anew is the same, and pools whose
- * leaves come and go no longer add up (a latency tracker holds about 200 KB). Thread-safe; each call
- * runs on the context it was started on.
+ * delay), the hedge budget and the round-robin position of each shard's replicas. A pool's latency and
+ * budget that no call has used for longer than they remember anything (the latency window, or the hedge
+ * budget's {@link ExtraLoadBudget#WINDOW} if longer) are dropped: ones made anew are the same, and pools
+ * whose leaves come and go no longer add up (a latency tracker holds about 200 KB). The rotation positions
+ * stay (a counter per shard), so a pool called rarely still takes its replicas in turn. Thread-safe; each
+ * call runs on the context it was started on.
  */
 public final class ScatterEngine {
     private final TaskScheduler scheduler;
@@ -28,6 +29,8 @@ public final class ScatterEngine {
     private final Settings settings;
     private final JsonMapper mapper = JsonMappers.standard();
     private final Map<String, PoolState> pools = new ConcurrentHashMap<>();
+    /** Each shard's rotation position: kept when its pool is forgotten (tens of bytes), so rare calls still take turns. */
+    private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
     private final long forgetAfterNanos;
     private final AtomicLong nextSweepNanos;
 
@@ -93,7 +96,7 @@ public final class ScatterEngine {
     }
 
     int nextRoundRobin(String pool, String shard) {
-        return state(pool).roundRobin.computeIfAbsent(shard, k -> new AtomicInteger()).getAndIncrement();
+        return roundRobin.computeIfAbsent(pool + '\u0000' + shard, k -> new AtomicInteger()).getAndIncrement();
     }
 
     /** @return how many pools the engine holds state for */
@@ -119,11 +122,10 @@ public final class ScatterEngine {
         return state;
     }
 
-    /** What a pool's calls leave behind: recent latency, the hedge budget, each shard's round-robin position. */
+    /** What a pool's calls leave behind that it forgets: recent latency and the hedge budget. */
     private static final class PoolState {
         final LatencyTracker latency;
         final ExtraLoadBudget budget;
-        final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
         volatile long usedNanos;
 
         PoolState(LatencyTracker latency, ExtraLoadBudget budget) {

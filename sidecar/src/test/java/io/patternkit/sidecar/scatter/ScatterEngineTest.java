@@ -418,4 +418,14 @@ class ScatterEngineTest {
         assertThat(leaves.posts).extracting(p -> p.url)
                 .containsExactly("http://a/leaf", "http://b/leaf", "http://a/leaf", "http://b/leaf");
     }
+
+    @Test
+    void aPoolCalledLessOftenThanItRemembersStillTakesItsReplicasInTurn() {
+        for (int i = 0; i < 4; i++) {
+            start(plan(10, Completion.ALL, NO_HEDGING, shard("s1", "a", "b")));
+            clock.advance(Duration.ofSeconds(31)); // the pool's latency and budget are forgotten between calls
+        }
+        assertThat(leaves.posts).extracting(p -> p.url)
+                .containsExactly("http://a/leaf", "http://b/leaf", "http://a/leaf", "http://b/leaf");
+    }
 }
