@@ -18,7 +18,8 @@ final class LineSplitter {
     private int length;
 
     /**
-     * @param maxLineBytes the longest piece handed on (at least 2)
+     * @param maxLineBytes the longest piece handed on (at least 4, the longest UTF-8 character, for pieces of a
+     *     valid line to be cut between characters; at least 2 for nothing to be lost)
      * @param lines where each line goes
      */
     LineSplitter(int maxLineBytes, Consumer<LogLine> lines) {

@@ -18,8 +18,8 @@ import java.util.Set;
  *        app writes before it reopens (default 5 s, Fluent Bit's {@code Rotate_Wait})
  * @param multilineFlush how long a record of a text log waits for more continuation lines before it
  *        is written (default 1 s)
- * @param maxLineBytes the longest line kept as one record; a longer one is written in pieces of this
- *        size (default 64 KiB)
+ * @param maxLineBytes the longest line kept as one record; a longer one is written in pieces of at most
+ *        this size, cut between UTF-8 characters (default 64 KiB, at least 256)
  */
 public record LogsSpec(List<LogSourceSpec> sources, boolean stdout, int recent, Duration rotateWait, Duration multilineFlush,
                        int maxLineBytes) {
