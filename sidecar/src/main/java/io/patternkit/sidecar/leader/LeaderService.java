@@ -245,7 +245,7 @@ public final class LeaderService {
         return untilDisconnected(new Watch(request, deadline(request.waitMs()), promise), request.election(), promise,
                 disconnected, "watch", () -> {
                     if (request.releaseOnDisconnect() && request.candidateId() != null) {
-                        releaseOnDisconnect(election(request.election()), request.candidateId());
+                        releaseOnDisconnect(election(request.election()), request.candidateId(), request.term());
                     }
                 });
     }
@@ -489,7 +489,12 @@ public final class LeaderService {
         });
     }
 
-    private void releaseOnDisconnect(Election e, String candidate) {
+    /**
+     * Releases what a closed watch stood for: the candidate's lease, when it holds it, in the term the watch was of
+     * ({@code watchedTerm}; 0 for a watch that named none, which stands for whatever term the candidate holds). A watch
+     * of an older term is not the holder's watch of the term it holds now, and releases nothing.
+     */
+    private void releaseOnDisconnect(Election e, String candidate, long watchedTerm) {
         Holding held = e.holdings.get(candidate);
         blocking(() -> {
             long term = held != null ? held.term : -1;
@@ -499,6 +504,9 @@ public final class LeaderService {
                     return -1L;
                 }
                 term = lease.term();
+            }
+            if (watchedTerm > 0 && term != watchedTerm) {
+                return -1L;
             }
             return engine.release(e.name, candidate, term) == ReleaseOutcome.RELEASED ? term : -1L;
         }).onComplete(ar -> {

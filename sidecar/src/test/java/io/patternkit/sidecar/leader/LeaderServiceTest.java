@@ -246,6 +246,9 @@ class LeaderServiceTest {
         final CountDownLatch releaseEntered = new CountDownLatch(1);
         final CountDownLatch releaseGate = new CountDownLatch(1);
         final AtomicInteger acquisitions = new AtomicInteger();
+        /** When set, reads wait on it (after counting down {@link #readEntered}); none by default. */
+        volatile CountDownLatch readGate;
+        final CountDownLatch readEntered = new CountDownLatch(1);
 
         Gated(LeaseEngine inner) {
             this.inner = inner;
@@ -288,6 +291,11 @@ class LeaderServiceTest {
 
         @Override
         public LeaseRecord read(String election) {
+            CountDownLatch gate = readGate;
+            if (gate != null) {
+                readEntered.countDown();
+                pass(gate);
+            }
             return inner.read(election);
         }
 
@@ -368,6 +376,31 @@ class LeaderServiceTest {
         assertThat(outcome.elected()).isTrue();
         assertThat(outcome.lease().orElseThrow().term()).isEqualTo(2);
         assertThat(count(LeaderMetrics.RELEASES, "election", election, "reason", "disconnect")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aDisconnectedWatchOfAnOldTermNeverReleasesTheNewOneItsCandidateHolds() throws Exception {
+        Gated gated = new Gated(engine);
+        gated.releaseGate.countDown();
+        gated.gates[0].countDown();
+        gated.gates[1].countDown();
+        LeaderService gatedService = new LeaderService(vertx, gated, TIMING, nanos::get, new LeaderMetrics(registry));
+        assertThat(result(gatedService.campaign(election, "a", 0)).lease().orElseThrow().term()).isEqualTo(1);
+        Promise<Void> connection = Promise.promise();
+        Future<Observation> oldWatch = gatedService.watch(new WatchRequest(election, 1, "a", 15_000, "a", true),
+                connection.future());
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !oldWatch.isComplete());
+        CountDownLatch reading = new CountDownLatch(1);
+        gated.readGate = reading; // the term-1 watch's look after the resign waits
+        assertThat(result(gatedService.resign(election, "a", 1))).isTrue();
+        assertThat(gated.readEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        gated.readGate = null;
+        assertThat(result(gatedService.campaign(election, "a", 0)).lease().orElseThrow().term()).isEqualTo(2);
+        connection.complete(); // the app drops its old watch, now that it leads in term 2
+        reading.countDown();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> engine.read(election).holder() != null);
+        assertThat(engine.read(election).holder()).isEqualTo("a");
+        assertThat(engine.read(election).term()).isEqualTo(2);
     }
 
     @Test
