@@ -132,6 +132,10 @@ public final class LeaderService {
      */
     public Future<Lease> renew(String election, String candidate, long term) {
         return onContext(promise -> {
+            if (draining) { // its release pass frees every lease held here: a renew must not promise more time
+                promise.fail(leaseLost("the sidecar is draining and releases every lease it holds"));
+                return;
+            }
             Election e = election(election);
             Holding before = e.holdings.get(candidate);
             if (before != null && before.term == term && expired(before)) {
@@ -170,6 +174,8 @@ public final class LeaderService {
                     promise.fail(leaseLost("the candidate does not hold the lease in term " + term));
                 } else if (before != null && now != before) {
                     promise.fail(leaseLost("the lease was lost while renewing"));
+                } else if (draining) {
+                    promise.fail(leaseLost("the sidecar began to drain while renewing; it releases every lease it holds"));
                 } else {
                     metrics.term(election, term);
                     promise.complete(lease(e, hold(e, candidate, renewed.get(), t0)));

@@ -429,6 +429,20 @@ class LeaderServiceTest {
     }
 
     @Test
+    void aRenewWhileTheSidecarDrainsIsRefusedAsLostNotGrantedMoreTime() throws Exception {
+        Gated gated = new Gated(engine);
+        gated.gates[0].countDown();
+        LeaderService gatedService = new LeaderService(vertx, gated, TIMING, nanos::get, new LeaderMetrics(registry));
+        long term = result(gatedService.campaign(election, "a", 0)).lease().orElseThrow().term();
+        Future<Void> drain = gatedService.drain();
+        assertThat(gated.releaseEntered.await(10, TimeUnit.SECONDS)).isTrue(); // the drain's release is under way
+        assertLeaseLost(() -> result(gatedService.renew(election, "a", term)));
+        gated.releaseGate.countDown();
+        result(drain);
+        assertThat(engine.read(election).holder()).isNull();
+    }
+
+    @Test
     void drainReleasesEveryHeldLeaseAndAnswersWaiters() {
         elect("a");
         String other = "o-" + UUID.randomUUID();
