@@ -49,7 +49,8 @@ public final class Nack {
     }
 
     /**
-     * @param reason why the handler failed, kept with the item; truncated to {@link #MAX_REASON} characters
+     * @param reason why the handler failed, kept with the item; truncated to {@link #MAX_REASON} characters, and any
+     *     U+0000 (which the wire refuses, as PostgreSQL cannot store it) replaced by U+FFFD
      * @return a copy with the reason
      */
     public Nack reason(String reason) {
@@ -72,7 +73,8 @@ public final class Nack {
         return Optional.ofNullable(reason);
     }
 
-    private static String truncate(String s) {
+    private static String truncate(String reason) {
+        String s = reason.replace('\0', '\uFFFD');
         if (s.length() <= MAX_REASON) {
             return s;
         }

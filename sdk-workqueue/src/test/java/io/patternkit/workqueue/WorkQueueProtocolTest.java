@@ -215,6 +215,14 @@ class WorkQueueProtocolTest {
     }
 
     @Test
+    void aReasonIsCutToWhatTheWireTakesAndNeverCarriesUPlus0000() {
+        // A handler's exception message may hold U+0000, which the sidecar refuses (PostgreSQL cannot store it): the
+        // nack must still go through, or the item gets no backoff and a poison item is never dead-lettered at once.
+        assertThat(Nack.deadLetter("bad \u0000 byte").reason()).contains("bad \uFFFD byte");
+        assertThat(Nack.withBackoff().reason("x".repeat(Nack.MAX_REASON + 10)).reason().orElseThrow()).hasSize(Nack.MAX_REASON);
+    }
+
+    @Test
     void acksNacksAndExtends() {
         server.stubFor(post(Q + "/ack").willReturn(aResponse().withStatus(204)));
         server.stubFor(post(Q + "/nack").willReturn(okJson("{\"state\":\"delayed\",\"visibleAt\":\"" + T1 + "\"}")));

@@ -352,6 +352,9 @@ public final class RequestParser {
         Long delay = fields.integer(node, path, "delayMs", 0, Wire.MAX_VISIBILITY_MS, null);
         boolean deadLetter = fields.bool(node, path, "deadLetter", false);
         String reason = fields.string(node, path, "reason", 0, 2048, false);
+        if (reason != null && reason.indexOf('\0') >= 0) { // PostgreSQL cannot store it: refused up front, on every engine
+            fields.error(JsonFields.join(path, "reason"), "must not contain U+0000");
+        }
         return new NackRequest(receipt, new NackCommand(delay, deadLetter, reason));
     }
 

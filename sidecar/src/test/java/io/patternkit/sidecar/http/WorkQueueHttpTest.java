@@ -147,6 +147,21 @@ class WorkQueueHttpTest {
     }
 
     @Test
+    void aNackBatchWithAReasonNoEngineCanStoreIsRefusedWholeBeforeAnyNack() {
+        String q = q();
+        http.call("POST", q + "/items/batch", "{\"items\":[{\"payload\":1},{\"payload\":2}]}");
+        JsonNode claimed = http.call("POST", q + "/claim", "{\"max\":2,\"visibilityMs\":30000}").json().get("items");
+        String r0 = claimed.get(0).get("receipt").asString();
+        String r1 = claimed.get(1).get("receipt").asString();
+        HttpHarness.Reply refused = http.sendChecked(http.request("POST", q + "/nack/batch", "application/json",
+                "{\"items\":[{\"receipt\":\"" + r0 + "\"},{\"receipt\":\"" + r1 + "\",\"reason\":\"x\\u0000y\"}]}", true).build());
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("type").asString()).isEqualTo(ProblemType.INVALID_REQUEST.uri());
+        assertThat(refused.json().toString()).contains("items[1].reason").contains("U+0000");
+        assertThat(http.call("POST", q + "/ack", "{\"receipt\":\"" + r0 + "\"}").status()).as("r0 was not nacked").isEqualTo(204);
+    }
+
+    @Test
     void aClaimCarryingAcksAcknowledgesThemFirstAndAnswersEachOutcome() {
         String q = q();
         http.call("POST", q + "/items/batch", "{\"items\":[{\"payload\":1},{\"payload\":2},{\"payload\":3}]}");
