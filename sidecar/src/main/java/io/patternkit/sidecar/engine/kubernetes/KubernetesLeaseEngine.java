@@ -189,24 +189,28 @@ public final class KubernetesLeaseEngine implements LeaseEngine {
     @Override
     public Optional<LeaseRecord> renew(String election, String candidate, long term, Duration leaseDuration) {
         return KubernetesClients.call("renew", () -> {
-            Lease current = lease(election).get();
-            if (current == null) {
-                return Optional.empty();
-            }
-            LeaseRecord seen = record(current);
-            if (!candidate.equals(seen.holder()) || seen.term() != term) {
-                return Optional.empty();
-            }
-            Lease next = new LeaseBuilder(current).editSpec().withLeaseDurationSeconds(seconds(leaseDuration))
-                    .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build();
-            try {
-                return Optional.of(record(written(client.resource(next).update())));
-            } catch (KubernetesClientException e) {
-                if (conflict(e)) {
+            // A 409 says only that the resourceVersion moved (an overlapping renew of the same holder, an annotation
+            // someone added), not who holds the Lease: read again, and renew while the candidate still holds the term.
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Lease current = lease(election).get();
+                if (current == null) {
                     return Optional.empty();
                 }
-                throw e;
+                LeaseRecord seen = record(current);
+                if (!candidate.equals(seen.holder()) || seen.term() != term) {
+                    return Optional.empty();
+                }
+                Lease next = new LeaseBuilder(current).editSpec().withLeaseDurationSeconds(seconds(leaseDuration))
+                        .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build();
+                try {
+                    return Optional.of(record(written(client.resource(next).update())));
+                } catch (KubernetesClientException e) {
+                    if (!conflict(e)) {
+                        throw e;
+                    }
+                }
             }
+            throw new EngineException("renew kept conflicting", null);
         });
     }
 
