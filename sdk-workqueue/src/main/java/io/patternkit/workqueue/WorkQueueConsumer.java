@@ -227,9 +227,10 @@ public final class WorkQueueConsumer implements AutoCloseable {
         /**
          * How long a handled item's ack waits for the poller's next claim to carry it ({@link WorkQueue#ackAndClaim},
          * one round trip for both) before the acker sends it in a call of its own, as Kafka's producer lingers to
-         * fill a batch. Longer saves more calls when claims are far apart; the item holds its slot meanwhile (the
-         * extender keeps its visibility), and an item handled by a worker that dies within the linger is redelivered
-         * (at least once). The default, 100 ms, follows the SQS buffered client, whose batches stay open up to 200 ms
+         * fill a batch. Longer saves more calls when claims are far apart; the item holds its slot meanwhile, and an
+         * item handled by a worker that dies within the linger is redelivered (at least once). The linger is at most a
+         * quarter of the {@link #visibilityTimeout visibility timeout} (a longer one is shortened to that), so that a
+         * handled item's ack goes well before its visibility lapses. The default, 100 ms, follows the SQS buffered client, whose batches stay open up to 200 ms
          * ({@code maxBatchOpenMs}): with 25 ms, about one call in six of the main job's workers was an ack of its own,
          * with 100 ms one in a hundred (docs/benchmarks.md, section 11).
          *

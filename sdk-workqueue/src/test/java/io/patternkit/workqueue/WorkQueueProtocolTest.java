@@ -13,10 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.core.ProtocolException;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.SidecarReadiness;
 import io.patternkit.core.contract.ContractValidator;
+import io.patternkit.workqueue.internal.ConsumerSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -212,6 +214,16 @@ class WorkQueueProtocolTest {
     void claimsAsyncAndEmpty() {
         server.stubFor(post(Q + "/claim").willReturn(okJson("{\"items\":[]}")));
         assertThat(queue.claimAsync(1, Duration.ofMillis(500), Duration.ZERO).join()).isEmpty();
+    }
+
+    @Test
+    void theAckLingerIsAtMostAQuarterOfTheVisibilityTimeoutSoAHandledItemIsAckedBeforeItLapses() {
+        ConsumerListener none = new ConsumerListener() {
+        };
+        assertThat(new ConsumerSettings(1, 1, Duration.ofMillis(300), Duration.ZERO, Duration.ofSeconds(1),
+                new SimpleMeterRegistry(), none).ackLinger()).isEqualTo(Duration.ofMillis(75));
+        assertThat(new ConsumerSettings(1, 1, Duration.ofSeconds(30), Duration.ZERO, Duration.ofMillis(100),
+                new SimpleMeterRegistry(), none).ackLinger()).isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
