@@ -63,6 +63,23 @@ class LeadershipTest {
     }
 
     @Test
+    void aWinThatArrivesAsTheHandleClosesIsGivenBackBeforeCloseReturns() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        scripted.campaignGate = answer;
+        scripted.resignFailsWhenInterrupted = true;
+        Leadership a = start("a", new Recorder());
+        await().atMost(AWAIT).until(() -> !scripted.campaigns.isEmpty());
+        Thread closing = new Thread(a::close, "closing");
+        closing.start();
+        await().atMost(AWAIT).until(() -> scripted.interruptedWhileCampaigning);
+        answer.countDown(); // the sidecar's "elected" was already on its way when close() began
+        closing.join(AWAIT.toMillis());
+        assertThat(closing.isAlive()).isFalse();
+        assertThat(scripted.resigns).containsExactly("a");
+        assertThat(fake.currentLeader(E).hasLeader()).isFalse();
+    }
+
+    @Test
     void renewsEveryRetryPeriodFromTheLease() throws Exception {
         Leadership a = start("a", new Recorder());
         Instant t0 = clock.instant();
@@ -349,6 +366,11 @@ class LeadershipTest {
         final List<String> campaigns = new CopyOnWriteArrayList<>();
         /** When set, a follower's watch blocks until it opens. */
         volatile CountDownLatch watchGate;
+        /** When set, a campaign's answer waits until it opens, whatever interrupts (as an answer already on its way). */
+        volatile CountDownLatch campaignGate;
+        volatile boolean interruptedWhileCampaigning;
+        /** Whether a resign on an interrupted thread fails, as an HTTP client's call does. */
+        volatile boolean resignFailsWhenInterrupted;
 
         Scripted(LeaderElection delegate) {
             this.delegate = delegate;
@@ -363,6 +385,20 @@ class LeadershipTest {
             }
             if (!campaignWaitsBeforeWinning.isZero()) {
                 clock.advance(campaignWaitsBeforeWinning);
+            }
+            CountDownLatch gate = campaignGate;
+            boolean interrupted = false;
+            while (gate != null) {
+                try {
+                    gate.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    interruptedWhileCampaigning = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             CampaignResult r = delegate.becomeLeader(election, candidateId, wait);
             if (r.elected() && !campaignAnswerTakes.isZero()) {
@@ -396,6 +432,9 @@ class LeadershipTest {
 
         @Override
         public boolean resign(Lease lease) {
+            if (resignFailsWhenInterrupted && Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("the call was made on an interrupted thread");
+            }
             resigns.add(lease.candidateId());
             return delegate.resign(lease);
         }

@@ -187,6 +187,17 @@ public final class LeadershipEngine {
         for (Thread loop : loops) {
             loop.interrupt();
         }
+        // Before the client closes: a loop may be giving back a term it won as the handle closed.
+        for (Thread loop : loops) {
+            if (loop != Thread.currentThread()) {
+                try {
+                    loop.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
         events.shutdown();
         if (Thread.currentThread() != eventThread) {
             try {
@@ -354,7 +365,16 @@ public final class LeadershipEngine {
                 return;
             }
         }
-        resignQuietly(lease); // won after close: give it back at once
+        // Won after close: give it back at once. close() interrupted this thread, and an HTTP client fails a call made on
+        // an interrupted thread, so the flag waits until the resign has gone.
+        boolean interrupted = Thread.interrupted();
+        try {
+            resignQuietly(lease);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     // ---- the watch thread ----
