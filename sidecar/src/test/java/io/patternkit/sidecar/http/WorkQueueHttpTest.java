@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -149,25 +151,33 @@ class WorkQueueHttpTest {
     @Test
     void aNackBatchWithAReasonNoEngineCanStoreIsRefusedWholeBeforeAnyNack() {
         String q = q();
-        http.call("POST", q + "/items/batch", "{\"items\":[{\"payload\":1},{\"payload\":2}]}");
-        JsonNode claimed = http.call("POST", q + "/claim", "{\"max\":2,\"visibilityMs\":30000}").json().get("items");
-        String r0 = claimed.get(0).get("receipt").asString();
-        String r1 = claimed.get(1).get("receipt").asString();
-        HttpHarness.Reply refused = http.sendChecked(http.request("POST", q + "/nack/batch", "application/json",
-                "{\"items\":[{\"receipt\":\"" + r0 + "\"},{\"receipt\":\"" + r1 + "\",\"reason\":\"x\\u0000y\"}]}", true).build());
+        List<String> held = enqueueAndClaim(q, 2, 2);
+        String body = "{\"items\":[{\"receipt\":\"" + held.get(0) + "\"},{\"receipt\":\"" + held.get(1) + "\",\"reason\":\"x\\u0000y\"}]}";
+        HttpHarness.Reply refused = http.sendChecked(http.request("POST", q + "/nack/batch", "application/json", body, true).build());
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().get("type").asString()).isEqualTo(ProblemType.INVALID_REQUEST.uri());
         assertThat(refused.json().toString()).contains("items[1].reason").contains("U+0000");
-        assertThat(http.call("POST", q + "/ack", "{\"receipt\":\"" + r0 + "\"}").status()).as("r0 was not nacked").isEqualTo(204);
+        assertThat(http.call("POST", q + "/ack", "{\"receipt\":\"" + held.get(0) + "\"}").status()).as("the first was not nacked")
+                .isEqualTo(204);
+    }
+
+    /** Enqueues {@code items} items with the payloads 1, 2, ... and claims up to {@code max}; their receipts. */
+    private List<String> enqueueAndClaim(String q, int items, int max) {
+        String payloads = java.util.stream.IntStream.rangeClosed(1, items).mapToObj(i -> "{\"payload\":" + i + "}")
+                .collect(java.util.stream.Collectors.joining(","));
+        http.call("POST", q + "/items/batch", "{\"items\":[" + payloads + "]}");
+        List<String> receipts = new ArrayList<>();
+        http.call("POST", q + "/claim", "{\"max\":" + max + "}").json().get("items")
+                .forEach(item -> receipts.add(item.get("receipt").asString()));
+        return receipts;
     }
 
     @Test
     void aClaimCarryingAcksAcknowledgesThemFirstAndAnswersEachOutcome() {
         String q = q();
-        http.call("POST", q + "/items/batch", "{\"items\":[{\"payload\":1},{\"payload\":2},{\"payload\":3}]}");
-        JsonNode first = http.call("POST", q + "/claim", "{\"max\":2}").json().get("items");
-        String r0 = first.get(0).get("receipt").asString();
-        String r1 = first.get(1).get("receipt").asString();
+        List<String> first = enqueueAndClaim(q, 3, 2);
+        String r0 = first.get(0);
+        String r1 = first.get(1);
         http.call("POST", q + "/nack", "{\"receipt\":\"" + r1 + "\",\"delayMs\":600000}");
 
         JsonNode next = http.call("POST", q + "/claim", "{\"max\":5,\"ack\":[\"" + r0 + "\",\"" + r1 + "\"]}").json();
