@@ -69,7 +69,10 @@ class LeadershipTest {
         scripted.resignFailsWhenInterrupted = true;
         Leadership a = start("a", new Recorder());
         await().atMost(AWAIT).until(() -> !scripted.campaigns.isEmpty());
-        Thread closing = new Thread(a::close, "closing");
+        Thread closing = new Thread(() -> {
+            Thread.currentThread().interrupt(); // a caller already interrupted closes all the same
+            a.close();
+        }, "closing");
         closing.start();
         await().atMost(AWAIT).until(() -> scripted.interruptedWhileCampaigning);
         answer.countDown(); // the sidecar's "elected" was already on its way when close() began

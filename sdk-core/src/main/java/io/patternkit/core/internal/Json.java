@@ -27,7 +27,8 @@ public final class Json {
      * Reads JSON trees (payloads, scatter requests and parts) without rounding a number: floating-point values as
      * {@code BigDecimal}, their trailing zeros kept, so that {@code 0.1000000000000000055511151231257827},
      * {@code 12345678901234567.89} and {@code 1.10} are written out again as they came (an exponent may be spelt
-     * {@code 1E+400} for {@code 1e400}: the same number). Typed fields bind as with {@link #mapper()}.
+     * {@code 1E+400} for {@code 1e400}: the same number); an exponent past an int's range, which no {@code BigDecimal}
+     * holds, is read as {@link #mapper()} reads it. A tree binds to a type through {@link #treeToValue}.
      */
     private static final ObjectReader EXACT = MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
@@ -45,7 +46,27 @@ public final class Json {
      * @throws IOException when the text is not JSON or does not match the type
      */
     public static <T> T readExact(byte[] bytes, Class<T> type) throws IOException {
-        return EXACT.readValue(bytes, type);
+        try {
+            return EXACT.readValue(bytes, type);
+        } catch (NumberFormatException beyondBigDecimal) { // an exponent past an int's range (1e9999999999): as before
+            return MAPPER.readValue(bytes, type);
+        }
+    }
+
+    /**
+     * Binds a tree read by this class (its numbers exact) to a type as {@link #mapper()} binds the same text: a
+     * {@code BigDecimal} or {@code String} member gets the number as written, a {@code double} one its nearest double,
+     * and an untyped one ({@code Object}, a {@code Map}'s values) a {@code Double} or {@code Integer} as always (not the
+     * {@code BigDecimal} the tree holds).
+     *
+     * @param node the tree; not null
+     * @param type the type to bind
+     * @param <T> the type
+     * @return the value, null for a JSON null
+     * @throws JsonProcessingException when the tree does not match the type
+     */
+    public static <T> T treeToValue(JsonNode node, Class<T> type) throws JsonProcessingException {
+        return MAPPER.readValue(MAPPER.writeValueAsString(node), type);
     }
 
     /**
@@ -56,7 +77,11 @@ public final class Json {
      * @throws IOException when the text is not JSON
      */
     public static JsonNode readTree(byte[] bytes) throws IOException {
-        return EXACT.readTree(bytes);
+        try {
+            return EXACT.readTree(bytes);
+        } catch (NumberFormatException beyondBigDecimal) {
+            return MAPPER.readTree(bytes);
+        }
     }
 
     /**
@@ -67,7 +92,11 @@ public final class Json {
      * @throws JsonProcessingException when the text is not JSON
      */
     public static JsonNode readTree(String text) throws JsonProcessingException {
-        return EXACT.readTree(text);
+        try {
+            return EXACT.readTree(text);
+        } catch (NumberFormatException beyondBigDecimal) {
+            return MAPPER.readTree(text);
+        }
     }
 
     /** @return the shared, thread-safe mapper; callers must not reconfigure it */
@@ -119,7 +148,7 @@ public final class Json {
     public static String normalize(String json) {
         Objects.requireNonNull(json, "json");
         try {
-            JsonNode node = EXACT.readTree(json);
+            JsonNode node = readTree(json);
             if (node == null || node.isMissingNode()) {
                 throw new IllegalArgumentException("not JSON: the text is empty");
             }

@@ -187,17 +187,7 @@ public final class LeadershipEngine {
         for (Thread loop : loops) {
             loop.interrupt();
         }
-        // Before the client closes: a loop may be giving back a term it won as the handle closed.
-        for (Thread loop : loops) {
-            if (loop != Thread.currentThread()) {
-                try {
-                    loop.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
+        awaitLoops();
         events.shutdown();
         if (Thread.currentThread() != eventThread) {
             try {
@@ -218,6 +208,32 @@ public final class LeadershipEngine {
             }
         }
         log.debug("leadership of election {} closed", election);
+    }
+
+    /**
+     * Waits, before the client closes, for the loops to end: one may be giving back a term it won as the handle closed.
+     * At most {@link #CLOSE_WAIT_SECONDS} in all, whatever interrupts the caller (close() from a loop thread, which it
+     * has just interrupted, or from an interrupted one); the caller's interrupt flag is kept.
+     */
+    private void awaitLoops() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+        boolean interrupted = Thread.interrupted();
+        for (Thread loop : loops) {
+            while (loop != Thread.currentThread() && loop.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    loop.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- the campaign thread: campaign while following, renew while leading ----

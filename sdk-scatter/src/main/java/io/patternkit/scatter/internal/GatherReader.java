@@ -132,7 +132,7 @@ final class GatherReader<P, R> {
             JsonNode response = n.has("response") ? n.get("response") : NullNode.getInstance();
             P part;
             try {
-                part = Json.mapper().treeToValue(response, partType);
+                part = Json.treeToValue(response, partType);
             } catch (JsonProcessingException e) {
                 status = ShardStatus.FAILED;
                 reason = Optional.of("the leaf's answer cannot be read as " + partType.getName()

@@ -123,7 +123,7 @@ public final class HttpScatter implements ScatterGather {
             return null;
         }
         try {
-            return Json.mapper().treeToValue(merged, type);
+            return Json.treeToValue(merged, type);
         } catch (JsonProcessingException e) {
             throw new ProtocolException("scatter to pool '" + pool + "': the merge container's answer cannot be read as "
                     + type.getName() + ": " + e.getOriginalMessage(), 200, null, e);

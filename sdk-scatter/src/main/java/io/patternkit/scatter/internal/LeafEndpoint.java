@@ -120,7 +120,7 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
         }
         Q q;
         try {
-            q = Json.mapper().treeToValue(body.get("request"), requestType);
+            q = Json.treeToValue(body.get("request"), requestType);
         } catch (JsonProcessingException e) {
             return invalid("the request cannot be read as " + requestType.getName()
                     + (e instanceof JsonMappingException m ? " (at " + m.getPathReference() + ")" : ""));

@@ -118,7 +118,7 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
 
     private static <T> T convert(JsonNode value, Class<T> type, String what) throws InvalidCall {
         try {
-            return Json.mapper().treeToValue(value, type);
+            return Json.treeToValue(value, type);
         } catch (JsonProcessingException e) {
             throw new InvalidCall(what + " cannot be read as " + type.getName()
                     + (e instanceof JsonMappingException m ? " (at " + m.getPathReference() + ")" : ""));

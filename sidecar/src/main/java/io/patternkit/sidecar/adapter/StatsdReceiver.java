@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.patternkit.sidecar.common.DaemonThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,6 +21,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -30,9 +32,9 @@ import java.util.function.Consumer;
  * counters as counters ({@code _total}), gauges as gauges, timers as timers ({@code _seconds}),
  * histograms as summaries. Statsd names keep their dots, which Prometheus turns into underscores;
  * DogStatsD tags become labels. At most {@code maxSeries} series are made: beyond them, and for
- * malformed lines, lines whose bytes are not UTF-8, names under the sidecar's own {@code patternkit.} and a
- * name reused with another type or label set (as Prometheus names it: {@code a.b}, {@code a_b} and
- * {@code a.b.total} are one), lines are dropped and counted in {@code patternkit.adapter.statsd.dropped} by
+ * malformed lines, lines whose bytes are not UTF-8, names of the sidecar's own ({@code patternkit_*}, {@code http_server_requests}) and a
+ * name another meter has (the app's or the sidecar's, as Prometheus names it: {@code a.b}, {@code a_b} and
+ * {@code a.b.total} are one) with another type or label set, lines are dropped and counted in {@code patternkit.adapter.statsd.dropped} by
  * reason; a series refused once is remembered, so its later lines cost no more than a kept one's. Lines are
  * handled on the receiver's own thread.
  */
@@ -40,8 +42,11 @@ final class StatsdReceiver {
     private final MeterRegistry registry;
     private final int maxSeries;
     private final Map<String, Consumer<StatsdLine>> series = new HashMap<>();
-    /** The names of the sidecar's own meters: an app's line may not write into them. */
-    private static final String RESERVED_PREFIX = "patternkit.";
+    /**
+     * The sidecar's own meters, as Prometheus names them: an app's line may neither write into them nor, by coming
+     * first, keep the sidecar from registering them.
+     */
+    private static final List<String> RESERVED_PREFIXES = List.of("patternkit_", "http_server_requests");
     /** Set, on the receiving thread, when the registry refuses the meter that thread is registering. */
     private boolean refused;
     /** Each Prometheus name this receiver's series took, and the statsd name that took it. */
@@ -64,7 +69,7 @@ final class StatsdReceiver {
         this.lines = Counter.builder("patternkit.adapter.statsd.lines").description("Statsd lines received")
                 .register(registry);
         this.dropped = Counter.builder("patternkit.adapter.statsd.dropped")
-                .description("Statsd lines dropped, by reason: malformed, encoding, reserved (a name under patternkit.), conflict (a name reused with another type or label set), series-limit, receive").withRegistry(registry);
+                .description("Statsd lines dropped, by reason: malformed, encoding, reserved (a name of the sidecar's own: patternkit_*, http_server_requests), conflict (a name another meter has with another type or label set), series-limit, receive").withRegistry(registry);
         // The Prometheus registry does not throw for a meter whose name (as Prometheus spells it) is registered with another
         // type or label set: it keeps the meter out of every scrape and tells these listeners, on the registering thread.
         registry.config().onMeterRegistrationFailed((id, reason) -> {
@@ -135,10 +140,6 @@ final class StatsdReceiver {
             drop("malformed");
             return;
         }
-        if (line.name().startsWith(RESERVED_PREFIX)) {
-            drop("reserved");
-            return;
-        }
         String key = line.name() + '|' + line.type() + '|' + line.tags();
         Consumer<StatsdLine> meter = series.get(key);
         if (meter == null) {
@@ -152,16 +153,26 @@ final class StatsdReceiver {
         meter.accept(line);
     }
 
-    /** The series of a line seen first: its meter, or, when the registry refuses it, one that counts its lines dropped. */
+    /**
+     * The series of a line seen first: its meter, or one that counts its lines dropped when its name is the sidecar's
+     * own or another meter's as Prometheus spells it ({@code a.b}, {@code a_b} and {@code a-b} are one series, whose
+     * value each would overwrite: the first keeps it), or when the registry refuses it.
+     */
     private Consumer<StatsdLine> register(StatsdLine line) {
-        // Names Prometheus spells alike (a.b, a_b, a-b) would be one series whose value each overwrites: the first keeps it.
-        String prometheusName = registry.config().namingConvention().name(line.name(), type(line), null);
-        if (!prometheusNames.computeIfAbsent(prometheusName, n -> line.name()).equals(line.name())) {
+        NamingConvention convention = registry.config().namingConvention();
+        String prometheusName = convention.name(line.name(), type(line), null);
+        if (RESERVED_PREFIXES.stream().anyMatch(prometheusName::startsWith)) {
+            return l -> drop("reserved");
+        }
+        String owner = prometheusNames.get(prometheusName);
+        if (owner == null ? registry.getMeters().stream().anyMatch(m -> m.getId().getConventionName(convention).equals(prometheusName))
+                : !owner.equals(line.name())) {
             return l -> drop("conflict");
         }
+        prometheusNames.put(prometheusName, line.name());
         registeringThread = Thread.currentThread();
         refused = false;
-        Series made;
+        Consumer<StatsdLine> made;
         try {
             made = meter(line);
         } catch (IllegalArgumentException conflict) { // Micrometer's own: the same name and labels as a meter of another type
@@ -169,11 +180,10 @@ final class StatsdReceiver {
         } finally {
             registeringThread = null;
         }
-        if (refused) {
-            registry.remove(made.meter());
+        if (refused) { // kept out of every scrape; removing it would take the family's series of the same label values too
             return l -> drop("conflict");
         }
-        return made.update();
+        return made;
     }
 
     private static Meter.Type type(StatsdLine line) {
@@ -185,29 +195,26 @@ final class StatsdReceiver {
         };
     }
 
-    /** A meter made for a series, and how a line updates it. */
-    private record Series(Meter meter, Consumer<StatsdLine> update) {
-    }
 
-    private Series meter(StatsdLine line) {
+    private Consumer<StatsdLine> meter(StatsdLine line) {
         Tags tags = Tags.of(line.tags().toArray(String[]::new));
         switch (line.type()) {
             case "c" -> {
                 Counter counter = Counter.builder(line.name()).tags(tags).register(registry);
-                return new Series(counter, l -> counter.increment(l.value()));
+                return l -> counter.increment(l.value());
             }
             case "g" -> {
                 double[] level = {0};
-                Gauge gauge = Gauge.builder(line.name(), level, l -> l[0]).tags(tags).register(registry);
-                return new Series(gauge, l -> level[0] = l.relative() ? level[0] + l.value() : l.value());
+                Gauge.builder(line.name(), level, l -> l[0]).tags(tags).register(registry);
+                return l -> level[0] = l.relative() ? level[0] + l.value() : l.value();
             }
             case "ms" -> {
                 Timer timer = Timer.builder(line.name()).tags(tags).register(registry);
-                return new Series(timer, l -> timer.record(Duration.ofNanos((long) (l.value() * 1_000_000))));
+                return l -> timer.record(Duration.ofNanos((long) (l.value() * 1_000_000)));
             }
             default -> {
                 DistributionSummary summary = DistributionSummary.builder(line.name()).tags(tags).register(registry);
-                return new Series(summary, l -> summary.record(l.value()));
+                return l -> summary.record(l.value());
             }
         }
     }

@@ -194,7 +194,8 @@ public abstract class JdbcQueueEngine implements QueueEngine {
         Map<String, Long> existing = new HashMap<>();
         String marks = String.join(", ", Collections.nCopies(positions.size(), "?"));
         // An acked item whose own dedup window has passed no longer holds its key, purged yet or not: it goes now,
-        // and the item that met it is inserted in the next round.
+        // and the item that met it is inserted in the next round. (A row acked with no window of its own, enqueued
+        // before items carried one, keeps its key until the purge, which judges it by the purging sidecar's window.)
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM workqueue_items WHERE queue = ? AND dedup_key IN ("
                 + marks + ") AND state = 'acked' AND purge_at <= pk_now_ms()")) {
             ps.setString(1, queue);
