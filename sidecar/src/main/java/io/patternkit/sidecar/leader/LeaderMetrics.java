@@ -60,9 +60,13 @@ public final class LeaderMetrics {
 
     /**
      * @param election the election
-     * @param term a term this sidecar saw; the gauge keeps the greatest
+     * @param term a term this sidecar saw; the gauge keeps the greatest. An election no one has held (term 0) gets no
+     *     gauge, so that looking at any name a client makes up does not add a series for good.
      */
     public void term(String election, long term) {
+        if (term <= 0 && !terms.containsKey(election)) {
+            return;
+        }
         terms.computeIfAbsent(election, e -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder(TERM, value, AtomicLong::get).tag("election", e)

@@ -320,6 +320,18 @@ class LeaderServiceTest {
     }
 
     @Test
+    void lookingAtElectionsNoOneHeldAddsNoSeries() {
+        for (int i = 0; i < 50; i++) {
+            assertThat(result(service.observe(election + "-unheld-" + i)).lease().term()).isZero();
+        }
+        assertThat(registry.find(LeaderMetrics.TERM).gauges()).isEmpty();
+        elect("a");
+        assertThat(result(service.observe(election)).lease().term()).isEqualTo(1);
+        assertThat(registry.find(LeaderMetrics.TERM).gauges()).singleElement()
+                .satisfies(g -> assertThat(g.value()).isEqualTo(1.0));
+    }
+
+    @Test
     void aCampaignThatWaitsInVainReportsTheLeader() {
         elect("a");
         CampaignOutcome outcome = result(service.campaign(election, "b", 200));
