@@ -230,9 +230,9 @@ public final class WorkQueueConsumer implements AutoCloseable {
          * fill a batch. Longer saves more calls when claims are far apart; the item holds its slot meanwhile, and an
          * item handled by a worker that dies within the linger is redelivered (at least once). The linger is at most a
          * quarter of the {@link #visibilityTimeout visibility timeout} (a longer one is shortened to that), so that a
-         * handled item's ack goes well before its visibility lapses. The default, 100 ms, follows the SQS buffered client, whose batches stay open up to 200 ms
-         * ({@code maxBatchOpenMs}): with 25 ms, about one call in six of the main job's workers was an ack of its own,
-         * with 100 ms one in a hundred (docs/benchmarks.md, section 11).
+         * handled item's ack goes well before its visibility lapses. The default, 100 ms, follows the SQS buffered
+         * client, whose batches stay open up to 200 ms ({@code maxBatchOpenMs}): with 25 ms, about one call in six of
+         * the main job's workers was an ack of its own, with 100 ms one in a hundred (docs/benchmarks.md, section 11).
          *
          * @param ackLinger 0 to 1 s (0: every ack the poller has not carried already goes at once); default 100 ms
          * @return this builder

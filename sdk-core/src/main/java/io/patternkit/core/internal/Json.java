@@ -46,10 +46,21 @@ public final class Json {
      * @throws IOException when the text is not JSON or does not match the type
      */
     public static <T> T readExact(byte[] bytes, Class<T> type) throws IOException {
+        return exactly(reader -> reader.forType(type).readValue(bytes));
+    }
+
+    /** One read with {@link #EXACT}. */
+    @FunctionalInterface
+    private interface Read<T, E extends IOException> {
+        T with(ObjectReader reader) throws E;
+    }
+
+    /** Reads with {@link #EXACT}; a number past what a {@code BigDecimal} holds (1e9999999999) is read as before. */
+    private static <T, E extends IOException> T exactly(Read<T, E> read) throws E {
         try {
-            return EXACT.readValue(bytes, type);
-        } catch (NumberFormatException beyondBigDecimal) { // an exponent past an int's range (1e9999999999): as before
-            return MAPPER.readValue(bytes, type);
+            return read.with(EXACT);
+        } catch (NumberFormatException beyondBigDecimal) {
+            return read.with(MAPPER.reader());
         }
     }
 
@@ -77,11 +88,7 @@ public final class Json {
      * @throws IOException when the text is not JSON
      */
     public static JsonNode readTree(byte[] bytes) throws IOException {
-        try {
-            return EXACT.readTree(bytes);
-        } catch (NumberFormatException beyondBigDecimal) {
-            return MAPPER.readTree(bytes);
-        }
+        return exactly(reader -> reader.readTree(bytes));
     }
 
     /**
@@ -92,11 +99,7 @@ public final class Json {
      * @throws JsonProcessingException when the text is not JSON
      */
     public static JsonNode readTree(String text) throws JsonProcessingException {
-        try {
-            return EXACT.readTree(text);
-        } catch (NumberFormatException beyondBigDecimal) {
-            return MAPPER.readTree(text);
-        }
+        return exactly(reader -> reader.readTree(text));
     }
 
     /** @return the shared, thread-safe mapper; callers must not reconfigure it */

@@ -27,7 +27,7 @@ final class HopByHop {
      * @param headers the message's headers as received, not null
      * @return the fixed list and the options its {@code Connection} fields name, compared without regard to case
      */
-    static Set<String> of(MultiMap headers) {
+    private static Set<String> of(MultiMap headers) {
         Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         names.addAll(FIELDS);
         names.addAll(connectionOptions(headers));

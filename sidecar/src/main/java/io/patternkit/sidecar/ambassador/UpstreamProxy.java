@@ -56,7 +56,7 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
     private static final int CLIENT_CLOSED = 499;
     private static final Duration LATENCY_WINDOW = Duration.ofSeconds(30);
     private static final MediaType PROBLEM_JSON = MediaType.parse(Wire.PROBLEM_JSON);
-    /** Not copied to a mirrored request beside the hop-by-hop fields: the client sets both for the shadow endpoint. */
+    /** Not copied to a mirrored request: the client sets both for the shadow endpoint. */
     private static final Set<String> SET_PER_REQUEST = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
     static {
@@ -177,9 +177,8 @@ final class UpstreamProxy implements ProxyInterceptor, OriginRequestProvider {
         URI shadow = mirror.endpoints().get(ThreadLocalRandom.current().nextInt(mirror.endpoints().size()));
         RequestOptions options = Origin.of(shadow).request(ctx.request().getURI(), timeout)
                 .setMethod(ctx.request().getMethod());
-        Set<String> connections = HopByHop.of(ctx.request().headers());
-        ctx.request().headers().forEach(h -> {
-            if (!SET_PER_REQUEST.contains(h.getKey()) && !connections.contains(h.getKey())) {
+        ctx.request().headers().forEach(h -> { // its hop-by-hop fields are gone already (handleProxyRequest)
+            if (!SET_PER_REQUEST.contains(h.getKey())) {
                 options.addHeader(h.getKey(), h.getValue());
             }
         });

@@ -198,18 +198,12 @@ public abstract class JdbcQueueEngine implements QueueEngine {
         // before items carried one, keeps its key until the purge, which judges it by the purging sidecar's window.)
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM workqueue_items WHERE queue = ? AND dedup_key IN ("
                 + marks + ") AND state = 'acked' AND purge_at <= pk_now_ms()")) {
-            ps.setString(1, queue);
-            for (int i = 0; i < positions.size(); i++) {
-                ps.setString(i + 2, items.get(positions.get(i)).dedupKey());
-            }
+            bindKeys(ps, queue, items, positions);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id, dedup_key FROM workqueue_items WHERE queue = ? AND dedup_key IN (" + marks + ")")) {
-            ps.setString(1, queue);
-            for (int i = 0; i < positions.size(); i++) {
-                ps.setString(i + 2, items.get(positions.get(i)).dedupKey());
-            }
+            bindKeys(ps, queue, items, positions);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     existing.put(rs.getString(2), rs.getLong(1));
@@ -543,6 +537,15 @@ public abstract class JdbcQueueEngine implements QueueEngine {
                 return rs.next();
             }
         });
+    }
+
+    /** Binds {@code queue = ? AND dedup_key IN (?, ...)}: the queue, then the dedup key of each item at {@code positions}. */
+    private static void bindKeys(PreparedStatement ps, String queue, List<NewItem> items, List<Integer> positions)
+            throws SQLException {
+        ps.setString(1, queue);
+        for (int i = 0; i < positions.size(); i++) {
+            ps.setString(i + 2, items.get(positions.get(i)).dedupKey());
+        }
     }
 
     private static void bindReceipt(PreparedStatement ps, int first, String queue, Receipt receipt) throws SQLException {

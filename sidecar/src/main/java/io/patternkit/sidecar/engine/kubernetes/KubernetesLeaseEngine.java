@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,67 +189,68 @@ public final class KubernetesLeaseEngine implements LeaseEngine {
 
     @Override
     public Optional<LeaseRecord> renew(String election, String candidate, long term, Duration leaseDuration) {
-        return KubernetesClients.call("renew", () -> {
-            // A 409 says only that the resourceVersion moved (an overlapping renew of the same holder, an annotation
-            // someone added), not who holds the Lease: read again, and renew while the candidate still holds the term.
-            for (int attempt = 0; attempt < 3; attempt++) {
-                Lease current = lease(election).get();
-                if (current == null) {
-                    return Optional.empty();
-                }
-                LeaseRecord seen = record(current);
-                if (!candidate.equals(seen.holder()) || seen.term() != term) {
-                    return Optional.empty();
-                }
-                Lease next = new LeaseBuilder(current).editSpec().withLeaseDurationSeconds(seconds(leaseDuration))
-                        .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build();
-                try {
-                    return Optional.of(record(written(client.resource(next).update())));
-                } catch (KubernetesClientException e) {
-                    if (!conflict(e)) {
-                        throw e;
-                    }
-                }
+        // A 409 says only that the resourceVersion moved (an overlapping renew of the same holder, an annotation someone
+        // added), not who holds the Lease: read again, and renew while the candidate still holds the term.
+        return KubernetesClients.call("renew", () -> againOnConflict("renew", () -> {
+            Lease current = lease(election).get();
+            if (current == null) {
+                return Optional.empty();
             }
-            throw new EngineException("renew kept conflicting", null);
-        });
+            LeaseRecord seen = record(current);
+            if (!candidate.equals(seen.holder()) || seen.term() != term) {
+                return Optional.empty();
+            }
+            Lease next = new LeaseBuilder(current).editSpec().withLeaseDurationSeconds(seconds(leaseDuration))
+                    .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build();
+            return Optional.of(record(written(client.resource(next).update())));
+        }));
     }
 
     @Override
     public ReleaseOutcome release(String election, String candidate, long term) {
-        return KubernetesClients.call("release", () -> {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                Lease current = lease(election).get();
-                if (current == null) {
-                    return ReleaseOutcome.NOT_HOLDER;
-                }
-                LeaseRecord seen = record(current);
-                String holder = blankToNull(current.getSpec() == null ? null : current.getSpec().getHolderIdentity());
-                if (seen.term() != term) {
-                    return ReleaseOutcome.NOT_HOLDER;
-                }
-                if (holder == null) {
-                    return candidate.equals(annotation(current, LAST_HOLDER_ANNOTATION)) ? ReleaseOutcome.ALREADY_RELEASED
-                            : ReleaseOutcome.NOT_HOLDER;
-                }
-                if (!holder.equals(candidate)) {
-                    return ReleaseOutcome.NOT_HOLDER;
-                }
-                Lease next = new LeaseBuilder(current)
-                        .editMetadata().addToAnnotations(LAST_HOLDER_ANNOTATION, candidate).endMetadata()
-                        .editSpec().withHolderIdentity(null).withLeaseDurationSeconds(1)
-                        .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build();
-                try {
-                    written(client.resource(next).update());
-                    return seen.holder() != null ? ReleaseOutcome.RELEASED : ReleaseOutcome.ALREADY_RELEASED;
-                } catch (KubernetesClientException e) {
-                    if (!conflict(e)) {
-                        throw e;
-                    }
+        return KubernetesClients.call("release", () -> againOnConflict("release", () -> {
+            Lease current = lease(election).get();
+            if (current == null) {
+                return ReleaseOutcome.NOT_HOLDER;
+            }
+            LeaseRecord seen = record(current);
+            String holder = blankToNull(current.getSpec() == null ? null : current.getSpec().getHolderIdentity());
+            if (seen.term() != term) {
+                return ReleaseOutcome.NOT_HOLDER;
+            }
+            if (holder == null) {
+                return candidate.equals(annotation(current, LAST_HOLDER_ANNOTATION)) ? ReleaseOutcome.ALREADY_RELEASED
+                        : ReleaseOutcome.NOT_HOLDER;
+            }
+            if (!holder.equals(candidate)) {
+                return ReleaseOutcome.NOT_HOLDER;
+            }
+            Lease next = new LeaseBuilder(current)
+                    .editMetadata().addToAnnotations(LAST_HOLDER_ANNOTATION, candidate).endMetadata()
+                    .editSpec().withHolderIdentity(null).withLeaseDurationSeconds(1)
+                    .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build();
+            written(client.resource(next).update());
+            return seen.holder() != null ? ReleaseOutcome.RELEASED : ReleaseOutcome.ALREADY_RELEASED;
+        }));
+    }
+
+    /**
+     * Runs a read-then-write of the Lease again while its write meets a 409 (the Lease changed since it was read), at
+     * most three times in all.
+     *
+     * @throws EngineException when the third attempt conflicts too
+     */
+    private static <T> T againOnConflict(String what, Supplier<T> attempt) {
+        for (int i = 0; i < 3; i++) {
+            try {
+                return attempt.get();
+            } catch (KubernetesClientException e) {
+                if (!conflict(e)) {
+                    throw e;
                 }
             }
-            throw new EngineException("release kept conflicting", null);
-        });
+        }
+        throw new EngineException(what + " kept conflicting", null);
     }
 
     @Override
