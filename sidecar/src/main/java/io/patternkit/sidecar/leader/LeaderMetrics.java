@@ -2,8 +2,10 @@ package io.patternkit.sidecar.leader;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,6 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       that ended, by reason: resign, disconnect, drain, lost.</li>
  * </ul>
  * Request latency is {@code http_server_requests_seconds{method,route,status}}, as for every sidecar.
+ *
+ * <p>Every series names its election, and an election's series go when the service forgets the election
+ * ({@link #forget}), so that the series a sidecar exports follow the elections in use rather than every name a
+ * client ever sent.
  */
 public final class LeaderMetrics {
     /** The is-leader gauge's name. */
@@ -34,8 +40,11 @@ public final class LeaderMetrics {
     public static final String RELEASES = "patternkit.leader.releases";
 
     private final MeterRegistry registry;
-    private final Map<String, AtomicLong> leaders = new ConcurrentHashMap<>();
+    /** Per election, per candidate, the is-leader gauge's value. */
+    private final Map<String, Map<String, AtomicLong>> leaders = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> terms = new ConcurrentHashMap<>();
+    /** Per election, every meter registered for it, which {@link #forget} removes. */
+    private final Map<String, Set<Meter>> meters = new ConcurrentHashMap<>();
 
     /**
      * @param registry the registry, never null
@@ -50,10 +59,11 @@ public final class LeaderMetrics {
      * @param leading whether it holds a valid lease now
      */
     public void leading(String election, String candidate, boolean leading) {
-        leaders.computeIfAbsent(election + '\n' + candidate, k -> {
+        leaders.computeIfAbsent(election, e -> new ConcurrentHashMap<>()).computeIfAbsent(candidate, c -> {
             AtomicLong value = new AtomicLong();
-            Gauge.builder(IS_LEADER, value, AtomicLong::get).tag("election", election).tag("candidate", candidate)
-                    .description("1 while this candidate holds a valid lease through this sidecar").register(registry);
+            remember(election, Gauge.builder(IS_LEADER, value, AtomicLong::get).tag("election", election)
+                    .tag("candidate", candidate)
+                    .description("1 while this candidate holds a valid lease through this sidecar").register(registry));
             return value;
         }).set(leading ? 1 : 0);
     }
@@ -69,22 +79,22 @@ public final class LeaderMetrics {
         }
         terms.computeIfAbsent(election, e -> {
             AtomicLong value = new AtomicLong();
-            Gauge.builder(TERM, value, AtomicLong::get).tag("election", e)
-                    .description("The latest term (fencing token) this sidecar saw").register(registry);
+            remember(e, Gauge.builder(TERM, value, AtomicLong::get).tag("election", e)
+                    .description("The latest term (fencing token) this sidecar saw").register(registry));
             return value;
         }).accumulateAndGet(term, Math::max);
     }
 
     /** @param election the election a candidate of this sidecar began a term in */
     public void acquired(String election) {
-        Counter.builder(ACQUISITIONS).tag("election", election).description("Terms begun by this sidecar's candidates")
-                .register(registry).increment();
+        remember(election, Counter.builder(ACQUISITIONS).tag("election", election)
+                .description("Terms begun by this sidecar's candidates").register(registry)).increment();
     }
 
     /** @param election the election whose renew failed */
     public void renewFailed(String election) {
-        Counter.builder(RENEW_FAILURES).tag("election", election).description("Renews that failed")
-                .register(registry).increment();
+        remember(election, Counter.builder(RENEW_FAILURES).tag("election", election).description("Renews that failed")
+                .register(registry)).increment();
     }
 
     /**
@@ -92,7 +102,27 @@ public final class LeaderMetrics {
      * @param reason why the lease ended
      */
     public void released(String election, ReleaseReason reason) {
-        Counter.builder(RELEASES).tag("election", election).tag("reason", reason.tag())
-                .description("Leases of this sidecar's candidates that ended, by reason").register(registry).increment();
+        remember(election, Counter.builder(RELEASES).tag("election", election).tag("reason", reason.tag())
+                .description("Leases of this sidecar's candidates that ended, by reason").register(registry)).increment();
+    }
+
+    /**
+     * Removes every series of the election from the registry: the service forgets an election nobody has used for a
+     * while. Its counters start again from 0 if it is used later, which Prometheus' {@code rate} reads as a reset.
+     *
+     * @param election the election forgotten
+     */
+    public void forget(String election) {
+        terms.remove(election);
+        leaders.remove(election);
+        Set<Meter> registered = meters.remove(election);
+        if (registered != null) {
+            registered.forEach(registry::remove);
+        }
+    }
+
+    private <M extends Meter> M remember(String election, M meter) {
+        meters.computeIfAbsent(election, e -> ConcurrentHashMap.newKeySet()).add(meter);
+        return meter;
     }
 }

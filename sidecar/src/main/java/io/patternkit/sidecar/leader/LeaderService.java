@@ -4,6 +4,7 @@ import io.patternkit.sidecar.common.Ticker;
 
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.common.ProblemException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,9 +43,17 @@ import org.slf4j.LoggerFactory;
  * retried at once when this sidecar changes the election (resign, disconnect, drain) or the engine
  * reports another process's change ({@link LeaseEngine#onExternalChange}). A change counter read
  * before each attempt makes a wake that arrives while an attempt is in flight retry it.
+ *
+ * <p>An election's state here (and its meters) is forgotten once nothing of it is left to keep: no lease held through
+ * this sidecar, no campaign or watch waiting, no engine call under way, and no use for {@link #FORGET_AFTER} or the
+ * lease duration, whichever is longer (by then a term declared lost here has expired in the engine, which refuses its
+ * renew on its own). So the state follows the elections in use, not every name a client ever sent; the check runs at
+ * most once per that period, on a call that names an election, as Caffeine's expiry does its maintenance on use.
  */
 public final class LeaderService {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderService.class);
+    /** How long an election nothing holds, waits on or calls is kept at least; the lease duration when longer. */
+    static final java.time.Duration FORGET_AFTER = java.time.Duration.ofMinutes(5);
 
     private final Vertx vertx;
     private final Context context;
@@ -60,6 +69,8 @@ public final class LeaderService {
     /** Campaigns and watches parked over every election; the engine looks for foreign writes only while any is. */
     private int parkedCount;
     private boolean selfInFlight;
+    private final long forgetAfterNanos;
+    private long nextSweepNanos;
 
     /**
      * Creates the service.
@@ -77,6 +88,8 @@ public final class LeaderService {
         this.timing = timing;
         this.ticker = ticker;
         this.metrics = metrics;
+        this.forgetAfterNanos = Math.max(FORGET_AFTER.toNanos(), timing.leaseDuration().toNanos());
+        this.nextSweepNanos = ticker.nanoTime() + forgetAfterNanos;
         engine.onExternalChange(election -> context.runOnContext(v -> wake(election)));
     }
 
@@ -148,7 +161,7 @@ public final class LeaderService {
                 return;
             }
             long t0 = ticker.nanoTime();
-            blocking(() -> engine.renew(election, candidate, term, timing.leaseDuration())).onComplete(ar -> {
+            blocking(e, () -> engine.renew(election, candidate, term, timing.leaseDuration())).onComplete(ar -> {
                 Holding now = e.holdings.get(candidate);
                 if (ar.failed()) {
                     metrics.renewFailed(election);
@@ -194,33 +207,40 @@ public final class LeaderService {
      *     untaken); fails with {@link ProblemException} {@code lease-lost} when someone else holds or held it
      */
     public Future<Boolean> resign(String election, String candidate, long term) {
-        return onContext(promise -> blocking(() -> engine.release(election, candidate, term)).onComplete(ar -> {
-            if (ar.failed()) {
-                promise.fail(ar.cause());
-                return;
-            }
+        return onContext(promise -> {
             Election e = election(election);
-            Holding held = e.holdings.get(candidate);
-            switch (ar.result()) {
-                case RELEASED -> {
-                    if (held != null && held.term == term) {
-                        end(e, held, ReleaseReason.RESIGN);
-                    } else {
-                        metrics.released(election, ReleaseReason.RESIGN);
-                    }
-                    LOG.info("released: election={} candidate={} term={} (resigned)", election, candidate, term);
-                    wake(election);
-                    promise.complete(true);
+            blocking(e, () -> engine.release(election, candidate, term)).onComplete(ar -> resigned(e, candidate, term,
+                    ar, promise));
+        });
+    }
+
+    private void resigned(Election e, String candidate, long term, AsyncResult<ReleaseOutcome> ar,
+                          Promise<Boolean> promise) {
+        String election = e.name;
+        if (ar.failed()) {
+            promise.fail(ar.cause());
+            return;
+        }
+        Holding held = e.holdings.get(candidate);
+        switch (ar.result()) {
+            case RELEASED -> {
+                if (held != null && held.term == term) {
+                    end(e, held, ReleaseReason.RESIGN);
+                } else {
+                    metrics.released(election, ReleaseReason.RESIGN);
                 }
-                case ALREADY_RELEASED -> {
-                    if (held != null && held.term == term) {
-                        end(e, held, ReleaseReason.RESIGN);
-                    }
-                    promise.complete(false);
-                }
-                default -> promise.fail(leaseLost("the candidate does not hold the lease in term " + term));
+                LOG.info("released: election={} candidate={} term={} (resigned)", election, candidate, term);
+                wake(election);
+                promise.complete(true);
             }
-        }));
+            case ALREADY_RELEASED -> {
+                if (held != null && held.term == term) {
+                    end(e, held, ReleaseReason.RESIGN);
+                }
+                promise.complete(false);
+            }
+            default -> promise.fail(leaseLost("the candidate does not hold the lease in term " + term));
+        }
     }
 
     /**
@@ -230,10 +250,10 @@ public final class LeaderService {
      * @return the election now, {@code changed} true
      */
     public Future<Observation> observe(String election) {
-        return blocking(() -> engine.read(election)).map(lease -> {
+        return onContext(promise -> blocking(election(election), () -> engine.read(election)).map(lease -> {
             metrics.term(election, lease.term());
             return new Observation(lease, true);
-        });
+        }).onComplete(promise));
     }
 
     /**
@@ -338,7 +358,7 @@ public final class LeaderService {
         List<Future<ReleaseOutcome>> releases = new ArrayList<>();
         for (Election e : elections.values()) {
             for (Holding h : List.copyOf(e.holdings.values())) {
-                releases.add(blocking(() -> engine.release(e.name, h.candidate, h.term)).onComplete(ar -> {
+                releases.add(blocking(e, () -> engine.release(e.name, h.candidate, h.term)).onComplete(ar -> {
                     if (e.holdings.get(h.candidate) == h) {
                         end(e, h, ReleaseReason.DRAIN);
                     }
@@ -385,7 +405,7 @@ public final class LeaderService {
             }
             long seen = e.changes;
             long t0 = ticker.nanoTime();
-            Future<AcquireResult> acquiring = blocking(() -> engine.tryAcquire(c.election, c.candidate,
+            Future<AcquireResult> acquiring = blocking(e, () -> engine.tryAcquire(c.election, c.candidate,
                     timing.leaseDuration()));
             acquisitions.add(acquiring);
             acquiring.onComplete(ar -> {
@@ -440,7 +460,7 @@ public final class LeaderService {
         }
         Election e = election(w.request.election());
         long seen = e.changes;
-        blocking(() -> engine.read(w.request.election())).onComplete(ar -> {
+        blocking(e, () -> engine.read(w.request.election())).onComplete(ar -> {
             if (w.abandoned || w.promise.future().isComplete()) {
                 return;
             }
@@ -478,7 +498,7 @@ public final class LeaderService {
         Promise<Void> done = Promise.promise();
         Release release = new Release(term, done.future());
         e.givenBack.put(candidate, release);
-        blocking(() -> engine.release(e.name, candidate, term)).onComplete(ar -> {
+        blocking(e, () -> engine.release(e.name, candidate, term)).onComplete(ar -> {
             if (ar.failed()) {
                 e.givenBack.remove(candidate, release); // still the candidate's in the engine: a retry may have it
                 done.complete();
@@ -502,7 +522,7 @@ public final class LeaderService {
      */
     private void releaseOnDisconnect(Election e, String candidate, long watchedTerm) {
         Holding held = e.holdings.get(candidate);
-        blocking(() -> {
+        blocking(e, () -> {
             long term = held != null ? held.term : -1;
             if (held == null) {
                 LeaseRecord lease = engine.read(e.name);
@@ -591,7 +611,7 @@ public final class LeaderService {
      * nothing), so the campaign starts a new term; never fails.
      */
     private Future<Void> giveBackLapsed(Election e, String candidate, long term) {
-        return blocking(() -> engine.release(e.name, candidate, term)).transform(ar -> {
+        return blocking(e, () -> engine.release(e.name, candidate, term)).transform(ar -> {
             if (ar.succeeded()) {
                 e.lostTerms.remove(candidate, term); // given back: later renews of it ask the engine, which refuses
                 if (ar.result() == ReleaseOutcome.RELEASED) {
@@ -603,6 +623,7 @@ public final class LeaderService {
     }
 
     private void end(Election e, Holding h, ReleaseReason reason) {
+        e.usedNanos = ticker.nanoTime(); // a term declared lost is remembered for a lease duration at least
         e.holdings.remove(h.candidate, h);
         if (h.timer >= 0) {
             vertx.cancelTimer(h.timer);
@@ -654,6 +675,7 @@ public final class LeaderService {
                 : elections.containsKey(election) ? List.of(elections.get(election)) : List.of();
         for (Election e : woken) {
             e.changes++;
+            e.usedNanos = ticker.nanoTime();
             List<Parked> parked = List.copyOf(e.parked);
             e.parked.clear();
             countParked(-parked.size());
@@ -664,8 +686,27 @@ public final class LeaderService {
         }
     }
 
+    /** The election's state, made on first use and marked as used now; forgets idle ones when that is due. */
     private Election election(String name) {
-        return elections.computeIfAbsent(name, Election::new);
+        long now = ticker.nanoTime();
+        if (now - nextSweepNanos >= 0) {
+            nextSweepNanos = now + forgetAfterNanos;
+            for (var it = elections.values().iterator(); it.hasNext(); ) {
+                Election e = it.next();
+                if (e.idle() && now - e.usedNanos > forgetAfterNanos) {
+                    it.remove();
+                    metrics.forget(e.name);
+                }
+            }
+        }
+        Election e = elections.computeIfAbsent(name, Election::new);
+        e.usedNanos = now;
+        return e;
+    }
+
+    /** @return how many elections this service keeps state for */
+    int electionsHeld() {
+        return elections.size();
     }
 
     /** Milliseconds until the lease can expire (plus one, to be past it), or MAX_VALUE while vacant. */
@@ -698,6 +739,15 @@ public final class LeaderService {
         return context.executeBlocking(work, false);
     }
 
+    /** An engine call for the election, which keeps it from being forgotten until the call's answer is handled. */
+    private <T> Future<T> blocking(Election e, Callable<T> work) {
+        e.inFlight++;
+        return blocking(work).onComplete(ar -> {
+            e.inFlight--;
+            e.usedNanos = ticker.nanoTime();
+        });
+    }
+
     private static ProblemException leaseLost(String detail) {
         return new ProblemException(ProblemType.LEASE_LOST, detail);
     }
@@ -712,9 +762,19 @@ public final class LeaderService {
         /** Per candidate, the last term granted to a campaign whose caller went away, given back; until it holds another. */
         final Map<String, Release> givenBack = new HashMap<>();
         long changes;
+        /** Engine calls for this election whose answers are not yet handled. */
+        int inFlight;
+        /** When this election was last used, on the service's ticker. */
+        long usedNanos;
 
         Election(String name) {
             this.name = name;
+        }
+
+        /** @return true when nothing here needs the state kept: no holding, waiter, call or give-back under way */
+        boolean idle() {
+            return holdings.isEmpty() && parked.isEmpty() && inFlight == 0
+                    && givenBack.values().stream().allMatch(r -> r.done().isComplete());
         }
     }
 

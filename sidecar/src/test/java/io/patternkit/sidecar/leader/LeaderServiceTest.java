@@ -332,6 +332,63 @@ class LeaderServiceTest {
     }
 
     @Test
+    void electionsNobodyUsesAnyMoreAreForgottenWithTheirSeries() {
+        for (int i = 0; i < 20; i++) {
+            String madeUp = election + "-made-up-" + i;
+            result(service.observe(madeUp));
+            assertLeaseLost(() -> result(service.renew(madeUp, "x", 3)));
+            assertLeaseLost(() -> result(service.resign(madeUp, "x", 1)));
+            result(service.watch(new WatchRequest(madeUp, 0, null, 1, null, false), Promise.<Void>promise().future()));
+        }
+        elect("a");
+        assertThat(result(service.resign(election, "a", 1))).isTrue();
+        assertThat(service.electionsHeld()).isEqualTo(21);
+        assertThat(leaderSeries()).isNotEmpty();
+
+        advance(LeaderService.FORGET_AFTER.minusSeconds(1));
+        result(service.observe(election + "-fresh"));
+        assertThat(service.electionsHeld()).as("not before the period").isEqualTo(22);
+        advance(Duration.ofSeconds(2));
+        result(service.observe(election + "-fresh"));
+        assertThat(service.electionsHeld()).isEqualTo(1);
+        assertThat(leaderSeries()).as("the forgotten elections' series are gone").isEmpty();
+        assertThat(elect("a").term()).as("the engine's terms are untouched").isEqualTo(2);
+        assertThat(count(LeaderMetrics.ACQUISITIONS, "election", election)).as("counting starts again").isEqualTo(1.0);
+    }
+
+    @Test
+    void anElectionHeldWaitedOnOrWithACallUnderWayIsNeverForgotten() throws Exception {
+        Gated gated = new Gated(engine);
+        gated.releaseGate.countDown();
+        gated.gates[1].countDown();
+        LeaderService gatedService = new LeaderService(vertx, gated, TIMING, nanos::get, new LeaderMetrics(registry));
+        String underWay = election + "-under-way";
+        String held = election + "-held";
+        String watched = election + "-watched";
+        Future<CampaignOutcome> slow = gatedService.campaign(underWay, "a", 0);
+        assertThat(gated.entered[0].await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(result(gatedService.campaign(held, "h", 0)).elected()).isTrue();
+        Future<Observation> watch = gatedService.watch(new WatchRequest(watched, 0, null, 15_000, null, false),
+                Promise.<Void>promise().future());
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !watch.isComplete());
+
+        advance(LeaderService.FORGET_AFTER.plusMinutes(1));
+        result(gatedService.observe(election + "-other"));
+        assertThat(gatedService.electionsHeld()).isEqualTo(4);
+        assertThat(registry.find(LeaderMetrics.TERM).tag("election", held).gauge()).isNotNull();
+
+        gated.gates[0].countDown();
+        assertThat(result(slow).elected()).isTrue();
+        result(gatedService.drain());
+        assertThat(engine.read(underWay).holder()).as("the term won by the call under way is released on drain").isNull();
+        assertThat(engine.read(held).holder()).isNull();
+    }
+
+    private java.util.List<io.micrometer.core.instrument.Meter> leaderSeries() {
+        return registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("patternkit.leader")).toList();
+    }
+
+    @Test
     void aCampaignThatWaitsInVainReportsTheLeader() {
         elect("a");
         CampaignOutcome outcome = result(service.campaign(election, "b", 200));
