@@ -1,5 +1,6 @@
 package io.patternkit.bench;
 
+import io.patternkit.sidecar.workqueue.AckOutcome;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.sidecar.engine.postgres.PostgresQueueEngine;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
@@ -761,9 +762,9 @@ public final class QueueThroughput {
             for (ClaimedItem item : items) {
                 receipts.add(item.receipt());
             }
-            List<Boolean> oks = engine.ackAll(queue, receipts);
+            List<AckOutcome> oks = engine.ackAll(queue, receipts);
             for (int i = 0; i < items.size(); i++) {
-                if (!oks.get(i)) {
+                if (oks.get(i) != AckOutcome.ACKED) {
                     throw new IllegalStateException("ack failed for item " + items.get(i).id());
                 }
                 if (items.get(i).attempt() == 1) {

@@ -86,18 +86,19 @@ public interface QueueEngine extends AutoCloseable {
      *     is not in flight or acked)
      */
     default boolean ack(String queue, Receipt receipt) {
-        return ackAll(queue, List.of(receipt)).get(0);
+        return ackAll(queue, List.of(receipt)).get(0).acked();
     }
 
     /**
-     * Acknowledges several claimed items in one statement (SQS DeleteMessageBatch), each with the
-     * outcome {@link #ack} would give it.
+     * Acknowledges several claimed items (SQS DeleteMessageBatch), each with the outcome {@link #ack} would give it,
+     * told apart from a repeat: an ack of an item acked before with the same receipt (a client's retry) succeeds
+     * again as {@link AckOutcome#ALREADY_ACKED}, so that counts of acked items count each item once.
      *
      * @param queue a valid queue name
      * @param receipts one or more decoded receipts
-     * @return per receipt, in order: true when acked, false when stale
+     * @return per receipt, in order, what the ack did
      */
-    List<Boolean> ackAll(String queue, List<Receipt> receipts);
+    List<AckOutcome> ackAll(String queue, List<Receipt> receipts);
 
     /**
      * Gives a claimed item back: retried after {@code command.delayMs()}, or after exponential

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>{@code patternkit_workqueue_items_total{queue,event}}: items by event, as this sidecar saw
  *       them: enqueued, claimed, acked, nacked, dead_lettered, redelivered, given_back (claimed for a
- *       client that closed its connection before the answer, and given back at once).</li>
+ *       client that closed its connection before the answer, and given back at once). An item is counted
+ *       acked once, however often its receipt is acked.</li>
  *   <li>{@code patternkit_workqueue_depth{queue,state}}: items by state (ready, delayed, in_flight,
  *       dead), across every sidecar sharing the engine, as of the last refresh (SQS
  *       ApproximateNumberOfMessages and friends; the numbers to autoscale workers on).</li>

@@ -297,16 +297,16 @@ public final class WorkQueueService {
     /** On a worker thread: acks the valid receipts; per receipt, true when acked, false when stale or undecodable. */
     private List<Boolean> ackNow(String queue, List<Optional<Receipt>> decoded) {
         List<Receipt> valid = decoded.stream().flatMap(Optional::stream).toList();
-        Map<Receipt, Boolean> acked = new HashMap<>();
+        Map<Receipt, AckOutcome> outcomes = new HashMap<>();
         if (!valid.isEmpty()) {
-            List<Boolean> oks = engine.ackAll(queue, valid);
+            List<AckOutcome> settled = engine.ackAll(queue, valid);
             for (int i = 0; i < valid.size(); i++) {
-                acked.merge(valid.get(i), oks.get(i), Boolean::logicalOr);
+                outcomes.put(valid.get(i), settled.get(i)); // a receipt twice in one batch: one row, one outcome
             }
         }
-        List<Boolean> out = decoded.stream().map(r -> r.map(acked::get).orElse(false)).toList();
-        metrics.of(queue).acked.increment(out.stream().filter(ok -> ok).count());
-        return out;
+        // Each item once: neither a retried ack nor a receipt repeated in the batch counts again.
+        metrics.of(queue).acked.increment(outcomes.values().stream().filter(o -> o == AckOutcome.ACKED).count());
+        return decoded.stream().map(r -> r.map(outcomes::get).map(AckOutcome::acked).orElse(false)).toList();
     }
 
     /**

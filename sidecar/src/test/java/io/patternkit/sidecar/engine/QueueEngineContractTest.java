@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.engine;
 
+import io.patternkit.sidecar.workqueue.AckOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -264,7 +265,7 @@ abstract class QueueEngineContractTest {
         }
         for (List<ClaimedItem> claimed = engine.claim(queue, 1_000, 60_000); !claimed.isEmpty();
                 claimed = engine.claim(queue, 1_000, 60_000)) {
-            assertThat(engine.ackAll(queue, claimed.stream().map(ClaimedItem::receipt).toList())).doesNotContain(false);
+            assertThat(engine.ackAll(queue, claimed.stream().map(ClaimedItem::receipt).toList())).containsOnly(AckOutcome.ACKED);
         }
         assertThat(engine.stats(queue).acked()).isEqualTo(count);
     }
@@ -340,16 +341,17 @@ abstract class QueueEngineContractTest {
     }
 
     @Test
-    void batchAckSettlesEachReceiptOnItsOwnInOneCall() {
+    void batchAckSettlesEachReceiptOnItsOwnAndTellsARepeatFromAFirstAck() {
         engine.enqueue(queue, List.of(json("1"), json("2"), json("3")));
         List<ClaimedItem> claimed = engine.claim(queue, 3, 30_000);
         assertThat(engine.ack(queue, claimed.get(0).receipt())).isTrue();
         Receipt stale = new Receipt(claimed.get(2).id(), claimed.get(2).epoch() + 1);
 
-        List<Boolean> outcomes = engine.ackAll(queue, List.of(claimed.get(0).receipt(), claimed.get(1).receipt(),
+        List<AckOutcome> outcomes = engine.ackAll(queue, List.of(claimed.get(0).receipt(), claimed.get(1).receipt(),
                 stale, new Receipt(Long.MAX_VALUE, 1)));
 
-        assertThat(outcomes).containsExactly(true, true, false, false);
+        assertThat(outcomes).containsExactly(AckOutcome.ALREADY_ACKED, AckOutcome.ACKED, AckOutcome.STALE,
+                AckOutcome.STALE);
         QueueStats stats = engine.stats(queue);
         assertThat(stats.acked()).isEqualTo(2);
         assertThat(stats.inFlight()).isEqualTo(1);

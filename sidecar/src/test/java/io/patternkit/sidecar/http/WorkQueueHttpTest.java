@@ -146,6 +146,13 @@ class WorkQueueHttpTest {
         assertThat(dead).singleElement().satisfies(d -> assertThat(d.get("reason").asString()).isEqualTo("bad input"));
         assertThat(http.call("POST", q + "/dead-letters/redrive", "{}").json().get("redriven").asLong()).isEqualTo(1);
         assertThat(http.call("GET", q + "/stats", null).json().get("ready").asLong()).isEqualTo(1);
+        String r3 = http.call("POST", q + "/claim", "{\"max\":1}").json().get("items").get(0).get("receipt").asString();
+        JsonNode twice = http.call("POST", q + "/ack/batch", "{\"receipts\":[\"" + r3 + "\",\"" + r3 + "\"]}").json();
+        assertThat(twice.get("results").get(1).get("ok").asBoolean()).isTrue();
+        String name = q.substring(q.lastIndexOf('/') + 1);
+        assertThat(http.sendChecked(http.request("GET", "/metrics", null, null, false).build()).body())
+                .as("each item acked counts once: neither the retried ack of r0 nor r3 twice in a batch counts again")
+                .contains("patternkit_workqueue_items_total{event=\"acked\",queue=\"" + name + "\"} 2.0");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.engine.jdbc;
 
+import io.patternkit.sidecar.workqueue.AckOutcome;
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
 import io.patternkit.sidecar.workqueue.DeadLetter;
@@ -288,41 +289,68 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     }
 
     @Override
-    public List<Boolean> ackAll(String queue, List<Receipt> receipts) {
+    public List<AckOutcome> ackAll(String queue, List<Receipt> receipts) {
         return inConnection("ack", c -> {
-            try (PreparedStatement ps = c.prepareStatement(ackStatement(itemsById, receipts.size()))) {
-                bindAck(ps, queue, receipts);
-                Set<Receipt> acked = new HashSet<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        acked.add(new Receipt(rs.getLong(1), rs.getLong(2)));
-                    }
-                }
-                return receipts.stream().map(acked::contains).toList();
-            }
+            Set<Receipt> acked = ackMatching(c, ackStatement(itemsById, receipts.size()), queue, receipts);
+            List<Receipt> rest = receipts.stream().filter(r -> !acked.contains(r)).toList();
+            // Only for receipts the ack did not settle (a client's retry, or a stale one): which were acked before.
+            Set<Receipt> before = rest.isEmpty() ? Set.of()
+                    : ackMatching(c, ackedStatement(itemsById, rest.size()), queue, rest);
+            return receipts.stream().map(r -> acked.contains(r) ? AckOutcome.ACKED
+                    : before.contains(r) ? AckOutcome.ALREADY_ACKED : AckOutcome.STALE).toList();
         });
+    }
+
+    /** Runs {@link #ackStatement} or {@link #ackedStatement} for the receipts; returns the rows' receipts. */
+    private static Set<Receipt> ackMatching(Connection c, String sql, String queue, List<Receipt> receipts)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bindAck(ps, queue, receipts);
+            Set<Receipt> found = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Receipt(rs.getLong(1), rs.getLong(2)));
+                }
+            }
+            return found;
+        }
     }
 
     /**
      * The statement {@link #ackAll} prepares: parameters are the receipts' ids, the queue, then each
-     * receipt's id and epoch; it returns the {@code (id, epoch)} of every row it acked. Public so that an
-     * engine's tests can read its query plan. The queue and state are checked as one {@code IS TRUE} test,
-     * which no index can serve, so that the rows are found by primary key whatever the statistics say:
-     * PostgreSQL, before its first analyze of a new queue, took the queue for one row and walked every acked row
-     * of it through the {@code (queue, state)} index instead (93 ms for 500 receipts with 100,000 acked).
+     * receipt's id and epoch; it acks the in-flight rows they name and returns the {@code (id, epoch)} of each.
+     * Public so that an engine's tests can read its query plan. The queue and state are checked as one
+     * {@code IS TRUE} test, which no index can serve, so that the rows are found by primary key whatever the
+     * statistics say: PostgreSQL, before its first analyze of a new queue, took the queue for one row and walked
+     * every acked row of it through the {@code (queue, state)} index instead (93 ms for 500 receipts with 100,000
+     * acked).
      *
      * @param itemsById the table reference, as given to the constructor
      * @param receipts how many receipts, at least 1
      * @return the SQL text
      */
     public static String ackStatement(String itemsById, int receipts) {
+        return "UPDATE " + itemsById + " SET state = 'acked', acked_at = pk_now_ms(), "
+                + "purge_at = pk_now_ms() + dedup_window_ms " + matching(receipts, "inflight") + " RETURNING id, epoch";
+    }
+
+    /**
+     * The query {@link #ackAll} runs for the receipts its ack did not settle, bound as {@link #ackStatement}: the
+     * {@code (id, epoch)} of those acked before with the same receipt.
+     *
+     * @param itemsById the table reference, as given to the constructor
+     * @param receipts how many receipts, at least 1
+     * @return the SQL text
+     */
+    public static String ackedStatement(String itemsById, int receipts) {
+        return "SELECT id, epoch FROM " + itemsById + " " + matching(receipts, "acked");
+    }
+
+    private static String matching(int receipts, String state) {
         String ids = String.join(", ", Collections.nCopies(receipts, "?"));
         String pairs = String.join(", ", Collections.nCopies(receipts, "(?, ?)"));
-        return "UPDATE " + itemsById + " SET state = 'acked', "
-                + "acked_at = CASE WHEN state = 'acked' THEN acked_at ELSE pk_now_ms() END, "
-                + "purge_at = CASE WHEN state = 'acked' THEN purge_at ELSE pk_now_ms() + dedup_window_ms END "
-                + "WHERE id IN (" + ids + ") AND (queue = ? AND state IN ('inflight', 'acked')) IS TRUE "
-                + "AND (id, epoch) IN (VALUES " + pairs + ") RETURNING id, epoch";
+        return "WHERE id IN (" + ids + ") AND (queue = ? AND state = '" + state + "') IS TRUE "
+                + "AND (id, epoch) IN (VALUES " + pairs + ")";
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.engine.sqlite;
 
+import io.patternkit.sidecar.workqueue.AckOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patternkit.sidecar.workqueue.Backoff;
@@ -40,7 +41,7 @@ class SqliteEnginesTest {
             queue.enqueue("q", Collections.nCopies(ITEMS, item));
             for (List<ClaimedItem> claimed = queue.claim("q", 1_000, 60_000); !claimed.isEmpty();
                     claimed = queue.claim("q", 1_000, 60_000)) {
-                assertThat(queue.ackAll("q", claimed.stream().map(ClaimedItem::receipt).toList())).doesNotContain(false);
+                assertThat(queue.ackAll("q", claimed.stream().map(ClaimedItem::receipt).toList())).containsOnly(AckOutcome.ACKED);
             }
             full = Files.size(file);
             assertThat(queue.purgeAcked(0)).isEqualTo(ITEMS);
