@@ -88,7 +88,8 @@ public final class WorkQueueConsumer implements AutoCloseable {
      * Stops claiming, waits up to {@code grace} for running handlers to finish (and be acked or nacked),
      * then gives back every unfinished item at once (nack with delay 0, so another worker can claim it)
      * and interrupts those handlers, whose later outcome is ignored. A long-poll under way is ended early
-     * through the sidecar, and the items it returns are given back with the rest.
+     * through the sidecar, and the items it returns are given back with the rest: that end is waited for
+     * up to a second even when the grace is shorter, so that they do not wait out their visibility timeout.
      * Idempotent: a second call returns the first result.
      *
      * @param grace how long to wait for running handlers; zero releases them at once

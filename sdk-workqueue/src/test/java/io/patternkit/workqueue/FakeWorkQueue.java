@@ -28,6 +28,9 @@ final class FakeWorkQueue implements WorkQueue {
     }
 
     private final Deque<WorkItem> ready = new ArrayDeque<>();
+    /** What the sidecar hands over when a long-poll is ended early (the caller interrupted), after {@link #endEarlyTakes}. */
+    private final Deque<WorkItem> endEarlyItems = new ArrayDeque<>();
+    private Duration endEarlyTakes = Duration.ZERO;
     private final Map<String, WorkItem> inFlight = new HashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger receipts = new AtomicInteger();
@@ -54,6 +57,18 @@ final class FakeWorkQueue implements WorkQueue {
         ready.add(new WorkItem(id, "none", 0, 5, payloadJson, fileRef, null, 0, Instant.EPOCH, Instant.EPOCH));
         notifyAll();
         return id;
+    }
+
+    /**
+     * Makes the next long-poll that its caller interrupts answer, as the sidecar's end-early call does, with items
+     * claimed meanwhile, after {@code takes} (the round trip of that call).
+     */
+    synchronized void answerEndEarlyWith(Duration takes, String... payloads) {
+        endEarlyTakes = takes;
+        for (String payload : payloads) {
+            endEarlyItems.add(new WorkItem("i" + ids.incrementAndGet(), "none", 0, 5, payload, null, null, 0,
+                    Instant.EPOCH, Instant.EPOCH));
+        }
     }
 
     synchronized int readyCount() {
@@ -105,15 +120,33 @@ final class FakeWorkQueue implements WorkQueue {
             try {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
             } catch (InterruptedException e) {
+                List<WorkItem> late = endEarly(max, visibilityTimeout);
                 Thread.currentThread().interrupt();
-                return List.of();
+                return late;
             } finally {
                 parkedClaims.decrementAndGet();
             }
         }
+        return deliver(ready, max, visibilityTimeout);
+    }
+
+    /** The end-early call's answer: after its round trip (the monitor free meanwhile), what it hands over. */
+    private List<WorkItem> endEarly(int max, Duration visibilityTimeout) {
+        long answerAt = System.nanoTime() + endEarlyTakes.toNanos();
+        for (long left = endEarlyTakes.toNanos(); left > 0; left = answerAt - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException again) {
+                // the call is under way: its answer comes whatever the caller does meanwhile
+            }
+        }
+        return deliver(endEarlyItems, max, visibilityTimeout);
+    }
+
+    private List<WorkItem> deliver(Deque<WorkItem> from, int max, Duration visibilityTimeout) {
         List<WorkItem> out = new ArrayList<>();
-        while (out.size() < max && !ready.isEmpty()) {
-            WorkItem w = ready.poll();
+        while (out.size() < max && !from.isEmpty()) {
+            WorkItem w = from.poll();
             WorkItem d = new WorkItem(w.id(), "r" + receipts.incrementAndGet(), w.attempt() + 1, w.maxAttempts(),
                     w.payloadJson().orElse(null), w.fileRef().orElse(null), null, 0, w.enqueuedAt(),
                     Instant.now().plus(visibilityTimeout));

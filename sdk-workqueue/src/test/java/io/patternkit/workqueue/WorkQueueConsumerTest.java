@@ -286,6 +286,22 @@ class WorkQueueConsumerTest {
     }
 
     @Test
+    void aDrainWithoutGraceStillReleasesWhatTheLongPollUnderWayHandsOver() {
+        queue.answerEndEarlyWith(Duration.ofMillis(300), "1", "2");
+        consumer = WorkQueueConsumer.builder(queue, item -> awaitGate()).concurrency(2)
+                .pollWait(Duration.ofSeconds(20)).meterRegistry(registry).build();
+        consumer.start();
+        await().atMost(WAIT).until(() -> queue.parkedClaims.get() == 1);
+
+        DrainResult result = consumer.drain(Duration.ZERO);
+
+        assertThat(result).as("the items the ended long-poll handed over are given back, not left to their visibility")
+                .isEqualTo(new DrainResult(0, 2, 0));
+        assertThat(queue.ops("nack")).hasSize(2);
+        assertThat(queue.readyCount()).isEqualTo(2);
+    }
+
+    @Test
     void aLifecycleDrainStopsClaimingThenReleasesWhatOutlivesTheFinishShare() {
         queue.add("1", null);
         AtomicInteger started = new AtomicInteger();

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 
 /** The machinery behind {@code WorkQueueConsumer}; see its Javadoc for threads and ordering. Internal. */
 public final class ConsumerEngine {
+    /** How long a drain waits for the poller's long-poll to be ended and answered, even with no grace. */
+    private static final Duration POLLER_HANDOVER = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(ConsumerEngine.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final String DRAIN_REASON = "consumer drained before the handler finished";
@@ -166,10 +168,16 @@ public final class ConsumerEngine {
         return drained;
     }
 
-    /** Waits for the poller to hand back what a claim under way returns (its cancel settles at once). */
+    /**
+     * Waits for the poller to hand back what a claim under way returns: the grace, but at least
+     * {@link #POLLER_HANDOVER} whatever the grace (a long-poll is ended by one quick call to the sidecar, whose answer
+     * carries the items it claimed meanwhile; not waiting for it would leave them to their visibility timeout), and
+     * at most the poll wait and a second.
+     */
     private void awaitPoller(Duration grace) {
+        long atLeast = POLLER_HANDOVER.toMillis();
         try {
-            poller.join(Math.max(1, Math.min(grace.toMillis(), settings.pollWait().toMillis() + 1_000)));
+            poller.join(Math.min(Math.max(atLeast, grace.toMillis()), settings.pollWait().toMillis() + 1_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
