@@ -104,10 +104,13 @@ public final class Transport implements AutoCloseable {
         this.config = config;
         this.sidecar = config.baseUrl() + config.urlVariable().map(v -> " (from " + v + ")").orElse("");
         this.registry = config.meterRegistry();
+        // The call timeout bounds the whole call, reading and writing included, with one timer per call; a read or
+        // write timeout as long could never fire first, and would arm Okio's watchdog thread on every socket read
+        // and write, a wake-up per I/O on the machine the sidecar shares (docs/benchmarks.md, section 1's notes).
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
-                .readTimeout(config.callTimeout())
-                .writeTimeout(config.callTimeout())
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
                 .callTimeout(config.callTimeout())
                 .retryOnConnectionFailure(false)
                 .followRedirects(false);
@@ -405,7 +408,7 @@ public final class Transport implements AutoCloseable {
         Duration wait = Duration.ofSeconds(call.longPoll().plusNanos(999_999_999).getSeconds());
         Duration limit = config.callTimeout().plus(wait);
         Call pending = longPollClients.computeIfAbsent(wait, w -> client.newBuilder()
-                .dispatcher(longPollDispatcher).readTimeout(limit).callTimeout(limit).build()).newCall(request);
+                .dispatcher(longPollDispatcher).callTimeout(limit).build()).newCall(request);
         CompletableFuture<Response> answer = new CompletableFuture<>();
         pending.enqueue(new Callback() {
             @Override

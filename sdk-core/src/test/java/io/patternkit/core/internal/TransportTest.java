@@ -178,6 +178,18 @@ class TransportTest {
     }
 
     @Test
+    void aBodyThatStallsAfterItsHeadersEndsAtTheCallTimeout() {
+        server.stubFor(get("/stalls").willReturn(okJson("{\"status\":\"UP\",\"pad\":\"" + "x".repeat(64) + "\"}")
+                .withChunkedDribbleDelay(8, 3_000)));
+        try (Transport t = new Transport(config().maxRetries(0).callTimeout(Duration.ofMillis(500)).build())) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> t.execute(SidecarCall.get("stalls", "/stalls"), Health.class))
+                    .isInstanceOf(CallTimeoutException.class).hasMessageContaining("PT0.5S");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void asyncCallsFailWithTheTypedException() {
         server.stubFor(get("/gone").willReturn(aResponse().withStatus(404)));
         try (Transport t = new Transport(config().build())) {
