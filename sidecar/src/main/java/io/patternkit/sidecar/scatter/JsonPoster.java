@@ -1,6 +1,7 @@
 package io.patternkit.sidecar.scatter;
 
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
@@ -18,10 +19,14 @@ public interface JsonPoster {
      * @param url the absolute {@code http} or {@code https} URL
      * @param headers extra request headers (the content type is always {@code application/json})
      * @param body the JSON body
+     * @param timeout the longest the caller waits for the answer; a connection attempt gives up after it (a cancel
+     *     cannot stop one under way, and an address that drops the connection's first packet would otherwise hold a
+     *     pooled connection's place for the HTTP client's own connect timeout, a minute)
      * @param onReply called once with the answer, unless the request was cancelled first
      * @return a handle that cancels the request (for HTTP/1.1, by closing its connection)
      */
-    TaskScheduler.Cancellable post(String url, Map<String, String> headers, Buffer body, Consumer<Reply> onReply);
+    TaskScheduler.Cancellable post(String url, Map<String, String> headers, Buffer body, Duration timeout,
+                                   Consumer<Reply> onReply);
 
     /**
      * The outcome of a POST: exactly one of {@code body} and {@code failure} is non-null.

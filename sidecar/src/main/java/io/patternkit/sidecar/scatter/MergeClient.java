@@ -75,7 +75,7 @@ public final class MergeClient {
         } catch (JacksonException e) {
             throw new IllegalStateException("cannot serialise the merge call", e);
         }
-        request[0] = poster.post(url, headers, Buffer.buffer(bytes), reply -> {
+        request[0] = poster.post(url, headers, Buffer.buffer(bytes), timeout, reply -> {
             if (!done[0]) {
                 done[0] = true;
                 timer.cancel();

@@ -212,7 +212,8 @@ public final class ScatterCall {
         authorization.ifPresent(value -> headers.put("Authorization", value));
         Buffer body = Buffer.buffer(bodyPrefix + engine.quote(shard.target.shard()) + ",\"request\":" + plan.requestJson() + "}",
                 StandardCharsets.UTF_8.name());
-        Cancellable request = engine.poster().post(leaf.url(), headers, body, reply -> onReply(attempt, reply));
+        Cancellable request = engine.poster().post(leaf.url(), headers, body, Duration.ofNanos(budget),
+                reply -> onReply(attempt, reply));
         if (attempt.done) {
             request.cancel();
         } else {

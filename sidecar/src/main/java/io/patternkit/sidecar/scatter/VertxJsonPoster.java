@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -50,10 +51,11 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
     }
 
     @Override
-    public TaskScheduler.Cancellable post(String url, Map<String, String> headers, Buffer body, Consumer<Reply> onReply) {
+    public TaskScheduler.Cancellable post(String url, Map<String, String> headers, Buffer body, Duration timeout,
+                                          Consumer<Reply> onReply) {
         Exchange exchange = new Exchange(onReply);
         RequestOptions options = tls.target(new RequestOptions().setMethod(HttpMethod.POST), url)
-                .setFollowRedirects(false).putHeader("Content-Type", "application/json")
+                .setConnectTimeout(Math.max(1, timeout.toMillis())).setFollowRedirects(false).putHeader("Content-Type", "application/json")
                 .putHeader("Accept", "application/json");
         headers.forEach(options::putHeader);
         try {

@@ -1,6 +1,7 @@
 package io.patternkit.sidecar.scatter;
 
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,8 @@ final class FakePoster implements JsonPoster {
     String refusing = "http://refused/";
 
     @Override
-    public TaskScheduler.Cancellable post(String url, Map<String, String> headers, Buffer body, Consumer<Reply> onReply) {
+    public TaskScheduler.Cancellable post(String url, Map<String, String> headers, Buffer body, Duration timeout,
+                                          Consumer<Reply> onReply) {
         Post post = new Post(url, Map.copyOf(headers), parse(body.toString()), onReply);
         posts.add(post);
         if (url.startsWith(refusing)) {
