@@ -249,6 +249,9 @@ class LeaderServiceTest {
         /** When set, reads wait on it (after counting down {@link #readEntered}); none by default. */
         volatile CountDownLatch readGate;
         final CountDownLatch readEntered = new CountDownLatch(1);
+        /** When set, renews wait on it once the engine has renewed (after counting down {@link #renewDone}). */
+        volatile CountDownLatch renewGate;
+        final CountDownLatch renewDone = new CountDownLatch(1);
 
         Gated(LeaseEngine inner) {
             this.inner = inner;
@@ -286,7 +289,13 @@ class LeaderServiceTest {
 
         @Override
         public Optional<LeaseRecord> renew(String election, String candidate, long term, Duration leaseDuration) {
-            return inner.renew(election, candidate, term, leaseDuration);
+            Optional<LeaseRecord> renewed = inner.renew(election, candidate, term, leaseDuration);
+            CountDownLatch gate = renewGate;
+            if (gate != null) {
+                renewDone.countDown();
+                pass(gate);
+            }
+            return renewed;
         }
 
         @Override
@@ -506,6 +515,24 @@ class LeaderServiceTest {
         Future<Void> drain = gatedService.drain();
         assertThat(gated.releaseEntered.await(10, TimeUnit.SECONDS)).isTrue(); // the drain's release is under way
         assertLeaseLost(() -> result(gatedService.renew(election, "a", term)));
+        gated.releaseGate.countDown();
+        result(drain);
+        assertThat(engine.read(election).holder()).isNull();
+    }
+
+    @Test
+    void aRenewTheEngineGrantedAsTheDrainBeganIsAnsweredLostNotGrantedMoreTime() throws Exception {
+        Gated gated = new Gated(engine);
+        gated.gates[0].countDown();
+        LeaderService gatedService = new LeaderService(vertx, gated, TIMING, nanos::get, new LeaderMetrics(registry));
+        long term = result(gatedService.campaign(election, "a", 0)).lease().orElseThrow().term();
+        gated.renewGate = new CountDownLatch(1);
+        Future<Lease> renew = gatedService.renew(election, "a", term);
+        assertThat(gated.renewDone.await(10, TimeUnit.SECONDS)).isTrue(); // renewed in the engine, not yet answered
+        Future<Void> drain = gatedService.drain();
+        assertThat(gated.releaseEntered.await(10, TimeUnit.SECONDS)).isTrue(); // the drain's release is under way
+        gated.renewGate.countDown();
+        assertLeaseLost(() -> result(renew));
         gated.releaseGate.countDown();
         result(drain);
         assertThat(engine.read(election).holder()).isNull();

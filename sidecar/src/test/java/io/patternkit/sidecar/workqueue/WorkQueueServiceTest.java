@@ -1,0 +1,93 @@
+package io.patternkit.sidecar.workqueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The service on a real SQLite engine whose claims can be held at a gate, to order them against a client's going. */
+class WorkQueueServiceTest {
+    private static final String QUEUE = "q";
+
+    @TempDir
+    Path dir;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final CountDownLatch claimEntered = new CountDownLatch(1);
+    private final CountDownLatch claimGate = new CountDownLatch(1);
+    private Vertx vertx;
+    private QueueEngine engine;
+    private WorkQueueService service;
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        engine = SqliteQueueEngine.open(dir.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(1_000, 4_000));
+        service = new WorkQueueService(vertx, gatedClaims(engine), new WorkQueueMetrics(registry),
+                new ReceiptCodec(new byte[32]));
+    }
+
+    @AfterEach
+    void stop() {
+        claimGate.countDown();
+        vertx.close().await();
+        engine.close();
+    }
+
+    /** The engine, whose first claim waits at {@link #claimGate} once it has counted down {@link #claimEntered}. */
+    private QueueEngine gatedClaims(QueueEngine inner) {
+        return (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(), new Class<?>[] {QueueEngine.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("claim") && claimEntered.getCount() > 0) {
+                        claimEntered.countDown();
+                        assertThat(claimGate.await(30, TimeUnit.SECONDS)).isTrue();
+                    }
+                    try {
+                        return method.invoke(inner, args == null ? new Object[0] : Arrays.copyOf(args, args.length));
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void anItemClaimedForAClientThatWentAwayIsReadyAgainWithoutUsingAnAttempt() throws Exception {
+        engine.enqueue(QUEUE, List.of(new NewItem("1", null, null, 0, 0, 1, 60_000))); // one attempt only
+        Promise<Void> clientGone = Promise.promise();
+        Future<List<ClaimedItem>> claim = service.claim(QUEUE, new ClaimRequest(1, 60_000, 0), clientGone.future());
+        assertThat(claimEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        clientGone.complete(); // the client closes its connection while the engine claims for it
+        // Another call's task, queued on the service's context after the one the closed connection queued: once it
+        // has run, the claim is known to be abandoned.
+        service.endClaim(QUEUE, "unrelated").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        claimGate.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(claim::isComplete);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            var givenBack = registry.find(WorkQueueMetrics.ITEMS).tags("queue", QUEUE, "event", "given_back").counter();
+            return givenBack != null && givenBack.count() == 1.0;
+        });
+        assertThat(claim.result()).isEmpty();
+        List<ClaimedItem> again = engine.claim(QUEUE, 1, 60_000);
+        assertThat(again).as("not dead-lettered: the delivery nobody received took no attempt").singleElement()
+                .satisfies(item -> assertThat(item.attempt()).isEqualTo(1));
+        assertThat(engine.stats(QUEUE).dead()).isZero();
+    }
+}
