@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.NamingConvention;
+import io.patternkit.sidecar.adapter.scrape.FamilyName;
 import io.patternkit.sidecar.common.DaemonThreads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -160,12 +161,12 @@ final class StatsdReceiver {
      */
     private Consumer<StatsdLine> register(StatsdLine line) {
         NamingConvention convention = registry.config().namingConvention();
-        String prometheusName = convention.name(line.name(), type(line), null);
+        String prometheusName = FamilyName.of(convention, line.name(), type(line), null);
         if (RESERVED_PREFIXES.stream().anyMatch(prometheusName::startsWith)) {
             return l -> drop("reserved");
         }
         String owner = prometheusNames.get(prometheusName);
-        if (owner == null ? registry.getMeters().stream().anyMatch(m -> m.getId().getConventionName(convention).equals(prometheusName))
+        if (owner == null ? registry.getMeters().stream().anyMatch(m -> FamilyName.of(convention, m.getId()).equals(prometheusName))
                 : !owner.equals(line.name())) {
             return l -> drop("conflict");
         }

@@ -8,7 +8,6 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.prometheus.metrics.model.snapshots.PrometheusNaming;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,8 +60,7 @@ public final class Scrapes {
         NamingConvention convention = registry.config().namingConvention();
         Set<String> taken = new HashSet<>();
         for (Meter meter : registry.getMeters()) {
-            Meter.Id id = meter.getId();
-            String name = PrometheusNaming.prometheusName(convention.name(id.getName(), id.getType(), id.getBaseUnit()));
+            String name = FamilyName.of(convention, meter.getId());
             taken.add(name);
             taken.add(name + "_max"); // the gauge Micrometer serves beside a timer or a distribution summary
         }
