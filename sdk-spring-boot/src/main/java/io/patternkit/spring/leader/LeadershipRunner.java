@@ -2,6 +2,7 @@ package io.patternkit.spring.leader;
 
 import io.patternkit.leader.Leadership;
 import io.patternkit.spring.KeepAlive;
+import io.patternkit.spring.NoRestart;
 import java.util.Objects;
 import org.springframework.context.SmartLifecycle;
 
@@ -21,6 +22,7 @@ public final class LeadershipRunner implements SmartLifecycle {
     private final Leadership leadership;
     private final KeepAlive keepAlive = new KeepAlive("patternkit-leadership-keep-alive");
     private volatile boolean running;
+    private volatile boolean stopped;
 
     /** @param leadership the leadership to run; not started; not null */
     public LeadershipRunner(Leadership leadership) {
@@ -29,6 +31,10 @@ public final class LeadershipRunner implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (stopped) {
+            throw NoRestart.refused("The leadership of " + leadership.election() + " (candidate "
+                    + leadership.candidateId() + ")");
+        }
         leadership.start();
         keepAlive.start();
         running = true;
@@ -36,6 +42,7 @@ public final class LeadershipRunner implements SmartLifecycle {
 
     @Override
     public void stop() {
+        stopped = true;
         leadership.close();
         keepAlive.stop();
         running = false;

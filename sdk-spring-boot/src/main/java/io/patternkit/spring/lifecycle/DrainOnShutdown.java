@@ -3,6 +3,7 @@ package io.patternkit.spring.lifecycle;
 import io.patternkit.lifecycle.DrainReport;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.lifecycle.TerminationNotice;
+import io.patternkit.spring.NoRestart;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ public final class DrainOnShutdown implements SmartLifecycle {
     private final Lifecycle lifecycle;
     private final Duration deadline;
     private volatile boolean running;
+    private volatile boolean drained;
 
     /**
      * @param lifecycle the application's lifecycle; not null
@@ -46,8 +48,12 @@ public final class DrainOnShutdown implements SmartLifecycle {
         return deadline;
     }
 
+    /** @throws IllegalStateException when the context stopped before: the lifecycle's one drain has run */
     @Override
     public void start() {
+        if (drained) {
+            throw NoRestart.refused("The Patternkit lifecycle");
+        }
         running = true;
     }
 
@@ -71,6 +77,7 @@ public final class DrainOnShutdown implements SmartLifecycle {
     }
 
     private void drain() {
+        drained = true;
         try {
             DrainReport report = lifecycle.drain(TerminationNotice.Trigger.PROGRAM, deadline);
             log.info("Patternkit drain on context shutdown took {} ms: {} steps, {}", report.took().toMillis(),

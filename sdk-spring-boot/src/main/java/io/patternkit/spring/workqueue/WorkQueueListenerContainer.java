@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.AnnotatedMethods;
 import io.patternkit.spring.KeepAlive;
+import io.patternkit.spring.NoRestart;
 import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueConsumer;
 import io.patternkit.workqueue.WorkQueues;
@@ -48,6 +49,7 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
     private final Map<String, Registered> listeners = new LinkedHashMap<>();
     private final KeepAlive keepAlive = new KeepAlive("patternkit-listeners-keep-alive");
     private volatile boolean running;
+    private volatile boolean stopped;
 
     /**
      * @param processor what found the listener methods; not null
@@ -117,6 +119,9 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
 
     @Override
     public void start() {
+        if (stopped) {
+            throw NoRestart.refused("@WorkQueueListener consumers");
+        }
         listeners.forEach((id, registered) -> {
             if (registered.autoStartup() && !registered.consumer().isRunning()) {
                 registered.consumer().start();
@@ -136,6 +141,7 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
      */
     @Override
     public void stop() {
+        stopped = true;
         Map<String, WorkQueueConsumer> draining = new LinkedHashMap<>();
         listeners.forEach((id, registered) -> {
             if (registered.consumer().drainResult().isEmpty()) {

@@ -1,6 +1,7 @@
 package io.patternkit.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patternkit.lifecycle.DrainPhase;
 import io.patternkit.lifecycle.DrainReport;
@@ -53,6 +54,16 @@ class PatternkitLifecycleAutoConfigurationTest {
             assertThat(report.notice().budget()).isEqualTo(Duration.ofSeconds(5));
         });
         assertThat(budget.get()).isPositive();
+    }
+
+    @Test
+    void aContextStoppedAndStartedAgainSaysTheLifecycleCannotRatherThanRunDrained() {
+        runner.run(context -> {
+            context.stop();
+            assertThat(context.getBean(Lifecycle.class).isDraining()).isTrue();
+            assertThatThrownBy(context::start).hasRootCauseInstanceOf(IllegalStateException.class).rootCause()
+                    .hasMessageContaining("The Patternkit lifecycle cannot start again");
+        });
     }
 
     @Test

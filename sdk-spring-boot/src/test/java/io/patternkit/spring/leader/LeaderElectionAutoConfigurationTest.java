@@ -1,5 +1,6 @@
 package io.patternkit.spring.leader;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,6 +71,20 @@ class LeaderElectionAutoConfigurationTest {
         assertThat(events.seen).hasSize(2).last().isInstanceOfSatisfying(LeadershipRevokedEvent.class,
                 revoked -> assertThat(revoked.reason()).isEqualTo(RevocationReason.CLOSED));
         assertThat(election.currentLeader("reindex").leader()).as("resigned, not left to expire").isEmpty();
+    }
+
+    @Test
+    void aContextStoppedAndStartedAgainSaysItCannotInsteadOfLeadingWithAClosedHandle() {
+        runner.withBean(LeaderElection.class, () -> election)
+                .withPropertyValues("patternkit.leader.election=reindex", "patternkit.leader.candidate-id=pod-a")
+                .run(context -> {
+                    await().atMost(Duration.ofSeconds(10)).until(context.getBean(Leadership.class)::isLeader);
+                    context.stop();
+                    assertThat(election.currentLeader("reindex").leader()).as("resigned").isEmpty();
+                    assertThatThrownBy(context::start).hasRootCauseInstanceOf(IllegalStateException.class)
+                            .rootCause().hasMessageContaining("reindex (candidate pod-a) cannot start again after the "
+                                    + "application context stopped");
+                });
     }
 
     @LeaderOnly

@@ -1,5 +1,6 @@
 package io.patternkit.spring.workqueue;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,6 +60,18 @@ class WorkQueueListenerTest {
         OrderListener orderListener() {
             return new OrderListener();
         }
+    }
+
+    @Test
+    void aContextStoppedAndStartedAgainSaysItCannotInsteadOfStartingDrainedConsumers() {
+        runner.withUserConfiguration(Orders.class).run(context -> {
+            context.getBean(WorkQueueTemplate.class).send("orders", new Order("book-1", 2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("orders").stats().acked() == 1);
+            context.stop();
+            assertThatThrownBy(context::start).hasRootCauseInstanceOf(IllegalStateException.class).rootCause()
+                    .hasMessageContaining("@WorkQueueListener consumers cannot start again after the application "
+                            + "context stopped");
+        });
     }
 
     @Test
