@@ -508,34 +508,42 @@ class LeaderServiceTest {
 
     @Test
     void aRenewWhileTheSidecarDrainsIsRefusedAsLostNotGrantedMoreTime() throws Exception {
-        Gated gated = new Gated(engine);
-        gated.gates[0].countDown();
-        LeaderService gatedService = new LeaderService(vertx, gated, TIMING, nanos::get, new LeaderMetrics(registry));
-        long term = result(gatedService.campaign(election, "a", 0)).lease().orElseThrow().term();
-        Future<Void> drain = gatedService.drain();
-        assertThat(gated.releaseEntered.await(10, TimeUnit.SECONDS)).isTrue(); // the drain's release is under way
-        assertLeaseLost(() -> result(gatedService.renew(election, "a", term)));
-        gated.releaseGate.countDown();
-        result(drain);
-        assertThat(engine.read(election).holder()).isNull();
+        GatedLeader a = gatedLeader();
+        Future<Void> drain = a.service.drain();
+        assertThat(a.gated.releaseEntered.await(10, TimeUnit.SECONDS)).isTrue(); // the drain's release is under way
+        assertLeaseLost(() -> result(a.service.renew(election, "a", a.term)));
+        a.drainsTheLease(drain, election);
     }
 
     @Test
     void aRenewTheEngineGrantedAsTheDrainBeganIsAnsweredLostNotGrantedMoreTime() throws Exception {
+        GatedLeader a = gatedLeader();
+        a.gated.renewGate = new CountDownLatch(1);
+        Future<Lease> renew = a.service.renew(election, "a", a.term);
+        assertThat(a.gated.renewDone.await(10, TimeUnit.SECONDS)).isTrue(); // renewed in the engine, not yet answered
+        Future<Void> drain = a.service.drain();
+        assertThat(a.gated.releaseEntered.await(10, TimeUnit.SECONDS)).isTrue(); // the drain's release is under way
+        a.gated.renewGate.countDown();
+        assertLeaseLost(() -> result(renew));
+        a.drainsTheLease(drain, election);
+    }
+
+    /** Candidate {@code a} elected through a service on a {@link Gated} engine whose releases wait for the test. */
+    private GatedLeader gatedLeader() {
         Gated gated = new Gated(engine);
         gated.gates[0].countDown();
         LeaderService gatedService = new LeaderService(vertx, gated, TIMING, nanos::get, new LeaderMetrics(registry));
-        long term = result(gatedService.campaign(election, "a", 0)).lease().orElseThrow().term();
-        gated.renewGate = new CountDownLatch(1);
-        Future<Lease> renew = gatedService.renew(election, "a", term);
-        assertThat(gated.renewDone.await(10, TimeUnit.SECONDS)).isTrue(); // renewed in the engine, not yet answered
-        Future<Void> drain = gatedService.drain();
-        assertThat(gated.releaseEntered.await(10, TimeUnit.SECONDS)).isTrue(); // the drain's release is under way
-        gated.renewGate.countDown();
-        assertLeaseLost(() -> result(renew));
-        gated.releaseGate.countDown();
-        result(drain);
-        assertThat(engine.read(election).holder()).isNull();
+        return new GatedLeader(gated, gatedService, result(gatedService.campaign(election, "a", 0)).lease().orElseThrow()
+                .term());
+    }
+
+    private record GatedLeader(Gated gated, LeaderService service, long term) {
+        /** Lets the drain's release through and checks that it gave the election's lease back. */
+        void drainsTheLease(Future<Void> drain, String election) {
+            gated.releaseGate.countDown();
+            result(drain);
+            assertThat(gated.inner.read(election).holder()).isNull();
+        }
     }
 
     @Test
