@@ -19,9 +19,9 @@ public interface JsonPoster {
      * @param url the absolute {@code http} or {@code https} URL
      * @param headers extra request headers (the content type is always {@code application/json})
      * @param body the JSON body
-     * @param timeout the longest the caller waits for the answer; a connection attempt gives up after it (a cancel
-     *     cannot stop one under way, and an address that drops the connection's first packet would otherwise hold a
-     *     pooled connection's place for the HTTP client's own connect timeout, a minute)
+     * @param timeout the longest the caller waits for the answer: past it the POST stops waiting for a connection
+     *     (a cancel cannot reach a request still waiting for one); the connection attempt itself ends at the client's
+     *     own connect timeout
      * @param onReply called once with the answer, unless the request was cancelled first
      * @return a handle that cancels the request (for HTTP/1.1, by closing its connection)
      */

@@ -42,7 +42,7 @@ public record ScatterModule(ScatterSettings settings) implements PatternModule {
         settings.staticLeaves().forEach(leaves::addStatic);
         VertxTaskScheduler scheduler = new VertxTaskScheduler(context.vertx());
         VertxJsonPoster poster = new VertxJsonPoster(context.vertx(), settings.maxResponseBytes(), settings.maxConnectionsPerLeaf(),
-                settings.leafTls());
+                settings.leafConnectTimeout(), settings.leafTls());
         ScatterEngine engine = new ScatterEngine(scheduler, poster, new ScatterMetrics(context.registry()), context.token(),
                 settings.engine());
         ScatterRoutes routes = new ScatterRoutes(leaves, engine,

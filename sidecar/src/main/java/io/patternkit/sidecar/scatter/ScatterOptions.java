@@ -46,6 +46,12 @@ public final class ScatterOptions {
             description = "Most pooled connections to one leaf (default: ${DEFAULT-VALUE}).")
     int maxConnectionsPerLeaf;
 
+    @Option(names = "--leaf-connect-timeout", defaultValue = "2s", converter = DurationConverter.class,
+            description = "How long a connection attempt to a leaf or merge container may take, 1ms to 60s; one that "
+                + "outlives its call still holds a --max-connections-per-leaf place until then. The default lets "
+                + "one lost SYN be sent again (default: ${DEFAULT-VALUE}).")
+    Duration leafConnectTimeout;
+
     @Option(names = "--latency-window", defaultValue = "30s", converter = DurationConverter.class,
             description = "How much recent leaf latency the hedge delay percentile covers (default: ${DEFAULT-VALUE}).")
     Duration latencyWindow;
@@ -85,8 +91,10 @@ public final class ScatterOptions {
         require(mixee, minSamples >= 1, "--hedge-min-samples must be at least 1");
         require(mixee, hedgeBurst >= 1, "--hedge-burst must be at least 1");
         require(mixee, maxConnectionsPerLeaf >= 1, "--max-connections-per-leaf must be at least 1");
+        require(mixee, leafConnectTimeout.toMillis() >= 1 && leafConnectTimeout.toMillis() <= 60_000,
+                "--leaf-connect-timeout must be 1ms to 60s");
         return new ScatterSettings(maxResponseBytes, defaultDeadline, staticLeaves(), dnsLeaves(), dnsInterval,
-                maxConnectionsPerLeaf, new ScatterEngine.Settings(latencyWindow, 6, minSamples, hedgeBurst),
+                maxConnectionsPerLeaf, leafConnectTimeout, new ScatterEngine.Settings(latencyWindow, 6, minSamples, hedgeBurst),
                 new LeafTls(Optional.ofNullable(leafCa), Optional.ofNullable(leafTlsServerName)));
     }
 

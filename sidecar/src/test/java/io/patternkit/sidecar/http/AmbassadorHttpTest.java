@@ -175,7 +175,7 @@ class AmbassadorHttpTest {
                 + "{\"name\": \"s0\", \"endpoints\": [\"registry://terms_pool/s0\"]}, {\"name\": \"s1\", \"endpoints\": [\"registry://terms_pool/s1\"]}]}]}");
         AmbassadorSettings settings = new AmbassadorSettings(AmbassadorConfig.load(file, List.of()), Optional.of(file), List.of(),
                 Duration.ofMillis(100), Duration.ofMillis(100), Optional.empty());
-        ScatterSettings scatter = new ScatterSettings(4096, Duration.ofSeconds(1), List.of(), List.of(), Duration.ofSeconds(5), 16,
+        ScatterSettings scatter = new ScatterSettings(4096, Duration.ofSeconds(1), List.of(), List.of(), Duration.ofSeconds(5), 16, Duration.ofSeconds(2),
                 new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10), LeafTls.DEFAULT);
         sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(), List.of(new AmbassadorModule(settings), new ScatterModule(scatter)),
                 Ticker.system());

@@ -69,7 +69,7 @@ class ContractFuzzTest extends ContractFuzzKit {
         WorkQueueSettings queue = new WorkQueueSettings(1024, Duration.ofSeconds(1), Duration.ofMinutes(5),
                 Duration.ofMinutes(5), 5, Optional.empty());
         ScatterSettings scatter = new ScatterSettings(4096, Duration.ofSeconds(1), List.of(), List.of(),
-                Duration.ofSeconds(5), 16, new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10),
+                Duration.ofSeconds(5), 16, Duration.ofSeconds(2), new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10),
                 LeafTls.DEFAULT);
         sidecar = SidecarHost.start(HttpHarness.host(), SqliteEngines.onMachineClock(dir), List.of(
                 new WorkQueueModule(queue), new LeaderModule(new LeaderSettings(LeaderTiming.DEFAULT, "fuzz", Optional.empty())),

@@ -76,7 +76,7 @@ class ScatterHttpTest {
         ScatterSettings settings = new ScatterSettings(4096,
                 Duration.ofSeconds(1), List.of(StaticLeaf.parse("fixed/s1=" + staticLeaf.url())),
                 List.of(DnsLeaves.parse("bydns=localhost:" + dnsLeaf.port() + Wire.LEAF_PATH_PREFIX + "bydns")),
-                Duration.ofSeconds(1), 16, new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10),
+                Duration.ofSeconds(1), 16, Duration.ofSeconds(2), new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10),
                 LeafTls.DEFAULT);
         HostSettings host = new HostSettings("127.0.0.1", 0, Optional.of(HttpHarness.TOKEN), 16 * 1024, Duration.ofSeconds(2));
         sidecar = SidecarHost.start(host, EngineFamily.none(), List.of(new ScatterModule(settings)), REGISTRATION_CLOCK::get);

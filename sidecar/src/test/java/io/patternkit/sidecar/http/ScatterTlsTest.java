@@ -66,7 +66,7 @@ class ScatterTlsTest {
     private HttpHarness root(List<String> staticLeaves, List<String> dnsLeaves, LeafTls tls) {
         ScatterSettings settings = new ScatterSettings(4096, Duration.ofSeconds(2),
                 staticLeaves.stream().map(StaticLeaf::parse).toList(), dnsLeaves.stream().map(DnsLeaves::parse).toList(),
-                Duration.ofMillis(200), 4, new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10), tls);
+                Duration.ofMillis(200), 4, Duration.ofSeconds(2), new ScatterEngine.Settings(Duration.ofSeconds(30), 6, 20, 10), tls);
         HostSettings host = new HostSettings("127.0.0.1", 0, Optional.of(HttpHarness.TOKEN), 16 * 1024, Duration.ofSeconds(2));
         root = SidecarHost.start(host, EngineFamily.none(), List.of(new ScatterModule(settings)), System::nanoTime);
         return new HttpHarness(root.port());

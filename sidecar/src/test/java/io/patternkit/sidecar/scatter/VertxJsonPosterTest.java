@@ -34,7 +34,7 @@ class VertxJsonPosterTest {
     }
 
     @Test
-    void aConnectionAttemptNobodyAnswersGivesUpAtTheCallersTimeoutNotTheClientsMinute() throws Exception {
+    void aConnectionAttemptNobodyAnswersEndsAtTheConnectTimeoutAndFreesItsPlace() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             InetSocketAddress address = (InetSocketAddress) silent.getLocalSocketAddress();
             // Nobody accepts: once the accept queue is full the kernel drops further SYNs, as a host that is gone does.
@@ -48,17 +48,20 @@ class VertxJsonPosterTest {
                 assertThatThrownBy(() -> probe.connect(address, 500)).as("the address no longer answers a connect")
                         .isInstanceOf(SocketTimeoutException.class);
             }
-            VertxJsonPoster poster = new VertxJsonPoster(vertx, 1 << 20, 1, new LeafTls(Optional.empty(), Optional.empty()));
-            CompletableFuture<JsonPoster.Reply> reply = new CompletableFuture<>();
-            long start = System.nanoTime();
+            VertxJsonPoster poster = new VertxJsonPoster(vertx, 1 << 20, 1, Duration.ofMillis(300),
+                    new LeafTls(Optional.empty(), Optional.empty()));
+            String url = "http://127.0.0.1:" + address.getPort() + "/leaf";
 
-            poster.post("http://127.0.0.1:" + address.getPort() + "/leaf", Map.of(), Buffer.buffer("{}"),
-                    Duration.ofMillis(300), reply::complete);
-
-            JsonPoster.Reply failed = reply.get(20, TimeUnit.SECONDS);
-            assertThat(failed.ok()).isFalse();
-            assertThat(failed.failure()).contains("300 ms");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            // One place for the address: the second attempt can only start once the first has given it up.
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                CompletableFuture<JsonPoster.Reply> reply = new CompletableFuture<>();
+                long start = System.nanoTime();
+                poster.post(url, Map.of(), Buffer.buffer("{}"), Duration.ofSeconds(10), reply::complete);
+                JsonPoster.Reply failed = reply.get(20, TimeUnit.SECONDS);
+                assertThat(failed.failure()).as("attempt %d", attempt).isNotNull()
+                        .doesNotContain("getting a connection").containsIgnoringCase("timed out");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
         }
     }
 }
