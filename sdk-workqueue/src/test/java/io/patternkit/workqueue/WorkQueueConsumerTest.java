@@ -287,7 +287,7 @@ class WorkQueueConsumerTest {
 
     @Test
     void aDrainWithoutGraceStillReleasesWhatTheLongPollUnderWayHandsOver() {
-        queue.answerEndEarlyWith(Duration.ofMillis(300), "1", "2");
+        queue.answerEndEarlyWith(Duration.ofMillis(100), "1", "2");
         consumer = WorkQueueConsumer.builder(queue, item -> awaitGate()).concurrency(2)
                 .pollWait(Duration.ofSeconds(20)).meterRegistry(registry).build();
         consumer.start();

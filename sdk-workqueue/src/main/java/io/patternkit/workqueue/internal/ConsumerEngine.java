@@ -149,13 +149,14 @@ public final class ConsumerEngine {
             return drained;
         }
         log.info("draining queue {} consumer: {} in flight, grace {}", queue.name(), inFlight.size(), grace);
+        long started = System.nanoTime();
         workers.shutdown();
         try {
             workers.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        awaitPoller(grace); // first: a claim under way may carry acks, which go back to the acker if it fails
+        awaitPoller(started, grace); // first: a claim under way may carry acks, which go back to the acker if it fails
         stopAcker();
         List<String> unfinished = inFlight.values().stream().filter(InFlight::claimSettlement)
                 .map(f -> f.item.receipt()).toList();
@@ -169,15 +170,18 @@ public final class ConsumerEngine {
     }
 
     /**
-     * Waits for the poller to hand back what a claim under way returns: the grace, but at least
-     * {@link #POLLER_HANDOVER} whatever the grace (a long-poll is ended by one quick call to the sidecar, whose answer
-     * carries the items it claimed meanwhile; not waiting for it would leave them to their visibility timeout), and
-     * at most the poll wait and a second.
+     * Waits for the poller to hand back what a claim under way returns, until the grace has passed since the drain
+     * began, but at least {@link #POLLER_HANDOVER} after it whatever the grace (a long-poll is ended by one quick call to
+     * the sidecar, whose answer carries the items it claimed meanwhile; not waiting for it would leave them to their
+     * visibility timeout), and at most the poll wait and a second after it. The handlers' wait and this one share
+     * that time rather than add up.
      */
-    private void awaitPoller(Duration grace) {
-        long atLeast = POLLER_HANDOVER.toMillis();
+    private void awaitPoller(long drainStartedNanos, Duration grace) {
+        long waitMs = Math.min(Math.max(POLLER_HANDOVER.toMillis(), grace.toMillis()),
+                settings.pollWait().toMillis() + 1_000);
+        long leftMs = waitMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartedNanos);
         try {
-            poller.join(Math.min(Math.max(atLeast, grace.toMillis()), settings.pollWait().toMillis() + 1_000));
+            poller.join(Math.max(1, leftMs));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
