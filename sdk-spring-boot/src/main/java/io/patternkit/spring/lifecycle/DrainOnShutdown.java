@@ -60,11 +60,13 @@ public final class DrainOnShutdown implements SmartLifecycle {
     /** Drains on the calling thread; Spring calls {@link #stop(Runnable)} instead. */
     @Override
     public void stop() {
+        drained = true;
         drain();
     }
 
     @Override
     public void stop(Runnable callback) {
+        drained = true; // before the thread: a start() that comes at once is refused too
         Thread thread = new Thread(() -> {
             try {
                 drain();
@@ -77,7 +79,6 @@ public final class DrainOnShutdown implements SmartLifecycle {
     }
 
     private void drain() {
-        drained = true;
         try {
             DrainReport report = lifecycle.drain(TerminationNotice.Trigger.PROGRAM, deadline);
             log.info("Patternkit drain on context shutdown took {} ms: {} steps, {}", report.took().toMillis(),

@@ -119,7 +119,7 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
 
     @Override
     public void start() {
-        if (stopped) {
+        if (stopped && !listeners.isEmpty()) {
             throw NoRestart.refused("@WorkQueueListener consumers");
         }
         listeners.forEach((id, registered) -> {
