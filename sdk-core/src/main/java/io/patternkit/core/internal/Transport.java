@@ -105,8 +105,8 @@ public final class Transport implements AutoCloseable {
         this.sidecar = config.baseUrl() + config.urlVariable().map(v -> " (from " + v + ")").orElse("");
         this.registry = config.meterRegistry();
         // The call timeout bounds the whole call, reading and writing included, with one timer per call; a read or
-        // write timeout as long could never fire first, and would arm Okio's watchdog thread on every socket read
-        // and write, a wake-up per I/O on the machine the sidecar shares (docs/benchmarks.md, section 1's notes).
+        // write timeout as long could never fire first, and would enter Okio's timeout queue (a lock and an insertion)
+        // on every socket read and write besides (docs/benchmarks.md, section 1's notes).
         OkHttpClient.Builder http = new OkHttpClient.Builder()
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(Duration.ZERO)
@@ -196,10 +196,10 @@ public final class Transport implements AutoCloseable {
      * event, as the events arrive). Retried only when the connection could not be made, since the reader
      * may have acted on part of an answer. Error answers are mapped as by {@link #execute}.
      *
-     * @param call what to call; its long-poll wait is added to the call and read timeouts
+     * @param call what to call; its long-poll wait is added to the call timeout
      * @param accept the {@code Accept} header, such as {@code application/x-ndjson, application/json}
-     * @param reader reads the 2xx body; its {@link IOException}s become {@link CallTimeoutException} (read
-     *     timeout) or {@link ProtocolException} (cut off); its unchecked exceptions propagate as they are
+     * @param reader reads the 2xx body; its {@link IOException}s become {@link CallTimeoutException} (the call
+     *     timeout passed) or {@link ProtocolException} (cut off); its unchecked exceptions propagate as they are
      * @param <T> the result type
      * @return what the reader returned
      * @throws PatternkitException the typed failure of the last attempt
