@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Re-reads the ambassador's config file when its modification time or size changes (polled, as
  * kubelet refreshes a mounted ConfigMap by swapping a symlink that file watchers miss), and applies
- * what can change without a restart: each existing upstream's shards, endpoints, canary, timeouts,
- * retries and ejection. A file that does not parse, or an upstream added, removed or moved to
+ * what can change without a restart: each existing upstream's shards, endpoints, canary, per-try and
+ * overall timeouts, retries and ejection. A file that does not parse, or an upstream added, removed or moved to
  * another port, is logged and otherwise ignored: the running routes stay as they were.
  */
 final class ConfigReloader {
@@ -77,10 +77,9 @@ final class ConfigReloader {
                 LOG.warn("upstream {} on port {} is new or moved; it takes a restart to listen there", spec.name(), spec.port());
                 continue;
             }
-            if (spec.maxConnectionsPerEndpoint() != live.table().spec().maxConnectionsPerEndpoint()) {
-                LOG.warn("upstream {}: maxConnectionsPerEndpoint takes a restart to change; keeping {}", spec.name(),
-                        live.table().spec().maxConnectionsPerEndpoint());
-            }
+            UpstreamSpec running = live.started();
+            keptUntilRestart(spec.name(), "maxConnectionsPerEndpoint", spec.maxConnectionsPerEndpoint(), running.maxConnectionsPerEndpoint());
+            keptUntilRestart(spec.name(), "connectTimeout", spec.connectTimeout(), running.connectTimeout());
             live.update(spec);
             applied.append(applied.isEmpty() ? "" : ", ").append(spec.name()).append(": ").append(spec.shards().size())
                     .append(" shards").append(spec.canary().map(c -> ", canary " + c.percent() + "%").orElse(""));
@@ -88,6 +87,13 @@ final class ConfigReloader {
         upstreams.keySet().stream().filter(n -> config.upstreams().stream().noneMatch(u -> u.name().equals(n)))
                 .forEach(n -> LOG.warn("upstream {} is no longer configured; it takes a restart to stop it", n));
         LOG.info("ambassador config reloaded from {}: {}", file, applied);
+    }
+
+    /** Warns that a setting of the upstream's client, fixed when the client was made, keeps its running value. */
+    private static void keptUntilRestart(String upstream, String member, Object configured, Object running) {
+        if (!configured.equals(running)) {
+            LOG.warn("upstream {}: {} takes a restart to change; keeping {}", upstream, member, running);
+        }
     }
 
     private Object stamp() {

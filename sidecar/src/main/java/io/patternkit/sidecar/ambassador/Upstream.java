@@ -41,6 +41,7 @@ final class Upstream {
 
     private final String name;
     private final int port;
+    private final UpstreamSpec started;
     private final HttpClient client;
     private final HttpServer server;
     private final Map<URI, Endpoint> endpoints = new HashMap<>();
@@ -56,10 +57,13 @@ final class Upstream {
         this.ticker = ticker;
         this.name = spec.name();
         this.port = spec.port();
+        this.started = spec;
         this.configured = spec;
         this.resolved = resolver.resolve(spec);
         this.table = RoutingTable.of(spec, endpoints, resolved, ticker);
-        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name).setVerifyHost(true);
+        // The client's own connect timeout ends a connection attempt; a request's (its tryTimeout) only ends its wait.
+        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name).setVerifyHost(true)
+                .setConnectTimeout(Math.toIntExact(spec.connectTimeout().toMillis()));
         ca.ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file.toString())));
         this.client = vertx.createHttpClient(options,
                 new PoolOptions().setHttp1MaxSize(spec.maxConnectionsPerEndpoint()));
@@ -98,6 +102,14 @@ final class Upstream {
     /** @return the upstream's name */
     String name() {
         return name;
+    }
+
+    /**
+     * @return the configuration its listener and client were made with, whose {@code port},
+     *     {@code maxConnectionsPerEndpoint} and {@code connectTimeout} hold until a restart
+     */
+    UpstreamSpec started() {
+        return started;
     }
 
     /** @return the loopback port it listens on */

@@ -34,6 +34,9 @@ import java.util.Set;
  *     attempts, at least 1 (default 10; the reserve of {@link io.patternkit.sidecar.common.ExtraLoadBudget})
  * @param ejection when an endpoint is ejected (its circuit opened) and for how long
  * @param maxConnectionsPerEndpoint pooled connections per endpoint, 1 to 10,000 (default 64)
+ * @param connectTimeout how long a TCP (and TLS) connection attempt to an endpoint may take, 1 ms to 1 h (default 2 s,
+ *     time for one lost SYN to be sent again; Envoy's cluster {@code connect_timeout}); an attempt holds one of the
+ *     endpoint's {@code maxConnectionsPerEndpoint} places until it ends, whatever the request's own timeouts
  * @param hedging hedged requests for idempotent requests whose body is replayable; empty (the default) for none
  * @param mirror a shadow upstream that gets a copy of a share of the requests whose body is replayable; empty (the
  *     default) for none
@@ -44,11 +47,10 @@ import java.util.Set;
  */
 public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard> shards, Optional<Canary> canary,
                            Duration tryTimeout, Duration timeout, int maxAttempts, double retryBudgetPercent,
-                           int retryBurst, Ejection ejection, int maxConnectionsPerEndpoint, Optional<Hedging> hedging,
-                           Optional<Mirror> mirror, int maxBufferedBodyBytes) {
+                           int retryBurst, Ejection ejection, int maxConnectionsPerEndpoint, Duration connectTimeout,
+                           Optional<Hedging> hedging, Optional<Mirror> mirror, int maxBufferedBodyBytes) {
     /** The longest {@code timeout} a configuration may give (exclusive): one hour. */
     static final Duration MAX_TIMEOUT = Duration.ofHours(1);
-
 
     /**
      * Checks the upstream as a whole.
@@ -74,6 +76,8 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         require(retryBudgetPercent >= 0 && retryBudgetPercent <= 100, at + "retryBudgetPercent must be 0 to 100");
         require(retryBurst >= 1, at + "retryBurst must be at least 1");
         require(maxConnectionsPerEndpoint >= 1 && maxConnectionsPerEndpoint <= 10_000, at + "maxConnectionsPerEndpoint must be 1 to 10000");
+        require(!connectTimeout.isNegative() && connectTimeout.toMillis() >= 1 && connectTimeout.toHours() < 1,
+                at + "connectTimeout must be 1ms to 1h");
         require(maxBufferedBodyBytes >= 0 && maxBufferedBodyBytes <= 16 * 1024 * 1024, at + "maxBufferedBodyBytes must be 0 to 16777216");
     }
 
@@ -96,13 +100,14 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
                                  @JsonProperty("retryBurst") Integer retryBurst,
                                  @JsonProperty("ejection") Ejection ejection,
                                  @JsonProperty("maxConnectionsPerEndpoint") Integer maxConnectionsPerEndpoint,
+                                 @JsonProperty("connectTimeout") Duration connectTimeout,
                                  @JsonProperty("hedging") Hedging hedging,
                                  @JsonProperty("mirror") Mirror mirror,
                                  @JsonProperty("maxBufferedBodyBytes") Integer maxBufferedBodyBytes) {
         return new UpstreamSpec(name, port, shardKey == null ? ShardKey.NONE : ShardKey.parse(shardKey), shards,
                 Optional.ofNullable(canary), or(tryTimeout, Duration.ofSeconds(5)), or(timeout, Duration.ofSeconds(15)),
                 or(maxAttempts, 3), or(retryBudgetPercent, 20.0), or(retryBurst, 10), or(ejection, Ejection.DEFAULT),
-                or(maxConnectionsPerEndpoint, 64), Optional.ofNullable(hedging), Optional.ofNullable(mirror),
+                or(maxConnectionsPerEndpoint, 64), or(connectTimeout, Duration.ofSeconds(2)), Optional.ofNullable(hedging), Optional.ofNullable(mirror),
                 or(maxBufferedBodyBytes, 64 * 1024));
     }
 
@@ -126,7 +131,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         }
         List<URI> endpoints = List.of(text.substring(colon + 1).split(",")).stream().map(Shard::endpoint).toList();
         return fromJson(text.substring(0, eq), port, null, List.of(new Shard("default", endpoints)), null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** @return whether an endpoint is a {@code dns+} or {@code registry} name, to be resolved again and again */

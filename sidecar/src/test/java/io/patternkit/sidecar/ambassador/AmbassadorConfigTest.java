@@ -46,6 +46,7 @@ class AmbassadorConfigTest {
         assertThat(terms.timeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(terms.maxAttempts()).isEqualTo(3);
         assertThat(terms.retryBudgetPercent()).isEqualTo(20.0);
+        assertThat(terms.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(terms.ejection()).isEqualTo(new UpstreamSpec.Ejection(50, 10, 3, Duration.ofSeconds(30)));
         UpstreamSpec.Hedging hedging = terms.hedging().orElseThrow();
         assertThat(hedging).isEqualTo(new UpstreamSpec.Hedging(95, Duration.ofMillis(5), Duration.ofMillis(80), 5, 10));
@@ -92,13 +93,15 @@ class AmbassadorConfigTest {
         assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shardKey\": \"cookie:x\", \"shards\": []}]}",
                 "must be header:NAME, query:NAME or path:N");
         assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}],"
-                + " \"retries\": 2}]}", "upstreams[0].retries: unknown setting; known: [canary, ejection");
+                + " \"retries\": 2}]}", "upstreams[0].retries: unknown setting; known: [canary, connectTimeout, ejection");
         assertRefused("{\"upstreams\": [{\"name\": \"T_1\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]}]}",
                 "name 'T_1'");
         assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 70000, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]}]}",
                 "upstream t: port must be 1 to 65535");
         assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"tryTimeout\": \"soon\", \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]}]}",
                 "'soon' is not a duration");
+        assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"connectTimeout\": \"0s\", \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]}]}",
+                "upstream t: connectTimeout must be 1ms to 1h");
         assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\", \"http://h\"]}]}]}",
                 "lists an endpoint twice");
         assertRefused("{\"upstreams\": [{\"name\": \"t\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}],"

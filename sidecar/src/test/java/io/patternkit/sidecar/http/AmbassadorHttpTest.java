@@ -7,6 +7,7 @@ import io.patternkit.server.security.TlsFiles;
 import io.patternkit.sidecar.ambassador.AmbassadorConfig;
 import io.patternkit.sidecar.ambassador.AmbassadorModule;
 import io.patternkit.sidecar.ambassador.AmbassadorSettings;
+import io.patternkit.sidecar.common.SilentListener;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.EngineFamily;
 import io.patternkit.sidecar.host.SidecarHost;
@@ -401,6 +402,23 @@ class AmbassadorHttpTest {
         HttpResponse<String> timedOut = get("/both-slow");
         assertThat(timedOut.statusCode()).isEqualTo(504);
         assertThat(timedOut.body()).contains("urn:patternkit:problem:upstream-timeout").contains("timeout");
+    }
+
+    @Test
+    void aConnectionAttemptNobodyAnswersEndsAtTheConnectTimeoutAndFreesItsPoolPlace() throws IOException {
+        try (SilentListener gone = new SilentListener()) {
+            start("{\"name\": \"terms\", \"port\": PORT, \"shards\": [{\"name\": \"s0\", \"endpoints\": [\"" + gone.url()
+                    + "\"]}], \"connectTimeout\": \"300ms\", \"tryTimeout\": \"8s\", \"timeout\": \"10s\", \"maxAttempts\": 1,"
+                    + " \"maxConnectionsPerEndpoint\": 1}");
+            // One place for the endpoint: the second request's attempt can only start once the first's has given it up.
+            for (int request = 1; request <= 2; request++) {
+                long start = System.nanoTime();
+                HttpResponse<String> response = get("/x");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("request %d", request).isLessThan(Duration.ofSeconds(4));
+                assertThat(response.statusCode()).as("request %d", request).isEqualTo(503);
+                assertThat(response.body()).contains("urn:patternkit:problem:upstream-unavailable").contains("connect");
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,59 @@
+package io.patternkit.sidecar.common;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A loopback address that drops connection attempts, as a host that is gone without a reset does: a listener
+ * nobody accepts from, whose accept queue is filled, so the kernel drops further SYNs.
+ */
+public final class SilentListener implements AutoCloseable {
+    private final ServerSocket socket;
+    private final List<SocketChannel> queued = new ArrayList<>();
+
+    /**
+     * Opens the listener and fills its accept queue; checks that a connect no longer succeeds.
+     *
+     * @throws IOException when the listener cannot be opened
+     */
+    public SilentListener() throws IOException {
+        socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        for (int i = 0; i < 4; i++) {
+            SocketChannel channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.connect(address());
+            queued.add(channel);
+        }
+        try (Socket probe = new Socket()) {
+            assertThatThrownBy(() -> probe.connect(address(), 500)).as("the address no longer answers a connect")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    /** @return the listener's address */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /** @return {@code http://127.0.0.1:PORT} */
+    public String url() {
+        return "http://127.0.0.1:" + address().getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (SocketChannel channel : queued) {
+            channel.close();
+        }
+        socket.close();
+    }
+}
