@@ -696,6 +696,7 @@ public final class LeaderService {
                 if (e.idle() && now - e.usedNanos > forgetAfterNanos) {
                     it.remove();
                     metrics.forget(e.name);
+                    engine.forget(e.name);
                 }
             }
         }

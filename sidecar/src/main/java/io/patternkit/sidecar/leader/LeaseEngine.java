@@ -89,6 +89,19 @@ public interface LeaseEngine extends AutoCloseable {
     }
 
     /**
+     * Tells the engine that the service has forgotten an election: nothing held, waited on or called for it for a
+     * while, so the engine may drop what it keeps in memory about it. A later call may name the election again; an
+     * engine that times leases from when it first saw them (Kubernetes) then counts from that call, as a process that
+     * has just started does, and never takes a lease over sooner than it would have. Called on the service's context
+     * with no engine call for the election under way; must not block. Default: nothing (the SQL engines keep nothing
+     * per election in memory).
+     *
+     * @param election the election forgotten
+     */
+    default void forget(String election) {
+    }
+
+    /**
      * Registers the listener told when an election's lease may have been changed by another
      * process. The argument is the election, or null when the engine cannot tell which. Called on
      * an engine thread; the listener must not block. An engine may tell it only while

@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.patternkit.sidecar.engine.kubernetes.KubernetesLeaseEngine;
 import io.patternkit.sidecar.leader.LeaseEngine;
+import io.patternkit.sidecar.leader.LeaseRecord;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,6 +48,17 @@ class KubernetesLeaseEngineTest extends LeaseEngineContractTest {
             assertThat(engine.read(election).holder()).as("another namespace").isNull();
             assertThat(byUrl.read(election).holder()).isEqualTo("a");
         }
+    }
+
+    @Test
+    void aForgottenLeaseIsTimedAgainFromWhenItIsNextSeen() {
+        assertThat(engine.tryAcquire(election, "a", lease()).elected()).isTrue();
+        pass(lease().plusSeconds(1));
+        assertThat(engine.read(election).holder()).as("expired on this process's clock").isNull();
+        engine.forget(election);
+        LeaseRecord seenAgain = engine.read(election);
+        assertThat(seenAgain.holder()).as("first seen now: a full duration, as after a restart").isEqualTo("a");
+        assertThat(seenAgain.remaining()).isEqualTo(lease());
     }
 
     @Override

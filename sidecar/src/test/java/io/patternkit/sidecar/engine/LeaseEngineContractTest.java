@@ -77,6 +77,18 @@ abstract class LeaseEngineContractTest {
     }
 
     @Test
+    void aForgottenElectionIsNeverTakenOverSoonerAndKeepsItsTerms() {
+        assertThat(acquire("a").elected()).isTrue();
+        engine.forget(election);
+        assertThat(engine.read(election).holder()).isEqualTo("a");
+        assertThat(engine.tryAcquire(election, "b", lease()).elected()).as("the lease runs on").isFalse();
+        pass(beyondLease());
+        AcquireResult taken = engine.tryAcquire(election, "b", lease());
+        assertThat(taken.elected()).isTrue();
+        assertThat(taken.lease().term()).isEqualTo(2);
+    }
+
+    @Test
     void theHolderCampaigningAgainKeepsItsTerm() {
         AcquireResult first = acquire("a");
         AcquireResult again = acquire("a");

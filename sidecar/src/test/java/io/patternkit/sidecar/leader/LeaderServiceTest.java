@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -252,6 +254,7 @@ class LeaderServiceTest {
         /** When set, renews wait on it once the engine has renewed (after counting down {@link #renewDone}). */
         volatile CountDownLatch renewGate;
         final CountDownLatch renewDone = new CountDownLatch(1);
+        final Set<String> forgotten = ConcurrentHashMap.newKeySet();
 
         Gated(LeaseEngine inner) {
             this.inner = inner;
@@ -306,6 +309,12 @@ class LeaderServiceTest {
                 pass(gate);
             }
             return inner.read(election);
+        }
+
+        @Override
+        public void forget(String election) {
+            forgotten.add(election);
+            inner.forget(election);
         }
 
         @Override
@@ -380,10 +389,13 @@ class LeaderServiceTest {
         Future<Observation> watch = gatedService.watch(new WatchRequest(watched, 0, null, 15_000, null, false),
                 Promise.<Void>promise().future());
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> !watch.isComplete());
+        String idle = election + "-idle";
+        result(gatedService.observe(idle));
 
         advance(LeaderService.FORGET_AFTER.plusMinutes(1));
         result(gatedService.observe(election + "-other"));
         assertThat(gatedService.electionsHeld()).isEqualTo(4);
+        assertThat(gated.forgotten).as("the engine is told of the idle one only").containsExactly(idle);
         assertThat(registry.find(LeaderMetrics.TERM).tag("election", held).gauge()).isNotNull();
 
         gated.gates[0].countDown();

@@ -277,6 +277,12 @@ public final class KubernetesLeaseEngine implements LeaseEngine {
         this.changeListener = listener;
     }
 
+    /** Drops when the election's Lease was seen: seen again, it is timed from then (a full duration before a takeover). */
+    @Override
+    public void forget(String election) {
+        observed.remove(election);
+    }
+
     /** Notes a lease this process just wrote: observed now. */
     private Lease written(Lease lease) {
         observed.put(lease.getMetadata().getName(), new Observed(lease.getMetadata().getResourceVersion(), ticker.nanoTime()));
