@@ -40,22 +40,25 @@ import java.util.function.Consumer;
  * handled on the receiver's own thread.
  */
 final class StatsdReceiver {
-    private final MeterRegistry registry;
-    private final int maxSeries;
-    private final Map<String, Consumer<StatsdLine>> series = new HashMap<>();
     /**
      * The sidecar's own meters, as Prometheus names them: an app's line may neither write into them nor, by coming
      * first, keep the sidecar from registering them.
      */
     private static final List<String> RESERVED_PREFIXES = List.of("patternkit_", "http_server_requests");
+    /** The largest UDP payload (IPv4): nothing a client sends is cut. */
+    private static final int MAX_DATAGRAM = 65_507;
+
+    private final MeterRegistry registry;
+    private final int maxSeries;
+    private final Map<String, Consumer<StatsdLine>> series = new HashMap<>();
+    /** The thread registering a series of this receiver's now, else null. */
+    private volatile Thread registeringThread;
     /** Set, on the receiving thread, when the registry refuses the meter that thread is registering. */
     private boolean refused;
     /** Each Prometheus name this receiver's series took, and the statsd name that took it. */
     private final Map<String, String> prometheusNames = new HashMap<>();
     private final Counter lines;
     private final Meter.MeterProvider<Counter> dropped;
-    /** The largest UDP payload (IPv4): nothing a client sends is cut. */
-    private static final int MAX_DATAGRAM = 65_507;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private DatagramChannel channel;
@@ -79,9 +82,6 @@ final class StatsdReceiver {
             }
         });
     }
-
-    /** The thread registering a series of this receiver's now, else null. */
-    private volatile Thread registeringThread;
 
     /**
      * Starts listening: a JDK datagram channel read by one thread of its own into one reused buffer
@@ -195,7 +195,6 @@ final class StatsdReceiver {
             default -> Meter.Type.DISTRIBUTION_SUMMARY;
         };
     }
-
 
     private Consumer<StatsdLine> meter(StatsdLine line) {
         Tags tags = Tags.of(line.tags().toArray(String[]::new));
