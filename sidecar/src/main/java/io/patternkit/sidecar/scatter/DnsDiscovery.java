@@ -59,7 +59,9 @@ public final class DnsDiscovery implements AutoCloseable {
         this.registry = registry;
         this.token = token;
         this.tls = tls;
-        this.client = vertx.createHttpClient(tls.applyTo(new HttpClientOptions()));
+        // The client's own connect timeout ends an attempt to an address that drops SYNs, which would otherwise hold one
+        // of that address's pooled places for Vert.x's default minute after the request's timeout gave up on it.
+        this.client = vertx.createHttpClient(tls.applyTo(new HttpClientOptions().setConnectTimeout((int) INFO_TIMEOUT_MS)));
         names.forEach(n -> byPool.computeIfAbsent(n.pool(), p -> new ArrayList<>()).add(n));
     }
 

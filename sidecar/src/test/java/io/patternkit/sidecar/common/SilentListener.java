@@ -3,14 +3,20 @@ package io.patternkit.sidecar.common;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * A loopback address that drops connection attempts, as a host that is gone without a reset does: a listener
@@ -47,6 +53,35 @@ public final class SilentListener implements AutoCloseable {
     /** @return {@code http://127.0.0.1:PORT} */
     public String url() {
         return "http://127.0.0.1:" + address().getPort();
+    }
+
+    /**
+     * The local ports of this machine's connection attempts to the listener still waiting for an answer (state
+     * {@code SYN_SENT} in Linux's {@code /proc/net/tcp} and {@code tcp6}): an attempt nobody ended.
+     *
+     * @return the ports, empty where there is no {@code /proc}
+     */
+    public Set<Integer> pendingAttempts() {
+        Set<Integer> ports = new HashSet<>();
+        String remotePort = String.format(Locale.ROOT, ":%04X", address().getPort());
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path file = Path.of(table);
+            if (!Files.isReadable(file)) {
+                continue;
+            }
+            try {
+                List<String> lines = Files.readAllLines(file);
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f[2].endsWith(remotePort) && f[3].equals("02")) {
+                        ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ports;
     }
 
     @Override
