@@ -91,6 +91,20 @@ class CheckpointHooksTest {
     }
 
     @Test
+    void withTheLifecycleOffAStopSavesAndAStartAgainReadsTheStateBack() {
+        runner.withPropertyValues("patternkit.lifecycle.enabled=false").withBean(Progress.class).run(context -> {
+            Progress progress = context.getBean(Progress.class);
+            progress.batch.set(4);
+            context.stop();
+            assertThat(store.read("progress").orElseThrow().stateAs(Long.class)).hasValue(4L);
+            progress.batch.set(0); // as a process restored from a checkpoint image may hold anything
+            store.save("progress", CheckpointWrite.of(5L)); // another incarnation moved on meanwhile
+            context.start();
+            assertThat(progress.batch).hasValue(5);
+        });
+    }
+
+    @Test
     void withTheLifecycleOffALeaderSavesFencedBeforeItResigns() {
         InMemoryLeaderElection election = InMemoryLeaderElection.builder().build();
         runner.withConfiguration(AutoConfigurations.of(LeaderElectionAutoConfiguration.class))

@@ -114,6 +114,23 @@ class ScatterAutoConfigurationTest {
     }
 
     @Test
+    void withoutTheLifecycleTheLeavesLeaveOnAStopAndServeAgainOnAStart() throws Exception {
+        serving.withBean(Index.class).withPropertyValues("index.shard=s1", "patternkit.scatter.leaf.shard=s9",
+                "patternkit.lifecycle.enabled=false").run(context -> {
+            ScatterLeafContainer container = context.getBean(ScatterLeafContainer.class);
+            String before = (String) container.leaves().get(0).get("url");
+            context.stop();
+            assertThat(container.leaves()).isEmpty();
+            assertThatThrownBy(() -> call(before, "search", "s1", "{\"text\":\"x\"}")).isInstanceOf(ConnectException.class);
+            context.start();
+            String after = (String) container.leaves().get(0).get("url");
+            HttpResponse<String> answered = call(after, "search", "s1", "{\"text\":\"again\"}");
+            assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+            assertThat(answered.body()).contains("\"hits\":\"AGAIN\"");
+        });
+    }
+
+    @Test
     void aWrongMethodOrSettingFailsTheStartNamingIt() {
         serving.withBean(Index.class).run(context -> assertThat(context).hasFailed().getFailure()
                 .hasStackTraceContaining("Index.search").hasStackTraceContaining("index.shard"));
