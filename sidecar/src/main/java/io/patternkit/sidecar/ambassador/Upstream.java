@@ -61,9 +61,11 @@ final class Upstream {
         this.configured = spec;
         this.resolved = resolver.resolve(spec);
         this.table = RoutingTable.of(spec, endpoints, resolved, ticker);
-        // The client's own connect timeout ends a connection attempt; a request's (its tryTimeout) only ends its wait.
+        // The client's own connect and TLS handshake timeouts end a connection attempt; a request's (its tryTimeout) only
+        // ends its wait for one.
         HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name).setVerifyHost(true)
-                .setConnectTimeout(Math.toIntExact(spec.connectTimeout().toMillis()));
+                .setConnectTimeout(Math.toIntExact(spec.connectTimeout().toMillis()))
+                .setSslHandshakeTimeout(spec.connectTimeout().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
         ca.ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file.toString())));
         this.client = vertx.createHttpClient(options,
                 new PoolOptions().setHttp1MaxSize(spec.maxConnectionsPerEndpoint()));

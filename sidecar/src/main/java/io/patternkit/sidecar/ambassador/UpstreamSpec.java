@@ -34,7 +34,7 @@ import java.util.Set;
  *     attempts, at least 1 (default 10; the reserve of {@link io.patternkit.sidecar.common.ExtraLoadBudget})
  * @param ejection when an endpoint is ejected (its circuit opened) and for how long
  * @param maxConnectionsPerEndpoint pooled connections per endpoint, 1 to 10,000 (default 64)
- * @param connectTimeout how long a TCP (and TLS) connection attempt to an endpoint may take, 1 ms to 1 h (default 2 s,
+ * @param connectTimeout how long a TCP connect to an endpoint may take, and then its TLS handshake, each; 1 ms to 1 h (default 2 s,
  *     time for one lost SYN to be sent again; Envoy's cluster {@code connect_timeout}); an attempt holds one of the
  *     endpoint's {@code maxConnectionsPerEndpoint} places until it ends, whatever the request's own timeouts
  * @param hedging hedged requests for idempotent requests whose body is replayable; empty (the default) for none
@@ -76,7 +76,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         require(retryBudgetPercent >= 0 && retryBudgetPercent <= 100, at + "retryBudgetPercent must be 0 to 100");
         require(retryBurst >= 1, at + "retryBurst must be at least 1");
         require(maxConnectionsPerEndpoint >= 1 && maxConnectionsPerEndpoint <= 10_000, at + "maxConnectionsPerEndpoint must be 1 to 10000");
-        require(!connectTimeout.isNegative() && connectTimeout.toMillis() >= 1 && connectTimeout.toHours() < 1,
+        require(connectTimeout.compareTo(Duration.ofMillis(1)) >= 0 && connectTimeout.compareTo(MAX_TIMEOUT) < 0,
                 at + "connectTimeout must be 1ms to 1h");
         require(maxBufferedBodyBytes >= 0 && maxBufferedBodyBytes <= 16 * 1024 * 1024, at + "maxBufferedBodyBytes must be 0 to 16777216");
     }

@@ -93,7 +93,8 @@ public interface LeaseEngine extends AutoCloseable {
      * while, so the engine may drop what it keeps in memory about it. A later call may name the election again; an
      * engine that times leases from when it first saw them (Kubernetes) then counts from that call, as a process that
      * has just started does, and never takes a lease over sooner than it would have. Called on the service's context
-     * with no engine call for the election under way; must not block. Default: nothing (the SQL engines keep nothing
+     * with no campaign, renew or release for the election under way (a read made as a drain begins may still be);
+     * must not block. Default: nothing (the SQL engines keep nothing
      * per election in memory).
      *
      * @param election the election forgotten

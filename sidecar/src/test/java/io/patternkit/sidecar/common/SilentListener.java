@@ -25,6 +25,8 @@ import java.util.Set;
 public final class SilentListener implements AutoCloseable {
     private final ServerSocket socket;
     private final List<SocketChannel> queued = new ArrayList<>();
+    /** The local ports of the listener's own attempts, which fill its accept queue and stay pending beyond it. */
+    private final Set<Integer> ownPorts = new HashSet<>();
 
     /**
      * Opens the listener and fills its accept queue; checks that a connect no longer succeeds.
@@ -36,8 +38,10 @@ public final class SilentListener implements AutoCloseable {
         for (int i = 0; i < 4; i++) {
             SocketChannel channel = SocketChannel.open();
             channel.configureBlocking(false);
+            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)); // its port known before it connects
             channel.connect(address());
             queued.add(channel);
+            ownPorts.add(((InetSocketAddress) channel.getLocalAddress()).getPort());
         }
         try (Socket probe = new Socket()) {
             assertThatThrownBy(() -> probe.connect(address(), 500)).as("the address no longer answers a connect")
@@ -50,14 +54,16 @@ public final class SilentListener implements AutoCloseable {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
-    /** @return {@code http://127.0.0.1:PORT} */
+    /** @return {@code http://HOST:PORT} of the listener's loopback address */
     public String url() {
-        return "http://127.0.0.1:" + address().getPort();
+        String host = address().getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address().getPort();
     }
 
     /**
      * The local ports of this machine's connection attempts to the listener still waiting for an answer (state
-     * {@code SYN_SENT} in Linux's {@code /proc/net/tcp} and {@code tcp6}): an attempt nobody ended.
+     * {@code SYN_SENT} in Linux's {@code /proc/net/tcp} and {@code tcp6}), but for the listener's own: attempts
+     * nobody ended.
      *
      * @return the ports, empty where there is no {@code /proc}
      */
@@ -73,8 +79,9 @@ public final class SilentListener implements AutoCloseable {
                 List<String> lines = Files.readAllLines(file);
                 for (String line : lines.subList(1, lines.size())) {
                     String[] f = line.trim().split("\\s+");
-                    if (f[2].endsWith(remotePort) && f[3].equals("02")) {
-                        ports.add(Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
+                    int localPort = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                    if (f[2].endsWith(remotePort) && f[3].equals("02") && !ownPorts.contains(localPort)) {
+                        ports.add(localPort);
                     }
                 }
             } catch (IOException e) {
