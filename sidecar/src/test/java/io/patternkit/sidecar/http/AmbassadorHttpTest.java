@@ -2,6 +2,9 @@ package io.patternkit.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.patternkit.server.security.TestCertificates;
 import io.patternkit.server.security.TlsFiles;
 import io.patternkit.sidecar.ambassador.AmbassadorConfig;
@@ -45,6 +48,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /** The ambassador in an in-process sidecar, in front of real HTTP replicas that answer, fail, hang or are gone. */
@@ -503,6 +507,32 @@ class AmbassadorHttpTest {
         write(file, "{\"upstreams\": [");
         Awaitility.await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(get("/lookup?term=k1").statusCode()).isEqualTo(200)); // a broken file leaves the routes alone
+    }
+
+    @Test
+    void aReloadThatChangesWhatTheClientWasMadeWithWarnsEachTimeAndKeepsIt() {
+        List<List<TestUpstream>> shards = shards(1);
+        String base = "{\"name\": \"terms\", \"port\": PORT, \"shards\": " + shardsJson(shards, "s");
+        Path file = start(base + "}");
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        Logger log = (Logger) LoggerFactory.getLogger("io.patternkit.sidecar.ambassador.ConfigReloader");
+        log.addAppender(warnings);
+        try {
+            String live = base.replace("PORT", Integer.toString(port));
+            for (String tryTimeout : List.of("3s", "4s")) { // two reloads, each with the changed connectTimeout
+                write(file, "{\"upstreams\": [" + live + ", \"connectTimeout\": \"5s\", \"tryTimeout\": \"" + tryTimeout + "\"}]}");
+                long expected = Duration.parse("PT" + tryTimeout).toMillis();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> management.call("GET",
+                        "/v1/ambassador/upstreams/terms", null).json().get("tryTimeoutMs").asLong() == expected);
+            }
+            assertThat(warnings.list).filteredOn(e -> e.getFormattedMessage().contains("connectTimeout takes a restart"))
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .containsExactly("upstream terms: connectTimeout takes a restart to change; keeping PT2S",
+                            "upstream terms: connectTimeout takes a restart to change; keeping PT2S");
+        } finally {
+            log.detachAppender(warnings);
+        }
     }
 
     @Test
