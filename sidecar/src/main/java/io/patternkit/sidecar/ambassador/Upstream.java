@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.ambassador;
 
+import io.patternkit.sidecar.common.ConnectionAttempts;
 import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.InstanceDirectory;
 import io.patternkit.sidecar.host.Responses;
@@ -61,11 +62,8 @@ final class Upstream {
         this.configured = spec;
         this.resolved = resolver.resolve(spec);
         this.table = RoutingTable.of(spec, endpoints, resolved, ticker);
-        // The client's own connect and TLS handshake timeouts end a connection attempt; a request's (its tryTimeout) only
-        // ends its wait for one.
-        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setName("ambassador-" + name).setVerifyHost(true)
-                .setConnectTimeout(Math.toIntExact(spec.connectTimeout().toMillis()))
-                .setSslHandshakeTimeout(spec.connectTimeout().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+        HttpClientOptions options = ConnectionAttempts.bound(new HttpClientOptions().setKeepAlive(true)
+                .setName("ambassador-" + name).setVerifyHost(true), spec.connectTimeout());
         ca.ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file.toString())));
         this.client = vertx.createHttpClient(options,
                 new PoolOptions().setHttp1MaxSize(spec.maxConnectionsPerEndpoint()));

@@ -2,6 +2,7 @@ package io.patternkit.sidecar.scatter;
 
 import io.patternkit.protocol.LeafSource;
 import io.patternkit.protocol.NameRule;
+import io.patternkit.sidecar.common.ConnectionAttempts;
 import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.JvmDns;
 import io.patternkit.sidecar.host.OutboundToken;
@@ -59,9 +60,8 @@ public final class DnsDiscovery implements AutoCloseable {
         this.registry = registry;
         this.token = token;
         this.tls = tls;
-        // The client's own connect timeout ends an attempt to an address that drops SYNs, which would otherwise hold one
-        // of that address's pooled places for Vert.x's default minute after the request's timeout gave up on it.
-        this.client = vertx.createHttpClient(tls.applyTo(new HttpClientOptions().setConnectTimeout((int) INFO_TIMEOUT_MS)));
+        this.client = vertx.createHttpClient(tls.applyTo(ConnectionAttempts.bound(new HttpClientOptions(),
+                Duration.ofMillis(INFO_TIMEOUT_MS))));
         names.forEach(n -> byPool.computeIfAbsent(n.pool(), p -> new ArrayList<>()).add(n));
     }
 

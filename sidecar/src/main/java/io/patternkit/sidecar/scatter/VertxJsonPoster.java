@@ -1,6 +1,7 @@
 package io.patternkit.sidecar.scatter;
 
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.common.ConnectionAttempts;
 import io.patternkit.sidecar.common.JsonMappers;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,14 +42,15 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
      * @param vertx the Vert.x instance
      * @param maxResponseBytes the largest answer accepted, in bytes
      * @param maxConnectionsPerLeaf the most pooled connections to one host and port
-     * @param connectTimeout how long a TCP connection attempt may take; it holds a pooled connection's place till then
+     * @param connectTimeout how long a TCP connection attempt may take, and then its TLS handshake; it holds a pooled
+     *     connection's place till then
      * @param tls how {@code https} URLs are verified
      */
     public VertxJsonPoster(Vertx vertx, long maxResponseBytes, int maxConnectionsPerLeaf, Duration connectTimeout,
                            LeafTls tls) {
         this.tls = tls;
-        this.client = vertx.createHttpClient(tls.applyTo(new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0)
-                        .setConnectTimeout(Math.toIntExact(Math.max(1, connectTimeout.toMillis())))),
+        this.client = vertx.createHttpClient(tls.applyTo(ConnectionAttempts.bound(
+                        new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0), connectTimeout)),
                 new PoolOptions().setHttp1MaxSize(maxConnectionsPerLeaf));
         this.maxResponseBytes = maxResponseBytes;
     }

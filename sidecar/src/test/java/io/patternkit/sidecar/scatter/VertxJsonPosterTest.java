@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.patternkit.sidecar.common.SilentListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +39,26 @@ class VertxJsonPosterTest {
                 assertThat(failed.failure()).as("attempt %d", attempt).isNotNull()
                         .doesNotContain("getting a connection").containsIgnoringCase("timed out");
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    @Test
+    void aTlsHandshakeNobodyAnswersEndsAtTheConnectTimeoutAndFreesItsPlace() throws Exception {
+        // The kernel completes the TCP handshake for a listener nobody accepts from: the ClientHello goes unanswered.
+        try (ServerSocket mute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            VertxJsonPoster poster = new VertxJsonPoster(vertx, 1 << 20, 1, Duration.ofMillis(300),
+                    new LeafTls(Optional.empty(), Optional.empty()));
+            String url = "https://127.0.0.1:" + mute.getLocalPort() + "/leaf";
+
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                CompletableFuture<JsonPoster.Reply> reply = new CompletableFuture<>();
+                long start = System.nanoTime();
+                poster.post(url, Map.of(), Buffer.buffer("{}"), Duration.ofSeconds(10), reply::complete);
+                JsonPoster.Reply failed = reply.get(30, TimeUnit.SECONDS);
+                assertThat(failed.failure()).as("attempt %d", attempt).isNotNull().doesNotContain("getting a connection").containsIgnoringCase("handshake");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("attempt %d", attempt)
+                        .isLessThan(Duration.ofSeconds(5));
             }
         }
     }
