@@ -23,9 +23,8 @@ public final class WorkQueueMetrics {
     /** Timer: duration of handler calls, tagged {@link #TAG_OUTCOME}. */
     public static final String HANDLER = "patternkit.workqueue.consumer.handler";
     /**
-     * Gauge: items being handled now. Micrometer keeps one gauge per name and tags, bound to the first consumer that
-     * registered it: two consumers of one queue sharing one registry show the first one's items only (the counters
-     * and the timer add both up). Give each its own registry, or use one consumer with a larger concurrency.
+     * Gauge: items in hand now (claimed and not yet settled), summed over every running consumer of the queue that
+     * shares the registry; a consumer stops counting once drained or shut down.
      */
     public static final String IN_FLIGHT = "patternkit.workqueue.consumer.in.flight";
     /** Tag of {@link #HANDLER}: {@code success}, {@code failure} or {@code poison}. */

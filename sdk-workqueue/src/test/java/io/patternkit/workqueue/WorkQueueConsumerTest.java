@@ -70,6 +70,43 @@ class WorkQueueConsumerTest {
     }
 
     @Test
+    void theInFlightGaugeSumsTheRunningConsumersOfAQueueThatShareARegistryAndDropsADrainedOne() {
+        for (int i = 0; i < 3; i++) {
+            queue.add("{\"n\":" + i + "}", null);
+        }
+        WorkQueueConsumer first = blockedConsumer(1);
+        consumer = first;
+        await().atMost(WAIT).until(() -> queue.readyCount() == 2 && first.stats().inFlight() == 1);
+        WorkQueueConsumer second = blockedConsumer(2);
+        try {
+            await().atMost(WAIT).until(() -> queue.readyCount() == 0 && second.stats().inFlight() == 2);
+            assertThat(inFlightGauge()).isEqualTo(3);
+
+            first.drain(Duration.ofMillis(100));
+            assertThat(inFlightGauge()).as("the drained consumer's item went back").isEqualTo(2);
+
+            consumer = blockedConsumer(1); // as a restarted application rebuilds its consumer
+            await().atMost(WAIT).until(() -> queue.readyCount() == 0);
+            assertThat(inFlightGauge()).isEqualTo(3);
+        } finally {
+            gate.countDown();
+            second.drain(Duration.ofSeconds(5));
+        }
+    }
+
+    private WorkQueueConsumer blockedConsumer(int concurrency) {
+        WorkQueueConsumer blocked = WorkQueueConsumer.builder(queue, item -> awaitGate()).concurrency(concurrency)
+                .batchSize(1).visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofMillis(200))
+                .meterRegistry(registry).build();
+        blocked.start();
+        return blocked;
+    }
+
+    private double inFlightGauge() {
+        return registry.get(WorkQueueMetrics.IN_FLIGHT).tag(WorkQueueMetrics.TAG_QUEUE, queue.name()).gauge().value();
+    }
+
+    @Test
     void nacksWithBackoffWhenTheHandlerThrows() {
         String id = queue.add("1", null);
         start(item -> {

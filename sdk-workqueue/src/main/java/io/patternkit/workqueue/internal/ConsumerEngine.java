@@ -1,7 +1,6 @@
 package io.patternkit.workqueue.internal;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.internal.DaemonThreads;
@@ -212,6 +211,7 @@ public final class ConsumerEngine {
     private void shutdown() {
         workers.shutdownNow();
         extender.shutdownNow();
+        meters.close();
     }
 
     private void pollLoop() {
@@ -587,6 +587,8 @@ public final class ConsumerEngine {
         final Counter stale;
         private final MeterRegistry registry;
         private final String queue;
+        private final InFlightGauge inFlightGauge;
+        private final Map<String, InFlight> inFlight;
 
         Meters(MeterRegistry registry, String queue, Map<String, InFlight> inFlight) {
             this.registry = registry;
@@ -596,8 +598,14 @@ public final class ConsumerEngine {
             this.deadLettered = counter(WorkQueueMetrics.DEAD_LETTERED);
             this.extensions = counter(WorkQueueMetrics.EXTENSIONS);
             this.stale = counter(WorkQueueMetrics.STALE_RECEIPTS);
-            Gauge.builder(WorkQueueMetrics.IN_FLIGHT, inFlight, Map::size).tag(WorkQueueMetrics.TAG_QUEUE, queue)
-                    .register(registry);
+            this.inFlightGauge = InFlightGauge.of(registry, queue);
+            this.inFlight = inFlight;
+            inFlightGauge.add(inFlight);
+        }
+
+        /** Stops counting this consumer's items in the in-flight gauge. */
+        void close() {
+            inFlightGauge.remove(inFlight);
         }
 
         void handled(Exception failure, Duration took) {

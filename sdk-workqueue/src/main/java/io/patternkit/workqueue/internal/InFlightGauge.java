@@ -1,0 +1,59 @@
+package io.patternkit.workqueue.internal;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.patternkit.workqueue.WorkQueueMetrics;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * The {@link WorkQueueMetrics#IN_FLIGHT} gauge of one queue in one registry: the items every live consumer of that
+ * queue holds. Micrometer keeps one gauge per name and tags, bound to the state it was first registered with, so the
+ * consumers of a queue that share a registry (two at once, or one rebuilt after a restart) share this state rather
+ * than each binding its own. Thread-safe.
+ */
+final class InFlightGauge {
+    /** Per registry (weakly, by identity: registries do not override {@code equals}), per queue. */
+    private static final Map<MeterRegistry, Map<String, InFlightGauge>> GAUGES = new WeakHashMap<>();
+
+    private final Set<Map<String, ?>> consumers = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    private InFlightGauge() {
+    }
+
+    /**
+     * The gauge of a queue in a registry, registered on first use.
+     *
+     * @param registry the registry
+     * @param queue the queue's name
+     * @return the shared gauge state
+     */
+    static InFlightGauge of(MeterRegistry registry, String queue) {
+        synchronized (GAUGES) {
+            return GAUGES.computeIfAbsent(registry, r -> new HashMap<>()).computeIfAbsent(queue, q -> {
+                InFlightGauge gauge = new InFlightGauge();
+                Gauge.builder(WorkQueueMetrics.IN_FLIGHT, gauge, InFlightGauge::total).strongReference(true)
+                        .tag(WorkQueueMetrics.TAG_QUEUE, queue).description("Items being handled now").register(registry);
+                return gauge;
+            });
+        }
+    }
+
+    /** @param inFlight a consumer's items in hand, counted until {@link #remove} */
+    synchronized void add(Map<String, ?> inFlight) {
+        consumers.add(inFlight);
+    }
+
+    /** @param inFlight a consumer's items in hand, no longer counted (the consumer has shut down) */
+    synchronized void remove(Map<String, ?> inFlight) {
+        consumers.remove(inFlight);
+    }
+
+    private synchronized double total() {
+        return consumers.stream().mapToInt(Map::size).sum();
+    }
+}
