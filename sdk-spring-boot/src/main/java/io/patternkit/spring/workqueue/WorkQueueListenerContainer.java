@@ -46,7 +46,8 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
     private final Environment environment;
     private final MeterRegistry meterRegistry;
     private final Lifecycle lifecycle;
-    private final Map<String, Registered> listeners = new LinkedHashMap<>();
+    /** Replaced whole (never changed in place) when a restart rebuilds the consumers. */
+    private volatile Map<String, Registered> listeners = Map.of();
     private final KeepAlive keepAlive = new KeepAlive("patternkit-listeners-keep-alive");
     private volatile boolean running;
     private volatile boolean stopped;
@@ -74,9 +75,15 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
 
     @Override
     public void afterSingletonsInstantiated() {
+        listeners = buildAll();
+    }
+
+    private Map<String, Registered> buildAll() {
+        Map<String, Registered> built = new LinkedHashMap<>();
         for (AnnotatedMethods.Found<WorkQueueListener> listener : processor.found()) {
-            listeners.put(listener.id(), build(listener));
+            built.put(listener.id(), build(listener));
         }
+        return java.util.Collections.unmodifiableMap(built);
     }
 
     private Registered build(AnnotatedMethods.Found<WorkQueueListener> listener) {
@@ -104,7 +111,8 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
 
     /**
      * @param id the listener's id, {@code beanName.methodName}
-     * @return its consumer, to start one without auto-startup or to read its stats; empty for an unknown id
+     * @return its consumer, to start one without auto-startup or to read its stats; empty for an unknown id. A
+     *     restart of the context (lifecycle off) replaces it: ask again rather than keep it
      */
     public Optional<WorkQueueConsumer> consumer(String id) {
         return Optional.ofNullable(listeners.get(id)).map(Registered::consumer);
@@ -117,11 +125,23 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
         return java.util.Collections.unmodifiableMap(consumers);
     }
 
+    /**
+     * Starts the consumers with auto-startup. After a stop, consumers are drained for good: with the application's
+     * {@link Lifecycle}, whose one drain has run, a start is refused ({@link NoRestart}); without it, the consumers
+     * are built anew from their annotations and started, as a listener container of Spring Kafka starts again.
+     *
+     * @throws IllegalStateException after a stop, when the application has a lifecycle
+     */
     @Override
     public void start() {
         if (stopped && !listeners.isEmpty()) {
-            throw NoRestart.refused("@WorkQueueListener consumers");
+            if (lifecycle != null) {
+                throw NoRestart.refused("@WorkQueueListener consumers");
+            }
+            listeners = buildAll();
+            log.info("@WorkQueueListener consumers built again after the context stopped");
         }
+        stopped = false;
         listeners.forEach((id, registered) -> {
             if (registered.autoStartup() && !registered.consumer().isRunning()) {
                 registered.consumer().start();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.lifecycle.HealthProbe;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.autoconfigure.PatternkitLifecycleAutoConfiguration;
@@ -14,6 +16,7 @@ import io.patternkit.testing.ManualClock;
 import io.patternkit.workqueue.Enqueue;
 import io.patternkit.workqueue.WorkItem;
 import io.patternkit.workqueue.WorkQueueConsumer;
+import io.patternkit.workqueue.WorkQueueMetrics;
 import io.patternkit.workqueue.WorkQueues;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +75,30 @@ class WorkQueueListenerTest {
                     .hasMessageContaining("@WorkQueueListener consumers cannot start again after the application "
                             + "context stopped");
         });
+    }
+
+    @Test
+    void withTheLifecycleOffAStoppedContextStartsAgainWithNewConsumersThatTheInFlightGaugeCounts() {
+        Slow slow = new Slow();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        runner.withBean(Slow.class, () -> slow).withBean(MeterRegistry.class, () -> registry)
+                .withPropertyValues("patternkit.lifecycle.enabled=false").run(context -> {
+                    WorkQueueListenerContainer container = context.getBean(WorkQueueListenerContainer.class);
+                    WorkQueueConsumer before = container.consumers().values().iterator().next();
+                    context.stop();
+                    assertThat(before.drainResult()).isPresent();
+
+                    context.start();
+                    WorkQueueConsumer after = container.consumers().values().iterator().next();
+                    assertThat(after).isNotSameAs(before);
+                    assertThat(after.isRunning()).isTrue();
+                    queues.queue("slow").enqueue(Enqueue.json("{}"));
+                    assertThat(slow.started.await(10, TimeUnit.SECONDS)).isTrue();
+                    assertThat(registry.get(WorkQueueMetrics.IN_FLIGHT).gauge().value())
+                            .as("the gauge counts the new consumer's item, not the drained one's none").isEqualTo(1);
+                    slow.release.countDown();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("slow").stats().acked() == 1);
+                });
     }
 
     @Test
