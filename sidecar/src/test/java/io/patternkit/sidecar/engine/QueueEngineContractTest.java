@@ -163,6 +163,22 @@ abstract class QueueEngineContractTest {
     }
 
     @Test
+    void aBatchGivenBackReturnsEveryUnsettledClaimAndSkipsTheSettledOne() {
+        for (int i = 0; i < 3; i++) {
+            enqueue(json(Integer.toString(i)));
+        }
+        List<ClaimedItem> claimed = engine.claim(queue, 3, 30_000);
+        assertThat(claimed).hasSize(3);
+        assertThat(engine.ackAll(queue, List.of(claimed.get(1).receipt()))).containsExactly(AckOutcome.ACKED);
+
+        assertThat(engine.giveBack(queue, claimed.stream().map(ClaimedItem::receipt).toList())).isEqualTo(2);
+        assertThat(engine.giveBack(queue, List.of())).isZero();
+        List<ClaimedItem> again = engine.claim(queue, 3, 30_000);
+        assertThat(again).extracting(ClaimedItem::id).containsExactlyInAnyOrder(claimed.get(0).id(), claimed.get(2).id());
+        assertThat(again).allSatisfy(item -> assertThat(item.attempt()).as("the given-back attempt undone").isEqualTo(1));
+    }
+
+    @Test
     void lapsedLastAttemptIsDeadLetteredWithReason() {
         long id = enqueue(item(null, 0, 0, 2));
         claimOne(unit());

@@ -416,16 +416,16 @@ public abstract class JdbcQueueEngine implements QueueEngine {
 
     @Override
     public long giveBack(String queue, List<Receipt> receipts) {
+        if (receipts.isEmpty()) {
+            return 0;
+        }
+        // One statement (one commit) for the batch, finding its rows as an ack does.
         return inConnection("give back", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'ready', "
-                    + "attempt = attempt - 1, visible_at = pk_now_ms() "
-                    + "WHERE id = ? AND queue = ? AND epoch = ? AND state = 'inflight' AND attempt > 0")) {
-                long given = 0;
-                for (Receipt receipt : receipts) {
-                    bindReceipt(ps, 1, queue, receipt);
-                    given += ps.executeUpdate();
-                }
-                return given;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + itemsById + " SET state = 'ready', "
+                    + "attempt = attempt - 1, visible_at = pk_now_ms() " + matching(receipts.size(), "inflight")
+                    + " AND attempt > 0")) {
+                bindAck(ps, queue, receipts);
+                return ps.executeUpdate();
             }
         });
     }
