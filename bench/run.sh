@@ -573,6 +573,7 @@ every run; the notes at the end are written by hand in \`bench/notes.md\`.
 |---|---|---|
 EOF
 cat "$OUT/targets-throughput.md" "$OUT/targets-latency.md" "$OUT/targets-corpus.md"
+if [ -f bench/notes-targets.md ]; then echo; cat bench/notes-targets.md; fi
 cat <<EOF
 
 ## Machine
