@@ -85,8 +85,9 @@ class WorkQueueConsumerTest {
             first.drain(Duration.ofMillis(100));
             assertThat(inFlightGauge()).as("the drained consumer's item went back").isEqualTo(2);
 
-            consumer = blockedConsumer(1); // as a restarted application rebuilds its consumer
-            await().atMost(WAIT).until(() -> queue.readyCount() == 0);
+            WorkQueueConsumer rebuilt = blockedConsumer(1); // as a restarted application rebuilds its consumer
+            consumer = rebuilt;
+            await().atMost(WAIT).until(() -> queue.readyCount() == 0 && rebuilt.stats().inFlight() == 1);
             assertThat(inFlightGauge()).isEqualTo(3);
         } finally {
             gate.countDown();

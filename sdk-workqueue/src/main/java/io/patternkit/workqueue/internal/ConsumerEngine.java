@@ -149,19 +149,26 @@ public final class ConsumerEngine {
         }
         log.info("draining queue {} consumer: {} in flight, grace {}", queue.name(), inFlight.size(), grace);
         long started = System.nanoTime();
-        workers.shutdown();
+        List<String> unfinished;
+        int completed;
+        int released;
         try {
-            workers.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            workers.shutdown();
+            try {
+                workers.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // First the poller: a claim under way may carry acks, which go back to the acker if it fails.
+            awaitPoller(started, grace);
+            stopAcker();
+            unfinished = inFlight.values().stream().filter(InFlight::claimSettlement).map(f -> f.item.receipt())
+                    .toList();
+            completed = completedDuringDrain.get();
+            released = release(unfinished);
+        } finally {
+            shutdown();
         }
-        awaitPoller(started, grace); // first: a claim under way may carry acks, which go back to the acker if it fails
-        stopAcker();
-        List<String> unfinished = inFlight.values().stream().filter(InFlight::claimSettlement)
-                .map(f -> f.item.receipt()).toList();
-        int completed = completedDuringDrain.get();
-        int released = release(unfinished);
-        shutdown();
         drained = new DrainResult(completed, released, unfinished.size() - released);
         log.info("drained queue {} consumer: {} completed, {} released, {} stranded", queue.name(),
                 drained.completed(), drained.released(), drained.stranded());

@@ -34,12 +34,13 @@ final class InFlightGauge {
      */
     static InFlightGauge of(MeterRegistry registry, String queue) {
         synchronized (GAUGES) {
-            return GAUGES.computeIfAbsent(registry, r -> new HashMap<>()).computeIfAbsent(queue, q -> {
-                InFlightGauge gauge = new InFlightGauge();
-                Gauge.builder(WorkQueueMetrics.IN_FLIGHT, gauge, InFlightGauge::total).strongReference(true)
-                        .tag(WorkQueueMetrics.TAG_QUEUE, queue).description("Items being handled now").register(registry);
-                return gauge;
-            });
+            InFlightGauge gauge = GAUGES.computeIfAbsent(registry, r -> new HashMap<>())
+                    .computeIfAbsent(queue, q -> new InFlightGauge());
+            // Every time: Micrometer returns the gauge it holds, or registers it again if it was removed meanwhile.
+            Gauge.builder(WorkQueueMetrics.IN_FLIGHT, gauge, InFlightGauge::total).strongReference(true)
+                    .tag(WorkQueueMetrics.TAG_QUEUE, queue).description("Items claimed and not yet settled")
+                    .register(registry);
+            return gauge;
         }
     }
 

@@ -3,6 +3,7 @@ package io.patternkit.sidecar.scatter;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.ConnectionAttempts;
 import io.patternkit.sidecar.common.JsonMappers;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -150,8 +151,14 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
     private static String reason(Throwable t) {
         if (t instanceof SSLException) {
             Throwable root = t;
+            boolean timedOut = t instanceof SslHandshakeTimeoutException;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
+                timedOut |= root instanceof SslHandshakeTimeoutException;
+            }
+            if (timedOut) { // Vert.x wraps Netty's timeout in an SSLHandshakeException of its own
+                return cut("TLS handshake timed out (the leaf accepted the connection and did not answer within "
+                        + "--leaf-connect-timeout): " + root.getMessage());
             }
             return cut("TLS handshake failed (is the leaf's certificate issued by a CA in --leaf-ca, for the URL's "
                     + "host or --leaf-tls-server-name?): " + root.getMessage());

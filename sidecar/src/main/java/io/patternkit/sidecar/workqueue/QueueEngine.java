@@ -119,7 +119,8 @@ public interface QueueEngine extends AutoCloseable {
      * says there was none.
      *
      * @param queue a valid queue name
-     * @param receipts the receipts the claims made, never delivered
+     * @param receipts the receipts the claims made, never delivered; at most one claim's worth
+     *     ({@code Wire.MAX_BATCH}), as an engine may bind them all in one statement
      * @return how many items were given back (a receipt no longer current gives back nothing)
      */
     long giveBack(String queue, List<Receipt> receipts);
