@@ -95,6 +95,16 @@ class WorkQueueConsumerTest {
         }
     }
 
+    @Test
+    void theInFlightGaugeIsRegisteredAgainByTheNextConsumerAfterItWasRemovedFromTheRegistry() {
+        blockedConsumer(1).drain(Duration.ofMillis(100));
+        registry.remove(registry.get(WorkQueueMetrics.IN_FLIGHT).gauge());
+        queue.add("{}", null);
+        consumer = blockedConsumer(1);
+        await().atMost(WAIT).until(() -> consumer.stats().inFlight() == 1);
+        assertThat(inFlightGauge()).isEqualTo(1);
+    }
+
     private WorkQueueConsumer blockedConsumer(int concurrency) {
         WorkQueueConsumer blocked = WorkQueueConsumer.builder(queue, item -> awaitGate()).concurrency(concurrency)
                 .batchSize(1).visibilityTimeout(Duration.ofSeconds(30)).pollWait(Duration.ofMillis(200))
