@@ -48,8 +48,9 @@ public final class ScatterOptions {
 
     @Option(names = "--leaf-connect-timeout", defaultValue = "2s", converter = DurationConverter.class,
             description = "How long a connection attempt to a leaf or merge container may take, 1ms to 60s, and "
-                + "then as long for its TLS handshake; one that outlives its call still holds a --max-connections-per-leaf place until then. The default lets "
-                + "one lost SYN be sent again (default: ${DEFAULT-VALUE}).")
+                + "then as long for its TLS handshake; one that outlives its call still holds a "
+                + "--max-connections-per-leaf place until then. The default lets one lost SYN be sent again "
+                + "(default: ${DEFAULT-VALUE}).")
     Duration leafConnectTimeout;
 
     @Option(names = "--latency-window", defaultValue = "30s", converter = DurationConverter.class,

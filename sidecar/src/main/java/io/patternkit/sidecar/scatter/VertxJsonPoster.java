@@ -1,9 +1,9 @@
 package io.patternkit.sidecar.scatter;
 
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.patternkit.protocol.Wire;
 import io.patternkit.sidecar.common.ConnectionAttempts;
 import io.patternkit.sidecar.common.JsonMappers;
-import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
