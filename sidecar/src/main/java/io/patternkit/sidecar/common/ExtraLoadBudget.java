@@ -16,6 +16,14 @@ import java.time.Duration;
  * stragglers drains and which then refuses the very requests the budget was earned for. The reserve
  * lets a trickle of traffic (where a percentage earns nothing) retry at all.
  *
+ * <p>For hedges, the budget also says how late a request must be to be worth what is left of it
+ * ({@link #requiredOverdue()}): any hedge due while at least half of the window's allowance (its
+ * deposits plus the reserve) is unspent, and, as the rest runs down, only a request that has waited
+ * ever more hedge delays. So a stretch of merely slow requests, which a hedge barely beats, spends
+ * half of the allowance at most, and what is left goes to the stragglers a hedge rescues, rather than
+ * to whichever requests came first. The Tail at Scale (Dean and Barroso) hedges only past the 95th
+ * percentile so that hedges go to the slowest requests; here that bar also rises as the budget is spent.
+ *
  * <p>The window moves in tenths ({@value #SLOTS} slots), so a deposit counts for between 9/10 and
  * all of the window. Tokens are counted in thousandths, so percentages are exact to 0.1 %.
  * Thread-safe.
@@ -29,9 +37,11 @@ public final class ExtraLoadBudget {
 
     private final Ticker ticker;
     private final long reserve;
-    private final long[] slots = new long[SLOTS];
+    private final long[] deposits = new long[SLOTS];
+    private final long[] withdrawals = new long[SLOTS];
     private long currentSlot;
-    private long balance;
+    private long deposited;
+    private long withdrawn;
 
     /**
      * Creates an empty budget (only the reserve is available at first).
@@ -55,23 +65,60 @@ public final class ExtraLoadBudget {
      * @param maxExtraLoadPercent the call's allowance, 0 to 100
      */
     public synchronized void earn(double maxExtraLoadPercent) {
-        add(Math.round(maxExtraLoadPercent * ONE / 100.0));
+        rotate();
+        long thousandths = Math.round(maxExtraLoadPercent * ONE / 100.0);
+        deposits[slot()] += thousandths;
+        deposited += thousandths;
     }
 
-    /** @return true, withdrawing a token, when an extra request may be sent now */
+    /** @return true, withdrawing a token, when an extra request may be sent now, however late */
     public synchronized boolean trySpend() {
+        return trySpend(Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Withdraws a token for a hedge when the request it backs up is late enough for what is left
+     * ({@link #requiredOverdue()}).
+     *
+     * @param overdue how long the request has waited, in hedge delays (1 when its delay has just passed)
+     * @return true, withdrawing a token, when the hedge may be sent now; false when the budget is spent or
+     *     the request is not yet late enough (then {@link #requiredOverdue()} says how late it must be)
+     */
+    public synchronized boolean trySpend(double overdue) {
         rotate();
-        if (balance + reserve < ONE) {
+        double required = required();
+        if (required == Double.POSITIVE_INFINITY || overdue < required) {
             return false;
         }
-        add(-ONE);
+        withdrawals[slot()] += ONE;
+        withdrawn += ONE;
         return true;
     }
 
-    private void add(long thousandths) {
+    /**
+     * How late a request must be for a hedge of it to be allowed now, in hedge delays: 1 while at least
+     * half of the window's allowance (its deposits plus the reserve) is unspent; then the allowance over
+     * twice what is left of it (2 with a quarter left, 4 with an eighth, 10 with a twentieth); infinite
+     * when less than one token is left.
+     *
+     * @return at least 1, or {@link Double#POSITIVE_INFINITY}
+     */
+    public synchronized double requiredOverdue() {
         rotate();
-        slots[Math.floorMod(currentSlot, SLOTS)] += thousandths;
-        balance += thousandths;
+        return required();
+    }
+
+    private double required() {
+        long allowance = deposited + reserve;
+        long left = allowance - withdrawn;
+        if (left < ONE) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return Math.max(1.0, allowance / (2.0 * left));
+    }
+
+    private int slot() {
+        return Math.floorMod(currentSlot, SLOTS);
     }
 
     /** Expires the slots that have left the window since the last call. */
@@ -80,8 +127,10 @@ public final class ExtraLoadBudget {
         long expired = Math.min(now - currentSlot, SLOTS);
         for (long i = 1; i <= expired; i++) {
             int slot = Math.floorMod(currentSlot + i, SLOTS);
-            balance -= slots[slot];
-            slots[slot] = 0;
+            deposited -= deposits[slot];
+            withdrawn -= withdrawals[slot];
+            deposits[slot] = 0;
+            withdrawals[slot] = 0;
         }
         currentSlot = Math.max(currentSlot, now);
     }

@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param enabled whether to hedge at all
  * @param delayPercentile the percentile of the pool's recent leaf latency to wait before hedging, in (0, 100)
  * @param minDelay never hedge sooner
- * @param maxDelay never wait longer; also the delay while the pool has too few latency samples
+ * @param maxDelay the longest hedge delay; also the delay while the pool has too few latency samples (a budget
+ *     more than half spent may make a hedge wait a multiple of the delay: {@link ScatterCall})
  * @param maxExtraLoadPercent hedged requests as a share of first requests, 0 to 100
  * @param maxHedges hedged requests per shard at most, 1 to 4, each one delay after the one before
  */

@@ -2,6 +2,7 @@ package io.patternkit.sidecar.scatter;
 
 import io.patternkit.protocol.ShardStatus;
 import io.patternkit.protocol.Wire;
+import io.patternkit.sidecar.common.ExtraLoadBudget;
 import io.patternkit.sidecar.scatter.ScatterMetrics.Kind;
 import io.patternkit.sidecar.scatter.TaskScheduler.Cancellable;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +29,9 @@ import tools.jackson.databind.JsonNode;
  * hedged). A shard is hedged only while it is slower than its call's median shard: until half of the
  * other shards have settled, a due hedge waits, and goes when they have. So a slowness that hits
  * every shard at once (an overloaded machine, a pause of the network or of the root itself), which a
- * hedge cannot beat, spends no budget, and the budget is left for the stragglers it can rescue.
+ * hedge cannot beat, spends no budget, and the budget is left for the stragglers it can rescue. Once
+ * half of the budget's allowance is spent, a due hedge also waits until its shard is as late as the
+ * budget asks ({@link ExtraLoadBudget#requiredOverdue()}), so the rest goes to the latest shards.
  *
  * <p>The call ends when every shard is settled, when the completion policy is met (unsettled shards
  * are skipped and their requests cancelled) or at the deadline (unsettled shards time out),
@@ -242,12 +245,27 @@ public final class ScatterCall {
         return 2 * settled >= shards.size() - 1;
     }
 
+    /**
+     * Sends the shard's due hedge if the budget allows it for a request as late as the shard's oldest;
+     * when the budget asks for a later one, the hedge waits until the request is that late and is
+     * weighed again then (what is left may have grown or shrunk meanwhile).
+     */
     private void hedge(Shard shard) {
-        if (!engine.budget(plan.pool()).trySpend()) {
+        ExtraLoadBudget budget = engine.budget(plan.pool());
+        long waited = shard.inflight.isEmpty() ? 0 : scheduler.nanoTime() - shard.inflight.get(0).sentNanos;
+        double overdue = hedgeDelay.isZero() ? Double.MAX_VALUE : (double) waited / hedgeDelay.toNanos();
+        if (budget.trySpend(overdue)) {
+            send(shard, Kind.HEDGE);
+            return;
+        }
+        double required = budget.requiredOverdue();
+        if (required == Double.POSITIVE_INFINITY) {
             engine.metrics().hedge(plan.pool(), "denied");
             return;
         }
-        send(shard, Kind.HEDGE);
+        engine.metrics().hedge(plan.pool(), "deferred");
+        long later = (long) Math.ceil((required - overdue) * hedgeDelay.toNanos());
+        shard.hedgeTimer = scheduler.schedule(Duration.ofNanos(Math.max(1, later)), () -> onHedgeDelay(shard));
     }
 
     private void onReply(Attempt attempt, JsonPoster.Reply reply) {

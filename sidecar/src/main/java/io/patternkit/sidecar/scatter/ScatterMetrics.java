@@ -15,8 +15,10 @@ import java.util.Locale;
  *   <li>{@code patternkit_scatter_leaf_latency_seconds{pool}}: answered leaf requests' latency.</li>
  *   <li>{@code patternkit_scatter_leaf_requests_total{pool,kind}}: leaf requests sent, by kind
  *       ({@code first}, {@code hedge}, {@code failover}).</li>
- *   <li>{@code patternkit_scatter_hedges_total{pool,result}}: hedges {@code won}, and hedges
- *       {@code denied} by the extra-load budget.</li>
+ *   <li>{@code patternkit_scatter_hedges_total{pool,result}}: hedges {@code won}; hedges
+ *       {@code denied} by the extra-load budget; and hedges {@code deferred}, put off until the shard's
+ *       request is later because the budget is running low (a hedge may be deferred more than once, and
+ *       sent or denied after).</li>
  *   <li>{@code patternkit_scatter_cancellations_total{pool}}: leaf requests cancelled.</li>
  *   <li>{@code patternkit_scatter_shards_total{pool,status}}: shard outcomes by status.</li>
  *   <li>{@code patternkit_scatter_duration_seconds{pool,complete}}: scatter calls' latency.</li>
@@ -27,7 +29,7 @@ public final class ScatterMetrics {
     public static final String LEAF_LATENCY = "patternkit.scatter.leaf.latency";
     /** Leaf requests sent, by {@code pool} and {@code kind}. */
     public static final String LEAF_REQUESTS = "patternkit.scatter.leaf.requests";
-    /** Hedges won or denied, by {@code pool} and {@code result}. */
+    /** Hedges won, denied or deferred, by {@code pool} and {@code result}. */
     public static final String HEDGES = "patternkit.scatter.hedges";
     /** Leaf requests cancelled, by {@code pool}. */
     public static final String CANCELLATIONS = "patternkit.scatter.cancellations";

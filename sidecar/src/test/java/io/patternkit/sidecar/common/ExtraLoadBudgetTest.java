@@ -90,6 +90,39 @@ class ExtraLoadBudgetTest {
     }
 
     @Test
+    void asTheAllowanceRunsDownOnlyALaterRequestMayBeHedged() {
+        earn(1_000, 0.2); // 2 tokens and the reserve of 2: an allowance of 4
+        assertThat(budget.requiredOverdue()).isEqualTo(1.0);
+        assertThat(budget.trySpend(1.0) && budget.trySpend(1.0)).isTrue();
+        assertThat(budget.requiredOverdue()).as("half of the allowance left: any due hedge still").isEqualTo(1.0);
+        assertThat(budget.trySpend(1.0)).isTrue();
+        assertThat(budget.requiredOverdue()).as("a quarter left: 4 / (2 x 1)").isEqualTo(2.0);
+        assertThat(budget.trySpend(1.99)).isFalse();
+        assertThat(budget.trySpend(2.0)).isTrue();
+        assertThat(budget.requiredOverdue()).isInfinite();
+        assertThat(budget.trySpend(Double.MAX_VALUE)).isFalse();
+    }
+
+    @Test
+    void theBarFallsAgainAsWithdrawalsExpire() {
+        earn(1_000, 0.2);
+        assertThat(budget.trySpend(1.0) && budget.trySpend(1.0) && budget.trySpend(1.0)).isTrue();
+        assertThat(budget.requiredOverdue()).isEqualTo(2.0);
+        advance(ExtraLoadBudget.WINDOW.plusSeconds(1));
+        earn(1_000, 0.2);
+        assertThat(budget.requiredOverdue()).isEqualTo(1.0);
+    }
+
+    @Test
+    void anExtraRequestThatIsNotAHedgeIgnoresTheBar() {
+        earn(1_000, 0.2);
+        assertThat(budget.trySpend(1.0) && budget.trySpend(1.0) && budget.trySpend(1.0)).isTrue();
+        assertThat(budget.requiredOverdue()).isEqualTo(2.0);
+        assertThat(budget.trySpend()).as("a retry: spends while a token is left, however late").isTrue();
+        assertThat(budget.trySpend()).isFalse();
+    }
+
+    @Test
     void refusesAReserveBelowOne() {
         assertThatThrownBy(() -> new ExtraLoadBudget(0, nanos::get)).isInstanceOf(IllegalArgumentException.class);
     }

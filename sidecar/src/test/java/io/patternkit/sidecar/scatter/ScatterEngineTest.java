@@ -267,6 +267,40 @@ class ScatterEngineTest {
     }
 
     @Test
+    void asTheBudgetRunsLowAHedgeWaitsUntilItsShardIsLaterAndTheLastTokenIsDenied() {
+        engine = engine(4);
+        recordLatency(20, 100);
+        Duration p95 = engine.latency(POOL).percentile(95).orElseThrow();
+        // 0.01 % earns nothing a thousandth can hold: the allowance is the reserve of 4 alone.
+        Hedging reserveOnly = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 0.01, 1);
+        for (int call = 1; call <= 3; call++) { // 4, 3, then 2 of 4 left: at least half, hedged at the delay
+            int before = leaves.posts.size();
+            start(plan(1000, Completion.ALL, reserveOnly, shard("s1", "a", "b")));
+            clock.advance(p95);
+            assertThat(leaves.posts.size() - before).as("call %d", call).isEqualTo(2);
+            leaves.last().answer("1");
+        }
+        int before = leaves.posts.size();
+        start(plan(1000, Completion.ALL, reserveOnly, shard("s1", "a", "b")));
+        clock.advance(p95);
+        assertThat(leaves.posts.size() - before).as("1 of 4 left: only a request twice the delay late").isEqualTo(1);
+        assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "deferred").counter().count()).isEqualTo(1.0);
+        clock.advance(p95.minusNanos(1));
+        assertThat(leaves.posts.size() - before).isEqualTo(1);
+        clock.advance(Duration.ofNanos(1));
+        assertThat(leaves.posts.size() - before).isEqualTo(2);
+        leaves.last().answer("1");
+
+        before = leaves.posts.size();
+        Heard heard = start(plan(1000, Completion.ALL, reserveOnly, shard("s1", "a", "b")));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(leaves.posts.size() - before).as("nothing left: denied").isEqualTo(1);
+        assertThat(heard.outcome().stats().hedgedRequests()).isZero();
+        assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "denied").counter().count()).isEqualTo(1.0);
+        assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "deferred").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void aSecondHedgeAsksTheReplicaWhoseRequestWaitedLongestOneDelayLater() {
         recordLatency(20, 100);
         Duration p95 = engine.latency(POOL).percentile(95).orElseThrow();
