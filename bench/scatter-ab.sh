@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # An A/B of scatter/gather's tail (issue 13, target 6): the tail part of io.patternkit.bench.scatter.ScatterBench
 # run once per sidecar jar, alternating A B B A (ROUNDS times), with one bench jar and the same options, so that a
-# change to the root's hedging is measured against the code before it in the same hour. Prints one line per run:
-# the jar's label, then the row of the tail table (load, p99 and p99.9 with their ratios, extra load, hedges
-# denied, stragglers waited for); each run's whole report is under bench/target/scatter-ab/. docs/benchmarks.md,
-# section 5, quotes it.
+# change to the root's hedging is measured against the code before it in the same hour. Prints one line per tail
+# run (one per bench run unless --tail-runs says more): the jar's label, then the row of the tail table (load, p99
+# and p99.9 with their ratios, extra load, hedges denied, stragglers waited for); each run's whole report is under
+# bench/target/scatter-ab/. docs/benchmarks.md, section 5, quotes it.
 #
 #   bench/scatter-ab.sh A.jar B.jar          the two root sidecar jars (e.g. one built in a git worktree of the
 #                                            commit before, and sidecar/target/patternkit-sidecar.jar)
@@ -20,11 +20,15 @@ OUT="$PWD/bench/target/scatter-ab"
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   mvn -B -q -ntp -DskipTests -Pbench -pl bench -am package
 fi
+# Copies, so that a rebuild while this runs cannot swap classes under the running processes; made before the
+# output of an earlier run is removed, in case A or B is one of its copies.
+JARS="$(mktemp -d)"
+trap 'rm -rf "$JARS"' EXIT
+cp "$A" "$JARS/a.jar"
+cp "$B" "$JARS/b.jar"
 rm -rf "$OUT" && mkdir -p "$OUT"
-# Copies, so that a rebuild while this runs cannot swap classes under the running processes.
 cp bench/target/patternkit-bench.jar "$OUT/bench.jar"
-cp "$A" "$OUT/a.jar"
-cp "$B" "$OUT/b.jar"
+mv "$JARS/a.jar" "$JARS/b.jar" "$OUT/"
 order=()
 for _ in $(seq 1 "${ROUNDS:-1}"); do order+=(a b b a); done
 i=0
@@ -34,5 +38,6 @@ for label in "${order[@]}"; do
   # shellcheck disable=SC2086
   java -cp "$OUT/bench.jar" io.patternkit.bench.scatter.ScatterBench --out "$dir" --sidecar-jar "$OUT/$label.jar" \
     --leaf-counts 4 --fan-iterations 20 --tail-runs 1 ${BENCH_SCATTER_ARGS:-} > "$dir.log" 2>&1
-  echo "$label ($i): $(grep -E '^\| 1 \|' "$dir/scatter.md" | head -n1)"
+  # The tail table's rows: the run, then its load average (three figures).
+  grep -E '^\| [0-9]+ \| [0-9.]+ [0-9.]+ [0-9.]+ \|' "$dir/scatter.md" | sed "s/^/$label ($i): /"
 done

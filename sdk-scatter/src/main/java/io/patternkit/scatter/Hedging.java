@@ -14,8 +14,9 @@ import java.util.OptionalInt;
  * slower than its call's median shard; a slowness that hits every shard alike is not hedged); the first
  * answer wins and the others are cancelled. Hedges are throttled so that, within any 10 s, they stay within
  * {@link #maxExtraLoadPercent()} of the pool's first requests plus a small reserve (Finagle's retry
- * budget); once half of that is spent, a hedge also waits until its shard is late by a multiple of the
- * delay that grows as the rest is spent, so what is left goes to the worst stragglers. Settings left unset take the root sidecar's defaults (p95, delay 1 ms to 1 s, 5 %, 2 hedges).
+ * budget); once half of that is spent, a hedge also waits until it is late by a multiple of the delay
+ * that grows as the rest is spent, so what is left goes to the worst stragglers. Settings left unset take
+ * the root sidecar's defaults (p95, delay 1 ms to 1 s, 5 %, 2 hedges).
  * Immutable; the {@code with...} methods return changed copies.
  */
 public final class Hedging {

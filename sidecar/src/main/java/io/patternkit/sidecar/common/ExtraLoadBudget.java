@@ -16,10 +16,10 @@ import java.time.Duration;
  * stragglers drains and which then refuses the very requests the budget was earned for. The reserve
  * lets a trickle of traffic (where a percentage earns nothing) retry at all.
  *
- * <p>For hedges, the budget also says how late a request must be to be worth what is left of it
- * ({@link #requiredOverdue()}): any hedge due while at least half of the window's allowance (its
- * deposits plus the reserve) is unspent, and, as the rest runs down, only a request that has waited
- * ever more hedge delays. So a stretch of merely slow requests, which a hedge barely beats, spends
+ * <p>For hedges, the budget also says how late a hedge must be to be worth what is left of it
+ * ({@link #requiredOverdue()}): any hedge as soon as it is due while at least half of the window's
+ * allowance (its deposits plus the reserve) is unspent, and, as the rest runs down, only one that has
+ * been due for ever more hedge delays. So a stretch of merely slow requests, which a hedge barely beats, spends
  * half of the allowance at most, and what is left goes to the stragglers a hedge rescues, rather than
  * to whichever requests came first. The Tail at Scale (Dean and Barroso) hedges only past the 95th
  * percentile so that hedges go to the slowest requests; here that bar also rises as the budget is spent.
@@ -77,12 +77,12 @@ public final class ExtraLoadBudget {
     }
 
     /**
-     * Withdraws a token for a hedge when the request it backs up is late enough for what is left
-     * ({@link #requiredOverdue()}).
+     * Withdraws a token for a hedge when it is late enough for what is left ({@link #requiredOverdue()}).
      *
-     * @param overdue how long the request has waited, in hedge delays (1 when its delay has just passed)
+     * @param overdue how late the hedge is, in hedge delays: 1 when it has just fallen due, one more for each
+     *     delay it has waited since
      * @return true, withdrawing a token, when the hedge may be sent now; false when the budget is spent or
-     *     the request is not yet late enough (then {@link #requiredOverdue()} says how late it must be)
+     *     the hedge is not yet late enough (then {@link #requiredOverdue()} says how late it must be)
      */
     public synchronized boolean trySpend(double overdue) {
         rotate();
@@ -96,10 +96,10 @@ public final class ExtraLoadBudget {
     }
 
     /**
-     * How late a request must be for a hedge of it to be allowed now, in hedge delays: 1 while at least
-     * half of the window's allowance (its deposits plus the reserve) is unspent; then the allowance over
-     * twice what is left of it (2 with a quarter left, 4 with an eighth, 10 with a twentieth); infinite
-     * when less than one token is left.
+     * How late a hedge must be to be allowed now, in hedge delays as {@link #trySpend(double)} counts
+     * them: 1 while at least half of the window's allowance (its deposits plus the reserve) is unspent;
+     * then the allowance over twice what is left of it (2 with a quarter left, 4 with an eighth, 10 with
+     * a twentieth); infinite when less than one token is left.
      *
      * @return at least 1, or {@link Double#POSITIVE_INFINITY}
      */

@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * every shard at once (an overloaded machine, a pause of the network or of the root itself), which a
  * hedge cannot beat, spends no budget, and the budget is left for the stragglers it can rescue. Once
  * half of the budget's allowance is spent, a due hedge also waits until its shard is as late as the
- * budget asks ({@link ExtraLoadBudget#requiredOverdue()}), so the rest goes to the latest shards.
+ * budget asks ({@link ExtraLoadBudget#requiredOverdue()}: in hedge delays, one when the hedge fell due and
+ * one more for each delay since), so the rest goes to the latest shards.
  *
  * <p>The call ends when every shard is settled, when the completion policy is met (unsettled shards
  * are skipped and their requests cancelled) or at the deadline (unsettled shards time out),
@@ -79,6 +80,7 @@ public final class ScatterCall {
         boolean hedged;
         boolean hedgeDue;
         boolean lastTimedOut;
+        long hedgeDueNanos;
         String lastLeaf;
         Cancellable hedgeTimer;
         ShardOutcome outcome;
@@ -233,6 +235,7 @@ public final class ScatterCall {
         if (finished || !shard.mayHedgeAgain()) {
             return;
         }
+        shard.hedgeDueNanos = scheduler.nanoTime();
         if (!halfOfTheOtherShardsSettled()) {
             shard.hedgeDue = true; // sent by settle() once half of the other shards have settled
             return;
@@ -246,26 +249,36 @@ public final class ScatterCall {
     }
 
     /**
-     * Sends the shard's due hedge if the budget allows it for a request as late as the shard's oldest;
-     * when the budget asks for a later one, the hedge waits until the request is that late and is
-     * weighed again then (what is left may have grown or shrunk meanwhile).
+     * Sends the shard's due hedge if the budget allows it for a hedge this late: one hedge delay when it
+     * fell due, and one more for each delay it has waited since. When the budget asks for a later one,
+     * the hedge waits until it is that late and is weighed again then (what is left may have grown or
+     * shrunk meanwhile); when that is past the call's deadline, or nothing is left, it is denied.
      */
     private void hedge(Shard shard) {
         ExtraLoadBudget budget = engine.budget(plan.pool());
-        long waited = shard.inflight.isEmpty() ? 0 : scheduler.nanoTime() - shard.inflight.get(0).sentNanos;
-        double overdue = hedgeDelay.isZero() ? Double.MAX_VALUE : (double) waited / hedgeDelay.toNanos();
+        long now = scheduler.nanoTime();
+        double overdue = hedgeDelay.isZero() ? Double.MAX_VALUE
+                : 1.0 + (double) (now - shard.hedgeDueNanos) / hedgeDelay.toNanos();
         if (budget.trySpend(overdue)) {
             send(shard, Kind.HEDGE);
             return;
         }
         double required = budget.requiredOverdue();
-        if (required == Double.POSITIVE_INFINITY) {
+        long later = required == Double.POSITIVE_INFINITY ? Long.MAX_VALUE
+                : Math.max(1, (long) Math.ceil((required - overdue) * hedgeDelay.toNanos()));
+        if (later >= deadlineNanos - now) {
             engine.metrics().hedge(plan.pool(), "denied");
             return;
         }
         engine.metrics().hedge(plan.pool(), "deferred");
-        long later = (long) Math.ceil((required - overdue) * hedgeDelay.toNanos());
-        shard.hedgeTimer = scheduler.schedule(Duration.ofNanos(Math.max(1, later)), () -> onHedgeDelay(shard));
+        shard.hedgeTimer = scheduler.schedule(Duration.ofNanos(later), () -> onDeferredHedge(shard));
+    }
+
+    private void onDeferredHedge(Shard shard) {
+        shard.hedgeTimer = null;
+        if (!finished && shard.mayHedgeAgain()) {
+            hedge(shard);
+        }
     }
 
     private void onReply(Attempt attempt, JsonPoster.Reply reply) {

@@ -264,26 +264,35 @@ class ScatterEngineTest {
         // Call 1 spends the reserve, calls 10 and 20 what calls 1 to 10 and 11 to 20 deposited.
         assertThat(hedges).isEqualTo(3);
         assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "denied").counter().count()).isEqualTo(17.0);
+        // Call 20's hedge found 1 of 3 tokens left (reserve 1 and 2 deposited, 2 spent): sent 1.5 delays late.
+        assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "deferred").counter().count()).isEqualTo(1.0);
     }
 
-    @Test
-    void asTheBudgetRunsLowAHedgeWaitsUntilItsShardIsLaterAndTheLastTokenIsDenied() {
+    /** 0.01 % earns nothing a thousandth can hold: with {@code engine(4)}, the allowance is the reserve of 4 alone. */
+    private static final Hedging RESERVE_ONLY = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 0.01, 1);
+
+    /** Three calls whose one shard is hedged at the delay and answered by the hedge: 1 of 4 tokens left. */
+    private Duration spendThreeOfFourAtTheDelay() {
         engine = engine(4);
         recordLatency(20, 100);
         Duration p95 = engine.latency(POOL).percentile(95).orElseThrow();
-        // 0.01 % earns nothing a thousandth can hold: the allowance is the reserve of 4 alone.
-        Hedging reserveOnly = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 0.01, 1);
         for (int call = 1; call <= 3; call++) { // 4, 3, then 2 of 4 left: at least half, hedged at the delay
             int before = leaves.posts.size();
-            start(plan(1000, Completion.ALL, reserveOnly, shard("s1", "a", "b")));
+            start(plan(1000, Completion.ALL, RESERVE_ONLY, shard("s1", "a", "b")));
             clock.advance(p95);
             assertThat(leaves.posts.size() - before).as("call %d", call).isEqualTo(2);
             leaves.last().answer("1");
         }
+        return p95;
+    }
+
+    @Test
+    void asTheBudgetRunsLowAHedgeWaitsUntilItIsLaterAndTheLastTokenIsDenied() {
+        Duration p95 = spendThreeOfFourAtTheDelay();
         int before = leaves.posts.size();
-        start(plan(1000, Completion.ALL, reserveOnly, shard("s1", "a", "b")));
+        start(plan(1000, Completion.ALL, RESERVE_ONLY, shard("s1", "a", "b")));
         clock.advance(p95);
-        assertThat(leaves.posts.size() - before).as("1 of 4 left: only a request twice the delay late").isEqualTo(1);
+        assertThat(leaves.posts.size() - before).as("1 of 4 left: only a hedge twice the delay late").isEqualTo(1);
         assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "deferred").counter().count()).isEqualTo(1.0);
         clock.advance(p95.minusNanos(1));
         assertThat(leaves.posts.size() - before).isEqualTo(1);
@@ -292,12 +301,41 @@ class ScatterEngineTest {
         leaves.last().answer("1");
 
         before = leaves.posts.size();
-        Heard heard = start(plan(1000, Completion.ALL, reserveOnly, shard("s1", "a", "b")));
+        Heard heard = start(plan(1000, Completion.ALL, RESERVE_ONLY, shard("s1", "a", "b")));
         clock.advance(Duration.ofSeconds(1));
         assertThat(leaves.posts.size() - before).as("nothing left: denied").isEqualTo(1);
         assertThat(heard.outcome().stats().hedgedRequests()).isZero();
         assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "denied").counter().count()).isEqualTo(1.0);
         assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "deferred").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aHedgeTheBudgetWouldOnlyAllowAfterTheDeadlineIsDenied() {
+        Duration p95 = spendThreeOfFourAtTheDelay();
+        int before = leaves.posts.size();
+        Heard heard = start(plan(p95.multipliedBy(3).dividedBy(2).toMillis(), Completion.ALL, RESERVE_ONLY,
+                shard("s1", "a", "b")));
+        clock.advance(p95); // twice the delay late would be past the deadline
+        assertThat(meters.get(ScatterMetrics.HEDGES).tag("result", "denied").counter().count()).isEqualTo(1.0);
+        assertThat(meters.find(ScatterMetrics.HEDGES).tag("result", "deferred").counters()).isEmpty();
+        clock.advance(p95);
+        assertThat(leaves.posts.size() - before).isEqualTo(1);
+        assertThat(heard.shard("s1").status()).isEqualTo(ShardStatus.TIMED_OUT);
+    }
+
+    @Test
+    void aHedgeAfterAFailoverGoesWhenDueWhileTheBudgetIsFull() {
+        recordLatency(20, 100);
+        Duration p95 = engine.latency(POOL).percentile(95).orElseThrow();
+        Hedging hedging = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 5, 1);
+        start(plan(1000, Completion.ALL, hedging, shard("s1", "a", "b", "c")));
+        clock.advance(p95.dividedBy(2));
+        leaves.last().fail("HTTP 503"); // the failover's request is half a delay old when the hedge falls due
+        assertThat(leaves.posts).hasSize(2);
+        clock.advance(p95.minus(p95.dividedBy(2)));
+        assertThat(leaves.posts).hasSize(3);
+        assertThat(leaves.last().headers).containsEntry(Wire.HEADER_ATTEMPT, "3");
+        assertThat(meters.find(ScatterMetrics.HEDGES).tag("result", "deferred").counters()).isEmpty();
     }
 
     @Test
