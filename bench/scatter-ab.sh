@@ -3,8 +3,8 @@
 # run once per sidecar jar, alternating A B B A (ROUNDS times), with one bench jar and the same options, so that a
 # change to the root's hedging is measured against the code before it in the same hour. Prints one line per tail
 # run (one per bench run unless --tail-runs says more): the jar's label, then the row of the tail table (load, p99
-# and p99.9 with their ratios, extra load, hedges denied, stragglers waited for); each run's whole report is under
-# bench/target/scatter-ab/. docs/benchmarks.md, section 5, quotes it.
+# and p99.9 with their ratios, extra load, hedges denied and deferred, stragglers waited for); each run's whole
+# report is under bench/target/scatter-ab/. docs/benchmarks.md, section 5, quotes it.
 #
 #   bench/scatter-ab.sh A.jar B.jar          the two root sidecar jars (e.g. one built in a git worktree of the
 #                                            commit before, and sidecar/target/patternkit-sidecar.jar)

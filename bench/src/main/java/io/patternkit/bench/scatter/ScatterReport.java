@@ -209,6 +209,12 @@ final class ScatterReport {
 
     // ---- part 2 ----
 
+    /** @return the root's count of the variant's hedges with this result ({@code denied}, {@code deferred}) in the run */
+    private static String hedges(TailRun run, TailRow row, String result) {
+        return String.format(Locale.ROOT, "%,.0f",
+                run.hedgeMetrics().getOrDefault(row.pool(), Map.of()).getOrDefault("hedges." + result, 0.0));
+    }
+
     private static void tail(StringBuilder md, ScatterResults r, Setup s) {
         md.append("### Tail latency with stragglers\n\n");
         md.append("Milliseconds. p50 and p99: medians over ").append(s.rounds()).append(" rounds of ")
@@ -216,8 +222,9 @@ final class ScatterReport {
                 .append(" calls; p99.9: over all calls of the variant; ratios: medians of per-round ratios to the ")
                 .append("baseline's p99 (p99.9: of the pooled p99.9s). Every run in a fresh root sidecar and leaf process.\n\n");
         md.append("| run | load before | baseline p99 | hedged p99 | p99 ratio | baseline p99.9 | hedged p99.9 | p99.9 ratio ")
-                .append("| one hedge per shard: p99.9 ratio | extra leaf requests | hedges denied | stragglers waited for |\n");
-        md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                .append("| one hedge per shard: p99.9 ratio | extra leaf requests | hedges denied | hedges deferred ")
+                .append("| stragglers waited for |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (TailRun run : r.tailRuns()) {
             TailRow base = find(run.rows(), false, 0);
             TailRow hedged = find(run.rows(), true, ScatterBench.DEFAULT_MAX_HEDGES);
@@ -229,8 +236,7 @@ final class ScatterReport {
                     .append(Stats.ratio(hedged.pooledP999() / base.pooledP999())).append("x | ")
                     .append(Stats.ratio(once.pooledP999() / base.pooledP999())).append("x | ")
                     .append(percent(extraShare(hedged))).append(" | ")
-                    .append(String.format(Locale.ROOT, "%,.0f", run.hedgeMetrics().getOrDefault(hedged.pool(), Map.of())
-                            .getOrDefault("hedges.denied", 0.0)))
+                    .append(hedges(run, hedged, "denied")).append(" | ").append(hedges(run, hedged, "deferred"))
                     .append(" | ").append(hedged.straggledParts()).append(" |\n");
         }
         for (TailRun run : r.tailRuns()) {
