@@ -73,30 +73,35 @@ public final class ExtraLoadBudget {
 
     /** @return true, withdrawing a token, when an extra request may be sent now, however late */
     public synchronized boolean trySpend() {
-        return trySpend(Double.POSITIVE_INFINITY);
+        return tryHedge(Double.POSITIVE_INFINITY) == 0;
     }
 
     /**
-     * Withdraws a token for a hedge when it is late enough for what is left ({@link #requiredOverdue()}).
+     * Withdraws a token for a hedge when it is late enough for what is left ({@link #requiredOverdue()}),
+     * or says how much later it must be: one decision under one lock, so that what it answers holds for
+     * the state it was made on.
      *
      * @param overdue how late the hedge is, in hedge delays: 1 when it has just fallen due, one more for each
      *     delay it has waited since
-     * @return true, withdrawing a token, when the hedge may be sent now; false when the budget is spent or
-     *     the hedge is not yet late enough (then {@link #requiredOverdue()} says how late it must be)
+     * @return 0 when a token was withdrawn (send the hedge now); otherwise how many more hedge delays the
+     *     hedge must wait before it is late enough, or {@link Double#POSITIVE_INFINITY} when the budget is spent
      */
-    public synchronized boolean trySpend(double overdue) {
+    public synchronized double tryHedge(double overdue) {
         rotate();
         double required = required();
-        if (required == Double.POSITIVE_INFINITY || overdue < required) {
-            return false;
+        if (required == Double.POSITIVE_INFINITY) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (overdue < required) {
+            return required - overdue;
         }
         withdrawals[slot()] += ONE;
         withdrawn += ONE;
-        return true;
+        return 0;
     }
 
     /**
-     * How late a hedge must be to be allowed now, in hedge delays as {@link #trySpend(double)} counts
+     * How late a hedge must be to be allowed now, in hedge delays as {@link #tryHedge(double)} counts
      * them: 1 while at least half of the window's allowance (its deposits plus the reserve) is unspent;
      * then the allowance over twice what is left of it (2 with a quarter left, 4 with an eighth, 10 with
      * a twentieth); infinite when less than one token is left.

@@ -259,13 +259,13 @@ public final class ScatterCall {
         long now = scheduler.nanoTime();
         double overdue = hedgeDelay.isZero() ? Double.MAX_VALUE
                 : 1.0 + (double) (now - shard.hedgeDueNanos) / hedgeDelay.toNanos();
-        if (budget.trySpend(overdue)) {
+        double delaysToWait = budget.tryHedge(overdue);
+        if (delaysToWait == 0) {
             send(shard, Kind.HEDGE);
             return;
         }
-        double required = budget.requiredOverdue();
-        long later = required == Double.POSITIVE_INFINITY ? Long.MAX_VALUE
-                : Math.max(1, (long) Math.ceil((required - overdue) * hedgeDelay.toNanos()));
+        long later = delaysToWait == Double.POSITIVE_INFINITY ? Long.MAX_VALUE
+                : Math.max(1, (long) Math.ceil(delaysToWait * hedgeDelay.toNanos()));
         if (later >= deadlineNanos - now) {
             engine.metrics().hedge(plan.pool(), "denied");
             return;

@@ -16,8 +16,8 @@ import java.util.Locale;
  *   <li>{@code patternkit_scatter_leaf_requests_total{pool,kind}}: leaf requests sent, by kind
  *       ({@code first}, {@code hedge}, {@code failover}).</li>
  *   <li>{@code patternkit_scatter_hedges_total{pool,result}}: hedges {@code won}; hedges
- *       {@code denied} by the extra-load budget; and hedges {@code deferred}, put off until the shard's
- *       request is later because the budget is running low (a hedge may be deferred more than once, and
+ *       {@code denied} by the extra-load budget; and hedges {@code deferred}, put off until the hedge is
+ *       later because the budget is running low (a hedge may be deferred more than once, and
  *       sent or denied after).</li>
  *   <li>{@code patternkit_scatter_cancellations_total{pool}}: leaf requests cancelled.</li>
  *   <li>{@code patternkit_scatter_shards_total{pool,status}}: shard outcomes by status.</li>

@@ -25,6 +25,12 @@ class ExtraLoadBudgetTest {
         }
     }
 
+    private void spendThreeHedgesAtTheirDelay() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(budget.tryHedge(1.0)).isZero();
+        }
+    }
+
     private void advance(Duration d) {
         nanos.addAndGet(d.toNanos());
     }
@@ -93,20 +99,22 @@ class ExtraLoadBudgetTest {
     void asTheAllowanceRunsDownOnlyALaterRequestMayBeHedged() {
         earn(1_000, 0.2); // 2 tokens and the reserve of 2: an allowance of 4
         assertThat(budget.requiredOverdue()).isEqualTo(1.0);
-        assertThat(budget.trySpend(1.0) && budget.trySpend(1.0)).isTrue();
+        assertThat(budget.tryHedge(1.0)).isZero();
+        assertThat(budget.tryHedge(1.0)).isZero();
         assertThat(budget.requiredOverdue()).as("half of the allowance left: any due hedge still").isEqualTo(1.0);
-        assertThat(budget.trySpend(1.0)).isTrue();
+        assertThat(budget.tryHedge(1.0)).isZero();
         assertThat(budget.requiredOverdue()).as("a quarter left: 4 / (2 x 1)").isEqualTo(2.0);
-        assertThat(budget.trySpend(1.99)).isFalse();
-        assertThat(budget.trySpend(2.0)).isTrue();
+        assertThat(budget.tryHedge(1.99)).isPositive();
+        assertThat(budget.tryHedge(1.5)).as("half a delay more to wait").isEqualTo(0.5);
+        assertThat(budget.tryHedge(2.0)).isZero();
         assertThat(budget.requiredOverdue()).isInfinite();
-        assertThat(budget.trySpend(Double.MAX_VALUE)).isFalse();
+        assertThat(budget.tryHedge(Double.MAX_VALUE)).isInfinite();
     }
 
     @Test
     void theBarFallsAgainAsWithdrawalsExpire() {
         earn(1_000, 0.2);
-        assertThat(budget.trySpend(1.0) && budget.trySpend(1.0) && budget.trySpend(1.0)).isTrue();
+        spendThreeHedgesAtTheirDelay();
         assertThat(budget.requiredOverdue()).isEqualTo(2.0);
         advance(ExtraLoadBudget.WINDOW.plusSeconds(1));
         earn(1_000, 0.2);
@@ -116,7 +124,7 @@ class ExtraLoadBudgetTest {
     @Test
     void anExtraRequestThatIsNotAHedgeIgnoresTheBar() {
         earn(1_000, 0.2);
-        assertThat(budget.trySpend(1.0) && budget.trySpend(1.0) && budget.trySpend(1.0)).isTrue();
+        spendThreeHedgesAtTheirDelay();
         assertThat(budget.requiredOverdue()).isEqualTo(2.0);
         assertThat(budget.trySpend()).as("a retry: spends while a token is left, however late").isTrue();
         assertThat(budget.trySpend()).isFalse();
