@@ -44,7 +44,8 @@ import okhttp3.Response;
  *
  * <p>Options: {@code --out DIR} (fragment {@code ambassador.md}), {@code --rounds 5},
  * {@code --iterations 3000}, {@code --warmup 4000}, {@code --clients 16}, {@code --throughput-seconds 5},
- * {@code --tail-iterations 5000}, {@code --sidecar-jar}.
+ * {@code --tail-iterations 5000}, {@code --sidecar-jar}, {@code --hedge-budget 5} (the hedged upstream's
+ * {@code maxExtraLoadPercent}), {@code --parts overhead,throughput,tail} (which parts to run; the fragment holds those).
  */
 public final class AmbassadorBench {
     private static final int DIRECT = 0;
@@ -84,7 +85,9 @@ public final class AmbassadorBench {
             int tailPlain = freePort();
             int tailHedged = freePort();
             Path config = work.resolve("ambassador.json");
-            Map<String, Object> hedging = Map.of("percentile", 95, "minDelay", "1ms", "maxDelay", "50ms", "maxExtraLoadPercent", 5);
+            double hedgeBudget = Double.parseDouble(args.string("hedge-budget", "5"));
+            Map<String, Object> hedging = Map.of("percentile", 95, "minDelay", "1ms", "maxDelay", "50ms", "maxExtraLoadPercent", hedgeBudget);
+            List<String> parts = List.of(args.string("parts", "overhead,throughput,tail").split(","));
             new ObjectMapper().writeValue(config.toFile(), Map.of("upstreams", List.of(
                     upstream("plain", plain, fast, null), upstream("tail-plain", tailPlain, slow, null),
                     upstream("tail-hedged", tailHedged, slow, hedging))));
@@ -94,11 +97,18 @@ public final class AmbassadorBench {
                         .dispatcher(dispatcher(64)).build();
                 AmbassadorBench bench = new AmbassadorBench(http, fast);
                 StringBuilder md = new StringBuilder();
-                md.append(bench.overhead("http://127.0.0.1:" + plain, rounds, args.integer("iterations", 3000), args.integer("warmup", 4000)));
-                md.append(bench.throughput("http://127.0.0.1:" + plain, rounds, args.integer("clients", 16),
-                        args.integer("throughput-seconds", 5)));
-                md.append(bench.tail(sidecar, "http://127.0.0.1:" + plain, "http://127.0.0.1:" + tailPlain,
-                        "http://127.0.0.1:" + tailHedged, rounds, args.integer("tail-iterations", 5000)));
+                if (parts.contains("overhead")) {
+                    md.append(bench.overhead("http://127.0.0.1:" + plain, rounds, args.integer("iterations", 3000),
+                            args.integer("warmup", 4000)));
+                }
+                if (parts.contains("throughput")) {
+                    md.append(bench.throughput("http://127.0.0.1:" + plain, rounds, args.integer("clients", 16),
+                            args.integer("throughput-seconds", 5)));
+                }
+                if (parts.contains("tail")) {
+                    md.append(bench.tail(sidecar, "http://127.0.0.1:" + plain, "http://127.0.0.1:" + tailPlain,
+                            "http://127.0.0.1:" + tailHedged, rounds, args.integer("tail-iterations", 5000), hedgeBudget));
+                }
                 Files.writeString(out.resolve("ambassador.md"), md, StandardCharsets.UTF_8);
             }
         }
@@ -213,10 +223,12 @@ public final class AmbassadorBench {
     }
 
     /** Part 3: the straggler-free upstream, and the straggling one without and with hedging, interleaved. */
-    private String tail(BenchSidecar sidecar, String plain, String tailPlain, String tailHedged, int rounds, int iterations)
-            throws IOException {
+    private String tail(BenchSidecar sidecar, String plain, String tailPlain, String tailHedged, int rounds, int iterations,
+                        double hedgeBudget) throws IOException {
         String[] targets = {plain, tailPlain, tailHedged};
-        String[] names = {"no stragglers", "1% of calls 20 ms late, no hedging", "1% of calls 20 ms late, hedging (p95, 5% budget)"};
+        String[] names = {"no stragglers", "1% of calls 20 ms late, no hedging",
+            "1% of calls 20 ms late, hedging (p95, " + java.math.BigDecimal.valueOf(hedgeBudget).stripTrailingZeros().toPlainString()
+                + "% budget)"};
         List<List<List<Double>>> pcts = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
             pcts.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
@@ -224,7 +236,7 @@ public final class AmbassadorBench {
         for (int i = 0; i < 500; i++) { // warm the hedged upstream's latency window
             call(tailHedged);
         }
-        double hedgesBefore = metric(sidecar, "patternkit_ambassador_hedges_total{upstream=\"tail-hedged\"}");
+        double[] before = hedgeCounts(sidecar);
         long hedgedCalls = 0;
         for (int r = 0; r < rounds; r++) {
             long[][] samples = new long[3][iterations];
@@ -244,7 +256,8 @@ public final class AmbassadorBench {
                 pcts.get(t).get(2).add((double) Stats.percentile(samples[t], iterations, 99.9));
             }
         }
-        double hedges = metric(sidecar, "patternkit_ambassador_hedges_total{upstream=\"tail-hedged\"}") - hedgesBefore;
+        double[] after = hedgeCounts(sidecar);
+        double hedges = after[0] - before[0];
         StringBuilder md = new StringBuilder("### The tail with stragglers\n\n");
         md.append("Two replicas; on the straggling ones every 100th call is answered 20 ms late. One client, the three upstreams interleaved call by call, ")
                 .append(iterations).append(" calls each per round, ").append(rounds).append(" rounds; medians over rounds (min to max).\n\n");
@@ -256,8 +269,19 @@ public final class AmbassadorBench {
                     .append(Stats.ratio(Stats.median(pcts.get(t).get(1)) / freeP99)).append(" |\n");
         }
         md.append("\nHedges sent: ").append(Stats.count(hedges)).append(" for ").append(hedgedCalls).append(" requests (")
-                .append(Stats.percent(hedges / hedgedCalls)).append(" extra load).\n\n");
+                .append(Stats.percent(hedges / hedgedCalls)).append(" extra load); the budget denied ")
+                .append(Stats.count(after[1] - before[1])).append(".\n\n");
         return md.toString();
+    }
+
+    /** @return the hedged upstream's hedges sent and denied so far */
+    private double[] hedgeCounts(BenchSidecar sidecar) throws IOException {
+        String[] series = {"hedges", "hedges_denied"};
+        double[] counts = new double[series.length];
+        for (int i = 0; i < series.length; i++) {
+            counts[i] = metric(sidecar, "patternkit_ambassador_" + series[i] + "_total{upstream=\"tail-hedged\"}");
+        }
+        return counts;
     }
 
     private void call(String url) throws IOException {
