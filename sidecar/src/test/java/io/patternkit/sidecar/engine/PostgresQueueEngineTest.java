@@ -130,6 +130,29 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
         assertThat(String.join("\n", plan)).contains("workqueue_items_pkey").doesNotContain("workqueue_items_claim");
     }
 
+    @Test
+    void bothStatementsOfThePurgeWalkTheIndexOfAckedRowsAlone() throws Exception {
+        List<String> plan = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            st.execute(ackedRows(queue, 50_000).replace("'acked'", "'ready'")); // a backlog, and few acked rows
+            st.execute(ackedRows(queue, 100));
+            st.execute("ANALYZE workqueue_items");
+            for (String purge : JdbcQueueEngine.purgeStatements()) {
+                try (ResultSet rs = st.executeQuery("EXPLAIN " + purge.replace("?", "3600000"))) {
+                    while (rs.next()) {
+                        plan.add(rs.getString(1));
+                    }
+                }
+            }
+        } finally {
+            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+                st.execute("DELETE FROM workqueue_items WHERE queue = '" + queue + "'");
+            }
+        }
+        // Until V7, the purge's indexes were (state, purge_at) and (state, acked_at) over every row.
+        assertThat(plan.stream().filter(line -> line.contains("Index Scan using workqueue_items_purge_acked"))).hasSize(2);
+    }
+
     private static String ackedRows(String queue, int count) {
         return "INSERT INTO workqueue_items (queue, state, priority, max_attempts, attempt, epoch, enqueued_at, "
                 + "visible_at, acked_at, dedup_window_ms, purge_at) SELECT '" + queue + "', 'acked', 0, 5, 1, 1, 0, 0, "

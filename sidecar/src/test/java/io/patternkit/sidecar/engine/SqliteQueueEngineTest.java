@@ -86,6 +86,50 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
     }
 
     @Test
+    void bothStatementsOfThePurgeWalkTheIndexOfAckedRowsAlone() throws Exception {
+        Path file = dir.resolve("purge-plan.db");
+        SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000)).close();
+        List<String> purges = JdbcQueueEngine.purgeStatements();
+        assertThat(plan(file, purges.get(0).replace("pk_now_ms()", "0"))).anyMatch(step -> step.matches(
+                "SEARCH workqueue_items USING (COVERING )?INDEX workqueue_items_purge_acked \\(purge_at<\\?\\)"));
+        assertThat(plan(file, purges.get(1).replace("pk_now_ms()", "0").replace("?", "1"))).anyMatch(step -> step.matches(
+                "SEARCH workqueue_items USING (COVERING )?INDEX workqueue_items_purge_acked \\(purge_at=\\?\\)"));
+    }
+
+    @Test
+    void aFileMadeWithThePurgesIndexesOverEveryRowGetsThePartialIndexInstead() throws Exception {
+        Path file = dir.resolve("old-indexes.db");
+        SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000)).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+            st.execute("DROP INDEX workqueue_items_purge_acked");
+            st.execute("CREATE INDEX workqueue_items_purge ON workqueue_items (state, purge_at)"); // as until 6 December
+            st.execute("CREATE INDEX workqueue_items_acked ON workqueue_items (state, acked_at)");
+        }
+        SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000)).close();
+        List<String> indexes = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'workqueue_items'"
+                        + " AND sql IS NOT NULL")) {
+            while (rs.next()) {
+                indexes.add(rs.getString(1));
+            }
+        }
+        assertThat(indexes).containsExactlyInAnyOrder("workqueue_items_dedup", "workqueue_items_claim",
+                "workqueue_items_purge_acked", "workqueue_items_claim_order");
+    }
+
+    private static List<String> plan(Path file, String sql) throws Exception {
+        List<String> plan = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+            while (rs.next()) {
+                plan.add(rs.getString("detail"));
+            }
+        }
+        return plan;
+    }
+
+    @Test
     void theStatisticsReadRowsOnlyOfLapsedClaimsAndCountTheRestFromTheIndex() throws Exception {
         Path file = dir.resolve("stats-plan.db");
         String sql;

@@ -531,14 +531,25 @@ public abstract class JdbcQueueEngine implements QueueEngine {
 
     @Override
     public int purgeAcked(long dedupWindowMs) {
-        // Two statements, each walking an index of its own (a disjunction would walk every acked row), and each
-        // in chunks: one DELETE of a million rows holds SQLite's write lock for seconds and grows its log by
+        // Two statements, each walking a range of its own in the index of acked rows (purge_at due, and purge_at
+        // NULL; a disjunction would walk every acked row), and each in chunks: one DELETE of a million rows holds SQLite's write lock for seconds and grows its log by
         // hundreds of MiB.
-        int purged = purgeInChunks("DELETE FROM workqueue_items WHERE id IN (SELECT id FROM workqueue_items "
-                + "WHERE state = 'acked' AND purge_at <= pk_now_ms() LIMIT " + PURGE_CHUNK + ")");
-        return purged + purgeInChunks("DELETE FROM workqueue_items WHERE id IN (SELECT id FROM workqueue_items "
-                + "WHERE state = 'acked' AND acked_at <= pk_now_ms() - ? AND purge_at IS NULL LIMIT " + PURGE_CHUNK
-                + ")", dedupWindowMs);
+        List<String> purges = purgeStatements();
+        return purgeInChunks(purges.get(0)) + purgeInChunks(purges.get(1), dedupWindowMs);
+    }
+
+    /**
+     * The two statements of {@link #purgeAcked}: one chunk of the acked rows whose own dedup window has passed, and
+     * one of the rows acked before items carried a window (its parameter: the purging sidecar's window in ms).
+     * Public so that an engine's tests can read their query plans.
+     *
+     * @return the SQL texts, in that order
+     */
+    public static List<String> purgeStatements() {
+        return List.of("DELETE FROM workqueue_items WHERE id IN (SELECT id FROM workqueue_items "
+                + "WHERE state = 'acked' AND purge_at <= pk_now_ms() LIMIT " + PURGE_CHUNK + ")",
+                "DELETE FROM workqueue_items WHERE id IN (SELECT id FROM workqueue_items "
+                + "WHERE state = 'acked' AND acked_at <= pk_now_ms() - ? AND purge_at IS NULL LIMIT " + PURGE_CHUNK + ")");
     }
 
     private int purgeInChunks(String delete, long... parameters) {
