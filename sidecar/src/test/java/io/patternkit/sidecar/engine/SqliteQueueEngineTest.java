@@ -97,12 +97,22 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
     }
 
     @Test
-    void aFileMadeWithThePurgesIndexesOverEveryRowGetsThePartialIndexInstead() throws Exception {
+    void theLookUpOfDuplicatesWalksTheIndexOfKeyedItems() throws Exception {
+        Path file = dir.resolve("dedup-plan.db");
+        SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000)).close();
+        assertThat(plan(file, "SELECT id, dedup_key FROM workqueue_items WHERE queue = 'q' AND dedup_key IN ('a', 'b')"))
+                .anyMatch(step -> step.matches("SEARCH workqueue_items USING (COVERING )?INDEX workqueue_items_dedup_keyed .*"));
+    }
+
+    @Test
+    void aFileMadeWithIndexesOverEveryRowGetsThePartialIndexesInstead() throws Exception {
         Path file = dir.resolve("old-indexes.db");
         SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000)).close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
-            st.execute("DROP INDEX workqueue_items_purge_acked");
-            st.execute("CREATE INDEX workqueue_items_purge ON workqueue_items (state, purge_at)"); // as until 6 December
+            st.execute("DROP INDEX workqueue_items_purge_acked"); // as until 6 December:
+            st.execute("DROP INDEX workqueue_items_dedup_keyed");
+            st.execute("CREATE UNIQUE INDEX workqueue_items_dedup ON workqueue_items (queue, dedup_key)");
+            st.execute("CREATE INDEX workqueue_items_purge ON workqueue_items (state, purge_at)");
             st.execute("CREATE INDEX workqueue_items_acked ON workqueue_items (state, acked_at)");
         }
         SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000)).close();
@@ -114,7 +124,7 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
                 indexes.add(rs.getString(1));
             }
         }
-        assertThat(indexes).containsExactlyInAnyOrder("workqueue_items_dedup", "workqueue_items_claim",
+        assertThat(indexes).containsExactlyInAnyOrder("workqueue_items_dedup_keyed", "workqueue_items_claim",
                 "workqueue_items_purge_acked", "workqueue_items_claim_order");
     }
 

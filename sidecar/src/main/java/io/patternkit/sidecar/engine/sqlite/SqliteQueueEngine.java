@@ -32,7 +32,11 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
         // Each item's own deduplication window (its enqueuing sidecar's), and when its acked row may go.
         "ALTER TABLE workqueue_items ADD COLUMN dedup_window_ms INTEGER",
         "ALTER TABLE workqueue_items ADD COLUMN purge_at INTEGER",
-        "CREATE UNIQUE INDEX IF NOT EXISTS workqueue_items_dedup ON workqueue_items (queue, dedup_key)",
+        // Keys are unique per queue; an item without one (NULL, never equal to another) has no entry, so its enqueue
+        // does not write this index. Until 6 December the index held every row.
+        "DROP INDEX IF EXISTS workqueue_items_dedup",
+        "CREATE UNIQUE INDEX IF NOT EXISTS workqueue_items_dedup_keyed ON workqueue_items (queue, dedup_key) "
+            + "WHERE dedup_key IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS workqueue_items_claim ON workqueue_items (queue, state, visible_at)",
         // The purge's index holds acked rows only, so an enqueue and a claim do not write it. Until 6 December it was
         // two indexes over every row, (state, purge_at) and (state, acked_at): two index writes more per enqueue and
