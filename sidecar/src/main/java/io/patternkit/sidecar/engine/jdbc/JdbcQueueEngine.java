@@ -532,8 +532,8 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     @Override
     public int purgeAcked(long dedupWindowMs) {
         // Two statements, each walking a range of its own in the index of acked rows (purge_at due, and purge_at
-        // NULL; a disjunction would walk every acked row), and each in chunks: one DELETE of a million rows holds SQLite's write lock for seconds and grows its log by
-        // hundreds of MiB.
+        // NULL; a disjunction would walk every acked row), and each in chunks: one DELETE of a million rows holds
+        // SQLite's write lock for seconds and grows its log by hundreds of MiB.
         List<String> purges = purgeStatements();
         return purgeInChunks(purges.get(0)) + purgeInChunks(purges.get(1), dedupWindowMs);
     }

@@ -33,18 +33,20 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
         "ALTER TABLE workqueue_items ADD COLUMN dedup_window_ms INTEGER",
         "ALTER TABLE workqueue_items ADD COLUMN purge_at INTEGER",
         // Keys are unique per queue; an item without one (NULL, never equal to another) has no entry, so its enqueue
-        // does not write this index. Until 6 December the index held every row.
-        "DROP INDEX IF EXISTS workqueue_items_dedup",
+        // does not write this index. Until 6 December the index held every row. Each index that replaces another is
+        // made before the other goes, so a file being upgraded while older sidecars write to it is never without
+        // its unique index, not even if the upgrade stops half way.
         "CREATE UNIQUE INDEX IF NOT EXISTS workqueue_items_dedup_keyed ON workqueue_items (queue, dedup_key) "
             + "WHERE dedup_key IS NOT NULL",
+        "DROP INDEX IF EXISTS workqueue_items_dedup",
         "CREATE INDEX IF NOT EXISTS workqueue_items_claim ON workqueue_items (queue, state, visible_at)",
         // The purge's index holds acked rows only, so an enqueue and a claim do not write it. Until 6 December it was
         // two indexes over every row, (state, purge_at) and (state, acked_at): two index writes more per enqueue and
         // per claim, and one more per ack. Rows acked before items carried their own dedup window (purge_at NULL) are
         // found in it too, as its NULL entries.
+        "CREATE INDEX IF NOT EXISTS workqueue_items_purge_acked ON workqueue_items (purge_at) WHERE state = 'acked'",
         "DROP INDEX IF EXISTS workqueue_items_purge",
         "DROP INDEX IF EXISTS workqueue_items_acked",
-        "CREATE INDEX IF NOT EXISTS workqueue_items_purge_acked ON workqueue_items (purge_at) WHERE state = 'acked'",
         // Walked in claim order, so a claim reads a handful of rows instead of sorting the backlog.
         "CREATE INDEX IF NOT EXISTS workqueue_items_claim_order ON workqueue_items (queue, priority DESC, id) "
             + "WHERE state IN ('ready', 'inflight')",
