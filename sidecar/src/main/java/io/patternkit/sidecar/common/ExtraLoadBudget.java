@@ -104,11 +104,12 @@ public final class ExtraLoadBudget {
      * How late a hedge must be to be allowed now, in hedge delays as {@link #tryHedge(double)} counts
      * them: 1 while at least half of the window's allowance (its deposits plus the reserve) is unspent;
      * then the allowance over twice what is left of it (2 with a quarter left, 4 with an eighth, 10 with
-     * a twentieth); infinite when less than one token is left.
+     * a twentieth); infinite when less than one token is left. The rule {@link #tryHedge(double)} applies,
+     * read without a withdrawal (by the tests).
      *
      * @return at least 1, or {@link Double#POSITIVE_INFINITY}
      */
-    public synchronized double requiredOverdue() {
+    synchronized double requiredOverdue() {
         rotate();
         return required();
     }

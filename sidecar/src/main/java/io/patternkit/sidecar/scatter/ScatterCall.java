@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
  * every shard at once (an overloaded machine, a pause of the network or of the root itself), which a
  * hedge cannot beat, spends no budget, and the budget is left for the stragglers it can rescue. Once
  * half of the budget's allowance is spent, a due hedge also waits until its shard is as late as the
- * budget asks ({@link ExtraLoadBudget#requiredOverdue()}: in hedge delays, one when the hedge fell due and
+ * budget asks ({@link ExtraLoadBudget#tryHedge(double)}: in hedge delays, one when the hedge fell due and
  * one more for each delay since), so the rest goes to the latest shards.
  *
  * <p>The call ends when every shard is settled, when the completion policy is met (unsettled shards

@@ -138,11 +138,7 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
             st.execute(ackedRows(queue, 100));
             st.execute("ANALYZE workqueue_items");
             for (String purge : JdbcQueueEngine.purgeStatements()) {
-                try (ResultSet rs = st.executeQuery("EXPLAIN " + purge.replace("?", "3600000"))) {
-                    while (rs.next()) {
-                        plan.add(rs.getString(1));
-                    }
-                }
+                plan.addAll(explain(st, purge.replace("?", "3600000")));
             }
         } finally {
             try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
@@ -161,12 +157,8 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
                     + "enqueued_at, visible_at) SELECT '" + queue + "', 'ready', 'k' || n, 0, 5, 0, 0, 0, 0 "
                     + "FROM generate_series(1, 50000) AS n");
             st.execute("ANALYZE workqueue_items");
-            try (ResultSet rs = st.executeQuery("EXPLAIN SELECT id, dedup_key FROM workqueue_items WHERE queue = '" + queue
-                    + "' AND dedup_key IN ('k1', 'k2')")) {
-                while (rs.next()) {
-                    plan.add(rs.getString(1));
-                }
-            }
+            plan.addAll(explain(st, "SELECT id, dedup_key FROM workqueue_items WHERE queue = '" + queue
+                    + "' AND dedup_key IN ('k1', 'k2')"));
         } finally {
             try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
                 st.execute("DELETE FROM workqueue_items WHERE queue = '" + queue + "'");
@@ -174,6 +166,16 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
         }
         // Until V8, the unique index held every row, keyed or not.
         assertThat(String.join("\n", plan)).contains("workqueue_items_dedup_keyed");
+    }
+
+    private static List<String> explain(Statement st, String sql) throws Exception {
+        List<String> plan = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
+            while (rs.next()) {
+                plan.add(rs.getString(1));
+            }
+        }
+        return plan;
     }
 
     private static String ackedRows(String queue, int count) {

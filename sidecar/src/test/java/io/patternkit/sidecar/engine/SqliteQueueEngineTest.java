@@ -74,14 +74,7 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
         }
         // Without NOT INDEXED, SQLite plans this with 500 ids as a search of the (queue, state) index.
         String sql = JdbcQueueEngine.ackStatement(SqliteQueueEngine.ITEMS_BY_ID, 500).replace("pk_now_ms()", "0");
-        List<String> plan = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN " + sql.replace("?", "1"))) {
-            while (rs.next()) {
-                plan.add(rs.getString("detail"));
-            }
-        }
-        assertThat(plan).anyMatch(step -> step.startsWith("SEARCH workqueue_items USING INTEGER PRIMARY KEY"))
+        assertThat(plan(file, sql.replace("?", "1"))).anyMatch(step -> step.startsWith("SEARCH workqueue_items USING INTEGER PRIMARY KEY"))
                 .noneMatch(step -> step.contains("INDEX workqueue_items_"));
     }
 
@@ -146,13 +139,7 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
         try (SqliteQueueEngine engine = SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000))) {
             sql = engine.statsStatement().replace("?", "'q'").replace("pk_now_ms()", "0");
         }
-        List<String> plan = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
-            while (rs.next()) {
-                plan.add(rs.getString("detail"));
-            }
-        }
+        List<String> plan = plan(file, sql);
         List<String> readingRows = plan.stream()
                 .filter(step -> step.startsWith("SEARCH workqueue_items USING INDEX")).toList();
         // Two counts and the oldest redelivery, each over the in-flight items whose visibility has lapsed.
