@@ -641,7 +641,9 @@ absolute numbers.
   line) over the same extracted files in one fresh JVM with 4 threads (the job's total handler
   concurrency) and no queue. *The queue's share of the time* = 1 - direct seconds / job seconds:
   the part of the job's wall time that the same handler work did not need without the queue.
-  The job's processes' CPU time is sampled from \`/proc\` as a second view.
+  The job's processes' CPU time is sampled from \`/proc\` as a second view, and the rates over the first, second
+  and last third of the items, the job's and the baseline's, as a third: the queue's share of the last third sets
+  the steady state apart from the warm-up.
 
 ## 1. End-to-end queue throughput
 

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --input DIR} (the job's extracted corpus), {@code --output DIR},
  * {@code --threads 4}, {@code --max-file-bytes 524288} (the worker's default), {@code --result FILE}
- * (one JSON object: files, poison, seconds).
+ * (one JSON object: files, poison, seconds, and thirds: the files per second over the first, second and last third
+ * of the files finished, which shows its warm-up apart from its steady state).
  */
 public final class CorpusDirect {
     private CorpusDirect() {
@@ -54,6 +55,8 @@ public final class CorpusDirect {
         WorkHandler stage = WorkHandler.fileStage(new TermStatsStage(maxFileBytes), in -> outputFor(input, output, in));
         AtomicInteger next = new AtomicInteger();
         AtomicInteger poison = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        long[] thirdsEnded = new long[2]; // when a third and two thirds of the files had finished
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long start;
         long end;
@@ -76,6 +79,12 @@ public final class CorpusDirect {
                         } catch (PoisonItemException e) {
                             poison.incrementAndGet();
                         }
+                        int count = finished.incrementAndGet();
+                        for (int third = 1; third <= 2; third++) {
+                            if (count == files.size() * third / 3) {
+                                thirdsEnded[third - 1] = System.nanoTime();
+                            }
+                        }
                     }
                     return null;
                 });
@@ -88,8 +97,16 @@ public final class CorpusDirect {
             pool.shutdownNow();
         }
         double seconds = (end - start) / 1e9;
-        String json = String.format(Locale.ROOT, "{\"files\": %d, \"poison\": %d, \"seconds\": %.3f}%n", files.size(),
-                poison.get(), seconds);
+        int n = files.size();
+        // A third's end stays 0 with fewer than 3 files.
+        long[] bounds = {start, Math.max(start, thirdsEnded[0]), Math.max(start, thirdsEnded[1]), end};
+        int[] counts = {0, n / 3, n * 2 / 3, n};
+        double[] thirds = new double[3];
+        for (int t = 0; t < 3; t++) {
+            thirds[t] = (counts[t + 1] - counts[t]) / Math.max((bounds[t + 1] - bounds[t]) / 1e9, 1e-9);
+        }
+        String json = String.format(Locale.ROOT, "{\"files\": %d, \"poison\": %d, \"seconds\": %.3f, "
+                + "\"thirds\": [%.1f, %.1f, %.1f]}%n", n, poison.get(), seconds, thirds[0], thirds[1], thirds[2]);
         Files.writeString(result, json, StandardCharsets.UTF_8);
         System.out.print(json);
     }

@@ -15,16 +15,19 @@ import java.util.stream.Stream;
 
 /**
  * The main job on the JDK corpus next to its stage without the queue. Each run starts the sample
- * ({@code java -jar patternkit-samples.jar}: a producer, two worker processes with two handler
+ * ({@code java -jar patternkit-samples.jar}: a producer, by default two worker processes with two handler
  * threads each, one sidecar per process, all on one SQLite file) and reads its {@code summary.json};
  * then it runs {@link CorpusDirect} in a fresh JVM over the files the job extracted, with the same
- * total handler concurrency (4) and no queue. While the job runs, the CPU time of each of its
+ * total handler concurrency (4 by default) and no queue. While the job runs, the CPU time of each of its
  * processes is sampled from {@code /proc} every 200 ms.
  *
  * <p>The queue's share of the job's time is {@code 1 - direct seconds / job seconds}: the
  * fraction of the job's wall time that the same handler work would not have needed without the
  * queue (the sidecars, the SDK calls, the claim and ack round trips, and the extra JVMs). The CPU
- * samples give a second view: the sidecars' share of all CPU time the job used.
+ * samples give a second view: the sidecars' share of all CPU time the job used. A third view sets warm-up
+ * apart from the steady state: the rates over the first, second and last third of the items, the job's from its
+ * progress lines (one a second, so each third's rate is good to about a second) and the baseline's from its own
+ * clock, and the queue's share of the last third, {@code 1 - job rate / direct rate} over it.
  *
  * <p>To compare two jars run after run, give {@code --work} a directory on tmpfs ({@code /dev/shm/...}): on ext4,
  * creating the job's 15,000 files right after the previous run deleted 30,000 makes the inode allocator skip
@@ -33,12 +36,14 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --samples-jar}, {@code --sidecar-jar}, {@code --work DIR}, {@code --out DIR}
  * (fragment {@code corpus.md}), {@code --runs 3}, {@code --budget-seconds 300} (no new run starts
- * after this much time), {@code --limit 0} (files; 0 for the whole corpus).
+ * after this much time), {@code --limit 0} (files; 0 for the whole corpus), {@code --workers 2} and
+ * {@code --concurrency 2} (the sample's worker processes and each one's handler threads; the direct baseline runs
+ * as many threads as the job has handlers in all), {@code --batch N} and {@code --worker-jvm-args "..."} (the items
+ * each claim asks for and the workers' JVM options, passed to the sample; absent, its defaults).
  */
 public final class CorpusJob {
     private static final Pattern PROGRESS = Pattern.compile("\\[\\s*([0-9.]+)s\\] settled (\\d+)/(\\d+).*ready (\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int HANDLERS = 4;
     /** Issue 13's target 1: the queue's share of the job's time at most this. */
     private static final double TARGET_SHARE = 0.30;
 
@@ -60,6 +65,10 @@ public final class CorpusJob {
         int runs = args.integer("runs", 3);
         long budgetNanos = args.integer("budget-seconds", 300) * 1_000_000_000L;
         int limit = args.integer("limit", 0);
+        int workers = args.integer("workers", 2);
+        int concurrency = args.integer("concurrency", 2);
+        String batch = args.string("batch", null);
+        String workerJvmArgs = args.string("worker-jvm-args", null);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
         long began = System.nanoTime();
@@ -67,9 +76,15 @@ public final class CorpusJob {
         for (int i = 0; i < runs && (i == 0 || System.nanoTime() - began < budgetNanos); i++) {
             Path jobDir = work.resolve("job");
             Path jobLog = work.resolve("job-" + i + ".log");
-            List<String> job = List.of(java, "-jar", samplesJar.toString(), "--work-dir", jobDir.toString(),
-                    "--sidecar-jar", sidecarJar.toString(), "--workers", "2", "--concurrency", "2",
-                    "--limit", Integer.toString(limit));
+            List<String> job = new ArrayList<>(List.of(java, "-jar", samplesJar.toString(), "--work-dir",
+                    jobDir.toString(), "--sidecar-jar", sidecarJar.toString(), "--workers", Integer.toString(workers),
+                    "--concurrency", Integer.toString(concurrency), "--limit", Integer.toString(limit)));
+            if (batch != null) {
+                job.add("--batch=" + batch);
+            }
+            if (workerJvmArgs != null) {
+                job.add("--worker-jvm-args=" + workerJvmArgs);
+            }
             System.err.println("run " + i + ": " + String.join(" ", job));
             JobCpu cpu = JobCpu.runSampled(job, jobLog);
             JsonNode summary = JSON.readTree(jobDir.resolve("summary.json").toFile());
@@ -80,7 +95,7 @@ public final class CorpusJob {
             List<String> baseline = List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp",
                     System.getProperty("java.class.path"), CorpusDirect.class.getName(), "--input",
                     jobDir.resolve("input").toString(), "--output", direct.toString(), "--threads",
-                    Integer.toString(HANDLERS), "--result", result.toString());
+                    Integer.toString(workers * concurrency), "--result", result.toString());
             Process d = new ProcessBuilder(baseline).redirectErrorStream(true)
                     .redirectOutput(work.resolve("direct-" + i + ".log").toFile()).start();
             if (d.waitFor() != 0) {
@@ -90,11 +105,12 @@ public final class CorpusJob {
             Run run = new Run(summary.get("files").asInt(), summary.get("processed").asLong(),
                     summary.get("deadLettered").asLong(), summary.get("lost").asLong(), summary.get("seconds").asDouble(),
                     directResult.get("seconds").asDouble(), directResult.get("poison").asLong(), cpu.seconds(),
-                    thirds(Files.readAllLines(jobLog, StandardCharsets.UTF_8)));
+                    thirds(Files.readAllLines(jobLog, StandardCharsets.UTF_8)), directThirds(directResult));
             done.add(run);
             System.err.printf(Locale.ROOT, "run %d: job %.1f s (%.0f items/s), direct %.1f s (%.0f items/s), queue share %.0f%%,"
-                    + " cpu %s, by thirds %s%n", i, run.jobSeconds, run.jobRate(), run.directSeconds, run.directRate(),
-                    run.queueShare() * 100, run.cpu, run.thirds);
+                    + " cpu %s, by thirds %s, direct by thirds %s, queue share of the last third %.0f%%%n", i,
+                    run.jobSeconds, run.jobRate(), run.directSeconds, run.directRate(), run.queueShare() * 100, run.cpu,
+                    run.thirds, run.directThirds, run.lastThirdShare() * 100);
         }
         String corpus = Files.readAllLines(work.resolve("job-0.log"), StandardCharsets.UTF_8).stream()
                 .filter(l -> l.startsWith("corpus ")).findFirst().map(l -> l.substring(7)).orElse("unknown");
@@ -108,6 +124,13 @@ public final class CorpusJob {
                 + Stats.percent(share) + " of the job's time | " + (share <= TARGET_SHARE ? "yes" : "**no**") + " |\n",
                 StandardCharsets.UTF_8);
         System.out.println(md);
+    }
+
+    /** The direct baseline's rates (files/s) over its thirds, from its result. */
+    private static List<Double> directThirds(JsonNode result) {
+        List<Double> rates = new ArrayList<>();
+        result.get("thirds").forEach(r -> rates.add(r.asDouble()));
+        return rates;
     }
 
     /** Rates (items/s) over the first, second and last third of the items, from the job's progress lines. */
@@ -141,8 +164,9 @@ public final class CorpusJob {
                 .append(" (no new run starts once the budget is spent).\n\n");
         md.append("| run | files | processed | dead-lettered | lost | job s | job items/s | direct s | direct items/s")
                 .append(" | queue's share of the time | CPU s: sidecars / workers / producer | sidecars' share of CPU |")
-                .append(" job items/s over 1st / 2nd / 3rd third of the items |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
+                .append(" job items/s over 1st / 2nd / 3rd third of the items | direct items/s over the same |")
+                .append(" queue's share of the last third |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|---:|\n");
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             md.append("| ").append(i + 1).append(" | ").append(Stats.count(r.files)).append(" | ")
@@ -151,15 +175,21 @@ public final class CorpusJob {
                     .append(" | ").append(Stats.oneDecimal(r.directSeconds)).append(" | ")
                     .append(Stats.count(r.directRate())).append(" | ").append(Stats.percent(r.queueShare()))
                     .append(" | ").append(r.cpu.toString()).append(" | ").append(Stats.percent(r.cpu.sidecarShare()))
-                    .append(" | ").append(String.join(" / ", r.thirds.stream().map(Stats::count).toList())).append(" |\n");
+                    .append(" | ").append(String.join(" / ", r.thirds.stream().map(Stats::count).toList()))
+                    .append(" | ").append(String.join(" / ", r.directThirds.stream().map(Stats::count).toList()))
+                    .append(" | ").append(Double.isNaN(r.lastThirdShare()) ? "n/a" : Stats.percent(r.lastThirdShare()))
+                    .append(" |\n");
         }
         List<Double> jobRates = runs.stream().map(Run::jobRate).toList();
         List<Double> directRates = runs.stream().map(Run::directRate).toList();
         List<Double> shares = runs.stream().map(Run::queueShare).toList();
         List<Double> cpuShares = runs.stream().map(r -> r.cpu.sidecarShare()).toList();
+        List<Double> lastThirdShares = runs.stream().map(Run::lastThirdShare).filter(x -> !Double.isNaN(x)).toList();
         md.append("| **median** | | | | | | **").append(Stats.count(Stats.median(jobRates))).append("** | | **")
                 .append(Stats.count(Stats.median(directRates))).append("** | **").append(Stats.percent(Stats.median(shares)))
-                .append("** | | **").append(Stats.percent(Stats.median(cpuShares))).append("** | |\n");
+                .append("** | | **").append(Stats.percent(Stats.median(cpuShares))).append("** | | | ")
+                .append(lastThirdShares.isEmpty() ? "" : "**" + Stats.percent(Stats.median(lastThirdShares)) + "**")
+                .append(" |\n");
         return md.toString();
     }
 
@@ -177,7 +207,7 @@ public final class CorpusJob {
 
     /** One run of the job and of the direct baseline. */
     private record Run(int files, long processed, long dead, long lost, double jobSeconds, double directSeconds,
-            long directPoison, JobCpu.Cpu cpu, List<Double> thirds) {
+            long directPoison, JobCpu.Cpu cpu, List<Double> thirds, List<Double> directThirds) {
         double jobRate() {
             return (processed + dead) / jobSeconds;
         }
@@ -188,6 +218,12 @@ public final class CorpusJob {
 
         double queueShare() {
             return 1 - directSeconds / jobSeconds;
+        }
+
+        /** {@code 1 - job rate / direct rate} over the last third of the items; NaN when either rate is missing. */
+        double lastThirdShare() {
+            return thirds.size() == 3 && directThirds.size() == 3
+                    ? 1 - thirds.get(2) / directThirds.get(2) : Double.NaN;
         }
     }
 }
