@@ -571,7 +571,7 @@ target's latest measurement from whichever run made it (a part's own, or a hand-
 ## Targets
 
 EOF
-cat bench/notes-targets.md
+if [ -f bench/notes-targets.md ]; then cat bench/notes-targets.md; fi
 cat <<EOF
 
 ### The targets' rows this run measured (generated)
@@ -649,8 +649,7 @@ absolute numbers.
 
 EOF
 cat "$OUT/throughput.md"
-echo
-cat bench/notes-throughput.md
+if [ -f bench/notes-throughput.md ]; then echo; cat bench/notes-throughput.md; fi
 cat <<EOF
 
 ## 2. Cost of one SDK call over loopback
@@ -663,8 +662,7 @@ cat <<EOF
 
 EOF
 cat "$OUT/corpus.md"
-echo
-cat bench/notes-corpus.md
+if [ -f bench/notes-corpus.md ]; then echo; cat bench/notes-corpus.md; fi
 echo
 leader_section
 echo

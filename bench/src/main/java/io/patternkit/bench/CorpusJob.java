@@ -70,6 +70,14 @@ public final class CorpusJob {
         String batch = args.string("batch", null);
         String workerJvmArgs = args.string("worker-jvm-args", null);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> sampleOptions = new ArrayList<>(List.of("--workers", Integer.toString(workers), "--concurrency",
+                Integer.toString(concurrency)));
+        if (batch != null) {
+            sampleOptions.add("--batch=" + batch);
+        }
+        if (workerJvmArgs != null) {
+            sampleOptions.add("--worker-jvm-args=" + workerJvmArgs);
+        }
 
         long began = System.nanoTime();
         List<Run> done = new ArrayList<>();
@@ -77,14 +85,8 @@ public final class CorpusJob {
             Path jobDir = work.resolve("job");
             Path jobLog = work.resolve("job-" + i + ".log");
             List<String> job = new ArrayList<>(List.of(java, "-jar", samplesJar.toString(), "--work-dir",
-                    jobDir.toString(), "--sidecar-jar", sidecarJar.toString(), "--workers", Integer.toString(workers),
-                    "--concurrency", Integer.toString(concurrency), "--limit", Integer.toString(limit)));
-            if (batch != null) {
-                job.add("--batch=" + batch);
-            }
-            if (workerJvmArgs != null) {
-                job.add("--worker-jvm-args=" + workerJvmArgs);
-            }
+                    jobDir.toString(), "--sidecar-jar", sidecarJar.toString(), "--limit", Integer.toString(limit)));
+            job.addAll(sampleOptions);
             System.err.println("run " + i + ": " + String.join(" ", job));
             JobCpu cpu = JobCpu.runSampled(job, jobLog);
             JsonNode summary = JSON.readTree(jobDir.resolve("summary.json").toFile());
@@ -114,7 +116,8 @@ public final class CorpusJob {
         }
         String corpus = Files.readAllLines(work.resolve("job-0.log"), StandardCharsets.UTF_8).stream()
                 .filter(l -> l.startsWith("corpus ")).findFirst().map(l -> l.substring(7)).orElse("unknown");
-        String md = "Corpus: `" + corpus + "`, " + Stats.count(done.get(0).files) + " files. " + markdown(done);
+        String md = "Corpus: `" + corpus + "`, " + Stats.count(done.get(0).files) + " files; the sample's options `"
+                + String.join(" ", sampleOptions) + "`. " + markdown(done);
         Files.writeString(out.resolve("corpus.md"), md, StandardCharsets.UTF_8);
         double rate = Stats.median(done.stream().map(Run::jobRate).toList());
         double share = Stats.median(done.stream().map(Run::queueShare).toList());
