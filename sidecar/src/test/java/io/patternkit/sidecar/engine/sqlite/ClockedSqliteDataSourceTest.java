@@ -9,7 +9,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.dbcp2.DelegatingStatement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +54,63 @@ class ClockedSqliteDataSourceTest {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     assertThat(rs.getLong(2)).as("pk_now_ms() from the clock").isEqualTo(42_000);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code pk_now_ms()} is read once per execution of a statement (once per place it is named), not once per row:
+     * every row a claim or an ack writes gets the same time. A kept statement run again reads the clock again.
+     */
+    @Test
+    void theClockIsReadOncePerExecutionNotPerRow() throws Exception {
+        AtomicLong reads = new AtomicLong();
+        Clock ticking = new Clock() {
+            @Override
+            public long millis() {
+                return 1_000 + reads.incrementAndGet(); // a millisecond later at every read
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(millis());
+            }
+
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        ClockedSqliteDataSource ticks =
+                new ClockedSqliteDataSource(config, "jdbc:sqlite:" + dir.resolve("ticks.db"), ticking);
+        try (Connection c = ticks.getConnection()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, visible_at INTEGER)");
+                st.execute("INSERT INTO items (id, visible_at) VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0)");
+            }
+            for (int run = 1; run <= 2; run++) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE items SET visible_at = pk_now_ms() + 100 "
+                        + "WHERE visible_at <= pk_now_ms() RETURNING visible_at")) {
+                    List<Long> written = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            written.add(rs.getLong(1));
+                        }
+                    }
+                    // Two reads per run, one per place the statement names the function, whatever the rows.
+                    assertThat(reads).as("clock reads after run %d", run).hasValue(2L * run);
+                    assertThat(written).as("run %d", run).hasSize(5).containsOnly(reads.get() + 1_000 + 100);
+                }
+                try (Statement st = c.createStatement()) {
+                    st.execute("UPDATE items SET visible_at = 0");
                 }
             }
         }
