@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A clock that moves only when told to. Thread-safe. */
 public final class ManualClock extends Clock {
     private final AtomicLong millis;
+    private final AtomicLong reads = new AtomicLong();
 
     /** @param start the initial instant */
     public ManualClock(Instant start) {
@@ -33,7 +34,13 @@ public final class ManualClock extends Clock {
 
     @Override
     public long millis() {
+        reads.incrementAndGet();
         return millis.get();
+    }
+
+    /** @return how many times the time has been read so far ({@link #millis()}, {@link #instant()}) */
+    public long reads() {
+        return reads.get();
     }
 
     @Override
