@@ -40,9 +40,9 @@ import javax.sql.DataSource;
  * <p>Time is read inside the statements through the SQL function {@code pk_now_ms()} (epoch
  * milliseconds): the SQLite engine registers it as a Java function over an injectable
  * {@link java.time.Clock}; the PostgreSQL schema defines it over the server's {@code now()}, so
- * visibility is judged by the database clock and never by the sidecar's. On both, one execution of a statement reads
- * one time for all its rows: PostgreSQL's function is {@code STABLE} over the transaction's {@code now()}, SQLite's
- * is declared deterministic, which makes SQLite evaluate it once per execution rather than once per row.
+ * visibility is judged by the database clock and never by the sidecar's. On both, the rows one statement writes get
+ * one time: PostgreSQL's {@code now()} is the transaction's start, and SQLite's function, declared deterministic, is
+ * read once per execution for each place the statement names it, not once per row.
  */
 public abstract class JdbcQueueEngine implements QueueEngine {
     /** The columns a claim returns, in the order {@link #claim} reads them. */

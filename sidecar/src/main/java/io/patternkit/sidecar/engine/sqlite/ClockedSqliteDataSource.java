@@ -52,11 +52,13 @@ final class ClockedSqliteDataSource extends SQLiteDataSource {
     }
 
     /**
-     * A connection with {@code pk_now_ms()} defined. The function is declared deterministic, so SQLite evaluates it
-     * once per execution of a statement (a constant expression, computed after the statement has taken its write lock)
-     * instead of once per row it visits: every row a claim or an ack writes gets the same time, and a claim of ten
-     * items calls back into Java once rather than twenty times or more. The declaration is a promise SQLite would lean
-     * on only were the function part of an index, a {@code CHECK} constraint or a generated column, and it is in none.
+     * A connection with {@code pk_now_ms()} defined. The function is declared deterministic, which makes a call of it a
+     * constant expression to SQLite: computed once per execution of a statement for each place the statement names it,
+     * instead of once per row the statement visits. Every row a claim or an ack writes gets the same time, and a claim
+     * of ten items calls back into Java twice (its {@code WHERE} and its {@code SET}) rather than twenty times or more;
+     * two places in one statement may read times a millisecond apart. A function declared deterministic must also
+     * never feed an index (an indexed expression or a partial index's {@code WHERE}), a {@code CHECK} constraint or a
+     * generated column, where SQLite would store what it returned once; {@code pk_now_ms()} is in none.
      *
      * @param username ignored by SQLite
      * @param password ignored by SQLite

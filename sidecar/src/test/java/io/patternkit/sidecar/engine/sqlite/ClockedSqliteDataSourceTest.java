@@ -75,9 +75,15 @@ class ClockedSqliteDataSourceTest {
                 st.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, visible_at INTEGER)");
                 st.execute("INSERT INTO items (id, visible_at) VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0)");
             }
+            Statement kept = null;
             for (int run = 1; run <= 2; run++) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE items SET visible_at = pk_now_ms() + 100 "
                         + "WHERE visible_at <= pk_now_ms() RETURNING visible_at")) {
+                    Statement compiled = ((DelegatingStatement) ps).getInnermostDelegate();
+                    if (kept != null) {
+                        assertThat(compiled).as("the kept statement, run again").isSameAs(kept);
+                    }
+                    kept = compiled;
                     long readsBefore = clock.reads();
                     List<Long> written = new ArrayList<>();
                     try (ResultSet rs = ps.executeQuery()) {
