@@ -122,9 +122,7 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
                 }
             }
         } finally {
-            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
-                st.execute("DELETE FROM workqueue_items WHERE queue = '" + other + "'");
-            }
+            deleteRows(other);
         }
         // Before the IS TRUE test, this plan was an index scan of workqueue_items_claim over every acked row.
         assertThat(String.join("\n", plan)).contains("workqueue_items_pkey").doesNotContain("workqueue_items_claim");
@@ -141,9 +139,7 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
                 plan.addAll(explain(st, purge.replace("?", "3600000")));
             }
         } finally {
-            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
-                st.execute("DELETE FROM workqueue_items WHERE queue = '" + queue + "'");
-            }
+            deleteRows(queue);
         }
         // Until V7, the purge's indexes were (state, purge_at) and (state, acked_at) over every row.
         assertThat(plan.stream().filter(line -> line.contains(" workqueue_items_purge_acked "))).hasSize(2); // index or bitmap scan
@@ -157,15 +153,20 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
                     + "enqueued_at, visible_at) SELECT '" + queue + "', 'ready', 'k' || n, 0, 5, 0, 0, 0, 0 "
                     + "FROM generate_series(1, 50000) AS n");
             st.execute("ANALYZE workqueue_items");
-            plan.addAll(explain(st, "SELECT id, dedup_key FROM workqueue_items WHERE queue = '" + queue
-                    + "' AND dedup_key IN ('k1', 'k2')"));
+            plan.addAll(explain(st, JdbcQueueEngine.duplicatesStatement(2).replaceFirst("\\?", "'" + queue + "'")
+                    .replace("?", "'k1'")));
         } finally {
-            try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
-                st.execute("DELETE FROM workqueue_items WHERE queue = '" + queue + "'");
-            }
+            deleteRows(queue);
         }
         // Until V8, the unique index held every row, keyed or not.
         assertThat(String.join("\n", plan)).contains("workqueue_items_dedup_keyed");
+    }
+
+    /** Deletes a queue's rows, which a plan test made with SQL of its own. */
+    private static void deleteRows(String queue) throws Exception {
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM workqueue_items WHERE queue = '" + queue + "'");
+        }
     }
 
     private static List<String> explain(Statement st, String sql) throws Exception {

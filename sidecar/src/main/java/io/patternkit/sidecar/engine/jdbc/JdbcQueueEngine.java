@@ -204,8 +204,7 @@ public abstract class JdbcQueueEngine implements QueueEngine {
             bindKeys(ps, queue, items, positions);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, dedup_key FROM workqueue_items WHERE queue = ? AND dedup_key IN (" + marks + ")")) {
+        try (PreparedStatement ps = c.prepareStatement(duplicatesStatement(positions.size()))) {
             bindKeys(ps, queue, items, positions);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -538,6 +537,19 @@ public abstract class JdbcQueueEngine implements QueueEngine {
         // SQLite's write lock for seconds and grows its log by hundreds of MiB.
         List<String> purges = purgeStatements();
         return purgeInChunks(purges.get(0)) + purgeInChunks(purges.get(1), dedupWindowMs);
+    }
+
+    /**
+     * The enqueue's look-up of the items already holding some of its dedup keys: parameters are the queue, then each
+     * key; it returns the {@code (id, dedup_key)} of each such item. Public so that an engine's tests can read its
+     * query plan.
+     *
+     * @param keys how many keys, at least 1
+     * @return the SQL text
+     */
+    public static String duplicatesStatement(int keys) {
+        return "SELECT id, dedup_key FROM workqueue_items WHERE queue = ? AND dedup_key IN ("
+                + String.join(", ", Collections.nCopies(keys, "?")) + ")";
     }
 
     /**
