@@ -195,12 +195,11 @@ public abstract class JdbcQueueEngine implements QueueEngine {
             return positions;
         }
         Map<String, Long> existing = new HashMap<>();
-        String marks = String.join(", ", Collections.nCopies(positions.size(), "?"));
         // An acked item whose own dedup window has passed no longer holds its key, purged yet or not: it goes now,
         // and the item that met it is inserted in the next round. (A row acked with no window of its own, enqueued
         // before items carried one, keeps its key until the purge, which judges it by the purging sidecar's window.)
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM workqueue_items WHERE queue = ? AND dedup_key IN ("
-                + marks + ") AND state = 'acked' AND purge_at <= pk_now_ms()")) {
+                + placeholders(positions.size()) + ") AND state = 'acked' AND purge_at <= pk_now_ms()")) {
             bindKeys(ps, queue, items, positions);
             ps.executeUpdate();
         }
@@ -348,9 +347,8 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     }
 
     private static String matching(int receipts, String state) {
-        String ids = String.join(", ", Collections.nCopies(receipts, "?"));
         String pairs = String.join(", ", Collections.nCopies(receipts, "(?, ?)"));
-        return "WHERE id IN (" + ids + ") AND (queue = ? AND state = '" + state + "') IS TRUE "
+        return "WHERE id IN (" + placeholders(receipts) + ") AND (queue = ? AND state = '" + state + "') IS TRUE "
                 + "AND (id, epoch) IN (VALUES " + pairs + ")";
     }
 
@@ -509,7 +507,7 @@ public abstract class JdbcQueueEngine implements QueueEngine {
 
     @Override
     public long redrive(String queue, List<Long> ids, int max) {
-        String idFilter = ids == null ? "" : " AND id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+        String idFilter = ids == null ? "" : " AND id IN (" + placeholders(ids.size()) + ")";
         if (ids != null && ids.isEmpty()) {
             return 0;
         }
@@ -548,8 +546,12 @@ public abstract class JdbcQueueEngine implements QueueEngine {
      * @return the SQL text
      */
     public static String duplicatesStatement(int keys) {
-        return "SELECT id, dedup_key FROM workqueue_items WHERE queue = ? AND dedup_key IN ("
-                + String.join(", ", Collections.nCopies(keys, "?")) + ")";
+        return "SELECT id, dedup_key FROM workqueue_items WHERE queue = ? AND dedup_key IN (" + placeholders(keys) + ")";
+    }
+
+    /** {@code count} parameter marks for an {@code IN} list: {@code ?, ?, ?}. */
+    private static String placeholders(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     /**
