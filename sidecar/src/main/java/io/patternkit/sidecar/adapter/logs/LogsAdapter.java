@@ -72,7 +72,10 @@ public final class LogsAdapter implements AutoCloseable {
             logs.close();
             throw new IllegalStateException("adapter: cannot read the logs: " + e.getMessage(), e);
         }
-        logs.poller.scheduleWithFixedDelay(logs::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        // The first look before start returns, so that "a file there when the sidecar starts is read from its end"
+        // (docs/adapter.md) holds for a file the app writes at once, not only when the poller runs first.
+        logs.poll();
+        logs.poller.scheduleWithFixedDelay(logs::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
         return logs;
     }
 
