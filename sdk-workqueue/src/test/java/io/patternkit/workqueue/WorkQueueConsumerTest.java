@@ -154,7 +154,8 @@ class WorkQueueConsumerTest {
         Nack nack = queue.settled.get(0).nack();
         assertThat(nack.isDeadLetter()).isTrue();
         assertThat(nack.reason().orElseThrow()).contains("cannot parse order");
-        assertThat(consumer.stats().deadLettered()).isEqualTo(1);
+        // The consumer counts the dead-lettering once the nack call has returned, after the fake recorded it.
+        await().atMost(WAIT).until(() -> consumer.stats().deadLettered() == 1);
         assertThat(consumer.stats().failed()).isZero();
     }
 
@@ -261,7 +262,7 @@ class WorkQueueConsumerTest {
         await().atMost(WAIT).until(() -> queue.ops("ack").size() == 1);
         assertThat(queue.acksPerCall).containsExactly(1);
         assertThat(queue.acksOnClaims).isEmpty();
-        assertThat(consumer.stats().inFlight()).isZero();
+        await().atMost(WAIT).until(() -> consumer.stats().inFlight() == 0); // settled after the ack call returns
     }
 
     @Test
@@ -295,7 +296,7 @@ class WorkQueueConsumerTest {
         assertThat(queue.acksPerCall).containsExactly(1, 3);
         assertThat(queue.acksOnClaims).isEmpty();
         assertThat(consumer.stats().processed()).isEqualTo(4);
-        assertThat(consumer.stats().inFlight()).isZero();
+        await().atMost(WAIT).until(() -> consumer.stats().inFlight() == 0); // settled after the ack call returns
     }
 
     @Test

@@ -46,7 +46,8 @@ class WorkQueueFaultTest {
     void start() {
         server.start();
         client = WorkQueueClient.create(SidecarConfig.builder().baseUrl(URI.create(server.baseUrl()))
-                .maxRetries(2).retryBackoff(Duration.ofMillis(5)).callTimeout(Duration.ofMillis(400))
+                .maxRetries(2).retryBackoff(Duration.ofMillis(5))
+                .callTimeout(Duration.ofSeconds(3)) // a cold first call loads OkHttp, Jackson and WireMock's handlers
                 .circuitBreakerWindow(1000).build());
         queue = client.queue("jobs");
     }

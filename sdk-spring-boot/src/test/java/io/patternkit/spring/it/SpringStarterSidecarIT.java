@@ -204,11 +204,15 @@ class SpringStarterSidecarIT {
                 revoked -> assertThat(revoked.reason()).isEqualTo(RevocationReason.CLOSED));
         // Resigned on close: the successor is elected long before the 3 s lease could expire.
         await().atMost(Duration.ofMillis(2500)).until(() -> b.getBean(Leadership.class).isLeader());
-        assertThat(b.getBean(LeadershipLog.class).events).singleElement()
-                .isInstanceOfSatisfying(LeadershipGrantedEvent.class,
-                        granted -> assertThat(granted.fencingToken()).isGreaterThan(firstToken));
-        // a's drain saved 42 fenced by its token; b restored it with its own before any listener heard the grant.
-        assertThat(b.getBean(Progress.class).calls).containsExactly("restored 42", "granted");
+        // isLeader turns true when the term is won; the restore and the grant's listeners run after it, on the
+        // leadership's event thread, so their effects are awaited, not read at once.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(b.getBean(LeadershipLog.class).events).singleElement()
+                    .isInstanceOfSatisfying(LeadershipGrantedEvent.class,
+                            granted -> assertThat(granted.fencingToken()).isGreaterThan(firstToken));
+            // a's drain saved 42 fenced by its token; b restored it with its own before any listener heard the grant.
+            assertThat(b.getBean(Progress.class).calls).containsExactly("restored 42", "granted");
+        });
         assertThat(b.getBean(Progress.class).batch).hasValue(42);
     }
 

@@ -60,13 +60,14 @@ class LeaderElectionAutoConfigurationTest {
                 .run(context -> {
                     Leadership leadership = context.getBean(Leadership.class);
                     await().atMost(Duration.ofSeconds(10)).until(leadership::isLeader);
-                    assertThat(events.seen).singleElement().isInstanceOfSatisfying(LeadershipGrantedEvent.class,
-                            granted -> {
+                    // The grant is published on the leadership's event thread after isLeader turns true.
+                    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events.seen).singleElement()
+                            .isInstanceOfSatisfying(LeadershipGrantedEvent.class, granted -> {
                                 assertThat(granted.election()).isEqualTo("reindex");
                                 assertThat(granted.context().candidateId()).isEqualTo("pod-a");
                                 assertThat(granted.fencingToken()).isEqualTo(leadership.fencingToken().getAsLong());
                                 assertThat(granted.getSource()).isSameAs(leadership);
-                            });
+                            }));
                 });
         assertThat(events.seen).hasSize(2).last().isInstanceOfSatisfying(LeadershipRevokedEvent.class,
                 revoked -> assertThat(revoked.reason()).isEqualTo(RevocationReason.CLOSED));

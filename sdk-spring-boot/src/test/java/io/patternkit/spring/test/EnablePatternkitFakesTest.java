@@ -111,10 +111,12 @@ class EnablePatternkitFakesTest {
             // Half a minute of the test's time, a second at a time: the handle renews every retry period (2 s) of the
             // same clock the fake's lease runs on, woken by each advance, so the lease never has less than 13 of its
             // 15 s left. On a clock of its own the handle would renew every 2 s of real time, and the lease would run
-            // down within a few steps.
+            // down within a few steps: every third step would wait up to 2 s of real time for that renewal, so each
+            // step's wait stays under that (1.5 s, polled from the start) and still leaves a loaded machine room.
             for (int second = 1; second <= 30; second++) {
                 clock.advance(Duration.ofSeconds(1));
-                await().atMost(Duration.ofMillis(500)).until(() -> election.currentLeader("fakes").validFor()
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofMillis(1500))
+                        .until(() -> election.currentLeader("fakes").validFor()
                         .compareTo(Duration.ofSeconds(13)) >= 0);
             }
             assertThat(leadership.isLeader()).isTrue();

@@ -139,11 +139,12 @@ class ExecConsumerTest {
         Path payloadFile = Path.of(payloadRun.lines().toList().get(2).substring("payloadFile=".length()));
         assertThat(payloadFile).doesNotExist();
         assertThat(stats()).extracting(QueueStats::ready, QueueStats::inFlight, QueueStats::dead).containsExactly(0L, 0L, 0L);
-        assertThat(metrics())
+        // A command's outcome is counted once its ack has committed, after the engine's count the wait above read.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(metrics())
                 .contains("patternkit_workqueue_exec_commands_total{outcome=\"acked\",queue=\"stage\"} 2.0")
                 .contains("patternkit_workqueue_exec_commands_total{outcome=\"timed_out\",queue=\"stage\"} 0.0")
                 .contains("patternkit_workqueue_exec_duration_seconds_count{outcome=\"acked\",queue=\"stage\"} 2")
-                .contains("patternkit_workqueue_items_total{event=\"acked\",queue=\"stage\"} 2.0");
+                .contains("patternkit_workqueue_items_total{event=\"acked\",queue=\"stage\"} 2.0"));
     }
 
     @Test
@@ -156,9 +157,9 @@ class ExecConsumerTest {
         assertThat(dead.attempts()).isEqualTo(2);
         assertThat(dead.reason()).isEqualTo("exit status 1: cannot reach the thing on attempt 2");
         assertThat(read(out.resolve("attempts"))).isEqualTo("1\n2\n");
-        assertThat(metrics())
+        await().atMost(WAIT).untilAsserted(() -> assertThat(metrics()) // counted after the nack commits, as above
                 .contains("patternkit_workqueue_exec_commands_total{outcome=\"retried\",queue=\"stage\"} 1.0")
-                .contains("patternkit_workqueue_exec_commands_total{outcome=\"dead_lettered\",queue=\"stage\"} 1.0");
+                .contains("patternkit_workqueue_exec_commands_total{outcome=\"dead_lettered\",queue=\"stage\"} 1.0"));
     }
 
     @Test
@@ -190,9 +191,10 @@ class ExecConsumerTest {
 
     @Test
     void noMoreCommandsRunThanTheConcurrencyAndClaimsAreExtended() {
-        // Each run takes longer than the visibility timeout: only extension keeps it from being redelivered.
-        start("s=$(date +%s%N); sleep 0.7; e=$(date +%s%N); echo \"$WORK_ITEM_ID $WORK_ITEM_ATTEMPT $s $e\" >> \"$1/log\"",
-                2, Duration.ofMinutes(1), Duration.ofMillis(300), Duration.ofSeconds(5));
+        // Each run takes longer than the visibility timeout: only extension keeps it from being redelivered. The
+        // extensions come every third of it (333 ms), so a stall of up to 600 ms on a loaded machine loses no claim.
+        start("s=$(date +%s%N); sleep 1.2; e=$(date +%s%N); echo \"$WORK_ITEM_ID $WORK_ITEM_ATTEMPT $s $e\" >> \"$1/log\"",
+                2, Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(5));
         for (int i = 0; i < 6; i++) {
             enqueue("{\"i\":" + i + "}", null, 5);
         }
