@@ -24,8 +24,10 @@ import java.util.function.Function;
  * {@link ConfigEndpoint}, {@link MetricsEndpoint}, {@link LogsEndpoint}), each mounted by the application. Follows the sidecars' conventions: binds {@code 127.0.0.1} unless told otherwise, caps request
  * bodies (413), requires {@code Authorization: Bearer <token>} compared in constant time when a token is
  * configured (401), refuses JSON bodies that are not well-formed UTF-8 (400), answers a request line or
- * headers too long with 414 or 431, closes a connection whose request does not arrive whole within the
- * read timeout (30 s) or that carries no traffic for the idle timeout (10 minutes), closes connections
+ * headers too long with 414 or 431, closes a connection that does not deliver its first request's line and
+ * headers within the read timeout (30 s) of opening, a request's body within the read timeout of its headers, or a
+ * later request's line and headers within the idle timeout (10 minutes) of the answer before it (a client sending a
+ * byte at a time cannot hold a connection), or that carries no traffic for the idle timeout, closes connections
  * beyond the cap (256) as they open, and answers every error as RFC 9457 {@code application/problem+json}.
  *
  * <p>Strangers: a server bound to an address that is not loopback serves HTTPS from PEM files
@@ -261,9 +263,11 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
         }
 
         /**
-         * @param timeout how long a request may take to arrive whole (line, headers and body), 1 ms to
-         *     10 minutes; default 30 s. A client that stops sending mid-request loses its connection, so it
-         *     cannot hold one forever (a slowloris).
+         * @param timeout how long a new connection may take to deliver its first request's line and headers, and
+         *     any request its body once its headers are in, 1 ms to 10 minutes; default 30 s. A client that stops
+         *     sending mid-request, or sends a byte at a time, loses its connection, so it cannot hold one forever (a
+         *     slowloris). A later request on a kept-alive connection has the idle timeout for its line and headers,
+         *     counted from the answer before it: the server cannot tell a client that has begun it from one at rest.
          * @return this builder
          */
         public Builder readTimeout(Duration timeout) {
@@ -273,7 +277,8 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
 
         /**
          * @param timeout how long a connection may go without traffic in either direction before it is
-         *     closed, 1 ms to 10 minutes; default 10 minutes. Keep it longer than the longest an endpoint
+         *     closed, and how long after an answer it may take to deliver the next request's line and headers, 1 ms
+         *     to 10 minutes; default 10 minutes. Keep it longer than the longest an endpoint
          *     takes to answer: a preStop drain answers when the drain ends, a profile after its seconds.
          * @return this builder
          */

@@ -241,6 +241,32 @@ class ManagementServerTest {
     }
 
     @Test
+    void aClientThatSendsItsHeadersAByteAtATimeLosesItsConnectionAfterTheReadTimeout() throws Exception {
+        start(ManagementServer.builder().readTimeout(Duration.ofMillis(300)));
+        server.mount("/x", req -> ManagementResponse.noContent());
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            Thread slowloris = new Thread(() -> {
+                try {
+                    for (byte b : ("GET /x HTTP/1.1\r\nHost: a\r\nX-Slow: " + "z".repeat(400)).getBytes(StandardCharsets.US_ASCII)) {
+                        out.write(b);
+                        Thread.sleep(20); // its pace, each byte restarting the idle timeout; not a synchronisation
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // closed by the server, or by the test's end
+                }
+            }, "slowloris");
+            slowloris.setDaemon(true);
+            slowloris.start();
+            long start = System.nanoTime();
+            // Closed although bytes keep coming: the read ends (-1) long before the 8 s the trickle would take.
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void connectionsBeyondTheCapAreClosedAndAClosedOneFreesItsPlace() throws IOException {
         start(ManagementServer.builder().maxConnections(2));
         server.mount("/x", req -> ManagementResponse.noContent());

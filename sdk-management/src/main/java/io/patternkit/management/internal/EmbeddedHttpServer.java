@@ -17,6 +17,7 @@ import io.patternkit.protocol.Wire;
 import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
 import io.patternkit.server.security.LingeringClose;
+import io.patternkit.server.security.ReadHeaderTimeout;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -100,6 +101,7 @@ public final class EmbeddedHttpServer {
     private final ThreadPoolExecutor workers;
     private final Object lock = new Object();
     private Vertx vertx;
+    private ReadHeaderTimeout headerTimeout;
     private HttpServer server;
     private volatile int port = -1;
     private volatile boolean closed;
@@ -133,9 +135,12 @@ public final class EmbeddedHttpServer {
             vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                     .setInternalBlockingPoolSize(1));
             try {
-                HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
+                // HTTP/1.1 alone: with h2c on, Vert.x hands a connection over only after its first bytes, so a client
+                // that sent none would be neither counted against the cap nor timed by the header wait.
+                HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
                         .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
                 Optional<TlsFiles.Loaded> identity = settings.tls().map(files -> files.applyTo(options, vertx));
+                headerTimeout = new ReadHeaderTimeout(vertx, settings.readTimeout(), settings.idleTimeout());
                 server = vertx.createHttpServer(options)
                         .connectionHandler(this::capped)
                         .invalidRequestHandler(this::invalid)
@@ -231,13 +236,23 @@ public final class EmbeddedHttpServer {
         }
     }
 
-    /** Counts the connection against the cap, and closes it at once when the cap is reached. */
+    /**
+     * Counts the connection against the cap, and closes it at once when the cap is reached; else it must deliver its
+     * first request's line and headers within the read timeout, and each later one's within the idle timeout of the
+     * answer before it ({@link ReadHeaderTimeout}).
+     */
     private void capped(HttpConnection connection) {
-        connection.closeHandler(v -> open.decrementAndGet());
         if (open.incrementAndGet() > settings.maxConnections()) {
+            connection.closeHandler(v -> open.decrementAndGet());
             log.debug("management connection refused: {} open", settings.maxConnections());
             connection.close();
+            return;
         }
+        Runnable closed = headerTimeout.opened(connection);
+        connection.closeHandler(v -> {
+            open.decrementAndGet();
+            closed.run();
+        });
     }
 
     /** A request the HTTP decoder refused: a problem answer (414, 431 or 400), then the connection closes. */
@@ -253,6 +268,8 @@ public final class EmbeddedHttpServer {
     private void handle(HttpServerRequest req) {
         long start = System.nanoTime();
         String path = req.path();
+        Runnable answered = headerTimeout.arrived(req.connection());
+        req.response().endHandler(v -> answered.run());
         // The whole request must arrive within the read timeout: a client that stops mid-body loses its connection.
         long readTimer = vertx.setTimer(settings.readTimeout().toMillis(), id -> {
             log.debug("management request {} {} not received whole within {}; closing", req.method(), path,

@@ -1,0 +1,153 @@
+package io.patternkit.server.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A connection that does not deliver a request's line and headers in time is closed, however steadily it trickles
+ * bytes; one that delivers them, or is being answered, is not.
+ */
+class ReadHeaderTimeoutTest {
+    private static final Duration FIRST = Duration.ofMillis(600);
+    private static final Duration BETWEEN = Duration.ofMillis(900);
+    private static final String GET = "GET /fast HTTP/1.1\r\nHost: a\r\n\r\n";
+
+    private final Vertx vertx = Vertx.vertx();
+    private HttpServer server;
+
+    @BeforeEach
+    void start() {
+        ReadHeaderTimeout timeout = new ReadHeaderTimeout(vertx, FIRST, BETWEEN);
+        server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .connectionHandler(connection -> {
+                    Runnable closed = timeout.opened(connection);
+                    connection.closeHandler(v -> closed.run());
+                })
+                .requestHandler(request -> {
+                    Runnable answered = timeout.arrived(request.connection());
+                    request.response().endHandler(v -> answered.run());
+                    // /slow answers after twice the wait between requests: an answer under way is not a wait.
+                    long delay = request.path().equals("/slow") ? 2 * BETWEEN.toMillis() : 1;
+                    vertx.setTimer(delay, id -> request.response().end("ok"));
+                })
+                .listen(0, "127.0.0.1").await();
+    }
+
+    @AfterEach
+    void stop() {
+        vertx.close().await();
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.actualPort());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    @Test
+    void aFirstRequestTrickledAByteAtATimeLosesItsConnection() throws Exception {
+        try (Socket socket = connect()) {
+            CountDownLatch stopped = trickle(socket.getOutputStream(), "GET /fast HTTP/1.1\r\nHost: a\r\nX-Slow: "
+                    + "z".repeat(1000));
+            long start = System.nanoTime();
+            // The server closes it: the read ends (-1) instead of waiting for an answer that never comes.
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(FIRST.minusMillis(100))
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(stopped.await(10, TimeUnit.SECONDS)).as("the trickle's writes fail once it is closed").isTrue();
+        }
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedToo() throws Exception {
+        try (Socket socket = connect()) {
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void requestsInTimeAreAnsweredAndAKeptAliveConnectionRestsUpToTheWaitBetween() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < 3; i++) {
+                out.write(GET.getBytes(StandardCharsets.US_ASCII));
+                assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("ok");
+            }
+            long start = System.nanoTime();
+            assertThat(in.read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(BETWEEN.minusMillis(100));
+        }
+    }
+
+    @Test
+    void aSlowAnswerIsNotTimedAsAWaitForTheNextRequest() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("ok");
+            out.write(GET.getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("ok");
+        }
+    }
+
+    @Test
+    void theWaitsMustBePositive() {
+        assertThatThrownBy(() -> new ReadHeaderTimeout(vertx, Duration.ZERO, BETWEEN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first");
+        assertThatThrownBy(() -> new ReadHeaderTimeout(vertx, FIRST, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between");
+    }
+
+    /** Writes {@code text} a byte every 50 ms on a thread of its own; the latch opens when a write fails. */
+    private static CountDownLatch trickle(OutputStream out, String text) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(50); // the slowloris's pace, not a synchronisation
+                }
+            } catch (IOException e) {
+                stopped.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "trickle");
+        t.setDaemon(true);
+        t.start();
+        return stopped;
+    }
+
+    /** Reads one answer with a {@code Content-Length} body. */
+    private static String readAnswer(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        int length = Integer.parseInt(head.toString().lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
+                .findFirst().orElseThrow().substring("content-length:".length()).trim());
+        return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+    }
+}
