@@ -25,9 +25,9 @@ import java.util.function.Function;
  * bodies (413), requires {@code Authorization: Bearer <token>} compared in constant time when a token is
  * configured (401), refuses JSON bodies that are not well-formed UTF-8 (400), answers a request line or
  * headers too long with 414 or 431, closes a connection that does not deliver its first request's line and
- * headers within the read timeout (30 s) of opening, a request's body within the read timeout of its headers, or a
- * later request's line and headers within the idle timeout (10 minutes) of the answer before it (a client sending a
- * byte at a time cannot hold a connection), or that carries no traffic for the idle timeout, closes connections
+ * headers within the read timeout (30 s) of opening, or a request's body within the read timeout of its headers (a
+ * client sending a byte at a time cannot hold a connection), or that carries no HTTP message for the idle timeout
+ * (10 minutes; a later request's line and headers on a kept-alive connection among them), closes connections
  * beyond the cap (256) as they open, and answers every error as RFC 9457 {@code application/problem+json}.
  *
  * <p>Strangers: a server bound to an address that is not loopback serves HTTPS from PEM files
@@ -266,8 +266,8 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
          * @param timeout how long a new connection may take to deliver its first request's line and headers, and
          *     any request its body once its headers are in, 1 ms to 10 minutes; default 30 s. A client that stops
          *     sending mid-request, or sends a byte at a time, loses its connection, so it cannot hold one forever (a
-         *     slowloris). A later request on a kept-alive connection has the idle timeout for its line and headers,
-         *     counted from the answer before it: the server cannot tell a client that has begun it from one at rest.
+         *     slowloris). A later request on a kept-alive connection has the idle timeout for its line and headers:
+         *     the server cannot tell a client that has begun it from one at rest.
          * @return this builder
          */
         public Builder readTimeout(Duration timeout) {
@@ -277,8 +277,8 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
 
         /**
          * @param timeout how long a connection may go without traffic in either direction before it is
-         *     closed, and how long after an answer it may take to deliver the next request's line and headers, 1 ms
-         *     to 10 minutes; default 10 minutes. Keep it longer than the longest an endpoint
+         *     closed (bytes of a request line and headers not yet whole do not count, so a kept-alive connection has
+         *     this long for a later request's line and headers), 1 ms to 10 minutes; default 10 minutes. Keep it longer than the longest an endpoint
          *     takes to answer: a preStop drain answers when the drain ends, a profile after its seconds.
          * @return this builder
          */

@@ -140,7 +140,7 @@ public final class EmbeddedHttpServer {
                 HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
                         .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
                 Optional<TlsFiles.Loaded> identity = settings.tls().map(files -> files.applyTo(options, vertx));
-                headerTimeout = new ReadHeaderTimeout(vertx, settings.readTimeout(), settings.idleTimeout());
+                headerTimeout = new ReadHeaderTimeout(vertx, settings.readTimeout());
                 server = vertx.createHttpServer(options)
                         .connectionHandler(this::capped)
                         .invalidRequestHandler(this::invalid)
@@ -238,8 +238,7 @@ public final class EmbeddedHttpServer {
 
     /**
      * Counts the connection against the cap, and closes it at once when the cap is reached; else it must deliver its
-     * first request's line and headers within the read timeout, and each later one's within the idle timeout of the
-     * answer before it ({@link ReadHeaderTimeout}).
+     * first request's line and headers within the read timeout ({@link ReadHeaderTimeout}).
      */
     private void capped(HttpConnection connection) {
         if (open.incrementAndGet() > settings.maxConnections()) {
@@ -268,8 +267,7 @@ public final class EmbeddedHttpServer {
     private void handle(HttpServerRequest req) {
         long start = System.nanoTime();
         String path = req.path();
-        Runnable answered = headerTimeout.arrived(req.connection());
-        req.response().endHandler(v -> answered.run());
+        headerTimeout.arrived(req.connection());
         // The whole request must arrive within the read timeout: a client that stops mid-body loses its connection.
         long readTimer = vertx.setTimer(settings.readTimeout().toMillis(), id -> {
             log.debug("management request {} {} not received whole within {}; closing", req.method(), path,

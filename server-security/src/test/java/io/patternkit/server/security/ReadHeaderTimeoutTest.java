@@ -19,12 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection that does not deliver a request's line and headers in time is closed, however steadily it trickles
- * bytes; one that delivers them, or is being answered, is not.
+ * A new connection that does not deliver its first request's line and headers in time is closed, however steadily it
+ * trickles bytes; one that delivers them is not, and its later requests are not timed.
  */
 class ReadHeaderTimeoutTest {
     private static final Duration FIRST = Duration.ofMillis(600);
-    private static final Duration BETWEEN = Duration.ofMillis(900);
     private static final String GET = "GET /fast HTTP/1.1\r\nHost: a\r\n\r\n";
 
     private final Vertx vertx = Vertx.vertx();
@@ -32,17 +31,16 @@ class ReadHeaderTimeoutTest {
 
     @BeforeEach
     void start() {
-        ReadHeaderTimeout timeout = new ReadHeaderTimeout(vertx, FIRST, BETWEEN);
+        ReadHeaderTimeout timeout = new ReadHeaderTimeout(vertx, FIRST);
         server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
                 .connectionHandler(connection -> {
                     Runnable closed = timeout.opened(connection);
                     connection.closeHandler(v -> closed.run());
                 })
                 .requestHandler(request -> {
-                    Runnable answered = timeout.arrived(request.connection());
-                    request.response().endHandler(v -> answered.run());
-                    // /slow answers after twice the wait between requests: an answer under way is not a wait.
-                    long delay = request.path().equals("/slow") ? 2 * BETWEEN.toMillis() : 1;
+                    timeout.arrived(request.connection());
+                    // /slow answers after twice the wait: an answer under way is not timed.
+                    long delay = request.path().equals("/slow") ? 2 * FIRST.toMillis() : 1;
                     vertx.setTimer(delay, id -> request.response().end("ok"));
                 })
                 .listen(0, "127.0.0.1").await();
@@ -81,38 +79,30 @@ class ReadHeaderTimeoutTest {
     }
 
     @Test
-    void requestsInTimeAreAnsweredAndAKeptAliveConnectionRestsUpToTheWaitBetween() throws Exception {
+    void aConnectionWhoseFirstRequestCameInTimeIsNotTimedAfter() throws Exception {
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
+            // Its first answer takes twice the wait, and the connection then rests as long again: both are the
+            // server's idle timeout's (none here), not this wait's.
+            out.write("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("ok");
+            CountDownLatch rested = new CountDownLatch(1);
+            vertx.setTimer(2 * FIRST.toMillis(), id -> rested.countDown());
+            assertThat(rested.await(10, TimeUnit.SECONDS)).isTrue();
             for (int i = 0; i < 3; i++) {
                 out.write(GET.getBytes(StandardCharsets.US_ASCII));
                 assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("ok");
             }
-            long start = System.nanoTime();
-            assertThat(in.read()).isEqualTo(-1);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(BETWEEN.minusMillis(100));
         }
     }
 
     @Test
-    void aSlowAnswerIsNotTimedAsAWaitForTheNextRequest() throws Exception {
-        try (Socket socket = connect()) {
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            out.write("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("ok");
-            out.write(GET.getBytes(StandardCharsets.US_ASCII));
-            assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("ok");
-        }
-    }
-
-    @Test
-    void theWaitsMustBePositive() {
-        assertThatThrownBy(() -> new ReadHeaderTimeout(vertx, Duration.ZERO, BETWEEN))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first");
-        assertThatThrownBy(() -> new ReadHeaderTimeout(vertx, FIRST, Duration.ofMillis(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between");
+    void theWaitMustBePositive() {
+        assertThatThrownBy(() -> new ReadHeaderTimeout(vertx, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be positive");
+        assertThatThrownBy(() -> new ReadHeaderTimeout(vertx, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be positive");
     }
 
     /** Writes {@code text} a byte every 50 ms on a thread of its own; the latch opens when a write fails. */

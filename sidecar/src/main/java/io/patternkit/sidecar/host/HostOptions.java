@@ -47,12 +47,14 @@ public final class HostOptions {
     Duration appDrainTimeout;
 
     @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
-            description = "Closes a connection that sends and receives nothing this long (a client stuck mid-body); "
-                + "longer than the 20 s longest long-poll (default: ${DEFAULT-VALUE}).")
+            description = "Closes a connection that sends and receives nothing this long (a client stuck mid-body), "
+                + "or that does not deliver a request's line and headers this long after opening or after the answer "
+                + "before; longer than the 20 s longest long-poll (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
     @Option(names = "--max-connections", defaultValue = "1024",
-            description = "Most connections served at once; further ones are closed at once (default: ${DEFAULT-VALUE}).")
+            description = "Most connections served at once; further ones are closed at once, and those from off "
+                + "loopback once seven eighths are open (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
     @Option(names = "--tls-cert", paramLabel = "FILE",

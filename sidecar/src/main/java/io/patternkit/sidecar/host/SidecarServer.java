@@ -12,6 +12,7 @@ import io.patternkit.protocol.Wire;
 import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
 import io.patternkit.server.security.LingeringClose;
+import io.patternkit.server.security.Loopback;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -130,8 +131,10 @@ public final class SidecarServer {
 
     /**
      * Starts listening: on the settings' address and port, closing connections idle for the idle
-     * timeout (one that stopped sending mid-body included), and closing at once every connection
-     * beyond the cap (counted in {@code patternkit.sidecar.connections.refused}). With TLS files, serves
+     * timeout (one that stopped sending mid-body included, and one sending a request's line and headers a byte at a
+     * time: only a decoded HTTP message restarts the timeout), and closing at once every connection
+     * beyond the cap, and a stranger's (one from off loopback) beyond seven eighths of it (counted in
+     * {@code patternkit.sidecar.connections.refused}). With TLS files, serves
      * HTTPS and reads them again every reload interval ({@link CertificateReloader}); the served certificate's
      * remaining validity is the gauge {@code patternkit.sidecar.tls.certificate.expiry} (seconds), its reloads
      * {@code patternkit.sidecar.tls.reloads}.
@@ -142,15 +145,22 @@ public final class SidecarServer {
      * @throws IllegalArgumentException when the TLS files do not make a usable identity
      */
     public Future<Integer> start(HostSettings settings) {
-        HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
+        // HTTP/1.1 alone: with h2c on, Vert.x hands a connection over only after its first bytes, so one that sent
+        // none would not be counted against the cap. The idle timeout sits behind Vert.x's HTTP decoder and only a
+        // decoded message restarts it, so it also bounds a request's line and headers sent a byte at a time.
+        HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setHttp2ClearTextEnabled(false)
                 .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         Optional<TlsFiles> tls = settings.security().tls();
         Optional<TlsFiles.Loaded> loaded = tls.map(files -> files.applyTo(options, vertx));
         AtomicInteger open = new AtomicInteger();
         Counter refused = Counter.builder("patternkit.sidecar.connections.refused")
                 .description("connections closed at once because --max-connections were open").register(registry);
+        // An eighth of the cap is kept for the pod's own (loopback) connections, so that strangers cannot lock the app
+        // out of its sidecar when it listens off loopback.
+        int strangersCap = settings.maxConnections() - settings.maxConnections() / 8;
         return vertx.createHttpServer(options).connectionHandler(connection -> {
-            if (open.incrementAndGet() > settings.maxConnections()) {
+            int cap = Loopback.isLoopback(connection.remoteAddress()) ? settings.maxConnections() : strangersCap;
+            if (open.incrementAndGet() > cap) {
                 connection.closeHandler(v -> open.decrementAndGet());
                 refused.increment();
                 connection.close();

@@ -15,13 +15,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
@@ -136,6 +139,40 @@ class SidecarSecurityTest {
         assertThat(metrics).contains("patternkit_sidecar_auth_failures_total 3.0")
                 .contains("patternkit_sidecar_auth_refused_total 1.0");
         assertThat(metrics).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void strangersCannotTakeTheEighthOfTheConnectionsKeptForTheApp() throws Exception {
+        InetAddress external = Strangers.nonLoopbackAddress();
+        HostSettings settings = new HostSettings("0.0.0.0", 0, Optional.of(TOKEN), 4096, Duration.ofSeconds(2),
+                HostSettings.DEFAULT_IDLE_TIMEOUT, 8, Duration.ZERO, new HostSettings.Security(Optional.empty(),
+                        Duration.ofSeconds(30), AuthFailureLimiter.Settings.DEFAULT, true));
+        sidecar = SidecarHost.start(settings, EngineFamily.none(), List.of(new Echo()), Ticker.system());
+        List<Socket> strangers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 7; i++) { // seven eighths of the cap of 8
+                Socket stranger = new Socket(external, sidecar.port());
+                strangers.add(stranger);
+                assertThat(statusLine(stranger)).isEqualTo("HTTP/1.1 200");
+            }
+            Socket eighth = new Socket(external, sidecar.port());
+            strangers.add(eighth);
+            eighth.setSoTimeout(10_000);
+            assertThat(eighth.getInputStream().read()).as("a stranger past seven eighths, closed unanswered").isEqualTo(-1);
+            try (Socket app = new Socket(InetAddress.getLoopbackAddress(), sidecar.port())) {
+                assertThat(statusLine(app)).as("the app's own connection").isEqualTo("HTTP/1.1 200");
+            }
+        } finally {
+            for (Socket s : strangers) {
+                s.close();
+            }
+        }
+    }
+
+    private static String statusLine(Socket socket) throws IOException {
+        socket.getOutputStream().write("GET /healthz/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.setSoTimeout(10_000);
+        return new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
     }
 
     @Test
