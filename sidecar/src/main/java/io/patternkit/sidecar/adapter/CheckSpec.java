@@ -7,6 +7,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -149,10 +150,15 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
         }
 
         /**
-         * Opens a connection, bounded by a timeout; blocks.
+         * Opens a connection, bounded by a timeout, whose every wait for the database is bounded by it too; blocks.
+         * A statement's own query timeout is not enough on its own: PostgreSQL's driver enforces it by sending a
+         * cancel over a new connection, which a network that drops packets never delivers, and the read would then
+         * wait for ever, holding the check's run and every run after it. So the connection also gets JDBC's network
+         * timeout ({@link Connection#setNetworkTimeout}; PostgreSQL's socket timeout), which a driver without a network
+         * (SQLite's) ignores.
          *
          * @param env the environment, for the password
-         * @param timeout the login timeout (whole seconds, at least one)
+         * @param timeout the login timeout (whole seconds, at least one) and the network timeout
          * @return the connection
          * @throws SQLException when it cannot be opened
          */
@@ -166,7 +172,16 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
                 properties.setProperty("password", password);
             }
             DriverManager.setLoginTimeout(seconds(timeout));
-            return DriverManager.getConnection(url, properties);
+            Connection connection = DriverManager.getConnection(url, properties);
+            try {
+                connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+            } catch (SQLFeatureNotSupportedException unsupported) {
+                // a driver without it: the statement's query timeout is all there is
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+            return connection;
         }
 
         /**
