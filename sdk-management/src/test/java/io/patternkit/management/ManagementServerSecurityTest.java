@@ -139,4 +139,23 @@ class ManagementServerSecurityTest {
         assertThat(Strangers.get(client, URI.create(server.baseUrl() + "/patternkit/health/live"), null).statusCode())
                 .isNotEqualTo(429);
     }
+
+    @Test
+    void aServerOffLoopbackWithoutATokenWarnsAtStartAndOneWithATokenDoesNot() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                io.patternkit.management.internal.EmbeddedHttpServer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
+                new ch.qos.logback.core.read.ListAppender<>();
+        warnings.start();
+        log.addAppender(warnings);
+        try {
+            ManagementServer.builder().host("0.0.0.0").port(0).insecurePlaintext().apiToken(TOKEN).build().start().close();
+            ManagementServer.builder().host("0.0.0.0").port(0).insecurePlaintext().build().start().close();
+            assertThat(warnings.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).singleElement().asString()
+                    .contains("on 0.0.0.0 without an API token").contains("PATTERNKIT_API_TOKEN");
+        } finally {
+            log.detachAppender(warnings);
+        }
+    }
 }

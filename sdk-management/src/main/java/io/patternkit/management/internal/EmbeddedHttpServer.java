@@ -17,6 +17,7 @@ import io.patternkit.protocol.Wire;
 import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
 import io.patternkit.server.security.LingeringClose;
+import io.patternkit.server.security.Loopback;
 import io.patternkit.server.security.ReadHeaderTimeout;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Context;
@@ -154,6 +155,11 @@ public final class EmbeddedHttpServer {
                         loaded, settings.tlsReloadInterval()));
                 log.info("management server listening on {}://{}:{}{}", identity.isPresent() ? "https" : "http",
                         settings.host(), port, token == null ? "" : " (token required)");
+                if (token == null && !Loopback.isLoopbackHost(settings.host())) {
+                    log.warn("management server on {} without an API token: whoever reaches that address can drain the "
+                            + "app, change its log levels and read its threads and profiles; set PATTERNKIT_API_TOKEN "
+                            + "(or ManagementServer.Builder.apiToken)", settings.host());
+                }
             } catch (RuntimeException e) { // TLS files that cannot be read or do not load
                 vertx.close();
                 closed = true;

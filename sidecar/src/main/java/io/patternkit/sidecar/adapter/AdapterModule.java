@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.server.security.Loopback;
 import io.patternkit.sidecar.adapter.logs.LogLevel;
 import io.patternkit.sidecar.adapter.logs.LogSourceSpec;
 import io.patternkit.sidecar.adapter.logs.LogsAdapter;
@@ -104,6 +105,10 @@ public final class AdapterModule implements PatternModule {
             try {
                 int port = statsd.listen(s.host(), s.port());
                 LOG.info("adapter: statsd on udp://{}:{}", s.host(), port);
+                if (!Loopback.isLoopbackHost(s.host())) {
+                    LOG.warn("adapter: statsd on {}, off loopback: StatsD has no authentication, so whoever reaches that "
+                            + "address can add series (up to maxSeries) to the sidecar's /metrics", s.host());
+                }
             } catch (IOException | RuntimeException e) {
                 timers.forEach(vertx::cancelTimer);
                 throw new IllegalStateException("adapter: cannot listen for statsd on udp://" + s.host() + ":" + s.port() + ": "

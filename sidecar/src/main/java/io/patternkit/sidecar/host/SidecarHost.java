@@ -2,6 +2,7 @@ package io.patternkit.sidecar.host;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.patternkit.server.security.Loopback;
 import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.Ticker;
 import io.vertx.core.Vertx;
@@ -76,6 +77,10 @@ public final class SidecarHost implements AutoCloseable {
             SidecarServer server = new SidecarServer(vertx, started, mapper, registry, settings);
             int port = server.start(settings).await(30, TimeUnit.SECONDS);
             LOG.info("patternkit-sidecar listening on {}://{}:{} ({})", settings.scheme(), settings.bind(), port, names);
+            if (settings.token().isEmpty() && !Loopback.isLoopbackHost(settings.bind())) {
+                LOG.warn("patternkit-sidecar on {} without an API token: whoever reaches that address can call every "
+                        + "pattern's API; set PATTERNKIT_API_TOKEN (or its _FILE), docs/operations.md", settings.bind());
+            }
             return new SidecarHost(settings, vertx, engines, List.copyOf(started), server, port);
         } catch (IllegalArgumentException e) {
             stop(started, vertx, engines);

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.Strangers;
 import io.patternkit.server.security.TestCertificates;
@@ -31,6 +35,7 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -166,6 +171,26 @@ class SidecarSecurityTest {
             for (Socket s : strangers) {
                 s.close();
             }
+        }
+    }
+
+    @Test
+    void aSidecarOffLoopbackWithoutATokenWarnsAtStartAndOneWithATokenDoesNot() {
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        Logger log = (Logger) LoggerFactory.getLogger(SidecarHost.class);
+        log.addAppender(warnings);
+        try {
+            for (Optional<String> token : List.of(Optional.of(TOKEN), Optional.<String>empty())) {
+                HostSettings settings = new HostSettings("0.0.0.0", 0, token, 4096, Duration.ofSeconds(2),
+                        HostSettings.DEFAULT_IDLE_TIMEOUT, 8, Duration.ZERO, new HostSettings.Security(Optional.empty(),
+                                Duration.ofSeconds(30), AuthFailureLimiter.Settings.DEFAULT, true));
+                SidecarHost.start(settings, EngineFamily.none(), List.of(new Echo()), Ticker.system()).close();
+            }
+            assertThat(warnings.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
+                    .singleElement().asString().contains("on 0.0.0.0 without an API token").contains("PATTERNKIT_API_TOKEN");
+        } finally {
+            log.detachAppender(warnings);
         }
     }
 
