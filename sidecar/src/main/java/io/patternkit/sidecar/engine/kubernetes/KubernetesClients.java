@@ -18,14 +18,15 @@ public final class KubernetesClients {
 
     /**
      * @param masterUrl the API server URL without credentials ({@code kubectl proxy}, tests), or null for fabric8's
-     *     auto-configuration (the pod's service account in a cluster, else {@code ~/.kube/config})
+     *     auto-configuration (the pod's service account in a cluster, else {@code ~/.kube/config}); an {@code https}
+     *     URL's certificate is checked against the JVM's trust store, as the client may change replica counts
      * @return the client; close it
      * @throws EngineException when the client cannot be configured
      */
     public static KubernetesClient connect(String masterUrl) {
         try {
             Config config = masterUrl == null ? Config.autoConfigure(null)
-                    : new ConfigBuilder(Config.empty()).withMasterUrl(masterUrl).withTrustCerts(true).build();
+                    : new ConfigBuilder(Config.empty()).withMasterUrl(masterUrl).build();
             return new KubernetesClientBuilder().withConfig(config).build();
         } catch (RuntimeException e) {
             throw new EngineException("cannot configure the Kubernetes client: " + e.getMessage(), e);
