@@ -18,7 +18,6 @@ import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
 import io.patternkit.server.security.LingeringClose;
 import io.patternkit.server.security.Loopback;
-import io.patternkit.server.security.ReadHeaderTimeout;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.patternkit.server.security;
+package io.patternkit.management.internal;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Call {@link #opened} from the connection handler and {@link #arrived} from the request handler, on the
  * connection's event loop.
  */
-public final class ReadHeaderTimeout {
+final class ReadHeaderTimeout {
     private static final Logger LOG = LoggerFactory.getLogger(ReadHeaderTimeout.class);
 
     private final Vertx vertx;
@@ -38,7 +38,7 @@ public final class ReadHeaderTimeout {
      * @param timeout how long a new connection may take to deliver its first request's line and headers; positive
      * @throws IllegalArgumentException when the timeout is not positive
      */
-    public ReadHeaderTimeout(Vertx vertx, Duration timeout) {
+    ReadHeaderTimeout(Vertx vertx, Duration timeout) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         if (timeout == null || timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive, got " + timeout);
@@ -53,7 +53,7 @@ public final class ReadHeaderTimeout {
      * @return what to run when the connection closes (Vert.x keeps one close handler per connection, and the server
      *     owns it)
      */
-    public Runnable opened(HttpConnection connection) {
+    Runnable opened(HttpConnection connection) {
         long timer = vertx.setTimer(timeout.toMillis(), id -> {
             if (waiting.remove(connection) != null) {
                 LOG.debug("closing a connection from {}: no request line and headers within {} ms",
@@ -70,7 +70,7 @@ public final class ReadHeaderTimeout {
      *
      * @param connection the request's connection
      */
-    public void arrived(HttpConnection connection) {
+    void arrived(HttpConnection connection) {
         Long timer = waiting.remove(connection);
         if (timer != null) {
             vertx.cancelTimer(timer);

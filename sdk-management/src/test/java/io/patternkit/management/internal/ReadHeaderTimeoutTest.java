@@ -1,4 +1,4 @@
-package io.patternkit.server.security;
+package io.patternkit.management.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
