@@ -25,10 +25,10 @@ import java.util.function.Function;
  * bodies (413), requires {@code Authorization: Bearer <token>} compared in constant time when a token is
  * configured (401), refuses JSON bodies that are not well-formed UTF-8 (400), answers a request line or
  * headers too long with 414 or 431, closes a connection that does not deliver its first request's line and
- * headers within the read timeout (30 s) of opening, or a request's body within the read timeout of its headers (a
- * client sending a byte at a time cannot hold a connection), or that carries no HTTP message for the idle timeout
- * (10 minutes; a later request's line and headers on a kept-alive connection among them), closes connections
- * beyond the cap (256) as they open, and answers every error as RFC 9457 {@code application/problem+json}.
+ * headers within the read timeout (30 s) of opening, or a request's body within the read timeout of its headers, or
+ * that carries no HTTP message for the idle timeout (10 minutes; a later request's line and headers on a kept-alive
+ * connection among them, so a client sending those a byte at a time holds its connection that long), closes
+ * connections beyond the cap (256) as they open, those from off loopback once all but an eighth of it are open, and answers every error as RFC 9457 {@code application/problem+json}.
  *
  * <p>Strangers: a server bound to an address that is not loopback serves HTTPS from PEM files
  * ({@link Builder#tls}), reading them again every 30 s so that a rotated certificate is served without a restart,
@@ -265,9 +265,9 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
         /**
          * @param timeout how long a new connection may take to deliver its first request's line and headers, and
          *     any request its body once its headers are in, 1 ms to 10 minutes; default 30 s. A client that stops
-         *     sending mid-request, or sends a byte at a time, loses its connection, so it cannot hold one forever (a
-         *     slowloris). A later request on a kept-alive connection has the idle timeout for its line and headers:
-         *     the server cannot tell a client that has begun it from one at rest.
+         *     sending mid-request, or sends a new connection's first request a byte at a time (a slowloris), loses
+         *     its connection. A later request on a kept-alive connection has the idle timeout for its line and
+         *     headers: the server cannot tell a client that has begun it from one at rest.
          * @return this builder
          */
         public Builder readTimeout(Duration timeout) {
@@ -289,7 +289,8 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
 
         /**
          * @param connections how many connections may be open at once, 1..65536; default 256. Connections
-         *     beyond it are closed as soon as they open.
+         *     beyond it are closed as soon as they open, and so are those from off loopback once all but an eighth
+         *     of it (rounded up; none of a cap of one) are open, so that strangers cannot lock out the pod's own.
          * @return this builder
          */
         public Builder maxConnections(int connections) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,7 +252,7 @@ class ManagementServerTest {
                 try {
                     for (byte b : ("GET /x HTTP/1.1\r\nHost: a\r\nX-Slow: " + "z".repeat(400)).getBytes(StandardCharsets.US_ASCII)) {
                         out.write(b);
-                        Thread.sleep(20); // its pace, each byte restarting the idle timeout; not a synchronisation
+                        Thread.sleep(20); // its pace; not a synchronisation
                     }
                 } catch (IOException | InterruptedException e) {
                     // closed by the server, or by the test's end
@@ -260,8 +261,13 @@ class ManagementServerTest {
             slowloris.setDaemon(true);
             slowloris.start();
             long start = System.nanoTime();
-            // Closed although bytes keep coming: the read ends (-1) long before the 8 s the trickle would take.
-            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            // Closed although bytes keep coming: the read ends long before the 8 s the trickle would take, at the
+            // end of the stream or with a reset (which Linux reports instead when trickled bytes were still unread).
+            try {
+                assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            } catch (SocketException reset) {
+                assertThat(reset).hasMessageContaining("reset");
+            }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
     }

@@ -16,6 +16,7 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
+import io.patternkit.server.security.ConnectionCap;
 import io.patternkit.server.security.LingeringClose;
 import io.patternkit.server.security.Loopback;
 import io.patternkit.server.security.TlsFiles;
@@ -97,6 +98,7 @@ public final class EmbeddedHttpServer {
     private final Counter authRefused;
     private CertificateReloader reloader;
     private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionCap cap;
     private final Map<String, ManagementEndpoint> endpoints = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers;
     private final Object lock = new Object();
@@ -114,6 +116,7 @@ public final class EmbeddedHttpServer {
         this.settings = settings;
         this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
         this.registry = registry;
+        this.cap = new ConnectionCap(settings.maxConnections());
         this.limiter = token == null ? null : new AuthFailureLimiter(settings.authFailures()); // only with a token
         this.authFailures = Counter.builder(io.patternkit.management.ManagementServer.AUTH_FAILURES)
                 .description("requests refused with 401: no or a wrong bearer token").register(registry);
@@ -156,8 +159,8 @@ public final class EmbeddedHttpServer {
                         settings.host(), port, token == null ? "" : " (token required)");
                 if (token == null && !Loopback.isLoopbackHost(settings.host())) {
                     log.warn("management server on {} without an API token: whoever reaches that address can drain the "
-                            + "app, change its log levels and read its threads and profiles; set PATTERNKIT_API_TOKEN "
-                            + "(or ManagementServer.Builder.apiToken)", settings.host());
+                            + "app, change its log levels and read its threads and profiles; give the builder apiToken(...), "
+                            + "or PATTERNKIT_API_TOKEN with fromEnvironment()", settings.host());
                 }
             } catch (RuntimeException e) { // TLS files that cannot be read or do not load
                 vertx.close();
@@ -242,11 +245,12 @@ public final class EmbeddedHttpServer {
     }
 
     /**
-     * Counts the connection against the cap, and closes it at once when the cap is reached; else it must deliver its
+     * Counts the connection against the cap, and closes it at once when the cap is reached (a stranger's, one from off
+     * loopback, when all but the places kept for loopback are taken: {@link ConnectionCap}); else it must deliver its
      * first request's line and headers within the read timeout ({@link ReadHeaderTimeout}).
      */
     private void capped(HttpConnection connection) {
-        if (open.incrementAndGet() > settings.maxConnections()) {
+        if (!cap.admits(connection.remoteAddress(), open.incrementAndGet())) {
             connection.closeHandler(v -> open.decrementAndGet());
             log.debug("management connection refused: {} open", settings.maxConnections());
             connection.close();

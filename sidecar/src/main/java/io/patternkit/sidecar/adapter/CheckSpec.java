@@ -178,7 +178,11 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
             } catch (SQLFeatureNotSupportedException unsupported) {
                 // a driver without it: the statement's query timeout is all there is
             } catch (SQLException | RuntimeException e) {
-                connection.close();
+                try {
+                    connection.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
             return connection;

@@ -54,7 +54,7 @@ public final class HostOptions {
 
     @Option(names = "--max-connections", defaultValue = "1024",
             description = "Most connections served at once; further ones are closed at once, and those from off "
-                + "loopback once seven eighths are open (default: ${DEFAULT-VALUE}).")
+                + "loopback once all but an eighth of it (rounded up) are open (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
     @Option(names = "--tls-cert", paramLabel = "FILE",

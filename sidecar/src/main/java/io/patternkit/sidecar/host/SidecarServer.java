@@ -11,8 +11,8 @@ import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
+import io.patternkit.server.security.ConnectionCap;
 import io.patternkit.server.security.LingeringClose;
-import io.patternkit.server.security.Loopback;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -133,8 +133,8 @@ public final class SidecarServer {
      * Starts listening: on the settings' address and port, closing connections idle for the idle
      * timeout (one that stopped sending mid-body included, and one sending a request's line and headers a byte at a
      * time: only a decoded HTTP message restarts the timeout), and closing at once every connection
-     * beyond the cap, and a stranger's (one from off loopback) beyond seven eighths of it (counted in
-     * {@code patternkit.sidecar.connections.refused}). With TLS files, serves
+     * beyond the cap, and a stranger's (one from off loopback) beyond all but the places it keeps for loopback
+     * ({@link ConnectionCap}; counted in {@code patternkit.sidecar.connections.refused}). With TLS files, serves
      * HTTPS and reads them again every reload interval ({@link CertificateReloader}); the served certificate's
      * remaining validity is the gauge {@code patternkit.sidecar.tls.certificate.expiry} (seconds), its reloads
      * {@code patternkit.sidecar.tls.reloads}.
@@ -154,13 +154,11 @@ public final class SidecarServer {
         Optional<TlsFiles.Loaded> loaded = tls.map(files -> files.applyTo(options, vertx));
         AtomicInteger open = new AtomicInteger();
         Counter refused = Counter.builder("patternkit.sidecar.connections.refused")
-                .description("connections closed at once because --max-connections were open").register(registry);
-        // An eighth of the cap is kept for the pod's own (loopback) connections, so that strangers cannot lock the app
-        // out of its sidecar when it listens off loopback.
-        int strangersCap = settings.maxConnections() - settings.maxConnections() / 8;
+                .description("connections closed at once because --max-connections were open (for one from off loopback, "
+                        + "all but the places kept for loopback)").register(registry);
+        ConnectionCap cap = new ConnectionCap(settings.maxConnections());
         return vertx.createHttpServer(options).connectionHandler(connection -> {
-            int cap = Loopback.isLoopback(connection.remoteAddress()) ? settings.maxConnections() : strangersCap;
-            if (open.incrementAndGet() > cap) {
+            if (!cap.admits(connection.remoteAddress(), open.incrementAndGet())) {
                 connection.closeHandler(v -> open.decrementAndGet());
                 refused.increment();
                 connection.close();

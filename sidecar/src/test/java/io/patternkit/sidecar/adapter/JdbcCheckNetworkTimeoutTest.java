@@ -42,6 +42,7 @@ class JdbcCheckNetworkTimeoutTest {
     void aQueryOnALinkThatWentSilentEndsInsteadOfWaitingForEver() throws Exception {
         assumeTrue(URL != null && !URL.isBlank(), "PATTERNKIT_TEST_JDBC_URL is not set");
         URI db = URI.create(URL.substring("jdbc:".length()));
+        assumeTrue(db.getPort() > 0, "PATTERNKIT_TEST_JDBC_URL names no port");
         SilentLink link = new SilentLink(db.getHost(), db.getPort());
         Connection connection = null;
         try {

@@ -255,7 +255,7 @@ class SidecarHostTest {
                     for (byte b : ("GET /healthz/live HTTP/1.1\r\nHost: x\r\nX-Slow: " + "z".repeat(400))
                             .getBytes(StandardCharsets.US_ASCII)) {
                         out.write(b);
-                        Thread.sleep(20); // its pace, each byte restarting the idle timeout; not a synchronisation
+                        Thread.sleep(20); // its pace; not a synchronisation
                     }
                 } catch (IOException | InterruptedException e) {
                     // closed by the host, or by the test's end
