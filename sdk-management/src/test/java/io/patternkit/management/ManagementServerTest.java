@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
+import io.patternkit.server.security.Strangers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -247,19 +248,8 @@ class ManagementServerTest {
         server.mount("/x", req -> ManagementResponse.noContent());
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            Thread slowloris = new Thread(() -> {
-                try {
-                    for (byte b : ("GET /x HTTP/1.1\r\nHost: a\r\nX-Slow: " + "z".repeat(400)).getBytes(StandardCharsets.US_ASCII)) {
-                        out.write(b);
-                        Thread.sleep(20); // its pace; not a synchronisation
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // closed by the server, or by the test's end
-                }
-            }, "slowloris");
-            slowloris.setDaemon(true);
-            slowloris.start();
+            Strangers.slowloris(socket.getOutputStream(), "GET /x HTTP/1.1\r\nHost: a\r\nX-Slow: " + "z".repeat(400),
+                    Duration.ofMillis(20));
             long start = System.nanoTime();
             // Closed although bytes keep coming: the read ends long before the 8 s the trickle would take, at the
             // end of the stream or with a reset (which Linux reports instead when trickled bytes were still unread).

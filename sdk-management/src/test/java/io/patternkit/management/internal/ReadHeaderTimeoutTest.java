@@ -3,6 +3,7 @@ package io.patternkit.management.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patternkit.server.security.Strangers;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -62,8 +63,8 @@ class ReadHeaderTimeoutTest {
     void aFirstRequestTrickledAByteAtATimeLosesItsConnection() throws Exception {
         long start = System.nanoTime(); // before the server's wait can start
         try (Socket socket = connect()) {
-            CountDownLatch stopped = trickle(socket.getOutputStream(), "GET /fast HTTP/1.1\r\nHost: a\r\nX-Slow: "
-                    + "z".repeat(1000));
+            CountDownLatch stopped = Strangers.slowloris(socket.getOutputStream(), "GET /fast HTTP/1.1\r\nHost: a\r\nX-Slow: "
+                    + "z".repeat(1000), Duration.ofMillis(50));
             // The server closes it: the read ends instead of waiting for an answer that never comes.
             assertClosed(socket);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(FIRST)
@@ -116,27 +117,6 @@ class ReadHeaderTimeoutTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be positive");
         assertThatThrownBy(() -> new ReadHeaderTimeout(vertx, Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be positive");
-    }
-
-    /** Writes {@code text} a byte every 50 ms on a thread of its own; the latch opens when a write fails. */
-    private static CountDownLatch trickle(OutputStream out, String text) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try {
-                for (byte b : text.getBytes(StandardCharsets.US_ASCII)) {
-                    out.write(b);
-                    out.flush();
-                    Thread.sleep(50); // the slowloris's pace, not a synchronisation
-                }
-            } catch (IOException e) {
-                stopped.countDown();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "trickle");
-        t.setDaemon(true);
-        t.start();
-        return stopped;
     }
 
     /** Reads one answer with a {@code Content-Length} body. */

@@ -3,6 +3,7 @@ package io.patternkit.server.security;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -11,9 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 /** What the servers' security tests need to play a client on the network. Shared through the test-jar. */
 public final class Strangers {
@@ -55,6 +58,35 @@ public final class Strangers {
             request.header("Authorization", "Bearer " + token);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Starts a slowloris: a daemon thread that writes {@code text} to {@code out} a byte at a time, {@code pace}
+     * apart (the attack's pace, not a synchronisation), until the text ends or a write fails.
+     *
+     * @param out the connection's output
+     * @param text what it sends, as ISO-8859-1 bytes
+     * @param pace the wait after each byte
+     * @return a latch that opens when a write fails (the server closed the connection)
+     */
+    public static CountDownLatch slowloris(OutputStream out, String text, Duration pace) {
+        CountDownLatch failed = new CountDownLatch(1);
+        Thread thread = new Thread(() -> {
+            try {
+                for (byte b : text.getBytes(StandardCharsets.ISO_8859_1)) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(pace.toMillis());
+                }
+            } catch (IOException e) {
+                failed.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "slowloris");
+        thread.setDaemon(true);
+        thread.start();
+        return failed;
     }
 
     private static boolean upAndNotLoopback(NetworkInterface i) {

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.patternkit.server.security.Strangers;
 import io.patternkit.sidecar.common.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -227,12 +227,16 @@ class SidecarHostTest {
         }
     }
 
-    @Test
-    void aRequestBodyThatNeverFinishesLosesItsConnectionAtTheIdleTimeout() throws Exception {
+    /** A host with one probe pattern and an idle timeout of half a second. */
+    private static SidecarHost quicklyIdle() {
         HostSettings settings = new HostSettings("127.0.0.1", 0, Optional.empty(), 4096, Duration.ofSeconds(2),
                 Duration.ofMillis(500), 16, Duration.ZERO);
-        try (SidecarHost host = SidecarHost.start(settings, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())),
-                Ticker.system());
+        return SidecarHost.start(settings, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())), Ticker.system());
+    }
+
+    @Test
+    void aRequestBodyThatNeverFinishesLosesItsConnectionAtTheIdleTimeout() throws Exception {
+        try (SidecarHost host = quicklyIdle();
                 Socket socket = new Socket("127.0.0.1", host.port())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/a HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
@@ -244,25 +248,10 @@ class SidecarHostTest {
 
     @Test
     void headersSentAByteAtATimeLoseTheirConnectionAtTheIdleTimeout() throws Exception {
-        HostSettings settings = new HostSettings("127.0.0.1", 0, Optional.empty(), 4096, Duration.ofSeconds(2),
-                Duration.ofMillis(500), 16, Duration.ZERO);
-        try (SidecarHost host = SidecarHost.start(settings, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())),
-                Ticker.system());
+        try (SidecarHost host = quicklyIdle();
                 Socket socket = new Socket("127.0.0.1", host.port())) {
-            OutputStream out = socket.getOutputStream();
-            Thread slowloris = new Thread(() -> {
-                try {
-                    for (byte b : ("GET /healthz/live HTTP/1.1\r\nHost: x\r\nX-Slow: " + "z".repeat(400))
-                            .getBytes(StandardCharsets.US_ASCII)) {
-                        out.write(b);
-                        Thread.sleep(20); // its pace; not a synchronisation
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // closed by the host, or by the test's end
-                }
-            }, "slowloris");
-            slowloris.setDaemon(true);
-            slowloris.start();
+            Strangers.slowloris(socket.getOutputStream(), "GET /healthz/live HTTP/1.1\r\nHost: x\r\nX-Slow: " + "z".repeat(400),
+                    Duration.ofMillis(20));
             // Only a decoded HTTP message restarts the idle timeout, not bytes of headers still incomplete.
             assertClosedBy(socket, Duration.ofSeconds(5)); // the trickle alone would take 8 s
         }

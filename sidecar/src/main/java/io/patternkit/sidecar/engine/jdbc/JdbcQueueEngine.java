@@ -512,9 +512,12 @@ public abstract class JdbcQueueEngine implements QueueEngine {
             return 0;
         }
         return inConnection("redrive", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE workqueue_items SET state = 'ready', attempt = 0, "
-                    + "visible_at = pk_now_ms(), dead_at = NULL, reason = NULL WHERE id IN (SELECT id FROM workqueue_items "
-                    + "WHERE queue = ? AND state = 'dead'" + idFilter + " ORDER BY dead_at, id LIMIT ?" + lockClause + ")")) {
+            // The items picked once, in a materialized table expression: PostgreSQL may run a sub-select in IN (...)
+            // more than once, each run past the rows just updated, and so redrive more than max (V9's claim).
+            try (PreparedStatement ps = c.prepareStatement("WITH picked AS MATERIALIZED (SELECT id FROM workqueue_items "
+                    + "WHERE queue = ? AND state = 'dead'" + idFilter + " ORDER BY dead_at, id LIMIT ?" + lockClause + ") "
+                    + "UPDATE workqueue_items SET state = 'ready', attempt = 0, visible_at = pk_now_ms(), dead_at = NULL, "
+                    + "reason = NULL WHERE id IN (SELECT id FROM picked)")) {
                 int p = 1;
                 ps.setString(p++, queue);
                 if (ids != null) {

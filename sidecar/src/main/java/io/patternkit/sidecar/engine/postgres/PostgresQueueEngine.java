@@ -81,9 +81,10 @@ public final class PostgresQueueEngine extends JdbcQueueEngine {
     }
 
     /**
-     * The claim through {@code workqueue_claim} (Flyway {@code V6}), the same statement planned with
-     * {@code enable_sort} off, so a queue the planner's statistics do not know yet is still claimed in index order
-     * instead of sorting its whole backlog on every claim.
+     * The claim through {@code workqueue_claim} (Flyway {@code V6}, {@code V9}), planned with {@code enable_sort} off,
+     * so a queue the planner's statistics do not know yet is still claimed in index order instead of sorting its
+     * whole backlog on every claim, and picking its items once, in a materialized table expression, so that no plan
+     * claims more than the most asked for.
      */
     @Override
     protected String claimStatement() {
