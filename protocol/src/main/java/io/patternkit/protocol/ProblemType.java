@@ -36,6 +36,11 @@ public enum ProblemType {
     URI_TOO_LONG("uri-too-long", 414, "URI too long"),
     /** 431: the request's headers are larger than the server reads; nothing was done. */
     HEADERS_TOO_LARGE("headers-too-large", 431, "Request header fields too large"),
+    /**
+     * 408: the request's body did not arrive whole in the time the server waits for it after the headers (a client
+     * that stalled or trickles it); nothing was done, and the server closes the connection after the answer.
+     */
+    REQUEST_TIMEOUT("request-timeout", 408, "Request timeout"),
     /** 413: the body or one item's payload is larger than the sidecar accepts. */
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
     /** 429: too many requests; retry after the {@code Retry-After} header. */

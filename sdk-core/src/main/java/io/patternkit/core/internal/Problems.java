@@ -63,6 +63,9 @@ public final class Problems {
             case 404:
                 return new NotFoundException("not found at " + sidecar + " (404)" + suffix
                         + "; is the URL that of the right pattern sidecar?", type);
+            case 408:
+                return new SidecarUnavailableException("the sidecar at " + sidecar + " stopped waiting for the request's "
+                        + "body (408)" + suffix + "; the connection to it stalled, retry", 408, type, retryAfter, null);
             case 409:
                 return new ConflictException("conflict (409)" + suffix, type, null);
             case 413:

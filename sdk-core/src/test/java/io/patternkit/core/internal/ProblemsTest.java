@@ -52,6 +52,9 @@ class ProblemsTest {
         assertThat(e.isRetryable()).isFalse();
         assertThat(map(503, ProblemType.ENGINE_UNAVAILABLE, null).isRetryable()).isTrue();
         assertThat(map(429, ProblemType.RATE_LIMITED, null).isRetryable()).isTrue();
+        assertThat(map(408, ProblemType.REQUEST_TIMEOUT, null)).isInstanceOf(SidecarUnavailableException.class)
+                .hasMessageContaining("stopped waiting for the request's body").extracting(PatternkitException::isRetryable)
+                .isEqualTo(true);
     }
 
     @Test

@@ -49,7 +49,8 @@ public final class HostOptions {
     @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
             description = "Closes a connection that sends and receives nothing this long (a client stuck mid-body), "
                 + "or that does not deliver a request's line and headers this long after opening or after the answer "
-                + "before; longer than the 20 s longest long-poll (default: ${DEFAULT-VALUE}).")
+                + "before, or whose request's body has not arrived whole this long after its headers (answered 408 "
+                + "first); longer than the 20 s longest long-poll (default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
     @Option(names = "--max-connections", defaultValue = "1024",

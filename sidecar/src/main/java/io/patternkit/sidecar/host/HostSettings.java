@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param maxBodyBytes the largest request body, in bytes
  * @param drainTimeout the longest drain on SIGTERM: the patterns' own work, then in-flight requests
  * @param idleTimeout how long a connection may send and receive nothing before it is closed (a client
- *     stuck mid-body, or gone without a FIN); longer than the longest long-poll
+ *     stuck mid-body, or gone without a FIN), and how long after its headers a request's body must have arrived
+ *     whole (408 otherwise); longer than the longest long-poll
  * @param maxConnections the most connections served at once; further ones are closed at once
  * @param appDrainTimeout on SIGTERM, how long the sidecar keeps serving the app beside it (its loopback
  *     connections) before its own drain begins; zero to drain at once

@@ -45,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The sidecar's one HTTP server: every served pattern's {@code /v1} routes ({@link RunningPattern})
  * guarded by the optional bearer token, and one {@code /healthz/live}, one {@code /healthz/ready}
  * (ready only while every pattern's engine answers, within {@link #READINESS_DEADLINE}) and one {@code /metrics} without it. Every error is an RFC 9457 problem, including unknown routes (404), wrong methods
- * (405, with {@code Allow}), POST and PUT bodies that are not JSON (415), bodies over the limit (413), and
+ * (405, with {@code Allow}), POST and PUT bodies that are not JSON (415), bodies over the limit (413), bodies that
+ * do not arrive whole within the idle timeout of their headers (408, {@link BodyDeadline}), and
  * requests that are not valid HTTP (414, 431 and 400 before any route, the connection closed after). Requests are
  * timed as {@code http.server.requests} by method, route template and status.
  */
@@ -79,7 +80,8 @@ public final class SidecarServer {
      * @param patterns the patterns' routes, readiness checks and drains, at least one
      * @param mapper the JSON mapper
      * @param registry the metrics registry served at {@code /metrics}
-     * @param settings the API token (or none), the body limit and the failed-authentication limit
+     * @param settings the API token (or none), the body limit, the idle timeout (also the body's deadline) and the
+     *     failed-authentication limit
      */
     public SidecarServer(Vertx vertx, List<RunningPattern> patterns, JsonMapper mapper, PrometheusMeterRegistry registry,
                          HostSettings settings) {
@@ -119,6 +121,7 @@ public final class SidecarServer {
         token.ifPresent(t -> router.route("/v1/*").handler(auth));
         // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
         router.route("/v1/*").handler(this::requireJsonBody);
+        router.route("/v1/*").handler(new BodyDeadline(vertx, settings.idleTimeout(), responses));
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         patterns.forEach(p -> p.mount(router, responses, auth));
         errorAs(404, ProblemType.NOT_FOUND, "no such route");
@@ -132,7 +135,8 @@ public final class SidecarServer {
     /**
      * Starts listening: on the settings' address and port, closing connections idle for the idle
      * timeout (one that stopped sending mid-body included, and one sending a request's line and headers a byte at a
-     * time: only a decoded HTTP message restarts the timeout), and closing at once every connection
+     * time: only a decoded HTTP message restarts the timeout; a body trickled a chunk at a time is the
+     * {@link BodyDeadline}'s), and closing at once every connection
      * beyond the cap, and a stranger's (one from off loopback) beyond all but the places it keeps for loopback
      * ({@link ConnectionCap}; counted in {@code patternkit.sidecar.connections.refused}). With TLS files, serves
      * HTTPS and reads them again every reload interval ({@link CertificateReloader}); the served certificate's

@@ -247,6 +247,46 @@ class SidecarHostTest {
     }
 
     @Test
+    void aRequestBodyTrickledAByteAtATimeIsAnswered408AndLosesItsConnection() throws Exception {
+        try (SidecarHost host = quicklyIdle();
+                Socket socket = new Socket("127.0.0.1", host.port())) {
+            String body = "{\"slow\":\"" + "z".repeat(390) + "\"}";
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/a HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Strangers.slowloris(out, body, Duration.ofMillis(25));
+            // Each byte of a body restarts the idle timeout (half a second here); the body's deadline does not move.
+            socket.setSoTimeout(5_000); // the trickle alone would take 10 s
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).matches("(?s)HTTP/1\\.1 408 .*").containsIgnoringCase("connection: close")
+                    .contains("\"type\":\"urn:patternkit:problem:request-timeout\"");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).contains("route=\"request-timeout\",status=\"408\""));
+        }
+    }
+
+    @Test
+    void aBodyThatArrivesInTimeIsNotCutOff() throws Exception {
+        try (SidecarHost host = quicklyIdle();
+                Socket socket = new Socket("127.0.0.1", host.port())) {
+            // Two halves 300 ms apart, each within the half-second idle timeout: the deadline passes only after the body.
+            OutputStream out = socket.getOutputStream();
+            out.write("POST /v1/a HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\":"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300); // the client's pace, not a synchronisation
+            out.write("1234}".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.setSoTimeout(5_000);
+            byte[] head = socket.getInputStream().readNBytes(12);
+            // The probe pattern serves GET only: the body was read whole and routing answered.
+            assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 405");
+        }
+    }
+
+    @Test
     void headersSentAByteAtATimeLoseTheirConnectionAtTheIdleTimeout() throws Exception {
         try (SidecarHost host = quicklyIdle();
                 Socket socket = new Socket("127.0.0.1", host.port())) {
