@@ -14,7 +14,14 @@ import java.util.Optional;
  *     ready
  */
 public record SidecarReadiness(boolean ready, String status, Optional<String> detail) {
-    /** Checks that the components are present. */
+    /**
+     * Checks that the components are present.
+     *
+     * @param ready true for a 200 answer
+     * @param status the sidecar's own word ({@code UP} or {@code DOWN}), or {@code UNREACHABLE} when no answer came
+     * @param detail why it is not ready ({@code draining}, {@code engine unreachable}, the connection's error); empty when
+     *     ready
+     */
     public SidecarReadiness {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(detail, "detail");

@@ -16,7 +16,15 @@ import java.util.Optional;
  * @param updatedAt when it was last written, on the engine's clock
  */
 public record Checkpoint(String name, long version, long fencingToken, Optional<String> stateJson, Instant updatedAt) {
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param name its name, such as the name of the election whose leader keeps it
+     * @param version 0 until the first save
+     * @param fencingToken the newest fencing token accepted, 0 for none
+     * @param stateJson the state as saved (JSON text, byte for byte), empty before the first save
+     * @param updatedAt when it was last written, on the engine's clock
+     */
     public Checkpoint {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(stateJson, "stateJson");

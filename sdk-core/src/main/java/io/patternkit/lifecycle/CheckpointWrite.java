@@ -17,7 +17,13 @@ import java.util.OptionalLong;
  * @param fencingToken the writer's fencing token; the save is refused once a newer one was seen; empty for none
  */
 public record CheckpointWrite(String stateJson, OptionalLong expectedVersion, OptionalLong fencingToken) {
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param stateJson the state, JSON text (any JSON value; bytes as a base64 string)
+     * @param expectedVersion save only at this version (0: never saved); empty for any
+     * @param fencingToken the writer's fencing token; the save is refused once a newer one was seen; empty for none
+     */
     public CheckpointWrite {
         Objects.requireNonNull(stateJson, "stateJson");
         Objects.requireNonNull(expectedVersion, "expectedVersion");

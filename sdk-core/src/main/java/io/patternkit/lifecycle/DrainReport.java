@@ -13,7 +13,13 @@ import java.util.Optional;
  * @param took how long the whole drain took, from the notice to the end of its last phase
  */
 public record DrainReport(TerminationNotice notice, List<Step> steps, Duration took) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param notice the notice that began the drain
+     * @param steps one entry per registered step, in phase order, then registration order
+     * @param took how long the whole drain took, from the notice to the end of its last phase
+     */
     public DrainReport {
         Objects.requireNonNull(notice, "notice");
         steps = List.copyOf(steps);

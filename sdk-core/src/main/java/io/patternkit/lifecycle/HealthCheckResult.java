@@ -11,7 +11,13 @@ import java.util.Optional;
  *     payload in it); empty when there is nothing to say
  */
 public record HealthCheckResult(boolean up, Optional<String> detail) {
-    /** Checks that the detail is present (possibly empty). */
+    /**
+     * Checks that the detail is present (possibly empty).
+     *
+     * @param up whether the check passed
+     * @param detail a short reason, shown in the probe's JSON body (which needs no token: never put a secret or a
+     *     payload in it); empty when there is nothing to say
+     */
     public HealthCheckResult {
         Objects.requireNonNull(detail, "detail");
     }

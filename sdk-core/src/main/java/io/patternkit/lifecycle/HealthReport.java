@@ -13,7 +13,13 @@ import java.util.Objects;
  * @param checks each check's result by name, in the order the checks were registered; unmodifiable
  */
 public record HealthReport(HealthProbe probe, boolean up, Map<String, HealthCheckResult> checks) {
-    /** Copies the checks; {@code up} must agree with them. */
+    /**
+     * Copies the checks; {@code up} must agree with them.
+     *
+     * @param probe the probe asked
+     * @param up true when every check passed (also when there are none)
+     * @param checks each check's result by name, in the order the checks were registered; unmodifiable
+     */
     public HealthReport {
         Objects.requireNonNull(probe, "probe");
         checks = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(checks, "checks")));

@@ -14,7 +14,13 @@ import java.util.Objects;
  * @param deadline when the drain ends at the latest, on the wall clock; not null
  */
 public record TerminationNotice(Trigger trigger, Duration budget, Instant deadline) {
-    /** Checks the components. */
+    /**
+     * Checks the components.
+     *
+     * @param trigger what gave the notice; not null
+     * @param budget how long the drain may take in all; positive
+     * @param deadline when the drain ends at the latest, on the wall clock; not null
+     */
     public TerminationNotice {
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(budget, "budget");

@@ -224,7 +224,7 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
          * @param advertisedHost the host name or address others use to reach this server, used by
          *     {@link ManagementServer#baseUrl()} (and so in scatter leaf registrations). Default: the bind
          *     address, or for a wildcard bind ({@code 0.0.0.0}, {@code ::}) this machine's address from
-         *     {@link InetAddress#getLocalHost()} (in Kubernetes, the pod IP).
+         *     {@link java.net.InetAddress#getLocalHost()} (in Kubernetes, the pod IP).
          * @return this builder
          */
         public Builder advertisedHost(String advertisedHost) {
@@ -376,8 +376,8 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
         /**
          * Fills unset settings from the environment at {@link #build()}: {@value #ENV_HOST},
          * {@value #ENV_PORT}, {@value #ENV_ADVERTISED_HOST}, and the token from
-         * {@value Wire#ENV_API_TOKEN} or the file named by {@value Wire#ENV_API_TOKEN_FILE} (the same rules as
-         * {@link SidecarConfig}; the app's server and its sidecars share one token).
+         * {@value io.patternkit.protocol.Wire#ENV_API_TOKEN} or the file named by {@value io.patternkit.protocol.Wire#ENV_API_TOKEN_FILE} (the same rules as
+         * {@link io.patternkit.core.SidecarConfig}; the app's server and its sidecars share one token).
          *
          * @return this builder
          */

@@ -187,7 +187,11 @@ public abstract class LeaderElectionCompatibilityKit {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(SHORT.minusMillis(20));
     }
 
-    /** A waiting campaign is elected as soon as the holder resigns. */
+    /**
+     * A waiting campaign is elected as soon as the holder resigns.
+     *
+     * @throws Exception when the implementation under test fails the call or the wait is interrupted
+     */
     @Test
     public void aWaitingCampaignIsElectedAsSoonAsTheHolderResigns() throws Exception {
         Lease a = elect("a");
@@ -305,7 +309,11 @@ public abstract class LeaderElectionCompatibilityKit {
         assertThat(same.leader()).contains("a");
     }
 
-    /** A follower's watch learns of a release and of a new leader as soon as they happen. */
+    /**
+     * A follower's watch learns of a release and of a new leader as soon as they happen.
+     *
+     * @throws Exception when the implementation under test fails the call or the wait is interrupted
+     */
     @Test
     public void aFollowersWatchSeesAReleaseAndANewLeaderAtOnce() throws Exception {
         Lease a = elect("a");

@@ -29,7 +29,12 @@ public final class PatternkitHealth {
      * @param details what to show: each sidecar's answer, the lifecycle's checks
      */
     public record Answer(boolean up, Map<String, Object> details) {
-        /** Copies the details. */
+        /**
+         * Copies the details.
+         *
+         * @param up whether the contributor is UP (else DOWN)
+         * @param details what to show: each sidecar's answer, the lifecycle's checks
+         */
         public Answer {
             details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
         }

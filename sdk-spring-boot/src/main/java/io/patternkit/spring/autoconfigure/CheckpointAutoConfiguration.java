@@ -33,7 +33,15 @@ public class CheckpointAutoConfiguration {
     public CheckpointAutoConfiguration() {
     }
 
-    /** @return the sidecar's checkpoints, created when first asked for */
+    /**
+     * @param sidecar the shared {@code patternkit.sidecar.*} settings (token, timeouts, retries)
+     * @param properties this pattern's {@code patternkit.<pattern>.*} settings, its URL among them
+     * @param environment the environment, for the {@code PATTERNKIT_*} variables when no URL is set
+     * @param meterRegistry the registry of the client's meters, when the application has one
+     * @param observationRegistry the registry of the client's observations, when the application has one
+     * @param customizers the application's changes to the client's configuration, applied in order
+     * @return the sidecar's checkpoints, created when first asked for
+     */
     @Bean
     @Lazy
     @ConditionalOnMissingBean(CheckpointStore.class)
@@ -58,6 +66,12 @@ public class CheckpointAutoConfiguration {
     }
 
     /**
+     * @param savers the finder of {@code @PatternkitCheckpoint} methods
+     * @param restorers the finder of {@code @PatternkitRestore} methods
+     * @param store where checkpoints are kept (the sidecar's client, or the fakes' store)
+     * @param lifecycle the application's lifecycle, if it has one
+     * @param fence the leadership's fence, if the application campaigns
+     * @param environment resolves {@code ${...}} in the names
      * @return the hooks that save and restore the methods' states
      */
     @Bean

@@ -47,6 +47,12 @@ public class LeaderElectionAutoConfiguration {
     }
 
     /**
+     * @param sidecar the shared {@code patternkit.sidecar.*} settings (token, timeouts, retries)
+     * @param properties this pattern's {@code patternkit.<pattern>.*} settings, its URL among them
+     * @param environment the environment, for the {@code PATTERNKIT_*} variables when no URL is set
+     * @param meterRegistry the registry of the client's meters, when the application has one
+     * @param observationRegistry the registry of the client's observations, when the application has one
+     * @param customizers the application's changes to the client's configuration, applied in order
      * @return the client of the leader-election sidecar
      */
     @Bean

@@ -38,6 +38,12 @@ public class ScatterAutoConfiguration {
     }
 
     /**
+     * @param sidecar the shared {@code patternkit.sidecar.*} settings (token, timeouts, retries)
+     * @param properties this pattern's {@code patternkit.<pattern>.*} settings, its URL among them
+     * @param environment the environment, for the {@code PATTERNKIT_*} variables when no URL is set
+     * @param meterRegistry the registry of the client's meters, when the application has one
+     * @param observationRegistry the registry of the client's observations, when the application has one
+     * @param customizers the application's changes to the client's configuration, applied in order
      * @return the client of the scatter root sidecar
      */
     @Bean
@@ -60,6 +66,13 @@ public class ScatterAutoConfiguration {
     }
 
     /**
+     * @param processor the finder of {@code @ScatterLeafHandler} methods
+     * @param client the root sidecar's client, for registration
+     * @param hosts where the application serves endpoints: its web server's host, its management server, if any
+     * @param lifecycle the application's lifecycle, if it has one
+     * @param target where the methods are served instead, if anywhere (the fakes' in-memory scatter)
+     * @param properties the {@code patternkit.scatter.*} settings: the leaf's shard, TTL, registration and server
+     * @param environment resolves {@code ${...}} in the annotations
      * @return the container that serves the {@code @ScatterLeafHandler} methods
      * @throws IllegalArgumentException naming {@code patternkit.scatter.leaf.ttl} when it is outside 1 s to 300 s
      */

@@ -47,6 +47,12 @@ public class WorkQueueAutoConfiguration {
     }
 
     /**
+     * @param sidecar the shared {@code patternkit.sidecar.*} settings (token, timeouts, retries)
+     * @param properties this pattern's {@code patternkit.<pattern>.*} settings, its URL among them
+     * @param environment the environment, for the {@code PATTERNKIT_*} variables when no URL is set
+     * @param meterRegistry the registry of the client's meters, when the application has one
+     * @param observationRegistry the registry of the client's observations, when the application has one
+     * @param customizers the application's changes to the client's configuration, applied in order
      * @return the client of the work-queue sidecar
      */
     @Bean
@@ -73,6 +79,8 @@ public class WorkQueueAutoConfiguration {
     }
 
     /**
+     * @param queues the work queues
+     * @param codec the payloads' codec
      * @return the producer
      */
     @Bean
@@ -91,6 +99,13 @@ public class WorkQueueAutoConfiguration {
     }
 
     /**
+     * @param processor the finder of listener methods
+     * @param queues the work queues
+     * @param codec the payloads' codec
+     * @param properties the {@code patternkit.workqueue.listener.*} defaults
+     * @param environment resolves {@code ${...}} in the listeners' attributes
+     * @param meterRegistry the registry of the consumers' meters, when the application has one
+     * @param lifecycle the application's lifecycle, whose drain drains the consumers, if it has one
      * @return the container of the listeners' consumers
      */
     @Bean
@@ -107,6 +122,8 @@ public class WorkQueueAutoConfiguration {
     }
 
     /**
+     * @param queues the work queues
+     * @param listeners the listener container
      * @return the work queue's part of the Patternkit status (Actuator)
      */
     @Bean

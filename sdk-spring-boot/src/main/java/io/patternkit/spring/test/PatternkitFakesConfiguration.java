@@ -30,7 +30,10 @@ public class PatternkitFakesConfiguration {
         return new ManualClock();
     }
 
-    /** @return the checkpoints in memory, under the {@code @PatternkitCheckpoint} and {@code @PatternkitRestore} hooks */
+    /**
+     * @param clock the fakes' clock, for the checkpoints' times
+     * @return the checkpoints in memory, under the {@code @PatternkitCheckpoint} and {@code @PatternkitRestore} hooks
+     */
     @Bean
     @ConditionalOnMissingBean(io.patternkit.lifecycle.CheckpointStore.class)
     public InMemoryCheckpointStore inMemoryCheckpointStore(ManualClock clock) {

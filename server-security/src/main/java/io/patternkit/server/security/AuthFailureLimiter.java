@@ -35,6 +35,8 @@ public final class AuthFailureLimiter {
         public static final Settings DEFAULT = new Settings(10, Duration.ofMinutes(1));
 
         /**
+         * @param maxFailures failures allowed per window; 0 turns limiting off
+         * @param window how long a window lasts, positive
          * @throws IllegalArgumentException when {@code maxFailures} is negative or the window is not positive
          */
         public Settings {

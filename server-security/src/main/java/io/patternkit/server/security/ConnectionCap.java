@@ -11,6 +11,7 @@ import io.vertx.core.net.SocketAddress;
  */
 public record ConnectionCap(int max) {
     /**
+     * @param max the cap, at least one
      * @throws IllegalArgumentException when {@code max} is below one
      */
     public ConnectionCap {

@@ -26,6 +26,8 @@ import java.util.Objects;
  */
 public record TlsFiles(Path certificateChain, Path privateKey) {
     /**
+     * @param certificateChain the PEM certificate chain, not null
+     * @param privateKey the PEM private key, not null; never logged
      * @throws NullPointerException when a path is null
      */
     public TlsFiles {

@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.workqueue;
 
+import io.patternkit.sidecar.common.EngineException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;

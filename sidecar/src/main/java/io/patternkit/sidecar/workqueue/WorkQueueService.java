@@ -1,10 +1,9 @@
 package io.patternkit.sidecar.workqueue;
 
 import io.patternkit.protocol.ItemState;
-
-import io.patternkit.sidecar.common.ProblemException;
-
 import io.patternkit.protocol.ProblemType;
+import io.patternkit.sidecar.common.EngineException;
+import io.patternkit.sidecar.common.ProblemException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
