@@ -22,12 +22,17 @@ import org.slf4j.LoggerFactory;
  * {@code http.server.requests} under the route {@value #ROUTE} and status 408, and logged at DEBUG only, so that a
  * stranger cannot fill the log.
  *
- * <p>A request whose headers announce no body (neither {@code Content-Length} above zero nor
- * {@code Transfer-Encoding}) costs nothing here; any other sets one timer, cancelled when its response ends.
+ * <p>Two handlers around the body's reader: {@link #handle} before it sets the deadline, {@link #admitInTime} after it
+ * lets through only a request that was not answered 408 meanwhile (a body that completes during the lingering close
+ * must not be acted on: the answer said nothing was done). A request whose headers announce no body (neither
+ * {@code Content-Length} above zero nor {@code Transfer-Encoding}) costs nothing here; any other sets one timer,
+ * cancelled when its response ends.
  */
 final class BodyDeadline implements Handler<RoutingContext> {
     /** The metrics {@code route} tag of a request answered 408 here. */
     static final String ROUTE = "request-timeout";
+    /** The routing-context key set on a request answered 408. */
+    private static final String EXPIRED = "patternkit.body-deadline.expired";
     private static final Logger LOG = LoggerFactory.getLogger(BodyDeadline.class);
 
     private final Vertx vertx;
@@ -57,6 +62,17 @@ final class BodyDeadline implements Handler<RoutingContext> {
         ctx.next();
     }
 
+    /**
+     * Goes on to the request's route unless the request was answered 408 while its body was arriving.
+     *
+     * @param ctx the request, its body read whole
+     */
+    void admitInTime(RoutingContext ctx) {
+        if (ctx.get(EXPIRED) == null) {
+            ctx.next();
+        }
+    }
+
     private static boolean announcesBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.equals("0"));
@@ -69,6 +85,7 @@ final class BodyDeadline implements Handler<RoutingContext> {
         }
         LOG.debug("{} {}: the body did not arrive whole within {} ms of the headers; answering 408 and closing",
                 request.method(), request.path(), deadlineMs);
+        ctx.put(EXPIRED, Boolean.TRUE);
         ctx.put(SidecarServer.ROUTE_KEY, ROUTE);
         // The status for the request's metrics, recorded when the connection closes; the answer itself goes out below
         // Vert.x's encoder, with a lingering close, as the client is still sending.

@@ -121,8 +121,10 @@ public final class SidecarServer {
         token.ifPresent(t -> router.route("/v1/*").handler(auth));
         // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
         router.route("/v1/*").handler(this::requireJsonBody);
-        router.route("/v1/*").handler(new BodyDeadline(vertx, settings.idleTimeout(), responses));
+        BodyDeadline bodyDeadline = new BodyDeadline(vertx, settings.idleTimeout(), responses);
+        router.route("/v1/*").handler(bodyDeadline);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        router.route("/v1/*").handler(bodyDeadline::admitInTime);
         patterns.forEach(p -> p.mount(router, responses, auth));
         errorAs(404, ProblemType.NOT_FOUND, "no such route");
         router.errorHandler(405, this::methodNotAllowed);
