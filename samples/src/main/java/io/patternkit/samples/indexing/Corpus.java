@@ -39,6 +39,9 @@ public final class Corpus {
     /**
      * Finds the source archive of an installed JDK: the running one first, then any under
      * {@code /usr/lib/jvm}. A JDK whose {@code src.zip} is a dangling link is skipped.
+     *
+     * @return the {@code src.zip} found, or empty when no installed JDK has one
+     * @throws IOException when {@code /usr/lib/jvm} cannot be listed
      */
     public static Optional<Path> findJdkSources() throws IOException {
         Path own = Path.of(System.getProperty("java.home"), "lib", "src.zip");
@@ -77,6 +80,8 @@ public final class Corpus {
      * @param source a {@code .zip} file or a directory
      * @param extractTo where a zip's entries go
      * @param limit at most this many files, in name order (0 = all)
+     * @return the corpus, its files in name order
+     * @throws IOException when the source cannot be read or the zip cannot be extracted
      */
     public static Corpus prepare(Path source, Path extractTo, int limit) throws IOException {
         if (Files.isDirectory(source)) {

@@ -25,7 +25,11 @@ public final class SearchPools {
      * @param query the text the user typed; each leaf analyses it with the same analyser
      */
     public record StatsCall(String query) {
-        /** Checks the query is present. */
+        /**
+         * Checks the query is present.
+         *
+         * @param query the text the user typed; each leaf analyses it with the same analyser
+         */
         public StatsCall {
             Objects.requireNonNull(query, "query");
         }
@@ -39,7 +43,13 @@ public final class SearchPools {
      * @param k most hits per shard (and in the merged answer)
      */
     public record HitsCall(String query, TermStats global, int k) {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param query the text the user typed
+         * @param global the statistics summed over the shards that answered phase one
+         * @param k most hits per shard (and in the merged answer)
+         */
         public HitsCall {
             Objects.requireNonNull(query, "query");
             Objects.requireNonNull(global, "global");
@@ -55,7 +65,11 @@ public final class SearchPools {
      * @param hits at most {@code k} hits, best first ({@link Hit#BEST_FIRST})
      */
     public record ShardHits(List<Hit> hits) {
-        /** Copies the hits. */
+        /**
+         * Copies the hits.
+         *
+         * @param hits at most {@code k} hits, best first ({@link Hit#BEST_FIRST})
+         */
         public ShardHits {
             hits = List.copyOf(hits);
         }

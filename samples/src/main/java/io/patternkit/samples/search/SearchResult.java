@@ -30,7 +30,17 @@ import java.util.Optional;
  */
 public record SearchResult(String query, int k, List<String> shards, GatherResult<TermStats> statsRound,
                            Optional<GatherResult<List<Hit>>> hitsRound, Duration elapsed) {
-    /** Checks the fields are present. */
+    /**
+     * Checks the fields are present.
+     *
+     * @param query the query text
+     * @param k most hits asked for
+     * @param shards every shard of the index, as asked in the statistics round
+     * @param statsRound phase one, {@value SearchPools#STATS}: the global statistics, summed
+     * @param hitsRound phase two, {@value SearchPools#HITS}: the merged top {@code k}; empty when no shard
+     *     answered phase one (there was nothing to ask)
+     * @param elapsed wall time of both rounds
+     */
     public SearchResult {
         Objects.requireNonNull(query, "query");
         shards = List.copyOf(shards);

@@ -30,7 +30,14 @@ public record TermStats(long docCount, long sumTotalTermFreq, long sumDocFreq, M
     /** Statistics of nothing: the identity of {@link #plus}. */
     public static final TermStats EMPTY = new TermStats(0, 0, 0, Map.of());
 
-    /** Copies {@code terms} into an ordered, immutable map. */
+    /**
+     * Copies {@code terms} into an ordered, immutable map.
+     *
+     * @param docCount documents with the body field
+     * @param sumTotalTermFreq tokens in the body field over all documents
+     * @param sumDocFreq postings in the body field over all terms
+     * @param terms per query term, its document frequency and total frequency
+     */
     public TermStats {
         terms = Map.copyOf(new TreeMap<>(terms));
     }

@@ -37,6 +37,12 @@ public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetri
     /**
      * Checks that names are unique.
      *
+     * @param checks the health checks, with unique names
+     * @param sqlMetrics the SQL metrics, with unique names
+     * @param statsd the statsd receiver, if any
+     * @param jmx the JMX exporter's collector, if any
+     * @param scrapes the metrics endpoints to read and relabel, with unique names and prefixes
+     * @param logs the app's logs to read and normalise, if any
      * @throws IllegalArgumentException when two checks, two SQL metrics or two scrapes share a name, or two scrapes a prefix
      */
     public AdapterConfig {
@@ -83,6 +89,9 @@ public record AdapterConfig(List<CheckSpec> checks, List<SqlMetricSpec> sqlMetri
         /**
          * Checks the settings.
          *
+         * @param host the address to listen on (default {@code 127.0.0.1}: the app is in the same pod)
+         * @param port the UDP port (default 8125, statsd's)
+         * @param maxSeries the most series it makes; more are dropped and counted (default 10,000)
          * @throws IllegalArgumentException when one is out of range
          */
         public Statsd {

@@ -41,6 +41,16 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
     /**
      * Checks the spec.
      *
+     * @param name the check's name (a DNS-1123 label); names the failing check in problems and metrics
+     * @param probe {@code live}, {@code ready} or {@code started}
+     * @param http an HTTP GET whose status must be 2xx or 3xx (or one of {@code expectStatus})
+     * @param tcp a TCP connect to {@code host:port}
+     * @param command a command whose exit code must be 0 (argv, no shell)
+     * @param jdbc a JDBC query that must return (a row, when {@code query} is given)
+     * @param interval how often it runs (default 10 s, as Kubernetes' periodSeconds)
+     * @param timeout how long one run may take (default 1 s, as Kubernetes' timeoutSeconds)
+     * @param failureThreshold failures in a row that make it fail (default 3)
+     * @param successThreshold successes in a row that make a failing check pass again (default 1)
      * @throws IllegalArgumentException when a member is out of range or not exactly one kind is given
      */
     public CheckSpec {
@@ -79,6 +89,8 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
         /**
          * Checks the URL.
          *
+         * @param url the URL, {@code http} or {@code https}
+         * @param expectStatus the statuses that pass; empty for any 2xx or 3xx (Kubernetes' rule)
          * @throws IllegalArgumentException when it is not http or https
          */
         @JsonCreator
@@ -113,6 +125,8 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
         /**
          * Checks the address.
          *
+         * @param host the host
+         * @param port the port, 1 to 65535
          * @throws IllegalArgumentException when the host is missing or the port out of range
          */
         @JsonCreator
@@ -137,6 +151,10 @@ public record CheckSpec(String name, String probe, Optional<Http> http, Optional
         /**
          * Checks the URL and fills the default query.
          *
+         * @param url the JDBC URL, such as {@code jdbc:postgresql://127.0.0.1:5432/app}
+         * @param user the user, or null
+         * @param passwordEnv the environment variable holding the password, or null
+         * @param query the query (default {@code SELECT 1})
          * @throws IllegalArgumentException when the URL is not a JDBC URL
          */
         @JsonCreator

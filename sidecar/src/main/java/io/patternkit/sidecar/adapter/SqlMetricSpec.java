@@ -25,6 +25,13 @@ public record SqlMetricSpec(String name, CheckSpec.Jdbc jdbc, String query, List
     /**
      * Checks the spec.
      *
+     * @param name the metric name's stem, such as {@code pg_stat_activity}: letters, digits and {@code _}
+     * @param jdbc the database and its credentials; its own {@code query} is not used
+     * @param query the query
+     * @param labels the columns that become labels, possibly none
+     * @param values the numeric columns that become gauges, at least one
+     * @param interval how often the query runs (default 15 s)
+     * @param timeout the login and query timeout (default 5 s)
      * @throws IllegalArgumentException when a member is out of range
      */
     public SqlMetricSpec {

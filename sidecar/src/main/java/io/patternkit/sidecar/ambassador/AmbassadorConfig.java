@@ -21,6 +21,7 @@ public record AmbassadorConfig(List<UpstreamSpec> upstreams) {
     /**
      * Checks that names and ports are unique.
      *
+     * @param upstreams the upstreams, with unique names and ports
      * @throws IllegalArgumentException when two upstreams share a name or a port
      */
     @JsonCreator

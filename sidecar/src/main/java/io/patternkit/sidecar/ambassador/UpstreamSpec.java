@@ -55,6 +55,30 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
     /**
      * Checks the upstream as a whole.
      *
+     * @param name the upstream's name, a DNS-1123 label ({@link NameRule#UPSTREAM}); names metrics and routes
+     * @param port the loopback port the app calls, 1 to 65535
+     * @param shardKey where requests carry their shard's key; {@link ShardKey#NONE} only with one shard
+     * @param shards the stable version's shards, at least one, with unique names
+     * @param canary the canary version, if any
+     * @param tryTimeout how long one attempt may go without a byte from its endpoint, 1 ms to 1 h (default 5 s)
+     * @param timeout the whole request's budget across attempts, at least {@code tryTimeout} (default 15 s);
+     *     what remains is sent downstream in {@code Patternkit-Deadline-Ms}
+     * @param maxAttempts attempts per request, first one included, 1 to 10 (default 3)
+     * @param retryBudgetPercent retries allowed as a share of first attempts, 0 to 100 (default 20)
+     * @param retryBurst retries allowed within any 10 s beyond the percentage of that window's first
+     *     attempts, at least 1 (default 10; the reserve of {@link io.patternkit.sidecar.common.ExtraLoadBudget})
+     * @param ejection when an endpoint is ejected (its circuit opened) and for how long
+     * @param maxConnectionsPerEndpoint pooled connections per endpoint, 1 to 10,000 (default 64)
+     * @param connectTimeout how long a TCP connect to an endpoint may take, and then its TLS handshake, each; 1 ms to 1 h (default 2 s,
+     *     time for one lost SYN to be sent again; Envoy's cluster {@code connect_timeout}); an attempt holds one of the
+     *     endpoint's {@code maxConnectionsPerEndpoint} places until it ends, whatever the request's own timeouts
+     * @param hedging hedged requests for idempotent requests whose body is replayable; empty (the default) for none
+     * @param mirror a shadow upstream that gets a copy of a share of the requests whose body is replayable; empty (the
+     *     default) for none
+     * @param maxBufferedBodyBytes a request body of at most this many bytes, with a {@code Content-Length}, is read
+     *     whole before the first attempt, so that it can be sent again (retries and hedges of idempotent requests) and
+     *     copied (mirroring); a larger body, or one of unknown length, streams through once. 0 to 16 MiB (default 64 KiB,
+     *     as Envoy buffers a request for retries up to its connection buffer limit); 0 streams every body
      * @throws IllegalArgumentException when a member is out of range, saying which
      */
     public UpstreamSpec {
@@ -160,6 +184,9 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         /**
          * Checks the shard.
          *
+         * @param name the shard's name ({@link NameRule#SHARD}); keys stay with it when its endpoints change
+         * @param endpoints the replicas' base URLs, {@code http} or {@code https}, at least one, unique;
+         *     a path in the URL prefixes every request's path
          * @throws IllegalArgumentException when the name or an endpoint is malformed
          */
         public Shard {
@@ -208,6 +235,8 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         /**
          * Checks the canary.
          *
+         * @param percent the share of requests routed to it, 0 to 100 (a request is drawn at random)
+         * @param shards its shards, at least one; sharded by the same key as the stable version
          * @throws IllegalArgumentException when the share or the shards are out of range
          */
         @JsonCreator
@@ -237,6 +266,9 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         /**
          * Checks the settings.
          *
+         * @param percent the share of requests copied, 0 to 100
+         * @param endpoints the shadow's base URLs, at least one, {@code http} or {@code https}; a copy goes to one of them at random
+         * @param nonIdempotent whether {@code POST} and {@code PATCH} requests are copied too (default false)
          * @throws IllegalArgumentException when one is out of range
          */
         public Mirror {
@@ -274,6 +306,10 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         /**
          * Checks the settings.
          *
+         * @param failureRatePercent the failure rate that ejects, 1 to 100 (default 50)
+         * @param window attempts the rate is computed over, at least 1 (default 10)
+         * @param minimumCalls attempts needed before the rate counts, 1 to {@code window} (default 3)
+         * @param duration how long an ejected endpoint gets no traffic, 1 ms to 1 h (default 10 s)
          * @throws IllegalArgumentException when one is out of range
          */
         public Ejection {
@@ -312,6 +348,11 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
         /**
          * Checks the settings.
          *
+         * @param percentile the latency percentile that sets the delay, 1 to 99.9 (default 95)
+         * @param minDelay the shortest delay (default 5 ms)
+         * @param maxDelay the longest delay, at least {@code minDelay} (default 500 ms)
+         * @param maxExtraLoadPercent hedges as a share of first attempts, 0 to 100 (default 5)
+         * @param burst hedges allowed within any 10 s beyond that, at least 1 (default 10)
          * @throws IllegalArgumentException when one is out of range
          */
         public Hedging {

@@ -162,7 +162,15 @@ public final class JsonFields {
         errors.add(new FieldError(field, message));
     }
 
-    /** Checks that {@code node} is an object whose members are all in {@code allowed}. */
+    /**
+     * Checks that {@code node} is an object whose members are all in {@code allowed}, recording an error for it or for
+     * each unknown member.
+     *
+     * @param node the value, or null when absent
+     * @param path where it is, for the errors' field names ({@code ""} at the top level)
+     * @param allowed the members it may have
+     * @return true when it is an object (unknown members recorded, if any), false when it is not
+     */
     public boolean object(JsonNode node, String path, Set<String> allowed) {
         if (node == null || !node.isObject()) {
             error(path, "must be a JSON object");
@@ -176,7 +184,17 @@ public final class JsonFields {
         return true;
     }
 
-    /** An integer member within {@code [min, max]}, {@code fallback} when absent; null after an error. */
+    /**
+     * An integer member within {@code [min, max]}.
+     *
+     * @param object the object holding it
+     * @param path the object's path, for the error's field name
+     * @param name the member's name
+     * @param min the least value allowed
+     * @param max the greatest value allowed
+     * @param fallback what an absent member stands for, possibly null
+     * @return the value, {@code fallback} when absent, or null after an error (recorded)
+     */
     public Long integer(JsonNode object, String path, String name, long min, long max, Long fallback) {
         JsonNode value = object.get(name);
         if (value == null) {
@@ -194,7 +212,17 @@ public final class JsonFields {
         return n;
     }
 
-    /** A string member of {@code minLength..maxLength} characters, null when absent or after an error. */
+    /**
+     * A string member of {@code minLength..maxLength} characters (code points, as {@link #length} counts them).
+     *
+     * @param object the object holding it
+     * @param path the object's path, for the error's field name
+     * @param name the member's name
+     * @param minLength the fewest characters allowed
+     * @param maxLength the most characters allowed
+     * @param required whether an absent member is an error
+     * @return the text, or null when absent or after an error (recorded)
+     */
     public String string(JsonNode object, String path, String name, int minLength, int maxLength, boolean required) {
         JsonNode value = object.get(name);
         if (value == null) {
@@ -227,7 +255,15 @@ public final class JsonFields {
         return text.codePointCount(0, text.length());
     }
 
-    /** A boolean member, {@code fallback} when absent. */
+    /**
+     * A boolean member.
+     *
+     * @param object the object holding it
+     * @param path the object's path, for the error's field name
+     * @param name the member's name
+     * @param fallback what an absent member stands for
+     * @return the value; {@code fallback} when absent or after an error (recorded)
+     */
     public boolean bool(JsonNode object, String path, String name, boolean fallback) {
         JsonNode value = object.get(name);
         if (value == null) {
@@ -240,7 +276,17 @@ public final class JsonFields {
         return value.booleanValue();
     }
 
-    /** An array member of {@code minItems..maxItems} elements; null when absent (recorded if required) or wrong. */
+    /**
+     * An array member of {@code minItems..maxItems} elements.
+     *
+     * @param object the object holding it
+     * @param path the object's path, for the error's field name
+     * @param name the member's name
+     * @param minItems the fewest elements allowed
+     * @param maxItems the most elements allowed
+     * @param required whether an absent member is an error
+     * @return the array, or null when absent or after an error (recorded)
+     */
     public JsonNode array(JsonNode object, String path, String name, int minItems, int maxItems, boolean required) {
         JsonNode value = object.get(name);
         if (value == null) {
@@ -260,12 +306,20 @@ public final class JsonFields {
         return value;
     }
 
-    /** @return {@code path.name}, or {@code name} at the top level */
+    /**
+     * @param path an object's path, {@code ""} at the top level
+     * @param name a member's name
+     * @return {@code path.name}, or {@code name} at the top level
+     */
     public static String join(String path, String name) {
         return path.isEmpty() ? name : path + "." + name;
     }
 
-    /** @return {@code path[i]} */
+    /**
+     * @param path an array's path
+     * @param i an element's index
+     * @return {@code path[i]}
+     */
     public static String index(String path, int i) {
         return path + "[" + i + "]";
     }

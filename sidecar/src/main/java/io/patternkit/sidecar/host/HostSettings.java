@@ -54,6 +54,13 @@ public record HostSettings(String bind, int port, Optional<String> token, long m
                 AuthFailureLimiter.Settings.DEFAULT, false);
 
         /**
+         * @param tls the PEM certificate chain and key to serve TLS with, or empty for plain HTTP (loopback only,
+         *     unless {@code --insecure-plaintext})
+         * @param tlsReloadInterval how often the TLS files are read again for a rotated certificate
+         * @param authFailures how many failed authentications a remote (non-loopback) address may have per window
+         *     before its requests are refused with 429
+         * @param insecurePlaintext whether plain HTTP may cross a network: served on a non-loopback address, and the
+         *     token sent to plain {@code http} servers that are not loopback
          * @throws NullPointerException when a component is null
          */
         public Security {

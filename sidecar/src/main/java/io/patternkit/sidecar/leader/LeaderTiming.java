@@ -24,6 +24,9 @@ public record LeaderTiming(Duration leaseDuration, Duration renewDeadline, Durat
      * Checks client-go's rules.
      *
      * @throws IllegalArgumentException naming the rule that is broken
+     * @param leaseDuration at least 1 s (Kubernetes Leases count whole seconds)
+     * @param renewDeadline shorter than {@code leaseDuration}
+     * @param retryPeriod positive and shorter than {@code renewDeadline}
      * @throws NullPointerException when a duration is null
      */
     public LeaderTiming {

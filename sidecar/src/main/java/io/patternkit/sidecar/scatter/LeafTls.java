@@ -26,6 +26,9 @@ public record LeafTls(Optional<Path> ca, Optional<String> serverName) {
     public static final LeafTls DEFAULT = new LeafTls(Optional.empty(), Optional.empty());
 
     /**
+     * @param ca PEM certificates of the trusted authorities, or empty for the JVM's trust store
+     * @param serverName the name every leaf's certificate must carry (also sent as SNI and {@code Host}), or empty for
+     *     the host of each URL
      * @throws NullPointerException when a component is null
      */
     public LeafTls {

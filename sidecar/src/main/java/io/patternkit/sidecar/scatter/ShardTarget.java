@@ -9,7 +9,12 @@ import java.util.List;
  * @param replicas its replicas, possibly none (the shard is then skipped), sorted by leaf id
  */
 public record ShardTarget(String shard, List<Leaf> replicas) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param shard the shard name
+     * @param replicas its replicas, possibly none (the shard is then skipped), sorted by leaf id
+     */
     public ShardTarget {
         replicas = List.copyOf(replicas);
     }

@@ -11,7 +11,13 @@ import java.util.List;
  * @param items the claimed items, possibly none
  */
 public record AckedAndClaimed(List<Boolean> acks, List<ClaimedItem> items) {
-    /** Copies both lists. */
+    /**
+     * Copies both lists.
+     *
+     * @param acks per carried receipt, in the request's order, true when acked and false when stale; empty when none
+     *     was carried
+     * @param items the claimed items, possibly none
+     */
     public AckedAndClaimed {
         acks = List.copyOf(acks);
         items = List.copyOf(items);

@@ -17,6 +17,8 @@ public record Backoff(long baseMs, long maxMs) {
     /**
      * Validates the settings.
      *
+     * @param baseMs the first delay in milliseconds, 1 to 86 400 000 (one day)
+     * @param maxMs the cap in milliseconds, at least {@code baseMs}
      * @throws IllegalArgumentException when a value is out of range
      */
     public Backoff {

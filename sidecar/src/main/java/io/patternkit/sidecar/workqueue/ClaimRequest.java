@@ -12,7 +12,15 @@ import java.util.List;
  * @param acks receipts to acknowledge before claiming, in the request's order; empty when none
  */
 public record ClaimRequest(int max, long visibilityMs, long waitMs, String claimId, List<String> acks) {
-    /** Copies {@code acks}. */
+    /**
+     * Copies {@code acks}.
+     *
+     * @param max most items to claim, 1 to 1000
+     * @param visibilityMs visibility timeout in milliseconds, 1 to 43 200 000
+     * @param waitMs long-poll time in milliseconds, 0 to 20 000
+     * @param claimId the client's name for this claim, by which it can end it early; null when unnamed
+     * @param acks receipts to acknowledge before claiming, in the request's order; empty when none
+     */
     public ClaimRequest {
         acks = List.copyOf(acks);
     }

@@ -24,6 +24,14 @@ public record LogSourceSpec(String name, Optional<Path> file, Optional<Path> pip
     /**
      * Checks the spec.
      *
+     * @param name the source's name (a DNS-1123 label), written in every record and used as a metric tag
+     * @param file the file to follow, or empty
+     * @param pipe the named pipe to read, or empty
+     * @param format how the app writes its lines
+     * @param fromStart whether a file that is there when the adapter starts is read from its start
+     *     (default {@code false}: from its end, as {@code tail -F} and Fluent Bit's {@code Read_from_Head}
+     *     do, so that a restarted sidecar does not write it again); a file that appears later, and the
+     *     new file after a rotation, are always read from their start
      * @throws IllegalArgumentException when the name is invalid or not exactly one of file and pipe is given
      */
     public LogSourceSpec {

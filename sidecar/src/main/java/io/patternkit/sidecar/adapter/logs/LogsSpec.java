@@ -26,6 +26,16 @@ public record LogsSpec(List<LogSourceSpec> sources, boolean stdout, int recent, 
     /**
      * Checks the settings.
      *
+     * @param sources the logs to read, with unique names
+     * @param stdout whether records are written as JSON lines on the sidecar's standard output (default
+     *     {@code true}: where a cluster's log collector reads every container)
+     * @param recent how many of the newest records {@code GET /v1/adapter/logs} can show (default 1,000)
+     * @param rotateWait how long a rotated file is still read after a new one took its name, for what the
+     *     app writes before it reopens (default 5 s, Fluent Bit's {@code Rotate_Wait})
+     * @param multilineFlush how long a record of a text log waits for more continuation lines before it
+     *     is written (default 1 s)
+     * @param maxLineBytes the longest line kept as one record; a longer one is written in pieces of at most
+     *     this size, cut between UTF-8 characters (default 64 KiB, at least 256)
      * @throws IllegalArgumentException when two sources share a name or a setting is out of range
      */
     public LogsSpec {

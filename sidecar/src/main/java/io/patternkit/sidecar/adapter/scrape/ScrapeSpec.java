@@ -39,6 +39,15 @@ public record ScrapeSpec(String name, URI url, String format, String prefix, Map
     /**
      * Checks the spec.
      *
+     * @param name the scrape's name (a DNS-1123 label), in its {@code up} series and the logs
+     * @param url the endpoint, http or https
+     * @param format {@code prometheus} or {@code json}
+     * @param prefix put before every name (default the scrape's name and {@code _}, with {@code -} as {@code _})
+     * @param labels added to every series
+     * @param keep only families whose scraped name matches (whole), or empty for all
+     * @param drop no family whose scraped name matches (whole), or empty for none
+     * @param values for {@code json}: the numbers to take
+     * @param timeout how long one read of the endpoint may take (default 2 s)
      * @throws IllegalArgumentException when a member is invalid, naming it
      */
     public ScrapeSpec {

@@ -25,6 +25,12 @@ public record ExecSettings(String queue, List<String> command, int concurrency, 
     /**
      * Validates the settings and copies the command.
      *
+     * @param queue the queue to consume, a valid queue name
+     * @param command the program and its arguments, run without a shell; never empty
+     * @param concurrency most commands running at once, 1 to {@link Wire#MAX_BATCH}
+     * @param timeout longest run of one command before it is killed and its item nacked
+     * @param visibility the claim's visibility timeout, extended at a third of it while the command runs
+     * @param killGrace how long a command gets between SIGTERM and SIGKILL
      * @throws IllegalArgumentException when a value is out of range
      */
     public ExecSettings {
