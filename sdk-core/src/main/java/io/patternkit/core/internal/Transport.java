@@ -523,8 +523,9 @@ public final class Transport implements AutoCloseable {
                 .build());
     }
 
+    /** A failure that counts against the breaker: not a 408, which says one request's body was too slow, not the sidecar. */
     private static boolean isOutage(Throwable e) {
-        return e instanceof SidecarUnavailableException || e instanceof CallTimeoutException
+        return e instanceof SidecarUnavailableException u && u.status() != 408 || e instanceof CallTimeoutException
                 || e instanceof ProtocolException p && (p.status() == 0 || p.status() >= 500);
     }
 

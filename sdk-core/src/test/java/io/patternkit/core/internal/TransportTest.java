@@ -121,6 +121,20 @@ class TransportTest {
                 .timer().count()).isEqualTo(1);
     }
 
+    @Test
+    void requestTimeoutsDoNotOpenTheCircuit() {
+        server.stubFor(get("/x").willReturn(aResponse().withStatus(408)));
+        SidecarConfig c = config().maxRetries(0).circuitBreakerWindow(4).circuitBreakerFailureRate(50)
+                .circuitBreakerOpenDuration(Duration.ofMinutes(1)).build();
+        try (Transport t = new Transport(c)) {
+            for (int i = 0; i < 6; i++) {
+                assertThatThrownBy(() -> t.execute(SidecarCall.get("x", "/x"), Health.class))
+                        .isInstanceOf(SidecarUnavailableException.class).hasMessageContaining("(408)");
+            }
+        }
+        assertThat(server.getAllServeEvents()).as("every call sent: the breaker stayed closed").hasSize(6);
+    }
+
     /**
      * A long-poll is not the half-open breaker's one trial call: parked for its wait, it would have the breaker refuse
      * every other call meanwhile. It sends a liveness probe as the trial first.

@@ -14,25 +14,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounds how long a request's body may take to arrive: the whole body within the deadline of the request's headers,
- * or the answer is 408 {@code request-timeout} (RFC 9110 section 15.5.9) and the connection closes after it
- * ({@link LingeringClose}). The idle timeout alone cannot bound it, because every chunk of a body restarts it: a
- * client trickling a byte every few seconds would hold its connection for as long as it liked. Go's
- * {@code http.Server.ReadTimeout} bounds a whole request the same way. The answer is counted in
- * {@code http.server.requests} under the route {@value #ROUTE} and status 408, and logged at DEBUG only, so that a
- * stranger cannot fill the log.
+ * Bounds how long a request's body may take to arrive: the whole body within the deadline of the request's headers.
+ * The idle timeout alone cannot bound it, because every chunk of a body restarts it: a client trickling a byte every
+ * few seconds would hold its connection for as long as it liked, also after an early answer (a 401, 404 or 413 goes
+ * out before the body is read, and Vert.x then reads and discards the rest of the body on a kept-alive connection).
+ * Go's {@code http.Server.ReadTimeout} bounds a whole request the same way.
  *
- * <p>Two handlers around the body's reader: {@link #handle} before it sets the deadline, {@link #admitInTime} after it
- * lets through only a request that was not answered 408 meanwhile (a body that completes during the lingering close
- * must not be acted on: the answer said nothing was done). A request whose headers announce no body (neither
- * {@code Content-Length} above zero nor {@code Transfer-Encoding}) costs nothing here; any other sets one timer,
- * cancelled when its response ends.
+ * <p>When the deadline passes, a request not yet answered is answered 408 {@code request-timeout} (RFC 9110 section
+ * 15.5.9) and its connection closed after the answer ({@link LingeringClose}); what still arrives of its body is
+ * discarded, never handed to its route (the answer says nothing was done). It is counted in
+ * {@code http.server.requests} under the route {@value #ROUTE} and status 408. A request already answered has its
+ * connection closed. Either is logged at DEBUG only, so that a stranger cannot fill the log.
+ *
+ * <p>Runs first on every route. A request whose headers announce no body (neither {@code Content-Length} above zero
+ * nor {@code Transfer-Encoding}) costs nothing here; any other sets one timer, cancelled when its body has arrived.
  */
 final class BodyDeadline implements Handler<RoutingContext> {
     /** The metrics {@code route} tag of a request answered 408 here. */
     static final String ROUTE = "request-timeout";
-    /** The routing-context key set on a request answered 408. */
-    private static final String EXPIRED = "patternkit.body-deadline.expired";
     private static final Logger LOG = LoggerFactory.getLogger(BodyDeadline.class);
 
     private final Vertx vertx;
@@ -53,24 +52,12 @@ final class BodyDeadline implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (request.isEnded() || !announcesBody(request)) {
-            ctx.next();
-            return;
+        if (!request.isEnded() && announcesBody(request)) {
+            long timer = vertx.setTimer(deadlineMs, id -> expire(ctx));
+            // The request's end, not the response's: after an early answer the body is still being read.
+            request.end().onComplete(ended -> vertx.cancelTimer(timer));
         }
-        long timer = vertx.setTimer(deadlineMs, id -> expire(ctx));
-        ctx.addEndHandler(v -> vertx.cancelTimer(timer));
         ctx.next();
-    }
-
-    /**
-     * Goes on to the request's route unless the request was answered 408 while its body was arriving.
-     *
-     * @param ctx the request, its body read whole
-     */
-    void admitInTime(RoutingContext ctx) {
-        if (ctx.get(EXPIRED) == null) {
-            ctx.next();
-        }
     }
 
     private static boolean announcesBody(HttpServerRequest request) {
@@ -80,15 +67,21 @@ final class BodyDeadline implements Handler<RoutingContext> {
 
     private void expire(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (request.isEnded() || ctx.response().headWritten()) {
+        if (request.isEnded()) {
+            return;
+        }
+        if (ctx.response().headWritten()) {
+            LOG.debug("{} {}: answered, but its body did not arrive whole within {} ms of the headers; closing",
+                    request.method(), request.path(), deadlineMs);
+            request.connection().close();
             return;
         }
         LOG.debug("{} {}: the body did not arrive whole within {} ms of the headers; answering 408 and closing",
                 request.method(), request.path(), deadlineMs);
-        ctx.put(EXPIRED, Boolean.TRUE);
+        // The rest of the body is read and dropped during the lingering close, away from the body's reader and so from
+        // the route; the status is for the request's metrics, recorded as the connection closes.
+        request.handler(chunk -> { }).endHandler(end -> { }).exceptionHandler(failed -> { });
         ctx.put(SidecarServer.ROUTE_KEY, ROUTE);
-        // The status for the request's metrics, recorded when the connection closes; the answer itself goes out below
-        // Vert.x's encoder, with a lingering close, as the client is still sending.
         ctx.response().setStatusCode(ProblemType.REQUEST_TIMEOUT.status());
         LingeringClose.answer(vertx, request, ProblemType.REQUEST_TIMEOUT.status(), Map.of("Content-Type", Wire.PROBLEM_JSON),
                 responses.problemBytes(ProblemType.REQUEST_TIMEOUT, "the request's body did not arrive whole within "

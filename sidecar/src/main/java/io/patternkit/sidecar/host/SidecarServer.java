@@ -46,7 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
  * guarded by the optional bearer token, and one {@code /healthz/live}, one {@code /healthz/ready}
  * (ready only while every pattern's engine answers, within {@link #READINESS_DEADLINE}) and one {@code /metrics} without it. Every error is an RFC 9457 problem, including unknown routes (404), wrong methods
  * (405, with {@code Allow}), POST and PUT bodies that are not JSON (415), bodies over the limit (413), bodies that
- * do not arrive whole within the idle timeout of their headers (408, {@link BodyDeadline}), and
+ * do not arrive whole within the idle timeout of their headers (408, or the connection closed when the request was
+ * answered already: {@link BodyDeadline}), and
  * requests that are not valid HTTP (414, 431 and 400 before any route, the connection closed after). Requests are
  * timed as {@code http.server.requests} by method, route template and status.
  */
@@ -94,6 +95,7 @@ public final class SidecarServer {
         this.responses = new Responses(mapper);
         this.router = Router.router(vertx);
         router.route().handler(this::timed);
+        router.route().handler(new BodyDeadline(vertx, settings.idleTimeout(), responses));
         router.route().handler(this::refuseDotSegments);
         // A client that went away mid-request (the idle timeout, a reset) has nobody to answer; not an error.
         router.route().failureHandler(ctx -> {
@@ -121,10 +123,7 @@ public final class SidecarServer {
         token.ifPresent(t -> router.route("/v1/*").handler(auth));
         // Not router.post(...): a POST-only catch-all would turn every unknown GET under /v1 into a 405.
         router.route("/v1/*").handler(this::requireJsonBody);
-        BodyDeadline bodyDeadline = new BodyDeadline(vertx, settings.idleTimeout(), responses);
-        router.route("/v1/*").handler(bodyDeadline);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-        router.route("/v1/*").handler(bodyDeadline::admitInTime);
         patterns.forEach(p -> p.mount(router, responses, auth));
         errorAs(404, ProblemType.NOT_FOUND, "no such route");
         router.errorHandler(405, this::methodNotAllowed);

@@ -239,7 +239,7 @@ class SidecarHostTest {
     }
 
     @Test
-    void aRequestBodyThatNeverFinishesLosesItsConnectionAtTheIdleTimeout() throws Exception {
+    void aRequestBodyThatStopsArrivingLosesItsConnection() throws Exception {
         try (SidecarHost host = quicklyIdle();
                 Socket socket = new Socket("127.0.0.1", host.port())) {
             OutputStream out = socket.getOutputStream();
@@ -301,20 +301,18 @@ class SidecarHostTest {
     }
 
     @Test
-    void aBodyThatArrivesInTimeIsNotCutOff() throws Exception {
+    void aBodyTrickledAfterAnEarlyAnswerLosesItsConnectionAtTheDeadline() throws Exception {
         try (SidecarHost host = quicklyIdle();
                 Socket socket = new Socket("127.0.0.1", host.port())) {
-            // Two halves 300 ms apart, each within the half-second idle timeout: the deadline passes only after the body.
             OutputStream out = socket.getOutputStream();
-            out.write("POST /v1/a HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\":"
+            // No route: answered 404 before the body is read, and Vert.x then reads the rest to keep the connection.
+            out.write("POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Thread.sleep(300); // the client's pace, not a synchronisation
-            out.write("1234}".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            Strangers.slowloris(out, "z".repeat(400), Duration.ofMillis(25));
             socket.setSoTimeout(5_000);
-            byte[] head = socket.getInputStream().readNBytes(12);
-            assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+            assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 404");
+            assertClosedBy(socket, Duration.ofSeconds(5)); // the trickle alone would take 10 s
         }
     }
 
