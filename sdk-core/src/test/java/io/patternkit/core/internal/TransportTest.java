@@ -103,11 +103,16 @@ class TransportTest {
         assertThat(server.getAllServeEvents()).hasSize(1);
     }
 
+    /** No retries, and a breaker that opens for a minute when half of its window of four calls failed. */
+    private SidecarConfig breakerOfFourCalls() {
+        return config().maxRetries(0).circuitBreakerWindow(4).circuitBreakerFailureRate(50)
+                .circuitBreakerOpenDuration(Duration.ofMinutes(1)).build();
+    }
+
     @Test
     void theCircuitOpensAfterRepeatedFailuresAndThenSendsNothing() {
         server.stubFor(get("/x").willReturn(aResponse().withStatus(503)));
-        SidecarConfig c = config().maxRetries(0).circuitBreakerWindow(4).circuitBreakerFailureRate(50)
-                .circuitBreakerOpenDuration(Duration.ofMinutes(1)).build();
+        SidecarConfig c = breakerOfFourCalls();
         try (Transport t = new Transport(c)) {
             for (int i = 0; i < 4; i++) {
                 assertThatThrownBy(() -> t.execute(SidecarCall.get("x", "/x"), Health.class))
@@ -124,8 +129,7 @@ class TransportTest {
     @Test
     void requestTimeoutsDoNotOpenTheCircuit() {
         server.stubFor(get("/x").willReturn(aResponse().withStatus(408)));
-        SidecarConfig c = config().maxRetries(0).circuitBreakerWindow(4).circuitBreakerFailureRate(50)
-                .circuitBreakerOpenDuration(Duration.ofMinutes(1)).build();
+        SidecarConfig c = breakerOfFourCalls();
         try (Transport t = new Transport(c)) {
             for (int i = 0; i < 6; i++) {
                 assertThatThrownBy(() -> t.execute(SidecarCall.get("x", "/x"), Health.class))
