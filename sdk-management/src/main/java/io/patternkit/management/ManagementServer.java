@@ -266,7 +266,8 @@ public final class ManagementServer implements EndpointHost, AutoCloseable {
          * @param timeout how long a new connection may take to deliver its first request's line and headers, and
          *     any request its body once its headers are in, 1 ms to 10 minutes; default 30 s. A client that stops
          *     sending mid-request, or sends a new connection's first request a byte at a time (a slowloris), loses
-         *     its connection. A later request on a kept-alive connection has the idle timeout for its line and
+         *     its connection; one whose body has not arrived whole by then is answered 408 {@code request-timeout}
+         *     first, and what still arrives of the body never reaches the endpoint. A later request on a kept-alive connection has the idle timeout for its line and
          *     headers: the server cannot tell a client that has begun it from one at rest.
          * @return this builder
          */

@@ -277,14 +277,21 @@ public final class EmbeddedHttpServer {
         long start = System.nanoTime();
         String path = req.path();
         headerTimeout.arrived(req.connection());
-        // The whole request must arrive within the read timeout: a client that stops mid-body loses its connection.
-        long readTimer = vertx.setTimer(settings.readTimeout().toMillis(), id -> {
-            log.debug("management request {} {} not received whole within {}; closing", req.method(), path,
-                    settings.readTimeout());
-            req.connection().close();
-        });
         ManagementEndpoint endpoint = endpoints.get(path);
         String route = endpoint == null ? UNMATCHED : path;
+        boolean[] over = {false}; // answered before the body ended: what still arrives of it is dropped
+        // The whole request must arrive within the read timeout: a client that stops mid-body, or trickles it, gets a
+        // 408 (RFC 9110 section 15.5.9) and loses its connection.
+        long readTimer = vertx.setTimer(settings.readTimeout().toMillis(), id -> {
+            if (req.isEnded() || over[0]) {
+                return;
+            }
+            over[0] = true;
+            log.debug("management request {} {} not received whole within {}; answering 408", req.method(), path,
+                    settings.readTimeout());
+            respondAndClose(req, route, start, ManagementResponse.problem(ProblemType.REQUEST_TIMEOUT,
+                    "the request did not arrive whole within " + settings.readTimeout().toMillis() + " ms of its headers"));
+        });
         if (token != null && !path.startsWith(Wire.APP_HEALTH_PREFIX)) {
             Optional<Duration> wait = limiter.refusedFor(req.remoteAddress());
             if (wait.isPresent()) {
@@ -314,7 +321,6 @@ public final class EmbeddedHttpServer {
         InboundRequest inbound = new InboundRequest(req);
         req.response().closeHandler(v -> inbound.closed.complete(null));
         Buffer body = Buffer.buffer();
-        boolean[] over = {false};
         req.handler(chunk -> {
             if (over[0]) {
                 return;
