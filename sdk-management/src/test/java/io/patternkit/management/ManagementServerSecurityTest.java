@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.management.internal.EmbeddedHttpServer;
 import io.patternkit.server.security.Strangers;
 import io.patternkit.server.security.TestCertificates;
 import io.patternkit.server.security.TlsFiles;
@@ -23,6 +28,7 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The management server meeting strangers: TLS off loopback (reloaded when rotated), the failed-authentication limit. */
 class ManagementServerSecurityTest {
@@ -83,13 +89,7 @@ class ManagementServerSecurityTest {
         TlsFiles first = ca.issue("first", "DNS:localhost", "IP:127.0.0.1");
         Path cert = Files.copy(first.certificateChain(), dir.resolve("tls.crt"));
         Path key = Files.copy(first.privateKey(), dir.resolve("tls.key"));
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                io.patternkit.management.internal.EmbeddedHttpServer.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
-                new ch.qos.logback.core.read.ListAppender<>();
-        warnings.start();
-        log.addAppender(warnings);
-        try {
+        try (ServerLog warnings = new ServerLog()) {
             ManagementServer closing = ManagementServer.builder().tls(cert, key).tlsReloadInterval(Duration.ofMillis(100))
                     .build().start();
             Files.delete(cert);
@@ -104,9 +104,7 @@ class ManagementServerSecurityTest {
             }
             closer.join(TimeUnit.SECONDS.toMillis(30));
             assertThat(closer.isAlive()).isFalse();
-            assertThat(warnings.list).as("no step of the close timed out").isEmpty();
-        } finally {
-            log.detachAppender(warnings);
+            assertThat(warnings.events.list).as("no step of the close timed out").isEmpty();
         }
     }
 
@@ -142,20 +140,28 @@ class ManagementServerSecurityTest {
 
     @Test
     void aServerOffLoopbackWithoutATokenWarnsAtStartAndOneWithATokenDoesNot() {
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                io.patternkit.management.internal.EmbeddedHttpServer.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
-                new ch.qos.logback.core.read.ListAppender<>();
-        warnings.start();
-        log.addAppender(warnings);
-        try {
+        try (ServerLog warnings = new ServerLog()) {
             ManagementServer.builder().host("0.0.0.0").port(0).insecurePlaintext().apiToken(TOKEN).build().start().close();
             ManagementServer.builder().host("0.0.0.0").port(0).insecurePlaintext().build().start().close();
-            assertThat(warnings.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
-                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).singleElement().asString()
+            assertThat(warnings.events.list).filteredOn(e -> e.getLevel() == Level.WARN)
+                    .extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
                     .contains("on 0.0.0.0 without an API token").contains("PATTERNKIT_API_TOKEN");
-        } finally {
-            log.detachAppender(warnings);
+        }
+    }
+
+    /** What the management server logs, collected from creation until {@link #close()}. */
+    private static final class ServerLog implements AutoCloseable {
+        private final Logger log = (Logger) LoggerFactory.getLogger(EmbeddedHttpServer.class);
+        final ListAppender<ILoggingEvent> events = new ListAppender<>();
+
+        ServerLog() {
+            events.start();
+            log.addAppender(events);
+        }
+
+        @Override
+        public void close() {
+            log.detachAppender(events);
         }
     }
 }

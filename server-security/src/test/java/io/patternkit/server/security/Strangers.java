@@ -3,10 +3,12 @@ package io.patternkit.server.security;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,6 +89,32 @@ public final class Strangers {
         thread.setDaemon(true);
         thread.start();
         return failed;
+    }
+
+    /**
+     * Trickles on the calling thread: writes {@code b} to the connection a byte at a time, {@code pace} apart (the
+     * trickle's pace, not a synchronisation), until the server's answer begins to arrive or {@code most} bytes are out.
+     *
+     * @param socket the connection
+     * @param b the byte it sends
+     * @param most the most bytes it sends
+     * @param pace the wait after each byte
+     * @return how many bytes it wrote
+     * @throws IOException when a write fails
+     * @throws InterruptedException when interrupted between bytes
+     */
+    public static int trickleUntilAnswered(Socket socket, byte b, int most, Duration pace)
+            throws IOException, InterruptedException {
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        int sent = 0;
+        while (in.available() == 0 && sent < most) {
+            out.write(b);
+            out.flush();
+            sent++;
+            Thread.sleep(pace.toMillis());
+        }
+        return sent;
     }
 
     private static boolean upAndNotLoopback(NetworkInterface i) {

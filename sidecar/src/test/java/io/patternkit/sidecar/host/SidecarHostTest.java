@@ -284,13 +284,7 @@ class SidecarHostTest {
             out.write(("POST /v1/a HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + length
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             // A trickle (each byte restarts the idle timeout) until the deadline's answer begins to arrive.
-            int sent = 0;
-            while (in.available() == 0 && sent < length - 1) {
-                out.write('z');
-                out.flush();
-                sent++;
-                Thread.sleep(25); // the trickle's pace, not a synchronisation
-            }
+            int sent = Strangers.trickleUntilAnswered(socket, (byte) 'z', length - 1, Duration.ofMillis(25));
             socket.setSoTimeout(5_000);
             // The 408 ends with the server's FIN; the connection stays open for the lingering close's second.
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 408 ");
