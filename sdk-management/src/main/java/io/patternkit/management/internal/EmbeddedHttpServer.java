@@ -47,7 +47,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +96,6 @@ public final class EmbeddedHttpServer {
     private final Counter authFailures;
     private final Counter authRefused;
     private CertificateReloader reloader;
-    private final AtomicInteger open = new AtomicInteger();
     private final ConnectionCap cap;
     private final Map<String, ManagementEndpoint> endpoints = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers;
@@ -250,17 +248,9 @@ public final class EmbeddedHttpServer {
      * first request's line and headers within the read timeout ({@link ReadHeaderTimeout}).
      */
     private void capped(HttpConnection connection) {
-        if (!cap.admits(connection.remoteAddress(), open.incrementAndGet())) {
-            connection.closeHandler(v -> open.decrementAndGet());
+        if (!cap.admit(connection, headerTimeout::opened)) {
             log.debug("management connection refused: {} open", settings.maxConnections());
-            connection.close();
-            return;
         }
-        Runnable closed = headerTimeout.opened(connection);
-        connection.closeHandler(v -> {
-            open.decrementAndGet();
-            closed.run();
-        });
     }
 
     /** A request the HTTP decoder refused: a problem answer (414, 431 or 400), then the connection closes. */

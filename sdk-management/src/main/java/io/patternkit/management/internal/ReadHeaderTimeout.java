@@ -50,8 +50,8 @@ final class ReadHeaderTimeout {
      * Starts the wait for a new connection's first request.
      *
      * @param connection the connection, just opened
-     * @return what to run when the connection closes (Vert.x keeps one close handler per connection, and the server
-     *     owns it)
+     * @return what to run when the connection closes (Vert.x keeps one close handler per connection, and the server's
+     *     {@link io.patternkit.server.security.ConnectionCap} owns it)
      */
     Runnable opened(HttpConnection connection) {
         long timer = vertx.setTimer(timeout.toMillis(), id -> {

@@ -74,7 +74,8 @@ public class ScatterAutoConfiguration {
      * @param properties the {@code patternkit.scatter.*} settings: the leaf's shard, TTL, registration and server
      * @param environment resolves {@code ${...}} in the annotations
      * @return the container that serves the {@code @ScatterLeafHandler} methods
-     * @throws IllegalArgumentException naming {@code patternkit.scatter.leaf.ttl} when it is outside 1 s to 300 s
+     * @throws IllegalArgumentException naming {@code patternkit.scatter.leaf.ttl} when it is missing or outside 1 s to
+     *     300 s, or {@code patternkit.scatter.server.port} when it is outside 0 to 65535
      */
     @Bean
     @ConditionalOnMissingBean

@@ -25,8 +25,8 @@ final class AppConnections {
     }
 
     /**
-     * Counts a new connection if it is the app's. It sets no close handler (a connection has one, which its
-     * owner sets): the owner calls the returned action when the connection closes.
+     * Counts a new connection if it is the app's. It sets no close handler (a connection has one, which the
+     * {@link io.patternkit.server.security.ConnectionCap} sets): the cap runs the returned action when the connection closes.
      *
      * @param connection a connection just accepted
      * @return what to run when it closes: uncounts it if it was counted, nothing otherwise

@@ -36,7 +36,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -139,7 +138,8 @@ public final class SidecarServer {
      * time: only a decoded HTTP message restarts the timeout; a body trickled a chunk at a time is the
      * {@link BodyDeadline}'s), and closing at once every connection
      * beyond the cap, and a stranger's (one from off loopback) beyond all but the places it keeps for loopback
-     * ({@link ConnectionCap}; counted in {@code patternkit.sidecar.connections.refused}). With TLS files, serves
+     * ({@link ConnectionCap}; counted in {@code patternkit.sidecar.connections.refused}; the connections open are the
+     * gauge {@code patternkit.sidecar.connections.open}). With TLS files, serves
      * HTTPS and reads them again every reload interval ({@link CertificateReloader}); the served certificate's
      * remaining validity is the gauge {@code patternkit.sidecar.tls.certificate.expiry} (seconds), its reloads
      * {@code patternkit.sidecar.tls.reloads}.
@@ -157,25 +157,16 @@ public final class SidecarServer {
                 .setIdleTimeout((int) settings.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         Optional<TlsFiles> tls = settings.security().tls();
         Optional<TlsFiles.Loaded> loaded = tls.map(files -> files.applyTo(options, vertx));
-        AtomicInteger open = new AtomicInteger();
         Counter refused = Counter.builder("patternkit.sidecar.connections.refused")
                 .description("connections closed at once because --max-connections were open (for one from off loopback, "
                         + "all but the places kept for loopback)").register(registry);
         ConnectionCap cap = new ConnectionCap(settings.maxConnections());
+        Gauge.builder("patternkit.sidecar.connections.open", cap, ConnectionCap::open)
+                .description("connections open, of at most --max-connections").register(registry);
         return vertx.createHttpServer(options).connectionHandler(connection -> {
-            if (!cap.admits(connection.remoteAddress(), open.incrementAndGet())) {
-                connection.closeHandler(v -> open.decrementAndGet());
+            if (!cap.admit(connection, appConnections::track)) {
                 refused.increment();
-                connection.close();
-                return;
             }
-            // One close handler per connection (a second would replace the first): it uncounts the
-            // connection from the cap and, for the app's, from the app's connections.
-            Runnable appClosed = appConnections.track(connection);
-            connection.closeHandler(v -> {
-                open.decrementAndGet();
-                appClosed.run();
-            });
         }).invalidRequestHandler(this::invalid).requestHandler(router)
                 // A connection that fails below HTTP (a TLS handshake a stranger or a plain-HTTP client botches, a
                 // reset): nobody to answer, and at debug so that a stranger cannot fill the log.

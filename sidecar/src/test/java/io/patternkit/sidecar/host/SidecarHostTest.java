@@ -326,17 +326,32 @@ class SidecarHostTest {
         HostSettings settings = new HostSettings("127.0.0.1", 0, Optional.empty(), 4096, Duration.ofSeconds(2),
                 Duration.ofSeconds(30), 2, Duration.ZERO);
         try (SidecarHost host = SidecarHost.start(settings, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())),
-                Ticker.system());
-                Socket first = new Socket("127.0.0.1", host.port());
-                Socket second = new Socket("127.0.0.1", host.port());
-                Socket third = new Socket("127.0.0.1", host.port())) {
-            // The third is closed as it opens (HTTP/1.1 alone: Vert.x hands a connection over when it opens), unanswered.
-            for (Socket socket : List.of(first, second)) {
-                assertThat(statusLine(socket, "/healthz/live")).isEqualTo("HTTP/1.1 200");
+                Ticker.system())) {
+            try (Socket first = new Socket("127.0.0.1", host.port());
+                    Socket second = new Socket("127.0.0.1", host.port());
+                    Socket third = new Socket("127.0.0.1", host.port())) {
+                // The third is closed as it opens (HTTP/1.1 alone: Vert.x hands a connection over when it opens), unanswered.
+                for (Socket socket : List.of(first, second)) {
+                    assertThat(statusLine(socket, "/healthz/live")).isEqualTo("HTTP/1.1 200");
+                }
+                third.getOutputStream().write("GET /v1/a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                third.setSoTimeout(10_000);
+                assertThat(third.getInputStream().read()).as("no answer on the connection past the cap").isEqualTo(-1);
             }
-            third.getOutputStream().write("GET /v1/a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            third.setSoTimeout(10_000);
-            assertThat(third.getInputStream().read()).as("no answer on the connection past the cap").isEqualTo(-1);
+            // Once the host has seen the closes, the scrape's own connection is the one open.
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(SocketException.class).untilAsserted(() ->
+                    assertThat(scrape(host)).contains("patternkit_sidecar_connections_refused_total 1.0")
+                            .contains("patternkit_sidecar_connections_open 1.0"));
+        }
+    }
+
+    /** The metrics, over a connection of its own that the answer closes, so that a cap of two leaves room for it. */
+    private static String scrape(SidecarHost host) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", host.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
