@@ -31,9 +31,9 @@ public class WorkQueueProperties {
 
     /** Defaults of {@code @WorkQueueListener}; unset properties keep the SDK consumer's defaults. */
     public static class Listener {
-        /** How many items one listener handles at once, 1 to 256 (SDK default 4). */
+        /** How many items one listener handles at once, 1 to 1000 (SDK default 4). */
         private Integer concurrency;
-        /** How many items one claim asks for, 1 to 100 (SDK default: the concurrency). */
+        /** How many items one claim asks for, 1 to 1000 (SDK default: the concurrency). */
         private Integer batchSize;
         /** How long a claimed item stays invisible to other consumers, extended while it runs (SDK default 30s). */
         private Duration visibilityTimeout;

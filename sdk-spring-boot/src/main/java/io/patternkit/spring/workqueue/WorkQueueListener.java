@@ -34,10 +34,10 @@ public @interface WorkQueueListener {
     /** @return the queue's name: 1 to 128 letters, digits, {@code .}, {@code _} and {@code -}; placeholders allowed */
     String queue();
 
-    /** @return how many items are handled at once, 1 to 256; default {@code patternkit.workqueue.listener.concurrency} */
+    /** @return how many items are handled at once, 1 to 1000; default {@code patternkit.workqueue.listener.concurrency} */
     String concurrency() default "";
 
-    /** @return how many items one claim asks for, 1 to 100; default {@code patternkit.workqueue.listener.batch-size} */
+    /** @return how many items one claim asks for, 1 to 1000; default {@code patternkit.workqueue.listener.batch-size} */
     String batchSize() default "";
 
     /**

@@ -51,10 +51,12 @@ public class WorkQueueTemplate {
     }
 
     /**
-     * Enqueues many objects in one call, atomically (all or none).
+     * Enqueues many objects in calls of at most 1000 ({@link io.patternkit.workqueue.WorkQueue#enqueueAll}): each
+     * call is atomic (all its items or none), the calls together are not; give the items dedup keys (through
+     * {@link #queue}) when a repeat after a failure must be safe.
      *
      * @param queue the queue's name; not null
-     * @param payloads the payloads, 1 to 100; not null
+     * @param payloads the payloads, possibly none; not null
      * @return one result per payload, in order
      */
     public List<EnqueueResult> sendAll(String queue, List<?> payloads) {
