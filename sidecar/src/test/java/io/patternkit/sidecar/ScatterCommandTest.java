@@ -50,6 +50,8 @@ class ScatterCommandTest {
     void badOptionsAreUsageErrors() {
         assertThatThrownBy(() -> parse(Map.of(), "--leaf", "search=http://x/")).isInstanceOf(CommandLine.ParameterException.class);
         assertThatThrownBy(() -> parse(Map.of(), "--leaf", "search/s1=ftp://x/")).isInstanceOf(CommandLine.ParameterException.class);
+        assertThatThrownBy(() -> parse(Map.of(), "--leaf", "search/s1=https://x:70000/")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("port of 1 to 65535");
         assertThatThrownBy(() -> parse(Map.of(), "--dns-leaves", "search=host")).isInstanceOf(CommandLine.ParameterException.class);
         assertThatThrownBy(() -> parse(Map.of(), "--default-deadline", "61s")).isInstanceOf(CommandLine.ParameterException.class);
         assertThatThrownBy(() -> parse(Map.of(), "--max-response-bytes", "10")).isInstanceOf(CommandLine.ParameterException.class);

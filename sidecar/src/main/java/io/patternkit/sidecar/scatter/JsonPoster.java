@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
  */
 public interface JsonPoster {
     /**
-     * Starts the POST.
+     * Starts the POST. Never throws: any failure, a URL the client cannot use included, is a failed reply (which may
+     * come before this method returns).
      *
      * @param url the absolute {@code http} or {@code https} URL
      * @param headers extra request headers (the content type is always {@code application/json})

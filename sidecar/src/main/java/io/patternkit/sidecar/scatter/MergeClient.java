@@ -60,6 +60,12 @@ public final class MergeClient {
             onReply.accept(JsonPoster.Reply.failed(refused.getMessage()));
             return;
         }
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(body);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("cannot serialise the merge call", e);
+        }
         boolean[] done = new boolean[1];
         TaskScheduler.Cancellable[] request = new TaskScheduler.Cancellable[1];
         TaskScheduler.Cancellable timer = scheduler.schedule(timeout, () -> {
@@ -69,12 +75,6 @@ public final class MergeClient {
                 onReply.accept(JsonPoster.Reply.failed("no answer within the merge timeout of " + timeout.toMillis() + " ms"));
             }
         });
-        byte[] bytes;
-        try {
-            bytes = mapper.writeValueAsBytes(body);
-        } catch (JacksonException e) {
-            throw new IllegalStateException("cannot serialise the merge call", e);
-        }
         request[0] = poster.post(url, headers, Buffer.buffer(bytes), timeout, reply -> {
             if (!done[0]) {
                 done[0] = true;

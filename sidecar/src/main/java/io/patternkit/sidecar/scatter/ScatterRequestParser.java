@@ -8,16 +8,12 @@ import io.patternkit.protocol.WireName;
 import io.patternkit.sidecar.common.JsonFields;
 import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.ProblemException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,8 +32,6 @@ public final class ScatterRequestParser {
     private static final Set<String> COMPLETION_FIELDS = Set.of("policy", "n");
     private static final Set<String> HEDGING_FIELDS = Set.of("enabled", "delayPercentile", "minDelayMs", "maxDelayMs",
             "maxExtraLoadPercent", "maxHedges");
-    private static final Pattern URL = Pattern.compile("[hH][tT][tT][pP][sS]?://[^\\s]+");
-    private static final int MAX_URL = 2048;
     private static final long MAX_MS = Wire.MAX_SCATTER_DEADLINE_MS;
 
     private final JsonMapper mapper;
@@ -223,19 +217,14 @@ public final class ScatterRequestParser {
     }
 
     private static String url(JsonFields f, JsonNode node, String name, boolean required) {
-        String url = f.string(node, "", name, 1, MAX_URL, required);
+        String url = f.string(node, "", name, 1, LeafUrl.MAX_LENGTH, required);
         if (url == null) {
             return null;
         }
         try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!URL.matcher(url).matches() || uri.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
-                f.error(name, "must be an absolute http or https URL");
-                return null;
-            }
-        } catch (URISyntaxException e) {
-            f.error(name, "must be an absolute http or https URL");
+            LeafUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            f.error(name, LeafUrl.RULE);
             return null;
         }
         return url;

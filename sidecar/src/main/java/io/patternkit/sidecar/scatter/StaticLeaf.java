@@ -5,7 +5,6 @@ import io.patternkit.protocol.LeafSource;
 import io.patternkit.protocol.NameRule;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 
 /**
  * Parses a static leaf, as given by {@code --leaf pool/shard=url}. Its leaf id is the URL's
@@ -34,15 +33,13 @@ public final class StaticLeaf {
         if (!NameRule.POOL.matches(pool) || !NameRule.SHARD.matches(shard)) {
             throw new IllegalArgumentException("'" + spec + "' has an invalid pool or shard name");
         }
+        URI uri;
         try {
-            URI uri = new URI(url);
-            if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
-                throw new IllegalArgumentException("'" + spec + "' needs an absolute http or https URL");
-            }
-            String leafId = uri.getHost() + ":" + (uri.getPort() < 0 ? ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80) : uri.getPort());
-            return new Leaf(pool, shard, leafId.replaceAll("[^A-Za-z0-9._:@-]", "_"), url, LeafSource.STATIC, Long.MAX_VALUE);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + spec + "' needs an absolute http or https URL", e);
+            uri = LeafUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + spec + "': the URL " + LeafUrl.RULE, e);
         }
+        String leafId = uri.getHost() + ":" + (uri.getPort() < 0 ? ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80) : uri.getPort());
+        return new Leaf(pool, shard, leafId.replaceAll("[^A-Za-z0-9._:@-]", "_"), url, LeafSource.STATIC, Long.MAX_VALUE);
     }
 }

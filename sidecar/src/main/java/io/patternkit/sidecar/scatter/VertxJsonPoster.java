@@ -60,11 +60,11 @@ public final class VertxJsonPoster implements JsonPoster, AutoCloseable {
     public TaskScheduler.Cancellable post(String url, Map<String, String> headers, Buffer body, Duration timeout,
                                           Consumer<Reply> onReply) {
         Exchange exchange = new Exchange(onReply);
-        RequestOptions options = tls.target(new RequestOptions().setMethod(HttpMethod.POST), url)
-                .setConnectTimeout(Math.max(1, timeout.toMillis())).setFollowRedirects(false).putHeader("Content-Type", "application/json")
-                .putHeader("Accept", "application/json");
-        headers.forEach(options::putHeader);
-        try {
+        try { // nothing here throws to the caller: a URL Vert.x cannot use fails the exchange, as a refused connection does
+            RequestOptions options = tls.target(new RequestOptions().setMethod(HttpMethod.POST), url)
+                    .setConnectTimeout(Math.max(1, timeout.toMillis())).setFollowRedirects(false)
+                    .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
+            headers.forEach(options::putHeader);
             client.request(options).onComplete(ar -> {
                 if (ar.failed()) {
                     exchange.fail(reason(ar.cause()));

@@ -25,6 +25,17 @@ class VertxJsonPosterTest {
     }
 
     @Test
+    void aUrlTheClientCannotUseIsAFailedReplyNotAnException() throws Exception {
+        // With a TLS server name, the URL's port becomes a socket address, which refuses 70000.
+        try (VertxJsonPoster poster = new VertxJsonPoster(vertx, 1 << 20, 1, Duration.ofMillis(300),
+                new LeafTls(Optional.empty(), Optional.of("leaf.example")))) {
+            CompletableFuture<JsonPoster.Reply> reply = new CompletableFuture<>();
+            poster.post("https://leaf:70000/x", Map.of(), Buffer.buffer("{}"), Duration.ofSeconds(10), reply::complete);
+            assertThat(reply.get(10, TimeUnit.SECONDS).failure()).startsWith("cannot send");
+        }
+    }
+
+    @Test
     void aConnectionAttemptNobodyAnswersEndsAtTheConnectTimeoutAndFreesItsPlace() throws Exception {
         try (SilentListener silent = new SilentListener();
                 VertxJsonPoster poster = new VertxJsonPoster(vertx, 1 << 20, 1, Duration.ofMillis(300),
