@@ -15,8 +15,15 @@ public enum ProblemType {
     INVALID_REQUEST("invalid-request", 400, "Invalid request"),
     /** 401: the API token is missing or wrong. */
     UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
-    /** 404: no such route or resource. */
+    /** 404: no such resource (a checkpoint never saved, a pool without leaves, an unknown upstream or log source). */
     NOT_FOUND("not-found", 404, "Not found"),
+    /**
+     * 404: the server serves no route at this path: the URL is wrong, or it names a sidecar that does not run the
+     * pattern (not in its {@code --patterns}). Kept apart from {@link #NOT_FOUND}, which says a resource is absent on a
+     * route that exists, so that a client pointed at the wrong sidecar does not read "absent" (as Envoy's {@code NR}
+     * response flag keeps "no route" apart from an upstream's 404).
+     */
+    ROUTE_NOT_FOUND("route-not-found", 404, "Route not found"),
     /** 405: the route exists but not with this method. */
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
     /** 415: the body is not {@code application/json}. */
@@ -43,9 +50,12 @@ public enum ProblemType {
     REQUEST_TIMEOUT("request-timeout", 408, "Request timeout"),
     /** 413: the body or one item's payload is larger than the sidecar accepts. */
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large"),
-    /** 429: too many requests; retry after the {@code Retry-After} header. */
+    /**
+     * 429: this address is refused until the {@code Retry-After} header's delay passes; the sidecar sends it to an
+     * address off loopback that failed authentication too often.
+     */
     RATE_LIMITED("rate-limited", 429, "Too many requests"),
-    /** 503: the engine is unreachable or the sidecar is draining; retry after {@code Retry-After}. */
+    /** 503: the engine did not answer (down, unreachable, or a lock held too long); retry after {@code Retry-After}. */
     ENGINE_UNAVAILABLE("engine-unavailable", 503, "Engine unavailable"),
     /** 500: a bug in the sidecar. Client input never produces it. */
     INTERNAL("internal", 500, "Internal error"),

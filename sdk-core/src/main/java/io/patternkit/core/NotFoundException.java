@@ -1,8 +1,10 @@
 package io.patternkit.core;
 
 /**
- * 404 {@code not-found}: no such route or resource. Usually the base URL points at the wrong sidecar
- * (for example the leader sidecar instead of the work-queue sidecar). Not retryable.
+ * 404 {@code not-found}: the resource is absent on a route the sidecar serves (a checkpoint never saved, a pool
+ * without leaves). A 404 for a path the server does not serve at all ({@code route-not-found}: the base URL names a
+ * sidecar that does not run the pattern, or something else) is a {@link ProtocolException} instead, so that a wrong
+ * URL never reads as "absent". Not retryable.
  */
 public class NotFoundException extends PatternkitException {
     private static final long serialVersionUID = 1L;

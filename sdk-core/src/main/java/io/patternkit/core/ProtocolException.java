@@ -3,8 +3,8 @@ package io.patternkit.core;
 /**
  * The sidecar's answer could not be understood: a garbage, truncated or unparseable body, a broken
  * connection mid-response, or a status the contract does not allow for this call. Usually a version
- * mismatch between SDK and sidecar, or something other than a Patternkit sidecar at the base URL.
- * Not retryable.
+ * mismatch between SDK and sidecar, something other than a Patternkit sidecar at the base URL, or a sidecar that
+ * does not run the pattern (404 {@code route-not-found}). Not retryable.
  */
 public class ProtocolException extends PatternkitException {
     private static final long serialVersionUID = 1L;

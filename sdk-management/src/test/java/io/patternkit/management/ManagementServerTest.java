@@ -86,11 +86,11 @@ class ManagementServerTest {
             assertThat(r.body().string()).isEqualTo("{\"method\":\"POST\",\"bytes\":7,\"x\":\"y\"}");
         }
         try (Response r = call("GET", "/nope", null, null)) {
-            problem(r, ProblemType.NOT_FOUND);
+            problem(r, ProblemType.ROUTE_NOT_FOUND);
         }
         mount.close();
         try (Response r = call("GET", "/echo", null, null)) {
-            problem(r, ProblemType.NOT_FOUND);
+            problem(r, ProblemType.ROUTE_NOT_FOUND);
         }
         assertThat(registry.get(ManagementServer.REQUESTS).tag("route", "/echo").tag("status", "200").timer().count())
                 .isEqualTo(1);

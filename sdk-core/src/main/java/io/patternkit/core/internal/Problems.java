@@ -61,8 +61,15 @@ public final class Problems {
                         + Wire.ENV_API_TOKEN + " to the sidecar's token (or " + Wire.ENV_API_TOKEN_FILE
                         + " to a file holding it)", type);
             case 404:
-                return new NotFoundException("not found at " + sidecar + " (404)" + suffix
-                        + "; is the URL that of the right pattern sidecar?", type);
+                if (ProblemType.NOT_FOUND.uri().equals(type)) {
+                    return new NotFoundException("not found at " + sidecar + " (404)" + suffix, type);
+                }
+                // route-not-found, or a 404 that is no Patternkit problem at all: never "absent", which a caller may
+                // take as an answer (an empty checkpoint); the URL is wrong.
+                return new ProtocolException("the server at " + sidecar + " serves no such route (404"
+                        + (type == null ? "" : " " + slugOf(type)) + ")" + suffix + "; point the SDK at a sidecar that "
+                        + "runs this pattern (its --patterns; the pattern's own URL variable wins over "
+                        + Wire.ENV_SIDECAR_URL + ")", 404, type, null);
             case 408:
                 return new SidecarUnavailableException("the sidecar at " + sidecar + " stopped waiting for the request's "
                         + "body (408)" + suffix + "; the connection to it stalled, retry", 408, type, retryAfter, null);
@@ -72,8 +79,10 @@ public final class Problems {
                 return new PayloadTooLargeException("the sidecar refused the request as too large (413)" + suffix
                         + "; send smaller items or pass large data by file reference", type);
             case 429:
-                return new RateLimitedException("the sidecar at " + sidecar + " is rate limiting (429)" + suffix
-                        + "; retry after " + (retryAfter == null ? "a while" : retryAfter), type, retryAfter);
+                return new RateLimitedException("the sidecar at " + sidecar + " refuses this address for now (429)"
+                        + suffix + "; it does so after too many failed authentications from it, so check the API token ("
+                        + Wire.ENV_API_TOKEN + " or " + Wire.ENV_API_TOKEN_FILE + "); retry after "
+                        + (retryAfter == null ? "a while" : retryAfter), type, retryAfter);
             case 501:
                 return new NotImplementedException("the sidecar at " + sidecar + " cannot do this here (501)" + suffix,
                         type);
@@ -81,6 +90,11 @@ public final class Problems {
                 return new SidecarUnavailableException("the sidecar at " + sidecar + " is unavailable (503)" + suffix
                         + "; its engine may be down or it is draining, retry later", 503, type, retryAfter, null);
             default:
+                if (status == 500 && ProblemType.INTERNAL.uri().equals(type)) {
+                    return new ProtocolException("the sidecar at " + sidecar + " failed on this call (500 internal)"
+                            + suffix + ": a bug in the sidecar, not in the request; its log says more, please report it",
+                            status, type, null);
+                }
                 return new ProtocolException("unexpected HTTP status " + status + " from " + sidecar + suffix, status,
                         type, null);
         }
@@ -91,9 +105,11 @@ public final class Problems {
      * @return the problem slug of its type (such as {@code receipt-stale}), or null when it has none
      */
     public static String slug(PatternkitException e) {
-        return e.problemType()
-                .map(t -> t.startsWith(ProblemType.URN_PREFIX) ? t.substring(ProblemType.URN_PREFIX.length()) : t)
-                .orElse(null);
+        return e.problemType().map(Problems::slugOf).orElse(null);
+    }
+
+    private static String slugOf(String type) {
+        return type.startsWith(ProblemType.URN_PREFIX) ? type.substring(ProblemType.URN_PREFIX.length()) : type;
     }
 
     /**

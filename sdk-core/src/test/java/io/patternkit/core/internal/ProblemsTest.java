@@ -35,6 +35,13 @@ class ProblemsTest {
         assertThat(map(401, ProblemType.UNAUTHORIZED, null)).isInstanceOf(UnauthorizedException.class)
                 .hasMessageContaining("set " + Wire.ENV_API_TOKEN + " to the sidecar's token");
         assertThat(map(404, ProblemType.NOT_FOUND, null)).isInstanceOf(NotFoundException.class);
+        assertThat(map(404, ProblemType.ROUTE_NOT_FOUND, null)).as("a wrong URL is never 'absent'")
+                .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("404 route-not-found")
+                .hasMessageContaining("runs this pattern");
+        assertThat(map(404, null, null)).as("nor is a 404 that is no Patternkit problem")
+                .isExactlyInstanceOf(ProtocolException.class).hasMessageContaining("serves no such route");
+        assertThat(map(500, ProblemType.INTERNAL, null)).isExactlyInstanceOf(ProtocolException.class)
+                .hasMessageContaining("a bug in the sidecar");
         assertThat(map(409, ProblemType.RECEIPT_STALE, null)).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("the detail");
         assertThat(map(413, ProblemType.PAYLOAD_TOO_LARGE, null)).isInstanceOf(PayloadTooLargeException.class);
@@ -51,7 +58,8 @@ class ProblemsTest {
         assertThat(Problems.slug(e)).isEqualTo("receipt-stale");
         assertThat(e.isRetryable()).isFalse();
         assertThat(map(503, ProblemType.ENGINE_UNAVAILABLE, null).isRetryable()).isTrue();
-        assertThat(map(429, ProblemType.RATE_LIMITED, null).isRetryable()).isTrue();
+        assertThat(map(429, ProblemType.RATE_LIMITED, null)).hasMessageContaining("check the API token")
+                .extracting(PatternkitException::isRetryable).isEqualTo(true);
         assertThat(map(408, ProblemType.REQUEST_TIMEOUT, null)).isInstanceOf(SidecarUnavailableException.class)
                 .hasMessageContaining("stopped waiting for the request's body").extracting(PatternkitException::isRetryable)
                 .isEqualTo(true);

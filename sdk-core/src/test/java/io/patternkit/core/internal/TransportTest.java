@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.core.CallCancelledException;
 import io.patternkit.core.CallTimeoutException;
 import io.patternkit.core.ClientMetrics;
+import io.patternkit.core.ProtocolException;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.SidecarUnavailableException;
 import io.patternkit.protocol.Wire;
@@ -213,7 +214,7 @@ class TransportTest {
         try (Transport t = new Transport(config().build())) {
             assertThatThrownBy(() -> t.executeAsync(SidecarCall.get("gone", "/gone"), Health.class).join())
                     .isInstanceOf(CompletionException.class)
-                    .hasCauseInstanceOf(io.patternkit.core.NotFoundException.class);
+                    .hasCauseInstanceOf(ProtocolException.class);
         }
     }
 }

@@ -330,7 +330,7 @@ public final class EmbeddedHttpServer {
                 return;
             }
             if (endpoint == null) {
-                respond(req, route, start, ManagementResponse.problem(ProblemType.NOT_FOUND, "no such route"));
+                respond(req, route, start, ManagementResponse.problem(ProblemType.ROUTE_NOT_FOUND, "no such route"));
                 return;
             }
             byte[] bytes = body.getBytes();

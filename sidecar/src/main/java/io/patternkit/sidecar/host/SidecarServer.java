@@ -124,7 +124,8 @@ public final class SidecarServer {
         router.route("/v1/*").handler(this::requireJsonBody);
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         patterns.forEach(p -> p.mount(router, responses, auth));
-        errorAs(404, ProblemType.NOT_FOUND, "no such route");
+        errorAs(404, ProblemType.ROUTE_NOT_FOUND, "no such route on this sidecar: is the path right, and is its pattern "
+                + "among those it runs (--patterns)?");
         router.errorHandler(405, this::methodNotAllowed);
         errorAs(413, ProblemType.PAYLOAD_TOO_LARGE, "the request body is larger than " + maxBodyBytes + " bytes");
         errorAs(415, ProblemType.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json");

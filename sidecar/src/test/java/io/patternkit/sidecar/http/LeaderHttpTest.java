@@ -288,7 +288,7 @@ class LeaderHttpTest {
                 bad("oversized body", "POST", campaign, json, "{\"candidateId\":\"" + "a".repeat(70_000) + "\"}", 413, ProblemType.PAYLOAD_TOO_LARGE),
                 bad("text content type", "POST", campaign, "text/plain", "{\"candidateId\":\"x\"}", 415, ProblemType.UNSUPPORTED_MEDIA_TYPE),
                 bad("no content type", "POST", renew, null, "{}", 415, ProblemType.UNSUPPORTED_MEDIA_TYPE),
-                bad("unknown route", "GET", GUARD + "/nope", null, null, 404, ProblemType.NOT_FOUND),
+                bad("unknown route", "GET", GUARD + "/nope", null, null, 404, ProblemType.ROUTE_NOT_FOUND),
                 bad("wrong method", "GET", campaign, null, null, 405, ProblemType.METHOD_NOT_ALLOWED));
     }
 

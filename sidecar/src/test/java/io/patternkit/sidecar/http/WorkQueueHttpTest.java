@@ -375,7 +375,7 @@ class WorkQueueHttpTest {
                         "{\"items\":[" + "{\"payload\":1},".repeat(6000) + "{\"payload\":1}]}", 413, ProblemType.PAYLOAD_TOO_LARGE),
                 bad("text content type", "POST", GUARD + "/items", "text/plain", "{\"payload\":1}", 415, ProblemType.UNSUPPORTED_MEDIA_TYPE),
                 bad("no content type", "POST", GUARD + "/claim", null, "{}", 415, ProblemType.UNSUPPORTED_MEDIA_TYPE),
-                bad("unknown route", "GET", "/v1/nope", null, null, 404, ProblemType.NOT_FOUND),
+                bad("unknown route", "GET", "/v1/nope", null, null, 404, ProblemType.ROUTE_NOT_FOUND),
                 bad("wrong method", "GET", GUARD + "/claim", null, null, 405, ProblemType.METHOD_NOT_ALLOWED));
     }
 
