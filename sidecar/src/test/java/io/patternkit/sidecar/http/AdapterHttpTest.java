@@ -269,7 +269,9 @@ class AdapterHttpTest {
         assertThat(metrics()).contains("patternkit_adapter_log_records_total{outcome=\"parsed\",source=\"app\"} 1.0");
 
         assertThat(http.call("GET", "/v1/adapter/logs?source=nobody", null).status()).isEqualTo(404);
-        for (String bad : List.of("lines=0", "lines=x", "level=loud", "lines=1&lines=2")) {
+        assertThat(http.call("GET", "/v1/adapter/logs?level=warn", null).json().get("records")).hasSize(3);
+        for (String bad : List.of("lines=0", "lines=x", "level=loud", "level=Warn", "source=Nobody", "source=a_b",
+                "lines=1&lines=2")) {
             HttpHarness.Reply refused = http.send(http.request("GET", "/v1/adapter/logs?" + bad, null, null, true).build());
             assertThat(refused.status()).as(bad).isEqualTo(400);
             assertThat(refused.json().get("type").asString()).isEqualTo("urn:patternkit:problem:invalid-request");

@@ -640,6 +640,9 @@ class AmbassadorHttpTest {
         assertThat(unknown.body()).contains("no upstream is named orders");
         assertThat(management.call("GET", "/v1/ambassador/upstreams/terms/owner?key=any", null).json().get("stable").asString())
                 .isEqualTo("s0");
+        // An empty key is a key: a proxied request carrying one is routed by it, so the contract allows asking for it.
+        assertThat(management.call("GET", "/v1/ambassador/upstreams/terms/owner?key=", null).json().get("stable").asString())
+                .isEqualTo("s0");
         HttpHarness.Reply noKey = management.sendChecked(management.request("GET", "/v1/ambassador/upstreams/terms/owner", null, null, true).build());
         assertThat(noKey.status()).isEqualTo(400);
         assertThat(noKey.body()).contains("urn:patternkit:problem:invalid-request").contains("key=K");

@@ -1,8 +1,10 @@
 package io.patternkit.sidecar.adapter.logs;
 
+import io.patternkit.protocol.NameRule;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.common.JsonFields;
 import io.patternkit.sidecar.common.ProblemException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,11 +30,15 @@ public final class LogsQuery {
      * @param value {@code source} as sent, or {@code null}
      * @param known the configured sources
      * @return the source asked for, or empty for all
-     * @throws ProblemException {@code not-found} when no source has that name
+     * @throws ProblemException {@code invalid-request} when it is no source name at all (the rule of the configuration's
+     *     names), {@code not-found} when no source has that name
      */
     public static Optional<String> source(String value, List<String> known) {
         if (value == null) {
             return Optional.empty();
+        }
+        if (!NameRule.UPSTREAM.matches(value)) {
+            throw JsonFields.invalid("source", "must be " + NameRule.UPSTREAM.rule());
         }
         if (!known.contains(value)) {
             throw new ProblemException(ProblemType.NOT_FOUND, "no log source is named '" + value + "' (configured: "
@@ -44,16 +50,18 @@ public final class LogsQuery {
     /**
      * @param value {@code level} as sent, or {@code null}
      * @return the lowest level answered, or empty for all
-     * @throws ProblemException {@code invalid-request} when it is not a level
+     * @throws ProblemException {@code invalid-request} when it is not a level, in upper or lower case
      */
     public static Optional<LogLevel> level(String value) {
         if (value == null) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(LogLevel.valueOf(value.toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            throw JsonFields.invalid("level", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL");
-        }
+        String upper = value.toUpperCase(Locale.ROOT);
+        boolean oneCase = value.equals(upper) || value.equals(value.toLowerCase(Locale.ROOT));
+        return Arrays.stream(LogLevel.values()).filter(level -> oneCase && level.name().equals(upper)).findFirst()
+                .or(() -> {
+                    throw JsonFields.invalid("level", "must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, in upper or "
+                            + "lower case");
+                });
     }
 }
