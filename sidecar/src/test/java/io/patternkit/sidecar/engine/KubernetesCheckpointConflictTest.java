@@ -1,10 +1,13 @@
 package io.patternkit.sidecar.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.sidecar.common.ProblemException;
 import io.patternkit.sidecar.engine.kubernetes.KubernetesCheckpointEngine;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +42,21 @@ class KubernetesCheckpointConflictTest {
                 .withData(Map.of("state", state, "version", Long.toString(version), "fence", Long.toString(fence),
                         "updatedAtMs", "1"))
                 .build();
+    }
+
+    @Test
+    void aStateTooLargeForAConfigMapIsRefused413WithoutAskingTheApiServerToWriteIt() {
+        api.expect().get().withPath(path).andReturn(200, checkpoint("1", 1, 0, "1")).always();
+        // One update only: the refused save must not have used it.
+        api.expect().put().withPath(path).andReturn(200, checkpoint("2", 2, 0, "2")).once();
+        String state = "\"" + "x".repeat(1024 * 1024 - 40) + "\"";
+        try (KubernetesCheckpointEngine engine = KubernetesCheckpointEngine.using(api.createClient(), "ns")) {
+            assertThatThrownBy(() -> engine.save(NAME, state, null, null)).isInstanceOf(ProblemException.class)
+                    .hasMessageContaining("holds at most 1048576").extracting(e -> ((ProblemException) e).type())
+                    .isEqualTo(ProblemType.PAYLOAD_TOO_LARGE);
+            assertThat(engine.save(NAME, state.substring(100), null, null)).as("a state that fits with its bookkeeping")
+                    .map(c -> c.version()).contains(2L);
+        }
     }
 
     @Test

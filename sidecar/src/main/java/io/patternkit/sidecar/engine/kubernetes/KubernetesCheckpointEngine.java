@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.checkpoint.CheckpointEngine;
 import io.patternkit.sidecar.checkpoint.StoredCheckpoint;
 import io.patternkit.sidecar.common.EngineException;
+import io.patternkit.sidecar.common.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,7 +32,12 @@ import org.slf4j.LoggerFactory;
  * <p>Every write is a read, a check of the conditions (expected version, fence) and an update guarded by the
  * {@code resourceVersion} read, as client-go's optimistic concurrency does: a 409 means another sidecar wrote
  * first, and the write is read and checked again (up to {@value #CONFLICT_RETRIES} times), so two sidecars
- * sharing the namespace cannot both pass one condition. A ConfigMap holds at most 1 MiB: keep states under it.
+ * sharing the namespace cannot both pass one condition.
+ *
+ * <p>A ConfigMap's data holds at most {@value #MAX_DATA_BYTES} bytes (its keys and values together, as the API
+ * server's validation counts them): a save whose state would take it past that, with the bookkeeping, is refused
+ * with 413 {@code payload-too-large} before the API server is asked, since the API server's refusal would
+ * otherwise read as an engine outage, which a client retries.
  */
 public final class KubernetesCheckpointEngine implements CheckpointEngine, AutoCloseable {
     /** The annotation with the checkpoint's name as the app gave it. */
@@ -41,6 +48,8 @@ public final class KubernetesCheckpointEngine implements CheckpointEngine, AutoC
     private static final String VERSION = "version";
     private static final String FENCE = "fence";
     private static final String UPDATED_AT = "updatedAtMs";
+    /** The most bytes of data a ConfigMap holds (Kubernetes' {@code MaxSecretSize}, which ConfigMaps share). */
+    static final int MAX_DATA_BYTES = 1024 * 1024;
 
     private final KubernetesClient client;
     private final boolean ownsClient;
@@ -146,6 +155,13 @@ public final class KubernetesCheckpointEngine implements CheckpointEngine, AutoC
         data.put(VERSION, Long.toString(next.version()));
         data.put(FENCE, Long.toString(next.fence()));
         data.put(UPDATED_AT, Long.toString(next.updatedAtMs()));
+        long bytes = data.entrySet().stream()
+                .mapToLong(e -> e.getKey().length() + (long) e.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
+        if (bytes > MAX_DATA_BYTES) {
+            throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "checkpoint " + next.name() + " would take "
+                    + bytes + " bytes of its ConfigMap, which holds at most " + MAX_DATA_BYTES + " (the state and "
+                    + "about 80 bytes of version, fence and time): keep less state, or use the sqlite or postgres engine");
+        }
         try {
             if (current == null) {
                 ConfigMap fresh = new ConfigMapBuilder().withNewMetadata().withName(configMapName(next.name()))
