@@ -63,27 +63,32 @@ public final class Enqueue {
     }
 
     /**
-     * @param ref a path or URI the workers can read, 1 to 4096 characters
+     * @param ref a path or URI the workers can read, 1 to 4096 characters (Unicode code points, as the sidecar and
+     *     JSON Schema count them)
      * @return a file item referring to it
+     * @throws IllegalArgumentException when {@code ref} is empty or longer
      */
     public static Enqueue fileRef(String ref) {
         Objects.requireNonNull(ref, "ref");
-        if (ref.isEmpty() || ref.length() > MAX_REF) {
-            throw new IllegalArgumentException("fileRef must be 1.." + MAX_REF + " characters, got " + ref.length());
+        int length = ref.codePointCount(0, ref.length());
+        if (length == 0 || length > MAX_REF) {
+            throw new IllegalArgumentException("fileRef must be 1.." + MAX_REF + " characters, got " + length);
         }
         return new Enqueue(null, ref, null, null, 0, null);
     }
 
     /**
-     * @param key 1 to 512 characters; a second enqueue with the same key while the first item exists (or
-     *     within the dedup window after its ack) enqueues nothing and reports {@code duplicate}. With a
-     *     key, enqueue is idempotent and therefore retried automatically.
+     * @param key 1 to 512 characters (Unicode code points, as the sidecar and JSON Schema count them); a second
+     *     enqueue with the same key while the first item exists (or within the dedup window after its ack) enqueues
+     *     nothing and reports {@code duplicate}. With a key, enqueue is idempotent and therefore retried automatically.
      * @return a copy with the dedup key
+     * @throws IllegalArgumentException when {@code key} is empty or longer
      */
     public Enqueue dedupKey(String key) {
         Objects.requireNonNull(key, "dedupKey");
-        if (key.isEmpty() || key.length() > MAX_DEDUP) {
-            throw new IllegalArgumentException("dedupKey must be 1.." + MAX_DEDUP + " characters, got " + key.length());
+        int length = key.codePointCount(0, key.length());
+        if (length == 0 || length > MAX_DEDUP) {
+            throw new IllegalArgumentException("dedupKey must be 1.." + MAX_DEDUP + " characters, got " + length);
         }
         return new Enqueue(payloadJson, fileRef, key, delay, priority, maxAttempts);
     }
