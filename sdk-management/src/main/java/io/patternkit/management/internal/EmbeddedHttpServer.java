@@ -19,6 +19,7 @@ import io.patternkit.server.security.CertificateReloader;
 import io.patternkit.server.security.ConnectionCap;
 import io.patternkit.server.security.LingeringClose;
 import io.patternkit.server.security.Loopback;
+import io.patternkit.server.security.MethodTag;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -87,6 +88,14 @@ public final class EmbeddedHttpServer {
     public record Settings(String host, int port, int maxBodyBytes, String token, int workerThreads, Duration readTimeout,
             Duration idleTimeout, int maxConnections, Optional<TlsFiles> tls, Duration tlsReloadInterval,
             AuthFailureLimiter.Settings authFailures) {
+        /** @return the settings, the token shown only as set or not, so that printing them leaks nothing */
+        @Override
+        public String toString() {
+            return "Settings[host=" + host + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", token="
+                    + (token == null ? "none" : "***") + ", workerThreads=" + workerThreads + ", readTimeout=" + readTimeout
+                    + ", idleTimeout=" + idleTimeout + ", maxConnections=" + maxConnections + ", tls=" + tls
+                    + ", tlsReloadInterval=" + tlsReloadInterval + ", authFailures=" + authFailures + "]";
+        }
     }
 
     private final Settings settings;
@@ -393,7 +402,7 @@ public final class EmbeddedHttpServer {
     }
 
     private void record(HttpServerRequest req, String route, long start, ManagementResponse answer) {
-        Timer.builder(io.patternkit.management.ManagementServer.REQUESTS).tag("method", req.method().name())
+        Timer.builder(io.patternkit.management.ManagementServer.REQUESTS).tag("method", MethodTag.of(req.method()))
                 .tag("route", route).tag("status", Integer.toString(answer.status())).register(registry)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }

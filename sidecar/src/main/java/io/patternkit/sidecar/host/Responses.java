@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +26,20 @@ import tools.jackson.databind.node.ObjectNode;
  * Writes JSON bodies and RFC 9457 {@code application/problem+json} documents. Failures are mapped
  * once, here: {@link ProblemException} to its type, {@link EngineException} to 503
  * {@code engine-unavailable} with {@code Retry-After}, anything else to 500 {@code internal}
- * (logged, as it is a sidecar bug). Thread-safe.
+ * (logged, as it is a sidecar bug). An engine failure is logged at WARN at most once every
+ * {@value #ENGINE_WARN_INTERVAL_SECONDS} s, with how many were answered since, and at DEBUG otherwise: while the engine
+ * is down every client retries every second, and each answer would otherwise be a WARN line. Thread-safe.
  */
 public final class Responses {
     /** Seconds a client should wait before retrying after a 503. */
     public static final int RETRY_AFTER_SECONDS = 1;
+    /** The shortest time between two WARN lines about engine failures. */
+    static final int ENGINE_WARN_INTERVAL_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
 
     private final JsonMapper mapper;
+    private final AtomicLong nextEngineWarnNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong engineFailuresSinceWarn = new AtomicLong();
 
     /**
      * Creates the writer.
@@ -130,12 +138,25 @@ public final class Responses {
         if (failure instanceof ProblemException p) {
             problem(ctx, p.type(), p.getMessage(), p.errors());
         } else if (failure instanceof EngineException e) {
-            LOG.warn("engine unavailable: {}", e.getMessage());
+            logEngineFailure(e);
             ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
             problem(ctx, ProblemType.ENGINE_UNAVAILABLE, "the engine is unavailable; retry later", List.of());
         } else {
             LOG.error("internal error on {} {}", ctx.request().method(), ctx.request().path(), failure);
             problem(ctx, ProblemType.INTERNAL, "internal error", List.of());
+        }
+    }
+
+    private void logEngineFailure(EngineException e) {
+        long now = System.nanoTime();
+        long next = nextEngineWarnNanos.get();
+        if (now - next >= 0 && nextEngineWarnNanos.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(ENGINE_WARN_INTERVAL_SECONDS))) {
+            long since = engineFailuresSinceWarn.getAndSet(0);
+            LOG.warn("engine unavailable: {}{}", e.getMessage(), since == 0 ? ""
+                    : " (" + since + " more answered 503 since the last such line, logged at DEBUG)");
+        } else {
+            engineFailuresSinceWarn.incrementAndGet();
+            LOG.debug("engine unavailable: {}", e.getMessage());
         }
     }
 

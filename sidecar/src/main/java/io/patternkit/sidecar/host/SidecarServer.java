@@ -13,6 +13,7 @@ import io.patternkit.server.security.AuthFailureLimiter;
 import io.patternkit.server.security.CertificateReloader;
 import io.patternkit.server.security.ConnectionCap;
 import io.patternkit.server.security.LingeringClose;
+import io.patternkit.server.security.MethodTag;
 import io.patternkit.server.security.TlsFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -336,7 +337,7 @@ public final class SidecarServer {
     }
 
     private void recordRequest(HttpMethod method, String route, int status, long startNanos) {
-        Timer.builder("http.server.requests").tag("method", method.name()).tag("route", route)
+        Timer.builder("http.server.requests").tag("method", MethodTag.of(method)).tag("route", route)
                 .tag("status", Integer.toString(status)).register(registry)
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }

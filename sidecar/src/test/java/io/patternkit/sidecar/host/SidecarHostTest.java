@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.patternkit.server.security.Strangers;
+import io.patternkit.sidecar.common.EngineException;
 import io.patternkit.sidecar.common.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -29,6 +34,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The host with patterns of the test's making: one readiness across every pattern, the drain order, start-up failures. */
 class SidecarHostTest {
@@ -59,6 +65,8 @@ class SidecarHostTest {
         @Override
         public void mount(Router router, Responses responses, Handler<RoutingContext> auth) {
             router.get("/v1/" + name).handler(ctx -> responses.json(ctx, 200, responses.object().put("pattern", name)));
+            router.get("/v1/" + name + "/engine").handler(ctx -> responses.answer(ctx, "/v1/" + name + "/engine",
+                    () -> up.get() ? Future.succeededFuture(responses.object()) : Future.failedFuture(new EngineException("down", null))));
             router.post("/v1/" + name).handler(ctx -> {
                 calls.add(name + ".post");
                 responses.json(ctx, 200, responses.object().put("pattern", name));
@@ -104,6 +112,44 @@ class SidecarHostTest {
             b.up.set(false);
             assertThat(status(host, "/healthz/ready")).isEqualTo(503);
             assertThat(status(host, "/healthz/live")).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anEngineThatStaysDownIsOneWarningPerIntervalNotOnePerRetriedRequest() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger responses = (Logger) LoggerFactory.getLogger(Responses.class);
+        responses.addAppender(log);
+        Probe probe = new Probe("a", new ArrayList<>());
+        probe.up.set(false);
+        try (SidecarHost host = SidecarHost.start(HOST, EngineFamily.none(), List.of(probe), Ticker.system())) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(status(host, "/v1/a/engine")).isEqualTo(503);
+            }
+        } finally {
+            responses.detachAppender(log);
+        }
+        assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                .extracting(ILoggingEvent::getFormattedMessage).asString().startsWith("engine unavailable: down");
+    }
+
+    @Test
+    void methodsOutsideTheStandardOnesShareOneMetricsTagSoAStrangerCannotMultiplyTheSeries() throws Exception {
+        try (SidecarHost host = SidecarHost.start(HOST, EngineFamily.none(), List.of(new Probe("a", new ArrayList<>())),
+                Ticker.system())) {
+            for (String method : List.of("AAAA1", "AAAA2", "BREW")) {
+                try (Socket socket = new Socket("127.0.0.1", host.port())) {
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write((method + " /v1/a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 4");
+                }
+            }
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).contains("method=\"_OTHER\"")
+                    .doesNotContain("AAAA1").doesNotContain("AAAA2").doesNotContain("BREW"));
         }
     }
 
