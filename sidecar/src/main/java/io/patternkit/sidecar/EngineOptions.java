@@ -29,7 +29,8 @@ public final class EngineOptions {
     @Option(names = "--data", description = "Data directory of the SQLite file patternkit.db (default: $PATTERNKIT_DATA or ~/.patternkit).")
     Path data;
 
-    @Option(names = "--jdbc-url", description = "PostgreSQL JDBC URL (user and password may be in it), for --engine postgres.")
+    @Option(names = "--jdbc-url", description = "PostgreSQL JDBC URL, jdbc:postgresql://HOST[:PORT]/DB?user=USER "
+            + "(the password in $PATTERNKIT_JDBC_PASSWORD, or ?password=), for --engine postgres.")
     String jdbcUrl;
 
     @Option(names = "--namespace", description = "Namespace of the Lease objects, for --engine kubernetes (default: the pod's).")
@@ -44,10 +45,19 @@ public final class EngineOptions {
      *
      * @param env the environment, such as {@link System#getenv()}
      * @return the settings
-     * @throws picocli.CommandLine.ParameterException when PostgreSQL is chosen without a URL
+     * @throws picocli.CommandLine.ParameterException when PostgreSQL is chosen without a URL, or with one that is not
+     *     pgjdbc's (the message never quotes the URL, which may hold a password)
      */
     EngineSettings settings(Map<String, String> env) {
         require(mixee, engine != EngineSettings.EngineKind.POSTGRES || jdbcUrl != null, "--engine postgres needs --jdbc-url");
+        if (jdbcUrl != null) {
+            require(mixee, jdbcUrl.startsWith("jdbc:postgresql:"), "--jdbc-url must start with jdbc:postgresql:");
+            int query = jdbcUrl.indexOf('?');
+            String beforeQuery = query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
+            require(mixee, !beforeQuery.contains("@"), "--jdbc-url must not hold USER:PASSWORD@ before its host, which "
+                    + "pgjdbc does not read (it would quote the URL, password and all, in its error): give ?user=USER and "
+                    + "the password in $" + ENV_JDBC_PASSWORD);
+        }
         Path dataDir = data != null ? data
                 : env.get(Wire.ENV_DATA) != null ? Path.of(env.get(Wire.ENV_DATA))
                 : Path.of(System.getProperty("user.home"), ".patternkit");

@@ -76,6 +76,11 @@ class WorkQueueCommandTest {
                 .isInstanceOf(CommandLine.ParameterException.class);
         assertThatThrownBy(() -> parse(Map.of(), "--default-max-attempts", "0")).isInstanceOf(CommandLine.ParameterException.class);
         assertThatThrownBy(() -> parse(Map.of(), "--engine", "postgres")).hasMessageContaining("--jdbc-url");
+        assertThatThrownBy(() -> parse(Map.of(), "--engine", "postgres", "--jdbc-url", "jdbc:postgresql://app:s3cret@db/x"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("?user=USER")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> parse(Map.of(), "--engine", "postgres", "--jdbc-url", "jdbc:mysql://db/x"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("jdbc:postgresql:");
         assertThatThrownBy(() -> parse(Map.of(), "--drain-timeout", "soon")).isInstanceOf(CommandLine.ParameterException.class);
     }
 

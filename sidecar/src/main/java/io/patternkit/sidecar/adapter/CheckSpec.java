@@ -3,6 +3,7 @@ package io.patternkit.sidecar.adapter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.patternkit.protocol.NameRule;
+import io.patternkit.sidecar.common.Redaction;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,5 +1,6 @@
 package io.patternkit.sidecar.adapter;
 
+import io.patternkit.sidecar.common.Redaction;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -96,7 +97,8 @@ interface Probe {
                     }
                 }
             } catch (SQLException e) {
-                throw new SQLException(check.redactedUrl() + ": " + e.getMessage(), e.getSQLState(), e);
+                throw new SQLException(check.redactedUrl() + ": " + Redaction.scrubbed(e.getMessage(), check.url()),
+                        e.getSQLState()); // not chained: the driver's own message quotes the URL
             }
         };
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.patternkit.sidecar.common.Redaction;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -67,7 +68,7 @@ final class SqlMetric {
             errors.increment();
             if (!failing) {
                 LOG.warn("adapter: SQL metric {} failed, keeping its last values: {}: {}", spec.name(), spec.jdbc().redactedUrl(),
-                        e.getMessage());
+                        Redaction.scrubbed(e.getMessage(), spec.jdbc().url()));
             }
             failing = true;
             return;

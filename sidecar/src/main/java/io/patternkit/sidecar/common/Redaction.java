@@ -1,10 +1,11 @@
-package io.patternkit.sidecar.adapter;
+package io.patternkit.sidecar.common;
 
 import java.net.URI;
 
 /**
- * The forms of the app's URLs that the adapter writes into its log and its answers, without what may be a
- * credential: a URL's user info and query (a token in {@code ?token=}), a JDBC URL's properties and user.
+ * The forms of URLs the sidecar writes into its log, its errors and its answers, without what may be a credential: a
+ * URL's user info and query (a token in {@code ?token=}), a JDBC URL's properties and user. Used for the adapter's
+ * checks of the app and for the engines' own JDBC URL.
  */
 public final class Redaction {
     private Redaction() {
@@ -37,6 +38,19 @@ public final class Redaction {
             shown = shown.substring(0, userStarts) + "..." + shown.substring(at);
         }
         return shown;
+    }
+
+    /**
+     * A driver's or pool's error message with the JDBC URL it quotes redacted: pgjdbc, HikariCP and
+     * {@code DriverManager} quote the whole URL in some errors ("No suitable driver found for ...", "Failed to get
+     * driver instance for jdbcUrl=..."), a password in it included.
+     *
+     * @param message the message, or null
+     * @param jdbcUrl the URL the message may quote; not null
+     * @return the message with every occurrence of the URL replaced by {@link #jdbcUrl(String)}'s form (null for null)
+     */
+    public static String scrubbed(String message, String jdbcUrl) {
+        return message == null || jdbcUrl.isEmpty() ? message : message.replace(jdbcUrl, jdbcUrl(jdbcUrl));
     }
 
     private static int firstOf(String text, char a, char b) {

@@ -1,4 +1,4 @@
-package io.patternkit.sidecar.adapter;
+package io.patternkit.sidecar.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,5 +20,14 @@ class RedactionTest {
         assertThat(Redaction.jdbcUrl("jdbc:mysql://app:s3cret@db:3306/app")).isEqualTo("jdbc:mysql://...@db:3306/app");
         assertThat(Redaction.jdbcUrl("jdbc:oracle:thin:scott/tiger@//db:1521/svc")).isEqualTo("jdbc:oracle:thin:...@//db:1521/svc");
         assertThat(Redaction.jdbcUrl("jdbc:sqlite:/data/app.db")).isEqualTo("jdbc:sqlite:/data/app.db");
+    }
+
+    @Test
+    void aDriversMessageLosesTheUrlItQuotes() {
+        String url = "jdbc:postgresql://app:s3cret@db/app?password=t0p";
+        assertThat(Redaction.scrubbed("Failed to get driver instance for jdbcUrl=" + url + " (twice: " + url + ")", url))
+                .isEqualTo("Failed to get driver instance for jdbcUrl=jdbc:postgresql://...@db/app?... (twice: "
+                        + "jdbc:postgresql://...@db/app?...)");
+        assertThat(Redaction.scrubbed(null, url)).isNull();
     }
 }

@@ -3,7 +3,7 @@ package io.patternkit.sidecar.adapter.scrape;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.patternkit.protocol.NameRule;
-import io.patternkit.sidecar.adapter.Redaction;
+import io.patternkit.sidecar.common.Redaction;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

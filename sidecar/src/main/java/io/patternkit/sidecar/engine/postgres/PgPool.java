@@ -3,6 +3,7 @@ package io.patternkit.sidecar.engine.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.patternkit.sidecar.common.EngineException;
+import io.patternkit.sidecar.common.Redaction;
 import java.util.Properties;
 
 /**
@@ -59,7 +60,8 @@ final class PgPool {
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new EngineException("cannot connect to PostgreSQL: " + e.getMessage(), e);
+            // Not chained: HikariCP's message and its causes' may quote the whole URL, a password in it included.
+            throw new EngineException("cannot connect to PostgreSQL: " + Redaction.scrubbed(e.getMessage(), jdbcUrl), null);
         }
     }
 }
