@@ -11,4 +11,8 @@ package io.patternkit.sidecar.workqueue;
  * @param oldestReadyAgeMs milliseconds since the oldest ready item was enqueued, 0 when none
  */
 public record QueueStats(long ready, long delayed, long inFlight, long dead, long acked, long oldestReadyAgeMs) {
+    /** @return whether the queue holds no item in any state, acked ones kept for deduplication included */
+    public boolean holdsNothing() {
+        return ready == 0 && delayed == 0 && inFlight == 0 && dead == 0 && acked == 0;
+    }
 }

@@ -40,7 +40,7 @@ public record WorkQueueModule(WorkQueueSettings settings) implements PatternModu
     public RunningPattern start(HostContext context) {
         Backoff backoff = new Backoff(settings.backoffBase().toMillis(), settings.backoffMax().toMillis());
         QueueEngine engine = context.engine(QueueEngine.Opener.class, NAME).open(backoff);
-        WorkQueueService service = new WorkQueueService(context.vertx(), engine, new WorkQueueMetrics(context.registry()),
+        WorkQueueService service = new WorkQueueService(context.vertx(), engine, new WorkQueueMetrics(context.registry(), context.ticker()),
                 new ReceiptCodec(engine.receiptKey()));
         service.startPurging(settings.dedupWindow().toMillis());
         service.startHousekeeping(HOUSEKEEPING_MS);

@@ -116,8 +116,8 @@ public final class WorkQueueService {
             long start = System.nanoTime();
             blocking(() -> {
                 for (String queue : metrics.knownQueues()) {
-                    sweep(queue);
-                    metrics.of(queue).depth(engine.stats(queue));
+                    long deadLettered = engine.deadLetterExpired(queue);
+                    metrics.housekept(queue, deadLettered, engine.stats(queue));
                 }
                 return null;
             }).onComplete(ar -> scheduleHousekeeping(periodMs,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.engine.sqlite.SqliteQueueEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,7 +40,7 @@ class WorkQueueServiceTest {
     void start() {
         vertx = Vertx.vertx();
         engine = SqliteQueueEngine.open(dir.resolve("patternkit.db"), Clock.systemUTC(), new Backoff(1_000, 4_000));
-        service = new WorkQueueService(vertx, gatedClaims(engine), new WorkQueueMetrics(registry),
+        service = new WorkQueueService(vertx, gatedClaims(engine), new WorkQueueMetrics(registry, Ticker.system()),
                 new ReceiptCodec(new byte[32]));
     }
 
