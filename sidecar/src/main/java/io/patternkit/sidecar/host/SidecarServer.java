@@ -276,11 +276,17 @@ public final class SidecarServer {
         }
         String type = ctx.request().getHeader("Content-Type");
         String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (media.equals("application/json")) {
-            ctx.next();
+        if (media.equals("application/json") || !served(method, ctx.normalizedPath())) {
+            ctx.next(); // a path or method no route serves is the router's 404 or 405, whatever the body's type
         } else {
             responses.problem(ctx, ProblemType.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json", List.of());
         }
+    }
+
+    /** Whether a route serves the method at the path (looked up only for a body of the wrong type). */
+    private boolean served(HttpMethod method, String path) {
+        return router.getRoutes().stream().anyMatch(route -> route.methods() != null && route.methods().contains(method)
+                && route.getPath() != null && matches(route.getPath(), path));
     }
 
     private void ready(RoutingContext ctx) {

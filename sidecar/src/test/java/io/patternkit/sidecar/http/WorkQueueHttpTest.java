@@ -376,7 +376,9 @@ class WorkQueueHttpTest {
                 bad("text content type", "POST", GUARD + "/items", "text/plain", "{\"payload\":1}", 415, ProblemType.UNSUPPORTED_MEDIA_TYPE),
                 bad("no content type", "POST", GUARD + "/claim", null, "{}", 415, ProblemType.UNSUPPORTED_MEDIA_TYPE),
                 bad("unknown route", "GET", "/v1/nope", null, null, 404, ProblemType.ROUTE_NOT_FOUND),
-                bad("wrong method", "GET", GUARD + "/claim", null, null, 405, ProblemType.METHOD_NOT_ALLOWED));
+                bad("unknown route, text body", "POST", "/v1/nope", "text/plain", "x", 404, ProblemType.ROUTE_NOT_FOUND),
+                bad("wrong method", "GET", GUARD + "/claim", null, null, 405, ProblemType.METHOD_NOT_ALLOWED),
+                bad("wrong method, no content type", "PUT", GUARD + "/claim", null, "{}", 405, ProblemType.METHOD_NOT_ALLOWED));
     }
 
     private static Arguments bad(String name, String method, String path, String contentType, String body, int status,
