@@ -53,6 +53,11 @@ public final class Lifecycle {
     public static final String READY = "patternkit.lifecycle.ready";
     /** The exit status after a drain that SIGTERM began: 128 + 15, as the JVM's own SIGTERM handling. */
     public static final int SIGTERM_EXIT_STATUS = 143;
+    /**
+     * The longest drain deadline: a day, far beyond any {@code terminationGracePeriodSeconds} in use, and small enough
+     * that the deadline's instant and nanoseconds cannot overflow.
+     */
+    public static final Duration MAX_DRAIN_DEADLINE = Duration.ofDays(1);
 
     private final Duration drainDeadline;
     private final Clock clock;
@@ -255,14 +260,18 @@ public final class Lifecycle {
      * and returns its report; a later call returns that report at once.
      *
      * @param trigger what gave the notice; not null
-     * @param deadline how long the drain may take; positive
+     * @param deadline how long the drain may take; positive, at most {@link #MAX_DRAIN_DEADLINE}
      * @return what each step did
+     * @throws IllegalArgumentException when {@code deadline} is not positive or longer than {@link #MAX_DRAIN_DEADLINE}
+     * @throws IllegalStateException to a caller that waited for another caller's drain, when that drain failed (a JVM
+     *     error on its thread, which that thread gets as is); every later call gets the same
      */
     public DrainReport drain(TerminationNotice.Trigger trigger, Duration deadline) {
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(deadline, "deadline");
-        if (deadline.isNegative() || deadline.isZero()) {
-            throw new IllegalArgumentException("deadline must be positive, got " + deadline);
+        if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(MAX_DRAIN_DEADLINE) > 0) {
+            throw new IllegalArgumentException("deadline must be positive and at most " + MAX_DRAIN_DEADLINE + ", got "
+                    + deadline);
         }
         synchronized (this) {
             if (draining) {
@@ -270,10 +279,15 @@ public final class Lifecycle {
             }
             draining = true;
         }
-        TerminationNotice notice = new TerminationNotice(trigger, deadline, clock.instant().plus(deadline));
-        DrainReport done = runner.run(notice, listeners);
-        report.complete(done);
-        return done;
+        try {
+            TerminationNotice notice = new TerminationNotice(trigger, deadline, clock.instant().plus(deadline));
+            DrainReport done = runner.run(notice, listeners);
+            report.complete(done);
+            return done;
+        } catch (RuntimeException | Error e) { // the callers waiting in awaitReport() must not wait for ever
+            report.completeExceptionally(e);
+            throw e;
+        }
     }
 
     private DrainReport awaitReport() {
@@ -360,14 +374,16 @@ public final class Lifecycle {
 
         /**
          * @param drainDeadline how long a drain that SIGTERM begins may take, and the default for the
-         *     management server's; positive; default 25 s, within Kubernetes' default
-         *     {@code terminationGracePeriodSeconds} of 30
+         *     management server's; positive, at most {@link #MAX_DRAIN_DEADLINE}; default 25 s, within Kubernetes'
+         *     default {@code terminationGracePeriodSeconds} of 30
          * @return this builder
+         * @throws IllegalArgumentException when {@code drainDeadline} is not positive or longer than a day
          */
         public Builder drainDeadline(Duration drainDeadline) {
             Objects.requireNonNull(drainDeadline, "drainDeadline");
-            if (drainDeadline.isNegative() || drainDeadline.isZero()) {
-                throw new IllegalArgumentException("drainDeadline must be positive, got " + drainDeadline);
+            if (drainDeadline.isNegative() || drainDeadline.isZero() || drainDeadline.compareTo(MAX_DRAIN_DEADLINE) > 0) {
+                throw new IllegalArgumentException("drainDeadline must be positive and at most " + MAX_DRAIN_DEADLINE
+                        + ", got " + drainDeadline);
             }
             this.drainDeadline = drainDeadline;
             return this;

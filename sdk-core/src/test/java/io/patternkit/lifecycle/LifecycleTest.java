@@ -2,6 +2,7 @@ package io.patternkit.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.lifecycle.DrainReport.Outcome;
@@ -19,6 +20,47 @@ class LifecycleTest {
 
     private DrainStep records(String name) {
         return budget -> ran.add(name);
+    }
+
+    @Test
+    void aListenerThatFailsAnAssertionDoesNotStopTheDrain() {
+        Lifecycle lifecycle = Lifecycle.create();
+        lifecycle.addListener(new LifecycleListener() {
+            @Override
+            public void onTerminationNotice(TerminationNotice notice) {
+                throw new AssertionError("a listener's own check");
+            }
+        });
+        lifecycle.register(DrainPhase.CLOSE_CLIENTS, "close", records("close"));
+
+        assertThat(lifecycle.drain(Duration.ofSeconds(5)).clean()).isTrue();
+        assertThat(ran).containsExactly("close");
+    }
+
+    @Test
+    void aDrainThatFailsReleasesEveryLaterCallerInsteadOfLeavingThemWaiting() {
+        Lifecycle lifecycle = Lifecycle.create();
+        lifecycle.addListener(new LifecycleListener() {
+            @Override
+            public void onTerminationNotice(TerminationNotice notice) {
+                throw new OutOfMemoryError("the JVM's own error, thrown on");
+            }
+        });
+
+        assertThatThrownBy(() -> lifecycle.drain(Duration.ofSeconds(5))).isInstanceOf(OutOfMemoryError.class);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> lifecycle.drain(Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("the drain failed"));
+    }
+
+    @Test
+    void aDeadlineBeyondADayIsRefusedBeforeTheDrainBegins() {
+        Lifecycle lifecycle = Lifecycle.create();
+        assertThatThrownBy(() -> lifecycle.drain(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most PT24H");
+        assertThatThrownBy(() -> Lifecycle.builder().drainDeadline(Duration.ofDays(2)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(lifecycle.isDraining()).isFalse();
+        assertThat(lifecycle.drain(Duration.ofSeconds(5)).clean()).isTrue();
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.patternkit.workqueue;
 import java.time.Duration;
 
 /**
- * Optional callbacks from a {@link WorkQueueConsumer}, for logging, tracing or tests. Called on the
- * worker thread that handled the item, after the sidecar was told the outcome; must be quick and must not
- * block. Exceptions thrown by a callback are logged and ignored. All methods default to doing nothing.
+ * Optional callbacks from a {@link WorkQueueConsumer}, for logging, tracing or tests. Called on the consumer's own
+ * threads (the one that claims, or the one that acks), after the sidecar was told the outcome: must be quick and must
+ * not block, as claiming or acking waits for it. What a callback throws is logged and ignored, an {@link Error} such as
+ * an {@link AssertionError} included (the JVM's own errors, but a {@link StackOverflowError}, are thrown on). All
+ * methods default to doing nothing.
  */
 public interface ConsumerListener {
     /**

@@ -70,6 +70,26 @@ class WorkQueueConsumerTest {
     }
 
     @Test
+    void aListenerThatFailsAnAssertionDoesNotStopTheConsumer() {
+        for (int i = 0; i < 10; i++) {
+            queue.add("{\"n\":" + i + "}", null);
+        }
+        AtomicInteger told = new AtomicInteger();
+        consumer = WorkQueueConsumer.builder(queue, item -> { }).concurrency(2).visibilityTimeout(Duration.ofSeconds(30))
+                .pollWait(Duration.ofMillis(200)).meterRegistry(registry).listener(new ConsumerListener() {
+                    @Override
+                    public void onProcessed(WorkItem item, Duration handlerTime) {
+                        told.incrementAndGet();
+                        throw new AssertionError("a listener's own check");
+                    }
+                }).build();
+        consumer.start();
+        // The acks ride on claims, so every item's ack needs the loop that runs the listener to go on.
+        await().atMost(WAIT).until(() -> queue.ops("ack").size() == 10 && told.get() == 10);
+        assertThat(consumer.isRunning()).isTrue();
+    }
+
+    @Test
     void theInFlightGaugeSumsTheRunningConsumersOfAQueueThatShareARegistryAndDropsADrainedOne() {
         for (int i = 0; i < 3; i++) {
             queue.add("{\"n\":" + i + "}", null);

@@ -143,7 +143,10 @@ public final class DrainRunner {
         for (LifecycleListener l : listeners) {
             try {
                 call.accept(l);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // an assertion or a class that would not load must not stop the drain
+                if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                    throw e;
+                }
                 log.warn("lifecycle listener {} threw; ignored", l, e);
             }
         }

@@ -559,10 +559,18 @@ public final class ConsumerEngine {
         }
     }
 
+    /**
+     * Runs a listener callback on the consumer's own thread (the poller's or the acker's): whatever it throws is logged
+     * and the loop goes on, an assertion or a class that would not load included; the JVM's own errors but a stack
+     * overflow are thrown on.
+     */
     private static void notify(Runnable callback) {
         try {
             callback.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                throw e;
+            }
             log.warn("consumer listener failed: {}", e.toString());
         }
     }
