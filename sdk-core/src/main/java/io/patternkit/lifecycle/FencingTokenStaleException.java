@@ -14,4 +14,12 @@ public class FencingTokenStaleException extends ConflictException {
     public FencingTokenStaleException(String detail) {
         super("checkpoint write refused: " + detail, ProblemType.FENCING_TOKEN_STALE.uri(), null);
     }
+
+    /**
+     * @param detail what the sidecar said
+     * @param cause the generic conflict as mapped from the wire, kept with its status and problem type; may be null
+     */
+    public FencingTokenStaleException(String detail, ConflictException cause) {
+        super("checkpoint write refused: " + detail, ProblemType.FENCING_TOKEN_STALE.uri(), cause);
+    }
 }

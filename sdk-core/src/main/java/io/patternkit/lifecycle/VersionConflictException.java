@@ -14,4 +14,12 @@ public class VersionConflictException extends ConflictException {
     public VersionConflictException(String detail) {
         super("checkpoint save refused: " + detail, ProblemType.VERSION_CONFLICT.uri(), null);
     }
+
+    /**
+     * @param detail what the sidecar said
+     * @param cause the generic conflict as mapped from the wire, kept with its status and problem type; may be null
+     */
+    public VersionConflictException(String detail, ConflictException cause) {
+        super("checkpoint save refused: " + detail, ProblemType.VERSION_CONFLICT.uri(), cause);
+    }
 }

@@ -76,7 +76,8 @@ public interface EndpointHost {
 
     /**
      * Calls an endpoint as every host does: a failure (an exception, or a null answer) is logged at WARN and answered
-     * 500 {@code internal} naming only the exception's class; a {@link VirtualMachineError} is rethrown.
+     * 500 {@code internal} naming only the exception's class, a {@link StackOverflowError} (a handler recursing on its
+     * input; its stack has unwound) included; any other {@link VirtualMachineError} is rethrown.
      *
      * @param endpoint the endpoint
      * @param request the request, its body read and checked
@@ -90,7 +91,7 @@ public interface EndpointHost {
             }
             return answer;
         } catch (Exception | Error e) {
-            if (e instanceof VirtualMachineError) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
                 throw (Error) e;
             }
             LoggerFactory.getLogger(EndpointHost.class).warn("management endpoint {} {} failed", request.method(),

@@ -331,6 +331,13 @@ class ManagementServerTest {
             assertThat(doc.get("detail").asText()).contains("java.lang.IllegalStateException")
                     .doesNotContain("secret");
         }
+        // A handler recursing on its input: its stack has unwound, and the request is answered, not left open.
+        server.mount("/deep", req -> {
+            throw new StackOverflowError();
+        });
+        try (Response r = call("POST", "/deep", "{}", null)) {
+            assertThat(problem(r, ProblemType.INTERNAL).get("detail").asText()).contains("java.lang.StackOverflowError");
+        }
     }
 
     @Test

@@ -88,10 +88,10 @@ public final class HttpCheckpointStore implements CheckpointStore {
         } catch (ConflictException e) {
             String slug = Problems.slug(e);
             if (ProblemType.VERSION_CONFLICT.slug().equals(slug)) {
-                throw new VersionConflictException(e.getMessage());
+                throw new VersionConflictException(e.getMessage(), e);
             }
             if (ProblemType.FENCING_TOKEN_STALE.slug().equals(slug)) {
-                throw new FencingTokenStaleException(e.getMessage());
+                throw new FencingTokenStaleException(e.getMessage(), e);
             }
             throw e;
         }

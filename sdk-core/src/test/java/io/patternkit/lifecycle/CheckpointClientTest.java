@@ -1,0 +1,51 @@
+package io.patternkit.lifecycle;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.patternkit.core.ConflictException;
+import io.patternkit.core.SidecarConfig;
+import io.patternkit.protocol.ProblemType;
+import io.patternkit.protocol.Wire;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A refused save is the typed exception, which keeps the conflict it was mapped from, status and problem type. */
+class CheckpointClientTest {
+    private final WireMockServer server = new WireMockServer(options().dynamicPort());
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    private CheckpointClient client(ProblemType refusal) {
+        server.start();
+        server.stubFor(put("/v1/checkpoints/progress").willReturn(aResponse().withStatus(409)
+                .withHeader("Content-Type", Wire.PROBLEM_JSON).withBody("{\"type\":\"" + refusal.uri()
+                        + "\",\"title\":\"t\",\"status\":409,\"detail\":\"a newer holder wrote\"}")));
+        return CheckpointClient.create(SidecarConfig.builder().baseUrl(URI.create(server.baseUrl())).build());
+    }
+
+    @Test
+    void aStaleFencingTokenKeepsTheConflictItWasMappedFrom() {
+        try (CheckpointClient client = client(ProblemType.FENCING_TOKEN_STALE)) {
+            assertThatThrownBy(() -> client.save("progress", CheckpointWrite.of(Map.of("n", 1)).fencedBy(3)))
+                    .isInstanceOf(FencingTokenStaleException.class).hasMessageContaining("a newer holder wrote")
+                    .hasCauseInstanceOf(ConflictException.class);
+        }
+    }
+
+    @Test
+    void aVersionConflictKeepsTheConflictItWasMappedFrom() {
+        try (CheckpointClient client = client(ProblemType.VERSION_CONFLICT)) {
+            assertThatThrownBy(() -> client.save("progress", CheckpointWrite.of(Map.of("n", 1)).expectingVersion(2)))
+                    .isInstanceOf(VersionConflictException.class).hasCauseInstanceOf(ConflictException.class);
+        }
+    }
+}
