@@ -104,6 +104,21 @@ class ScatterLeafTest {
     }
 
     @Test
+    void aLeafClosedOnAnInterruptedThreadStillLeavesItsPoolAndTheInterruptIsKept() {
+        root.stubFor(put(LEAVES).willReturn(okJson(registered(1000))));
+        root.stubFor(delete(LEAVES).willReturn(aResponse().withStatus(204)));
+        ScatterLeaf leaf = leaf().ttl(Duration.ofSeconds(1)).handler(Query.class, (q, ctx) -> new Hits(List.of())).start();
+        await().atMost(Duration.ofSeconds(5)).until(leaf::isRegistered);
+        Thread.currentThread().interrupt(); // a close() in a finally after catching an InterruptedException
+        try {
+            leaf.close();
+        } finally {
+            assertThat(Thread.interrupted()).as("the caller's interrupt is kept").isTrue();
+        }
+        root.verify(1, deleteRequestedFor(urlEqualTo(LEAVES)));
+    }
+
+    @Test
     void registersHeartbeatsAtATthirdOfTheTtlAndLeavesOnClose() throws IOException {
         root.stubFor(put(LEAVES).willReturn(okJson(registered(1000))));
         root.stubFor(delete(LEAVES).willReturn(aResponse().withStatus(204)));

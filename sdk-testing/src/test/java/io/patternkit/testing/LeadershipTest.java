@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -271,6 +272,24 @@ class LeadershipTest {
         assertThat(bNames.indexOf("elected")).isLessThan(bNames.indexOf("observed:b"));
         assertThat(ea.threads).hasSize(1).allMatch(t -> t.equals("patternkit-leader-jobs-events"));
         assertThat(eb.threads).hasSize(1);
+    }
+
+    @Test
+    void aLeaderClosedOnAnInterruptedThreadStillResignsAndTheInterruptIsKept() throws Exception {
+        scripted.resignFailsWhenInterrupted = true;
+        Leadership a = start("a", new Recorder());
+        leader(a);
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread closing = new Thread(() -> {
+            Thread.currentThread().interrupt(); // a close() in a finally after catching an InterruptedException
+            a.close();
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        }, "closing");
+        closing.start();
+        closing.join(AWAIT.toMillis());
+        assertThat(closing.isAlive()).isFalse();
+        assertThat(scripted.resigns).as("the successor need not wait out the lease").containsExactly("a");
+        assertThat(stillInterrupted).isTrue();
     }
 
     @Test

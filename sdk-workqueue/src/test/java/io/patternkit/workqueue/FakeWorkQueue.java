@@ -1,6 +1,7 @@
 package io.patternkit.workqueue;
 
 import io.patternkit.core.ConflictException;
+import io.patternkit.core.SidecarUnavailableException;
 import io.patternkit.protocol.ProblemType;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,6 +231,9 @@ final class FakeWorkQueue implements WorkQueue {
 
     @Override
     public synchronized List<BatchOutcome> nackAll(List<String> receipts, Nack how) {
+        if (Thread.currentThread().isInterrupted()) { // as the HTTP client refuses I/O on an interrupted thread
+            throw new SidecarUnavailableException("interrupted", 0, null, null, null);
+        }
         return receipts.stream().map(r -> {
             NackOutcome o = nack(r, how);
             return new BatchOutcome(r, true, Optional.empty(), Optional.empty(), Optional.of(o.state()),

@@ -355,6 +355,27 @@ class WorkQueueConsumerTest {
     }
 
     @Test
+    void aDrainOnAnInterruptedThreadStillReleasesWhatIsUnfinishedAndKeepsTheInterrupt() {
+        queue.add("1", null);
+        queue.add("2", null);
+        AtomicInteger started = new AtomicInteger();
+        start(item -> {
+            started.incrementAndGet();
+            awaitGate();
+        }, 2, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> started.get() == 2);
+        Thread.currentThread().interrupt(); // a close() in a finally after catching an InterruptedException
+        DrainResult result;
+        try {
+            result = consumer.drain(Duration.ofMillis(200));
+        } finally {
+            assertThat(Thread.interrupted()).as("the caller's interrupt is kept").isTrue();
+        }
+        assertThat(result).as("released, not stranded until the visibility timeout").isEqualTo(new DrainResult(0, 2, 0));
+        assertThat(queue.readyCount()).isEqualTo(2);
+    }
+
+    @Test
     void aDrainWithoutGraceStillReleasesWhatTheLongPollUnderWayHandsOver() {
         queue.answerEndEarlyWith(Duration.ofMillis(100), "1", "2");
         consumer = WorkQueueConsumer.builder(queue, item -> awaitGate()).concurrency(2)

@@ -1,6 +1,7 @@
 package io.patternkit.leader.internal;
 
 import io.patternkit.core.internal.DaemonThreads;
+import io.patternkit.core.internal.Interrupts;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -182,7 +183,7 @@ public final class LeadershipEngine {
             revoke(t, RevocationReason.CLOSED);
         }
         if (toResign != null) {
-            resignQuietly(toResign);
+            Interrupts.deferredDuring(() -> resignQuietly(toResign)); // else the successor waits out the lease
         }
         for (Thread loop : loops) {
             loop.interrupt();

@@ -3,6 +3,7 @@ package io.patternkit.scatter.internal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.core.PatternkitException;
+import io.patternkit.core.internal.Interrupts;
 import io.patternkit.core.internal.SidecarCall;
 import io.patternkit.core.internal.Transport;
 import io.patternkit.scatter.ScatterMetrics;
@@ -112,6 +113,11 @@ public final class LeafRegistration implements AutoCloseable {
                 heartbeats.cancel(false);
             }
         }
+        Interrupts.deferredDuring(this::deregister); // else the root calls this leaf until its registration lapses
+        everRegistered = false;
+    }
+
+    private void deregister() {
         try {
             transport.execute(SidecarCall.delete("deregisterLeaf", path), Void.class);
             log.debug("leaf {} left pool {}", leafId, pool);
@@ -119,6 +125,5 @@ public final class LeafRegistration implements AutoCloseable {
             log.warn("leaf {} could not leave pool {} ({}); the root drops it when its registration lapses within {}",
                     leafId, pool, e.getMessage(), ttl);
         }
-        everRegistered = false;
     }
 }

@@ -152,6 +152,11 @@ public final class ConsumerEngine {
         List<String> unfinished;
         int completed;
         int released;
+        // A drain on an interrupted thread (a close() in a finally after an InterruptedException, a drain step
+        // cancelled): the flag would cut every wait short and fail the release's call (OkHttp refuses I/O on an
+        // interrupted thread), stranding the items until their visibility timeout. It is cleared for the drain and set
+        // again after it; an interrupt during a wait still cuts that wait short.
+        boolean interrupted = Thread.interrupted();
         try {
             workers.shutdown();
             try {
@@ -165,9 +170,13 @@ public final class ConsumerEngine {
             unfinished = inFlight.values().stream().filter(InFlight::claimSettlement).map(f -> f.item.receipt())
                     .toList();
             completed = completedDuringDrain.get();
+            interrupted |= Thread.interrupted();
             released = release(unfinished);
         } finally {
             shutdown();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         drained = new DrainResult(completed, released, unfinished.size() - released);
         log.info("drained queue {} consumer: {} completed, {} released, {} stranded", queue.name(),
