@@ -3,6 +3,7 @@ package io.patternkit.lifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.core.SidecarClient;
+import io.patternkit.core.internal.Waits;
 import io.patternkit.lifecycle.internal.DrainRunner;
 import io.patternkit.lifecycle.internal.HealthRegistry;
 import io.patternkit.lifecycle.internal.InfoRegistry;
@@ -311,7 +312,7 @@ public final class Lifecycle {
     public Optional<DrainReport> awaitDrained(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         try {
-            return Optional.of(report.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            return Optional.of(report.get(Waits.nanos(timeout), TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {

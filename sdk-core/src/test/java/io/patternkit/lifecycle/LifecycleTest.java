@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.patternkit.lifecycle.DrainReport.Outcome;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +54,7 @@ class LifecycleTest {
     }
 
     @Test
-    void aDeadlineBeyondADayIsRefusedBeforeTheDrainBegins() {
+    void aDeadlineBeyondADayIsRefusedBeforeTheDrainBegins() throws InterruptedException {
         Lifecycle lifecycle = Lifecycle.create();
         assertThatThrownBy(() -> lifecycle.drain(Duration.ofSeconds(Long.MAX_VALUE)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most PT24H");
@@ -61,6 +62,8 @@ class LifecycleTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(lifecycle.isDraining()).isFalse();
         assertThat(lifecycle.drain(Duration.ofSeconds(5)).clean()).isTrue();
+        assertThat(lifecycle.awaitDrained(ChronoUnit.FOREVER.getDuration())).as("'forever' is a wait, not an overflow")
+                .isPresent();
     }
 
     @Test

@@ -255,7 +255,9 @@ class ScatterLeafTest {
                 }
             }
             Map<String, String> h = leafHeaders(100, 1);
-            for (String deadline : List.of("soon", "0")) { // a call with no time left is not sent: 0 is refused
+            // A call with no time left is not sent (0 is refused), and none has more than the root's longest deadline,
+            // so that a stranger's 9223372036854775807 cannot overflow the leaf's timer.
+            for (String deadline : List.of("soon", "0", "60001", "9223372036854775807")) {
                 h.put(Wire.HEADER_DEADLINE_MS, deadline);
                 try (Response r = callLeaf(leaf, leafCall("{}"), h)) {
                     assertThat(r.code()).as(deadline).isEqualTo(400);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -373,6 +374,18 @@ class WorkQueueConsumerTest {
         }
         assertThat(result).as("released, not stranded until the visibility timeout").isEqualTo(new DrainResult(0, 2, 0));
         assertThat(queue.readyCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aDrainWhoseGraceIsForeverWaitsForTheHandlersInsteadOfOverflowing() throws Exception {
+        queue.add("1", null);
+        start(item -> awaitGate(), 1, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> consumer.stats().inFlight() == 1);
+        CompletableFuture<DrainResult> drained = CompletableFuture.supplyAsync(() -> consumer.drain(Duration.ofSeconds(Long.MAX_VALUE)));
+        await().atMost(WAIT).until(() -> !consumer.isRunning() || drained.isDone());
+        assertThat(drained).as("still waiting for the handler").isNotDone();
+        gate.countDown();
+        assertThat(drained.get(10, TimeUnit.SECONDS)).isEqualTo(new DrainResult(1, 0, 0));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.patternkit.lifecycle.internal;
 
 import io.patternkit.core.internal.DaemonThreads;
+import io.patternkit.core.internal.Waits;
 import io.patternkit.lifecycle.HealthCheck;
 import io.patternkit.lifecycle.HealthCheckResult;
 import io.patternkit.lifecycle.HealthProbe;
@@ -78,7 +79,7 @@ public final class HealthRegistry {
         for (Entry entry : entries) {
             calls.put(entry, entry.call(executor));
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + Waits.nanos(timeout);
         Map<String, HealthCheckResult> results = new LinkedHashMap<>();
         calls.forEach((entry, call) -> results.put(entry.name, await(entry, call, deadline)));
         HealthReport report = HealthReport.of(probe, results);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.AdvanceableClock;
+import io.patternkit.core.internal.Waits;
 import io.patternkit.leader.CampaignResult;
 import io.patternkit.leader.LeaderElection;
 import io.patternkit.leader.LeaderMetrics;
@@ -151,7 +152,7 @@ public final class LeadershipEngine {
      * @throws InterruptedException when interrupted
      */
     public synchronized Optional<LeadershipContext> awaitLeadership(Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
+        long end = System.nanoTime() + Waits.nanos(timeout);
         while (true) {
             Term t = term;
             if (t != null && t.isValid()) {

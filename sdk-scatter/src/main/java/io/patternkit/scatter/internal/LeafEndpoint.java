@@ -43,6 +43,8 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
     public static final String ATTEMPT_HEADER = Wire.HEADER_ATTEMPT;
     /** Budget assumed when the root passes none (the root's own maximum deadline). */
     static final Duration DEFAULT_BUDGET = Duration.ofMillis(Wire.MAX_SCATTER_DEADLINE_MS);
+    /** The highest attempt number the contract allows. */
+    private static final long MAX_ATTEMPT = 1_000;
     private static final Logger log = LoggerFactory.getLogger(LeafEndpoint.class);
     private static final Set<String> LEAF_CALL_MEMBERS = Set.of("pool", "shard", "scatterId", "request");
 
@@ -112,11 +114,11 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
         if (!shard.equals(body.get("shard").textValue())) {
             return invalid("this leaf serves shard '" + shard + "', not '" + body.get("shard").textValue() + "'");
         }
-        Optional<Long> budgetMs = number(request, DEADLINE_HEADER, 1);
-        Optional<Long> attempt = number(request, ATTEMPT_HEADER, 1);
+        Optional<Long> budgetMs = number(request, DEADLINE_HEADER, Wire.MAX_SCATTER_DEADLINE_MS);
+        Optional<Long> attempt = number(request, ATTEMPT_HEADER, MAX_ATTEMPT);
         if (budgetMs == null || attempt == null) {
-            return invalid("the " + (budgetMs == null ? DEADLINE_HEADER : ATTEMPT_HEADER)
-                    + " header must be a positive integer");
+            return invalid("the " + (budgetMs == null ? DEADLINE_HEADER + " header must be an integer of 1 to "
+                    + Wire.MAX_SCATTER_DEADLINE_MS : ATTEMPT_HEADER + " header must be an integer of 1 to " + MAX_ATTEMPT));
         }
         Q q;
         try {
@@ -169,14 +171,15 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
     }
 
     /** @return the header's value, empty when absent, null when malformed */
-    private static Optional<Long> number(ManagementRequest request, String header, long min) {
+    /** @return the header's value, empty when absent, null when it is no integer of 1 to {@code max} */
+    private static Optional<Long> number(ManagementRequest request, String header, long max) {
         Optional<String> raw = request.header(header);
         if (raw.isEmpty()) {
             return Optional.empty();
         }
         try {
             long v = Long.parseLong(raw.get().strip());
-            return v < min ? null : Optional.of(v);
+            return v < 1 || v > max ? null : Optional.of(v);
         } catch (NumberFormatException e) {
             return null;
         }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.internal.DaemonThreads;
+import io.patternkit.core.internal.Waits;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.workqueue.AckedAndClaimed;
@@ -160,7 +161,7 @@ public final class ConsumerEngine {
         try {
             workers.shutdown();
             try {
-                workers.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+                workers.awaitTermination(Waits.nanos(grace), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -192,7 +193,7 @@ public final class ConsumerEngine {
      * that time rather than add up.
      */
     private void awaitPoller(long drainStartedNanos, Duration grace) {
-        long waitMs = Math.min(Math.max(POLLER_HANDOVER.toMillis(), grace.toMillis()),
+        long waitMs = Math.min(Math.max(POLLER_HANDOVER.toMillis(), TimeUnit.NANOSECONDS.toMillis(Waits.nanos(grace))),
                 settings.pollWait().toMillis() + 1_000);
         long leftMs = waitMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStartedNanos);
         try {
