@@ -131,8 +131,8 @@ public final class MergeContainer implements AutoCloseable {
                 throw new IllegalStateException("start the server (" + server + ") before the merge container: its "
                         + "URL goes into the container's");
             }
-            EndpointHost.Mount mount = server.mount(path, endpoint());
-            return new MergeContainer(URI.create(server.baseUrl() + path), mount);
+            URI url = URI.create(server.baseUrl() + path); // first: a path that makes no URL leaves nothing mounted
+            return new MergeContainer(url, server.mount(path, endpoint()));
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})

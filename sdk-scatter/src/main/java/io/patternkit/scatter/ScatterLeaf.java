@@ -236,7 +236,8 @@ public final class ScatterLeaf implements AutoCloseable {
          *
          * @return the running leaf
          * @throws IllegalStateException when pool, shard or handler is missing, the server is not running,
-         *     or the path is already served
+         *     the path is already served, or the {@linkplain #lifecycle lifecycle} has begun draining (the leaf is then
+         *     closed again: unmounted, and out of its pool)
          */
         public ScatterLeaf start() {
             if (pool == null || shard == null || handler == null) {
@@ -259,9 +260,14 @@ public final class ScatterLeaf implements AutoCloseable {
             }
             if (lifecycle != null) {
                 String name = "leaf " + id + " of pool " + pool;
-                lifecycle.register(DrainPhase.LEAVE_POOLS, name, budget -> leaf.close());
-                lifecycle.registerInfo(name, () -> Map.of("pool", leaf.pool(), "shard", leaf.shard(), "leafId", leaf.leafId(),
-                        "url", leaf.url().toString(), "registered", leaf.isRegistered()));
+                try {
+                    lifecycle.register(DrainPhase.LEAVE_POOLS, name, budget -> leaf.close());
+                    lifecycle.registerInfo(name, () -> Map.of("pool", leaf.pool(), "shard", leaf.shard(), "leafId",
+                            leaf.leafId(), "url", leaf.url().toString(), "registered", leaf.isRegistered()));
+                } catch (RuntimeException e) { // a drain has begun: nobody could close a leaf that is not returned
+                    leaf.close();
+                    throw e;
+                }
             }
             return leaf;
         }

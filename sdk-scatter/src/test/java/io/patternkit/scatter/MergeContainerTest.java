@@ -145,4 +145,12 @@ class MergeContainerTest {
         assertThatThrownBy(() -> MergeContainer.builder(stopped).handler(Query.class, Hits.class, i -> 0).start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("ManagementServer");
     }
+
+    @Test
+    void aPathThatMakesNoUrlLeavesNothingMountedSoTheSameStartFailsTheSameWay() {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThatThrownBy(() -> MergeContainer.builder(server).path("/merge here").handler(Query.class, Hits.class,
+                    i -> 0).start()).as("not 'already served'").isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

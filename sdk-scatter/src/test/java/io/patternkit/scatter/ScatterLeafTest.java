@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -23,6 +24,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.patternkit.management.ManagementServer;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.contract.ContractValidator;
+import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import io.patternkit.scatter.internal.LeafEndpoint;
@@ -101,6 +103,22 @@ class ScatterLeafTest {
 
     private long puts() {
         return root.getAllServeEvents().stream().filter(e -> e.getRequest().getMethod().getName().equals("PUT")).count();
+    }
+
+    @Test
+    void aLeafStartedWhenItsLifecycleIsDrainingIsClosedAgainInsteadOfLeakingItsHeartbeatAndPath() throws IOException {
+        root.stubFor(put(LEAVES).willReturn(okJson(registered(1000))));
+        root.stubFor(delete(LEAVES).willReturn(aResponse().withStatus(204)));
+        Lifecycle draining = Lifecycle.create();
+        draining.drain(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> leaf().ttl(Duration.ofSeconds(1)).handler(Query.class, (q, ctx) -> new Hits(List.of()))
+                .lifecycle(draining).start()).isInstanceOf(IllegalStateException.class);
+        root.verify(1, deleteRequestedFor(urlEqualTo(LEAVES)));
+        try (Response r = http.newCall(new Request.Builder().url(server.baseUrl() + "/patternkit/leaf/search").build())
+                .execute()) {
+            assertThat(r.code()).as("the endpoint is unmounted").isEqualTo(404);
+        }
+        leaf().handler(Query.class, (q, ctx) -> new Hits(List.of())).start().close(); // the path is free again
     }
 
     @Test
