@@ -13,6 +13,13 @@ public enum RevocationReason {
     LEASE_LOST,
     /** A watch showed another holder, another term, or a vacancy: the lease ended without this candidate. */
     LEADER_CHANGED,
+    /**
+     * The {@link LeadershipListener#elected} callback threw: a leader that cannot start its work gives the term up (it
+     * resigns, so another candidate takes over at once) and campaigns again after a backoff, as Curator's
+     * {@code LeaderSelector} relinquishes leadership when {@code takeLeadership} throws. Holding the lease without
+     * doing the leader's work would block every failover.
+     */
+    ELECTED_CALLBACK_FAILED,
     /** The handle was closed; it resigned (or tried to) right after firing this. */
     CLOSED
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -272,6 +273,30 @@ class LeadershipTest {
         assertThat(bNames.indexOf("elected")).isLessThan(bNames.indexOf("observed:b"));
         assertThat(ea.threads).hasSize(1).allMatch(t -> t.equals("patternkit-leader-jobs-events"));
         assertThat(eb.threads).hasSize(1);
+    }
+
+    @Test
+    void aLeaderWhoseElectedCallbackThrowsStepsDownSoAnotherCandidateLeadsAndItselfCampaignsAgainLater() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(1);
+        Recorder events = new Recorder() {
+            @Override
+            public void elected(LeadershipContext context) {
+                super.elected(context);
+                if (failuresLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("the checkpoint could not be restored");
+                }
+            }
+        };
+        Leadership a = start("a", events);
+        await().atMost(AWAIT).until(() -> events.revocations.contains(RevocationReason.ELECTED_CALLBACK_FAILED));
+        await().atMost(AWAIT).until(() -> scripted.resigns.contains("a"));
+        assertThat(fake.currentLeader(E).isLeader("a")).as("the lease is given up, not held idle").isFalse();
+        Leadership b = start("b", new Recorder());
+        assertThat(b.awaitLeadership(AWAIT)).as("another candidate leads at once").isPresent();
+        b.close();
+        clock.advance(Duration.ofSeconds(60)); // past the backoff: a campaigns again, and its callback now succeeds
+        assertThat(a.awaitLeadership(AWAIT)).isPresent();
+        assertThat(events.names()).containsSubsequence("elected", "revoked", "elected");
     }
 
     @Test

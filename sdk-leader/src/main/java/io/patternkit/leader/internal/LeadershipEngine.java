@@ -68,6 +68,8 @@ public final class LeadershipEngine {
     private LeaderObservation lastSeen;
     /** A lease revoked at its deadline that the sidecar may still hold for us: resigned before campaigning. */
     private Lease pendingResign;
+    /** Set when the elected callback failed: the next campaign waits a backoff first. */
+    private boolean backOffBeforeCampaign;
     private boolean started;
     private volatile boolean closed;
     private volatile Thread eventThread;
@@ -252,6 +254,10 @@ public final class LeadershipEngine {
             if (stale != null) {
                 resignQuietly(stale);
             }
+            if (takeBackOffBeforeCampaign()) { // a term this candidate could not lead: not again at once
+                pauseUntil(clock.instant().plus(backoff.next()));
+                continue;
+            }
             Instant sent = clock.instant();
             long started = System.nanoTime();
             Duration wait = campaignWait();
@@ -377,7 +383,18 @@ public final class LeadershipEngine {
                 won.increment();
                 log.info("leadership of election {}: elected as {} in term {} (fencing token {})", election,
                         candidate, lease.term(), lease.fencingToken());
-                enqueue(() -> listener.elected(t));
+                enqueue(() -> {
+                    try {
+                        listener.elected(t);
+                    } catch (RuntimeException | Error e) {
+                        if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                            throw e;
+                        }
+                        log.error("leadership of election {}: the elected callback of term {} threw; stepping down so "
+                                + "that another candidate can lead", election, t.term(), e);
+                        revoke(t, RevocationReason.ELECTED_CALLBACK_FAILED);
+                    }
+                });
                 observeLocked(observed);
                 notifyAll();
                 return;
@@ -385,14 +402,7 @@ public final class LeadershipEngine {
         }
         // Won after close: give it back at once. close() interrupted this thread, and an HTTP client fails a call made on
         // an interrupted thread, so the flag waits until the resign has gone.
-        boolean interrupted = Thread.interrupted();
-        try {
-            resignQuietly(lease);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Interrupts.deferredDuring(() -> resignQuietly(lease));
     }
 
     // ---- the watch thread ----
@@ -496,8 +506,11 @@ public final class LeadershipEngine {
             }
             t.ended = true;
             term = null;
-            if (reason == RevocationReason.RENEW_DEADLINE_PASSED) {
+            if (reason == RevocationReason.RENEW_DEADLINE_PASSED || reason == RevocationReason.ELECTED_CALLBACK_FAILED) {
                 pendingResign = t.lease;
+            }
+            if (reason == RevocationReason.ELECTED_CALLBACK_FAILED) {
+                backOffBeforeCampaign = true;
             }
             Counter.builder(LeaderMetrics.REVOCATIONS).tag(LeaderMetrics.TAG_ELECTION, election)
                     .tag(LeaderMetrics.TAG_REASON, reason.name().toLowerCase(Locale.ROOT).replace('_', '-'))
@@ -507,6 +520,12 @@ public final class LeadershipEngine {
             notifyAll();
         }
         t.revoked.complete(reason);
+    }
+
+    private synchronized boolean takeBackOffBeforeCampaign() {
+        boolean backOff = backOffBeforeCampaign;
+        backOffBeforeCampaign = false;
+        return backOff;
     }
 
     private synchronized Lease takePendingResign() {
