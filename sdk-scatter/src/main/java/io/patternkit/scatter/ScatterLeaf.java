@@ -50,22 +50,25 @@ public final class ScatterLeaf implements AutoCloseable {
     private final Duration ttl;
     private final EndpointHost.Mount mount;
     private final LeafRegistration registration;
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final ScheduledThreadPoolExecutor heartbeats;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final boolean register;
 
-    private ScatterLeaf(Builder b, LeafEndpoint<?, ?> endpoint, String leafId, ScheduledThreadPoolExecutor scheduler) {
+    private ScatterLeaf(Builder b, LeafEndpoint<?, ?> endpoint, String leafId, ScheduledThreadPoolExecutor heartbeats,
+            ScheduledThreadPoolExecutor deadlines) {
         this.pool = b.pool;
         this.shard = b.shard;
         this.leafId = leafId;
         this.ttl = b.ttl;
-        this.scheduler = scheduler;
+        this.heartbeats = heartbeats;
+        this.deadlines = deadlines;
         String path = b.path != null ? b.path : PATH_PREFIX + b.pool;
         this.url = URI.create(b.server.baseUrl() + path);
         this.mount = b.server.mount(path, endpoint);
         this.registration = new LeafRegistration(b.client.transport(), pool, leafId, shard, url, ttl);
         this.register = b.register;
         if (register) {
-            registration.start(scheduler);
+            registration.start(heartbeats);
         }
     }
 
@@ -124,7 +127,8 @@ public final class ScatterLeaf implements AutoCloseable {
             registration.close();
         }
         mount.close();
-        scheduler.shutdownNow();
+        heartbeats.shutdownNow();
+        deadlines.shutdownNow();
     }
 
     @Override
@@ -248,14 +252,16 @@ public final class ScatterLeaf implements AutoCloseable {
                         + "into the leaf's registration");
             }
             String id = leafId != null ? leafId : defaultLeafId(server.baseUrl().getPort());
-            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-                    DaemonThreads.named("patternkit-scatter-leaf-" + pool + "-" + shard));
-            scheduler.setRemoveOnCancelPolicy(true);
+            // Two threads: a heartbeat blocks its thread for up to the client's call timeout while the root is slow or
+            // away, and the calls' deadline cancellations must not wait behind it.
+            ScheduledThreadPoolExecutor heartbeats = scheduler("patternkit-scatter-leaf-" + pool + "-" + shard);
+            ScheduledThreadPoolExecutor deadlines = scheduler("patternkit-scatter-leaf-" + pool + "-" + shard + "-deadlines");
             ScatterLeaf leaf;
             try {
-                leaf = new ScatterLeaf(this, endpoint(id, scheduler), id, scheduler);
+                leaf = new ScatterLeaf(this, endpoint(id, deadlines), id, heartbeats, deadlines);
             } catch (RuntimeException e) {
-                scheduler.shutdownNow();
+                heartbeats.shutdownNow();
+                deadlines.shutdownNow();
                 throw e;
             }
             if (lifecycle != null) {
@@ -282,6 +288,12 @@ public final class ScatterLeaf implements AutoCloseable {
         public Builder lifecycle(Lifecycle lifecycle) {
             this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
             return this;
+        }
+
+        private static ScheduledThreadPoolExecutor scheduler(String threadName) {
+            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
+            scheduler.setRemoveOnCancelPolicy(true);
+            return scheduler;
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})

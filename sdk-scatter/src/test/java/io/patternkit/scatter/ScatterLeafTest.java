@@ -316,6 +316,25 @@ class ScatterLeafTest {
     }
 
     @Test
+    void aCallsDeadlineCancelsOnTimeWhileAHeartbeatWaitsForASlowRoot() throws Exception {
+        // The first heartbeat starts with the leaf and waits for the root until the client's call timeout (2 s).
+        root.stubFor(put(LEAVES).willReturn(okJson(registered(3000)).withFixedDelay(10_000)));
+        root.stubFor(delete(LEAVES).willReturn(aResponse().withStatus(204)));
+        AtomicReference<Duration> cancelledAfter = new AtomicReference<>();
+        try (ScatterLeaf leaf = leaf().ttl(Duration.ofSeconds(3)).handler(Query.class, (q, ctx) -> {
+            long entered = System.nanoTime();
+            ctx.whenCancelled().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            cancelledAfter.set(Duration.ofNanos(System.nanoTime() - entered));
+            return new Hits(List.of());
+        }).start();
+                Response r = callLeaf(leaf, leafCall("{\"q\":\"x\",\"limit\":1}"), leafHeaders(200, 1))) {
+            assertThat(r.code()).isEqualTo(504);
+        }
+        assertThat(cancelledAfter.get()).as("at the call's 200 ms deadline, not behind the heartbeat's 2 s wait")
+                .isLessThan(Duration.ofMillis(1_500));
+    }
+
+    @Test
     void aHandlerThatGivesUpOnCancellationIsNotLoggedAsAFailure() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(LeafEndpoint.class);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
