@@ -49,7 +49,7 @@ public final class LeadershipCheckpoints implements CheckpointFence {
             h.restore(event.fencingToken());
         } catch (RuntimeException e) {
             log.error("Leading {} (token {}), but the checkpoints could not be restored; the @LeaderOnly beans do not"
-                    + " start", event.election(), event.fencingToken(), e);
+                    + " start, and the term is given up for another candidate", event.election(), event.fencingToken(), e);
             throw e;
         }
     }
