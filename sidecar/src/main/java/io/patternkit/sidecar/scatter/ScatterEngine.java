@@ -5,6 +5,7 @@ import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.LatencyTracker;
 import io.patternkit.sidecar.host.OutboundToken;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,8 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * budget that no call has used for longer than they remember anything (the latency window, or the hedge
  * budget's {@link ExtraLoadBudget#WINDOW} if longer) are dropped: ones made anew are the same, and pools
  * whose leaves come and go no longer add up (a latency tracker holds about 200 KB). The rotation positions
- * stay (a counter per shard), so a pool called rarely still takes its replicas in turn. Thread-safe; each
- * call runs on the context it was started on.
+ * (a counter per shard) and the pool's meters stay longer, {@link #FORGET_POOL_AFTER} after its last call, so a pool
+ * called rarely still takes its replicas in turn and keeps its series, while pool names that are not used again do not
+ * add up either. Thread-safe; each call runs on the context it was started on.
  */
 public final class ScatterEngine {
     private final TaskScheduler scheduler;
@@ -28,9 +30,14 @@ public final class ScatterEngine {
     private final OutboundToken token;
     private final Settings settings;
     private final JsonMapper mapper = JsonMappers.standard();
+    /** How long a pool keeps its meters and rotation positions after its last call. */
+    public static final Duration FORGET_POOL_AFTER = Duration.ofMinutes(10);
+
     private final Map<String, PoolState> pools = new ConcurrentHashMap<>();
-    /** Each shard's rotation position: kept when its pool is forgotten (tens of bytes), so rare calls still take turns. */
+    /** Each shard's rotation position: kept when its pool's state is forgotten, so rare calls still take turns. */
     private final Map<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
+    /** When each pool's last call started, for {@link #FORGET_POOL_AFTER}. */
+    private final Map<String, Long> lastCallNanos = new ConcurrentHashMap<>();
     private final long forgetAfterNanos;
     private final AtomicLong nextSweepNanos;
 
@@ -78,6 +85,9 @@ public final class ScatterEngine {
      * @return the running call, which the caller may {@link ScatterCall#cancel() cancel}
      */
     public ScatterCall start(ScatterPlan plan, ScatterListener listener) {
+        long now = scheduler.nanoTime();
+        sweepIfDue(now);
+        lastCallNanos.put(plan.pool(), now);
         ScatterCall call = new ScatterCall(this, plan, listener);
         call.start();
         return call;
@@ -111,15 +121,32 @@ public final class ScatterEngine {
      */
     private PoolState state(String pool) {
         long now = scheduler.nanoTime();
-        long sweepAt = nextSweepNanos.get();
-        if (now - sweepAt >= 0 && nextSweepNanos.compareAndSet(sweepAt, now + forgetAfterNanos)) {
-            pools.values().removeIf(state -> now - state.usedNanos > forgetAfterNanos);
-        }
+        sweepIfDue(now);
         PoolState state = pools.computeIfAbsent(pool, p -> new PoolState(new LatencyTracker(scheduler,
                 settings.latencyWindow(), settings.latencySlots(), settings.minSamples()),
                 new ExtraLoadBudget(settings.hedgeBurst(), scheduler)));
         state.usedNanos = now;
         return state;
+    }
+
+    /**
+     * At most once per forgetting period: drops the states of pools unused for longer, and the meters and rotation
+     * positions of pools without a call for {@link #FORGET_POOL_AFTER} (no call of theirs can still be running: a call's
+     * deadline is at most a minute).
+     */
+    private void sweepIfDue(long now) {
+        long sweepAt = nextSweepNanos.get();
+        if (now - sweepAt < 0 || !nextSweepNanos.compareAndSet(sweepAt, now + forgetAfterNanos)) {
+            return;
+        }
+        pools.values().removeIf(state -> now - state.usedNanos > forgetAfterNanos);
+        List<String> idle = lastCallNanos.entrySet().stream()
+                .filter(e -> now - e.getValue() > FORGET_POOL_AFTER.toNanos()).map(Map.Entry::getKey).toList();
+        for (String pool : idle) {
+            lastCallNanos.remove(pool);
+            roundRobin.keySet().removeIf(key -> key.startsWith(pool + '\u0000'));
+            metrics.forget(pool);
+        }
     }
 
     /** What a pool's calls leave behind that it forgets: recent latency and the hedge budget. */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -23,6 +24,8 @@ import java.util.Locale;
  *   <li>{@code patternkit_scatter_shards_total{pool,status}}: shard outcomes by status.</li>
  *   <li>{@code patternkit_scatter_duration_seconds{pool,complete}}: scatter calls' latency.</li>
  * </ul>
+ *
+ * <p>A pool's meters go {@link ScatterEngine#FORGET_POOL_AFTER} after its last call, and come back with its next.
  */
 public final class ScatterMetrics {
     /** Answered leaf requests' latency, by {@code pool}. */
@@ -74,6 +77,17 @@ public final class ScatterMetrics {
 
     void shard(String pool, ShardStatus status) {
         Counter.builder(SHARDS).tag("pool", pool).tag("status", status.wireName()).register(registry).increment();
+    }
+
+    /**
+     * Removes every meter of the pool, for a pool no call has used for a while; a later call registers them anew.
+     *
+     * @param pool the pool
+     */
+    void forget(String pool) {
+        for (String name : List.of(LEAF_LATENCY, LEAF_REQUESTS, HEDGES, CANCELLATIONS, SHARDS, DURATION)) {
+            registry.find(name).tag("pool", pool).meters().forEach(registry::remove);
+        }
     }
 
     void scatter(String pool, boolean complete, Duration elapsed) {

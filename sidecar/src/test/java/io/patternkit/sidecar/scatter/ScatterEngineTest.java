@@ -91,6 +91,27 @@ class ScatterEngineTest {
     }
 
     @Test
+    void aPoolWithoutACallForTenMinutesLosesItsMetersAndRotationAndOneCalledKeepsThem() {
+        Heard heard = start(plan(100, Completion.ALL, NO_HEDGING, shard("s1", "a")));
+        leaves.last().answer("{\"r\":1}");
+        assertThat(heard.outcome().complete()).isTrue();
+        assertThat(meters.find(ScatterMetrics.DURATION).tag("pool", POOL).meters()).isNotEmpty();
+
+        clock.advance(ScatterEngine.FORGET_POOL_AFTER.minusMinutes(1));
+        start(new ScatterPlan("other", "sc-2", "{}", Duration.ofMillis(100), Duration.ofMillis(100), Completion.ALL,
+                NO_HEDGING, List.of(new ShardTarget("s1", List.of()))));
+        assertThat(meters.find(ScatterMetrics.DURATION).tag("pool", POOL).meters()).as("called 9 minutes ago").isNotEmpty();
+
+        clock.advance(Duration.ofMinutes(2));
+        start(new ScatterPlan("other", "sc-3", "{}", Duration.ofMillis(100), Duration.ofMillis(100), Completion.ALL,
+                NO_HEDGING, List.of(new ShardTarget("s1", List.of()))));
+        assertThat(meters.getMeters()).as("no series of the pool idle for 11 minutes")
+                .noneMatch(m -> POOL.equals(m.getId().getTag("pool")));
+        assertThat(meters.find(ScatterMetrics.DURATION).tag("pool", "other").meters()).as("the pool just called").isNotEmpty();
+        assertThat(engine.nextRoundRobin(POOL, "s1")).as("its rotation starts over").isZero();
+    }
+
+    @Test
     void aPoolNoCallUsedForLongerThanItRemembersIsForgottenAndOneInUseIsKept() {
         for (int i = 0; i < 100; i++) { // pools whose leaves came and went
             engine.latency("gone-" + i).record(Duration.ofMillis(5));
