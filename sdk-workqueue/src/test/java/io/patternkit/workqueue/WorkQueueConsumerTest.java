@@ -335,8 +335,8 @@ class WorkQueueConsumerTest {
         assertThat(consumer.stats().extensions()).isGreaterThanOrEqualTo(2);
     }
 
-    @Test
-    void drainReleasesUnfinishedItemsWithinTheGrace() {
+    /** Starts a consumer whose two handlers each hold an item until the gate opens, and waits until both do. */
+    private void twoItemsHeldByTheirHandlers() {
         queue.add("1", null);
         queue.add("2", null);
         AtomicInteger started = new AtomicInteger();
@@ -345,6 +345,11 @@ class WorkQueueConsumerTest {
             awaitGate();
         }, 2, Duration.ofSeconds(30));
         await().atMost(WAIT).until(() -> started.get() == 2);
+    }
+
+    @Test
+    void drainReleasesUnfinishedItemsWithinTheGrace() {
+        twoItemsHeldByTheirHandlers();
         long t0 = System.nanoTime();
         DrainResult result = consumer.drain(Duration.ofMillis(200));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
@@ -357,14 +362,7 @@ class WorkQueueConsumerTest {
 
     @Test
     void aDrainOnAnInterruptedThreadStillReleasesWhatIsUnfinishedAndKeepsTheInterrupt() {
-        queue.add("1", null);
-        queue.add("2", null);
-        AtomicInteger started = new AtomicInteger();
-        start(item -> {
-            started.incrementAndGet();
-            awaitGate();
-        }, 2, Duration.ofSeconds(30));
-        await().atMost(WAIT).until(() -> started.get() == 2);
+        twoItemsHeldByTheirHandlers();
         Thread.currentThread().interrupt(); // a close() in a finally after catching an InterruptedException
         DrainResult result;
         try {
