@@ -16,8 +16,12 @@ package io.patternkit.leader;
  *   <li><b>Must not block for long.</b> Start leader work on your own thread (or executor) in
  *       {@code elected} and return; stop it when {@code revoked} arrives or, sooner, when
  *       {@link LeadershipContext#revokedFuture()} completes. A callback that blocks delays the next events
- *       (not the handle's renewals or its deadline, which run on other threads). Exceptions thrown by a
- *       callback are logged and ignored.</li>
+ *       (not the handle's renewals or its deadline, which run on other threads). An exception thrown by
+ *       {@code revoked} or {@code leaderObserved} is logged and ignored; one thrown by {@code elected} (an
+ *       {@link Error} such as an {@link AssertionError} included) gives the term up: the handle resigns and
+ *       campaigns again after a backoff that grows while {@code elected} keeps failing
+ *       ({@link RevocationReason#ELECTED_CALLBACK_FAILED}), since a leader that cannot start its work must not hold
+ *       the lease.</li>
  *   <li><b>Races you must design for.</b> {@link Leadership#isLeader()} and
  *       {@link LeadershipContext#isValid()} turn false at the local renew deadline exactly, read from the
  *       clock, possibly <em>before</em> {@code revoked} is delivered: check them before each unit of leader
@@ -31,6 +35,9 @@ public interface LeadershipListener {
     /**
      * This candidate became leader: a term began (or, after a revocation whose lease the sidecar still held,
      * the same term was confirmed again).
+     *
+     * <p>Throwing gives the term up ({@link RevocationReason#ELECTED_CALLBACK_FAILED}): do so only when this candidate
+     * cannot lead, such as when the state it must restore is unavailable.
      *
      * @param context the term: election, candidate, term, fencing token, validity and its revocation future
      */

@@ -300,6 +300,26 @@ class LeadershipTest {
     }
 
     @Test
+    void anElectedCallbackThatKeepsFailingWaitsLongerBeforeEachNewCampaign() {
+        Recorder events = new Recorder() {
+            @Override
+            public void elected(LeadershipContext context) {
+                super.elected(context);
+                throw new IllegalStateException("the checkpoint sidecar is down");
+            }
+        };
+        start("a", events);
+        await().atMost(AWAIT).until(() -> scripted.resigns.size() == 1);
+        clock.advance(Duration.ofMillis(100)); // the first backoff
+        await().atMost(AWAIT).until(() -> scripted.resigns.size() == 2);
+        assertThat(scripted.campaigns).hasSize(2);
+        clock.advance(Duration.ofMillis(100)); // half the second, which doubled: no campaign yet
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> scripted.campaigns.size() == 2);
+        clock.advance(Duration.ofMillis(100));
+        await().atMost(AWAIT).until(() -> scripted.campaigns.size() == 3);
+    }
+
+    @Test
     void aLeaderClosedOnAnInterruptedThreadStillResignsAndTheInterruptIsKept() throws Exception {
         scripted.resignFailsWhenInterrupted = true;
         Leadership a = start("a", new Recorder());

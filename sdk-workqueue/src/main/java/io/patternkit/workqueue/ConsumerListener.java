@@ -3,9 +3,10 @@ package io.patternkit.workqueue;
 import java.time.Duration;
 
 /**
- * Optional callbacks from a {@link WorkQueueConsumer}, for logging, tracing or tests. Called on the consumer's own
- * threads (the one that claims, or the one that acks), after the sidecar was told the outcome: must be quick and must
- * not block, as claiming or acking waits for it. What a callback throws is logged and ignored, an {@link Error} such as
+ * Optional callbacks from a {@link WorkQueueConsumer}, for logging, tracing or tests, called after the sidecar was told
+ * the outcome: {@code onProcessed} on the consumer's own threads (the one that claims, or the one that acks, as the ack
+ * goes), the others on the worker thread that ran the handler. Must be quick and must not block: claiming, acking or
+ * the next item waits for it. What a callback throws is logged and ignored, an {@link Error} such as
  * an {@link AssertionError} included (the JVM's own errors, but a {@link StackOverflowError}, are thrown on). All
  * methods default to doing nothing.
  */

@@ -70,6 +70,12 @@ public final class LeadershipEngine {
     private Lease pendingResign;
     /** Set when the elected callback failed: the next campaign waits a backoff first. */
     private boolean backOffBeforeCampaign;
+    /**
+     * The backoff after failed elected callbacks: doubles with each failure in a row, reset only by a callback that
+     * succeeds, not by a campaign that wins (every campaign after a failure wins when all candidates fail alike).
+     * Guarded by this.
+     */
+    private final Backoff electedFailures;
     private boolean started;
     private volatile boolean closed;
     private volatile Thread eventThread;
@@ -84,6 +90,7 @@ public final class LeadershipEngine {
         this.source = source;
         this.owned = owned;
         this.settings = settings;
+        this.electedFailures = new Backoff(settings.backoffMin(), settings.backoffMax());
         this.election = settings.election();
         this.candidate = settings.candidateId();
         this.clock = settings.clock();
@@ -254,8 +261,9 @@ public final class LeadershipEngine {
             if (stale != null) {
                 resignQuietly(stale);
             }
-            if (takeBackOffBeforeCampaign()) { // a term this candidate could not lead: not again at once
-                pauseUntil(clock.instant().plus(backoff.next()));
+            Duration afterFailedCallback = takeBackOffBeforeCampaign();
+            if (afterFailedCallback != null) { // a term this candidate could not lead: not again at once
+                pauseUntil(clock.instant().plus(afterFailedCallback));
                 continue;
             }
             Instant sent = clock.instant();
@@ -386,6 +394,9 @@ public final class LeadershipEngine {
                 enqueue(() -> {
                     try {
                         listener.elected(t);
+                        synchronized (this) {
+                            electedFailures.reset();
+                        }
                     } catch (RuntimeException | Error e) {
                         if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
                             throw e;
@@ -522,10 +533,11 @@ public final class LeadershipEngine {
         t.revoked.complete(reason);
     }
 
-    private synchronized boolean takeBackOffBeforeCampaign() {
+    /** @return the wait before the next campaign after a failed elected callback, or null when there is none */
+    private synchronized Duration takeBackOffBeforeCampaign() {
         boolean backOff = backOffBeforeCampaign;
         backOffBeforeCampaign = false;
-        return backOff;
+        return backOff ? electedFailures.next() : null;
     }
 
     private synchronized Lease takePendingResign() {

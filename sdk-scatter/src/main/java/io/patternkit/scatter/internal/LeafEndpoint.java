@@ -170,7 +170,6 @@ public final class LeafEndpoint<Q, P> implements ManagementEndpoint {
         }
     }
 
-    /** @return the header's value, empty when absent, null when malformed */
     /** @return the header's value, empty when absent, null when it is no integer of 1 to {@code max} */
     private static Optional<Long> number(ManagementRequest request, String header, long max) {
         Optional<String> raw = request.header(header);

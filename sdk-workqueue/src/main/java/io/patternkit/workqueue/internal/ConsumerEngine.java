@@ -570,9 +570,8 @@ public final class ConsumerEngine {
     }
 
     /**
-     * Runs a listener callback on the consumer's own thread (the poller's or the acker's): whatever it throws is logged
-     * and the loop goes on, an assertion or a class that would not load included; the JVM's own errors but a stack
-     * overflow are thrown on.
+     * Runs a listener callback (on the poller, the acker or a worker): whatever it throws is logged and the thread goes
+     * on, an assertion or a class that would not load included; the JVM's own errors but a stack overflow are thrown on.
      */
     private static void notify(Runnable callback) {
         try {

@@ -140,12 +140,13 @@ public final class ScatterEngine {
             return;
         }
         pools.values().removeIf(state -> now - state.usedNanos > forgetAfterNanos);
-        List<String> idle = lastCallNanos.entrySet().stream()
-                .filter(e -> now - e.getValue() > FORGET_POOL_AFTER.toNanos()).map(Map.Entry::getKey).toList();
-        for (String pool : idle) {
-            lastCallNanos.remove(pool);
-            roundRobin.keySet().removeIf(key -> key.startsWith(pool + '\u0000'));
-            metrics.forget(pool);
+        List<Map.Entry<String, Long>> idle = lastCallNanos.entrySet().stream()
+                .filter(e -> now - e.getValue() > FORGET_POOL_AFTER.toNanos()).map(e -> Map.entry(e.getKey(), e.getValue())).toList();
+        for (Map.Entry<String, Long> pool : idle) {
+            if (lastCallNanos.remove(pool.getKey(), pool.getValue())) { // not when a call began meanwhile
+                roundRobin.keySet().removeIf(key -> key.startsWith(pool.getKey() + '\u0000'));
+                metrics.forget(pool.getKey());
+            }
         }
     }
 
