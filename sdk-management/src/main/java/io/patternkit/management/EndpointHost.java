@@ -1,5 +1,6 @@
 package io.patternkit.management;
 
+import io.patternkit.core.internal.JvmErrors;
 import io.patternkit.protocol.ProblemType;
 import java.net.InetAddress;
 import java.net.URI;
@@ -91,9 +92,7 @@ public interface EndpointHost {
             }
             return answer;
         } catch (Exception | Error e) {
-            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-                throw (Error) e;
-            }
+            JvmErrors.rethrowIfFatal(e);
             LoggerFactory.getLogger(EndpointHost.class).warn("management endpoint {} {} failed", request.method(),
                     request.path(), e);
             return ManagementResponse.problem(ProblemType.INTERNAL, "the endpoint failed with " + e.getClass().getName());

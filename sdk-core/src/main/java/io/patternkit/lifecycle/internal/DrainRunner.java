@@ -3,6 +3,7 @@ package io.patternkit.lifecycle.internal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.internal.DaemonThreads;
+import io.patternkit.core.internal.JvmErrors;
 import io.patternkit.lifecycle.DrainPhase;
 import io.patternkit.lifecycle.DrainReport;
 import io.patternkit.lifecycle.DrainReport.Outcome;
@@ -144,9 +145,7 @@ public final class DrainRunner {
             try {
                 call.accept(l);
             } catch (RuntimeException | Error e) { // an assertion or a class that would not load must not stop the drain
-                if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-                    throw e;
-                }
+                JvmErrors.rethrowIfFatal(e);
                 log.warn("lifecycle listener {} threw; ignored", l, e);
             }
         }

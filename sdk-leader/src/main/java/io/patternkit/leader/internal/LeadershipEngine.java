@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.AdvanceableClock;
+import io.patternkit.core.internal.JvmErrors;
 import io.patternkit.core.internal.Waits;
 import io.patternkit.leader.CampaignResult;
 import io.patternkit.leader.LeaderElection;
@@ -398,9 +399,7 @@ public final class LeadershipEngine {
                             electedFailures.reset();
                         }
                     } catch (RuntimeException | Error e) {
-                        if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-                            throw e;
-                        }
+                        JvmErrors.rethrowIfFatal(e);
                         log.error("leadership of election {}: the elected callback of term {} threw; stepping down so "
                                 + "that another candidate can lead", election, t.term(), e);
                         revoke(t, RevocationReason.ELECTED_CALLBACK_FAILED);

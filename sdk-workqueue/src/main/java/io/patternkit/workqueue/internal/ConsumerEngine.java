@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.internal.DaemonThreads;
+import io.patternkit.core.internal.JvmErrors;
 import io.patternkit.core.internal.Waits;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
@@ -577,9 +578,7 @@ public final class ConsumerEngine {
         try {
             callback.run();
         } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-                throw e;
-            }
+            JvmErrors.rethrowIfFatal(e);
             log.warn("consumer listener failed: {}", e.toString());
         }
     }

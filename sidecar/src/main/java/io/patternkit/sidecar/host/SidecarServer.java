@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -285,8 +286,13 @@ public final class SidecarServer {
 
     /** Whether a route serves the method at the path (looked up only for a body of the wrong type). */
     private boolean served(HttpMethod method, String path) {
-        return router.getRoutes().stream().anyMatch(route -> route.methods() != null && route.methods().contains(method)
-                && route.getPath() != null && matches(route.getPath(), path));
+        return routesAt(path).anyMatch(route -> route.methods().contains(method));
+    }
+
+    /** @return the routes, each with its methods, whose template matches the path */
+    private Stream<Route> routesAt(String path) {
+        return router.getRoutes().stream()
+                .filter(route -> route.methods() != null && route.getPath() != null && matches(route.getPath(), path));
     }
 
     private void ready(RoutingContext ctx) {
@@ -352,11 +358,7 @@ public final class SidecarServer {
     private void methodNotAllowed(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         Set<String> allowed = new TreeSet<>();
-        for (Route route : router.getRoutes()) {
-            if (route.methods() != null && route.getPath() != null && matches(route.getPath(), path)) {
-                route.methods().forEach(m -> allowed.add(m.name()));
-            }
-        }
+        routesAt(path).forEach(route -> route.methods().forEach(m -> allowed.add(m.name())));
         String allow = String.join(", ", allowed);
         ctx.response().putHeader("Allow", allow);
         responses.problem(ctx, ProblemType.METHOD_NOT_ALLOWED, "the route does not accept " + ctx.request().method().name()
