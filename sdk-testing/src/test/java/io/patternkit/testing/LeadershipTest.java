@@ -216,9 +216,16 @@ class LeadershipTest {
         Recorder events = new Recorder();
         Leadership a = start("a", events);
         LeadershipContext ctx = leader(a);
-        // Someone with a's credentials resigns behind its back and b wins: no time passes, no renew happens.
-        fake.resign(ctx.lease());
-        assertThat(fake.becomeLeader(E, "b", Duration.ZERO).elected()).isTrue();
+        // Someone with a's credentials resigns behind its back and b wins: no time passes, no renew happens. The
+        // gate holds a's answer to any campaign it starts on seeing the empty lease until b has won.
+        CountDownLatch bWon = new CountDownLatch(1);
+        scripted.campaignGate = bWon;
+        try {
+            fake.resign(ctx.lease());
+            assertThat(fake.becomeLeader(E, "b", Duration.ZERO).elected()).isTrue();
+        } finally {
+            bWon.countDown();
+        }
         await().atMost(AWAIT).until(() -> events.revocations.contains(RevocationReason.LEADER_CHANGED));
         assertThat(a.isLeader()).isFalse();
         assertThat(scripted.renews).isEmpty();
@@ -296,7 +303,9 @@ class LeadershipTest {
         b.close();
         clock.advance(Duration.ofSeconds(60)); // past the backoff: a campaigns again, and its callback now succeeds
         assertThat(a.awaitLeadership(AWAIT)).isPresent();
-        assertThat(events.names()).containsSubsequence("elected", "revoked", "elected");
+        // The handle is leader before its event thread has told the listener.
+        await().atMost(AWAIT).untilAsserted(
+                () -> assertThat(events.names()).containsSubsequence("elected", "revoked", "elected"));
     }
 
     @Test
