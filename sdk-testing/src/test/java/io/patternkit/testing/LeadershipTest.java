@@ -249,6 +249,7 @@ class LeadershipTest {
         scripted.renewFailure = () -> new SidecarUnavailableException("down", 0, null, null, null);
         Leadership a = start("a", events);
         LeadershipContext ctx = leader(a);
+        await().atMost(AWAIT).until(() -> events.names().contains("elected")); // the event thread is now busy
         scripted.campaignFailure = () -> new SidecarUnavailableException("down", 0, null, null, null);
         clock.advance(fake.renewDeadline());
         assertThat(a.isLeader()).isFalse();
@@ -511,8 +512,9 @@ class LeadershipTest {
             if (resignFailsWhenInterrupted && Thread.currentThread().isInterrupted()) {
                 throw new IllegalStateException("the call was made on an interrupted thread");
             }
-            resigns.add(lease.candidateId());
-            return delegate.resign(lease);
+            boolean resigned = delegate.resign(lease);
+            resigns.add(lease.candidateId()); // once the fake has let go
+            return resigned;
         }
 
         @Override

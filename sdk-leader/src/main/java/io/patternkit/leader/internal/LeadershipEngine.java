@@ -69,8 +69,11 @@ public final class LeadershipEngine {
     private LeaderObservation lastSeen;
     /** A lease revoked at its deadline that the sidecar may still hold for us: resigned before campaigning. */
     private Lease pendingResign;
-    /** Set when the elected callback failed: the next campaign waits a backoff first. */
-    private boolean backOffBeforeCampaign;
+    /**
+     * Set when the elected callback failed: no campaign before this instant, a backoff counted from the revocation.
+     * Guarded by the monitor.
+     */
+    private Instant campaignNotBefore;
     /**
      * The backoff after failed elected callbacks: doubles with each failure in a row, reset only by a callback that
      * succeeds, not by a campaign that wins (every campaign after a failure wins when all candidates fail alike).
@@ -262,9 +265,9 @@ public final class LeadershipEngine {
             if (stale != null) {
                 resignQuietly(stale);
             }
-            Duration afterFailedCallback = takeBackOffBeforeCampaign();
-            if (afterFailedCallback != null) { // a term this candidate could not lead: not again at once
-                pauseUntil(clock.instant().plus(afterFailedCallback));
+            Instant notBefore = takeCampaignNotBefore();
+            if (notBefore != null) { // a term this candidate could not lead: not again at once
+                pauseUntil(notBefore);
                 continue;
             }
             Instant sent = clock.instant();
@@ -520,7 +523,7 @@ public final class LeadershipEngine {
                 pendingResign = t.lease;
             }
             if (reason == RevocationReason.ELECTED_CALLBACK_FAILED) {
-                backOffBeforeCampaign = true;
+                campaignNotBefore = clock.instant().plus(electedFailures.next());
             }
             Counter.builder(LeaderMetrics.REVOCATIONS).tag(LeaderMetrics.TAG_ELECTION, election)
                     .tag(LeaderMetrics.TAG_REASON, reason.name().toLowerCase(Locale.ROOT).replace('_', '-'))
@@ -532,11 +535,11 @@ public final class LeadershipEngine {
         t.revoked.complete(reason);
     }
 
-    /** @return the wait before the next campaign after a failed elected callback, or null when there is none */
-    private synchronized Duration takeBackOffBeforeCampaign() {
-        boolean backOff = backOffBeforeCampaign;
-        backOffBeforeCampaign = false;
-        return backOff ? electedFailures.next() : null;
+    /** @return the instant before which no campaign starts after a failed elected callback, or null for none */
+    private synchronized Instant takeCampaignNotBefore() {
+        Instant notBefore = campaignNotBefore;
+        campaignNotBefore = null;
+        return notBefore;
     }
 
     private synchronized Lease takePendingResign() {

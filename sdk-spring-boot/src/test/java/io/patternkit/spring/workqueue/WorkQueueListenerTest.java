@@ -257,6 +257,7 @@ class WorkQueueListenerTest {
 
     @Test
     void aRunningListenerKeepsTheJvmAliveUntilTheContextStops() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().isEmpty()); // an earlier context's ends
         runner.withUserConfiguration(Orders.class).run(context -> assertThat(keepAliveThreads()).singleElement()
                 .satisfies(thread -> assertThat(thread.isDaemon()).isFalse()));
         await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().isEmpty());

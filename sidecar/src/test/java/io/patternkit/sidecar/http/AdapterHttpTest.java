@@ -72,20 +72,22 @@ class AdapterHttpTest {
     void healthyChecksMakeBothProbesUpAndAFailingOneIsNamedUntilItRecovers() throws IOException {
         Path db = dir.resolve("app.db");
         start("{\"name\": \"web\", \"probe\": \"ready\", \"http\": {\"url\": \"http://127.0.0.1:" + app.actualPort() + "/status?token=s3cret\"},"
-                + " \"interval\": \"100ms\", \"timeout\": \"100ms\", \"failureThreshold\": 2},"
+                + " \"interval\": \"500ms\", \"timeout\": \"500ms\", \"failureThreshold\": 2},"
                 + "{\"name\": \"port\", \"probe\": \"ready\", \"tcp\": {\"host\": \"127.0.0.1\", \"port\": " + app.actualPort() + "},"
-                + " \"interval\": \"100ms\", \"timeout\": \"100ms\"},"
+                + " \"interval\": \"500ms\", \"timeout\": \"500ms\"},"
                 + "{\"name\": \"db\", \"probe\": \"ready\", \"jdbc\": {\"url\": \"jdbc:sqlite:" + db + "\", \"passwordEnv\": \"DB_PASSWORD\"},"
-                + " \"interval\": \"100ms\", \"timeout\": \"100ms\"},"
-                + "{\"name\": \"process\", \"probe\": \"live\", \"command\": [\"true\"], \"interval\": \"100ms\", \"timeout\": \"100ms\"}");
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("ready").status() == 200);
-        HttpHarness.Reply ready = probe("ready");
-        assertThat(ready.json().get("checks").findValuesAsString("name")).containsExactly("web", "port", "db");
-        assertThat(probe("live").status()).isEqualTo(200);
+                + " \"interval\": \"500ms\", \"timeout\": \"500ms\"},"
+                + "{\"name\": \"process\", \"probe\": \"live\", \"command\": [\"true\"], \"interval\": \"500ms\", \"timeout\": \"500ms\"}");
+        // Runs on a busy machine may still time out now and then, so each probe's answer is awaited, not read once.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            HttpHarness.Reply ready = probe("ready");
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(ready.json().get("checks").findValuesAsString("name")).containsExactly("web", "port", "db");
+            assertThat(probe("live").status()).isEqualTo(200);
+        });
 
         appStatus = 500;
-        // Each failed run of a check replaces its last error, and a run on a busy machine may time out (100 ms)
-        // instead of reading the 500: the detail is awaited, not read once.
+        // Each failed run of a check replaces its last error, and a run may time out instead of reading the 500.
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpHarness.Reply failing = probe("ready");
             assertThat(failing.status()).isEqualTo(503);
@@ -95,12 +97,15 @@ class AdapterHttpTest {
                     .contains("/status").doesNotContain("s3cret"); // this answer needs no token: no credential in it
             assertThat(failing.json().get("errors").findValuesAsString("field")).containsExactly("web");
         });
-        assertThat(probe("live").status()).isEqualTo(200); // liveness has its own checks
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> probe("live").status() == 200); // liveness has its own checks
 
         appStatus = 200;
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> probe("ready").status() == 200);
-        JsonNode checks = http.call("GET", "/v1/adapter/checks", null).json().get("checks");
-        assertThat(checks.findValuesAsString("status")).containsOnly("passing");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(probe("ready").status()).isEqualTo(200);
+            JsonNode checks = http.call("GET", "/v1/adapter/checks", null).json().get("checks");
+            assertThat(checks.findValuesAsString("status")).containsOnly("passing");
+        });
         assertThat(http.send(http.request("GET", "/metrics", null, null, true).build()).body())
                 .contains("patternkit_adapter_check_healthy{check=\"web\",probe=\"ready\"} 1.0")
                 .contains("patternkit_adapter_check_failures_total{check=\"web\"}");

@@ -38,7 +38,7 @@ class DnsDiscoveryTest {
             try {
                 long start = System.nanoTime();
                 Future<Void> round = discovery.start(Duration.ofMinutes(10));
-                await().atMost(Duration.ofSeconds(2)).until(() -> !silent.pendingAttempts().isEmpty()); // it is seen
+                await().atMost(Duration.ofSeconds(5)).until(() -> !silent.pendingAttempts().isEmpty()); // it is seen
                 round.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the first round").isLessThan(Duration.ofSeconds(5));
                 assertThat(registry.shards("search")).isEmpty();
