@@ -11,7 +11,8 @@ import io.patternkit.core.SidecarConfig;
 @FunctionalInterface
 public interface SidecarConfigCustomizer {
     /**
-     * @param pattern which client is being built: {@code "workqueue"} or {@code "leader"}; never null
+     * @param pattern which client is being built: {@code "workqueue"}, {@code "leader"}, {@code "scatter"} or
+     *     {@code "checkpoint"}; never null
      * @param builder the builder, with the properties already applied; never null
      */
     void customize(String pattern, SidecarConfig.Builder builder);

@@ -92,13 +92,14 @@ public class LeaderElectionAutoConfiguration {
         Leadership leadership(LeaderElection election, LeaderElectionProperties properties,
                 LeadershipEventPublisher events, ObjectProvider<MeterRegistry> meterRegistry,
                 ObjectProvider<Lifecycle> lifecycle, ObjectProvider<LeadershipCustomizer> customizers) {
-            Leadership.Builder builder = Leadership.builder(election).listener(events);
+            Leadership.Builder builder = Leadership.builder(election);
             Settings.set("patternkit.leader.election", properties.getElection(), builder::election);
             Settings.set("patternkit.leader.candidate-id", properties.getCandidateId(), builder::candidateId);
             meterRegistry.ifAvailable(builder::meterRegistry);
             lifecycle.ifAvailable(builder::lifecycle);
             customizers.orderedStream().forEach(c -> c.customize(builder));
-            Leadership leadership = builder.build();
+            // Last: the events carry the checkpoint restore and the @LeaderOnly beans, which no customizer may drop.
+            Leadership leadership = builder.listener(events).build();
             events.source(leadership);
             return leadership;
         }

@@ -1,9 +1,9 @@
 package io.patternkit.spring.autoconfigure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.patternkit.core.internal.Json;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.Wire;
 import io.patternkit.spring.SidecarConfigCustomizer;
@@ -67,15 +67,17 @@ public class WorkQueueAutoConfiguration {
     }
 
     /**
-     * The codec when the application has no Jackson mapper bean: Jackson 2 with Java time support, as the SDK uses.
-     * Declared here, after the nested configurations over the application's mappers, so that they come first.
+     * The codec when the application has no Jackson mapper bean (a Boot 4 worker without web has none): the SDK's own
+     * Jackson 2 mapper, with Java time as RFC 3339 text and unknown fields ignored, so that a producer that adds a
+     * field does not send every item to the dead-letter queue. Declared here, after the nested configurations over the
+     * application's mappers, so that they come first.
      *
      * @return the codec
      */
     @Bean
     @ConditionalOnMissingBean
     public PayloadCodec patternkitPayloadCodec() {
-        return new Jackson2PayloadCodec(new ObjectMapper().registerModule(new JavaTimeModule()));
+        return new Jackson2PayloadCodec(Json.mapper());
     }
 
     /**

@@ -10,10 +10,16 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.Lifecycle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * Starts the {@link LeaderOnly} beans when leadership is granted and stops them, in reverse order, when it is
  * revoked. Checks at start-up that each is a {@link Lifecycle} that the context does not start by itself.
+ *
+ * <p>Order among the listeners of the events: the beans stop before any other listener hears of a revocation (one
+ * that throws would keep the rest from hearing it), and start right after the checkpoints are restored
+ * ({@link LeadershipCheckpoints}), before the application's own listeners hear of the grant.
  */
 public final class LeaderOnlyController implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(LeaderOnlyController.class);
@@ -46,6 +52,7 @@ public final class LeaderOnlyController implements SmartInitializingSingleton {
     }
 
     @EventListener
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
     void granted(LeadershipGrantedEvent event) {
         for (Map.Entry<String, Lifecycle> bean : beans) {
             if (!bean.getValue().isRunning()) {
@@ -57,6 +64,7 @@ public final class LeaderOnlyController implements SmartInitializingSingleton {
     }
 
     @EventListener
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     void revoked(LeadershipRevokedEvent event) {
         for (int i = beans.size() - 1; i >= 0; i--) {
             Map.Entry<String, Lifecycle> bean = beans.get(i);

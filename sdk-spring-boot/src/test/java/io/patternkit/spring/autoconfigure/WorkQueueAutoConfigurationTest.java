@@ -19,6 +19,7 @@ import io.patternkit.workqueue.WorkQueues;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -143,5 +144,20 @@ class WorkQueueAutoConfigurationTest {
                 assertThat(context.getBean(PayloadCodec.class)).isInstanceOf(Jackson2PayloadCodec.class));
         runner.withClassLoader(new FilteredClassLoader(JsonMapper.class)).run(context ->
                 assertThat(context.getBean(PayloadCodec.class)).isInstanceOf(Jackson2PayloadCodec.class));
+    }
+
+    record Order(int id, Instant placedAt) {
+    }
+
+    @Test
+    void withoutAMapperBeanPayloadsIgnoreUnknownFieldsAndWriteTimesAsText() {
+        runner.run(context -> {
+            PayloadCodec codec = context.getBean(PayloadCodec.class);
+            // A producer that has added a field must not send every item to the dead-letter queue.
+            assertThat(codec.decode("{\"id\":7,\"placedAt\":\"2026-12-06T10:00:00Z\",\"coupon\":\"X\"}", Order.class))
+                    .isEqualTo(new Order(7, Instant.parse("2026-12-06T10:00:00Z")));
+            assertThat(codec.encode(new Order(7, Instant.parse("2026-12-06T10:00:00Z"))))
+                    .isEqualTo("{\"id\":7,\"placedAt\":\"2026-12-06T10:00:00Z\"}");
+        });
     }
 }

@@ -126,6 +126,41 @@ class LeaderElectionAutoConfigurationTest {
         assertThat(refresher.calls).containsExactly("start", "stop");
     }
 
+    /** An application listener that fails on every revocation, as a bug of the application's would. */
+    static class ThrowingOnRevocation {
+        @EventListener
+        void revoked(LeadershipRevokedEvent event) {
+            throw new IllegalStateException("the application's listener failed");
+        }
+    }
+
+    @Test
+    void leaderOnlyBeansStopBeforeAnApplicationListenerThatThrowsHearsOfTheRevocation() {
+        Refresher refresher = new Refresher();
+        runner.withBean(ThrowingOnRevocation.class, ThrowingOnRevocation::new)
+                .withBean(LeaderElection.class, () -> election).withBean(Refresher.class, () -> refresher)
+                .withPropertyValues("patternkit.leader.election=refresh", "patternkit.leader.candidate-id=pod-a")
+                .run(context -> {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> refresher.running);
+                    context.getBean(Leadership.class).close();
+                    assertThat(refresher.running).as("stopped on a handle that no longer leads").isFalse();
+                });
+    }
+
+    @Test
+    void aCustomizerCannotSwitchTheEventsOff() {
+        Events events = new Events();
+        LeadershipCustomizer ownListener = builder -> builder.listener(new io.patternkit.leader.LeadershipListener() {
+        });
+        runner.withBean(LeaderElection.class, () -> election).withBean(Events.class, () -> events)
+                .withBean(LeadershipCustomizer.class, () -> ownListener)
+                .withPropertyValues("patternkit.leader.election=reindex").run(context -> {
+                    await().atMost(Duration.ofSeconds(10)).until(context.getBean(Leadership.class)::isLeader);
+                    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events.seen).singleElement()
+                            .isInstanceOf(LeadershipGrantedEvent.class));
+                });
+    }
+
     static class NotALifecycle {
     }
 
