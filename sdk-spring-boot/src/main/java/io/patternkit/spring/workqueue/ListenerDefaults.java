@@ -18,4 +18,6 @@ import java.time.Duration;
  */
 public record ListenerDefaults(Integer concurrency, Integer batchSize, Duration visibilityTimeout, Duration pollWait,
         Duration ackLinger, Duration drainTimeout, boolean autoStartup) {
+    /** The prefix of the properties these defaults are bound from. */
+    public static final String PREFIX = "patternkit.workqueue.listener.";
 }

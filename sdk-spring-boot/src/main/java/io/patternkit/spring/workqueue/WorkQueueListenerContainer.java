@@ -21,6 +21,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
@@ -81,6 +82,8 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
     private Map<String, Registered> buildAll() {
         Map<String, Registered> built = new LinkedHashMap<>();
         for (AnnotatedMethods.Found<WorkQueueListener> listener : processor.found()) {
+            listener.require(!built.containsKey(listener.id()), "another listener method of the bean has the same"
+                    + " name, and the id names one consumer; give each its own name");
             built.put(listener.id(), build(listener));
         }
         return java.util.Collections.unmodifiableMap(built);
@@ -88,20 +91,20 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
 
     private Registered build(AnnotatedMethods.Found<WorkQueueListener> listener) {
         WorkQueueListener annotation = listener.annotation();
-        Attributes attributes = new Attributes(listener.id());
+        Attributes attributes = new Attributes(listener);
         WorkQueue queue = attributes.require("queue", annotation.queue(), queues::queue);
         ListenerMethodHandler handler = ListenerMethodHandler.of(listener.id(), listener.bean(), listener.method(),
                 codec, Arrays.asList(annotation.deadLetterOn()));
         WorkQueueConsumer.Builder builder = WorkQueueConsumer.builder(queue, handler);
-        attributes.apply("concurrency", annotation.concurrency(), defaults.concurrency(), Integer::valueOf,
-                builder::concurrency);
-        attributes.apply("batchSize", annotation.batchSize(), defaults.batchSize(), Integer::valueOf,
+        attributes.apply("concurrency", annotation.concurrency(), "concurrency", defaults.concurrency(),
+                Integer::valueOf, builder::concurrency);
+        attributes.apply("batchSize", annotation.batchSize(), "batch-size", defaults.batchSize(), Integer::valueOf,
                 builder::batchSize);
-        attributes.apply("visibilityTimeout", annotation.visibilityTimeout(), defaults.visibilityTimeout(),
-                DurationStyle::detectAndParse, builder::visibilityTimeout);
-        Optional.ofNullable(defaults.pollWait()).ifPresent(builder::pollWait);
-        Optional.ofNullable(defaults.ackLinger()).ifPresent(builder::ackLinger);
-        Optional.ofNullable(defaults.drainTimeout()).ifPresent(builder::drainTimeout);
+        attributes.apply("visibilityTimeout", annotation.visibilityTimeout(), "visibility-timeout",
+                defaults.visibilityTimeout(), DurationStyle::detectAndParse, builder::visibilityTimeout);
+        Attributes.setDefault("poll-wait", defaults.pollWait(), builder::pollWait);
+        Attributes.setDefault("ack-linger", defaults.ackLinger(), builder::ackLinger);
+        Attributes.setDefault("drain-timeout", defaults.drainTimeout(), builder::drainTimeout);
         Optional.ofNullable(meterRegistry).ifPresent(builder::meterRegistry);
         Optional.ofNullable(lifecycle).ifPresent(builder::lifecycle);
         boolean autoStartup = attributes.value("autoStartup", annotation.autoStartup(), defaults.autoStartup(),
@@ -205,29 +208,50 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
 
     /** Resolves, parses and applies one annotation attribute, naming the method and the attribute on failure. */
     private final class Attributes {
-        private final String id;
+        private final AnnotatedMethods.Found<WorkQueueListener> listener;
 
-        Attributes(String id) {
-            this.id = id;
+        Attributes(AnnotatedMethods.Found<WorkQueueListener> listener) {
+            this.listener = listener;
         }
 
         <T> T require(String name, String raw, Function<String, T> parse) {
-            return parse(name, environment.resolveRequiredPlaceholders(raw), parse);
+            return parse(name, listener.resolve(environment, name, raw), parse);
         }
 
         <T> T value(String name, String raw, T fallback, Function<String, T> parse) {
-            String text = environment.resolveRequiredPlaceholders(raw).strip();
+            String text = listener.resolve(environment, name, raw).strip();
             return text.isEmpty() ? fallback : parse(name, text, parse);
         }
 
-        <T> void apply(String name, String raw, T fallback, Function<String, T> parse, Consumer<T> setter) {
-            T value = value(name, raw, fallback, parse);
-            if (value != null) {
-                try {
-                    setter.accept(value);
-                } catch (IllegalArgumentException e) {
-                    throw invalid(name, String.valueOf(value), e);
-                }
+        /**
+         * Applies the attribute, or when it is empty the default of property {@code patternkit.workqueue.listener.}
+         * {@code property}; a bad value fails naming the method and the attribute, or the property.
+         */
+        <T> void apply(String name, String raw, String property, T fallback, Function<String, T> parse,
+                Consumer<T> setter) {
+            String text = listener.resolve(environment, name, raw).strip();
+            if (text.isEmpty()) {
+                setDefault(property, fallback, setter);
+                return;
+            }
+            T value = parse(name, text, parse);
+            try {
+                setter.accept(value);
+            } catch (IllegalArgumentException e) {
+                throw invalid(name, text, e);
+            }
+        }
+
+        /** Applies the default of property {@code patternkit.workqueue.listener.}{@code property}, unless null. */
+        static <T> void setDefault(String property, T value, Consumer<T> setter) {
+            if (value == null) {
+                return;
+            }
+            try {
+                setter.accept(value);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationPropertyValueException(ListenerDefaults.PREFIX + property, value,
+                        e.getMessage());
             }
         }
 
@@ -240,7 +264,7 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
         }
 
         private IllegalStateException invalid(String name, String text, IllegalArgumentException e) {
-            return new IllegalStateException("@WorkQueueListener " + id + ": " + name + " '" + text + "' is not"
+            return new IllegalStateException("@WorkQueueListener " + listener.id() + ": " + name + " '" + text + "' is not"
                     + " valid: " + e.getMessage(), e);
         }
 

@@ -26,6 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -293,8 +295,34 @@ class WorkQueueListenerTest {
         }
     }
 
+    static class UnresolvedQueue {
+        @WorkQueueListener(queue = "${orders.queue}")
+        void handle(WorkItem item) {
+        }
+    }
+
+    static class Plain {
+        @WorkQueueListener(queue = "q")
+        void handle(WorkItem item) {
+        }
+    }
+
+    static class Overloads {
+        @WorkQueueListener(queue = "a")
+        void handle(WorkItem item) {
+        }
+
+        @WorkQueueListener(queue = "b")
+        void handle(Path file) {
+        }
+    }
+
     @Test
     void aBadListenerFailsTheStartUpNamingTheMethodAndAttribute() {
+        runner.withBean("bad", UnresolvedQueue.class, UnresolvedQueue::new).run(context -> assertThat(context)
+                .hasFailed().getFailure().hasStackTraceContaining("@WorkQueueListener bad.handle: queue '${orders.queue}'"));
+        runner.withBean("bad", Overloads.class, Overloads::new).run(context -> assertThat(context)
+                .hasFailed().getFailure().hasStackTraceContaining("@WorkQueueListener bad.handle: another listener"));
         runner.withBean("bad", BadConcurrency.class, BadConcurrency::new).run(context -> assertThat(context)
                 .hasFailed().getFailure().hasStackTraceContaining("@WorkQueueListener bad.handle: concurrency '0' is"
                         + " not valid: concurrency must be 1..1000, got 0"));
@@ -307,6 +335,17 @@ class WorkQueueListenerTest {
         runner.withBean("bad", BadConcurrency.class, BadConcurrency::new)
                 .withPropertyValues("patternkit.workqueue.listener.visibility-timeout=0s").run(context ->
                         assertThat(context).hasFailed());
+        // A bad default is named by its property, for Spring Boot's failure analysis.
+        runner.withBean("quick", Quick.class, Quick::new)
+                .withPropertyValues("patternkit.workqueue.listener.poll-wait=1m").run(context -> assertThat(
+                        NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+                        .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                        .hasMessageContaining("patternkit.workqueue.listener.poll-wait"));
+        runner.withBean("plain", Plain.class, Plain::new)
+                .withPropertyValues("patternkit.workqueue.listener.concurrency=0").run(context -> assertThat(
+                        NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+                        .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                        .hasMessageContaining("patternkit.workqueue.listener.concurrency"));
     }
 
     @Test
