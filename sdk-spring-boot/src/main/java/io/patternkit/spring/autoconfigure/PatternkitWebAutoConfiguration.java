@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -70,7 +71,8 @@ public class PatternkitWebAutoConfiguration {
     private static int maxBodyBytes(PatternkitWebProperties web) {
         long bytes = web.getMaxBodySize() == null ? -1 : web.getMaxBodySize().toBytes();
         if (bytes < 1 || bytes > 64L * 1024 * 1024) {
-            throw new IllegalArgumentException("patternkit.web.max-body-size must be 1B to 64MB, got " + web.getMaxBodySize());
+            throw new InvalidConfigurationPropertyValueException("patternkit.web.max-body-size", web.getMaxBodySize(),
+                    "must be 1B to 64MB");
         }
         return (int) bytes;
     }

@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -74,8 +75,8 @@ public class ScatterAutoConfiguration {
      * @param properties the {@code patternkit.scatter.*} settings: the leaf's shard, TTL, registration and server
      * @param environment resolves {@code ${...}} in the annotations
      * @return the container that serves the {@code @ScatterLeafHandler} methods
-     * @throws IllegalArgumentException naming {@code patternkit.scatter.leaf.ttl} when it is missing or outside 1 s to
-     *     300 s, or {@code patternkit.scatter.server.port} when it is outside 0 to 65535
+     * @throws InvalidConfigurationPropertyValueException naming {@code patternkit.scatter.leaf.ttl} when it is missing
+     *     or outside 1 s to 300 s, or {@code patternkit.scatter.server.port} when it is outside 0 to 65535
      */
     @Bean
     @ConditionalOnMissingBean
@@ -85,11 +86,13 @@ public class ScatterAutoConfiguration {
         ScatterProperties.Leaf leaf = properties.getLeaf();
         Duration ttl = leaf.getTtl();
         if (ttl == null || ttl.toMillis() < Wire.MIN_LEAF_TTL_MS || ttl.toMillis() > Wire.MAX_LEAF_TTL_MS) {
-            throw new IllegalArgumentException("patternkit.scatter.leaf.ttl must be 1s to 300s, got " + ttl);
+            throw new InvalidConfigurationPropertyValueException("patternkit.scatter.leaf.ttl",
+                    environment.getProperty("patternkit.scatter.leaf.ttl", String.valueOf(ttl)), "must be 1s to 300s");
         }
         Integer port = properties.getServer().getPort();
         if (port != null && (port < 0 || port > 65535)) {
-            throw new IllegalArgumentException("patternkit.scatter.server.port must be 0 to 65535, got " + port);
+            throw new InvalidConfigurationPropertyValueException("patternkit.scatter.server.port", port,
+                    "must be 0 to 65535");
         }
         return new ScatterLeafContainer(processor, client, hosts, lifecycle, target, environment, new ScatterLeafContainer.LeafSettings(
                 leaf.getShard(), ttl, leaf.isRegister(), properties.getServer().getHost(), port));

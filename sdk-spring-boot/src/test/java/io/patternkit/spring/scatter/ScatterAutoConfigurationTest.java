@@ -143,7 +143,7 @@ class ScatterAutoConfigurationTest {
         serving.withBean(BadPool.class).run(context -> assertThat(context).hasFailed().getFailure()
                 .hasStackTraceContaining("BadPool.a: pool 'no spaces'"));
         serving.withPropertyValues("patternkit.scatter.leaf.ttl=500ms").run(context -> assertThat(context).hasFailed()
-                .getFailure().hasStackTraceContaining("patternkit.scatter.leaf.ttl must be 1s to 300s"));
+                .getFailure().hasStackTraceContaining("Property patternkit.scatter.leaf.ttl with value '500ms' is invalid: must be 1s to 300s"));
         serving.withBean(Index.class).withBean(ScatterGather.class, InMemoryScatter::new)
                 .withPropertyValues("index.shard=s1", "patternkit.scatter.leaf.shard=s9").run(context -> assertThat(context)
                         .hasFailed().getFailure().hasStackTraceContaining("needs a ScatterClient bean"));
