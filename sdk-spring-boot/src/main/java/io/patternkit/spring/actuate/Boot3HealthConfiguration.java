@@ -5,6 +5,7 @@ import io.patternkit.lifecycle.Lifecycle;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,9 +13,12 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Patternkit's health contributors on Spring Boot 3.5, imported by the Actuator auto-configuration when Boot 3's health
  * API is present: {@code patternkit} (readiness), and with a {@link Lifecycle} {@code patternkitLiveness} and
- * {@code patternkitStartup}, answering as the Boot 4 ones do ({@link PatternkitHealth}).
+ * {@code patternkitStartup}, answering as the Boot 4 ones do ({@link PatternkitHealth}). Switched off as on Boot 4 by
+ * {@code management.health.patternkit.enabled=false} (default: {@code management.health.defaults.enabled}): Boot 3's
+ * own {@code @ConditionalOnEnabledHealthIndicator} cannot be named here, where Boot 4 compiles the class.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("${management.health.patternkit.enabled:${management.health.defaults.enabled:true}}")
 public class Boot3HealthConfiguration implements BeanClassLoaderAware {
     private ClassLoader loader = Boot3HealthConfiguration.class.getClassLoader();
 

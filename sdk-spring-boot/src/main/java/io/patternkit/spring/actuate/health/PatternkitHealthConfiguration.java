@@ -5,14 +5,18 @@ import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.actuate.PatternkitHealth;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Patternkit's health contributors on Spring Boot 4, imported by the Actuator auto-configuration: {@code patternkit}
- * (readiness) and, with a {@link Lifecycle}, {@code patternkitLiveness} and {@code patternkitStartup}.
+ * (readiness) and, with a {@link Lifecycle}, {@code patternkitLiveness} and {@code patternkitStartup}. Switched off,
+ * all three, as any Spring Boot health indicator is, by {@code management.health.patternkit.enabled=false} (default:
+ * {@code management.health.defaults.enabled}).
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnEnabledHealthIndicator("patternkit")
 public class PatternkitHealthConfiguration {
     /** Spring creates it. */
     public PatternkitHealthConfiguration() {

@@ -42,4 +42,14 @@ class Boot3HealthIndicatorTest {
             assertThat(indicators.get("patternkitStartupHealthIndicator").health().getStatus()).isEqualTo(Status.UP);
         });
     }
+
+    @Test
+    void switchedOffAsAnySpringBootHealthIndicatorIs() {
+        runner.withPropertyValues("management.health.patternkit.enabled=false").run(context -> assertThat(context)
+                .hasNotFailed().doesNotHaveBean(HealthIndicator.class));
+        runner.withPropertyValues("management.health.defaults.enabled=false").run(context -> assertThat(context)
+                .doesNotHaveBean(HealthIndicator.class));
+        runner.withPropertyValues("management.health.defaults.enabled=false", "management.health.patternkit.enabled=true")
+                .run(context -> assertThat(context).hasBean("patternkitHealthIndicator"));
+    }
 }

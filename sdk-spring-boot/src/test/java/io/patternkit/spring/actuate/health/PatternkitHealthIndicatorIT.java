@@ -103,6 +103,17 @@ class PatternkitHealthIndicatorIT {
     }
 
     @Test
+    void switchedOffAsAnySpringBootHealthIndicatorIs() {
+        runner.withPropertyValues("management.health.patternkit.enabled=false").run(context -> assertThat(context)
+                .hasNotFailed().doesNotHaveBean(PatternkitHealthIndicator.class)
+                .doesNotHaveBean(PatternkitProbeHealthIndicator.class));
+        runner.withPropertyValues("management.health.defaults.enabled=false").run(context -> assertThat(context)
+                .doesNotHaveBean(PatternkitHealthIndicator.class));
+        runner.withPropertyValues("management.health.defaults.enabled=false", "management.health.patternkit.enabled=true")
+                .run(context -> assertThat(context).hasSingleBean(PatternkitHealthIndicator.class));
+    }
+
+    @Test
     void noHealthContributorWithoutBoot4sHealthModule() {
         runner.withClassLoader(new FilteredClassLoader(org.springframework.boot.health.contributor.HealthIndicator.class))
                 .run(context -> assertThat(context).hasNotFailed()
