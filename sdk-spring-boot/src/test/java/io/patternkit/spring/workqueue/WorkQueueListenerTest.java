@@ -265,6 +265,37 @@ class WorkQueueListenerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().isEmpty());
     }
 
+    /** A bean of the application's that fails the start-up after the listeners started (a later phase). */
+    static class FailsToStart implements org.springframework.context.SmartLifecycle {
+        @Override
+        public void start() {
+            throw new IllegalStateException("the application's own bean failed to start");
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public boolean isRunning() {
+            return false;
+        }
+
+        @Override
+        public int getPhase() {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    @Test
+    void aStartUpThatFailsAfterTheListenersStartedStopsThem() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().isEmpty()); // an earlier context's ends
+        runner.withUserConfiguration(Orders.class).withBean(FailsToStart.class, FailsToStart::new)
+                .run(context -> assertThat(context).hasFailed());
+        await("nothing keeps the failed JVM alive").atMost(Duration.ofSeconds(10))
+                .until(() -> keepAliveThreads().isEmpty());
+    }
+
     private static List<Thread> keepAliveThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("patternkit-listeners-keep-alive") && t.isAlive()).toList();
