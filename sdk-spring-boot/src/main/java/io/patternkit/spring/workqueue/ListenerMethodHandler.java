@@ -9,6 +9,8 @@ import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.List;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.GenericTypeResolver;
 import org.springframework.util.ReflectionUtils;
 
 /** Calls one {@link WorkQueueListener} method for each item, binding its parameters by type. */
@@ -39,7 +41,8 @@ final class ListenerMethodHandler implements WorkHandler {
             throw new IllegalStateException("@WorkQueueListener " + id + " must return void (an item is acked when"
                     + " the method returns and nacked when it throws), but returns " + method.getReturnType().getName());
         }
-        List<Binding> bindings = java.util.Arrays.stream(method.getParameters()).map(ListenerMethodHandler::bindingOf)
+        Class<?> beanClass = AopUtils.getTargetClass(bean);
+        List<Binding> bindings = java.util.Arrays.stream(method.getParameters()).map(p -> bindingOf(p, beanClass))
                 .toList();
         if (bindings.stream().filter(b -> b.kind == Kind.PAYLOAD).count() > 1) {
             throw new IllegalStateException("@WorkQueueListener " + id + " has more than one payload parameter; take"
@@ -49,14 +52,15 @@ final class ListenerMethodHandler implements WorkHandler {
         return new ListenerMethodHandler(id, bean, method, codec, deadLetterOn, bindings);
     }
 
-    private static Binding bindingOf(Parameter p) {
+    /** The payload's type resolved against the bean's class: {@code T} of a generic base class is the subclass's. */
+    private static Binding bindingOf(Parameter p, Class<?> beanClass) {
         if (p.getType() == WorkItem.class) {
             return new Binding(Kind.ITEM, WorkItem.class);
         }
         if (p.getType() == Path.class) {
             return new Binding(Kind.FILE, Path.class);
         }
-        return new Binding(Kind.PAYLOAD, p.getParameterizedType());
+        return new Binding(Kind.PAYLOAD, GenericTypeResolver.resolveType(p.getParameterizedType(), beanClass));
     }
 
     @Override

@@ -103,6 +103,29 @@ class WorkQueueListenerTest {
                 });
     }
 
+    /** A listener written once for any payload type, as a generic base class. */
+    abstract static class TypedListener<T> {
+        final List<Object> received = new CopyOnWriteArrayList<>();
+
+        @WorkQueueListener(queue = "typed")
+        void handle(T payload) {
+            received.add(payload);
+        }
+    }
+
+    static class OrderTypedListener extends TypedListener<Order> {
+    }
+
+    @Test
+    void aPayloadTypedByAGenericBaseClassBindsToTheSubclasssType() {
+        runner.withBean(OrderTypedListener.class, OrderTypedListener::new).run(context -> {
+            context.getBean(WorkQueueTemplate.class).send("typed", new Order("book-1", 2));
+            OrderTypedListener listener = context.getBean(OrderTypedListener.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("typed").stats().acked() == 1);
+            assertThat(listener.received).containsExactly(new Order("book-1", 2));
+        });
+    }
+
     @Test
     void aListenerReceivesTheBoundPayloadAndItsReturnAcks() {
         runner.withUserConfiguration(Orders.class).withPropertyValues("app.orders-queue=orders-eu").run(context -> {
