@@ -5,21 +5,42 @@ import io.patternkit.lifecycle.Lifecycle;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Patternkit's health contributors on Spring Boot 3.5, imported by the Actuator auto-configuration when Boot 3's health
  * API is present: {@code patternkit} (readiness), and with a {@link Lifecycle} {@code patternkitLiveness} and
  * {@code patternkitStartup}, answering as the Boot 4 ones do ({@link PatternkitHealth}). Switched off as on Boot 4 by
- * {@code management.health.patternkit.enabled=false} (default: {@code management.health.defaults.enabled}): Boot 3's
- * own {@code @ConditionalOnEnabledHealthIndicator} cannot be named here, where Boot 4 compiles the class.
+ * {@code management.health.patternkit.enabled=false} (default: {@code management.health.defaults.enabled}).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnExpression("${management.health.patternkit.enabled:${management.health.defaults.enabled:true}}")
+@Conditional(Boot3HealthConfiguration.Enabled.class)
 public class Boot3HealthConfiguration implements BeanClassLoaderAware {
+    /**
+     * The rule of Boot's {@code @ConditionalOnEnabledHealthIndicator("patternkit")}, which cannot be named here, where
+     * Boot 4 compiles the class: the indicator's own switch, else the defaults' switch, else on; values converted as
+     * Spring converts booleans ({@code true}, {@code on}, {@code yes}, {@code 1}).
+     */
+    static final class Enabled extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            Environment environment = context.getEnvironment();
+            Boolean own = environment.getProperty("management.health.patternkit.enabled", Boolean.class);
+            boolean enabled = own != null ? own
+                    : environment.getProperty("management.health.defaults.enabled", Boolean.class, true);
+            return new ConditionOutcome(enabled, "the patternkit health indicator is "
+                    + (enabled ? "enabled" : "disabled"));
+        }
+    }
+
     private ClassLoader loader = Boot3HealthConfiguration.class.getClassLoader();
 
     /** Spring creates it. */

@@ -5,12 +5,11 @@ import io.patternkit.workqueue.WorkHandler;
 import io.patternkit.workqueue.WorkItem;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.core.GenericTypeResolver;
+import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
 /** Calls one {@link WorkQueueListener} method for each item, binding its parameters by type. */
@@ -42,8 +41,8 @@ final class ListenerMethodHandler implements WorkHandler {
                     + " the method returns and nacked when it throws), but returns " + method.getReturnType().getName());
         }
         Class<?> beanClass = AopUtils.getTargetClass(bean);
-        List<Binding> bindings = java.util.Arrays.stream(method.getParameters()).map(p -> bindingOf(p, beanClass))
-                .toList();
+        List<Binding> bindings = java.util.stream.IntStream.range(0, method.getParameterCount())
+                .mapToObj(i -> bindingOf(ResolvableType.forMethodParameter(method, i, beanClass))).toList();
         if (bindings.stream().filter(b -> b.kind == Kind.PAYLOAD).count() > 1) {
             throw new IllegalStateException("@WorkQueueListener " + id + " has more than one payload parameter; take"
                     + " the payload once, and WorkItem or Path for the rest");
@@ -52,15 +51,20 @@ final class ListenerMethodHandler implements WorkHandler {
         return new ListenerMethodHandler(id, bean, method, codec, deadLetterOn, bindings);
     }
 
-    /** The payload's type resolved against the bean's class: {@code T} of a generic base class is the subclass's. */
-    private static Binding bindingOf(Parameter p, Class<?> beanClass) {
-        if (p.getType() == WorkItem.class) {
+    /**
+     * @param parameter the parameter's type resolved against the bean's class: {@code T} of a generic base class is
+     *     the subclass's, {@code List<Order>} included
+     */
+    private static Binding bindingOf(ResolvableType parameter) {
+        Class<?> raw = parameter.toClass();
+        if (raw == WorkItem.class) {
             return new Binding(Kind.ITEM, WorkItem.class);
         }
-        if (p.getType() == Path.class) {
+        if (raw == Path.class) {
             return new Binding(Kind.FILE, Path.class);
         }
-        return new Binding(Kind.PAYLOAD, GenericTypeResolver.resolveType(p.getParameterizedType(), beanClass));
+        return new Binding(Kind.PAYLOAD, parameter.hasGenerics()
+                ? ResolvableType.forClassWithGenerics(raw, parameter.getGenerics()).getType() : raw);
     }
 
     @Override

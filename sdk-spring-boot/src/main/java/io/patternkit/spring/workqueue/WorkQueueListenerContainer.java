@@ -82,8 +82,9 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
     private Map<String, Registered> buildAll() {
         Map<String, Registered> built = new LinkedHashMap<>();
         for (AnnotatedMethods.Found<WorkQueueListener> listener : processor.found()) {
-            listener.require(!built.containsKey(listener.id()), "another listener method of the bean has the same"
-                    + " name, and the id names one consumer; give each its own name");
+            listener.require(!built.containsKey(listener.id()), "the id names one consumer, but another listener"
+                    + " method of the bean has the same name (give each its own) or the bean was made more than once (a"
+                    + " listener's bean must be a singleton)");
             built.put(listener.id(), build(listener));
         }
         return java.util.Collections.unmodifiableMap(built);

@@ -46,8 +46,12 @@ class ConfigurationMetadataTest {
 
     @Test
     void theListenersDefaultsAreShownWithTheirDescriptions() throws IOException {
+        // WorkQueueConsumer.Builder's defaults, which it does not expose
         assertThat(property("patternkit.workqueue.listener.concurrency").get("defaultValue").asInt()).isEqualTo(4);
+        assertThat(durationDefault("patternkit.workqueue.listener.visibility-timeout")).isEqualTo(Duration.ofSeconds(30));
         assertThat(durationDefault("patternkit.workqueue.listener.poll-wait")).isEqualTo(Duration.ofSeconds(20));
+        assertThat(durationDefault("patternkit.workqueue.listener.ack-linger")).isEqualTo(Duration.ofMillis(100));
+        assertThat(durationDefault("patternkit.workqueue.listener.drain-timeout")).isEqualTo(Duration.ofSeconds(30));
         assertThat(property("patternkit.workqueue.listener.poll-wait").has("description"))
                 .as("the description from the properties' Javadoc is kept").isTrue();
     }

@@ -16,6 +16,7 @@ import io.patternkit.testing.InMemoryLeaderElection;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import io.patternkit.spring.leader.LeaderOnly;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -102,6 +103,60 @@ class CheckpointHooksTest {
             context.start();
             assertThat(progress.batch).hasValue(5);
         });
+    }
+
+    /** A restore that cannot read the state, as a schema change would make it. */
+    static class UnreadableProgress {
+        @PatternkitCheckpoint(name = "progress")
+        Long save() {
+            return null;
+        }
+
+        @PatternkitRestore(name = "progress")
+        void restore(long saved) {
+            throw new IllegalStateException("cannot read the saved progress");
+        }
+    }
+
+    @LeaderOnly
+    static class Refresher implements org.springframework.context.Lifecycle {
+        final AtomicLong starts = new AtomicLong();
+        volatile boolean running;
+
+        @Override
+        public void start() {
+            starts.incrementAndGet();
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+    }
+
+    @Test
+    void aLeaderWhoseRestoreFailsNeverStartsItsLeaderOnlyBeans() {
+        store.save("progress", CheckpointWrite.of(7L));
+        InMemoryLeaderElection election = InMemoryLeaderElection.builder().build();
+        Refresher refresher = new Refresher();
+        runner.withConfiguration(AutoConfigurations.of(LeaderElectionAutoConfiguration.class))
+                .withBean(LeaderElection.class, () -> election).withBean(UnreadableProgress.class)
+                .withBean(Refresher.class, () -> refresher)
+                .withPropertyValues("patternkit.leader.election=reindex", "patternkit.leader.candidate-id=pod-a")
+                .run(context -> {
+                    Leadership leadership = context.getBean(Leadership.class);
+                    // The term is won, the restore throws, and the term is given up.
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> store.read("progress").orElseThrow().fencingToken() > 0);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !leadership.isLeader());
+                    assertThat(refresher.starts).as("no leader works from a state it could not read").hasValue(0);
+                });
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,9 @@ class WorkQueueListenerTest {
     static class OrderTypedListener extends TypedListener<Order> {
     }
 
+    static class OrderBatchListener extends TypedListener<List<Order>> {
+    }
+
     @Test
     void aPayloadTypedByAGenericBaseClassBindsToTheSubclasssType() {
         runner.withBean(OrderTypedListener.class, OrderTypedListener::new).run(context -> {
@@ -123,6 +127,12 @@ class WorkQueueListenerTest {
             OrderTypedListener listener = context.getBean(OrderTypedListener.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> queues.queue("typed").stats().acked() == 1);
             assertThat(listener.received).containsExactly(new Order("book-1", 2));
+        });
+        runner.withBean(OrderBatchListener.class, OrderBatchListener::new).run(context -> {
+            context.getBean(WorkQueueTemplate.class).send("typed", List.of(new Order("book-1", 2)));
+            OrderBatchListener listener = context.getBean(OrderBatchListener.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.received.size() == 1);
+            assertThat(listener.received).containsExactly(List.of(new Order("book-1", 2))); // records, not maps
         });
     }
 
@@ -290,8 +300,11 @@ class WorkQueueListenerTest {
 
     /** A bean of the application's that fails the start-up after the listeners started (a later phase). */
     static class FailsToStart implements org.springframework.context.SmartLifecycle {
+        static final AtomicInteger KEEP_ALIVES_AT_START = new AtomicInteger(-1);
+
         @Override
         public void start() {
+            KEEP_ALIVES_AT_START.set(keepAliveThreads().size());
             throw new IllegalStateException("the application's own bean failed to start");
         }
 
@@ -315,6 +328,7 @@ class WorkQueueListenerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().isEmpty()); // an earlier context's ends
         runner.withUserConfiguration(Orders.class).withBean(FailsToStart.class, FailsToStart::new)
                 .run(context -> assertThat(context).hasFailed());
+        assertThat(FailsToStart.KEEP_ALIVES_AT_START).as("the listeners had started").hasValue(1);
         await("nothing keeps the failed JVM alive").atMost(Duration.ofSeconds(10))
                 .until(() -> keepAliveThreads().isEmpty());
     }
@@ -376,7 +390,7 @@ class WorkQueueListenerTest {
         runner.withBean("bad", UnresolvedQueue.class, UnresolvedQueue::new).run(context -> assertThat(context)
                 .hasFailed().getFailure().hasStackTraceContaining("@WorkQueueListener bad.handle: queue '${orders.queue}'"));
         runner.withBean("bad", Overloads.class, Overloads::new).run(context -> assertThat(context)
-                .hasFailed().getFailure().hasStackTraceContaining("@WorkQueueListener bad.handle: another listener"));
+                .hasFailed().getFailure().hasStackTraceContaining("@WorkQueueListener bad.handle: the id names one consumer"));
         runner.withBean("bad", BadConcurrency.class, BadConcurrency::new).run(context -> assertThat(context)
                 .hasFailed().getFailure().hasStackTraceContaining("@WorkQueueListener bad.handle: concurrency '0' is"
                         + " not valid: concurrency must be 1..1000, got 0"));

@@ -51,5 +51,7 @@ class Boot3HealthIndicatorTest {
                 .doesNotHaveBean(HealthIndicator.class));
         runner.withPropertyValues("management.health.defaults.enabled=false", "management.health.patternkit.enabled=true")
                 .run(context -> assertThat(context).hasBean("patternkitHealthIndicator"));
+        runner.withPropertyValues("management.health.patternkit.enabled=off").run(context -> assertThat(context)
+                .hasNotFailed().doesNotHaveBean(HealthIndicator.class)); // converted as Spring converts booleans
     }
 }
