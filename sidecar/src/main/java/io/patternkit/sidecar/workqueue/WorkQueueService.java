@@ -4,6 +4,7 @@ import io.patternkit.protocol.ItemState;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.sidecar.common.EngineException;
 import io.patternkit.sidecar.common.ProblemException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -56,6 +57,9 @@ public final class WorkQueueService {
     private boolean draining;
     private long purgeTimer = -1;
     private long housekeepingTimer = -1;
+    private final PassFailures purgeFailures = new PassFailures("purging acked items past the dedup window");
+    private final PassFailures housekeepingFailures = new PassFailures("housekeeping (dead-lettering lapsed last"
+            + " attempts, depth gauges)");
 
     /**
      * Creates the service; call {@link #startPurging} to purge acked items periodically.
@@ -75,14 +79,25 @@ public final class WorkQueueService {
     }
 
     /**
-     * Deletes acked items older than the dedup window now and then every
-     * {@code min(window / 2, 60 s)} (at least every second).
+     * Deletes acked items older than the dedup window now, and then {@code min(window / 2, 60 s)} (at least a
+     * second) after each pass has ended: a pass that outlasts the period (a large backlog) is not joined by the next.
+     * A pass that fails is logged at WARN, once until one succeeds again. Stops when the sidecar drains.
      *
      * @param dedupWindowMs how long acked items keep deduplicating, in milliseconds
      */
     public void startPurging(long dedupWindowMs) {
         long period = Math.max(1_000, Math.min(dedupWindowMs / 2, 60_000));
-        context.runOnContext(v -> purgeTimer = vertx.setPeriodic(1, period, id -> blocking(() -> engine.purgeAcked(dedupWindowMs))));
+        context.runOnContext(v -> schedulePurge(dedupWindowMs, period, 1));
+    }
+
+    private void schedulePurge(long dedupWindowMs, long periodMs, long delayMs) {
+        if (draining) {
+            return;
+        }
+        purgeTimer = vertx.setTimer(delayMs, id -> blocking(() -> engine.purgeAcked(dedupWindowMs)).onComplete(ar -> {
+            purgeFailures.report(ar);
+            schedulePurge(dedupWindowMs, periodMs, periodMs);
+        }));
     }
 
     /**
@@ -120,8 +135,11 @@ public final class WorkQueueService {
                     metrics.housekept(queue, deadLettered, engine.stats(queue));
                 }
                 return null;
-            }).onComplete(ar -> scheduleHousekeeping(periodMs,
-                    housekeepingDelayMs(periodMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))));
+            }).onComplete(ar -> {
+                housekeepingFailures.report(ar);
+                scheduleHousekeeping(periodMs,
+                        housekeepingDelayMs(periodMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+            });
         });
     }
 
@@ -570,6 +588,33 @@ public final class WorkQueueService {
     private static ProblemException stale() {
         return new ProblemException(ProblemType.RECEIPT_STALE,
                 "the receipt is not the item's latest: it was acked, nacked, redelivered or never issued");
+    }
+
+    /**
+     * Logs the failures of a periodic pass: at WARN the first after a success (a pass that keeps failing, an engine
+     * down or a full disk, would otherwise say so every period), at DEBUG the rest, at INFO the recovery. Confined to
+     * the service's context.
+     */
+    private static final class PassFailures {
+        private final String pass;
+        private long failedInARow;
+
+        PassFailures(String pass) {
+            this.pass = pass;
+        }
+
+        void report(AsyncResult<?> outcome) {
+            if (outcome.succeeded()) {
+                if (failedInARow > 0) {
+                    LOG.info("{}: succeeded again after {} failed passes", pass, failedInARow);
+                }
+                failedInARow = 0;
+            } else if (failedInARow++ == 0) {
+                LOG.warn("{} failed, and is tried again each period: {}", pass, outcome.cause().toString());
+            } else {
+                LOG.debug("{} failed again ({} in a row): {}", pass, failedInARow, outcome.cause().toString());
+            }
+        }
     }
 
     /** A parked claim. Confined to the service's context. */

@@ -91,4 +91,73 @@ class WorkQueueServiceTest {
                 .satisfies(item -> assertThat(item.attempt()).isEqualTo(1));
         assertThat(engine.stats(QUEUE).dead()).isZero();
     }
+
+    /** The engine, whose purges run {@code purge} instead, counted in {@code purges}. */
+    private QueueEngine purgingWith(QueueEngine inner, java.util.concurrent.atomic.AtomicInteger purges,
+            java.util.concurrent.Callable<Integer> purge) {
+        return (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(), new Class<?>[] {QueueEngine.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("purgeAcked")) {
+                        purges.incrementAndGet();
+                        return purge.call();
+                    }
+                    try {
+                        return method.invoke(inner, args == null ? new Object[0] : Arrays.copyOf(args, args.length));
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aPurgeThatOutlastsItsPeriodIsNotJoinedByTheNext() {
+        java.util.concurrent.atomic.AtomicInteger purges = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        WorkQueueService purging = new WorkQueueService(vertx, purgingWith(engine, purges, () -> {
+            assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+            return 0;
+        }), new WorkQueueMetrics(registry, Ticker.system()), new ReceiptCodec(new byte[32]));
+        try {
+            purging.startPurging(2_000); // a pass every second
+            await().atMost(Duration.ofSeconds(10)).until(() -> purges.get() == 1);
+            await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(5)).until(() -> purges.get() == 1);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> purges.get() >= 2); // the next, once it has ended
+        } finally {
+            release.countDown();
+            purging.drain();
+        }
+    }
+
+    @Test
+    void aPurgeThatKeepsFailingWarnsOnceAndSaysWhenItRecovers() {
+        java.util.concurrent.atomic.AtomicInteger purges = new java.util.concurrent.atomic.AtomicInteger();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Logger log =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WorkQueueService.class);
+        log.addAppender(logs);
+        ch.qos.logback.classic.Level level = log.getLevel();
+        log.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        WorkQueueService purging = new WorkQueueService(vertx, purgingWith(engine, purges, () -> {
+            if (purges.get() <= 3) {
+                throw new io.patternkit.sidecar.common.EngineException("database or disk is full", null);
+            }
+            return 0;
+        }), new WorkQueueMetrics(registry, Ticker.system()), new ReceiptCodec(new byte[32]));
+        try {
+            purging.startPurging(2_000);
+            await().atMost(Duration.ofSeconds(15)).until(() -> logs.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains("succeeded again after 3 failed passes")));
+            assertThat(logs.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).singleElement()
+                    .satisfies(m -> assertThat(m).startsWith("purging acked items past the dedup window failed")
+                            .contains("database or disk is full"));
+        } finally {
+            log.setLevel(level);
+            log.detachAppender(logs);
+            purging.drain();
+        }
+    }
 }
