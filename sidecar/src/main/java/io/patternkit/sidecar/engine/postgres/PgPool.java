@@ -56,6 +56,10 @@ final class PgPool {
         config.setPoolName(poolName);
         config.setMaximumPoolSize(size);
         config.setConnectionTimeout(5000);
+        // The engines' statements are written for READ COMMITTED (each sees rows committed before it began, and
+        // SKIP LOCKED passes over rows others hold); a database or role whose default is REPEATABLE READ or
+        // SERIALIZABLE would fail them with serialization errors under ordinary contention.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         config.setDataSourceProperties(networkProperties());
         try {
             return new HikariDataSource(config);
