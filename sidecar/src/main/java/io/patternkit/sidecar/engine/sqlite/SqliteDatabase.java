@@ -13,6 +13,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,10 +82,14 @@ final class SqliteDatabase implements AutoCloseable {
     private EngineException lastWriteFailure;
     private boolean writeProbed;
 
-    private SqliteDatabase(HikariDataSource pool, ClockedSqliteDataSource source, Path file) {
+    /** The identity (device and inode) of the file this process opened, or null where the file system has none. */
+    private final Object fileKey;
+
+    private SqliteDatabase(HikariDataSource pool, ClockedSqliteDataSource source, Path file, Object fileKey) {
         this.pool = pool;
         this.source = source;
         this.file = file;
+        this.fileKey = fileKey;
     }
 
     /**
@@ -126,7 +131,7 @@ final class SqliteDatabase implements AutoCloseable {
             try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE IF NOT EXISTS pk_write_probe (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)");
             }
-            return new SqliteDatabase(pool, source, file.toAbsolutePath());
+            return new SqliteDatabase(pool, source, file.toAbsolutePath(), fileKey(file.toAbsolutePath()));
         } catch (SQLException | IOException | RuntimeException e) {
             if (pool != null) {
                 pool.close();
@@ -137,6 +142,15 @@ final class SqliteDatabase implements AutoCloseable {
                             + "a writable directory)"
                     : "";
             throw new EngineException("cannot open SQLite database " + file + hint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the file's identity (device and inode on Linux), or null when it is missing or has none */
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -166,7 +180,9 @@ final class SqliteDatabase implements AutoCloseable {
     /**
      * Checks that the file can still be written, for readiness: a volume that turned read-only (ext4 after a
      * storage error) or filled up still answers reads, so a read alone would call the engine healthy while every
-     * enqueue, ack and renewal fails. One tiny write ({@code pk_write_probe}, a row of one integer) at most every
+     * enqueue, ack and renewal fails. Checks too that the path still names the file this process opened: one deleted
+     * or replaced (a restored backup) keeps answering this process's open connections, while every sidecar started
+     * since opens the new file, so two sidecars would hold the same election and never see each other's items. One tiny write ({@code pk_write_probe}, a row of one integer) at most every
      * {@value #WRITE_PROBE_GAP_MS} ms per process, shared by every pattern on the file. A caller waits at most
      * {@value #WRITE_PROBE_WAIT_MS} ms for a probe another caller is running, so that readiness checks arriving
      * while writes hang do not pile up on worker threads behind it.
@@ -200,6 +216,16 @@ final class SqliteDatabase implements AutoCloseable {
         }
         writeProbed = true;
         lastWriteProbeNanos = now;
+        if (fileKey != null) {
+            Object current = fileKey(file);
+            if (!fileKey.equals(current)) {
+                lastWriteFailure = new EngineException("the SQLite database " + file + " was "
+                        + (current == null ? "deleted" : "replaced by another file") + " after this sidecar opened it;"
+                        + " its connections still use the old file, which sidecars started since do not see: restart"
+                        + " it", null);
+                throw lastWriteFailure;
+            }
+        }
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             st.execute("INSERT OR REPLACE INTO pk_write_probe (id, at) VALUES (1, pk_now_ms())");
             lastWriteFailure = null;

@@ -2,11 +2,13 @@ package io.patternkit.sidecar.engine.sqlite;
 
 import io.patternkit.sidecar.workqueue.AckOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patternkit.sidecar.workqueue.Backoff;
 import io.patternkit.sidecar.workqueue.ClaimedItem;
 import io.patternkit.sidecar.workqueue.NewItem;
 import io.patternkit.sidecar.workqueue.QueueEngine;
+import io.patternkit.sidecar.common.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,8 +16,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +53,25 @@ class SqliteEnginesTest {
         assertThat(pragma(file, "auto_vacuum")).as("auto_vacuum (2 is INCREMENTAL)").isEqualTo(2);
         assertThat(pragma(file, "freelist_count")).isZero();
         assertThat(Files.size(file)).isLessThan(full / 4);
+    }
+
+    /**
+     * A file deleted or replaced under a running sidecar (a restored backup) keeps answering its open connections,
+     * while sidecars started since open the new one: readiness must say so, or two sidecars lead the same election.
+     */
+    @Test
+    void aFileDeletedOrReplacedUnderTheSidecarFailsItsReadiness() throws Exception {
+        Path file = dir.resolve("patternkit.db");
+        try (SqliteEngines engines = SqliteEngines.onMachineClock(dir)) {
+            QueueEngine queue = engines.open(QueueEngine.Opener.class).orElseThrow().open(new Backoff(1_000, 4_000));
+            queue.ping();
+            Path aside = Files.move(file, dir.resolve("moved.db"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(queue::ping)
+                    .isInstanceOf(EngineException.class).hasMessageContaining("was deleted after this sidecar opened it"));
+            Files.copy(aside, file);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(queue::ping)
+                    .hasMessageContaining("was replaced by another file"));
+        }
     }
 
     private static long pragma(Path file, String name) throws SQLException {
