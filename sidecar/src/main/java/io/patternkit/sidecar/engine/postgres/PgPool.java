@@ -4,7 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.patternkit.sidecar.common.EngineException;
 import io.patternkit.sidecar.common.Redaction;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Opens the HikariCP pools of the PostgreSQL engines, and says how every connection to PostgreSQL meets a
@@ -37,6 +43,83 @@ final class PgPool {
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("tcpKeepAlive", "true");
         return props;
+    }
+
+    /**
+     * The pool as Flyway's migrations use it: its connections wait for the server without limit, where the pool's
+     * wait {@value #SOCKET_TIMEOUT_SECONDS} s ({@link #networkProperties}). A migration's {@code CREATE INDEX} over a
+     * large table may take minutes; cut off, it would fail the sidecar's start at every restart. HikariCP sets a
+     * connection's network timeout back when it returns to the pool.
+     *
+     * @param pool the open pool
+     * @return a data source over it for the migrations alone
+     */
+    static DataSource forMigrations(HikariDataSource pool) {
+        return new MigrationDataSource(pool);
+    }
+
+    /** {@link #forMigrations}: the pool's connections, with no network timeout. */
+    private static final class MigrationDataSource implements DataSource {
+        private final HikariDataSource pool;
+
+        MigrationDataSource(HikariDataSource pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection connection = pool.getConnection();
+            try {
+                connection.setNetworkTimeout(Runnable::run, 0);
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+            return connection;
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            throw new SQLFeatureNotSupportedException("the pool's own credentials are used");
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return pool.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            pool.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            pool.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return pool.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return pool.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            if (type.isInstance(this)) {
+                return type.cast(this);
+            }
+            throw new SQLException("not a wrapper of " + type.getName());
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return type.isInstance(this);
+        }
     }
 
     /**

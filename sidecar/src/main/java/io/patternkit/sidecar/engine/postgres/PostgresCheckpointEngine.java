@@ -26,7 +26,7 @@ public final class PostgresCheckpointEngine extends JdbcCheckpointEngine {
      */
     static PostgresCheckpointEngine on(HikariDataSource pool) {
         try {
-            Flyway.configure().dataSource(pool).schemas(SCHEMA).createSchemas(true)
+            Flyway.configure().dataSource(PgPool.forMigrations(pool)).schemas(SCHEMA).createSchemas(true)
                     .locations("classpath:db/checkpoint/postgres").load().migrate();
         } catch (RuntimeException e) {
             throw new EngineException("cannot migrate the PostgreSQL checkpoint schema: " + e.getMessage(), e);

@@ -64,7 +64,7 @@ public final class PostgresLeaseEngine extends JdbcLeaseEngine {
      */
     static PostgresLeaseEngine on(HikariDataSource pool, String jdbcUrl, String password, boolean ownsPool) {
         try {
-            Flyway.configure().dataSource(pool).schemas(SCHEMA).createSchemas(true)
+            Flyway.configure().dataSource(PgPool.forMigrations(pool)).schemas(SCHEMA).createSchemas(true)
                     .locations("classpath:db/leader/postgres").load().migrate();
         } catch (RuntimeException e) {
             throw new EngineException("cannot migrate the PostgreSQL lease schema: " + e.getMessage(), e);

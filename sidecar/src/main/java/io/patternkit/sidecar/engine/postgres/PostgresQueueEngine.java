@@ -70,7 +70,7 @@ public final class PostgresQueueEngine extends JdbcQueueEngine {
      */
     static PostgresQueueEngine on(HikariDataSource pool, String jdbcUrl, String password, Backoff backoff, boolean ownsPool) {
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration/postgres")
+            Flyway.configure().dataSource(PgPool.forMigrations(pool)).locations("classpath:db/migration/postgres")
                     .table("patternkit_workqueue_schema_history").load().migrate();
         } catch (RuntimeException e) {
             throw new EngineException("cannot migrate the PostgreSQL schema: " + e.getMessage(), e);

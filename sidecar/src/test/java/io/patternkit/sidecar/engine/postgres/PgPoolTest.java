@@ -29,4 +29,17 @@ class PgPoolTest {
             assertThat(rs.getString(1)).isEqualTo("read committed");
         }
     }
+
+    @Test
+    void migrationsWaitForTheServerWithoutLimitAndThePoolGetsItsTimeoutBack() throws SQLException {
+        assumeTrue(URL != null && !URL.isBlank(), "PATTERNKIT_TEST_JDBC_URL is not set");
+        try (HikariDataSource pool = PgPool.open(URL, null, "migration-test", 1)) {
+            try (Connection migrating = PgPool.forMigrations(pool).getConnection()) {
+                assertThat(migrating.getNetworkTimeout()).as("a long CREATE INDEX is not cut off").isZero();
+            }
+            try (Connection pooled = pool.getConnection()) {
+                assertThat(pooled.getNetworkTimeout()).isEqualTo(PgPool.SOCKET_TIMEOUT_SECONDS * 1000);
+            }
+        }
+    }
 }
