@@ -3,6 +3,7 @@ package io.patternkit.spring.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.patternkit.leader.LeaderElection;
 import io.patternkit.leader.Leadership;
 import io.patternkit.leader.RevocationReason;
 import io.patternkit.lifecycle.Lifecycle;
@@ -202,8 +203,9 @@ class SpringStarterSidecarIT {
         a.close();
         assertThat(aLog.events).hasSize(2).last().isInstanceOfSatisfying(LeadershipRevokedEvent.class,
                 revoked -> assertThat(revoked.reason()).isEqualTo(RevocationReason.CLOSED));
-        // Resigned on close: the successor is elected long before the 3 s lease could expire.
-        await().atMost(Duration.ofMillis(2500)).until(() -> b.getBean(Leadership.class).isLeader());
+        // Resigned on close, not left to expire: the sidecar no longer names a once close() has returned.
+        assertThat(b.getBean(LeaderElection.class).currentLeader("spring-it").isLeader("a")).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.getBean(Leadership.class).isLeader());
         // isLeader turns true when the term is won; the restore and the grant's listeners run after it, on the
         // leadership's event thread, so their effects are awaited, not read at once.
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
