@@ -7,6 +7,7 @@ import io.patternkit.leader.LeaderElectionClient;
 import io.patternkit.leader.Leadership;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.protocol.Wire;
+import io.patternkit.spring.Settings;
 import io.patternkit.spring.SidecarConfigCustomizer;
 import io.patternkit.spring.leader.LeaderOnlyController;
 import io.patternkit.spring.leader.LeadershipCheckpoints;

@@ -3,6 +3,7 @@ package io.patternkit.spring.autoconfigure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.lifecycle.LifecycleListener;
+import io.patternkit.spring.Settings;
 import io.patternkit.spring.lifecycle.DrainOnShutdown;
 import io.patternkit.spring.lifecycle.LifecycleStatus;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.patternkit.spring.autoconfigure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.patternkit.core.SidecarConfig;
+import io.patternkit.spring.Settings;
 import io.patternkit.spring.SidecarConfigCustomizer;
 import java.net.URI;
 import org.springframework.beans.factory.ObjectProvider;

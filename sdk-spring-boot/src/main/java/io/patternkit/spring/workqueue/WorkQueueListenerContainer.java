@@ -3,6 +3,7 @@ package io.patternkit.spring.workqueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patternkit.lifecycle.Lifecycle;
 import io.patternkit.spring.AnnotatedMethods;
+import io.patternkit.spring.Settings;
 import io.patternkit.spring.KeepAlive;
 import io.patternkit.spring.NoRestart;
 import io.patternkit.workqueue.WorkQueue;
@@ -21,7 +22,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
@@ -103,9 +103,9 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
                 builder::batchSize);
         attributes.apply("visibilityTimeout", annotation.visibilityTimeout(), "visibility-timeout",
                 defaults.visibilityTimeout(), DurationStyle::detectAndParse, builder::visibilityTimeout);
-        Attributes.setDefault("poll-wait", defaults.pollWait(), builder::pollWait);
-        Attributes.setDefault("ack-linger", defaults.ackLinger(), builder::ackLinger);
-        Attributes.setDefault("drain-timeout", defaults.drainTimeout(), builder::drainTimeout);
+        Settings.set(ListenerDefaults.PREFIX + "poll-wait", defaults.pollWait(), builder::pollWait);
+        Settings.set(ListenerDefaults.PREFIX + "ack-linger", defaults.ackLinger(), builder::ackLinger);
+        Settings.set(ListenerDefaults.PREFIX + "drain-timeout", defaults.drainTimeout(), builder::drainTimeout);
         Optional.ofNullable(meterRegistry).ifPresent(builder::meterRegistry);
         Optional.ofNullable(lifecycle).ifPresent(builder::lifecycle);
         boolean autoStartup = attributes.value("autoStartup", annotation.autoStartup(), defaults.autoStartup(),
@@ -232,7 +232,7 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
                 Consumer<T> setter) {
             String text = listener.resolve(environment, name, raw).strip();
             if (text.isEmpty()) {
-                setDefault(property, fallback, setter);
+                Settings.set(ListenerDefaults.PREFIX + property, fallback, setter);
                 return;
             }
             T value = parse(name, text, parse);
@@ -240,19 +240,6 @@ public final class WorkQueueListenerContainer implements SmartLifecycle, SmartIn
                 setter.accept(value);
             } catch (IllegalArgumentException e) {
                 throw invalid(name, text, e);
-            }
-        }
-
-        /** Applies the default of property {@code patternkit.workqueue.listener.}{@code property}, unless null. */
-        static <T> void setDefault(String property, T value, Consumer<T> setter) {
-            if (value == null) {
-                return;
-            }
-            try {
-                setter.accept(value);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationPropertyValueException(ListenerDefaults.PREFIX + property, value,
-                        e.getMessage());
             }
         }
 
