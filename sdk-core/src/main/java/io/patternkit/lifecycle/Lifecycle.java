@@ -269,11 +269,7 @@ public final class Lifecycle {
      */
     public DrainReport drain(TerminationNotice.Trigger trigger, Duration deadline) {
         Objects.requireNonNull(trigger, "trigger");
-        Objects.requireNonNull(deadline, "deadline");
-        if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(MAX_DRAIN_DEADLINE) > 0) {
-            throw new IllegalArgumentException("deadline must be positive and at most " + MAX_DRAIN_DEADLINE + ", got "
-                    + deadline);
-        }
+        checkDrainDeadline("deadline", deadline);
         synchronized (this) {
             if (draining) {
                 return awaitReport();
@@ -288,6 +284,15 @@ public final class Lifecycle {
         } catch (RuntimeException | Error e) { // the callers waiting in awaitReport() must not wait for ever
             report.completeExceptionally(e);
             throw e;
+        }
+    }
+
+    /** @throws IllegalArgumentException when the deadline is not positive or longer than {@link #MAX_DRAIN_DEADLINE} */
+    private static void checkDrainDeadline(String name, Duration deadline) {
+        Objects.requireNonNull(deadline, name);
+        if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(MAX_DRAIN_DEADLINE) > 0) {
+            throw new IllegalArgumentException(name + " must be positive and at most " + MAX_DRAIN_DEADLINE + ", got "
+                    + deadline);
         }
     }
 
@@ -381,11 +386,7 @@ public final class Lifecycle {
          * @throws IllegalArgumentException when {@code drainDeadline} is not positive or longer than a day
          */
         public Builder drainDeadline(Duration drainDeadline) {
-            Objects.requireNonNull(drainDeadline, "drainDeadline");
-            if (drainDeadline.isNegative() || drainDeadline.isZero() || drainDeadline.compareTo(MAX_DRAIN_DEADLINE) > 0) {
-                throw new IllegalArgumentException("drainDeadline must be positive and at most " + MAX_DRAIN_DEADLINE
-                        + ", got " + drainDeadline);
-            }
+            checkDrainDeadline("drainDeadline", drainDeadline);
             this.drainDeadline = drainDeadline;
             return this;
         }

@@ -23,15 +23,19 @@ class LifecycleTest {
         return budget -> ran.add(name);
     }
 
+    private static LifecycleListener throwsOnNotice(Error error) {
+        return new LifecycleListener() {
+            @Override
+            public void onTerminationNotice(TerminationNotice notice) {
+                throw error;
+            }
+        };
+    }
+
     @Test
     void aListenerThatFailsAnAssertionDoesNotStopTheDrain() {
         Lifecycle lifecycle = Lifecycle.create();
-        lifecycle.addListener(new LifecycleListener() {
-            @Override
-            public void onTerminationNotice(TerminationNotice notice) {
-                throw new AssertionError("a listener's own check");
-            }
-        });
+        lifecycle.addListener(throwsOnNotice(new AssertionError("a listener's own check")));
         lifecycle.register(DrainPhase.CLOSE_CLIENTS, "close", records("close"));
 
         assertThat(lifecycle.drain(Duration.ofSeconds(5)).clean()).isTrue();
@@ -41,12 +45,7 @@ class LifecycleTest {
     @Test
     void aDrainThatFailsReleasesEveryLaterCallerInsteadOfLeavingThemWaiting() {
         Lifecycle lifecycle = Lifecycle.create();
-        lifecycle.addListener(new LifecycleListener() {
-            @Override
-            public void onTerminationNotice(TerminationNotice notice) {
-                throw new OutOfMemoryError("the JVM's own error, thrown on");
-            }
-        });
+        lifecycle.addListener(throwsOnNotice(new OutOfMemoryError("the JVM's own error, thrown on")));
 
         assertThatThrownBy(() -> lifecycle.drain(Duration.ofSeconds(5))).isInstanceOf(OutOfMemoryError.class);
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> lifecycle.drain(Duration.ofSeconds(5)))

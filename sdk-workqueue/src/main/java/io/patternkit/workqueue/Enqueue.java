@@ -70,10 +70,7 @@ public final class Enqueue {
      */
     public static Enqueue fileRef(String ref) {
         Objects.requireNonNull(ref, "ref");
-        int length = ref.codePointCount(0, ref.length());
-        if (length == 0 || length > MAX_REF) {
-            throw new IllegalArgumentException("fileRef must be 1.." + MAX_REF + " characters, got " + length);
-        }
+        checkLength("fileRef", ref, MAX_REF);
         return new Enqueue(null, ref, null, null, 0, null);
     }
 
@@ -86,11 +83,16 @@ public final class Enqueue {
      */
     public Enqueue dedupKey(String key) {
         Objects.requireNonNull(key, "dedupKey");
-        int length = key.codePointCount(0, key.length());
-        if (length == 0 || length > MAX_DEDUP) {
-            throw new IllegalArgumentException("dedupKey must be 1.." + MAX_DEDUP + " characters, got " + length);
-        }
+        checkLength("dedupKey", key, MAX_DEDUP);
         return new Enqueue(payloadJson, fileRef, key, delay, priority, maxAttempts);
+    }
+
+    /** @throws IllegalArgumentException when the text is empty or longer than {@code max} code points */
+    private static void checkLength(String name, String text, int max) {
+        int length = text.codePointCount(0, text.length());
+        if (length == 0 || length > max) {
+            throw new IllegalArgumentException(name + " must be 1.." + max + " characters, got " + length);
+        }
     }
 
     /**

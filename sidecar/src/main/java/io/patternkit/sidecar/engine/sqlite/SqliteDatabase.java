@@ -182,8 +182,8 @@ final class SqliteDatabase implements AutoCloseable {
      * storage error) or filled up still answers reads, so a read alone would call the engine healthy while every
      * enqueue, ack and renewal fails. Checks too that the path still names the file this process opened: one deleted
      * or replaced (a restored backup) keeps answering this process's open connections, while every sidecar started
-     * since opens the new file, so two sidecars would hold the same election and never see each other's items. One tiny write ({@code pk_write_probe}, a row of one integer) at most every
-     * {@value #WRITE_PROBE_GAP_MS} ms per process, shared by every pattern on the file. A caller waits at most
+     * since opens the new file, so two sidecars would hold the same election and never see each other's items. One
+     * tiny write ({@code pk_write_probe}, a row of one integer) at most every {@value #WRITE_PROBE_GAP_MS} ms per process, shared by every pattern on the file. A caller waits at most
      * {@value #WRITE_PROBE_WAIT_MS} ms for a probe another caller is running, so that readiness checks arriving
      * while writes hang do not pile up on worker threads behind it.
      *
