@@ -52,10 +52,22 @@ final class ClaimCost {
      * @param dedupWindowMs each item's dedup window
      */
     static void fill(QueueEngine engine, String queue, int n, IntFunction<String> payload, long dedupWindowMs) {
+        fill(engine, queue, n, payload, dedupWindowMs, 0);
+    }
+
+    /**
+     * Enqueues {@code n} items, {@value #CHUNK} per call, each visible only after a delay.
+     *
+     * @param payload item {@code i}'s JSON payload
+     * @param dedupWindowMs each item's dedup window
+     * @param delayMs each item's delay before its first claim
+     */
+    static void fill(QueueEngine engine, String queue, int n, IntFunction<String> payload, long dedupWindowMs,
+            long delayMs) {
         for (int from = 0; from < n; from += CHUNK) {
             List<NewItem> batch = new ArrayList<>(CHUNK);
             for (int i = from; i < Math.min(n, from + CHUNK); i++) {
-                batch.add(new NewItem(payload.apply(i), null, null, 0, 0, 5, dedupWindowMs));
+                batch.add(new NewItem(payload.apply(i), null, null, delayMs, 0, 5, dedupWindowMs));
             }
             engine.enqueue(queue, batch);
         }

@@ -56,6 +56,16 @@ public interface QueueEngine extends AutoCloseable {
     int deadLetterExpired(String queue);
 
     /**
+     * Makes the queue's delayed items whose delay has ended ready (SQS moves a delayed message to available the same
+     * way). A claim takes such items whether or not this has run; it keeps a burst of them, many items whose delays
+     * end together, from costing every claim until they are claimed, so housekeeping runs it for each queue served.
+     *
+     * @param queue a valid queue name
+     * @return how many items were made ready
+     */
+    int promoteDue(String queue);
+
+    /**
      * Claims up to {@code max} visible items (SQS ReceiveMessage without the wait), highest
      * priority first, then oldest first. Each claimed item's attempt and epoch increase by one,
      * so receipts of earlier claims become stale.

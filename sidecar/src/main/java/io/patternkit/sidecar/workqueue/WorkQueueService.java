@@ -103,7 +103,8 @@ public final class WorkQueueService {
     /**
      * For every queue this sidecar has served, now and then every {@code periodMs} on a worker
      * thread: dead-letters lapsed last attempts (claims skip them anyway, so this only makes the
-     * move timely) and refreshes the depth gauges. A round that takes longer than a twentieth of the
+     * move timely), makes delayed items whose delay has ended ready ({@link QueueEngine#promoteDue})
+     * and refreshes the depth gauges. A round that takes longer than a twentieth of the
      * period stretches the wait before the next to {@value #HOUSEKEEPING_DUTY} times its own length, so
      * that housekeeping takes at most about 5% of a thread however large the queues grow (the statistics
      * of a million ready items take SQLite most of a second). Stops when the sidecar drains.
@@ -132,6 +133,7 @@ public final class WorkQueueService {
             blocking(() -> {
                 for (String queue : metrics.knownQueues()) {
                     long deadLettered = engine.deadLetterExpired(queue);
+                    engine.promoteDue(queue);
                     metrics.housekept(queue, deadLettered, engine.stats(queue));
                 }
                 return null;

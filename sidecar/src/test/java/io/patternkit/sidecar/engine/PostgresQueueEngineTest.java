@@ -93,8 +93,10 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
             }
         }
         // In index order, and picked once (V9): a sub-select the plan could run again would claim past the LIMIT.
-        assertThat(String.join("\n", plan)).contains("workqueue_items_claim_order").doesNotContain("Sort")
-                .contains("CTE picked");
+        // Nothing has lapsed or come due, so the claim takes the usual path (V10), which sorts nothing.
+        assertThat(String.join("\n", plan)).contains("Index Scan using workqueue_items_claim_ready")
+                .contains("CTE picked").doesNotContain("CTE due").doesNotContain("Sort").doesNotContain("Seq Scan")
+                .doesNotContain("JIT");
     }
 
     @Test
@@ -128,6 +130,23 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
         }
         // Before the IS TRUE test, this plan was an index scan of workqueue_items_claim over every acked row.
         assertThat(String.join("\n", plan)).contains("workqueue_items_pkey").doesNotContain("workqueue_items_claim");
+    }
+
+    @Test
+    void thePromotionWritesItsRowsByPrimaryKeyNotByScanningTheTable() throws Exception {
+        List<String> plan;
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            st.execute(ackedRows(queue, 50_000).replace("'acked'", "'delayed'")); // all due: visible_at 0
+            st.execute("ANALYZE workqueue_items");
+            plan = explain(st, ((PostgresQueueEngine) engine).promoteStatement().replace("?", "'" + queue + "'"));
+        } finally {
+            deleteRows(queue);
+        }
+        // As an IN sub-select, the rows to write were found by a hash join over a scan of every row of every queue;
+        // the sub-select itself may scan, as it stops at its LIMIT.
+        assertThat(plan.get(0)).startsWith("Update on workqueue_items");
+        assertThat(String.join("\n", plan)).contains("Index Scan using workqueue_items_pkey on workqueue_items  ")
+                .contains("Index Cond: (id = ANY ($0))").doesNotContain("Hash");
     }
 
     @Test

@@ -346,6 +346,44 @@ abstract class QueueEngineContractTest {
     }
 
     @Test
+    void aLapsedClaimTakesItsPlaceInClaimOrderAmongTheReadyItems() {
+        long lapsing = enqueue(item(null, 0, 0, 5));
+        claimOne(unit());
+        long held = enqueue(item(null, 0, 0, 5));
+        claimOne(60 * unit()); // in flight ahead of the ready items, and not lapsing
+        long newer = enqueue(item(null, 0, 0, 5));
+        long urgent = enqueue(item(null, 0, 5, 5));
+        passUnits(1.5);
+        assertThat(engine.claim(queue, 10, 30_000)).extracting(ClaimedItem::id).containsExactly(urgent, lapsing, newer)
+                .doesNotContain(held);
+    }
+
+    @Test
+    void aDelayedItemTakesItsPlaceInClaimOrderOnceItsDelayHasPassed() {
+        long delayed = enqueue(item(null, unit(), 0, 5));
+        long first = enqueue(item(null, 0, 0, 5));
+        long second = enqueue(item(null, 0, 0, 5));
+        assertThat(claimOne(30_000).id()).isEqualTo(first);
+        passUnits(1.5);
+        assertThat(engine.stats(queue).ready()).isEqualTo(2);
+        assertThat(engine.claim(queue, 10, 30_000)).extracting(ClaimedItem::id).containsExactly(delayed, second);
+        assertThat(engine.stats(queue)).extracting(QueueStats::ready, QueueStats::delayed, QueueStats::inFlight)
+                .containsExactly(0L, 0L, 3L);
+    }
+
+    @Test
+    void thePromotionMakesReadyTheDelayedItemsWhoseDelayHasEndedAndNoOthers() {
+        long due = enqueue(item(null, unit(), 0, 5));
+        enqueue(item(null, 100 * unit(), 0, 5));
+        assertThat(engine.promoteDue(queue)).isZero();
+        passUnits(1.5);
+        assertThat(engine.promoteDue(queue)).isEqualTo(1);
+        assertThat(engine.promoteDue(queue)).isZero();
+        assertThat(engine.stats(queue)).extracting(QueueStats::ready, QueueStats::delayed).containsExactly(1L, 1L);
+        assertThat(engine.claim(queue, 10, 30_000)).extracting(ClaimedItem::id).containsExactly(due);
+    }
+
+    @Test
     void ackIsIdempotentForTheLatestReceiptAndStaleOtherwise() {
         enqueue(json("1"));
         ClaimedItem claimed = claimOne(30_000);

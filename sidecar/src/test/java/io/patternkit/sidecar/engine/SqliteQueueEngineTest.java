@@ -89,6 +89,44 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
                 "SEARCH workqueue_items USING (COVERING )?INDEX workqueue_items_purge_acked \\(purge_at=\\?\\)"));
     }
 
+    /** Sidecars before 7 December wrote a delayed item as a ready row visible later; one may still share the file. */
+    @Test
+    void aReadyRowVisibleLaterAsOlderSidecarsWroteDelayedItemsWaitsForItsTime() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("patternkit.db"));
+                Statement st = c.createStatement()) {
+            st.execute("INSERT INTO workqueue_items (queue, state, payload, priority, max_attempts, attempt, epoch, "
+                    + "enqueued_at, visible_at, dedup_window_ms) VALUES ('" + queue + "', 'ready', '{}', 0, 5, 0, 0, "
+                    + clock.millis() + ", " + (clock.millis() + 10_000) + ", 0)");
+        }
+        assertThat(engine.claim(queue, 1, 30_000)).isEmpty();
+        assertThat(engine.stats(queue).delayed()).isEqualTo(1);
+        assertThat(engine.millisUntilNextVisible(queue)).hasValue(10_000);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(engine.claim(queue, 1, 30_000)).hasSize(1);
+    }
+
+    /** Not past claimed or delayed items: they are not in the index the claim walks (docs/benchmarks.md, section 13). */
+    @Test
+    void theClaimWalksReadyRowsInClaimOrderAndSearchesOnlyLapsedClaimsAndEndedDelays() throws Exception {
+        Path file = dir.resolve("claim-plan.db");
+        SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000)).close();
+        String walk = "SEARCH workqueue_items USING INDEX workqueue_items_claim_ready (queue=?)";
+        List<String> usual = plan(file, bound(SqliteQueueEngine.claimStatement(false)));
+        assertThat(usual).contains(walk).noneMatch(step -> step.startsWith("USE TEMP B-TREE"))
+                .filteredOn(step -> step.startsWith("SEARCH workqueue_items") || step.startsWith("SCAN workqueue_items"))
+                .containsExactlyInAnyOrder(walk, "SEARCH workqueue_items USING INTEGER PRIMARY KEY (rowid=?)");
+        List<String> full = plan(file, bound(SqliteQueueEngine.claimStatement(true)));
+        assertThat(full).contains(walk)
+                .contains("SEARCH workqueue_items USING INDEX workqueue_items_claim (queue=? AND state=? AND visible_at<?)")
+                .noneMatch(step -> step.startsWith("SCAN workqueue_items"));
+        // The ready rows come in claim order; only the lapsed and due items and the merge of both are sorted.
+        assertThat(full.stream().filter(step -> step.startsWith("USE TEMP B-TREE FOR ORDER BY")).count()).isEqualTo(2);
+    }
+
+    private static String bound(String claim) {
+        return claim.replace("pk_now_ms()", "0").replace("?1", "1").replace("?2", "'q'").replace("?3", "10");
+    }
+
     @Test
     void theLookUpOfDuplicatesWalksTheIndexOfKeyedItems() throws Exception {
         Path file = dir.resolve("dedup-plan.db");
@@ -107,6 +145,9 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
             st.execute("CREATE UNIQUE INDEX workqueue_items_dedup ON workqueue_items (queue, dedup_key)");
             st.execute("CREATE INDEX workqueue_items_purge ON workqueue_items (state, purge_at)");
             st.execute("CREATE INDEX workqueue_items_acked ON workqueue_items (state, acked_at)");
+            st.execute("DROP INDEX workqueue_items_claim_ready"); // as until 7 December:
+            st.execute("CREATE INDEX workqueue_items_claim_order ON workqueue_items (queue, priority DESC, id) "
+                    + "WHERE state IN ('ready', 'inflight')");
         }
         SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000)).close();
         List<String> indexes = new ArrayList<>();
@@ -118,7 +159,7 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
             }
         }
         assertThat(indexes).containsExactlyInAnyOrder("workqueue_items_dedup_keyed", "workqueue_items_claim",
-                "workqueue_items_purge_acked", "workqueue_items_claim_order");
+                "workqueue_items_purge_acked", "workqueue_items_claim_ready");
     }
 
     private static List<String> plan(Path file, String sql) throws Exception {

@@ -109,6 +109,28 @@ class WorkQueueServiceTest {
                 });
     }
 
+    /** A claim takes due delayed items as they are; housekeeping makes them ready, so claims need not sort a burst. */
+    @Test
+    void housekeepingMakesDelayedItemsWhoseDelayHasEndedReady() throws Exception {
+        service.enqueue(QUEUE, List.of(new NewItem("{}", null, null, 200, 0, 5, 60_000),
+                new NewItem("{}", null, null, 3_600_000, 0, 5, 60_000))).await();
+        service.startHousekeeping(50);
+        await().atMost(Duration.ofSeconds(10)).until(() -> states().equals(List.of("ready", "delayed")));
+        service.drain();
+    }
+
+    private List<String> states() throws java.sql.SQLException {
+        List<String> states = new java.util.ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("patternkit.db"));
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT state FROM workqueue_items ORDER BY id")) {
+            while (rs.next()) {
+                states.add(rs.getString(1));
+            }
+        }
+        return states;
+    }
+
     @Test
     void aPurgeThatOutlastsItsPeriodIsNotJoinedByTheNext() {
         java.util.concurrent.atomic.AtomicInteger purges = new java.util.concurrent.atomic.AtomicInteger();
