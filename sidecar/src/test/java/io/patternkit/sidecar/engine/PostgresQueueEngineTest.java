@@ -75,6 +75,27 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
     @Test
     void aQueueTheStatisticsDoNotKnowYetIsClaimedInIndexOrderNotSorted() throws Exception {
         engine.enqueue(queue, Collections.nCopies(3_000, new NewItem("{}", null, null, 0, 0, 5, 0)));
+        // In index order, and picked once (V9): a sub-select the plan could run again would claim past the LIMIT.
+        // Nothing has lapsed or come due, so the claim takes the usual path (V10), which sorts nothing.
+        assertThat(claimPlan()).contains("Index Scan using workqueue_items_claim_ready").contains("CTE picked")
+                .doesNotContain("CTE due").doesNotContain("Sort").doesNotContain("Seq Scan").doesNotContain("JIT");
+    }
+
+    @Test
+    void aClaimWithLapsedClaimsAheadReadsTheFirstLapsedInIndexOrderAndSortsOnlyThem() throws Exception {
+        engine.enqueue(queue, Collections.nCopies(3_000, new NewItem("{}", null, null, 0, 0, 5, 0)));
+        assertThat(engine.claim(queue, 2_000, 1)).hasSize(2_000);
+        await().atMost(Duration.ofSeconds(5)).until(() -> engine.stats(queue).inFlight() == 0);
+        String plan = claimPlan();
+        // The lapsed claims come in the order they lapsed, at most a window of them; only they and the merge are sorted.
+        assertThat(plan).contains("CTE due").contains("Index Scan using workqueue_items_claim_ready")
+                .containsPattern("Index (Only )?Scan using workqueue_items_claim on workqueue_items")
+                .doesNotContain("Seq Scan").doesNotContain("JIT");
+        assertThat(plan.lines().filter(line -> line.trim().matches("(->  )?Sort  \\(.*"))).hasSize(2);
+    }
+
+    /** The plans of the statements inside {@code workqueue_claim} for one claim of the test's queue. */
+    private String claimPlan() throws Exception {
         // auto_explain hands the plan of the statement inside the function back as a notice.
         List<String> plan = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
@@ -92,11 +113,7 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
                 }
             }
         }
-        // In index order, and picked once (V9): a sub-select the plan could run again would claim past the LIMIT.
-        // Nothing has lapsed or come due, so the claim takes the usual path (V10), which sorts nothing.
-        assertThat(String.join("\n", plan)).contains("Index Scan using workqueue_items_claim_ready")
-                .contains("CTE picked").doesNotContain("CTE due").doesNotContain("Sort").doesNotContain("Seq Scan")
-                .doesNotContain("JIT");
+        return String.join("\n", plan);
     }
 
     @Test
@@ -146,7 +163,7 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
         // the sub-select itself may scan, as it stops at its LIMIT.
         assertThat(plan.get(0)).startsWith("Update on workqueue_items");
         assertThat(String.join("\n", plan)).contains("Index Scan using workqueue_items_pkey on workqueue_items  ")
-                .contains("Index Cond: (id = ANY ($0))").doesNotContain("Hash");
+                .containsPattern("Index Cond: \\(id = ANY \\(").doesNotContain("Hash");
     }
 
     @Test

@@ -476,6 +476,16 @@ abstract class QueueEngineContractTest {
 
     @Test
     void writesOfAnotherEngineInstanceAreReported() {
+        assertReportedToAnotherInstance(() -> enqueue(json("1")));
+    }
+
+    /** A parked claim sleeps until the next item's visibility; a delayed item may be due sooner than that. */
+    @Test
+    void delayedWritesOfAnotherEngineInstanceAreReportedToo() {
+        assertReportedToAnotherInstance(() -> enqueue(item(null, 100 * unit(), 0, 5)));
+    }
+
+    private void assertReportedToAnotherInstance(Runnable write) {
         try (QueueEngine other = open(new Backoff(unit(), 4 * unit()))) {
             AtomicReference<Boolean> seen = new AtomicReference<>(false);
             other.waiting(true); // a claim is parked there: engines need report only then
@@ -488,7 +498,7 @@ abstract class QueueEngineContractTest {
                 seen.set(false);
                 return true;
             });
-            enqueue(json("1"));
+            write.run();
             await().atMost(Duration.ofSeconds(5)).until(seen::get);
         }
     }

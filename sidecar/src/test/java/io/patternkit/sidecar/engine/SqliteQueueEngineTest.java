@@ -116,11 +116,12 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
                 .filteredOn(step -> step.startsWith("SEARCH workqueue_items") || step.startsWith("SCAN workqueue_items"))
                 .containsExactlyInAnyOrder(walk, "SEARCH workqueue_items USING INTEGER PRIMARY KEY (rowid=?)");
         List<String> full = plan(file, bound(SqliteQueueEngine.claimStatement(true)));
-        assertThat(full).contains(walk)
-                .contains("SEARCH workqueue_items USING INDEX workqueue_items_claim (queue=? AND state=? AND visible_at<?)")
-                .noneMatch(step -> step.startsWith("SCAN workqueue_items"));
-        // The ready rows come in claim order; only the lapsed and due items and the merge of both are sorted.
-        assertThat(full.stream().filter(step -> step.startsWith("USE TEMP B-TREE FOR ORDER BY")).count()).isEqualTo(2);
+        assertThat(full).contains(walk).noneMatch(step -> step.startsWith("SCAN workqueue_items"))
+                .filteredOn(step -> step.startsWith("SEARCH workqueue_items USING INDEX workqueue_items_claim "))
+                .containsExactly("SEARCH workqueue_items USING INDEX workqueue_items_claim (queue=? AND state=? AND visible_at<?)",
+                        "SEARCH workqueue_items USING INDEX workqueue_items_claim (queue=? AND state=? AND visible_at<?)");
+        // Each kind in claim order or in the order it lapsed or came due, a window of it; only the merge is sorted.
+        assertThat(full.stream().filter(step -> step.startsWith("USE TEMP B-TREE FOR ORDER BY")).count()).isEqualTo(1);
     }
 
     private static String bound(String claim) {

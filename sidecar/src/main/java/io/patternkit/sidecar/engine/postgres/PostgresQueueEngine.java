@@ -95,12 +95,12 @@ public final class PostgresQueueEngine extends JdbcQueueEngine {
     }
 
     /**
-     * The promotion's chunk with its ids as an array, which PostgreSQL looks up one by one through the primary key:
-     * an {@code IN} sub-select may be planned as a hash join over a scan of the whole table.
+     * The ids as an array, which PostgreSQL looks up one by one through the primary key: an {@code IN} sub-select
+     * may be planned as a hash join over a scan of the whole table.
      */
     @Override
-    public String promoteStatement() {
-        return "UPDATE workqueue_items SET state = 'ready' WHERE id = ANY (ARRAY(" + dueDelayedIds() + "))";
+    protected String idAmong(String subSelect) {
+        return "id = ANY (ARRAY(" + subSelect + "))";
     }
 
     @Override
