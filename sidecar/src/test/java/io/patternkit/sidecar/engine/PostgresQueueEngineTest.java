@@ -167,13 +167,13 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
     }
 
     @Test
-    void bothStatementsOfThePurgeWalkTheIndexOfAckedRowsAlone() throws Exception {
+    void bothStatementsOfThePurgeWalkTheIndexOfAckedRowsAloneAndDeleteByPrimaryKey() throws Exception {
         List<String> plan = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
             st.execute(ackedRows(queue, 50_000).replace("'acked'", "'ready'")); // a backlog, and few acked rows
             st.execute(ackedRows(queue, 100));
             st.execute("ANALYZE workqueue_items");
-            for (String purge : JdbcQueueEngine.purgeStatements()) {
+            for (String purge : ((PostgresQueueEngine) engine).purgeStatements()) {
                 plan.addAll(explain(st, purge.replace("?", "3600000")));
             }
         } finally {
@@ -181,6 +181,10 @@ class PostgresQueueEngineTest extends QueueEngineContractTest {
         }
         // Until V7, the purge's indexes were (state, purge_at) and (state, acked_at) over every row.
         assertThat(plan.stream().filter(line -> line.contains(" workqueue_items_purge_acked "))).hasSize(2); // index or bitmap scan
+        // As an IN sub-select, each chunk's rows were found by a hash join over a scan of every row of every queue.
+        assertThat(plan.stream().filter(line -> line.contains("Index Scan using workqueue_items_pkey on workqueue_items  ")))
+                .hasSize(2);
+        assertThat(plan).noneMatch(line -> line.contains("Seq Scan") || line.contains("Hash"));
     }
 
     @Test

@@ -81,8 +81,10 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
     @Test
     void bothStatementsOfThePurgeWalkTheIndexOfAckedRowsAlone() throws Exception {
         Path file = dir.resolve("purge-plan.db");
-        SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000)).close();
-        List<String> purges = JdbcQueueEngine.purgeStatements();
+        List<String> purges;
+        try (SqliteQueueEngine engine = SqliteQueueEngine.open(file, clock, new Backoff(1_000, 4_000))) {
+            purges = engine.purgeStatements();
+        }
         assertThat(plan(file, purges.get(0).replace("pk_now_ms()", "0"))).anyMatch(step -> step.matches(
                 "SEARCH workqueue_items USING (COVERING )?INDEX workqueue_items_purge_acked \\(purge_at<\\?\\)"));
         assertThat(plan(file, purges.get(1).replace("pk_now_ms()", "0").replace("?", "1"))).anyMatch(step -> step.matches(

@@ -601,16 +601,16 @@ public abstract class JdbcQueueEngine implements QueueEngine {
 
     /**
      * The two statements of {@link #purgeAcked}: one chunk of the acked rows whose own dedup window has passed, and
-     * one of the rows acked before items carried a window (its parameter: the purging sidecar's window in ms).
-     * Public so that an engine's tests can read their query plans.
+     * one of the rows acked before items carried a window (its parameter: the purging sidecar's window in ms), each
+     * deleting its rows by primary key ({@link #idAmong}). Public so that an engine's tests can read their query plans.
      *
      * @return the SQL texts, in that order
      */
-    public static List<String> purgeStatements() {
-        return List.of("DELETE FROM workqueue_items WHERE id IN (SELECT id FROM workqueue_items "
-                + "WHERE state = 'acked' AND purge_at <= pk_now_ms() LIMIT " + PURGE_CHUNK + ")",
-                "DELETE FROM workqueue_items WHERE id IN (SELECT id FROM workqueue_items "
-                + "WHERE state = 'acked' AND acked_at <= pk_now_ms() - ? AND purge_at IS NULL LIMIT " + PURGE_CHUNK + ")");
+    public List<String> purgeStatements() {
+        return List.of("DELETE FROM workqueue_items WHERE " + idAmong("SELECT id FROM workqueue_items "
+                + "WHERE state = 'acked' AND purge_at <= pk_now_ms() LIMIT " + PURGE_CHUNK),
+                "DELETE FROM workqueue_items WHERE " + idAmong("SELECT id FROM workqueue_items "
+                + "WHERE state = 'acked' AND acked_at <= pk_now_ms() - ? AND purge_at IS NULL LIMIT " + PURGE_CHUNK));
     }
 
     private int purgeInChunks(String delete, long... parameters) {

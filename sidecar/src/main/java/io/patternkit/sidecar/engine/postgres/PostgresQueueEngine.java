@@ -96,7 +96,8 @@ public final class PostgresQueueEngine extends JdbcQueueEngine {
 
     /**
      * The ids as an array, which PostgreSQL looks up one by one through the primary key: an {@code IN} sub-select
-     * may be planned as a hash join over a scan of the whole table.
+     * was planned as a hash join over a scan of the whole table, every row of every queue, for each chunk of the
+     * purge and of the promotion.
      */
     @Override
     protected String idAmong(String subSelect) {
