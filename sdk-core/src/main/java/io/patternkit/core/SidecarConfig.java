@@ -36,6 +36,7 @@ public final class SidecarConfig {
     private final int circuitBreakerFailureRate;
     private final int circuitBreakerWindow;
     private final Duration circuitBreakerOpenDuration;
+    private final int maxAsyncCalls;
     private final MeterRegistry meterRegistry;
     private final ObservationRegistry observationRegistry;
     private final Clock clock;
@@ -53,6 +54,7 @@ public final class SidecarConfig {
         this.circuitBreakerFailureRate = b.circuitBreakerFailureRate;
         this.circuitBreakerWindow = b.circuitBreakerWindow;
         this.circuitBreakerOpenDuration = b.circuitBreakerOpenDuration;
+        this.maxAsyncCalls = b.maxAsyncCalls;
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
         this.observationRegistry = b.observationRegistry;
         this.clock = b.clock;
@@ -125,6 +127,14 @@ public final class SidecarConfig {
         return circuitBreakerOpenDuration;
     }
 
+    /**
+     * @return the most asynchronous calls (long-polls aside) the client has in flight at once; later ones wait their
+     *     turn in the order they were made
+     */
+    public int maxAsyncCalls() {
+        return maxAsyncCalls;
+    }
+
     /** @return the registry the client's meters are registered in */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
@@ -165,6 +175,7 @@ public final class SidecarConfig {
         private int circuitBreakerFailureRate = 50;
         private int circuitBreakerWindow = 20;
         private Duration circuitBreakerOpenDuration = Duration.ofSeconds(5);
+        private int maxAsyncCalls = 64;
         private MeterRegistry meterRegistry;
         private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
         private Clock clock = Clock.systemUTC();
@@ -316,6 +327,27 @@ public final class SidecarConfig {
          */
         public Builder circuitBreakerOpenDuration(Duration openDuration) {
             this.circuitBreakerOpenDuration = positive(openDuration, "circuitBreakerOpenDuration");
+            return this;
+        }
+
+        /**
+         * The most asynchronous calls (such as {@code enqueueAsync} or {@code renewLeadership}) the client has in
+         * flight at once, each on a thread of its own and a connection of its own; later calls wait their turn in
+         * the order they were made, and their call timeout starts only when their turn comes. As OkHttp's
+         * {@code Dispatcher.setMaxRequests} (64) and the AWS SDK's {@code maxConcurrency} (50) do, this keeps a loop
+         * of asynchronous calls from opening a thread and a connection per call, more than the sidecar admits
+         * ({@code --max-connections}, 1,024 by default). Long-polls (a claim or a watch that may park) are not
+         * counted: each holds its own thread for as long as it parks, and waiting behind parked calls would stall
+         * the rest.
+         *
+         * @param calls the most asynchronous calls in flight at once, 1 to 512; default 64
+         * @return this builder
+         */
+        public Builder maxAsyncCalls(int calls) {
+            if (calls < 1 || calls > 512) {
+                throw new IllegalArgumentException("maxAsyncCalls must be 1..512, got " + calls);
+            }
+            this.maxAsyncCalls = calls;
             return this;
         }
 

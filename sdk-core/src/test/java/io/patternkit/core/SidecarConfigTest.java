@@ -120,6 +120,9 @@ class SidecarConfigTest {
         assertThatThrownBy(() -> b.maxRetries(-1)).hasMessageContaining("maxRetries");
         assertThatThrownBy(() -> b.apiToken("a\nb")).hasMessageContaining("control characters");
         assertThatThrownBy(() -> b.circuitBreakerFailureRate(0)).hasMessageContaining("1..100");
+        assertThatThrownBy(() -> b.maxAsyncCalls(0)).hasMessage("maxAsyncCalls must be 1..512, got 0");
+        assertThatThrownBy(() -> b.maxAsyncCalls(513)).hasMessage("maxAsyncCalls must be 1..512, got 513");
+        assertThat(b.baseUrl(URI.create("http://127.0.0.1:1")).build().maxAsyncCalls()).isEqualTo(64);
     }
 
     @Test

@@ -33,7 +33,9 @@ public interface WorkQueue {
     EnqueueResult enqueue(Enqueue item);
 
     /**
-     * {@link #enqueue(Enqueue)} without blocking the caller.
+     * {@link #enqueue(Enqueue)} without blocking the caller. At most
+     * {@link io.patternkit.core.SidecarConfig#maxAsyncCalls()} asynchronous calls of one client are in flight at once;
+     * later ones wait their turn in order.
      *
      * @param item the item; not null
      * @return a future completed with the result, or exceptionally with the {@link PatternkitException}

@@ -42,6 +42,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -91,7 +94,10 @@ public final class Transport implements AutoCloseable {
     private final Retry unsentRetry;
     private final Retry noRetry = Retry.of("patternkit-none", RetryConfig.custom().maxAttempts(1).build());
     private final MeterRegistry registry;
-    private final ExecutorService async;
+    /** Runs asynchronous calls other than long-polls, at most {@link SidecarConfig#maxAsyncCalls} at once, in order. */
+    private final ThreadPoolExecutor async;
+    /** Runs asynchronous long-polls, a thread each for as long as it parks. */
+    private final ExecutorService asyncLongPolls;
     /** Runs long-polls, without OkHttp's default limit of 5 per host: each one is a parked request. */
     private final Dispatcher longPollDispatcher;
     private volatile boolean closed;
@@ -130,7 +136,10 @@ public final class Transport implements AutoCloseable {
         this.idempotentRetry = retry("idempotent", e -> e instanceof PatternkitException p && p.isRetryable()
                 && !(e instanceof CircuitOpenException));
         this.unsentRetry = retry("unsent", e -> e.getCause() instanceof ConnectException);
-        this.async = Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-async-"));
+        this.async = new ThreadPoolExecutor(config.maxAsyncCalls(), config.maxAsyncCalls(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), DaemonThreads.numbered("patternkit-async-"));
+        async.allowCoreThreadTimeOut(true);
+        this.asyncLongPolls = Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-async-long-poll-"));
         this.longPollDispatcher = new Dispatcher(Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-long-poll-")));
         longPollDispatcher.setMaxRequests(Integer.MAX_VALUE);
         longPollDispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
@@ -270,7 +279,8 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * {@link #execute} on a transport-owned daemon thread.
+     * {@link #execute} on a transport-owned daemon thread: a long-poll at once on a thread of its own, any other call
+     * when one of the {@link SidecarConfig#maxAsyncCalls} places is free, in the order the calls were made.
      *
      * @param call what to call
      * @param responseType the type of a 2xx body, or {@code Void.class}
@@ -279,7 +289,8 @@ public final class Transport implements AutoCloseable {
      */
     public <T> CompletableFuture<T> executeAsync(SidecarCall call, Class<T> responseType) {
         try {
-            return CompletableFuture.supplyAsync(() -> execute(call, responseType), async);
+            return CompletableFuture.supplyAsync(() -> execute(call, responseType),
+                    call.longPoll().isZero() ? async : asyncLongPolls);
         } catch (RejectedExecutionException e) { // closed meanwhile
             return CompletableFuture.failedFuture(closedClient(call));
         }
@@ -293,6 +304,7 @@ public final class Transport implements AutoCloseable {
     public void close() {
         closed = true;
         async.shutdown();
+        asyncLongPolls.shutdown();
         client.dispatcher().executorService().shutdown();
         longPollDispatcher.cancelAll();
         longPollDispatcher.executorService().shutdown();

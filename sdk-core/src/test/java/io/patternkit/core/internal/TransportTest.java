@@ -20,6 +20,18 @@ import io.patternkit.core.ProtocolException;
 import io.patternkit.core.SidecarConfig;
 import io.patternkit.core.SidecarUnavailableException;
 import io.patternkit.protocol.Wire;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -215,6 +227,80 @@ class TransportTest {
             assertThatThrownBy(() -> t.executeAsync(SidecarCall.get("gone", "/gone"), Health.class).join())
                     .isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(ProtocolException.class);
+        }
+    }
+
+    @Test
+    void asyncCallsBeyondTheLimitWaitTheirTurnInsteadOfOpeningAThreadAndConnectionEach() throws Exception {
+        try (HeldServer held = new HeldServer(); Transport t = new Transport(config().baseUrl(held.url()).maxAsyncCalls(4).build())) {
+            List<CompletableFuture<Health>> calls = IntStream.range(0, 20)
+                    .mapToObj(i -> t.executeAsync(SidecarCall.get("live", "/healthz/live"), Health.class)).toList();
+            await().atMost(Duration.ofSeconds(10)).until(held.arrived::get, n -> n == 4);
+            // Without the limit the other 16 arrive within milliseconds; with it none can before one of the 4 ends.
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(held.arrived::get, n -> n == 4);
+            held.release.countDown();
+            assertThat(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(calls).allSatisfy(c -> assertThat(c.join()).isEqualTo(new Health("UP")));
+            assertThat(held.mostInFlight.get()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aLongPollIsNotQueuedBehindOrdinaryAsyncCalls() throws Exception {
+        try (HeldServer held = new HeldServer(); Transport t = new Transport(config().baseUrl(held.url()).maxAsyncCalls(1).build())) {
+            CompletableFuture<Health> ordinary = t.executeAsync(SidecarCall.get("live", "/healthz/live"), Health.class);
+            await().atMost(Duration.ofSeconds(10)).until(held.arrived::get, n -> n == 1);
+            CompletableFuture<Health> longPoll = t.executeAsync(
+                    SidecarCall.get("watch", "/watch").withLongPoll(Duration.ofSeconds(5)), Health.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> held.paths.contains("/watch"));
+            held.release.countDown();
+            assertThat(ordinary).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(longPoll).succeedsWithin(Duration.ofSeconds(10));
+        }
+    }
+
+    /** A server that holds every request until released, counting those that arrived and the most in flight at once. */
+    private static final class HeldServer implements AutoCloseable {
+        final AtomicInteger arrived = new AtomicInteger();
+        final AtomicInteger mostInFlight = new AtomicInteger();
+        final CountDownLatch release = new CountDownLatch(1);
+        final Set<String> paths = ConcurrentHashMap.newKeySet();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final HttpServer server;
+
+        HeldServer() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            server.setExecutor(threads);
+            server.createContext("/", exchange -> {
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                paths.add(exchange.getRequestURI().getPath());
+                arrived.incrementAndGet();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                    byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    inFlight.decrementAndGet();
+                    exchange.close();
+                }
+            });
+            server.start();
+        }
+
+        URI url() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+            server.stop(0);
+            threads.shutdownNow();
         }
     }
 }
