@@ -11,8 +11,9 @@
 #   BENCH_ONLY=drain             (drain: SIGTERM to a worker and its sidecar, with and without the drain; ~4 min)
 #   BENCH_ONLY=upward            (upward: what a thread dump and a 5 s JFR profile cost a loaded app; ~3 min)
 #   BENCH_ONLY=growth            (growth: claim, drain and storage with 10k, 100k and 1M items, in-process, the
-#                                 claim with up to 100k items held ahead, then renew and observe with 10, 100 and
-#                                 1,000 elections on one sidecar; ~15 min)
+#                                 claim with up to 100k items held ahead, an item's cost with 1, 8 and 32 claims
+#                                 parked on one sidecar, then renew and observe with 10, 100 and 1,000 elections
+#                                 on one sidecar; ~17 min)
 #   BENCH_ONLY=spring            (spring: the Boot starter's start-up and heap cost, @WorkQueueListener against
 #                                the plain consumer; ~4 min)
 #   BENCH_ONLY=ambassador        (ambassador: overhead per request and throughput against direct calls, the
@@ -65,6 +66,22 @@ walk the held items stays near 1.00x.
 
 EOF
   cat "$OUT/claim-past-held.md" >> "$OUT/growth.md"
+  # shellcheck disable=SC2086
+  java -cp "$BENCH_JAR" io.patternkit.bench.ParkedHerd --out "$OUT" --jar "$SIDECAR_JAR" \
+    ${BENCH_QUICK:+--consumers 1,4 --items 100 --warm 50} > /dev/null
+  cat >> "$OUT/growth.md" <<'EOF'
+
+### More claims parked on one sidecar
+
+Measured by `io.patternkit.bench.ParkedHerd` in the same run. **Method.** For each count C, a fresh work-queue sidecar
+on SQLite and C consumer threads of one SDK client, each looping on a claim of one item with a wait of 20 s and an
+ack; a producer enqueues one item at a time and waits until it has been claimed before the next, so that every
+enqueue finds the other claims parked. The sidecar's CPU (user plus system) over 2,000 items after 500 unrecorded
+ones, per item, and the time from the enqueue's start to the claim's return. A cost per item that grows with C is a
+thundering herd: each enqueue waking every parked claim.
+
+EOF
+  cat "$OUT/parked-herd.md" >> "$OUT/growth.md"
   # shellcheck disable=SC2086
   java -cp "$BENCH_JAR" io.patternkit.bench.LeaderGrowth --out "$OUT" --sidecar-jar "$SIDECAR_JAR" \
     ${BENCH_QUICK:+--elections 10,50 --probes 200} > /dev/null

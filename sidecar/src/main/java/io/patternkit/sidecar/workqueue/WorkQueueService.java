@@ -34,6 +34,17 @@ import org.slf4j.LoggerFactory;
  * {@code data_version} check every 100 ms for SQLite). A wake that arrives while a retry is in
  * flight is not lost: a wake counter read before each attempt makes an empty attempt retry.
  *
+ * <p>A write wakes only as many parked claims as it may feed, in the order they parked (a local enqueue of n items:
+ * claims until their {@code max} adds up to n; another local write, or another process's write to a queue the engine
+ * names: one; another process's write the engine cannot place, as SQLite's {@code data_version}: one of each queue),
+ * not the whole list: with C claims parked, each item would otherwise cost C claim queries, C - 1 of them empty (the
+ * thundering herd; {@code bench/.../ParkedHerd}).
+ * The others stay parked, and the woken claims hand on: a claim that ends with items, or that had parked and ends
+ * without (its wait over, ended by its client, or failed), wakes the next parked claim of its queue. So a burst
+ * larger than the woken claims take reaches the others in turn, and whenever claims are parked on a queue, one of
+ * them has looked since its last write and has its timer at the queue's next visibility (a condition variable's
+ * {@code signal} rather than {@code signalAll}, with the signal passed on).
+ *
  * <p>All waiter state is confined to one Vert.x context.
  */
 public final class WorkQueueService {
@@ -75,7 +86,14 @@ public final class WorkQueueService {
         this.context = vertx.getOrCreateContext();
         this.engine = engine;
         this.metrics = metrics;
-        engine.onExternalChange(queue -> context.runOnContext(v -> wake(queue)));
+        engine.onExternalChange(queue -> context.runOnContext(v -> {
+            if (queue == null) { // the engine cannot tell which queue: one parked claim of each looks again
+                new ArrayList<>(waiters.keySet()).forEach(q -> wake(q, 1));
+                wakeCount++; // and every attempt under way, of any queue, if it finds nothing
+            } else {
+                wake(queue, 1);
+            }
+        }));
     }
 
     /**
@@ -154,8 +172,9 @@ public final class WorkQueueService {
      */
     public Future<List<Enqueued>> enqueue(String queue, List<NewItem> items) {
         return blocking(() -> engine.enqueue(queue, items)).onSuccess(results -> {
-            metrics.of(queue).enqueued.increment(results.stream().filter(r -> !r.duplicate()).count());
-            context.runOnContext(v -> wake(queue));
+            long added = results.stream().filter(r -> !r.duplicate()).count();
+            metrics.of(queue).enqueued.increment(added);
+            context.runOnContext(v -> wake(queue, added));
         });
     }
 
@@ -256,6 +275,7 @@ public final class WorkQueueService {
             }
             vertx.cancelTimer(waiter.timer);
             waiter.promise.tryComplete(List.of());
+            handOn(waiter.queue);
         }
     }
 
@@ -269,7 +289,7 @@ public final class WorkQueueService {
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         metrics.of(queue).givenBack.increment(ar.result());
-                        context.runOnContext(v -> wake(queue));
+                        context.runOnContext(v -> wake(queue, ar.result()));
                     } else {
                         LOG.warn("could not give back {} items of queue {} claimed for a client that went away: {}",
                                 items.size(), queue, ar.cause().toString());
@@ -361,7 +381,7 @@ public final class WorkQueueService {
                 out.add(outcome);
             }
             return out;
-        }).onSuccess(x -> context.runOnContext(v -> wake(queue)));
+        }).onSuccess(outcomes -> context.runOnContext(v -> wake(queue, outcomes.stream().filter(Optional::isPresent).count())));
     }
 
     /**
@@ -400,9 +420,9 @@ public final class WorkQueueService {
     }
 
     /**
-     * An extend may also shorten a visibility timeout: parked claims of the queue that would sleep past the soonest
-     * new one are woken to look again (an engine's own change notices cover new ready items only). A heartbeat that
-     * pushes visibility further out wakes nobody.
+     * An extend may also shorten a visibility timeout: when a parked claim of the queue would sleep past the soonest
+     * new one, one is woken to look again and set its timer (an engine's own change notices cover new ready items
+     * only). A heartbeat that pushes visibility further out wakes nobody.
      */
     private void wakeIfSooner(String queue, List<ExtendRequest> requests, List<OptionalLong> deadlines) {
         List<Waiter> parked = waiters.get(queue);
@@ -420,7 +440,7 @@ public final class WorkQueueService {
         }
         long visibleAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(soonestMs);
         if (parked.stream().anyMatch(w -> w.dueNanos - visibleAt > 0)) {
-            wake(queue);
+            wake(queue, 1);
         }
     }
 
@@ -464,7 +484,7 @@ public final class WorkQueueService {
             sweep(queue);
             return engine.redrive(queue, request.ids(), request.max());
         })
-                .onSuccess(x -> context.runOnContext(v -> wake(queue)));
+                .onSuccess(moved -> context.runOnContext(v -> wake(queue, moved)));
     }
 
     /**
@@ -495,7 +515,7 @@ public final class WorkQueueService {
             if (housekeepingTimer >= 0) {
                 vertx.cancelTimer(housekeepingTimer);
             }
-            wake(null);
+            wakeAll();
             done.complete();
         });
         return done.future();
@@ -517,6 +537,7 @@ public final class WorkQueueService {
         }).onComplete(ar -> {
             if (ar.failed()) {
                 waiter.promise.fail(ar.cause());
+                handOn(waiter.queue);
                 return;
             }
             Attempt result = ar.result();
@@ -525,8 +546,10 @@ public final class WorkQueueService {
             }
             if (waiter.abandoned) {
                 waiter.promise.tryComplete(List.of());
-                if (!result.items.isEmpty()) {
-                    giveBack(waiter.queue, result.items);
+                if (result.items.isEmpty()) {
+                    handOn(waiter.queue);
+                } else {
+                    giveBack(waiter.queue, result.items); // wakes the queue once they are back
                 }
                 return;
             }
@@ -534,6 +557,9 @@ public final class WorkQueueService {
             if (!result.items.isEmpty() || remainingMs <= 0 || draining || waiter.ended) {
                 count(waiter.queue, result.items);
                 waiter.promise.complete(result.items);
+                if (!result.items.isEmpty() || waiter.hasParked) {
+                    handOn(waiter.queue);
+                }
             } else if (wakeCount != seen) {
                 attempt(waiter);
             } else {
@@ -550,6 +576,7 @@ public final class WorkQueueService {
 
     private void park(Waiter waiter, long delayMs) {
         waiters.computeIfAbsent(waiter.queue, q -> new ArrayList<>()).add(waiter);
+        waiter.hasParked = true;
         engine.waiting(true);
         waiter.dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, delayMs));
         waiter.timer = vertx.setTimer(Math.max(1, delayMs), id -> {
@@ -564,19 +591,54 @@ public final class WorkQueueService {
         });
     }
 
-    private void wake(String queue) {
+    /**
+     * A write that may have made up to {@code items} items of the queue claimable: attempts under way look again if
+     * they find nothing, and parked claims are woken in the order they parked until their {@code max} adds up to
+     * {@code items} (at least one is woken); see the class comment for how the rest are reached.
+     */
+    private void wake(String queue, long items) {
+        wakeCount++;
+        long covered = 0;
+        do {
+            Waiter waiter = unparkFirst(queue);
+            if (waiter == null) {
+                return;
+            }
+            covered += waiter.request.max();
+            attempt(waiter);
+        } while (covered < items);
+    }
+
+    /** One parked claim of the queue, the longest parked, looks again; nothing if none is parked. */
+    private void handOn(String queue) {
+        Waiter waiter = unparkFirst(queue);
+        if (waiter != null) {
+            attempt(waiter);
+        }
+    }
+
+    /** Takes the longest parked claim of the queue off its list and cancels its timer; null when none is parked. */
+    private Waiter unparkFirst(String queue) {
+        List<Waiter> list = waiters.get(queue);
+        if (list == null || list.isEmpty()) {
+            return null;
+        }
+        Waiter waiter = list.remove(0);
+        if (list.isEmpty()) {
+            waiters.remove(queue);
+            engine.waiting(!waiters.isEmpty());
+        }
+        vertx.cancelTimer(waiter.timer);
+        return waiter;
+    }
+
+    /** Every parked claim of every queue looks again (the drain, which answers them). */
+    private void wakeAll() {
         wakeCount++;
         List<Waiter> woken = new ArrayList<>();
-        if (queue == null) {
-            waiters.values().forEach(woken::addAll);
-            waiters.clear();
-        } else {
-            List<Waiter> list = waiters.remove(queue);
-            if (list != null) {
-                woken.addAll(list);
-            }
-        }
-        engine.waiting(!waiters.isEmpty());
+        waiters.values().forEach(woken::addAll);
+        waiters.clear();
+        engine.waiting(false);
         for (Waiter waiter : woken) {
             vertx.cancelTimer(waiter.timer);
             attempt(waiter);
@@ -629,6 +691,8 @@ public final class WorkQueueService {
         /** When its timer fires, on {@link System#nanoTime()}'s scale; set when it parks. */
         long dueNanos;
         boolean abandoned;
+        /** Whether it has parked at least once: it may be the claim whose timer knows the queue's next visibility. */
+        boolean hasParked;
         /** Ended early by its client: answers with what its attempt under way claims, and never parks. */
         boolean ended;
         /** The receipts the claim carries, decoded; acked by the first attempt, then none. */

@@ -182,4 +182,101 @@ class WorkQueueServiceTest {
             purging.drain();
         }
     }
+
+    /**
+     * The engine, counting its calls by name in {@code calls} (the parks of claims that found nothing as
+     * {@code park:true}); unless {@code foreignWrites}, it reports no writes of other processes, not even its own
+     * writes that SQLite's {@code data_version} watch takes for another process's a few milliseconds later.
+     */
+    private QueueEngine counting(QueueEngine inner, java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls,
+            boolean foreignWrites) {
+        return (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(), new Class<?>[] {QueueEngine.class},
+                (proxy, method, args) -> {
+                    String name = method.getName().equals("waiting") ? "park:" + args[0] : method.getName();
+                    calls.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    if (name.equals("onExternalChange") && !foreignWrites) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(inner, args == null ? new Object[0] : Arrays.copyOf(args, args.length));
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static int count(java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls, String name) {
+        java.util.concurrent.atomic.AtomicInteger n = calls.get(name);
+        return n == null ? 0 : n.get();
+    }
+
+    /** With C claims parked, one enqueued item costs two claim queries (the woken claim's, and the next's that it hands on to), not C. */
+    @Test
+    void anEnqueuedItemWakesOneParkedClaimNotEveryOne() {
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        WorkQueueService herd = new WorkQueueService(vertx, counting(engine, calls, false), new WorkQueueMetrics(registry, Ticker.system()),
+                new ReceiptCodec(new byte[32]));
+        int parked = 8;
+        List<Future<List<ClaimedItem>>> claims = new java.util.ArrayList<>();
+        for (int i = 0; i < parked; i++) {
+            claims.add(herd.claim(QUEUE, new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future()));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == parked);
+        assertThat(count(calls, "claim")).isEqualTo(parked);
+
+        herd.enqueue(QUEUE, List.of(new NewItem("{}", null, null, 0, 0, 5, 60_000))).await();
+        await().atMost(Duration.ofSeconds(10)).until(() -> claims.stream().filter(Future::isComplete).count() == 1);
+        // Settled: a claim has parked again, every claim query but the one that found the item has asked when the
+        // next item is due (as an empty query does), and no further query starts.
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") > parked
+                && count(calls, "claim") == count(calls, "millisUntilNextVisible") + 1);
+        int settled = count(calls, "claim");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> count(calls, "claim") == settled);
+        assertThat(claims.stream().filter(Future::isComplete).findFirst().orElseThrow().result()).hasSize(1);
+        assertThat(settled - parked).as("claim queries after the enqueue").isEqualTo(2);
+        herd.drain();
+    }
+
+    /**
+     * The claim that looked last may end its wait before the queue's next item is due: it hands on, so a claim
+     * parked longer (whose timer was set when the queue was empty) looks again and takes the item when it is due,
+     * not at the end of its own wait.
+     */
+    @Test
+    void aClaimWhoseWaitEndsHandsOnSoTheNextParkedClaimTakesADelayedItemWhenDue() {
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        WorkQueueService handing = new WorkQueueService(vertx, counting(engine, calls, false), new WorkQueueMetrics(registry, Ticker.system()),
+                new ReceiptCodec(new byte[32]));
+        // Parked first, so woken first by the enqueue; its wait ends before the item is due.
+        Future<List<ClaimedItem>> shortWait = handing.claim(QUEUE, new ClaimRequest(1, 60_000, 400), Promise.<Void>promise().future());
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 1);
+        Future<List<ClaimedItem>> longWait = handing.claim(QUEUE, new ClaimRequest(1, 60_000, 20_000), Promise.<Void>promise().future());
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 2);
+
+        handing.enqueue(QUEUE, List.of(new NewItem("{}", null, null, 1_500, 0, 5, 60_000))).await();
+        await().atMost(Duration.ofSeconds(5)).until(shortWait::isComplete);
+        assertThat(shortWait.result()).isEmpty();
+        // Without the hand-on, the long wait's timer (set when the queue was empty) would sleep its whole 20 s.
+        await().atMost(Duration.ofSeconds(8)).until(longWait::isComplete);
+        assertThat(longWait.result()).hasSize(1);
+        handing.drain();
+    }
+
+    /** SQLite cannot tell which queue another process wrote to: a parked claim of each queue looks again. */
+    @Test
+    void aWriteByAnotherProcessToAnUnnamedQueueWakesAParkedClaimOfEachQueue() {
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        WorkQueueService watching = new WorkQueueService(vertx, counting(engine, calls, true), new WorkQueueMetrics(registry, Ticker.system()),
+                new ReceiptCodec(new byte[32]));
+        Future<List<ClaimedItem>> claim = watching.claim(QUEUE, new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future());
+        Future<List<ClaimedItem>> other = watching.claim("other", new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future());
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 2);
+
+        // Written past the service, as another process writes: the engine's data_version watch reports it, queue unknown.
+        engine.enqueue(QUEUE, List.of(new NewItem("{}", null, null, 0, 0, 5, 60_000)));
+        await().atMost(Duration.ofSeconds(5)).until(claim::isComplete);
+        assertThat(claim.result()).hasSize(1);
+        assertThat(other.isComplete()).isFalse();
+        watching.drain();
+    }
 }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL engine: a HikariCP pool, the schema migrated by Flyway
  * ({@code db/migration/postgres}), claims through {@code FOR UPDATE SKIP LOCKED}, and visibility
  * judged by the server's {@code now()}. A trigger sends {@code NOTIFY patternkit_workqueue} with
- * the queue name whenever an item becomes ready; one dedicated connection per sidecar listens and
- * wakes the parked long-polls.
+ * the queue name whenever an item is written ready or delayed (a parked claim then learns of a sooner
+ * visibility too); one dedicated connection per sidecar listens and wakes the parked long-polls.
  */
 public final class PostgresQueueEngine extends JdbcQueueEngine {
     /** The NOTIFY channel; the payload is the queue name. */

@@ -67,7 +67,8 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
     public static final String ITEMS_BY_ID = "workqueue_items NOT INDEXED";
     /**
      * How many lapsed claims, and how many ended delays, the full claim considers at least (those that lapsed or came
-     * due first; more when it claims more): each costs the claim a row read, and a place in its sort.
+     * due first; more when it claims more): each costs the claim a row read, and a place in its sort. PostgreSQL's
+     * {@code workqueue_claim} (Flyway {@code V10}) uses the same 100, written into the applied migration.
      */
     public static final int DUE_WINDOW = 100;
     /** Whether the queue (the parameter) holds a lapsed claim or a delayed item whose delay has ended, with attempts left. */
