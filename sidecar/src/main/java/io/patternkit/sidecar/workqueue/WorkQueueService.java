@@ -87,9 +87,9 @@ public final class WorkQueueService {
         this.engine = engine;
         this.metrics = metrics;
         engine.onExternalChange(queue -> context.runOnContext(v -> {
-            if (queue == null) { // the engine cannot tell which queue: one parked claim of each looks again
-                new ArrayList<>(waiters.keySet()).forEach(q -> wake(q, 1));
-                wakeCount++; // and every attempt under way, of any queue, if it finds nothing
+            if (queue == null) { // the engine cannot tell which queue: every attempt under way, of any queue, looks
+                wakeCount++;     // again if it finds nothing (before the wakes, whose attempts it must not count),
+                new ArrayList<>(waiters.keySet()).forEach(q -> wake(q, 1)); // and one parked claim of each queue
             } else {
                 wake(queue, 1);
             }

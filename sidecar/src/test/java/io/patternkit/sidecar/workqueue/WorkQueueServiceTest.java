@@ -34,6 +34,7 @@ class WorkQueueServiceTest {
     private final CountDownLatch claimGate = new CountDownLatch(1);
     private Vertx vertx;
     private QueueEngine engine;
+    private volatile java.util.function.Consumer<String> foreignWriteListener;
     private WorkQueueService service;
 
     @BeforeEach
@@ -186,7 +187,8 @@ class WorkQueueServiceTest {
     /**
      * The engine, counting its calls by name in {@code calls} (the parks of claims that found nothing as
      * {@code park:true}); unless {@code foreignWrites}, it reports no writes of other processes, not even its own
-     * writes that SQLite's {@code data_version} watch takes for another process's a few milliseconds later.
+     * writes that SQLite's {@code data_version} watch takes for another process's a few milliseconds later: the
+     * service's listener is left in {@link #foreignWriteListener} for the test to call.
      */
     private QueueEngine counting(QueueEngine inner, java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls,
             boolean foreignWrites) {
@@ -195,6 +197,9 @@ class WorkQueueServiceTest {
                     String name = method.getName().equals("waiting") ? "park:" + args[0] : method.getName();
                     calls.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                     if (name.equals("onExternalChange") && !foreignWrites) {
+                        @SuppressWarnings("unchecked")
+                        java.util.function.Consumer<String> listener = (java.util.function.Consumer<String>) args[0];
+                        foreignWriteListener = listener; // for the test to call
                         return null;
                     }
                     try {
@@ -277,6 +282,21 @@ class WorkQueueServiceTest {
         await().atMost(Duration.ofSeconds(5)).until(claim::isComplete);
         assertThat(claim.result()).hasSize(1);
         assertThat(other.isComplete()).isFalse();
+        watching.drain();
+    }
+
+    /** An attempt that a foreign write wakes does not count that same write as one made during it, and look twice. */
+    @Test
+    void aForeignWriteTheEngineCannotPlaceCostsEachParkedQueueOneQuery() {
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        WorkQueueService watching = new WorkQueueService(vertx, counting(engine, calls, false), new WorkQueueMetrics(registry, Ticker.system()),
+                new ReceiptCodec(new byte[32]));
+        watching.claim(QUEUE, new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future());
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 1);
+
+        foreignWriteListener.accept(null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 2);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> count(calls, "claim") == 2);
         watching.drain();
     }
 }
