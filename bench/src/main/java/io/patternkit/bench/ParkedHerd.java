@@ -16,14 +16,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What one enqueued item costs a sidecar that has many claims parked on the queue (issue 13: wake-ups and long-poll
- * re-queries): one sidecar process (SQLite, a fresh data directory per count), C consumer threads of one SDK client
+ * re-queries): per engine and count C, one sidecar process (SQLite: a fresh data directory; PostgreSQL: a fresh
+ * queue), C consumer threads of one SDK client
  * each looping on {@code claim(1, 60 s, wait 20 s)} and acking what they get, and a producer that enqueues one item
  * at a time and waits until it has been claimed before the next, so that every enqueue finds the other consumers'
  * claims parked. Reports the sidecar's CPU per item (user plus system, from {@code /proc}) and the time from the
  * enqueue's start to the claim's return, p50 and p99, over {@code --items} after {@code --warm} unrecorded ones.
  *
  * <p>Options: {@code --jar sidecar/target/patternkit-sidecar.jar}, {@code --consumers 1,8,32}, {@code --items 2000},
- * {@code --warm 500}, {@code --out DIR} (fragment {@code parked-herd.md}).
+ * {@code --warm 500}, {@code --engines sqlite,postgres} (PostgreSQL when {@code PATTERNKIT_TEST_JDBC_URL} is set),
+ * {@code --out DIR} (fragment {@code parked-herd.md}).
  */
 public final class ParkedHerd {
     private ParkedHerd() {
@@ -39,17 +41,28 @@ public final class ParkedHerd {
         Path out = Files.createDirectories(args.path("out", "bench/target/results"));
         int items = args.integer("items", 2000);
         int warm = args.integer("warm", 500);
-        StringBuilder md = new StringBuilder("| claims parked | items | sidecar CPU per item, ms | enqueue to claim p50 µs"
-                + " | p99 µs |\n|---:|---:|---:|---:|---:|\n");
-        for (int consumers : args.integers("consumers", "1,8,32")) {
-            Path data = Files.createTempDirectory("patternkit-bench-herd-");
-            try (BenchSidecar sidecar = BenchSidecar.start(jar, List.of(), data, List.of());
-                    WorkQueueClient client = WorkQueueClient.create(SidecarConfig.builder().baseUrl(sidecar.baseUrl())
-                            .build())) {
-                Result r = run(client.queue("herd"), sidecar.pid(), consumers, warm, items);
-                md.append(String.format("| %d | %d | %.3f | %s | %s |%n", consumers, items, r.cpuMsPerItem,
-                        Stats.micros(Stats.percentile(r.latencies, 50)), Stats.micros(Stats.percentile(r.latencies, 99))));
-                System.out.print(md);
+        String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
+        List<String> engines = new ArrayList<>(List.of(args.string("engines", "sqlite,postgres").split(",")));
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            engines.remove("postgres");
+        }
+        StringBuilder md = new StringBuilder("| engine | claims parked | items | sidecar CPU per item, ms | enqueue to claim"
+                + " p50 µs | p99 µs |\n|---|---:|---:|---:|---:|---:|\n");
+        for (String engine : engines) {
+            List<String> engineArgs = engine.equals("postgres")
+                    ? List.of("--engine", "postgres", "--jdbc-url", jdbcUrl) : List.of();
+            for (int consumers : args.integers("consumers", "1,8,32")) {
+                Path data = Files.createTempDirectory("patternkit-bench-herd-");
+                try (BenchSidecar sidecar = BenchSidecar.start(jar, List.of(), data, engineArgs);
+                        WorkQueueClient client = WorkQueueClient.create(SidecarConfig.builder()
+                                .baseUrl(sidecar.baseUrl()).build())) {
+                    String queue = "herd-" + Long.toString(System.nanoTime(), 36);
+                    Result r = run(client.queue(queue), sidecar.pid(), consumers, warm, items);
+                    md.append(String.format("| %s | %d | %d | %.3f | %s | %s |%n", engine, consumers, items,
+                            r.cpuMsPerItem, Stats.micros(Stats.percentile(r.latencies, 50)),
+                            Stats.micros(Stats.percentile(r.latencies, 99))));
+                    System.out.print(md);
+                }
             }
         }
         Files.writeString(out.resolve("parked-herd.md"), md.toString());

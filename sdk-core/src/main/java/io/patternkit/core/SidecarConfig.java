@@ -338,7 +338,8 @@ public final class SidecarConfig {
          * of asynchronous calls from opening a thread and a connection per call, more than the sidecar admits
          * ({@code --max-connections}, 1,024 by default). Long-polls (a claim or a watch that may park) are not
          * counted: each holds its own thread for as long as it parks, and waiting behind parked calls would stall
-         * the rest.
+         * the rest. The futures complete on other threads than the calls', so a callback that waits for another
+         * asynchronous call of the same client holds no place while it waits.
          *
          * @param calls the most asynchronous calls in flight at once, 1 to 512; default 64
          * @return this builder

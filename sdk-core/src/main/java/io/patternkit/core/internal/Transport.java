@@ -98,6 +98,8 @@ public final class Transport implements AutoCloseable {
     private final ThreadPoolExecutor async;
     /** Runs asynchronous long-polls, a thread each for as long as it parks. */
     private final ExecutorService asyncLongPolls;
+    /** Completes the futures of {@link #async}'s calls, whose callbacks then hold none of its places. */
+    private final ExecutorService asyncCompletions;
     /** Runs long-polls, without OkHttp's default limit of 5 per host: each one is a parked request. */
     private final Dispatcher longPollDispatcher;
     private volatile boolean closed;
@@ -140,6 +142,7 @@ public final class Transport implements AutoCloseable {
                 new LinkedBlockingQueue<>(), DaemonThreads.numbered("patternkit-async-"));
         async.allowCoreThreadTimeOut(true);
         this.asyncLongPolls = Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-async-long-poll-"));
+        this.asyncCompletions = Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-async-completion-"));
         this.longPollDispatcher = new Dispatcher(Executors.newCachedThreadPool(DaemonThreads.numbered("patternkit-long-poll-")));
         longPollDispatcher.setMaxRequests(Integer.MAX_VALUE);
         longPollDispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
@@ -280,7 +283,10 @@ public final class Transport implements AutoCloseable {
 
     /**
      * {@link #execute} on a transport-owned daemon thread: a long-poll at once on a thread of its own, any other call
-     * when one of the {@link SidecarConfig#maxAsyncCalls} places is free, in the order the calls were made.
+     * when one of the {@link SidecarConfig#maxAsyncCalls} places is free, in the order the calls were made. The future
+     * is completed on another thread than the call's, so that a caller's callback, even one that waits for another
+     * asynchronous call of this client, holds no place (with every place so held, the calls they wait for could never
+     * run).
      *
      * @param call what to call
      * @param responseType the type of a 2xx body, or {@code Void.class}
@@ -289,10 +295,22 @@ public final class Transport implements AutoCloseable {
      */
     public <T> CompletableFuture<T> executeAsync(SidecarCall call, Class<T> responseType) {
         try {
-            return CompletableFuture.supplyAsync(() -> execute(call, responseType),
-                    call.longPoll().isZero() ? async : asyncLongPolls);
+            if (!call.longPoll().isZero()) {
+                return CompletableFuture.supplyAsync(() -> execute(call, responseType), asyncLongPolls);
+            }
+            return CompletableFuture.supplyAsync(() -> execute(call, responseType), async)
+                    .whenCompleteAsync((result, failure) -> { }, this::complete);
         } catch (RejectedExecutionException e) { // closed meanwhile
             return CompletableFuture.failedFuture(closedClient(call));
+        }
+    }
+
+    /** Runs a completion off the call's pool; inline once the transport is closed, when no call can wait for a place. */
+    private void complete(Runnable completion) {
+        try {
+            asyncCompletions.execute(completion);
+        } catch (RejectedExecutionException e) {
+            completion.run();
         }
     }
 
@@ -305,6 +323,7 @@ public final class Transport implements AutoCloseable {
         closed = true;
         async.shutdown();
         asyncLongPolls.shutdown();
+        asyncCompletions.shutdown();
         client.dispatcher().executorService().shutdown();
         longPollDispatcher.cancelAll();
         longPollDispatcher.executorService().shutdown();

@@ -246,6 +246,16 @@ class TransportTest {
     }
 
     @Test
+    void aCallbackThatWaitsForAnotherAsyncCallOfTheSameClientHoldsNoPlace() {
+        server.stubFor(get("/healthz/live").willReturn(okJson("{\"status\":\"UP\"}")));
+        try (Transport t = new Transport(config().maxAsyncCalls(1).build())) {
+            CompletableFuture<Health> chained = t.executeAsync(SidecarCall.get("live", "/healthz/live"), Health.class)
+                    .thenApply(first -> t.executeAsync(SidecarCall.get("live", "/healthz/live"), Health.class).join());
+            assertThat(chained).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(new Health("UP"));
+        }
+    }
+
+    @Test
     void aLongPollIsNotQueuedBehindOrdinaryAsyncCalls() throws Exception {
         try (HeldServer held = new HeldServer(); Transport t = new Transport(config().baseUrl(held.url()).maxAsyncCalls(1).build())) {
             CompletableFuture<Health> ordinary = t.executeAsync(SidecarCall.get("live", "/healthz/live"), Health.class);

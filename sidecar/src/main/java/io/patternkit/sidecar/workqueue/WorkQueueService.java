@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * not the whole list: with C claims parked, each item would otherwise cost C claim queries, C - 1 of them empty (the
  * thundering herd; {@code bench/.../ParkedHerd}).
  * The others stay parked, and the woken claims hand on: a claim that ends with items, or that had parked and ends
- * without (its wait over, ended by its client, or failed), wakes the next parked claim of its queue. So a burst
+ * without (its wait over, or ended by its client), wakes the next parked claim of its queue (after a failure, not at
+ * once: within {@link #HAND_ON_AFTER_FAILURE}). So a burst
  * larger than the woken claims take reaches the others in turn, and whenever claims are parked on a queue, one of
  * them has looked since its last write and has its timer at the queue's next visibility (a condition variable's
  * {@code signal} rather than {@code signalAll}, with the signal passed on).
@@ -54,6 +55,11 @@ public final class WorkQueueService {
     private static final int ENDED_EARLY_MAX = 10_000;
     /** A housekeeping round waits at least this many times its own length before the next. */
     static final int HOUSEKEEPING_DUTY = 20;
+    /**
+     * After a failed attempt of a claim that had parked, the longest parked claim of its queue looks again within this
+     * long rather than at once: an engine outage would otherwise fail every parked claim of the queue in turn.
+     */
+    static final Duration HAND_ON_AFTER_FAILURE = Duration.ofSeconds(1);
     /** Claims under way (parked or in an attempt) by queue and claim id. Confined to the context. */
     private final Map<String, Waiter> namedClaims = new HashMap<>();
     /** Ids ended before their claim arrived, by queue and claim id, with when, oldest first. Confined to the context. */
@@ -88,8 +94,8 @@ public final class WorkQueueService {
         this.metrics = metrics;
         engine.onExternalChange(queue -> context.runOnContext(v -> {
             if (queue == null) { // the engine cannot tell which queue: every attempt under way, of any queue, looks
-                wakeCount++;     // again if it finds nothing (before the wakes, whose attempts it must not count),
-                new ArrayList<>(waiters.keySet()).forEach(q -> wake(q, 1)); // and one parked claim of each queue
+                wakeCount++;     // again if it finds nothing (counted once, before the hand-ons, whose attempts it must
+                new ArrayList<>(waiters.keySet()).forEach(this::handOn); // not count), and one parked claim of each queue
             } else {
                 wake(queue, 1);
             }
@@ -293,6 +299,7 @@ public final class WorkQueueService {
                     } else {
                         LOG.warn("could not give back {} items of queue {} claimed for a client that went away: {}",
                                 items.size(), queue, ar.cause().toString());
+                        context.runOnContext(v -> handOn(queue)); // the claim that looked last has gone
                     }
                 });
     }
@@ -537,7 +544,9 @@ public final class WorkQueueService {
         }).onComplete(ar -> {
             if (ar.failed()) {
                 waiter.promise.fail(ar.cause());
-                handOn(waiter.queue);
+                if (waiter.hasParked) {
+                    handOnAfterFailure(waiter.queue);
+                }
                 return;
             }
             Attempt result = ar.result();
@@ -578,6 +587,11 @@ public final class WorkQueueService {
         waiters.computeIfAbsent(waiter.queue, q -> new ArrayList<>()).add(waiter);
         waiter.hasParked = true;
         engine.waiting(true);
+        arm(waiter, delayMs);
+    }
+
+    /** Sets the parked claim's timer, which takes it off its list and makes it look again. */
+    private void arm(Waiter waiter, long delayMs) {
         waiter.dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, delayMs));
         waiter.timer = vertx.setTimer(Math.max(1, delayMs), id -> {
             List<Waiter> list = waiters.get(waiter.queue);
@@ -614,6 +628,20 @@ public final class WorkQueueService {
         Waiter waiter = unparkFirst(queue);
         if (waiter != null) {
             attempt(waiter);
+        }
+    }
+
+    /** The longest parked claim of the queue looks again within {@link #HAND_ON_AFTER_FAILURE}, or at its timer if sooner. */
+    private void handOnAfterFailure(String queue) {
+        List<Waiter> list = waiters.get(queue);
+        if (list == null || list.isEmpty()) {
+            return;
+        }
+        Waiter next = list.get(0);
+        long delayMs = HAND_ON_AFTER_FAILURE.toMillis();
+        if (next.dueNanos - (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs)) > 0) {
+            vertx.cancelTimer(next.timer);
+            arm(next, delayMs);
         }
     }
 

@@ -185,8 +185,9 @@ class WorkQueueServiceTest {
     }
 
     /**
-     * The engine, counting its calls by name in {@code calls} (the parks of claims that found nothing as
-     * {@code park:true}); unless {@code foreignWrites}, it reports no writes of other processes, not even its own
+     * The engine, counting its calls by name in {@code calls} (claims and their next-visibility reads by queue too, as
+     * {@code claim:q}; {@code waiting(true)} as {@code park:true}, a park while only one queue has claims parked);
+     * unless {@code foreignWrites}, it reports no writes of other processes, not even its own
      * writes that SQLite's {@code data_version} watch takes for another process's a few milliseconds later: the
      * service's listener is left in {@link #foreignWriteListener} for the test to call.
      */
@@ -196,6 +197,10 @@ class WorkQueueServiceTest {
                 (proxy, method, args) -> {
                     String name = method.getName().equals("waiting") ? "park:" + args[0] : method.getName();
                     calls.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                    if (name.equals("claim") || name.equals("millisUntilNextVisible")) { // and by queue
+                        calls.computeIfAbsent(name + ":" + args[0], k -> new java.util.concurrent.atomic.AtomicInteger())
+                                .incrementAndGet();
+                    }
                     if (name.equals("onExternalChange") && !foreignWrites) {
                         @SuppressWarnings("unchecked")
                         java.util.function.Consumer<String> listener = (java.util.function.Consumer<String>) args[0];
@@ -281,6 +286,7 @@ class WorkQueueServiceTest {
         engine.enqueue(QUEUE, List.of(new NewItem("{}", null, null, 0, 0, 5, 60_000)));
         await().atMost(Duration.ofSeconds(5)).until(claim::isComplete);
         assertThat(claim.result()).hasSize(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> count(calls, "claim:other") >= 2); // it looked, too
         assertThat(other.isComplete()).isFalse();
         watching.drain();
     }
@@ -291,12 +297,54 @@ class WorkQueueServiceTest {
         java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
         WorkQueueService watching = new WorkQueueService(vertx, counting(engine, calls, false), new WorkQueueMetrics(registry, Ticker.system()),
                 new ReceiptCodec(new byte[32]));
-        watching.claim(QUEUE, new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future());
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 1);
+        for (String queue : List.of(QUEUE, "other", "third")) {
+            watching.claim(queue, new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future());
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "millisUntilNextVisible:" + queue) == 1);
+        }
 
         foreignWriteListener.accept(null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 2);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> count(calls, "claim") == 2);
+        for (String queue : List.of(QUEUE, "other", "third")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "millisUntilNextVisible:" + queue) == 2);
+        }
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> count(calls, "claim") == 6);
         watching.drain();
+    }
+
+    /** An engine that fails a parked claim's look does not fail every other parked claim of the queue in turn at once. */
+    @Test
+    void aFailedLookHandsOnWithinASecondNotAtOnce() {
+        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        QueueEngine counted = counting(engine, calls, false);
+        QueueEngine flaky = (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(), new Class<?>[] {QueueEngine.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("claim") && failing.get()) {
+                        calls.computeIfAbsent("failed", k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                        throw new io.patternkit.sidecar.common.EngineException("connection refused", null);
+                    }
+                    try {
+                        return method.invoke(counted, args == null ? new Object[0] : Arrays.copyOf(args, args.length));
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        WorkQueueService outage = new WorkQueueService(vertx, flaky, new WorkQueueMetrics(registry, Ticker.system()),
+                new ReceiptCodec(new byte[32]));
+        Future<List<ClaimedItem>> first = outage.claim(QUEUE, new ClaimRequest(1, 60_000, 300), Promise.<Void>promise().future());
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "millisUntilNextVisible") == 1);
+        List<Future<List<ClaimedItem>>> others = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            others.add(outage.claim(QUEUE, new ClaimRequest(1, 60_000, 20_000), Promise.<Void>promise().future()));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "millisUntilNextVisible") == 5);
+
+        failing.set(true); // the first claim's wait ends: its last look fails, and it had parked
+        await().atMost(Duration.ofSeconds(5)).until(first::isComplete);
+        assertThat(first.failed()).isTrue();
+        // One more look within the second after, not four at once.
+        await().atMost(Duration.ofSeconds(5)).until(() -> count(calls, "failed") == 2);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> count(calls, "failed") == 2);
+        assertThat(others.stream().filter(Future::failed).count()).isEqualTo(1);
+        outage.drain();
     }
 }
