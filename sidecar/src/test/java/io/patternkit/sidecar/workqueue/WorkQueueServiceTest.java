@@ -35,6 +35,8 @@ class WorkQueueServiceTest {
     private Vertx vertx;
     private QueueEngine engine;
     private volatile java.util.function.Consumer<String> foreignWriteListener;
+    /** What {@link #counting} counted, by name. */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
     private WorkQueueService service;
 
     @BeforeEach
@@ -185,14 +187,13 @@ class WorkQueueServiceTest {
     }
 
     /**
-     * The engine, counting its calls by name in {@code calls} (claims and their next-visibility reads by queue too, as
+     * The engine, counting its calls by name in {@link #calls} (claims and their next-visibility reads by queue too, as
      * {@code claim:q}; {@code waiting(true)} as {@code park:true}, a park while only one queue has claims parked);
      * unless {@code foreignWrites}, it reports no writes of other processes, not even its own
      * writes that SQLite's {@code data_version} watch takes for another process's a few milliseconds later: the
      * service's listener is left in {@link #foreignWriteListener} for the test to call.
      */
-    private QueueEngine counting(QueueEngine inner, java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls,
-            boolean foreignWrites) {
+    private QueueEngine counting(QueueEngine inner, boolean foreignWrites) {
         return (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(), new Class<?>[] {QueueEngine.class},
                 (proxy, method, args) -> {
                     String name = method.getName().equals("waiting") ? "park:" + args[0] : method.getName();
@@ -215,7 +216,11 @@ class WorkQueueServiceTest {
                 });
     }
 
-    private static int count(java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls, String name) {
+    private WorkQueueService serviceOn(QueueEngine on) {
+        return new WorkQueueService(vertx, on, new WorkQueueMetrics(registry, Ticker.system()), new ReceiptCodec(new byte[32]));
+    }
+
+    private int count(String name) {
         java.util.concurrent.atomic.AtomicInteger n = calls.get(name);
         return n == null ? 0 : n.get();
     }
@@ -223,25 +228,23 @@ class WorkQueueServiceTest {
     /** With C claims parked, one enqueued item costs two claim queries (the woken claim's, and the next's that it hands on to), not C. */
     @Test
     void anEnqueuedItemWakesOneParkedClaimNotEveryOne() {
-        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
-        WorkQueueService herd = new WorkQueueService(vertx, counting(engine, calls, false), new WorkQueueMetrics(registry, Ticker.system()),
-                new ReceiptCodec(new byte[32]));
+        WorkQueueService herd = serviceOn(counting(engine, false));
         int parked = 8;
         List<Future<List<ClaimedItem>>> claims = new java.util.ArrayList<>();
         for (int i = 0; i < parked; i++) {
             claims.add(herd.claim(QUEUE, new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future()));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == parked);
-        assertThat(count(calls, "claim")).isEqualTo(parked);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("park:true") == parked);
+        assertThat(count("claim")).isEqualTo(parked);
 
         herd.enqueue(QUEUE, List.of(new NewItem("{}", null, null, 0, 0, 5, 60_000))).await();
         await().atMost(Duration.ofSeconds(10)).until(() -> claims.stream().filter(Future::isComplete).count() == 1);
         // Settled: a claim has parked again, every claim query but the one that found the item has asked when the
         // next item is due (as an empty query does), and no further query starts.
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") > parked
-                && count(calls, "claim") == count(calls, "millisUntilNextVisible") + 1);
-        int settled = count(calls, "claim");
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> count(calls, "claim") == settled);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("park:true") > parked
+                && count("claim") == count("millisUntilNextVisible") + 1);
+        int settled = count("claim");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> count("claim") == settled);
         assertThat(claims.stream().filter(Future::isComplete).findFirst().orElseThrow().result()).hasSize(1);
         assertThat(settled - parked).as("claim queries after the enqueue").isEqualTo(2);
         herd.drain();
@@ -254,14 +257,12 @@ class WorkQueueServiceTest {
      */
     @Test
     void aClaimWhoseWaitEndsHandsOnSoTheNextParkedClaimTakesADelayedItemWhenDue() {
-        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
-        WorkQueueService handing = new WorkQueueService(vertx, counting(engine, calls, false), new WorkQueueMetrics(registry, Ticker.system()),
-                new ReceiptCodec(new byte[32]));
+        WorkQueueService handing = serviceOn(counting(engine, false));
         // Parked first, so woken first by the enqueue; its wait ends before the item is due.
         Future<List<ClaimedItem>> shortWait = handing.claim(QUEUE, new ClaimRequest(1, 60_000, 400), Promise.<Void>promise().future());
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("park:true") == 1);
         Future<List<ClaimedItem>> longWait = handing.claim(QUEUE, new ClaimRequest(1, 60_000, 20_000), Promise.<Void>promise().future());
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("park:true") == 2);
 
         handing.enqueue(QUEUE, List.of(new NewItem("{}", null, null, 1_500, 0, 5, 60_000))).await();
         await().atMost(Duration.ofSeconds(5)).until(shortWait::isComplete);
@@ -275,18 +276,16 @@ class WorkQueueServiceTest {
     /** SQLite cannot tell which queue another process wrote to: a parked claim of each queue looks again. */
     @Test
     void aWriteByAnotherProcessToAnUnnamedQueueWakesAParkedClaimOfEachQueue() {
-        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
-        WorkQueueService watching = new WorkQueueService(vertx, counting(engine, calls, true), new WorkQueueMetrics(registry, Ticker.system()),
-                new ReceiptCodec(new byte[32]));
+        WorkQueueService watching = serviceOn(counting(engine, true));
         Future<List<ClaimedItem>> claim = watching.claim(QUEUE, new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future());
         Future<List<ClaimedItem>> other = watching.claim("other", new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future());
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "park:true") == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("park:true") == 2);
 
         // Written past the service, as another process writes: the engine's data_version watch reports it, queue unknown.
         engine.enqueue(QUEUE, List.of(new NewItem("{}", null, null, 0, 0, 5, 60_000)));
         await().atMost(Duration.ofSeconds(5)).until(claim::isComplete);
         assertThat(claim.result()).hasSize(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> count(calls, "claim:other") >= 2); // it looked, too
+        await().atMost(Duration.ofSeconds(5)).until(() -> count("claim:other") >= 2); // it looked, too
         assertThat(other.isComplete()).isFalse();
         watching.drain();
     }
@@ -294,28 +293,25 @@ class WorkQueueServiceTest {
     /** An attempt that a foreign write wakes does not count that same write as one made during it, and look twice. */
     @Test
     void aForeignWriteTheEngineCannotPlaceCostsEachParkedQueueOneQuery() {
-        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
-        WorkQueueService watching = new WorkQueueService(vertx, counting(engine, calls, false), new WorkQueueMetrics(registry, Ticker.system()),
-                new ReceiptCodec(new byte[32]));
+        WorkQueueService watching = serviceOn(counting(engine, false));
         for (String queue : List.of(QUEUE, "other", "third")) {
             watching.claim(queue, new ClaimRequest(1, 60_000, 30_000), Promise.<Void>promise().future());
-            await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "millisUntilNextVisible:" + queue) == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> count("millisUntilNextVisible:" + queue) == 1);
         }
 
         foreignWriteListener.accept(null);
         for (String queue : List.of(QUEUE, "other", "third")) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "millisUntilNextVisible:" + queue) == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> count("millisUntilNextVisible:" + queue) == 2);
         }
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> count(calls, "claim") == 6);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> count("claim") == 6);
         watching.drain();
     }
 
     /** An engine that fails a parked claim's look does not fail every other parked claim of the queue in turn at once. */
     @Test
     void aFailedLookHandsOnWithinASecondNotAtOnce() {
-        java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
-        QueueEngine counted = counting(engine, calls, false);
+        QueueEngine counted = counting(engine, false);
         QueueEngine flaky = (QueueEngine) Proxy.newProxyInstance(QueueEngine.class.getClassLoader(), new Class<?>[] {QueueEngine.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("claim") && failing.get()) {
@@ -328,22 +324,21 @@ class WorkQueueServiceTest {
                         throw e.getCause();
                     }
                 });
-        WorkQueueService outage = new WorkQueueService(vertx, flaky, new WorkQueueMetrics(registry, Ticker.system()),
-                new ReceiptCodec(new byte[32]));
+        WorkQueueService outage = serviceOn(flaky);
         Future<List<ClaimedItem>> first = outage.claim(QUEUE, new ClaimRequest(1, 60_000, 300), Promise.<Void>promise().future());
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "millisUntilNextVisible") == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("millisUntilNextVisible") == 1);
         List<Future<List<ClaimedItem>>> others = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
             others.add(outage.claim(QUEUE, new ClaimRequest(1, 60_000, 20_000), Promise.<Void>promise().future()));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> count(calls, "millisUntilNextVisible") == 5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> count("millisUntilNextVisible") == 5);
 
         failing.set(true); // the first claim's wait ends: its last look fails, and it had parked
         await().atMost(Duration.ofSeconds(5)).until(first::isComplete);
         assertThat(first.failed()).isTrue();
         // One more look within the second after, not four at once.
-        await().atMost(Duration.ofSeconds(5)).until(() -> count(calls, "failed") == 2);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> count(calls, "failed") == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> count("failed") == 2);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> count("failed") == 2);
         assertThat(others.stream().filter(Future::failed).count()).isEqualTo(1);
         outage.drain();
     }
