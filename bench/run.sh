@@ -73,8 +73,8 @@ EOF
 
 ### More claims parked on one sidecar
 
-Measured by `io.patternkit.bench.ParkedHerd` in the same run. **Method.** For each count C, a fresh work-queue sidecar
-on SQLite and C consumer threads of one SDK client, each looping on a claim of one item with a wait of 20 s and an
+Measured by `io.patternkit.bench.ParkedHerd` in the same run. **Method.** For each engine and count C, a work-queue
+sidecar (SQLite: a fresh data directory; PostgreSQL: a fresh queue) and C consumer threads of one SDK client, each looping on a claim of one item with a wait of 20 s and an
 ack; a producer enqueues one item at a time and waits until it has been claimed before the next, so that every
 enqueue finds the other claims parked. The sidecar's CPU (user plus system) over 2,000 items after 500 unrecorded
 ones, per item, and the time from the enqueue's start to the claim's return. A cost per item that grows with C is a
