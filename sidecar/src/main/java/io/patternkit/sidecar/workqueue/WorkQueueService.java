@@ -273,12 +273,7 @@ public final class WorkQueueService {
 
     /** Answers a parked claim at once with nothing; a claim whose attempt is under way is left to it. */
     private void unpark(Waiter waiter) {
-        List<Waiter> list = waiters.get(waiter.queue);
-        if (list != null && list.remove(waiter)) {
-            if (list.isEmpty()) {
-                waiters.remove(waiter.queue);
-                engine.waiting(!waiters.isEmpty());
-            }
+        if (takeOff(waiter)) {
             vertx.cancelTimer(waiter.timer);
             waiter.promise.tryComplete(List.of());
             handOn(waiter.queue);
@@ -594,15 +589,29 @@ public final class WorkQueueService {
     private void arm(Waiter waiter, long delayMs) {
         waiter.dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, delayMs));
         waiter.timer = vertx.setTimer(Math.max(1, delayMs), id -> {
-            List<Waiter> list = waiters.get(waiter.queue);
-            if (list != null && list.remove(waiter)) {
-                if (list.isEmpty()) {
-                    waiters.remove(waiter.queue);
-                    engine.waiting(!waiters.isEmpty());
-                }
+            if (takeOff(waiter)) {
                 attempt(waiter);
             }
         });
+    }
+
+    /** Takes the claim off its queue's parked list, and the list off the map once empty; false when it was not on it. */
+    private boolean takeOff(Waiter waiter) {
+        List<Waiter> list = waiters.get(waiter.queue);
+        if (list == null || !list.remove(waiter)) {
+            return false;
+        }
+        if (list.isEmpty()) {
+            waiters.remove(waiter.queue);
+            engine.waiting(!waiters.isEmpty());
+        }
+        return true;
+    }
+
+    /** The longest parked claim of the queue, or null when none is parked. */
+    private Waiter firstParked(String queue) {
+        List<Waiter> list = waiters.get(queue);
+        return list == null || list.isEmpty() ? null : list.get(0);
     }
 
     /**
@@ -633,11 +642,10 @@ public final class WorkQueueService {
 
     /** The longest parked claim of the queue looks again within {@link #HAND_ON_AFTER_FAILURE}, or at its timer if sooner. */
     private void handOnAfterFailure(String queue) {
-        List<Waiter> list = waiters.get(queue);
-        if (list == null || list.isEmpty()) {
+        Waiter next = firstParked(queue);
+        if (next == null) {
             return;
         }
-        Waiter next = list.get(0);
         long delayMs = HAND_ON_AFTER_FAILURE.toMillis();
         if (next.dueNanos - (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs)) > 0) {
             vertx.cancelTimer(next.timer);
@@ -647,16 +655,11 @@ public final class WorkQueueService {
 
     /** Takes the longest parked claim of the queue off its list and cancels its timer; null when none is parked. */
     private Waiter unparkFirst(String queue) {
-        List<Waiter> list = waiters.get(queue);
-        if (list == null || list.isEmpty()) {
-            return null;
+        Waiter waiter = firstParked(queue);
+        if (waiter != null) {
+            takeOff(waiter);
+            vertx.cancelTimer(waiter.timer);
         }
-        Waiter waiter = list.remove(0);
-        if (list.isEmpty()) {
-            waiters.remove(queue);
-            engine.waiting(!waiters.isEmpty());
-        }
-        vertx.cancelTimer(waiter.timer);
         return waiter;
     }
 
