@@ -48,4 +48,17 @@ public final class Args {
         }
         return out;
     }
+
+    /**
+     * The {@code --engines} option, a comma-separated list (default {@code sqlite,postgres}), without {@code postgres}
+     * when {@code PATTERNKIT_TEST_JDBC_URL} is unset or blank, as no PostgreSQL is there to measure.
+     */
+    public List<String> engines() {
+        List<String> engines = new ArrayList<>(List.of(string("engines", "sqlite,postgres").split(",")));
+        String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            engines.remove("postgres");
+        }
+        return engines;
+    }
 }

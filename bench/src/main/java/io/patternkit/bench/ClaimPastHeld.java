@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,10 +41,7 @@ public final class ClaimPastHeld {
         Path out = Files.createDirectories(args.path("out", "bench/target/results"));
         List<Integer> sizes = args.integers("sizes", "0,1000,10000,100000");
         String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
-        List<String> engines = new ArrayList<>(List.of(args.string("engines", "sqlite,postgres").split(",")));
-        if (jdbcUrl == null || jdbcUrl.isBlank()) {
-            engines.remove("postgres");
-        }
+        List<String> engines = args.engines();
         Path work = Files.createTempDirectory("patternkit-bench-held-");
         StringBuilder md = new StringBuilder("| engine | held ahead | N | claim(1) p50 µs | p99 µs | ack p50 µs |"
                 + " claim p50 growth |\n|---|---|---:|---:|---:|---:|---:|\n");

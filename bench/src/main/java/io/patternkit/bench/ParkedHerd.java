@@ -42,10 +42,7 @@ public final class ParkedHerd {
         int items = args.integer("items", 2000);
         int warm = args.integer("warm", 500);
         String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
-        List<String> engines = new ArrayList<>(List.of(args.string("engines", "sqlite,postgres").split(",")));
-        if (jdbcUrl == null || jdbcUrl.isBlank()) {
-            engines.remove("postgres");
-        }
+        List<String> engines = args.engines();
         StringBuilder md = new StringBuilder("| engine | claims parked | items | sidecar CPU per item, ms | enqueue to claim"
                 + " p50 µs | p99 µs |\n|---|---:|---:|---:|---:|---:|\n");
         for (String engine : engines) {

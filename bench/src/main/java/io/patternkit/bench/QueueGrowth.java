@@ -47,10 +47,7 @@ public final class QueueGrowth {
         Path out = Files.createDirectories(args.path("out", "bench/target/results"));
         List<Integer> sizes = args.integers("sizes", "10000,100000,1000000");
         String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
-        List<String> engines = new ArrayList<>(List.of(args.string("engines", "sqlite,postgres").split(",")));
-        if (jdbcUrl == null || jdbcUrl.isBlank()) {
-            engines.remove("postgres");
-        }
+        List<String> engines = args.engines();
         Path work = Files.createTempDirectory("patternkit-bench-growth-");
         StringBuilder md = new StringBuilder("| engine | N ready | claim(1) p50 µs | p99 µs | ack p50 µs | stats p50 µs, N ready |"
                 + " stats p50 µs, N acked | drain items/s |"

@@ -93,10 +93,7 @@ public final class QueueThroughput {
         String jvmArgs = args.string("sidecar-jvm-args", "").trim();
         List<String> sidecarJvm = jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+"));
         String jdbcUrl = System.getenv("PATTERNKIT_TEST_JDBC_URL");
-        List<String> engines = new ArrayList<>(List.of(args.string("engines", "sqlite,postgres").split(",")));
-        if (jdbcUrl == null || jdbcUrl.isBlank()) {
-            engines.remove("postgres");
-        }
+        List<String> engines = args.engines();
         Path work = Files.createTempDirectory("patternkit-bench-throughput-");
 
         Path elasticMqLib = args.path("elasticmq-lib", "bench/elasticmq/target/lib");
