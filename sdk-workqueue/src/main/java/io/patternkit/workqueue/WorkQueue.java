@@ -35,7 +35,8 @@ public interface WorkQueue {
     /**
      * {@link #enqueue(Enqueue)} without blocking the caller. At most
      * {@link io.patternkit.core.SidecarConfig#maxAsyncCalls()} asynchronous calls of one client are in flight at once;
-     * later ones wait their turn in order.
+     * later ones wait their turn in order. Cancelling the future before its call's turn comes means the item is never
+     * sent; once sent, the call runs to its end whatever becomes of the future.
      *
      * @param item the item; not null
      * @return a future completed with the result, or exceptionally with the {@link PatternkitException}

@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
@@ -286,7 +287,8 @@ public final class Transport implements AutoCloseable {
      * when one of the {@link SidecarConfig#maxAsyncCalls} places is free, in the order the calls were made. The future
      * is completed on another thread than the call's, so that a caller's callback, even one that waits for another
      * asynchronous call of this client, holds no place (with every place so held, the calls they wait for could never
-     * run).
+     * run). A future cancelled (or otherwise completed by the caller) before its call's turn came sends nothing; one
+     * cancelled later does not stop the call it stands for.
      *
      * @param call what to call
      * @param responseType the type of a 2xx body, or {@code Void.class}
@@ -294,15 +296,26 @@ public final class Transport implements AutoCloseable {
      * @return a future completed with the body, or exceptionally with the {@link PatternkitException}
      */
     public <T> CompletableFuture<T> executeAsync(SidecarCall call, Class<T> responseType) {
-        try {
-            if (!call.longPoll().isZero()) {
-                return CompletableFuture.supplyAsync(() -> execute(call, responseType), asyncLongPolls);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        boolean longPoll = !call.longPoll().isZero();
+        Executor settle = longPoll ? Runnable::run : this::complete; // a long-poll's thread holds no place
+        Runnable send = () -> {
+            if (result.isDone()) {
+                return; // cancelled while it waited for its turn
             }
-            return CompletableFuture.supplyAsync(() -> execute(call, responseType), async)
-                    .whenCompleteAsync((result, failure) -> { }, this::complete);
+            try {
+                T value = execute(call, responseType);
+                settle.execute(() -> result.complete(value));
+            } catch (Throwable failure) { // whatever ends the call ends its future, as supplyAsync's would
+                settle.execute(() -> result.completeExceptionally(failure));
+            }
+        };
+        try {
+            (longPoll ? asyncLongPolls : async).execute(send);
         } catch (RejectedExecutionException e) { // closed meanwhile
             return CompletableFuture.failedFuture(closedClient(call));
         }
+        return result;
     }
 
     /** Runs a completion off the call's pool; inline once the transport is closed, when no call can wait for a place. */

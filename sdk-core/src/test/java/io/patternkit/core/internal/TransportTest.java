@@ -246,6 +246,21 @@ class TransportTest {
     }
 
     @Test
+    void aCallCancelledWhileItWaitsForItsTurnIsNeverSent() throws Exception {
+        try (HeldServer held = new HeldServer(); Transport t = new Transport(config().baseUrl(held.url()).maxAsyncCalls(1).build())) {
+            CompletableFuture<Health> first = t.executeAsync(SidecarCall.get("live", "/first"), Health.class);
+            await().atMost(Duration.ofSeconds(10)).until(held.arrived::get, n -> n == 1);
+            CompletableFuture<Health> cancelled = t.executeAsync(SidecarCall.get("live", "/cancelled"), Health.class);
+            CompletableFuture<Health> last = t.executeAsync(SidecarCall.get("live", "/last"), Health.class);
+            assertThat(cancelled.cancel(false)).isTrue();
+            held.release.countDown();
+            assertThat(CompletableFuture.allOf(first, last)).succeedsWithin(Duration.ofSeconds(10));
+            assertThat(held.paths).containsExactlyInAnyOrder("/first", "/last"); // the queue is FIFO: its turn came first
+            assertThat(cancelled).isCancelled();
+        }
+    }
+
+    @Test
     void aCallbackThatWaitsForAnotherAsyncCallOfTheSameClientHoldsNoPlace() {
         server.stubFor(get("/healthz/live").willReturn(okJson("{\"status\":\"UP\"}")));
         try (Transport t = new Transport(config().maxAsyncCalls(1).build())) {
