@@ -77,7 +77,7 @@ public final class QueueGrowth {
                     double before = storageMiB(engineName, file, jdbcUrl) - empty;
                     double wal = walMiB(engineName, file);
                     long purgeStart = System.nanoTime();
-                    int purged = engine.purgeAcked(300_000);
+                    int purged = engine.purgeAcked(300_000, 0);
                     double purgeSeconds = (System.nanoTime() - purgeStart) / 1e9;
                     double after = storageMiB(engineName, file, jdbcUrl) - empty;
                     double claimP50 = samples.claimP50();

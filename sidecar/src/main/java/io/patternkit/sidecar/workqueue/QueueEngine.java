@@ -178,12 +178,17 @@ public interface QueueEngine extends AutoCloseable {
      * Deletes acked items whose deduplication window has passed since their ack, ending their deduplication
      * (like the SQS deduplication interval): each item's own window, the one of the sidecar that enqueued it
      * ({@link NewItem#dedupWindowMs()}), so that on a shared database a sidecar with a shorter window does not cut
-     * another's short; items enqueued before the window was kept with them get {@code dedupWindowMs}.
+     * another's short; items enqueued before the window was kept with them get {@code dedupWindowMs}. An item is
+     * deleted only once {@code retryGraceMs} more have passed after its window: until then a retried ack of it (its
+     * answer lost) still finds it and succeeds ({@link AckOutcome#ALREADY_ACKED}) instead of failing as stale. The
+     * grace does not extend the deduplication: an enqueue with the key of an item whose window has passed treats it
+     * as gone ({@link #enqueue}).
      *
      * @param dedupWindowMs the window of items enqueued without one, in milliseconds, at least 0
+     * @param retryGraceMs how long after its window an acked item is still kept, in milliseconds, at least 0
      * @return how many items were deleted
      */
-    int purgeAcked(long dedupWindowMs);
+    int purgeAcked(long dedupWindowMs, long retryGraceMs);
 
     /**
      * Checks that the engine answers.

@@ -60,6 +60,12 @@ public final class WorkQueueService {
      * long rather than at once: an engine outage would otherwise fail every parked claim of the queue in turn.
      */
     static final Duration HAND_ON_AFTER_FAILURE = Duration.ofSeconds(1);
+    /**
+     * How long an acked item outlives its dedup window before the purge deletes it, so that an ack retried after a lost
+     * answer still succeeds even with {@code --dedup-window=0}: longer than the SDK's default retries of a call take
+     * (a 10 s call timeout, three retries).
+     */
+    static final Duration ACK_RETRY_GRACE = Duration.ofMinutes(1);
     /** Claims under way (parked or in an attempt) by queue and claim id. Confined to the context. */
     private final Map<String, Waiter> namedClaims = new HashMap<>();
     /** Ids ended before their claim arrived, by queue and claim id, with when, oldest first. Confined to the context. */
@@ -103,9 +109,10 @@ public final class WorkQueueService {
     }
 
     /**
-     * Deletes acked items older than the dedup window now, and then {@code min(window / 2, 60 s)} (at least a
-     * second) after each pass has ended: a pass that outlasts the period (a large backlog) is not joined by the next.
-     * A pass that fails is logged at WARN, once until one succeeds again. Stops when the sidecar drains.
+     * Deletes acked items whose dedup window passed at least {@link #ACK_RETRY_GRACE} ago now, and then
+     * {@code min(window / 2, 60 s)} (at least a second) after each pass has ended: a pass that outlasts the period (a
+     * large backlog) is not joined by the next. A pass that fails is logged at WARN, once until one succeeds again.
+     * Stops when the sidecar drains.
      *
      * @param dedupWindowMs how long acked items keep deduplicating, in milliseconds
      */
@@ -118,7 +125,8 @@ public final class WorkQueueService {
         if (draining) {
             return;
         }
-        purgeTimer = vertx.setTimer(delayMs, id -> blocking(() -> engine.purgeAcked(dedupWindowMs)).onComplete(ar -> {
+        purgeTimer = vertx.setTimer(delayMs, id -> blocking(() -> engine.purgeAcked(dedupWindowMs,
+                ACK_RETRY_GRACE.toMillis())).onComplete(ar -> {
             purgeFailures.report(ar);
             schedulePurge(dedupWindowMs, periodMs, periodMs);
         }));

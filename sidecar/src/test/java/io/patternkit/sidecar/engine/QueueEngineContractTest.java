@@ -234,12 +234,12 @@ abstract class QueueEngineContractTest {
         assertThat(engine.enqueue(queue, List.of(keyed))).containsExactly(new Enqueued(id, true));
         ClaimedItem claimed = claimOne(30_000);
         assertThat(engine.ack(queue, claimed.receipt())).isTrue();
-        engine.purgeAcked(0); // its own window, not the purging sidecar's, has not passed (others' rows may go)
+        engine.purgeAcked(0, 0); // its own window, not the purging sidecar's, has not passed (others' rows may go)
         assertThat(engine.enqueue(queue, List.of(keyed))).containsExactly(new Enqueued(id, true));
         assertThat(engine.stats(queue).acked()).isEqualTo(1);
         passUnits(1.5);
         // A sidecar with an hour's window purges it all the same: the item was enqueued with one unit's.
-        assertThat(engine.purgeAcked(3_600_000)).isGreaterThanOrEqualTo(1);
+        assertThat(engine.purgeAcked(3_600_000, 0)).isGreaterThanOrEqualTo(1);
         Enqueued fresh = engine.enqueue(queue, List.of(keyed)).get(0);
         assertThat(fresh.duplicate()).isFalse();
         assertThat(fresh.id()).isNotEqualTo(id);
@@ -267,9 +267,23 @@ abstract class QueueEngineContractTest {
         long id = enqueue(hours);
         assertThat(engine.ack(queue, claimOne(30_000).receipt())).isTrue();
         passUnits(0.5);
-        engine.purgeAcked(0); // the purging sidecar's own window is 0 (on a shared database it may purge other tests' rows)
+        engine.purgeAcked(0, 0); // the purging sidecar's own window is 0 (on a shared database it may purge other tests' rows)
         assertThat(engine.enqueue(queue, List.of(hours))).containsExactly(new Enqueued(id, true));
         assertThat(engine.stats(queue).acked()).isEqualTo(1);
+    }
+
+    @Test
+    void anAckedItemOutlivesItsWindowByTheRetryGraceSoThatARetriedAckStillSucceeds() {
+        enqueue(new NewItem("{}", null, null, 0, 0, 5, 0)); // a dedup window of 0
+        Receipt receipt = claimOne(30_000).receipt();
+        assertThat(engine.ack(queue, receipt)).isTrue();
+        passUnits(0.5);
+        engine.purgeAcked(0, 2 * unit()); // its window has passed, the grace after it has not
+        assertThat(engine.ackAll(queue, List.of(receipt))).containsExactly(AckOutcome.ALREADY_ACKED);
+        assertThat(engine.stats(queue).acked()).isEqualTo(1);
+        passUnits(2);
+        assertThat(engine.purgeAcked(0, 2 * unit())).isGreaterThanOrEqualTo(1);
+        assertThat(engine.stats(queue).acked()).isZero();
     }
 
     /** Acks {@code count} items enqueued with a dedup window of 0, in batches. */
@@ -292,7 +306,7 @@ abstract class QueueEngineContractTest {
     void thePurgeDeletesInChunksUntilNothingIsDue() {
         ackMany(10_000, "{}"); // exactly two chunks: the purge must ask once more and find none
         passUnits(0.5);
-        assertThat(engine.purgeAcked(3_600_000)).isGreaterThanOrEqualTo(10_000);
+        assertThat(engine.purgeAcked(3_600_000, 0)).isGreaterThanOrEqualTo(10_000);
         assertThat(engine.stats(queue).acked()).isZero();
     }
 

@@ -57,7 +57,7 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
         Path file = dir.resolve("patternkit.db");
         ackMany(10_000, "{\"text\":\"" + "x".repeat(400) + "\"}");
         long full = Files.size(file);
-        assertThat(engine.purgeAcked(3_600_000)).isEqualTo(10_000);
+        assertThat(engine.purgeAcked(3_600_000, 0)).isEqualTo(10_000);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("PRAGMA freelist_count")) {
             rs.next();
@@ -211,14 +211,14 @@ class SqliteQueueEngineTest extends QueueEngineContractTest {
         for (int open = 0; open < 2; open++) { // the second open finds the columns there already
             try (QueueEngine upgraded = SqliteQueueEngine.open(old, clock, new Backoff(1_000, 4_000))) {
                 if (open == 0) {
-                    assertThat(upgraded.purgeAcked(7_200_000)).isZero(); // acked an hour ago, the purger keeps two
-                    assertThat(upgraded.purgeAcked(60_000)).isEqualTo(1);
+                    assertThat(upgraded.purgeAcked(7_200_000, 0)).isZero(); // acked an hour ago, the purger keeps two
+                    assertThat(upgraded.purgeAcked(60_000, 0)).isEqualTo(1);
                 }
                 long id = upgraded.enqueue("q", List.of(new NewItem("{}", null, "new-" + open, 0, 0, 5, 0))).get(0).id();
                 ClaimedItem item = upgraded.claim("q", 1, 30_000).get(0);
                 assertThat(item.id()).isEqualTo(id);
                 assertThat(upgraded.ack("q", item.receipt())).isTrue();
-                assertThat(upgraded.purgeAcked(3_600_000)).isEqualTo(1); // its own window of 0 has passed
+                assertThat(upgraded.purgeAcked(3_600_000, 0)).isEqualTo(1); // its own window of 0 has passed
             }
         }
     }

@@ -154,6 +154,26 @@ class WorkQueueServiceTest {
         }
     }
 
+    /** A retried ack (its first answer lost) finds its item still kept after purges even with a dedup window of 0. */
+    @Test
+    void aRetriedAckSucceedsAfterThePurgeHasRunEvenWithADedupWindowOfZero() {
+        ReceiptCodec codec = new ReceiptCodec(new byte[32]);
+        WorkQueueService purging = new WorkQueueService(vertx, counting(engine, true),
+                new WorkQueueMetrics(registry, Ticker.system()), codec);
+        try {
+            purging.enqueue(QUEUE, List.of(new NewItem("{}", null, null, 0, 0, 5, 0))).await();
+            String receipt = codec.encode(purging.claim(QUEUE, new ClaimRequest(1, 60_000, 0), Promise.<Void>promise()
+                    .future()).await().get(0).receipt());
+            purging.ack(QUEUE, receipt).await();
+            purging.startPurging(0); // a pass every second
+            await().atMost(Duration.ofSeconds(10)).until(() -> count("purgeAcked") >= 2);
+            assertThat(purging.ack(QUEUE, receipt).await()).isNull(); // not stale
+            assertThat(engine.stats(QUEUE).acked()).isEqualTo(1);
+        } finally {
+            purging.drain();
+        }
+    }
+
     @Test
     void aPurgeThatKeepsFailingWarnsOnceAndSaysWhenItRecovers() {
         java.util.concurrent.atomic.AtomicInteger purges = new java.util.concurrent.atomic.AtomicInteger();

@@ -574,12 +574,12 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     }
 
     @Override
-    public int purgeAcked(long dedupWindowMs) {
+    public int purgeAcked(long dedupWindowMs, long retryGraceMs) {
         // Two statements, each walking a range of its own in the index of acked rows (purge_at due, and purge_at
         // NULL; a disjunction would walk every acked row), and each in chunks: one DELETE of a million rows holds
         // SQLite's write lock for seconds and grows its log by hundreds of MiB.
         List<String> purges = purgeStatements();
-        return purgeInChunks(purges.get(0)) + purgeInChunks(purges.get(1), dedupWindowMs);
+        return purgeInChunks(purges.get(0), retryGraceMs) + purgeInChunks(purges.get(1), dedupWindowMs + retryGraceMs);
     }
 
     /**
@@ -600,15 +600,16 @@ public abstract class JdbcQueueEngine implements QueueEngine {
     }
 
     /**
-     * The two statements of {@link #purgeAcked}: one chunk of the acked rows whose own dedup window has passed, and
-     * one of the rows acked before items carried a window (its parameter: the purging sidecar's window in ms), each
-     * deleting its rows by primary key ({@link #idAmong}). Public so that an engine's tests can read their query plans.
+     * The two statements of {@link #purgeAcked}: one chunk of the acked rows whose own dedup window has passed (its
+     * parameter: the retry grace in ms), and one of the rows acked before items carried a window (its parameter: the
+     * purging sidecar's window plus the grace, in ms), each deleting its rows by primary key ({@link #idAmong}).
+     * Public so that an engine's tests can read their query plans.
      *
      * @return the SQL texts, in that order
      */
     public List<String> purgeStatements() {
         return List.of("DELETE FROM workqueue_items WHERE " + idAmong("SELECT id FROM workqueue_items "
-                + "WHERE state = 'acked' AND purge_at <= pk_now_ms() LIMIT " + PURGE_CHUNK),
+                + "WHERE state = 'acked' AND purge_at <= pk_now_ms() - ? LIMIT " + PURGE_CHUNK),
                 "DELETE FROM workqueue_items WHERE " + idAmong("SELECT id FROM workqueue_items "
                 + "WHERE state = 'acked' AND acked_at <= pk_now_ms() - ? AND purge_at IS NULL LIMIT " + PURGE_CHUNK));
     }

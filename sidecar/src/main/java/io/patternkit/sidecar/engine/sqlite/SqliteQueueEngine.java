@@ -116,8 +116,8 @@ public final class SqliteQueueEngine extends JdbcQueueEngine {
 
     /** Purges, then gives the pages the purged rows held back to the file system ({@link SqliteDatabase#reclaimFreePages()}). */
     @Override
-    public int purgeAcked(long dedupWindowMs) {
-        int purged = super.purgeAcked(dedupWindowMs);
+    public int purgeAcked(long dedupWindowMs, long retryGraceMs) {
+        int purged = super.purgeAcked(dedupWindowMs, retryGraceMs);
         if (purged > 0) {
             database.reclaimFreePages();
         }

@@ -48,7 +48,7 @@ class SqliteEnginesTest {
                 assertThat(queue.ackAll("q", claimed.stream().map(ClaimedItem::receipt).toList())).containsOnly(AckOutcome.ACKED);
             }
             full = Files.size(file);
-            assertThat(queue.purgeAcked(0)).isEqualTo(ITEMS);
+            assertThat(queue.purgeAcked(0, 0)).isEqualTo(ITEMS);
         }
         assertThat(pragma(file, "auto_vacuum")).as("auto_vacuum (2 is INCREMENTAL)").isEqualTo(2);
         assertThat(pragma(file, "freelist_count")).isZero();
