@@ -40,8 +40,8 @@ public final class LeaderMetrics {
     public static final String RELEASES = "patternkit.leader.releases";
 
     private final MeterRegistry registry;
-    /** Per election, per candidate, the is-leader gauge's value. */
-    private final Map<String, Map<String, AtomicLong>> leaders = new ConcurrentHashMap<>();
+    /** Per election, per candidate, the is-leader gauge. */
+    private final Map<String, Map<String, IsLeader>> leaders = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> terms = new ConcurrentHashMap<>();
     /** Per election, every meter registered for it, which {@link #forget} removes. */
     private final Map<String, Set<Meter>> meters = new ConcurrentHashMap<>();
@@ -54,18 +54,37 @@ public final class LeaderMetrics {
     }
 
     /**
+     * Sets the candidate's is-leader gauge. When a candidate begins to lead, the gauges of the election's other
+     * candidates that are at 0 go: an election keeps the gauge of its leader and of whoever led through this sidecar
+     * last, not one for every candidate id that ever led (an app restarted in its pod campaigns under a new
+     * {@code pid@host}).
+     *
      * @param election the election
      * @param candidate a candidate of this sidecar
      * @param leading whether it holds a valid lease now
      */
-    public void leading(String election, String candidate, boolean leading) {
-        leaders.computeIfAbsent(election, e -> new ConcurrentHashMap<>()).computeIfAbsent(candidate, c -> {
+    public synchronized void leading(String election, String candidate, boolean leading) {
+        Map<String, IsLeader> candidates = leaders.computeIfAbsent(election, e -> new ConcurrentHashMap<>());
+        if (leading) {
+            candidates.values().removeIf(other -> {
+                boolean gone = !other.candidate.equals(candidate) && other.value.get() == 0;
+                if (gone) {
+                    registry.remove(other.gauge);
+                    meters.getOrDefault(election, Set.of()).remove(other.gauge);
+                }
+                return gone;
+            });
+        }
+        candidates.computeIfAbsent(candidate, c -> {
             AtomicLong value = new AtomicLong();
-            remember(election, Gauge.builder(IS_LEADER, value, AtomicLong::get).tag("election", election)
-                    .tag("candidate", candidate)
-                    .description("1 while this candidate holds a valid lease through this sidecar").register(registry));
-            return value;
-        }).set(leading ? 1 : 0);
+            return new IsLeader(c, value, remember(election, Gauge.builder(IS_LEADER, value, AtomicLong::get)
+                    .tag("election", election).tag("candidate", c)
+                    .description("1 while this candidate holds a valid lease through this sidecar").register(registry)));
+        }).value.set(leading ? 1 : 0);
+    }
+
+    /** One candidate's is-leader gauge and its value. */
+    private record IsLeader(String candidate, AtomicLong value, Gauge gauge) {
     }
 
     /**
@@ -112,7 +131,7 @@ public final class LeaderMetrics {
      *
      * @param election the election forgotten
      */
-    public void forget(String election) {
+    public synchronized void forget(String election) {
         terms.remove(election);
         leaders.remove(election);
         Set<Meter> registered = meters.remove(election);

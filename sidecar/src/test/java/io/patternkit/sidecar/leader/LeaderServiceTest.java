@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -104,6 +105,24 @@ class LeaderServiceTest {
         assertThat(result(service.renew(election, "a", 1)).validFor()).isEqualTo(TIMING.renewDeadline());
         assertThat(registry.find(LeaderMetrics.IS_LEADER).tags("election", election, "candidate", "a").gauge().value())
                 .isEqualTo(1.0);
+    }
+
+    /** An app restarted in its pod campaigns under a new id each time: the gauges must not pile up. */
+    @Test
+    void anElectionKeepsTheIsLeaderGaugesOfItsLeaderAndItsLastLeaderNotOfEveryCandidateThatEverLed() {
+        for (String candidate : List.of("a", "b", "c", "d")) {
+            Lease lease = elect(candidate);
+            assertThat(result(service.resign(election, candidate, lease.term()))).isTrue();
+        }
+        Lease e = elect("e");
+        assertThat(registry.find(LeaderMetrics.IS_LEADER).tags("election", election).gauges())
+                .extracting(g -> g.getId().getTag("candidate") + "=" + g.value()).containsExactlyInAnyOrder("e=1.0");
+        assertThat(result(service.resign(election, "e", e.term()))).isTrue();
+        assertThat(registry.find(LeaderMetrics.IS_LEADER).tags("election", election).gauges())
+                .extracting(g -> g.getId().getTag("candidate") + "=" + g.value()).containsExactlyInAnyOrder("e=0.0");
+        elect("d");
+        assertThat(registry.find(LeaderMetrics.IS_LEADER).tags("election", election).gauges())
+                .extracting(g -> g.getId().getTag("candidate") + "=" + g.value()).containsExactlyInAnyOrder("d=1.0");
     }
 
     @Test
