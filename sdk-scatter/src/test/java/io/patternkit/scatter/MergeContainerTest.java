@@ -122,8 +122,26 @@ class MergeContainerTest {
                     .get("detail").asText()).contains("unknown member 'extra'");
             assertThat(exchange(merge, "{\"pool\":\"search\",\"scatterId\":21,\"request\":{},\"parts\":[]}", 400, false)
                     .get("detail").asText()).contains("scatterId");
+            assertThat(exchange(merge, "{\"pool\":\"no/such pool\",\"request\":{},\"parts\":[]}", 400, false)
+                    .get("detail").asText()).contains("pool name");
             assertThat(registry.get(ScatterMetrics.MERGE_CALLS).tag(ScatterMetrics.TAG_STATUS, "invalid").timer().count())
+                    .isEqualTo(7);
+        }
+    }
+
+    /** Any caller with the token could otherwise add a series per pool name it makes up. */
+    @Test
+    void theCallsMetersTagAtMost64PoolsAndTheRestAsOther() throws IOException {
+        try (MergeContainer merge = container(input -> input.parts().size())) {
+            for (int i = 0; i < 70; i++) {
+                exchange(merge, "{\"pool\":\"p" + i + "\",\"request\":{},\"parts\":[]}", 200, true);
+            }
+            exchange(merge, "{\"pool\":\"p0\",\"request\":{},\"parts\":[]}", 200, true);
+            assertThat(registry.find(ScatterMetrics.MERGE_CALLS).timers()).hasSize(65);
+            assertThat(registry.get(ScatterMetrics.MERGE_CALLS).tag(ScatterMetrics.TAG_POOL, "other").timer().count())
                     .isEqualTo(6);
+            assertThat(registry.get(ScatterMetrics.MERGE_CALLS).tag(ScatterMetrics.TAG_POOL, "p0").timer().count())
+                    .isEqualTo(2);
         }
     }
 

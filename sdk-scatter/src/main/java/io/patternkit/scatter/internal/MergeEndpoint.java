@@ -9,6 +9,7 @@ import io.patternkit.core.internal.Json;
 import io.patternkit.management.ManagementEndpoint;
 import io.patternkit.management.ManagementRequest;
 import io.patternkit.management.ManagementResponse;
+import io.patternkit.protocol.NameRule;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.scatter.MergeHandler;
 import io.patternkit.scatter.MergeInput;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The merge container's endpoint on the management server: {@code POST} reads the root's
  * {@code MergeCall} ({@code {"pool","scatterId","request","parts":[{"shard","response"}]}}), runs the
  * handler and answers its result as JSON. A call that cannot be read gets 400 {@code invalid-request}, a
- * handler that throws 500 {@code merge-failed}, other methods 405; all as problem documents. Internal.
+ * handler that throws 500 {@code merge-failed}, other methods 405; all as problem documents. The calls' meters are
+ * tagged with the first {@value #MAX_POOL_TAGS} pools seen, later ones with {@code other}. Internal.
  *
  * @param <Q> the request type
  * @param <P> the part type
@@ -36,11 +39,19 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
     /** The pool tag of calls that could not be read (their pool is not trusted as a tag value). */
     private static final String UNKNOWN_POOL = "unknown";
     private static final Set<String> MERGE_CALL_MEMBERS = Set.of("pool", "scatterId", "request", "parts");
+    /** The pool tag of calls beyond {@link #MAX_POOL_TAGS} distinct pools. */
+    private static final String OTHER_POOLS = "other";
+    /**
+     * Distinct pools this endpoint tags its meters with; a merge container serves a pool or a few, and any caller with
+     * the token could otherwise add a series per name it makes up, for good.
+     */
+    static final int MAX_POOL_TAGS = 64;
 
     private final Class<Q> requestType;
     private final Class<P> partType;
     private final MergeHandler<Q, P, ?> handler;
     private final MeterRegistry registry;
+    private final Set<String> taggedPools = ConcurrentHashMap.newKeySet();
 
     /**
      * @param requestType the type the scatter request is read as
@@ -97,6 +108,10 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
         if (unknown.isPresent()) {
             throw new InvalidCall("unknown member '" + unknown.get() + "'; a merge call has pool, scatterId, request and parts");
         }
+        String pool = call.get("pool").asText();
+        if (!NameRule.POOL.matches(pool)) {
+            throw new InvalidCall(NameRule.POOL.rejection(pool));
+        }
         Q request = convert(call.get("request"), requestType, "the request");
         Map<String, P> parts = new LinkedHashMap<>();
         for (JsonNode part : call.get("parts")) {
@@ -113,7 +128,7 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
             throw new InvalidCall("'scatterId' must be a string");
         }
         Optional<String> scatterId = Optional.ofNullable(call.path("scatterId").textValue());
-        return new MergeInput<>(call.get("pool").asText(), scatterId, request, parts);
+        return new MergeInput<>(pool, scatterId, request, parts);
     }
 
     private static <T> T convert(JsonNode value, Class<T> type, String what) throws InvalidCall {
@@ -126,9 +141,23 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
     }
 
     private void record(String pool, String status, long start) {
-        Timer.builder(ScatterMetrics.MERGE_CALLS).tag(ScatterMetrics.TAG_POOL, pool)
+        Timer.builder(ScatterMetrics.MERGE_CALLS).tag(ScatterMetrics.TAG_POOL, poolTag(pool))
                 .tag(ScatterMetrics.TAG_STATUS, status).register(registry)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    /** The pool as a tag value: itself while fewer than {@link #MAX_POOL_TAGS} pools are tagged, or once it is. */
+    private String poolTag(String pool) {
+        if (taggedPools.contains(pool)) {
+            return pool;
+        }
+        synchronized (taggedPools) {
+            if (taggedPools.size() < MAX_POOL_TAGS) {
+                taggedPools.add(pool);
+                return pool;
+            }
+            return taggedPools.contains(pool) ? pool : OTHER_POOLS;
+        }
     }
 
     /** A merge call that cannot be read; the message is the problem's detail. */
