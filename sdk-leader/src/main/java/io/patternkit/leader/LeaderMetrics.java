@@ -1,7 +1,8 @@
 package io.patternkit.leader;
 
 /**
- * Names of the Micrometer meters a {@link Leadership} handle publishes, each tagged {@link #TAG_ELECTION}.
+ * Names of the Micrometer meters a {@link Leadership} handle publishes, each tagged {@link #TAG_ELECTION}. They
+ * leave the registry when the handle closes (when the last open handle of the election there closes).
  * They are named {@code patternkit.leadership.*}, apart from the leader sidecar's own
  * {@code patternkit.leader.*}, so that the app's and the sidecar's series never share a name.
  * The client calls underneath are measured by {@link io.patternkit.core.ClientMetrics}.

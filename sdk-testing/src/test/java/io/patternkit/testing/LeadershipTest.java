@@ -350,6 +350,8 @@ class LeadershipTest {
     @Test
     void closeStepsDownResignsAndAFollowerTakesOverAtOnce() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<io.micrometer.core.instrument.Meter> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        registry.config().onMeterRemoved(removed::add);
         Recorder events = new Recorder();
         Leadership a = start("a", events, registry);
         leader(a);
@@ -359,8 +361,10 @@ class LeadershipTest {
         a.close();
         assertThat(a.isLeader()).isFalse();
         assertThat(events.revocations).containsExactly(RevocationReason.CLOSED);
-        assertThat(registry.get(LeaderMetrics.REVOCATIONS).tag(LeaderMetrics.TAG_REASON, "closed").counter().count())
-                .isEqualTo(1.0);
+        assertThat(registry.getMeters()).as("a closed handle leaves no series behind").isEmpty();
+        assertThat(removed).filteredOn(m -> m.getId().getName().equals(LeaderMetrics.REVOCATIONS)).singleElement()
+                .satisfies(m -> assertThat(m.getId().getTag(LeaderMetrics.TAG_REASON)).isEqualTo("closed"))
+                .satisfies(m -> assertThat(((io.micrometer.core.instrument.Counter) m).count()).isEqualTo(1.0));
         assertThat(fake.currentLeader(E).isLeader("a")).as("resigned").isFalse();
         assertThat(b.awaitLeadership(AWAIT)).as("b elected without any time passing").isPresent();
         assertThat(scripted.resigns).containsExactly("a");

@@ -1,7 +1,8 @@
 package io.patternkit.workqueue;
 
 /**
- * Names of the Micrometer meters a {@link WorkQueueConsumer} publishes, each tagged {@link #TAG_QUEUE}.
+ * Names of the Micrometer meters a {@link WorkQueueConsumer} publishes, each tagged {@link #TAG_QUEUE}. The consumers
+ * of a queue that share a registry share its meters, which leave the registry when the last of them closes.
  * The client calls underneath are measured by {@link io.patternkit.core.ClientMetrics}.
  */
 public final class WorkQueueMetrics {

@@ -117,13 +117,33 @@ class WorkQueueConsumerTest {
     }
 
     @Test
-    void theInFlightGaugeIsRegisteredAgainByTheNextConsumerAfterItWasRemovedFromTheRegistry() {
+    void theInFlightGaugeIsRegisteredAgainByTheNextConsumerAfterTheLastOneTookItOut() {
         blockedConsumer(1).drain(Duration.ofMillis(100));
-        registry.remove(registry.get(WorkQueueMetrics.IN_FLIGHT).gauge());
+        assertThat(registry.find(WorkQueueMetrics.IN_FLIGHT).gauge()).isNull();
         queue.add("{}", null);
         consumer = blockedConsumer(1);
         await().atMost(WAIT).until(() -> consumer.stats().inFlight() == 1);
         assertThat(inFlightGauge()).isEqualTo(1);
+    }
+
+    /** An application that opens and closes consumers per tenant or per job must not pile up series. */
+    @Test
+    void theMetersOfAQueueLeaveTheRegistryWhenItsLastConsumerThereHasDrained() {
+        queue.add("{}", null);
+        WorkQueueConsumer first = start(item -> { }, 1, Duration.ofSeconds(30));
+        await().atMost(WAIT).until(() -> queue.ops("ack").size() == 1);
+        WorkQueueConsumer second = blockedConsumer(1);
+        first.drain(Duration.ofSeconds(5));
+        assertThat(queueMeters()).as("the second consumer still counts in them").contains(WorkQueueMetrics.PROCESSED,
+                WorkQueueMetrics.FAILED, WorkQueueMetrics.HANDLER, WorkQueueMetrics.IN_FLIGHT);
+        assertThat(registry.get(WorkQueueMetrics.PROCESSED).counter().count()).isEqualTo(1);
+        second.drain(Duration.ofSeconds(5));
+        assertThat(queueMeters()).isEmpty();
+    }
+
+    private List<String> queueMeters() {
+        return registry.getMeters().stream().filter(m -> queue.name().equals(m.getId().getTag(WorkQueueMetrics.TAG_QUEUE)))
+                .map(m -> m.getId().getName()).distinct().toList();
     }
 
     private WorkQueueConsumer blockedConsumer(int concurrency) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.AdvanceableClock;
 import io.patternkit.core.internal.JvmErrors;
+import io.patternkit.core.internal.OwnedMeters;
 import io.patternkit.core.internal.Waits;
 import io.patternkit.leader.CampaignResult;
 import io.patternkit.leader.LeaderElection;
@@ -60,7 +61,8 @@ public final class LeadershipEngine {
     private final MeterRegistry registry;
     private final ExecutorService events;
     private final Runnable wakeOnAdvance = this::wakeAll;
-    private final Gauge isLeaderGauge;
+    /** This election's meters, which leave the registry once it closes (unless another live one holds them). */
+    private final OwnedMeters meters;
     private final Counter won;
 
     /** The term held now, or null. Written under the monitor. */
@@ -99,15 +101,16 @@ public final class LeadershipEngine {
         this.candidate = settings.candidateId();
         this.clock = settings.clock();
         this.listener = settings.listener();
-        this.registry = settings.meterRegistry();
         this.events = Executors.newSingleThreadExecutor(r -> {
             eventThread = DaemonThreads.newThread("patternkit-leader-" + election + "-events", r);
             return eventThread;
         });
-        this.isLeaderGauge = Gauge.builder(LeaderMetrics.IS_LEADER, this, e -> e.isLeader() ? 1 : 0)
-                .tag(LeaderMetrics.TAG_ELECTION, election).register(registry);
-        this.won = Counter.builder(LeaderMetrics.ELECTIONS_WON).tag(LeaderMetrics.TAG_ELECTION, election)
-                .register(registry);
+        this.registry = settings.meterRegistry();
+        this.meters = new OwnedMeters(registry);
+        meters.register(Gauge.builder(LeaderMetrics.IS_LEADER, this, e -> e.isLeader() ? 1 : 0)
+                .tag(LeaderMetrics.TAG_ELECTION, election)::register);
+        this.won = meters.register(Counter.builder(LeaderMetrics.ELECTIONS_WON).tag(LeaderMetrics.TAG_ELECTION, election)
+                ::register);
         if (clock instanceof AdvanceableClock advanceable) {
             advanceable.onAdvance(wakeOnAdvance);
         }
@@ -214,7 +217,7 @@ public final class LeadershipEngine {
                 Thread.currentThread().interrupt();
             }
         }
-        registry.remove(isLeaderGauge);
+        meters.close();
         if (owned != null) {
             try {
                 owned.close();
@@ -330,8 +333,8 @@ public final class LeadershipEngine {
                 }
             }
         } finally {
-            sample.stop(Timer.builder(LeaderMetrics.RENEW).tag(LeaderMetrics.TAG_ELECTION, election)
-                    .tag(LeaderMetrics.TAG_OUTCOME, outcome).register(registry));
+            sample.stop(meters.register(Timer.builder(LeaderMetrics.RENEW).tag(LeaderMetrics.TAG_ELECTION, election)
+                    .tag(LeaderMetrics.TAG_OUTCOME, outcome)::register));
         }
     }
 
@@ -525,9 +528,9 @@ public final class LeadershipEngine {
             if (reason == RevocationReason.ELECTED_CALLBACK_FAILED) {
                 campaignNotBefore = clock.instant().plus(electedFailures.next());
             }
-            Counter.builder(LeaderMetrics.REVOCATIONS).tag(LeaderMetrics.TAG_ELECTION, election)
-                    .tag(LeaderMetrics.TAG_REASON, reason.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                    .register(registry).increment();
+            meters.register(Counter.builder(LeaderMetrics.REVOCATIONS).tag(LeaderMetrics.TAG_ELECTION, election)
+                    .tag(LeaderMetrics.TAG_REASON, reason.name().toLowerCase(Locale.ROOT).replace('_', '-'))::register)
+                    .increment();
             log.info("leadership of election {}: term {} of {} revoked: {}", election, t.term(), candidate, reason);
             enqueue(() -> listener.revoked(t, reason));
             notifyAll();

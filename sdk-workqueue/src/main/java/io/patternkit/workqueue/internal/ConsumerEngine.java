@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.internal.DaemonThreads;
 import io.patternkit.core.internal.JvmErrors;
+import io.patternkit.core.internal.OwnedMeters;
 import io.patternkit.core.internal.Waits;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
@@ -22,6 +23,7 @@ import io.patternkit.workqueue.WorkQueue;
 import io.patternkit.workqueue.WorkQueueMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -601,44 +603,49 @@ public final class ConsumerEngine {
         }
     }
 
-    /** The consumer's Micrometer meters. */
+    /** The consumer's Micrometer meters, which leave the registry when the last consumer of the queue there closes. */
     private static final class Meters {
         final Counter processed;
         final Counter failed;
         final Counter deadLettered;
         final Counter extensions;
         final Counter stale;
-        private final MeterRegistry registry;
+        private final Map<String, Timer> handler = new HashMap<>();
+        private final OwnedMeters owned;
         private final String queue;
         private final InFlightGauge inFlightGauge;
         private final Map<String, InFlight> inFlight;
 
         Meters(MeterRegistry registry, String queue, Map<String, InFlight> inFlight) {
-            this.registry = registry;
+            this.owned = new OwnedMeters(registry);
             this.queue = queue;
             this.processed = counter(WorkQueueMetrics.PROCESSED);
             this.failed = counter(WorkQueueMetrics.FAILED);
             this.deadLettered = counter(WorkQueueMetrics.DEAD_LETTERED);
             this.extensions = counter(WorkQueueMetrics.EXTENSIONS);
             this.stale = counter(WorkQueueMetrics.STALE_RECEIPTS);
-            this.inFlightGauge = InFlightGauge.of(registry, queue);
+            for (String outcome : List.of("success", "poison", "failure")) {
+                handler.put(outcome, owned.register(Timer.builder(WorkQueueMetrics.HANDLER)
+                        .tag(WorkQueueMetrics.TAG_QUEUE, queue).tag(WorkQueueMetrics.TAG_OUTCOME, outcome)::register));
+            }
+            this.inFlightGauge = InFlightGauge.of(registry, owned, queue);
             this.inFlight = inFlight;
             inFlightGauge.add(inFlight);
         }
 
-        /** Stops counting this consumer's items in the in-flight gauge. */
+        /** Stops counting this consumer's items in the in-flight gauge, and releases its meters. */
         void close() {
             inFlightGauge.remove(inFlight);
+            owned.close();
         }
 
         void handled(Exception failure, Duration took) {
-            String outcome = failure == null ? "success" : failure instanceof PoisonItemException ? "poison" : "failure";
-            Timer.builder(WorkQueueMetrics.HANDLER).tag(WorkQueueMetrics.TAG_QUEUE, queue)
-                    .tag(WorkQueueMetrics.TAG_OUTCOME, outcome).register(registry).record(took);
+            handler.get(failure == null ? "success" : failure instanceof PoisonItemException ? "poison" : "failure")
+                    .record(took);
         }
 
         private Counter counter(String name) {
-            return Counter.builder(name).tag(WorkQueueMetrics.TAG_QUEUE, queue).register(registry);
+            return owned.register(Counter.builder(name).tag(WorkQueueMetrics.TAG_QUEUE, queue)::register);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.patternkit.workqueue.internal;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.patternkit.core.internal.OwnedMeters;
 import io.patternkit.workqueue.WorkQueueMetrics;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,20 +27,21 @@ final class InFlightGauge {
     }
 
     /**
-     * The gauge of a queue in a registry, registered on first use.
+     * The gauge of a queue in a consumer's registry, registered on first use and held by the consumer.
      *
      * @param registry the registry
+     * @param owned the consumer's meters, of that registry
      * @param queue the queue's name
      * @return the shared gauge state
      */
-    static InFlightGauge of(MeterRegistry registry, String queue) {
+    static InFlightGauge of(MeterRegistry registry, OwnedMeters owned, String queue) {
         synchronized (GAUGES) {
             InFlightGauge gauge = GAUGES.computeIfAbsent(registry, r -> new HashMap<>())
                     .computeIfAbsent(queue, q -> new InFlightGauge());
-            // Every time: Micrometer returns the gauge it holds, or registers it again if it was removed meanwhile.
-            Gauge.builder(WorkQueueMetrics.IN_FLIGHT, gauge, InFlightGauge::total).strongReference(true)
-                    .tag(WorkQueueMetrics.TAG_QUEUE, queue).description("Items claimed and not yet settled")
-                    .register(registry);
+            // Every time: Micrometer returns the gauge it holds, or registers it again, bound to the same state, once the
+            // last consumer of the queue has closed and taken it out.
+            owned.register(Gauge.builder(WorkQueueMetrics.IN_FLIGHT, gauge, InFlightGauge::total).strongReference(true)
+                    .tag(WorkQueueMetrics.TAG_QUEUE, queue).description("Items claimed and not yet settled")::register);
             return gauge;
         }
     }
