@@ -33,7 +33,7 @@ public record AmbassadorConfig(List<UpstreamSpec> upstreams) {
             if (!names.add(upstream.name())) {
                 throw new IllegalArgumentException("two upstreams are named " + upstream.name());
             }
-            if (!ports.add(upstream.port())) {
+            if (upstream.port() != 0 && !ports.add(upstream.port())) {
                 throw new IllegalArgumentException("two upstreams listen on port " + upstream.port());
             }
         }

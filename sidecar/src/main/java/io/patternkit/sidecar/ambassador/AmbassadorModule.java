@@ -53,7 +53,7 @@ public record AmbassadorModule(AmbassadorSettings settings) implements PatternMo
                                 context.ticker())
                         .await(30, TimeUnit.SECONDS);
                 upstreams.put(spec.name(), upstream);
-                LOG.info("ambassador: upstream {} on {}:{}, {} shard(s){}", spec.name(), Upstream.LOOPBACK, spec.port(),
+                LOG.info("ambassador: upstream {} on {}:{}, {} shard(s){}", spec.name(), Upstream.LOOPBACK, upstream.port(),
                         spec.shards().size(), spec.canary().map(c -> ", canary " + c.percent() + "%").orElse(""));
             }
         } catch (Exception e) {

@@ -73,7 +73,7 @@ final class ConfigReloader {
         StringBuilder applied = new StringBuilder();
         for (UpstreamSpec spec : config.upstreams()) {
             Upstream live = upstreams.get(spec.name());
-            if (live == null || live.port() != spec.port()) {
+            if (live == null || live.started().port() != spec.port()) {
                 LOG.warn("upstream {} on port {} is new or moved; it takes a restart to listen there", spec.name(), spec.port());
                 continue;
             }

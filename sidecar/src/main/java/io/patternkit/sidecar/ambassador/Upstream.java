@@ -41,7 +41,8 @@ final class Upstream {
     static final Duration LISTENER_IDLE_TIMEOUT = UpstreamSpec.MAX_TIMEOUT.plusSeconds(5);
 
     private final String name;
-    private final int port;
+    /** The port bound: the configured one, or the one the system chose for port 0 once listening. */
+    private volatile int port;
     private final UpstreamSpec started;
     private final HttpClient client;
     private final HttpServer server;
@@ -94,7 +95,10 @@ final class Upstream {
                                    AmbassadorMetrics metrics, Responses responses, Ticker ticker) {
         Upstream upstream = new Upstream(spec, ca, directory, vertx, metrics, responses, ticker);
         metrics.watch(upstream);
-        return upstream.server.listen().map(upstream)
+        return upstream.server.listen().map(server -> {
+                    upstream.port = server.actualPort();
+                    return upstream;
+                })
                 .recover(e -> Future.failedFuture(new IllegalStateException("upstream " + spec.name() + ": cannot listen on "
                         + LOOPBACK + ":" + spec.port() + ": " + e.getMessage(), e)));
     }
@@ -112,7 +116,7 @@ final class Upstream {
         return started;
     }
 
-    /** @return the loopback port it listens on */
+    /** @return the loopback port it listens on (the one chosen for a configured 0, once listening) */
     int port() {
         return port;
     }

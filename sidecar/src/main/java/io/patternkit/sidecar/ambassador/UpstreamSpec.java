@@ -21,7 +21,8 @@ import java.util.Set;
  * naming the member.
  *
  * @param name the upstream's name, a DNS-1123 label ({@link NameRule#UPSTREAM}); names metrics and routes
- * @param port the loopback port the app calls, 1 to 65535
+ * @param port the loopback port the app calls, 1 to 65535; 0 for one the system chooses at start (tests: the log and
+ *     {@code GET /v1/ambassador/upstreams} say which)
  * @param shardKey where requests carry their shard's key; {@link ShardKey#NONE} only with one shard
  * @param shards the stable version's shards, at least one, with unique names
  * @param canary the canary version, if any
@@ -56,7 +57,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
      * Checks the upstream as a whole.
      *
      * @param name the upstream's name, a DNS-1123 label ({@link NameRule#UPSTREAM}); names metrics and routes
-     * @param port the loopback port the app calls, 1 to 65535
+     * @param port the loopback port the app calls, 1 to 65535; 0 for one the system chooses at start
      * @param shardKey where requests carry their shard's key; {@link ShardKey#NONE} only with one shard
      * @param shards the stable version's shards, at least one, with unique names
      * @param canary the canary version, if any
@@ -84,7 +85,7 @@ public record UpstreamSpec(String name, int port, ShardKey shardKey, List<Shard>
     public UpstreamSpec {
         require(NameRule.UPSTREAM.matches(name), "name '" + name + "': " + NameRule.UPSTREAM.requirement());
         String at = "upstream " + name + ": ";
-        require(port >= 1 && port <= 65535, at + "port must be 1 to 65535");
+        require(port >= 0 && port <= 65535, at + "port must be 1 to 65535, or 0 for one the system chooses");
         require(shards != null && !shards.isEmpty(), at + "shards must name at least one shard");
         shards = List.copyOf(shards);
         canary = canary == null ? Optional.empty() : canary;

@@ -110,4 +110,12 @@ class AmbassadorConfigTest {
                 + "{\"name\": \"u\", \"port\": 1, \"shards\": [{\"name\": \"a\", \"endpoints\": [\"http://h\"]}]}]}", "two upstreams listen on port 1");
         assertRefused("{\"upstreams\": [}", "is not JSON");
     }
+
+    @Test
+    void upstreamsOnPortZeroEachGetAPortTheSystemChooses() throws IOException {
+        AmbassadorConfig config = load("{\"upstreams\": [{\"name\": \"t\", \"port\": 0, \"shards\": [{\"name\": \"a\", "
+                + "\"endpoints\": [\"http://h\"]}]}, {\"name\": \"u\", \"port\": 0, \"shards\": [{\"name\": \"a\", "
+                + "\"endpoints\": [\"http://h\"]}]}]}");
+        assertThat(config.upstreams()).extracting(UpstreamSpec::port).containsExactly(0, 0);
+    }
 }

@@ -23,7 +23,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -103,14 +102,21 @@ class AmbassadorHttpTest {
     }
 
     private Path start(String upstreamJson, Optional<Path> ca) {
-        port = freePort();
         Path file = dir.resolve("ambassador.json");
-        write(file, "{\"upstreams\": [" + upstreamJson.replace("PORT", Integer.toString(port)) + "]}");
+        write(file, "{\"upstreams\": [" + upstreamJson.replace("PORT", "0") + "]}");
         AmbassadorSettings settings = new AmbassadorSettings(AmbassadorConfig.load(file, List.of()), Optional.of(file), List.of(),
                 Duration.ofMillis(100), Duration.ofMillis(200), ca);
         sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(), List.of(new AmbassadorModule(settings)), Ticker.system());
         management = new HttpHarness(sidecar.port());
+        port = boundPort();
         return file;
+    }
+
+    /** The port the system chose for the first upstream, configured with port 0, as the management route says. */
+    private int boundPort() {
+        int bound = management.call("GET", "/v1/ambassador/upstreams", null).json().at("/upstreams/0/port").asInt();
+        assertThat(bound).isPositive();
+        return bound;
     }
 
     private HttpResponse<String> get(String path) {
@@ -174,9 +180,8 @@ class AmbassadorHttpTest {
     @Test
     void registryEndpointsAreTheInstancesRegisteredWithTheScatterPatternOfTheSameSidecar() {
         List<List<TestUpstream>> shards = shards(2);
-        port = freePort();
         Path file = dir.resolve("ambassador.json");
-        write(file, "{\"upstreams\": [{\"name\": \"terms\", \"port\": " + port + ", \"shardKey\": \"path:2\", \"shards\": ["
+        write(file, "{\"upstreams\": [{\"name\": \"terms\", \"port\": 0, \"shardKey\": \"path:2\", \"shards\": ["
                 + "{\"name\": \"s0\", \"endpoints\": [\"registry://terms_pool/s0\"]}, {\"name\": \"s1\", \"endpoints\": [\"registry://terms_pool/s1\"]}]}]}");
         AmbassadorSettings settings = new AmbassadorSettings(AmbassadorConfig.load(file, List.of()), Optional.of(file), List.of(),
                 Duration.ofMillis(100), Duration.ofMillis(100), Optional.empty());
@@ -185,6 +190,7 @@ class AmbassadorHttpTest {
         sidecar = SidecarHost.start(HttpHarness.host(), EngineFamily.none(), List.of(new AmbassadorModule(settings), new ScatterModule(scatter)),
                 Ticker.system());
         management = new HttpHarness(sidecar.port());
+        port = boundPort();
         assertThat(get("/terms/a").statusCode()).isEqualTo(503); // nothing registered yet
         for (int s = 0; s < 2; s++) {
             for (TestUpstream replica : shards.get(s)) {
@@ -490,7 +496,7 @@ class AmbassadorHttpTest {
         Map<String, String> before = new HashMap<>();
         keys.forEach(k -> before.put(k, get("/lookup?term=" + k).headers().firstValue("Patternkit-Shard").orElseThrow()));
 
-        write(file, "{\"upstreams\": [" + three.replace("PORT", Integer.toString(port)).replace(shardsJson(shards.subList(0, 3), "s"),
+        write(file, "{\"upstreams\": [" + three.replace("PORT", "0").replace(shardsJson(shards.subList(0, 3), "s"),
                 shardsJson(shards, "s")) + "]}");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                 management.call("GET", "/v1/ambassador/upstreams/terms", null).json().at("/versions/0/shards").size() == 4);
@@ -519,7 +525,7 @@ class AmbassadorHttpTest {
         Logger log = (Logger) LoggerFactory.getLogger("io.patternkit.sidecar.ambassador.ConfigReloader");
         log.addAppender(warnings);
         try {
-            String live = base.replace("PORT", Integer.toString(port));
+            String live = base.replace("PORT", "0");
             for (String tryTimeout : List.of("3s", "4s")) { // two reloads, each with the changed connectTimeout
                 write(file, "{\"upstreams\": [" + live + ", \"connectTimeout\": \"5s\", \"tryTimeout\": \"" + tryTimeout + "\"}]}");
                 long expected = Duration.parse("PT" + tryTimeout).toMillis();
@@ -660,14 +666,6 @@ class AmbassadorHttpTest {
         try {
             Path tmp = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), text);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

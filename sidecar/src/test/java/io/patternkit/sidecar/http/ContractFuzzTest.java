@@ -28,8 +28,6 @@ import io.patternkit.sidecar.workqueue.WorkQueueModule;
 import io.patternkit.sidecar.workqueue.WorkQueueSettings;
 import io.swagger.v3.oas.models.PathItem;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,19 +73,12 @@ class ContractFuzzTest extends ContractFuzzKit {
                 new WorkQueueModule(queue), new LeaderModule(new LeaderSettings(LeaderTiming.DEFAULT, "fuzz", Optional.empty())),
                 new CheckpointModule(), new ScatterModule(scatter), new ScaleModule(new ScaleSettings(Optional.empty(), 1,
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())),
-                new AmbassadorModule(new AmbassadorSettings(new AmbassadorConfig(List.of(UpstreamSpec.parse("orders=" + freePort()
-                        + ":http://127.0.0.1:9"))), Optional.empty(), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                new AmbassadorModule(new AmbassadorSettings(new AmbassadorConfig(List.of(UpstreamSpec.parse("orders=0:http://127.0.0.1:9"))), Optional.empty(), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
                         Optional.empty())),
                 new AdapterModule(AdapterConfig.load(Files.writeString(dir.resolve("adapter.json"), "{\"logs\": {\"sources\": [{\"name\":"
                         + " \"app\", \"file\": \"" + Files.writeString(dir.resolve("app.log"), "level=info msg=hello\n")
                         + "\", \"format\": \"logfmt\", \"fromStart\": true}]}}")), Map.<String, String>of()::get)), Ticker.system());
         http = new HttpHarness(sidecar.port());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @AfterContainer
