@@ -13,7 +13,10 @@ public final class LeaderMetrics {
 
     /** Tag: the election's name. */
     public static final String TAG_ELECTION = "election";
-    /** Gauge: 1 while the handle is leader (exactly: read from the clock against the renew deadline), else 0. */
+    /**
+     * Gauge: 1 while a handle of the election leads (exactly: read from the clock against the renew deadline), else 0;
+     * the handles of an election that share a registry share the gauge.
+     */
     public static final String IS_LEADER = "patternkit.leadership.is.leader";
     /** Counter: terms won (each {@code elected} event). */
     public static final String ELECTIONS_WON = "patternkit.leadership.elections.won";

@@ -370,6 +370,21 @@ class LeadershipTest {
         assertThat(scripted.resigns).containsExactly("a");
     }
 
+    /** Micrometer keeps the gauge the first handle registered: it must not go on reporting that handle once closed. */
+    @Test
+    void theIsLeaderGaugeOfTwoHandlesInOneRegistryFollowsWhicheverLeads() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Leadership a = start("a", new Recorder(), registry);
+        leader(a);
+        Leadership b = start("b", new Recorder(), registry);
+        assertThat(registry.get(LeaderMetrics.IS_LEADER).gauge().value()).isEqualTo(1.0);
+        a.close();
+        leader(b);
+        assertThat(registry.get(LeaderMetrics.IS_LEADER).gauge().value()).isEqualTo(1.0);
+        b.close();
+        assertThat(registry.find(LeaderMetrics.IS_LEADER).gauge()).isNull();
+    }
+
     @Test
     void theLeadersWatchIsAlwaysOpenSoItsDeathReleasesTheLeaseAtOnce() throws Exception {
         Recorder events = new Recorder();

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param delayed waiting for a delay or backoff to pass
  * @param inFlight claimed and within the visibility timeout
  * @param dead in the dead-letter queue
- * @param acked acked and still kept for deduplication
+ * @param acked acked and not yet purged (kept for the dedup window and a minute after it)
  * @param oldestReadyAge age of the oldest ready item; zero when none is ready
  */
 public record QueueStats(long ready, long delayed, long inFlight, long dead, long acked, Duration oldestReadyAge) {

@@ -59,7 +59,7 @@ public final class OwnedMeters {
                 return;
             }
             closed = true;
-            Map<Meter.Id, Integer> holders = HOLDERS.getOrDefault(registry, Map.of());
+            Map<Meter.Id, Integer> holders = HOLDERS.computeIfAbsent(registry, r -> new HashMap<>());
             for (Meter.Id id : held) {
                 if (holders.computeIfPresent(id, (k, n) -> n > 1 ? n - 1 : null) == null) {
                     registry.remove(id);

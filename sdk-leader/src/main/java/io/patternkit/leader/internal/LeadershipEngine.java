@@ -4,12 +4,13 @@ import io.patternkit.core.internal.DaemonThreads;
 import io.patternkit.core.internal.Interrupts;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.AdvanceableClock;
 import io.patternkit.core.internal.JvmErrors;
 import io.patternkit.core.internal.OwnedMeters;
+import io.patternkit.core.internal.SummedGauge;
 import io.patternkit.core.internal.Waits;
 import io.patternkit.leader.CampaignResult;
 import io.patternkit.leader.LeaderElection;
@@ -63,6 +64,8 @@ public final class LeadershipEngine {
     private final Runnable wakeOnAdvance = this::wakeAll;
     /** This election's meters, which leave the registry once it closes (unless another live one holds them). */
     private final OwnedMeters meters;
+    /** This handle's part of the is-leader gauge, which every handle of the election in the registry adds to. */
+    private final SummedGauge.Part leading;
     private final Counter won;
 
     /** The term held now, or null. Written under the monitor. */
@@ -107,8 +110,8 @@ public final class LeadershipEngine {
         });
         this.registry = settings.meterRegistry();
         this.meters = new OwnedMeters(registry);
-        meters.register(Gauge.builder(LeaderMetrics.IS_LEADER, this, e -> e.isLeader() ? 1 : 0)
-                .tag(LeaderMetrics.TAG_ELECTION, election)::register);
+        this.leading = SummedGauge.add(registry, LeaderMetrics.IS_LEADER, Tags.of(LeaderMetrics.TAG_ELECTION, election),
+                "1 while a handle of the election in this registry leads", () -> isLeader() ? 1 : 0);
         this.won = meters.register(Counter.builder(LeaderMetrics.ELECTIONS_WON).tag(LeaderMetrics.TAG_ELECTION, election)
                 ::register);
         if (clock instanceof AdvanceableClock advanceable) {
@@ -217,6 +220,7 @@ public final class LeadershipEngine {
                 Thread.currentThread().interrupt();
             }
         }
+        leading.close();
         meters.close();
         if (owned != null) {
             try {

@@ -141,7 +141,7 @@ public final class MergeEndpoint<Q, P> implements ManagementEndpoint {
     }
 
     private void record(String pool, String status, long start) {
-        Timer.builder(ScatterMetrics.MERGE_CALLS).tag(ScatterMetrics.TAG_POOL, poolTag(pool))
+        Timer.builder(ScatterMetrics.MERGE_CALLS).tag(ScatterMetrics.TAG_POOL, pool.equals(UNKNOWN_POOL) ? pool : poolTag(pool))
                 .tag(ScatterMetrics.TAG_STATUS, status).register(registry)
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }

@@ -2,10 +2,12 @@ package io.patternkit.workqueue.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.patternkit.core.internal.DaemonThreads;
 import io.patternkit.core.internal.JvmErrors;
 import io.patternkit.core.internal.OwnedMeters;
+import io.patternkit.core.internal.SummedGauge;
 import io.patternkit.core.internal.Waits;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
@@ -613,8 +615,8 @@ public final class ConsumerEngine {
         private final Map<String, Timer> handler = new HashMap<>();
         private final OwnedMeters owned;
         private final String queue;
-        private final InFlightGauge inFlightGauge;
-        private final Map<String, InFlight> inFlight;
+        /** This consumer's items in hand, in the gauge every consumer of the queue in the registry adds to. */
+        private final SummedGauge.Part inFlightPart;
 
         Meters(MeterRegistry registry, String queue, Map<String, InFlight> inFlight) {
             this.owned = new OwnedMeters(registry);
@@ -628,14 +630,13 @@ public final class ConsumerEngine {
                 handler.put(outcome, owned.register(Timer.builder(WorkQueueMetrics.HANDLER)
                         .tag(WorkQueueMetrics.TAG_QUEUE, queue).tag(WorkQueueMetrics.TAG_OUTCOME, outcome)::register));
             }
-            this.inFlightGauge = InFlightGauge.of(registry, owned, queue);
-            this.inFlight = inFlight;
-            inFlightGauge.add(inFlight);
+            this.inFlightPart = SummedGauge.add(registry, WorkQueueMetrics.IN_FLIGHT, Tags.of(WorkQueueMetrics.TAG_QUEUE, queue),
+                    "Items claimed and not yet settled", inFlight::size);
         }
 
         /** Stops counting this consumer's items in the in-flight gauge, and releases its meters. */
         void close() {
-            inFlightGauge.remove(inFlight);
+            inFlightPart.close();
             owned.close();
         }
 

@@ -70,7 +70,10 @@ public final class LeaderMetrics {
                 boolean gone = !other.candidate.equals(candidate) && other.value.get() == 0;
                 if (gone) {
                     registry.remove(other.gauge);
-                    meters.getOrDefault(election, Set.of()).remove(other.gauge);
+                    Set<Meter> registered = meters.get(election);
+                    if (registered != null) {
+                        registered.remove(other.gauge);
+                    }
                 }
                 return gone;
             });

@@ -36,7 +36,7 @@ public final class WorkQueueOptions {
     Duration backoffMax;
 
     @Option(names = "--dedup-window", defaultValue = "5m", converter = DurationConverter.class,
-            description = "How long acked items keep deduplicating before they are purged (default: ${DEFAULT-VALUE}).")
+            description = "How long acked items keep deduplicating; they are purged a minute later (default: ${DEFAULT-VALUE}).")
     Duration dedupWindow;
 
     @Option(names = "--default-max-attempts", defaultValue = "5", description = "maxAttempts of items that do not say (default: ${DEFAULT-VALUE}).")
