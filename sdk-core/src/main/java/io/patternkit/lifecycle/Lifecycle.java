@@ -155,10 +155,7 @@ public final class Lifecycle {
             check.close();
             throw e;
         }
-        return () -> {
-            check.close();
-            close.close();
-        };
+        return Registration.of(check, close);
     }
 
     /**
@@ -351,6 +348,15 @@ public final class Lifecycle {
         /** Removes what was registered (a step only from drains that have not begun yet). Idempotent. */
         @Override
         void close();
+
+        /**
+         * @param registrations registrations to close together; not null
+         * @return one registration whose {@link #close()} closes each of them, in order
+         */
+        static Registration of(Registration... registrations) {
+            List<Registration> all = List.of(registrations);
+            return () -> all.forEach(Registration::close);
+        }
     }
 
     /** Builder of {@link Lifecycle}; not thread-safe; setters validate at once. */

@@ -61,6 +61,8 @@ import java.util.OptionalLong;
  */
 public final class Leadership implements AutoCloseable {
     private final LeadershipEngine engine;
+    /** What {@link Builder#lifecycle} registered; removed once the application closes the handle. */
+    private volatile Lifecycle.Registration lifecycleRegistration = () -> { };
 
     private Leadership(LeadershipEngine engine) {
         this.engine = engine;
@@ -159,11 +161,13 @@ public final class Leadership implements AutoCloseable {
      * Steps down if leader ({@code revoked(ctx, CLOSED)}, {@link #isLeader()} false at once), resigns so that a
      * successor is elected without waiting for expiry, stops campaigning and watching, delivers the remaining
      * events (waiting up to 10 s for a running callback, unless called from one) and closes the client if the
-     * handle made it. Never throws; idempotent.
+     * handle made it. A handle built with a {@link Builder#lifecycle lifecycle} then leaves it (its drain step and
+     * info go). Never throws; idempotent.
      */
     @Override
     public void close() {
         engine.close();
+        lifecycleRegistration.close();
     }
 
     @Override
@@ -323,8 +327,9 @@ public final class Leadership implements AutoCloseable {
             Leadership leadership = create();
             if (lifecycle != null) {
                 String name = "leadership of " + election;
-                lifecycle.register(DrainPhase.RESIGN_LEADERSHIP, name, budget -> leadership.close());
-                lifecycle.registerInfo(name, leadership::info);
+                leadership.lifecycleRegistration = Lifecycle.Registration.of(
+                        lifecycle.register(DrainPhase.RESIGN_LEADERSHIP, name, budget -> leadership.engine.close()),
+                        lifecycle.registerInfo(name, leadership::info));
             }
             return leadership;
         }

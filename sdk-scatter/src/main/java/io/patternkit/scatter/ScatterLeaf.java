@@ -53,6 +53,8 @@ public final class ScatterLeaf implements AutoCloseable {
     private final ScheduledThreadPoolExecutor heartbeats;
     private final ScheduledThreadPoolExecutor deadlines;
     private final boolean register;
+    /** What {@link Builder#lifecycle} registered; removed once the application closes the leaf. */
+    private volatile Lifecycle.Registration lifecycleRegistration = () -> { };
 
     private ScatterLeaf(Builder b, LeafEndpoint<?, ?> endpoint, String leafId, ScheduledThreadPoolExecutor heartbeats,
             ScheduledThreadPoolExecutor deadlines) {
@@ -119,10 +121,17 @@ public final class ScatterLeaf implements AutoCloseable {
     /**
      * Leaves the pool: stops heartbeating, deregisters ({@code DELETE}, unless registration was switched
      * off; a failure is logged, and the registration then lapses within the ttl), and unmounts the endpoint
-     * (calls in progress finish). Idempotent; does not close the server or the client.
+     * (calls in progress finish). A leaf built with a {@link Builder#lifecycle lifecycle} then leaves it (its drain step
+     * and info go). Idempotent; does not close the server or the client.
      */
     @Override
     public void close() {
+        leave();
+        lifecycleRegistration.close();
+    }
+
+    /** {@link #close()}, staying in the lifecycle: the drain step the lifecycle runs. */
+    private void leave() {
         if (register) {
             registration.close();
         }
@@ -267,9 +276,10 @@ public final class ScatterLeaf implements AutoCloseable {
             if (lifecycle != null) {
                 String name = "leaf " + id + " of pool " + pool;
                 try {
-                    lifecycle.register(DrainPhase.LEAVE_POOLS, name, budget -> leaf.close());
-                    lifecycle.registerInfo(name, () -> Map.of("pool", leaf.pool(), "shard", leaf.shard(), "leafId",
-                            leaf.leafId(), "url", leaf.url().toString(), "registered", leaf.isRegistered()));
+                    leaf.lifecycleRegistration = Lifecycle.Registration.of(
+                            lifecycle.register(DrainPhase.LEAVE_POOLS, name, budget -> leaf.leave()),
+                            lifecycle.registerInfo(name, () -> Map.of("pool", leaf.pool(), "shard", leaf.shard(), "leafId",
+                                    leaf.leafId(), "url", leaf.url().toString(), "registered", leaf.isRegistered())));
                 } catch (RuntimeException e) { // a drain has begun: nobody could close a leaf that is not returned
                     leaf.close();
                     throw e;

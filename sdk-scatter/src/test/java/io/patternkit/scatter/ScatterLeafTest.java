@@ -122,6 +122,18 @@ class ScatterLeafTest {
     }
 
     @Test
+    void aLeafTheApplicationClosesLeavesItsLifecycle() {
+        root.stubFor(put(LEAVES).willReturn(okJson(registered(1000))));
+        root.stubFor(delete(LEAVES).willReturn(aResponse().withStatus(204)));
+        Lifecycle lifecycle = Lifecycle.create();
+        ScatterLeaf leaf = leaf().handler(Query.class, (q, ctx) -> new Hits(List.of())).lifecycle(lifecycle).start();
+        assertThat(lifecycle.info()).hasSize(1);
+        leaf.close();
+        assertThat(lifecycle.info()).isEmpty();
+        assertThat(lifecycle.drain(Duration.ofSeconds(1)).steps()).isEmpty();
+    }
+
+    @Test
     void aLeafClosedOnAnInterruptedThreadStillLeavesItsPoolAndTheInterruptIsKept() {
         root.stubFor(put(LEAVES).willReturn(okJson(registered(1000))));
         root.stubFor(delete(LEAVES).willReturn(aResponse().withStatus(204)));

@@ -386,6 +386,18 @@ class LeadershipTest {
     }
 
     @Test
+    void aHandleTheApplicationClosesLeavesItsLifecycle() throws Exception {
+        io.patternkit.lifecycle.Lifecycle lifecycle = io.patternkit.lifecycle.Lifecycle.create();
+        Leadership a = Leadership.builder(scripted).election(E).candidateId("a").clock(clock).lifecycle(lifecycle).build();
+        handles.add(a);
+        leader(a.start());
+        assertThat(lifecycle.info()).containsOnlyKeys("leadership of " + E);
+        a.close();
+        assertThat(lifecycle.info()).isEmpty();
+        assertThat(lifecycle.drain(Duration.ofSeconds(1)).steps()).isEmpty();
+    }
+
+    @Test
     void theLeadersWatchIsAlwaysOpenSoItsDeathReleasesTheLeaseAtOnce() throws Exception {
         Recorder events = new Recorder();
         Leadership a = start("a", events);

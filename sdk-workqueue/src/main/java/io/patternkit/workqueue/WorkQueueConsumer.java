@@ -50,6 +50,8 @@ public final class WorkQueueConsumer implements AutoCloseable {
 
     private final ConsumerEngine engine;
     private final Duration drainTimeout;
+    /** What {@link Builder#lifecycle} registered; removed once the application drains or closes the consumer. */
+    private volatile Lifecycle.Registration lifecycleRegistration = () -> { };
 
     private WorkQueueConsumer(ConsumerEngine engine, Duration drainTimeout) {
         this.engine = engine;
@@ -90,12 +92,21 @@ public final class WorkQueueConsumer implements AutoCloseable {
      * and interrupts those handlers, whose later outcome is ignored. A long-poll under way is ended early
      * through the sidecar, and the items it returns are given back with the rest: that end is waited for
      * up to a second even when the grace is shorter, so that they do not wait out their visibility timeout.
-     * Idempotent: a second call returns the first result.
+     * Idempotent: a second call returns the first result. A consumer built with a {@link Builder#lifecycle lifecycle}
+     * then leaves it: its readiness check no longer holds the application's readiness down, and its drain steps and
+     * info go (its own drain, by the lifecycle, keeps them to the end).
      *
      * @param grace how long to wait for running handlers; zero releases them at once
      * @return how many handlers completed and how many items were released
      */
     public DrainResult drain(Duration grace) {
+        DrainResult result = drainInPlace(grace);
+        lifecycleRegistration.close();
+        return result;
+    }
+
+    /** {@link #drain(Duration)}, staying in the lifecycle: the drain step the lifecycle runs. */
+    private DrainResult drainInPlace(Duration grace) {
         Objects.requireNonNull(grace, "grace");
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative, got " + grace);
@@ -307,10 +318,12 @@ public final class WorkQueueConsumer implements AutoCloseable {
             WorkQueueConsumer consumer = new WorkQueueConsumer(new ConsumerEngine(queue, handler, settings), drainTimeout);
             if (lifecycle != null) {
                 String name = "work-queue consumer of " + queue.name();
-                lifecycle.register(DrainPhase.STOP_CLAIMING, name, budget -> consumer.stopClaiming());
-                lifecycle.register(DrainPhase.FINISH_IN_FLIGHT, name, budget -> consumer.drain(graceWithin(budget)));
-                lifecycle.registerHealthCheck(HealthProbe.READINESS, name, () -> readiness(consumer));
-                lifecycle.registerInfo(name, () -> info(queue.name(), settings, consumer));
+                consumer.lifecycleRegistration = Lifecycle.Registration.of(
+                        lifecycle.register(DrainPhase.STOP_CLAIMING, name, budget -> consumer.stopClaiming()),
+                        lifecycle.register(DrainPhase.FINISH_IN_FLIGHT, name,
+                                budget -> consumer.drainInPlace(graceWithin(budget))),
+                        lifecycle.registerHealthCheck(HealthProbe.READINESS, name, () -> readiness(consumer)),
+                        lifecycle.registerInfo(name, () -> info(queue.name(), settings, consumer)));
             }
             return consumer;
         }

@@ -472,6 +472,21 @@ class WorkQueueConsumerTest {
         assertThat(lifecycle.health(HealthProbe.READINESS).checks().get(name).detail()).contains("not claiming: draining");
     }
 
+    /** An application that closes a consumer of its own accord (one per tenant or job) must not stay unready. */
+    @Test
+    void aConsumerTheApplicationClosesLeavesItsLifecycleAndHoldsNoReadinessDown() {
+        Lifecycle lifecycle = Lifecycle.create();
+        consumer = WorkQueueConsumer.builder(queue, item -> { }).pollWait(Duration.ofMillis(200)).lifecycle(lifecycle).build();
+        String name = "work-queue consumer of " + queue.name();
+        consumer.start();
+        consumer.close();
+        HealthReport after = lifecycle.health(HealthProbe.READINESS);
+        assertThat(after.up()).isTrue();
+        assertThat(after.checks()).doesNotContainKey(name);
+        assertThat(lifecycle.info()).doesNotContainKey(name);
+        assertThat(lifecycle.drain(Duration.ofSeconds(1)).steps()).isEmpty();
+    }
+
     @Test
     void drainWaitsForHandlersThatFinishWithinTheGrace() throws Exception {
         String id = queue.add("1", null);

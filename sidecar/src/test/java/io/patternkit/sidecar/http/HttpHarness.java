@@ -119,6 +119,16 @@ final class HttpHarness {
         }
     }
 
+    /**
+     * The sidecar's {@code patternkit_sidecar_connections_open} gauge, scraped from {@code /metrics}: a test that closes
+     * a connection of its own waits for it to fall before it acts on what the close should have ended.
+     */
+    double openConnections() {
+        String metrics = sendChecked(request("GET", "/metrics", null, null, false).build()).body();
+        return metrics.lines().filter(l -> l.startsWith("patternkit_sidecar_connections_open "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
     HttpRequest.Builder request(String method, String path, String contentType, String body, boolean auth) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30))

@@ -205,6 +205,7 @@ class LeaderHttpTest {
     void aWaitingCampaignWhoseCallerHangsUpIsNotElectedWhenTheLeaseFrees() throws IOException {
         String e = e();
         http.call("POST", e + "/campaign", "{\"candidateId\":\"app\"}");
+        double withIt;
         try (Socket socket = new Socket("127.0.0.1", http.port)) {
             byte[] body = "{\"candidateId\":\"gone\",\"waitMs\":15000}".getBytes(StandardCharsets.US_ASCII);
             OutputStream out = socket.getOutputStream();
@@ -219,7 +220,11 @@ class LeaderHttpTest {
             } catch (SocketTimeoutException expected) {
                 // nothing answered: the campaign is parked
             }
+            withIt = http.openConnections();
         } // its caller gives up: the socket closes
+        // The lease frees once the sidecar has seen the caller go: a release first would race the close (the campaign
+        // then wins term 2 and gives it back at once, 0537522, and the next candidate gets term 3).
+        await().atMost(Duration.ofSeconds(5)).until(() -> http.openConnections() < withIt);
         assertThat(http.call("POST", e + "/resign", "{\"candidateId\":\"app\",\"term\":1}").json().get("released")
                 .asBoolean()).isTrue();
         // Before, the parked campaign woke on the release and took term 2 for nobody, locking everyone out.

@@ -262,23 +262,16 @@ class WorkQueueHttpTest {
                     + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> true); // let it park
-            withIt = openConnections();
+            withIt = http.openConnections();
         }
         // The item comes once the sidecar has seen the client go. A client that vanishes while its answer is on the
         // way loses that answer's items until their visibility ends, as SQS's do; that is not what this test is about.
-        await().atMost(Duration.ofSeconds(5)).until(() -> openConnections() < withIt);
+        await().atMost(Duration.ofSeconds(5)).until(() -> http.openConnections() < withIt);
         http.call("POST", q + "/items", "{\"payload\":\"for whoever is still there\"}");
         // Either the gone claim was unparked before the item came, or it claimed the item and gave it back at once.
         JsonNode items = http.call("POST", q + "/claim", "{\"waitMs\":5000}").json().get("items");
         assertThat(items).hasSize(1);
         assertThat(items.get(0).get("payload").asString()).isEqualTo("for whoever is still there");
-    }
-
-    /** The sidecar's {@code patternkit_sidecar_connections_open} gauge, scraped from {@code /metrics}. */
-    private static double openConnections() {
-        String metrics = http.sendChecked(http.request("GET", "/metrics", null, null, false).build()).body();
-        return metrics.lines().filter(l -> l.startsWith("patternkit_sidecar_connections_open "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
     }
 
     @Test
