@@ -36,6 +36,9 @@ class UpwardApiEndpointsTest {
                 "PATTERNKIT_API_TOKEN", "tok-s3cr3t",
                 "PATTERNKIT_SIDECAR_URL", "http://127.0.0.1:7070",
                 "PATTERNKIT_JDBC_URL", "jdbc:postgresql://app:pw-s3cr3t@db:5432/q?sslmode=require&password=pw2-s3cr3t",
+                // Found by an audit: no user, and a password with an unescaped '@', were shown whole or in part.
+                "PATTERNKIT_CACHE_URL", "redis://:s3cr3t@cache:6379/0",
+                "PATTERNKIT_STORE_URL", "postgresql://app:p@ss-s3cr3t@db/x",
                 "HOME", "/root");
         Properties props = new Properties();
         props.setProperty("patternkit.db.password", "pw3-s3cr3t");
@@ -64,6 +67,8 @@ class UpwardApiEndpointsTest {
         assertThat(env.get("PATTERNKIT_SIDECAR_URL").asText()).isEqualTo("http://127.0.0.1:7070");
         assertThat(env.get("PATTERNKIT_JDBC_URL").asText())
                 .isEqualTo("jdbc:postgresql://app:******@db:5432/q?sslmode=require&password=******");
+        assertThat(env.get("PATTERNKIT_CACHE_URL").asText()).isEqualTo("redis://:******@cache:6379/0");
+        assertThat(env.get("PATTERNKIT_STORE_URL").asText()).isEqualTo("postgresql://app:******@db/x");
         JsonNode props = reply.json().get("systemProperties");
         assertThat(props.get("patternkit.db.password").asText()).isEqualTo(ConfigEndpoint.REDACTED);
         assertThat(props.get("patternkit.queue").asText()).isEqualTo("files");

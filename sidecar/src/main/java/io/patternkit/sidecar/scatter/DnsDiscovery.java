@@ -7,9 +7,13 @@ import io.patternkit.sidecar.common.JsonMappers;
 import io.patternkit.sidecar.common.JvmDns;
 import io.patternkit.sidecar.host.OutboundToken;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.InetAddress;
@@ -45,6 +49,8 @@ public final class DnsDiscovery implements AutoCloseable {
     private final LeafTls tls;
     private final JsonMapper mapper = JsonMappers.standard();
     private long timer = -1;
+    /** The round under way or last ended; a tick while it is under way starts none (rounds would overlap). */
+    private volatile Future<Void> round = Future.succeededFuture();
 
     /**
      * Creates the discovery; call {@link #start} to run it.
@@ -75,8 +81,13 @@ public final class DnsDiscovery implements AutoCloseable {
         if (byPool.isEmpty()) {
             return Future.succeededFuture();
         }
-        timer = vertx.setPeriodic(interval.toMillis(), t -> refresh());
-        return refresh();
+        round = refresh();
+        timer = vertx.setPeriodic(interval.toMillis(), t -> {
+            if (round.isComplete()) {
+                round = refresh();
+            }
+        });
+        return round;
     }
 
     /** @return completes when every pool has been resolved once more */
@@ -120,14 +131,11 @@ public final class DnsDiscovery implements AutoCloseable {
         } catch (IllegalStateException refused) {
             return Future.failedFuture(refused);
         }
-        return client.request(options).compose(req -> req.send()).compose(resp -> {
+        return client.request(options).compose(req -> req.send().compose(resp -> {
             if (resp.statusCode() != 200) {
                 return Future.succeededFuture(Optional.<Leaf>empty());
             }
-            return resp.body().map(body -> {
-                if (body.length() > MAX_INFO_BYTES) {
-                    return Optional.<Leaf>empty();
-                }
+            return cappedBody(req, resp).map(body -> {
                 try {
                     JsonNode info = mapper.readTree(body.getBytes());
                     String pool = info.path("pool").asString("");
@@ -142,7 +150,35 @@ public final class DnsDiscovery implements AutoCloseable {
                     return Optional.<Leaf>empty();
                 }
             });
-        }).recover(e -> Future.succeededFuture(Optional.empty()));
+        })).recover(e -> Future.succeededFuture(Optional.empty()));
+    }
+
+    /**
+     * The answer's body, read as it comes: fails, and resets the request so that nothing more is read, once it passes
+     * {@link #MAX_INFO_BYTES} or {@link #INFO_TIMEOUT_MS} after the answer began (the request's own timeout is one of
+     * silence, which an address that sends a byte now and then never reaches).
+     */
+    private Future<Buffer> cappedBody(HttpClientRequest request, HttpClientResponse response) {
+        Promise<Buffer> body = Promise.promise();
+        Buffer received = Buffer.buffer();
+        long deadline = vertx.setTimer(INFO_TIMEOUT_MS, t -> {
+            if (body.tryFail("no whole answer within " + INFO_TIMEOUT_MS + " ms")) {
+                request.reset();
+            }
+        });
+        body.future().onComplete(done -> vertx.cancelTimer(deadline));
+        response.exceptionHandler(body::tryFail);
+        response.handler(chunk -> {
+            if (received.length() + (long) chunk.length() > MAX_INFO_BYTES) {
+                if (body.tryFail("an answer larger than " + MAX_INFO_BYTES + " bytes")) {
+                    request.reset();
+                }
+            } else {
+                received.appendBuffer(chunk);
+            }
+        });
+        response.endHandler(v -> body.tryComplete(received));
+        return body.future();
     }
 
     /** Stops re-resolving. */

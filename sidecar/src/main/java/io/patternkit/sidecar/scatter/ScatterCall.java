@@ -129,8 +129,10 @@ public final class ScatterCall {
         starting = true;
         startNanos = scheduler.nanoTime();
         deadlineNanos = startNanos + plan.deadline().toNanos();
-        // The percentile is only worth its cost when this call may hedge.
-        hedgeDelay = plan.hedging().active() ? hedgeDelay() : null;
+        // The percentile is only worth its cost, and the pool's latency state only worth making, when this call may
+        // hedge: hedging on, and a shard with a second replica (a call to a pool with no leaves makes no state).
+        hedgeDelay = plan.hedging().active() && plan.targets().stream().anyMatch(t -> t.replicas().size() > 1)
+                ? hedgeDelay() : null;
         deadlineTimer = scheduler.schedule(plan.deadline(), this::onDeadline);
         for (ShardTarget target : plan.targets()) {
             shards.add(new Shard(target));

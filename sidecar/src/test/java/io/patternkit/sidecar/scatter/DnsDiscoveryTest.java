@@ -9,12 +9,16 @@ import io.patternkit.sidecar.common.Ticker;
 import io.patternkit.sidecar.host.OutboundToken;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +51,63 @@ class DnsDiscoveryTest {
             } finally {
                 discovery.close();
             }
+        }
+    }
+
+    /** A leaf-info answer that never ends, in chunks of {@code chunkBytes} every {@code everyMs}; counts what it sent. */
+    private record Endless(HttpServer server, AtomicLong sent, CompletableFuture<Void> closed) {
+        static Endless start(Vertx vertx, int chunkBytes, long everyMs) {
+            AtomicLong sent = new AtomicLong();
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+                HttpServerResponse response = request.response().setChunked(true).putHeader("Content-Type", "application/json");
+                response.write("{\"pool\":\"search\",\"shard\":\"s1\",\"leafId\":\"");
+                long timer = vertx.setPeriodic(everyMs, t -> {
+                    if (!response.closed()) {
+                        response.write("a".repeat(chunkBytes));
+                        sent.addAndGet(chunkBytes);
+                    }
+                });
+                response.closeHandler(v -> {
+                    vertx.cancelTimer(timer);
+                    closed.complete(null);
+                });
+            }).listen(0, "127.0.0.1").await();
+            return new Endless(server, sent, closed);
+        }
+
+        DnsDiscovery discovery(Vertx vertx, LeafRegistry registry) {
+            return new DnsDiscovery(vertx, registry, List.of(DnsLeaves.parse("search=127.0.0.1:" + server.actualPort()
+                    + "/patternkit/leaf/search")), OutboundToken.none(), new LeafTls(Optional.empty(), Optional.empty()));
+        }
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitIsCutOffAsItComesNotReadWhole() throws Exception {
+        Endless endless = Endless.start(vertx, 4096, 5);
+        LeafRegistry registry = new LeafRegistry(Ticker.system());
+        DnsDiscovery discovery = endless.discovery(vertx, registry);
+        try {
+            discovery.start(Duration.ofMinutes(10)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            endless.closed().get(30, TimeUnit.SECONDS);
+            assertThat(endless.sent().get()).as("bytes sent before the reset").isLessThan(256 * 1024);
+            assertThat(registry.shards("search")).isEmpty();
+        } finally {
+            discovery.close();
+        }
+    }
+
+    @Test
+    void anAnswerThatTricklesWithoutEndEndsTheRoundAtTheInfoTimeout() throws Exception {
+        Endless endless = Endless.start(vertx, 1, 100); // a byte at a time: never silent long enough for the idle timeout
+        LeafRegistry registry = new LeafRegistry(Ticker.system());
+        DnsDiscovery discovery = endless.discovery(vertx, registry);
+        try {
+            discovery.start(Duration.ofMinutes(10)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            endless.closed().get(30, TimeUnit.SECONDS);
+            assertThat(registry.shards("search")).isEmpty();
+        } finally {
+            discovery.close();
         }
     }
 }

@@ -127,6 +127,17 @@ class ScatterEngineTest {
         assertThat(engine.latency("gone-0").percentile(50)).as("made anew, as empty as the old one had become").isEmpty();
     }
 
+    /** Found by an audit: a call naming the shards of a pool with no leaves made a latency tracker (about 200 kB). */
+    @Test
+    void aHedgingCallThatCannotHedgeMakesNoStateForItsPool() {
+        Hedging hedging = new Hedging(true, 95, Duration.ofMillis(1), Duration.ofSeconds(1), 5, 1);
+        start(new ScatterPlan("made-up", "sc-2", "{}", Duration.ofMillis(100), Duration.ofMillis(100), Completion.ALL,
+                hedging, List.of(new ShardTarget("s1", List.of()))));
+        assertThat(engine.poolsHeld()).isZero();
+        start(plan(100, Completion.ALL, hedging, shard("s1", "a", "b")));
+        assertThat(engine.poolsHeld()).isEqualTo(1);
+    }
+
     @Test
     void leafCallCarriesTheRequestTheRemainingBudgetAndTheToken() {
         start(plan(200, Completion.ALL, NO_HEDGING, shard("s1", "a")));
