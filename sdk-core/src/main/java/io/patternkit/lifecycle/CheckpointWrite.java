@@ -1,5 +1,6 @@
 package io.patternkit.lifecycle;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.patternkit.core.internal.Json;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -23,6 +24,7 @@ public record CheckpointWrite(String stateJson, OptionalLong expectedVersion, Op
      * @param stateJson the state, JSON text (any JSON value; bytes as a base64 string)
      * @param expectedVersion save only at this version (0: never saved); empty for any
      * @param fencingToken the writer's fencing token; the save is refused once a newer one was seen; empty for none
+     * @throws IllegalArgumentException when {@code stateJson} is not exactly one JSON value, or a number is out of range
      */
     public CheckpointWrite {
         Objects.requireNonNull(stateJson, "stateJson");
@@ -30,6 +32,11 @@ public record CheckpointWrite(String stateJson, OptionalLong expectedVersion, Op
         Objects.requireNonNull(fencingToken, "fencingToken");
         if (stateJson.isBlank()) {
             throw new IllegalArgumentException("stateJson must be a JSON value, got blank text");
+        }
+        try {
+            Json.readTree(stateJson); // one value: the text goes into the save request as it is
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("stateJson must be one JSON value: " + e.getOriginalMessage(), e);
         }
         if (expectedVersion.isPresent() && expectedVersion.getAsLong() < 0) {
             throw new IllegalArgumentException("expectedVersion must not be negative, got " + expectedVersion.getAsLong());

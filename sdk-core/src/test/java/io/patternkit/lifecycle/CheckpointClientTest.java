@@ -1,8 +1,11 @@
 package io.patternkit.lifecycle;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -11,6 +14,7 @@ import io.patternkit.core.SidecarConfig;
 import io.patternkit.protocol.ProblemType;
 import io.patternkit.protocol.Wire;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +43,29 @@ class CheckpointClientTest {
                     .isInstanceOf(FencingTokenStaleException.class).hasMessageContaining("a newer holder wrote")
                     .hasCauseInstanceOf(ConflictException.class);
         }
+    }
+
+    /** Found by an audit: the state was read as a tree and written out again, so its whitespace and escapes changed. */
+    @Test
+    void theStateComesBackByteForByteAsTheSidecarAnswersIt() {
+        server.start();
+        String state = "{ \"note\" : \"caf\\u00e9 \\/ 1\" ,\"n\": 1.50 ,\"list\":[ 1,2 ]}";
+        for (String value : List.of(state, "\"a \\u00e9\"", "12.50", "[ ]", "true", "null")) {
+            server.stubFor(get("/v1/checkpoints/progress").willReturn(okJson("{\"name\":\"progress\",\"version\":3,"
+                    + "\"fencingToken\":2,\"state\": " + value + " ,\"updatedAt\":\"2026-12-07T00:00:00Z\"}")));
+            try (CheckpointClient client = CheckpointClient.create(SidecarConfig.builder()
+                    .baseUrl(URI.create(server.baseUrl())).build())) {
+                assertThat(client.read("progress").orElseThrow().stateJson()).contains(value);
+            }
+        }
+    }
+
+    @Test
+    void aWriteWhoseStateIsNotExactlyOneJsonValueIsRefusedBeforeAnythingIsSent() {
+        assertThatThrownBy(() -> CheckpointWrite.json("{}, \"expectedVersion\": 0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one JSON value");
+        assertThatThrownBy(() -> CheckpointWrite.json("{\"n\":")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(CheckpointWrite.json(" [1, 2] ").stateJson()).isEqualTo(" [1, 2] ");
     }
 
     @Test

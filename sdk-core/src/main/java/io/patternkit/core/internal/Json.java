@@ -28,9 +28,11 @@ public final class Json {
      * {@code BigDecimal}, their trailing zeros kept, so that {@code 0.1000000000000000055511151231257827},
      * {@code 12345678901234567.89} and {@code 1.10} are written out again as they came (an exponent may be spelt
      * {@code 1E+400} for {@code 1e400}: the same number); an exponent past an int's range, which no {@code BigDecimal}
-     * holds, is read as {@link #mapper()} reads it. A tree binds to a type through {@link #treeToValue}.
+     * holds, is read as {@link #mapper()} reads it. A tree binds to a type through {@link #treeToValue}. A text
+     * holding more than one value ({@code {} x}, {@code 1, "expectedVersion": 0}) is refused, not read to its first.
      */
     private static final ObjectReader EXACT = MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
     private Json() {

@@ -181,7 +181,8 @@ public final class Transport implements AutoCloseable {
      * Makes one logical call (with retries as the call's idempotency allows) and reads the answer.
      *
      * @param call what to call
-     * @param responseType the type of a 2xx body, or {@code Void.class} for none
+     * @param responseType the type of a 2xx body, {@code byte[].class} for its bytes as they came, or
+     *     {@code Void.class} for none
      * @param <T> the response type
      * @return the parsed body, or null for {@code Void.class}
      * @throws PatternkitException the typed failure of the last attempt
@@ -504,6 +505,9 @@ public final class Transport implements AutoCloseable {
     private <T> T parse(SidecarCall call, int status, byte[] bytes, Class<T> responseType) {
         if (responseType == Void.class) {
             return null;
+        }
+        if (responseType == byte[].class) {
+            return responseType.cast(bytes);
         }
         try {
             T value = bytes.length == 0 ? null : Json.readExact(bytes, responseType);

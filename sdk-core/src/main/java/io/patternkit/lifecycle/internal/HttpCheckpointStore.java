@@ -2,6 +2,8 @@ package io.patternkit.lifecycle.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.core.ConflictException;
 import io.patternkit.core.NotFoundException;
@@ -17,6 +19,8 @@ import io.patternkit.lifecycle.FencingTokenStaleException;
 import io.patternkit.lifecycle.VersionConflictException;
 import io.patternkit.protocol.NameRule;
 import io.patternkit.protocol.ProblemType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,7 +51,7 @@ public final class HttpCheckpointStore implements CheckpointStore {
     @Override
     public Optional<Checkpoint> read(String name) {
         try {
-            return Optional.of(toCheckpoint(transport.execute(SidecarCall.get("readCheckpoint", path(name)), Wire.class)));
+            return Optional.of(checkpoint(SidecarCall.get("readCheckpoint", path(name))));
         } catch (NotFoundException e) {
             return Optional.empty();
         }
@@ -61,8 +65,7 @@ public final class HttpCheckpointStore implements CheckpointStore {
                 write.fencingToken().isPresent() ? write.fencingToken().getAsLong() : null);
         // Retried like any PUT: a repeat stores the same state (an unconditional one counts one more version;
         // a conditional one that finds its own write done is refused with version-conflict, never doubled).
-        return conflicts(() -> toCheckpoint(transport.execute(SidecarCall.put("saveCheckpoint", path(name), body),
-                Wire.class)));
+        return conflicts(() -> checkpoint(SidecarCall.put("saveCheckpoint", path(name), body)));
     }
 
     @Override
@@ -70,8 +73,8 @@ public final class HttpCheckpointStore implements CheckpointStore {
         if (fencingToken < 1) {
             throw new IllegalArgumentException("fencingToken must be positive, got " + fencingToken);
         }
-        return conflicts(() -> toCheckpoint(transport.execute(SidecarCall.post("restoreCheckpoint",
-                path(name) + "/restore", new RestoreRequest(fencingToken), true), Wire.class)));
+        return conflicts(() -> checkpoint(SidecarCall.post("restoreCheckpoint", path(name) + "/restore",
+                new RestoreRequest(fencingToken), true)));
     }
 
     private static String path(String name) {
@@ -97,12 +100,49 @@ public final class HttpCheckpointStore implements CheckpointStore {
         }
     }
 
-    private static Checkpoint toCheckpoint(Wire w) {
-        if (w.name() == null || w.version() == null || w.fencingToken() == null || w.updatedAt() == null) {
-            throw new ProtocolException("checkpoint: the sidecar's answer lacks name, version, fencingToken or updatedAt",
-                    200, null, null);
+    private Checkpoint checkpoint(SidecarCall call) {
+        return toCheckpoint(transport.execute(call, byte[].class));
+    }
+
+    /**
+     * Reads the sidecar's answer; its state is handed on as the answer has it, byte for byte (a tree written out again
+     * would change whitespace and escapes).
+     *
+     * @param answer the answer's body, UTF-8 JSON
+     * @return the checkpoint
+     * @throws ProtocolException when the answer is no checkpoint
+     */
+    static Checkpoint toCheckpoint(byte[] answer) {
+        try {
+            Wire w = Json.readExact(answer, Wire.class);
+            if (w == null || w.name() == null || w.version() == null || w.fencingToken() == null || w.updatedAt() == null) {
+                throw new ProtocolException("checkpoint: the sidecar's answer lacks name, version, fencingToken or "
+                        + "updatedAt", 200, null, null);
+            }
+            return new Checkpoint(w.name(), w.version(), w.fencingToken(),
+                    w.state() == null ? Optional.empty() : Optional.of(rawState(answer)), w.updatedAt());
+        } catch (IOException e) {
+            throw new ProtocolException("checkpoint: cannot read the sidecar's answer: " + e.getMessage(), 200, null, e);
         }
-        return new Checkpoint(w.name(), w.version(), w.fencingToken(),
-                w.state() == null ? Optional.empty() : Optional.of(w.state().toString()), w.updatedAt());
+    }
+
+    /** The text of the answer's top-level {@code state} member's value, from its first byte to its last. */
+    private static String rawState(byte[] answer) throws IOException {
+        try (JsonParser p = Json.mapper().createParser(answer)) {
+            p.nextToken(); // the object
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean state = p.currentName().equals("state");
+                p.nextToken();
+                if (state) {
+                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    p.skipChildren();
+                    p.finishToken(); // a string or number is read to its end
+                    int end = (int) p.currentLocation().getByteOffset();
+                    return new String(answer, start, end - start, StandardCharsets.UTF_8);
+                }
+                p.skipChildren();
+            }
+        }
+        throw new IOException("no state member");
     }
 }
