@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.ScaleSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Scalable;
@@ -71,6 +72,9 @@ final class WorkloadScaler implements AutoCloseable {
             Replicas before = replicas(target, scale);
             if (before.desired() == replicas) {
                 return new Change(before, before);
+            }
+            if (scale.getSpec() == null) { // read as 0 desired replicas by replicas(): write the spec whole
+                scale.setSpec(new ScaleSpec());
             }
             scale.getSpec().setReplicas(replicas);
             try {

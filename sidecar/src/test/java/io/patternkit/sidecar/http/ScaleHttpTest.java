@@ -108,6 +108,24 @@ class ScaleHttpTest {
         assertThat(body).contains("\"replicas\":5").contains("\"resourceVersion\":\"41\"");
     }
 
+    /** Found by an audit: a scale read without a spec (read as 0 wanted) made the write a NullPointerException, a 500. */
+    @Test
+    void aScaleWithoutASpecIsWrittenWithOne() throws Exception {
+        startSidecar(1, 8, null);
+        podOwnedByDeployment();
+        Scale bare = new ScaleBuilder().withNewMetadata().withName("indexer").withNamespace(NS).withResourceVersion("9")
+                .endMetadata().build();
+        api.expect().get().withPath(SCALE_PATH).andReturn(200, bare).always();
+        api.expect().put().withPath(SCALE_PATH).andReturn(200, scale(3, 0, "10")).once();
+
+        HttpHarness.Reply scaled = http.call("PUT", "/v1/scale", "{\"replicas\":3}");
+
+        assertThat(scaled.status()).isEqualTo(200);
+        assertThat(scaled.json().get("replicas").asInt()).isEqualTo(3);
+        assertThat(requests().stream().filter(r -> r.getMethod().equals("PUT")).findFirst().orElseThrow().getBody()
+                .readUtf8()).contains("\"replicas\":3");
+    }
+
     @Test
     void aRequestOutsideTheBoundsIsClampedAndSaysSo() throws Exception {
         startSidecar(2, 4, "deployment/indexer");
