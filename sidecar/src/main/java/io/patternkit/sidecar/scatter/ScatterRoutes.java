@@ -173,7 +173,9 @@ public final class ScatterRoutes implements RunningPattern {
                 }
             }
         });
-        if (!response.ended()) { // shards named but without leaves settle inside start(), answered already
+        if (response.closed()) { // the client went away before the handler was set: it would never hear of it
+            call.cancel();
+        } else if (!response.ended()) { // shards named but without leaves settle inside start(), answered already
             response.closeHandler(v -> call.cancel());
         }
     }
