@@ -1,6 +1,5 @@
 package io.patternkit.lifecycle;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.patternkit.core.internal.Json;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -34,9 +33,9 @@ public record CheckpointWrite(String stateJson, OptionalLong expectedVersion, Op
             throw new IllegalArgumentException("stateJson must be a JSON value, got blank text");
         }
         try {
-            Json.readTree(stateJson); // one value: the text goes into the save request as it is
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("stateJson must be one JSON value: " + e.getOriginalMessage(), e);
+            Json.requireOneValue(stateJson); // the text goes into the save request as it is
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stateJson must be one JSON value: " + e.getMessage(), e);
         }
         if (expectedVersion.isPresent() && expectedVersion.getAsLong() < 0) {
             throw new IllegalArgumentException("expectedVersion must not be negative, got " + expectedVersion.getAsLong());

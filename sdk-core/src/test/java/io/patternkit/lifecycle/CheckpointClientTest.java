@@ -50,12 +50,15 @@ class CheckpointClientTest {
     void theStateComesBackByteForByteAsTheSidecarAnswersIt() {
         server.start();
         String state = "{ \"note\" : \"caf\\u00e9 \\/ 1\" ,\"n\": 1.50 ,\"list\":[ 1,2 ]}";
-        for (String value : List.of(state, "\"a \\u00e9\"", "12.50", "[ ]", "true", "null")) {
-            server.stubFor(get("/v1/checkpoints/progress").willReturn(okJson("{\"name\":\"progress\",\"version\":3,"
-                    + "\"fencingToken\":2,\"state\": " + value + " ,\"updatedAt\":\"2026-12-07T00:00:00Z\"}")));
-            try (CheckpointClient client = CheckpointClient.create(SidecarConfig.builder()
-                    .baseUrl(URI.create(server.baseUrl())).build())) {
-                assertThat(client.read("progress").orElseThrow().stateJson()).contains(value);
+        for (String value : List.of(state, "\"a \\u00e9\"", "\"caf\u00e9 \u4e2d\ud83d\ude00\"", "12.50", "[ ]", "true", "null")) {
+            for (boolean last : List.of(false, true)) { // the state before another member, or the last before '}'
+                String members = "\"name\":\"progress\",\"version\":3,\"fencingToken\":2,\"updatedAt\":\"2026-12-07T00:00:00Z\"";
+                server.stubFor(get("/v1/checkpoints/progress").willReturn(okJson(last
+                        ? "{" + members + ",\"state\":" + value + "}" : "{\"state\": " + value + " ," + members + "}")));
+                try (CheckpointClient client = CheckpointClient.create(SidecarConfig.builder()
+                        .baseUrl(URI.create(server.baseUrl())).build())) {
+                    assertThat(client.read("progress").orElseThrow().stateJson()).hasValue(value);
+                }
             }
         }
     }
@@ -65,6 +68,11 @@ class CheckpointClientTest {
         assertThatThrownBy(() -> CheckpointWrite.json("{}, \"expectedVersion\": 0"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one JSON value");
         assertThatThrownBy(() -> CheckpointWrite.json("{\"n\":")).isInstanceOf(IllegalArgumentException.class);
+        // A number no BigDecimal holds was read by a second, laxer reader that took the first value and ignored the rest.
+        assertThatThrownBy(() -> CheckpointWrite.json("1e9999999999, \"expectedVersion\": 0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one JSON value");
+        assertThatThrownBy(() -> io.patternkit.core.internal.Json.normalize("1e9999999999 x")) // Enqueue.json's check
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(CheckpointWrite.json(" [1, 2] ").stateJson()).isEqualTo(" [1, 2] ");
     }
 

@@ -327,9 +327,14 @@ public final class Leadership implements AutoCloseable {
             Leadership leadership = create();
             if (lifecycle != null) {
                 String name = "leadership of " + election;
-                leadership.lifecycleRegistration = Lifecycle.Registration.of(
-                        lifecycle.register(DrainPhase.RESIGN_LEADERSHIP, name, budget -> leadership.engine.close()),
-                        lifecycle.registerInfo(name, leadership::info));
+                try {
+                    leadership.lifecycleRegistration = Lifecycle.Registration.of(
+                            lifecycle.register(DrainPhase.RESIGN_LEADERSHIP, name, budget -> leadership.engine.close()),
+                            lifecycle.registerInfo(name, leadership::info));
+                } catch (RuntimeException e) { // a drain has begun: nobody could close a handle that is not returned
+                    leadership.close();
+                    throw e;
+                }
             }
             return leadership;
         }

@@ -31,8 +31,11 @@ public final class ConfigEndpoint implements ManagementEndpoint {
     private static final String ENV_PREFIX = "PATTERNKIT_";
     private static final String PROPERTY_PREFIX = "patternkit.";
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(token|password|passwd|secret|credential|key|auth).*");
-    /** A URI's user information up to its password: the user may be empty, the password holds an unescaped {@code @}. */
-    private static final Pattern URI_PASSWORD = Pattern.compile("(://[^:/?#@\\s]*:)[^/?#\\s]*@");
+    /**
+     * A URI's user information up to its password: the user may be empty or hold an unescaped {@code @}, the password
+     * too (the user ends at the first {@code :}, the password at the last {@code @} before the path).
+     */
+    private static final Pattern URI_PASSWORD = Pattern.compile("(://[^/?#\\s]*?:)[^/?#\\s]*@");
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&;\\s]*");
 
     private final Supplier<Map<String, String>> environment;

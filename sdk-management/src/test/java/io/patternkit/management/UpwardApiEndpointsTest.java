@@ -39,6 +39,7 @@ class UpwardApiEndpointsTest {
                 // Found by an audit: no user, and a password with an unescaped '@', were shown whole or in part.
                 "PATTERNKIT_CACHE_URL", "redis://:s3cr3t@cache:6379/0",
                 "PATTERNKIT_STORE_URL", "postgresql://app:p@ss-s3cr3t@db/x",
+                "PATTERNKIT_ADMIN_URL", "postgres://admin@corp:s3cr3t@db:5432/x?a=b@c",
                 "HOME", "/root");
         Properties props = new Properties();
         props.setProperty("patternkit.db.password", "pw3-s3cr3t");
@@ -69,6 +70,7 @@ class UpwardApiEndpointsTest {
                 .isEqualTo("jdbc:postgresql://app:******@db:5432/q?sslmode=require&password=******");
         assertThat(env.get("PATTERNKIT_CACHE_URL").asText()).isEqualTo("redis://:******@cache:6379/0");
         assertThat(env.get("PATTERNKIT_STORE_URL").asText()).isEqualTo("postgresql://app:******@db/x");
+        assertThat(env.get("PATTERNKIT_ADMIN_URL").asText()).isEqualTo("postgres://admin@corp:******@db:5432/x?a=b@c");
         JsonNode props = reply.json().get("systemProperties");
         assertThat(props.get("patternkit.db.password").asText()).isEqualTo(ConfigEndpoint.REDACTED);
         assertThat(props.get("patternkit.queue").asText()).isEqualTo("files");

@@ -318,12 +318,17 @@ public final class WorkQueueConsumer implements AutoCloseable {
             WorkQueueConsumer consumer = new WorkQueueConsumer(new ConsumerEngine(queue, handler, settings), drainTimeout);
             if (lifecycle != null) {
                 String name = "work-queue consumer of " + queue.name();
-                consumer.lifecycleRegistration = Lifecycle.Registration.of(
-                        lifecycle.register(DrainPhase.STOP_CLAIMING, name, budget -> consumer.stopClaiming()),
-                        lifecycle.register(DrainPhase.FINISH_IN_FLIGHT, name,
-                                budget -> consumer.drainInPlace(graceWithin(budget))),
-                        lifecycle.registerHealthCheck(HealthProbe.READINESS, name, () -> readiness(consumer)),
-                        lifecycle.registerInfo(name, () -> info(queue.name(), settings, consumer)));
+                try {
+                    consumer.lifecycleRegistration = Lifecycle.Registration.of(
+                            lifecycle.register(DrainPhase.STOP_CLAIMING, name, budget -> consumer.stopClaiming()),
+                            lifecycle.register(DrainPhase.FINISH_IN_FLIGHT, name,
+                                    budget -> consumer.drainInPlace(graceWithin(budget))),
+                            lifecycle.registerHealthCheck(HealthProbe.READINESS, name, () -> readiness(consumer)),
+                            lifecycle.registerInfo(name, () -> info(queue.name(), settings, consumer)));
+                } catch (RuntimeException e) { // a drain has begun: nobody could close a consumer that is not returned
+                    consumer.close();
+                    throw e;
+                }
             }
             return consumer;
         }

@@ -1,6 +1,7 @@
 package io.patternkit.workqueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -138,6 +139,15 @@ class WorkQueueConsumerTest {
                 WorkQueueMetrics.FAILED, WorkQueueMetrics.HANDLER, WorkQueueMetrics.IN_FLIGHT);
         assertThat(registry.get(WorkQueueMetrics.PROCESSED).counter().count()).isEqualTo(1);
         second.drain(Duration.ofSeconds(5));
+        assertThat(queueMeters()).isEmpty();
+    }
+
+    @Test
+    void aConsumerBuiltWhenItsLifecycleIsDrainingLeavesNoMetersBehind() {
+        Lifecycle draining = Lifecycle.create();
+        draining.drain(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> WorkQueueConsumer.builder(queue, item -> { }).meterRegistry(registry).lifecycle(draining)
+                .build()).isInstanceOf(IllegalStateException.class);
         assertThat(queueMeters()).isEmpty();
     }
 

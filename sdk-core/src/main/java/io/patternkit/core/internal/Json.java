@@ -1,6 +1,8 @@
 package io.patternkit.core.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +12,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -62,7 +65,32 @@ public final class Json {
         try {
             return read.with(EXACT);
         } catch (NumberFormatException beyondBigDecimal) {
-            return read.with(MAPPER.reader());
+            return read.with(MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+        }
+    }
+
+    /**
+     * Checks that a text is exactly one JSON value, reading it as a stream (no tree is built, no number converted).
+     *
+     * @param json the text; not null
+     * @throws IllegalArgumentException when it is empty, not JSON, or more than one value, saying which
+     */
+    public static void requireOneValue(String json) {
+        Objects.requireNonNull(json, "json");
+        try (JsonParser p = MAPPER.createParser(json)) {
+            if (p.nextToken() == null) {
+                throw new IllegalArgumentException("not JSON: the text is empty");
+            }
+            p.skipChildren();
+            JsonToken more = p.nextToken();
+            if (more != null) {
+                throw new IllegalArgumentException("more than one JSON value: " + more + " at character "
+                        + p.currentTokenLocation().getCharOffset());
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a String source has no I/O of its own
         }
     }
 

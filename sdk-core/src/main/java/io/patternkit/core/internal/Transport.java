@@ -196,7 +196,8 @@ public final class Transport implements AutoCloseable {
      * {@link #execute}); for periodic calls such as heartbeats, whose next period is the retry.
      *
      * @param call what to call
-     * @param responseType the type of a 2xx body, or {@code Void.class} for none
+     * @param responseType the type of a 2xx body, {@code byte[].class} for its bytes as they came, or
+     *     {@code Void.class} for none
      * @param <T> the response type
      * @return the parsed body, or null for {@code Void.class}
      * @throws PatternkitException the typed failure
@@ -292,7 +293,7 @@ public final class Transport implements AutoCloseable {
      * cancelled later does not stop the call it stands for.
      *
      * @param call what to call
-     * @param responseType the type of a 2xx body, or {@code Void.class}
+     * @param responseType the type of a 2xx body, {@code byte[].class} for its bytes as they came, or {@code Void.class}
      * @param <T> the response type
      * @return a future completed with the body, or exceptionally with the {@link PatternkitException}
      */

@@ -122,7 +122,8 @@ public final class HttpCheckpointStore implements CheckpointStore {
             return new Checkpoint(w.name(), w.version(), w.fencingToken(),
                     w.state() == null ? Optional.empty() : Optional.of(rawState(answer)), w.updatedAt());
         } catch (IOException e) {
-            throw new ProtocolException("checkpoint: cannot read the sidecar's answer: " + e.getMessage(), 200, null, e);
+            throw new ProtocolException("checkpoint: cannot read the sidecar's answer: " + e.getMessage()
+                    + "; is it a Patternkit sidecar of a compatible version?", 200, null, e);
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -39,6 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class DnsDiscovery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsDiscovery.class);
     private static final long INFO_TIMEOUT_MS = 2_000;
+    /** The most one address's info exchange may take, from connecting to the answer's last byte. */
+    private static final long EXCHANGE_TIMEOUT_MS = 5_000;
     private static final int MAX_INFO_BYTES = 16 * 1024;
 
     private final Vertx vertx;
@@ -131,42 +134,54 @@ public final class DnsDiscovery implements AutoCloseable {
         } catch (IllegalStateException refused) {
             return Future.failedFuture(refused);
         }
-        return client.request(options).compose(req -> req.send().compose(resp -> {
-            if (resp.statusCode() != 200) {
-                return Future.succeededFuture(Optional.<Leaf>empty());
+        Promise<Optional<Leaf>> leaf = Promise.promise();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        // The whole exchange, headers included, within EXCHANGE_TIMEOUT_MS: the request's own timeout is one of
+        // silence, which an address that sends a byte now and then never reaches, and a round waits for every address.
+        long deadline = vertx.setTimer(EXCHANGE_TIMEOUT_MS, t -> {
+            if (leaf.tryComplete(Optional.empty()) && sent.get() != null) {
+                sent.get().reset();
             }
-            return cappedBody(req, resp).map(body -> {
-                try {
-                    JsonNode info = mapper.readTree(body.getBytes());
-                    String pool = info.path("pool").asString("");
-                    String shard = info.path("shard").asString("");
-                    String leafId = info.path("leafId").asString("");
-                    if (!pool.equals(name.pool()) || !NameRule.SHARD.matches(shard)
-                            || !NameRule.LEAF_ID.matches(leafId)) {
-                        return Optional.<Leaf>empty();
-                    }
-                    return Optional.of(new Leaf(pool, shard, leafId, url, LeafSource.DNS, Long.MAX_VALUE));
-                } catch (JacksonException e) {
-                    return Optional.<Leaf>empty();
+        });
+        client.request(options).compose(req -> {
+            sent.set(req);
+            return req.send().compose(resp -> {
+                if (resp.statusCode() != 200) {
+                    req.reset(); // its body is not read
+                    return Future.succeededFuture(Optional.<Leaf>empty());
                 }
+                return cappedBody(req, resp).map(body -> parse(name, url, body));
             });
-        })).recover(e -> Future.succeededFuture(Optional.empty()));
+        }).onComplete(done -> {
+            vertx.cancelTimer(deadline);
+            leaf.tryComplete(done.succeeded() ? done.result() : Optional.empty());
+        });
+        return leaf.future();
+    }
+
+    /** The leaf an info answer names, if it names one of the pool with a valid shard and leaf id. */
+    private Optional<Leaf> parse(DnsLeaves name, String url, Buffer body) {
+        try {
+            JsonNode info = mapper.readTree(body.getBytes());
+            String pool = info.path("pool").asString("");
+            String shard = info.path("shard").asString("");
+            String leafId = info.path("leafId").asString("");
+            if (!pool.equals(name.pool()) || !NameRule.SHARD.matches(shard) || !NameRule.LEAF_ID.matches(leafId)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Leaf(pool, shard, leafId, url, LeafSource.DNS, Long.MAX_VALUE));
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
     }
 
     /**
      * The answer's body, read as it comes: fails, and resets the request so that nothing more is read, once it passes
-     * {@link #MAX_INFO_BYTES} or {@link #INFO_TIMEOUT_MS} after the answer began (the request's own timeout is one of
-     * silence, which an address that sends a byte now and then never reaches).
+     * {@link #MAX_INFO_BYTES}.
      */
-    private Future<Buffer> cappedBody(HttpClientRequest request, HttpClientResponse response) {
+    private static Future<Buffer> cappedBody(HttpClientRequest request, HttpClientResponse response) {
         Promise<Buffer> body = Promise.promise();
         Buffer received = Buffer.buffer();
-        long deadline = vertx.setTimer(INFO_TIMEOUT_MS, t -> {
-            if (body.tryFail("no whole answer within " + INFO_TIMEOUT_MS + " ms")) {
-                request.reset();
-            }
-        });
-        body.future().onComplete(done -> vertx.cancelTimer(deadline));
         response.exceptionHandler(body::tryFail);
         response.handler(chunk -> {
             if (received.length() + (long) chunk.length() > MAX_INFO_BYTES) {
