@@ -15,7 +15,8 @@ public final class LeaderMetrics {
     public static final String TAG_ELECTION = "election";
     /**
      * Gauge: 1 while a handle of the election leads (exactly: read from the clock against the renew deadline), else 0;
-     * the handles of an election that share a registry share the gauge.
+     * the handles of an election that share a registry share the gauge, which counts those that lead (two handles
+     * with one candidate id, which the lease cannot tell apart, would read 2).
      */
     public static final String IS_LEADER = "patternkit.leadership.is.leader";
     /** Counter: terms won (each {@code elected} event). */

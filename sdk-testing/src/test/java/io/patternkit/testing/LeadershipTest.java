@@ -1,6 +1,7 @@
 package io.patternkit.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -395,6 +396,16 @@ class LeadershipTest {
         a.close();
         assertThat(lifecycle.info()).isEmpty();
         assertThat(lifecycle.drain(Duration.ofSeconds(1)).steps()).isEmpty();
+    }
+
+    @Test
+    void aHandleBuiltWhenItsLifecycleIsDrainingLeavesNoMetersBehind() {
+        io.patternkit.lifecycle.Lifecycle draining = io.patternkit.lifecycle.Lifecycle.create();
+        draining.drain(Duration.ofSeconds(1));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        assertThatThrownBy(() -> Leadership.builder(scripted).election(E).candidateId("a").clock(clock)
+                .meterRegistry(registry).lifecycle(draining).build()).isInstanceOf(IllegalStateException.class);
+        assertThat(registry.getMeters()).isEmpty();
     }
 
     @Test
