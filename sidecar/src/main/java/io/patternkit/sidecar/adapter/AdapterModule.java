@@ -111,6 +111,7 @@ public final class AdapterModule implements PatternModule {
                 }
             } catch (IOException | RuntimeException e) {
                 timers.forEach(vertx::cancelTimer);
+                statsd.close(); // the channel may be open, unbound
                 throw new IllegalStateException("adapter: cannot listen for statsd on udp://" + s.host() + ":" + s.port() + ": "
                         + e.getMessage(), e);
             }

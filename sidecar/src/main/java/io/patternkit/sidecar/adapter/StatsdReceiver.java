@@ -44,7 +44,12 @@ final class StatsdReceiver {
      * The sidecar's own meters, as Prometheus names them: an app's line may neither write into them nor, by coming
      * first, keep the sidecar from registering them.
      */
-    private static final List<String> RESERVED_PREFIXES = List.of("patternkit_", "http_server_requests");
+    /**
+     * Names a line may not take: the sidecar's own, and the JMX exporter's ({@code jmx_scrape_error} and the rest),
+     * whose families Micrometer's registry does not see: a statsd series of one of their names made every
+     * {@code /metrics} fail while the adapter had JMX metrics.
+     */
+    private static final List<String> RESERVED_PREFIXES = List.of("patternkit_", "http_server_requests", "jmx_");
     /** The largest UDP payload (IPv4): nothing a client sends is cut. */
     private static final int MAX_DATAGRAM = 65_507;
 

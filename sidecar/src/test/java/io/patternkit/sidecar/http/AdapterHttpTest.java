@@ -171,7 +171,8 @@ class AdapterHttpTest {
                     "queue.depth:+3|g", "render.time:250|ms", "not a line", "visitors:alice|s", "orders.placed:1|g|#region:eu",
                     "orders.placed:1|c|#shop:x", "orders.placed:2|g|#region:us", "orders_placed:1|c|#region:eu",
                     "orders_placed:1|c|#region:eu", "patternkit.adapter.statsd.lines:1|c", "patternkit_adapter_statsd_lines:1000000|c",
-                    "orders.placed:1|c|#zone:eu", "http.server.requests:5|ms|#method:GET,outcome:SUCCESS,status:200,uri:/x")) {
+                    "orders.placed:1|c|#zone:eu", "http.server.requests:5|ms|#method:GET,outcome:SUCCESS,status:200,uri:/x",
+                    "jmx.scrape.error:1|g")) {
                 // from the 7th on, names taken: the app's own with other labels or type, the sidecar's, one Prometheus
                 // spells alike; the refused zone series must not take the region series, whose label value it shares
                 byte[] bytes = packet.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -186,7 +187,7 @@ class AdapterHttpTest {
                 .contains("render_time_seconds_count 1")
                 .contains("patternkit_adapter_statsd_dropped_total{reason=\"malformed\"} 2.0")
                 .contains("patternkit_adapter_statsd_dropped_total{reason=\"conflict\"} 6.0")
-                .contains("patternkit_adapter_statsd_dropped_total{reason=\"reserved\"} 3.0")
+                .contains("patternkit_adapter_statsd_dropped_total{reason=\"reserved\"} 4.0")
                 .doesNotContain("patternkit_adapter_statsd_lines_total 1000000")
                 .doesNotContain("shop=").doesNotContain("region=\"us\"")
                 .contains("patternkit_adapter_statsd_dropped_total{reason=\"encoding\"} 1.0"));
