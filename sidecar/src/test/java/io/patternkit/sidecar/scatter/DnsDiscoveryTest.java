@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -109,19 +111,30 @@ class DnsDiscoveryTest {
      */
     @Test
     void anAnswerWhoseHeadersTrickleEndsTheRoundAtTheExchangeTimeout() throws Exception {
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Void> cut = CompletableFuture.runAsync(() -> {
-                try (Socket app = listener.accept(); OutputStream out = app.getOutputStream()) {
+            CompletableFuture<Void> cut = new CompletableFuture<>();
+            CompletableFuture.runAsync(() -> {
+                try {
+                    Socket app = listener.accept();
+                    OutputStream out = app.getOutputStream();
                     out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
-                    for (int i = 0; i < 600; i++) { // a minute of header, if nobody cuts it off
-                        out.write('x');
-                        out.flush();
-                        Thread.sleep(100);
-                    }
-                } catch (IOException closed) {
-                    // cut off: what the test waits for
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    trickle.scheduleAtFixedRate(() -> { // a byte of header every 100 ms, until it is cut off
+                        try {
+                            out.write('x');
+                            out.flush();
+                        } catch (IOException closed) {
+                            cut.complete(null);
+                            try {
+                                app.close();
+                            } catch (IOException ignored) {
+                                // it is gone either way
+                            }
+                            throw new IllegalStateException("cut off", closed); // ends the schedule
+                        }
+                    }, 100, 100, TimeUnit.MILLISECONDS);
+                } catch (IOException e) {
+                    cut.completeExceptionally(e);
                 }
             });
             LeafRegistry registry = new LeafRegistry(Ticker.system());
@@ -135,6 +148,8 @@ class DnsDiscoveryTest {
             } finally {
                 discovery.close();
             }
+        } finally {
+            trickle.shutdownNow();
         }
     }
 
