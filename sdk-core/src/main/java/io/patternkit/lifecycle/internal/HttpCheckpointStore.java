@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.patternkit.core.ConflictException;
 import io.patternkit.core.NotFoundException;
 import io.patternkit.core.ProtocolException;
@@ -45,7 +44,8 @@ public final class HttpCheckpointStore implements CheckpointStore {
     record RestoreRequest(long fencingToken) {
     }
 
-    record Wire(String name, Long version, Long fencingToken, JsonNode state, Instant updatedAt) {
+    /** The answer's members but its state, which {@link #stateOf} reads as it is written. */
+    record Wire(String name, Long version, Long fencingToken, Instant updatedAt) {
     }
 
     @Override
@@ -119,16 +119,18 @@ public final class HttpCheckpointStore implements CheckpointStore {
                 throw new ProtocolException("checkpoint: the sidecar's answer lacks name, version, fencingToken or "
                         + "updatedAt", 200, null, null);
             }
-            return new Checkpoint(w.name(), w.version(), w.fencingToken(),
-                    w.state() == null ? Optional.empty() : Optional.of(rawState(answer)), w.updatedAt());
+            return new Checkpoint(w.name(), w.version(), w.fencingToken(), stateOf(answer), w.updatedAt());
         } catch (IOException e) {
             throw new ProtocolException("checkpoint: cannot read the sidecar's answer: " + e.getMessage()
                     + "; is it a Patternkit sidecar of a compatible version?", 200, null, e);
         }
     }
 
-    /** The text of the answer's top-level {@code state} member's value, from its first byte to its last. */
-    private static String rawState(byte[] answer) throws IOException {
+    /**
+     * The text of the answer's top-level {@code state} member's value, from its first byte to its last; empty when the
+     * answer has no state (never saved).
+     */
+    private static Optional<String> stateOf(byte[] answer) throws IOException {
         try (JsonParser p = Json.mapper().createParser(answer)) {
             p.nextToken(); // the object
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -139,11 +141,11 @@ public final class HttpCheckpointStore implements CheckpointStore {
                     p.skipChildren();
                     p.finishToken(); // a string or number is read to its end
                     int end = (int) p.currentLocation().getByteOffset();
-                    return new String(answer, start, end - start, StandardCharsets.UTF_8);
+                    return Optional.of(new String(answer, start, end - start, StandardCharsets.UTF_8));
                 }
                 p.skipChildren();
             }
         }
-        throw new IOException("no state member");
+        return Optional.empty();
     }
 }
